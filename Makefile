@@ -1,0 +1,43 @@
+# The two commands: `make run` and `make test`. Everything else is for developers.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := $(shell command -v uv 2>/dev/null || echo .uv/bin/uv)
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: help run test lint types pytest bench env chromium
+
+help:
+	@echo "make run    start everything (embedded PostgreSQL unless DATABASE_URL is set)"
+	@echo "make test   lint, types and the whole test suite against a real PostgreSQL"
+	@echo "make bench  latency benchmarks through the gateway"
+
+.uv/bin/uv:
+	$(PYTHON) -m venv .uv
+	.uv/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	touch $@
+
+env: $(VENV)/.synced
+
+run: env
+	$(PY) -m common.devserver
+
+test: env lint types pytest
+
+lint: env
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+types: env
+	$(VENV)/bin/mypy .
+
+pytest: env
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: env
+	$(PY) -m tests.bench

@@ -1,0 +1,1 @@
+"""Shared internal package: what every ASC Tracker part needs, written once."""

@@ -1,0 +1,170 @@
+"""SQLAlchemy engine and sessions, table conventions, and organisation scoping by construction.
+
+Every tenant table mixes in `TenantMixin`. A session knows its caller's organisation
+(`session.info["org_id"]`); every ORM query on a tenant table is then filtered to it and every new
+tenant row is stamped with it, so an endpoint cannot forget. A tenant query on a session with no
+organisation is refused outright.
+"""
+
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, func, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import (
+    Mapped,
+    ORMExecuteState,
+    Session,
+    declared_attr,
+    mapped_column,
+    sessionmaker,
+    with_loader_criteria,
+)
+
+from common.identity import Caller, CallerDep
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def schema_metadata(schema: str) -> MetaData:
+    """One MetaData per schema, with constraint names that migrations can rely on."""
+    return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
+
+
+class TenantMixin:
+    """Rows that belong to one organisation (council)."""
+
+    org_id: Mapped[uuid.UUID] = mapped_column(index=True)
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
+class VersionedMixin:
+    """Optimistic concurrency: `version` goes up on every update and is the record's ETag."""
+
+    version: Mapped[int] = mapped_column(default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+class TenantScopeMissing(RuntimeError):
+    """A tenant table was queried without an organisation: a programming error, never data."""
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_to_organisation(state: ORMExecuteState) -> None:
+    if state.is_column_load or state.is_relationship_load:
+        return  # the parent row was already scoped
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    if state.session.info.get("all_organisations"):
+        return
+    mappers = [m for m in state.all_mappers if issubclass(m.class_, TenantMixin)]
+    if not mappers:
+        return
+    org_id = state.session.info.get("org_id")
+    if org_id is None:
+        raise TenantScopeMissing("query on a tenant table from a session with no organisation")
+    state.statement = state.statement.options(
+        with_loader_criteria(
+            TenantMixin,
+            lambda cls: cls.org_id == org_id,
+            include_aliases=True,
+        )
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_organisation(session: Session, _context: Any, _instances: Any) -> None:
+    org_id = session.info.get("org_id")
+    for obj in session.new:
+        if isinstance(obj, TenantMixin):
+            if obj.org_id is None:
+                if org_id is None:
+                    raise TenantScopeMissing("new tenant row from a session with no organisation")
+                obj.org_id = org_id
+            elif org_id is not None and obj.org_id != org_id:
+                raise TenantScopeMissing(
+                    "a tenant row may not be written into another organisation"
+                )
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 10)
+    return create_engine(url, **kwargs)
+
+
+class Database:
+    """An engine (or, in tests, one connection) and the sessions made from it."""
+
+    def __init__(self, bind: Engine | Connection) -> None:
+        self.bind = bind
+        extra: dict[str, Any] = {}
+        if isinstance(bind, Connection):
+            extra["join_transaction_mode"] = "create_savepoint"
+        self.sessionmaker = sessionmaker(bind=bind, expire_on_commit=False, **extra)
+
+    def session(self, org_id: uuid.UUID | None) -> Session:
+        session: Session = self.sessionmaker()
+        session.info["org_id"] = org_id
+        return session
+
+    def ping(self) -> None:
+        with self.sessionmaker() as session:
+            session.execute(text("select 1"))
+
+    def dispose(self) -> None:
+        if isinstance(self.bind, Engine):
+            self.bind.dispose()
+
+
+def set_organisation(session: Session, org_id: uuid.UUID) -> None:
+    """Scope the session, and its transaction in PostgreSQL (for row-level security)."""
+    session.info["org_id"] = org_id
+    session.execute(text("select set_config('app.org_id', :org, true)"), {"org": str(org_id)})
+
+
+def get_session(request: Request, caller: CallerDep) -> Iterator[Session]:
+    """The request's unit of work: commits on success, rolls back on any error."""
+    database: Database = request.app.state.database
+    with database.session(caller.org_id) as session:
+        set_organisation(session, caller.org_id)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+__all__ = [
+    "Caller",
+    "Database",
+    "SessionDep",
+    "TenantMixin",
+    "TimestampMixin",
+    "VersionedMixin",
+    "get_session",
+    "make_engine",
+    "schema_metadata",
+]

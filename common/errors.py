@@ -1,0 +1,227 @@
+"""RFC 9457 problem details: one error vocabulary and one set of handlers for every app."""
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger(__name__)
+
+
+class FieldError(dict[str, str]):
+    """One field-level message: where (`field`, a dotted path) and what (`message`)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(field=field, message=message)
+
+
+class AppError(Exception):
+    status = 500
+    title = "Internal Server Error"
+
+    def __init__(
+        self,
+        detail: str = "",
+        *,
+        errors: Sequence[FieldError] = (),
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.errors = list(errors)
+        self.headers = headers or {}
+
+
+class BadRequest(AppError):
+    status, title = 400, "Bad Request"
+
+
+class Unauthorized(AppError):
+    status, title = 401, "Unauthorized"
+
+
+class Forbidden(AppError):
+    status, title = 403, "Forbidden"
+
+
+class NotFound(AppError):
+    status, title = 404, "Not Found"
+
+
+class Conflict(AppError):
+    status, title = 409, "Conflict"
+
+
+class PreconditionFailed(AppError):
+    status, title = 412, "Precondition Failed"
+
+
+class PreconditionRequired(AppError):
+    status, title = 428, "Precondition Required"
+
+
+class ValidationFailed(AppError):
+    """Bad payload content that pydantic cannot see (rules spanning fields or records)."""
+
+    status, title = 422, "Unprocessable Content"
+
+
+class UpstreamUnavailable(AppError):
+    status, title = 503, "Service Unavailable"
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    instance: str | None = None,
+    errors: Sequence[dict[str, str]] = (),
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    if errors:
+        body["errors"] = list(errors)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _field_path(loc: Sequence[Any]) -> str:
+    # ("body", "targets", 0, "value") -> "targets.0.value"; query/path keep their name only.
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def _plain_message(error: dict[str, Any]) -> str:
+    message = str(error.get("msg", "Invalid value"))
+    # pydantic prefixes messages raised by our validators with "Value error, ".
+    return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
+def validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
+    return [
+        FieldError(_field_path(e.get("loc", ())), _plain_message(e))
+        for e in jsonable_encoder(exc.errors())
+    ]
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def _app_error(request: Request, exc: AppError) -> JSONResponse:
+        return problem(
+            exc.status,
+            exc.title,
+            exc.detail,
+            instance=request.url.path,
+            errors=exc.errors,
+            headers=exc.headers,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = validation_errors(exc)
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+        return problem(
+            422, "Unprocessable Content", detail, instance=request.url.path, errors=errors
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        title = {404: "Not Found", 405: "Method Not Allowed"}.get(exc.status_code, "Error")
+        return problem(
+            exc.status_code,
+            title,
+            str(exc.detail),
+            instance=request.url.path,
+            headers=dict(exc.headers or {}),
+        )
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(request: Request, exc: StaleDataError) -> JSONResponse:
+        return problem(
+            412,
+            "Precondition Failed",
+            "Someone else changed this record while you were editing it. Reload and try again.",
+            instance=request.url.path,
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+        log.info("integrity error", extra={"error": str(exc.orig)})
+        return problem(
+            409,
+            "Conflict",
+            "This conflicts with a record that already exists.",
+            instance=request.url.path,
+        )
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        # Connection loss and similar: say so, never leak SQL.
+        log.warning("database error", extra={"error": type(exc.orig).__name__})
+        return problem(
+            503,
+            "Service Unavailable",
+            "The database is not available. Try again shortly.",
+            instance=request.url.path,
+            headers={"Retry-After": "2"},
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error")
+        return problem(
+            500,
+            "Internal Server Error",
+            "Something went wrong on our side.",
+            instance=request.url.path,
+        )
+
+
+class ProblemFieldError(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every error response of every part is shaped."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[ProblemFieldError] | None = None
+
+
+def _problem_response(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _problem_response("Not authenticated"),
+    403: _problem_response("Not allowed"),
+    404: _problem_response("Not found"),
+    422: _problem_response("The request is not valid; `errors` lists each field"),
+}
+"""Documented on every router so the OpenAPI says what errors really look like."""

@@ -1,0 +1,101 @@
+"""Exact money: Decimal pounds with pence, never float, and the council's ways of writing it."""
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+
+PENNY = Decimal("0.01")
+_SCALES = {"": 1, "k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}
+_MONEY = re.compile(
+    r"""^\s*
+    (?P<sign>-)?\s*(?:£\s*)?(?P<sign2>-)?\s*
+    (?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)
+    \s*(?P<scale>k|m|bn)?\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def parse_money(text: str) -> Decimal:
+    """Read an amount the way council papers write it, or say plainly why not.
+
+    >>> parse_money("£1.2m"), parse_money("£376k"), parse_money("1,234.50"), parse_money("-£5k")
+    (Decimal('1200000.00'), Decimal('376000.00'), Decimal('1234.50'), Decimal('-5000.00'))
+    """
+    match = _MONEY.match(text)
+    if not match:
+        raise ValueError(
+            f'"{text.strip()}" is not an amount of money; write it like "1,234.50", '
+            '"£376k" or "£1.2m"'
+        )
+    if match["sign"] and match["sign2"]:
+        raise ValueError(f'"{text.strip()}" has two minus signs')
+    number = Decimal(match["number"].replace(",", ""))
+    scale = (match["scale"] or "").lower()
+    amount = number * _SCALES[scale]
+    if amount != amount.quantize(PENNY):
+        raise ValueError(f'"{text.strip()}" has fractions of a penny')
+    if match["sign"] or match["sign2"]:
+        amount = -amount
+    return amount.quantize(PENNY)
+
+
+def to_money(value: Any) -> Decimal:
+    """Coerce API input (string, int, Decimal, JSON number) to exact pounds and pence."""
+    if isinstance(value, bool):
+        raise ValueError("an amount of money must be a number, not true/false")
+    if isinstance(value, str):
+        return parse_money(value)
+    if isinstance(value, float):
+        # JSON numbers arrive as floats; their shortest repr is the digits that were sent.
+        value = Decimal(repr(value))
+    if isinstance(value, int | Decimal):
+        try:
+            amount = Decimal(value)
+        except InvalidOperation:
+            raise ValueError("not a number") from None
+        if not amount.is_finite():
+            raise ValueError("an amount of money must be a finite number")
+        if amount != amount.quantize(PENNY):
+            raise ValueError(f"{amount} has fractions of a penny")
+        return amount.quantize(PENNY)
+    raise ValueError('an amount of money must be a number or text like "£376k"')
+
+
+def format_money(amount: Decimal, *, short: bool = False) -> str:
+    """£1,234.50, or with `short` the way reports write big sums: £1.2m, £376k.
+
+    >>> format_money(Decimal("-5399000"), short=True)
+    '-£5.399m'
+    """
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount)
+    if short and amount >= 1_000_000:
+        return f"{sign}£{_trim(amount / 1_000_000, 3)}m"
+    if short and amount >= 1_000:
+        return f"{sign}£{_trim(amount / 1_000, 1)}k"
+    return f"{sign}£{amount:,.2f}"
+
+
+def _trim(value: Decimal, places: int) -> str:
+    text = f"{value:.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(to_money),
+    PlainSerializer(lambda d: f"{d:.2f}", return_type=str, when_used="json"),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^-?\d+\.\d{2}$",
+            "description": 'Pounds and pence as a decimal string ("1234.50"). Input also accepts '
+            'numbers and "£376k", "£1.2m", "1,234.50".',
+            "examples": ["376000.00"],
+        },
+        mode="serialization",
+    ),
+]
+"""Pydantic type for money fields: exact, two decimal places, serialised as a string."""

@@ -1,0 +1,194 @@
+"""Financial years (April to March, "2025/26") and the reporting periods inside them.
+
+Period codes are the API's words for periods:
+- month:   "2025-04"       (April 2025, month 1 of 2025/26)
+- quarter: "2025/26 Q1"    (April to June 2025)
+- year:    "2025/26"
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+_FY = re.compile(r"^\s*(\d{2}|\d{4})\s*/\s*(\d{2})\s*$")
+_MONTH = re.compile(r"^\s*(\d{4})-(\d{2})\s*$")
+_QUARTER = re.compile(r"^\s*(\d{2}|\d{4})\s*/\s*(\d{2})\s*[- ]?\s*Q([1-4])\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, order=True)
+class FinancialYear:
+    """The year from 1 April `start_year` to 31 March `start_year + 1`.
+
+    >>> FinancialYear.parse("2025/26").months()[0]
+    datetime.date(2025, 4, 1)
+    """
+
+    start_year: int
+
+    @classmethod
+    def parse(cls, text: str) -> "FinancialYear":
+        """Read "2025/26" (or the shorthand "25/26"); the second year must follow the first."""
+        match = _FY.match(text)
+        if not match:
+            raise ValueError(f'"{text}" is not a financial year; write it like "2025/26"')
+        first, second = match.groups()
+        start = int(first) if len(first) == 4 else 2000 + int(first)
+        if (start + 1) % 100 != int(second):
+            raise ValueError(f'"{text}" is not a financial year: {second} does not follow {first}')
+        return cls(start)
+
+    @classmethod
+    def containing(cls, day: date) -> "FinancialYear":
+        return cls(day.year if day.month >= 4 else day.year - 1)
+
+    @property
+    def label(self) -> str:
+        return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def start(self) -> date:
+        return date(self.start_year, 4, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.start_year + 1, 3, 31)
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def months(self) -> list[date]:
+        """First day of each month, April first."""
+        return [_add_months(self.start, i) for i in range(12)]
+
+    def month_number(self, day: date) -> int:
+        """1 for April ... 12 for March."""
+        if not self.contains(day):
+            raise ValueError(f"{day:%B %Y} is not in financial year {self.label}")
+        return (day.month - 4) % 12 + 1
+
+    def previous(self) -> "FinancialYear":
+        return FinancialYear(self.start_year - 1)
+
+    def next(self) -> "FinancialYear":
+        return FinancialYear(self.start_year + 1)
+
+
+class Frequency(StrEnum):
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    ANNUAL = "annual"
+
+    @property
+    def periods_per_year(self) -> int:
+        return {"monthly": 12, "quarterly": 4, "annual": 1}[self.value]
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """One reporting period: the `index`-th month/quarter (or the whole) of a financial year.
+
+    >>> Period.parse("2025/26 Q2").start
+    datetime.date(2025, 7, 1)
+    >>> Period.parse("2026-01").code
+    '2026-01'
+    """
+
+    year: FinancialYear
+    frequency: Frequency
+    index: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.index <= self.frequency.periods_per_year:
+            raise ValueError(f"{self.frequency} period {self.index} does not exist")
+
+    @classmethod
+    def parse(cls, code: str) -> "Period":
+        if match := _MONTH.match(code):
+            year, month = int(match[1]), int(match[2])
+            if not 1 <= month <= 12:
+                raise ValueError(f'"{code}" is not a month; write it like "2025-04"')
+            return cls.month_of(date(year, month, 1))
+        if match := _QUARTER.match(code):
+            fy = FinancialYear.parse(f"{match[1]}/{match[2]}")
+            return cls(fy, Frequency.QUARTERLY, int(match[3]))
+        try:
+            return cls(FinancialYear.parse(code), Frequency.ANNUAL, 1)
+        except ValueError:
+            raise ValueError(
+                f'"{code}" is not a period; write a month "2025-04", a quarter "2025/26 Q1" '
+                'or a year "2025/26"'
+            ) from None
+
+    @classmethod
+    def month_of(cls, day: date) -> "Period":
+        fy = FinancialYear.containing(day)
+        return cls(fy, Frequency.MONTHLY, fy.month_number(day))
+
+    @classmethod
+    def containing(cls, day: date, frequency: Frequency) -> "Period":
+        month = cls.month_of(day)
+        months_per_period = 12 // frequency.periods_per_year
+        return cls(month.year, frequency, (month.index - 1) // months_per_period + 1)
+
+    @property
+    def months_per_period(self) -> int:
+        return 12 // self.frequency.periods_per_year
+
+    @property
+    def start(self) -> date:
+        return _add_months(self.year.start, (self.index - 1) * self.months_per_period)
+
+    @property
+    def end(self) -> date:
+        following = _add_months(self.start, self.months_per_period)
+        return date.fromordinal(following.toordinal() - 1)
+
+    @property
+    def code(self) -> str:
+        if self.frequency is Frequency.MONTHLY:
+            return f"{self.start:%Y-%m}"
+        if self.frequency is Frequency.QUARTERLY:
+            return f"{self.year.label} Q{self.index}"
+        return self.year.label
+
+    @property
+    def label(self) -> str:
+        """How people write it: "April 2025", "Q1 2025/26", "2025/26"."""
+        if self.frequency is Frequency.MONTHLY:
+            return f"{self.start:%B %Y}"
+        if self.frequency is Frequency.QUARTERLY:
+            return f"Q{self.index} {self.year.label}"
+        return self.year.label
+
+    def __str__(self) -> str:
+        return self.code
+
+    def previous(self) -> "Period":
+        if self.index > 1:
+            return Period(self.year, self.frequency, self.index - 1)
+        return Period(self.year.previous(), self.frequency, self.frequency.periods_per_year)
+
+    def next(self) -> "Period":
+        if self.index < self.frequency.periods_per_year:
+            return Period(self.year, self.frequency, self.index + 1)
+        return Period(self.year.next(), self.frequency, 1)
+
+    def same_period_last_year(self) -> "Period":
+        return Period(self.year.previous(), self.frequency, self.index)
+
+    def year_to_date(self) -> list["Period"]:
+        """Every period of this financial year up to and including this one."""
+        return [Period(self.year, self.frequency, i) for i in range(1, self.index + 1)]
+
+    def is_future(self, today: date) -> bool:
+        """True while the period has not yet started."""
+        return self.start > today
+
+
+def _add_months(day: date, months: int) -> date:
+    total = day.year * 12 + (day.month - 1) + months
+    return date(total // 12, total % 12 + 1, 1)

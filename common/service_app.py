@@ -1,0 +1,103 @@
+"""The one way a back-end service app is assembled: the same health, errors, logs and state."""
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
+
+from common.db import Database, make_engine
+from common.errors import PROBLEM_RESPONSES, Problem, install_error_handlers, problem
+from common.http import ServiceClients
+from common.logs import install_request_logging
+from common.settings import Settings, get_settings
+
+
+def require_signing_key(settings: Settings) -> None:
+    if len(settings.identity_signing_key.get_secret_value()) < 32:
+        raise RuntimeError(
+            "IDENTITY_SIGNING_KEY must be set to a secret of at least 32 characters "
+            "(`make run` makes one for you)."
+        )
+
+
+def create_service_app(
+    name: str,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    settings: Settings | None = None,
+    database: Database | None = None,
+    clients: ServiceClients | None = None,
+) -> FastAPI:
+    settings = settings or get_settings()
+    require_signing_key(settings)
+    if database is None:
+        database = Database(make_engine(settings.database_url))
+    db = database
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.clients.close()
+        db.dispose()
+
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="1.0.0",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.name = name
+    app.state.settings = settings
+    app.state.database = database
+    app.state.clients = clients or ServiceClients(settings)
+    install_error_handlers(app)
+    install_request_logging(app)
+    app.include_router(health_router(database))
+    for router in routers:
+        app.include_router(router, responses=PROBLEM_RESPONSES)
+    _document_problem(app)
+    return app
+
+
+def health_router(database: Database | None) -> APIRouter:
+    router = APIRouter(tags=["health"], include_in_schema=False)
+
+    @router.get("/healthz")
+    def healthz() -> dict[str, str]:
+        """The process is up."""
+        return {"status": "ok"}
+
+    @router.get("/readyz")
+    def readyz() -> JSONResponse:
+        """The process can serve: its database answers."""
+        if database is not None:
+            try:
+                database.ping()
+            except Exception:
+                return problem(503, "Service Unavailable", "The database is not reachable.")
+        return JSONResponse({"status": "ready"})
+
+    return router
+
+
+def _document_problem(app: FastAPI) -> None:
+    original = app.openapi
+
+    def openapi() -> dict[str, object]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = original()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Problem"] = Problem.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
+        components.update(components["Problem"].pop("$defs", {}))
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

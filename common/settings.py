@@ -1,0 +1,53 @@
+"""Configuration from the environment, one class for every part."""
+
+import uuid
+from functools import lru_cache
+
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEMO_ORG_ID = uuid.UUID("00000000-0000-4000-8000-000000000001")
+"""The demo council every request acts in until sign-in exists."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore")
+
+    database_url: str = ""
+    kpi_url: str = "http://127.0.0.1:8001"
+    projects_url: str = "http://127.0.0.1:8002"
+    finance_url: str = "http://127.0.0.1:8003"
+    web_url: str = "http://127.0.0.1:8004"
+    gateway_url: str = "http://127.0.0.1:8000"
+    identity_signing_key: SecretStr = SecretStr("")
+    identity_token_ttl_seconds: int = 30
+    upstream_timeout_seconds: float = 10.0
+    dev_identity: bool = True
+    demo_org_id: uuid.UUID = DEMO_ORG_ID
+    log_level: str = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _use_psycopg_driver(cls, value: str) -> str:
+        return sqlalchemy_url(value)
+
+    def service_url(self, name: str) -> str:
+        urls = {"kpi": self.kpi_url, "projects": self.projects_url, "finance": self.finance_url}
+        return urls[name]
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Accept the usual `postgres://` and `postgresql://` forms and pin the psycopg 3 driver.
+
+    >>> sqlalchemy_url("postgresql://u@h/db")
+    'postgresql+psycopg://u@h/db'
+    """
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

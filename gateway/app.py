@@ -1,0 +1,144 @@
+"""The gateway app: authenticates, routes `/api/v1/<service>/...`, serves the web UI at `/`."""
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from fastapi import FastAPI, Request, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from common.apps import SERVICES
+from common.db import Database, make_engine
+from common.errors import PROBLEM_RESPONSES, install_error_handlers, problem
+from common.identity import sign_identity
+from common.logs import install_request_logging
+from common.service_app import health_router, require_signing_key
+from common.settings import Settings, get_settings
+from gateway.auth import Authenticator, development_authenticator
+from gateway.openapi import merged_openapi
+from gateway.proxy import forward
+from gateway.router import router
+
+WEB = "web"
+
+
+def create_app(
+    settings: Settings | None = None,
+    database: Database | None = None,
+    transports: dict[str, httpx.AsyncBaseTransport] | None = None,
+    authenticator: Authenticator | None = None,
+) -> FastAPI:
+    """`transports` replaces the network for named upstreams (in-process tests)."""
+    settings = settings or get_settings()
+    require_signing_key(settings)
+    database = database or Database(make_engine(settings.database_url, pool_size=5))
+    authenticate = authenticator or development_authenticator(settings)
+    transports = transports or {}
+    base_urls = {name: settings.service_url(name) for name in SERVICES} | {WEB: settings.web_url}
+    # Generous pools: the gateway multiplexes every caller onto these connections.
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+    upstreams = {
+        name: httpx.AsyncClient(
+            base_url=url,
+            transport=transports.get(name),
+            timeout=settings.upstream_timeout_seconds,
+            limits=limits,
+        )
+        for name, url in base_urls.items()
+    }
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        for client in upstreams.values():
+            await client.aclose()
+        database.dispose()
+
+    app = FastAPI(
+        title="ASC Tracker API",
+        description="Adult Social Care service plan: KPIs, projects, savings and budgets.",
+        version="1.0.0",
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.upstreams = upstreams
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def authenticate_every_request(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        caller = await authenticate(request)
+        request.state.caller = caller
+        return await call_next(request)
+
+    install_request_logging(app)  # outermost: the request id is set before anything else runs
+    app.include_router(health_router(database))
+    app.include_router(router, responses=PROBLEM_RESPONSES)
+
+    def own_openapi() -> dict[str, Any]:
+        from fastapi.openapi.utils import get_openapi
+
+        return get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+
+    @app.get("/api/v1/openapi.json", include_in_schema=False)
+    async def openapi() -> JSONResponse:
+        services = {name: upstreams[name] for name in SERVICES}
+        return JSONResponse(await merged_openapi(own_openapi(), services))
+
+    @app.get("/api/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/api/v1/openapi.json", title="ASC Tracker API")
+
+    @app.api_route(
+        "/api/v1/{service}/{path:path}",
+        methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
+        include_in_schema=False,
+    )
+    async def to_service(service: str, path: str, request: Request) -> Response:
+        if service not in SERVICES:
+            return problem(404, "Not Found", "There is no such API.", instance=request.url.path)
+        return await forward(
+            request,
+            upstreams[service],
+            upstream_name=service,
+            path="/" + path,
+            identity_token=_token(request, settings),
+        )
+
+    @app.api_route(
+        "/{path:path}",
+        methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"],
+        include_in_schema=False,
+    )
+    async def to_web(path: str, request: Request) -> Response:
+        if path.startswith("api/"):
+            return problem(404, "Not Found", "There is no such API.", instance=request.url.path)
+        return await forward(
+            request,
+            upstreams[WEB],
+            upstream_name=WEB,
+            path="/" + path,
+            identity_token=_token(request, settings),
+        )
+
+    return app
+
+
+def _token(request: Request, settings: Settings) -> str | None:
+    caller = request.state.caller
+    if caller is None:
+        return None
+    return sign_identity(
+        caller,
+        settings.identity_signing_key.get_secret_value(),
+        ttl_seconds=settings.identity_token_ttl_seconds,
+    )

@@ -1,0 +1,92 @@
+"""Forward `/api/v1/<service>/...` and the web pages to the process that serves them."""
+
+import logging
+
+import httpx
+from fastapi import Request, Response
+from fastapi.responses import StreamingResponse
+from starlette.background import BackgroundTask
+
+from common.errors import problem
+from common.identity import IDENTITY_HEADER
+from common.logs import REQUEST_ID_HEADER, request_id_var
+
+log = logging.getLogger(__name__)
+
+# Hop-by-hop headers (RFC 9110 7.6.1) are about one connection, not the message.
+_HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+}
+
+
+def _request_headers(request: Request, identity_token: str | None) -> list[tuple[str, str]]:
+    headers = [
+        (name, value)
+        for name, value in request.headers.items()
+        # A client can never speak for the gateway: drop any identity it sent.
+        if name not in _HOP_BY_HOP and name != IDENTITY_HEADER and name != "x-request-id"
+    ]
+    if identity_token:
+        headers.append((IDENTITY_HEADER, identity_token))
+    headers.append((REQUEST_ID_HEADER, request_id_var.get() or ""))
+    client = request.client.host if request.client else ""
+    forwarded = request.headers.get("x-forwarded-for")
+    headers.append(("x-forwarded-for", f"{forwarded}, {client}" if forwarded else client))
+    return headers
+
+
+async def forward(
+    request: Request,
+    client: httpx.AsyncClient,
+    *,
+    upstream_name: str,
+    path: str,
+    identity_token: str | None,
+) -> Response:
+    """Send the request on, streaming both ways; a dead or slow upstream becomes a 502/504."""
+    upstream_request = client.build_request(
+        request.method,
+        httpx.URL(path=path, query=request.url.query.encode()),
+        headers=_request_headers(request, identity_token),
+        content=request.stream(),
+    )
+    try:
+        upstream = await client.send(upstream_request, stream=True)
+    except httpx.TimeoutException:
+        log.warning("upstream timeout", extra={"upstream": upstream_name})
+        return problem(
+            504,
+            "Gateway Timeout",
+            f"The {upstream_name} service did not answer in time.",
+            instance=request.url.path,
+        )
+    except httpx.HTTPError:
+        log.warning("upstream unreachable", extra={"upstream": upstream_name})
+        return problem(
+            502,
+            "Bad Gateway",
+            f"The {upstream_name} service is not available right now.",
+            instance=request.url.path,
+            headers={"Retry-After": "5"},
+        )
+    response = StreamingResponse(
+        upstream.aiter_raw(),
+        status_code=upstream.status_code,
+        background=BackgroundTask(upstream.aclose),
+    )
+    # Keep every header as sent, repeated ones (Set-Cookie) included.
+    response.raw_headers = [
+        (name, value)
+        for name, value in upstream.headers.raw
+        if name.decode("latin-1").lower() not in _HOP_BY_HOP | {"x-request-id"}
+    ]
+    return response

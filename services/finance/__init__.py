@@ -1,0 +1,1 @@
+"""Finance service: budget monitoring and savings tracking (schema `finance`)."""

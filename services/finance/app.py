@@ -1,0 +1,25 @@
+"""The finance service app."""
+
+from fastapi import FastAPI
+
+from common.db import Database
+from common.http import ServiceClients
+from common.service_app import create_service_app
+from common.settings import Settings
+from services.finance.router import router
+
+
+def create_app(
+    settings: Settings | None = None,
+    database: Database | None = None,
+    clients: ServiceClients | None = None,
+) -> FastAPI:
+    return create_service_app(
+        "finance",
+        title="ASC Tracker finance service",
+        description="Budget monitoring and savings tracking.",
+        routers=[router],
+        settings=settings,
+        database=database,
+        clients=clients,
+    )

@@ -1,0 +1,1 @@
+"""KPI service: measures, targets, actuals, RAG and trends (schema `kpi`)."""

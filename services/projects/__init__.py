@@ -1,0 +1,1 @@
+"""Projects service: objectives, projects, milestones, highlights, RAID (schema `projects`)."""

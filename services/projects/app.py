@@ -1,0 +1,27 @@
+"""The projects service app."""
+
+from fastapi import FastAPI
+
+from common.db import Database
+from common.http import ServiceClients
+from common.service_app import create_service_app
+from common.settings import Settings
+from services.projects.router import router
+
+
+def create_app(
+    settings: Settings | None = None,
+    database: Database | None = None,
+    clients: ServiceClients | None = None,
+) -> FastAPI:
+    return create_service_app(
+        "projects",
+        title="ASC Tracker projects service",
+        description=(
+            "Objectives, projects, milestones, highlight reports, RAID and improvement actions."
+        ),
+        routers=[router],
+        settings=settings,
+        database=database,
+        clients=clients,
+    )

@@ -1,0 +1,114 @@
+"""The gateway routes to the services, carries identity and request ids, and survives outages."""
+
+import uuid
+
+import httpx
+from fastapi.testclient import TestClient
+
+from common.db import Database
+from common.identity import IDENTITY_HEADER
+from common.settings import Settings
+from common.testing.plugin import System, build_system, make_caller
+
+
+def test_health_and_readiness_of_every_app(system: System) -> None:
+    for app in [system.gateway, system.web, *system.services.values()]:
+        with TestClient(app) as client:
+            assert client.get("/healthz").json() == {"status": "ok"}
+            assert client.get("/readyz").status_code == 200
+
+
+def test_request_reaches_a_service_and_postgres_through_the_gateway(api: TestClient) -> None:
+    created = api.post("/api/v1/kpi/measures", json={"code": "ASC01", "title": "Carers supported"})
+    assert created.status_code == 201, created.text
+    listed = api.get("/api/v1/kpi/measures", params={"limit": 10})
+    assert listed.status_code == 200
+    assert [m["code"] for m in listed.json()["items"]] == ["ASC01"]
+
+
+def test_request_id_is_propagated_and_returned(api: TestClient) -> None:
+    response = api.get("/api/v1/kpi/measures", headers={"X-Request-ID": "abc-123"})
+    assert response.headers["X-Request-ID"] == "abc-123"
+
+
+def test_a_forged_request_id_is_replaced(api: TestClient) -> None:
+    response = api.get("/api/v1/kpi/measures", headers={"X-Request-ID": "bad\nid"})
+    assert response.headers["X-Request-ID"] != "bad\nid"
+
+
+def test_a_service_refuses_a_request_that_did_not_come_through_the_gateway(system: System) -> None:
+    with TestClient(system.services["kpi"]) as direct:
+        response = direct.get("/measures")
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_a_client_cannot_set_the_identity_header(system: System) -> None:
+    with TestClient(system.services["kpi"]) as direct:
+        response = direct.get("/measures", headers={IDENTITY_HEADER: "forged.token"})
+    assert response.status_code == 401
+
+
+def test_unknown_api_is_a_problem_404(api: TestClient) -> None:
+    response = api.get("/api/v1/nothing/here")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+class _Down(httpx.AsyncBaseTransport):
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+
+class _Slow(httpx.AsyncBaseTransport):
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("timed out", request=request)
+
+
+def test_a_service_that_is_down_gives_502_and_the_others_keep_working(
+    settings: Settings, database: Database, demo_org: uuid.UUID
+) -> None:
+    system = build_system(
+        settings,
+        database,
+        caller=make_caller(demo_org),
+        transports={"finance": _Down()},
+    )
+    with system.client() as api:
+        down = api.get("/api/v1/finance/budget-lines")
+        assert down.status_code == 502
+        assert down.headers["content-type"] == "application/problem+json"
+        assert "finance" in down.json()["detail"]
+        assert api.get("/api/v1/kpi/measures").status_code == 200
+        page = api.get("/")
+        assert page.status_code == 200
+        assert "finance service is not answering" in page.text
+
+
+def test_a_slow_service_gives_504(
+    settings: Settings, database: Database, demo_org: uuid.UUID
+) -> None:
+    system = build_system(
+        settings,
+        database,
+        caller=make_caller(demo_org),
+        transports={"projects": _Slow()},
+    )
+    with system.client() as api:
+        response = api.get("/api/v1/projects/priorities")
+    assert response.status_code == 504
+
+
+def test_merged_openapi_lists_every_service_under_its_prefix(api: TestClient) -> None:
+    document = api.get("/api/v1/openapi.json").json()
+    paths = document["paths"]
+    assert "/api/v1/kpi/measures" in paths
+    assert "/api/v1/projects/priorities" in paths
+    assert "/api/v1/finance/budget-lines" in paths
+    assert "/api/v1/me" in paths
+    assert "Kpi.MeasureRead" in document["components"]["schemas"]
+    assert "Problem" in document["components"]["schemas"]
+
+
+def test_api_docs_page_points_at_the_merged_document(api: TestClient) -> None:
+    assert "/api/v1/openapi.json" in api.get("/api/docs").text

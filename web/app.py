@@ -1,0 +1,74 @@
+"""The web app: server-rendered pages that read and write through the gateway's API."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from common.logs import install_request_logging
+from common.service_app import health_router
+from common.settings import Settings, get_settings
+from web.clients.gateway import UpstreamDown
+from web.rendering import render
+from web.views import dashboard, placeholders
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(
+    settings: Settings | None = None,
+    gateway_transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """`gateway_transport` replaces the network to the gateway (in-process tests)."""
+    settings = settings or get_settings()
+    gateway = httpx.AsyncClient(
+        base_url=settings.gateway_url,
+        transport=gateway_transport,
+        timeout=settings.upstream_timeout_seconds,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await gateway.aclose()
+
+    app = FastAPI(
+        title="ASC Tracker web", openapi_url=None, docs_url=None, redoc_url=None, lifespan=lifespan
+    )
+    app.state.settings = settings
+    app.state.gateway = gateway
+    install_request_logging(app)
+    app.include_router(health_router(None))
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(dashboard.router)
+    app.include_router(placeholders.router)
+    install_error_pages(app)
+    return app
+
+
+def install_error_pages(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            return render(request, "errors/404.html", {"me": None}, status_code=404)
+        return render(
+            request,
+            "errors/500.html",
+            {"me": None, "message": str(exc.detail)},
+            status_code=exc.status_code,
+        )
+
+    @app.exception_handler(UpstreamDown)
+    async def _down(request: Request, exc: UpstreamDown) -> HTMLResponse:
+        return render(
+            request, "errors/unavailable.html", {"me": None, "what": exc.what}, status_code=503
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> HTMLResponse:
+        return render(request, "errors/500.html", {"me": None}, status_code=500)

@@ -1,0 +1,80 @@
+"""The web app's one way to reach data: the gateway's public API, like any integrator."""
+
+from typing import Any
+
+import httpx
+from fastapi import Request
+
+from common.logs import REQUEST_ID_HEADER, request_id_var
+
+
+class UpstreamDown(Exception):
+    """A part of the system the page needs is not answering."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+class ApiError(Exception):
+    """The API refused a request; `problem` is its RFC 9457 body."""
+
+    def __init__(self, status: int, problem: dict[str, Any]) -> None:
+        super().__init__(problem.get("detail", ""))
+        self.status = status
+        self.problem = problem
+
+    def field_errors(self) -> dict[str, str]:
+        """{field: message}, the first message for each field."""
+        errors: dict[str, str] = {}
+        for error in self.problem.get("errors") or []:
+            errors.setdefault(str(error.get("field", "")), str(error.get("message", "")))
+        return errors
+
+
+class GatewayClient:
+    """Calls `/api/v1/...` on the gateway on behalf of the person viewing the page."""
+
+    def __init__(self, client: httpx.AsyncClient, request: Request) -> None:
+        self._client = client
+        self._request = request
+
+    def _headers(self, extra: dict[str, str] | None) -> dict[str, str]:
+        headers = {"accept": "application/json"}
+        # The person's own credentials go with every call: the gateway decides what they may see.
+        for name in ("cookie", "authorization"):
+            if value := self._request.headers.get(name):
+                headers[name] = value
+        if request_id := request_id_var.get():
+            headers[REQUEST_ID_HEADER] = request_id
+        return headers | (extra or {})
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        what: str,
+        headers: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        try:
+            response = await self._client.request(
+                method, "/api/v1" + path, headers=self._headers(headers), **kwargs
+            )
+        except httpx.HTTPError as error:
+            raise UpstreamDown(what) from error
+        if response.status_code in (502, 503, 504):
+            raise UpstreamDown(what)
+        if response.status_code >= 400:
+            body = response.json() if "json" in response.headers.get("content-type", "") else {}
+            raise ApiError(response.status_code, body)
+        return response
+
+    async def get_json(self, path: str, *, what: str, **kwargs: Any) -> Any:
+        return (await self.request("GET", path, what=what, **kwargs)).json()
+
+
+def gateway_client(request: Request) -> GatewayClient:
+    """FastAPI dependency: a client for this page view."""
+    return GatewayClient(request.app.state.gateway, request)
