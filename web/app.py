@@ -4,6 +4,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import importlib
+import pkgutil
+
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
@@ -15,6 +18,7 @@ from common.service_app import health_router
 from common.settings import Settings, get_settings
 from web.clients.gateway import UpstreamDown
 from web.rendering import render
+import web.views
 from web.views import dashboard, placeholders
 
 STATIC = Path(__file__).parent / "static"
@@ -46,6 +50,13 @@ def create_app(
     app.include_router(health_router(None))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(dashboard.router)
+    # Every module in web/views with a `router` is a group of pages; placeholders go last so a
+    # real page always wins over its placeholder.
+    for module_info in pkgutil.iter_modules(web.views.__path__):
+        if module_info.name not in {"dashboard", "placeholders"}:
+            module = importlib.import_module(f"web.views.{module_info.name}")
+            if hasattr(module, "router"):
+                app.include_router(module.router)
     app.include_router(placeholders.router)
     install_error_pages(app)
     return app
