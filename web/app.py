@@ -1,11 +1,10 @@
 """The web app: server-rendered pages that read and write through the gateway's API."""
 
+import importlib
+import pkgutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-
-import importlib
-import pkgutil
 
 import httpx
 from fastapi import FastAPI, Request
@@ -13,12 +12,12 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+import web.views
 from common.logs import install_request_logging
 from common.service_app import health_router
 from common.settings import Settings, get_settings
 from web.clients.gateway import UpstreamDown
 from web.rendering import render
-import web.views
 from web.views import dashboard, placeholders
 
 STATIC = Path(__file__).parent / "static"
