@@ -75,12 +75,13 @@ def _scope_to_organisation(state: ORMExecuteState) -> None:
         return
     if state.session.info.get("all_organisations"):
         return
-    mappers = [m for m in state.all_mappers if issubclass(m.class_, TenantMixin)]
-    if not mappers:
-        return
     org_id = state.session.info.get("org_id")
     if org_id is None:
-        raise TenantScopeMissing("query on a tenant table from a session with no organisation")
+        if any(issubclass(m.class_, TenantMixin) for m in state.all_mappers):
+            raise TenantScopeMissing("query on a tenant table from a session with no organisation")
+        return
+    # Applied to every ORM statement, not only those whose top level names a tenant entity, so
+    # that subqueries (counts, EXISTS, joins through aliases) are scoped too.
     state.statement = state.statement.options(
         with_loader_criteria(
             TenantMixin,
