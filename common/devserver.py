@@ -43,23 +43,24 @@ def app_environment(url: str, host: str) -> dict[str, str]:
     return env
 
 
-def start_apps(env: dict[str, str], host: str) -> dict[str, subprocess.Popen[bytes]]:
+def start_apps(
+    env: dict[str, str], host: str, log_dir: Path = ROOT / ".data" / "logs"
+) -> dict[str, subprocess.Popen[bytes]]:
     processes = {}
-    log_dir = ROOT / ".data" / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     for name in START_ORDER:
         app_env = env | {
             "HOST": host,
             "PORT": env.get(f"{name.upper()}_PORT", str(APPS[name].port)),
         }
-        log_file = (log_dir / f"{name}.log").open("ab")
-        processes[name] = subprocess.Popen(
-            [sys.executable, "-m", "common.serve", name],
-            cwd=ROOT,
-            env=app_env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
+        with (log_dir / f"{name}.log").open("ab") as log_file:
+            processes[name] = subprocess.Popen(
+                [sys.executable, "-m", "common.serve", name],
+                cwd=ROOT,
+                env=app_env,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
     return processes
 
 

@@ -1,0 +1,85 @@
+"""The system as `make run` starts it: five processes on their own ports, over TCP."""
+
+import socket
+import subprocess
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from common.apps import APPS
+from common.db import Database, make_engine
+from common.demo import load_demo
+from common.devserver import app_environment, start_apps, stop, wait_until_ready
+from common.migrate import upgrade_all
+from common.pg import drop_database, fresh_database
+
+pytestmark = pytest.mark.e2e
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def running(
+    pg_server_url: str,
+) -> Iterator[tuple[dict[str, str], dict[str, subprocess.Popen[bytes]]]]:
+    url = fresh_database(pg_server_url, "asc_e2e")
+    upgrade_all(url)
+    database = Database(make_engine(url))
+    load_demo(database)
+    database.dispose()
+    env = app_environment(url, "127.0.0.1")
+    for name in APPS:  # free ports, so a developer's own `make run` is undisturbed
+        port = _free_port()
+        env[f"{name.upper()}_PORT"] = str(port)
+        env[f"{name.upper()}_URL"] = f"http://127.0.0.1:{port}"
+    env["LOG_LEVEL"] = "WARNING"
+    processes = start_apps(env, "127.0.0.1", tmp_path_factory.mktemp("logs"))
+    try:
+        assert wait_until_ready(env, timeout=60) == []
+        yield env, processes
+    finally:
+        stop(processes)
+        drop_database(url)
+
+
+def test_every_app_is_ready_and_the_gateway_serves_a_styled_page(
+    running: tuple[dict[str, str], dict[str, subprocess.Popen[bytes]]],
+) -> None:
+    env, _ = running
+    for name in APPS:
+        assert httpx.get(env[f"{name.upper()}_URL"] + "/readyz").status_code == 200
+    page = httpx.get(env["GATEWAY_URL"] + "/")
+    assert page.status_code == 200
+    assert "govuk-frontend.min.css" in page.text
+    assert "Demo Council" in page.text
+    assert httpx.get(env["GATEWAY_URL"] + "/api/v1/kpi/measures").status_code == 200
+
+
+def test_a_service_reached_directly_without_the_gateway_refuses(
+    running: tuple[dict[str, str], dict[str, subprocess.Popen[bytes]]],
+) -> None:
+    env, _ = running
+    assert httpx.get(env["KPI_URL"] + "/measures").status_code == 401
+
+
+def test_stopping_one_service_leaves_the_rest_answering(
+    running: tuple[dict[str, str], dict[str, subprocess.Popen[bytes]]],
+) -> None:
+    env, processes = running
+    processes["finance"].terminate()
+    processes["finance"].wait(timeout=10)
+    gateway = env["GATEWAY_URL"]
+    down = httpx.get(gateway + "/api/v1/finance/budget-lines")
+    assert down.status_code == 502
+    assert down.headers["content-type"] == "application/problem+json"
+    assert httpx.get(gateway + "/api/v1/kpi/measures").status_code == 200
+    assert httpx.get(gateway + "/api/v1/projects/priorities").status_code == 200
+    dashboard = httpx.get(gateway + "/")
+    assert dashboard.status_code == 200
+    assert "finance service is not answering" in dashboard.text
