@@ -26,7 +26,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def running(
-    pg_server_url: str,
+    pg_server_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[dict[str, str], dict[str, subprocess.Popen[bytes]]]]:
     url = fresh_database(pg_server_url, "asc_e2e")
     upgrade_all(url)
