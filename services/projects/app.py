@@ -6,7 +6,7 @@ from common.db import Database
 from common.http import ServiceClients
 from common.service_app import create_service_app
 from common.settings import Settings
-from services.projects.router import router
+from services.projects.router import ROUTERS
 
 
 def create_app(
@@ -20,7 +20,7 @@ def create_app(
         description=(
             "Objectives, projects, milestones, highlight reports, RAID and improvement actions."
         ),
-        routers=[router],
+        routers=ROUTERS,
         settings=settings,
         database=database,
         clients=clients,

@@ -1,0 +1,189 @@
+"""Pure rules of the projects service: derived values and checks."""
+
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.projects import rules
+from services.projects.rules import MilestoneFacts
+
+D = date(2025, 6, 1)
+dates = st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31))
+statuses = st.sampled_from([s.value for s in rules.MilestoneStatus])
+
+
+def test_slippage_is_forecast_minus_baseline_while_unfinished() -> None:
+    assert rules.slippage_days(D, D + timedelta(days=10), None) == 10
+
+
+def test_slippage_uses_the_actual_date_once_completed() -> None:
+    assert rules.slippage_days(D, D + timedelta(days=30), D + timedelta(days=3)) == 3
+
+
+def test_slippage_is_negative_when_early_and_zero_without_forecast() -> None:
+    assert rules.slippage_days(D, D - timedelta(days=5), None) == -5
+    assert rules.slippage_days(D, None, None) == 0
+
+
+@given(baseline=dates, forecast=st.none() | dates, actual=st.none() | dates)
+def test_slippage_is_zero_exactly_when_the_date_that_counts_is_the_baseline(
+    baseline: date, forecast: date | None, actual: date | None
+) -> None:
+    counted = actual or forecast or baseline
+    assert (rules.slippage_days(baseline, forecast, actual) == 0) == (counted == baseline)
+    assert baseline + timedelta(days=rules.slippage_days(baseline, forecast, actual)) == counted
+
+
+def test_unfinished_milestone_past_its_forecast_is_overdue() -> None:
+    assert rules.is_overdue(
+        baseline=D, forecast=D + timedelta(days=5), status="in_progress", today=D + timedelta(6)
+    )
+
+
+def test_milestone_due_today_is_not_yet_overdue() -> None:
+    assert not rules.is_overdue(baseline=D, forecast=None, status="not_started", today=D)
+
+
+def test_a_later_forecast_stops_a_past_baseline_being_overdue() -> None:
+    assert not rules.is_overdue(
+        baseline=D, forecast=D + timedelta(days=30), status="in_progress", today=D + timedelta(1)
+    )
+
+
+@given(baseline=dates, forecast=st.none() | dates, today=dates)
+def test_completed_or_cancelled_milestones_are_never_overdue(
+    baseline: date, forecast: date | None, today: date
+) -> None:
+    for status in ("completed", "cancelled"):
+        assert not rules.is_overdue(
+            baseline=baseline, forecast=forecast, status=status, today=today
+        )
+
+
+@given(baseline=dates, forecast=st.none() | dates, today=dates, status=statuses)
+def test_overdue_means_unfinished_with_due_date_before_today(
+    baseline: date, forecast: date | None, today: date, status: str
+) -> None:
+    expected = status in ("not_started", "in_progress") and (forecast or baseline) < today
+    assert rules.is_overdue(baseline=baseline, forecast=forecast, status=status, today=today) is (
+        expected
+    )
+
+
+def test_completion_date_in_the_future_is_refused() -> None:
+    errors = rules.milestone_errors(status="completed", actual_date=D + timedelta(1), today=D)
+    assert errors == [
+        {"field": "actual_date", "message": "The completion date cannot be in the future"}
+    ]
+
+
+def test_completed_milestone_needs_its_completion_date() -> None:
+    errors = rules.milestone_errors(status="completed", actual_date=None, today=D)
+    assert [e["field"] for e in errors] == ["actual_date"]
+    assert rules.milestone_errors(status="completed", actual_date=D, today=D) == []
+
+
+def test_amber_and_red_need_a_reason_green_does_not() -> None:
+    assert rules.rag_reason_errors("cost_rag", "amber", " ")[0]["field"] == "cost_rag_reason"
+    assert "off track" in rules.rag_reason_errors("rag", "red", "")[0]["message"]
+    assert rules.rag_reason_errors("rag", "red", "Supplier late") == []
+    assert rules.rag_reason_errors("rag", "green", "") == []
+    assert rules.rag_reason_errors("rag", None, "") == []
+
+
+def test_end_month_before_start_is_refused_and_same_month_is_allowed() -> None:
+    assert rules.month_order_errors(date(2025, 4, 1), date(2025, 3, 1))[0]["field"] == "end_month"
+    assert rules.month_order_errors(date(2025, 4, 1), date(2025, 4, 1)) == []
+    assert rules.month_order_errors(None, date(2025, 4, 1)) == []
+
+
+def test_raid_score_is_likelihood_times_impact_with_bands() -> None:
+    assert rules.raid_score(3, 4) == 12
+    assert rules.raid_severity(12) == rules.Rag.AMBER
+    assert rules.raid_severity(rules.raid_score(5, 3)) == rules.Rag.RED
+    assert rules.raid_severity(rules.raid_score(1, 5)) == rules.Rag.GREEN
+
+
+@given(likelihood=st.integers(1, 5), impact=st.integers(1, 5))
+def test_raid_score_is_between_1_and_25_and_grows_with_each_factor(
+    likelihood: int, impact: int
+) -> None:
+    score = rules.raid_score(likelihood, impact)
+    assert 1 <= score <= 25
+    if likelihood < 5:
+        assert rules.raid_score(likelihood + 1, impact) > score
+
+
+def test_raid_score_outside_one_to_five_is_an_error() -> None:
+    import pytest
+
+    with pytest.raises(ValueError, match="1 to 5"):
+        rules.raid_score(0, 3)
+
+
+def _m(title: str, baseline: date, status: str = "not_started", **kw: date) -> MilestoneFacts:
+    return MilestoneFacts(
+        title=title,
+        baseline_date=baseline,
+        forecast_date=kw.get("forecast"),
+        actual_date=kw.get("actual"),
+        status=status,
+    )
+
+
+def test_next_milestone_is_the_unfinished_one_expected_soonest() -> None:
+    milestones = [
+        _m("Done", D, "completed", actual=D),
+        _m("Later", D + timedelta(10)),
+        _m("Moved earlier", D + timedelta(20), forecast=D + timedelta(5)),
+    ]
+    upcoming = rules.next_milestone(milestones)
+    assert upcoming is not None
+    assert upcoming.title == "Moved earlier"
+    assert rules.next_milestone([_m("Done", D, "completed", actual=D)]) is None
+
+
+def test_worst_slippage_ignores_cancelled_milestones() -> None:
+    milestones = [
+        _m("Late", D, forecast=D + timedelta(9)),
+        _m("Dropped", D, "cancelled", forecast=D + timedelta(90)),
+        _m("Early", D, forecast=D - timedelta(3)),
+    ]
+    assert rules.worst_slippage(milestones) == 9
+    assert rules.worst_slippage([]) is None
+
+
+def test_action_counts_open_and_closed_by_area() -> None:
+    counts = rules.action_counts(
+        [
+            ("Workforce development", "completed"),
+            ("Quality assurance", "in_progress"),
+            ("Workforce development", "not_started"),
+            ("Quality assurance", "not_started"),
+        ]
+    )
+    assert [(c.area, c.open, c.closed, c.total) for c in counts] == [
+        ("Quality assurance", 2, 0, 2),
+        ("Workforce development", 1, 1, 2),
+    ]
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("ABC"), st.sampled_from([s.value for s in rules.ActionStatus]))
+    )
+)
+def test_action_counts_add_up_to_the_actions(actions: list[tuple[str, str]]) -> None:
+    counts = rules.action_counts(actions)
+    assert sum(c.total for c in counts) == len(actions)
+    assert sum(c.closed for c in counts) == sum(s == "completed" for _, s in actions)
+
+
+def test_count_by_lists_every_key_and_counts_none_separately() -> None:
+    assert rules.count_by(["red", None, "red"], ["green", "amber", "red"], "not_set") == {
+        "green": 0,
+        "amber": 0,
+        "red": 2,
+        "not_set": 1,
+    }
