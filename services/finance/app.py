@@ -6,7 +6,8 @@ from common.db import Database
 from common.http import ServiceClients
 from common.service_app import create_service_app
 from common.settings import Settings
-from services.finance.router import router
+from services.finance.budgets.router import router as budgets_router
+from services.finance.savings.router import router as savings_router
 
 
 def create_app(
@@ -18,7 +19,7 @@ def create_app(
         "finance",
         title="ASC Tracker finance service",
         description="Budget monitoring and savings tracking.",
-        routers=[router],
+        routers=[budgets_router, savings_router],
         settings=settings,
         database=database,
         clients=clients,

@@ -1,22 +1,21 @@
-"""Tables of the `finance` schema."""
+"""Every table of the `finance` schema, registered on one `Base` (migrations import this module)."""
 
-import uuid
+from services.finance.base import Base
+from services.finance.budgets.models import BudgetAmount, BudgetLine, Forecast
+from services.finance.savings.models import (
+    ActivityMeasure,
+    SavingsEntry,
+    SavingsLine,
+    SavingsTarget,
+)
 
-from sqlalchemy import String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-from common.db import TenantMixin, TimestampMixin, VersionedMixin, schema_metadata
-
-
-class Base(DeclarativeBase):
-    metadata = schema_metadata("finance")
-
-
-class BudgetLine(TenantMixin, VersionedMixin, TimestampMixin, Base):
-    """A budget line."""
-
-    __tablename__ = "budget_lines"
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    name: Mapped[str] = mapped_column(Text)
-    cost_centre: Mapped[str] = mapped_column(String(40), default="")
+__all__ = [
+    "ActivityMeasure",
+    "Base",
+    "BudgetAmount",
+    "BudgetLine",
+    "Forecast",
+    "SavingsEntry",
+    "SavingsLine",
+    "SavingsTarget",
+]

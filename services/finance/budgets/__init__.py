@@ -1,0 +1,1 @@
+"""Budget monitoring: budget lines, their budgets per financial year and monthly forecasts."""

@@ -1,0 +1,212 @@
+"""HTTP routes of budget monitoring: parse, call the service, shape the response."""
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from common.concurrency import require_if_match, set_etag
+from common.db import SessionDep
+from common.errors import FieldError, ValidationFailed
+from common.pagination import Page, PageDep
+from common.periods import Period
+from services.finance.budgets import service
+from services.finance.budgets.schemas import (
+    BudgetLineCreate,
+    BudgetLineRead,
+    BudgetLineUpdate,
+    BudgetPosition,
+    ForecastCreate,
+    ForecastRead,
+    ForecastUpdate,
+)
+from services.finance.csv_export import csv_response
+from services.finance.types import month_code, to_financial_year, to_month
+
+router = APIRouter(tags=["budgets"])
+
+MonthQuery = Annotated[
+    str | None,
+    Query(description='A month, "2025-09"; the newest month with a forecast when left out.'),
+]
+YearQuery = Annotated[str | None, Query(description='A financial year, "2025/26".')]
+
+
+def _month(value: str | None, field: str = "month") -> date | None:
+    if value is None or value == "":
+        return None
+    try:
+        return to_month(value)
+    except ValueError as error:
+        raise ValidationFailed(str(error), errors=[FieldError(field, str(error))]) from None
+
+
+def _year(value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    try:
+        return to_financial_year(value)
+    except ValueError as error:
+        message = str(error)
+        raise ValidationFailed(message, errors=[FieldError("financial_year", message)]) from None
+
+
+@router.get("/budget-lines", response_model=Page[BudgetLineRead])
+def list_budget_lines(
+    session: SessionDep,
+    page: PageDep,
+    financial_year: YearQuery = None,
+    q: Annotated[str | None, Query(max_length=200, description="Part of the name.")] = None,
+) -> Page[BudgetLineRead]:
+    """List the organisation's budget lines, optionally those with a budget in one year."""
+    items, total = service.list_budget_lines(
+        session, page=page, financial_year=_year(financial_year), q=q
+    )
+    return Page(
+        items=[BudgetLineRead.model_validate(i) for i in items],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.post("/budget-lines", status_code=status.HTTP_201_CREATED, response_model=BudgetLineRead)
+def create_budget_line(
+    session: SessionDep, data: BudgetLineCreate, response: Response
+) -> BudgetLineRead:
+    """Add a budget line, with its original and current budget per financial year."""
+    line = service.create_budget_line(session, data=data)
+    set_etag(response, line.version)
+    return BudgetLineRead.model_validate(line)
+
+
+@router.get("/budget-lines/{line_id}", response_model=BudgetLineRead)
+def get_budget_line(session: SessionDep, line_id: uuid.UUID, response: Response) -> BudgetLineRead:
+    """Read one budget line; its ETag is the version to send back in If-Match."""
+    line = service.get_budget_line(session, line_id=line_id)
+    set_etag(response, line.version)
+    return BudgetLineRead.model_validate(line)
+
+
+@router.patch("/budget-lines/{line_id}", response_model=BudgetLineRead)
+def update_budget_line(
+    session: SessionDep,
+    line_id: uuid.UUID,
+    data: BudgetLineUpdate,
+    request: Request,
+    response: Response,
+) -> BudgetLineRead:
+    """Change a budget line. Requires If-Match with the ETag you read (412 when stale)."""
+    line = service.get_budget_line(session, line_id=line_id)
+    require_if_match(request, line.version)
+    line = service.update_budget_line(session, line=line, data=data)
+    set_etag(response, line.version)
+    return BudgetLineRead.model_validate(line)
+
+
+@router.delete("/budget-lines/{line_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_budget_line(session: SessionDep, line_id: uuid.UUID, request: Request) -> None:
+    """Remove a budget line and its forecasts. Requires If-Match."""
+    line = service.get_budget_line(session, line_id=line_id)
+    require_if_match(request, line.version)
+    service.delete_budget_line(session, line=line)
+
+
+@router.get("/budget-lines/{line_id}/forecasts", response_model=list[ForecastRead])
+def list_forecasts(
+    session: SessionDep, line_id: uuid.UUID, financial_year: YearQuery = None
+) -> list[ForecastRead]:
+    """A line's monthly forecasts with variance and movement."""
+    line = service.get_budget_line(session, line_id=line_id)
+    return service.forecast_reads(line, financial_year=_year(financial_year))
+
+
+def _read_one(line_forecasts: list[ForecastRead], month: date) -> ForecastRead:
+    return next(f for f in line_forecasts if f.month == month)
+
+
+@router.post(
+    "/budget-lines/{line_id}/forecasts",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ForecastRead,
+)
+def add_forecast(
+    session: SessionDep, line_id: uuid.UUID, data: ForecastCreate, response: Response
+) -> ForecastRead:
+    """Record the forecast outturn for a month (409 if that month already has one)."""
+    line = service.get_budget_line(session, line_id=line_id)
+    forecast = service.add_forecast(session, line=line, data=data)
+    set_etag(response, forecast.version)
+    return _read_one(service.forecast_reads(line), forecast.month)
+
+
+@router.patch("/budget-lines/{line_id}/forecasts/{month}", response_model=ForecastRead)
+def update_forecast(
+    session: SessionDep,
+    line_id: uuid.UUID,
+    month: str,
+    data: ForecastUpdate,
+    request: Request,
+    response: Response,
+) -> ForecastRead:
+    """Change a month's forecast. Requires If-Match with the ETag you read."""
+    line = service.get_budget_line(session, line_id=line_id)
+    forecast = service.get_forecast(line, month=_month(month) or date.min)
+    require_if_match(request, forecast.version)
+    forecast = service.update_forecast(session, forecast=forecast, data=data)
+    set_etag(response, forecast.version)
+    return _read_one(service.forecast_reads(line), forecast.month)
+
+
+def _position(session: SessionDep, month: str | None) -> BudgetPosition:
+    chosen = _month(month) or service.latest_forecast_month(session)
+    if chosen is None:
+        chosen = Period.month_of(date.today()).start
+    return service.budget_position(session, month=chosen)
+
+
+@router.get("/budget/position", response_model=BudgetPosition)
+def budget_position(session: SessionDep, month: MonthQuery = None) -> BudgetPosition:
+    """The budget monitor for a month: per line and in total, budget, forecast outturn, variance
+    (+ overspend, - underspend) and movement since the month before."""
+    return _position(session, month)
+
+
+@router.get("/budget/position.csv", response_class=Response)
+def budget_position_csv(session: SessionDep, month: MonthQuery = None) -> Response:
+    """The budget monitor for a month as CSV."""
+    position = _position(session, month)
+    rows: list[list[object]] = [
+        [
+            line.service_area,
+            line.name,
+            line.cost_centre,
+            line.original_budget,
+            line.budget,
+            line.forecast_outturn,
+            line.variance,
+            line.movement,
+            line.commentary,
+        ]
+        for line in position.lines
+    ]
+    t = position.totals
+    rows.append(
+        ["Total", "", "", t.original_budget, t.budget, t.forecast_outturn, t.variance, t.movement]
+    )
+    return csv_response(
+        f"budget-position-{month_code(position.month)}.csv",
+        [
+            "Service area",
+            "Budget line",
+            "Cost centre",
+            "Original budget",
+            "Current budget",
+            "Forecast outturn",
+            "Variance",
+            "Movement",
+            "Commentary",
+        ],
+        rows,
+    )

@@ -1,0 +1,140 @@
+"""API shapes of budget monitoring."""
+
+import uuid
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from common.money import Money
+from services.finance.types import FinancialYearCode, MonthCode
+
+_INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class BudgetAmountIn(BaseModel):
+    model_config = _INPUT
+
+    financial_year: FinancialYearCode
+    original_budget: Money = Field(description="Negative for an income line.")
+    current_budget: Money | None = Field(
+        default=None, description="The budget after virements; the original when left out."
+    )
+
+
+def _one_per_year(amounts: list[BudgetAmountIn] | None) -> list[BudgetAmountIn] | None:
+    if amounts is not None:
+        years = [a.financial_year for a in amounts]
+        if len(set(years)) != len(years):
+            raise ValueError("give each financial year once")
+    return amounts
+
+
+class BudgetLineCreate(BaseModel):
+    model_config = _INPUT
+
+    name: str = Field(min_length=1, max_length=500, description='e.g. "Learning Disabilities"')
+    service_area: str = Field(default="", max_length=200)
+    cost_centre: str = Field(default="", max_length=40)
+    budgets: list[BudgetAmountIn] = Field(default_factory=list)
+
+    _years = field_validator("budgets")(_one_per_year)
+
+
+class BudgetLineUpdate(BaseModel):
+    """Fields sent replace those stored; `budgets` sets the years it names and keeps the rest."""
+
+    model_config = _INPUT
+
+    name: str | None = Field(default=None, min_length=1, max_length=500)
+    service_area: str | None = Field(default=None, max_length=200)
+    cost_centre: str | None = Field(default=None, max_length=40)
+    budgets: list[BudgetAmountIn] | None = None
+
+    _years = field_validator("budgets")(_one_per_year)
+
+
+class BudgetAmountRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    financial_year: str
+    original_budget: Money
+    current_budget: Money
+
+
+class BudgetLineRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+    service_area: str
+    cost_centre: str
+    budgets: list[BudgetAmountRead] = Field(validation_alias="amounts")
+    version: int
+
+
+class ForecastCreate(BaseModel):
+    model_config = _INPUT
+
+    month: MonthCode
+    financial_year: FinancialYearCode | None = Field(
+        default=None, description="When given, the month must fall inside it."
+    )
+    forecast_outturn: Money
+    commentary: str = Field(default="", max_length=4000)
+
+
+class ForecastUpdate(BaseModel):
+    model_config = _INPUT
+
+    forecast_outturn: Money | None = None
+    commentary: str | None = Field(default=None, max_length=4000)
+
+
+class ForecastRead(BaseModel):
+    month: MonthCode
+    financial_year: str
+    budget: Money | None
+    forecast_outturn: Money
+    variance: Money | None
+    movement: Money | None
+    commentary: str
+    version: int
+
+
+class TrendPoint(BaseModel):
+    month: MonthCode
+    forecast_outturn: Money
+
+
+class PositionLine(BaseModel):
+    budget_line_id: uuid.UUID
+    name: str
+    service_area: str
+    cost_centre: str
+    original_budget: Money
+    budget: Money
+    forecast_outturn: Money | None
+    previous_forecast: Money | None
+    variance: Money | None
+    variance_words: str
+    movement: Money | None
+    commentary: str
+    trend: list[TrendPoint]
+
+
+class PositionTotalsRead(BaseModel):
+    original_budget: Money
+    budget: Money
+    forecast_outturn: Money
+    variance: Money
+    variance_words: str
+    movement: Money
+    lines_without_forecast: int
+
+
+class BudgetPosition(BaseModel):
+    """The budget monitor for one month: each line and the total."""
+
+    month: MonthCode
+    financial_year: str
+    lines: list[PositionLine]
+    totals: PositionTotalsRead

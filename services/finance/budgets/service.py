@@ -1,0 +1,257 @@
+"""Use cases of budget monitoring: keyword-only, flush but never commit."""
+
+import uuid
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from common.errors import Conflict, FieldError, NotFound, ValidationFailed
+from common.pagination import PageParams, paginate
+from common.periods import FinancialYear, Period
+from services.finance.budgets import rules
+from services.finance.budgets.models import BudgetAmount, BudgetLine, Forecast
+from services.finance.budgets.schemas import (
+    BudgetAmountIn,
+    BudgetLineCreate,
+    BudgetLineUpdate,
+    BudgetPosition,
+    ForecastCreate,
+    ForecastRead,
+    ForecastUpdate,
+    PositionLine,
+    PositionTotalsRead,
+    TrendPoint,
+)
+
+
+def list_budget_lines(
+    session: Session, *, page: PageParams, financial_year: str | None = None, q: str | None = None
+) -> tuple[list[BudgetLine], int]:
+    """The organisation's budget lines, by service area then name; optionally only those with a
+    budget for `financial_year`, or whose name contains `q`."""
+    statement = select(BudgetLine).order_by(BudgetLine.service_area, BudgetLine.name)
+    if financial_year:
+        statement = statement.where(
+            BudgetLine.amounts.any(BudgetAmount.financial_year == financial_year)
+        )
+    if q:
+        statement = statement.where(BudgetLine.name.icontains(q, autoescape=True))
+    return paginate(session, statement, page)
+
+
+def get_budget_line(session: Session, *, line_id: uuid.UUID) -> BudgetLine:
+    """One budget line, or NotFound (also for another organisation's)."""
+    line = session.get(BudgetLine, line_id)
+    if line is None:
+        raise NotFound("There is no budget line with this id.")
+    return line
+
+
+def create_budget_line(session: Session, *, data: BudgetLineCreate) -> BudgetLine:
+    """Add a budget line with its budgets per financial year."""
+    line = BudgetLine(name=data.name, service_area=data.service_area, cost_centre=data.cost_centre)
+    _set_amounts(line, data.budgets)
+    session.add(line)
+    session.flush()
+    return line
+
+
+def update_budget_line(session: Session, *, line: BudgetLine, data: BudgetLineUpdate) -> BudgetLine:
+    """Apply the fields that were sent; `budgets` replaces only the years it names."""
+    changes = data.model_dump(exclude_unset=True, exclude={"budgets"})
+    for field, value in changes.items():
+        setattr(line, field, value)
+    if data.budgets is not None:
+        _set_amounts(line, data.budgets)
+        line.updated_at = func.now()  # a new version for the ETag
+    session.flush()
+    return line
+
+
+def delete_budget_line(session: Session, *, line: BudgetLine) -> None:
+    """Remove a budget line with its budgets and forecasts."""
+    session.delete(line)
+    session.flush()
+
+
+def _set_amounts(line: BudgetLine, amounts: list[BudgetAmountIn]) -> None:
+    by_year = {a.financial_year: a for a in line.amounts}
+    for given in amounts:
+        current = given.current_budget
+        if given.financial_year in by_year:
+            row = by_year[given.financial_year]
+            row.original_budget = given.original_budget
+            row.current_budget = current if current is not None else given.original_budget
+        else:
+            line.amounts.append(
+                BudgetAmount(
+                    financial_year=given.financial_year,
+                    original_budget=given.original_budget,
+                    current_budget=current if current is not None else given.original_budget,
+                )
+            )
+
+
+def _amount(line: BudgetLine, financial_year: str) -> BudgetAmount | None:
+    return next((a for a in line.amounts if a.financial_year == financial_year), None)
+
+
+def check_month_in_year(month: date, financial_year: str | None) -> str:
+    """The financial year of `month`; a 422 on `month` when it lies outside the one named."""
+    actual = FinancialYear.containing(month)
+    if financial_year is not None and actual.label != financial_year:
+        raise ValidationFailed(
+            f"{month:%B %Y} is not in financial year {financial_year}.",
+            errors=[
+                FieldError(
+                    "month",
+                    f"{month:%B %Y} is not in financial year {financial_year}; "
+                    f"choose a month from {FinancialYear.parse(financial_year).start:%B %Y} "
+                    f"to {FinancialYear.parse(financial_year).end:%B %Y}",
+                )
+            ],
+        )
+    return actual.label
+
+
+def add_forecast(session: Session, *, line: BudgetLine, data: ForecastCreate) -> Forecast:
+    """Record a month's forecast outturn; one per line per month."""
+    financial_year = check_month_in_year(data.month, data.financial_year)
+    if any(f.month == data.month for f in line.forecasts):
+        raise Conflict(
+            f"{data.month:%B %Y} already has a forecast for this line; change it instead."
+        )
+    forecast = Forecast(
+        month=data.month,
+        financial_year=financial_year,
+        forecast_outturn=data.forecast_outturn,
+        commentary=data.commentary,
+    )
+    line.forecasts.append(forecast)
+    session.flush()
+    return forecast
+
+
+def get_forecast(line: BudgetLine, *, month: date) -> Forecast:
+    forecast = next((f for f in line.forecasts if f.month == month), None)
+    if forecast is None:
+        raise NotFound(f"This budget line has no forecast for {month:%B %Y}.")
+    return forecast
+
+
+def update_forecast(session: Session, *, forecast: Forecast, data: ForecastUpdate) -> Forecast:
+    """Apply the fields that were sent."""
+    for field, value in data.model_dump(exclude_unset=True).items():
+        setattr(forecast, field, value)
+    session.flush()
+    return forecast
+
+
+def delete_forecast(session: Session, *, line: BudgetLine, forecast: Forecast) -> None:
+    line.forecasts.remove(forecast)
+    session.flush()
+
+
+def forecast_reads(line: BudgetLine, *, financial_year: str | None = None) -> list[ForecastRead]:
+    """The line's forecasts, each with its variance against that year's budget and its movement
+    since the month before (movement never reaches back across 1 April)."""
+    reads: list[ForecastRead] = []
+    previous: Forecast | None = None
+    for forecast in line.forecasts:
+        amount = _amount(line, forecast.financial_year)
+        budget = amount.current_budget if amount else None
+        earlier = (
+            previous.forecast_outturn
+            if previous is not None and previous.financial_year == forecast.financial_year
+            else None
+        )
+        previous = forecast
+        if financial_year and forecast.financial_year != financial_year:
+            continue
+        reads.append(
+            ForecastRead(
+                month=forecast.month,
+                financial_year=forecast.financial_year,
+                budget=budget,
+                forecast_outturn=forecast.forecast_outturn,
+                variance=rules.variance(budget, forecast.forecast_outturn)
+                if budget is not None
+                else None,
+                movement=rules.movement(forecast.forecast_outturn, earlier),
+                commentary=forecast.commentary,
+                version=forecast.version,
+            )
+        )
+    return reads
+
+
+def latest_forecast_month(session: Session) -> date | None:
+    """The newest month any line has a forecast for."""
+    return session.scalar(select(func.max(Forecast.month)))
+
+
+def budget_position(session: Session, *, month: date) -> BudgetPosition:
+    """Every line with a budget in the month's financial year: budget, forecast outturn for the
+    month, variance, movement since the month before, and the forecasts so far as a trend."""
+    period = Period.month_of(month)
+    year = period.year.label
+    earlier_months = [p.start for p in period.year_to_date()]
+    previous_month = earlier_months[-2] if len(earlier_months) > 1 else None
+    lines = session.scalars(
+        select(BudgetLine)
+        .where(BudgetLine.amounts.any(BudgetAmount.financial_year == year))
+        .order_by(BudgetLine.service_area, BudgetLine.name)
+    ).all()
+    rows: list[PositionLine] = []
+    positions: list[rules.LinePosition] = []
+    original_total = rules.ZERO
+    for line in lines:
+        amount = _amount(line, year)
+        assert amount is not None
+        forecasts = {f.month: f for f in line.forecasts if f.month in earlier_months}
+        this = forecasts.get(month)
+        previous = forecasts.get(previous_month) if previous_month else None
+        position = rules.LinePosition(
+            budget=amount.current_budget,
+            forecast_outturn=this.forecast_outturn if this else None,
+            previous_forecast=previous.forecast_outturn if previous else None,
+        )
+        positions.append(position)
+        original_total += amount.original_budget
+        rows.append(
+            PositionLine(
+                budget_line_id=line.id,
+                name=line.name,
+                service_area=line.service_area,
+                cost_centre=line.cost_centre,
+                original_budget=amount.original_budget,
+                budget=amount.current_budget,
+                forecast_outturn=position.forecast_outturn,
+                previous_forecast=position.previous_forecast,
+                variance=position.variance,
+                variance_words=rules.variance_words(position.variance),
+                movement=position.movement,
+                commentary=this.commentary if this else "",
+                trend=[
+                    TrendPoint(month=m, forecast_outturn=forecasts[m].forecast_outturn)
+                    for m in earlier_months
+                    if m in forecasts
+                ],
+            )
+        )
+    totals = rules.position_totals(positions)
+    return BudgetPosition(
+        month=month,
+        financial_year=year,
+        lines=rows,
+        totals=PositionTotalsRead(
+            original_budget=original_total,
+            budget=totals.budget,
+            forecast_outturn=totals.forecast_outturn,
+            variance=totals.variance,
+            variance_words=rules.variance_words(totals.variance),
+            movement=totals.movement,
+            lines_without_forecast=sum(1 for p in positions if p.forecast_outturn is None),
+        ),
+    )

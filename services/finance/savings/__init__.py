@@ -1,0 +1,1 @@
+"""Savings tracking: savings lines, targets, monthly entries and activity measures."""

@@ -1,0 +1,110 @@
+"""Tables of savings tracking."""
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Numeric, String, Text, UniqueConstraint, Uuid
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from common.db import TenantMixin, TimestampMixin, VersionedMixin
+from services.finance.base import Base
+
+MONEY = Numeric(14, 2)
+
+
+class SavingsLine(TenantMixin, VersionedMixin, TimestampMixin, Base):
+    """One saving the directorate has committed to, with its targets and monthly progress."""
+
+    __tablename__ = "savings_lines"
+    __table_args__ = (UniqueConstraint("org_id", "reference"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    reference: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+    # Ids of projects in the projects service: no foreign key across schemas, checked over HTTP.
+    project_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid), default=list)
+    owner_team: Mapped[str] = mapped_column(String(200), default="")
+    category: Mapped[str] = mapped_column(String(40))
+    saving_type: Mapped[str] = mapped_column(String(20))
+    recurrence: Mapped[str] = mapped_column(String(20))
+    delivery_confidence: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(20))
+    written_off_reason: Mapped[str] = mapped_column(Text, default="")
+    mitigates_line_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("savings_lines.id", ondelete="SET NULL"), index=True
+    )
+
+    targets: Mapped[list["SavingsTarget"]] = relationship(
+        back_populates="line",
+        cascade="all, delete-orphan",
+        order_by="SavingsTarget.financial_year",
+        lazy="selectin",
+    )
+    entries: Mapped[list["SavingsEntry"]] = relationship(
+        back_populates="line",
+        cascade="all, delete-orphan",
+        order_by="SavingsEntry.month",
+        lazy="selectin",
+    )
+    activity_measures: Mapped[list["ActivityMeasure"]] = relationship(
+        back_populates="line",
+        cascade="all, delete-orphan",
+        order_by="ActivityMeasure.created_at",
+        lazy="selectin",
+    )
+
+
+class SavingsTarget(TenantMixin, TimestampMixin, Base):
+    """A savings line's target for one financial year: in-year and full-year effect."""
+
+    __tablename__ = "savings_targets"
+    __table_args__ = (UniqueConstraint("savings_line_id", "financial_year"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    savings_line_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("savings_lines.id", ondelete="CASCADE"), index=True
+    )
+    financial_year: Mapped[str] = mapped_column(String(7))
+    in_year: Mapped[Decimal] = mapped_column(MONEY)
+    full_year_effect: Mapped[Decimal] = mapped_column(MONEY)
+
+    line: Mapped[SavingsLine] = relationship(back_populates="targets")
+
+
+class SavingsEntry(TenantMixin, VersionedMixin, TimestampMixin, Base):
+    """What a service lead reported for a savings line in one month."""
+
+    __tablename__ = "savings_entries"
+    __table_args__ = (UniqueConstraint("savings_line_id", "month"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    savings_line_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("savings_lines.id", ondelete="CASCADE"), index=True
+    )
+    month: Mapped[date] = mapped_column(Date)
+    financial_year: Mapped[str] = mapped_column(String(7))
+    achieved_to_date: Mapped[Decimal] = mapped_column(MONEY)
+    forecast_for_year: Mapped[Decimal] = mapped_column(MONEY)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    line: Mapped[SavingsLine] = relationship(back_populates="entries")
+
+
+class ActivityMeasure(TenantMixin, VersionedMixin, TimestampMixin, Base):
+    """The volume that drives a saving: e.g. a review cohort of 3,813 with 452 done."""
+
+    __tablename__ = "activity_measures"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    savings_line_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("savings_lines.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(String(80), default="")
+    planned: Mapped[int] = mapped_column()
+    done: Mapped[int] = mapped_column()
+
+    line: Mapped[SavingsLine] = relationship(back_populates="activity_measures")

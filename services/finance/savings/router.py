@@ -1,0 +1,352 @@
+"""HTTP routes of savings tracking: parse, call the service, shape the response."""
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from common.concurrency import require_if_match, set_etag
+from common.db import SessionDep
+from common.errors import FieldError, ValidationFailed
+from common.pagination import PageDep, PageParams
+from common.periods import FinancialYear
+from services.finance.csv_export import csv_response
+from services.finance.savings import service
+from services.finance.savings.projects import check_projects_exist
+from services.finance.savings.schemas import (
+    ActivityMeasureCreate,
+    ActivityMeasureRead,
+    ActivityMeasureUpdate,
+    Category,
+    EntryCreate,
+    EntryRead,
+    EntryUpdate,
+    SavingsLineCreate,
+    SavingsLineRead,
+    SavingsLineUpdate,
+    SavingsTotals,
+    SavingType,
+    Status,
+    TrackerPage,
+)
+from services.finance.types import to_financial_year, to_month
+
+router = APIRouter(tags=["savings"])
+
+
+def _invalid(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, errors=[FieldError(field, message)])
+
+
+def _year(value: str | None) -> str:
+    if not value:
+        return FinancialYear.containing(date.today()).label
+    try:
+        return to_financial_year(value)
+    except ValueError as error:
+        raise _invalid("financial_year", str(error)) from None
+
+
+def _month(value: str) -> date:
+    try:
+        return to_month(value)
+    except ValueError as error:
+        raise _invalid("month", str(error)) from None
+
+
+def tracker_filters(
+    financial_year: Annotated[
+        str | None, Query(description='"2025/26"; the current financial year when left out.')
+    ] = None,
+    category: Category | None = None,
+    saving_type: SavingType | None = None,
+    owner_team: Annotated[str | None, Query(max_length=200)] = None,
+    project_id: uuid.UUID | None = None,
+    status: Status | None = None,
+) -> service.TrackerFilters:
+    return service.TrackerFilters(
+        financial_year=_year(financial_year),
+        category=category.value if category else None,
+        saving_type=saving_type.value if saving_type else None,
+        owner_team=owner_team or None,
+        project_id=project_id,
+        status=status.value if status else None,
+    )
+
+
+SortQuery = Annotated[
+    str,
+    Query(
+        max_length=20,
+        description="reference, title, owner, category, target, achieved, forecast, slippage, "
+        "confidence or status; a leading - for descending.",
+    ),
+]
+
+
+@router.get("/savings-lines", response_model=TrackerPage)
+def list_savings_lines(
+    session: SessionDep,
+    page: PageDep,
+    financial_year: Annotated[
+        str | None, Query(description='"2025/26"; the current financial year when left out.')
+    ] = None,
+    category: Category | None = None,
+    saving_type: SavingType | None = None,
+    owner_team: Annotated[str | None, Query(max_length=200)] = None,
+    project_id: uuid.UUID | None = None,
+    status: Status | None = None,
+    sort: SortQuery = "reference",
+) -> TrackerPage:
+    """The savings tracker: lines with a target in the year, their target, achieved, forecast and
+    slippage in it, filtered and sorted, with totals across every matching line."""
+    filters = tracker_filters(financial_year, category, saving_type, owner_team, project_id, status)
+    rows, total, totals = service.tracker(session, filters=filters, page=page, sort=sort)
+    return TrackerPage(
+        items=rows,
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        financial_year=filters.financial_year,
+        totals=totals,
+    )
+
+
+@router.get("/savings-lines/export.csv", response_class=Response)
+def export_savings_lines(
+    session: SessionDep,
+    financial_year: Annotated[str | None, Query()] = None,
+    category: Category | None = None,
+    saving_type: SavingType | None = None,
+    owner_team: Annotated[str | None, Query(max_length=200)] = None,
+    project_id: uuid.UUID | None = None,
+    status: Status | None = None,
+    sort: SortQuery = "reference",
+) -> Response:
+    """The savings tracker as CSV: every matching line and a totals row."""
+    filters = tracker_filters(financial_year, category, saving_type, owner_team, project_id, status)
+    everything = PageParams(limit=100_000, offset=0)
+    rows, _total, totals = service.tracker(session, filters=filters, page=everything, sort=sort)
+    data: list[list[object]] = [
+        [
+            r.reference,
+            r.title,
+            r.owner_team,
+            r.category.label,
+            r.saving_type.label,
+            r.recurrence.value.replace("_", "-"),
+            r.status.value.replace("_", " "),
+            r.delivery_confidence.value,
+            r.selected.target,
+            r.selected.full_year_effect,
+            r.selected.achieved_to_date,
+            r.selected.forecast_for_year,
+            r.selected.slippage,
+            " ".join(str(p) for p in r.project_ids),
+        ]
+        for r in rows
+    ]
+    data.append(
+        [
+            "Total",
+            f"{totals.lines} lines",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            totals.target,
+            totals.full_year_effect,
+            totals.achieved_to_date,
+            totals.forecast_for_year,
+            totals.slippage,
+            "",
+        ]
+    )
+    return csv_response(
+        f"savings-{filters.financial_year.replace('/', '-')}.csv",
+        [
+            "Reference",
+            "Title",
+            "Owner",
+            "Category",
+            "Type",
+            "Recurring or one-off",
+            "Status",
+            "Delivery confidence",
+            f"Target {filters.financial_year}",
+            "Full-year effect",
+            "Achieved to date",
+            "Forecast for year",
+            "Slippage",
+            "Project ids",
+        ],
+        data,
+    )
+
+
+@router.get("/savings/totals", response_model=SavingsTotals)
+def savings_totals(
+    session: SessionDep,
+    by: Annotated[str, Query(description="year, category, type, project or owner")] = "year",
+    financial_year: Annotated[str | None, Query()] = None,
+    category: Category | None = None,
+    saving_type: SavingType | None = None,
+    owner_team: Annotated[str | None, Query(max_length=200)] = None,
+    project_id: uuid.UUID | None = None,
+    status: Status | None = None,
+) -> SavingsTotals:
+    """Target, full-year effect, achieved, forecast and slippage totalled by financial year (all
+    years), or within one year by category, type, project or owner."""
+    filters = tracker_filters(financial_year, category, saving_type, owner_team, project_id, status)
+    return service.totals(session, by=by, filters=None if by == "year" else filters)
+
+
+@router.get("/savings/owners", response_model=list[str])
+def savings_owners(session: SessionDep) -> list[str]:
+    """The teams that own savings lines."""
+    return service.owners(session)
+
+
+@router.post("/savings-lines", status_code=status.HTTP_201_CREATED, response_model=SavingsLineRead)
+def create_savings_line(
+    session: SessionDep, data: SavingsLineCreate, request: Request, response: Response
+) -> SavingsLineRead:
+    """Add a savings line. Linked projects must exist in the projects service."""
+    check_projects_exist(request, data.project_ids)
+    line = service.create_line(session, data=data)
+    set_etag(response, line.version)
+    return service.line_read(session, line)
+
+
+@router.get("/savings-lines/{line_id}", response_model=SavingsLineRead)
+def get_savings_line(
+    session: SessionDep, line_id: uuid.UUID, response: Response
+) -> SavingsLineRead:
+    """Read one savings line with its progress; the ETag is the version to send in If-Match."""
+    line = service.get_line(session, line_id=line_id)
+    set_etag(response, line.version)
+    return service.line_read(session, line)
+
+
+@router.patch("/savings-lines/{line_id}", response_model=SavingsLineRead)
+def update_savings_line(
+    session: SessionDep,
+    line_id: uuid.UUID,
+    data: SavingsLineUpdate,
+    request: Request,
+    response: Response,
+) -> SavingsLineRead:
+    """Change a savings line. Requires If-Match with the ETag you read (412 when stale)."""
+    line = service.get_line(session, line_id=line_id)
+    require_if_match(request, line.version)
+    if data.project_ids:
+        new = [p for p in data.project_ids if p not in (line.project_ids or [])]
+        check_projects_exist(request, new)
+    line = service.update_line(session, line=line, data=data)
+    set_etag(response, line.version)
+    return service.line_read(session, line)
+
+
+@router.delete("/savings-lines/{line_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_savings_line(session: SessionDep, line_id: uuid.UUID, request: Request) -> None:
+    """Remove a savings line with its entries. Requires If-Match."""
+    line = service.get_line(session, line_id=line_id)
+    require_if_match(request, line.version)
+    service.delete_line(session, line=line)
+
+
+@router.get("/savings-lines/{line_id}/entries", response_model=list[EntryRead])
+def list_entries(
+    session: SessionDep,
+    line_id: uuid.UUID,
+    financial_year: Annotated[str | None, Query(description="Only this year.")] = None,
+) -> list[EntryRead]:
+    """The line's monthly returns, oldest first, each with its slippage against the target."""
+    line = service.get_line(session, line_id=line_id)
+    year = _year(financial_year) if financial_year else None
+    return service.entry_reads(line, financial_year=year)
+
+
+@router.post(
+    "/savings-lines/{line_id}/entries",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EntryRead,
+)
+def add_entry(
+    session: SessionDep, line_id: uuid.UUID, data: EntryCreate, response: Response
+) -> EntryRead:
+    """Record a month's return: achieved to date and forecast for the year (409 if the month
+    already has one)."""
+    line = service.get_line(session, line_id=line_id)
+    entry = service.add_entry(session, line=line, data=data)
+    set_etag(response, entry.version)
+    return service.entry_read(line, entry)
+
+
+@router.get("/savings-lines/{line_id}/entries/{month}", response_model=EntryRead)
+def get_entry(session: SessionDep, line_id: uuid.UUID, month: str, response: Response) -> EntryRead:
+    """One month's return; its ETag is the version to send in If-Match."""
+    line = service.get_line(session, line_id=line_id)
+    entry = service.get_entry(line, month=_month(month))
+    set_etag(response, entry.version)
+    return service.entry_read(line, entry)
+
+
+@router.patch("/savings-lines/{line_id}/entries/{month}", response_model=EntryRead)
+def update_entry(
+    session: SessionDep,
+    line_id: uuid.UUID,
+    month: str,
+    data: EntryUpdate,
+    request: Request,
+    response: Response,
+) -> EntryRead:
+    """Change a month's return. Requires If-Match with the ETag you read."""
+    line = service.get_line(session, line_id=line_id)
+    entry = service.get_entry(line, month=_month(month))
+    require_if_match(request, entry.version)
+    entry = service.update_entry(session, entry=entry, data=data)
+    set_etag(response, entry.version)
+    return service.entry_read(line, entry)
+
+
+@router.post(
+    "/savings-lines/{line_id}/activity-measures",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ActivityMeasureRead,
+)
+def add_activity_measure(
+    session: SessionDep, line_id: uuid.UUID, data: ActivityMeasureCreate, response: Response
+) -> ActivityMeasureRead:
+    """Add the volume that drives the saving: planned and done so far."""
+    line = service.get_line(session, line_id=line_id)
+    measure = service.add_measure(session, line=line, data=data)
+    set_etag(response, measure.version)
+    return service.measure_read(measure)
+
+
+@router.patch("/activity-measures/{measure_id}", response_model=ActivityMeasureRead)
+def update_activity_measure(
+    session: SessionDep,
+    measure_id: uuid.UUID,
+    data: ActivityMeasureUpdate,
+    request: Request,
+    response: Response,
+) -> ActivityMeasureRead:
+    """Change an activity measure (e.g. reviews done). Requires If-Match."""
+    measure = service.get_measure(session, measure_id=measure_id)
+    require_if_match(request, measure.version)
+    measure = service.update_measure(session, measure=measure, data=data)
+    set_etag(response, measure.version)
+    return service.measure_read(measure)
+
+
+@router.delete("/activity-measures/{measure_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_activity_measure(session: SessionDep, measure_id: uuid.UUID, request: Request) -> None:
+    """Remove an activity measure. Requires If-Match."""
+    measure = service.get_measure(session, measure_id=measure_id)
+    require_if_match(request, measure.version)
+    service.delete_measure(session, measure=measure)

@@ -1,0 +1,107 @@
+"""Savings arithmetic: pure functions on exact pounds and pence, no I/O.
+
+Slippage = target - forecast for the year: positive means the saving will fall short by that much;
+negative means it will deliver more than its target.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from common.money import PENNY
+from common.periods import FinancialYear
+
+ZERO = Decimal("0.00")
+
+
+def slippage(target: Decimal, forecast_for_year: Decimal) -> Decimal:
+    """How far the forecast falls short of the target (negative: over-delivery).
+
+    >>> slippage(Decimal("376000.00"), Decimal("301250.50"))
+    Decimal('74749.50')
+    """
+    return target - forecast_for_year
+
+
+def percent_done(planned: int, done: int) -> Decimal | None:
+    """Share of the planned volume done, to one decimal place; None when nothing is planned.
+
+    >>> percent_done(3813, 452)
+    Decimal('11.9')
+    """
+    if planned <= 0:
+        return None
+    return (Decimal(done) * 100 / Decimal(planned)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def in_year_effect(full_year_effect: Decimal, first_month: date, year: FinancialYear) -> Decimal:
+    """The part of a recurring saving's full-year effect that lands in `year` when it starts in
+    `first_month`: one twelfth for every month from then to March, rounded to the penny.
+
+    >>> in_year_effect(Decimal("576000.00"), date(2025, 10, 1), FinancialYear(2025))
+    Decimal('288000.00')
+    """
+    if first_month < year.start:
+        months = 12
+    elif first_month > year.end:
+        months = 0
+    else:
+        months = 13 - year.month_number(first_month)
+    return (full_year_effect * months / 12).quantize(PENNY, ROUND_HALF_UP)
+
+
+def carried_forward(full_year_effect: Decimal, in_year: Decimal) -> Decimal:
+    """What a recurring saving adds in the following year: full-year effect - in-year effect.
+
+    >>> carried_forward(Decimal("576000.00"), Decimal("288000.00"))
+    Decimal('288000.00')
+    """
+    return full_year_effect - in_year
+
+
+@dataclass(frozen=True)
+class LineProgress:
+    """A savings line in one financial year: its targets and its latest monthly return."""
+
+    target: Decimal
+    full_year_effect: Decimal
+    achieved_to_date: Decimal | None
+    forecast_for_year: Decimal | None
+
+    @property
+    def slippage(self) -> Decimal | None:
+        if self.forecast_for_year is None:
+            return None
+        return slippage(self.target, self.forecast_for_year)
+
+
+@dataclass(frozen=True)
+class ProgressTotals:
+    lines: int
+    target: Decimal
+    full_year_effect: Decimal
+    achieved_to_date: Decimal
+    forecast_for_year: Decimal
+    slippage: Decimal
+    lines_without_return: int
+
+
+def progress_totals(lines: Iterable[LineProgress]) -> ProgressTotals:
+    """Totals across lines. Slippage is summed over the lines that have a forecast, so a line that
+    has not reported yet is counted in `lines_without_return`, not silently as on target.
+
+    >>> progress_totals([LineProgress(Decimal("10"), Decimal("12"), Decimal("2"), Decimal("7"))])
+    ... # doctest: +ELLIPSIS
+    ProgressTotals(lines=1, target=Decimal('10.00'), ..., slippage=Decimal('3.00'), ...)
+    """
+    lines = list(lines)
+    return ProgressTotals(
+        lines=len(lines),
+        target=sum((line.target for line in lines), ZERO),
+        full_year_effect=sum((line.full_year_effect for line in lines), ZERO),
+        achieved_to_date=sum((line.achieved_to_date or ZERO for line in lines), ZERO),
+        forecast_for_year=sum((line.forecast_for_year or ZERO for line in lines), ZERO),
+        slippage=sum((line.slippage or ZERO for line in lines), ZERO),
+        lines_without_return=sum(1 for line in lines if line.forecast_for_year is None),
+    )

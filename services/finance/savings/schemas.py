@@ -1,0 +1,270 @@
+"""API shapes of savings tracking."""
+
+import uuid
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from common.money import Money
+from services.finance.types import FinancialYearCode, MonthCode
+
+_INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Category(StrEnum):
+    CARE_PACKAGE_REVIEWS = "care_package_reviews"
+    REABLEMENT = "reablement"
+    PREVENTION = "prevention"
+    DIRECT_PAYMENTS = "direct_payments"
+    COMMISSIONING_AND_PROCUREMENT = "commissioning_and_procurement"
+    FEES_AND_MARKET = "fees_and_market"
+    INCOME_AND_CHARGING = "income_and_charging"
+    STAFFING_AND_STRUCTURES = "staffing_and_structures"
+    TECHNOLOGY_ENABLED_CARE = "technology_enabled_care"
+    DEMAND_MANAGEMENT = "demand_management"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class SavingType(StrEnum):
+    CASHABLE = "cashable"
+    NON_CASHABLE = "non_cashable"
+    COST_AVOIDANCE = "cost_avoidance"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Recurrence(StrEnum):
+    RECURRING = "recurring"
+    ONE_OFF = "one_off"
+
+
+class Confidence(StrEnum):
+    """Delivery confidence as RAG."""
+
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+class Status(StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    IN_DELIVERY = "in_delivery"
+    DELIVERED = "delivered"
+    WRITTEN_OFF = "written_off"
+
+
+class TargetIn(BaseModel):
+    model_config = _INPUT
+
+    financial_year: FinancialYearCode
+    in_year: Money = Field(description="The saving to land in this financial year.")
+    full_year_effect: Money | None = Field(
+        default=None, description="The saving over a whole year; the in-year target if left out."
+    )
+
+
+def _one_per_year(targets: list[TargetIn] | None) -> list[TargetIn] | None:
+    if targets is not None:
+        years = [t.financial_year for t in targets]
+        if len(set(years)) != len(years):
+            raise ValueError("give each financial year once")
+    return targets
+
+
+def _distinct(ids: list[uuid.UUID] | None) -> list[uuid.UUID] | None:
+    return list(dict.fromkeys(ids)) if ids is not None else None
+
+
+class SavingsLineCreate(BaseModel):
+    model_config = _INPUT
+
+    reference: str = Field(min_length=1, max_length=40, description='e.g. "ASC-SAV-01"')
+    title: str = Field(min_length=1, max_length=500)
+    description: str = Field(default="", max_length=8000)
+    project_ids: list[uuid.UUID] = Field(
+        default_factory=list, max_length=20, description="Projects in the projects service."
+    )
+    owner_team: str = Field(default="", max_length=200, description="The service lead team.")
+    category: Category
+    saving_type: SavingType = SavingType.CASHABLE
+    recurrence: Recurrence = Recurrence.RECURRING
+    delivery_confidence: Confidence = Confidence.AMBER
+    status: Status = Status.PROPOSED
+    written_off_reason: str = Field(default="", max_length=4000)
+    mitigates_line_id: uuid.UUID | None = Field(
+        default=None, description="The slipping savings line this one replaces or mitigates."
+    )
+    targets: list[TargetIn] = Field(default_factory=list)
+
+    _years = field_validator("targets")(_one_per_year)
+    _ids = field_validator("project_ids")(_distinct)
+
+
+class SavingsLineUpdate(BaseModel):
+    """Fields sent replace those stored; `targets` sets the years it names and keeps the rest."""
+
+    model_config = _INPUT
+
+    reference: str | None = Field(default=None, min_length=1, max_length=40)
+    title: str | None = Field(default=None, min_length=1, max_length=500)
+    description: str | None = Field(default=None, max_length=8000)
+    project_ids: list[uuid.UUID] | None = Field(default=None, max_length=20)
+    owner_team: str | None = Field(default=None, max_length=200)
+    category: Category | None = None
+    saving_type: SavingType | None = None
+    recurrence: Recurrence | None = None
+    delivery_confidence: Confidence | None = None
+    status: Status | None = None
+    written_off_reason: str | None = Field(default=None, max_length=4000)
+    mitigates_line_id: uuid.UUID | None = None
+    targets: list[TargetIn] | None = None
+
+    _years = field_validator("targets")(_one_per_year)
+    _ids = field_validator("project_ids")(_distinct)
+
+
+class TargetRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    financial_year: str
+    in_year: Money
+    full_year_effect: Money
+
+
+class ActivityMeasureCreate(BaseModel):
+    model_config = _INPUT
+
+    name: str = Field(min_length=1, max_length=500, description='e.g. "Care package reviews"')
+    unit: str = Field(default="", max_length=80, description='e.g. "reviews"')
+    planned: int = Field(ge=0, le=10_000_000, description="The volume planned, e.g. the cohort.")
+    done: int = Field(default=0, ge=0, le=10_000_000)
+
+
+class ActivityMeasureUpdate(BaseModel):
+    model_config = _INPUT
+
+    name: str | None = Field(default=None, min_length=1, max_length=500)
+    unit: str | None = Field(default=None, max_length=80)
+    planned: int | None = Field(default=None, ge=0, le=10_000_000)
+    done: int | None = Field(default=None, ge=0, le=10_000_000)
+
+
+class ActivityMeasureRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    savings_line_id: uuid.UUID
+    name: str
+    unit: str
+    planned: int
+    done: int
+    percent_done: str | None = Field(description='One decimal place, e.g. "11.9".')
+    version: int
+
+
+class YearProgress(BaseModel):
+    """A line in one financial year: its target and its latest monthly return."""
+
+    financial_year: str
+    target: Money
+    full_year_effect: Money
+    achieved_to_date: Money | None
+    forecast_for_year: Money | None
+    slippage: Money | None
+    latest_month: MonthCode | None
+
+
+class SavingsLineRead(BaseModel):
+    id: uuid.UUID
+    reference: str
+    title: str
+    description: str
+    project_ids: list[uuid.UUID]
+    owner_team: str
+    category: Category
+    saving_type: SavingType
+    recurrence: Recurrence
+    delivery_confidence: Confidence
+    status: Status
+    written_off_reason: str
+    mitigates_line_id: uuid.UUID | None
+    mitigated_by: list[uuid.UUID] = Field(description="Lines that replace or mitigate this one.")
+    targets: list[TargetRead]
+    activity_measures: list[ActivityMeasureRead]
+    progress: list[YearProgress]
+    version: int
+
+
+class TrackerRow(SavingsLineRead):
+    selected: YearProgress = Field(description="Progress in the financial year asked for.")
+
+
+class TotalsRead(BaseModel):
+    lines: int
+    target: Money
+    full_year_effect: Money
+    achieved_to_date: Money
+    forecast_for_year: Money
+    slippage: Money
+    lines_without_return: int
+
+
+class TrackerPage(BaseModel):
+    """One page of the savings tracker, with totals across every line the filters match."""
+
+    items: list[TrackerRow]
+    total: int
+    limit: int
+    offset: int
+    financial_year: str
+    totals: TotalsRead
+
+
+class TotalsGroup(TotalsRead):
+    key: str
+    label: str
+
+
+class SavingsTotals(BaseModel):
+    financial_year: str | None
+    by: str
+    groups: list[TotalsGroup]
+    overall: TotalsRead
+
+
+class EntryCreate(BaseModel):
+    model_config = _INPUT
+
+    month: MonthCode
+    financial_year: FinancialYearCode | None = Field(
+        default=None, description="When given, the month must fall inside it."
+    )
+    achieved_to_date: Money
+    forecast_for_year: Money
+    note: str = Field(default="", max_length=4000)
+
+
+class EntryUpdate(BaseModel):
+    model_config = _INPUT
+
+    achieved_to_date: Money | None = None
+    forecast_for_year: Money | None = None
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class EntryRead(BaseModel):
+    month: MonthCode
+    financial_year: str
+    achieved_to_date: Money
+    forecast_for_year: Money
+    target: Money | None
+    slippage: Money | None
+    note: str
+    version: int

@@ -1,0 +1,503 @@
+"""Use cases of savings tracking: keyword-only, flush but never commit."""
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from common.errors import Conflict, FieldError, NotFound, ValidationFailed
+from common.money import format_money
+from common.pagination import PageParams
+from services.finance.budgets.service import check_month_in_year
+from services.finance.savings import rules
+from services.finance.savings.models import (
+    ActivityMeasure,
+    SavingsEntry,
+    SavingsLine,
+    SavingsTarget,
+)
+from services.finance.savings.schemas import (
+    ActivityMeasureCreate,
+    ActivityMeasureRead,
+    ActivityMeasureUpdate,
+    Category,
+    Confidence,
+    EntryCreate,
+    EntryRead,
+    EntryUpdate,
+    Recurrence,
+    SavingsLineCreate,
+    SavingsLineRead,
+    SavingsLineUpdate,
+    SavingsTotals,
+    SavingType,
+    Status,
+    TargetIn,
+    TargetRead,
+    TotalsGroup,
+    TotalsRead,
+    TrackerRow,
+    YearProgress,
+)
+
+
+@dataclass(frozen=True)
+class TrackerFilters:
+    financial_year: str
+    category: str | None = None
+    saving_type: str | None = None
+    owner_team: str | None = None
+    project_id: uuid.UUID | None = None
+    status: str | None = None
+
+
+SORT_KEYS = (
+    "reference",
+    "title",
+    "owner",
+    "category",
+    "target",
+    "achieved",
+    "forecast",
+    "slippage",
+    "confidence",
+    "status",
+)
+_CONFIDENCE_ORDER = {"red": 0, "amber": 1, "green": 2}
+
+
+# --- savings lines ------------------------------------------------------------------------------
+
+
+def get_line(session: Session, *, line_id: uuid.UUID) -> SavingsLine:
+    """One savings line, or NotFound (also for another organisation's)."""
+    line = session.get(SavingsLine, line_id)
+    if line is None:
+        raise NotFound("There is no savings line with this id.")
+    return line
+
+
+def create_line(session: Session, *, data: SavingsLineCreate) -> SavingsLine:
+    """Add a savings line with its targets; its reference must be new in the organisation."""
+    _check_reference_free(session, data.reference, None)
+    line = SavingsLine(
+        **data.model_dump(
+            exclude={
+                "targets",
+                "category",
+                "saving_type",
+                "recurrence",
+                "delivery_confidence",
+                "status",
+            }
+        ),
+        category=data.category.value,
+        saving_type=data.saving_type.value,
+        recurrence=data.recurrence.value,
+        delivery_confidence=data.delivery_confidence.value,
+        status=data.status.value,
+    )
+    _check_line(session, line, None)
+    _set_targets(line, data.targets)
+    session.add(line)
+    session.flush()
+    return line
+
+
+def update_line(session: Session, *, line: SavingsLine, data: SavingsLineUpdate) -> SavingsLine:
+    """Apply the fields that were sent; `targets` replaces only the years it names."""
+    changes = data.model_dump(exclude_unset=True, exclude={"targets"})
+    if "reference" in changes:
+        _check_reference_free(session, changes["reference"], line.id)
+    for field, value in changes.items():
+        if value is None and field != "mitigates_line_id":
+            continue  # an explicit null on a required field leaves it as it is
+        setattr(line, field, value.value if hasattr(value, "value") else value)
+    _check_line(session, line, line.id)
+    if data.targets is not None:
+        _set_targets(line, data.targets)
+        line.updated_at = func.now()  # a new version for the ETag
+    session.flush()
+    return line
+
+
+def delete_line(session: Session, *, line: SavingsLine) -> None:
+    """Remove a savings line with its targets, entries and activity measures."""
+    session.delete(line)
+    session.flush()
+
+
+def _check_reference_free(session: Session, reference: str, own_id: uuid.UUID | None) -> None:
+    existing = session.scalar(select(SavingsLine.id).where(SavingsLine.reference == reference))
+    if existing is not None and existing != own_id:
+        raise Conflict(f'A savings line with reference "{reference}" already exists.')
+
+
+def _check_line(session: Session, line: SavingsLine, own_id: uuid.UUID | None) -> None:
+    errors: list[FieldError] = []
+    if line.status == Status.WRITTEN_OFF and not (line.written_off_reason or "").strip():
+        errors.append(FieldError("written_off_reason", "Say why the saving is being written off"))
+    if line.mitigates_line_id is not None:
+        if line.mitigates_line_id == own_id:
+            errors.append(FieldError("mitigates_line_id", "A savings line cannot mitigate itself"))
+        elif session.get(SavingsLine, line.mitigates_line_id) is None:
+            errors.append(FieldError("mitigates_line_id", "There is no savings line with this id"))
+    if errors:
+        raise ValidationFailed("The savings line is not valid.", errors=errors)
+
+
+def _set_targets(line: SavingsLine, targets: list[TargetIn]) -> None:
+    by_year = {t.financial_year: t for t in line.targets}
+    for given in targets:
+        full_year = given.full_year_effect if given.full_year_effect is not None else given.in_year
+        if given.financial_year in by_year:
+            by_year[given.financial_year].in_year = given.in_year
+            by_year[given.financial_year].full_year_effect = full_year
+        else:
+            line.targets.append(
+                SavingsTarget(
+                    financial_year=given.financial_year,
+                    in_year=given.in_year,
+                    full_year_effect=full_year,
+                )
+            )
+
+
+def _target(line: SavingsLine, financial_year: str) -> SavingsTarget | None:
+    return next((t for t in line.targets if t.financial_year == financial_year), None)
+
+
+def latest_entry(line: SavingsLine, financial_year: str) -> SavingsEntry | None:
+    entries = [e for e in line.entries if e.financial_year == financial_year]
+    return entries[-1] if entries else None
+
+
+def progress(line: SavingsLine, financial_year: str) -> rules.LineProgress:
+    target = _target(line, financial_year)
+    entry = latest_entry(line, financial_year)
+    return rules.LineProgress(
+        target=target.in_year if target else rules.ZERO,
+        full_year_effect=target.full_year_effect if target else rules.ZERO,
+        achieved_to_date=entry.achieved_to_date if entry else None,
+        forecast_for_year=entry.forecast_for_year if entry else None,
+    )
+
+
+def year_progress(line: SavingsLine, financial_year: str) -> YearProgress:
+    p = progress(line, financial_year)
+    entry = latest_entry(line, financial_year)
+    return YearProgress(
+        financial_year=financial_year,
+        target=p.target,
+        full_year_effect=p.full_year_effect,
+        achieved_to_date=p.achieved_to_date,
+        forecast_for_year=p.forecast_for_year,
+        slippage=p.slippage,
+        latest_month=entry.month if entry else None,
+    )
+
+
+def measure_read(measure: ActivityMeasure) -> ActivityMeasureRead:
+    percent = rules.percent_done(measure.planned, measure.done)
+    return ActivityMeasureRead(
+        id=measure.id,
+        savings_line_id=measure.savings_line_id,
+        name=measure.name,
+        unit=measure.unit,
+        planned=measure.planned,
+        done=measure.done,
+        percent_done=str(percent) if percent is not None else None,
+        version=measure.version,
+    )
+
+
+def line_read(session: Session, line: SavingsLine) -> SavingsLineRead:
+    """The line with its targets, activity, progress in every year it has and its mitigations."""
+    years = sorted(
+        {t.financial_year for t in line.targets} | {e.financial_year for e in line.entries}
+    )
+    mitigated_by = list(
+        session.scalars(
+            select(SavingsLine.id)
+            .where(SavingsLine.mitigates_line_id == line.id)
+            .order_by(SavingsLine.reference)
+        )
+    )
+    return SavingsLineRead(
+        id=line.id,
+        reference=line.reference,
+        title=line.title,
+        description=line.description,
+        project_ids=list(line.project_ids or []),
+        owner_team=line.owner_team,
+        category=Category(line.category),
+        saving_type=SavingType(line.saving_type),
+        recurrence=Recurrence(line.recurrence),
+        delivery_confidence=Confidence(line.delivery_confidence),
+        status=Status(line.status),
+        written_off_reason=line.written_off_reason,
+        mitigates_line_id=line.mitigates_line_id,
+        mitigated_by=mitigated_by,
+        targets=[TargetRead.model_validate(t) for t in line.targets],
+        activity_measures=[measure_read(m) for m in line.activity_measures],
+        progress=[year_progress(line, year) for year in years],
+        version=line.version,
+    )
+
+
+# --- the tracker and totals ---------------------------------------------------------------------
+
+
+def _matching_lines(session: Session, filters: TrackerFilters) -> list[SavingsLine]:
+    statement = select(SavingsLine).where(
+        SavingsLine.targets.any(SavingsTarget.financial_year == filters.financial_year)
+    )
+    if filters.category:
+        statement = statement.where(SavingsLine.category == filters.category)
+    if filters.saving_type:
+        statement = statement.where(SavingsLine.saving_type == filters.saving_type)
+    if filters.owner_team:
+        statement = statement.where(SavingsLine.owner_team == filters.owner_team)
+    if filters.status:
+        statement = statement.where(SavingsLine.status == filters.status)
+    if filters.project_id:
+        statement = statement.where(SavingsLine.project_ids.any_() == filters.project_id)
+    return list(session.scalars(statement.order_by(SavingsLine.reference)))
+
+
+def _sort_key(name: str, year: str) -> Callable[[SavingsLine], tuple[bool, object]]:
+    def key(line: SavingsLine) -> tuple[bool, object]:
+        p = progress(line, year)
+        value: object = {
+            "reference": line.reference.lower(),
+            "title": line.title.lower(),
+            "owner": line.owner_team.lower(),
+            "category": line.category,
+            "target": p.target,
+            "achieved": p.achieved_to_date,
+            "forecast": p.forecast_for_year,
+            "slippage": p.slippage,
+            "confidence": _CONFIDENCE_ORDER.get(line.delivery_confidence, 3),
+            "status": list(Status).index(Status(line.status)),
+        }[name]
+        return (value is None, value if value is not None else 0)
+
+    return key
+
+
+def tracker(
+    session: Session, *, filters: TrackerFilters, page: PageParams, sort: str = "reference"
+) -> tuple[list[TrackerRow], int, TotalsRead]:
+    """One page of the tracker, sorted (a leading "-" for descending; lines without a figure go
+    last either way), and totals over every matching line."""
+    lines = _matching_lines(session, filters)
+    descending = sort.startswith("-")
+    name = sort.removeprefix("-")
+    if name not in SORT_KEYS:
+        message = f"sort by one of: {', '.join(SORT_KEYS)} (a leading - for descending)"
+        raise ValidationFailed(message, errors=[FieldError("sort", message)])
+    key = _sort_key(name, filters.financial_year)
+    known = [line for line in lines if not key(line)[0]]
+    unknown = [line for line in lines if key(line)[0]]
+    ordered = sorted(known, key=key, reverse=descending) + unknown
+    totals = _totals(progress(line, filters.financial_year) for line in lines)
+    rows = [
+        TrackerRow(
+            **line_read(session, line).model_dump(),
+            selected=year_progress(line, filters.financial_year),
+        )
+        for line in ordered[page.offset : page.offset + page.limit]
+    ]
+    return rows, len(lines), totals
+
+
+def _totals(progresses: Iterable[rules.LineProgress]) -> TotalsRead:
+    t = rules.progress_totals(progresses)
+    return TotalsRead(
+        lines=t.lines,
+        target=t.target,
+        full_year_effect=t.full_year_effect,
+        achieved_to_date=t.achieved_to_date,
+        forecast_for_year=t.forecast_for_year,
+        slippage=t.slippage,
+        lines_without_return=t.lines_without_return,
+    )
+
+
+TOTALS_BY = ("year", "category", "type", "project", "owner")
+
+
+def totals(session: Session, *, by: str, filters: TrackerFilters | None) -> SavingsTotals:
+    """Totals grouped by financial year (over every year), or within one year by category, type,
+    project or owner. A line linked to two projects counts in both project groups, so project
+    groups can add up to more than the overall total."""
+    if by not in TOTALS_BY:
+        message = f"group totals by one of: {', '.join(TOTALS_BY)}"
+        raise ValidationFailed(message, errors=[FieldError("by", message)])
+    groups: dict[str, list[rules.LineProgress]] = {}
+    labels: dict[str, str] = {}
+    if by == "year" or filters is None:
+        all_lines = list(session.scalars(select(SavingsLine)))
+        overall: list[rules.LineProgress] = []
+        for line in all_lines:
+            for target in line.targets:
+                p = progress(line, target.financial_year)
+                groups.setdefault(target.financial_year, []).append(p)
+                labels[target.financial_year] = target.financial_year
+                overall.append(p)
+        ordered = sorted(groups)
+        return SavingsTotals(
+            financial_year=None,
+            by="year",
+            groups=[_group(k, labels[k], groups[k]) for k in ordered],
+            overall=_totals(overall),
+        )
+    lines = _matching_lines(session, filters)
+    for line in lines:
+        p = progress(line, filters.financial_year)
+        keys: list[tuple[str, str]]
+        if by == "category":
+            keys = [(line.category, Category(line.category).label)]
+        elif by == "type":
+            keys = [(line.saving_type, SavingType(line.saving_type).label)]
+        elif by == "owner":
+            keys = [(line.owner_team, line.owner_team or "No owner")]
+        else:
+            ids = line.project_ids or []
+            keys = [(str(i), str(i)) for i in ids] or [("none", "No project")]
+        for k, label in keys:
+            groups.setdefault(k, []).append(p)
+            labels[k] = label
+    return SavingsTotals(
+        financial_year=filters.financial_year,
+        by=by,
+        groups=[_group(k, labels[k], groups[k]) for k in sorted(groups, key=lambda k: labels[k])],
+        overall=_totals(progress(line, filters.financial_year) for line in lines),
+    )
+
+
+def _group(key: str, label: str, progresses: list[rules.LineProgress]) -> TotalsGroup:
+    return TotalsGroup(key=key, label=label, **_totals(progresses).model_dump())
+
+
+def owners(session: Session) -> list[str]:
+    """The teams that own savings lines, for filters."""
+    return [
+        o
+        for o in session.scalars(
+            select(SavingsLine.owner_team).distinct().order_by(SavingsLine.owner_team)
+        )
+        if o
+    ]
+
+
+# --- monthly entries ----------------------------------------------------------------------------
+
+
+def _check_entry(achieved: Decimal, forecast: Decimal) -> None:
+    if achieved > forecast:
+        message = (
+            f"Achieved to date ({format_money(achieved)}) cannot be more than the forecast for "
+            f"the year ({format_money(forecast)})"
+        )
+        raise ValidationFailed(message, errors=[FieldError("achieved_to_date", message)])
+
+
+def add_entry(session: Session, *, line: SavingsLine, data: EntryCreate) -> SavingsEntry:
+    """Record a month's return for a line; one per line per month."""
+    financial_year = check_month_in_year(data.month, data.financial_year)
+    _check_entry(data.achieved_to_date, data.forecast_for_year)
+    if any(e.month == data.month for e in line.entries):
+        raise Conflict(f"{data.month:%B %Y} already has a return for this line; change it instead.")
+    entry = SavingsEntry(
+        month=data.month,
+        financial_year=financial_year,
+        achieved_to_date=data.achieved_to_date,
+        forecast_for_year=data.forecast_for_year,
+        note=data.note,
+    )
+    line.entries.append(entry)
+    session.flush()
+    return entry
+
+
+def get_entry(line: SavingsLine, *, month: date) -> SavingsEntry:
+    entry = next((e for e in line.entries if e.month == month), None)
+    if entry is None:
+        raise NotFound(f"This savings line has no return for {month:%B %Y}.")
+    return entry
+
+
+def update_entry(session: Session, *, entry: SavingsEntry, data: EntryUpdate) -> SavingsEntry:
+    """Apply the fields that were sent; achieved may still not pass the forecast."""
+    changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
+    _check_entry(
+        changes.get("achieved_to_date", entry.achieved_to_date),
+        changes.get("forecast_for_year", entry.forecast_for_year),
+    )
+    for field, value in changes.items():
+        setattr(entry, field, value)
+    session.flush()
+    return entry
+
+
+def entry_read(line: SavingsLine, entry: SavingsEntry) -> EntryRead:
+    target = _target(line, entry.financial_year)
+    return EntryRead(
+        month=entry.month,
+        financial_year=entry.financial_year,
+        achieved_to_date=entry.achieved_to_date,
+        forecast_for_year=entry.forecast_for_year,
+        target=target.in_year if target else None,
+        slippage=rules.slippage(target.in_year, entry.forecast_for_year) if target else None,
+        note=entry.note,
+        version=entry.version,
+    )
+
+
+def entry_reads(line: SavingsLine, *, financial_year: str | None) -> list[EntryRead]:
+    return [
+        entry_read(line, e)
+        for e in line.entries
+        if financial_year is None or e.financial_year == financial_year
+    ]
+
+
+# --- activity measures --------------------------------------------------------------------------
+
+
+def add_measure(
+    session: Session, *, line: SavingsLine, data: ActivityMeasureCreate
+) -> ActivityMeasure:
+    """Add the volume that drives a saving (planned vs done)."""
+    measure = ActivityMeasure(**data.model_dump())
+    line.activity_measures.append(measure)
+    session.flush()
+    return measure
+
+
+def get_measure(session: Session, *, measure_id: uuid.UUID) -> ActivityMeasure:
+    measure = session.get(ActivityMeasure, measure_id)
+    if measure is None:
+        raise NotFound("There is no activity measure with this id.")
+    return measure
+
+
+def update_measure(
+    session: Session, *, measure: ActivityMeasure, data: ActivityMeasureUpdate
+) -> ActivityMeasure:
+    """Apply the fields that were sent."""
+    for field, value in data.model_dump(exclude_unset=True).items():
+        if value is not None:
+            setattr(measure, field, value)
+    session.flush()
+    return measure
+
+
+def delete_measure(session: Session, *, measure: ActivityMeasure) -> None:
+    session.delete(measure)
+    session.flush()

@@ -1,0 +1,54 @@
+"""API field types of budgets and savings: financial years and months as councils write them."""
+
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+
+from common.periods import FinancialYear, Frequency, Period
+
+
+def to_financial_year(value: Any) -> str:
+    """ "2025/26" or "25/26" → "2025/26"; anything else is refused with the reason."""
+    if not isinstance(value, str):
+        raise ValueError('a financial year is written like "2025/26"')
+    return FinancialYear.parse(value).label
+
+
+def to_month(value: Any) -> date:
+    """ "2025-09" → 1 September 2025 (a date arrives as itself, moved to the 1st)."""
+    if isinstance(value, date):
+        return value.replace(day=1)
+    if not isinstance(value, str):
+        raise ValueError('a month is written like "2025-09"')
+    try:
+        period = Period.parse(value)
+    except ValueError:
+        raise ValueError(f'"{value}" is not a month; write it like "2025-09"') from None
+    if period.frequency is not Frequency.MONTHLY:
+        raise ValueError(f'"{value}" is not a month; write it like "2025-09"')
+    return period.start
+
+
+def month_code(month: date) -> str:
+    return f"{month:%Y-%m}"
+
+
+FinancialYearCode = Annotated[
+    str,
+    BeforeValidator(to_financial_year),
+    WithJsonSchema({"type": "string", "examples": ["2025/26"]}),
+]
+"""A financial year, April to March, normalised to "2025/26"."""
+
+MonthCode = Annotated[
+    date,
+    BeforeValidator(to_month),
+    PlainSerializer(month_code, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}$", "examples": ["2025-09"]}),
+]
+"""A calendar month, "2025-09", held as its first day."""
+
+
+def financial_year_of(month: date) -> str:
+    return FinancialYear.containing(month).label

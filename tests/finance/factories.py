@@ -1,0 +1,64 @@
+"""Small factories for finance tests: each makes one record through the API and returns its JSON."""
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+
+def make_budget_line(api: TestClient, **overrides: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "name": "Learning Disabilities",
+        "service_area": "Adult Social Care",
+        "cost_centre": "LD100",
+        "budgets": [{"financial_year": "2025/26", "original_budget": "£1.2m"}],
+    } | overrides
+    response = api.post("/api/v1/finance/budget-lines", json=payload)
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def add_forecast(
+    api: TestClient, line_id: str, month: str, amount: str, **extra: Any
+) -> dict[str, Any]:
+    response = api.post(
+        f"/api/v1/finance/budget-lines/{line_id}/forecasts",
+        json={"month": month, "forecast_outturn": amount} | extra,
+    )
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def make_savings_line(api: TestClient, **overrides: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "reference": "SAV-01",
+        "title": "Supported Living Efficiencies",
+        "owner_team": "Commissioning Team",
+        "category": "care_package_reviews",
+        "saving_type": "cashable",
+        "recurrence": "recurring",
+        "delivery_confidence": "amber",
+        "status": "in_delivery",
+        "targets": [
+            {"financial_year": "2025/26", "in_year": "£376k"},
+            {"financial_year": "2026/27", "in_year": "£575k"},
+            {"financial_year": "2027/28", "in_year": "£576k"},
+        ],
+    } | overrides
+    response = api.post("/api/v1/finance/savings-lines", json=payload)
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def add_entry(
+    api: TestClient, line_id: str, month: str, achieved: str, forecast: str, **extra: Any
+) -> dict[str, Any]:
+    response = api.post(
+        f"/api/v1/finance/savings-lines/{line_id}/entries",
+        json={"month": month, "achieved_to_date": achieved, "forecast_for_year": forecast} | extra,
+    )
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
