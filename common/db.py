@@ -106,11 +106,21 @@ def _stamp_organisation(session: Session, _context: Any, _instances: Any) -> Non
                 )
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, role: str | None = None, **kwargs: Any) -> Engine:
+    """An engine; with `role`, every connection works as that role (see common/rls.py)."""
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if role:
+
+        @event.listens_for(engine, "connect")
+        def _set_role(dbapi_connection: Any, _record: Any) -> None:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute(f'set role "{role}"')
+            dbapi_connection.commit()  # SET is transactional: keep it past the first rollback
+
+    return engine
 
 
 class Database:
@@ -124,8 +134,9 @@ class Database:
         self.sessionmaker = sessionmaker(bind=bind, expire_on_commit=False, **extra)
 
     def session(self, org_id: uuid.UUID | None) -> Session:
+        """A session scoped to `org_id` (in the ORM and, for row-level security, in PostgreSQL)."""
         session: Session = self.sessionmaker()
-        session.info["org_id"] = org_id
+        set_organisation(session, org_id)
         return session
 
     def ping(self) -> None:
@@ -137,17 +148,22 @@ class Database:
             self.bind.dispose()
 
 
-def set_organisation(session: Session, org_id: uuid.UUID) -> None:
-    """Scope the session, and its transaction in PostgreSQL (for row-level security)."""
+def set_organisation(session: Session, org_id: uuid.UUID | None) -> None:
+    """Scope the session, and its transaction in PostgreSQL (for row-level security).
+
+    With None, the session sees no tenant rows at all.
+    """
     session.info["org_id"] = org_id
-    session.execute(text("select set_config('app.org_id', :org, true)"), {"org": str(org_id)})
+    session.execute(
+        text("select set_config('app.org_id', :org, true)"), {"org": str(org_id or "")}
+    )
 
 
 def get_session(request: Request, caller: CallerDep) -> Iterator[Session]:
     """The request's unit of work: commits on success, rolls back on any error."""
     database: Database = request.app.state.database
     with database.session(caller.org_id) as session:
-        set_organisation(session, caller.org_id)
+        session.info["caller"] = caller  # for the audit trail
         try:
             yield session
             session.commit()

@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 
+from common.audit import AUDIT_TABLES, audit_router
 from common.db import Database, make_engine
 from common.errors import PROBLEM_RESPONSES, Problem, install_error_handlers, problem
 from common.http import ServiceClients
@@ -34,7 +35,7 @@ def create_service_app(
     settings = settings or get_settings()
     require_signing_key(settings)
     if database is None:
-        database = Database(make_engine(settings.database_url))
+        database = Database(make_engine(settings.database_url, role=settings.database_role))
     db = database
 
     @asynccontextmanager
@@ -60,6 +61,8 @@ def create_service_app(
     app.include_router(health_router(database))
     for router in routers:
         app.include_router(router, responses=PROBLEM_RESPONSES)
+    if name in AUDIT_TABLES:
+        app.include_router(audit_router(name), responses=PROBLEM_RESPONSES)
     _document_problem(app)
     return app
 

@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     dev_identity: bool = True
     demo_org_id: uuid.UUID = DEMO_ORG_ID
     log_level: str = "INFO"
+    database_role: str = "asc_app"
+    """The role services work as: it owns no table, so row-level security always applies."""
 
     @field_validator("database_url")
     @classmethod

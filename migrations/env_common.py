@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import MetaData, create_engine, pool, text
 
+from common.rls import protect_schema
 from common.settings import get_settings, sqlalchemy_url
 
 
@@ -39,3 +40,5 @@ def _run(connection: object, schema: str, options: dict[str, object]) -> None:
     context.configure(connection=connection, **options)  # type: ignore[arg-type]
     with context.begin_transaction():
         context.run_migrations()
+        # Whatever the revisions created, leave every tenant table isolated by PostgreSQL.
+        protect_schema(connection, schema)  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection
 
 from common.db import Database, make_engine
@@ -27,6 +27,7 @@ from common.http import ServiceClients
 from common.identity import Caller, Role
 from common.migrate import upgrade_all
 from common.pg import drop_database, embedded_url, fresh_database, start_embedded
+from common.rls import APP_ROLE
 from common.settings import DEMO_ORG_ID, Settings
 
 TEST_SIGNING_KEY = "test-signing-key-" + "x" * 32
@@ -84,6 +85,8 @@ def connection(engine: Engine) -> Iterator[Connection]:
     """One connection in a transaction that is rolled back after the test."""
     with engine.connect() as connection:
         transaction = connection.begin()
+        # Work as the services do: a role that owns nothing, so row-level security applies.
+        connection.execute(text(f"set local role {APP_ROLE}"))
         yield connection
         transaction.rollback()
 
