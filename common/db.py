@@ -154,9 +154,7 @@ def set_organisation(session: Session, org_id: uuid.UUID | None) -> None:
     With None, the session sees no tenant rows at all.
     """
     session.info["org_id"] = org_id
-    session.execute(
-        text("select set_config('app.org_id', :org, true)"), {"org": str(org_id or "")}
-    )
+    session.execute(text("select set_config('app.org_id', :org, true)"), {"org": str(org_id or "")})
 
 
 def get_session(request: Request, caller: CallerDep) -> Iterator[Session]:
