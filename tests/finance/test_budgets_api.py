@@ -1,0 +1,210 @@
+"""Budget lines, monthly forecasts and the budget position through the gateway."""
+
+import csv
+import io
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.finance.factories import add_forecast, make_budget_line
+
+LINES = "/api/v1/finance/budget-lines"
+
+
+def _field_errors(response: object) -> dict[str, str]:
+    body = response.json()  # type: ignore[attr-defined]
+    return {e["field"]: e["message"] for e in body.get("errors", [])}
+
+
+def test_budget_accepts_the_ways_reports_write_money(api: TestClient) -> None:
+    line = make_budget_line(
+        api,
+        budgets=[
+            {"financial_year": "2025/26", "original_budget": "£1.2m", "current_budget": "£1,250k"},
+            {"financial_year": "26/27", "original_budget": "1,234.50"},
+        ],
+    )
+    assert line["budgets"] == [
+        {
+            "financial_year": "2025/26",
+            "original_budget": "1200000.00",
+            "current_budget": "1250000.00",
+        },
+        {"financial_year": "2026/27", "original_budget": "1234.50", "current_budget": "1234.50"},
+    ]
+
+
+@pytest.mark.parametrize("amount", ["about £3k", "1,23", "£1m-£2m", "£1.2.3m", "1.005"])
+def test_ambiguous_money_is_refused_with_a_field_message(api: TestClient, amount: str) -> None:
+    response = api.post(
+        LINES,
+        json={
+            "name": "Older People",
+            "budgets": [{"financial_year": "2025/26", "original_budget": amount}],
+        },
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    errors = _field_errors(response)
+    assert "budgets.0.original_budget" in errors
+    assert (
+        "money" in errors["budgets.0.original_budget"]
+        or "penny" in errors["budgets.0.original_budget"]
+    )
+
+
+def test_a_name_alone_still_makes_a_budget_line_and_lists(api: TestClient) -> None:
+    created = api.post(LINES, json={"name": "Commissioning"})
+    assert created.status_code == 201
+    listed = api.get(LINES, params={"limit": 10}).json()
+    assert [line["name"] for line in listed["items"]] == ["Commissioning"]
+    assert listed["total"] == 1
+
+
+def test_list_filters_by_financial_year(api: TestClient) -> None:
+    make_budget_line(api, name="Mental Health")
+    make_budget_line(
+        api,
+        name="Physical Support",
+        budgets=[{"financial_year": "2026/27", "original_budget": "100"}],
+    )
+    listed = api.get(LINES, params={"financial_year": "2026/27"}).json()
+    assert [line["name"] for line in listed["items"]] == ["Physical Support"]
+
+
+def test_a_forecast_month_outside_the_financial_year_is_refused(api: TestClient) -> None:
+    line = make_budget_line(api)
+    response = api.post(
+        f"{LINES}/{line['id']}/forecasts",
+        json={"month": "2026-04", "financial_year": "2025/26", "forecast_outturn": "1"},
+    )
+    assert response.status_code == 422
+    assert "April 2026 is not in financial year 2025/26" in _field_errors(response)["month"]
+
+
+def test_a_month_that_is_not_a_month_is_refused(api: TestClient) -> None:
+    line = make_budget_line(api)
+    response = api.post(
+        f"{LINES}/{line['id']}/forecasts", json={"month": "2025-13", "forecast_outturn": "1"}
+    )
+    assert response.status_code == 422
+    assert "month" in _field_errors(response)
+
+
+def test_a_second_forecast_for_the_same_month_conflicts(api: TestClient) -> None:
+    line = make_budget_line(api)
+    add_forecast(api, line["id"], "2025-09", "1")
+    response = api.post(
+        f"{LINES}/{line['id']}/forecasts", json={"month": "2025-09", "forecast_outturn": "2"}
+    )
+    assert response.status_code == 409
+
+
+def test_budget_position_per_line_and_in_total_to_the_penny(api: TestClient) -> None:
+    ld = make_budget_line(
+        api,
+        name="Learning Disabilities",
+        budgets=[
+            {
+                "financial_year": "2025/26",
+                "original_budget": "£30m",
+                "current_budget": "30,500,000.10",
+            }
+        ],
+    )
+    income = make_budget_line(
+        api,
+        name="Client Finances income",
+        cost_centre="INC01",
+        budgets=[{"financial_year": "2025/26", "original_budget": "-£5m"}],
+    )
+    quiet = make_budget_line(api, name="Commissioning")
+    add_forecast(api, ld["id"], "2025-08", "31,000,000.00")
+    add_forecast(api, ld["id"], "2025-09", "30,899,999.99", commentary="Fewer new placements")
+    add_forecast(api, income["id"], "2025-09", "-4,800,000.05")
+    add_forecast(api, quiet["id"], "2025-10", "1")  # a later month is not in September's view
+
+    position = api.get("/api/v1/finance/budget/position", params={"month": "2025-09"}).json()
+    by_name = {line["name"]: line for line in position["lines"]}
+    assert position["financial_year"] == "2025/26"
+    assert by_name["Learning Disabilities"]["variance"] == "399999.89"
+    assert by_name["Learning Disabilities"]["movement"] == "-100000.01"
+    assert by_name["Learning Disabilities"]["variance_words"] == "overspend"
+    assert by_name["Learning Disabilities"]["commentary"] == "Fewer new placements"
+    assert by_name["Client Finances income"]["variance"] == "199999.95"
+    assert by_name["Client Finances income"]["movement"] is None
+    assert by_name["Commissioning"]["forecast_outturn"] is None
+    assert [p["month"] for p in by_name["Learning Disabilities"]["trend"]] == ["2025-08", "2025-09"]
+    assert position["totals"] == {
+        "original_budget": "26200000.00",
+        "budget": "26700000.10",
+        "forecast_outturn": "26099999.94",
+        "variance": "599999.84",
+        "variance_words": "overspend",
+        "movement": "-100000.01",
+        "lines_without_forecast": 1,
+    }
+
+
+def test_budget_position_defaults_to_the_newest_month_with_a_forecast(api: TestClient) -> None:
+    line = make_budget_line(api)
+    add_forecast(api, line["id"], "2025-07", "1")
+    add_forecast(api, line["id"], "2025-11", "2")
+    assert api.get("/api/v1/finance/budget/position").json()["month"] == "2025-11"
+
+
+def test_budget_position_exports_as_csv_with_a_totals_row(api: TestClient) -> None:
+    line = make_budget_line(api, name="=Older People")
+    add_forecast(api, line["id"], "2025-09", "1,300,000")
+    response = api.get("/api/v1/finance/budget/position.csv", params={"month": "2025-09"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert rows[0][:4] == ["Service area", "Budget line", "Cost centre", "Original budget"]
+    assert rows[1][1] == "'=Older People"  # a spreadsheet must not run it as a formula
+    assert rows[1][6] == "100000.00"
+    assert rows[-1][0] == "Total"
+
+
+def test_update_needs_the_current_etag(api: TestClient) -> None:
+    line = make_budget_line(api)
+    url = f"{LINES}/{line['id']}"
+    etag = api.get(url).headers["ETag"]
+    assert api.patch(url, json={"cost_centre": "X"}).status_code == 428
+    assert (
+        api.patch(url, json={"cost_centre": "X"}, headers={"If-Match": 'W/"99"'}).status_code == 412
+    )
+    changed = api.patch(
+        url,
+        json={
+            "budgets": [
+                {"financial_year": "2025/26", "original_budget": "£1.2m", "current_budget": "£1.3m"}
+            ]
+        },
+        headers={"If-Match": etag},
+    )
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
+    assert changed.json()["budgets"][0]["current_budget"] == "1300000.00"
+    # the first ETag is now stale
+    assert api.patch(url, json={"cost_centre": "Y"}, headers={"If-Match": etag}).status_code == 412
+
+
+def test_forecast_update_needs_if_match_and_recomputes_variance(api: TestClient) -> None:
+    line = make_budget_line(api)
+    created = add_forecast(api, line["id"], "2025-09", "1,200,000")
+    url = f"{LINES}/{line['id']}/forecasts/2025-09"
+    assert api.patch(url, json={"forecast_outturn": "1"}).status_code == 428
+    changed = api.patch(
+        url, json={"forecast_outturn": "£1.21m"}, headers={"If-Match": f'W/"{created["version"]}"'}
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["variance"] == "10000.00"
+
+
+def test_deleting_a_budget_line_needs_if_match(api: TestClient) -> None:
+    line = make_budget_line(api)
+    url = f"{LINES}/{line['id']}"
+    assert api.delete(url).status_code == 428
+    assert api.delete(url, headers={"If-Match": 'W/"1"'}).status_code == 204
+    assert api.get(url).status_code == 404
