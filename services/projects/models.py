@@ -9,7 +9,8 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ARRAY, Date, ForeignKey, Numeric, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import Date, ForeignKey, Numeric, String, Text, UniqueConstraint, Uuid
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from common.db import TenantMixin, TimestampMixin, VersionedMixin, schema_metadata

@@ -293,7 +293,7 @@ def list_projects(
         )
     key = filters.sort.removeprefix("-")
     column = PROJECT_SORTS[key]
-    ordered = column.desc().nulls_last() if filters.sort.startswith("-") else column.asc()
+    ordered = column.desc() if filters.sort.startswith("-") else column.asc()
     statement = statement.order_by(ordered.nulls_last(), Project.name, Project.id)
     return paginate(session, statement, page)
 
@@ -596,7 +596,7 @@ def update_improvement_action(
 
 def improvement_plan_counts(session: Session) -> list[rules.AreaCount]:
     """Open and closed actions in each area."""
-    pairs = session.execute(select(ImprovementAction.area, ImprovementAction.status)).tuples()
+    pairs = session.execute(select(ImprovementAction.area, ImprovementAction.status))
     return rules.action_counts(pairs)
 
 
@@ -613,7 +613,7 @@ class Portfolio:
 
 def portfolio(session: Session, *, window_from: date, window_to: date) -> Portfolio:
     """Counts by RAG and stage, and the unfinished milestones due between two dates."""
-    rows = session.execute(select(Project.rag, Project.stage)).tuples().all()
+    rows = session.execute(select(Project.rag, Project.stage)).all()
     by_rag = rules.count_by([r for r, _ in rows], [r.value for r in Rag], "not_set")
     by_stage = rules.count_by([s for _, s in rows], [s.value for s in Stage], "not_set")
     by_stage.pop("not_set")
@@ -632,5 +632,5 @@ def portfolio(session: Session, *, window_from: date, window_to: date) -> Portfo
         projects=len(rows),
         by_rag=by_rag,
         by_stage=by_stage,
-        due=[(m, name) for m, name in session.execute(statement).tuples()],
+        due=[(m, name) for m, name in session.execute(statement)],
     )

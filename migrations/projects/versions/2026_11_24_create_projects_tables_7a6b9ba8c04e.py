@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "7a6b9ba8c04e"
 down_revision: str | None = None
@@ -56,8 +57,8 @@ def upgrade() -> None:
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("statement", sa.Text(), nullable=False),
         sa.Column("council_plan", sa.Boolean(), nullable=False),
-        sa.Column("priority_ids", sa.ARRAY(sa.Uuid()), nullable=False),
-        sa.Column("kpi_measure_ids", sa.ARRAY(sa.Uuid()), nullable=False),
+        sa.Column("priority_ids", postgresql.ARRAY(sa.Uuid()), nullable=False),
+        sa.Column("kpi_measure_ids", postgresql.ARRAY(sa.Uuid()), nullable=False),
         sa.Column("owner", sa.String(length=200), nullable=False),
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
@@ -170,8 +171,8 @@ def upgrade() -> None:
         sa.Column("budget_basis", sa.String(length=20), nullable=True),
         sa.Column("funding_source", sa.String(length=200), nullable=True),
         sa.Column("budget_text", sa.String(length=300), nullable=False),
-        sa.Column("resources", sa.ARRAY(sa.Text()), nullable=False),
-        sa.Column("objective_ids", sa.ARRAY(sa.Uuid()), nullable=False),
+        sa.Column("resources", postgresql.ARRAY(sa.Text()), nullable=False),
+        sa.Column("objective_ids", postgresql.ARRAY(sa.Uuid()), nullable=False),
         sa.Column("council_plan", sa.Boolean(), nullable=False),
         sa.Column("lead_team", sa.String(length=200), nullable=False),
         sa.Column("stage", sa.String(length=20), nullable=False),

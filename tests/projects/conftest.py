@@ -1,0 +1,45 @@
+"""Small factories for the projects API, each a real request through the gateway."""
+
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+API = "/api/v1/projects"
+TODAY = date.today()
+
+
+def days(n: int) -> str:
+    """The ISO date `n` days from today."""
+    return (TODAY + timedelta(days=n)).isoformat()
+
+
+def created(response: Any) -> dict[str, Any]:
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def make_priority(api: TestClient, **overrides: Any) -> dict[str, Any]:
+    return created(api.post(f"{API}/priorities", json={"title": "Secure best value"} | overrides))
+
+
+def make_objective(api: TestClient, **overrides: Any) -> dict[str, Any]:
+    body = {"number": 1, "statement": "We will improve the carers offer."} | overrides
+    return created(api.post(f"{API}/objectives", json=body))
+
+
+def make_project(api: TestClient, **overrides: Any) -> dict[str, Any]:
+    body = {"name": "Reablement", "lead_team": "Operations Team", "stage": "in_delivery"}
+    return created(api.post(f"{API}/projects", json=body | overrides))
+
+
+def make_milestone(api: TestClient, project_id: str, **overrides: Any) -> dict[str, Any]:
+    body = {"project_id": project_id, "title": "Business case approved", "baseline_date": days(0)}
+    return created(api.post(f"{API}/milestones", json=body | overrides))
+
+
+def field_errors(response: Any) -> dict[str, str]:
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    return {e["field"]: e["message"] for e in response.json()["errors"]}
