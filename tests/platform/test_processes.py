@@ -1,6 +1,5 @@
 """The system as `make run` starts it: five processes on their own ports, over TCP."""
 
-import socket
 import subprocess
 from collections.abc import Iterator
 
@@ -8,44 +7,17 @@ import httpx
 import pytest
 
 from common.apps import APPS
-from common.db import Database, make_engine
-from common.demo import load_demo
-from common.devserver import app_environment, start_apps, stop, wait_until_ready
-from common.migrate import upgrade_all
-from common.pg import drop_database, fresh_database
+from common.testing.processes import running_system
 
 pytestmark = pytest.mark.e2e
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
 def running(
     pg_server_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[dict[str, str], dict[str, subprocess.Popen[bytes]]]]:
-    url = fresh_database(pg_server_url, "asc_e2e")
-    upgrade_all(url)
-    database = Database(make_engine(url))
-    load_demo(database)
-    database.dispose()
-    env = app_environment(url, "127.0.0.1")
-    for name in APPS:  # free ports, so a developer's own `make run` is undisturbed
-        port = _free_port()
-        env[f"{name.upper()}_PORT"] = str(port)
-        env[f"{name.upper()}_URL"] = f"http://127.0.0.1:{port}"
-    env["LOG_LEVEL"] = "WARNING"
-    processes = start_apps(env, "127.0.0.1", tmp_path_factory.mktemp("logs"))
-    try:
-        assert wait_until_ready(env, timeout=60) == []
-        yield env, processes
-    finally:
-        stop(processes)
-        drop_database(url)
+    with running_system(pg_server_url, tmp_path_factory.mktemp("logs")) as system:
+        yield system.env, system.processes
 
 
 def test_every_app_is_ready_and_the_gateway_serves_a_styled_page(
