@@ -1,0 +1,57 @@
+"""Small factories for KPI tests, going through the public API like any client."""
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+API = "/api/v1/kpi"
+
+
+def make_measure(api: TestClient, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "code": "M1",
+        "title": "Service users living independently",
+        "unit": "percent",
+        "polarity": "bigger_is_better",
+        "frequency": "monthly",
+        "target_type": "flat",
+        "data_provider": "Performance and Data Team",
+        "service_area": "Adult Social Care",
+    }
+    body.update(overrides)
+    response = api.post(f"{API}/measures", json=body)
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def make_target(
+    api: TestClient, measure: dict[str, Any], value: str, year: str = "2025/26", **extra: Any
+) -> dict[str, Any]:
+    response = api.post(
+        f"{API}/targets",
+        json={"measure_id": measure["id"], "financial_year": year, "value": value, **extra},
+    )
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def make_actual(
+    api: TestClient, measure: dict[str, Any], period: str, *, approve: bool = True, **figures: Any
+) -> dict[str, Any]:
+    """An actual for `period`; approved (so it is reported) unless told otherwise."""
+    response = api.post(
+        f"{API}/actuals", json={"measure_id": measure["id"], "period": period, **figures}
+    )
+    assert response.status_code == 201, response.text
+    actual: dict[str, Any] = response.json()
+    if approve:
+        for action in ("submit", "approve"):
+            response = api.post(
+                f"{API}/actuals/{actual['id']}/{action}",
+                headers={"If-Match": response.headers["ETag"]},
+            )
+            assert response.status_code == 200, response.text
+        actual = response.json()
+    return actual

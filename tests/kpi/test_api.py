@@ -1,0 +1,513 @@
+"""The KPI API through the gateway: CRUD, validation, the workflow, bulk entry and reports."""
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from common.identity import Caller, Role
+from common.testing.plugin import make_caller
+from tests.kpi.factories import API, make_actual, make_measure, make_target
+
+
+def count_actuals(api: TestClient) -> int:
+    total: int = api.get(f"{API}/actuals").json()["total"]
+    return total
+
+
+def field_errors(response: Any) -> dict[str, str]:
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    return {e["field"]: e["message"] for e in response.json()["errors"]}
+
+
+# Measures ---------------------------------------------------------------------------------------
+
+
+def test_a_measure_needs_only_code_and_title(api: TestClient) -> None:
+    created = api.post(f"{API}/measures", json={"code": "ASC01", "title": "Carers supported"})
+    assert created.status_code == 201
+    body = created.json()
+    assert body["unit"] == "count"
+    assert body["polarity"] == "bigger_is_better"
+    assert body["tolerance"] == "5"
+    assert body["active"] is True
+
+
+def test_a_measure_keeps_every_field_of_the_service_plan(api: TestClient) -> None:
+    measure = make_measure(
+        api,
+        code="ASCOF2A",
+        unit="rate_per_100k",
+        polarity="smaller_is_better",
+        frequency="quarterly",
+        target_type="cumulative",
+        council_plan=True,
+        national_reference="ASCOF 2A",
+        numerator_definition="Admissions to care homes, aged 65+",
+        denominator_definition="Population aged 65+",
+        baseline_value="901.5",
+        baseline_period="2024/25",
+        tolerance_kind="absolute",
+        tolerance="20",
+        decimal_places=1,
+    )
+    read = api.get(f"{API}/measures/{measure['id']}")
+    assert read.headers["ETag"] == 'W/"1"'
+    assert read.json() | {"id": measure["id"]} == measure
+    assert measure["baseline_value"] == "901.5"
+
+
+def test_measures_filter_sort_and_page(api: TestClient) -> None:
+    make_measure(api, code="A", title="Beta", frequency="monthly", council_plan=True)
+    make_measure(api, code="B", title="Alpha", frequency="quarterly", data_provider="Other Team")
+    make_measure(api, code="C", title="Gamma", frequency="monthly", service_area="Finance")
+
+    def codes(**query: Any) -> list[str]:
+        items = api.get(f"{API}/measures", params=query).json()["items"]
+        return [m["code"] for m in items]
+
+    assert codes(frequency="monthly") == ["A", "C"]
+    assert codes(council_plan=True) == ["A"]
+    assert codes(data_provider="Other Team") == ["B"]
+    assert codes(service_area="Finance") == ["C"]
+    assert codes(sort="title") == ["B", "A", "C"]
+    assert codes(sort="-code", limit=2) == ["C", "B"]
+    assert codes(sort="code", limit=2, offset=2) == ["C"]
+
+
+def test_updating_a_measure_needs_the_current_etag(api: TestClient) -> None:
+    measure = make_measure(api)
+    url = f"{API}/measures/{measure['id']}"
+    assert api.patch(url, json={"title": "New"}).status_code == 428
+    ok = api.patch(url, json={"title": "New"}, headers={"If-Match": 'W/"1"'})
+    assert ok.status_code == 200
+    assert ok.headers["ETag"] == 'W/"2"'
+    stale = api.patch(url, json={"title": "Newer"}, headers={"If-Match": 'W/"1"'})
+    assert stale.status_code == 412
+    assert api.get(url).json()["title"] == "New"
+
+
+def test_a_measure_with_actuals_cannot_be_deleted(api: TestClient) -> None:
+    measure = make_measure(api)
+    make_actual(api, measure, "2025-04", value="50", approve=False)
+    url = f"{API}/measures/{measure['id']}"
+    assert api.delete(url, headers={"If-Match": 'W/"1"'}).status_code == 409
+    empty = make_measure(api, code="EMPTY")
+    assert api.delete(f"{API}/measures/{empty['id']}", headers={"If-Match": "*"}).status_code == 204
+
+
+# Targets ----------------------------------------------------------------------------------------
+
+
+def test_one_target_per_measure_and_year_with_the_councils_note(api: TestClient) -> None:
+    measure = make_measure(api)
+    target = make_target(
+        api, measure, "30", note="Current baseline 19% / Target level of 30%", year="25/26"
+    )
+    assert target["financial_year"] == "2025/26"
+    assert target["note"] == "Current baseline 19% / Target level of 30%"
+    again = api.post(
+        f"{API}/targets",
+        json={"measure_id": measure["id"], "financial_year": "2025/26", "value": "31"},
+    )
+    assert "financial_year" in field_errors(again)
+
+
+def test_a_profile_must_have_one_figure_per_period(api: TestClient) -> None:
+    measure = make_measure(api, frequency="quarterly")
+    response = api.post(
+        f"{API}/targets",
+        json={
+            "measure_id": measure["id"],
+            "financial_year": "2025/26",
+            "value": "100",
+            "profile": ["10", "20", "30"],
+        },
+    )
+    assert "4 profile figures" in field_errors(response)["profile"]
+
+
+# Actuals: bad input -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "body", "field", "words"),
+    [
+        ({}, {"period": "2025-05", "value": "seventy"}, "value", "is not a number"),
+        ({}, {"period": "2025-05", "numerator": "5", "denominator": "0"}, "denominator", "0"),
+        ({}, {"period": "2025/26 Q1", "value": "50"}, "period", "reported monthly"),
+        ({}, {"period": "2099-05", "value": "50"}, "period", "has not started"),
+        ({}, {"period": "2025-05", "value": "101"}, "value", "between 0 and 100"),
+        ({}, {"period": "2025-05", "numerator": "11", "denominator": "10"}, "numerator", "100"),
+        ({"unit": "count"}, {"period": "2025-05", "value": "-1"}, "value", "negative"),
+        ({}, {"period": "May 2025", "value": "50"}, "period", "not a period"),
+        ({}, {"period": "2025-05"}, "value", "Enter a value"),
+    ],
+)
+def test_bad_actuals_are_422_and_store_nothing(
+    api: TestClient, overrides: dict[str, str], body: dict[str, str], field: str, words: str
+) -> None:
+    measure = make_measure(api, **overrides)
+    response = api.post(f"{API}/actuals", json={"measure_id": measure["id"], **body})
+    assert words in field_errors(response)[field]
+    assert count_actuals(api) == 0
+
+
+def test_a_duplicate_actual_for_a_period_is_422_and_stores_nothing(api: TestClient) -> None:
+    measure = make_measure(api)
+    make_actual(api, measure, "2025-05", value="50", approve=False)
+    again = api.post(
+        f"{API}/actuals", json={"measure_id": measure["id"], "period": "2025-05", "value": "60"}
+    )
+    assert "already has an actual for May 2025" in field_errors(again)["period"]
+    assert count_actuals(api) == 1
+    assert api.get(f"{API}/actuals").json()["items"][0]["value"] == "50"
+
+
+def test_a_count_over_100_is_fine_when_the_unit_allows_it(api: TestClient) -> None:
+    measure = make_measure(api, unit="count")
+    actual = make_actual(api, measure, "2025-05", value="752", approve=False)
+    assert actual["value"] == "752"
+
+
+def test_numbers_may_be_written_with_commas(api: TestClient) -> None:
+    measure = make_measure(api, unit="count")
+    assert make_actual(api, measure, "2025-05", value="1,102", approve=False)["value"] == "1102"
+
+
+# Actuals: workflow ------------------------------------------------------------------------------
+
+
+def test_two_concurrent_edits_of_one_actual_one_wins_the_other_gets_412(api: TestClient) -> None:
+    measure = make_measure(api)
+    actual = make_actual(api, measure, "2025-05", value="50", approve=False)
+    url = f"{API}/actuals/{actual['id']}"
+    etag_a = api.get(url).headers["ETag"]
+    etag_b = api.get(url).headers["ETag"]
+    first = api.patch(url, json={"value": "51"}, headers={"If-Match": etag_a})
+    second = api.patch(url, json={"value": "52"}, headers={"If-Match": etag_b})
+    assert sorted([first.status_code, second.status_code]) == [200, 412]
+    assert api.get(url).json()["value"] == "51"
+
+
+def test_editing_an_actual_without_if_match_is_428(api: TestClient) -> None:
+    measure = make_measure(api)
+    actual = make_actual(api, measure, "2025-05", value="50", approve=False)
+    response = api.patch(f"{API}/actuals/{actual['id']}", json={"value": "51"})
+    assert response.status_code == 428
+
+
+def test_a_correction_keeps_every_revision_and_reports_the_latest_approved(
+    api: TestClient,
+) -> None:
+    measure = make_measure(api)
+    actual = make_actual(api, measure, "2025-05", value="50", commentary="First count")
+    assert actual["status"] == "approved"
+    assert actual["approved_value"] == "50"
+    url = f"{API}/actuals/{actual['id']}"
+    corrected = api.patch(
+        url,
+        json={"value": "55", "commentary": "Late returns added"},
+        headers={"If-Match": f'W/"{actual["version"]}"'},
+    )
+    assert corrected.status_code == 200
+    assert corrected.json()["status"] == "draft"
+    assert corrected.json()["approved_value"] == "50"  # still reported until approved
+    submitted = api.post(f"{url}/submit", headers={"If-Match": corrected.headers["ETag"]})
+    approved = api.post(f"{url}/approve", headers={"If-Match": submitted.headers["ETag"]})
+    assert approved.json()["approved_value"] == "55"
+    history = api.get(f"{url}/revisions").json()
+    assert [(r["action"], r["value"]) for r in history] == [
+        ("created", "50"),
+        ("submitted", "50"),
+        ("approved", "50"),
+        ("corrected", "55"),
+        ("submitted", "55"),
+        ("approved", "55"),
+    ]
+    assert {r["changed_by"] for r in history} == {"tester"}
+    assert approved.json()["approved_revision"] == 6
+
+
+def test_an_approver_returns_an_actual_with_a_reason(api: TestClient) -> None:
+    measure = make_measure(api)
+    actual = make_actual(api, measure, "2025-05", value="50", approve=False)
+    url = f"{API}/actuals/{actual['id']}"
+    submitted = api.post(f"{url}/submit", headers={"If-Match": 'W/"1"'})
+    no_reason = api.post(f"{url}/return", json={}, headers={"If-Match": submitted.headers["ETag"]})
+    assert "reason" in field_errors(no_reason)
+    returned = api.post(
+        f"{url}/return",
+        json={"reason": "Check the denominator"},
+        headers={"If-Match": submitted.headers["ETag"]},
+    )
+    assert returned.json()["status"] == "returned"
+    assert returned.json()["return_reason"] == "Check the denominator"
+    assert api.get(f"{url}/revisions").json()[-1]["reason"] == "Check the denominator"
+    again = api.post(f"{url}/approve", headers={"If-Match": returned.headers["ETag"]})
+    assert again.status_code == 409
+
+
+def test_a_data_provider_cannot_approve(
+    api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+) -> None:
+    measure = make_measure(api)
+    actual = make_actual(api, measure, "2025-05", value="50", approve=False)
+    provider = api_as(make_caller(demo_org, Role.DATA_PROVIDER, user="provider"))
+    url = f"{API}/actuals/{actual['id']}"
+    submitted = provider.post(f"{url}/submit", headers={"If-Match": 'W/"1"'})
+    assert submitted.status_code == 200
+    refused = provider.post(f"{url}/approve", headers={"If-Match": submitted.headers["ETag"]})
+    assert refused.status_code == 403
+    assert api.get(f"{url}/revisions").json()[-1]["changed_by"] == "provider"
+
+
+def test_another_council_cannot_see_the_actuals(
+    api: TestClient, api_as: Callable[[Caller], TestClient], other_org: uuid.UUID
+) -> None:
+    measure = make_measure(api)
+    actual = make_actual(api, measure, "2025-05", value="50")
+    other = api_as(make_caller(other_org))
+    assert other.get(f"{API}/actuals/{actual['id']}").status_code == 404
+    assert other.get(f"{API}/scorecard", params={"period": "2025-05"}).json()["total"] == 0
+
+
+def test_a_rate_can_be_sent_as_a_count_over_the_population(api: TestClient) -> None:
+    population = api.post(
+        f"{API}/populations",
+        json={"area": "Demo", "age_band": "65+", "financial_year": "2025/26", "population": 30000},
+    )
+    assert population.status_code == 201
+    measure = make_measure(
+        api,
+        unit="rate_per_100k",
+        frequency="quarterly",
+        population_area="Demo",
+        population_age_band="65+",
+    )
+    actual = make_actual(api, measure, "2025/26 Q1", numerator="45", approve=False)
+    assert actual["value"] == "150"
+    assert actual["denominator"] == "30000"  # the population it was worked out from
+    unknown = api.post(
+        f"{API}/actuals",
+        json={"measure_id": measure["id"], "period": "2024/25 Q1", "numerator": "45"},
+    )
+    assert "denominator" in field_errors(unknown)
+
+
+# Bulk -------------------------------------------------------------------------------------------
+
+
+def test_bulk_json_stores_every_row_and_can_submit(api: TestClient) -> None:
+    make_measure(api, code="A")
+    make_measure(api, code="B", unit="count")
+    response = api.post(
+        f"{API}/actuals/bulk",
+        json={
+            "rows": [
+                {"measure_code": "A", "period": "2025-04", "numerator": "3", "denominator": "4"},
+                {"measure_code": "B", "period": "2025-04", "value": "752"},
+            ],
+            "submit": True,
+        },
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["created"], body["updated"]) == (2, 0)
+    assert [a["status"] for a in body["actuals"]] == ["submitted", "submitted"]
+    assert body["actuals"][0]["value"] == "75"
+
+
+def test_bulk_is_all_or_nothing_with_an_error_for_each_bad_row(api: TestClient) -> None:
+    make_measure(api, code="A")
+    response = api.post(
+        f"{API}/actuals/bulk",
+        json={
+            "rows": [
+                {"measure_code": "A", "period": "2025-04", "value": "50"},
+                {"measure_code": "A", "period": "2025-05", "value": "lots"},
+                {"measure_code": "A", "period": "2025-06", "numerator": "1", "denominator": "0"},
+                {"measure_code": "Z", "period": "2025-06", "value": "1"},
+                {"measure_code": "A", "period": "2025-04", "value": "50"},
+            ]
+        },
+    )
+    errors = field_errors(response)
+    assert set(errors) == {
+        "rows.1.value",
+        "rows.2.denominator",
+        "rows.3.measure_code",
+        "rows.4.period",
+    }
+    assert count_actuals(api) == 0
+
+
+def test_bulk_csv_upload(api: TestClient) -> None:
+    make_measure(api, code="A")
+    csv_body = (
+        "measure_code,period,value,numerator,denominator,commentary\n"
+        'A,2025-04,50,,,"Demo, with a comma"\n'
+        "A,2025-05,,1,2,\n"
+    )
+    response = api.post(
+        f"{API}/actuals/bulk",
+        content=csv_body.encode(),
+        headers={"content-type": "text/csv"},
+    )
+    assert response.status_code == 200, response.text
+    assert [a["value"] for a in response.json()["actuals"]] == ["50", "50"]
+    assert response.json()["actuals"][0]["commentary"] == "Demo, with a comma"
+
+
+def test_bulk_csv_with_a_bad_row_stores_nothing(api: TestClient) -> None:
+    make_measure(api, code="A")
+    csv_body = "measure_code,period,value\nA,2025-04,50\nA,2025/26 Q2,50\n"
+    response = api.post(
+        f"{API}/actuals/bulk", content=csv_body.encode(), headers={"content-type": "text/csv"}
+    )
+    assert set(field_errors(response)) == {"rows.1.period"}
+    assert count_actuals(api) == 0
+
+
+def test_bulk_corrects_an_existing_actual_only_with_its_version(api: TestClient) -> None:
+    measure = make_measure(api, code="A")
+    actual = make_actual(api, measure, "2025-04", value="50", approve=False)
+    row = {"measure_code": "A", "period": "2025-04", "value": "60"}
+    assert "rows.0.period" in field_errors(api.post(f"{API}/actuals/bulk", json={"rows": [row]}))
+    stale = api.post(f"{API}/actuals/bulk", json={"rows": [row | {"version": 7}]})
+    assert "rows.0.version" in field_errors(stale)
+    ok = api.post(f"{API}/actuals/bulk", json={"rows": [row | {"version": actual["version"]}]})
+    assert ok.json()["updated"] == 1
+    assert ok.json()["actuals"][0]["value"] == "60"
+
+
+# Reports ----------------------------------------------------------------------------------------
+
+
+def _rag_by_code(api: TestClient, period: str, **params: Any) -> dict[str, str]:
+    response = api.get(f"{API}/scorecard", params={"period": period, **params})
+    assert response.status_code == 200, response.text
+    return {row["measure"]["code"]: row["rag"] for row in response.json()["items"]}
+
+
+def test_scorecard_gives_every_rag_state_in_words(api: TestClient) -> None:
+    green = make_measure(api, code="G")
+    make_target(api, green, "78")
+    make_actual(api, green, "2025-09", value="80")
+    amber = make_measure(api, code="A")
+    make_target(api, amber, "78")
+    make_actual(api, amber, "2025-09", value="76")
+    red = make_measure(api, code="R")
+    make_target(api, red, "78")
+    make_actual(api, red, "2025-09", value="60")
+    no_data = make_measure(api, code="ND")
+    make_target(api, no_data, "78")
+    make_actual(api, no_data, "2025-09", value="80", approve=False)  # not approved: not reported
+    no_target = make_measure(api, code="NT")
+    make_actual(api, no_target, "2025-09", value="80")
+    assert _rag_by_code(api, "2025-09") == {
+        "A": "Amber",
+        "G": "Green",
+        "ND": "No data",
+        "NT": "No target",
+        "R": "Red",
+    }
+    assert list(_rag_by_code(api, "2025-09", rag="Red")) == ["R"]
+    assert list(_rag_by_code(api, "2025-09", sort="rag")) == ["R", "A", "G", "ND", "NT"]
+    counts = api.get(f"{API}/scorecard", params={"period": "2025-09"}).json()["counts"]
+    assert counts == {"Green": 1, "Amber": 1, "Red": 1, "No data": 1, "No target": 1}
+
+
+def test_scorecard_judges_a_cumulative_rate_year_to_date(api: TestClient) -> None:
+    measure = make_measure(
+        api,
+        code="FALLS",
+        unit="rate_per_100k",
+        polarity="smaller_is_better",
+        frequency="quarterly",
+        target_type="cumulative",
+    )
+    make_target(api, measure, "1102")
+    make_actual(api, measure, "2025/26 Q1", value="260")
+    make_actual(api, measure, "2025/26 Q2", value="300")
+    row = api.get(f"{API}/scorecard", params={"period": "2025-10"}).json()["items"][0]
+    assert row["period"] == "2025/26 Q2"
+    assert (row["target"], row["actual"], row["period_actual"]) == ("551", "560", "300")
+    assert row["rag"] == "Amber"
+    assert row["direction_previous"] == "Worsening"
+
+
+def test_scorecard_for_a_money_reduction_target(api: TestClient) -> None:
+    measure = make_measure(
+        api,
+        code="SLE",
+        unit="gbp",
+        polarity="smaller_is_better",
+        baseline_value="5200000",
+        tolerance_kind="absolute",
+        tolerance="50000",
+    )
+    make_target(api, measure, "376000", kind="reduction", note="£376k reduction")
+    make_actual(api, measure, "2025-09", value="4860000")
+    row = api.get(f"{API}/scorecard", params={"period": "2025-09"}).json()["items"][0]
+    assert (row["target"], row["rag"]) == ("4824000", "Amber")
+
+
+def test_series_lists_every_period_with_target_rag_and_direction(api: TestClient) -> None:
+    measure = make_measure(api, frequency="quarterly")
+    make_target(api, measure, "50", year="2024/25")
+    make_actual(api, measure, "2024/25 Q1", value="40")
+    make_actual(api, measure, "2025/26 Q1", value="55")
+    response = api.get(f"{API}/measures/{measure['id']}/series", params={"to_year": "2025/26"})
+    assert response.status_code == 200, response.text
+    points = {p["period"]: p for p in response.json()["points"]}
+    assert points["2024/25 Q1"]["rag"] == "Red"
+    assert points["2024/25 Q2"]["rag"] == "No data"
+    assert points["2025/26 Q1"]["rag"] == "No target"
+    assert points["2025/26 Q1"]["direction_last_year"] == "Improving"
+    assert points["2025/26 Q1"]["status"] == "approved"
+
+
+def test_a_bad_scorecard_period_is_422(api: TestClient) -> None:
+    assert "period" in field_errors(api.get(f"{API}/scorecard", params={"period": "soon"}))
+
+
+# Populations and benchmarks ---------------------------------------------------------------------
+
+
+def test_benchmarks_crud_with_if_match(api: TestClient) -> None:
+    measure = make_measure(api)
+    created = api.post(
+        f"{API}/benchmarks",
+        json={
+            "measure_id": measure["id"],
+            "financial_year": "2024/25",
+            "comparator": "national",
+            "value": "77.8",
+            "source": "Demo comparator",
+        },
+    )
+    assert created.status_code == 201, created.text
+    url = f"{API}/benchmarks/{created.json()['id']}"
+    assert api.patch(url, json={"value": "78"}).status_code == 428
+    changed = api.patch(url, json={"value": "78"}, headers={"If-Match": created.headers["ETag"]})
+    assert changed.json()["value"] == "78"
+    listed = api.get(f"{API}/benchmarks", params={"measure_id": measure["id"]}).json()
+    assert listed["total"] == 1
+    assert api.delete(url, headers={"If-Match": changed.headers["ETag"]}).status_code == 204
+
+
+def test_populations_crud(api: TestClient) -> None:
+    body = {"area": "Demo", "age_band": "65+", "financial_year": "2025/26", "population": 1}
+    created = api.post(f"{API}/populations", json=body)
+    assert created.status_code == 201
+    assert "financial_year" in field_errors(api.post(f"{API}/populations", json=body))
+    url = f"{API}/populations/{created.json()['id']}"
+    changed = api.patch(
+        url, json={"population": 25000}, headers={"If-Match": created.headers["ETag"]}
+    )
+    assert changed.json()["population"] == 25000
+    assert api.get(f"{API}/populations").json()["total"] == 1
