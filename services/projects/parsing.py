@@ -151,3 +151,22 @@ def priority_key(text: str) -> str:
     for variant, spelling in _SPELLINGS.items():
         lowered = lowered.replace(variant, spelling)
     return " ".join(_WORD.findall(lowered))
+
+
+_RESOURCE_BREAK = re.compile(r"\s*(?:[,;/]|\band\b)\s*")
+
+
+def split_resources(text: str) -> list[str]:
+    """The teams and functions a project depends on, one each, as written, without repeats.
+
+    >>> split_resources("Legal, Finance, Procurement and Commissioning / finance.")
+    ['Legal', 'Finance', 'Procurement', 'Commissioning']
+    """
+    seen: set[str] = set()
+    resources = []
+    for part in _RESOURCE_BREAK.split(text.strip().rstrip(".")):
+        part = part.strip(" .")
+        if part and part.lower() not in seen:
+            seen.add(part.lower())
+            resources.append(part)
+    return resources
