@@ -24,10 +24,16 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 
 env: $(VENV)/.synced
 
+# Browser tests drive Debian's Chromium (never a browser download).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
 run: env
 	$(PY) -m common.devserver
 
-test: env lint types pytest
+test: env chromium lint types pytest
 
 lint: env
 	$(VENV)/bin/ruff check .

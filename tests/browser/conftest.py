@@ -1,0 +1,78 @@
+"""Real-browser fixtures: Debian's Chromium driven by Playwright, against the real processes."""
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from common.testing.processes import RunningSystem, running_system
+
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str:
+    path = (
+        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
+    if not path:
+        pytest.fail("Chromium is not installed: `make test` installs Debian's chromium package.")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def live(pg_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
+    with running_system(
+        pg_server_url, tmp_path_factory.mktemp("logs"), prefix="asc_browser"
+    ) as system:
+        yield system
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def axe_violations(page: Page, *, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """Run axe-core on the page; describe each violation of the given impacts."""
+    page.add_script_tag(content=AXE)
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+    result: dict[str, Any] = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: tags})", tags
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + json.dumps([node["target"] for node in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]
+
+
+def has_horizontal_scroll(page: Page) -> bool:
+    """True when the whole page scrolls sideways (WCAG 1.4.10 reflow at 320 CSS px)."""
+    return bool(page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth + 1"))
