@@ -1,0 +1,216 @@
+"""The savings and budget pages, through the gateway as a browser would reach them."""
+
+import re
+import uuid
+from datetime import date
+
+from fastapi.testclient import TestClient
+
+from common.periods import FinancialYear, Period
+from tests.finance.factories import add_entry, add_forecast, make_budget_line, make_savings_line
+
+THIS_YEAR = FinancialYear.containing(date.today()).label
+THIS_MONTH = Period.month_of(date.today()).start
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def _lines(api: TestClient) -> tuple[dict[str, str], dict[str, str]]:
+    sle = make_savings_line(
+        api, targets=[{"financial_year": "2025/26", "in_year": "£376k"}], delivery_confidence="red"
+    )
+    income = make_savings_line(
+        api,
+        reference="SAV-INC",
+        title="Income Review",
+        owner_team="Client Finances Team",
+        category="income_and_charging",
+        delivery_confidence="green",
+        targets=[{"financial_year": "2025/26", "in_year": "£450k"}],
+    )
+    add_entry(api, sle["id"], "2025-08", "£50k", "£350k", note="Reviews started")
+    add_entry(api, sle["id"], "2025-09", "£100k", "£300k", note="Two providers disputing")
+    add_entry(api, income["id"], "2025-09", "£200k", "£460k")
+    return sle, income
+
+
+def test_savings_tracker_shows_each_line_and_the_totals_row(api: TestClient) -> None:
+    _lines(api)
+    page = api.get("/savings", params={"financial_year": "2025/26"})
+    assert page.status_code == 200
+    text = _text(page.text)
+    assert "SAV-01 Supported Living Efficiencies Commissioning Team £376k £100k £300k £76k" in text
+    assert "Off track" in text  # RAG as words, not colour alone
+    assert "On track" in text
+    assert "Total (2 lines) £826k £300k £760k £66k" in text
+    assert 'href="/api/v1/finance/savings-lines/export.csv?financial_year=2025%2F26' in page.text
+
+
+def test_savings_tracker_filters_and_sort_live_in_the_url(api: TestClient) -> None:
+    _lines(api)
+    page = api.get(
+        "/savings", params={"financial_year": "2025/26", "category": "income_and_charging"}
+    )
+    assert "Income Review" in page.text
+    assert "Supported Living Efficiencies" not in page.text
+    sorted_page = api.get("/savings", params={"financial_year": "2025/26", "sort": "-slippage"})
+    text = _text(sorted_page.text)
+    assert text.index("SAV-01") < text.index("SAV-INC")
+    # the active column offers the reverse order, and says how it is sorted
+    assert 'aria-sort="descending"' in sorted_page.text
+    assert "sort=slippage" in sorted_page.text
+    assert 'hx-push-url="true"' in sorted_page.text
+
+
+def test_an_htmx_request_gets_only_the_results(api: TestClient) -> None:
+    _lines(api)
+    fragment = api.get(
+        "/savings", params={"financial_year": "2025/26"}, headers={"HX-Request": "true"}
+    )
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.text
+    assert "app-savings-table" in fragment.text
+
+
+def test_savings_line_page_has_an_accessible_chart_table_activity_and_notes(
+    api: TestClient,
+) -> None:
+    sle, _ = _lines(api)
+    api.post(
+        f"/api/v1/finance/savings-lines/{sle['id']}/activity-measures",
+        json={"name": "Care package reviews", "unit": "reviews", "planned": 3813, "done": 452},
+    )
+    page = api.get(f"/savings/{sle['id']}")
+    assert page.status_code == 200
+    assert re.search(r"<svg[^>]*role=\"img\"", page.text)
+    assert '<title id="chart-title">Supported Living Efficiencies: monthly returns' in page.text
+    assert '<desc id="chart-desc">' in page.text
+    text = _text(page.text)
+    assert "2025-09 £100,000.00 £300,000.00 £376,000.00 £76,000.00" in text
+    assert "452 of 3,813 reviews done (11.9%)" in text
+    assert text.index("Two providers disputing") < text.index("Reviews started")  # newest first
+
+
+def test_an_unknown_savings_line_page_is_not_found(api: TestClient) -> None:
+    assert api.get(f"/savings/{uuid.uuid4()}").status_code == 404
+
+
+def test_entry_form_saves_a_month_and_returns_to_the_form(api: TestClient) -> None:
+    line = make_savings_line(api, targets=[{"financial_year": THIS_YEAR, "in_year": "£100k"}])
+    form = api.get("/savings/entry")
+    assert f'id="achieved-{line["id"]}"' in form.text
+    saved = api.post(
+        "/savings/entry",
+        data={
+            "line_id": line["id"],
+            "month": f"{THIS_MONTH:%Y-%m}",
+            "achieved_to_date": "£20k",
+            "forecast_for_year": "£90k",
+            "note": "On plan",
+        },
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    entry = api.get(f"/api/v1/finance/savings-lines/{line['id']}/entries/{THIS_MONTH:%Y-%m}")
+    assert entry.json()["achieved_to_date"] == "20000.00"
+    again = api.get(saved.headers["location"])
+    assert "Saved the" in again.text
+    assert 'name="version" value="1"' in again.text  # a second save changes, with If-Match
+    changed = api.post(
+        "/savings/entry",
+        data={
+            "line_id": line["id"],
+            "month": f"{THIS_MONTH:%Y-%m}",
+            "achieved_to_date": "£25k",
+            "forecast_for_year": "£90k",
+            "version": "1",
+        },
+        follow_redirects=False,
+    )
+    assert changed.status_code == 303
+    entry = api.get(f"/api/v1/finance/savings-lines/{line['id']}/entries/{THIS_MONTH:%Y-%m}")
+    assert entry.json()["achieved_to_date"] == "25000.00"
+
+
+def test_entry_errors_sit_by_the_field_and_keep_what_was_typed(api: TestClient) -> None:
+    line = make_savings_line(api, targets=[{"financial_year": THIS_YEAR, "in_year": "£100k"}])
+    refused = api.post(
+        "/savings/entry",
+        data={
+            "line_id": line["id"],
+            "month": f"{THIS_MONTH:%Y-%m}",
+            "achieved_to_date": "£95k",
+            "forecast_for_year": "about £3k",
+        },
+    )
+    assert refused.status_code == 422
+    assert "govuk-error-summary" in refused.text
+    assert f'id="forecast-{line["id"]}-error"' in refused.text
+    assert "is not an amount of money" in refused.text
+    assert 'value="about £3k"' in refused.text
+    assert 'value="£95k"' in refused.text
+
+
+def test_entry_by_htmx_answers_with_the_form_and_its_error(api: TestClient) -> None:
+    line = make_savings_line(api, targets=[{"financial_year": THIS_YEAR, "in_year": "£100k"}])
+    fragment = api.post(
+        "/savings/entry",
+        data={
+            "line_id": line["id"],
+            "month": f"{THIS_MONTH:%Y-%m}",
+            "achieved_to_date": "£95k",
+            "forecast_for_year": "£90k",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert fragment.status_code == 200
+    assert fragment.text.lstrip().startswith("<form")
+    assert "cannot be more than the forecast for the year" in fragment.text
+    assert f'id="achieved-{line["id"]}-error"' in fragment.text
+
+
+def test_entry_shows_only_the_chosen_team(api: TestClient) -> None:
+    make_savings_line(api, targets=[{"financial_year": THIS_YEAR, "in_year": "1"}])
+    make_savings_line(
+        api,
+        reference="SAV-OPS",
+        title="Reablement",
+        owner_team="Operations Team",
+        targets=[{"financial_year": THIS_YEAR, "in_year": "1"}],
+    )
+    page = api.get("/savings/entry", params={"owner_team": "Operations Team"})
+    assert "SAV-OPS" in page.text
+    assert "SAV-01" not in _text(page.text.split('id="entries"')[1])
+
+
+def test_budget_monitor_shows_each_line_totals_and_a_trend(api: TestClient) -> None:
+    ld = make_budget_line(api, name="Learning Disabilities")
+    income = make_budget_line(
+        api,
+        name="Client Finances income",
+        budgets=[{"financial_year": "2025/26", "original_budget": "-£5m"}],
+    )
+    add_forecast(api, ld["id"], "2025-08", "£1.3m")
+    add_forecast(api, ld["id"], "2025-09", "£1.25m")
+    add_forecast(api, income["id"], "2025-09", "-£4.9m")
+    page = api.get("/budget", params={"month": "2025-09"})
+    assert page.status_code == 200
+    text = _text(page.text)
+    assert "Learning Disabilities (LD100) £1.2m £1.25m £50k overspend -£50k" in text
+    assert "Client Finances income (LD100) -£5m -£4.9m £100k overspend" in text
+    assert "Total £-3.8m" not in text
+    assert "Total -£3.8m -£3.65m £150k overspend -£50k" in text
+    assert 'aria-label="Forecast outturn trend for Learning Disabilities: £1.3m in August 2025' in (
+        page.text
+    )
+    assert "/api/v1/finance/budget/position.csv?month=2025-09" in page.text
+
+
+def test_budget_monitor_says_when_the_month_is_not_a_month(api: TestClient) -> None:
+    make_budget_line(api)
+    page = api.get("/budget", params={"month": "September"})
+    assert page.status_code == 200
+    assert "govuk-error-summary" in page.text
+    assert "is not a month" in page.text

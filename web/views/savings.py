@@ -1,0 +1,364 @@
+"""Savings pages: the tracker, one line's history, and the monthly entry form."""
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from common.periods import FinancialYear, Period
+from web.charts import Series, line_chart
+from web.clients.finance_api_client import FinanceApiClient
+from web.clients.gateway import ApiError, GatewayClient, gateway_client
+from web.rendering import render
+from web.views.dashboard import PageContext
+
+router = APIRouter()
+
+
+def finance_client(gateway: Annotated[GatewayClient, Depends(gateway_client)]) -> FinanceApiClient:
+    return FinanceApiClient(gateway)
+
+
+Finance = Annotated[FinanceApiClient, Depends(finance_client)]
+
+CATEGORIES = [
+    ("care_package_reviews", "Care package reviews"),
+    ("reablement", "Reablement"),
+    ("prevention", "Prevention"),
+    ("direct_payments", "Direct payments"),
+    ("commissioning_and_procurement", "Commissioning and procurement"),
+    ("fees_and_market", "Fees and market"),
+    ("income_and_charging", "Income and charging"),
+    ("staffing_and_structures", "Staffing and structures"),
+    ("technology_enabled_care", "Technology-enabled care"),
+    ("demand_management", "Demand management"),
+    ("other", "Other"),
+]
+TYPES = [
+    ("cashable", "Cashable"),
+    ("non_cashable", "Non-cashable"),
+    ("cost_avoidance", "Cost avoidance"),
+]
+STATUSES = {
+    "proposed": "Proposed",
+    "approved": "Approved",
+    "in_delivery": "In delivery",
+    "delivered": "Delivered",
+    "written_off": "Written off",
+}
+COLUMNS = [
+    ("reference", "Reference"),
+    ("title", "Savings line"),
+    ("owner", "Owner"),
+    ("target", "Target"),
+    ("achieved", "Achieved to date"),
+    ("forecast", "Forecast for year"),
+    ("slippage", "Slippage"),
+    ("confidence", "Confidence"),
+]
+FILTERS = ("financial_year", "category", "saving_type", "owner_team", "project_id")
+
+
+def year_options(today: date) -> list[str]:
+    current = FinancialYear.containing(today)
+    return [FinancialYear(current.start_year + offset).label for offset in range(-2, 3)]
+
+
+def sort_links(filters: dict[str, str], sort: str) -> list[dict[str, str]]:
+    """Each column's link: sorting by it, or reversing it when it is the current sort."""
+    links = []
+    for key, label in COLUMNS:
+        if sort == key:
+            target, aria = f"-{key}", "ascending"
+        elif sort == f"-{key}":
+            target, aria = key, "descending"
+        else:
+            target, aria = key, "none"
+        query = urlencode({k: v for k, v in filters.items() if v} | {"sort": target})
+        links.append({"key": key, "label": label, "href": f"/savings?{query}", "aria": aria})
+    return links
+
+
+@router.get("/savings", response_class=HTMLResponse)
+async def savings_tracker(
+    request: Request,
+    page: PageContext,
+    finance: Finance,
+    financial_year: str = "",
+    category: str = "",
+    saving_type: str = "",
+    owner_team: str = "",
+    project_id: str = "",
+    sort: str = "reference",
+) -> HTMLResponse:
+    today = date.today()
+    filters = {
+        "financial_year": financial_year or FinancialYear.containing(today).label,
+        "category": category,
+        "saving_type": saving_type,
+        "owner_team": owner_team,
+        "project_id": project_id,
+    }
+    errors: dict[str, str] = {}
+    try:
+        tracker = await finance.tracker(**filters, sort=sort, limit=500)
+    except ApiError as error:
+        if error.status != 422:
+            raise
+        tracker = None
+        errors = error.field_errors() or {"financial_year": str(error)}
+    projects = await finance.project_names()
+    context = {
+        **page,
+        "nav": "savings",
+        "title": "Savings tracker",
+        "tracker": tracker,
+        "errors": errors,
+        "filters": filters,
+        "sort": sort,
+        "columns": sort_links(filters, sort),
+        "year_options": [(y, y) for y in year_options(today)],
+        "categories": CATEGORIES,
+        "types": TYPES,
+        "owner_options": [("", "All owners")] + [(o, o) for o in await finance.owners()],
+        "project_options": [
+            ("", "All projects"),
+            *sorted(projects.items(), key=lambda item: item[1].lower()),
+        ],
+        "projects": projects,
+        "csv_href": "/api/v1/finance/savings-lines/export.csv?"
+        + urlencode({k: v for k, v in filters.items() if v} | {"sort": sort}),
+    }
+    return render(request, "finance/savings.html", context, block="results")
+
+
+# --- the monthly entry form ---------------------------------------------------------------------
+
+
+def _month(value: str, today: date) -> date:
+    try:
+        period = Period.parse(value) if value else Period.month_of(today)
+    except ValueError:
+        period = Period.month_of(today)
+    return period.start
+
+
+async def _entry_forms(
+    finance: FinanceApiClient, month: date, owner_team: str
+) -> list[dict[str, Any]]:
+    year = FinancialYear.containing(month).label
+    tracker = await finance.tracker(financial_year=year, owner_team=owner_team, limit=500)
+    forms = []
+    for line in tracker["items"]:
+        latest = line["selected"]
+        version = ""
+        if latest["latest_month"] == f"{month:%Y-%m}":
+            entry = await finance.entry(line["id"], month)
+            version = str(entry["version"])
+            values = {
+                "achieved_to_date": entry["achieved_to_date"],
+                "forecast_for_year": entry["forecast_for_year"],
+                "note": entry["note"],
+            }
+        else:
+            # start from the last return so a quiet month takes seconds
+            values = {
+                "achieved_to_date": latest["achieved_to_date"],
+                "forecast_for_year": latest["forecast_for_year"],
+                "note": "",
+            }
+        forms.append(
+            {
+                "line": line,
+                "values": {k: _plain(v) for k, v in values.items()},
+                "version": version,
+                "errors": {},
+                "saved": False,
+            }
+        )
+    return forms
+
+
+def _plain(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value)
+
+
+@router.get("/savings/entry", response_class=HTMLResponse)
+async def savings_entry(
+    request: Request,
+    page: PageContext,
+    finance: Finance,
+    month: str = "",
+    owner_team: str = "",
+    saved: str = "",
+) -> HTMLResponse:
+    me = page.get("me") or {}
+    team = owner_team or (me.get("team") or "" if isinstance(me, dict) else "")
+    chosen = _month(month, date.today())
+    forms = await _entry_forms(finance, chosen, team)
+    for form in forms:
+        form["saved"] = form["line"]["id"] == saved
+    return render(
+        request,
+        "finance/entry.html",
+        {
+            **page,
+            "nav": "savings",
+            "title": "Enter savings",
+            "month": chosen,
+            "owner_team": team,
+            "owners": await finance.owners(),
+            "forms": forms,
+            "errors": {},
+        },
+        block="entries",
+    )
+
+
+@router.post("/savings/entry", response_class=HTMLResponse)
+async def save_savings_entry(
+    request: Request,
+    page: PageContext,
+    finance: Finance,
+    line_id: Annotated[uuid.UUID, Form()],
+    month: Annotated[str, Form()],
+    achieved_to_date: Annotated[str, Form()] = "",
+    forecast_for_year: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+    version: Annotated[str, Form()] = "",
+    owner_team: Annotated[str, Form()] = "",
+) -> Response:
+    chosen = _month(month, date.today())
+    values = {
+        "achieved_to_date": achieved_to_date,
+        "forecast_for_year": forecast_for_year,
+        "note": note,
+    }
+    errors: dict[str, str] = {}
+    for field, label in (
+        ("achieved_to_date", "achieved to date"),
+        ("forecast_for_year", "forecast for the year"),
+    ):
+        if not values[field].strip():
+            errors[field] = f"Enter the {label}"
+    if not errors:
+        try:
+            await finance.save_entry(str(line_id), chosen, values, version or None)
+        except ApiError as error:
+            errors = {
+                (k if k in values else "form"): v for k, v in error.field_errors().items()
+            } or {"form": str(error)}
+    htmx = request.headers.get("hx-request") == "true"
+    if not errors and not htmx:
+        query = urlencode({"month": f"{chosen:%Y-%m}", "owner_team": owner_team, "saved": line_id})
+        return RedirectResponse(f"/savings/entry?{query}#entry-{line_id}", status_code=303)
+    forms = await _entry_forms(finance, chosen, owner_team)
+    form = next((f for f in forms if f["line"]["id"] == str(line_id)), None)
+    if form is None:
+        return RedirectResponse("/savings/entry", status_code=303)
+    if errors:
+        form["values"], form["errors"], form["version"] = values, errors, version
+    else:
+        form["saved"] = True
+    if htmx:
+        # htmx swaps only 2xx answers, so the form with its errors comes back as 200.
+        return render(
+            request,
+            "finance/_entry_form.html",
+            {"form": form, "month": chosen, "owner_team": owner_team},
+        )
+    return render(
+        request,
+        "finance/entry.html",
+        {
+            **page,
+            "nav": "savings",
+            "title": "Enter savings",
+            "month": chosen,
+            "owner_team": owner_team,
+            "owners": await finance.owners(),
+            "forms": forms,
+            "errors": {f"{k}-{line_id}": v for k, v in errors.items()},
+        },
+        status_code=422,
+    )
+
+
+# --- one savings line ---------------------------------------------------------------------------
+
+
+def _chart(line: dict[str, Any], entries: list[dict[str, Any]], year: str) -> str:
+    months = FinancialYear.parse(year).months()
+    by_month = {e["month"]: e for e in entries if e["financial_year"] == year}
+    target = next((t["in_year"] for t in line["targets"] if t["financial_year"] == year), None)
+
+    def values(field: str) -> list[Decimal | None]:
+        return [by_month[f"{m:%Y-%m}"][field] if f"{m:%Y-%m}" in by_month else None for m in months]
+
+    series = [
+        Series("Achieved to date", values("achieved_to_date")),
+        Series("Forecast for the year", values("forecast_for_year")),
+    ]
+    if target is not None:
+        series.append(Series("Target", [target] * len(months), dashed=True))
+    return line_chart(
+        title=f"{line['title']}: monthly returns for {year}",
+        description=(
+            f"Achieved to date and forecast for the year each month of {year}, "
+            f"against the in-year target. The table below gives the same numbers."
+        ),
+        labels=[f"{m:%b}" for m in months],
+        series=series,
+    )
+
+
+@router.get("/savings/{line_id}", response_class=HTMLResponse)
+async def savings_line(
+    request: Request,
+    page: PageContext,
+    finance: Finance,
+    line_id: uuid.UUID,
+    financial_year: str = "",
+) -> HTMLResponse:
+    try:
+        line = await finance.savings_line(str(line_id))
+    except ApiError as error:
+        if error.status == 404:
+            return render(request, "errors/404.html", {**page}, status_code=404)
+        raise
+    entries = await finance.entries(str(line_id))
+    years = [p["financial_year"] for p in line["progress"]]
+    with_returns = [e["financial_year"] for e in entries]
+    year = (
+        financial_year
+        if financial_year in years
+        else (with_returns[-1] if with_returns else (years[0] if years else ""))
+    )
+    projects = await finance.project_names()
+    return render(
+        request,
+        "finance/savings_line.html",
+        {
+            **page,
+            "nav": "savings",
+            "title": line["title"],
+            "line": line,
+            "year": year,
+            "years": years,
+            "entries": [e for e in entries if e["financial_year"] == year],
+            "notes": [e for e in reversed(entries) if e["note"]],
+            "chart": _chart(line, entries, year) if year else "",
+            "projects": projects,
+            "statuses": STATUSES,
+            "categories": dict(CATEGORIES),
+            "types": dict(TYPES),
+        },
+    )
