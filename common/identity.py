@@ -45,6 +45,8 @@ class Caller(BaseModel):
     team: str | None = None
     client: str = "web"
     """How the caller reached us: "web", "api-key:<id>", "service"..."""
+    csrf: str | None = None
+    """The CSRF token of the caller's signed-in session (web only; None for keys and services)."""
 
     def has_any(self, *roles: Role) -> bool:
         return bool(self.roles & set(roles))

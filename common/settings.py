@@ -22,11 +22,23 @@ class Settings(BaseSettings):
     identity_signing_key: SecretStr = SecretStr("")
     identity_token_ttl_seconds: int = 30
     upstream_timeout_seconds: float = 10.0
-    dev_identity: bool = True
+    dev_identity: bool = False
+    """Development only: with no sign-in, every request is an administrator of the demo council."""
     demo_org_id: uuid.UUID = DEMO_ORG_ID
     log_level: str = "INFO"
     database_role: str = "asc_app"
     """The role services work as: it owns no table, so row-level security always applies."""
+    https_only: bool = False
+    """Served over https: session cookies become `__Host-` and Secure, and HSTS is sent."""
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
+    max_body_bytes: int = 5 * 1024 * 1024
+    rate_limit_per_address_per_minute: int = 3000
+    """Requests a minute from one client address (0: no limit); bursts up to the same number."""
+    rate_limit_per_key_per_minute: int = 1200
+    """Requests a minute for one API key or signed-in session (0: no limit)."""
+    trusted_proxies: list[str] = []
+    """Addresses of proxies (the web app, a load balancer) whose X-Forwarded-For is believed."""
 
     @field_validator("database_url")
     @classmethod

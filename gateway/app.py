@@ -1,6 +1,6 @@
 """The gateway app: authenticates, routes `/api/v1/<service>/...`, serves the web UI at `/`."""
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -16,7 +16,17 @@ from common.identity import sign_identity
 from common.logs import install_request_logging
 from common.service_app import health_router, require_signing_key
 from common.settings import Settings, get_settings
-from gateway.auth import Authenticator, development_authenticator
+from gateway import admin, sessions
+from gateway.accounts import utcnow
+from gateway.auth import Authenticator, development_authenticator, sign_in_authenticator
+from gateway.guard import install_guard
+from gateway.hardening import (
+    BodySizeLimit,
+    RateLimitByAddress,
+    RateLimiter,
+    SecurityHeaders,
+    docs_content_security_policy,
+)
 from gateway.openapi import merged_openapi
 from gateway.proxy import forward
 from gateway.router import router
@@ -30,11 +40,17 @@ def create_app(
     transports: dict[str, httpx.AsyncBaseTransport] | None = None,
     authenticator: Authenticator | None = None,
 ) -> FastAPI:
-    """`transports` replaces the network for named upstreams (in-process tests)."""
+    """`transports` replaces the network for named upstreams (in-process tests); `authenticator`
+    replaces sign-in (tests, or `DEV_IDENTITY=true` in development)."""
     settings = settings or get_settings()
     require_signing_key(settings)
     database = database or Database(make_engine(settings.database_url, pool_size=5))
-    authenticate = authenticator or development_authenticator(settings)
+    if authenticator is None:
+        authenticator = (
+            development_authenticator(settings)
+            if settings.dev_identity
+            else sign_in_authenticator(settings, database)
+        )
     transports = transports or {}
     base_urls = {name: settings.service_url(name) for name in SERVICES} | {WEB: settings.web_url}
     # Generous pools: the gateway multiplexes every caller onto these connections.
@@ -68,19 +84,25 @@ def create_app(
     app.state.settings = settings
     app.state.database = database
     app.state.upstreams = upstreams
+    app.state.clock = utcnow
+    """Replaceable in tests, to reach a session's idle or absolute end without waiting."""
     install_error_handlers(app)
-
-    @app.middleware("http")
-    async def authenticate_every_request(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        caller = await authenticate(request)
-        request.state.caller = caller
-        return await call_next(request)
-
+    key_limiter = RateLimiter(settings.rate_limit_per_key_per_minute)
+    address_limiter = RateLimiter(settings.rate_limit_per_address_per_minute)
+    app.state.rate_limiters = {"key": key_limiter, "address": address_limiter}
+    # Added innermost first: the request passes logging, headers, body limit, address limit, then
+    # the guard (authentication, per-key limit, CSRF, roles) before any route.
+    install_guard(app, authenticator, key_limiter)
+    app.add_middleware(
+        RateLimitByAddress, limiter=address_limiter, trusted_proxies=settings.trusted_proxies
+    )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders, https_only=settings.https_only)
     install_request_logging(app)  # outermost: the request id is set before anything else runs
     app.include_router(health_router(database))
     app.include_router(router, responses=PROBLEM_RESPONSES)
+    app.include_router(sessions.router, responses=PROBLEM_RESPONSES)
+    app.include_router(admin.router, responses=PROBLEM_RESPONSES)
 
     def own_openapi() -> dict[str, Any]:
         from fastapi.openapi.utils import get_openapi
@@ -96,7 +118,12 @@ def create_app(
 
     @app.get("/api/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/api/v1/openapi.json", title="ASC Tracker API")
+        page = get_swagger_ui_html(openapi_url="/api/v1/openapi.json", title="ASC Tracker API")
+        # Swagger UI comes from its CDN: this page alone gets a policy that allows that.
+        page.headers["Content-Security-Policy"] = docs_content_security_policy(
+            bytes(page.body).decode()
+        )
+        return page
 
     @app.api_route(
         "/api/v1/{service}/{path:path}",
@@ -127,16 +154,18 @@ def create_app(
             upstreams[WEB],
             upstream_name=WEB,
             path="/" + path,
-            identity_token=_token(request, settings),
+            identity_token=_token(request, settings, with_csrf=True),
         )
 
     return app
 
 
-def _token(request: Request, settings: Settings) -> str | None:
+def _token(request: Request, settings: Settings, *, with_csrf: bool = False) -> str | None:
     caller = request.state.caller
     if caller is None:
         return None
+    if not with_csrf:
+        caller = caller.model_copy(update={"csrf": None})  # only the web app renders it
     return sign_identity(
         caller,
         settings.identity_signing_key.get_secret_value(),

@@ -1,13 +1,78 @@
-"""Who is calling the gateway. Until sign-in exists, everyone is the development identity."""
+"""Who is calling the gateway: a signed-in session cookie, or an API key in a header.
+
+Development and tests may replace this with a fixed identity (`development_authenticator`, or the
+test plugin's own); real sign-in is what the gateway uses when given nothing else.
+"""
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 
+from common.db import Database
+from common.errors import Unauthorized
 from common.identity import Caller, Role
 from common.settings import Settings
+from gateway.accounts import key_caller, session_caller, unscoped
 
 Authenticator = Callable[[Request], Awaitable[Caller | None]]
+SECURE_COOKIE = "__Host-asc_session"
+PLAIN_COOKIE = "asc_session"
+"""Over plain http (local development) a `__Host-` cookie cannot be set, so the name differs."""
+
+
+def session_cookie_name(settings: Settings) -> str:
+    return SECURE_COOKIE if settings.https_only else PLAIN_COOKIE
+
+
+def presented_key(request: Request) -> str | None:
+    """An API key from `Authorization: Bearer` or `X-API-Key`; never from the URL."""
+    authorization = request.headers.get("authorization", "")
+    scheme, _, value = authorization.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return request.headers.get("x-api-key") or None
+
+
+def now_of(request: Request) -> datetime:
+    clock: Callable[[], datetime] = request.app.state.clock
+    return clock()
+
+
+def sign_in_authenticator(settings: Settings, database: Database) -> Authenticator:
+    """Sessions and API keys, checked against the identity schema."""
+    cookie_name = session_cookie_name(settings)
+
+    def by_key(key: str, now: datetime) -> tuple[Caller, frozenset[str], bool] | None:
+        with unscoped(database.session(None)) as session:
+            found = key_caller(session, key, now=now)
+            session.commit()
+        if found is None:
+            return None
+        caller, row = found
+        return caller, frozenset(row.services), row.access == "read_write"
+
+    def by_cookie(secret: str, now: datetime) -> Caller | None:
+        with unscoped(database.session(None)) as session:
+            caller = session_caller(session, secret, settings=settings, now=now)
+            session.commit()
+        return caller
+
+    async def authenticate(request: Request) -> Caller | None:
+        now = now_of(request)
+        if key := presented_key(request):
+            found = await run_in_threadpool(by_key, key, now)
+            if found is None:
+                raise Unauthorized("The API key is not valid: it is unknown, revoked or expired.")
+            caller, services, read_write = found
+            request.state.key_scope = (services, read_write)
+            return caller
+        if secret := request.cookies.get(cookie_name):
+            return await run_in_threadpool(by_cookie, secret, now)
+        return None
+
+    return authenticate
 
 
 def development_authenticator(settings: Settings) -> Authenticator:

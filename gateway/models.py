@@ -1,11 +1,13 @@
 """Tables of the `identity` schema, owned by the gateway."""
 
 import uuid
+from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import BigInteger, DateTime, Identity, Index, String
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from common.db import TimestampMixin, schema_metadata
+from common.db import TenantMixin, TimestampMixin, VersionedMixin, schema_metadata
 
 
 class Base(DeclarativeBase):
@@ -20,3 +22,66 @@ class Organisation(TimestampMixin, Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+
+
+class User(TenantMixin, TimestampMixin, VersionedMixin, Base):
+    """A person who signs in. Email is unique across the deployment, so it alone finds the user."""
+
+    __tablename__ = "users"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    """Always stored in lower case."""
+    display_name: Mapped[str] = mapped_column(String(200))
+    team: Mapped[str | None] = mapped_column(String(200))
+    roles: Mapped[list[str]] = mapped_column(ARRAY(String(32)), default=list)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    """argon2id; None for someone who signs in only through single sign-on."""
+    disabled: Mapped[bool] = mapped_column(default=False)
+
+
+class UserSession(TenantMixin, Base):
+    """A signed-in browser. Only a digest of the cookie's random id is stored."""
+
+    __tablename__ = "sessions"
+
+    id_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    """The absolute end, however active the session is."""
+    csrf_token: Mapped[str] = mapped_column(String(64))
+
+
+class LoginAttempt(Base):
+    """One password guess, for throttling. Not a tenant row: the account may not even exist."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    succeeded: Mapped[bool]
+
+    __table_args__ = (Index(None, "email", "at"),)
+
+
+class ApiKey(TenantMixin, TimestampMixin, Base):
+    """A key for an integrator. Only the SHA-256 digest of the key is stored."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    """The first characters of the key, so people can tell their keys apart."""
+    access: Mapped[str] = mapped_column(String(16))
+    """"read" or "read_write"."""
+    services: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
+    created_by: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

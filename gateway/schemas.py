@@ -1,8 +1,23 @@
 """API shapes of the gateway's own resources."""
 
 import uuid
+from datetime import date, datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from common.identity import Role
+
+
+def _email(value: str) -> str:
+    value = value.strip().lower()
+    local, _, domain = value.partition("@")
+    if not local or "." not in domain or " " in value:
+        raise ValueError("Enter an email address in the correct format, like name@example.org")
+    return value
+
+
+EmailText = Annotated[str, Field(max_length=320), AfterValidator(_email)]
 
 
 class OrganisationRead(BaseModel):
@@ -19,3 +34,83 @@ class CallerRead(BaseModel):
     roles: list[str]
     team: str | None
     organisation: OrganisationRead
+
+
+class SignIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(min_length=1, max_length=320)
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class SessionRead(BaseModel):
+    csrf_token: str
+    expires_at: datetime
+
+
+class UserRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    email: str
+    display_name: str
+    team: str | None
+    roles: list[Role]
+    disabled: bool
+    version: int
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: EmailText
+    display_name: str = Field(min_length=1, max_length=200)
+    team: str | None = Field(default=None, max_length=200)
+    roles: list[Role] = Field(min_length=1)
+    password: str = Field(min_length=12, max_length=1000)
+
+
+class UserUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: str | None = Field(default=None, min_length=1, max_length=200)
+    team: str | None = Field(default=None, max_length=200)
+    roles: list[Role] | None = Field(default=None, min_length=1)
+    disabled: bool | None = None
+    password: str | None = Field(default=None, min_length=12, max_length=1000)
+
+
+class ApiKeyCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    access: Literal["read", "read_write"]
+    services: list[Literal["kpi", "projects", "finance"]] = Field(min_length=1)
+    expires_on: date | None = None
+    """The key stops working at the start of this day (UTC)."""
+
+
+class ApiKeyRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+    prefix: str
+    access: str
+    services: list[str]
+    created_by: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class ApiKeyCreated(ApiKeyRead):
+    key: str
+    """The key itself: shown this once and never again."""
+
+
+class OrganisationUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)

@@ -165,8 +165,10 @@ def build_system(
     *,
     caller: Caller | None,
     transports: dict[str, httpx.AsyncBaseTransport] | None = None,
+    real_sign_in: bool = False,
 ) -> System:
-    """Assemble the system. `transports` overrides an upstream (e.g. one that is down)."""
+    """Assemble the system. `transports` overrides an upstream (e.g. one that is down);
+    `real_sign_in` uses the gateway's own sign-in (sessions, API keys) instead of `caller`."""
     from gateway.app import create_app as create_gateway
     from services.finance.app import create_app as create_finance
     from services.kpi.app import create_app as create_kpi
@@ -201,7 +203,10 @@ def build_system(
     upstream["web"] = httpx.ASGITransport(app=web)
     upstream.update(transports or {})
     gateway = create_gateway(
-        settings=settings, database=database, transports=upstream, authenticator=authenticate
+        settings=settings,
+        database=database,
+        transports=upstream,
+        authenticator=None if real_sign_in else authenticate,
     )
     web_transport.app = gateway
     return System(gateway=gateway, web=web, services=services)

@@ -5,6 +5,8 @@ from typing import Any
 import httpx
 from fastapi import Request
 
+from common.errors import AppError
+from common.identity import IDENTITY_HEADER, verify_identity
 from common.logs import REQUEST_ID_HEADER, request_id_var
 
 
@@ -42,9 +44,12 @@ class GatewayClient:
     def _headers(self, extra: dict[str, str] | None) -> dict[str, str]:
         headers = {"accept": "application/json"}
         # The person's own credentials go with every call: the gateway decides what they may see.
-        for name in ("cookie", "authorization"):
+        for name in ("cookie", "authorization", "x-forwarded-for"):
             if value := self._request.headers.get(name):
                 headers[name] = value
+        # The gateway wants the session's CSRF token on every change made with its cookie.
+        if csrf := _csrf_token(self._request):
+            headers["x-csrf-token"] = csrf
         if request_id := request_id_var.get():
             headers[REQUEST_ID_HEADER] = request_id
         return headers | (extra or {})
@@ -73,6 +78,17 @@ class GatewayClient:
 
     async def get_json(self, path: str, *, what: str, **kwargs: Any) -> Any:
         return (await self.request("GET", path, what=what, **kwargs)).json()
+
+
+def _csrf_token(request: Request) -> str | None:
+    token = request.headers.get(IDENTITY_HEADER)
+    if not token:
+        return None
+    try:
+        key = request.app.state.settings.identity_signing_key.get_secret_value()
+        return verify_identity(token, key).csrf
+    except AppError:
+        return None
 
 
 def gateway_client(request: Request) -> GatewayClient:

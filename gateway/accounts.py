@@ -1,0 +1,223 @@
+"""Users, sessions, password guesses and API keys: the gateway's use cases on the identity schema.
+
+Functions take an open SQLAlchemy session and flush but never commit; the caller owns the unit of
+work. Secrets (session ids, API keys) are random, shown once, and stored only as SHA-256 digests.
+"""
+
+import hashlib
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from common.identity import Caller, Role
+from common.settings import Settings
+from gateway.access import KEY_ROLES
+from gateway.models import ApiKey, LoginAttempt, User, UserSession
+
+Clock = Callable[[], datetime]
+MAX_FAILURES = 10
+FAILURE_WINDOW = timedelta(minutes=5)
+KEY_PREFIX = "asc_"
+_hasher = PasswordHasher()  # argon2id with the library's (RFC 9106 low-memory) parameters
+# Verified against when the email is unknown, so a guess takes as long either way.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def password_matches(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def unscoped(session: Session) -> Session:
+    """Let `session` read identity rows before the organisation is known (sign-in, cookies)."""
+    session.info["all_organisations"] = True
+    return session
+
+
+class SignInRefused(Exception):
+    def __init__(self, message: str, *, locked: bool = False) -> None:
+        super().__init__(message)
+        self.locked = locked
+
+
+WRONG_CREDENTIALS = "Enter a correct email address and password."
+LOCKED = (
+    "There have been too many attempts to sign in to this account. Wait 5 minutes and try again."
+)
+
+
+def recent_failures(session: Session, email: str, now: datetime) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(LoginAttempt)
+            .where(
+                LoginAttempt.email == email,
+                LoginAttempt.at > now - FAILURE_WINDOW,
+                LoginAttempt.succeeded.is_(False),
+            )
+        )
+        or 0
+    )
+
+
+def check_password(
+    session: Session, *, email: str, password: str, address: str, now: datetime
+) -> User:
+    """The user these credentials belong to, or SignInRefused (locked after 10 failures in 5
+    minutes, whether or not the account exists, so lockout says nothing about who has one)."""
+    email = normalise_email(email)
+    if recent_failures(session, email, now) >= MAX_FAILURES:
+        raise SignInRefused(LOCKED, locked=True)
+    user = session.scalar(select(User).where(User.email == email))
+    ok = password_matches(user.password_hash if user else None, password)
+    ok = ok and user is not None and not user.disabled
+    session.add(LoginAttempt(email=email, address=address[:64], at=now, succeeded=ok))
+    session.flush()
+    if not ok or user is None:
+        raise SignInRefused(WRONG_CREDENTIALS)
+    return user
+
+
+@dataclass(frozen=True)
+class NewSession:
+    secret: str
+    """The cookie value: shown to the browser once, never stored."""
+    csrf_token: str
+    expires_at: datetime
+
+
+def start_session(session: Session, user: User, *, settings: Settings, now: datetime) -> NewSession:
+    secret = secrets.token_urlsafe(32)  # 256 bits
+    row = UserSession(
+        id_digest=digest(secret),
+        user_id=user.id,
+        org_id=user.org_id,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(hours=settings.session_absolute_hours),
+        csrf_token=secrets.token_urlsafe(32),
+    )
+    session.add(row)
+    session.flush()
+    return NewSession(secret=secret, csrf_token=row.csrf_token, expires_at=row.expires_at)
+
+
+def caller_of(user: User, *, client: str = "web", csrf: str | None = None) -> Caller:
+    return Caller(
+        org_id=user.org_id,
+        user_id=str(user.id),
+        display_name=user.display_name,
+        roles=frozenset(Role(r) for r in user.roles if r in Role.__members__.values()),
+        team=user.team,
+        client=client,
+        csrf=csrf,
+    )
+
+
+def session_caller(
+    session: Session, secret: str, *, settings: Settings, now: datetime
+) -> Caller | None:
+    """The caller of a live session cookie; an idle, expired or orphaned one is ended."""
+    row = session.get(UserSession, digest(secret))
+    if row is None:
+        return None
+    user = session.get(User, row.user_id)
+    idle = timedelta(minutes=settings.session_idle_minutes)
+    if user is None or user.disabled or now >= row.expires_at or now - row.last_seen_at >= idle:
+        session.delete(row)
+        session.flush()
+        return None
+    # Touch at most once a minute: a write per request would be wasted work.
+    if now - row.last_seen_at >= timedelta(minutes=1):
+        row.last_seen_at = now
+        session.flush()
+    return caller_of(user, client="web", csrf=row.csrf_token)
+
+
+def end_session(session: Session, secret: str) -> None:
+    session.execute(delete(UserSession).where(UserSession.id_digest == digest(secret)))
+
+
+def end_sessions_of(session: Session, user_id: uuid.UUID) -> None:
+    """Sign a person out everywhere (disabled, or their roles changed)."""
+    session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+
+
+@dataclass(frozen=True)
+class NewKey:
+    secret: str
+    row: ApiKey
+
+
+def mint_api_key(
+    session: Session,
+    *,
+    name: str,
+    access: str,
+    services: list[str],
+    expires_at: datetime | None,
+    created_by: str,
+) -> NewKey:
+    secret = KEY_PREFIX + secrets.token_urlsafe(32)  # 256 random bits
+    row = ApiKey(
+        name=name,
+        digest=digest(secret),
+        prefix=secret[: len(KEY_PREFIX) + 6],
+        access=access,
+        services=sorted(services),
+        created_by=created_by,
+        expires_at=expires_at,
+    )
+    session.add(row)
+    session.flush()
+    return NewKey(secret=secret, row=row)
+
+
+def key_caller(session: Session, secret: str, *, now: datetime) -> tuple[Caller, ApiKey] | None:
+    """The caller an API key stands for, or None if unknown, revoked or expired."""
+    row = session.scalar(select(ApiKey).where(ApiKey.digest == digest(secret)))
+    if row is None or row.revoked_at is not None:
+        return None
+    if row.expires_at is not None and now >= row.expires_at:
+        return None
+    if row.last_used_at is None or now - row.last_used_at >= timedelta(minutes=1):
+        row.last_used_at = now
+        session.flush()
+    if row.access == "read_write":
+        roles = frozenset(KEY_ROLES[s] for s in row.services if s in KEY_ROLES)
+    else:
+        roles = frozenset({Role.VIEWER})
+    caller = Caller(
+        org_id=row.org_id,
+        user_id=f"api-key:{row.id}",
+        display_name=f"API key {row.name}",
+        roles=roles or frozenset({Role.VIEWER}),
+        client=f"api-key:{row.id}",
+    )
+    return caller, row

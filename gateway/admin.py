@@ -1,0 +1,198 @@
+"""The gateway's own administration API: users, API keys and the organisation's settings.
+
+Admins only, and always within their own organisation (the session is scoped to it).
+"""
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, time
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from common.concurrency import require_if_match, set_etag
+from common.db import Database
+from common.errors import FieldError, Forbidden, NotFound, Unauthorized, ValidationFailed
+from common.identity import Caller, Role
+from gateway.accounts import end_sessions_of, hash_password, mint_api_key
+from gateway.auth import now_of
+from gateway.models import ApiKey, Organisation, User
+from gateway.schemas import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyRead,
+    OrganisationRead,
+    OrganisationUpdate,
+    UserCreate,
+    UserRead,
+    UserUpdate,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["administration"])
+
+
+def admin(request: Request) -> Caller:
+    caller: Caller | None = request.state.caller
+    if caller is None:
+        raise Unauthorized("Sign in first.")
+    if Role.ADMIN not in caller.roles:
+        raise Forbidden("Only an administrator may do this.")
+    return caller
+
+
+AdminDep = Annotated[Caller, Depends(admin)]
+
+
+def admin_session(request: Request, caller: AdminDep) -> Iterator[Session]:
+    database: Database = request.app.state.database
+    with database.session(caller.org_id) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+DbDep = Annotated[Session, Depends(admin_session)]
+
+
+def _user(session: Session, user_id: uuid.UUID) -> User:
+    user = session.scalar(select(User).where(User.id == user_id))
+    if user is None:
+        raise NotFound("There is no such user.")
+    return user
+
+
+@router.get("/users", response_model=list[UserRead])
+def list_users(session: DbDep) -> list[User]:
+    """Everyone who can sign in to this organisation."""
+    return list(session.scalars(select(User).order_by(User.display_name)))
+
+
+@router.post("/users", response_model=UserRead, status_code=201)
+def create_user(body: UserCreate, session: DbDep) -> User:
+    """Add a person with their roles, team and a first password."""
+    if session.scalar(select(User.id).where(User.email == body.email)):
+        raise _email_taken()
+    user = User(
+        email=body.email,
+        display_name=body.display_name,
+        team=body.team or None,
+        roles=sorted({r.value for r in body.roles}),
+        password_hash=hash_password(body.password),
+    )
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise _email_taken() from None  # the address belongs to someone in another council
+    return user
+
+
+def _email_taken() -> ValidationFailed:
+    return ValidationFailed(
+        "That email address is already in use.",
+        errors=[FieldError("email", "That email address is already in use")],
+    )
+
+
+@router.get("/users/{user_id}", response_model=UserRead)
+def get_user(user_id: uuid.UUID, session: DbDep, response: Response) -> User:
+    user = _user(session, user_id)
+    set_etag(response, user.version)
+    return user
+
+
+@router.patch("/users/{user_id}", response_model=UserRead)
+def update_user(
+    user_id: uuid.UUID, body: UserUpdate, session: DbDep, request: Request, response: Response
+) -> User:
+    """Change a person's roles, team or name, disable them or set a new password. Disabling or
+    changing roles signs them out everywhere at once."""
+    user = _user(session, user_id)
+    require_if_match(request, user.version)
+    changes = body.model_dump(exclude_unset=True)
+    ends_sessions = False
+    if "roles" in changes and changes["roles"] is not None:
+        roles = sorted({r.value for r in body.roles or []})
+        ends_sessions = roles != sorted(user.roles)
+        user.roles = roles
+    if changes.get("disabled") is not None:
+        ends_sessions = ends_sessions or (body.disabled and not user.disabled) or False
+        user.disabled = bool(body.disabled)
+    if changes.get("display_name") is not None:
+        user.display_name = str(body.display_name)
+    if "team" in changes:
+        user.team = body.team or None
+    if changes.get("password") is not None:
+        user.password_hash = hash_password(str(body.password))
+        ends_sessions = True
+    session.flush()
+    if ends_sessions:
+        end_sessions_of(session, user.id)
+    set_etag(response, user.version)
+    return user
+
+
+@router.get("/api-keys", response_model=list[ApiKeyRead])
+def list_api_keys(session: DbDep) -> list[ApiKey]:
+    """Every API key of this organisation, revoked ones too (never the keys themselves)."""
+    return list(session.scalars(select(ApiKey).order_by(ApiKey.created_at.desc())))
+
+
+@router.post("/api-keys", response_model=ApiKeyCreated, status_code=201)
+def create_api_key(
+    body: ApiKeyCreate, session: DbDep, caller: AdminDep, request: Request
+) -> ApiKeyCreated:
+    """Make a key for an integrator. The response is the only time the key is shown."""
+    expires_at = None
+    if body.expires_on is not None:
+        expires_at = datetime.combine(body.expires_on, time.min, tzinfo=UTC)
+        if expires_at <= now_of(request):
+            raise ValidationFailed(
+                "The expiry date must be in the future.",
+                errors=[FieldError("expires_on", "The expiry date must be in the future")],
+            )
+    new = mint_api_key(
+        session,
+        name=body.name,
+        access=body.access,
+        services=list(body.services),
+        expires_at=expires_at,
+        created_by=caller.display_name or caller.user_id,
+    )
+    session.refresh(new.row)
+    return ApiKeyCreated(**ApiKeyRead.model_validate(new.row).model_dump(), key=new.secret)
+
+
+@router.post("/api-keys/{key_id}/revoke", response_model=ApiKeyRead)
+def revoke_api_key(key_id: uuid.UUID, session: DbDep, request: Request) -> ApiKey:
+    """Stop a key working at once. The record stays, for the history."""
+    key = session.scalar(select(ApiKey).where(ApiKey.id == key_id))
+    if key is None:
+        raise NotFound("There is no such API key.")
+    if key.revoked_at is None:
+        key.revoked_at = now_of(request)
+        session.flush()
+    return key
+
+
+@router.get("/organisation", response_model=OrganisationRead)
+def get_organisation(session: DbDep, caller: AdminDep) -> Organisation:
+    organisation = session.get(Organisation, caller.org_id)
+    if organisation is None:
+        raise NotFound("Your organisation does not exist.")
+    return organisation
+
+
+@router.patch("/organisation", response_model=OrganisationRead)
+def update_organisation(body: OrganisationUpdate, session: DbDep, caller: AdminDep) -> Organisation:
+    """Rename the organisation (council)."""
+    organisation = get_organisation(session, caller)
+    organisation.name = body.name
+    session.flush()
+    return organisation

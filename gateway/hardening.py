@@ -1,0 +1,240 @@
+"""What the gateway does to every request before anything else: security headers on every
+response, a cap on request bodies, and rate limits per client address and per credential.
+
+These are plain ASGI middleware so that they see every response (errors included) and can stop a
+large body while it is still arriving.
+"""
+
+import base64
+import hashlib
+import ipaddress
+import json
+import math
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from common.errors import PROBLEM_JSON
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+SWAGGER_CDN = "https://cdn.jsdelivr.net"
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def docs_content_security_policy(html: str) -> str:
+    """The policy of the Swagger UI page alone: its assets come from a CDN and it starts itself
+    with one inline script, which is allowed by its hash (never `'unsafe-inline'`)."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+        for body in re.findall(r"<script>(.*?)</script>", html, flags=re.DOTALL)
+    )
+    return (
+        f"default-src 'self'; script-src 'self' {SWAGGER_CDN} {hashes}; "
+        f"style-src 'self' {SWAGGER_CDN}; img-src 'self' data: https://fastapi.tiangolo.com; "
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    )
+
+
+def problem_body(status: int, title: str, detail: str) -> bytes:
+    return json.dumps(
+        {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    ).encode()
+
+
+async def send_problem(
+    send: Send, status: int, title: str, detail: str, headers: dict[str, str] | None = None
+) -> None:
+    body = problem_body(status, title, detail)
+    raw = [
+        (b"content-type", PROBLEM_JSON.encode()),
+        (b"content-length", str(len(body)).encode()),
+        *((name.lower().encode(), value.encode()) for name, value in (headers or {}).items()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
+
+
+class SecurityHeaders:
+    """Adds the browser-security headers to every response that has not set its own."""
+
+    def __init__(self, app: ASGIApp, *, https_only: bool) -> None:
+        self.app = app
+        self.https_only = https_only
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        https = self.https_only or scope.get("scheme") == "https"
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+                headers.setdefault("X-Frame-Options", "DENY")
+                headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+                if https:
+                    headers.setdefault("Strict-Transport-Security", HSTS)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class BodySizeLimit:
+    """Refuses a body over `max_bytes` with 413, whether or not it declares its length."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.max_bytes <= 0:
+            await self.app(scope, receive, send)
+            return
+        detail = f"The request body is larger than the limit of {self.max_bytes} bytes."
+        declared = Headers(scope=scope).get("content-length")
+        if declared and declared.isdigit() and int(declared) > self.max_bytes:
+            await send_problem(send, 413, "Content Too Large", detail)
+            return
+        received = 0
+        started = too_large = False
+
+        async def counting_receive() -> Message:
+            nonlocal received, too_large
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    too_large = True
+                    raise _TooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if too_large:
+                # Whatever the app made of a cut-off body (a proxy may have passed part of it on
+                # and relayed an upstream's 400), the answer is 413.
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await send_problem(send, 413, "Content Too Large", detail)
+                return
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _TooLarge:
+            if not started:
+                await send_problem(send, 413, "Content Too Large", detail)
+
+
+Clock = Callable[[], float]
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    updated: float
+
+
+@dataclass
+class RateLimiter:
+    """Token buckets by key: `per_minute` requests a minute, bursts up to `per_minute`.
+
+    In memory, per gateway process: with several gateway processes each allows its own share.
+    """
+
+    per_minute: int
+    clock: Clock = time.monotonic
+    _buckets: dict[str, _Bucket] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def take(self, key: str) -> int | None:
+        """Spend one token for `key`; None if allowed, else the seconds to wait."""
+        if self.per_minute <= 0:
+            return None
+        rate = self.per_minute / 60.0
+        now = self.clock()
+        with self._lock:
+            bucket = self._buckets.get(key)
+            if bucket is None:
+                bucket = self._buckets[key] = _Bucket(float(self.per_minute), now)
+                if len(self._buckets) > 100_000:
+                    self._forget_full(now)
+            bucket.tokens = min(
+                float(self.per_minute), bucket.tokens + (now - bucket.updated) * rate
+            )
+            bucket.updated = now
+            if bucket.tokens >= 1:
+                bucket.tokens -= 1
+                return None
+            return max(1, math.ceil((1 - bucket.tokens) / rate))
+
+    def _forget_full(self, now: float) -> None:
+        # A bucket that would have refilled completely holds no information: drop it.
+        rate = self.per_minute / 60.0
+        for key, bucket in list(self._buckets.items()):
+            if bucket.tokens + (now - bucket.updated) * rate >= self.per_minute:
+                del self._buckets[key]
+
+
+def client_address(scope: Scope, trusted_proxies: list[str]) -> str:
+    """The address of whoever sent the request: the peer, or, when the peer is a trusted proxy,
+    the last address it reports in X-Forwarded-For that is not itself a trusted proxy."""
+    client = scope.get("client")
+    peer = client[0] if client else ""
+    if peer not in trusted_proxies:
+        return peer
+    forwarded = Headers(scope=scope).get("x-forwarded-for", "")
+    for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            return peer  # a garbled header is not evidence of anything
+        if hop not in trusted_proxies:
+            return hop
+    return peer
+
+
+class RateLimitByAddress:
+    """429 with Retry-After once one client address sends too many requests."""
+
+    def __init__(self, app: ASGIApp, *, limiter: RateLimiter, trusted_proxies: list[str]) -> None:
+        self.app = app
+        self.limiter = limiter
+        self.trusted_proxies = trusted_proxies
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in ("/healthz", "/readyz"):
+            await self.app(scope, receive, send)
+            return
+        wait = self.limiter.take("address:" + client_address(scope, self.trusted_proxies))
+        if wait is not None:
+            await send_too_many(send, wait)
+            return
+        await self.app(scope, receive, send)
+
+
+async def send_too_many(send: Send, wait: int) -> None:
+    await send_problem(
+        send,
+        429,
+        "Too Many Requests",
+        f"Too many requests. Try again in {wait} seconds.",
+        headers={"Retry-After": str(wait)},
+    )

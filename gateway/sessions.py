@@ -1,0 +1,94 @@
+"""Signing in and out. The web app's sign-in page posts here through the gateway's API and
+passes the cookie this sets on to the browser; sign-out is a plain form post to the gateway."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import RedirectResponse
+
+from common.db import Database
+from common.errors import AppError, Unauthorized
+from common.settings import Settings
+from gateway.accounts import (
+    SignInRefused,
+    check_password,
+    end_session,
+    start_session,
+    unscoped,
+)
+from gateway.auth import now_of, session_cookie_name
+from gateway.hardening import client_address
+from gateway.schemas import SessionRead, SignIn
+
+router = APIRouter(tags=["sessions"])
+
+
+class Locked(AppError):
+    status, title = 429, "Too Many Requests"
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
+
+
+@router.post("/api/v1/sessions", status_code=201, response_model=SessionRead)
+def sign_in(
+    body: SignIn, request: Request, response: Response, settings: SettingsDep
+) -> SessionRead:
+    """Check an email and password and start a session (sets the session cookie)."""
+    database: Database = request.app.state.database
+    now = now_of(request)
+    address = client_address(request.scope, settings.trusted_proxies)
+    with unscoped(database.session(None)) as session:
+        try:
+            user = check_password(
+                session, email=body.email, password=body.password, address=address, now=now
+            )
+        except SignInRefused as refused:
+            session.commit()  # the failed guess counts
+            if refused.locked:
+                raise Locked(str(refused), headers={"Retry-After": "300"}) from None
+            raise Unauthorized(str(refused)) from None
+        new = start_session(session, user, settings=settings, now=now)
+        session.commit()
+    response.set_cookie(
+        session_cookie_name(settings),
+        new.secret,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=settings.https_only,
+    )
+    return SessionRead(csrf_token=new.csrf_token, expires_at=new.expires_at)
+
+
+def _end(request: Request, response: Response, settings: Settings) -> None:
+    name = session_cookie_name(settings)
+    if secret := request.cookies.get(name):
+        database: Database = request.app.state.database
+        with unscoped(database.session(None)) as session:
+            end_session(session, secret)
+            session.commit()
+    response.delete_cookie(
+        name, path="/", httponly=True, samesite="lax", secure=settings.https_only
+    )
+
+
+@router.delete("/api/v1/sessions/current", status_code=204)
+def sign_out_api(request: Request, settings: SettingsDep) -> Response:
+    """End the session of the cookie sent with this request."""
+    response = Response(status_code=204)
+    _end(request, response, settings)
+    return response
+
+
+@router.post("/sign-out", include_in_schema=False)
+def sign_out(request: Request, settings: SettingsDep) -> Response:
+    """The header's sign-out button: end the session and go to the sign-in page."""
+    response = RedirectResponse("/sign-in", status_code=303)
+    _end(request, response, settings)
+    return response

@@ -1,0 +1,93 @@
+"""The system with real sign-in (sessions and API keys), people to sign in as, and a clock."""
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from common.db import Database
+from common.identity import Role
+from common.settings import Settings
+from common.testing.plugin import System, build_system
+from gateway.accounts import hash_password
+from gateway.models import User
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class Clock:
+    """A clock the test moves by hand."""
+
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime.now(UTC))
+
+
+def add_user(
+    database: Database,
+    org_id: uuid.UUID,
+    *roles: Role,
+    email: str | None = None,
+    team: str | None = None,
+    password: str = PASSWORD,
+) -> User:
+    with database.session(org_id) as session:
+        user = User(
+            email=email or f"{uuid.uuid4().hex[:10]}@example.org",
+            display_name="Test person",
+            team=team,
+            roles=[r.value for r in roles or (Role.ADMIN,)],
+            password_hash=hash_password(password),
+        )
+        session.add(user)
+        session.commit()
+        return user
+
+
+@pytest.fixture
+def secure_system(
+    settings: Settings, database: Database, demo_org: uuid.UUID, clock: Clock
+) -> System:
+    """The whole system with the gateway's real sign-in, on a clock the test controls."""
+    system = build_system(settings, database, caller=None, real_sign_in=True)
+    system.gateway.state.clock = clock
+    return system
+
+
+@pytest.fixture
+def browser(secure_system: System) -> Iterator[TestClient]:
+    """A browser with nobody signed in; it does not follow redirects, so tests see them."""
+    with TestClient(
+        secure_system.gateway, base_url="http://gateway", follow_redirects=False
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+def person(database: Database, demo_org: uuid.UUID) -> User:
+    """An administrator of the demo council."""
+    return add_user(database, demo_org, Role.ADMIN, email="admin@demo.example")
+
+
+def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> str:
+    """Sign in through the web page; return the session's CSRF token."""
+    response = client.post("/sign-in", data={"email": email, "password": password, "next": "/"})
+    assert response.status_code == 303, response.text
+    me = client.get("/")
+    marker = 'name="csrf_token" value="'
+    assert marker in me.text, me.text
+    token: str = me.text.split(marker, 1)[1].split('"', 1)[0]
+    return token

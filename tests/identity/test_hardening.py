@@ -1,0 +1,119 @@
+"""Security headers on every response, the body size limit and the rate limits."""
+
+import hypothesis.strategies as st
+from fastapi.testclient import TestClient
+from hypothesis import given
+
+from common.settings import Settings
+from common.testing.plugin import System
+from gateway.hardening import CONTENT_SECURITY_POLICY, RateLimiter, client_address
+
+
+def test_every_response_carries_the_security_headers(api: TestClient) -> None:
+    for path in ("/", "/api/v1/kpi/measures", "/api/v1/nothing", "/static/app.css", "/healthz"):
+        response = api.get(path)
+        assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY, path
+        assert "'unsafe-inline'" not in response.headers["content-security-policy"]
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+        assert "strict-transport-security" not in response.headers  # plain http
+
+
+def test_hsts_is_sent_under_https(system: System) -> None:
+    with TestClient(system.gateway, base_url="https://gateway") as client:
+        response = client.get("/healthz")
+    assert response.headers["strict-transport-security"].startswith("max-age=31536000")
+
+
+def test_the_api_docs_page_alone_may_load_swagger_from_its_cdn(api: TestClient) -> None:
+    policy = api.get("/api/docs").headers["content-security-policy"]
+    assert "https://cdn.jsdelivr.net" in policy
+    assert "'sha256-" in policy
+    assert "'unsafe-inline'" not in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def test_a_body_over_the_limit_is_refused_with_413(api: TestClient, system: System) -> None:
+    limit = system.gateway.state.settings.max_body_bytes
+    response = api.post(
+        "/api/v1/kpi/measures",
+        content=b"x" * (limit + 1),
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_a_streamed_body_over_the_limit_is_refused_too(api: TestClient, system: System) -> None:
+    limit = system.gateway.state.settings.max_body_bytes
+
+    def chunks() -> object:
+        for _ in range(limit // 65536 + 2):
+            yield b"x" * 65536
+
+    response = api.post(
+        "/api/v1/kpi/measures", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413, (response.text, response.request.headers)
+
+
+def _limited_client(settings: Settings, database: object, **limits: int) -> TestClient:
+    from common.testing.plugin import build_system, make_caller
+
+    small = settings.model_copy(update=limits)
+    system = build_system(small, database, caller=make_caller(settings.demo_org_id))  # type: ignore[arg-type]
+    return TestClient(system.gateway, base_url="http://gateway")
+
+
+def test_too_many_requests_from_one_address_get_429_with_retry_after(
+    settings: Settings, database: object, demo_org: object
+) -> None:
+    with _limited_client(settings, database, rate_limit_per_address_per_minute=5) as client:
+        statuses = [client.get("/api/v1/me").status_code for _ in range(6)]
+        refused = client.get("/api/v1/me")
+    assert statuses[:5] == [200] * 5
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) >= 1
+    assert refused.headers["content-type"] == "application/problem+json"
+
+
+def test_too_many_requests_for_one_credential_get_429(
+    settings: Settings, database: object, demo_org: object
+) -> None:
+    with _limited_client(settings, database, rate_limit_per_key_per_minute=3) as client:
+        statuses = [client.get("/api/v1/me").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_a_rate_of_zero_means_no_limit() -> None:
+    limiter = RateLimiter(0)
+    assert all(limiter.take("a") is None for _ in range(10_000))
+
+
+def test_the_bucket_refills_with_time() -> None:
+    now = [0.0]
+    limiter = RateLimiter(60, clock=lambda: now[0])
+    assert all(limiter.take("a") is None for _ in range(60))
+    assert limiter.take("a") == 1
+    assert limiter.take("b") is None  # another key has its own bucket
+    now[0] += 1.0
+    assert limiter.take("a") is None
+    assert limiter.take("a") == 1
+
+
+@given(st.integers(min_value=1, max_value=500), st.integers(min_value=0, max_value=1000))
+def test_a_bucket_never_allows_more_than_its_size_at_once(size: int, requests: int) -> None:
+    limiter = RateLimiter(size, clock=lambda: 0.0)
+    allowed = sum(limiter.take("k") is None for _ in range(requests))
+    assert allowed == min(size, requests)
+
+
+def test_forwarded_for_is_believed_only_from_a_trusted_proxy() -> None:
+    scope = {"client": ("10.0.0.5", 1), "headers": [(b"x-forwarded-for", b"203.0.113.9")]}
+    assert client_address(scope, []) == "10.0.0.5"
+    assert client_address(scope, ["10.0.0.5"]) == "203.0.113.9"
+    spoofed = {
+        "client": ("10.0.0.5", 1),
+        "headers": [(b"x-forwarded-for", b"1.1.1.1, 198.51.100.7")],
+    }
+    assert client_address(spoofed, ["10.0.0.5"]) == "198.51.100.7"

@@ -1,0 +1,150 @@
+"""Signing in and out: the cookie, timeouts, lockout, and what a signed-out browser gets."""
+
+from fastapi.testclient import TestClient
+
+from common.db import Database
+from common.identity import Role
+from gateway.models import User
+from tests.identity.conftest import Clock, add_user, sign_in
+
+
+def test_a_signed_out_page_request_goes_to_the_sign_in_page(browser: TestClient) -> None:
+    response = browser.get("/kpis?year=2025")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/sign-in?next=%2Fkpis%3Fyear%3D2025"
+
+
+def test_a_signed_out_api_request_is_401_problem(browser: TestClient) -> None:
+    response = browser.get("/api/v1/kpi/measures")
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_the_sign_in_page_is_a_govuk_form(browser: TestClient) -> None:
+    page = browser.get("/sign-in")
+    assert page.status_code == 200
+    assert 'for="email"' in page.text
+    assert 'type="password"' in page.text
+
+
+def test_signing_in_sets_an_httponly_lax_session_cookie(browser: TestClient, person: User) -> None:
+    response = browser.post(
+        "/sign-in", data={"email": "ADMIN@demo.example", "password": "correct horse battery staple"}
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/"
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("asc_session=")
+    value = cookie.split(";", 1)[0].split("=", 1)[1]
+    assert len(value) >= 22  # 128 bits in base64url at least
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
+    assert "Path=/" in cookie
+    assert browser.get("/").status_code == 200
+
+
+def test_under_https_the_cookie_is_host_prefixed_and_secure(
+    browser: TestClient, person: User, secure_system: object
+) -> None:
+    settings = secure_system.gateway.state.settings  # type: ignore[attr-defined]
+    secure_system.gateway.state.settings = settings.model_copy(  # type: ignore[attr-defined]
+        update={"https_only": True}
+    )
+    response = browser.post(
+        "/api/v1/sessions",
+        json={"email": "admin@demo.example", "password": "correct horse battery staple"},
+    )
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("__Host-asc_session=")
+    assert "Secure" in cookie
+
+
+def test_a_wrong_password_shows_the_error_and_keeps_the_email(
+    browser: TestClient, person: User
+) -> None:
+    response = browser.post("/sign-in", data={"email": "admin@demo.example", "password": "wrong"})
+    assert response.status_code == 401
+    assert "govuk-error-summary" in response.text
+    assert "Enter a correct email address and password" in response.text
+    assert 'value="admin@demo.example"' in response.text
+    assert "set-cookie" not in response.headers
+
+
+def test_an_unknown_email_gets_the_same_answer_as_a_wrong_password(browser: TestClient) -> None:
+    response = browser.post("/sign-in", data={"email": "nobody@demo.example", "password": "x"})
+    assert response.status_code == 401
+    assert "Enter a correct email address and password" in response.text
+
+
+def test_after_ten_failures_in_five_minutes_the_account_is_locked(
+    browser: TestClient, person: User, clock: Clock
+) -> None:
+    for _ in range(10):
+        assert (
+            browser.post(
+                "/api/v1/sessions", json={"email": "admin@demo.example", "password": "guess"}
+            ).status_code
+            == 401
+        )
+    right = {"email": "admin@demo.example", "password": "correct horse battery staple"}
+    locked = browser.post("/api/v1/sessions", json=right)
+    assert locked.status_code == 429
+    assert "Wait 5 minutes" in locked.json()["detail"]
+    page = browser.post("/sign-in", data=right)
+    assert "too many attempts" in page.text
+    clock.advance(minutes=5, seconds=1)
+    assert browser.post("/api/v1/sessions", json=right).status_code == 201
+
+
+def test_signing_out_ends_the_session_and_reusing_the_cookie_goes_to_sign_in(
+    browser: TestClient, person: User
+) -> None:
+    csrf = sign_in(browser, person.email)
+    cookie = browser.cookies.get("asc_session")
+    response = browser.post("/sign-out", data={"csrf_token": csrf})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/sign-in"
+    browser.cookies.set("asc_session", str(cookie))  # an attacker replays the old cookie
+    assert browser.get("/").status_code == 303
+    assert browser.get("/api/v1/me").status_code == 401
+
+
+def test_sign_out_does_not_answer_get(browser: TestClient, person: User) -> None:
+    sign_in(browser, person.email)
+    assert browser.get("/sign-out").status_code in (404, 405)
+    assert browser.get("/").status_code == 200
+
+
+def test_an_idle_session_ends(browser: TestClient, person: User, clock: Clock) -> None:
+    sign_in(browser, person.email)
+    clock.advance(minutes=29)
+    assert browser.get("/api/v1/me").status_code == 200
+    clock.advance(minutes=29)  # active: the idle clock restarted at the last request
+    assert browser.get("/api/v1/me").status_code == 200
+    clock.advance(minutes=30)
+    assert browser.get("/api/v1/me").status_code == 401
+    assert browser.get("/").status_code == 303
+
+
+def test_an_active_session_still_ends_at_its_absolute_limit(
+    browser: TestClient, person: User, clock: Clock
+) -> None:
+    sign_in(browser, person.email)
+    for _ in range(12 * 3 - 1):
+        clock.advance(minutes=20)
+        assert browser.get("/api/v1/me").status_code == 200
+    clock.advance(minutes=20)
+    assert browser.get("/api/v1/me").status_code == 401
+
+
+def test_a_disabled_user_cannot_sign_in(
+    browser: TestClient, database: Database, demo_org: object
+) -> None:
+    user = add_user(database, demo_org, Role.VIEWER, email="gone@demo.example")  # type: ignore[arg-type]
+    with database.session(user.org_id) as session:
+        session.get(User, user.id).disabled = True  # type: ignore[union-attr]
+        session.commit()
+    response = browser.post(
+        "/sign-in", data={"email": "gone@demo.example", "password": "correct horse battery staple"}
+    )
+    assert response.status_code == 401

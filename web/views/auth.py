@@ -1,0 +1,114 @@
+"""Signing in, and what every page needs to know about who is viewing it (name, CSRF token).
+
+The page is the web app's; the password check and the cookie are the gateway's
+(`POST /api/v1/sessions`), whose Set-Cookie this view passes on to the browser.
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import pass_context
+from markupsafe import Markup, escape
+
+from common.errors import AppError
+from common.identity import IDENTITY_HEADER, Caller, verify_identity
+from web.clients.gateway import ApiError, GatewayClient
+from web.rendering import TEMPLATES, render
+
+router = APIRouter()
+
+
+def page_caller(request: Request) -> Caller | None:
+    """The person viewing the page, as the gateway vouches for them (None if signed out)."""
+    if hasattr(request.state, "page_caller"):
+        cached: Caller | None = request.state.page_caller
+        return cached
+    caller = None
+    if token := request.headers.get(IDENTITY_HEADER):
+        key = request.app.state.settings.identity_signing_key.get_secret_value()
+        try:
+            caller = verify_identity(token, key)
+        except AppError:
+            caller = None
+    request.state.page_caller = caller
+    return caller
+
+
+@pass_context
+def csrf_token(context: Any) -> str:
+    """This session's CSRF token (empty when nobody is signed in)."""
+    request = context.get("request")
+    caller = page_caller(request) if request is not None else None
+    return caller.csrf or "" if caller else ""
+
+
+@pass_context
+def csrf_field(context: Any) -> Markup:
+    """The hidden input every POST form carries: `{{ csrf_field() }}` inside the <form>."""
+    token = csrf_token(context)
+    if not token:
+        return Markup("")
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(escape(token))
+
+
+@pass_context
+def signed_in(context: Any) -> Caller | None:
+    request = context.get("request")
+    return page_caller(request) if request is not None else None
+
+
+TEMPLATES.env.globals["csrf_field"] = csrf_field
+TEMPLATES.env.globals["csrf_token"] = csrf_token
+TEMPLATES.env.globals["signed_in"] = signed_in
+
+
+def safe_next(value: str | None) -> str:
+    """Where to go after signing in: a path on this site only (never `//elsewhere`)."""
+    if value and value.startswith("/") and not value.startswith(("//", "/\\")):
+        return value
+    return "/"
+
+
+@router.get("/sign-in", response_class=HTMLResponse)
+async def sign_in_page(request: Request, next: str = "/") -> HTMLResponse:
+    return render(request, "auth/sign_in.html", {"me": None, "next": safe_next(next), "errors": {}})
+
+
+@router.post("/sign-in", response_class=HTMLResponse)
+async def sign_in(
+    request: Request,
+    email: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    errors: dict[str, str] = {}
+    status = 400
+    if not email.strip():
+        errors["email"] = "Enter your email address"
+    if not password:
+        errors["password"] = "Enter your password"
+    if not errors:
+        gateway = GatewayClient(request.app.state.gateway, request)
+        try:
+            answer = await gateway.request(
+                "POST",
+                "/sessions",
+                what="sign-in",
+                json={"email": email, "password": password},
+            )
+        except ApiError as error:
+            detail = error.problem.get("detail") or "Enter a correct email address and password."
+            errors["email"] = str(detail)
+            status = error.status
+        else:
+            response = RedirectResponse(safe_next(next), status_code=303)
+            for value in answer.headers.get_list("set-cookie"):
+                response.headers.append("set-cookie", value)
+            return response
+    return render(
+        request,
+        "auth/sign_in.html",
+        {"me": None, "next": safe_next(next), "errors": errors, "email": email},
+        status_code=status,
+    )
