@@ -438,10 +438,10 @@ def bulk_submit(
             session.flush()
             _record(session, actual, action="created", caller=caller)
             created += 1
-        elif _unchanged(actual, figures, row.commentary) and actual.status in {
-            "submitted",
-            "approved",
-        }:
+        elif _unchanged(actual, figures, row.commentary):
+            # Saving a form again changes nothing: no new revision, just submit if asked.
+            if submit and actual.status in SUBMITTABLE:
+                submit_actual(session, actual=actual, caller=caller)
             stored.append(actual)
             continue
         else:

@@ -1,0 +1,167 @@
+"""The KPI pages, through the gateway like a browser: tracker, measure, data entry, approvals."""
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.kpi.factories import API, make_actual, make_measure, make_target
+
+PROVIDER = "Performance and Data Team"
+
+
+def _two_measures(api: TestClient) -> tuple[dict[str, Any], dict[str, Any]]:
+    good = make_measure(api, code="G1", title="Living independently", council_plan=True)
+    make_target(api, good, "78")
+    make_actual(api, good, "2025-08", value="77")
+    make_actual(api, good, "2025-09", value="80", commentary="Demo: a good month")
+    bad = make_measure(api, code="R1", title="Carers assessed", unit="count")
+    make_target(api, bad, "752")
+    make_actual(api, bad, "2025-09", value="600")
+    return good, bad
+
+
+def test_tracker_shows_each_measure_with_rag_in_words(api: TestClient) -> None:
+    _two_measures(api)
+    page = api.get("/kpis", params={"period": "2025-09"})
+    assert page.status_code == 200
+    html = page.text
+    assert "<table" in html
+    assert "Living independently" in html
+    assert "80.0%" not in html  # decimal places 0 by default
+    assert "80%" in html
+    assert ">Green</strong>" in html
+    assert ">Red</strong>" in html
+    assert "Improving" in html
+    assert 'class="app-sparkline"' in html
+    assert 'hx-push-url="true"' in html
+
+
+def test_tracker_filters_by_htmx_return_only_the_table(api: TestClient) -> None:
+    _two_measures(api)
+    page = api.get(
+        "/kpis", params={"period": "2025-09", "rag": "Red"}, headers={"HX-Request": "true"}
+    )
+    assert page.status_code == 200
+    assert "<html" not in page.text
+    assert 'id="kpi-results"' in page.text
+    assert "Carers assessed" in page.text
+    assert "Living independently" not in page.text
+
+
+def test_tracker_sort_links_keep_the_filters_in_the_url(api: TestClient) -> None:
+    _two_measures(api)
+    html = api.get("/kpis", params={"period": "2025-09", "council_plan": "true"}).text
+    assert "/kpis?period=2025-09&amp;council_plan=true&amp;sort=rag" in html
+    assert "Carers assessed" not in html
+
+
+def test_tracker_says_when_the_period_is_not_a_period(api: TestClient) -> None:
+    _two_measures(api)
+    html = api.get("/kpis", params={"period": "next week"}).text
+    assert "govuk-error-summary" in html
+    assert "is not a period" in html
+
+
+def test_measure_page_has_definition_targets_chart_table_and_history(api: TestClient) -> None:
+    good, _ = _two_measures(api)
+    page = api.get(f"/kpis/{good['id']}")
+    assert page.status_code == 200
+    html = page.text
+    assert "Living independently" in html
+    assert "<svg" in html
+    assert '<title id="chart-title">' in html
+    assert "September 2025" in html
+    assert "Demo: a good month" in html
+    assert "Approved" in html
+    assert "tester" in html
+
+
+def test_measure_page_for_an_unknown_measure_is_404(api: TestClient) -> None:
+    assert api.get("/kpis/00000000-0000-4000-8000-0000000000ff").status_code == 404
+
+
+def test_entry_form_lists_every_measure_due_from_the_provider(api: TestClient) -> None:
+    make_measure(api, code="M1", title="Monthly one")
+    make_measure(api, code="Q1", title="Quarterly one", frequency="quarterly")
+    make_measure(api, code="X1", title="Someone else's", data_provider="Other Team")
+    html = api.get("/kpis/entry", params={"period": "2025-09", "provider": PROVIDER}).text
+    assert "Monthly one" in html
+    assert "Quarterly one" in html
+    assert "Q2 2025/26" in html
+    assert "Someone else" not in html
+    assert 'name="action" value="submit"' in html
+
+
+def test_entry_errors_are_shown_by_field_keep_the_input_and_store_nothing(
+    api: TestClient,
+) -> None:
+    one = make_measure(api, code="M1", title="Monthly one")
+    two = make_measure(api, code="M2", title="Monthly two")
+    form = {
+        "period": "2025-09",
+        "provider": PROVIDER,
+        "measure": [one["id"], two["id"]],
+        f"m-{one['id']}-period": "2025-09",
+        f"m-{one['id']}-value": "70",
+        f"m-{two['id']}-period": "2025-09",
+        f"m-{two['id']}-value": "seventy",
+        "action": "submit",
+    }
+    page = api.post("/kpis/entry", data=form, follow_redirects=False)
+    assert page.status_code == 422
+    assert "govuk-error-summary" in page.text
+    assert f'href="#m-{two["id"]}-value"' in page.text
+    assert 'value="seventy"' in page.text
+    assert 'value="70"' in page.text
+    assert api.get(f"{API}/actuals").json()["total"] == 0
+
+
+def test_entry_submits_every_figure_for_approval(api: TestClient) -> None:
+    one = make_measure(api, code="M1", title="Monthly one")
+    form = {
+        "period": "2025-09",
+        "provider": PROVIDER,
+        "measure": [one["id"]],
+        f"m-{one['id']}-period": "2025-09",
+        f"m-{one['id']}-numerator": "3",
+        f"m-{one['id']}-denominator": "4",
+        f"m-{one['id']}-commentary": "Three of four",
+        "action": "submit",
+    }
+    page = api.post("/kpis/entry", data=form, follow_redirects=False)
+    assert page.status_code == 303
+    actual = api.get(f"{API}/actuals").json()["items"][0]
+    assert (actual["status"], actual["value"]) == ("submitted", "75")
+    shown = api.get(page.headers["location"]).text
+    assert "submitted for approval" in shown
+    assert 'value="3"' in shown
+
+
+def test_an_approver_approves_or_returns_with_a_reason(api: TestClient) -> None:
+    measure = make_measure(api, code="M1", title="Monthly one")
+    first = make_actual(api, measure, "2025-08", value="50", approve=False)
+    second = make_actual(api, measure, "2025-09", value="55", approve=False)
+    for actual in (first, second):
+        api.post(f"{API}/actuals/{actual['id']}/submit", headers={"If-Match": 'W/"1"'})
+    html = api.get("/kpis/approvals").text
+    assert "August 2025" in html
+    assert "September 2025" in html
+    approved = api.post(
+        f"/kpis/actuals/{first['id']}/approve", data={"version": "2"}, follow_redirects=False
+    )
+    assert approved.status_code == 303
+    no_reason = api.post(f"/kpis/actuals/{second['id']}/return", data={"version": "2"})
+    assert no_reason.status_code == 422
+    assert "Enter a reason" in no_reason.text
+    stale = api.post(
+        f"/kpis/actuals/{second['id']}/return", data={"version": "1", "reason": "Check it"}
+    )
+    assert "Someone else changed this figure" in stale.text
+    returned = api.post(
+        f"/kpis/actuals/{second['id']}/return",
+        data={"version": "2", "reason": "Check it"},
+        follow_redirects=False,
+    )
+    assert returned.status_code == 303
+    statuses = {a["period"]: a["status"] for a in api.get(f"{API}/actuals").json()["items"]}
+    assert statuses == {"2025-08": "approved", "2025-09": "returned"}

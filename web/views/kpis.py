@@ -1,0 +1,458 @@
+"""KPI pages: the tracker, a measure's page, data entry and approvals."""
+
+import uuid
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+
+from common.periods import Period
+from web.charts import Series, line_chart, sparkline
+from web.clients.gateway import ApiError
+from web.clients.kpi_api_client import KpiApi
+from web.rendering import render
+from web.views.dashboard import PageContext
+
+router = APIRouter()
+
+PAGE_SIZE = 50
+FILTERS = ("period", "service_area", "council_plan", "rag", "frequency", "data_provider", "sort")
+RAG_STATES = ("Green", "Amber", "Red", "No data", "No target")
+UNIT_WORDS = {
+    "count": "Number",
+    "percent": "Percentage",
+    "gbp": "Pounds",
+    "rate_per_100k": "Rate per 100,000 population",
+    "days": "Days",
+    "ratio": "Ratio",
+}
+FIGURE_FIELDS = ("value", "numerator", "denominator")
+
+
+def figure(value: str | None, measure: dict[str, Any]) -> str:
+    """A figure as people read it in the measure's unit: 78.5%, £4,656,450, 614.2 per 100,000."""
+    if value is None or value == "":
+        return "\N{EN DASH}"
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    places = int(measure.get("decimal_places", 0))
+    text = f"{number:,.{places}f}"
+    unit = measure.get("unit")
+    if unit == "percent":
+        return f"{text}%"
+    if unit == "gbp":
+        return f"£{text}" if number >= 0 else f"-£{text[1:]}"
+    if unit == "rate_per_100k":
+        return f"{text} per 100,000"
+    if unit == "days":
+        return f"{text} days"
+    return text
+
+
+def _number(value: str | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def default_period() -> str:
+    return Period.month_of(date.today()).previous().code
+
+
+def _url(path: str, params: dict[str, Any]) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{path}?{query}" if query else path
+
+
+# Tracker ----------------------------------------------------------------------------------------
+
+
+@router.get("/kpis", response_class=HTMLResponse)
+async def tracker(
+    request: Request,
+    page: PageContext,
+    kpi: KpiApi,
+    period: str | None = None,
+    service_area: str | None = None,
+    council_plan: str | None = None,
+    rag: str | None = None,
+    frequency: str | None = None,
+    data_provider: str | None = None,
+    sort: str = "code",
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> HTMLResponse:
+    """The service plan's KPI table with latest actual, target, RAG, direction and trend."""
+    filters = {
+        "period": period or default_period(),
+        "service_area": service_area,
+        "council_plan": council_plan,
+        "rag": rag,
+        "frequency": frequency,
+        "data_provider": data_provider,
+        "sort": sort,
+    }
+    errors: dict[str, str] = {}
+    try:
+        card = await kpi.scorecard(**filters, limit=PAGE_SIZE, offset=offset)
+    except ApiError as error:
+        errors = error.field_errors() or {"period": str(error)}
+        filters["period"] = default_period()
+        card = await kpi.scorecard(**(filters | {"sort": "code"}), limit=PAGE_SIZE, offset=0)
+    providers, areas = await kpi.facets()
+    rows = []
+    for item in card["items"]:
+        measure = item["measure"]
+        rows.append(
+            {
+                "item": item,
+                "measure": measure,
+                "actual": figure(item["actual"], measure),
+                "target": figure(item["target"], measure),
+                "spark": Markup(
+                    sparkline(
+                        [_number(v) for v in item["trend"]],
+                        label=f"Trend of {measure['title']} over the last "
+                        f"{len(item['trend'])} periods",
+                    )
+                ),
+            }
+        )
+    context = {
+        **page,
+        "nav": "kpis",
+        "title": "KPI tracker",
+        "filters": filters,
+        "errors": errors,
+        "rows": rows,
+        "card": card,
+        "provider_options": [(p, p) for p in providers],
+        "area_options": [(a, a) for a in areas],
+        "rag_states": RAG_STATES,
+        "rag_options": [(state, state) for state in RAG_STATES],
+        "sort_links": {
+            column: _url("/kpis", filters | {"sort": f"-{column}" if sort == column else column})
+            for column in ("code", "title", "rag", "frequency", "data_provider")
+        },
+        "previous_page": (
+            _url("/kpis", filters | {"offset": max(offset - PAGE_SIZE, 0)}) if offset else None
+        ),
+        "next_page": (
+            _url("/kpis", filters | {"offset": offset + PAGE_SIZE})
+            if offset + PAGE_SIZE < card["total"]
+            else None
+        ),
+        "entry_link": _url("/kpis/entry", {"period": filters["period"]}),
+    }
+    return render(request, "kpis/tracker.html", context, block="results")
+
+
+# Data entry -------------------------------------------------------------------------------------
+
+
+async def _entry_context(
+    kpi: KpiApi, period: str, provider: str, errors: dict[str, str], form: dict[str, str]
+) -> dict[str, Any]:
+    providers, _areas = await kpi.facets()
+    items: list[dict[str, Any]] = []
+    if provider:
+        card = await kpi.scorecard(period=period, data_provider=provider, limit=500)
+        items = card["items"]
+    rows = []
+    for item in items:
+        measure, entry = item["measure"], item["entry"]
+        prefix = f"m-{measure['id']}"
+
+        def kept(field: str, prefix: str = prefix, entry: Any = entry) -> str:
+            key = f"{prefix}-{field}"
+            if key in form:
+                return form[key]
+            if entry is None:
+                return ""
+            if field == "value" and entry.get("numerator") is not None:
+                return ""
+            value = entry.get(field)
+            return "" if value is None else str(value)
+
+        rows.append(
+            {
+                "measure": measure,
+                "item": item,
+                "entry": entry,
+                "prefix": prefix,
+                "unit_words": UNIT_WORDS.get(measure["unit"], measure["unit"]),
+                "values": {f: kept(f) for f in (*FIGURE_FIELDS, "commentary")},
+            }
+        )
+    return {
+        "provider_pairs": [(p, p) for p in providers],
+        "period": period,
+        "provider": provider,
+        "rows": rows,
+        "errors": errors,
+    }
+
+
+@router.get("/kpis/entry", response_class=HTMLResponse)
+async def entry(
+    request: Request,
+    page: PageContext,
+    kpi: KpiApi,
+    period: str | None = None,
+    provider: str = "",
+    saved: int | None = None,
+    submitted: bool = False,
+) -> HTMLResponse:
+    """Every measure due from a data provider for a period, in one form."""
+    period = period or default_period()
+    errors: dict[str, str] = {}
+    try:
+        Period.parse(period)
+    except ValueError as error:
+        errors["period"] = str(error)
+        period = default_period()
+    context = await _entry_context(kpi, period, provider, errors, {})
+    return render(
+        request,
+        "kpis/entry.html",
+        {
+            **page,
+            **context,
+            "nav": "kpis",
+            "title": "Enter KPI actuals",
+            "saved": saved,
+            "submitted": submitted,
+        },
+    )
+
+
+@router.post("/kpis/entry", response_model=None)
+async def save_entry(
+    request: Request, page: PageContext, kpi: KpiApi
+) -> HTMLResponse | RedirectResponse:
+    """Save the form's figures as drafts, or submit them for approval: all of them or none."""
+    form = {k: str(v).strip() for k, v in (await request.form()).items()}
+    period, provider = form.get("period", default_period()), form.get("provider", "")
+    submit = form.get("action") == "submit"
+    measure_ids = [str(v) for v in (await request.form()).getlist("measure")]
+    rows: list[dict[str, Any]] = []
+    row_prefix: list[str] = []
+    for measure_id in measure_ids:
+        prefix = f"m-{measure_id}"
+        figures = {f: form.get(f"{prefix}-{f}", "") for f in FIGURE_FIELDS}
+        commentary = form.get(f"{prefix}-commentary", "")
+        if not any(figures.values()) and not commentary:
+            continue
+        row: dict[str, Any] = {
+            "measure_id": measure_id,
+            "period": form.get(f"{prefix}-period", ""),
+            "commentary": commentary,
+            **{f: v for f, v in figures.items() if v},
+        }
+        if version := form.get(f"{prefix}-version"):
+            row["version"] = int(version)
+        rows.append(row)
+        row_prefix.append(prefix)
+    errors: dict[str, str] = {}
+    if not rows:
+        errors["form"] = "Enter at least one figure, or go back"
+    else:
+        try:
+            await kpi.bulk(rows, submit=submit)
+        except ApiError as error:
+            errors = _entry_errors(error, row_prefix)
+    if not errors:
+        query = {"period": period, "provider": provider, "saved": len(rows)}
+        if submit:
+            query["submitted"] = "true"
+        return RedirectResponse(_url("/kpis/entry", query), status_code=303)
+    context = await _entry_context(kpi, period, provider, errors, form)
+    return render(
+        request,
+        "kpis/entry.html",
+        {**page, **context, "nav": "kpis", "title": "Enter KPI actuals"},
+        status_code=422,
+    )
+
+
+def _entry_errors(error: ApiError, row_prefix: list[str]) -> dict[str, str]:
+    """The API's `rows.<n>.<field>` messages, keyed by the form field they belong to."""
+    errors: dict[str, str] = {}
+    for field, message in error.field_errors().items():
+        parts = field.split(".")
+        if len(parts) >= 3 and parts[0] == "rows" and parts[1].isdigit():
+            index = int(parts[1])
+            name = parts[2] if parts[2] in (*FIGURE_FIELDS, "commentary") else "value"
+            if index < len(row_prefix):
+                errors.setdefault(f"{row_prefix[index]}-{name}", message)
+                continue
+        errors.setdefault("form", message)
+    if not errors:
+        errors["form"] = str(error.problem.get("detail") or "The figures could not be saved")
+    return errors
+
+
+# Approvals --------------------------------------------------------------------------------------
+
+
+async def _approvals_context(kpi: KpiApi) -> dict[str, Any]:
+    pending = await kpi.actuals(status="submitted", limit=500)
+    measures = {}
+    if pending:
+        card = await kpi.scorecard(limit=500)
+        measures = {row["measure"]["id"]: row["measure"] for row in card["items"]}
+    items = []
+    for actual in pending:
+        measure = measures.get(actual["measure_id"], {"title": "Retired measure", "unit": ""})
+        items.append(
+            {
+                "actual": actual,
+                "measure": measure,
+                "value": figure(actual["value"], measure),
+                "period_label": Period.parse(actual["period"]).label,
+            }
+        )
+    return {"items": items}
+
+
+@router.get("/kpis/approvals", response_class=HTMLResponse)
+async def approvals(
+    request: Request, page: PageContext, kpi: KpiApi, done: str | None = None
+) -> HTMLResponse:
+    """Figures waiting for approval: approve each, or return it with a reason."""
+    context = await _approvals_context(kpi)
+    return render(
+        request,
+        "kpis/approvals.html",
+        {
+            **page,
+            **context,
+            "nav": "kpis",
+            "title": "Approve KPI actuals",
+            "done": done,
+            "errors": {},
+            "form": {},
+        },
+    )
+
+
+@router.post("/kpis/actuals/{actual_id}/{decision}", response_model=None)
+async def decide(
+    request: Request, page: PageContext, kpi: KpiApi, actual_id: uuid.UUID, decision: str
+) -> Response:
+    """Approve or return one submitted figure."""
+    form = {k: str(v).strip() for k, v in (await request.form()).items()}
+    version = form.get("version", "")
+    errors: dict[str, str] = {}
+    try:
+        if decision == "approve":
+            await kpi.approve(str(actual_id), version)
+        elif decision == "return":
+            await kpi.return_actual(str(actual_id), version, form.get("reason", ""))
+        else:
+            return HTMLResponse("Not found", status_code=404)
+    except ApiError as error:
+        field = f"reason-{actual_id}"
+        messages = error.field_errors()
+        if "reason" in messages:
+            errors[field] = "Enter a reason so the data provider knows what to change"
+        elif error.status == 412:
+            errors[field] = "Someone else changed this figure since you loaded the page; reload"
+        elif error.status == 403:
+            errors[field] = "Your role does not allow approving or returning figures"
+        else:
+            errors[field] = str(error.problem.get("detail") or "That could not be done")
+    if not errors:
+        done = "approved" if decision == "approve" else "returned"
+        return RedirectResponse(_url("/kpis/approvals", {"done": done}), status_code=303)
+    context = await _approvals_context(kpi)
+    return render(
+        request,
+        "kpis/approvals.html",
+        {
+            **page,
+            **context,
+            "nav": "kpis",
+            "title": "Approve KPI actuals",
+            "errors": errors,
+            "form": {f"reason-{actual_id}": form.get("reason", "")},
+            "done": None,
+        },
+        status_code=422,
+    )
+
+
+# Measure page -----------------------------------------------------------------------------------
+
+
+@router.get("/kpis/{measure_id}", response_class=HTMLResponse)
+async def measure_page(
+    request: Request, page: PageContext, kpi: KpiApi, measure_id: uuid.UUID
+) -> HTMLResponse:
+    """A measure's definition, targets, chart with its table, commentary and history."""
+    try:
+        measure = await kpi.measure(str(measure_id))
+    except ApiError as error:
+        if error.status == 404:
+            return render(request, "errors/404.html", {**page}, status_code=404)
+        raise
+    series = await kpi.series(str(measure_id))
+    points = series["points"]
+    labels = [p["period"] for p in points]
+    chart = Markup(
+        line_chart(
+            title=f"{measure['title']}: actual against target",
+            description=(
+                f"Line chart of {len(points)} periods from {labels[0]} to {labels[-1]}; "
+                "the same figures are in the table below."
+                if points
+                else "No periods to show yet."
+            ),
+            labels=labels,
+            series=[
+                Series("Actual", [_number(p["actual"]) for p in points]),
+                Series("Target", [_number(p["target"]) for p in points], dashed=True),
+            ],
+        )
+    )
+    rows = [
+        p
+        | {"actual_text": figure(p["actual"], measure), "target_text": figure(p["target"], measure)}
+        for p in points
+    ]
+    actuals = await kpi.actuals(measure_id=str(measure_id), limit=6)
+    history = []
+    for actual in actuals:
+        revisions = await kpi.revisions(actual["id"])
+        history.append(
+            {
+                "actual": actual,
+                "label": Period.parse(actual["period"]).label,
+                "revisions": [r | {"value_text": figure(r["value"], measure)} for r in revisions],
+            }
+        )
+    targets = [
+        t | {"value_text": figure(t["value"], measure) if t["kind"] == "level" else None}
+        for t in series["targets"]
+    ]
+    return render(
+        request,
+        "kpis/measure.html",
+        {
+            **page,
+            "nav": "kpis",
+            "title": measure["title"],
+            "measure": measure,
+            "unit_words": UNIT_WORDS.get(measure["unit"], measure["unit"]),
+            "targets": targets,
+            "benchmarks": series["benchmarks"],
+            "chart": chart,
+            "rows": rows,
+            "commentary": [p for p in reversed(points) if p["commentary"]][:12],
+            "history": history,
+            "baseline": figure(measure["baseline_value"], measure),
+        },
+    )
