@@ -248,7 +248,9 @@ def _assess(project: Project, milestones: list[Milestone], today: date) -> None:
         for m in milestones
         if m.status not in FINISHED_MILESTONE and due_date(m.baseline_date, m.forecast_date) < today
     ]
-    slips = [slippage_days(m.baseline_date, m.forecast_date, m.actual_date) for m in milestones]
+    slips = [
+        slippage_days(m.baseline_date, m.forecast_date, m.actual_date, today) for m in milestones
+    ]
     rag = Rag.GREEN
     reason = ""
     if late:

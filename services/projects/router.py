@@ -271,7 +271,7 @@ def milestone_read(milestone: Milestone, on: date) -> MilestoneRead:
             **{c.key: getattr(milestone, c.key) for c in Milestone.__table__.columns},
             "due_date": rules.due_date(milestone.baseline_date, milestone.forecast_date),
             "slippage_days": rules.slippage_days(
-                milestone.baseline_date, milestone.forecast_date, milestone.actual_date
+                milestone.baseline_date, milestone.forecast_date, milestone.actual_date, on
             ),
             "overdue": rules.is_overdue(
                 baseline=milestone.baseline_date,
@@ -304,7 +304,7 @@ def project_read(project: Project, milestones: list[Milestone], on: date) -> Pro
         {
             **{c.key: getattr(project, c.key) for c in Project.__table__.columns},
             "next_milestone": next_,
-            "slippage_days": rules.worst_slippage(facts),
+            "slippage_days": rules.worst_slippage(facts, on),
         }
     )
 
@@ -722,7 +722,7 @@ def portfolio_summary(
             overdue=rules.is_overdue(
                 baseline=m.baseline_date, forecast=m.forecast_date, status=m.status, today=on
             ),
-            slippage_days=rules.slippage_days(m.baseline_date, m.forecast_date, m.actual_date),
+            slippage_days=rules.slippage_days(m.baseline_date, m.forecast_date, m.actual_date, on),
         )
         for m, name in result.due
     ]

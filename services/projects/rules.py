@@ -96,15 +96,21 @@ def due_date(baseline: date, forecast: date | None) -> date:
     return forecast or baseline
 
 
-def slippage_days(baseline: date, forecast: date | None, actual: date | None) -> int:
+def slippage_days(baseline: date, forecast: date | None, actual: date | None, today: date) -> int:
     """Days a milestone is (or was) late against its baseline; negative when early.
 
-    >>> slippage_days(date(2025, 4, 1), date(2025, 4, 15), None)
+    Once completed, its actual date counts; until then its forecast (else baseline), or today
+    when that has passed, since it cannot now be done before today.
+
+    >>> slippage_days(date(2025, 4, 1), date(2025, 4, 15), None, today=date(2025, 4, 1))
     14
-    >>> slippage_days(date(2025, 4, 1), date(2025, 4, 15), date(2025, 4, 10))
+    >>> slippage_days(date(2025, 4, 1), None, date(2025, 4, 10), today=date(2025, 6, 1))
     9
+    >>> slippage_days(date(2025, 4, 1), None, None, today=date(2025, 4, 11))
+    10
     """
-    return ((actual or due_date(baseline, forecast)) - baseline).days
+    expected = actual or max(due_date(baseline, forecast), today)
+    return (expected - baseline).days
 
 
 def is_overdue(*, baseline: date, forecast: date | None, status: str, today: date) -> bool:
@@ -135,13 +141,13 @@ def next_milestone(milestones: Iterable[MilestoneFacts]) -> MilestoneFacts | Non
     return min(open_, key=lambda m: due_date(m.baseline_date, m.forecast_date), default=None)
 
 
-def worst_slippage(milestones: Iterable[MilestoneFacts]) -> int | None:
+def worst_slippage(milestones: Iterable[MilestoneFacts], today: date) -> int | None:
     """The greatest slippage of a project's milestones (None without milestones).
 
     Cancelled milestones do not count: they will never be delivered late.
     """
     values = [
-        slippage_days(m.baseline_date, m.forecast_date, m.actual_date)
+        slippage_days(m.baseline_date, m.forecast_date, m.actual_date, today)
         for m in milestones
         if m.status != MilestoneStatus.CANCELLED
     ]

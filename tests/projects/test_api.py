@@ -187,7 +187,10 @@ def test_milestone_update_with_a_stale_etag_is_412(api: TestClient) -> None:
 def test_milestone_slippage_and_overdue_are_derived(api: TestClient) -> None:
     project = make_project(api)
     late = make_milestone(api, project["id"], baseline_date=days(-20), forecast_date=days(-6))
-    assert (late["slippage_days"], late["overdue"], late["due_date"]) == (14, True, days(-6))
+    # overdue since its forecast, so it has slipped until today at least
+    assert (late["slippage_days"], late["overdue"], late["due_date"]) == (20, True, days(-6))
+    moved = make_milestone(api, project["id"], baseline_date=days(-20), forecast_date=days(14))
+    assert (moved["slippage_days"], moved["overdue"]) == (34, False)
     ahead = make_milestone(api, project["id"], baseline_date=days(10), forecast_date=days(5))
     assert (ahead["slippage_days"], ahead["overdue"]) == (-5, False)
     done = make_milestone(api, project["id"], baseline_date=days(-30), actual_date=days(-27))
@@ -196,7 +199,7 @@ def test_milestone_slippage_and_overdue_are_derived(api: TestClient) -> None:
 
 def test_recording_an_actual_date_completes_the_milestone(api: TestClient) -> None:
     milestone = make_milestone(api, make_project(api)["id"], baseline_date=days(-3))
-    assert milestone["overdue"] is True
+    assert (milestone["overdue"], milestone["slippage_days"]) == (True, 3)
     response = api.patch(
         f"{API}/milestones/{milestone['id']}",
         json={"actual_date": days(-1)},

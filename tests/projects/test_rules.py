@@ -14,25 +14,35 @@ statuses = st.sampled_from([s.value for s in rules.MilestoneStatus])
 
 
 def test_slippage_is_forecast_minus_baseline_while_unfinished() -> None:
-    assert rules.slippage_days(D, D + timedelta(days=10), None) == 10
+    assert rules.slippage_days(D, D + timedelta(days=10), None, today=D) == 10
 
 
 def test_slippage_uses_the_actual_date_once_completed() -> None:
-    assert rules.slippage_days(D, D + timedelta(days=30), D + timedelta(days=3)) == 3
+    later = D + timedelta(days=90)
+    assert rules.slippage_days(D, D + timedelta(days=30), D + timedelta(days=3), later) == 3
 
 
-def test_slippage_is_negative_when_early_and_zero_without_forecast() -> None:
-    assert rules.slippage_days(D, D - timedelta(days=5), None) == -5
-    assert rules.slippage_days(D, None, None) == 0
+def test_slippage_is_negative_when_early_and_zero_on_the_baseline() -> None:
+    before = D - timedelta(days=30)
+    assert rules.slippage_days(D, D - timedelta(days=5), None, today=before) == -5
+    assert rules.slippage_days(D, None, None, today=before) == 0
 
 
-@given(baseline=dates, forecast=st.none() | dates, actual=st.none() | dates)
-def test_slippage_is_zero_exactly_when_the_date_that_counts_is_the_baseline(
-    baseline: date, forecast: date | None, actual: date | None
+def test_an_unfinished_milestone_past_its_date_keeps_slipping_until_today() -> None:
+    today = D + timedelta(days=12)
+    assert rules.slippage_days(D, None, None, today=today) == 12
+    assert rules.slippage_days(D, D + timedelta(days=5), None, today=today) == 12
+
+
+@given(baseline=dates, forecast=st.none() | dates, actual=st.none() | dates, today=dates)
+def test_slippage_counts_from_baseline_to_actual_else_the_later_of_due_and_today(
+    baseline: date, forecast: date | None, actual: date | None, today: date
 ) -> None:
-    counted = actual or forecast or baseline
-    assert (rules.slippage_days(baseline, forecast, actual) == 0) == (counted == baseline)
-    assert baseline + timedelta(days=rules.slippage_days(baseline, forecast, actual)) == counted
+    counted = actual or max(forecast or baseline, today)
+    slip = rules.slippage_days(baseline, forecast, actual, today)
+    assert baseline + timedelta(days=slip) == counted
+    if actual is None:
+        assert slip >= (today - baseline).days
 
 
 def test_unfinished_milestone_past_its_forecast_is_overdue() -> None:
@@ -150,8 +160,8 @@ def test_worst_slippage_ignores_cancelled_milestones() -> None:
         _m("Dropped", D, "cancelled", forecast=D + timedelta(90)),
         _m("Early", D, forecast=D - timedelta(3)),
     ]
-    assert rules.worst_slippage(milestones) == 9
-    assert rules.worst_slippage([]) is None
+    assert rules.worst_slippage(milestones, today=D) == 9
+    assert rules.worst_slippage([], today=D) is None
 
 
 def test_action_counts_open_and_closed_by_area() -> None:

@@ -1,0 +1,276 @@
+"""The projects pages through the gateway, as a browser (and htmx) uses them."""
+
+import re
+
+from fastapi.testclient import TestClient
+
+from tests.projects.conftest import (
+    API,
+    created,
+    days,
+    make_milestone,
+    make_objective,
+    make_priority,
+    make_project,
+)
+
+HTMX = {"HX-Request": "true"}
+
+
+def test_tracker_lists_projects_with_rag_words_next_milestone_and_slippage(
+    api: TestClient,
+) -> None:
+    objective = make_objective(api, number=4)
+    late = make_project(
+        api,
+        name="Reablement",
+        rag="amber",
+        rag_reason="Recruitment",
+        objective_ids=[objective["id"]],
+        budget_amount="200000",
+        budget_basis="per_annum",
+        start_month="2025-04",
+    )
+    make_milestone(api, late["id"], title="Team recruited", baseline_date=days(-10))
+    make_project(api, name="Direct Payments", rag="green", lead_team="Direct Payments Team")
+    page = api.get("/projects")
+    assert page.status_code == 200
+    assert "At risk" in page.text
+    assert "On track" in page.text
+    assert "Team recruited" in page.text
+    assert "Overdue" in page.text
+    assert "10 days late" in page.text
+    assert "£200k per year" in page.text
+    assert "April 2025" in page.text
+    assert 'href="/objectives#objective-4"' in page.text
+
+
+def test_tracker_filters_are_kept_in_the_url_and_htmx_gets_only_the_results(
+    api: TestClient,
+) -> None:
+    make_project(api, name="Reablement", rag="red", rag_reason="Late")
+    make_project(api, name="Direct Payments", rag="green")
+    page = api.get("/projects", params={"rag": "red", "sort": "-name"}, headers=HTMX)
+    assert page.status_code == 200
+    assert "<html" not in page.text
+    assert "Reablement" in page.text
+    assert "Direct Payments" not in page.text
+    assert "rag=red" in page.text  # the sort links keep the filter
+    full = api.get("/projects", params={"rag": "red"})
+    assert "<html" in full.text
+    assert 'hx-push-url="true"' in full.text
+    assert '<option value="red" selected>' in full.text
+
+
+def test_tracker_shows_a_bad_filter_as_an_error(api: TestClient) -> None:
+    page = api.get("/projects", params={"rag": "purple"})
+    assert page.status_code == 200
+    assert "govuk-error-summary" in page.text
+
+
+def test_project_page_shows_summary_timeline_reports_and_raid(api: TestClient) -> None:
+    project = make_project(
+        api,
+        name="VCS Front Door",
+        start_month="2024-01",
+        end_month="2026-09",
+        start_text="January 2024",
+        budget_amount="200000",
+        budget_basis="per_annum",
+        funding_source="Better Care Fund",
+        budget_text="£200k per annum (Better Care Fund)",
+        resources=["Project Manager", "Commissioning"],
+    )
+    make_milestone(
+        api, project["id"], title="Offer launched", baseline_date=days(-20), forecast_date=days(5)
+    )
+    created(
+        api.post(
+            f"{API}/highlight-reports",
+            json={
+                "project_id": project["id"],
+                "period": "2025-05",
+                "rag": "green",
+                "summary": "Good month",
+            },
+        )
+    )
+    created(
+        api.post(
+            f"{API}/raid-items",
+            json={
+                "project_id": project["id"],
+                "kind": "risk",
+                "title": "Funding ends",
+                "likelihood": 4,
+                "impact": 4,
+            },
+        )
+    )
+    page = api.get(f"/projects/{project['id']}")
+    assert page.status_code == 200
+    text = page.text
+    assert "£200,000.00 per year, from the Better Care Fund" in text
+    assert "The plan says: “£200k per annum (Better Care Fund)”" in text
+    assert "Project Manager, Commissioning" in text
+    assert '<svg class="app-chart app-gantt"' in text
+    assert '<title id="gantt-title">VCS Front Door: milestone timeline</title>' in text
+    assert "25 days late" in text
+    assert "Good month" in text
+    assert "May 2025" in text
+    assert "16 High" in text
+    assert "Funding ends" in text
+
+
+def test_unknown_project_page_is_404(api: TestClient) -> None:
+    assert api.get("/projects/00000000-0000-4000-8000-00000000abcd").status_code == 404
+
+
+def test_milestone_forecast_is_changed_inline_with_htmx(api: TestClient) -> None:
+    project = make_project(api)
+    milestone = make_milestone(api, project["id"], title="Go live", baseline_date=days(10))
+    form_url = f"/projects/{project['id']}/milestones/{milestone['id']}/edit"
+    form = api.get(form_url, headers=HTMX)
+    assert form.status_code == 200
+    assert "<html" not in form.text
+    assert 'name="forecast_date"' in form.text
+    assert f'for="forecast_date-{milestone["id"]}"' in form.text
+    saved = api.post(
+        f"/projects/{project['id']}/milestones/{milestone['id']}",
+        data={"version": milestone["version"], "forecast_date": days(17), "actual_date": ""},
+        headers=HTMX,
+    )
+    assert saved.status_code == 200
+    assert "7 days late" in saved.text
+    assert api.get(f"{API}/milestones/{milestone['id']}").json()["forecast_date"] == days(17)
+
+
+def test_milestone_completed_in_the_future_shows_the_error_by_its_field(api: TestClient) -> None:
+    project = make_project(api)
+    milestone = make_milestone(api, project["id"], baseline_date=days(-1))
+    url = f"/projects/{project['id']}/milestones/{milestone['id']}"
+    data = {"version": milestone["version"], "forecast_date": "", "actual_date": days(3)}
+    htmx = api.post(url, data=data, headers=HTMX)
+    assert htmx.status_code == 200
+    assert "govuk-error-summary" in htmx.text
+    assert f'href="#actual_date-{milestone["id"]}"' in htmx.text
+    assert f'id="actual_date-{milestone["id"]}-error"' in htmx.text
+    assert f'value="{days(3)}"' in htmx.text  # what was typed is kept
+    full = api.post(url, data=data)
+    assert full.status_code == 422
+    assert "<html" in full.text
+
+
+def test_milestone_saved_without_htmx_redirects_back_to_the_project(api: TestClient) -> None:
+    project = make_project(api)
+    milestone = make_milestone(api, project["id"], baseline_date=days(-5))
+    response = api.post(
+        f"/projects/{project['id']}/milestones/{milestone['id']}",
+        data={"version": milestone["version"], "forecast_date": "", "actual_date": days(-2)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/projects/{project['id']}#milestones"
+    assert api.get(f"{API}/milestones/{milestone['id']}").json()["status"] == "completed"
+
+
+def test_stale_milestone_edit_says_someone_else_changed_it(api: TestClient) -> None:
+    project = make_project(api)
+    milestone = make_milestone(api, project["id"], baseline_date=days(5))
+    url = f"/projects/{project['id']}/milestones/{milestone['id']}"
+    first = {"version": milestone["version"], "forecast_date": days(6), "actual_date": ""}
+    assert api.post(url, data=first, headers=HTMX).status_code == 200
+    stale = api.post(url, data=first | {"forecast_date": days(8)}, headers=HTMX)
+    assert "Someone else changed this" in stale.text
+
+
+def test_project_rag_needs_a_reason_when_amber(api: TestClient) -> None:
+    project = make_project(api)
+    form = api.get(f"/projects/{project['id']}/rag/edit", headers=HTMX)
+    assert 'name="rag_reason"' in form.text
+    url = f"/projects/{project['id']}/rag"
+    refused = api.post(
+        url, data={"version": project["version"], "rag": "amber", "rag_reason": ""}, headers=HTMX
+    )
+    assert refused.status_code == 200
+    assert 'href="#rag_reason"' in refused.text
+    assert "Say why this is at risk (amber)" in refused.text
+    saved = api.post(
+        url,
+        data={"version": project["version"], "rag": "amber", "rag_reason": "Supplier late"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    page = api.get(f"/projects/{project['id']}")
+    assert "At risk" in page.text
+    assert "Supplier late" in page.text
+
+
+def test_highlight_report_is_written_and_joins_the_history(api: TestClient) -> None:
+    project = make_project(api)
+    form = api.get(f"/projects/{project['id']}/highlight-reports/new")
+    assert form.status_code == 200
+    assert 'for="summary"' in form.text
+    url = f"/projects/{project['id']}/highlight-reports"
+    missing = api.post(url, data={"period": "2025-06", "rag": "green", "summary": ""})
+    assert missing.status_code == 422
+    assert 'href="#summary"' in missing.text
+    assert 'value="2025-06"' in missing.text
+    bad_month = api.post(url, data={"period": "June", "rag": "green", "summary": "Fine"})
+    assert bad_month.status_code == 422
+    assert 'id="period-error"' in bad_month.text
+    saved = api.post(
+        url,
+        data={"period": "2025-06", "rag": "green", "summary": "All milestones met"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    assert "All milestones met" in api.get(f"/projects/{project['id']}").text
+
+
+def test_objectives_page_draws_kpi_status_live_from_the_kpi_service(api: TestClient) -> None:
+    priority = make_priority(api, title="Secure best value from all Council spending")
+    measure = created(
+        api.post("/api/v1/kpi/measures", json={"code": "ASC09", "title": "Debt recovered"})
+    )
+    objective = make_objective(
+        api, number=10, priority_ids=[priority["id"]], kpi_measure_ids=[measure["id"]]
+    )
+    make_project(
+        api, name="Income Review", rag="red", rag_reason="Late", objective_ids=[objective["id"]]
+    )
+    page = api.get("/objectives")
+    assert page.status_code == 200
+    assert "Secure best value from all Council spending" in page.text
+    assert "Debt recovered" in page.text
+    assert "Income Review" in page.text
+    assert "Off track" in page.text
+    scorecard = api.get("/api/v1/kpi/scorecard", params={"limit": 500})
+    if scorecard.status_code == 200:
+        row = next(r for r in scorecard.json()["items"] if r["measure"]["id"] == measure["id"])
+        words = {"green": "On track", "amber": "At risk", "red": "Off track"}
+        assert words.get(row["rag"].lower(), row["rag"]) in page.text
+    else:
+        assert "No data" in page.text
+    section = re.search(r'id="objective-10".*?</section>', page.text, re.S)
+    assert section is not None
+    assert "Debt recovered" in section.group(0)
+
+
+def test_improvement_plan_shows_open_and_closed_counts_by_area(api: TestClient) -> None:
+    for action, area, status in (
+        ("Refresh the scheme of delegation", "Strategic decisions", "completed"),
+        ("Audit case files", "Quality assurance", "in_progress"),
+        ("Practice week", "Quality assurance", "not_started"),
+    ):
+        created(
+            api.post(
+                f"{API}/improvement-actions",
+                json={"action": action, "area": area, "status": status},
+            )
+        )
+    page = api.get("/improvement-plan")
+    assert page.status_code == 200
+    assert "2 of 3 actions remain open." in page.text
+    assert re.search(r"Quality assurance</a></th>\s*<td[^>]*>2</td>\s*<td[^>]*>0</td>", page.text)
+    assert "Audit case files" in page.text

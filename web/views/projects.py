@@ -1,0 +1,475 @@
+"""Project pages: the tracker, a project's page, and the programme office's inline edits."""
+
+from datetime import date, timedelta
+from html import escape
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from common.periods import Period
+from web.charts import PALETTE
+from web.clients.gateway import ApiError, GatewayClient, gateway_client
+from web.clients.projects_api_client import ProjectsApiClient
+from web.rendering import TEMPLATES, render
+from web.views.dashboard import PageContext
+
+router = APIRouter()
+
+
+def projects_client(
+    gateway: Annotated[GatewayClient, Depends(gateway_client)],
+) -> ProjectsApiClient:
+    return ProjectsApiClient(gateway)
+
+
+Projects = Annotated[ProjectsApiClient, Depends(projects_client)]
+
+STAGES = {"proposed": "Proposed", "in_delivery": "In delivery", "closed": "Closed"}
+RAGS = [("green", "Green: on track"), ("amber", "Amber: at risk"), ("red", "Red: off track")]
+MILESTONE_STATUSES = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "completed": "Completed",
+    "cancelled": "Cancelled",
+}
+BASES = {"total": "in total", "per_annum": "per year", "recurrent": "recurrent"}
+RAID_KINDS = {
+    "risk": "Risk",
+    "assumption": "Assumption",
+    "issue": "Issue",
+    "dependency": "Dependency",
+}
+COLUMNS = [
+    ("name", "Project"),
+    ("start", "Start"),
+    ("end", "End"),
+    ("lead", "Lead team"),
+    ("stage", "Stage"),
+    ("rag", "RAG"),
+]
+TEMPLATES.env.globals.update(
+    stage_labels=STAGES,
+    milestone_statuses=MILESTONE_STATUSES,
+    budget_bases=BASES,
+    raid_kinds=RAID_KINDS,
+    rag_options=RAGS,
+)
+
+
+def month_label(value: str | None) -> str:
+    """ "2025-04" as people write it: "April 2025"."""
+    if not value:
+        return ""
+    return f"{Period.parse(value).start:%B %Y}"
+
+
+def day_label(value: str | None) -> str:
+    """ "2025-04-07" as GOV.UK writes dates: "7 April 2025"."""
+    if not value:
+        return ""
+    day = date.fromisoformat(value)
+    return f"{day.day} {day:%B %Y}"
+
+
+def slippage_label(days: int | None) -> str:
+    if days is None:
+        return "No milestones"
+    if days == 0:
+        return "On time"
+    unit = "day" if abs(days) == 1 else "days"
+    return f"{days} {unit} late" if days > 0 else f"{-days} {unit} early"
+
+
+TEMPLATES.env.filters.update(month_label=month_label, day_label=day_label, slippage=slippage_label)
+
+
+def sort_links(filters: dict[str, str], sort: str) -> list[dict[str, str]]:
+    """Each sortable column's link: sorting by it, or reversing it when it is the current sort."""
+    links = []
+    for key, label in COLUMNS:
+        if sort == key:
+            target, aria = f"-{key}", "ascending"
+        elif sort == f"-{key}":
+            target, aria = key, "descending"
+        else:
+            target, aria = key, "none"
+        query = urlencode({k: v for k, v in filters.items() if v} | {"sort": target})
+        links.append({"key": key, "label": label, "href": f"/projects?{query}", "aria": aria})
+    return links
+
+
+@router.get("/projects", response_class=HTMLResponse)
+async def projects_tracker(
+    request: Request,
+    page: PageContext,
+    projects: Projects,
+    objective_id: str = "",
+    rag: str = "",
+    lead_team: str = "",
+    stage: str = "",
+    sort: str = "name",
+) -> HTMLResponse:
+    filters = {"objective_id": objective_id, "rag": rag, "lead_team": lead_team, "stage": stage}
+    errors: dict[str, str] = {}
+    rows: list[dict[str, Any]] | None = None
+    try:
+        rows = await projects.projects(**filters, sort=sort)
+    except ApiError as error:
+        if error.status != 422:
+            raise
+        errors = error.field_errors() or {"form": str(error)}
+    objectives = await projects.objectives()
+    context = {
+        **page,
+        "nav": "projects",
+        "title": "Projects",
+        "projects": rows,
+        "errors": errors,
+        "filters": filters,
+        "sort": sort,
+        "columns": sort_links(filters, sort),
+        "objectives": objectives,
+        "objective_numbers": {o["id"]: o["number"] for o in objectives},
+        "lead_teams": await projects.lead_teams(),
+    }
+    return render(request, "projects/tracker.html", context, block="results")
+
+
+# --- a project's page ---------------------------------------------------------------------------
+
+
+def gantt(timeline: dict[str, Any], today: date) -> str:
+    """Milestones as an SVG timeline: baseline (outline) against forecast or actual (filled)."""
+    milestones = timeline["milestones"]
+    start = timeline.get("start_month")
+    end = timeline.get("end_month")
+    days: list[date] = [today]
+    for m in milestones:
+        days += [date.fromisoformat(m["baseline_date"]), date.fromisoformat(m["due_date"])]
+        if m["actual_date"]:
+            days.append(date.fromisoformat(m["actual_date"]))
+    project_start = Period.parse(start).start if start else None
+    project_end = Period.parse(end).end if end else None
+    days += [d for d in (project_start, project_end) if d]
+    low = min(days).replace(day=1)
+    high = max(days) + timedelta(days=1)
+    width, label_w, right, top, row_h = 760, 250, 20, 36, 30
+    plot_w = width - label_w - right
+    rows = len(milestones) + 1
+    height = top + rows * row_h + 10
+    span = max((high - low).days, 1)
+
+    def x(day: date) -> float:
+        return label_w + (day - low).days / span * plot_w
+
+    name = timeline["project_name"]
+    parts = [
+        f'<svg class="app-chart app-gantt" viewBox="0 0 {width} {height}" role="img" '
+        'aria-labelledby="gantt-title gantt-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="gantt-title">{escape(name)}: milestone timeline</title>',
+        f'<desc id="gantt-desc">{len(milestones)} milestones from {low:%B %Y}. Outlined '
+        "diamonds are baseline dates; filled diamonds are forecast or actual dates; a line "
+        "between them shows slippage. The table below gives the same dates.</desc>",
+    ]
+    months = (high.year - low.year) * 12 + high.month - low.month + 1
+    every = max(1, months // 8)
+    for i in range(0, months, every):
+        total = low.year * 12 + low.month - 1 + i
+        tick = date(total // 12, total % 12 + 1, 1)
+        if tick > high:
+            break
+        parts.append(
+            f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{top - 6}" y2="{height - 10}" '
+            'stroke="#b1b4b6" stroke-width="1"/>'
+            f'<text x="{x(tick) + 3:.1f}" y="{top - 12}" font-size="12" fill="#0b0c0c">'
+            f"{tick:%b %Y}</text>"
+        )
+    y = top + row_h / 2
+    parts.append(
+        f'<text x="0" y="{y + 4:.1f}" font-size="13" font-weight="bold" fill="#0b0c0c">'
+        "Project</text>"
+    )
+    if project_start and project_end:
+        parts.append(
+            f'<rect x="{x(project_start):.1f}" y="{y - 8:.1f}" '
+            f'width="{max(x(project_end) - x(project_start), 2):.1f}" height="16" '
+            f'fill="{PALETTE[0]}" opacity="0.35"><title>Project: {project_start:%B %Y} to '
+            f"{project_end:%B %Y}</title></rect>"
+        )
+    for i, m in enumerate(milestones, start=1):
+        y = top + i * row_h + row_h / 2
+        label = m["title"] if len(m["title"]) <= 38 else m["title"][:36] + "…"
+        baseline = date.fromisoformat(m["baseline_date"])
+        reached = date.fromisoformat(m["actual_date"] or m["due_date"])
+        late = m["slippage_days"] > 0
+        colour = PALETTE[1] if m["status"] == "completed" else PALETTE[3] if late else PALETTE[0]
+        parts.append(
+            f'<text x="0" y="{y + 4:.1f}" font-size="12" fill="#0b0c0c">{escape(label)}</text>'
+            f'<line x1="{x(baseline):.1f}" x2="{x(reached):.1f}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="{colour}" stroke-width="4"/>'
+            f'<path d="{_diamond(x(baseline), y)}" fill="#ffffff" stroke="{PALETTE[0]}" '
+            f'stroke-width="2"><title>{escape(m["title"])}: baseline {baseline:%d %B %Y}'
+            "</title></path>"
+            f'<path d="{_diamond(x(reached), y)}" fill="{colour}">'
+            f"<title>{escape(m['title'])}: {'completed' if m['actual_date'] else 'forecast'} "
+            f"{reached:%d %B %Y}</title></path>"
+        )
+    parts.append(
+        f'<line x1="{x(today):.1f}" x2="{x(today):.1f}" y1="{top - 6}" y2="{height - 10}" '
+        f'stroke="{PALETTE[2]}" stroke-width="2" stroke-dasharray="4 3"/>'
+        f'<text x="{x(today) + 3:.1f}" y="{height - 12}" font-size="12" fill="{PALETTE[2]}">'
+        "Today</text></svg>"
+    )
+    return "".join(parts)
+
+
+def _diamond(cx: float, cy: float, r: float = 7) -> str:
+    points = ((cx, cy - r), (cx + r, cy), (cx, cy + r), (cx - r, cy))
+    return "M" + " L".join(f"{px:.1f},{py:.1f}" for px, py in points) + " Z"
+
+
+async def _project_context(
+    projects: ProjectsApiClient, project_id: str, page: dict[str, Any]
+) -> dict[str, Any] | None:
+    try:
+        project = await projects.project(project_id)
+    except ApiError as error:
+        if error.status in (404, 422):
+            return None
+        raise
+    timeline = await projects.timeline(project_id)
+    objectives = {o["id"]: o for o in await projects.objectives()}
+    programmes = (
+        {p["id"]: p for p in await projects.programmes()} if project["programme_id"] else {}
+    )
+    today = date.today()
+    return {
+        **page,
+        "nav": "projects",
+        "title": project["name"],
+        "project": project,
+        "timeline": timeline,
+        "chart": gantt(timeline, today) if timeline["milestones"] else "",
+        "objectives": [objectives[i] for i in project["objective_ids"] if i in objectives],
+        "programme": programmes.get(project["programme_id"] or ""),
+        "reports": await projects.highlight_reports(project_id),
+        "raid": await projects.raid_items(project_id),
+        "editing_milestone": None,
+        "editing_rag": False,
+        "values": {},
+        "errors": {},
+    }
+
+
+def _not_found(request: Request, page: dict[str, Any]) -> HTMLResponse:
+    return render(request, "errors/404.html", {**page}, status_code=404)
+
+
+@router.get("/projects/{project_id}", response_class=HTMLResponse)
+async def project_page(
+    request: Request, page: PageContext, projects: Projects, project_id: str
+) -> HTMLResponse:
+    context = await _project_context(projects, project_id, page)
+    if context is None:
+        return _not_found(request, page)
+    return render(request, "projects/project.html", context)
+
+
+@router.get("/projects/{project_id}/milestones/{milestone_id}/edit", response_class=HTMLResponse)
+async def edit_milestone(
+    request: Request, page: PageContext, projects: Projects, project_id: str, milestone_id: str
+) -> HTMLResponse:
+    """The milestone's dates as a form inside the milestones table (htmx swaps just that)."""
+    context = await _project_context(projects, project_id, page)
+    if context is None:
+        return _not_found(request, page)
+    milestone = next(
+        (m for m in context["timeline"]["milestones"] if m["id"] == milestone_id), None
+    )
+    if milestone is None:
+        return _not_found(request, page)
+    context["editing_milestone"] = milestone_id
+    context["values"] = {
+        "forecast_date": milestone["forecast_date"] or "",
+        "actual_date": milestone["actual_date"] or "",
+        "version": milestone["version"],
+    }
+    return render(request, "projects/project.html", context, block="milestones")
+
+
+def _field_errors(error: ApiError, fields: set[str], fallback: str) -> dict[str, str]:
+    """The API's field messages for the form's fields; anything else goes on `fallback`."""
+    if error.status == 412:
+        return {
+            fallback: "Someone else changed this since you opened it. "
+            "Reload the page to see their change, then make yours again."
+        }
+    messages: dict[str, str] = {}
+    for field, message in error.field_errors().items():
+        messages.setdefault(field if field in fields else fallback, message)
+    return messages or {fallback: str(error) or "This change could not be saved"}
+
+
+def _after_save(request: Request, href: str, context: dict[str, Any], block: str) -> Response:
+    """A full page load goes back to the project; htmx gets the refreshed block."""
+    if request.headers.get("hx-request") != "true":
+        return RedirectResponse(href, status_code=303)
+    return render(request, "projects/project.html", context, block=block)
+
+
+def _with_errors(request: Request, context: dict[str, Any], block: str) -> HTMLResponse:
+    # htmx swaps only 2xx answers, so the form with its errors comes back as 200 there.
+    status = 200 if request.headers.get("hx-request") == "true" else 422
+    return render(request, "projects/project.html", context, block=block, status_code=status)
+
+
+@router.post("/projects/{project_id}/milestones/{milestone_id}", response_class=HTMLResponse)
+async def save_milestone(
+    request: Request,
+    page: PageContext,
+    projects: Projects,
+    project_id: str,
+    milestone_id: str,
+    version: Annotated[str, Form()],
+    forecast_date: Annotated[str, Form()] = "",
+    actual_date: Annotated[str, Form()] = "",
+) -> Response:
+    """Record a milestone's new forecast or its completion date."""
+    values = {"forecast_date": forecast_date.strip(), "actual_date": actual_date.strip()}
+    errors: dict[str, str] = {}
+    try:
+        await projects.update_milestone(
+            milestone_id, version, {k: v or None for k, v in values.items()}
+        )
+    except ApiError as error:
+        if error.status == 404:
+            return _not_found(request, page)
+        errors = _field_errors(error, set(values), "forecast_date")
+    context = await _project_context(projects, project_id, page)
+    if context is None:
+        return _not_found(request, page)
+    if not errors:
+        return _after_save(request, f"/projects/{project_id}#milestones", context, "milestones")
+    context.update(
+        editing_milestone=milestone_id, values=values | {"version": version}, errors=errors
+    )
+    return _with_errors(request, context, "milestones")
+
+
+@router.get("/projects/{project_id}/rag/edit", response_class=HTMLResponse)
+async def edit_rag(
+    request: Request, page: PageContext, projects: Projects, project_id: str
+) -> HTMLResponse:
+    context = await _project_context(projects, project_id, page)
+    if context is None:
+        return _not_found(request, page)
+    project = context["project"]
+    context["editing_rag"] = True
+    context["values"] = {
+        "rag": project["rag"] or "",
+        "rag_reason": project["rag_reason"],
+        "version": project["version"],
+    }
+    return render(request, "projects/project.html", context, block="status")
+
+
+@router.post("/projects/{project_id}/rag", response_class=HTMLResponse)
+async def save_rag(
+    request: Request,
+    page: PageContext,
+    projects: Projects,
+    project_id: str,
+    version: Annotated[str, Form()],
+    rag: Annotated[str, Form()] = "",
+    rag_reason: Annotated[str, Form()] = "",
+) -> Response:
+    """Set the project's overall RAG; amber and red need a reason."""
+    values = {"rag": rag.strip(), "rag_reason": rag_reason.strip()}
+    errors: dict[str, str] = {}
+    try:
+        await projects.update_project(
+            project_id, version, {"rag": values["rag"] or None, "rag_reason": values["rag_reason"]}
+        )
+    except ApiError as error:
+        if error.status == 404:
+            return _not_found(request, page)
+        errors = _field_errors(error, set(values), "rag")
+    context = await _project_context(projects, project_id, page)
+    if context is None:
+        return _not_found(request, page)
+    if not errors:
+        return _after_save(request, f"/projects/{project_id}#status", context, "status")
+    context.update(editing_rag=True, values=values | {"version": version}, errors=errors)
+    return _with_errors(request, context, "status")
+
+
+# --- writing a highlight report -----------------------------------------------------------------
+
+REPORT_FIELDS = (
+    "period",
+    "rag",
+    "summary",
+    "achievements",
+    "next_steps",
+    "issues",
+    "decisions_needed",
+)
+
+
+@router.get("/projects/{project_id}/highlight-reports/new", response_class=HTMLResponse)
+async def new_highlight_report(
+    request: Request, page: PageContext, projects: Projects, project_id: str
+) -> HTMLResponse:
+    try:
+        project = await projects.project(project_id)
+    except ApiError as error:
+        if error.status in (404, 422):
+            return _not_found(request, page)
+        raise
+    values = dict.fromkeys(REPORT_FIELDS, "") | {
+        "period": Period.month_of(date.today()).code,
+        "rag": project["rag"] or "",
+    }
+    return render(
+        request,
+        "projects/highlight_report.html",
+        {**page, "nav": "projects", "project": project, "values": values, "errors": {}},
+    )
+
+
+@router.post("/projects/{project_id}/highlight-reports", response_class=HTMLResponse)
+async def save_highlight_report(
+    request: Request, page: PageContext, projects: Projects, project_id: str
+) -> Response:
+    form = await request.form()
+    values = {field: str(form.get(field, "")).strip() for field in REPORT_FIELDS}
+    errors: dict[str, str] = {}
+    if not values["period"]:
+        errors["period"] = "Enter the month the report covers"
+    if not values["rag"]:
+        errors["rag"] = "Select the RAG status of the project for the month"
+    if not values["summary"]:
+        errors["summary"] = "Enter a summary"
+    if not errors:
+        try:
+            await projects.create_highlight_report({"project_id": project_id, **values})
+        except ApiError as error:
+            if error.status == 404:
+                return _not_found(request, page)
+            errors = _field_errors(error, set(REPORT_FIELDS), "summary")
+    if not errors:
+        return RedirectResponse(f"/projects/{project_id}#highlight-reports", status_code=303)
+    try:
+        project = await projects.project(project_id)
+    except ApiError as error:
+        if error.status in (404, 422):
+            return _not_found(request, page)
+        raise
+    return render(
+        request,
+        "projects/highlight_report.html",
+        {**page, "nav": "projects", "project": project, "values": values, "errors": errors},
+        status_code=422,
+    )
