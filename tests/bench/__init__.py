@@ -1,0 +1,1 @@
+"""Latency benchmarks through the gateway: `make bench` (`python -m tests.bench`). Not tests."""
