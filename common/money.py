@@ -7,6 +7,8 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 PENNY = Decimal("0.01")
+LIMIT = Decimal("1e13")
+"""No council budget line reaches ten trillion pounds: bigger is a typing mistake."""
 _SCALES = {"": 1, "k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}
 _MONEY = re.compile(
     r"""^\s*
@@ -34,10 +36,18 @@ def parse_money(text: str) -> Decimal:
     number = Decimal(match["number"].replace(",", ""))
     scale = (match["scale"] or "").lower()
     amount = number * _SCALES[scale]
-    if amount != amount.quantize(PENNY):
-        raise ValueError(f'"{text.strip()}" has fractions of a penny')
     if match["sign"] or match["sign2"]:
         amount = -amount
+    return _exact_pence(amount, text.strip())
+
+
+def _exact_pence(amount: Decimal, shown: str) -> Decimal:
+    if not amount.is_finite():
+        raise ValueError("an amount of money must be a finite number")
+    if abs(amount) >= LIMIT:
+        raise ValueError(f'"{shown}" is too large to be an amount of money')
+    if amount != amount.quantize(PENNY):
+        raise ValueError(f'"{shown}" has fractions of a penny')
     return amount.quantize(PENNY)
 
 
@@ -55,11 +65,7 @@ def to_money(value: Any) -> Decimal:
             amount = Decimal(value)
         except InvalidOperation:
             raise ValueError("not a number") from None
-        if not amount.is_finite():
-            raise ValueError("an amount of money must be a finite number")
-        if amount != amount.quantize(PENNY):
-            raise ValueError(f"{amount} has fractions of a penny")
-        return amount.quantize(PENNY)
+        return _exact_pence(amount, str(amount))
     raise ValueError('an amount of money must be a number or text like "£376k"')
 
 

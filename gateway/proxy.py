@@ -1,6 +1,7 @@
 """Forward `/api/v1/<service>/...` and the web pages to the process that serves them."""
 
 import logging
+from urllib.parse import quote
 
 import httpx
 from fastapi import Request, Response
@@ -12,6 +13,7 @@ from common.identity import IDENTITY_HEADER
 from common.logs import REQUEST_ID_HEADER, request_id_var
 
 log = logging.getLogger(__name__)
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
 
 # Hop-by-hop headers (RFC 9110 7.6.1) are about one connection, not the message.
 _HOP_BY_HOP = {
@@ -53,9 +55,19 @@ async def forward(
     identity_token: str | None,
 ) -> Response:
     """Send the request on, streaming both ways; a dead or slow upstream becomes a 502/504."""
+    try:
+        # Re-encode the decoded path so that what reaches the upstream is what the client sent.
+        url = httpx.URL(path=quote(path, safe=_PATH_SAFE), query=request.url.query.encode())
+    except httpx.InvalidURL:
+        return problem(
+            400,
+            "Bad Request",
+            "The address contains characters that are not allowed.",
+            instance=request.url.path,
+        )
     upstream_request = client.build_request(
         request.method,
-        httpx.URL(path=path, query=request.url.query.encode()),
+        url,
         headers=_request_headers(request, identity_token),
         content=request.stream(),
     )

@@ -74,6 +74,14 @@ def test_money_field_refuses_fractions_of_a_penny_and_booleans() -> None:
         _Line(amount=True)
 
 
+@pytest.mark.parametrize(
+    "value", [Decimal("1e30"), 10**20, "£99999999999999k", Decimal("Infinity")]
+)
+def test_absurd_amounts_are_refused_not_crashed_on(value: object) -> None:
+    with pytest.raises(ValidationError, match=r"too large|finite"):
+        _Line(amount=value)
+
+
 def test_short_format_reads_like_a_report() -> None:
     assert format_money(Decimal("376000"), short=True) == "£376k"
     assert format_money(Decimal("-5399000"), short=True) == "-£5.399m"
