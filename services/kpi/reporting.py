@@ -2,9 +2,11 @@
 
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select, tuple_
@@ -34,6 +36,26 @@ RAG_ORDER = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.NO_DATA: 3, Rag.NO_TARG
 SCORECARD_SORTS = ("code", "title", "rag", "frequency", "data_provider", "service_area")
 
 
+# Period codes are asked for thousands of times per scorecard, for a few dozen distinct periods.
+@lru_cache(maxsize=4096)
+def _code(period: Period) -> str:
+    return period.code
+
+
+@lru_cache(maxsize=1024)
+def _year_to_date_codes(period: Period) -> tuple[str, ...]:
+    return tuple(p.code for p in period.year_to_date())
+
+
+@lru_cache(maxsize=1024)
+def _trend_codes(period: Period) -> tuple[str, ...]:
+    """The codes of the periods a trend line shows, ending with `period`."""
+    periods = [period]
+    for _ in range(TREND_LENGTH[period.frequency] - 1):
+        periods.insert(0, periods[0].previous())
+    return tuple(p.code for p in periods)
+
+
 def latest_complete_month(today: date | None = None) -> Period:
     """The month reports default to: the last one that has ended."""
     return Period.month_of(today or date.today()).previous()
@@ -51,7 +73,7 @@ class StatusFigures:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "period": self.period.code,
+            "period": _code(self.period),
             "label": self.period.label,
             "target": self.target,
             "actual": self.actual,
@@ -65,8 +87,8 @@ class StatusFigures:
 def status_for(
     measure: Measure,
     period: Period,
-    targets: dict[str, Target],
-    reported: dict[str, Decimal],
+    targets: Mapping[str, Any],
+    reported: Mapping[str, Decimal],
 ) -> StatusFigures:
     """How a measure stands in a period, from its targets by year and reported figures by period."""
     unit, polarity = Unit(measure.unit), Polarity(measure.polarity)
@@ -79,9 +101,9 @@ def status_for(
         )
         profile = [Decimal(v) for v in target_row.profile] if target_row.profile else None
         target = target_for_period(annual, target_type, period, unit=unit, profile=profile)
-    period_actual = reported.get(period.code)
+    period_actual = reported.get(_code(period))
     if target_type is TargetType.CUMULATIVE:
-        actual = year_to_date([reported.get(p.code) for p in period.year_to_date()], unit)
+        actual = year_to_date([reported.get(code) for code in _year_to_date_codes(period)], unit)
     else:
         actual = period_actual
     status = rag(
@@ -97,18 +119,22 @@ def status_for(
         actual=actual,
         period_actual=period_actual,
         rag=status,
-        direction_previous=direction(period_actual, reported.get(period.previous().code), polarity),
+        direction_previous=direction(
+            period_actual, reported.get(_code(period.previous())), polarity
+        ),
         direction_last_year=direction(
-            period_actual, reported.get(period.same_period_last_year().code), polarity
+            period_actual, reported.get(_code(period.same_period_last_year())), polarity
         ),
     )
 
 
 def _targets_by_measure(
     session: Session, measure_ids: list[uuid.UUID]
-) -> dict[uuid.UUID, dict[str, Target]]:
-    found: dict[uuid.UUID, dict[str, Target]] = defaultdict(dict)
-    for target in session.scalars(select(Target).where(Target.measure_id.in_(measure_ids))):
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """Each measure's targets by year, as plain rows: a scorecard reads hundreds of them."""
+    found: dict[uuid.UUID, dict[str, Any]] = defaultdict(dict)
+    columns = (Target.measure_id, Target.financial_year, Target.value, Target.kind, Target.profile)
+    for target in session.execute(select(*columns).where(Target.measure_id.in_(measure_ids))):
         found[target.measure_id][target.financial_year] = target
     return found
 
@@ -147,26 +173,27 @@ def scorecard(
     since = FinancialYear(period.year.start_year - 2).start
     reported = _reported_by_measure(session, ids, since, period.end)
     due = {m.id: reporting_period(Frequency(m.frequency), period) for m in measures}
-    entries: dict[tuple[uuid.UUID, str], Actual] = {}
+    entries: dict[tuple[uuid.UUID, str], Any] = {}
     if measures:
-        keys = [(m.id, due[m.id].code) for m in measures]
-        statement = select(Actual).where(tuple_(Actual.measure_id, Actual.period).in_(keys))
-        entries = {(a.measure_id, a.period): a for a in session.scalars(statement)}
+        # Plain rows, not ORM objects: this is read-only and runs for every measure.
+        keys = [(m.id, _code(due[m.id])) for m in measures]
+        statement = select(*Actual.__table__.columns).where(
+            tuple_(Actual.measure_id, Actual.period).in_(keys)
+        )
+        entries = {(a.measure_id, a.period): a for a in session.execute(statement)}
 
     rows: list[dict[str, Any]] = []
     for measure in measures:
         measure_period = due[measure.id]
         figures = status_for(measure, measure_period, targets[measure.id], reported[measure.id])
-        trend_periods = [measure_period]
-        for _ in range(TREND_LENGTH[Frequency(measure.frequency)] - 1):
-            trend_periods.insert(0, trend_periods[0].previous())
+        trend_codes = _trend_codes(measure_period)
         rows.append(
             {
                 **figures.as_dict(),
                 "measure": measure,
-                "trend": [reported[measure.id].get(p.code) for p in trend_periods],
-                "trend_periods": [p.code for p in trend_periods],
-                "entry": entries.get((measure.id, measure_period.code)),
+                "trend": [reported[measure.id].get(code) for code in trend_codes],
+                "trend_periods": list(trend_codes),
+                "entry": entries.get((measure.id, _code(measure_period))),
             }
         )
     counts = {r.value: 0 for r in Rag}
@@ -196,7 +223,8 @@ def series(
     """Every period of the measure with its target, actual, RAG and direction."""
     frequency = Frequency(measure.frequency)
     targets = {
-        t.financial_year: t for t in _targets_by_measure(session, [measure.id])[measure.id].values()
+        t.financial_year: t
+        for t in session.scalars(select(Target).where(Target.measure_id == measure.id))
     }
     actuals = {
         a.period: a for a in session.scalars(select(Actual).where(Actual.measure_id == measure.id))

@@ -25,11 +25,15 @@ from services.kpi.rules import (
     Unit,
 )
 
+_SIX_PLACES = Decimal("0.000001")
+
 
 def to_number(value: Any) -> Decimal:
     """Read a figure from JSON or a form: numbers, or text like "1,102" or "19%"."""
     if isinstance(value, bool):
         raise ValueError("Enter a number, not true or false")
+    if isinstance(value, Decimal) and value.is_finite() and value == value.quantize(_SIX_PLACES):
+        return value  # from the database: already exact
     if isinstance(value, float):
         value = repr(value)
     if isinstance(value, int | Decimal):
