@@ -208,3 +208,15 @@ def test_deleting_a_budget_line_needs_if_match(api: TestClient) -> None:
     assert api.delete(url).status_code == 428
     assert api.delete(url, headers={"If-Match": 'W/"1"'}).status_code == 204
     assert api.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("amount", [1e30, "9" * 40, "£1,000bn"])
+def test_an_amount_too_large_for_a_council_is_a_field_error_not_a_crash(
+    api: TestClient, amount: object
+) -> None:
+    response = api.post(
+        LINES,
+        json={"name": "X", "budgets": [{"financial_year": "2025/26", "original_budget": amount}]},
+    )
+    assert response.status_code == 422
+    assert "too large" in _field_errors(response)["budgets.0.original_budget"]
