@@ -7,12 +7,13 @@ UV := $(shell command -v uv 2>/dev/null || echo .uv/bin/uv)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: help run test lint types pytest bench env chromium
+.PHONY: help run test lint types pytest bench fuzz env chromium
 
 help:
 	@echo "make run    start everything (embedded PostgreSQL unless DATABASE_URL is set)"
 	@echo "make test   lint, types and the whole test suite against a real PostgreSQL"
 	@echo "make bench  latency benchmarks through the gateway"
+	@echo "make fuzz   a deeper schemathesis run over the whole API"
 
 .uv/bin/uv:
 	$(PYTHON) -m venv .uv
@@ -47,3 +48,7 @@ pytest: env
 
 bench: env
 	$(PY) -m tests.bench
+
+# The suite fuzzes every operation with a few examples; this goes much deeper.
+fuzz: env
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(VENV)/bin/pytest tests/fuzz -q
