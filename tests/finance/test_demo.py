@@ -62,3 +62,24 @@ def test_demo_part_way_through_a_year_stops_at_the_latest_complete_month(
 ) -> None:
     _load(database, demo_org, date(2025, 10, 3))
     assert api.get("/api/v1/finance/budget/position").json()["month"] == "2025-09"
+
+
+def test_demo_savings_link_to_the_demo_projects_loaded_first(
+    api: TestClient, database: Database, demo_org: uuid.UUID
+) -> None:
+    from services.projects import demo as projects_demo
+
+    with database.session(demo_org) as session:
+        set_organisation(session, demo_org)
+        projects_demo.load(session)
+        session.flush()
+        demo.load(session, today=date(2026, 11, 24))
+        session.commit()
+    lines = api.get(
+        "/api/v1/finance/savings-lines", params={"financial_year": "2025/26", "limit": 50}
+    ).json()["items"]
+    sle = next(line for line in lines if line["reference"] == "SAV-SLE")
+    assert len(sle["project_ids"]) == 1
+    project = api.get(f"/api/v1/projects/projects/{sle['project_ids'][0]}").json()
+    assert project["name"] == "Supported Living Efficiencies"
+    assert all(line["project_ids"] for line in lines)

@@ -214,3 +214,22 @@ def test_budget_monitor_says_when_the_month_is_not_a_month(api: TestClient) -> N
     assert page.status_code == 200
     assert "govuk-error-summary" in page.text
     assert "is not a month" in page.text
+
+
+def test_savings_pages_name_the_linked_projects_and_filter_by_them(api: TestClient) -> None:
+    project = api.post("/api/v1/projects/projects", json={"name": "Income Review"}).json()
+    line = make_savings_line(
+        api,
+        project_ids=[project["id"]],
+        targets=[{"financial_year": "2025/26", "in_year": "1"}],
+    )
+    make_savings_line(
+        api, reference="SAV-02", targets=[{"financial_year": "2025/26", "in_year": "1"}]
+    )
+    tracker = api.get("/savings", params={"financial_year": "2025/26", "project_id": project["id"]})
+    assert f'<option value="{project["id"]}" selected>Income Review</option>' in tracker.text
+    assert "SAV-02" not in _text(tracker.text.split('id="savings-results"')[1])
+    detail = api.get(f"/savings/{line['id']}")
+    assert (
+        f'<a class="govuk-link" href="/projects/{project["id"]}">Income Review</a>' in detail.text
+    )

@@ -95,6 +95,21 @@ def test_a_savings_line_linked_to_an_unknown_project_is_refused(api: TestClient)
     assert api.get(LINES, params={"financial_year": "2025/26"}).json()["total"] == 0
 
 
+def test_a_savings_line_links_to_a_project_the_projects_service_knows(api: TestClient) -> None:
+    project = api.post("/api/v1/projects/projects", json={"name": "Supported Living Efficiencies"})
+    assert project.status_code == 201, project.text
+    line = make_savings_line(api, project_ids=[project.json()["id"]])
+    assert line["project_ids"] == [project.json()["id"]]
+    unknown = str(uuid.uuid4())
+    mixed = api.patch(
+        f"{LINES}/{line['id']}",
+        json={"project_ids": [project.json()["id"], unknown]},
+        headers={"If-Match": 'W/"1"'},
+    )
+    assert mixed.status_code == 422
+    assert unknown in _field_errors(mixed)["project_ids.0"]
+
+
 class _Answer(httpx.BaseTransport):
     def __init__(self, status: int) -> None:
         self.status = status
