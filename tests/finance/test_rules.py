@@ -117,3 +117,16 @@ def test_care_package_review_cohort_is_eleven_point_nine_percent_done() -> None:
 
 def test_nothing_planned_has_no_percentage() -> None:
     assert savings_rules.percent_done(0, 5) is None
+
+
+def test_only_a_lead_of_the_owning_team_or_a_central_role_may_change_a_line() -> None:
+    def may(roles: list[str], team: str | None) -> bool:
+        return savings_rules.may_change_line(roles=roles, team=team, owner_team="Operations Team")
+
+    assert may(["service_lead"], "Operations Team")
+    assert not may(["service_lead"], "Commissioning Team")
+    assert not may(["service_lead"], None)
+    assert not may(["viewer"], "Operations Team")
+    assert may(["finance"], None)
+    assert may(["programme_office"], "Commissioning Team")
+    assert may(["admin"], None)

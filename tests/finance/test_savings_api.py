@@ -362,3 +362,77 @@ def test_another_council_cannot_see_or_change_a_line(
     assert (
         other.patch(f"{LINES}/{line['id']}", json={"title": "x"}, headers={"If-Match": "*"})
     ).status_code == 404
+
+
+def _lead(api_as: Any, org: uuid.UUID, team: str | None) -> TestClient:
+    client: TestClient = api_as(make_caller(org, Role.SERVICE_LEAD, team=team, user="lead"))
+    return client
+
+
+def test_a_service_lead_cannot_change_another_teams_line(
+    api: TestClient, api_as: Any, demo_org: uuid.UUID
+) -> None:
+    theirs = make_savings_line(api)  # owned by the Commissioning Team
+    lead = _lead(api_as, demo_org, "Operations Team")
+    url = f"{LINES}/{theirs['id']}"
+    attempts = [
+        lead.patch(url, json={"title": "Mine now"}, headers={"If-Match": 'W/"1"'}),
+        lead.post(
+            f"{url}/entries",
+            json={"month": "2025-09", "achieved_to_date": "1", "forecast_for_year": "2"},
+        ),
+        lead.post(f"{url}/activity-measures", json={"name": "Reviews", "planned": 10}),
+        lead.delete(url, headers={"If-Match": 'W/"1"'}),
+        lead.post(
+            LINES,
+            json={
+                "reference": "X",
+                "title": "X",
+                "category": "other",
+                "owner_team": "Commissioning Team",
+            },
+        ),
+    ]
+    assert [r.status_code for r in attempts] == [403] * 5
+    assert "Commissioning Team" in attempts[0].json()["detail"]
+    assert api.get(url).json()["title"] == "Supported Living Efficiencies"
+    assert lead.get(url).status_code == 200  # reading stays open
+
+
+def test_a_service_lead_changes_their_own_teams_line_but_cannot_give_it_away(
+    api: TestClient, api_as: Any, demo_org: uuid.UUID
+) -> None:
+    lead = _lead(api_as, demo_org, "Commissioning Team")
+    line = make_savings_line(lead)
+    url = f"{LINES}/{line['id']}"
+    entry = lead.post(
+        f"{url}/entries",
+        json={"month": "2025-09", "achieved_to_date": "1", "forecast_for_year": "2"},
+    )
+    assert entry.status_code == 201
+    away = lead.patch(url, json={"owner_team": "Operations Team"}, headers={"If-Match": 'W/"1"'})
+    assert away.status_code == 403
+    ok = lead.patch(url, json={"delivery_confidence": "green"}, headers={"If-Match": 'W/"1"'})
+    assert ok.status_code == 200
+
+
+def test_a_service_lead_without_a_team_changes_no_line(
+    api: TestClient, api_as: Any, demo_org: uuid.UUID
+) -> None:
+    line = make_savings_line(api)
+    lead = _lead(api_as, demo_org, None)
+    response = lead.patch(
+        f"{LINES}/{line['id']}", json={"title": "x"}, headers={"If-Match": 'W/"1"'}
+    )
+    assert response.status_code == 403
+
+
+def test_finance_may_change_any_teams_line(
+    api: TestClient, api_as: Any, demo_org: uuid.UUID
+) -> None:
+    line = make_savings_line(api)
+    finance = api_as(make_caller(demo_org, Role.FINANCE, team="Finance Team"))
+    response = finance.patch(
+        f"{LINES}/{line['id']}", json={"title": "Renamed"}, headers={"If-Match": 'W/"1"'}
+    )
+    assert response.status_code == 200

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from common.concurrency import require_if_match, set_etag
 from common.db import SessionDep
-from common.errors import FieldError, ValidationFailed
+from common.errors import FieldError, Forbidden, ValidationFailed
+from common.identity import Caller, CallerDep
 from common.pagination import PageDep, PageParams
 from common.periods import FinancialYear
 from services.finance.csv_export import csv_response
-from services.finance.savings import service
+from services.finance.savings import rules, service
 from services.finance.savings.projects import check_projects_exist
 from services.finance.savings.schemas import (
     ActivityMeasureCreate,
@@ -33,6 +34,15 @@ from services.finance.savings.schemas import (
 from services.finance.types import to_financial_year, to_month
 
 router = APIRouter(tags=["savings"])
+
+
+def require_may_change(caller: Caller, owner_team: str) -> None:
+    """403 unless the caller may change a line owned by `owner_team` (service leads: their own)."""
+    if not rules.may_change_line(roles=caller.roles, team=caller.team, owner_team=owner_team):
+        raise Forbidden(
+            f'This savings line belongs to "{owner_team or "no team"}": only that team\'s '
+            "service lead, finance, the programme office or an administrator can change it."
+        )
 
 
 def _invalid(field: str, message: str) -> ValidationFailed:
@@ -212,9 +222,15 @@ def savings_owners(session: SessionDep) -> list[str]:
 
 @router.post("/savings-lines", status_code=status.HTTP_201_CREATED, response_model=SavingsLineRead)
 def create_savings_line(
-    session: SessionDep, data: SavingsLineCreate, request: Request, response: Response
+    session: SessionDep,
+    caller: CallerDep,
+    data: SavingsLineCreate,
+    request: Request,
+    response: Response,
 ) -> SavingsLineRead:
-    """Add a savings line. Linked projects must exist in the projects service."""
+    """Add a savings line. Linked projects must exist in the projects service; a service lead
+    may add lines for their own team only."""
+    require_may_change(caller, data.owner_team)
     check_projects_exist(request, data.project_ids)
     line = service.create_line(session, data=data)
     set_etag(response, line.version)
@@ -234,6 +250,7 @@ def get_savings_line(
 @router.patch("/savings-lines/{line_id}", response_model=SavingsLineRead)
 def update_savings_line(
     session: SessionDep,
+    caller: CallerDep,
     line_id: uuid.UUID,
     data: SavingsLineUpdate,
     request: Request,
@@ -241,6 +258,9 @@ def update_savings_line(
 ) -> SavingsLineRead:
     """Change a savings line. Requires If-Match with the ETag you read (412 when stale)."""
     line = service.get_line(session, line_id=line_id)
+    require_may_change(caller, line.owner_team)
+    if data.owner_team is not None:
+        require_may_change(caller, data.owner_team)  # nor hand it to another team
     require_if_match(request, line.version)
     if data.project_ids:
         new = [p for p in data.project_ids if p not in (line.project_ids or [])]
@@ -251,9 +271,12 @@ def update_savings_line(
 
 
 @router.delete("/savings-lines/{line_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_savings_line(session: SessionDep, line_id: uuid.UUID, request: Request) -> None:
+def delete_savings_line(
+    session: SessionDep, caller: CallerDep, line_id: uuid.UUID, request: Request
+) -> None:
     """Remove a savings line with its entries. Requires If-Match."""
     line = service.get_line(session, line_id=line_id)
+    require_may_change(caller, line.owner_team)
     require_if_match(request, line.version)
     service.delete_line(session, line=line)
 
@@ -276,11 +299,16 @@ def list_entries(
     response_model=EntryRead,
 )
 def add_entry(
-    session: SessionDep, line_id: uuid.UUID, data: EntryCreate, response: Response
+    session: SessionDep,
+    caller: CallerDep,
+    line_id: uuid.UUID,
+    data: EntryCreate,
+    response: Response,
 ) -> EntryRead:
     """Record a month's return: achieved to date and forecast for the year (409 if the month
     already has one)."""
     line = service.get_line(session, line_id=line_id)
+    require_may_change(caller, line.owner_team)
     entry = service.add_entry(session, line=line, data=data)
     set_etag(response, entry.version)
     return service.entry_read(line, entry)
@@ -298,6 +326,7 @@ def get_entry(session: SessionDep, line_id: uuid.UUID, month: str, response: Res
 @router.patch("/savings-lines/{line_id}/entries/{month}", response_model=EntryRead)
 def update_entry(
     session: SessionDep,
+    caller: CallerDep,
     line_id: uuid.UUID,
     month: str,
     data: EntryUpdate,
@@ -306,6 +335,7 @@ def update_entry(
 ) -> EntryRead:
     """Change a month's return. Requires If-Match with the ETag you read."""
     line = service.get_line(session, line_id=line_id)
+    require_may_change(caller, line.owner_team)
     entry = service.get_entry(line, month=_month(month))
     require_if_match(request, entry.version)
     entry = service.update_entry(session, entry=entry, data=data)
@@ -319,10 +349,15 @@ def update_entry(
     response_model=ActivityMeasureRead,
 )
 def add_activity_measure(
-    session: SessionDep, line_id: uuid.UUID, data: ActivityMeasureCreate, response: Response
+    session: SessionDep,
+    caller: CallerDep,
+    line_id: uuid.UUID,
+    data: ActivityMeasureCreate,
+    response: Response,
 ) -> ActivityMeasureRead:
     """Add the volume that drives the saving: planned and done so far."""
     line = service.get_line(session, line_id=line_id)
+    require_may_change(caller, line.owner_team)
     measure = service.add_measure(session, line=line, data=data)
     set_etag(response, measure.version)
     return service.measure_read(measure)
@@ -331,6 +366,7 @@ def add_activity_measure(
 @router.patch("/activity-measures/{measure_id}", response_model=ActivityMeasureRead)
 def update_activity_measure(
     session: SessionDep,
+    caller: CallerDep,
     measure_id: uuid.UUID,
     data: ActivityMeasureUpdate,
     request: Request,
@@ -338,6 +374,7 @@ def update_activity_measure(
 ) -> ActivityMeasureRead:
     """Change an activity measure (e.g. reviews done). Requires If-Match."""
     measure = service.get_measure(session, measure_id=measure_id)
+    require_may_change(caller, measure.line.owner_team)
     require_if_match(request, measure.version)
     measure = service.update_measure(session, measure=measure, data=data)
     set_etag(response, measure.version)
@@ -345,8 +382,11 @@ def update_activity_measure(
 
 
 @router.delete("/activity-measures/{measure_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_activity_measure(session: SessionDep, measure_id: uuid.UUID, request: Request) -> None:
+def delete_activity_measure(
+    session: SessionDep, caller: CallerDep, measure_id: uuid.UUID, request: Request
+) -> None:
     """Remove an activity measure. Requires If-Match."""
     measure = service.get_measure(session, measure_id=measure_id)
+    require_may_change(caller, measure.line.owner_team)
     require_if_match(request, measure.version)
     service.delete_measure(session, measure=measure)

@@ -105,3 +105,20 @@ def progress_totals(lines: Iterable[LineProgress]) -> ProgressTotals:
         slippage=sum((line.slippage or ZERO for line in lines), ZERO),
         lines_without_return=sum(1 for line in lines if line.forecast_for_year is None),
     )
+
+
+def may_change_line(*, roles: Iterable[str], team: str | None, owner_team: str) -> bool:
+    """Whether a caller may change a savings line (its fields, returns or activity).
+
+    Administrators, finance and the programme office may change any line; a service lead only the
+    lines their own team owns. (Which roles may write at all is the gateway's rule.)
+
+    >>> may_change_line(roles=["service_lead"], team="Operations", owner_team="Operations")
+    True
+    >>> may_change_line(roles=["service_lead"], team="Operations", owner_team="Commissioning")
+    False
+    """
+    granted = set(roles)
+    if granted & {"admin", "finance", "programme_office"}:
+        return True
+    return "service_lead" in granted and team is not None and team.strip() == owner_team.strip()
