@@ -3,10 +3,13 @@
 import re
 import uuid
 from datetime import date
+from typing import Any
 
 from fastapi.testclient import TestClient
 
+from common.identity import Role
 from common.periods import FinancialYear, Period
+from common.testing.plugin import make_caller
 from tests.finance.factories import add_entry, add_forecast, make_budget_line, make_savings_line
 
 THIS_YEAR = FinancialYear.containing(date.today()).label
@@ -233,3 +236,22 @@ def test_savings_pages_name_the_linked_projects_and_filter_by_them(api: TestClie
     assert (
         f'<a class="govuk-link" href="/projects/{project["id"]}">Income Review</a>' in detail.text
     )
+
+
+def test_a_service_lead_sees_only_their_own_lines_to_enter(
+    api: TestClient, api_as: Any, demo_org: uuid.UUID
+) -> None:
+    make_savings_line(api, targets=[{"financial_year": THIS_YEAR, "in_year": "1"}])
+    make_savings_line(
+        api,
+        reference="SAV-OPS",
+        title="Reablement",
+        owner_team="Operations Team",
+        targets=[{"financial_year": THIS_YEAR, "in_year": "1"}],
+    )
+    lead = api_as(make_caller(demo_org, Role.SERVICE_LEAD, team="Operations Team"))
+    page = lead.get("/savings/entry", params={"owner_team": ""})
+    assert page.status_code == 200
+    assert "SAV-OPS" in page.text
+    assert "SAV-01" not in page.text
+    assert 'id="owner_team"' not in page.text

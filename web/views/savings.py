@@ -191,6 +191,16 @@ def _plain(value: object) -> str:
     return str(value)
 
 
+def _lead_only(page: dict[str, Any]) -> tuple[bool, str]:
+    """Whether the viewer is a service lead and nothing more, and their team."""
+    me = page.get("me")
+    if not isinstance(me, dict):
+        return False, ""
+    roles = set(me.get("roles") or [])
+    central = {"admin", "finance", "programme_office"}
+    return "service_lead" in roles and not roles & central, str(me.get("team") or "")
+
+
 @router.get("/savings/entry", response_class=HTMLResponse)
 async def savings_entry(
     request: Request,
@@ -200,8 +210,11 @@ async def savings_entry(
     owner_team: str = "",
     saved: str = "",
 ) -> HTMLResponse:
-    me = page.get("me") or {}
-    team = owner_team or (me.get("team") or "" if isinstance(me, dict) else "")
+    lead_only, own_team = _lead_only(page)
+    if lead_only:
+        team = own_team  # a service lead sees their own team's lines only
+    else:
+        team = owner_team if "owner_team" in request.query_params else own_team
     chosen = _month(month, date.today())
     forms = await _entry_forms(finance, chosen, team)
     for form in forms:
@@ -214,6 +227,7 @@ async def savings_entry(
             "nav": "savings",
             "title": "Enter savings",
             "month": chosen,
+            "lead_only": lead_only,
             "owner_team": team,
             "owners": await finance.owners(),
             "forms": forms,
@@ -283,6 +297,7 @@ async def save_savings_entry(
             "nav": "savings",
             "title": "Enter savings",
             "month": chosen,
+            "lead_only": _lead_only(page)[0],
             "owner_team": owner_team,
             "owners": await finance.owners(),
             "forms": forms,
