@@ -95,7 +95,7 @@ def test_postgres_restart_under_load_fails_cleanly_and_recovers(
     created = {code for code, status, _ in outcomes if status == 201}
     engine = create_engine(live.database_url)
     with engine.connect() as connection:
-        rows = dict(
+        rows: dict[str, str] = dict(
             connection.execute(
                 text("select code, title from kpi.measures where code like 'F%'")
             ).all()
