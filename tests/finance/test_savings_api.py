@@ -436,3 +436,14 @@ def test_finance_may_change_any_teams_line(
         f"{LINES}/{line['id']}", json={"title": "Renamed"}, headers={"If-Match": 'W/"1"'}
     )
     assert response.status_code == 200
+
+
+def test_a_line_with_a_return_but_no_target_in_the_year_still_shows_with_zero_target(
+    api: TestClient,
+) -> None:
+    line = make_savings_line(api, targets=[{"financial_year": "2025/26", "in_year": "£10k"}])
+    add_entry(api, line["id"], "2026-05", "£1k", "£4k")
+    page = api.get(LINES, params={"financial_year": "2026/27"}).json()
+    assert [i["reference"] for i in page["items"]] == ["SAV-01"]
+    assert page["items"][0]["selected"]["target"] == "0.00"
+    assert page["items"][0]["selected"]["slippage"] == "-4000.00"

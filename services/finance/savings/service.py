@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from common.errors import Conflict, FieldError, NotFound, ValidationFailed
@@ -253,8 +253,12 @@ def line_read(session: Session, line: SavingsLine) -> SavingsLineRead:
 
 
 def _matching_lines(session: Session, filters: TrackerFilters) -> list[SavingsLine]:
+    # A line belongs to a year when it has a target or a return in it.
     statement = select(SavingsLine).where(
-        SavingsLine.targets.any(SavingsTarget.financial_year == filters.financial_year)
+        or_(
+            SavingsLine.targets.any(SavingsTarget.financial_year == filters.financial_year),
+            SavingsLine.entries.any(SavingsEntry.financial_year == filters.financial_year),
+        )
     )
     if filters.category:
         statement = statement.where(SavingsLine.category == filters.category)
