@@ -1,7 +1,9 @@
 """The gateway app: authenticates, routes `/api/v1/<service>/...`, serves the web UI at `/`."""
 
+import urllib.request
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from http.cookiejar import Cookie, CookieJar, DefaultCookiePolicy
 from typing import Any
 
 import httpx
@@ -61,6 +63,8 @@ def create_app(
             transport=transports.get(name),
             timeout=settings.upstream_timeout_seconds,
             limits=limits,
+            # Shared by every caller: a Set-Cookie passing through must never be kept and replayed.
+            cookies=CookieJar(policy=_KeepNoCookies()),
         )
         for name, url in base_urls.items()
     }
@@ -158,6 +162,11 @@ def create_app(
         )
 
     return app
+
+
+class _KeepNoCookies(DefaultCookiePolicy):
+    def set_ok(self, cookie: Cookie, request: urllib.request.Request) -> bool:
+        return False
 
 
 def _token(request: Request, settings: Settings, *, with_csrf: bool = False) -> str | None:

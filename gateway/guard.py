@@ -19,6 +19,8 @@ from gateway.hardening import RateLimiter
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 SIGN_IN = "/sign-in"
+ROLE_REFUSAL = "Your role does not allow this operation."
+KEY_REFUSAL = "This API key is not allowed to do this."
 _PUBLIC_EXACT = {
     SIGN_IN,
     "/healthz",
@@ -94,9 +96,9 @@ async def _refusal(request: Request, caller: Caller) -> str | None:
     if request.state.key_scope is not None:
         services, read_write = request.state.key_scope
         if not key_allows(services, read_write, method, path):
-            return "This API key is not allowed to do this."
+            return KEY_REFUSAL
     if service_of(path) and not role_allows(caller.roles, method, path):
-        return "Your role does not allow this."
+        return ROLE_REFUSAL
     return None
 
 

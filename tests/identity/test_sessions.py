@@ -148,3 +148,15 @@ def test_a_disabled_user_cannot_sign_in(
         "/sign-in", data={"email": "gone@demo.example", "password": "correct horse battery staple"}
     )
     assert response.status_code == 401
+
+
+def test_a_session_cookie_is_never_carried_over_to_another_browser(
+    browser: TestClient, person: User, secure_system: object
+) -> None:
+    # The gateway and web app share their HTTP clients among everyone: a cookie passing through
+    # must not be kept and replayed for the next person.
+    sign_in(browser, person.email)
+    stranger = TestClient(secure_system.gateway, base_url="http://gateway", follow_redirects=False)  # type: ignore[attr-defined]
+    assert stranger.get("/").status_code == 303
+    assert stranger.get("/api/v1/me").status_code == 401
+    assert stranger.post("/sign-in", data={"email": "x@y.z", "password": "nope"}).status_code == 401

@@ -1,5 +1,7 @@
 """The web app's one way to reach data: the gateway's public API, like any integrator."""
 
+import urllib.request
+from http.cookiejar import Cookie, CookieJar, DefaultCookiePolicy
 from typing import Any
 
 import httpx
@@ -34,12 +36,21 @@ class ApiError(Exception):
         return errors
 
 
+class _NoCookies(DefaultCookiePolicy):
+    def set_ok(self, cookie: Cookie, request: urllib.request.Request) -> bool:
+        return False
+
+
 class GatewayClient:
     """Calls `/api/v1/...` on the gateway on behalf of the person viewing the page."""
 
     def __init__(self, client: httpx.AsyncClient, request: Request) -> None:
         self._client = client
         self._request = request
+        # The client is shared by everyone's page views: it must never keep a cookie it is sent
+        # (a session cookie set for one person would go out with the next person's calls).
+        if not isinstance(getattr(client.cookies.jar, "_policy", None), _NoCookies):
+            client.cookies = CookieJar(policy=_NoCookies())
 
     def _headers(self, extra: dict[str, str] | None) -> dict[str, str]:
         headers = {"accept": "application/json"}

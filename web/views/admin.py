@@ -1,0 +1,196 @@
+"""Administration pages: people and their roles, API keys, the organisation's name.
+
+Admins only. Every change goes through the gateway's administration API, which checks again.
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from common.identity import Role
+from web.clients.gateway import ApiError, GatewayClient, gateway_client
+from web.rendering import render
+from web.views.auth import page_caller
+from web.views.dashboard import PageContext
+
+router = APIRouter(prefix="/admin")
+Gateway = Annotated[GatewayClient, Depends(gateway_client)]
+
+ROLE_NAMES = {
+    Role.ADMIN: "Administrator",
+    Role.PROGRAMME_OFFICE: "Programme office",
+    Role.SERVICE_LEAD: "Service lead",
+    Role.DATA_PROVIDER: "Data provider",
+    Role.FINANCE: "Finance",
+    Role.VIEWER: "Viewer",
+}
+SERVICE_NAMES = {"kpi": "KPIs", "projects": "Projects", "finance": "Savings and budget"}
+
+
+def require_admin(request: Request) -> None:
+    caller = page_caller(request)
+    if caller is None or Role.ADMIN not in caller.roles:
+        raise StarletteHTTPException(403, "Only an administrator can see this page.")
+
+
+Admin = Depends(require_admin)
+
+
+def _context(page: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {
+        **page,
+        "nav": "admin",
+        "role_names": ROLE_NAMES,
+        "service_names": SERVICE_NAMES,
+        **extra,
+    }
+
+
+@router.get("", response_class=HTMLResponse, dependencies=[Admin])
+async def admin_home(request: Request, page: PageContext) -> HTMLResponse:
+    return render(request, "admin/index.html", _context(page, title="Administration"))
+
+
+@router.get("/users", response_class=HTMLResponse, dependencies=[Admin])
+async def users(request: Request, page: PageContext, gateway: Gateway) -> HTMLResponse:
+    people = await gateway.get_json("/users", what="administration")
+    return render(request, "admin/users.html", _context(page, title="Users", users=people))
+
+
+def _user_form(form: Any) -> dict[str, Any]:
+    return {
+        "email": str(form.get("email", "")).strip(),
+        "display_name": str(form.get("display_name", "")).strip(),
+        "team": str(form.get("team", "")).strip() or None,
+        "roles": [str(r) for r in form.getlist("roles")],
+        "password": str(form.get("password", "")),
+        "disabled": form.get("disabled") == "yes",
+    }
+
+
+def _errors(error: ApiError) -> dict[str, str]:
+    errors = error.field_errors()
+    if not errors:
+        errors = {"form": str(error.problem.get("detail") or "The change was not saved.")}
+    return errors
+
+
+@router.get("/users/new", response_class=HTMLResponse, dependencies=[Admin])
+async def new_user(request: Request, page: PageContext) -> HTMLResponse:
+    values = {"roles": [Role.VIEWER.value]}
+    return render(
+        request, "admin/user_form.html", _context(page, title="Add a user", user=values, errors={})
+    )
+
+
+@router.post("/users/new", response_class=HTMLResponse, dependencies=[Admin])
+async def create_user(request: Request, page: PageContext, gateway: Gateway) -> Response:
+    values = _user_form(await request.form())
+    body = {k: values[k] for k in ("email", "display_name", "team", "roles", "password")}
+    try:
+        await gateway.request("POST", "/users", what="administration", json=body)
+    except ApiError as error:
+        context = _context(page, title="Add a user", user=values, errors=_errors(error))
+        return render(request, "admin/user_form.html", context, status_code=422)
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.get("/users/{user_id}", response_class=HTMLResponse, dependencies=[Admin])
+async def edit_user(
+    user_id: str, request: Request, page: PageContext, gateway: Gateway
+) -> HTMLResponse:
+    user = await gateway.get_json(f"/users/{user_id}", what="administration")
+    context = _context(page, title="Change a user", user=user, errors={}, editing=True)
+    return render(request, "admin/user_form.html", context)
+
+
+@router.post("/users/{user_id}", response_class=HTMLResponse, dependencies=[Admin])
+async def update_user(
+    user_id: str, request: Request, page: PageContext, gateway: Gateway
+) -> Response:
+    form = await request.form()
+    values = _user_form(form)
+    body: dict[str, Any] = {
+        "display_name": values["display_name"],
+        "team": values["team"],
+        "roles": values["roles"],
+        "disabled": values["disabled"],
+    }
+    if values["password"]:
+        body["password"] = values["password"]
+    version = str(form.get("version", ""))
+    try:
+        await gateway.request(
+            "PATCH",
+            f"/users/{user_id}",
+            what="administration",
+            json=body,
+            headers={"if-match": f'W/"{version}"'},
+        )
+    except ApiError as error:
+        values |= {"id": user_id, "version": version}
+        context = _context(
+            page, title="Change a user", user=values, errors=_errors(error), editing=True
+        )
+        return render(request, "admin/user_form.html", context, status_code=422)
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.get("/api-keys", response_class=HTMLResponse, dependencies=[Admin])
+async def api_keys(request: Request, page: PageContext, gateway: Gateway) -> HTMLResponse:
+    keys = await gateway.get_json("/api-keys", what="administration")
+    context = _context(page, title="API keys", keys=keys, errors={}, key={"services": []})
+    return render(request, "admin/api_keys.html", context)
+
+
+@router.post("/api-keys", response_class=HTMLResponse, dependencies=[Admin])
+async def create_api_key(request: Request, page: PageContext, gateway: Gateway) -> Response:
+    form = await request.form()
+    values = {
+        "name": str(form.get("name", "")).strip(),
+        "access": str(form.get("access", "")),
+        "services": [str(s) for s in form.getlist("services")],
+        "expires_on": str(form.get("expires_on", "")).strip() or None,
+    }
+    try:
+        created = (
+            await gateway.request("POST", "/api-keys", what="administration", json=values)
+        ).json()
+    except ApiError as error:
+        keys = await gateway.get_json("/api-keys", what="administration")
+        context = _context(page, title="API keys", keys=keys, errors=_errors(error), key=values)
+        return render(request, "admin/api_keys.html", context, status_code=422)
+    # Shown once, on this response only: it is never stored and cannot be shown again.
+    response = render(
+        request, "admin/api_key_created.html", _context(page, title="API key created", key=created)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.post("/api-keys/{key_id}/revoke", dependencies=[Admin])
+async def revoke_api_key(key_id: str, gateway: Gateway) -> Response:
+    await gateway.request("POST", f"/api-keys/{key_id}/revoke", what="administration")
+    return RedirectResponse("/admin/api-keys", status_code=303)
+
+
+@router.get("/organisation", response_class=HTMLResponse, dependencies=[Admin])
+async def organisation(request: Request, page: PageContext, gateway: Gateway) -> HTMLResponse:
+    current = await gateway.get_json("/organisation", what="administration")
+    context = _context(page, title="Organisation", organisation=current, errors={})
+    return render(request, "admin/organisation.html", context)
+
+
+@router.post("/organisation", response_class=HTMLResponse, dependencies=[Admin])
+async def rename_organisation(request: Request, page: PageContext, gateway: Gateway) -> Response:
+    name = str((await request.form()).get("name", "")).strip()
+    try:
+        await gateway.request("PATCH", "/organisation", what="administration", json={"name": name})
+    except ApiError as error:
+        context = _context(
+            page, title="Organisation", organisation={"name": name}, errors=_errors(error)
+        )
+        return render(request, "admin/organisation.html", context, status_code=422)
+    return RedirectResponse("/admin", status_code=303)
