@@ -48,6 +48,7 @@ def running_system(
         env[f"{name.upper()}_PORT"] = str(port)
         env[f"{name.upper()}_URL"] = f"http://127.0.0.1:{port}"
     env["LOG_LEVEL"] = "WARNING"
+    env["DEV_IDENTITY"] = "true" if dev_identity else "false"
     processes = start_apps(env, "127.0.0.1", log_dir)
     try:
         not_ready = wait_until_ready(env, timeout=60)
