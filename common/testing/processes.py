@@ -34,9 +34,13 @@ def free_port() -> int:
 
 @contextmanager
 def running_system(
-    pg_server_url: str, log_dir: Path, *, prefix: str = "asc_e2e"
+    pg_server_url: str, log_dir: Path, *, prefix: str = "asc_e2e", dev_identity: bool = True
 ) -> Iterator[RunningSystem]:
-    """A fresh database with the demo council, and all five apps serving it over TCP."""
+    """A fresh database with the demo council, and all five apps serving it over TCP.
+
+    With `dev_identity` every request acts as the demo council's administrator (for tests of
+    processes, faults and load); without it, callers sign in as a person would.
+    """
     url = fresh_database(pg_server_url, prefix)
     upgrade_all(url)
     database = Database(make_engine(url))
