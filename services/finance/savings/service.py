@@ -348,10 +348,13 @@ def totals(session: Session, *, by: str, filters: TrackerFilters | None) -> Savi
         all_lines = list(session.scalars(select(SavingsLine)))
         overall: list[rules.LineProgress] = []
         for line in all_lines:
-            for target in line.targets:
-                p = progress(line, target.financial_year)
-                groups.setdefault(target.financial_year, []).append(p)
-                labels[target.financial_year] = target.financial_year
+            years = {t.financial_year for t in line.targets} | {
+                e.financial_year for e in line.entries
+            }
+            for year in years:
+                p = progress(line, year)
+                groups.setdefault(year, []).append(p)
+                labels[year] = year
                 overall.append(p)
         ordered = sorted(groups)
         return SavingsTotals(
