@@ -149,7 +149,8 @@ def test_entry_errors_sit_by_the_field_and_keep_what_was_typed(api: TestClient) 
         },
     )
     assert refused.status_code == 422
-    assert "govuk-error-summary" in refused.text
+    assert refused.text.count("govuk-error-summary__list") == 1  # one summary, at the top
+    assert f'<a href="#forecast-{line["id"]}">SAV-01: ' in refused.text
     assert f'id="forecast-{line["id"]}-error"' in refused.text
     assert "is not an amount of money" in refused.text
     assert 'value="about £3k"' in refused.text

@@ -191,6 +191,9 @@ def _plain(value: object) -> str:
     return str(value)
 
 
+_FIELD_IDS = {"achieved_to_date": "achieved", "forecast_for_year": "forecast", "note": "note"}
+
+
 def _lead_only(page: dict[str, Any]) -> tuple[bool, str]:
     """Whether the viewer is a service lead and nothing more, and their team."""
     me = page.get("me")
@@ -301,7 +304,11 @@ async def save_savings_entry(
             "owner_team": owner_team,
             "owners": await finance.owners(),
             "forms": forms,
-            "errors": {f"{k}-{line_id}": v for k, v in errors.items()},
+            "page_summary": True,
+            "errors": {
+                f"{_FIELD_IDS.get(k, 'achieved')}-{line_id}": f"{form['line']['reference']}: {v}"
+                for k, v in errors.items()
+            },
         },
         status_code=422,
     )
