@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -179,12 +180,12 @@ def create_objective(
 def update_objective(
     session: Session, *, objective: Objective, data: ObjectiveUpdate, measure_exists: MeasureExists
 ) -> Objective:
-    values = data.model_dump(exclude_unset=True)
+    values = _updates(Objective, data)
     errors = _objective_errors(session, values, measure_exists)
     if values.get("number") is not None:
         errors = _unique_number(session, values["number"], objective.id) + errors
     _fail(errors)
-    return _save(session, objective, _drop_nulls(values, ("number", "statement")))
+    return _save(session, objective, values)
 
 
 def delete_objective(session: Session, *, objective: Objective) -> None:
@@ -194,9 +195,18 @@ def delete_objective(session: Session, *, objective: Objective) -> None:
     delete_row(session, objective)
 
 
-def _drop_nulls(values: dict[str, Any], required: Iterable[str]) -> dict[str, Any]:
-    """An update may not blank a required column: a null for it means "leave as it is"."""
-    return {k: v for k, v in values.items() if not (k in required and v is None)}
+def _updates(model: type[Base], data: BaseModel) -> dict[str, Any]:
+    """The fields an update sent; a null for a column that must have a value is refused."""
+    values = data.model_dump(exclude_unset=True)
+    columns = model.__table__.columns
+    _fail(
+        [
+            FieldError(field, "This cannot be empty; leave it out to keep its current value")
+            for field, value in values.items()
+            if value is None and not columns[field].nullable
+        ]
+    )
+    return values
 
 
 # Programmes ------------------------------------------------------------------------------------
@@ -228,10 +238,10 @@ def create_programme(session: Session, *, data: ProgrammeCreate) -> Programme:
 
 
 def update_programme(session: Session, *, programme: Programme, data: ProgrammeUpdate) -> Programme:
-    values = data.model_dump(exclude_unset=True)
+    values = _updates(Programme, data)
     if "parent_id" in values:
         _fail(_programme_errors(session, values["parent_id"], programme.id))
-    return _save(session, programme, _drop_nulls(values, ("name", "description")))
+    return _save(session, programme, values)
 
 
 def delete_programme(session: Session, *, programme: Programme) -> None:
@@ -334,24 +344,6 @@ def _project_link_errors(session: Session, values: dict[str, Any]) -> list[Field
     return errors
 
 
-_PROJECT_REQUIRED = (
-    "name",
-    "description",
-    "start_text",
-    "end_text",
-    "budget_text",
-    "resources",
-    "objective_ids",
-    "council_plan",
-    "lead_team",
-    "stage",
-    "rag_reason",
-    "schedule_rag_reason",
-    "cost_rag_reason",
-    "scope_rag_reason",
-)
-
-
 def create_project(session: Session, *, data: ProjectCreate) -> Project:
     """Add a project; amber or red needs a reason and linked objectives must be the council's."""
     values = data.model_dump()
@@ -361,7 +353,7 @@ def create_project(session: Session, *, data: ProjectCreate) -> Project:
 
 def update_project(session: Session, *, project: Project, data: ProjectUpdate) -> Project:
     """Apply the fields sent; the rules are checked on the project as it would then be."""
-    values = _drop_nulls(data.model_dump(exclude_unset=True), _PROJECT_REQUIRED)
+    values = _updates(Project, data)
     state = {c.key: getattr(project, c.key) for c in Project.__table__.columns} | values
     _fail(_project_rule_errors(state) + _project_link_errors(session, values))
     return _save(session, project, values)
@@ -462,7 +454,7 @@ def update_milestone(
     session: Session, *, milestone: Milestone, data: MilestoneUpdate, today: date
 ) -> Milestone:
     """Change a milestone; recording an actual date completes it unless a status is sent."""
-    values = _drop_nulls(data.model_dump(exclude_unset=True), ("title", "baseline_date", "status"))
+    values = _updates(Milestone, data)
     if values.get("actual_date") is not None and "status" not in values:
         values["status"] = MilestoneStatus.COMPLETED
     status = values.get("status", milestone.status)
@@ -517,9 +509,7 @@ def create_highlight_report(
 def update_highlight_report(
     session: Session, *, report: HighlightReport, data: HighlightReportUpdate
 ) -> HighlightReport:
-    return _save(
-        session, report, _drop_nulls(data.model_dump(exclude_unset=True), ("rag", "summary"))
-    )
+    return _save(session, report, _updates(HighlightReport, data))
 
 
 # RAID ------------------------------------------------------------------------------------------
@@ -554,10 +544,7 @@ def create_raid_item(session: Session, *, data: RaidItemCreate) -> RaidItem:
 
 
 def update_raid_item(session: Session, *, item: RaidItem, data: RaidItemUpdate) -> RaidItem:
-    values = _drop_nulls(
-        data.model_dump(exclude_unset=True),
-        ("kind", "title", "description", "likelihood", "impact", "owner", "mitigation", "status"),
-    )
+    values = _updates(RaidItem, data)
     return _save(session, item, values)
 
 
@@ -590,7 +577,7 @@ def create_improvement_action(
 def update_improvement_action(
     session: Session, *, action: ImprovementAction, data: ImprovementActionUpdate
 ) -> ImprovementAction:
-    values = _drop_nulls(data.model_dump(exclude_unset=True), ("action", "area", "owner", "status"))
+    values = _updates(ImprovementAction, data)
     return _save(session, action, values)
 
 

@@ -433,3 +433,14 @@ def test_programme_groups_projects_and_workstreams(api: TestClient) -> None:
     assert [c["name"] for c in children["items"]] == ["ICT requirements"]
     unknown = api.post(f"{API}/programmes", json={"name": "X", "parent_id": str(uuid.uuid4())})
     assert list(field_errors(unknown)) == ["parent_id"]
+
+
+def test_blanking_a_required_field_is_a_422_not_a_silent_no_op(api: TestClient) -> None:
+    project = make_project(api, name="Keep me")
+    response = api.patch(
+        f"{API}/projects/{project['id']}",
+        json={"name": None, "lead_team": None, "rag": None},
+        headers={"If-Match": f'W/"{project["version"]}"'},
+    )
+    assert set(field_errors(response)) == {"name", "lead_team"}
+    assert api.get(f"{API}/projects/{project['id']}").json()["name"] == "Keep me"
