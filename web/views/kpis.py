@@ -41,7 +41,9 @@ def figure(value: str | None, measure: dict[str, Any]) -> str:
         number = Decimal(str(value))
     except InvalidOperation:
         return str(value)
-    places = int(measure.get("decimal_places", 0))
+    # Never round a figure away: a 5.25% target shows as 5.25% even on a 1-place measure.
+    own_places = max(0, -int(number.normalize().as_tuple().exponent))
+    places = min(max(int(measure.get("decimal_places", 0)), own_places), 6)
     text = f"{number:,.{places}f}"
     unit = measure.get("unit")
     if unit == "percent":
@@ -431,6 +433,7 @@ async def measure_page(
             {
                 "actual": actual,
                 "label": Period.parse(actual["period"]).label,
+                "reported": figure(actual["approved_value"], measure),
                 "revisions": [r | {"value_text": figure(r["value"], measure)} for r in revisions],
             }
         )
@@ -454,5 +457,6 @@ async def measure_page(
             "commentary": [p for p in reversed(points) if p["commentary"]][:12],
             "history": history,
             "baseline": figure(measure["baseline_value"], measure),
+            "tolerance": figure(measure["tolerance"], measure),
         },
     )
