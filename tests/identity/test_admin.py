@@ -1,0 +1,179 @@
+"""Admin pages and API: people, roles, disabling; a change of role or a disabling signs out."""
+
+import uuid
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+from common.db import Database
+from common.identity import Caller, Role
+from common.testing.plugin import make_caller
+from gateway.models import User
+from tests.identity.conftest import PASSWORD, add_user, sign_in
+
+
+def test_an_admin_adds_a_user_on_the_page_who_can_then_sign_in(
+    browser: TestClient, person: User, secure_system: object
+) -> None:
+    csrf = sign_in(browser, person.email)
+    form = browser.get("/admin/users/new")
+    assert form.status_code == 200
+    assert 'name="csrf_token"' in form.text
+    response = browser.post(
+        "/admin/users/new",
+        data={
+            "csrf_token": csrf,
+            "email": "New.Person@Demo.example",
+            "display_name": "New person",
+            "team": "Reablement",
+            "roles": ["data_provider", "viewer"],
+            "password": "a long enough password",
+        },
+    )
+    assert response.status_code == 303, response.text
+    listed = browser.get("/admin/users").text
+    assert "new.person@demo.example" in listed
+    assert "Data provider, Viewer" in listed
+    newcomer = TestClient(secure_system.gateway, base_url="http://gateway", follow_redirects=False)  # type: ignore[attr-defined]
+    sign_in(newcomer, "new.person@demo.example", "a long enough password")
+    me = newcomer.get("/api/v1/me").json()
+    assert me["roles"] == ["data_provider", "viewer"]
+    assert me["team"] == "Reablement"
+
+
+def test_a_bad_new_user_shows_errors_next_to_the_fields(browser: TestClient, person: User) -> None:
+    csrf = sign_in(browser, person.email)
+    response = browser.post(
+        "/admin/users/new",
+        data={
+            "csrf_token": csrf,
+            "email": "not-an-email",
+            "display_name": "X",
+            "password": "short",
+        },
+    )
+    assert response.status_code == 422
+    assert "govuk-error-summary" in response.text
+    assert 'id="email-error"' in response.text
+    assert 'id="password-error"' in response.text
+    assert 'value="not-an-email"' in response.text
+
+
+def test_an_email_already_used_in_another_council_is_refused(
+    browser: TestClient, person: User, database: Database, other_org: uuid.UUID
+) -> None:
+    add_user(database, other_org, Role.VIEWER, email="taken@elsewhere.example")
+    csrf = sign_in(browser, person.email)
+    response = browser.post(
+        "/api/v1/users",
+        json={
+            "email": "taken@elsewhere.example",
+            "display_name": "X",
+            "roles": ["viewer"],
+            "password": PASSWORD,
+        },
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "email", "message": "That email address is already in use"}
+    ]
+
+
+def _change(browser: TestClient, csrf: str, user: User, **fields: object) -> int:
+    current = browser.get(f"/api/v1/users/{user.id}")
+    response = browser.patch(
+        f"/api/v1/users/{user.id}",
+        json=fields,
+        headers={"X-CSRF-Token": csrf, "If-Match": current.headers["etag"]},
+    )
+    assert response.status_code == 200, response.text
+    return response.status_code
+
+
+def test_changing_someones_role_signs_them_out_at_once(
+    browser: TestClient, person: User, database: Database, secure_system: object
+) -> None:
+    colleague = add_user(database, person.org_id, Role.VIEWER)
+    theirs = TestClient(secure_system.gateway, base_url="http://gateway", follow_redirects=False)  # type: ignore[attr-defined]
+    sign_in(theirs, colleague.email)
+    csrf = sign_in(browser, person.email)
+    _change(browser, csrf, colleague, team="Finance team")
+    assert theirs.get("/api/v1/me").status_code == 200  # a new team alone does not sign out
+    _change(browser, csrf, colleague, roles=["finance"])
+    assert theirs.get("/api/v1/me").status_code == 401
+    assert theirs.get("/").status_code == 303
+
+
+def test_disabling_someone_signs_them_out_and_keeps_them_out(
+    browser: TestClient, person: User, database: Database, secure_system: object
+) -> None:
+    colleague = add_user(database, person.org_id, Role.VIEWER)
+    theirs = TestClient(secure_system.gateway, base_url="http://gateway", follow_redirects=False)  # type: ignore[attr-defined]
+    sign_in(theirs, colleague.email)
+    csrf = sign_in(browser, person.email)
+    _change(browser, csrf, colleague, disabled=True)
+    assert theirs.get("/api/v1/me").status_code == 401
+    again = theirs.post("/sign-in", data={"email": colleague.email, "password": PASSWORD})
+    assert again.status_code == 401
+
+
+def test_an_update_without_if_match_is_428(browser: TestClient, person: User) -> None:
+    csrf = sign_in(browser, person.email)
+    response = browser.patch(
+        f"/api/v1/users/{person.id}", json={"team": "X"}, headers={"X-CSRF-Token": csrf}
+    )
+    assert response.status_code == 428
+
+
+def test_only_admins_see_the_admin_pages_and_api(
+    api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+) -> None:
+    client = api_as(make_caller(demo_org, Role.PROGRAMME_OFFICE))
+    assert client.get("/admin/users").status_code == 403
+    assert client.get("/api/v1/users").status_code == 403
+    assert client.get("/api/v1/api-keys").status_code == 403
+
+
+def test_users_of_another_council_are_invisible(
+    api: TestClient, database: Database, other_org: uuid.UUID
+) -> None:
+    stranger = add_user(database, other_org, Role.VIEWER)
+    assert all(u["id"] != str(stranger.id) for u in api.get("/api/v1/users").json())
+    assert api.get(f"/api/v1/users/{stranger.id}").status_code == 404
+    response = api.patch(
+        f"/api/v1/users/{stranger.id}", json={"disabled": True}, headers={"If-Match": "*"}
+    )
+    assert response.status_code == 404
+
+
+def test_the_admin_makes_and_revokes_a_key_on_the_page(browser: TestClient, person: User) -> None:
+    csrf = sign_in(browser, person.email)
+    assert browser.get("/admin/api-keys").status_code == 200
+    made = browser.post(
+        "/admin/api-keys",
+        data={
+            "csrf_token": csrf,
+            "name": "Warehouse",
+            "access": "read",
+            "services": ["kpi", "finance"],
+        },
+    )
+    assert made.status_code == 200, made.text
+    assert "It will not be shown again" in made.text
+    assert made.headers["cache-control"] == "no-store"
+    key = made.text.split('<code class="app-api-key">', 1)[1].split("<", 1)[0]
+    listed = browser.get("/admin/api-keys").text
+    assert key not in listed
+    assert "Warehouse" in listed
+    key_id = browser.get("/api/v1/api-keys").json()[0]["id"]
+    revoked = browser.post(f"/admin/api-keys/{key_id}/revoke", data={"csrf_token": csrf})
+    assert revoked.status_code == 303
+    assert "Revoked" in browser.get("/admin/api-keys").text
+
+
+def test_a_key_form_with_nothing_chosen_shows_errors(browser: TestClient, person: User) -> None:
+    csrf = sign_in(browser, person.email)
+    response = browser.post("/admin/api-keys", data={"csrf_token": csrf, "name": ""})
+    assert response.status_code == 422
+    assert "govuk-error-summary" in response.text
