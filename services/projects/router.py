@@ -60,6 +60,7 @@ from services.projects.schemas import (
 )
 
 T = TypeVar("T")
+NO_NUL = r"^[^\x00]*$"
 
 
 def today() -> date:
@@ -322,9 +323,11 @@ def list_projects(
     programme_id: uuid.UUID | None = None,
     rag: Rag | None = None,
     stage: Stage | None = None,
-    lead_team: Annotated[str | None, Query(max_length=200)] = None,
+    lead_team: Annotated[str | None, Query(max_length=200, pattern=NO_NUL)] = None,
     council_plan: bool | None = None,
-    q: Annotated[str | None, Query(max_length=200, description="Words in name or text")] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, pattern=NO_NUL, description="Words in name or text")
+    ] = None,
     sort: Annotated[
         str,
         Query(
@@ -626,7 +629,7 @@ def action_read(action: ImprovementAction) -> ImprovementActionRead:
 def list_improvement_actions(
     session: SessionDep,
     page: PageDep,
-    area: Annotated[str | None, Query(max_length=200)] = None,
+    area: Annotated[str | None, Query(max_length=200, pattern=NO_NUL)] = None,
     status: rules.ActionStatus | None = None,
 ) -> Page[ImprovementActionRead]:
     """Improvement plan actions by area and due date."""

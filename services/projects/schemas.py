@@ -11,6 +11,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     WithJsonSchema,
+    field_validator,
 )
 
 from common.money import Money
@@ -53,8 +54,23 @@ Short = Annotated[str, Field(max_length=200)]
 Score = Annotated[int, Field(ge=1, le=5)]
 
 
+def _no_nul(value: Any) -> Any:
+    # PostgreSQL text cannot hold NUL; refuse it as bad input rather than fail on saving.
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("Text cannot contain the NUL character")
+    if isinstance(value, list):
+        for item in value:
+            _no_nul(item)
+    return value
+
+
 class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _text_without_nul(cls, value: Any) -> Any:
+        return _no_nul(value)
 
 
 class _Read(BaseModel):

@@ -444,3 +444,9 @@ def test_blanking_a_required_field_is_a_422_not_a_silent_no_op(api: TestClient) 
     )
     assert set(field_errors(response)) == {"name", "lead_team"}
     assert api.get(f"{API}/projects/{project['id']}").json()["name"] == "Keep me"
+
+
+def test_text_with_a_nul_character_is_a_422(api: TestClient) -> None:
+    response = api.post(f"{API}/projects", json={"name": "Bad\u0000name"})
+    assert list(field_errors(response)) == ["name"]
+    assert api.get(f"{API}/projects", params={"lead_team": "a\u0000b"}).status_code == 422
