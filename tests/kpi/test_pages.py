@@ -1,9 +1,13 @@
 """The KPI pages, through the gateway like a browser: tracker, measure, data entry, approvals."""
 
+import uuid
+from collections.abc import Callable
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from common.identity import Caller, Role
+from common.testing.plugin import make_caller
 from tests.kpi.factories import API, make_actual, make_measure, make_target
 
 PROVIDER = "Performance and Data Team"
@@ -165,3 +169,14 @@ def test_an_approver_approves_or_returns_with_a_reason(api: TestClient) -> None:
     assert returned.status_code == 303
     statuses = {a["period"]: a["status"] for a in api.get(f"{API}/actuals").json()["items"]}
     assert statuses == {"2025-08": "approved", "2025-09": "returned"}
+
+
+def test_a_data_provider_starts_with_their_own_teams_measures(
+    api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+) -> None:
+    make_measure(api, code="M1", title="Ours to report")
+    make_measure(api, code="X1", title="Someone else's", data_provider="Other Team")
+    provider = api_as(make_caller(demo_org, Role.DATA_PROVIDER, team=PROVIDER))
+    html = provider.get("/kpis/entry", params={"period": "2025-09"}).text
+    assert "Ours to report" in html
+    assert "Someone else" not in html

@@ -210,6 +210,8 @@ async def entry(
 ) -> HTMLResponse:
     """Every measure due from a data provider for a period, in one form."""
     period = period or default_period()
+    me = page.get("me") or {}
+    provider = provider or str(me.get("team") or "")  # a data provider starts with their team
     errors: dict[str, str] = {}
     try:
         Period.parse(period)
