@@ -80,7 +80,7 @@ def test_an_email_already_used_in_another_council_is_refused(
     ]
 
 
-def _change(browser: TestClient, csrf: str, user: User, **fields: object) -> int:
+def _change(browser: TestClient, csrf: str, user: User, **fields: object) -> None:
     current = browser.get(f"/api/v1/users/{user.id}")
     response = browser.patch(
         f"/api/v1/users/{user.id}",
@@ -88,7 +88,6 @@ def _change(browser: TestClient, csrf: str, user: User, **fields: object) -> int
         headers={"X-CSRF-Token": csrf, "If-Match": current.headers["etag"]},
     )
     assert response.status_code == 200, response.text
-    return response.status_code
 
 
 def test_changing_someones_role_signs_them_out_at_once(
