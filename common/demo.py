@@ -31,6 +31,9 @@ def load_demo(database: Database) -> bool:
         session.add(Organisation(id=settings.demo_org_id, slug="demo", name=DEMO_COUNCIL_NAME))
         session.flush()
         set_organisation(session, settings.demo_org_id)
+        from gateway import demo as demo_users
+
+        demo_users.load(session)  # one sign-in per role, with the published demo password
         for name in SERVICES:
             try:
                 module = importlib.import_module(f"services.{name}.demo")

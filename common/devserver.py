@@ -102,6 +102,9 @@ def main() -> int:
     if load_demo(database):
         print("Loaded demo data (the Demo Council).", flush=True)
     database.dispose()
+    from gateway.demo import describe
+
+    print(describe(), flush=True)
     env = app_environment(url, host)
     processes = start_apps(env, host)
 
