@@ -65,6 +65,19 @@ def month_label(value: str | None) -> str:
     return f"{Period.parse(value).start:%B %Y}"
 
 
+def month_short(value: str | None) -> str:
+    """ "2025-04" in a narrow table column: "Apr 2025"."""
+    return f"{Period.parse(value).start:%b %Y}" if value else ""
+
+
+def day_short(value: str | None) -> str:
+    """ "2025-04-07" in a narrow table column: "7 Apr 2025"."""
+    if not value:
+        return ""
+    day = date.fromisoformat(value)
+    return f"{day.day} {day:%b %Y}"
+
+
 def day_label(value: str | None) -> str:
     """ "2025-04-07" as GOV.UK writes dates: "7 April 2025"."""
     if not value:
@@ -82,7 +95,13 @@ def slippage_label(days: int | None) -> str:
     return f"{days} {unit} late" if days > 0 else f"{-days} {unit} early"
 
 
-TEMPLATES.env.filters.update(month_label=month_label, day_label=day_label, slippage=slippage_label)
+TEMPLATES.env.filters.update(
+    month_label=month_label,
+    month_short=month_short,
+    day_label=day_label,
+    day_short=day_short,
+    slippage=slippage_label,
+)
 
 
 def sort_links(filters: dict[str, str], sort: str) -> list[dict[str, str]]:
@@ -167,7 +186,8 @@ def gantt(timeline: dict[str, Any], today: date) -> str:
     name = timeline["project_name"]
     parts = [
         f'<svg class="app-chart app-gantt" viewBox="0 0 {width} {height}" role="img" '
-        'aria-labelledby="gantt-title gantt-desc" xmlns="http://www.w3.org/2000/svg">',
+        'aria-labelledby="gantt-title gantt-desc" font-family="arial, sans-serif" '
+        'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="gantt-title">{escape(name)}: milestone timeline</title>',
         f'<desc id="gantt-desc">{len(milestones)} milestones from {low:%B %Y}. Outlined '
         "diamonds are baseline dates; filled diamonds are forecast or actual dates; a line "
@@ -219,8 +239,8 @@ def gantt(timeline: dict[str, Any], today: date) -> str:
     parts.append(
         f'<line x1="{x(today):.1f}" x2="{x(today):.1f}" y1="{top - 6}" y2="{height - 10}" '
         f'stroke="{PALETTE[2]}" stroke-width="2" stroke-dasharray="4 3"/>'
-        f'<text x="{x(today) + 3:.1f}" y="{height - 12}" font-size="12" fill="{PALETTE[2]}">'
-        "Today</text></svg>"
+        f'<text x="{x(today) - 4:.1f}" y="{height - 12}" font-size="12" text-anchor="end" '
+        f'fill="{PALETTE[2]}">Today</text></svg>'
     )
     return "".join(parts)
 
