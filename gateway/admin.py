@@ -19,6 +19,7 @@ from common.errors import FieldError, Forbidden, NotFound, Unauthorized, Validat
 from common.identity import Caller, Role
 from gateway.accounts import end_sessions_of, hash_password, mint_api_key
 from gateway.auth import now_of
+from gateway.events import security_event
 from gateway.models import ApiKey, Organisation, User
 from gateway.schemas import (
     ApiKeyCreate,
@@ -74,7 +75,7 @@ def list_users(session: DbDep) -> list[User]:
 
 
 @router.post("/users", response_model=UserRead, status_code=201)
-def create_user(body: UserCreate, session: DbDep) -> User:
+def create_user(body: UserCreate, session: DbDep, caller: AdminDep) -> User:
     """Add a person with their roles, team and a first password."""
     if session.scalar(select(User.id).where(User.email == body.email)):
         raise _email_taken()
@@ -90,6 +91,9 @@ def create_user(body: UserCreate, session: DbDep) -> User:
         session.flush()
     except IntegrityError:
         raise _email_taken() from None  # the address belongs to someone in another council
+    security_event(
+        "user_created", by=caller.user_id, user_id=str(user.id), roles=user.roles, team=user.team
+    )
     return user
 
 
@@ -109,7 +113,12 @@ def get_user(user_id: uuid.UUID, session: DbDep, response: Response) -> User:
 
 @router.patch("/users/{user_id}", response_model=UserRead)
 def update_user(
-    user_id: uuid.UUID, body: UserUpdate, session: DbDep, request: Request, response: Response
+    user_id: uuid.UUID,
+    body: UserUpdate,
+    session: DbDep,
+    caller: AdminDep,
+    request: Request,
+    response: Response,
 ) -> User:
     """Change a person's roles, team or name, disable them or set a new password. Disabling or
     changing roles signs them out everywhere at once."""
@@ -134,6 +143,15 @@ def update_user(
     session.flush()
     if ends_sessions:
         end_sessions_of(session, user.id)
+    security_event(
+        "user_changed",
+        by=caller.user_id,
+        user_id=str(user.id),
+        fields=sorted(changes),  # names only: never the new password
+        roles=user.roles,
+        disabled=user.disabled,
+        signed_out=ends_sessions,
+    )
     set_etag(response, user.version)
     return user
 
@@ -166,11 +184,18 @@ def create_api_key(
         created_by=caller.display_name or caller.user_id,
     )
     session.refresh(new.row)
+    security_event(
+        "api_key_created",
+        by=caller.user_id,
+        key_id=str(new.row.id),
+        access=new.row.access,
+        services=new.row.services,
+    )
     return ApiKeyCreated(**ApiKeyRead.model_validate(new.row).model_dump(), key=new.secret)
 
 
 @router.post("/api-keys/{key_id}/revoke", response_model=ApiKeyRead)
-def revoke_api_key(key_id: uuid.UUID, session: DbDep, request: Request) -> ApiKey:
+def revoke_api_key(key_id: uuid.UUID, session: DbDep, caller: AdminDep, request: Request) -> ApiKey:
     """Stop a key working at once. The record stays, for the history."""
     key = session.scalar(select(ApiKey).where(ApiKey.id == key_id))
     if key is None:
@@ -178,6 +203,7 @@ def revoke_api_key(key_id: uuid.UUID, session: DbDep, request: Request) -> ApiKe
     if key.revoked_at is None:
         key.revoked_at = now_of(request)
         session.flush()
+        security_event("api_key_revoked", by=caller.user_id, key_id=str(key.id))
     return key
 
 
@@ -195,4 +221,5 @@ def update_organisation(body: OrganisationUpdate, session: DbDep, caller: AdminD
     organisation = get_organisation(session, caller)
     organisation.name = body.name
     session.flush()
+    security_event("organisation_renamed", by=caller.user_id, org_id=str(caller.org_id))
     return organisation

@@ -14,6 +14,7 @@ from common.errors import AppError, problem
 from common.identity import Caller
 from gateway.access import SAFE_METHODS, key_allows, role_allows
 from gateway.auth import Authenticator
+from gateway.events import security_event
 from gateway.hardening import RateLimiter
 
 CSRF_HEADER = "x-csrf-token"
@@ -66,6 +67,7 @@ def install_guard(app: FastAPI, authenticate: Authenticator, limiter: RateLimite
         try:
             caller = await authenticate(request)
         except AppError as error:
+            security_event("credential_refused", warning=True, path=path, reason=error.detail)
             return problem(error.status, error.title, error.detail, instance=path)
         request.state.caller = caller
         if caller is None:
@@ -74,6 +76,7 @@ def install_guard(app: FastAPI, authenticate: Authenticator, limiter: RateLimite
             return _sign_in_first(request)
         wait = limiter.take(f"{caller.client}|{caller.user_id}")
         if wait is not None:
+            security_event("rate_limited", warning=True, user_id=caller.user_id, path=path)
             return problem(
                 429,
                 "Too Many Requests",
@@ -82,6 +85,15 @@ def install_guard(app: FastAPI, authenticate: Authenticator, limiter: RateLimite
                 headers={"Retry-After": str(wait)},
             )
         if refusal := await _refusal(request, caller):
+            security_event(
+                "access_refused",
+                warning=True,
+                user_id=caller.user_id,
+                org_id=str(caller.org_id),
+                method=request.method,
+                path=path,
+                reason=refusal,
+            )
             return problem(403, "Forbidden", refusal, instance=path)
         return await call_next(request)
 

@@ -74,6 +74,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         https = self.https_only or scope.get("scheme") == "https"
+        static = scope["path"].startswith("/static/")
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -83,6 +84,9 @@ class SecurityHeaders:
                 headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
                 headers.setdefault("X-Frame-Options", "DENY")
                 headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+                if not static:
+                    # Pages and API answers carry council data: no shared or disk caches.
+                    headers.setdefault("Cache-Control", "no-store")
                 if https:
                     headers.setdefault("Strict-Transport-Security", HSTS)
             await send(message)

@@ -17,6 +17,7 @@ from gateway.accounts import (
     unscoped,
 )
 from gateway.auth import now_of, session_cookie_name
+from gateway.events import security_event
 from gateway.hardening import client_address
 from gateway.schemas import SessionRead, SignIn
 
@@ -50,11 +51,14 @@ def sign_in(
             )
         except SignInRefused as refused:
             session.commit()  # the failed guess counts
+            event = "sign_in_locked" if refused.locked else "sign_in_failed"
+            security_event(event, warning=True, email=body.email.strip().lower(), address=address)
             if refused.locked:
                 raise Locked(str(refused), headers={"Retry-After": "300"}) from None
             raise Unauthorized(str(refused)) from None
         new = start_session(session, user, settings=settings, now=now)
         session.commit()
+    security_event("sign_in", user_id=str(user.id), org_id=str(user.org_id), address=address)
     response.set_cookie(
         session_cookie_name(settings),
         new.secret,
@@ -73,6 +77,8 @@ def _end(request: Request, response: Response, settings: Settings) -> None:
         with unscoped(database.session(None)) as session:
             end_session(session, secret)
             session.commit()
+        caller = request.state.caller
+        security_event("sign_out", user_id=caller.user_id if caller else None)
     response.delete_cookie(
         name, path="/", httponly=True, samesite="lax", secure=settings.https_only
     )

@@ -117,3 +117,9 @@ def test_forwarded_for_is_believed_only_from_a_trusted_proxy() -> None:
         "headers": [(b"x-forwarded-for", b"1.1.1.1, 198.51.100.7")],
     }
     assert client_address(spoofed, ["10.0.0.5"]) == "198.51.100.7"
+
+
+def test_pages_and_api_answers_are_not_cached_but_static_files_may_be(api: TestClient) -> None:
+    assert api.get("/api/v1/kpi/measures").headers["cache-control"] == "no-store"
+    assert api.get("/").headers["cache-control"] == "no-store"
+    assert api.get("/static/app.css").headers.get("cache-control") != "no-store"
