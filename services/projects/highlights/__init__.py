@@ -1,0 +1,1 @@
+"""Highlight reports: a project's monthly report, with its history kept."""

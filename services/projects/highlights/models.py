@@ -1,0 +1,31 @@
+"""Tables of highlight reports, a project's monthly report with its history kept."""
+
+import uuid
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from common.db import TenantMixin, TimestampMixin, VersionedMixin
+from services.projects.base import Base
+
+
+class HighlightReport(TenantMixin, VersionedMixin, TimestampMixin, Base):
+    """A project's report for one reporting period; earlier reports are kept as history."""
+
+    __tablename__ = "highlight_reports"
+    __table_args__ = (UniqueConstraint("project_id", "period"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    period: Mapped[str] = mapped_column(String(20))
+    period_start: Mapped[date] = mapped_column(Date)
+    rag: Mapped[str] = mapped_column(String(10))
+    summary: Mapped[str] = mapped_column(Text)
+    achievements: Mapped[str] = mapped_column(Text, default="")
+    next_steps: Mapped[str] = mapped_column(Text, default="")
+    issues: Mapped[str] = mapped_column(Text, default="")
+    decisions_needed: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(200), default="")

@@ -1,0 +1,76 @@
+"""HTTP routes of highlight reports, a project's monthly report with its history kept."""
+
+import uuid
+
+from fastapi import APIRouter, Request, Response, status
+
+from common.concurrency import require_if_match, set_etag
+from common.db import SessionDep
+from common.identity import CallerDep
+from common.pagination import Page, PageDep
+from services.projects.crud import delete_row, get_row, page_of
+from services.projects.fields import PeriodCode
+from services.projects.highlights import service
+from services.projects.highlights.models import HighlightReport
+from services.projects.highlights.schemas import (
+    HighlightReportCreate,
+    HighlightReportRead,
+    HighlightReportUpdate,
+)
+
+reports = APIRouter(prefix="/highlight-reports", tags=["highlight reports"])
+
+
+@reports.get("", response_model=Page[HighlightReportRead])
+def list_highlight_reports(
+    session: SessionDep,
+    page: PageDep,
+    project_id: uuid.UUID | None = None,
+    period: PeriodCode | None = None,
+) -> Page[HighlightReportRead]:
+    """Highlight reports, newest month first: a project's history."""
+    items, total = service.list_highlight_reports(
+        session, page=page, project_id=project_id, period=period
+    )
+    return page_of([HighlightReportRead.model_validate(i) for i in items], total, page)
+
+
+@reports.post("", status_code=status.HTTP_201_CREATED, response_model=HighlightReportRead)
+def create_highlight_report(
+    session: SessionDep, caller: CallerDep, data: HighlightReportCreate, response: Response
+) -> HighlightReportRead:
+    """Write a project's report for a month; the author defaults to the signed-in person."""
+    row = service.create_highlight_report(
+        session, data=data, author=caller.display_name or caller.user_id
+    )
+    set_etag(response, row.version)
+    return HighlightReportRead.model_validate(row)
+
+
+@reports.get("/{report_id}", response_model=HighlightReportRead)
+def get_highlight_report(
+    session: SessionDep, report_id: uuid.UUID, response: Response
+) -> HighlightReportRead:
+    row = get_row(session, HighlightReport, report_id, "highlight report")
+    set_etag(response, row.version)
+    return HighlightReportRead.model_validate(row)
+
+
+@reports.patch("/{report_id}", response_model=HighlightReportRead)
+def update_highlight_report(
+    session: SessionDep,
+    report_id: uuid.UUID,
+    data: HighlightReportUpdate,
+    request: Request,
+    response: Response,
+) -> HighlightReportRead:
+    row = get_row(session, HighlightReport, report_id, "highlight report")
+    require_if_match(request, row.version)
+    row = service.update_highlight_report(session, report=row, data=data)
+    set_etag(response, row.version)
+    return HighlightReportRead.model_validate(row)
+
+
+@reports.delete("/{report_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_highlight_report(session: SessionDep, report_id: uuid.UUID) -> None:
+    delete_row(session, get_row(session, HighlightReport, report_id, "highlight report"))

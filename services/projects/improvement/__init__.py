@@ -1,0 +1,1 @@
+"""The improvement plan: actions by area of accountability."""

@@ -1,0 +1,96 @@
+"""HTTP routes of the improvement plan's actions by area of accountability."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from common.concurrency import require_if_match, set_etag
+from common.db import SessionDep
+from common.pagination import Page, PageDep
+from services.projects import rules
+from services.projects.crud import NO_NUL, delete_row, get_row, page_of
+from services.projects.improvement import service
+from services.projects.improvement.models import ImprovementAction
+from services.projects.improvement.schemas import (
+    AreaSummary,
+    ImprovementActionCreate,
+    ImprovementActionRead,
+    ImprovementActionUpdate,
+    ImprovementPlanSummary,
+)
+
+actions = APIRouter(prefix="/improvement-actions", tags=["improvement plan"])
+
+
+def action_read(action: ImprovementAction) -> ImprovementActionRead:
+    return ImprovementActionRead.model_validate(
+        {
+            **{c.key: getattr(action, c.key) for c in ImprovementAction.__table__.columns},
+            "open": action.status != rules.ActionStatus.COMPLETED,
+        }
+    )
+
+
+@actions.get("", response_model=Page[ImprovementActionRead])
+def list_improvement_actions(
+    session: SessionDep,
+    page: PageDep,
+    area: Annotated[str | None, Query(max_length=200, pattern=NO_NUL)] = None,
+    status: rules.ActionStatus | None = None,
+) -> Page[ImprovementActionRead]:
+    """Improvement plan actions by area and due date."""
+    items, total = service.list_improvement_actions(session, page=page, area=area, status=status)
+    return page_of([action_read(i) for i in items], total, page)
+
+
+@actions.get("/summary", response_model=ImprovementPlanSummary)
+def improvement_plan_summary(session: SessionDep) -> ImprovementPlanSummary:
+    """How many actions remain open, overall and in each area."""
+    areas = service.improvement_plan_counts(session)
+    return ImprovementPlanSummary(
+        open=sum(a.open for a in areas),
+        closed=sum(a.closed for a in areas),
+        total=sum(a.total for a in areas),
+        areas=[
+            AreaSummary(area=a.area, open=a.open, closed=a.closed, total=a.total) for a in areas
+        ],
+    )
+
+
+@actions.post("", status_code=status.HTTP_201_CREATED, response_model=ImprovementActionRead)
+def create_improvement_action(
+    session: SessionDep, data: ImprovementActionCreate, response: Response
+) -> ImprovementActionRead:
+    row = service.create_improvement_action(session, data=data)
+    set_etag(response, row.version)
+    return action_read(row)
+
+
+@actions.get("/{action_id}", response_model=ImprovementActionRead)
+def get_improvement_action(
+    session: SessionDep, action_id: uuid.UUID, response: Response
+) -> ImprovementActionRead:
+    row = get_row(session, ImprovementAction, action_id, "improvement action")
+    set_etag(response, row.version)
+    return action_read(row)
+
+
+@actions.patch("/{action_id}", response_model=ImprovementActionRead)
+def update_improvement_action(
+    session: SessionDep,
+    action_id: uuid.UUID,
+    data: ImprovementActionUpdate,
+    request: Request,
+    response: Response,
+) -> ImprovementActionRead:
+    row = get_row(session, ImprovementAction, action_id, "improvement action")
+    require_if_match(request, row.version)
+    row = service.update_improvement_action(session, action=row, data=data)
+    set_etag(response, row.version)
+    return action_read(row)
+
+
+@actions.delete("/{action_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_improvement_action(session: SessionDep, action_id: uuid.UUID) -> None:
+    delete_row(session, get_row(session, ImprovementAction, action_id, "improvement action"))

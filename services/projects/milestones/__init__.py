@@ -1,0 +1,1 @@
+"""Milestones of projects: baseline, forecast and actual dates, slippage and overdue."""

@@ -1,0 +1,87 @@
+"""HTTP routes of milestones of projects, with slippage and overdue derived."""
+
+import uuid
+from datetime import date
+
+from fastapi import APIRouter, Request, Response, status
+
+from common.concurrency import require_if_match, set_etag
+from common.db import SessionDep
+from common.pagination import Page, PageDep
+from services.projects.crud import delete_row, get_row, page_of, today
+from services.projects.milestones import service
+from services.projects.milestones.models import Milestone
+from services.projects.milestones.schemas import (
+    MilestoneCreate,
+    MilestoneRead,
+    MilestoneUpdate,
+    milestone_read,
+)
+from services.projects.rules import MilestoneStatus
+
+milestones = APIRouter(prefix="/milestones", tags=["milestones"])
+
+
+@milestones.get("", response_model=Page[MilestoneRead])
+def list_milestones(
+    session: SessionDep,
+    page: PageDep,
+    project_id: uuid.UUID | None = None,
+    status: MilestoneStatus | None = None,
+    overdue: bool | None = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
+) -> Page[MilestoneRead]:
+    """Milestones by due date (forecast, else baseline)."""
+    on = today()
+    items, total = service.list_milestones(
+        session,
+        page=page,
+        today=on,
+        project_id=project_id,
+        status=status,
+        overdue=overdue,
+        due_from=due_from,
+        due_to=due_to,
+    )
+    return page_of([milestone_read(m, on) for m in items], total, page)
+
+
+@milestones.post("", status_code=status.HTTP_201_CREATED, response_model=MilestoneRead)
+def create_milestone(
+    session: SessionDep, data: MilestoneCreate, response: Response
+) -> MilestoneRead:
+    """Add a milestone. It cannot be completed in the future."""
+    row = service.create_milestone(session, data=data, today=today())
+    set_etag(response, row.version)
+    return milestone_read(row, today())
+
+
+@milestones.get("/{milestone_id}", response_model=MilestoneRead)
+def get_milestone(
+    session: SessionDep, milestone_id: uuid.UUID, response: Response
+) -> MilestoneRead:
+    row = get_row(session, Milestone, milestone_id, "milestone")
+    set_etag(response, row.version)
+    return milestone_read(row, today())
+
+
+@milestones.patch("/{milestone_id}", response_model=MilestoneRead)
+def update_milestone(
+    session: SessionDep,
+    milestone_id: uuid.UUID,
+    data: MilestoneUpdate,
+    request: Request,
+    response: Response,
+) -> MilestoneRead:
+    """Change a milestone's forecast or record its completion. Requires If-Match."""
+    row = get_row(session, Milestone, milestone_id, "milestone")
+    require_if_match(request, row.version)
+    row = service.update_milestone(session, milestone=row, data=data, today=today())
+    set_etag(response, row.version)
+    return milestone_read(row, today())
+
+
+@milestones.delete("/{milestone_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_milestone(session: SessionDep, milestone_id: uuid.UUID) -> None:
+    delete_row(session, get_row(session, Milestone, milestone_id, "milestone"))

@@ -1,0 +1,72 @@
+"""API shapes of milestones of projects, with slippage and overdue derived."""
+
+import uuid
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from services.projects import rules
+from services.projects.fields import Input, Month, Name, Read
+from services.projects.milestones.models import Milestone
+from services.projects.rules import MilestoneStatus
+
+
+class MilestoneCreate(Input):
+    project_id: uuid.UUID
+    title: Name
+    baseline_date: date
+    forecast_date: date | None = None
+    actual_date: date | None = Field(
+        default=None, description="When it was completed; sets the status to completed."
+    )
+    status: MilestoneStatus | None = Field(
+        default=None, description="Defaults to completed with an actual date, else not started."
+    )
+
+
+class MilestoneUpdate(Input):
+    title: Name | None = None
+    baseline_date: date | None = None
+    forecast_date: date | None = None
+    actual_date: date | None = None
+    status: MilestoneStatus | None = None
+
+
+class MilestoneRead(Read):
+    id: uuid.UUID
+    project_id: uuid.UUID
+    title: str
+    baseline_date: date
+    forecast_date: date | None
+    actual_date: date | None
+    status: MilestoneStatus
+    version: int
+    due_date: date = Field(description="Derived: the forecast date, else the baseline.")
+    slippage_days: int = Field(description="Derived: days late against the baseline.")
+    overdue: bool = Field(description="Derived: unfinished and its due date has passed.")
+
+
+class Timeline(BaseModel):
+    project_id: uuid.UUID
+    project_name: str
+    start_month: Month | None
+    end_month: Month | None
+    milestones: list[MilestoneRead]
+
+
+def milestone_read(milestone: Milestone, on: date) -> MilestoneRead:
+    return MilestoneRead.model_validate(
+        {
+            **{c.key: getattr(milestone, c.key) for c in Milestone.__table__.columns},
+            "due_date": rules.due_date(milestone.baseline_date, milestone.forecast_date),
+            "slippage_days": rules.slippage_days(
+                milestone.baseline_date, milestone.forecast_date, milestone.actual_date, on
+            ),
+            "overdue": rules.is_overdue(
+                baseline=milestone.baseline_date,
+                forecast=milestone.forecast_date,
+                status=milestone.status,
+                today=on,
+            ),
+        }
+    )

@@ -1,0 +1,1 @@
+"""Council plan priorities and the service plan's objectives."""

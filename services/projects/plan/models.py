@@ -1,0 +1,35 @@
+"""Tables of council plan priorities and the service plan's objectives."""
+
+import uuid
+
+from sqlalchemy import String, Text, UniqueConstraint, Uuid
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Mapped, mapped_column
+
+from common.db import TenantMixin, TimestampMixin, VersionedMixin
+from services.projects.base import Base
+
+
+class Priority(TenantMixin, VersionedMixin, TimestampMixin, Base):
+    """A council plan priority."""
+
+    __tablename__ = "priorities"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    title: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Objective(TenantMixin, VersionedMixin, TimestampMixin, Base):
+    """A service plan objective: what the service commits to, and how we will know."""
+
+    __tablename__ = "objectives"
+    __table_args__ = (UniqueConstraint("org_id", "number"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    number: Mapped[int]
+    statement: Mapped[str] = mapped_column(Text)
+    council_plan: Mapped[bool] = mapped_column(default=False)
+    priority_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid), default=list)
+    kpi_measure_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid), default=list)
+    owner: Mapped[str] = mapped_column(String(200), default="")

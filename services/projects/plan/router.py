@@ -1,0 +1,134 @@
+"""HTTP routes of council plan priorities and the service plan's objectives."""
+
+import uuid
+
+from fastapi import APIRouter, Request, Response, status
+
+from common.concurrency import require_if_match, set_etag
+from common.db import SessionDep
+from common.pagination import Page, PageDep
+from services.projects.crud import get_row, page_of
+from services.projects.kpi import kpi_measure_check
+from services.projects.plan import service
+from services.projects.plan.models import Objective, Priority
+from services.projects.plan.schemas import (
+    ObjectiveCreate,
+    ObjectiveRead,
+    ObjectiveUpdate,
+    PriorityCreate,
+    PriorityRead,
+    PriorityUpdate,
+)
+
+priorities = APIRouter(prefix="/priorities", tags=["priorities"])
+
+
+@priorities.get("", response_model=Page[PriorityRead])
+def list_priorities(session: SessionDep, page: PageDep) -> Page[PriorityRead]:
+    """List the organisation's council plan priorities."""
+    items, total = service.list_priorities(session, page=page)
+    return page_of([PriorityRead.model_validate(i) for i in items], total, page)
+
+
+@priorities.post("", status_code=status.HTTP_201_CREATED, response_model=PriorityRead)
+def create_priority(session: SessionDep, data: PriorityCreate, response: Response) -> PriorityRead:
+    """Add a council plan priority."""
+    row = service.create_priority(session, data=data)
+    set_etag(response, row.version)
+    return PriorityRead.model_validate(row)
+
+
+@priorities.get("/{priority_id}", response_model=PriorityRead)
+def get_priority(session: SessionDep, priority_id: uuid.UUID, response: Response) -> PriorityRead:
+    row = get_row(session, Priority, priority_id, "priority")
+    set_etag(response, row.version)
+    return PriorityRead.model_validate(row)
+
+
+@priorities.patch("/{priority_id}", response_model=PriorityRead)
+def update_priority(
+    session: SessionDep,
+    priority_id: uuid.UUID,
+    data: PriorityUpdate,
+    request: Request,
+    response: Response,
+) -> PriorityRead:
+    """Change a priority. Requires If-Match with the ETag you read (412 when stale)."""
+    row = get_row(session, Priority, priority_id, "priority")
+    require_if_match(request, row.version)
+    row = service.update_priority(session, priority=row, data=data)
+    set_etag(response, row.version)
+    return PriorityRead.model_validate(row)
+
+
+@priorities.delete("/{priority_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_priority(session: SessionDep, priority_id: uuid.UUID) -> None:
+    """Remove a priority that no objective serves (409 otherwise)."""
+    service.delete_priority(session, priority=get_row(session, Priority, priority_id, "priority"))
+
+
+objectives = APIRouter(prefix="/objectives", tags=["objectives"])
+
+
+@objectives.get("", response_model=Page[ObjectiveRead])
+def list_objectives(
+    session: SessionDep,
+    page: PageDep,
+    priority_id: uuid.UUID | None = None,
+    kpi_measure_id: uuid.UUID | None = None,
+    council_plan: bool | None = None,
+) -> Page[ObjectiveRead]:
+    """Objectives by number; filter by the priority they serve or a KPI that measures them."""
+    items, total = service.list_objectives(
+        session,
+        page=page,
+        priority_id=priority_id,
+        kpi_measure_id=kpi_measure_id,
+        council_plan=council_plan,
+    )
+    return page_of([ObjectiveRead.model_validate(i) for i in items], total, page)
+
+
+@objectives.post("", status_code=status.HTTP_201_CREATED, response_model=ObjectiveRead)
+def create_objective(
+    session: SessionDep, data: ObjectiveCreate, request: Request, response: Response
+) -> ObjectiveRead:
+    """Add an objective. Its KPI measure ids are checked with the kpi service."""
+    row = service.create_objective(session, data=data, measure_exists=kpi_measure_check(request))
+    set_etag(response, row.version)
+    return ObjectiveRead.model_validate(row)
+
+
+@objectives.get("/{objective_id}", response_model=ObjectiveRead)
+def get_objective(
+    session: SessionDep, objective_id: uuid.UUID, response: Response
+) -> ObjectiveRead:
+    row = get_row(session, Objective, objective_id, "objective")
+    set_etag(response, row.version)
+    return ObjectiveRead.model_validate(row)
+
+
+@objectives.patch("/{objective_id}", response_model=ObjectiveRead)
+def update_objective(
+    session: SessionDep,
+    objective_id: uuid.UUID,
+    data: ObjectiveUpdate,
+    request: Request,
+    response: Response,
+) -> ObjectiveRead:
+    """Change an objective. Requires If-Match (412 when stale)."""
+    row = get_row(session, Objective, objective_id, "objective")
+    require_if_match(request, row.version)
+    row = service.update_objective(
+        session, objective=row, data=data, measure_exists=kpi_measure_check(request)
+    )
+    set_etag(response, row.version)
+    return ObjectiveRead.model_validate(row)
+
+
+@objectives.delete("/{objective_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_objective(session: SessionDep, objective_id: uuid.UUID) -> None:
+    """Remove an objective no project is linked to (409 otherwise)."""
+    service.delete_objective(
+        session, objective=get_row(session, Objective, objective_id, "objective")
+    )

@@ -1,0 +1,1 @@
+"""Programmes, workstreams and projects, and the portfolio summary."""

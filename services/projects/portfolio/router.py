@@ -1,0 +1,260 @@
+"""HTTP routes of programmes, workstreams and projects, and the portfolio summary."""
+
+import uuid
+from datetime import date, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from common.concurrency import require_if_match, set_etag
+from common.db import SessionDep
+from common.errors import FieldError, ValidationFailed
+from common.pagination import Page, PageDep
+from services.projects import rules
+from services.projects.crud import NO_NUL, get_row, page_of, today
+from services.projects.milestones import service as milestone_service
+from services.projects.milestones.models import Milestone
+from services.projects.milestones.schemas import Timeline, milestone_read
+from services.projects.portfolio import service
+from services.projects.portfolio.models import Programme, Project
+from services.projects.portfolio.schemas import (
+    MilestoneDue,
+    NextMilestone,
+    PortfolioSummary,
+    ProgrammeCreate,
+    ProgrammeRead,
+    ProgrammeUpdate,
+    ProjectCreate,
+    ProjectRead,
+    ProjectUpdate,
+)
+from services.projects.rules import Rag, Stage
+
+programmes = APIRouter(prefix="/programmes", tags=["programmes"])
+
+
+@programmes.get("", response_model=Page[ProgrammeRead])
+def list_programmes(
+    session: SessionDep, page: PageDep, parent_id: uuid.UUID | None = None
+) -> Page[ProgrammeRead]:
+    """Programmes and workstreams by name; `parent_id` gives a programme's workstreams."""
+    items, total = service.list_programmes(session, page=page, parent_id=parent_id)
+    return page_of([ProgrammeRead.model_validate(i) for i in items], total, page)
+
+
+@programmes.post("", status_code=status.HTTP_201_CREATED, response_model=ProgrammeRead)
+def create_programme(
+    session: SessionDep, data: ProgrammeCreate, response: Response
+) -> ProgrammeRead:
+    row = service.create_programme(session, data=data)
+    set_etag(response, row.version)
+    return ProgrammeRead.model_validate(row)
+
+
+@programmes.get("/{programme_id}", response_model=ProgrammeRead)
+def get_programme(
+    session: SessionDep, programme_id: uuid.UUID, response: Response
+) -> ProgrammeRead:
+    row = get_row(session, Programme, programme_id, "programme")
+    set_etag(response, row.version)
+    return ProgrammeRead.model_validate(row)
+
+
+@programmes.patch("/{programme_id}", response_model=ProgrammeRead)
+def update_programme(
+    session: SessionDep,
+    programme_id: uuid.UUID,
+    data: ProgrammeUpdate,
+    request: Request,
+    response: Response,
+) -> ProgrammeRead:
+    row = get_row(session, Programme, programme_id, "programme")
+    require_if_match(request, row.version)
+    row = service.update_programme(session, programme=row, data=data)
+    set_etag(response, row.version)
+    return ProgrammeRead.model_validate(row)
+
+
+@programmes.delete("/{programme_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_programme(session: SessionDep, programme_id: uuid.UUID) -> None:
+    service.delete_programme(
+        session, programme=get_row(session, Programme, programme_id, "programme")
+    )
+
+
+projects = APIRouter(prefix="/projects", tags=["projects"])
+
+
+def project_read(project: Project, milestones: list[Milestone], on: date) -> ProjectRead:
+    facts = [milestone_service.facts(m) for m in milestones]
+    upcoming = rules.next_milestone(facts)
+    next_ = None
+    if upcoming is not None:
+        source = milestones[facts.index(upcoming)]
+        next_ = NextMilestone(
+            id=source.id,
+            title=source.title,
+            due_date=rules.due_date(source.baseline_date, source.forecast_date),
+            overdue=rules.is_overdue(
+                baseline=source.baseline_date,
+                forecast=source.forecast_date,
+                status=source.status,
+                today=on,
+            ),
+        )
+    return ProjectRead.model_validate(
+        {
+            **{c.key: getattr(project, c.key) for c in Project.__table__.columns},
+            "next_milestone": next_,
+            "slippage_days": rules.worst_slippage(facts, on),
+        }
+    )
+
+
+def _one_project(session: SessionDep, project: Project) -> ProjectRead:
+    milestones = milestone_service.milestones_by_project(session, [project.id])[project.id]
+    return project_read(project, milestones, today())
+
+
+@projects.get("", response_model=Page[ProjectRead])
+def list_projects(
+    session: SessionDep,
+    page: PageDep,
+    objective_id: uuid.UUID | None = None,
+    programme_id: uuid.UUID | None = None,
+    rag: Rag | None = None,
+    stage: Stage | None = None,
+    lead_team: Annotated[str | None, Query(max_length=200, pattern=NO_NUL)] = None,
+    council_plan: bool | None = None,
+    q: Annotated[
+        str | None, Query(max_length=200, pattern=NO_NUL, description="Words in name or text")
+    ] = None,
+    sort: Annotated[
+        str,
+        Query(
+            pattern=r"^-?(name|start|end|rag|stage|lead)$",
+            description='name, start, end, rag, stage or lead; "-" first to reverse.',
+        ),
+    ] = "name",
+) -> Page[ProjectRead]:
+    """The portfolio, filtered and sorted, with each project's next milestone and slippage."""
+    filters = service.ProjectFilters(
+        objective_id=objective_id,
+        programme_id=programme_id,
+        rag=rag,
+        stage=stage,
+        lead_team=lead_team,
+        council_plan=council_plan,
+        search=q,
+        sort=sort,
+    )
+    items, total = service.list_projects(session, page=page, filters=filters)
+    milestones = milestone_service.milestones_by_project(session, [p.id for p in items])
+    on = today()
+    return page_of([project_read(p, milestones[p.id], on) for p in items], total, page)
+
+
+@projects.get("/lead-teams", response_model=list[str])
+def list_lead_teams(session: SessionDep) -> list[str]:
+    """The teams that lead projects (for filters)."""
+    return service.lead_teams(session)
+
+
+@projects.post("", status_code=status.HTTP_201_CREATED, response_model=ProjectRead)
+def create_project(session: SessionDep, data: ProjectCreate, response: Response) -> ProjectRead:
+    """Add a project. Amber or red needs a reason; the end may not be before the start."""
+    row = service.create_project(session, data=data)
+    set_etag(response, row.version)
+    return _one_project(session, row)
+
+
+@projects.get("/{project_id}", response_model=ProjectRead)
+def get_project(session: SessionDep, project_id: uuid.UUID, response: Response) -> ProjectRead:
+    row = get_row(session, Project, project_id, "project")
+    set_etag(response, row.version)
+    return _one_project(session, row)
+
+
+@projects.patch("/{project_id}", response_model=ProjectRead)
+def update_project(
+    session: SessionDep,
+    project_id: uuid.UUID,
+    data: ProjectUpdate,
+    request: Request,
+    response: Response,
+) -> ProjectRead:
+    """Change a project (e.g. its RAG and reason). Requires If-Match (412 when stale)."""
+    row = get_row(session, Project, project_id, "project")
+    require_if_match(request, row.version)
+    row = service.update_project(session, project=row, data=data)
+    set_etag(response, row.version)
+    return _one_project(session, row)
+
+
+@projects.delete("/{project_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_project(session: SessionDep, project_id: uuid.UUID) -> None:
+    """Remove a project with its milestones, highlight reports and RAID items."""
+    service.delete_project(session, project=get_row(session, Project, project_id, "project"))
+
+
+@projects.get("/{project_id}/timeline", response_model=Timeline)
+def project_timeline(session: SessionDep, project_id: uuid.UUID) -> Timeline:
+    """The project's milestones by baseline date, each with its slippage and overdue flag."""
+    project = get_row(session, Project, project_id, "project")
+    milestones = milestone_service.milestones_by_project(session, [project.id])[project.id]
+    on = today()
+    return Timeline(
+        project_id=project.id,
+        project_name=project.name,
+        start_month=project.start_month,
+        end_month=project.end_month,
+        milestones=[milestone_read(m, on) for m in milestones],
+    )
+
+
+portfolio = APIRouter(prefix="/portfolio", tags=["portfolio"])
+
+
+@portfolio.get("/summary", response_model=PortfolioSummary)
+def portfolio_summary(
+    session: SessionDep,
+    window_from: Annotated[date | None, Query(alias="from")] = None,
+    window_to: Annotated[date | None, Query(alias="to")] = None,
+) -> PortfolioSummary:
+    """Projects by RAG and stage, and unfinished milestones due from `from` to `to`.
+
+    The window defaults to today and the next 90 days.
+    """
+    on = today()
+    start = window_from or on
+    end = window_to or start + timedelta(days=90)
+    if end < start:
+        raise ValidationFailed(
+            "The window ends before it starts.",
+            errors=[FieldError("to", "The end of the window must be on or after its start")],
+        )
+    result = service.portfolio(session, window_from=start, window_to=end)
+    due = [
+        MilestoneDue(
+            id=m.id,
+            project_id=m.project_id,
+            project_name=name,
+            title=m.title,
+            due_date=rules.due_date(m.baseline_date, m.forecast_date),
+            overdue=rules.is_overdue(
+                baseline=m.baseline_date, forecast=m.forecast_date, status=m.status, today=on
+            ),
+            slippage_days=rules.slippage_days(m.baseline_date, m.forecast_date, m.actual_date, on),
+        )
+        for m, name in result.due
+    ]
+    return PortfolioSummary(
+        window_from=start,
+        window_to=end,
+        projects=result.projects,
+        by_rag=result.by_rag,
+        by_stage=result.by_stage,
+        milestones_due=len(due),
+        milestones_overdue=sum(d.overdue for d in due),
+        milestones=due,
+    )

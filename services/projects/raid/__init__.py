@@ -1,0 +1,1 @@
+"""RAID logs: risks, assumptions, issues and dependencies of projects."""

@@ -1,0 +1,30 @@
+"""Tables of RAID logs (risks, assumptions, issues and dependencies of projects)."""
+
+import uuid
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from common.db import TenantMixin, TimestampMixin, VersionedMixin
+from services.projects.base import Base
+
+
+class RaidItem(TenantMixin, VersionedMixin, TimestampMixin, Base):
+    """A risk, assumption, issue or dependency of a project; its score is derived."""
+
+    __tablename__ = "raid_items"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    likelihood: Mapped[int]
+    impact: Mapped[int]
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    mitigation: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    review_date: Mapped[date | None] = mapped_column(Date)

@@ -1,0 +1,50 @@
+"""Use cases of RAID logs (risks, assumptions, issues and dependencies of projects).
+
+Keyword-only functions that flush but never commit.
+"""
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from common.pagination import PageParams, paginate
+from services.projects.crud import fail, project_must_exist, save, updates
+from services.projects.raid.models import RaidItem
+from services.projects.raid.schemas import (
+    RaidItemCreate,
+    RaidItemUpdate,
+)
+
+
+def list_raid_items(
+    session: Session,
+    *,
+    page: PageParams,
+    project_id: uuid.UUID | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    min_score: int | None = None,
+) -> tuple[list[RaidItem], int]:
+    """RAID items, highest score first."""
+    score = RaidItem.likelihood * RaidItem.impact
+    statement = select(RaidItem).order_by(score.desc(), RaidItem.title, RaidItem.id)
+    if project_id is not None:
+        statement = statement.where(RaidItem.project_id == project_id)
+    if kind is not None:
+        statement = statement.where(RaidItem.kind == kind)
+    if status is not None:
+        statement = statement.where(RaidItem.status == status)
+    if min_score is not None:
+        statement = statement.where(score >= min_score)
+    return paginate(session, statement, page)
+
+
+def create_raid_item(session: Session, *, data: RaidItemCreate) -> RaidItem:
+    fail(project_must_exist(session, data.project_id))
+    return save(session, RaidItem(), data.model_dump())
+
+
+def update_raid_item(session: Session, *, item: RaidItem, data: RaidItemUpdate) -> RaidItem:
+    values = updates(RaidItem, data)
+    return save(session, item, values)
