@@ -64,6 +64,9 @@ def test_tracker_says_when_the_period_is_not_a_period(api: TestClient) -> None:
     html = api.get("/kpis", params={"period": "next week"}).text
     assert "govuk-error-summary" in html
     assert "is not a period" in html
+    fragment = api.get("/kpis", params={"period": "next week"}, headers={"HX-Request": "true"}).text
+    assert "<html" not in fragment
+    assert "is not a period" in fragment
 
 
 def test_measure_page_has_definition_targets_chart_table_and_history(api: TestClient) -> None:
