@@ -156,6 +156,15 @@ def update_user(
     return user
 
 
+@router.post("/users/{user_id}/sign-out", status_code=204)
+def sign_user_out(user_id: uuid.UUID, session: DbDep, caller: AdminDep) -> Response:
+    """End every session of one person, wherever they are signed in."""
+    user = _user(session, user_id)
+    end_sessions_of(session, user.id)
+    security_event("user_signed_out", by=caller.user_id, user_id=str(user.id))
+    return Response(status_code=204)
+
+
 @router.get("/api-keys", response_model=list[ApiKeyRead])
 def list_api_keys(session: DbDep) -> list[ApiKey]:
     """Every API key of this organisation, revoked ones too (never the keys themselves)."""

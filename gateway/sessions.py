@@ -56,6 +56,8 @@ def sign_in(
             if refused.locked:
                 raise Locked(str(refused), headers={"Retry-After": "300"}) from None
             raise Unauthorized(str(refused)) from None
+        if old := request.cookies.get(session_cookie_name(settings)):
+            end_session(session, old)  # a sign-in always gets a new id; the old one is dead
         new = start_session(session, user, settings=settings, now=now)
         session.commit()
     security_event("sign_in", user_id=str(user.id), org_id=str(user.org_id), address=address)

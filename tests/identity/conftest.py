@@ -85,9 +85,11 @@ def person(database: Database, demo_org: uuid.UUID) -> User:
     return add_user(database, demo_org, Role.ADMIN, email="admin@demo.example")
 
 
-def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> str:
-    """Sign in through the web page; return the session's CSRF token."""
-    response = client.post("/sign-in", data={"email": email, "password": password, "next": "/"})
+def sign_in(client: TestClient, email: str, password: str = PASSWORD, csrf: str = "") -> str:
+    """Sign in through the web page; return the session's CSRF token. Someone already signed in
+    sends their current token, as the sign-in form does for them."""
+    form = {"email": email, "password": password, "next": "/", "csrf_token": csrf}
+    response = client.post("/sign-in", data=form)
     assert response.status_code == 303, response.text
     me = client.get("/")
     marker = 'name="csrf_token" value="'

@@ -176,3 +176,18 @@ def test_a_key_form_with_nothing_chosen_shows_errors(browser: TestClient, person
     response = browser.post("/admin/api-keys", data={"csrf_token": csrf, "name": ""})
     assert response.status_code == 422
     assert "govuk-error-summary" in response.text
+
+
+def test_an_admin_signs_someone_out_everywhere(
+    browser: TestClient, person: User, database: Database, secure_system: object
+) -> None:
+    colleague = add_user(database, person.org_id, Role.VIEWER)
+    theirs = TestClient(secure_system.gateway, base_url="http://gateway", follow_redirects=False)  # type: ignore[attr-defined]
+    sign_in(theirs, colleague.email)
+    csrf = sign_in(browser, person.email)
+    page = browser.get(f"/admin/users/{colleague.id}").text
+    assert f'action="/admin/users/{colleague.id}/sign-out"' in page
+    done = browser.post(f"/admin/users/{colleague.id}/sign-out", data={"csrf_token": csrf})
+    assert done.status_code == 303
+    assert theirs.get("/api/v1/me").status_code == 401
+    assert browser.get("/api/v1/me").status_code == 200

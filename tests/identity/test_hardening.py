@@ -13,6 +13,7 @@ def test_every_response_carries_the_security_headers(api: TestClient) -> None:
     for path in ("/", "/api/v1/kpi/measures", "/api/v1/nothing", "/static/app.css", "/healthz"):
         response = api.get(path)
         assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY, path
+        assert "object-src 'none'" in response.headers["content-security-policy"]
         assert "'unsafe-inline'" not in response.headers["content-security-policy"]
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"

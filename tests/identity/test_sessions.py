@@ -160,3 +160,15 @@ def test_a_session_cookie_is_never_carried_over_to_another_browser(
     assert stranger.get("/").status_code == 303
     assert stranger.get("/api/v1/me").status_code == 401
     assert stranger.post("/sign-in", data={"email": "x@y.z", "password": "nope"}).status_code == 401
+
+
+def test_signing_in_again_gives_a_new_session_id_and_ends_the_old_one(
+    browser: TestClient, person: User
+) -> None:
+    csrf = sign_in(browser, person.email)
+    first = str(browser.cookies.get("asc_session"))
+    sign_in(browser, person.email, csrf=csrf)
+    second = str(browser.cookies.get("asc_session"))
+    assert first != second
+    browser.cookies.set("asc_session", first)
+    assert browser.get("/api/v1/me").status_code == 401

@@ -138,6 +138,12 @@ async def update_user(
     return RedirectResponse("/admin/users", status_code=303)
 
 
+@router.post("/users/{user_id}/sign-out", dependencies=[Admin])
+async def sign_user_out(user_id: str, gateway: Gateway) -> Response:
+    await gateway.request("POST", f"/users/{user_id}/sign-out", what="administration")
+    return RedirectResponse(f"/admin/users/{user_id}", status_code=303)
+
+
 @router.get("/api-keys", response_class=HTMLResponse, dependencies=[Admin])
 async def api_keys(request: Request, page: PageContext, gateway: Gateway) -> HTMLResponse:
     keys = await gateway.get_json("/api-keys", what="administration")
