@@ -1,9 +1,17 @@
 """The projects pages through the gateway, as a browser (and htmx) uses them."""
 
 import re
+import uuid
+from datetime import date
 
+import httpx
 from fastapi.testclient import TestClient
 
+from common.db import Database
+from common.periods import Period
+from common.settings import Settings
+from common.testing.plugin import build_system, make_caller
+from tests.kpi.factories import make_actual, make_measure, make_target
 from tests.projects.conftest import (
     API,
     created,
@@ -254,6 +262,48 @@ def test_objectives_page_draws_kpi_status_live_from_the_kpi_service(api: TestCli
     section = re.search(r'id="objective-10".*?</section>', page.text, re.S)
     assert section is not None
     assert "Debt recovered" in section.group(0)
+
+
+def test_objectives_page_shows_each_kpis_current_rag_from_the_scorecard(api: TestClient) -> None:
+    month = Period.month_of(date.today()).previous()  # the scorecard's default period
+    on_track = make_measure(api, code="K1", title="Carers supported")
+    make_target(api, on_track, "78", year=month.year.label)
+    make_actual(api, on_track, month.code, value="80")
+    off_track = make_measure(api, code="K2", title="Debt recovered")
+    make_target(api, off_track, "78", year=month.year.label)
+    make_actual(api, off_track, month.code, value="60")
+    make_objective(api, number=1, kpi_measure_ids=[on_track["id"], off_track["id"]])
+    page = api.get("/objectives")
+    assert page.status_code == 200
+    kpis = {
+        title: words
+        for words, title in re.findall(
+            r'<li>\s*<strong class="govuk-tag[^"]*">([^<]+)</strong> ([^<]+?)\s*<', page.text
+        )
+    }
+    assert kpis == {"Carers supported": "On track", "Debt recovered": "Off track"}
+
+
+class _Down(httpx.AsyncBaseTransport):
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+
+def test_objectives_page_still_shows_when_the_kpi_service_is_down(
+    api: TestClient, settings: Settings, database: Database, demo_org: uuid.UUID
+) -> None:
+    measure = make_measure(api, code="K1", title="Carers supported")
+    make_objective(
+        api, number=1, statement="Improve the carers offer", kpi_measure_ids=[measure["id"]]
+    )
+    system = build_system(
+        settings, database, caller=make_caller(demo_org), transports={"kpi": _Down()}
+    )
+    with system.client() as without_kpi:
+        page = without_kpi.get("/objectives")
+    assert page.status_code == 200
+    assert "Improve the carers offer" in page.text
+    assert "KPI service is not answering" in page.text
 
 
 def test_improvement_plan_shows_open_and_closed_counts_by_area(api: TestClient) -> None:
