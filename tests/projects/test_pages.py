@@ -2,12 +2,14 @@
 
 import re
 import uuid
+from collections.abc import Callable
 from datetime import date
 
 import httpx
 from fastapi.testclient import TestClient
 
 from common.db import Database
+from common.identity import Caller, Role
 from common.periods import Period
 from common.settings import Settings
 from common.testing.plugin import build_system, make_caller
@@ -211,6 +213,27 @@ def test_project_rag_needs_a_reason_when_amber(api: TestClient) -> None:
     page = api.get(f"/projects/{project['id']}")
     assert "At risk" in page.text
     assert "Supplier late" in page.text
+
+
+def test_a_viewer_sees_no_edit_controls_and_cannot_change_the_rag(
+    api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+) -> None:
+    project = make_project(api)
+    make_milestone(api, project["id"])
+    assert "/rag/edit" in api.get(f"/projects/{project['id']}").text
+    viewer = api_as(make_caller(demo_org, Role.VIEWER))
+    page = viewer.get(f"/projects/{project['id']}")
+    assert page.status_code == 200
+    assert "/rag/edit" not in page.text
+    assert "/edit" not in page.text
+    assert "Write a highlight report" not in page.text
+    refused = viewer.post(
+        f"/projects/{project['id']}/rag",
+        data={"version": project["version"], "rag": "red", "rag_reason": "x"},
+        headers=HTMX,
+    )
+    assert "govuk-error-summary" in refused.text
+    assert api.get(f"{API}/projects/{project['id']}").json()["rag"] is None
 
 
 def test_highlight_report_is_written_and_joins_the_history(api: TestClient) -> None:

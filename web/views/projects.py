@@ -250,6 +250,15 @@ def _diamond(cx: float, cy: float, r: float = 7) -> str:
     return "M" + " L".join(f"{px:.1f},{py:.1f}" for px, py in points) + " Z"
 
 
+EDITORS = frozenset({"admin", "programme_office"})
+"""Roles the gateway lets change projects (see gateway/access.py); others see no edit controls."""
+
+
+def can_edit(page: dict[str, Any]) -> bool:
+    me = page.get("me")
+    return isinstance(me, dict) and bool(EDITORS & set(me.get("roles") or []))
+
+
 async def _project_context(
     projects: ProjectsApiClient, project_id: str, page: dict[str, Any]
 ) -> dict[str, Any] | None:
@@ -276,6 +285,7 @@ async def _project_context(
         "programme": programmes.get(project["programme_id"] or ""),
         "reports": await projects.highlight_reports(project_id),
         "raid": await projects.raid_items(project_id),
+        "can_edit": can_edit(page),
         "editing_milestone": None,
         "editing_rag": False,
         "values": {},
