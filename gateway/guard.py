@@ -3,6 +3,7 @@ who is calling, whether they are sending too much, whether a browser form is rea
 and whether their role allows the operation."""
 
 import hmac
+import logging
 from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
@@ -17,6 +18,7 @@ from gateway.auth import Authenticator
 from gateway.events import security_event
 from gateway.hardening import RateLimiter
 
+log = logging.getLogger(__name__)
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 SIGN_IN = "/sign-in"
@@ -72,7 +74,7 @@ def install_guard(app: FastAPI, authenticate: Authenticator, limiter: RateLimite
         request.state.caller = caller
         if caller is None:
             if is_public(path):
-                return await call_next(request)
+                return await _answered(request, call_next)
             return _sign_in_first(request)
         wait = limiter.take(f"{caller.client}|{caller.user_id}")
         if wait is not None:
@@ -95,7 +97,24 @@ def install_guard(app: FastAPI, authenticate: Authenticator, limiter: RateLimite
                 reason=refusal,
             )
             return problem(403, "Forbidden", refusal, instance=path)
+        return await _answered(request, call_next)
+
+
+async def _answered(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """The route's response; an exception becomes a plain 500 here, inside the hardening layers,
+    so that even this answer carries the security headers (and never a trace)."""
+    try:
         return await call_next(request)
+    except Exception:
+        log.exception("unhandled error")
+        return problem(
+            500,
+            "Internal Server Error",
+            "Something went wrong on our side.",
+            instance=request.url.path,
+        )
 
 
 async def _refusal(request: Request, caller: Caller) -> str | None:
