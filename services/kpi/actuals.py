@@ -17,8 +17,8 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from common.errors import Conflict, FieldError, NotFound, ValidationFailed
-from common.identity import Caller
+from common.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from common.identity import Caller, Role
 from common.pagination import PageParams, paginate
 from common.periods import Frequency, Period
 from services.kpi.models import Actual, ActualRevision, Measure
@@ -29,6 +29,34 @@ from services.kpi.service import get_measure, population_for
 EDITABLE = {"draft", "returned", "approved", "submitted"}
 SUBMITTABLE = {"draft", "returned"}
 CSV_COLUMNS = ("measure_code", "period", "value", "numerator", "denominator", "commentary")
+
+
+MANAGERS = (Role.ADMIN, Role.PROGRAMME_OFFICE, Role.SERVICE_LEAD)
+"""Roles that may enter figures for any team's measures (and approve them)."""
+
+
+def is_integration(caller: Caller) -> bool:
+    """An API key: the council's own system, whose reach the gateway already scoped."""
+    return caller.client.startswith("api-key:")
+
+
+def check_may_configure(caller: Caller) -> None:
+    """Measures, targets, populations and benchmarks are set up by managers (or integrations),
+    not by people who provide the figures."""
+    if not (caller.has_any(*MANAGERS) or is_integration(caller)):
+        raise Forbidden("Only the programme office or a service lead can set up measures.")
+
+
+def check_may_enter(caller: Caller, measure: Measure) -> None:
+    """A data provider enters figures only for the measures their own team provides."""
+    if caller.has_any(*MANAGERS) or is_integration(caller):
+        return
+    if caller.has_any(Role.DATA_PROVIDER) and caller.team and caller.team == measure.data_provider:
+        return
+    raise Forbidden(
+        f"Only {measure.data_provider or 'the programme office'} can enter figures for "
+        f"{measure.code}."
+    )
 
 
 @dataclass(frozen=True)
@@ -211,6 +239,7 @@ def create_actual(
         raise ValidationFailed(
             "Unknown measure.", errors=[FieldError("measure_id", "There is no such measure")]
         )
+    check_may_enter(caller, measure)
     figures = check_figures(
         session,
         measure,
@@ -257,6 +286,7 @@ def update_actual(
     until the correction is approved."""
     changes = data.model_dump(exclude_unset=True)
     measure = get_measure(session, measure_id=actual.measure_id)
+    check_may_enter(caller, measure)
     figure_fields = {"value", "numerator", "denominator"} & changes.keys()
     if figure_fields:
         value = changes.get("value")
@@ -287,6 +317,7 @@ def update_actual(
 
 def submit_actual(session: Session, *, actual: Actual, caller: Caller) -> Actual:
     """Send a draft (or a returned figure) for approval."""
+    check_may_enter(caller, get_measure(session, measure_id=actual.measure_id))
     if actual.status not in SUBMITTABLE:
         raise Conflict(
             f"This actual is {actual.status}; only a draft or returned one is submitted."
@@ -424,6 +455,8 @@ def bulk_submit(
             )
             continue
         plan.append((measure, figures, row, actual))
+    for measure in {m.code: m for m, *_ in plan}.values():
+        check_may_enter(caller, measure)
     if errors:
         raise ValidationFailed(
             f"Nothing was stored: {len(errors)} problem(s) in the rows.", errors=errors

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from common.concurrency import require_if_match, set_etag
 from common.db import SessionDep
 from common.errors import FieldError, ValidationFailed
-from common.identity import Caller, CallerDep, Role, require_roles
+from common.identity import Caller, CallerDep, require_roles
 from common.pagination import Page, PageDep
 from common.periods import FinancialYear, Frequency, Period
 from services.kpi import actuals as actual_service
@@ -42,9 +42,16 @@ from services.kpi.schemas import (
 )
 
 router = APIRouter()
-Approver = Annotated[
-    Caller, Depends(require_roles(Role.ADMIN, Role.SERVICE_LEAD, Role.PROGRAMME_OFFICE))
-]
+Approver = Annotated[Caller, Depends(require_roles(*actual_service.MANAGERS))]
+
+
+def _configurer(caller: CallerDep) -> Caller:
+    actual_service.check_may_configure(caller)
+    return caller
+
+
+Configure = [Depends(_configurer)]
+"""Setting up measures, targets, populations and benchmarks: not for people who enter figures."""
 SortQuery = Annotated[
     str,
     Query(
@@ -114,7 +121,11 @@ def list_measures(
 
 
 @router.post(
-    "/measures", status_code=status.HTTP_201_CREATED, response_model=MeasureRead, tags=["measures"]
+    "/measures",
+    dependencies=Configure,
+    status_code=status.HTTP_201_CREATED,
+    response_model=MeasureRead,
+    tags=["measures"],
 )
 def create_measure(session: SessionDep, data: MeasureCreate, response: Response) -> MeasureRead:
     """Add a measure. Only `code` and `title` are required; the rest have defaults."""
@@ -131,7 +142,12 @@ def get_measure(session: SessionDep, measure_id: uuid.UUID, response: Response) 
     return MeasureRead.model_validate(measure)
 
 
-@router.patch("/measures/{measure_id}", response_model=MeasureRead, tags=["measures"])
+@router.patch(
+    "/measures/{measure_id}",
+    dependencies=Configure,
+    response_model=MeasureRead,
+    tags=["measures"],
+)
 def update_measure(
     session: SessionDep,
     measure_id: uuid.UUID,
@@ -147,7 +163,12 @@ def update_measure(
     return MeasureRead.model_validate(measure)
 
 
-@router.delete("/measures/{measure_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["measures"])
+@router.delete(
+    "/measures/{measure_id}",
+    dependencies=Configure,
+    status_code=status.HTTP_204_NO_CONTENT,
+    tags=["measures"],
+)
 def delete_measure(session: SessionDep, measure_id: uuid.UUID, request: Request) -> None:
     """Remove a measure with no actuals (409 otherwise: retire it instead). Requires If-Match."""
     measure = service.get_measure(session, measure_id=measure_id)
@@ -238,7 +259,11 @@ def list_targets(
 
 
 @router.post(
-    "/targets", status_code=status.HTTP_201_CREATED, response_model=TargetRead, tags=["targets"]
+    "/targets",
+    dependencies=Configure,
+    status_code=status.HTTP_201_CREATED,
+    response_model=TargetRead,
+    tags=["targets"],
 )
 def create_target(session: SessionDep, data: TargetCreate, response: Response) -> TargetRead:
     """Set a measure's target for a financial year."""
@@ -254,7 +279,12 @@ def get_target(session: SessionDep, target_id: uuid.UUID, response: Response) ->
     return TargetRead.model_validate(target)
 
 
-@router.patch("/targets/{target_id}", response_model=TargetRead, tags=["targets"])
+@router.patch(
+    "/targets/{target_id}",
+    dependencies=Configure,
+    response_model=TargetRead,
+    tags=["targets"],
+)
 def update_target(
     session: SessionDep,
     target_id: uuid.UUID,
@@ -270,7 +300,12 @@ def update_target(
     return TargetRead.model_validate(target)
 
 
-@router.delete("/targets/{target_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["targets"])
+@router.delete(
+    "/targets/{target_id}",
+    dependencies=Configure,
+    status_code=status.HTTP_204_NO_CONTENT,
+    tags=["targets"],
+)
 def delete_target(session: SessionDep, target_id: uuid.UUID, request: Request) -> None:
     target = service.get_target(session, target_id=target_id)
     require_if_match(request, target.version)
@@ -498,6 +533,7 @@ def list_populations(
 
 @router.post(
     "/populations",
+    dependencies=Configure,
     status_code=status.HTTP_201_CREATED,
     response_model=PopulationRead,
     tags=["populations"],
@@ -520,7 +556,12 @@ def get_population(
     return PopulationRead.model_validate(population)
 
 
-@router.patch("/populations/{population_id}", response_model=PopulationRead, tags=["populations"])
+@router.patch(
+    "/populations/{population_id}",
+    dependencies=Configure,
+    response_model=PopulationRead,
+    tags=["populations"],
+)
 def update_population(
     session: SessionDep,
     population_id: uuid.UUID,
@@ -537,6 +578,7 @@ def update_population(
 
 @router.delete(
     "/populations/{population_id}",
+    dependencies=Configure,
     status_code=status.HTTP_204_NO_CONTENT,
     tags=["populations"],
 )
@@ -567,6 +609,7 @@ def list_benchmarks(
 
 @router.post(
     "/benchmarks",
+    dependencies=Configure,
     status_code=status.HTTP_201_CREATED,
     response_model=BenchmarkRead,
     tags=["benchmarks"],
@@ -589,7 +632,12 @@ def get_benchmark(
     return BenchmarkRead.model_validate(benchmark)
 
 
-@router.patch("/benchmarks/{benchmark_id}", response_model=BenchmarkRead, tags=["benchmarks"])
+@router.patch(
+    "/benchmarks/{benchmark_id}",
+    dependencies=Configure,
+    response_model=BenchmarkRead,
+    tags=["benchmarks"],
+)
 def update_benchmark(
     session: SessionDep,
     benchmark_id: uuid.UUID,
@@ -605,7 +653,10 @@ def update_benchmark(
 
 
 @router.delete(
-    "/benchmarks/{benchmark_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["benchmarks"]
+    "/benchmarks/{benchmark_id}",
+    dependencies=Configure,
+    status_code=status.HTTP_204_NO_CONTENT,
+    tags=["benchmarks"],
 )
 def delete_benchmark(session: SessionDep, benchmark_id: uuid.UUID, request: Request) -> None:
     benchmark = service.get_benchmark(session, benchmark_id=benchmark_id)

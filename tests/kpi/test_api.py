@@ -256,13 +256,47 @@ def test_a_data_provider_cannot_approve(
 ) -> None:
     measure = make_measure(api)
     actual = make_actual(api, measure, "2025-05", value="50", approve=False)
-    provider = api_as(make_caller(demo_org, Role.DATA_PROVIDER, user="provider"))
+    provider = api_as(
+        make_caller(demo_org, Role.DATA_PROVIDER, user="provider", team=measure["data_provider"])
+    )
     url = f"{API}/actuals/{actual['id']}"
     submitted = provider.post(f"{url}/submit", headers={"If-Match": 'W/"1"'})
     assert submitted.status_code == 200
     refused = provider.post(f"{url}/approve", headers={"If-Match": submitted.headers["ETag"]})
     assert refused.status_code == 403
     assert api.get(f"{url}/revisions").json()[-1]["changed_by"] == "provider"
+
+
+def test_a_data_provider_enters_figures_only_for_their_own_teams_measures(
+    api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+) -> None:
+    ours = make_measure(api, code="OURS", data_provider="Integration Team")
+    theirs = make_measure(api, code="THEIRS", data_provider="Commissioning Team")
+    provider = api_as(make_caller(demo_org, Role.DATA_PROVIDER, team="Integration Team"))
+    row = {"period": "2025-05", "value": "50"}
+    assert (
+        provider.post(f"{API}/actuals", json={"measure_id": ours["id"], **row}).status_code == 201
+    )
+    refused = provider.post(f"{API}/actuals", json={"measure_id": theirs["id"], **row})
+    assert refused.status_code == 403
+    assert "Commissioning Team" in refused.json()["detail"]
+    bulk = provider.post(
+        f"{API}/actuals/bulk",
+        json={"rows": [{"measure_code": "THEIRS", "period": "2025-06", "value": "1"}]},
+    )
+    assert bulk.status_code == 403
+    assert count_actuals(api) == 1
+
+
+def test_a_data_provider_cannot_set_up_measures_or_targets(
+    api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+) -> None:
+    measure = make_measure(api)
+    provider = api_as(make_caller(demo_org, Role.DATA_PROVIDER, team=measure["data_provider"]))
+    assert provider.post(f"{API}/measures", json={"code": "X", "title": "X"}).status_code == 403
+    target = {"measure_id": measure["id"], "financial_year": "2025/26", "value": "1"}
+    assert provider.post(f"{API}/targets", json=target).status_code == 403
+    assert api.get(f"{API}/measures").json()["total"] == 1
 
 
 def test_another_council_cannot_see_the_actuals(
