@@ -9,7 +9,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -172,16 +172,35 @@ def install_error_handlers(app: FastAPI) -> None:
             instance=request.url.path,
         )
 
+    @app.exception_handler(DataError)
+    async def _bad_value(request: Request, exc: DataError) -> JSONResponse:
+        # PostgreSQL refused a value the schemas let through (a NUL character, say).
+        log.info("data error", extra={"error": type(exc.orig).__name__})
+        return problem(
+            422,
+            "Unprocessable Content",
+            "A value could not be stored: check for control characters or values out of range.",
+            instance=request.url.path,
+        )
+
     @app.exception_handler(DBAPIError)
     async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
-        # Connection loss and similar: say so, never leak SQL.
-        log.warning("database error", extra={"error": type(exc.orig).__name__})
+        if isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated:
+            # Connection loss and similar: say so, never leak SQL.
+            log.warning("database unavailable", extra={"error": type(exc.orig).__name__})
+            return problem(
+                503,
+                "Service Unavailable",
+                "The database is not available. Try again shortly.",
+                instance=request.url.path,
+                headers={"Retry-After": "2"},
+            )
+        log.exception("database error")
         return problem(
-            503,
-            "Service Unavailable",
-            "The database is not available. Try again shortly.",
+            500,
+            "Internal Server Error",
+            "Something went wrong on our side.",
             instance=request.url.path,
-            headers={"Retry-After": "2"},
         )
 
     @app.exception_handler(Exception)

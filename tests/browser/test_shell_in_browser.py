@@ -26,3 +26,12 @@ def test_skip_link_is_the_first_thing_the_keyboard_reaches(page: Page, live: Run
     assert (
         page.evaluate("() => document.activeElement.textContent.trim()") == "Skip to main content"
     )
+
+
+def test_pages_break_none_of_their_own_content_security_policy(
+    page: Page, live: RunningSystem
+) -> None:
+    page.goto(live.url() + "/")
+    page.wait_for_load_state("networkidle")
+    assert page.csp_violations == []  # type: ignore[attr-defined]
+    assert page.evaluate("() => document.body.classList.contains('govuk-frontend-supported')")
