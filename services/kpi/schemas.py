@@ -186,7 +186,9 @@ class TargetCreate(Input):
     value: Number = Field(description="The year's target (or, for a reduction, the amount).")
     kind: TargetKind = TargetKind.LEVEL
     profile: list[Number] | None = Field(
-        default=None, description="One target per period of the year, for seasonal targets."
+        default=None,
+        max_length=12,
+        description="One target per period of the year, for seasonal targets.",
     )
     note: str = Field(default="", max_length=2000, description="What the council wrote.")
 
@@ -194,7 +196,7 @@ class TargetCreate(Input):
 class TargetUpdate(Input):
     value: Number | None = None
     kind: TargetKind | None = None
-    profile: list[Number] | None = None
+    profile: list[Number] | None = Field(default=None, max_length=12)
     note: str | None = Field(default=None, max_length=2000)
 
 
@@ -276,7 +278,10 @@ class BulkRow(ActualFigures):
     measure_code: str | None = Field(default=None, max_length=40)
     period: str = Field(max_length=20)
     version: int | None = Field(
-        default=None, description="To correct an existing actual: the version you read."
+        default=None,
+        ge=1,
+        le=2_000_000_000,
+        description="To correct an existing actual: the version you read.",
     )
 
 
@@ -298,12 +303,12 @@ class PopulationCreate(Input):
     area: str = Field(min_length=1, max_length=200)
     age_band: str = Field(min_length=1, max_length=40, examples=["65+", "all ages"])
     financial_year: FinancialYearText
-    population: int = Field(gt=0)
+    population: int = Field(gt=0, le=2_000_000_000)
     source: str = Field(default="", max_length=1000)
 
 
 class PopulationUpdate(Input):
-    population: int | None = Field(default=None, gt=0)
+    population: int | None = Field(default=None, gt=0, le=2_000_000_000)
     source: str | None = Field(default=None, max_length=1000)
 
 

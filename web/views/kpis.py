@@ -256,7 +256,8 @@ async def save_entry(
             "commentary": commentary,
             **{f: v for f, v in figures.items() if v},
         }
-        if version := form.get(f"{prefix}-version"):
+        version = form.get(f"{prefix}-version", "")
+        if version.isdigit():
             row["version"] = int(version)
         rows.append(row)
         row_prefix.append(prefix)
