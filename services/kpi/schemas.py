@@ -44,9 +44,9 @@ def to_number(value: Any) -> Decimal:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f'"{value.strip()}" is not a number: enter a number, like 12.5') from None
-    if not number.is_finite():
-        raise ValueError("Enter a finite number")
+        number = Decimal("NaN")
+    if not number.is_finite():  # also "nan" and "infinity", which Decimal would accept
+        raise ValueError(f'"{value.strip()}" is not a number: enter a number, like 12.5')
     if abs(number) >= Decimal(10) ** 14:
         raise ValueError("That number is too big")
     if number != number.quantize(Decimal("0.000001")):
