@@ -43,6 +43,13 @@ class SignIn(BaseModel):
     password: str = Field(min_length=1, max_length=1000)
 
 
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(min_length=1, max_length=1000)
+    new_password: str = Field(min_length=12, max_length=1000)
+
+
 class SessionRead(BaseModel):
     csrf_token: str
     expires_at: datetime

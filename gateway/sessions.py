@@ -1,25 +1,31 @@
 """Signing in and out. The web app's sign-in page posts here through the gateway's API and
 passes the cookie this sets on to the browser; sign-out is a plain form post to the gateway."""
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
+from sqlalchemy import delete
 
 from common.db import Database
-from common.errors import AppError, Unauthorized
+from common.errors import AppError, FieldError, Forbidden, Unauthorized, ValidationFailed
 from common.settings import Settings
 from gateway.accounts import (
     SignInRefused,
     check_password,
+    digest,
     end_session,
+    hash_password,
+    password_matches,
     start_session,
     unscoped,
 )
 from gateway.auth import now_of, session_cookie_name
 from gateway.events import security_event
 from gateway.hardening import client_address
-from gateway.schemas import SessionRead, SignIn
+from gateway.models import User, UserSession
+from gateway.schemas import PasswordChange, SessionRead, SignIn
 
 router = APIRouter(tags=["sessions"])
 
@@ -84,6 +90,34 @@ def _end(request: Request, response: Response, settings: Settings) -> None:
     response.delete_cookie(
         name, path="/", httponly=True, samesite="lax", secure=settings.https_only
     )
+
+
+@router.post("/api/v1/me/password", status_code=204)
+def change_password(body: PasswordChange, request: Request, settings: SettingsDep) -> Response:
+    """Change your own password (the current one is needed). Your other sessions end; this one
+    goes on."""
+    caller = request.state.caller
+    if caller is None or caller.csrf is None:
+        raise Forbidden("Only a signed-in person can change their password.")
+    database: Database = request.app.state.database
+    with database.session(caller.org_id) as session:
+        user = session.get(User, uuid.UUID(caller.user_id))
+        if user is None:
+            raise Forbidden("Only a signed-in person can change their password.")
+        if not password_matches(user.password_hash, body.current_password):
+            security_event("password_change_refused", warning=True, user_id=caller.user_id)
+            raise ValidationFailed(
+                "Your current password is not right.",
+                errors=[FieldError("current_password", "Your current password is not right")],
+            )
+        user.password_hash = hash_password(body.new_password)
+        keep = digest(request.cookies.get(session_cookie_name(settings), ""))
+        session.execute(
+            delete(UserSession).where(UserSession.user_id == user.id, UserSession.id_digest != keep)
+        )
+        session.commit()
+    security_event("password_changed", user_id=caller.user_id)
+    return Response(status_code=204)
 
 
 @router.delete("/api/v1/sessions/current", status_code=204)

@@ -172,3 +172,43 @@ def test_signing_in_again_gives_a_new_session_id_and_ends_the_old_one(
     assert first != second
     browser.cookies.set("asc_session", first)
     assert browser.get("/api/v1/me").status_code == 401
+
+
+def test_a_person_changes_their_password_with_the_current_one(
+    browser: TestClient, person: User, secure_system: object
+) -> None:
+    elsewhere = TestClient(secure_system.gateway, base_url="http://gateway", follow_redirects=False)  # type: ignore[attr-defined]
+    sign_in(elsewhere, person.email)
+    csrf = sign_in(browser, person.email)
+    wrong = browser.post(
+        "/account/password",
+        data={
+            "csrf_token": csrf,
+            "current_password": "not it",
+            "new_password": "a brand new passphrase",
+            "confirm_password": "a brand new passphrase",
+        },
+    )
+    assert wrong.status_code == 422
+    assert "Your current password is not right" in wrong.text
+    done = browser.post(
+        "/account/password",
+        data={
+            "csrf_token": csrf,
+            "current_password": "correct horse battery staple",
+            "new_password": "a brand new passphrase",
+            "confirm_password": "a brand new passphrase",
+        },
+    )
+    assert done.status_code == 303
+    assert browser.get("/api/v1/me").status_code == 200  # this session goes on
+    assert elsewhere.get("/api/v1/me").status_code == 401  # every other one ended
+    stranger = TestClient(secure_system.gateway, base_url="http://gateway", follow_redirects=False)  # type: ignore[attr-defined]
+    sign_in(stranger, person.email, "a brand new passphrase")
+
+
+def test_only_a_person_signed_in_with_a_session_can_change_a_password(api: TestClient) -> None:
+    response = api.post(
+        "/api/v1/me/password", json={"current_password": "x", "new_password": "y" * 12}
+    )
+    assert response.status_code == 403

@@ -15,6 +15,7 @@ from common.errors import AppError
 from common.identity import IDENTITY_HEADER, Caller, verify_identity
 from web.clients.gateway import ApiError, GatewayClient
 from web.rendering import TEMPLATES, render
+from web.views.dashboard import PageContext
 
 router = APIRouter()
 
@@ -112,3 +113,41 @@ async def sign_in(
         {"me": None, "next": safe_next(next), "errors": errors, "email": email},
         status_code=status,
     )
+
+
+@router.get("/account/password", response_class=HTMLResponse)
+async def password_page(request: Request, page: PageContext, done: bool = False) -> HTMLResponse:
+    context = {**page, "errors": {}, "done": done, "title": "Change your password"}
+    return render(request, "auth/password.html", context)
+
+
+@router.post("/account/password", response_class=HTMLResponse)
+async def change_password(
+    request: Request,
+    page: PageContext,
+    current_password: Annotated[str, Form()] = "",
+    new_password: Annotated[str, Form()] = "",
+    confirm_password: Annotated[str, Form()] = "",
+) -> Response:
+    errors: dict[str, str] = {}
+    if not current_password:
+        errors["current_password"] = "Enter your current password"
+    if len(new_password) < 12:
+        errors["new_password"] = "Enter a new password of at least 12 characters"
+    elif new_password != confirm_password:
+        errors["confirm_password"] = "The two new passwords do not match"
+    if not errors:
+        gateway = GatewayClient(request.app.state.gateway, request)
+        try:
+            await gateway.request(
+                "POST",
+                "/me/password",
+                what="sign-in",
+                json={"current_password": current_password, "new_password": new_password},
+            )
+        except ApiError as error:
+            errors = error.field_errors() or {"current_password": str(error.problem.get("detail"))}
+        else:
+            return RedirectResponse("/account/password?done=true", status_code=303)
+    context = {**page, "errors": errors, "done": False, "title": "Change your password"}
+    return render(request, "auth/password.html", context, status_code=422)
