@@ -97,6 +97,12 @@ def check_password(
     user = session.scalar(select(User).where(User.email == email))
     ok = password_matches(user.password_hash if user else None, password)
     ok = ok and user is not None and not user.disabled
+    # Guesses older than the window count for nothing: keep the table small as it is written.
+    session.execute(
+        delete(LoginAttempt).where(
+            LoginAttempt.email == email, LoginAttempt.at <= now - FAILURE_WINDOW
+        )
+    )
     session.add(LoginAttempt(email=email, address=address[:64], at=now, succeeded=ok))
     session.flush()
     if not ok or user is None:
@@ -113,6 +119,13 @@ class NewSession:
 
 
 def start_session(session: Session, user: User, *, settings: Settings, now: datetime) -> NewSession:
+    # Sessions abandoned without signing out are never presented again: clear them out here.
+    session.execute(
+        delete(UserSession).where(
+            (UserSession.expires_at <= now)
+            | (UserSession.last_seen_at <= now - timedelta(minutes=settings.session_idle_minutes))
+        )
+    )
     secret = secrets.token_urlsafe(32)  # 256 bits
     row = UserSession(
         id_digest=digest(secret),

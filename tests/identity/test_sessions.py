@@ -212,3 +212,21 @@ def test_only_a_person_signed_in_with_a_session_can_change_a_password(api: TestC
         "/api/v1/me/password", json={"current_password": "x", "new_password": "y" * 12}
     )
     assert response.status_code == 403
+
+
+def test_abandoned_sessions_and_old_guesses_are_cleared_away(
+    browser: TestClient, person: User, clock: Clock, database: Database
+) -> None:
+    from sqlalchemy import func, select
+
+    from gateway.accounts import unscoped
+    from gateway.models import LoginAttempt, UserSession
+
+    browser.post("/api/v1/sessions", json={"email": person.email, "password": "wrong"})
+    sign_in(browser, person.email)
+    browser.cookies.clear()  # the browser is closed without signing out
+    clock.advance(hours=13)
+    sign_in(browser, person.email)
+    with unscoped(database.session(None)) as session:
+        assert session.scalar(select(func.count()).select_from(UserSession)) == 1
+        assert session.scalar(select(func.count()).select_from(LoginAttempt)) == 1
