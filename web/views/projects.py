@@ -194,7 +194,7 @@ def gantt(timeline: dict[str, Any], today: date) -> str:
         "between them shows slippage. The table below gives the same dates.</desc>",
     ]
     months = (high.year - low.year) * 12 + high.month - low.month + 1
-    every = max(1, months // 8)
+    every = max(1, -(-months // 6))  # at most six labels, so they never run together
     for i in range(0, months, every):
         total = low.year * 12 + low.month - 1 + i
         tick = date(total // 12, total % 12 + 1, 1)
