@@ -1,5 +1,6 @@
 """Templates, and the rule that htmx requests get one block while others get the whole page."""
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,9 @@ from fastapi.templating import Jinja2Templates
 from common.money import format_money
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-TEMPLATES.env.filters["money"] = format_money
-TEMPLATES.env.filters["money_short"] = lambda d: format_money(d, short=True)
+TEMPLATES.env.filters["money"] = lambda d: format_money(Decimal(str(d)))
+# Money arrives from the API as decimal strings ("376000.00"): never through float.
+TEMPLATES.env.filters["money_short"] = lambda d: format_money(Decimal(str(d)), short=True)
 
 
 def render(

@@ -33,3 +33,12 @@ def test_me_names_the_caller_and_their_council(api: TestClient) -> None:
     me = api.get("/api/v1/me").json()
     assert me["organisation"]["name"] == "Demo Council"
     assert me["roles"] == ["admin"]
+
+
+def test_dashboard_shows_the_position_of_each_area_in_words(api: TestClient) -> None:
+    api.post("/api/v1/kpi/measures", json={"code": "D1", "title": "Dashboard measure"})
+    html = api.get("/").text
+    for heading in ("KPIs", "Projects", "Savings", "Budget"):
+        assert f">{heading}</a></h2>" in html
+    assert "No target" in html  # RAG in words, not colour alone
+    assert "Unavailable" not in html
