@@ -39,6 +39,15 @@ class Settings(BaseSettings):
     """Requests a minute for one API key or signed-in session (0: no limit)."""
     trusted_proxies: list[str] = []
     """Addresses of proxies (the web app, a load balancer) whose X-Forwarded-For is believed."""
+    oidc_issuer: str = ""
+    """Single sign-on through OpenID Connect (e.g. Entra ID); empty: password sign-in only."""
+    oidc_client_id: str = ""
+    oidc_client_secret: SecretStr = SecretStr("")
+    oidc_org_id: uuid.UUID | None = None
+    """The council whose people sign in through that provider (default: the demo council)."""
+    oidc_groups_claim: str = "groups"
+    oidc_group_roles: dict[str, str] = {}
+    """The provider's group (name or id) -> our role, e.g. {"asc-admins": "admin"}."""
 
     @field_validator("database_url")
     @classmethod

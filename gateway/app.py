@@ -18,7 +18,7 @@ from common.identity import sign_identity
 from common.logs import install_request_logging
 from common.service_app import health_router, require_signing_key
 from common.settings import Settings, get_settings
-from gateway import admin, sessions
+from gateway import admin, sessions, sso
 from gateway.accounts import utcnow
 from gateway.auth import Authenticator, development_authenticator, sign_in_authenticator
 from gateway.guard import install_guard
@@ -107,6 +107,7 @@ def create_app(
     app.include_router(router, responses=PROBLEM_RESPONSES)
     app.include_router(sessions.router, responses=PROBLEM_RESPONSES)
     app.include_router(admin.router, responses=PROBLEM_RESPONSES)
+    app.include_router(sso.router)
 
     def own_openapi() -> dict[str, Any]:
         from fastapi.openapi.utils import get_openapi

@@ -26,6 +26,8 @@ ROLE_REFUSAL = "Your role does not allow this operation."
 KEY_REFUSAL = "This API key is not allowed to do this."
 _PUBLIC_EXACT = {
     SIGN_IN,
+    "/sign-in/sso",
+    "/sign-in/sso/callback",
     "/healthz",
     "/readyz",
     "/favicon.ico",

@@ -64,6 +64,10 @@ TEMPLATES.env.globals["csrf_token"] = csrf_token
 TEMPLATES.env.globals["signed_in"] = signed_in
 
 
+def _sso(request: Request) -> bool:
+    return bool(request.app.state.settings.oidc_issuer)
+
+
 def safe_next(value: str | None) -> str:
     """Where to go after signing in: a path on this site only (never `//elsewhere`)."""
     if value and value.startswith("/") and not value.startswith(("//", "/\\")):
@@ -73,7 +77,13 @@ def safe_next(value: str | None) -> str:
 
 @router.get("/sign-in", response_class=HTMLResponse)
 async def sign_in_page(request: Request, next: str = "/") -> HTMLResponse:
-    return render(request, "auth/sign_in.html", {"me": None, "next": safe_next(next), "errors": {}})
+    context: dict[str, Any] = {
+        "me": None,
+        "next": safe_next(next),
+        "errors": {},
+        "sso": _sso(request),
+    }
+    return render(request, "auth/sign_in.html", context)
 
 
 @router.post("/sign-in", response_class=HTMLResponse)
@@ -110,7 +120,13 @@ async def sign_in(
     return render(
         request,
         "auth/sign_in.html",
-        {"me": None, "next": safe_next(next), "errors": errors, "email": email},
+        {
+            "me": None,
+            "next": safe_next(next),
+            "errors": errors,
+            "email": email,
+            "sso": _sso(request),
+        },
         status_code=status,
     )
 
