@@ -1,0 +1,371 @@
+"""Spreadsheets in and out: read an uploaded CSV or XLSX into rows of text, match its headers to
+the fields an import wants (tolerating the wording councils use), and write CSV and XLSX.
+
+Only the standard library: an XLSX file is a zip of XML parts, and we read and write the few
+parts that matter (the first sheet, shared strings, numbers). Every cell is read as text; what a
+cell means is the importer's business.
+"""
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape
+
+MAX_ROWS = 50_000
+"""More rows than any service plan table has; a larger file is refused, not half read."""
+
+
+class UnreadableFile(ValueError):
+    """The upload is not a CSV or XLSX table we can read (the message says why, in plain words)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A sheet as text. `row_numbers[i]` is where `rows[i]` sits in the spreadsheet as people
+    see it: the header is row 1 (blank rows are skipped but still counted)."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    row_numbers: list[int]
+
+
+# Reading ----------------------------------------------------------------------------------------
+
+
+def read_table(data: bytes, filename: str = "") -> Table:
+    """The first sheet of an XLSX file, or a CSV file (UTF-8 with or without BOM, or Windows-1252).
+
+    >>> read_table("Measure,Unit\\nCarers,Number\\n".encode()).rows
+    [['Carers', 'Number']]
+    """
+    if data.startswith(b"PK\x03\x04"):
+        return _table(read_xlsx_rows(data))
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnreadableFile(
+            "This is an old Excel (.xls) file: save it as .xlsx or .csv and upload it again."
+        )
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        raise UnreadableFile("The file is named .xlsx but is not an Excel workbook.")
+    return _table(read_csv_rows(data))
+
+
+def decode_text(data: bytes) -> str:
+    """Text of a CSV file: UTF-8 (a BOM is dropped), else Windows-1252 as Excel saves it."""
+    if b"\x00" in data[:4096]:
+        raise UnreadableFile("The file is not a CSV or XLSX spreadsheet.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def read_csv_rows(data: bytes) -> list[list[str]]:
+    text = decode_text(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = ","
+    if "," not in first_line:
+        delimiter = max(";\t|", key=first_line.count) if first_line.strip() else ","
+        if first_line.count(delimiter) == 0:
+            delimiter = ","
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as error:
+        raise UnreadableFile(f"The file is not a readable CSV file ({error}).") from None
+
+
+_NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
+def _number_text(value: str) -> str:
+    """A number as Excel stores it ("5", "5.25", "0.30000000000000004"), as a person typed it."""
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    return format(Decimal(repr(number)).normalize(), "f")
+
+
+def read_xlsx_rows(data: bytes) -> list[list[str]]:
+    """The first sheet's rows, each cell as text (shared strings, inline strings, numbers)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            names = set(book.namelist())
+            if "xl/workbook.xml" not in names:
+                raise UnreadableFile("The file is a zip archive but not an Excel workbook.")
+            sheet_path = _first_sheet_path(book)
+            shared = _shared_strings(book) if "xl/sharedStrings.xml" in names else []
+            sheet = ElementTree.fromstring(book.read(sheet_path))
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
+        raise UnreadableFile("The Excel workbook is damaged and cannot be read.") from None
+    rows: dict[int, dict[int, str]] = {}
+    for next_row, row in enumerate(sheet.iterfind("m:sheetData/m:row", _NS), start=1):
+        row_number = int(row.get("r") or next_row)
+        cells: dict[int, str] = {}
+        for position, cell in enumerate(row.iterfind("m:c", _NS)):
+            ref = _CELL_REF.fullmatch(cell.get("r") or "")
+            column = _column_index(ref[1]) if ref else position
+            cells[column] = _cell_text(cell, shared)
+        rows[row_number] = cells
+        if len(rows) > MAX_ROWS + 1:
+            raise UnreadableFile(f"The sheet has more than {MAX_ROWS:,} rows.")
+    if not rows:
+        return []
+    result: list[list[str]] = []
+    for number in range(1, max(rows) + 1):
+        cells = rows.get(number, {})
+        width = max(cells, default=-1) + 1
+        result.append([cells.get(i, "") for i in range(width)])
+    return result
+
+
+def _first_sheet_path(book: zipfile.ZipFile) -> str:
+    workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+    sheet = workbook.find("m:sheets/m:sheet", _NS)
+    if sheet is None:
+        raise UnreadableFile("The Excel workbook has no sheets.")
+    rel_id = sheet.get(f"{{{_NS['r']}}}id")
+    try:
+        rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+    except KeyError:
+        return "xl/worksheets/sheet1.xml"
+    for rel in rels.iterfind("rel:Relationship", _NS):
+        if rel.get("Id") == rel_id:
+            target = rel.get("Target") or ""
+            return target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return "xl/worksheets/sheet1.xml"
+
+
+def _shared_strings(book: zipfile.ZipFile) -> list[str]:
+    root = ElementTree.fromstring(book.read("xl/sharedStrings.xml"))
+    return [
+        "".join(t.text or "" for t in item.iter(f"{{{_NS['m']}}}t"))
+        for item in root.iterfind("m:si", _NS)
+    ]
+
+
+def _cell_text(cell: ElementTree.Element, shared: list[str]) -> str:
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in cell.iter(f"{{{_NS['m']}}}t"))
+    value = cell.findtext("m:v", default="", namespaces=_NS)
+    if kind == "s":
+        try:
+            return shared[int(value)]
+        except (ValueError, IndexError):
+            return ""
+    if kind == "b":
+        return "TRUE" if value == "1" else "FALSE"
+    if kind == "n" and value:
+        return _number_text(value)
+    return value
+
+
+def _table(raw: list[list[str]]) -> Table:
+    numbered = [
+        (number, [cell.strip() for cell in row])
+        for number, row in enumerate(raw, start=1)
+        if any(cell.strip() for cell in row)
+    ]
+    if not numbered:
+        raise UnreadableFile("The file is empty: it has no header row.")
+    if len(numbered) > MAX_ROWS + 1:
+        raise UnreadableFile(f"The file has more than {MAX_ROWS:,} rows.")
+    (_, headers), body = numbered[0], numbered[1:]
+    width = len(headers)
+    return Table(
+        headers=headers,
+        rows=[(cells + [""] * width)[:width] for _, cells in body],
+        row_numbers=[number for number, _ in body],
+    )
+
+
+# Header matching --------------------------------------------------------------------------------
+
+
+def normalise_header(text: str) -> str:
+    """A header reduced for comparison: case, punctuation and spacing set aside.
+
+    >>> normalise_header("Frequency (monthly, quarterly)")
+    'frequency monthly quarterly'
+    """
+    return " ".join(re.findall(r"[a-z0-9£%]+", text.lower().replace("&", " and ")))
+
+
+@dataclass(frozen=True)
+class Column:
+    """A field an import reads, and the header wordings that name it."""
+
+    key: str
+    label: str
+    synonyms: tuple[str, ...] = ()
+    required: bool = False
+
+    def wordings(self) -> list[str]:
+        return [normalise_header(w) for w in (self.label, *self.synonyms)]
+
+
+@dataclass
+class HeaderMatch:
+    """Which header (by position) each field was found under, and what was not matched."""
+
+    positions: dict[str, int] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    missing: list[Column] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+
+
+def match_headers(headers: Sequence[str], columns: Sequence[Column]) -> HeaderMatch:
+    """Match each header to at most one field: exact wordings first, then the longest wording
+    found as whole words inside a header ("Council Plan KPI (Y/N)" holds "council plan").
+
+    >>> match = match_headers(["Better (bigger or smaller)"], [Column("polarity", "Better")])
+    >>> match.positions
+    {'polarity': 0}
+    """
+    normalised = [normalise_header(h) for h in headers]
+    match = HeaderMatch()
+    candidates: list[tuple[int, int, int, str]] = []
+    for position, header in enumerate(normalised):
+        if not header:
+            continue
+        for column in columns:
+            for wording in column.wordings():
+                if header == wording:
+                    candidates.append((0, -len(wording), position, column.key))
+                elif wording and f" {wording} " in f" {header} ":
+                    candidates.append((1, -len(wording), position, column.key))
+    for _, _, position, key in sorted(candidates):
+        if key in match.positions or position in match.positions.values():
+            continue
+        match.positions[key] = position
+        match.headers[key] = headers[position]
+    match.missing = [c for c in columns if c.required and c.key not in match.positions]
+    match.unmatched = [
+        h for i, h in enumerate(headers) if h.strip() and i not in match.positions.values()
+    ]
+    return match
+
+
+# Writing ----------------------------------------------------------------------------------------
+
+Cell = str | int | Decimal | None
+
+
+def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    """UTF-8 with a BOM, so that Excel reads the pound sign and curly quotes correctly."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(["" if cell is None else str(cell) for cell in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_text(value: str) -> str:
+    """Text safe inside an XML element (control characters XML forbids are dropped)."""
+    return escape(_ILLEGAL_XML.sub("", value))
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _xlsx_cell(ref: str, value: Cell, style: int = 0) -> str:
+    styled = f' s="{style}"' if style else ""
+    if isinstance(value, bool) or value is None:
+        value = "" if value is None else str(value)
+    if isinstance(value, int | Decimal):
+        return f'<c r="{ref}"{styled}><v>{value}</v></c>'
+    preserve = ' xml:space="preserve"' if value != value.strip() else ""
+    return f'<c r="{ref}"{styled} t="inlineStr"><is><t{preserve}>{xml_text(value)}</t></is></c>'
+
+
+_CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+<Default Extension="xml" ContentType="application/xml"/>
+<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
+<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
+<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>
+</Types>"""  # noqa: E501
+_ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>
+</Relationships>"""  # noqa: E501
+_WORKBOOK_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>
+<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
+</Relationships>"""  # noqa: E501
+_STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<fonts count="2"><font><sz val="11"/><name val="Arial"/></font><font><b/><sz val="11"/><name val="Arial"/></font></fonts>
+<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>
+<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
+<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
+<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>
+</styleSheet>"""  # noqa: E501
+
+
+def write_xlsx(
+    headers: Sequence[str], rows: Iterable[Sequence[Cell]], sheet: str = "Sheet1"
+) -> bytes:
+    """A one-sheet workbook: a bold header row, text as inline strings, numbers as numbers."""
+    lines = []
+    for row_index, row in enumerate([list(headers), *rows], start=1):
+        style = 1 if row_index == 1 else 0
+        cells = "".join(
+            _xlsx_cell(f"{_column_letters(i)}{row_index}", value, style)
+            for i, value in enumerate(row)
+        )
+        lines.append(f'<row r="{row_index}">{cells}</row>')
+    sheet_xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<worksheet xmlns="{_NS["m"]}"><sheetData>{"".join(lines)}</sheetData></worksheet>'
+    )
+    name = escape(re.sub(r"[\[\]:*?/\\]", " ", sheet)[:31] or "Sheet1", {'"': "&quot;"})
+    workbook = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<workbook xmlns="{_NS["m"]}" xmlns:r="{_NS["r"]}">'
+        f'<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        book.writestr("_rels/.rels", _ROOT_RELS)
+        book.writestr("xl/workbook.xml", workbook)
+        book.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        book.writestr("xl/styles.xml", _STYLES)
+        book.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+    return out.getvalue()
