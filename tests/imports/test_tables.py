@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from common.tables import (
+    Cell,
     Column,
     UnreadableFile,
     match_headers,
@@ -79,7 +80,7 @@ def test_a_zip_that_is_not_a_workbook_is_refused() -> None:
 
 
 def test_xlsx_round_trip_keeps_text_numbers_and_empty_cells() -> None:
-    rows = [
+    rows: list[list[Cell]] = [
         ["Carers supported", Decimal("5.25"), 752, None, "£376k reduction"],
         ["  leading space", "", Decimal("0.1"), "a < b & c", "Y"],
     ]
