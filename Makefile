@@ -46,7 +46,9 @@ types: env
 pytest: env
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# National scale by default (BENCH_COUNCILS=10 for a quick run); the KPI benchmark of 200 measures.
 bench: env
+	$(PY) -m tests.bench.national
 	$(PY) -m tests.bench
 
 # The suite fuzzes every operation with a few examples; this goes much deeper.
