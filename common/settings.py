@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     """Requests a minute from one client address (0: no limit); bursts up to the same number."""
     rate_limit_per_key_per_minute: int = 1200
     """Requests a minute for one API key or signed-in session (0: no limit)."""
+    sign_in_attempts_per_address_per_minute: int = 120
+    """Password sign-ins a minute from one client address, whatever the account (0: no limit)."""
     trusted_proxies: list[str] = []
     """Addresses of proxies (the web app, a load balancer) whose X-Forwarded-For is believed."""
     oidc_issuer: str = ""

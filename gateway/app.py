@@ -93,7 +93,11 @@ def create_app(
     install_error_handlers(app)
     key_limiter = RateLimiter(settings.rate_limit_per_key_per_minute)
     address_limiter = RateLimiter(settings.rate_limit_per_address_per_minute)
-    app.state.rate_limiters = {"key": key_limiter, "address": address_limiter}
+    app.state.rate_limiters = {
+        "key": key_limiter,
+        "address": address_limiter,
+        "sign_in": RateLimiter(settings.sign_in_attempts_per_address_per_minute),
+    }
     # Added innermost first: the request passes logging, headers, body limit, address limit, then
     # the guard (authentication, per-key limit, CSRF, roles) before any route.
     install_guard(app, authenticator, key_limiter)

@@ -50,6 +50,13 @@ def sign_in(
     database: Database = request.app.state.database
     now = now_of(request)
     address = client_address(request.scope, settings.trusted_proxies)
+    # Many accounts tried from one place (credential stuffing) meet this before any lockout.
+    if (wait := request.app.state.rate_limiters["sign_in"].take(address)) is not None:
+        security_event("sign_in_rate_limited", warning=True, address=address)
+        raise Locked(
+            f"Too many attempts to sign in from here. Try again in {wait} seconds.",
+            headers={"Retry-After": str(wait)},
+        )
     with unscoped(database.session(None)) as session:
         try:
             user = check_password(

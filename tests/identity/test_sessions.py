@@ -230,3 +230,19 @@ def test_abandoned_sessions_and_old_guesses_are_cleared_away(
     with unscoped(database.session(None)) as session:
         assert session.scalar(select(func.count()).select_from(UserSession)) == 1
         assert session.scalar(select(func.count()).select_from(LoginAttempt)) == 1
+
+
+def test_many_sign_ins_from_one_address_are_slowed_down_whatever_the_account(
+    browser: TestClient, secure_system: object
+) -> None:
+    from gateway.hardening import RateLimiter
+
+    secure_system.gateway.state.rate_limiters["sign_in"] = RateLimiter(3)  # type: ignore[attr-defined]
+    answers = [
+        browser.post(
+            "/api/v1/sessions", json={"email": f"user{n}@demo.example", "password": "guess"}
+        )
+        for n in range(4)
+    ]
+    assert [a.status_code for a in answers] == [401, 401, 401, 429]
+    assert int(answers[-1].headers["retry-after"]) >= 1
