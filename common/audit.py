@@ -135,7 +135,9 @@ def _record(session: Session, _flush: UOWTransaction) -> None:
                 "request_id": request_id_var.get(),
                 "action": action,
                 "entity": table.name,  # type: ignore[union-attr]
-                "entity_id": str(inspect(obj).identity[0]) if inspect(obj).identity else "",
+                "entity_id": ",".join(
+                    str(v) for v in inspect(obj).mapper.primary_key_from_instance(obj)
+                ),
                 "before": before,
                 "after": after,
             }
