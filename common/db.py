@@ -170,7 +170,9 @@ def get_session(request: Request, caller: CallerDep) -> Iterator[Session]:
             raise
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+"""The request's unit of work, committed before the response is sent: FastAPI's default scope
+would commit after it, so a failed commit could follow a 201 the client already has."""
 
 __all__ = [
     "Caller",

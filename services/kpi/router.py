@@ -8,13 +8,13 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from common.concurrency import require_if_match, set_etag
+from common.db import SessionDep
 from common.errors import FieldError, ValidationFailed
 from common.identity import Caller, CallerDep, require_roles
 from common.pagination import Page, PageDep
 from common.periods import FinancialYear, Frequency, Period
 from services.kpi import actuals as actual_service
 from services.kpi import reporting, service
-from services.kpi.deps import SessionDep
 from services.kpi.rules import Rag
 from services.kpi.schemas import (
     ActualCreate,
