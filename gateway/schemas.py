@@ -50,6 +50,21 @@ class PasswordChange(BaseModel):
     new_password: str = Field(min_length=12, max_length=1000)
 
 
+class ReEnteredPassword(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class MySession(BaseModel):
+    """One of your signed-in browsers (never its id)."""
+
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    current: bool
+
+
 class SessionRead(BaseModel):
     csrf_token: str
     expires_at: datetime

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
-from sqlalchemy import delete
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from common.db import Database
 from common.errors import AppError, FieldError, Forbidden, Unauthorized, ValidationFailed
@@ -25,7 +26,7 @@ from gateway.auth import now_of, session_cookie_name
 from gateway.events import security_event
 from gateway.hardening import client_address
 from gateway.models import User, UserSession
-from gateway.schemas import PasswordChange, SessionRead, SignIn
+from gateway.schemas import MySession, PasswordChange, ReEnteredPassword, SessionRead, SignIn
 
 router = APIRouter(tags=["sessions"])
 
@@ -124,6 +125,59 @@ def change_password(body: PasswordChange, request: Request, settings: SettingsDe
         )
         session.commit()
     security_event("password_changed", user_id=caller.user_id)
+    return Response(status_code=204)
+
+
+def _signed_in_user(request: Request, session: Session) -> User:
+    caller = request.state.caller
+    user = session.get(User, uuid.UUID(caller.user_id)) if caller and caller.csrf else None
+    if user is None:
+        raise Forbidden("Only a person signed in with a session can do this.")
+    return user
+
+
+@router.get("/api/v1/me/sessions", response_model=list[MySession])
+def my_sessions(request: Request, settings: SettingsDep) -> list[MySession]:
+    """Where you are signed in: each session's start, last use and end."""
+    database: Database = request.app.state.database
+    here = digest(request.cookies.get(session_cookie_name(settings), ""))
+    with unscoped(database.session(None)) as session:
+        user = _signed_in_user(request, session)
+        rows = session.scalars(
+            select(UserSession)
+            .where(UserSession.user_id == user.id)
+            .order_by(UserSession.last_seen_at.desc())
+        )
+        return [
+            MySession(
+                created_at=row.created_at,
+                last_seen_at=row.last_seen_at,
+                expires_at=row.expires_at,
+                current=row.id_digest == here,
+            )
+            for row in rows
+        ]
+
+
+@router.post("/api/v1/me/sessions/end-others", status_code=204)
+def end_my_other_sessions(
+    body: ReEnteredPassword, request: Request, settings: SettingsDep
+) -> Response:
+    """Sign out everywhere but here; your password is asked again first."""
+    database: Database = request.app.state.database
+    here = digest(request.cookies.get(session_cookie_name(settings), ""))
+    with unscoped(database.session(None)) as session:
+        user = _signed_in_user(request, session)
+        if not password_matches(user.password_hash, body.password):
+            raise ValidationFailed(
+                "Your password is not right.",
+                errors=[FieldError("password", "Your password is not right")],
+            )
+        session.execute(
+            delete(UserSession).where(UserSession.user_id == user.id, UserSession.id_digest != here)
+        )
+        session.commit()
+    security_event("other_sessions_ended", user_id=str(user.id))
     return Response(status_code=204)
 
 

@@ -246,3 +246,26 @@ def test_many_sign_ins_from_one_address_are_slowed_down_whatever_the_account(
     ]
     assert [a.status_code for a in answers] == [401, 401, 401, 429]
     assert int(answers[-1].headers["retry-after"]) >= 1
+
+
+def test_a_person_sees_their_sessions_and_ends_the_others_with_their_password(
+    browser: TestClient, person: User, secure_system: object
+) -> None:
+    elsewhere = TestClient(secure_system.gateway, base_url="http://gateway", follow_redirects=False)  # type: ignore[attr-defined]
+    sign_in(elsewhere, person.email)
+    csrf = sign_in(browser, person.email)
+    page = browser.get("/account/sessions")
+    assert page.status_code == 200
+    assert page.text.count("govuk-table__row") == 3  # the header and two sessions
+    assert "This browser" in page.text
+    assert str(browser.cookies.get("asc_session")) not in page.text
+    refused = browser.post("/account/sessions", data={"csrf_token": csrf, "password": "no"})
+    assert refused.status_code == 422
+    assert elsewhere.get("/api/v1/me").status_code == 200
+    done = browser.post(
+        "/account/sessions",
+        data={"csrf_token": csrf, "password": "correct horse battery staple"},
+    )
+    assert done.status_code == 303
+    assert elsewhere.get("/api/v1/me").status_code == 401
+    assert browser.get("/api/v1/me").status_code == 200

@@ -167,3 +167,39 @@ async def change_password(
             return RedirectResponse("/account/password?done=true", status_code=303)
     context = {**page, "errors": errors, "done": False, "title": "Change your password"}
     return render(request, "auth/password.html", context, status_code=422)
+
+
+@router.get("/account/sessions", response_class=HTMLResponse)
+async def sessions_page(request: Request, page: PageContext) -> HTMLResponse:
+    return await _sessions(request, page, {}, done=request.query_params.get("done") == "true")
+
+
+async def _sessions(
+    request: Request, page: dict[str, Any], errors: dict[str, str], *, done: bool = False
+) -> HTMLResponse:
+    gateway = GatewayClient(request.app.state.gateway, request)
+    mine = await gateway.get_json("/me/sessions", what="sign-in")
+    context = {
+        **page,
+        "sessions": mine,
+        "errors": errors,
+        "done": done,
+        "title": "Where you are signed in",
+    }
+    return render(request, "auth/sessions.html", context, status_code=422 if errors else 200)
+
+
+@router.post("/account/sessions", response_class=HTMLResponse)
+async def end_other_sessions(
+    request: Request, page: PageContext, password: Annotated[str, Form()] = ""
+) -> Response:
+    if not password:
+        return await _sessions(request, page, {"password": "Enter your password"})
+    gateway = GatewayClient(request.app.state.gateway, request)
+    try:
+        await gateway.request(
+            "POST", "/me/sessions/end-others", what="sign-in", json={"password": password}
+        )
+    except ApiError as error:
+        return await _sessions(request, page, error.field_errors() or {"password": "Not done"})
+    return RedirectResponse("/account/sessions?done=true", status_code=303)
