@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from common.audit import audit_table
 from common.db import TenantMixin, TimestampMixin, VersionedMixin, schema_metadata
 
 NUMBER = Numeric(20, 6)
@@ -27,6 +28,10 @@ NUMBER = Numeric(20, 6)
 
 class Base(DeclarativeBase):
     metadata = schema_metadata("kpi")
+
+
+audit_events = audit_table(Base.metadata)
+"""Who changed what in this schema, and when (common/audit.py records it)."""
 
 
 class Measure(TenantMixin, VersionedMixin, TimestampMixin, Base):

@@ -64,7 +64,7 @@ def test_audit_events_cannot_be_changed_through_the_api(api: TestClient) -> None
         assert response.status_code in (404, 405), method
 
 
-@pytest.mark.parametrize("schema", ["projects", "finance"])
+@pytest.mark.parametrize("schema", ["kpi", "projects", "finance"])
 def test_the_services_role_may_not_rewrite_history(engine: Engine, schema: str) -> None:
     with engine.connect() as connection:
         rights = connection.scalar(
@@ -75,3 +75,11 @@ def test_the_services_role_may_not_rewrite_history(engine: Engine, schema: str) 
             {"table": f"{schema}.audit_events"},
         )
     assert rights is False
+
+
+def test_kpi_changes_are_recorded_too(api: TestClient) -> None:
+    created = api.post("/api/v1/kpi/measures", json={"code": "AU1", "title": "Audited"}).json()
+    events = api.get(
+        "/api/v1/kpi/audit-events", params={"entity": "measures", "entity_id": created["id"]}
+    ).json()["items"]
+    assert [e["action"] for e in events] == ["create"]
