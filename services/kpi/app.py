@@ -6,6 +6,7 @@ from common.db import Database
 from common.http import ServiceClients
 from common.service_app import create_service_app
 from common.settings import Settings
+from services.kpi.imports.router import router as imports_router
 from services.kpi.router import router
 
 
@@ -18,7 +19,7 @@ def create_app(
         "kpi",
         title="ASC Tracker KPI service",
         description="Measures, targets, actuals, RAG status and trends.",
-        routers=[router],
+        routers=[router, imports_router],
         settings=settings,
         database=database,
         clients=clients,

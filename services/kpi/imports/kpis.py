@@ -1,0 +1,385 @@
+"""The service plan KPI table, read row by row: what each row would create or change, and what
+could not be read. Nothing is written unless every row can be read (all or nothing).
+
+Measures are matched to existing ones by code, else by title, so importing the same file twice
+changes nothing the second time. Target columns are found by the financial year in their header
+("Normal level/ Target 25/26"), so a plan may carry any number of years.
+"""
+
+import re
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from common.errors import FieldError, ValidationFailed
+from common.periods import FinancialYear, Frequency
+from common.tables import (
+    Column,
+    ImportReport,
+    RowReport,
+    Table,
+    match_headers,
+    normalise_header,
+    row_originals,
+)
+from services.kpi.demo import CouncilTarget, parse_baseline, parse_target, parse_unit
+from services.kpi.models import Measure, Target
+from services.kpi.rules import Polarity, TargetKind, TargetType, Unit
+
+COLUMNS = (
+    Column("code", "Code", ("Reference", "Ref", "KPI code", "Measure code", "KPI reference")),
+    Column(
+        "title",
+        "Measure",
+        ("Measure title", "KPI", "Title", "Indicator", "Performance indicator", "KPI measure"),
+        required=True,
+    ),
+    Column("definition", "Definition", ("Description", "How it is measured")),
+    Column("unit", "Unit", ("Units", "Unit of measure"), required=True),
+    Column(
+        "polarity",
+        "Better",
+        ("Better bigger or smaller", "Polarity", "Good is", "Direction of travel", "Good"),
+        required=True,
+    ),
+    Column("frequency", "Frequency", ("How often", "Reporting frequency"), required=True),
+    Column("target_type", "Target type", ("Flat or cumulative",)),
+    Column("council_plan", "Council Plan KPI", ("Council plan", "Council plan measure")),
+    Column("data_provider", "Data provider", ("Data owner", "Provided by", "Lead team")),
+    Column("service_area", "Service area", ("Service",)),
+)
+_YEAR_IN_HEADER = re.compile(r"(?<!\d)(?:20)?(\d{2})\s*[/-]\s*(?:20)?(\d{2})(?!\d)")
+_NO_TARGET = frozenset(["", "tbc", "tbd", "n a", "na", "none", "to be confirmed", "not set"])
+_POLARITY = {
+    "bigger": Polarity.BIGGER_IS_BETTER,
+    "higher": Polarity.BIGGER_IS_BETTER,
+    "more": Polarity.BIGGER_IS_BETTER,
+    "increase": Polarity.BIGGER_IS_BETTER,
+    "up": Polarity.BIGGER_IS_BETTER,
+    "smaller": Polarity.SMALLER_IS_BETTER,
+    "lower": Polarity.SMALLER_IS_BETTER,
+    "less": Polarity.SMALLER_IS_BETTER,
+    "fewer": Polarity.SMALLER_IS_BETTER,
+    "decrease": Polarity.SMALLER_IS_BETTER,
+    "reduce": Polarity.SMALLER_IS_BETTER,
+    "down": Polarity.SMALLER_IS_BETTER,
+}
+_FREQUENCY = {
+    "monthly": Frequency.MONTHLY,
+    "month": Frequency.MONTHLY,
+    "quarterly": Frequency.QUARTERLY,
+    "quarter": Frequency.QUARTERLY,
+    "annual": Frequency.ANNUAL,
+    "annually": Frequency.ANNUAL,
+    "yearly": Frequency.ANNUAL,
+    "year": Frequency.ANNUAL,
+}
+_UNITS = {
+    "count": Unit.COUNT,
+    "number": Unit.COUNT,
+    "no": Unit.COUNT,
+    "percent": Unit.PERCENT,
+    "percentage": Unit.PERCENT,
+    "gbp": Unit.GBP,
+    "£": Unit.GBP,
+    "£k": Unit.GBP,
+    "pounds": Unit.GBP,
+    "days": Unit.DAYS,
+    "ratio": Unit.RATIO,
+    "rate per 100k": Unit.RATE_PER_100K,
+}
+_YES = frozenset(["y", "yes", "true", "1"])
+_NO = frozenset(["n", "no", "false", "0", ""])
+_LIMITS = {"code": 40, "data_provider": 200, "service_area": 200}
+_DECIMALS = {Unit.PERCENT: 1, Unit.RATE_PER_100K: 1, Unit.RATIO: 2}
+_MEASURE_FIELDS = (
+    "code",
+    "title",
+    "definition",
+    "unit",
+    "population_age_band",
+    "polarity",
+    "frequency",
+    "target_type",
+    "council_plan",
+    "data_provider",
+    "service_area",
+    "baseline_value",
+    "baseline_period",
+)
+
+
+@dataclass
+class _Parsed:
+    report: RowReport
+    measure: dict[str, object]
+    targets: dict[str, CouncilTarget]
+    existing: Measure | None = None
+
+
+def target_columns(headers: list[str]) -> dict[int, FinancialYear]:
+    """Headers that hold a year's target: "target" and a financial year ("25/26", "2025/26")."""
+    found: dict[int, FinancialYear] = {}
+    for position, header in enumerate(headers):
+        if "target" not in header.lower() and "normal level" not in header.lower():
+            continue
+        if match := _YEAR_IN_HEADER.search(header):
+            first, second = int(match[1]), int(match[2])
+            if (first + 1) % 100 == second:
+                found[position] = FinancialYear(2000 + first)
+    return found
+
+
+def _words(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _choice(text: str, options: dict[str, object]) -> object | None:
+    cleaned = normalise_header(text)
+    if cleaned in options:
+        return options[cleaned]
+    first = cleaned.split(" ", 1)[0] if cleaned else ""
+    return options.get(first)
+
+
+def parse_row(
+    report: RowReport,
+    cells: dict[str, str],
+    targets: dict[str, tuple[FinancialYear, str]],
+    columns: dict[str, str],
+) -> _Parsed:
+    """Read one row's cells (by field) into measure fields and targets, noting each problem."""
+    measure: dict[str, object] = {}
+    for key in ("code", "title", "definition", "data_provider", "service_area"):
+        if key in cells:
+            measure[key] = cells[key]
+            limit = _LIMITS.get(key)
+            if limit and len(cells[key]) > limit:
+                report.problem(columns[key], f"is longer than {limit} characters")
+    if not cells.get("title"):
+        report.problem(columns["title"], "the measure has no title")
+    if "unit" in cells:
+        text = cells["unit"]
+        unit: Unit | None
+        band: str | None
+        try:
+            unit, band = parse_unit(text)
+        except KeyError:
+            unit, band = _UNITS.get(normalise_header(text)), None
+        if unit is None:
+            report.problem(
+                columns["unit"],
+                f"could not read '{text}' as a unit (%, £, Number, Days, Ratio or "
+                "Rate per 100k population)",
+            )
+        else:
+            measure["unit"], measure["population_age_band"] = unit.value, band
+    for key, options, expected in (
+        ("polarity", _POLARITY, "Bigger or Smaller"),
+        ("frequency", _FREQUENCY, "Monthly, Quarterly or Annual"),
+        ("target_type", {t.value: t for t in TargetType}, "Flat, Cumulative or Profiled"),
+    ):
+        if key not in cells:
+            continue
+        value = _choice(cells[key], dict(options))
+        if value is None:
+            report.problem(columns[key], f"could not read '{cells[key]}' as {expected}")
+        else:
+            measure[key] = str(value)
+    if "council_plan" in cells:
+        answer = cells["council_plan"].strip().lower()
+        if answer in _YES or answer in _NO:
+            measure["council_plan"] = answer in _YES
+        else:
+            report.problem(columns["council_plan"], f"could not read '{answer}' as Y or N")
+
+    parsed: dict[str, CouncilTarget] = {}
+    for header, (year, text) in targets.items():
+        if normalise_header(text) in _NO_TARGET:
+            if text:
+                report.problem(header, f"no target set for {year} ('{text}' kept)", blocking=False)
+            continue
+        try:
+            target = parse_target(text)
+        except (InvalidOperation, ValueError):
+            report.problem(header, f"could not read '{text}' as a number")
+            continue
+        note = target.note or (text if text != str(target.value) else "")
+        parsed[str(year)] = CouncilTarget(target.value, target.kind, note)
+    if parsed:
+        baseline = parse_baseline(*[t.note for t in parsed.values()], cells.get("definition", ""))
+        if baseline is not None:
+            first = FinancialYear.parse(min(parsed))
+            measure["baseline_value"] = baseline
+            measure["baseline_period"] = str(FinancialYear(first.start_year - 1))
+        reduction = [y for y, t in parsed.items() if t.kind is TargetKind.REDUCTION]
+        if reduction and baseline is None:
+            report.problem(
+                "targets",
+                f"the {reduction[0]} target '{parsed[reduction[0]].note}' is a reduction: set the "
+                "measure's baseline so the level to reach can be worked out",
+                blocking=False,
+            )
+    return _Parsed(report, measure, parsed)
+
+
+def read_rows(table: Table, filename: str) -> tuple[ImportReport, list[_Parsed]]:
+    """Every row read; a file without the columns a KPI needs is refused outright."""
+    years = target_columns(table.headers)
+    blanked = ["" if i in years else h for i, h in enumerate(table.headers)]
+    match = match_headers(blanked, COLUMNS)
+    if match.missing:
+        raise ValidationFailed(
+            "The file is missing columns a KPI needs: "
+            + ", ".join(f"'{c.label}'" for c in match.missing)
+            + ".",
+            errors=[
+                FieldError(f"columns.{c.key}", f"The file has no '{c.label}' column.")
+                for c in match.missing
+            ],
+        )
+    columns = dict(match.headers)
+    for position, year in years.items():
+        columns[f"target {year}"] = table.headers[position]
+    report = ImportReport(
+        kind="kpis",
+        filename=filename,
+        columns=columns,
+        unmatched_columns=[h for h in match.unmatched if h not in columns.values()],
+    )
+    parsed = []
+    for number, cells in zip(table.row_numbers, table.rows, strict=True):
+        row = RowReport(row=number, original=row_originals(table.headers, cells))
+        by_field = {key: cells[position] for key, position in match.positions.items()}
+        by_year = {table.headers[p]: (year, cells[p]) for p, year in years.items()}
+        parsed.append(parse_row(row, by_field, by_year, columns))
+        report.rows.append(row)
+    return report, parsed
+
+
+def _same(current: object, wanted: object) -> bool:
+    if isinstance(wanted, Decimal) and current is not None:
+        return Decimal(str(current)) == wanted
+    return current == wanted
+
+
+def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, list[_Parsed]]:
+    """What importing `table` would do: each row's action against the measures there already."""
+    report, parsed = read_rows(table, filename)
+    measures = list(session.scalars(select(Measure)))
+    by_code = {m.code.lower(): m for m in measures}
+    by_title = {_words(m.title): m for m in measures}
+    targets: dict[uuid.UUID, dict[str, Target]] = {}
+    for target in session.scalars(select(Target)):
+        targets.setdefault(target.measure_id, {})[target.financial_year] = target
+    seen: dict[str, int] = {}
+    for item in parsed:
+        row, measure = item.report, item.measure
+        code = str(measure.get("code") or "").lower()
+        title = _words(str(measure.get("title") or ""))
+        key = f"code {code}" if code else f"title {title}"
+        row.key = str(measure.get("code") or measure.get("title") or "")
+        if key in seen and title:
+            row.problem(
+                report.columns.get("code" if code else "title", "title"),
+                f"repeats the measure of row {seen[key]}",
+            )
+        seen.setdefault(key, row.row)
+        item.existing = by_code.get(code) if code else by_title.get(title)
+        if item.existing is None and not code:
+            item.existing = by_title.get(title)
+        row.fields = dict(measure) | {
+            f"target {year}": {"value": t.value, "kind": t.kind.value, "note": t.note}
+            for year, t in item.targets.items()
+        }
+        if item.existing is None:
+            row.action = "create"
+            continue
+        changed = [
+            k
+            for k in _MEASURE_FIELDS
+            if k in measure and k != "code" and not _same(getattr(item.existing, k), measure[k])
+        ]
+        have = targets.get(item.existing.id, {})
+        for year, wanted in item.targets.items():
+            current = have.get(year)
+            if (
+                current is None
+                or not _same(current.value, wanted.value)
+                or current.kind != wanted.kind.value
+                or current.note != wanted.note
+            ):
+                changed.append(f"target {year}")
+        row.action = "update" if changed else "unchanged"
+        if changed:
+            row.fields["changes"] = changed
+        row.key = item.existing.code
+    return report, parsed
+
+
+def _new_codes(session: Session, count: int) -> list[str]:
+    taken = {c.lower() for c in session.scalars(select(Measure.code))}
+    codes: list[str] = []
+    number = 0
+    while len(codes) < count:
+        number += 1
+        code = f"KPI{number:02d}"
+        if code.lower() not in taken:
+            codes.append(code)
+    return codes
+
+
+def commit(session: Session, parsed: list[_Parsed]) -> None:
+    """Write every row (the caller has checked none is blocked); the session's commit makes it
+    all or nothing."""
+    uncoded = [p for p in parsed if p.existing is None and not p.measure.get("code")]
+    fresh_codes = iter(_new_codes(session, len(uncoded)))
+    existing_targets: dict[tuple[uuid.UUID, str], Target] = {}
+    ids = [p.existing.id for p in parsed if p.existing is not None]
+    if ids:
+        for target in session.scalars(select(Target).where(Target.measure_id.in_(ids))):
+            existing_targets[(target.measure_id, target.financial_year)] = target
+    new_measures: list[Measure] = []
+    new_targets: list[Target] = []
+    for item in parsed:
+        if item.report.action == "unchanged":
+            continue
+        fields = {k: v for k, v in item.measure.items() if k in _MEASURE_FIELDS}
+        if item.existing is None:
+            if not fields.get("code"):
+                fields["code"] = next(fresh_codes)
+            unit = Unit(str(fields.get("unit", Unit.COUNT.value)))
+            measure = Measure(id=uuid.uuid4(), decimal_places=_DECIMALS.get(unit, 0), **fields)
+            new_measures.append(measure)
+            item.report.key = str(fields["code"])
+        else:
+            measure = item.existing
+            for key, value in fields.items():
+                if key != "code" and not _same(getattr(measure, key), value):
+                    setattr(measure, key, value)
+        for year, wanted in item.targets.items():
+            current = existing_targets.get((measure.id, year))
+            if current is None:
+                new_targets.append(
+                    Target(
+                        measure_id=measure.id,
+                        financial_year=year,
+                        value=wanted.value,
+                        kind=wanted.kind.value,
+                        note=wanted.note,
+                    )
+                )
+                continue
+            if not _same(current.value, wanted.value):
+                current.value = wanted.value
+            if current.kind != wanted.kind.value:
+                current.kind = wanted.kind.value
+            if current.note != wanted.note:
+                current.note = wanted.note
+    session.add_all(new_measures)
+    session.flush()
+    session.add_all(new_targets)
+    session.flush()

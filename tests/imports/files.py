@@ -1,0 +1,22 @@
+"""Shared helpers for the import tests: the council's files as they are, and uploads."""
+
+from pathlib import Path
+
+import httpx
+from fastapi.testclient import TestClient
+
+ROOT = Path(__file__).resolve().parents[2]
+KPIS = ROOT / "services" / "kpi" / "demo_data" / "kpis.csv"
+OBJECTIVES = ROOT / "services" / "projects" / "demo_data" / "objectives.csv"
+PROJECTS = ROOT / "services" / "projects" / "demo_data" / "projects.csv"
+
+
+def upload(
+    api: TestClient, path: str, data: bytes, name: str = "table.csv", *, commit: bool = False
+) -> httpx.Response:
+    response: httpx.Response = api.post(
+        f"/api/v1{path}",
+        params={"commit": "true"} if commit else {},
+        files={"file": (name, data, "text/csv")},
+    )
+    return response

@@ -1,0 +1,171 @@
+"""Importing the council's KPI table: preview, all-or-nothing commit, and re-import."""
+
+import uuid
+from collections.abc import Callable
+from decimal import Decimal
+
+from fastapi.testclient import TestClient
+
+from common.identity import Caller, Role
+from common.tables import write_csv, write_xlsx
+from common.testing.plugin import make_caller
+from tests.imports.files import KPIS, upload
+
+HEADERS = [
+    "Measure",
+    "Definition",
+    "Unit",
+    "Better (bigger or smaller)",
+    "Frequency (monthly, quarterly)",
+    "Target type (flat or cumulative)",
+    "Normal level/ Target 25/26",
+    "Normal level/ Target 26/27",
+    "Normal level/ Target 27/28",
+    "Council Plan KPI (Y/N)",
+    "Data Provider",
+]
+
+
+def _rows(count: int) -> list[list[str]]:
+    return [
+        [f"Measure {n}", "", "Number", "Bigger", "Monthly", "Flat", "10", "11", "12", "N", "Team"]
+        for n in range(1, count + 1)
+    ]
+
+
+def _measures(api: TestClient) -> list[dict[str, object]]:
+    response = api.get("/api/v1/kpi/measures", params={"limit": 100})
+    assert response.status_code == 200, response.text
+    items: list[dict[str, object]] = response.json()["items"]
+    return items
+
+
+def test_the_council_kpi_table_imports_as_it_is(api: TestClient) -> None:
+    data = KPIS.read_bytes()
+    preview = upload(api, "/kpi/imports/kpis", data, "kpis.csv")
+    assert preview.status_code == 200, preview.text
+    report = preview.json()
+    assert report["counts"] | {"warnings": 0} == {
+        "rows": 12,
+        "create": 12,
+        "update": 0,
+        "unchanged": 0,
+        "error": 0,
+        "warnings": 0,
+    }
+    assert report["unmatched_columns"] == []
+    assert _measures(api) == []  # a preview writes nothing
+
+    committed = upload(api, "/kpi/imports/kpis", data, "kpis.csv", commit=True)
+    assert committed.status_code == 200, committed.text
+    assert committed.json()["committed"] is True
+    measures = _measures(api)
+    assert len(measures) == 12
+    listed = api.get("/api/v1/kpi/targets", params={"limit": 100})
+    assert listed.status_code == 200, listed.text
+    targets = listed.json()["items"]
+    assert len(targets) == 36
+    notes = {t["note"] for t in targets}
+    assert "Current baseline 19% / Target level of 30%" in notes
+    assert "£376k reduction" in notes
+    reduction = next(t for t in targets if t["note"] == "£376k reduction")
+    assert (reduction["kind"], Decimal(reduction["value"])) == ("reduction", Decimal(376_000))
+    carers = next(m for m in measures if str(m["title"]).startswith("Number of carers"))
+    assert (carers["polarity"], carers["frequency"], carers["council_plan"]) == (
+        "bigger_is_better",
+        "monthly",
+        True,
+    )
+
+
+def test_importing_the_same_file_again_changes_nothing(api: TestClient) -> None:
+    data = KPIS.read_bytes()
+    assert upload(api, "/kpi/imports/kpis", data, commit=True).status_code == 200
+    before = {m["id"]: m["version"] for m in _measures(api)}
+    again = upload(api, "/kpi/imports/kpis", data, commit=True)
+    assert again.status_code == 200, again.text
+    assert {r["action"] for r in again.json()["rows"]} == {"unchanged"}
+    assert {m["id"]: m["version"] for m in _measures(api)} == before
+
+
+def test_a_changed_target_is_an_update_matched_by_title(api: TestClient) -> None:
+    rows = _rows(3)
+    assert (
+        upload(api, "/kpi/imports/kpis", write_csv(HEADERS, rows), commit=True).status_code == 200
+    )
+    rows[1][7] = "15"
+    report = upload(api, "/kpi/imports/kpis", write_xlsx(HEADERS, rows), "k.xlsx").json()
+    assert [r["action"] for r in report["rows"]] == ["unchanged", "update", "unchanged"]
+    assert report["rows"][1]["fields"]["changes"] == ["target 2026/27"]
+
+
+def test_a_bad_number_in_row_7_of_500_rejects_the_file_and_writes_nothing(
+    api: TestClient,
+) -> None:
+    rows = _rows(500)
+    rows[5][6] = "twelve"  # the sixth data row is row 7 of the spreadsheet
+    response = upload(api, "/kpi/imports/kpis", write_csv(HEADERS, rows), commit=True)
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["errors"] == [
+        {
+            "field": "rows.7.Normal level/ Target 25/26",
+            "message": "Row 7: could not read 'twelve' as a number",
+        }
+    ]
+    assert [r["row"] for r in problem["report"]["rows"] if r["action"] == "error"] == [7]
+    assert _measures(api) == []
+
+
+def test_a_missing_required_column_is_named_and_nothing_is_written(api: TestClient) -> None:
+    headers = [h for h in HEADERS if not h.startswith("Better")]
+    rows = [[c for i, c in enumerate(r) if i != 3] for r in _rows(5)]
+    response = upload(api, "/kpi/imports/kpis", write_csv(headers, rows), commit=True)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "columns.polarity", "message": "The file has no 'Better' column."}
+    ]
+    assert _measures(api) == []
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused(api: TestClient) -> None:
+    response = upload(api, "/kpi/imports/kpis", b"%PDF-1.7\x00\x01binary", "plan.pdf", commit=True)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "file"
+    assert _measures(api) == []
+
+
+def test_words_for_no_target_are_kept_as_warnings_not_errors(api: TestClient) -> None:
+    rows = _rows(1)
+    rows[0][7], rows[0][8] = "TBC", ""
+    report = upload(api, "/kpi/imports/kpis", write_csv(HEADERS, rows)).json()
+    row = report["rows"][0]
+    assert row["action"] == "create"
+    assert row["problems"] == [
+        {
+            "column": "Normal level/ Target 26/27",
+            "message": "no target set for 2026/27 ('TBC' kept)",
+            "blocking": False,
+        }
+    ]
+
+
+def test_a_data_provider_cannot_import_measures(
+    api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+) -> None:
+    client = api_as(make_caller(demo_org, Role.DATA_PROVIDER))
+    response = upload(client, "/kpi/imports/kpis", KPIS.read_bytes(), commit=True)
+    assert response.status_code == 403
+
+
+def test_ten_thousand_rows_preview_and_commit(api: TestClient) -> None:
+    data = write_csv(HEADERS, _rows(10_000))
+    preview = upload(api, "/kpi/imports/kpis?rows=problems", data)
+    assert preview.status_code == 200
+    assert preview.json()["counts"]["create"] == 10_000
+    assert preview.json()["rows"] == []
+    committed = upload(api, "/kpi/imports/kpis?rows=problems", data, commit=True)
+    assert committed.status_code == 200
+    assert committed.json()["counts"]["create"] == 10_000
+    assert api.get("/api/v1/kpi/measures", params={"limit": 1}).json()["total"] == 10_000
+    assert api.get("/api/v1/kpi/targets", params={"limit": 1}).json()["total"] == 30_000
