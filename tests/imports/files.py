@@ -12,11 +12,17 @@ PROJECTS = ROOT / "services" / "projects" / "demo_data" / "projects.csv"
 
 
 def upload(
-    api: TestClient, path: str, data: bytes, name: str = "table.csv", *, commit: bool = False
+    api: TestClient,
+    path: str,
+    data: bytes,
+    name: str = "table.csv",
+    *,
+    commit: bool = False,
+    rows: str = "all",
 ) -> httpx.Response:
     response: httpx.Response = api.post(
         f"/api/v1{path}",
-        params={"commit": "true"} if commit else {},
+        params={"commit": str(commit).lower(), "rows": rows},
         files={"file": (name, data, "text/csv")},
     )
     return response

@@ -160,11 +160,11 @@ def test_a_data_provider_cannot_import_measures(
 
 def test_ten_thousand_rows_preview_and_commit(api: TestClient) -> None:
     data = write_csv(HEADERS, _rows(10_000))
-    preview = upload(api, "/kpi/imports/kpis?rows=problems", data)
+    preview = upload(api, "/kpi/imports/kpis", data, rows="problems")
     assert preview.status_code == 200
     assert preview.json()["counts"]["create"] == 10_000
     assert preview.json()["rows"] == []
-    committed = upload(api, "/kpi/imports/kpis?rows=problems", data, commit=True)
+    committed = upload(api, "/kpi/imports/kpis", data, commit=True, rows="problems")
     assert committed.status_code == 200
     assert committed.json()["counts"]["create"] == 10_000
     assert api.get("/api/v1/kpi/measures", params={"limit": 1}).json()["total"] == 10_000
