@@ -16,9 +16,10 @@ from decimal import Decimal
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
+from fastapi import UploadFile
 from fastapi.responses import JSONResponse
 
-from common.errors import PROBLEM_JSON
+from common.errors import PROBLEM_JSON, FieldError, ValidationFailed
 
 MAX_ROWS = 50_000
 """More rows than any service plan table has; a larger file is refused, not half read."""
@@ -515,3 +516,27 @@ def import_response(
         write()
         report.committed = True
     return JSONResponse(report.as_json(rows))
+
+
+_YES = frozenset(["y", "yes", "true", "1", "x"])
+_NO = frozenset(["n", "no", "false", "0", ""])
+
+
+def parse_yes_no(text: str) -> bool | None:
+    """A Y/N cell: True, False (blank is no), or None when it says neither.
+
+    >>> parse_yes_no("Y"), parse_yes_no(" no "), parse_yes_no("maybe")
+    (True, False, None)
+    """
+    answer = text.strip().lower().rstrip(".")
+    if answer in _YES:
+        return True
+    return False if answer in _NO else None
+
+
+def read_upload(upload: UploadFile) -> Table:
+    """An uploaded file as a table, or a 422 (field "file") that says why it cannot be read."""
+    try:
+        return read_table(upload.file.read(), upload.filename or "")
+    except UnreadableFile as error:
+        raise ValidationFailed(str(error), errors=[FieldError("file", str(error))]) from None

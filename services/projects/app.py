@@ -6,6 +6,7 @@ from common.db import Database
 from common.http import ServiceClients
 from common.service_app import create_service_app
 from common.settings import Settings
+from services.projects.imports.router import router as imports_router
 from services.projects.router import ROUTERS
 
 
@@ -20,7 +21,7 @@ def create_app(
         description=(
             "Objectives, projects, milestones, highlight reports, RAID and improvement actions."
         ),
-        routers=ROUTERS,
+        routers=[*ROUTERS, imports_router],
         settings=settings,
         database=database,
         clients=clients,

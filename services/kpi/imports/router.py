@@ -6,9 +6,8 @@ from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import JSONResponse
 
 from common.db import SessionDep
-from common.errors import FieldError, ValidationFailed
 from common.identity import Caller, CallerDep
-from common.tables import Table, UnreadableFile, import_response, read_table
+from common.tables import import_response, read_upload
 from services.kpi.actuals import check_may_configure
 from services.kpi.imports import kpis
 
@@ -18,14 +17,6 @@ router = APIRouter(prefix="/imports", tags=["imports"])
 def _configurer(caller: CallerDep) -> Caller:
     check_may_configure(caller)
     return caller
-
-
-def read_upload(upload: UploadFile) -> Table:
-    """The uploaded file as a table, or a 422 that says why it cannot be read."""
-    try:
-        return read_table(upload.file.read(), upload.filename or "")
-    except UnreadableFile as error:
-        raise ValidationFailed(str(error), errors=[FieldError("file", str(error))]) from None
 
 
 @router.post(

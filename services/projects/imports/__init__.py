@@ -1,0 +1,1 @@
+"""Importing the council's objectives and projects tables (CSV or XLSX)."""

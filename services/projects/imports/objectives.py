@@ -1,0 +1,181 @@
+"""The service plan's objectives table: each objective's number, statement, whether it is a
+council plan objective, and the council plan priorities it serves (matched to the priorities
+already kept, or added). Objectives are matched to existing ones by number."""
+
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from common.errors import FieldError, ValidationFailed
+from common.tables import (
+    Column,
+    ImportReport,
+    RowReport,
+    Table,
+    match_headers,
+    parse_yes_no,
+    row_originals,
+)
+from services.projects.imports.linking import PriorityBook, numbered
+from services.projects.models import Objective, Priority
+
+COLUMNS = (
+    Column("number", "Number", ("Objective number", "Objective no", "No", "Ref")),
+    Column(
+        "statement",
+        "Objectives",
+        ("Objective", "Service plan objective", "Objective statement"),
+        required=True,
+    ),
+    Column("council_plan", "Council Plan objective", ("Council plan",)),
+    Column(
+        "priorities",
+        "Relevant Council Plan priority",
+        ("Council plan priority", "Council plan priorities", "Priority", "Priorities"),
+    ),
+    Column("owner", "Owner", ("Lead officer", "Responsible officer")),
+)
+
+
+@dataclass
+class ObjectiveRow:
+    report: RowReport
+    number: int | None
+    fields: dict[str, object]
+    priority_indexes: list[int] = field(default_factory=list)
+    existing: Objective | None = None
+
+
+@dataclass
+class ObjectivesPlan:
+    report: ImportReport
+    rows: list[ObjectiveRow]
+    book: PriorityBook
+    priorities: int
+
+
+def missing_columns(columns: list[Column], what: str) -> ValidationFailed:
+    return ValidationFailed(
+        f"The file is missing columns {what} needs: "
+        + ", ".join(f"'{c.label}'" for c in columns)
+        + ".",
+        errors=[
+            FieldError(f"columns.{c.key}", f"The file has no '{c.label}' column.") for c in columns
+        ],
+    )
+
+
+def plan(session: Session, table: Table, filename: str) -> ObjectivesPlan:
+    match = match_headers(table.headers, COLUMNS)
+    if match.missing:
+        raise missing_columns(match.missing, "an objective")
+    columns = match.headers
+    report = ImportReport("objectives", filename, dict(columns), match.unmatched)
+    existing = {o.number: o for o in session.scalars(select(Objective))}
+    stored = list(session.scalars(select(Priority).order_by(Priority.position)))
+    book = PriorityBook(stored)
+    rows: list[ObjectiveRow] = []
+    seen: dict[int, int] = {}
+    for position, (line, cells) in enumerate(zip(table.row_numbers, table.rows, strict=True)):
+        row = RowReport(row=line, original=row_originals(table.headers, cells))
+        cell = {key: cells[i] for key, i in match.positions.items()}
+        number, statement = numbered(cell["statement"])
+        if cell.get("number"):
+            try:
+                number = int(cell["number"].strip().rstrip("."))
+            except ValueError:
+                row.problem(columns["number"], f"could not read '{cell['number']}' as a number")
+        if number is None:
+            number = position + 1
+            row.problem(
+                columns["statement"],
+                f"has no objective number: numbered {number} by its place in the file",
+                blocking=False,
+            )
+        if not statement:
+            row.problem(columns["statement"], "the objective has no statement")
+        if number in seen:
+            row.problem(columns["statement"], f"repeats objective {number} of row {seen[number]}")
+        seen.setdefault(number, line)
+        fields: dict[str, object] = {"number": number, "statement": statement}
+        if "council_plan" in cell:
+            answer = parse_yes_no(cell["council_plan"])
+            if answer is None:
+                row.problem(
+                    columns["council_plan"], f"could not read '{cell['council_plan']}' as Y or N"
+                )
+            fields["council_plan"] = bool(answer)
+        if "owner" in cell:
+            fields["owner"] = cell["owner"]
+            if len(cell["owner"]) > 200:
+                row.problem(columns["owner"], "is longer than 200 characters")
+        indexes = book.in_cell(cell["priorities"]) if cell.get("priorities") else []
+        if indexes:
+            fields["priorities"] = [book.title(i) for i in indexes]
+            row.links = [
+                ("new priority: " if book.is_new(i) else "priority: ") + book.title(i)
+                for i in indexes
+            ]
+        item = ObjectiveRow(row, number, fields, indexes, existing.get(number))
+        row.key = f"objective {number}"
+        row.fields = fields
+        rows.append(item)
+        report.rows.append(row)
+    for item in rows:
+        item.report.action = _action(item, book)
+    return ObjectivesPlan(report, rows, book, len(stored))
+
+
+def _action(item: ObjectiveRow, book: PriorityBook) -> str:
+    if item.existing is None:
+        return "create"
+    current = item.existing
+    wanted_ids = [book.ids[i] for i in item.priority_indexes]
+    changed: list[str] = [
+        key
+        for key in ("statement", "council_plan", "owner")
+        if key in item.fields and getattr(current, key) != item.fields[key]
+    ]
+    if "priorities" in item.fields and (
+        None in wanted_ids or set(wanted_ids) != set(current.priority_ids)
+    ):
+        changed.append("priorities")
+    if changed:
+        item.fields["changes"] = changed
+    return "update" if changed else "unchanged"
+
+
+def commit(session: Session, planned: ObjectivesPlan) -> None:
+    book = planned.book
+    for index, priority_id in enumerate(book.ids):
+        if priority_id is None:
+            priority = Priority(
+                id=uuid.uuid4(), title=book.title(index), position=planned.priorities + index + 1
+            )
+            session.add(priority)
+            book.ids[index] = priority.id
+    for item in planned.rows:
+        if item.report.action == "unchanged":
+            continue
+        values = {
+            k: v for k, v in item.fields.items() if k in ("statement", "council_plan", "owner")
+        }
+        priority_ids = [p for p in (book.ids[i] for i in item.priority_indexes) if p is not None]
+        if item.existing is None:
+            session.add(
+                Objective(
+                    number=item.number,
+                    priority_ids=priority_ids,
+                    kpi_measure_ids=[],
+                    **{"owner": "", **values},
+                )
+            )
+            continue
+        for key, value in values.items():
+            if getattr(item.existing, key) != value:
+                setattr(item.existing, key, value)
+        if "priorities" in item.fields and set(priority_ids) != set(item.existing.priority_ids):
+            item.existing.priority_ids = priority_ids
+    session.flush()

@@ -1,0 +1,50 @@
+"""`POST /imports/objectives` and `POST /imports/projects`: preview (the default) or commit."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Query, UploadFile
+from fastapi.responses import JSONResponse
+
+from common.db import SessionDep
+from common.tables import import_response, read_upload
+from services.projects.imports import objectives, projects
+
+router = APIRouter(prefix="/imports", tags=["imports"])
+
+Upload = Annotated[UploadFile, File(description="The table, CSV or XLSX.")]
+Commit = Annotated[
+    bool, Query(description="Write the rows; without it the answer is only a preview.")
+]
+Rows = Annotated[
+    Literal["all", "changes", "problems"],
+    Query(
+        description="Which rows to list: all, those that change or have problems, or only "
+        "those with problems (the counts always cover every row)."
+    ),
+]
+
+
+@router.post("/objectives", summary="Import the service plan objectives table (CSV or XLSX)")
+def import_objectives(
+    file: Upload, session: SessionDep, commit: Commit = False, rows: Rows = "all"
+) -> JSONResponse:
+    """Each objective's action (create, update, unchanged, matched by number), what was read,
+    the priorities it serves (new ones named), and every cell that could not be read. With
+    `commit=true` every row is written, or none is (422 naming each blocking cell)."""
+    planned = objectives.plan(session, read_upload(file), file.filename or "")
+    return import_response(
+        planned.report, commit=commit, rows=rows, write=lambda: objectives.commit(session, planned)
+    )
+
+
+@router.post("/projects", summary="Import the service plan projects table (CSV or XLSX)")
+def import_projects(
+    file: Upload, session: SessionDep, commit: Commit = False, rows: Rows = "all"
+) -> JSONResponse:
+    """Each project's action (matched by name), its dates and budget read with the council's
+    wording kept, the objectives it was linked to and the links that could not be made. Import
+    the objectives first. With `commit=true` every row is written, or none is."""
+    report, planned = projects.plan(session, read_upload(file), file.filename or "")
+    return import_response(
+        report, commit=commit, rows=rows, write=lambda: projects.commit(session, planned)
+    )
