@@ -1,0 +1,84 @@
+"""The import pages: choose a file, preview it, import it; errors beside the fields."""
+
+import re
+
+from fastapi.testclient import TestClient
+
+from common.tables import write_csv
+from tests.imports.files import KPIS
+
+
+def _hidden(page: str, name: str) -> str:
+    match = re.search(rf'name="{name}" value="([^"]*)"', page)
+    assert match, f"no hidden {name}"
+    return match[1]
+
+
+def test_the_import_page_has_a_labelled_file_upload_and_a_choice_of_table(
+    api: TestClient,
+) -> None:
+    page = api.get("/imports")
+    assert page.status_code == 200
+    assert '<label class="govuk-label govuk-label--m" for="file">' in page.text
+    assert 'type="file"' in page.text
+    assert 'enctype="multipart/form-data"' in page.text
+    assert page.text.count('name="kind"') == 3
+
+
+def test_preview_then_import_the_council_kpi_table(api: TestClient) -> None:
+    preview = api.post(
+        "/imports/preview",
+        data={"kind": "kpis"},
+        files={"file": ("kpis.csv", KPIS.read_bytes(), "text/csv")},
+    )
+    assert preview.status_code == 200, preview.text
+    assert "Preview the import" in preview.text
+    assert re.search(r"To create</dt>\s*<dd[^>]*>\s*12", preview.text)
+    assert "Import 12 measures" in preview.text
+    assert api.get("/api/v1/kpi/measures").json()["total"] == 0
+
+    done = api.post(
+        "/imports/commit",
+        data={
+            "kind": _hidden(preview.text, "kind"),
+            "filename": _hidden(preview.text, "filename"),
+            "content": _hidden(preview.text, "content"),
+        },
+    )
+    assert done.status_code == 200, done.text
+    assert "Import complete" in done.text
+    assert "12 created" in done.text
+    assert api.get("/api/v1/kpi/measures").json()["total"] == 12
+
+
+def test_choosing_nothing_shows_both_errors_beside_their_fields(api: TestClient) -> None:
+    page = api.post("/imports/preview", data={})
+    assert page.status_code == 422
+    assert "There is a problem" in page.text
+    assert '<a href="#kind">Select what the file holds</a>' in page.text
+    assert 'id="file-error"' in page.text
+    assert 'id="kind-error"' in page.text
+
+
+def test_a_file_missing_a_column_is_shown_as_the_file_error(api: TestClient) -> None:
+    data = write_csv(["Measure", "Unit"], [["Carers", "Number"]])
+    page = api.post(
+        "/imports/preview", data={"kind": "kpis"}, files={"file": ("k.csv", data, "text/csv")}
+    )
+    assert page.status_code == 422
+    assert "The file has no &#39;Better&#39; column." in page.text
+    assert 'value="kpis" checked' in page.text
+
+
+def test_rows_with_problems_are_listed_and_cannot_be_imported(api: TestClient) -> None:
+    data = write_csv(
+        ["Measure", "Unit", "Better", "Frequency", "Target 25/26"],
+        [["Carers", "Number", "Bigger", "Monthly", "lots"]],
+    )
+    page = api.post(
+        "/imports/preview", data={"kind": "kpis"}, files={"file": ("k.csv", data, "text/csv")}
+    )
+    assert page.status_code == 200
+    assert "Cannot import" in page.text
+    assert "could not read &#39;lots&#39; as a number" in page.text
+    assert 'action="/imports/commit"' not in page.text
