@@ -29,6 +29,8 @@ from gateway.hardening import (
     SecurityHeaders,
     docs_content_security_policy,
 )
+from gateway.idempotency import HEADER as IDEMPOTENCY_HEADER
+from gateway.idempotency import idempotent
 from gateway.openapi import merged_openapi
 from gateway.proxy import forward
 from gateway.router import router
@@ -142,13 +144,20 @@ def create_app(
     async def to_service(service: str, path: str, request: Request) -> Response:
         if service not in SERVICES:
             return problem(404, "Not Found", "There is no such API.", instance=request.url.path)
-        return await forward(
-            request,
-            upstreams[service],
-            upstream_name=service,
-            path="/" + path,
-            identity_token=_token(request, settings),
-        )
+
+        async def send() -> Response:
+            return await forward(
+                request,
+                upstreams[service],
+                upstream_name=service,
+                path="/" + path,
+                identity_token=_token(request, settings),
+            )
+
+        caller = request.state.caller
+        if request.method == "POST" and IDEMPOTENCY_HEADER in request.headers and caller:
+            return await idempotent(request, caller, database, send)
+        return await send()
 
     @app.api_route(
         "/{path:path}",

@@ -8,20 +8,19 @@ are forgotten after a day. A response that is a server error is not kept, so it 
 """
 
 import hashlib
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import Request, Response
-from sqlalchemy import DateTime, Integer, LargeBinary, String, delete, func, select, update
-from sqlalchemy.dialects.postgresql import JSONB, insert
-from sqlalchemy.orm import Mapped, mapped_column
+from fastapi.responses import StreamingResponse
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert
 from starlette.concurrency import run_in_threadpool
 
 from common.db import Database
 from common.errors import problem
 from common.identity import Caller
-from gateway.models import Base
+from gateway.models import IdempotencyRecord
 
 HEADER = "idempotency-key"
 KEEP_FOR = timedelta(days=1)
@@ -29,17 +28,11 @@ ABANDONED_AFTER = timedelta(minutes=2)
 """An in-progress record this old belongs to a request that died; a retry may take it over."""
 
 
-class IdempotencyRecord(Base):
-    __tablename__ = "idempotency_keys"
-
-    org_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    client: Mapped[str] = mapped_column(String(300), primary_key=True)
-    key: Mapped[str] = mapped_column(String(255), primary_key=True)
-    request_hash: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    status_code: Mapped[int | None] = mapped_column(Integer)
-    headers: Mapped[list[list[str]] | None] = mapped_column(JSONB)
-    body: Mapped[bytes | None] = mapped_column(LargeBinary)
+def request_digest(method: str, path: str, query: str, body: bytes) -> str:
+    """What makes two requests "the same request" for a key."""
+    return hashlib.sha256(
+        b"\n".join([method.encode(), path.encode(), query.encode(), body])
+    ).hexdigest()
 
 
 def valid_key(value: str) -> bool:
@@ -117,11 +110,7 @@ async def idempotent(request: Request, caller: Caller, database: Database, send:
             instance=request.url.path,
         )
     body = await request.body()
-    digest = hashlib.sha256(
-        b"\n".join(
-            [request.method.encode(), request.url.path.encode(), request.url.query.encode(), body]
-        )
-    ).hexdigest()
+    digest = request_digest(request.method, request.url.path, request.url.query, body)
     existing = await run_in_threadpool(_claim, database, caller, key, digest)
     if existing is not None:
         if existing.request_hash != digest:
@@ -147,13 +136,16 @@ async def idempotent(request: Request, caller: Caller, database: Database, send:
         return replay
     try:
         response: Response = await send()
-        chunks = [chunk async for chunk in response.body_iterator]  # type: ignore[attr-defined]
-        if response.background is not None:
-            await response.background()
+        if isinstance(response, StreamingResponse):
+            chunks = [chunk async for chunk in response.body_iterator]
+            if response.background is not None:
+                await response.background()
+        else:  # the gateway's own answer, e.g. a 502 problem
+            chunks = [bytes(response.body)]
     except BaseException:
         await run_in_threadpool(_finish, database, caller, key, 500, [], b"")
         raise
-    content = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks)
+    content = b"".join(c.encode() if isinstance(c, str) else bytes(c) for c in chunks)
     headers = [
         [name.decode("latin-1"), value.decode("latin-1")]
         for name, value in response.raw_headers

@@ -3,8 +3,8 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, Identity, Index, String
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import BigInteger, DateTime, Identity, Index, Integer, LargeBinary, String, func
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from common.db import TenantMixin, TimestampMixin, VersionedMixin, schema_metadata
@@ -85,3 +85,18 @@ class ApiKey(TenantMixin, TimestampMixin, Base):
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class IdempotencyRecord(Base):
+    """A POST made with an Idempotency-Key, and the response it got (gateway/idempotency.py)."""
+
+    __tablename__ = "idempotency_keys"
+
+    org_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    client: Mapped[str] = mapped_column(String(300), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    headers: Mapped[list[list[str]] | None] = mapped_column(JSONB)
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)

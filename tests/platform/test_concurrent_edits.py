@@ -74,3 +74,25 @@ def test_update_without_if_match_is_428_over_tcp(live: RunningSystem) -> None:
     created = httpx.post(base, json={"code": "C428", "title": "One"}).json()
     response = httpx.patch(f"{base}/{created['id']}", json={"title": "Two"})
     assert response.status_code == 428
+
+
+def test_parallel_retries_with_one_idempotency_key_create_one_record(live: RunningSystem) -> None:
+    base = live.url() + "/api/v1/kpi/measures"
+    body = {"code": "IDEM", "title": "Sent many times at once"}
+    statuses: list[int] = []
+
+    def retry() -> None:
+        with httpx.Client(timeout=10) as client:
+            response = client.post(base, json=body, headers={"Idempotency-Key": "parallel-1"})
+            statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=retry) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert set(statuses) <= {201, 409}
+    assert 201 in statuses
+    listed = httpx.get(base, params={"limit": 500}).json()["items"]
+    assert [m["code"] for m in listed].count("IDEM") == 1
