@@ -44,8 +44,12 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture(scope="module")
 def live(pg_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
+    """The whole system over a fresh demo council, once per module (it takes 10-20 s to start).
+
+    People sign in for real (`sign_in`), so sessions, cookies and CSRF tokens are exercised.
+    """
     with running_system(
-        pg_server_url, tmp_path_factory.mktemp("logs"), prefix="asc_browser"
+        pg_server_url, tmp_path_factory.mktemp("logs"), prefix="asc_browser", dev_identity=False
     ) as system:
         yield system
 
@@ -55,14 +59,19 @@ def page(browser: Browser) -> Iterator[Page]:
     """A page that records any Content-Security-Policy violation of the app's own pages."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    recording_csp(page)
+    yield page
+    context.close()
+
+
+def recording_csp(page: Page) -> None:
+    """Keep every Content-Security-Policy violation the page reports in `page.csp_violations`."""
     violations: list[str] = []
     page.on(
         "console",
         lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
     )
     page.csp_violations = violations  # type: ignore[attr-defined]
-    yield page
-    context.close()
 
 
 def axe_violations(page: Page, *, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
@@ -87,3 +96,16 @@ def axe_violations(page: Page, *, impacts: tuple[str, ...] = ("serious", "critic
 def has_horizontal_scroll(page: Page) -> bool:
     """True when the whole page scrolls sideways (WCAG 1.4.10 reflow at 320 CSS px)."""
     return bool(page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth + 1"))
+
+
+DEMO_PASSWORD = "asc-demo-password"  # published: demo data only
+
+
+def sign_in(page: Page, live: RunningSystem, email: str) -> None:
+    """Sign in through the sign-in page, as a person would."""
+    page.goto(live.url() + "/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: not url.endswith("/sign-in"))
+    page.wait_for_load_state("networkidle")
