@@ -1,0 +1,67 @@
+"""The service plan, generated from the imported tables, as a page and as a Word document."""
+
+import csv
+import io
+import zipfile
+from xml.etree import ElementTree
+
+from fastapi.testclient import TestClient
+
+from tests.imports.files import KPIS, OBJECTIVES, PROJECTS, upload
+
+
+def _import_plan(api: TestClient) -> None:
+    for path, file in (
+        ("/kpi/imports/kpis", KPIS),
+        ("/projects/imports/objectives", OBJECTIVES),
+        ("/projects/imports/projects", PROJECTS),
+    ):
+        assert upload(api, path, file.read_bytes(), commit=True).status_code == 200
+
+
+def _titles() -> list[str]:
+    with KPIS.open(encoding="utf-8", newline="") as file:
+        return [row["Measure"].strip() for row in csv.DictReader(file)]
+
+
+def test_the_service_plan_page_has_the_three_tables_and_a_print_stylesheet(
+    api: TestClient,
+) -> None:
+    _import_plan(api)
+    page = api.get("/documents/service-plan")
+    assert page.status_code == 200, page.text
+    assert page.text.count('<table class="govuk-table') == 3
+    assert 'media="print" href="/static/documents-print.css"' in page.text
+    assert "Target 2025/26" in page.text
+    assert "Current baseline 19% / Target level of 30%" in page.text
+    assert "£376k reduction" in page.text
+    assert "Rate per 100k population of 65+" in page.text
+    assert "£1.3m over two years" in page.text
+    assert "Started in 2024" in page.text
+    assert page.text.count('<th scope="row"') == 12 + 16 + 16
+    assert api.get("/static/documents-print.css").status_code == 200
+
+
+def test_the_service_plan_docx_holds_the_same_tables(api: TestClient) -> None:
+    _import_plan(api)
+    response = api.get("/documents/service-plan.docx")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    with zipfile.ZipFile(io.BytesIO(response.content)) as package:
+        assert package.testzip() is None
+        body = ElementTree.fromstring(package.read("word/document.xml"))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    texts = {t.text for t in body.iter(f"{w}t")}
+    for title in _titles():
+        assert title in texts
+    assert "Digital Transformation" in texts
+    tables = list(body.iter(f"{w}tbl"))
+    assert [len(list(t.iter(f"{w}tr"))) for t in tables] == [13, 17, 17]
+
+
+def test_an_empty_plan_says_so_rather_than_showing_empty_tables(api: TestClient) -> None:
+    page = api.get("/documents/service-plan")
+    assert page.status_code == 200
+    assert page.text.count("None recorded yet.") == 3

@@ -1,0 +1,225 @@
+"""The service plan as members read it: the council's template (KPIs, objectives, projects)
+reproduced from the data, as accessible HTML that prints well and as a Word document.
+
+Both come from the same `Section`s, so the page and the document always hold the same tables.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from common.docx import Document
+from common.periods import Period
+from web.clients.gateway import GatewayClient, gateway_client
+from web.rendering import render
+from web.views.dashboard import PageContext
+
+router = APIRouter()
+Gateway = Annotated[GatewayClient, Depends(gateway_client)]
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+TITLE = "Adult Social Care service plan"
+UNITS = {"count": "Number", "percent": "%", "gbp": "£", "days": "Days", "ratio": "Ratio"}
+BETTER = {"bigger_is_better": "Bigger", "smaller_is_better": "Smaller"}
+PAGE = 500
+
+
+@dataclass(frozen=True)
+class Section:
+    """One table of the plan: a heading, what it holds, and its cells as text."""
+
+    id: str
+    heading: str
+    caption: str
+    headers: list[str]
+    rows: list[list[str]]
+
+
+async def _all(gateway: GatewayClient, path: str, what: str) -> list[dict[str, Any]]:
+    """Every item of a paged list."""
+    items: list[dict[str, Any]] = []
+    while True:
+        page = await gateway.get_json(path, what=what, params={"limit": PAGE, "offset": len(items)})
+        items.extend(page["items"])
+        if not page["items"] or len(items) >= page["total"]:
+            return items
+
+
+def _number(value: Any) -> str:
+    """A figure as people write it: "752", "5.25" (never "752.000000")."""
+    return f"{Decimal(str(value)).normalize():f}"
+
+
+def _unit(measure: dict[str, Any]) -> str:
+    if measure["unit"] == "rate_per_100k":
+        band = measure.get("population_age_band")
+        return f"Rate per 100k population of {band}" if band else "Rate per 100k population"
+    return UNITS.get(measure["unit"], str(measure["unit"]))
+
+
+def _target(target: dict[str, Any] | None) -> str:
+    if target is None:
+        return "Not set"
+    return str(target["note"]) or _number(target["value"])
+
+
+def _yes(value: bool) -> str:
+    return "Y" if value else "N"
+
+
+def kpi_section(measures: list[dict[str, Any]], targets: list[dict[str, Any]]) -> Section:
+    years = sorted({t["financial_year"] for t in targets})[:3]
+    by_measure: dict[str, dict[str, dict[str, Any]]] = {}
+    for target in targets:
+        by_measure.setdefault(target["measure_id"], {})[target["financial_year"]] = target
+    rows = []
+    for measure in measures:
+        held = by_measure.get(measure["id"], {})
+        rows.append(
+            [
+                measure["title"],
+                measure["definition"],
+                _unit(measure),
+                BETTER.get(measure["polarity"], measure["polarity"]),
+                str(measure["frequency"]).capitalize(),
+                str(measure["target_type"]).capitalize(),
+                *[_target(held.get(year)) for year in years],
+                _yes(measure["council_plan"]),
+                measure["data_provider"],
+            ]
+        )
+    return Section(
+        "kpis",
+        "Key performance indicators",
+        "How we will know the plan is working: each measure with its targets for three years",
+        [
+            "Measure",
+            "Definition",
+            "Unit",
+            "Better (bigger or smaller)",
+            "Frequency",
+            "Target type (flat or cumulative)",
+            *[f"Target {year}" for year in years],
+            "Council Plan KPI (Y/N)",
+            "Data provider",
+        ],
+        rows,
+    )
+
+
+def objective_section(
+    objectives: list[dict[str, Any]], priorities: list[dict[str, Any]]
+) -> Section:
+    titles = {p["id"]: p["title"] for p in priorities}
+    return Section(
+        "objectives",
+        "Objectives",
+        "What the service commits to, and the council plan priorities each serves",
+        ["Number", "Objective", "Council Plan objective (Y/N)", "Relevant Council Plan priority"],
+        [
+            [
+                str(o["number"]),
+                o["statement"],
+                _yes(o["council_plan"]),
+                "\n".join(titles[p] for p in o["priority_ids"] if p in titles),
+            ]
+            for o in sorted(objectives, key=lambda o: int(o["number"]))
+        ],
+    )
+
+
+def _month(month: str | None, text: str) -> str:
+    if text:
+        return text
+    if not month:
+        return ""
+    return f"{Period.parse(month[:7]).start:%B %Y}"
+
+
+def project_section(projects: list[dict[str, Any]], objectives: list[dict[str, Any]]) -> Section:
+    numbers = {o["id"]: int(o["number"]) for o in objectives}
+    rows = []
+    for project in projects:
+        served = sorted(numbers[i] for i in project["objective_ids"] if i in numbers)
+        budget = project["budget_text"] or (
+            f"£{Decimal(str(project['budget_amount'])):,.0f}" if project["budget_amount"] else ""
+        )
+        rows.append(
+            [
+                project["name"],
+                project["description"],
+                _month(project["start_month"], project["start_text"]),
+                _month(project["end_month"], project["end_text"]),
+                budget,
+                ", ".join(project["resources"]),
+                ", ".join(f"Objective {n}" for n in served),
+                _yes(project["council_plan"]),
+                project["lead_team"],
+            ]
+        )
+    return Section(
+        "projects",
+        "Projects",
+        "The projects that deliver the objectives",
+        [
+            "Project name",
+            "What will this deliver and what will the benefits be?",
+            "Start date",
+            "End date",
+            "Budget",
+            "Resources it depends on",
+            "Relevant objectives",
+            "Council Plan project (Y/N)",
+            "Data provider",
+        ],
+        rows,
+    )
+
+
+async def service_plan(gateway: GatewayClient) -> list[Section]:
+    measures = await _all(gateway, "/kpi/measures", "KPI service")
+    targets = await _all(gateway, "/kpi/targets", "KPI service")
+    objectives = await _all(gateway, "/projects/objectives", "projects service")
+    priorities = await _all(gateway, "/projects/priorities", "projects service")
+    projects = await _all(gateway, "/projects/projects", "projects service")
+    active = [m for m in measures if m.get("active", True)]
+    return [
+        kpi_section(active, targets),
+        objective_section(objectives, priorities),
+        project_section(projects, objectives),
+    ]
+
+
+def service_plan_docx(sections: list[Section]) -> bytes:
+    document = Document(TITLE, landscape=True)
+    for section in sections:
+        document.heading(section.heading)
+        if section.rows:
+            document.table(section.headers, section.rows, caption=section.caption)
+        else:
+            document.paragraph("None recorded yet.")
+    return document.to_bytes()
+
+
+@router.get("/documents/service-plan", response_class=HTMLResponse)
+async def service_plan_page(request: Request, page: PageContext, gateway: Gateway) -> HTMLResponse:
+    """The service plan's KPI, objectives and projects tables, ready to print."""
+    sections = await service_plan(gateway)
+    return render(
+        request,
+        "documents/service_plan.html",
+        {**page, "nav": "documents", "title": TITLE, "sections": sections},
+    )
+
+
+@router.get("/documents/service-plan.docx")
+async def service_plan_word(gateway: Gateway) -> Response:
+    """The same tables as a Word document."""
+    data = service_plan_docx(await service_plan(gateway))
+    return Response(
+        data,
+        media_type=DOCX,
+        headers={"Content-Disposition": 'attachment; filename="service-plan.docx"'},
+    )
