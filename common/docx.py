@@ -6,11 +6,9 @@ heading styles, so the navigation pane and a table of contents see them; table h
 repeat on every page and are marked as headers for screen readers.
 """
 
-import io
-import zipfile
 from collections.abc import Iterable, Sequence
 
-from common.tables import xml_text
+from common.tables import xml_text, zip_parts
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -125,12 +123,13 @@ class Document:
             f"<dc:title>{xml_text(self.title)}</dc:title><dc:language>en-GB</dc:language>"
             "</cp:coreProperties>"
         )
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
-            package.writestr("[Content_Types].xml", _CONTENT_TYPES)
-            package.writestr("_rels/.rels", _ROOT_RELS)
-            package.writestr("word/document.xml", self.document_xml())
-            package.writestr("word/_rels/document.xml.rels", _DOCUMENT_RELS)
-            package.writestr("word/styles.xml", _STYLES)
-            package.writestr("docProps/core.xml", core)
-        return out.getvalue()
+        return zip_parts(
+            {
+                "[Content_Types].xml": _CONTENT_TYPES,
+                "_rels/.rels": _ROOT_RELS,
+                "word/document.xml": self.document_xml(),
+                "word/_rels/document.xml.rels": _DOCUMENT_RELS,
+                "word/styles.xml": _STYLES,
+                "docProps/core.xml": core,
+            }
+        )

@@ -365,14 +365,27 @@ def write_xlsx(
         f'<workbook xmlns="{_NS["m"]}" xmlns:r="{_NS["r"]}">'
         f'<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>'
     )
+    return zip_parts(
+        {
+            "[Content_Types].xml": _CONTENT_TYPES,
+            "_rels/.rels": _ROOT_RELS,
+            "xl/workbook.xml": workbook,
+            "xl/_rels/workbook.xml.rels": _WORKBOOK_RELS,
+            "xl/styles.xml": _STYLES,
+            "xl/worksheets/sheet1.xml": sheet_xml,
+        }
+    )
+
+
+def zip_parts(parts: dict[str, str]) -> bytes:
+    """An Office Open XML package of `parts` (name: XML), byte for byte the same for the same
+    parts (fixed timestamps), so an export can be compared with another."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
-        book.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        book.writestr("_rels/.rels", _ROOT_RELS)
-        book.writestr("xl/workbook.xml", workbook)
-        book.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
-        book.writestr("xl/styles.xml", _STYLES)
-        book.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, xml in parts.items():
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            package.writestr(info, xml)
     return out.getvalue()
 
 

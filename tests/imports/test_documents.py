@@ -2,11 +2,15 @@
 
 import csv
 import io
+import uuid
 import zipfile
+from collections.abc import Callable
 from xml.etree import ElementTree
 
 from fastapi.testclient import TestClient
 
+from common.identity import Caller, Role
+from common.testing.plugin import make_caller
 from tests.imports.files import KPIS, OBJECTIVES, PROJECTS, upload
 
 
@@ -65,3 +69,39 @@ def test_an_empty_plan_says_so_rather_than_showing_empty_tables(api: TestClient)
     page = api.get("/documents/service-plan")
     assert page.status_code == 200
     assert page.text.count("None recorded yet.") == 3
+
+
+def _exports(client: TestClient) -> dict[str, bytes]:
+    files = {}
+    for table in ("kpis", "objectives", "projects"):
+        for kind in ("csv", "xlsx"):
+            response = client.get(f"/documents/service-plan/{table}.{kind}")
+            assert response.status_code == 200, response.text
+            files[f"{table}.{kind}"] = response.content
+    return files
+
+
+def test_export_import_into_a_fresh_organisation_and_export_again_gives_identical_files(
+    api: TestClient, api_as: Callable[[Caller], TestClient], other_org: uuid.UUID
+) -> None:
+    _import_plan(api)
+    first = _exports(api)
+    fresh = api_as(make_caller(other_org, Role.ADMIN))
+    for table, path in (
+        ("kpis", "/kpi/imports/kpis"),
+        ("objectives", "/projects/imports/objectives"),
+        ("projects", "/projects/imports/projects"),
+    ):
+        response = upload(fresh, path, first[f"{table}.xlsx"], f"{table}.xlsx", commit=True)
+        assert response.status_code == 200, response.text
+        assert response.json()["counts"]["error"] == 0
+        assert response.json()["unmatched_columns"] == []
+    again = _exports(fresh)
+    assert again == first
+    for table, path in (
+        ("kpis", "/kpi/imports/kpis"),
+        ("objectives", "/projects/imports/objectives"),
+        ("projects", "/projects/imports/projects"),
+    ):
+        report = upload(fresh, path, first[f"{table}.csv"], f"{table}.csv").json()
+        assert {r["action"] for r in report["rows"]} == {"unchanged"}

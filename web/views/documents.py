@@ -6,13 +6,15 @@ Both come from the same `Section`s, so the page and the document always hold the
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from common.docx import Document
+from common.errors import NotFound
 from common.periods import Period
+from common.tables import write_csv, write_xlsx
 from web.clients.gateway import GatewayClient, gateway_client
 from web.rendering import render
 from web.views.dashboard import PageContext
@@ -217,9 +219,38 @@ async def service_plan_page(request: Request, page: PageContext, gateway: Gatewa
 @router.get("/documents/service-plan.docx")
 async def service_plan_word(gateway: Gateway) -> Response:
     """The same tables as a Word document."""
-    data = service_plan_docx(await service_plan(gateway))
+    return _download(service_plan_docx(await service_plan(gateway)), DOCX, "service-plan.docx")
+
+
+TableName = Literal["kpis", "objectives", "projects"]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def _section(gateway: GatewayClient, table: str) -> Section:
+    found = next((s for s in await service_plan(gateway) if s.id == table), None)
+    if found is None:
+        raise NotFound(f"The service plan has no {table} table.")
+    return found
+
+
+def _download(data: bytes, media_type: str, filename: str) -> Response:
     return Response(
         data,
-        media_type=DOCX,
-        headers={"Content-Disposition": 'attachment; filename="service-plan.docx"'},
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@router.get("/documents/service-plan/{table}.csv")
+async def service_plan_csv(table: TableName, gateway: Gateway) -> Response:
+    """One table of the plan as CSV, in the columns the import reads back."""
+    section = await _section(gateway, table)
+    return _download(write_csv(section.headers, section.rows), "text/csv", f"{table}.csv")
+
+
+@router.get("/documents/service-plan/{table}.xlsx")
+async def service_plan_xlsx(table: TableName, gateway: Gateway) -> Response:
+    """One table of the plan as an Excel workbook, in the columns the import reads back."""
+    section = await _section(gateway, table)
+    data = write_xlsx(section.headers, section.rows, sheet=section.heading)
+    return _download(data, XLSX, f"{table}.xlsx")

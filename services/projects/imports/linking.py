@@ -15,9 +15,8 @@ from services.projects.models import Objective, Priority
 from services.projects.parsing import priority_key
 
 OBJECTIVE_NUMBER = re.compile(r"^\s*(\d+)\s*[.):]\s*")
-_NUMBERS_ONLY = re.compile(
-    r"^\s*(?:objectives?|obj|no)?\.?\s*((?:\d+\s*(?:,|;|&|and|\s)\s*)*\d+)\s*$", re.IGNORECASE
-)
+_NUMBER_WORDS = re.compile(r"\b(?:objectives?|obj|nos?|and)\b\.?", re.IGNORECASE)
+_NUMBERS_ONLY = re.compile(r"[\d\s,;&]*\d[\d\s,;&]*")
 _SAME_STATEMENT = 0.85
 
 
@@ -40,7 +39,10 @@ class PriorityBook:
             self.ids.append(priority.id)
 
     def in_cell(self, cell: str) -> list[int]:
-        indexes = self.found.in_cell(cell)
+        """The priorities a cell names (one a line, or run together as plans paste them)."""
+        indexes = list(
+            dict.fromkeys(i for line in cell.splitlines() for i in self.found.in_cell(line))
+        )
         self.ids.extend([None] * (len(self.found.groups) - len(self.ids)))
         return indexes
 
@@ -75,9 +77,9 @@ def link_objectives(
     if not text:
         return ObjectiveLinks([], [], ["no objective named"] if objectives else [])
     by_number = {o.number: o for o in objectives}
-    if match := _NUMBERS_ONLY.match(text):
+    if _NUMBERS_ONLY.fullmatch(_NUMBER_WORDS.sub(" ", text)):
         ids, made, not_made = [], [], []
-        for number in (int(n) for n in re.findall(r"\d+", match[1])):
+        for number in (int(n) for n in re.findall(r"\d+", text)):
             found = by_number.get(number)
             if found is None:
                 not_made.append(f"there is no objective {number}")
