@@ -3,7 +3,8 @@ no sideways scrolling of the whole page at 320 CSS pixels (WCAG 1.4.10), and not
 Content-Security-Policy refuses. Forms are checked in their error state too."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -42,6 +43,26 @@ DETAIL_PAGES = {
 }
 
 
+# Defects in pages another area owns (reported to them); each test fails loudly (strict)
+# once its page is fixed, so the mark comes off.
+KNOWN_DEFECTS = {
+    "/admin/api-keys": "web/templates/admin/api_keys.html: the keys table's .app-table-scroll "
+    "has nothing focusable, so at 320 px keyboard users cannot scroll it "
+    '(needs tabindex="0" role="region" aria-label)',
+    "measure": "web/templates/kpis/measure.html: the Targets and Revision history tables have no "
+    ".app-table-scroll wrapper, so the page scrolls sideways at 320 px",
+}
+
+
+def known_defects(names: Iterable[str]) -> list[Any]:
+    return [
+        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_DEFECTS[name]))
+        if name in KNOWN_DEFECTS
+        else name
+        for name in names
+    ]
+
+
 @pytest.fixture(scope="module")
 def admin(browser: Browser, live: RunningSystem) -> Iterator[Page]:
     """One signed-in administrator's tab for the whole module (signing in once is enough)."""
@@ -66,6 +87,8 @@ def check(page: Page) -> None:
     assert axe_violations(page) == []
     page.set_viewport_size({"width": 320, "height": 640})
     assert not has_horizontal_scroll(page), f"{page.url} scrolls sideways at 320 CSS px"
+    # what scrolls inside its own box at 320 px must be reachable by keyboard
+    assert axe_violations(page, rules=("scrollable-region-focusable",)) == []
     assert page.csp_violations == []  # type: ignore[attr-defined]
 
 
@@ -96,29 +119,14 @@ def detail_urls(admin: Page, live: RunningSystem) -> dict[str, str]:
     return urls
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", known_defects(PAGES))
 def test_page_is_accessible_and_reflows(tab: Page, live: RunningSystem, path: str) -> None:
     visit(tab, live.url() + path)
     expect(tab.locator("h1")).to_have_count(1)
     check(tab)
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="web/templates/kpis/measure.html: its Targets and Revision history tables "
-                "have no .app-table-scroll wrapper, so the page scrolls sideways at 320 px",
-            ),
-        )
-        if name == "measure"
-        else name
-        for name in DETAIL_PAGES
-    ],
-)
+@pytest.mark.parametrize("name", known_defects(DETAIL_PAGES))
 def test_detail_page_is_accessible_and_reflows(
     tab: Page, live: RunningSystem, detail_urls: dict[str, str], name: str
 ) -> None:
@@ -138,13 +146,22 @@ def test_sign_in_page_and_its_errors(page: Page, live: RunningSystem) -> None:
     check(page)
 
 
-def test_kpi_entry_in_its_error_state(tab: Page, live: RunningSystem) -> None:
-    # The only error the entry page can show without posting (its POST form lacks a CSRF
-    # token, so a signed-in person's figures are refused before they are checked).
+def test_kpi_entry_in_its_error_states(tab: Page, live: RunningSystem) -> None:
     visit(tab, live.url() + "/kpis/entry?period=the+first+month")
     expect(tab).to_have_title(re.compile("^Error: "))
     expect(tab.locator(".govuk-error-summary a[href='#period']")).to_be_visible()
     expect(tab.locator("#period-error")).to_be_visible()
+    check(tab)
+
+    tab.set_viewport_size({"width": 1280, "height": 900})
+    visit(tab, live.url() + "/kpis/entry?provider=Performance+and+Data+Team")
+    value = tab.locator("input[name$='-value']").first
+    value_id = value.get_attribute("id")
+    value.fill("twelve")
+    tab.get_by_role("button", name="Save as drafts").click()
+    expect(tab).to_have_title(re.compile("^Error: "))
+    expect(tab.locator(".govuk-error-summary")).to_be_focused()
+    expect(tab.locator(f"#{value_id}-error")).to_be_visible()
     check(tab)
 
 
