@@ -1,5 +1,6 @@
 """The import pages: choose a file, preview it, import it; errors beside the fields."""
 
+import base64
 import re
 
 from fastapi.testclient import TestClient
@@ -82,3 +83,18 @@ def test_rows_with_problems_are_listed_and_cannot_be_imported(api: TestClient) -
     assert "Cannot import" in page.text
     assert "could not read &#39;lots&#39; as a number" in page.text
     assert 'action="/imports/commit"' not in page.text
+
+
+def test_an_import_refused_at_commit_shows_the_rows_and_writes_nothing(api: TestClient) -> None:
+    data = write_csv(
+        ["Measure", "Unit", "Better", "Frequency", "Target 25/26"],
+        [["Carers", "Number", "Bigger", "Monthly", "10"], ["Falls", "%", "Up", "Monthly", "x"]],
+    )
+    page = api.post(
+        "/imports/commit",
+        data={"kind": "kpis", "filename": "k.csv", "content": base64.b64encode(data).decode()},
+    )
+    assert page.status_code == 422
+    assert '<a href="#rows">Nothing was imported: 1 row has problems to fix</a>' in page.text
+    assert 'id="row-3"' in page.text
+    assert api.get("/api/v1/kpi/measures").json()["total"] == 0

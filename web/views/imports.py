@@ -161,7 +161,8 @@ async def commit(
         report = await _send(gateway, kind, filename, data, commit=True)
     except ApiError as error:
         if error.status == 422 and "report" in error.problem:
-            count = len({e.get("field", "").split(".")[1] for e in error.problem["errors"]})
+            count = error.problem["report"]["counts"]["error"]
+            rows = "1 row has" if count == 1 else f"{count} rows have"
             return _preview(
                 request,
                 page,
@@ -169,7 +170,7 @@ async def commit(
                 filename,
                 data,
                 error.problem["report"],
-                {"rows": f"Nothing was imported: {count} rows have problems to fix"},
+                {"rows": f"Nothing was imported: {rows} problems to fix"},
             )
         return _form(request, page, kind, _file_errors(error))
     return render(
