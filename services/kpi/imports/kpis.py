@@ -215,12 +215,17 @@ def parse_row(
             first = FinancialYear.parse(min(parsed))
             measure["baseline_value"] = baseline
             measure["baseline_period"] = str(FinancialYear(first.start_year - 1))
-        reduction = [y for y, t in parsed.items() if t.kind is TargetKind.REDUCTION]
-        if reduction and baseline is None:
+        reductions = [
+            h
+            for h, (y, _) in targets.items()
+            if str(y) in parsed and parsed[str(y)].kind is TargetKind.REDUCTION
+        ]
+        if reductions and baseline is None:
+            year, text = targets[reductions[0]]
             report.problem(
-                "targets",
-                f"the {reduction[0]} target '{parsed[reduction[0]].note}' is a reduction: set the "
-                "measure's baseline so the level to reach can be worked out",
+                reductions[0],
+                f"'{text}' is a reduction: set the measure's baseline so the {year} level to "
+                "reach can be worked out",
                 blocking=False,
             )
     return _Parsed(report, measure, parsed)
@@ -320,8 +325,9 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
     return report, parsed
 
 
-def _new_codes(session: Session, count: int) -> list[str]:
-    taken = {c.lower() for c in session.scalars(select(Measure.code))}
+def _new_codes(session: Session, count: int, in_file: set[str]) -> list[str]:
+    """Codes for measures the file gives none, taken by neither a measure nor another row."""
+    taken = {c.lower() for c in session.scalars(select(Measure.code))} | in_file
     codes: list[str] = []
     number = 0
     while len(codes) < count:
@@ -336,7 +342,8 @@ def commit(session: Session, parsed: list[_Parsed]) -> None:
     """Write every row (the caller has checked none is blocked); the session's commit makes it
     all or nothing."""
     uncoded = [p for p in parsed if p.existing is None and not p.measure.get("code")]
-    fresh_codes = iter(_new_codes(session, len(uncoded)))
+    in_file = {str(p.measure["code"]).lower() for p in parsed if p.measure.get("code")}
+    fresh_codes = iter(_new_codes(session, len(uncoded), in_file))
     existing_targets: dict[tuple[uuid.UUID, str], Target] = {}
     ids = [p.existing.id for p in parsed if p.existing is not None]
     if ids:
