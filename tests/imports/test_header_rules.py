@@ -1,0 +1,63 @@
+"""Pure rules of the imports: header wording, target years in headers, Y/N cells, objectives."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from common.periods import FinancialYear
+from common.tables import Column, match_headers, normalise_header, parse_yes_no
+from services.kpi.imports.kpis import COLUMNS, target_columns
+from services.projects.imports.linking import numbered
+
+_decoration = st.sampled_from(["", " ", "  ", "?", " (Y/N)", ":", "*"])
+
+
+@given(st.sampled_from(list(COLUMNS)), _decoration, _decoration, st.booleans())
+def test_a_field_label_is_found_whatever_its_case_spacing_and_decoration(
+    column: Column, before: str, after: str, upper: bool
+) -> None:
+    label = column.label.upper() if upper else column.label.lower()
+    header = f"{before}{label}{after}"
+    assert match_headers([header], COLUMNS).positions == {column.key: 0}
+
+
+@given(st.text(max_size=40))
+def test_normalising_a_header_twice_changes_nothing(text: str) -> None:
+    once = normalise_header(text)
+    assert normalise_header(once) == once
+    assert once == once.strip()
+    assert "  " not in once
+    assert not any("A" <= c <= "Z" for c in once)
+
+
+@pytest.mark.parametrize(
+    ("header", "year"),
+    [
+        ("Normal level/ Target 25/26", 2025),
+        ("Target 2026/27", 2026),
+        ("2027-28 target", 2027),
+        ("Normal level / Target 27/28", 2027),
+    ],
+)
+def test_a_target_header_names_its_financial_year(header: str, year: int) -> None:
+    assert target_columns([header]) == {0: FinancialYear(year)}
+
+
+@pytest.mark.parametrize(
+    "header", ["Target type (flat or cumulative)", "Target 25/27", "Baseline 24/25", "Measure"]
+)
+def test_headers_that_are_not_a_year_target_are_left_to_the_other_fields(header: str) -> None:
+    assert target_columns([header]) == {}
+
+
+@pytest.mark.parametrize(
+    ("cell", "answer"),
+    [("Y", True), ("yes", True), ("N", False), ("No.", False), ("", False), ("TBC", None)],
+)
+def test_yes_no_cells(cell: str, answer: bool | None) -> None:
+    assert parse_yes_no(cell) is answer
+
+
+def test_an_objective_keeps_its_number_apart_from_its_statement() -> None:
+    assert numbered("12. We will review ... by 2026.") == (12, "We will review ... by 2026.")
+    assert numbered("2025 plan refresh") == (None, "2025 plan refresh")
