@@ -89,7 +89,8 @@ class Document:
         for row in rows:
             cells = "".join(f"<w:tc>{_paragraph(str(cell))}</w:tc>" for cell in row)
             lines.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>")
-        grid = "".join("<w:gridCol/>" for _ in headers)
+        width = (15_000 if self.landscape else 9_600) // max(len(headers), 1)
+        grid = "".join(f'<w:gridCol w:w="{width}"/>' for _ in headers)
         self._body.append(
             '<w:tbl><w:tblPr><w:tblW w:w="5000" w:type="pct"/>'
             f"<w:tblBorders>{_BORDERS}</w:tblBorders>"
