@@ -12,6 +12,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
@@ -122,6 +123,7 @@ def read_xlsx_rows(data: bytes) -> list[list[str]]:
                 raise UnreadableFile("The file is a zip archive but not an Excel workbook.")
             sheet_path = _first_sheet_path(book)
             shared = _shared_strings(book) if "xl/sharedStrings.xml" in names else []
+            dates = _date_styles(book) if "xl/styles.xml" in names else set()
             sheet = ElementTree.fromstring(book.read(sheet_path))
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
         raise UnreadableFile("The Excel workbook is damaged and cannot be read.") from None
@@ -132,7 +134,7 @@ def read_xlsx_rows(data: bytes) -> list[list[str]]:
         for position, cell in enumerate(row.iterfind("m:c", _NS)):
             ref = _CELL_REF.fullmatch(cell.get("r") or "")
             column = _column_index(ref[1]) if ref else position
-            cells[column] = _cell_text(cell, shared)
+            cells[column] = _cell_text(cell, shared, dates)
         rows[row_number] = cells
         if len(rows) > MAX_ROWS + 1:
             raise UnreadableFile(f"The sheet has more than {MAX_ROWS:,} rows.")
@@ -171,7 +173,36 @@ def _shared_strings(book: zipfile.ZipFile) -> list[str]:
     ]
 
 
-def _cell_text(cell: ElementTree.Element, shared: list[str]) -> str:
+_DATE_FORMATS = frozenset([14, 15, 16, 17, 22, *range(27, 37), *range(50, 59)])
+_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+
+
+def _date_styles(book: zipfile.ZipFile) -> set[int]:
+    """The cell styles (by index) that show a number as a date."""
+    root = ElementTree.fromstring(book.read("xl/styles.xml"))
+    custom = {
+        int(f.get("numFmtId") or 0): _QUOTED.sub("", f.get("formatCode") or "").lower()
+        for f in root.iterfind("m:numFmts/m:numFmt", _NS)
+    }
+    dates = set()
+    for index, xf in enumerate(root.iterfind("m:cellXfs/m:xf", _NS)):
+        number_format = int(xf.get("numFmtId") or 0)
+        code = custom.get(number_format, "")
+        if number_format in _DATE_FORMATS or ("y" in code or "d" in code):
+            dates.add(index)
+    return dates
+
+
+def _excel_date(value: str) -> str:
+    """An Excel date serial as an ISO date ("45474" -> "2024-07-01")."""
+    try:
+        day = date(1899, 12, 30) + timedelta(days=int(float(value)))
+    except (ValueError, OverflowError):
+        return value
+    return day.isoformat()
+
+
+def _cell_text(cell: ElementTree.Element, shared: list[str], dates: set[int]) -> str:
     kind = cell.get("t", "n")
     if kind == "inlineStr":
         return "".join(t.text or "" for t in cell.iter(f"{{{_NS['m']}}}t"))
@@ -184,6 +215,8 @@ def _cell_text(cell: ElementTree.Element, shared: list[str]) -> str:
     if kind == "b":
         return "TRUE" if value == "1" else "FALSE"
     if kind == "n" and value:
+        if int(cell.get("s") or 0) in dates:
+            return _excel_date(value)
         return _number_text(value)
     return value
 

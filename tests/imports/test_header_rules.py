@@ -1,5 +1,7 @@
 """Pure rules of the imports: header wording, target years in headers, Y/N cells, objectives."""
 
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -8,6 +10,7 @@ from common.periods import FinancialYear
 from common.tables import Column, match_headers, normalise_header, parse_yes_no
 from services.kpi.imports.kpis import COLUMNS, target_columns
 from services.projects.imports.linking import numbered
+from services.projects.imports.projects import read_month
 
 _decoration = st.sampled_from(["", " ", "  ", "?", " (Y/N)", ":", "*"])
 
@@ -61,3 +64,18 @@ def test_yes_no_cells(cell: str, answer: bool | None) -> None:
 def test_an_objective_keeps_its_number_apart_from_its_statement() -> None:
     assert numbered("12. We will review ... by 2026.") == (12, "We will review ... by 2026.")
     assert numbered("2025 plan refresh") == (None, "2025 plan refresh")
+
+
+@pytest.mark.parametrize(
+    ("cell", "month"),
+    [
+        ("July 2024", date(2024, 7, 1)),
+        ("2024-07-01", date(2024, 7, 1)),
+        ("01/07/2024", date(2024, 7, 1)),
+        ("31.12.2025", date(2025, 12, 1)),
+        ("Started in 2024", None),
+        ("2024-13-01", None),
+    ],
+)
+def test_a_date_cell_gives_its_month(cell: str, month: date | None) -> None:
+    assert read_month(cell) == month

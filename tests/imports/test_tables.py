@@ -14,6 +14,7 @@ from common.tables import (
     UnreadableFile,
     match_headers,
     read_table,
+    read_xlsx_rows,
     write_csv,
     write_xlsx,
 )
@@ -124,6 +125,31 @@ def test_xlsx_with_shared_strings_and_sparse_cells_is_read_by_cell_reference() -
     assert table.headers == ["Measure", "", "Target"]
     assert table.rows == [["Carers", "", "5.000000000000001"]]
     assert table.row_numbers == [3]
+
+
+def test_xlsx_date_cells_are_read_as_iso_dates_and_other_numbers_as_numbers() -> None:
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as book:
+        book.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{main}"><sheets><sheet name="P" sheetId="1"/></sheets></workbook>',
+        )
+        book.writestr(
+            "xl/styles.xml",
+            f'<styleSheet xmlns="{main}"><numFmts count="1">'
+            '<numFmt numFmtId="164" formatCode="mmm\\ yyyy"/></numFmts><cellXfs count="3">'
+            '<xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/></cellXfs></styleSheet>',
+        )
+        book.writestr(
+            "xl/worksheets/sheet1.xml",
+            f'<worksheet xmlns="{main}"><sheetData>'
+            '<row r="1"><c r="A1" t="inlineStr"><is><t>Start</t></is></c></row>'
+            '<row r="2"><c r="A2" s="1"><v>45474</v></c><c r="B2" s="2"><v>45658</v></c>'
+            '<c r="C2"><v>45474</v></c></row></sheetData></worksheet>',
+        )
+    assert read_table(out.getvalue()).rows == [["2024-07-01"]]
+    assert read_xlsx_rows(out.getvalue())[1] == ["2024-07-01", "2025-01-01", "45474"]
 
 
 def test_csv_written_opens_in_excel_as_utf8_and_reads_back() -> None:
