@@ -269,7 +269,7 @@ def load(database_url: str, last: Period) -> tuple[int, list[dict[str, Any]]]:
             dict(r._mapping)
             for r in session.execute(
                 Measure.__table__.select()
-                .where(Measure.org_id == DEMO_ORG_ID)
+                .where(Measure.org_id == DEMO_ORG_ID, Measure.code.like("M%"))
                 .order_by(Measure.code)
             )
         ]
