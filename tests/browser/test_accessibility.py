@@ -45,13 +45,7 @@ DETAIL_PAGES = {
 
 # Defects in pages another area owns (reported to them); each test fails loudly (strict)
 # once its page is fixed, so the mark comes off.
-KNOWN_DEFECTS = {
-    "/admin/api-keys": "web/templates/admin/api_keys.html: the keys table's .app-table-scroll "
-    "has nothing focusable, so at 320 px keyboard users cannot scroll it "
-    '(needs tabindex="0" role="region" aria-label)',
-    "measure": "web/templates/kpis/measure.html: the Targets and Revision history tables have no "
-    ".app-table-scroll wrapper, so the page scrolls sideways at 320 px",
-}
+KNOWN_DEFECTS: dict[str, str] = {}
 
 
 def known_defects(names: Iterable[str]) -> list[Any]:
@@ -215,11 +209,6 @@ def test_govuk_frontend_starts_within_the_content_security_policy(
     assert tab.csp_violations == []  # type: ignore[attr-defined]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="web/static/app.js focuses an error summary inside event.detail.target, which an "
-    "outerHTML swap (the KPI tracker's #kpi-results) has already taken out of the document",
-)
 def test_a_bad_kpi_filter_sent_by_htmx_moves_focus_to_its_error(
     tab: Page, live: RunningSystem
 ) -> None:

@@ -8,7 +8,8 @@ if ("noModule" in HTMLScriptElement.prototype) {
 initAll();
 
 document.body.addEventListener("htmx:afterSwap", (event) => {
-  const scope = event.detail.target;
+  // An outerHTML swap has already taken the old target out of the page: look in the whole page.
+  const scope = event.detail.target.isConnected ? event.detail.target : document.body;
   initAll({ scope });
   // An error summary that arrives by htmx takes focus, as it would on a full page load.
   const summary = scope.querySelector(".govuk-error-summary");
