@@ -8,12 +8,9 @@ was loaded in the same transaction.
 """
 
 import csv
-import difflib
 import random
 import re
 import uuid
-from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,6 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from common.periods import Period
+from services.projects.matching import Priorities, match_objectives
 from services.projects.models import (
     HighlightReport,
     ImprovementAction,
@@ -34,8 +32,6 @@ from services.projects.models import (
 from services.projects.parsing import (
     parse_budget,
     parse_month,
-    priority_key,
-    split_priorities,
     split_resources,
 )
 from services.projects.rules import (
@@ -50,126 +46,12 @@ from services.projects.rules import (
 DATA = Path(__file__).parent / "demo_data"
 DEMO = "Demo data"
 _OBJECTIVE_NUMBER = re.compile(r"^\s*(\d+)\.\s*")
-_SAME_PRIORITY = 0.85
 """How alike two wordings of a priority must be to count as the same priority."""
 
 
 def _rows(name: str) -> list[dict[str, str]]:
     with (DATA / name).open(encoding="utf-8", newline="") as file:
         return list(csv.DictReader(file))
-
-
-@dataclass
-class _PriorityGroup:
-    key: str
-    wordings: list[str] = field(default_factory=list)
-
-    @property
-    def title(self) -> str:
-        """The wording the plan uses most often (the first of equals)."""
-        return Counter(self.wordings).most_common(1)[0][0]
-
-
-class _Priorities:
-    """The plan's priorities, told apart despite differences in wording between cells."""
-
-    def __init__(self) -> None:
-        self.groups: list[_PriorityGroup] = []
-
-    def find(self, wording: str) -> int:
-        key = priority_key(wording)
-        for index, group in enumerate(self.groups):
-            if difflib.SequenceMatcher(None, key, group.key).ratio() >= _SAME_PRIORITY:
-                group.wordings.append(wording)
-                return index
-        self.groups.append(_PriorityGroup(key, [wording]))
-        return len(self.groups) - 1
-
-    def in_cell(self, cell: str) -> list[int]:
-        return list(dict.fromkeys(self.find(p) for p in split_priorities(cell)))
-
-
-_STOP = frozenset(
-    [
-        "the",
-        "and",
-        "of",
-        "to",
-        "for",
-        "in",
-        "a",
-        "an",
-        "with",
-        "our",
-        "we",
-        "will",
-        "by",
-        "as",
-        "on",
-        "at",
-        "be",
-        "is",
-        "are",
-        "that",
-        "this",
-        "their",
-        "they",
-        "people",
-        "support",
-        "servic",
-        "care",
-        "social",
-        "adult",
-        "adults",
-        "asc",
-        "new",
-        "improv",
-        "deliver",
-        "review",
-        "through",
-        "from",
-        "all",
-        "includ",
-        "into",
-        "more",
-        "who",
-        "need",
-        "which",
-        "ensur",
-        "provid",
-        "help",
-    ]
-)
-
-
-def _words(text_: str) -> set[str]:
-    stems = {w[:6] for w in re.findall(r"[a-z]+", text_.lower()) if len(w) > 2}
-    return {s for s in stems if s not in _STOP}
-
-
-def match_objectives(
-    name: str,
-    description: str,
-    priorities: set[int],
-    objectives: list[tuple[str, set[int]]],
-) -> list[int]:
-    """Indexes of the objectives a project serves, judged by shared words.
-
-    Words of the project's name count three times; an objective serving the project's council
-    plan priority gains three. The best objective is linked when it scores at least 4, with any
-    other scoring at least 80% of it.
-    """
-    name_words, text_words = _words(name), _words(description)
-    scores = []
-    for statement, served in objectives:
-        words = _words(statement)
-        score = 3 * len(name_words & words) + len(text_words & words)
-        score += 3 if served & priorities else 0
-        scores.append(score)
-    best = max(scores, default=0)
-    if best < 4:
-        return []
-    return [i for i, score in enumerate(scores) if score >= 0.8 * best]
 
 
 def _kpi_measure_ids(session: Session) -> dict[str, uuid.UUID]:
@@ -342,7 +224,7 @@ def load(session: Session) -> None:
     objective_rows = _rows("objectives.csv")
     project_rows = _rows("projects.csv")
 
-    found = _Priorities()
+    found = Priorities()
     objective_priorities = [
         found.in_cell(r["Relevant Council Plan priority"]) for r in objective_rows
     ]

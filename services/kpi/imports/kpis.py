@@ -25,8 +25,8 @@ from common.tables import (
     normalise_header,
     row_originals,
 )
-from services.kpi.demo import CouncilTarget, parse_baseline, parse_target, parse_unit
 from services.kpi.models import Measure, Target
+from services.kpi.parsing import CouncilTarget, parse_baseline, parse_target, parse_unit
 from services.kpi.rules import Polarity, TargetKind, TargetType, Unit
 
 COLUMNS = (

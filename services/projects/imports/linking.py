@@ -10,7 +10,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from services.projects.demo import _Priorities, _PriorityGroup, match_objectives
+from services.projects.matching import Priorities, PriorityGroup, match_objectives
 from services.projects.models import Objective, Priority
 from services.projects.parsing import priority_key
 
@@ -32,10 +32,10 @@ class PriorityBook:
     """The organisation's priorities, and any new ones the upload names (not yet stored)."""
 
     def __init__(self, existing: list[Priority]) -> None:
-        self.found = _Priorities()
+        self.found = Priorities()
         self.ids: list[uuid.UUID | None] = []
         for priority in existing:
-            self.found.groups.append(_PriorityGroup(priority_key(priority.title), [priority.title]))
+            self.found.groups.append(PriorityGroup(priority_key(priority.title), [priority.title]))
             self.ids.append(priority.id)
 
     def in_cell(self, cell: str) -> list[int]:
