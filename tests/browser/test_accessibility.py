@@ -29,6 +29,8 @@ PAGES = [
     "/admin/api-keys",
     "/admin/organisation",
     "/account/password",
+    "/imports",
+    "/documents/service-plan",
 ]
 
 # the first record's page, found by following the first matching link on a list page
