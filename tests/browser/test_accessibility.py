@@ -31,6 +31,7 @@ PAGES = [
     "/account/password",
     "/imports",
     "/documents/service-plan",
+    "/documents/quarterly-report",
 ]
 
 # the first record's page, found by following the first matching link on a list page

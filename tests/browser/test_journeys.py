@@ -175,3 +175,16 @@ def test_service_lead_enters_savings_by_keyboard_alone(page: Page, live: Running
     page.goto(live.url() + "/savings/entry")  # stored, not only shown
     expect(page.locator(f"#{achieved_id}")).to_have_value("123456.78")
     assert page.csp_violations == []  # type: ignore[attr-defined]
+
+
+def test_a_director_opens_the_quarterly_report_from_the_dashboard(
+    page: Page, live: RunningSystem
+) -> None:
+    sign_in(page, live, "viewer@demo.example")
+    page.goto(live.url() + "/")
+    page.get_by_role("link", name="Quarterly performance report").click()
+    page.wait_for_load_state("networkidle")
+    assert page.title().startswith("Quarterly performance report")
+    for heading in ("Budget forecast position", "Savings by project", "KPI scorecard: exceptions"):
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    expect(page.get_by_role("link", name="Download as a Word document (.docx)")).to_be_visible()

@@ -4,7 +4,7 @@ reproduced from the data, as accessible HTML that prints well and as a Word docu
 Both come from the same `Section`s, so the page and the document always hold the same tables.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -37,6 +37,10 @@ class Section:
     caption: str
     headers: list[str]
     rows: list[list[str]]
+    summary: list[str] = field(default_factory=list)
+    """Sentences said before the table (a report's findings)."""
+    downloads: bool = True
+    """Whether the table is offered as CSV and XLSX (the plan's tables, which import back)."""
 
 
 async def _all(gateway: GatewayClient, path: str, what: str) -> list[dict[str, Any]]:
@@ -194,10 +198,13 @@ async def service_plan(gateway: GatewayClient) -> list[Section]:
     ]
 
 
-def service_plan_docx(sections: list[Section]) -> bytes:
-    document = Document(TITLE, landscape=True)
+def document_docx(title: str, sections: list[Section]) -> bytes:
+    """A Word document holding exactly what the page shows."""
+    document = Document(title, landscape=True)
     for section in sections:
         document.heading(section.heading)
+        for sentence in section.summary:
+            document.paragraph(sentence)
         if section.rows:
             document.table(section.headers, section.rows, caption=section.caption)
         else:
@@ -211,15 +218,21 @@ async def service_plan_page(request: Request, page: PageContext, gateway: Gatewa
     sections = await service_plan(gateway)
     return render(
         request,
-        "documents/service_plan.html",
-        {**page, "nav": "documents", "title": TITLE, "sections": sections},
+        "documents/document.html",
+        {
+            **page,
+            "nav": "documents",
+            "title": TITLE,
+            "sections": sections,
+            "docx": "/documents/service-plan.docx",
+        },
     )
 
 
 @router.get("/documents/service-plan.docx")
 async def service_plan_word(gateway: Gateway) -> Response:
     """The same tables as a Word document."""
-    return _download(service_plan_docx(await service_plan(gateway)), DOCX, "service-plan.docx")
+    return download(document_docx(TITLE, await service_plan(gateway)), DOCX, "service-plan.docx")
 
 
 TableName = Literal["kpis", "objectives", "projects"]
@@ -233,7 +246,7 @@ async def _section(gateway: GatewayClient, table: str) -> Section:
     return found
 
 
-def _download(data: bytes, media_type: str, filename: str) -> Response:
+def download(data: bytes, media_type: str, filename: str) -> Response:
     return Response(
         data,
         media_type=media_type,
@@ -245,7 +258,7 @@ def _download(data: bytes, media_type: str, filename: str) -> Response:
 async def service_plan_csv(table: TableName, gateway: Gateway) -> Response:
     """One table of the plan as CSV, in the columns the import reads back."""
     section = await _section(gateway, table)
-    return _download(write_csv(section.headers, section.rows), "text/csv", f"{table}.csv")
+    return download(write_csv(section.headers, section.rows), "text/csv", f"{table}.csv")
 
 
 @router.get("/documents/service-plan/{table}.xlsx")
@@ -253,4 +266,4 @@ async def service_plan_xlsx(table: TableName, gateway: Gateway) -> Response:
     """One table of the plan as an Excel workbook, in the columns the import reads back."""
     section = await _section(gateway, table)
     data = write_xlsx(section.headers, section.rows, sheet=section.heading)
-    return _download(data, XLSX, f"{table}.xlsx")
+    return download(data, XLSX, f"{table}.xlsx")
