@@ -45,6 +45,7 @@ def test_the_report_has_every_part_for_the_quarter(api: TestClient) -> None:
     assert "the forecast outturn is" in html
     assert "Red (off track)" in html  # the exceptions table names each red measure
     assert "cannot be shown" not in html
+    assert "Supported Living Efficiencies" in html  # savings named by their project, not its id
 
 
 @pytest.mark.usefixtures("demo_data")

@@ -63,6 +63,12 @@ async def budget_section(gateway: GatewayClient, quarter: Period) -> Section:
 
 
 async def savings_sections(gateway: GatewayClient, quarter: Period) -> list[Section]:
+    # The finance service knows projects by id only; their names come from the projects service.
+    try:
+        listed = await _get(gateway, "/projects/projects", "projects service", limit=500)
+        names = {p["id"]: p["name"] for p in listed["items"]}
+    except (UpstreamDown, ApiError):
+        names = {}
     sections = []
     for by, heading in (("project", "Savings by project"), ("category", "Savings by category")):
         totals = await _get(
@@ -87,7 +93,7 @@ async def savings_sections(gateway: GatewayClient, quarter: Period) -> list[Sect
                 ],
                 [
                     [
-                        g["label"],
+                        names.get(g["label"], g["label"]),
                         _money(g["target"]),
                         _money(g["achieved_to_date"]),
                         _money(g["forecast_for_year"]),
