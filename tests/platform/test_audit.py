@@ -83,3 +83,14 @@ def test_kpi_changes_are_recorded_too(api: TestClient) -> None:
         "/api/v1/kpi/audit-events", params={"entity": "measures", "entity_id": created["id"]}
     ).json()["items"]
     assert [e["action"] for e in events] == ["create"]
+
+
+def test_record_pages_show_their_history(api: TestClient) -> None:
+    created = api.post("/api/v1/kpi/measures", json={"code": "H1", "title": "With history"}).json()
+    url = f"/api/v1/kpi/measures/{created['id']}"
+    etag = api.get(url).headers["ETag"]
+    api.patch(url, json={"title": "Renamed"}, headers={"If-Match": etag})
+    page = api.get(f"/kpis/{created['id']}").text
+    assert ">History</h2>" in page
+    assert "title: With history → Renamed" in page
+    assert "Created" in page

@@ -6,13 +6,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from common.periods import Period
 from web.charts import Series, line_chart, sparkline
-from web.clients.gateway import ApiError
+from web.clients.audit_api_client import record_history
+from web.clients.gateway import ApiError, GatewayClient, gateway_client
 from web.clients.kpi_api_client import KpiApi
 from web.rendering import render
 from web.views.dashboard import PageContext
@@ -395,7 +396,11 @@ async def decide(
 
 @router.get("/kpis/{measure_id}", response_class=HTMLResponse)
 async def measure_page(
-    request: Request, page: PageContext, kpi: KpiApi, measure_id: uuid.UUID
+    request: Request,
+    page: PageContext,
+    kpi: KpiApi,
+    gateway: Annotated[GatewayClient, Depends(gateway_client)],
+    measure_id: uuid.UUID,
 ) -> HTMLResponse:
     """A measure's definition, targets, chart with its table, commentary and history."""
     try:
@@ -458,6 +463,7 @@ async def measure_page(
             "chart": chart,
             "rows": rows,
             "commentary": [p for p in reversed(points) if p["commentary"]][:12],
+            "record_history": await record_history(gateway, "kpi", "measures", str(measure_id)),
             "history": history,
             "baseline": figure(measure["baseline_value"], measure),
             "tolerance": figure(measure["tolerance"], measure),

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from common.periods import Period
 from web.charts import PALETTE
+from web.clients.audit_api_client import record_history
 from web.clients.gateway import ApiError, GatewayClient, gateway_client
 from web.clients.projects_api_client import ProjectsApiClient
 from web.rendering import TEMPLATES, render
@@ -299,11 +300,16 @@ def _not_found(request: Request, page: dict[str, Any]) -> HTMLResponse:
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
 async def project_page(
-    request: Request, page: PageContext, projects: Projects, project_id: str
+    request: Request,
+    page: PageContext,
+    projects: Projects,
+    gateway: Annotated[GatewayClient, Depends(gateway_client)],
+    project_id: str,
 ) -> HTMLResponse:
     context = await _project_context(projects, project_id, page)
     if context is None:
         return _not_found(request, page)
+    context["record_history"] = await record_history(gateway, "projects", "projects", project_id)
     return render(request, "projects/project.html", context)
 
 

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from common.periods import FinancialYear, Period
 from web.charts import Series, line_chart
+from web.clients.audit_api_client import record_history
 from web.clients.finance_api_client import FinanceApiClient
 from web.clients.gateway import ApiError, GatewayClient, gateway_client
 from web.rendering import render
@@ -347,6 +348,7 @@ async def savings_line(
     request: Request,
     page: PageContext,
     finance: Finance,
+    gateway: Annotated[GatewayClient, Depends(gateway_client)],
     line_id: uuid.UUID,
     financial_year: str = "",
 ) -> HTMLResponse:
@@ -382,5 +384,8 @@ async def savings_line(
             "statuses": STATUSES,
             "categories": dict(CATEGORIES),
             "types": dict(TYPES),
+            "record_history": await record_history(
+                gateway, "finance", "savings_lines", str(line_id)
+            ),
         },
     )
