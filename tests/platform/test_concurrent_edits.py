@@ -4,6 +4,7 @@ answered 412, and no applied write is lost."""
 import threading
 import time
 from collections.abc import Iterator
+from decimal import Decimal
 
 import httpx
 import pytest
@@ -96,3 +97,49 @@ def test_parallel_retries_with_one_idempotency_key_create_one_record(live: Runni
     assert 201 in statuses
     listed = httpx.get(base, params={"limit": 500}).json()["items"]
     assert [m["code"] for m in listed].count("IDEM") == 1
+
+
+def test_totals_equal_the_sum_of_their_parts_after_concurrent_returns(live: RunningSystem) -> None:
+    api = live.url() + "/api/v1/finance"
+    year = "2025/26"
+    tracker = httpx.get(f"{api}/savings-lines", params={"financial_year": year, "limit": 500})
+    lines = [row for row in tracker.json()["items"] if row["selected"]["latest_month"]]
+    assert lines, "the demo council has savings returns for 2025/26"
+    before = {row["id"]: Decimal(row["selected"]["achieved_to_date"]) for row in lines}
+    applied: dict[str, int] = dict.fromkeys(before, 0)
+    lock = threading.Lock()
+
+    def service_lead(n: int) -> None:
+        deadline = time.monotonic() + 30
+        with httpx.Client(timeout=10) as client:
+            for row in lines[n % 2 :: 2] * 2:
+                url = f"{api}/savings-lines/{row['id']}/entries/{row['selected']['latest_month']}"
+                while time.monotonic() < deadline:
+                    current = client.get(url)
+                    achieved = Decimal(current.json()["achieved_to_date"]) + 1
+                    response = client.patch(
+                        url,
+                        json={"achieved_to_date": str(achieved)},
+                        headers={"If-Match": current.headers["ETag"]},
+                    )
+                    if response.status_code == 200:
+                        with lock:
+                            applied[row["id"]] += 1
+                        break
+                    assert response.status_code == 412, response.text
+
+    threads = [threading.Thread(target=service_lead, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    after = httpx.get(f"{api}/savings-lines", params={"financial_year": year, "limit": 500}).json()
+    rows = {row["id"]: row for row in after["items"]}
+    for line_id, achieved in before.items():  # every applied return is there, none lost
+        assert Decimal(rows[line_id]["selected"]["achieved_to_date"]) == achieved + applied[line_id]
+    parts = sum(Decimal(row["selected"]["achieved_to_date"] or 0) for row in after["items"])
+    assert Decimal(after["totals"]["achieved_to_date"]) == parts
+    by_year = httpx.get(f"{api}/savings/totals", params={"by": "year"}).json()
+    group = next(g for g in by_year["groups"] if g["key"] == year)
+    assert Decimal(group["achieved_to_date"]) == parts
