@@ -8,6 +8,7 @@ organisation is refused outright.
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -157,9 +158,9 @@ def set_organisation(session: Session, org_id: uuid.UUID | None) -> None:
     session.execute(text("select set_config('app.org_id', :org, true)"), {"org": str(org_id or "")})
 
 
-def get_session(request: Request, caller: CallerDep) -> Iterator[Session]:
-    """The request's unit of work: commits on success, rolls back on any error."""
-    database: Database = request.app.state.database
+@contextmanager
+def unit_of_work(database: Database, caller: Caller) -> Iterator[Session]:
+    """A session for `caller`'s organisation that commits on success and rolls back on error."""
     with database.session(caller.org_id) as session:
         session.info["caller"] = caller  # for the audit trail
         try:
@@ -168,6 +169,12 @@ def get_session(request: Request, caller: CallerDep) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def get_session(request: Request, caller: CallerDep) -> Iterator[Session]:
+    """The request's unit of work."""
+    with unit_of_work(request.app.state.database, caller) as session:
+        yield session
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

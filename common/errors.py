@@ -101,6 +101,13 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def internal_error(instance: str) -> JSONResponse:
+    """The one answer to anything unexpected: a plain 500, never a trace or SQL."""
+    return problem(
+        500, "Internal Server Error", "Something went wrong on our side.", instance=instance
+    )
+
+
 def _field_path(loc: Sequence[Any]) -> str:
     # ("body", "targets", 0, "value") -> "targets.0.value"; query/path keep their name only.
     parts = [str(p) for p in loc]
@@ -196,22 +203,12 @@ def install_error_handlers(app: FastAPI) -> None:
                 headers={"Retry-After": "2"},
             )
         log.exception("database error")
-        return problem(
-            500,
-            "Internal Server Error",
-            "Something went wrong on our side.",
-            instance=request.url.path,
-        )
+        return internal_error(request.url.path)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error")
-        return problem(
-            500,
-            "Internal Server Error",
-            "Something went wrong on our side.",
-            instance=request.url.path,
-        )
+        return internal_error(request.url.path)
 
 
 class ProblemFieldError(BaseModel):

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from common.concurrency import require_if_match, set_etag
-from common.db import Database
+from common.db import unit_of_work
 from common.errors import FieldError, Forbidden, NotFound, Unauthorized, ValidationFailed
 from common.identity import Caller, Role
 from gateway.accounts import end_sessions_of, hash_password, mint_api_key
@@ -48,14 +48,8 @@ AdminDep = Annotated[Caller, Depends(admin)]
 
 
 def admin_session(request: Request, caller: AdminDep) -> Iterator[Session]:
-    database: Database = request.app.state.database
-    with database.session(caller.org_id) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    with unit_of_work(request.app.state.database, caller) as session:
+        yield session
 
 
 DbDep = Annotated[Session, Depends(admin_session)]

@@ -7,7 +7,7 @@ test plugin's own); real sign-in is what the gateway uses when given nothing els
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from fastapi import Request
+from fastapi import Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from common.db import Database
@@ -24,6 +24,18 @@ PLAIN_COOKIE = "asc_session"
 
 def session_cookie_name(settings: Settings) -> str:
     return SECURE_COOKIE if settings.https_only else PLAIN_COOKIE
+
+
+def set_session_cookie(response: Response, settings: Settings, secret: str) -> None:
+    """Give the browser its session: HttpOnly, SameSite=Lax, Secure (`__Host-`) under https."""
+    response.set_cookie(
+        session_cookie_name(settings),
+        secret,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=settings.https_only,
+    )
 
 
 def presented_key(request: Request) -> str | None:

@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
 
 from common.apps import SERVICES
-from common.errors import AppError, problem
+from common.errors import AppError, internal_error, problem
 from common.identity import Caller
 from gateway.access import SAFE_METHODS, key_allows, role_allows
 from gateway.auth import Authenticator
@@ -111,12 +111,7 @@ async def _answered(
         return await call_next(request)
     except Exception:
         log.exception("unhandled error")
-        return problem(
-            500,
-            "Internal Server Error",
-            "Something went wrong on our side.",
-            instance=request.url.path,
-        )
+        return internal_error(request.url.path)
 
 
 async def _refusal(request: Request, caller: Caller) -> str | None:

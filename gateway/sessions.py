@@ -22,7 +22,7 @@ from gateway.accounts import (
     start_session,
     unscoped,
 )
-from gateway.auth import now_of, session_cookie_name
+from gateway.auth import now_of, session_cookie_name, set_session_cookie
 from gateway.events import security_event
 from gateway.hardening import client_address
 from gateway.models import User, UserSession
@@ -75,14 +75,7 @@ def sign_in(
         new = start_session(session, user, settings=settings, now=now)
         session.commit()
     security_event("sign_in", user_id=str(user.id), org_id=str(user.org_id), address=address)
-    response.set_cookie(
-        session_cookie_name(settings),
-        new.secret,
-        path="/",
-        httponly=True,
-        samesite="lax",
-        secure=settings.https_only,
-    )
+    set_session_cookie(response, settings, new.secret)
     return SessionRead(csrf_token=new.csrf_token, expires_at=new.expires_at)
 
 

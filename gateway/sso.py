@@ -31,7 +31,7 @@ from common.errors import Forbidden, NotFound, Unauthorized
 from common.identity import Role
 from common.settings import Settings
 from gateway.accounts import start_session, unscoped
-from gateway.auth import now_of, session_cookie_name
+from gateway.auth import now_of, set_session_cookie
 from gateway.events import security_event
 from gateway.hardening import client_address
 from gateway.models import User
@@ -188,14 +188,7 @@ async def callback(request: Request, code: str = "", state: str = "") -> Respons
     )
     response = RedirectResponse(str(flow["next"]), status_code=303)
     response.delete_cookie(FLOW_COOKIE, path="/sign-in/sso")
-    response.set_cookie(
-        session_cookie_name(settings),
-        new.secret,
-        path="/",
-        httponly=True,
-        samesite="lax",
-        secure=settings.https_only,
-    )
+    set_session_cookie(response, settings, new.secret)
     return response
 
 
