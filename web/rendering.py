@@ -3,6 +3,7 @@
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -14,6 +15,26 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.filters["money"] = lambda d: format_money(Decimal(str(d)))
 # Money arrives from the API as decimal strings ("376000.00"): never through float.
 TEMPLATES.env.filters["money_short"] = lambda d: format_money(Decimal(str(d)), short=True)
+
+
+def sort_links(
+    columns: list[tuple[str, str]], filters: dict[str, str], sort: str, path: str
+) -> list[dict[str, str]]:
+    """Each sortable column's link: sorting by it, or reversing it when it is the current sort.
+
+    The filters stay in the link, so sorting never loses them.
+    """
+    links = []
+    for key, label in columns:
+        if sort == key:
+            target, aria = f"-{key}", "ascending"
+        elif sort == f"-{key}":
+            target, aria = key, "descending"
+        else:
+            target, aria = key, "none"
+        query = urlencode({k: v for k, v in filters.items() if v} | {"sort": target})
+        links.append({"key": key, "label": label, "href": f"{path}?{query}", "aria": aria})
+    return links
 
 
 def render(

@@ -26,19 +26,13 @@ from common.pg import embedded_url, start_embedded
 from common.settings import DEMO_ORG_ID
 from common.testing.processes import running_system
 from services.kpi.models import Actual, ActualRevision, Measure, Target
+from tests.bench.shared import months_ending, percentile
 
 ROOT = Path(__file__).resolve().parents[2]
 MEASURES = 200
 YEARS = 5
 REQUESTS = 50
 WARM_UP = 5
-
-
-def months_ending(last: Period, count: int) -> list[Period]:
-    periods = [last]
-    while len(periods) < count:
-        periods.insert(0, periods[0].previous())
-    return periods
 
 
 def load(database_url: str, last: Period) -> int:
@@ -132,11 +126,6 @@ def timings(client: httpx.Client, path: str, params: dict[str, Any]) -> list[flo
         found.append((time.perf_counter() - started) * 1000)
         response.raise_for_status()
     return found
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def main() -> int:

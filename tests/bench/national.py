@@ -40,6 +40,7 @@ from services.kpi.models import Actual, ActualRevision, Measure, Target
 from services.projects.highlights.models import HighlightReport
 from services.projects.milestones.models import Milestone
 from services.projects.portfolio.models import Project
+from tests.bench.shared import months_ending, percentile
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNCILS = int(os.environ.get("BENCH_COUNCILS", "150"))
@@ -51,13 +52,6 @@ FREE_MONTHS = 12
 """The latest months are left empty in the first council, for the bulk submission to fill."""
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "60"))
 CLIENTS = 4
-
-
-def months_ending(last: Period, count: int) -> list[Period]:
-    months = [last]
-    while len(months) < count:
-        months.insert(0, months[0].previous())
-    return months
 
 
 def load_council(database: Database, org_id: uuid.UUID, n: int, months: list[Period]) -> int:
@@ -327,11 +321,6 @@ def throughput(url: str, headers: dict[str, str], seconds: float = 3.0) -> float
     return done[0] / (time.monotonic() - started)
 
 
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 def main() -> int:
     last = Period.month_of(date.today()).previous()
     workdir = Path(tempfile.mkdtemp(prefix="asc-national-"))
@@ -434,11 +423,11 @@ def measure(live: RunningSystem, last: Period, measures: list[dict[str, Any]]) -
                     else 1000 / statistics.fmean(values)
                 )
                 results[via] = (values, rps)
-            ratio = pct(results["gateway"][0], 0.5) / pct(results["direct"][0], 0.5)
+            ratio = percentile(results["gateway"][0], 0.5) / percentile(results["direct"][0], 0.5)
             for via, (values, rps) in results.items():
+                p50, p95, p99 = (percentile(values, q) for q in (0.5, 0.95, 0.99))
                 lines.append(
-                    f"{case.name:<32} {via:<8} {pct(values, 0.5):>8.1f} {pct(values, 0.95):>8.1f} "
-                    f"{pct(values, 0.99):>8.1f} {rps:>7.1f} "
+                    f"{case.name:<32} {via:<8} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f} {rps:>7.1f} "
                     + (f"{ratio:>19.2f}" if via == "gateway" else "")
                 )
     return lines

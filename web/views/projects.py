@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 from html import escape
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -13,7 +12,7 @@ from web.charts import PALETTE
 from web.clients.audit_api_client import record_history
 from web.clients.gateway import ApiError, GatewayClient, gateway_client
 from web.clients.projects_api_client import ProjectsApiClient
-from web.rendering import TEMPLATES, render
+from web.rendering import TEMPLATES, render, sort_links
 from web.views.dashboard import PageContext
 
 router = APIRouter()
@@ -105,21 +104,6 @@ TEMPLATES.env.filters.update(
 )
 
 
-def sort_links(filters: dict[str, str], sort: str) -> list[dict[str, str]]:
-    """Each sortable column's link: sorting by it, or reversing it when it is the current sort."""
-    links = []
-    for key, label in COLUMNS:
-        if sort == key:
-            target, aria = f"-{key}", "ascending"
-        elif sort == f"-{key}":
-            target, aria = key, "descending"
-        else:
-            target, aria = key, "none"
-        query = urlencode({k: v for k, v in filters.items() if v} | {"sort": target})
-        links.append({"key": key, "label": label, "href": f"/projects?{query}", "aria": aria})
-    return links
-
-
 @router.get("/projects", response_class=HTMLResponse)
 async def projects_tracker(
     request: Request,
@@ -149,7 +133,7 @@ async def projects_tracker(
         "errors": errors,
         "filters": filters,
         "sort": sort,
-        "columns": sort_links(filters, sort),
+        "columns": sort_links(COLUMNS, filters, sort, "/projects"),
         "objectives": objectives,
         "objective_numbers": {o["id"]: o["number"] for o in objectives},
         "lead_teams": await projects.lead_teams(),

@@ -14,7 +14,7 @@ from web.charts import Series, line_chart
 from web.clients.audit_api_client import record_history
 from web.clients.finance_api_client import FinanceApiClient
 from web.clients.gateway import ApiError, GatewayClient, gateway_client
-from web.rendering import render
+from web.rendering import render, sort_links
 from web.views.dashboard import PageContext
 
 router = APIRouter()
@@ -69,21 +69,6 @@ def year_options(today: date) -> list[str]:
     return [FinancialYear(current.start_year + offset).label for offset in range(-2, 3)]
 
 
-def sort_links(filters: dict[str, str], sort: str) -> list[dict[str, str]]:
-    """Each column's link: sorting by it, or reversing it when it is the current sort."""
-    links = []
-    for key, label in COLUMNS:
-        if sort == key:
-            target, aria = f"-{key}", "ascending"
-        elif sort == f"-{key}":
-            target, aria = key, "descending"
-        else:
-            target, aria = key, "none"
-        query = urlencode({k: v for k, v in filters.items() if v} | {"sort": target})
-        links.append({"key": key, "label": label, "href": f"/savings?{query}", "aria": aria})
-    return links
-
-
 @router.get("/savings", response_class=HTMLResponse)
 async def savings_tracker(
     request: Request,
@@ -121,7 +106,7 @@ async def savings_tracker(
         "errors": errors,
         "filters": filters,
         "sort": sort,
-        "columns": sort_links(filters, sort),
+        "columns": sort_links(COLUMNS, filters, sort, "/savings"),
         "year_options": [(y, y) for y in year_options(today)],
         "categories": CATEGORIES,
         "types": TYPES,
