@@ -83,7 +83,10 @@ def read_csv_rows(data: bytes) -> list[list[str]]:
         if first_line.count(delimiter) == 0:
             delimiter = ","
     try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        return [
+            [_unguarded(cell) for cell in row]
+            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        ]
     except csv.Error as error:
         raise UnreadableFile(f"The file is not a readable CSV file ({error}).") from None
 
@@ -309,16 +312,49 @@ def match_headers(headers: Sequence[str], columns: Sequence[Column]) -> HeaderMa
 
 # Writing ----------------------------------------------------------------------------------------
 
-Cell = str | int | Decimal | None
+Cell = str | int | Decimal | date | None
+"""A value to write: text, a number (money as `Decimal`, never float), a date, or nothing."""
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_GUARDED = re.compile(r"'+[=+\-@\t\r]")
+
+
+def csv_text(value: Cell) -> str:
+    """A cell as CSV text. Text a spreadsheet would run as a formula (starting = + - @, tab or
+    carriage return; OWASP "CSV injection") gets a leading apostrophe; real numbers do not.
+
+    >>> csv_text("=HYPERLINK(1)"), csv_text("-12.50"), csv_text(Decimal("-5.00"))
+    ("'=HYPERLINK(1)", '-12.50', '-5.00')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    text = str(value)
+    if _PLAIN_NUMBER.fullmatch(text):
+        return text
+    # Apostrophes already in front are guarded too, so reading back is exact ("'=x" stays).
+    if text.lstrip("'").startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _unguarded(cell: str) -> str:
+    """A CSV cell as it was before `csv_text` guarded it (our own exports read back exactly)."""
+    return cell[1:] if _GUARDED.match(cell) else cell
 
 
 def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
-    """UTF-8 with a BOM, so that Excel reads the pound sign and curly quotes correctly."""
+    """UTF-8 with a BOM, so that Excel reads the pound sign and curly quotes correctly; cells
+    that would run as formulas are guarded (`csv_text`)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(headers)
+    writer.writerow([csv_text(header) for header in headers])
     for row in rows:
-        writer.writerow(["" if cell is None else str(cell) for cell in row])
+        writer.writerow([csv_text(cell) for cell in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -339,12 +375,22 @@ def _column_letters(index: int) -> str:
     return letters
 
 
+_EXCEL_EPOCH = date(1899, 12, 30)
+_DATE_STYLE, _MONEY_STYLE = 2, 3
+XLSX_FORMATS = {"money": _MONEY_STYLE}
+"""Number formats a column may ask for: "money" shows 1234.5 as 1,234.50."""
+
+
 def _xlsx_cell(ref: str, value: Cell, style: int = 0) -> str:
+    if isinstance(value, date):
+        # A date cell: the day's serial number, shown as an ISO date.
+        days = (date(value.year, value.month, value.day) - _EXCEL_EPOCH).days
+        return f'<c r="{ref}" s="{_DATE_STYLE}"><v>{days}</v></c>'
     styled = f' s="{style}"' if style else ""
     if isinstance(value, bool) or value is None:
         value = "" if value is None else str(value)
     if isinstance(value, int | Decimal):
-        return f'<c r="{ref}"{styled}><v>{value}</v></c>'
+        return f'<c r="{ref}"{styled}><v>{value:f}</v></c>'
     preserve = ' xml:space="preserve"' if value != value.strip() else ""
     return f'<c r="{ref}"{styled} t="inlineStr"><is><t{preserve}>{xml_text(value)}</t></is></c>'
 
@@ -368,29 +414,44 @@ _WORKBOOK_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </Relationships>"""  # noqa: E501
 _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>
 <fonts count="2"><font><sz val="11"/><name val="Arial"/></font><font><b/><sz val="11"/><name val="Arial"/></font></fonts>
 <fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>
+<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>
 </styleSheet>"""  # noqa: E501
 
 
 def write_xlsx(
-    headers: Sequence[str], rows: Iterable[Sequence[Cell]], sheet: str = "Sheet1"
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    sheet: str = "Sheet1",
+    *,
+    formats: Sequence[str] = (),
 ) -> bytes:
-    """A one-sheet workbook: a bold header row, text as inline strings, numbers as numbers."""
+    """A one-sheet workbook: a bold header row, text as inline strings, numbers as numbers,
+    dates as date cells. `formats[i]` may name a number format for column i (`XLSX_FORMATS`)."""
+    styles = [XLSX_FORMATS.get(f, 0) for f in formats]
     lines = []
     for row_index, row in enumerate([list(headers), *rows], start=1):
-        style = 1 if row_index == 1 else 0
         cells = "".join(
-            _xlsx_cell(f"{_column_letters(i)}{row_index}", value, style)
+            _xlsx_cell(
+                f"{_column_letters(i)}{row_index}",
+                value,
+                1 if row_index == 1 else (styles[i] if i < len(styles) else 0),
+            )
             for i, value in enumerate(row)
         )
         lines.append(f'<row r="{row_index}">{cells}</row>')
+    # The header row stays in view while scrolling.
+    view = (
+        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+        'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+    )
     sheet_xml = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<worksheet xmlns="{_NS["m"]}"><sheetData>{"".join(lines)}</sheetData></worksheet>'
+        f'<worksheet xmlns="{_NS["m"]}">{view}<sheetData>{"".join(lines)}</sheetData></worksheet>'
     )
     name = escape(re.sub(r"[\[\]:*?/\\]", " ", sheet)[:31] or "Sheet1", {'"': "&quot;"})
     workbook = (

@@ -1,7 +1,9 @@
 """Reading and writing spreadsheets: CSV encodings, XLSX parts, and the wording of headers."""
 
+import csv
 import io
 import zipfile
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -201,3 +203,40 @@ def test_any_text_survives_an_xlsx_and_a_csv_round_trip(rows: list[list[str]]) -
         table = read_table(data)
         assert table.headers == headers
         assert table.rows == kept
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "=1", "'=1"],
+)
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_guarded(text: str) -> None:
+    data = write_csv(["Note"], [[text]])
+    line = data.decode("utf-8-sig").split("\r\n", 1)[1]
+    cell = next(csv.reader([line]))[0]
+    assert cell.startswith("'")
+    assert cell[1:] == text  # and nothing else changed
+
+
+@pytest.mark.parametrize("number", ["-5", "-1234.50", "+7", "0.25", Decimal("-50000.00"), 12])
+def test_csv_numbers_are_written_plain_even_when_negative(number: Cell) -> None:
+    data = write_csv(["Amount"], [[number]])
+    assert data.decode("utf-8-sig") == f"Amount\r\n{number}\r\n"
+
+
+def test_guarded_csv_cells_read_back_as_they_were_written() -> None:
+    texts = ["=1+1", "'=1", "''@x", "'plain", "-", "-3"]
+    assert read_table(write_csv(["A"], [[t] for t in texts])).rows == [[t] for t in texts]
+
+
+def test_xlsx_writes_dates_as_date_cells_and_money_as_numbers() -> None:
+    data = write_xlsx(
+        ["Due", "Target (£)", "Note"],
+        [[date(2025, 4, 7), Decimal("376000.50"), "=1+1"]],
+        formats=["", "money"],
+    )
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+    assert '<c r="A2" s="2"><v>45754</v></c>' in sheet
+    assert '<c r="B2" s="3"><v>376000.50</v></c>' in sheet
+    # XLSX text is never a formula: it is stored as it was typed.
+    assert read_table(data).rows == [["2025-04-07", "376000.5", "=1+1"]]
