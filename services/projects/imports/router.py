@@ -1,4 +1,5 @@
-"""`POST /imports/objectives` and `POST /imports/projects`: preview (the default) or commit."""
+"""`POST /imports/objectives`, `/imports/projects` and `/imports/milestones`: preview (the
+default) or commit."""
 
 from typing import Annotated, Literal
 
@@ -7,7 +8,7 @@ from fastapi.responses import JSONResponse
 
 from common.db import SessionDep
 from common.tables import import_response, read_upload
-from services.projects.imports import objectives, projects
+from services.projects.imports import milestones, objectives, projects
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 
@@ -47,4 +48,18 @@ def import_projects(
     report, planned = projects.plan(session, read_upload(file), file.filename or "")
     return import_response(
         report, commit=commit, rows=rows, write=lambda: projects.commit(session, planned)
+    )
+
+
+@router.post("/milestones", summary="Import milestones of projects (CSV or XLSX)")
+def import_milestones(
+    file: Upload, session: SessionDep, commit: Commit = False, rows: Rows = "all"
+) -> JSONResponse:
+    """Each milestone's action (matched by project and title), its dates read from the council's
+    wording (a month alone is its last day) with the cells kept as written, and every cell that
+    could not be read. Import the projects first. With `commit=true` every row is written, or
+    none is."""
+    report, planned = milestones.plan(session, read_upload(file), file.filename or "")
+    return import_response(
+        report, commit=commit, rows=rows, write=lambda: milestones.commit(session, planned)
     )
