@@ -93,12 +93,15 @@ def create_app(
     app.state.clock = utcnow
     """Replaceable in tests, to reach a session's idle or absolute end without waiting."""
     install_error_handlers(app)
-    key_limiter = RateLimiter(settings.rate_limit_per_key_per_minute)
-    address_limiter = RateLimiter(settings.rate_limit_per_address_per_minute)
+    # Counted in PostgreSQL, so that every gateway process shares each limit.
+    key_limiter = RateLimiter(database, "key", settings.rate_limit_per_key_per_minute)
+    address_limiter = RateLimiter(database, "address", settings.rate_limit_per_address_per_minute)
     app.state.rate_limiters = {
         "key": key_limiter,
         "address": address_limiter,
-        "sign_in": RateLimiter(settings.sign_in_attempts_per_address_per_minute),
+        "sign_in": RateLimiter(
+            database, "sign_in", settings.sign_in_attempts_per_address_per_minute
+        ),
     }
     # Added innermost first: the request passes logging, headers, body limit, address limit, then
     # the guard (authentication, per-key limit, CSRF, roles) before any route.

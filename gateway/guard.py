@@ -78,7 +78,7 @@ def install_guard(app: FastAPI, authenticate: Authenticator, limiter: RateLimite
             if is_public(path):
                 return await _answered(request, call_next)
             return _sign_in_first(request)
-        wait = limiter.take(f"{caller.client}|{caller.user_id}")
+        wait = await limiter.take_async(f"{caller.client}|{caller.user_id}")
         if wait is not None:
             security_event("rate_limited", warning=True, user_id=caller.user_id, path=path)
             return problem(

@@ -1,5 +1,6 @@
 """What the gateway does to every request before anything else: security headers on every
-response, a cap on request bodies, and rate limits per client address and per credential.
+response, a cap on request bodies, and rate limits per client address and per credential (kept in
+PostgreSQL, so that every gateway process counts against the same limit).
 
 These are plain ASGI middleware so that they see every response (errors included) and can stop a
 large body while it is still arriving.
@@ -9,16 +10,20 @@ import base64
 import hashlib
 import ipaddress
 import json
+import logging
 import math
 import re
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from common.db import Database
 from common.errors import PROBLEM_JSON
 
 CONTENT_SECURITY_POLICY = (
@@ -149,53 +154,99 @@ class BodySizeLimit:
 
 
 Clock = Callable[[], float]
+WINDOW_SECONDS = 60
+log = logging.getLogger(__name__)
+
+# One statement per request, atomic under concurrency (the row lock orders callers on one key).
+# A sliding-window counter: this minute's count plus last minute's, weighted by how much of last
+# minute is still inside the sliding 60 seconds. A refused request is not counted, so a client
+# that waits as long as Retry-After says is let in. Every SET expression reads the row as it was.
+_PREVIOUS = """(case when c.window_start >= :window then c.previous_count
+                   when c.window_start = :window - 1 then c.current_count else 0 end)"""
+_CURRENT = "(case when c.window_start >= :window then c.current_count else 0 end)"
+_FITS = f"({_PREVIOUS} * :weight + {_CURRENT} + 1 <= :limit)"
+_TAKE = text(
+    f"""
+    insert into identity.rate_limit_counters as c
+        (key, window_start, current_count, previous_count, allowed)
+    values (:key, :window, 1, 0, true)
+    on conflict (key) do update set
+        window_start = greatest(c.window_start, :window),
+        previous_count = {_PREVIOUS},
+        current_count = {_CURRENT} + case when {_FITS} then 1 else 0 end,
+        allowed = {_FITS}
+    returning previous_count, current_count, allowed
+    """
+)
+_PRUNE = text("delete from identity.rate_limit_counters where window_start < :window - 1")
 
 
-@dataclass
-class _Bucket:
-    tokens: float
-    updated: float
+def seconds_to_wait(*, previous: int, current: int, elapsed: float, limit: int) -> int:
+    """How long until one more request fits, for a refused one (`elapsed`: seconds into this
+    window). E.g. 60 a minute, all 60 sent at the start of this window, refused 10 s in: the
+    next fits once last window's weight has fallen enough into the next one, `50 + 1` s later.
+    """
+    window = float(WINDOW_SECONDS)
+    if current + 1 <= limit and previous > 0:
+        # Wait within this window until last window's share has shrunk enough.
+        fraction = 1 - (limit - current - 1) / previous
+        wait = fraction * window - elapsed
+    else:
+        # This window alone is full: wait into the next one, where this one's count decays.
+        fraction = max(0.0, 1 - (limit - 1) / current) if current else 0.0
+        wait = (window - elapsed) + fraction * window
+    return max(1, math.ceil(wait))
 
 
 @dataclass
 class RateLimiter:
-    """Token buckets by key: `per_minute` requests a minute, bursts up to `per_minute`.
+    """`per_minute` requests a minute for each key, counted in PostgreSQL so that every gateway
+    process shares one limit (`identity.rate_limit_counters`, a sliding-window counter).
 
-    In memory, per gateway process: with several gateway processes each allows its own share.
+    `name` keeps each limit's keys apart (an address under two limits counts once in each).
+    If the database cannot be reached the request is let through: the limit then protects
+    nothing anyway, since signing in and every page need the same database.
     """
 
+    database: Database
+    name: str
     per_minute: int
-    clock: Clock = time.monotonic
-    _buckets: dict[str, _Bucket] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    clock: Clock = time.time
+    _pruned_at: float = field(default=0.0)
 
     def take(self, key: str) -> int | None:
-        """Spend one token for `key`; None if allowed, else the seconds to wait."""
+        """Count one request for `key`; None if allowed, else the seconds to wait."""
         if self.per_minute <= 0:
             return None
-        rate = self.per_minute / 60.0
         now = self.clock()
-        with self._lock:
-            bucket = self._buckets.get(key)
-            if bucket is None:
-                bucket = self._buckets[key] = _Bucket(float(self.per_minute), now)
-                if len(self._buckets) > 100_000:
-                    self._forget_full(now)
-            bucket.tokens = min(
-                float(self.per_minute), bucket.tokens + (now - bucket.updated) * rate
-            )
-            bucket.updated = now
-            if bucket.tokens >= 1:
-                bucket.tokens -= 1
-                return None
-            return max(1, math.ceil((1 - bucket.tokens) / rate))
+        window = int(now // WINDOW_SECONDS)
+        elapsed = now - window * WINDOW_SECONDS
+        params = {
+            "key": f"{self.name}:{key}"[:400],
+            "window": window,
+            "weight": 1 - elapsed / WINDOW_SECONDS,
+            "limit": self.per_minute,
+        }
+        try:
+            with self.database.sessionmaker() as session:
+                previous, current, allowed = session.execute(_TAKE, params).one()
+                if now - self._pruned_at >= WINDOW_SECONDS:
+                    # Rows older than the last window count for nothing: keep the table small.
+                    self._pruned_at = now
+                    session.execute(_PRUNE, {"window": window})
+                session.commit()
+        except SQLAlchemyError:
+            log.exception("rate limit not checked: the database did not answer")
+            return None
+        if allowed:
+            return None
+        return seconds_to_wait(
+            previous=previous, current=current, elapsed=elapsed, limit=self.per_minute
+        )
 
-    def _forget_full(self, now: float) -> None:
-        # A bucket that would have refilled completely holds no information: drop it.
-        rate = self.per_minute / 60.0
-        for key, bucket in list(self._buckets.items()):
-            if bucket.tokens + (now - bucket.updated) * rate >= self.per_minute:
-                del self._buckets[key]
+    async def take_async(self, key: str) -> int | None:
+        """`take`, off the event loop."""
+        return await run_in_threadpool(self.take, key)
 
 
 def client_address(scope: Scope, trusted_proxies: list[str]) -> str:
@@ -228,7 +279,7 @@ class RateLimitByAddress:
         if scope["type"] != "http" or scope["path"] in ("/healthz", "/readyz"):
             await self.app(scope, receive, send)
             return
-        wait = self.limiter.take("address:" + client_address(scope, self.trusted_proxies))
+        wait = await self.limiter.take_async(client_address(scope, self.trusted_proxies))
         if wait is not None:
             await send_too_many(send, wait)
             return

@@ -1,12 +1,24 @@
 """Security headers on every response, the body size limit and the rate limits."""
 
+import uuid
+
 import hypothesis.strategies as st
 from fastapi.testclient import TestClient
-from hypothesis import given
+from hypothesis import HealthCheck, given
+from hypothesis import settings as settings_
+from sqlalchemy import select
 
+from common.db import Database
 from common.settings import Settings
-from common.testing.plugin import System
-from gateway.hardening import CONTENT_SECURITY_POLICY, RateLimiter, client_address
+from common.testing.plugin import System, build_system, make_caller
+from gateway.hardening import (
+    CONTENT_SECURITY_POLICY,
+    WINDOW_SECONDS,
+    RateLimiter,
+    client_address,
+    seconds_to_wait,
+)
+from gateway.models import RateLimitCounter
 
 
 def test_every_response_carries_the_security_headers(api: TestClient) -> None:
@@ -86,27 +98,103 @@ def test_too_many_requests_for_one_credential_get_429(
     assert statuses == [200, 200, 200, 429]
 
 
-def test_a_rate_of_zero_means_no_limit() -> None:
-    limiter = RateLimiter(0)
-    assert all(limiter.take("a") is None for _ in range(10_000))
+def test_two_gateway_processes_share_one_limit(
+    settings: Settings, database: Database, demo_org: object
+) -> None:
+    small = settings.model_copy(update={"rate_limit_per_address_per_minute": 6})
+    caller = make_caller(settings.demo_org_id)
+    one = build_system(small, database, caller=caller)
+    two = build_system(small, database, caller=caller)
+    with (
+        TestClient(one.gateway, base_url="http://gateway") as first,
+        TestClient(two.gateway, base_url="http://gateway") as second,
+    ):
+        statuses = [
+            client.get("/api/v1/me").status_code for _ in range(4) for client in (first, second)
+        ]
+    assert statuses == [200] * 6 + [429, 429]
 
 
-def test_the_bucket_refills_with_time() -> None:
-    now = [0.0]
-    limiter = RateLimiter(60, clock=lambda: now[0])
+def test_a_rate_of_zero_means_no_limit(database: Database) -> None:
+    limiter = RateLimiter(database, "test", 0)
+    assert all(limiter.take("a") is None for _ in range(200))
+
+
+def test_the_window_slides_with_time(database: Database) -> None:
+    now = [6_000.0]  # the start of a minute
+    limiter = RateLimiter(database, "test", 60, clock=lambda: now[0])
     assert all(limiter.take("a") is None for _ in range(60))
-    assert limiter.take("a") == 1
-    assert limiter.take("b") is None  # another key has its own bucket
-    now[0] += 1.0
+    assert limiter.take("a") == 61  # this minute is full: its count fades through the next
+    assert limiter.take("b") is None  # another key has its own count
+    now[0] += 61  # a second into the next minute: the 60 now weigh as 59
     assert limiter.take("a") is None
-    assert limiter.take("a") == 1
+    assert limiter.take("a") is not None
+    now[0] += 59  # the whole minute has slid past the 60
+    assert all(limiter.take("a") is None for _ in range(59))
 
 
-@given(st.integers(min_value=1, max_value=500), st.integers(min_value=0, max_value=1000))
-def test_a_bucket_never_allows_more_than_its_size_at_once(size: int, requests: int) -> None:
-    limiter = RateLimiter(size, clock=lambda: 0.0)
+def test_refused_requests_are_not_counted(database: Database) -> None:
+    now = [6_000.0]
+    limiter = RateLimiter(database, "test", 2, clock=lambda: now[0])
+    assert [limiter.take("a") for _ in range(5)] == [None, None, 90, 90, 90]
+    now[0] += 60  # the two allowed weigh in full still; refusals would have kept it shut
+    assert limiter.take("a") == 30
+    now[0] += 30
+    assert limiter.take("a") is None
+
+
+def test_the_same_key_under_two_limits_is_counted_apart(database: Database) -> None:
+    address = RateLimiter(database, "address", 1, clock=lambda: 6_000.0)
+    sign_in = RateLimiter(database, "sign_in", 1, clock=lambda: 6_000.0)
+    assert address.take("192.0.2.1") is None
+    assert sign_in.take("192.0.2.1") is None
+    assert address.take("192.0.2.1") is not None
+
+
+def test_old_counters_are_pruned(database: Database) -> None:
+    now = [6_000.0]
+    limiter = RateLimiter(database, "test", 5, clock=lambda: now[0])
+    for key in ("a", "b", "c"):
+        limiter.take(key)
+    now[0] += 3 * WINDOW_SECONDS
+    limiter.take("d")
+    with database.sessionmaker() as session:
+        keys = session.scalars(select(RateLimitCounter.key)).all()
+    assert keys == ["test:d"]
+
+
+@settings_(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(min_value=1, max_value=120), st.integers(min_value=0, max_value=200))
+def test_a_minute_never_allows_more_than_the_limit(
+    database: Database, limit: int, requests: int
+) -> None:
+    limiter = RateLimiter(database, f"test-{uuid.uuid4()}", limit, clock=lambda: 6_030.0)
     allowed = sum(limiter.take("k") is None for _ in range(requests))
-    assert allowed == min(size, requests)
+    assert allowed == min(limit, requests)
+
+
+@given(
+    st.integers(min_value=1, max_value=500),
+    st.integers(min_value=0, max_value=1000),
+    st.integers(min_value=0, max_value=1000),
+    st.floats(min_value=0, max_value=59.99),
+)
+def test_retry_after_is_when_one_more_request_fits(
+    limit: int, previous: int, current: int, elapsed: float
+) -> None:
+    previous, current = min(previous, limit), min(current, limit)  # never more than the limit
+    wait = seconds_to_wait(previous=previous, current=current, elapsed=elapsed, limit=limit)
+    assert wait >= 1
+
+    def fits(at: float) -> bool:
+        """Whether one more request fits at `at` seconds into this window."""
+        if at < WINDOW_SECONDS:
+            return previous * (1 - at / WINDOW_SECONDS) + current + 1 <= limit + 1e-9
+        return current * (1 - (at - WINDOW_SECONDS) / WINDOW_SECONDS) + 1 <= limit + 1e-9
+
+    if not fits(elapsed):
+        assert fits(elapsed + wait)
+        assert wait == 1 or not fits(elapsed + wait - 1.001)
 
 
 def test_forwarded_for_is_believed_only_from_a_trusted_proxy() -> None:

@@ -237,7 +237,8 @@ def test_many_sign_ins_from_one_address_are_slowed_down_whatever_the_account(
 ) -> None:
     from gateway.hardening import RateLimiter
 
-    secure_system.gateway.state.rate_limiters["sign_in"] = RateLimiter(3)  # type: ignore[attr-defined]
+    limiter = RateLimiter(secure_system.gateway.state.database, "sign_in", 3)  # type: ignore[attr-defined]
+    secure_system.gateway.state.rate_limiters["sign_in"] = limiter  # type: ignore[attr-defined]
     answers = [
         browser.post(
             "/api/v1/sessions", json={"email": f"user{n}@demo.example", "password": "guess"}
