@@ -3,9 +3,19 @@ client, and the values before and after. Recorded by a session hook, so no endpo
 
 Each service registers one `audit_events` table in its own schema (`audit_table(Base.metadata)`)
 and gets a read-only `GET /audit-events` endpoint; nothing can change an audit row through the API.
+A model may set `__audit__ = AuditRules(...)` to keep secrets out of the trail (recorded only as
+changed), to leave out bookkeeping columns, or to be left out entirely.
+
+Every write request is answered with `X-Audit-Rows: <n>`, the audit rows it wrote; a write that
+rightly changes nothing (a preview, an upload with nothing new, a sign-in) says so by calling
+`declare_no_change(reason)`, which adds `X-Audit-No-Change: <reason>`. The test suite checks both
+for every write the tests make (common/testing/plugin.py).
 """
 
 import uuid
+from collections.abc import Awaitable, Callable, MutableMapping
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -30,11 +40,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session, UOWTransaction
+from starlette.datastructures import MutableHeaders
 
 from common.db import SessionDep, TenantMixin
 from common.identity import Caller, CallerDep
 from common.logs import request_id_var
-from common.pagination import Page, PageDep
+from common.pagination import Page, PageDep, PageParams
+
+AUDIT_ROWS_HEADER = "X-Audit-Rows"
+NO_CHANGE_HEADER = "X-Audit-No-Change"
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 AUDIT_TABLES: dict[str, Table] = {}
 """schema -> its audit table."""
@@ -76,30 +91,125 @@ def _plain(value: Any) -> Any:
     return value
 
 
-_NOT_AUDITED = {"created_at", "updated_at", "version"}
+_NOT_AUDITED = frozenset({"created_at", "updated_at", "version"})
 
 
-def _columns(obj: Any) -> dict[str, Any]:
+@dataclass(frozen=True)
+class AuditRules:
+    """How a model's rows go into the audit trail: set `__audit__ = AuditRules(...)` on the model.
+
+    Without it, every tenant row (`TenantMixin`) is recorded in full, and nothing else is."""
+
+    secret: frozenset[str] = frozenset()
+    """Columns recorded only as "set", "changed" or "removed", never their values (hashes)."""
+    ignore: frozenset[str] = frozenset()
+    """Bookkeeping columns left out; a change to them alone writes no audit row."""
+    skip: bool = False
+    """Leave the model out entirely (e.g. sign-in sessions, which are security events)."""
+    org_attr: str = "org_id"
+    """The attribute that names the row's organisation (an organisation's own `id`)."""
+
+
+_DEFAULT_RULES = AuditRules()
+
+
+def _rules(obj: Any) -> AuditRules | None:
+    rules: AuditRules | None = getattr(type(obj), "__audit__", None)
+    if rules is None and isinstance(obj, TenantMixin):
+        rules = _DEFAULT_RULES
+    return None if rules is None or rules.skip else rules
+
+
+def _recorded(rules: AuditRules, key: str) -> bool:
+    return key not in _NOT_AUDITED and key not in rules.ignore
+
+
+def _value(rules: AuditRules, key: str, value: Any, *, new: bool) -> Any:
+    if key in rules.secret and value is not None:
+        return "changed" if new else "set"
+    return _plain(value)
+
+
+def _columns(obj: Any, rules: AuditRules) -> dict[str, Any]:
     mapper = inspect(obj).mapper
     return {
-        attr.key: _plain(getattr(obj, attr.key))
+        attr.key: _value(rules, attr.key, getattr(obj, attr.key), new=False)
         for attr in mapper.column_attrs
-        if attr.key not in _NOT_AUDITED
+        if _recorded(rules, attr.key)
     }
 
 
-def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+def _changes(obj: Any, rules: AuditRules) -> tuple[dict[str, Any], dict[str, Any]]:
     state = inspect(obj)
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     for attr in state.mapper.column_attrs:
-        if attr.key in _NOT_AUDITED:
+        if not _recorded(rules, attr.key):
             continue
         history = state.attrs[attr.key].history
         if history.has_changes():
-            before[attr.key] = _plain(history.deleted[0]) if history.deleted else None
-            after[attr.key] = _plain(history.added[0]) if history.added else None
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            before[attr.key] = _value(rules, attr.key, old, new=False)
+            after[attr.key] = _value(rules, attr.key, new, new=True)
     return before, after
+
+
+@dataclass
+class AuditTally:
+    """What one request did to the audit trail (see `install_audit_tally`)."""
+
+    rows: int = 0
+    no_change: str | None = None
+
+
+_tally: ContextVar[AuditTally | None] = ContextVar("audit_tally", default=None)
+
+
+def declare_no_change(reason: str) -> None:
+    """Declare that this write request may rightly change nothing (e.g. "preview", "unchanged",
+    "sign-in"): it is then answered with `X-Audit-No-Change: <reason>`. Only for requests that
+    changed no audited record; a write that changed something must leave audit rows."""
+    tally = _tally.get()
+    if tally is not None:
+        tally.no_change = reason
+
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class AuditTallyMiddleware:
+    """Answer every write request with the number of audit rows it wrote (`X-Audit-Rows`), and
+    with `X-Audit-No-Change` if it declared that it rightly changed nothing. A response that
+    already carries the header (one the gateway passes on from a service) keeps it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in WRITE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        tally = AuditTally()
+
+        async def send_with_tally(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if AUDIT_ROWS_HEADER not in headers or tally.rows:
+                    headers[AUDIT_ROWS_HEADER] = str(tally.rows)
+                if tally.no_change and NO_CHANGE_HEADER not in headers:
+                    headers[NO_CHANGE_HEADER] = tally.no_change
+            await send(message)
+
+        token = _tally.set(tally)
+        try:
+            await self.app(scope, receive, send_with_tally)
+        finally:
+            _tally.reset(token)
 
 
 @event.listens_for(Session, "after_flush")
@@ -112,24 +222,25 @@ def _record(session: Session, _flush: UOWTransaction) -> None:
         + [("delete", o) for o in session.deleted]
     )
     for action, obj in changes:
-        if not isinstance(obj, TenantMixin):
+        rules = _rules(obj)
+        if rules is None:
             continue
         table = getattr(obj, "__table__", None)
         audit = AUDIT_TABLES.get(str(getattr(table, "schema", "")))
         if audit is None:
             continue
         if action == "create":
-            before, after = None, _columns(obj)
+            before, after = None, _columns(obj, rules)
         elif action == "delete":
-            before, after = _columns(obj), None
+            before, after = _columns(obj, rules), None
         else:
-            changed_before, changed_after = _changes(obj)
+            changed_before, changed_after = _changes(obj, rules)
             if not changed_after:
                 continue
             before, after = changed_before, changed_after
         rows.setdefault(str(table.schema), []).append(  # type: ignore[union-attr]
             {
-                "org_id": obj.org_id,
+                "org_id": getattr(obj, rules.org_attr),
                 "actor": caller.user_id if caller else "system",
                 "client": caller.client if caller else "system",
                 "request_id": request_id_var.get(),
@@ -144,6 +255,8 @@ def _record(session: Session, _flush: UOWTransaction) -> None:
         )
     for schema, batch in rows.items():
         session.connection().execute(AUDIT_TABLES[schema].insert(), batch)
+        if (tally := _tally.get()) is not None:
+            tally.rows += len(batch)
 
 
 class AuditEventRead(BaseModel):
@@ -172,21 +285,34 @@ def audit_router(schema: str) -> APIRouter:
         entity_id: Annotated[str | None, Query(max_length=100)] = None,
     ) -> Page[AuditEventRead]:
         """Who changed what and when, newest first; filter to one record with entity + entity_id."""
-        table = AUDIT_TABLES[schema]
-        statement = select(table).where(table.c.org_id == caller.org_id)
-        if entity:
-            statement = statement.where(table.c.entity == entity)
-        if entity_id:
-            statement = statement.where(table.c.entity_id == entity_id)
-        total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-        result = session.execute(
-            statement.order_by(table.c.id.desc()).limit(page.limit).offset(page.offset)
-        )
-        return Page(
-            items=[AuditEventRead.model_validate(dict(row._mapping)) for row in result],
-            total=total,
-            limit=page.limit,
-            offset=page.offset,
-        )
+        return audit_page(session, schema, caller.org_id, page, entity=entity, entity_id=entity_id)
 
     return router
+
+
+def audit_page(
+    session: Session,
+    schema: str,
+    org_id: uuid.UUID,
+    page: PageParams,
+    *,
+    entity: str | None = None,
+    entity_id: str | None = None,
+) -> Page[AuditEventRead]:
+    """One page of `org_id`'s audit events in `schema`, newest first."""
+    table = AUDIT_TABLES[schema]
+    statement = select(table).where(table.c.org_id == org_id)
+    if entity:
+        statement = statement.where(table.c.entity == entity)
+    if entity_id:
+        statement = statement.where(table.c.entity_id == entity_id)
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    result = session.execute(
+        statement.order_by(table.c.id.desc()).limit(page.limit).offset(page.offset)
+    )
+    return Page(
+        items=[AuditEventRead.model_validate(dict(row._mapping)) for row in result],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
