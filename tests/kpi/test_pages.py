@@ -2,11 +2,14 @@
 
 import uuid
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from common.identity import Caller, Role
+from common.tables import Table, read_table
 from common.testing.plugin import make_caller
 from tests.kpi.factories import API, make_actual, make_measure, make_target
 
@@ -183,3 +186,90 @@ def test_a_data_provider_starts_with_their_own_teams_measures(
     html = provider.get("/kpis/entry", params={"period": "2025-09"}).text
     assert "Ours to report" in html
     assert "Someone else" not in html
+
+
+# Downloads --------------------------------------------------------------------------------------
+
+
+def _download(api: TestClient, path: str, name: str, **params: str) -> Table:
+    response = api.get(path, params=params)
+    assert response.status_code == 200, response.text
+    kind = params["format"]
+    assert response.headers["content-type"].startswith(
+        "text/csv" if kind == "csv" else "application/vnd.openxmlformats"
+    )
+    assert (
+        f'filename="{name}-{date.today().isoformat()}.{kind}"'
+        in (response.headers["content-disposition"])
+    )
+    return read_table(response.content, f"export.{kind}")
+
+
+KPI_HEADERS = [
+    "Ref",
+    "Measure",
+    "Period",
+    "Latest actual",
+    "Target",
+    "Unit",
+    "Status",
+    "Direction",
+    "Frequency",
+    "Council Plan KPI",
+    "Data provider",
+    "Service area",
+]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_tracker_downloads_hold_the_filtered_rows_with_figures_as_numbers(
+    api: TestClient, kind: str
+) -> None:
+    _two_measures(api)
+    table = _download(api, "/kpis", "kpis", period="2025-09", rag="Red", format=kind)
+    assert table.headers == KPI_HEADERS
+    assert len(table.rows) == 1  # the green measure is filtered out
+    row = table.rows[0]
+    assert row[:7] == ["R1", "Carers assessed", "September 2025", "600", "752", "Number", "Red"]
+    assert row[8:] == ["Monthly", "N", PROVIDER, "Adult Social Care"]
+    everything = _download(api, "/kpis", "kpis", period="2025-09", sort="-code", format=kind)
+    assert [r[0] for r in everything.rows] == ["R1", "G1"]  # the page's sort
+    good = everything.rows[1]
+    assert (good[3], good[4], good[5], good[6]) == ("80", "78", "Percentage", "Green")
+    assert good[9] == "Y"
+
+
+def test_tracker_download_links_carry_the_filters_inside_the_htmx_fragment(
+    api: TestClient,
+) -> None:
+    _two_measures(api)
+    fragment = api.get(
+        "/kpis", params={"period": "2025-09", "rag": "Red"}, headers={"HX-Request": "true"}
+    ).text
+    assert 'href="/kpis?period=2025-09&amp;rag=Red&amp;sort=code&amp;format=csv"' in fragment
+    assert 'href="/kpis?period=2025-09&amp;rag=Red&amp;sort=code&amp;format=xlsx"' in fragment
+    assert "Download Excel (.xlsx)" in fragment
+
+
+def test_tracker_csv_guards_a_title_a_spreadsheet_would_run(api: TestClient) -> None:
+    measure = make_measure(api, code="X1", title='=HYPERLINK("http://x.example","Click")')
+    make_target(api, measure, "-5")
+    response = api.get("/kpis", params={"period": "2025-09", "format": "csv"})
+    text = response.content.decode("utf-8-sig")
+    assert '"\'=HYPERLINK(""http://x.example"",""Click"")"' in text
+    assert ",-5," in text  # a negative number stays a number
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_approvals_queue_downloads_each_figure_waiting(api: TestClient, kind: str) -> None:
+    measure = make_measure(api, code="M1", title="Monthly one")
+    waiting = make_actual(api, measure, "2025-09", value="55.5", approve=False, commentary="Up")
+    api.post(f"{API}/actuals/{waiting['id']}/submit", headers={"If-Match": 'W/"1"'})
+    make_actual(api, measure, "2025-08", value="50", approve=False)  # a draft: not waiting
+    page = api.get("/kpis/approvals").text
+    assert 'href="/kpis/approvals?format=csv"' in page
+    table = _download(api, "/kpis/approvals", "kpi-approvals", format=kind)
+    assert table.headers[:5] == ["Ref", "Measure", "Period", "Figure", "Unit"]
+    assert table.rows == [
+        ["M1", "Monthly one", "September 2025", "55.5", "Percentage", "", "", "Up"]
+    ]

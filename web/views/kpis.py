@@ -14,7 +14,8 @@ from common.periods import Period
 from web.charts import Series, line_chart, sparkline
 from web.clients.audit_api_client import record_history
 from web.clients.gateway import ApiError, GatewayClient, gateway_client
-from web.clients.kpi_api_client import KpiApi
+from web.clients.kpi_api_client import KpiApi, KpiApiClient
+from web.exports import Column, download_links, export, header_cells, number, wanted
 from web.rendering import render
 from web.views.dashboard import PageContext
 
@@ -74,7 +75,47 @@ def _url(path: str, params: dict[str, Any]) -> str:
 # Tracker ----------------------------------------------------------------------------------------
 
 
-@router.get("/kpis", response_class=HTMLResponse)
+def _unit(item: dict[str, Any]) -> str:
+    return UNIT_WORDS.get(item["measure"]["unit"], str(item["measure"]["unit"]))
+
+
+TRACKER_COLUMNS = [
+    Column("code", "Ref", lambda i: i["measure"]["code"], sortable=True),
+    Column("title", "Measure", lambda i: i["measure"]["title"], sortable=True),
+    Column("period", "Period", lambda i: i["label"]),
+    Column("actual", "Latest actual", lambda i: number(i["actual"]), numeric=True),
+    Column("target", "Target", lambda i: number(i["target"]), numeric=True),
+    Column("unit", "Unit", _unit, page=False),
+    Column("rag", "Status", lambda i: i["rag"], sortable=True),
+    Column("direction", "Direction", lambda i: i["direction_previous"]),
+    Column("trend", "Trend", lambda i: None, download=False),
+    Column(
+        "frequency", "Frequency", lambda i: str(i["measure"]["frequency"]).capitalize(), page=False
+    ),
+    Column(
+        "council_plan",
+        "Council Plan KPI",
+        lambda i: "Y" if i["measure"]["council_plan"] else "N",
+        page=False,
+    ),
+    Column("data_provider", "Data provider", lambda i: i["measure"]["data_provider"], page=False),
+    Column("service_area", "Service area", lambda i: i["measure"]["service_area"], page=False),
+]
+"""The KPI tracker's table, on the page and in its downloads. Figures are numbers in the
+measure's own unit, said in the Unit column (a percentage is 78.5, pounds are 4656450.00)."""
+
+
+async def _every_row(kpi: KpiApiClient, filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every measure matching the filters, in the tracker's order (the page shows 50 at a time)."""
+    items: list[dict[str, Any]] = []
+    while True:
+        card = await kpi.scorecard(**filters, limit=500, offset=len(items))
+        items.extend(card["items"])
+        if not card["items"] or len(items) >= card["total"]:
+            return items
+
+
+@router.get("/kpis", response_class=HTMLResponse, response_model=None)
 async def tracker(
     request: Request,
     page: PageContext,
@@ -87,8 +128,10 @@ async def tracker(
     data_provider: str | None = None,
     sort: str = "code",
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> HTMLResponse:
-    """The service plan's KPI table with latest actual, target, RAG, direction and trend."""
+    format: str | None = None,
+) -> Response:
+    """The service plan's KPI table with latest actual, target, RAG, direction and trend;
+    `format=csv` or `format=xlsx` downloads every matching measure instead."""
     filters = {
         "period": period or default_period(),
         "service_area": service_area,
@@ -98,6 +141,14 @@ async def tracker(
         "data_provider": data_provider,
         "sort": sort,
     }
+    fmt = wanted(format)
+    if fmt:
+        try:
+            items = await _every_row(kpi, filters)
+        except ApiError:
+            pass  # the page says what is wrong with the filters
+        else:
+            return export(TRACKER_COLUMNS, items, name="kpis", fmt=fmt, sheet="KPIs")
     errors: dict[str, str] = {}
     try:
         card = await kpi.scorecard(**filters, limit=PAGE_SIZE, offset=offset)
@@ -136,10 +187,8 @@ async def tracker(
         "area_options": [(a, a) for a in areas],
         "rag_states": RAG_STATES,
         "rag_options": [(state, state) for state in RAG_STATES],
-        "sort_links": {
-            column: _url("/kpis", filters | {"sort": f"-{column}" if sort == column else column})
-            for column in ("code", "title", "rag", "frequency", "data_provider")
-        },
+        "columns": header_cells(TRACKER_COLUMNS, filters, filters["sort"] or "code", "/kpis"),
+        "download_links": download_links("/kpis", filters),
         "previous_page": (
             _url("/kpis", filters | {"offset": max(offset - PAGE_SIZE, 0)}) if offset else None
         ),
@@ -324,12 +373,35 @@ async def _approvals_context(kpi: KpiApi) -> dict[str, Any]:
     return {"items": items}
 
 
-@router.get("/kpis/approvals", response_class=HTMLResponse)
+APPROVAL_COLUMNS = [
+    Column("code", "Ref", lambda i: i["measure"].get("code", "")),
+    Column("title", "Measure", lambda i: i["measure"]["title"]),
+    Column("period", "Period", lambda i: i["period_label"]),
+    Column("value", "Figure", lambda i: number(i["actual"]["value"])),
+    Column("unit", "Unit", lambda i: UNIT_WORDS.get(i["measure"]["unit"], i["measure"]["unit"])),
+    Column("numerator", "Numerator", lambda i: number(i["actual"]["numerator"])),
+    Column("denominator", "Denominator", lambda i: number(i["actual"]["denominator"])),
+    Column("commentary", "Commentary", lambda i: i["actual"]["commentary"]),
+]
+"""The approvals queue in its downloads: each figure waiting, as a number in its unit."""
+
+
+@router.get("/kpis/approvals", response_class=HTMLResponse, response_model=None)
 async def approvals(
-    request: Request, page: PageContext, kpi: KpiApi, done: str | None = None
-) -> HTMLResponse:
-    """Figures waiting for approval: approve each, or return it with a reason."""
+    request: Request,
+    page: PageContext,
+    kpi: KpiApi,
+    done: str | None = None,
+    format: str | None = None,
+) -> Response:
+    """Figures waiting for approval: approve each, or return it with a reason; `format=csv` or
+    `format=xlsx` downloads the queue."""
     context = await _approvals_context(kpi)
+    fmt = wanted(format)
+    if fmt:
+        return export(
+            APPROVAL_COLUMNS, context["items"], name="kpi-approvals", fmt=fmt, sheet="Approvals"
+        )
     return render(
         request,
         "kpis/approvals.html",
@@ -341,6 +413,7 @@ async def approvals(
             "done": done,
             "errors": {},
             "form": {},
+            "download_links": download_links("/kpis/approvals", {}),
         },
     )
 
@@ -386,6 +459,7 @@ async def decide(
             "errors": errors,
             "form": {f"reason-{actual_id}": form.get("reason", "")},
             "done": None,
+            "download_links": download_links("/kpis/approvals", {}),
         },
         status_code=422,
     )
