@@ -116,7 +116,7 @@ def header_cells(
         cell: dict[str, Any] = {"key": column.key, "label": column.label, "href": None}
         if column.sortable:
             cell |= sort_links([(column.key, column.label)], kept, sort, path)[0]
-        cells.append(cell | {"numeric": column.numeric})
+        cells.append(cell | {"numeric": column.numeric or column.money})
     return cells
 
 

@@ -3,12 +3,15 @@
 import re
 import uuid
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from common.identity import Role
 from common.periods import FinancialYear, Period
+from common.tables import Table, read_table
 from common.testing.plugin import make_caller
 from tests.finance.factories import add_entry, add_forecast, make_budget_line, make_savings_line
 
@@ -48,7 +51,7 @@ def test_savings_tracker_shows_each_line_and_the_totals_row(api: TestClient) -> 
     assert "Off track" in text  # RAG as words, not colour alone
     assert "On track" in text
     assert "Total (2 lines) £826k £300k £760k £66k" in text
-    assert 'href="/api/v1/finance/savings-lines/export.csv?financial_year=2025%2F26' in page.text
+    assert 'href="/savings?financial_year=2025%2F26&amp;sort=reference&amp;format=csv"' in page.text
 
 
 def test_savings_tracker_filters_and_sort_live_in_the_url(api: TestClient) -> None:
@@ -209,7 +212,7 @@ def test_budget_monitor_shows_each_line_totals_and_a_trend(api: TestClient) -> N
     assert 'aria-label="Forecast outturn trend for Learning Disabilities: £1.3m in August 2025' in (
         page.text
     )
-    assert "/api/v1/finance/budget/position.csv?month=2025-09" in page.text
+    assert 'href="/budget?month=2025-09&amp;format=xlsx"' in page.text
 
 
 def test_budget_monitor_says_when_the_month_is_not_a_month(api: TestClient) -> None:
@@ -256,3 +259,112 @@ def test_a_service_lead_sees_only_their_own_lines_to_enter(
     assert "SAV-OPS" in page.text
     assert "SAV-01" not in page.text
     assert 'id="owner_team"' not in page.text
+
+
+# Downloads --------------------------------------------------------------------------------------
+
+
+def _download(api: TestClient, path: str, name: str, **params: str) -> Table:
+    response = api.get(path, params=params)
+    assert response.status_code == 200, response.text
+    kind = params["format"]
+    disposition = response.headers["content-disposition"]
+    assert f'filename="{name}-{date.today().isoformat()}.{kind}"' in disposition
+    return read_table(response.content, f"export.{kind}")
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_savings_download_holds_the_filtered_lines_with_exact_money(
+    api: TestClient, kind: str
+) -> None:
+    _lines(api)
+    table = _download(
+        api,
+        "/savings",
+        "savings",
+        financial_year="2025/26",
+        owner_team="Commissioning Team",
+        format=kind,
+    )
+    assert table.headers == [
+        "Reference",
+        "Savings line",
+        "Owner",
+        "Category",
+        "Type",
+        "Status",
+        "Target (£)",
+        "Achieved to date (£)",
+        "Forecast for year (£)",
+        "Slippage (£)",
+        "Confidence",
+    ]
+    assert len(table.rows) == 1  # Income Review is another team's: filtered out
+    row = table.rows[0]
+    assert row[:3] == ["SAV-01", "Supported Living Efficiencies", "Commissioning Team"]
+    assert [Decimal(v) for v in row[6:10]] == [
+        Decimal("376000"),
+        Decimal("100000"),
+        Decimal("300000"),
+        Decimal("76000"),
+    ]
+    assert row[10] == "Off track"
+    if kind == "csv":
+        assert (
+            "376000.00"
+            in api.get("/savings", params={"financial_year": "2025/26", "format": "csv"}).text
+        )
+
+
+def test_savings_download_keeps_the_pages_sort(api: TestClient) -> None:
+    _lines(api)
+    table = _download(
+        api, "/savings", "savings", financial_year="2025/26", sort="-reference", format="csv"
+    )
+    assert [r[0] for r in table.rows] == ["SAV-INC", "SAV-01"]
+
+
+def test_savings_csv_guards_a_title_a_spreadsheet_would_run(api: TestClient) -> None:
+    make_savings_line(
+        api,
+        reference="SAV-X",
+        title="@SUM(1+1)*cmd|' /C calc'!A0",
+        targets=[{"financial_year": "2025/26", "in_year": "-£1k"}],
+    )
+    text = api.get("/savings", params={"financial_year": "2025/26", "format": "csv"}).text
+    assert "'@SUM(1+1)*cmd|' /C calc'!A0" in text
+    assert ",-1000.00," in text  # a negative amount stays a number
+
+
+def test_savings_download_links_arrive_with_the_htmx_results(api: TestClient) -> None:
+    _lines(api)
+    fragment = api.get(
+        "/savings",
+        params={"financial_year": "2025/26", "category": "income_and_charging"},
+        headers={"HX-Request": "true"},
+    ).text
+    assert (
+        'href="/savings?financial_year=2025%2F26&amp;category=income_and_charging'
+        '&amp;sort=reference&amp;format=xlsx"'
+    ) in fragment
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_budget_download_holds_the_months_lines_with_exact_money(
+    api: TestClient, kind: str
+) -> None:
+    ld = make_budget_line(api, name="Learning Disabilities")
+    add_forecast(api, ld["id"], "2025-08", "£1.3m")
+    add_forecast(api, ld["id"], "2025-09", "£1,250,000.55")
+    table = _download(api, "/budget", "budget-monitor-2025-09", month="2025-09", format=kind)
+    assert table.headers[:4] == ["Budget line", "Cost centre", "Service area", "Budget (£)"]
+    assert "Forecast outturn (£)" in table.headers
+    row = dict(zip(table.headers, table.rows[0], strict=True))
+    assert row["Budget line"] == "Learning Disabilities"
+    assert Decimal(row["Forecast outturn (£)"]) == Decimal("1250000.55")
+    assert Decimal(row["Variance (£)"]) == Decimal("50000.55")
+    assert row["Over or under"] == "overspend"
+    august = _download(api, "/budget", "budget-monitor-2025-08", month="2025-08", format=kind)
+    assert Decimal(
+        dict(zip(august.headers, august.rows[0], strict=True))["Forecast outturn (£)"]
+    ) == (Decimal("1300000"))

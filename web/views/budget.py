@@ -4,12 +4,13 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from common.money import format_money
 from common.periods import FinancialYear, Period
 from web.charts import sparkline
 from web.clients.gateway import ApiError
+from web.exports import Column, download_links, export, header_cells, number, wanted
 from web.rendering import render
 from web.views.dashboard import PageContext
 from web.views.savings import Finance
@@ -43,10 +44,33 @@ def _trend(line: dict[str, Any]) -> str:
     return sparkline([p["forecast_outturn"] for p in points], label=label)
 
 
-@router.get("/budget", response_class=HTMLResponse)
+COLUMNS = [
+    Column("name", "Budget line", lambda line: line["name"]),
+    Column("cost_centre", "Cost centre", lambda line: line["cost_centre"], page=False),
+    Column("service_area", "Service area", lambda line: line["service_area"], page=False),
+    Column("budget", "Budget", lambda line: number(line["budget"]), unit="£", money=True),
+    Column(
+        "forecast_outturn",
+        "Forecast outturn",
+        lambda line: number(line["forecast_outturn"]),
+        unit="£",
+        money=True,
+    ),
+    Column("variance", "Variance", lambda line: number(line["variance"]), unit="£", money=True),
+    Column("variance_words", "Over or under", lambda line: line["variance_words"], page=False),
+    Column("movement", "Movement", lambda line: number(line["movement"]), unit="£", money=True),
+    Column("trend", "Trend", lambda line: None, download=False),
+    Column("commentary", "Commentary", lambda line: line["commentary"], page=False),
+]
+"""The budget monitor's table, on the page and in its downloads (a positive variance is an
+overspend; money in pounds and pence)."""
+
+
+@router.get("/budget", response_class=HTMLResponse, response_model=None)
 async def budget_monitor(
-    request: Request, page: PageContext, finance: Finance, month: str = ""
-) -> HTMLResponse:
+    request: Request, page: PageContext, finance: Finance, month: str = "", format: str = ""
+) -> Response:
+    """The budget monitor for a month; `format=csv` or `format=xlsx` downloads its lines."""
     errors: dict[str, str] = {}
     try:
         position = await finance.budget_position(month or None)
@@ -55,6 +79,15 @@ async def budget_monitor(
             raise
         errors = error.field_errors() or {"month": str(error)}
         position = await finance.budget_position(None)
+    fmt = wanted(format)
+    if fmt and not errors:
+        return export(
+            COLUMNS,
+            position["lines"],
+            name=f"budget-monitor-{position['month']}",
+            fmt=fmt,
+            sheet="Budget",
+        )
     months = [p["month"] for line in position["lines"] for p in line["trend"]]
     trend_months = sorted(set(months))
     context = {
@@ -67,6 +100,7 @@ async def budget_monitor(
         "month_options": month_options(position["month"], date.today()),
         "sparklines": {line["budget_line_id"]: _trend(line) for line in position["lines"]},
         "trend_months": [(m, _month_label(m)) for m in trend_months],
-        "csv_href": f"/api/v1/finance/budget/position.csv?month={position['month']}",
+        "columns": header_cells(COLUMNS, {}, "", "/budget"),
+        "download_links": download_links("/budget", {"month": position["month"]}),
     }
     return render(request, "finance/budget.html", context, block="results")

@@ -1,6 +1,7 @@
 """Savings pages: the tracker, one line's history, and the monthly entry form."""
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -10,11 +11,13 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from common.periods import FinancialYear, Period
+from common.tables import Cell
 from web.charts import Series, line_chart
 from web.clients.audit_api_client import record_history
 from web.clients.finance_api_client import FinanceApiClient
 from web.clients.gateway import ApiError, GatewayClient, gateway_client
-from web.rendering import render, sort_links
+from web.exports import Column, download_links, export, header_cells, number, rag_word, wanted
+from web.rendering import render
 from web.views.dashboard import PageContext
 
 router = APIRouter()
@@ -51,16 +54,42 @@ STATUSES = {
     "delivered": "Delivered",
     "written_off": "Written off",
 }
+CATEGORY_LABELS, TYPE_LABELS = dict(CATEGORIES), dict(TYPES)
+
+
+def _money(field: str) -> Callable[[dict[str, Any]], Cell]:
+    return lambda line: number(line["selected"][field])
+
+
 COLUMNS = [
-    ("reference", "Reference"),
-    ("title", "Savings line"),
-    ("owner", "Owner"),
-    ("target", "Target"),
-    ("achieved", "Achieved to date"),
-    ("forecast", "Forecast for year"),
-    ("slippage", "Slippage"),
-    ("confidence", "Confidence"),
+    Column("reference", "Reference", lambda r: r["reference"], sortable=True),
+    Column("title", "Savings line", lambda r: r["title"], sortable=True),
+    Column("owner", "Owner", lambda r: r["owner_team"], sortable=True),
+    Column("category", "Category", lambda r: CATEGORY_LABELS.get(r["category"]), page=False),
+    Column("type", "Type", lambda r: TYPE_LABELS.get(r["saving_type"]), page=False),
+    Column("status", "Status", lambda r: STATUSES.get(r["status"], r["status"]), page=False),
+    Column("target", "Target", _money("target"), unit="£", money=True, sortable=True),
+    Column(
+        "achieved",
+        "Achieved to date",
+        _money("achieved_to_date"),
+        unit="£",
+        money=True,
+        sortable=True,
+    ),
+    Column(
+        "forecast",
+        "Forecast for year",
+        _money("forecast_for_year"),
+        unit="£",
+        money=True,
+        sortable=True,
+    ),
+    Column("slippage", "Slippage", _money("slippage"), unit="£", money=True, sortable=True),
+    Column("confidence", "Confidence", lambda r: rag_word(r["delivery_confidence"]), sortable=True),
 ]
+"""The savings tracker's table, on the page and in its downloads (money in pounds and pence;
+a blank money cell is a line without a return)."""
 FILTERS = ("financial_year", "category", "saving_type", "owner_team", "project_id")
 
 
@@ -69,7 +98,7 @@ def year_options(today: date) -> list[str]:
     return [FinancialYear(current.start_year + offset).label for offset in range(-2, 3)]
 
 
-@router.get("/savings", response_class=HTMLResponse)
+@router.get("/savings", response_class=HTMLResponse, response_model=None)
 async def savings_tracker(
     request: Request,
     page: PageContext,
@@ -80,7 +109,9 @@ async def savings_tracker(
     owner_team: str = "",
     project_id: str = "",
     sort: str = "reference",
-) -> HTMLResponse:
+    format: str | None = None,
+) -> Response:
+    """The savings tracker; `format=csv` or `format=xlsx` downloads the same lines."""
     today = date.today()
     filters = {
         "financial_year": financial_year or FinancialYear.containing(today).label,
@@ -97,6 +128,9 @@ async def savings_tracker(
             raise
         tracker = None
         errors = error.field_errors() or {"financial_year": str(error)}
+    fmt = wanted(format)
+    if fmt and tracker is not None:
+        return export(COLUMNS, tracker["items"], name="savings", fmt=fmt, sheet="Savings")
     projects = await finance.project_names()
     context = {
         **page,
@@ -106,7 +140,8 @@ async def savings_tracker(
         "errors": errors,
         "filters": filters,
         "sort": sort,
-        "columns": sort_links(COLUMNS, filters, sort, "/savings"),
+        "columns": header_cells(COLUMNS, filters, sort, "/savings"),
+        "download_links": download_links("/savings", filters | {"sort": sort}),
         "year_options": [(y, y) for y in year_options(today)],
         "categories": CATEGORIES,
         "types": TYPES,
@@ -116,8 +151,6 @@ async def savings_tracker(
             *sorted(projects.items(), key=lambda item: item[1].lower()),
         ],
         "projects": projects,
-        "csv_href": "/api/v1/finance/savings-lines/export.csv?"
-        + urlencode({k: v for k, v in filters.items() if v} | {"sort": sort}),
     }
     return render(request, "finance/savings.html", context, block="results")
 
