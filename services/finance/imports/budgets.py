@@ -1,0 +1,424 @@
+"""Budget lines and their monthly forecasts, from the budget monitoring sheet finance teams export
+from the ledger: one row per cost centre, with its name and service area, its original and
+current budget for the year, and the forecast outturn in month columns ("Apr", "May", ... or
+"Forecast M7", "P7", "Apr-25"). That is the shape ledgers export and monitoring packs are built
+from, so it is the one this import is made for.
+
+Two other shapes are read too: one row per line per month (a "Month" column beside "Forecast
+outturn"), and this service's own budget position CSV (`GET /budget/position.csv`), whose month is
+in its file name ("budget-position-2025-09.csv") or is given as `month`.
+
+Lines are matched by cost centre (else by name), budgets by line and financial year, forecasts
+by line and month, so importing the same file twice changes nothing the second time. The
+financial year comes from a "Financial year" column, a year in a budget header ("Budget
+2025/26"), `financial_year`, or the month of the forecasts, in that order.
+"""
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from common.errors import FieldError, ValidationFailed
+from common.periods import FinancialYear
+from common.tables import (
+    Column,
+    ImportReport,
+    RowReport,
+    Table,
+    match_headers,
+    normalise_header,
+    row_originals,
+)
+from services.finance.budgets.models import BudgetAmount, BudgetLine, Forecast
+from services.finance.imports.cells import (
+    MONTHS,
+    is_empty,
+    missing_columns,
+    read_amount,
+    read_month,
+    words,
+    year_in,
+)
+
+COLUMNS = (
+    Column(
+        "cost_centre",
+        "Cost centre",
+        ("Cost center", "Cost centre code", "Code", "Budget code", "Ledger code", "CC"),
+    ),
+    Column(
+        "name",
+        "Budget line",
+        ("Name", "Budget line name", "Cost centre name", "Description", "Budget name"),
+        required=True,
+    ),
+    Column("service_area", "Service area", ("Service", "Area", "Division", "Policy area")),
+    Column("financial_year", "Financial year", ("Year", "FY")),
+    Column("original", "Original budget", ("Base budget", "Approved budget")),
+    Column(
+        "current",
+        "Current budget",
+        (
+            "Budget",
+            "Revised budget",
+            "Latest budget",
+            "Annual budget",
+            "Net budget",
+            "Working budget",
+        ),
+    ),
+    Column("month", "Month", ("Period", "Forecast month", "Reporting month")),
+    Column(
+        "forecast",
+        "Forecast outturn",
+        ("Forecast", "Projected outturn", "Outturn", "Forecast out turn"),
+    ),
+    Column("commentary", "Commentary", ("Comments", "Comment", "Narrative", "Notes")),
+)
+_TOTAL = frozenset(["total", "totals", "grand total", "net total"])
+_FORECAST_WORDS = frozenset(["forecast", "fcst", "outturn", "projected", "fc"])
+_NUMBERED = re.compile(r"(?:m|p|month|period)\s?(\d{1,2})")
+_MONTH_HEADER = re.compile(r"([a-z]+)(?:\s(\d{4}|\d{2}))?")
+_FILE_MONTH = re.compile(r"(?<!\d)(\d{4})-(\d{2})(?!\d)")
+
+
+@dataclass(frozen=True)
+class MonthColumn:
+    """A header that holds a month's forecast: "Apr", "Apr-25", "Forecast M7"."""
+
+    position: int
+    month: date | None
+    number: int | None  # the month of the financial year (1 = April), when the year is not given
+
+
+def month_columns(headers: list[str]) -> list[MonthColumn]:
+    """The headers that name a month of forecasts.
+
+    >>> [(c.month, c.number) for c in month_columns(["Name", "Apr", "Forecast M7", "Mar-26"])]
+    [(None, 1), (None, 7), (datetime.date(2026, 3, 1), None)]
+    """
+    found: list[MonthColumn] = []
+    for position, header in enumerate(headers):
+        rest = " ".join(w for w in normalise_header(header).split() if w not in _FORECAST_WORDS)
+        if match := _NUMBERED.fullmatch(rest):
+            if 1 <= int(match[1]) <= 12:
+                found.append(MonthColumn(position, None, int(match[1])))
+        elif (match := _MONTH_HEADER.fullmatch(rest)) and match[1] in MONTHS:
+            if match[2]:
+                year = int(match[2]) + (2000 if len(match[2]) == 2 else 0)
+                found.append(MonthColumn(position, date(year, MONTHS[match[1]], 1), None))
+            else:
+                found.append(MonthColumn(position, None, (MONTHS[match[1]] - 4) % 12 + 1))
+    return found
+
+
+@dataclass
+class LinePlan:
+    """A budget line the file names (in one row or, a month a row, in several)."""
+
+    first_row: int
+    values: dict[str, str]
+    existing: BudgetLine | None
+    created: BudgetLine | None = None
+
+
+@dataclass
+class BudgetRow:
+    report: RowReport
+    line: LinePlan | None = None
+    year: str | None = None
+    original: Decimal | None = None
+    current: Decimal | None = None
+    forecasts: dict[date, Decimal] = field(default_factory=dict)
+    commentary: str | None = None
+
+
+def _file_month(month: date | None, filename: str) -> date | None:
+    if month is not None:
+        return month
+    if match := _FILE_MONTH.search(filename):
+        return read_month(f"{match[1]}-{match[2]}")
+    return None
+
+
+def _refuse(key: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, errors=[FieldError(key, message)])
+
+
+def plan(
+    session: Session,
+    table: Table,
+    filename: str,
+    *,
+    month: date | None = None,
+    financial_year: str | None = None,
+) -> tuple[ImportReport, list[BudgetRow]]:
+    """What importing `table` would do: each row's action against the lines there already."""
+    months = month_columns(table.headers)
+    by_position = {c.position for c in months}
+    blanked = ["" if i in by_position else h for i, h in enumerate(table.headers)]
+    match = match_headers(blanked, COLUMNS)
+    if match.missing:
+        raise missing_columns(match.missing, "a budget line")
+    columns = dict(match.headers)
+    for column in months:
+        columns[f"forecast {column.position}"] = table.headers[column.position]
+    header_year = next(
+        (
+            year_in(table.headers[match.positions[k]])
+            for k in ("current", "original")
+            if k in match.positions
+        ),
+        None,
+    )
+    single_month = None
+    if "forecast" in match.positions and "month" not in match.positions:
+        single_month = _file_month(month, filename)
+        if single_month is None:
+            raise _refuse(
+                "month",
+                "Say which month the forecasts are for: a 'Month' column, or the month "
+                '(e.g. "2025-09") beside the file.',
+            )
+    file_year = (
+        header_year
+        or (FinancialYear.parse(financial_year) if financial_year else None)
+        or (FinancialYear.containing(single_month) if single_month else None)
+    )
+    explicit = {FinancialYear.containing(c.month) for c in months if c.month is not None}
+    if file_year is None and len(explicit) == 1:
+        file_year = next(iter(explicit))
+    needs_year = bool({"current", "original"} & set(match.positions)) or any(
+        c.month is None for c in months
+    )
+    if file_year is None and needs_year and "financial_year" not in match.positions:
+        raise _refuse(
+            "financial_year",
+            "Say which financial year the budgets are for: a 'Financial year' column, the "
+            'year in the budget header ("Budget 2025/26"), or the year (e.g. "2025/26") '
+            "beside the file.",
+        )
+    report = ImportReport(
+        "budget-lines",
+        filename,
+        columns,
+        [h for h in match.unmatched if h not in columns.values()],
+    )
+    lines = list(session.scalars(select(BudgetLine)))
+    by_code = {line.cost_centre.lower(): line for line in lines if line.cost_centre}
+    by_name: dict[str, BudgetLine] = {}
+    for line in lines:
+        by_name.setdefault(words(line.name), line)
+    planned: dict[str, LinePlan] = {}
+    seen_amounts: dict[tuple[str, str], BudgetRow] = {}
+    seen_forecasts: dict[tuple[str, date], int] = {}
+    rows: list[BudgetRow] = []
+    for number, cells in zip(table.row_numbers, table.rows, strict=True):
+        row = RowReport(row=number, original=row_originals(table.headers, cells))
+        cell = {key: cells[i] for key, i in match.positions.items()}
+        item = BudgetRow(row)
+        rows.append(item)
+        report.rows.append(row)
+        if not cell["name"] and any(words(c) in _TOTAL for c in cells):
+            row.key, row.action = "Total", "unchanged"
+            row.problem(columns["name"], "a totals row: left out", blocking=False)
+            continue
+        values: dict[str, str] = {
+            k: cell[k] for k in ("name", "service_area", "cost_centre") if k in cell
+        }
+        row.key = values.get("cost_centre") or values["name"]
+        if not values["name"]:
+            row.problem(columns["name"], "the budget line has no name")
+        if len(values.get("cost_centre", "")) > 40:
+            row.problem(columns["cost_centre"], "is longer than 40 characters")
+        key = (
+            f"code {values['cost_centre'].lower()}"
+            if values.get("cost_centre")
+            else f"name {words(values['name'])}"
+        )
+        line_plan = planned.get(key)
+        if line_plan is None:
+            existing = (
+                by_code.get(values["cost_centre"].lower())
+                if values.get("cost_centre")
+                else by_name.get(words(values["name"]))
+            )
+            line_plan = planned[key] = LinePlan(number, values, existing)
+        else:
+            for k, v in values.items():
+                if line_plan.values.get(k) != v:
+                    row.problem(
+                        columns[k], f"differs from row {line_plan.first_row} for the same line"
+                    )
+        item.line = line_plan
+
+        year = file_year
+        if cell.get("financial_year"):
+            try:
+                year = FinancialYear.parse(cell["financial_year"])
+            except ValueError as error:
+                row.problem(columns["financial_year"], str(error))
+        item.year = year.label if year else None
+        for k in ("original", "current"):
+            if k not in cell or is_empty(cell[k]):
+                continue
+            try:
+                setattr(item, k, read_amount(cell[k]))
+            except ValueError as error:
+                row.problem(columns[k], str(error))
+        if (item.original is not None or item.current is not None) and item.year:
+            amount_key = (key, item.year)
+            first = seen_amounts.setdefault(amount_key, item)
+            if (first.original, first.current) != (item.original, item.current):
+                row.problem(
+                    columns.get("current", columns.get("original", "")),
+                    f"gives another budget for {item.year} than row {first.report.row}",
+                )
+
+        wanted: list[tuple[str, date | None, str]] = []
+        if "forecast" in cell:
+            when = single_month
+            if "month" in cell:
+                when = read_month(cell["month"])
+                if when is None and cell["month"]:
+                    row.problem(columns["month"], f"could not read '{cell['month']}' as a month")
+            wanted.append((columns["forecast"], when, cell["forecast"]))
+        for column in months:
+            when = column.month
+            if when is None and year is not None and column.number is not None:
+                when = year.months()[column.number - 1]
+            wanted.append((table.headers[column.position], when, cells[column.position]))
+        for header, when, text in wanted:
+            if is_empty(text) or when is None:
+                continue
+            if item.year and FinancialYear.containing(when).label != item.year:
+                row.problem(header, f"{when:%B %Y} is not in financial year {item.year}")
+                continue
+            try:
+                item.forecasts[when] = read_amount(text)
+            except ValueError as error:
+                row.problem(header, str(error))
+                continue
+            if (key, when) in seen_forecasts:
+                row.problem(
+                    header, f"repeats the {when:%B %Y} forecast of row {seen_forecasts[key, when]}"
+                )
+            seen_forecasts.setdefault((key, when), number)
+        if "commentary" in cell and item.forecasts:
+            item.commentary = cell["commentary"]
+        if item.year is None and (item.original is not None or item.current is not None):
+            row.problem(columns.get("financial_year", "financial_year"), "names no financial year")
+        row.fields = {
+            **values,
+            "financial_year": item.year,
+            "original_budget": item.original,
+            "current_budget": item.current,
+            "forecasts": {f"{m:%Y-%m}": v for m, v in sorted(item.forecasts.items())},
+        }
+        if item.commentary is not None:
+            row.fields["commentary"] = item.commentary
+        row.action = _action(item)
+    return report, rows
+
+
+def _amount(line: BudgetLine, year: str) -> BudgetAmount | None:
+    return next((a for a in line.amounts if a.financial_year == year), None)
+
+
+def _forecast(line: BudgetLine, month: date) -> Forecast | None:
+    return next((f for f in line.forecasts if f.month == month), None)
+
+
+def _amount_values(item: BudgetRow, current: BudgetAmount | None) -> dict[str, Decimal]:
+    """The budget to store: a lone current budget is also the original of a new year, and a
+    lone original budget also the current one (as the API does); otherwise only what is given."""
+    values: dict[str, Decimal] = {}
+    if item.original is not None:
+        values["original_budget"] = item.original
+    if item.current is not None:
+        values["current_budget"] = item.current
+    if current is None:
+        values.setdefault("original_budget", values.get("current_budget", Decimal(0)))
+        values.setdefault("current_budget", values["original_budget"])
+    return values
+
+
+def _action(item: BudgetRow) -> str:
+    assert item.line is not None
+    line = item.line.existing
+    if line is None:
+        return "create"
+    changed = [k for k, v in item.line.values.items() if getattr(line, k) != v]
+    if item.year and (item.original is not None or item.current is not None):
+        amount = _amount(line, item.year)
+        wanted = _amount_values(item, amount)
+        if amount is None or any(getattr(amount, k) != v for k, v in wanted.items()):
+            changed.append(f"budget {item.year}")
+    latest = max(item.forecasts, default=None)
+    for month, value in item.forecasts.items():
+        forecast = _forecast(line, month)
+        if (
+            forecast is None
+            or forecast.forecast_outturn != value
+            or (
+                month == latest
+                and item.commentary is not None
+                and forecast.commentary != item.commentary
+            )
+        ):
+            changed.append(f"forecast {month:%Y-%m}")
+    if changed:
+        item.report.fields["changes"] = changed
+    return "update" if changed else "unchanged"
+
+
+def commit(session: Session, rows: list[BudgetRow]) -> None:
+    """Write every row (the caller has checked none is blocked); the request's transaction makes
+    it all or nothing, and the audit trail records each line, budget and forecast written."""
+    for item in rows:
+        if item.report.action == "unchanged" or item.line is None:
+            continue
+        plan_ = item.line
+        line = plan_.existing or plan_.created
+        if line is None:
+            line = plan_.created = BudgetLine(id=uuid.uuid4(), **plan_.values)
+            session.add(line)
+        elif plan_.existing is not None:
+            for key, text in plan_.values.items():
+                if getattr(line, key) != text:
+                    setattr(line, key, text)
+        if item.year and (item.original is not None or item.current is not None):
+            amount = _amount(line, item.year)
+            values = _amount_values(item, amount)
+            changed = {k: v for k, v in values.items() if getattr(amount, k, None) != v}
+            if amount is None:
+                line.amounts.append(BudgetAmount(financial_year=item.year, **values))
+            else:
+                for key, budget in changed.items():
+                    setattr(amount, key, budget)
+            if changed and plan_.existing is not None:
+                line.updated_at = func.now()  # a new version for the ETag, as the API does
+        latest = max(item.forecasts, default=None)
+        for month, outturn in item.forecasts.items():
+            commentary = item.commentary if month == latest else None
+            forecast = _forecast(line, month)
+            if forecast is None:
+                line.forecasts.append(
+                    Forecast(
+                        month=month,
+                        financial_year=FinancialYear.containing(month).label,
+                        forecast_outturn=outturn,
+                        commentary=commentary or "",
+                    )
+                )
+                continue
+            if forecast.forecast_outturn != outturn:
+                forecast.forecast_outturn = outturn
+            if commentary is not None and forecast.commentary != commentary:
+                forecast.commentary = commentary
+    session.flush()

@@ -1,0 +1,77 @@
+"""`POST /imports/budget-lines`, `/imports/savings` and `/imports/savings-entries`: preview (the
+default) or commit a finance table."""
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Query, UploadFile
+from fastapi.responses import JSONResponse
+
+from common.db import SessionDep
+from common.errors import FieldError, ValidationFailed
+from common.tables import import_response, read_upload
+from services.finance.imports import budgets
+from services.finance.types import to_financial_year, to_month
+
+router = APIRouter(prefix="/imports", tags=["imports"])
+
+Upload = Annotated[UploadFile, File(description="The table, CSV or XLSX.")]
+Commit = Annotated[
+    bool, Query(description="Write the rows; without it the answer is only a preview.")
+]
+Rows = Annotated[
+    Literal["all", "changes", "problems"],
+    Query(
+        description="Which rows to list: all, those that change or have problems, or only "
+        "those with problems (the counts always cover every row)."
+    ),
+]
+
+
+def _month(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return to_month(value)
+    except ValueError as error:
+        raise ValidationFailed(str(error), errors=[FieldError("month", str(error))]) from None
+
+
+def _year(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return to_financial_year(value)
+    except ValueError as error:
+        message = str(error)
+        raise ValidationFailed(message, errors=[FieldError("financial_year", message)]) from None
+
+
+@router.post("/budget-lines", summary="Import budget lines and forecasts (CSV or XLSX)")
+def import_budget_lines(
+    file: Upload,
+    session: SessionDep,
+    commit: Commit = False,
+    rows: Rows = "all",
+    month: Annotated[
+        str | None,
+        Query(description='The month of a single "Forecast outturn" column, "2025-09".'),
+    ] = None,
+    financial_year: Annotated[
+        str | None, Query(description="The year of the budgets when the file does not say.")
+    ] = None,
+) -> JSONResponse:
+    """Budget lines matched by cost centre (else name), their budget for the year and their
+    forecast outturn by month: month columns ("Apr", "Forecast M7") as ledgers export them, a
+    "Month" column, or this service's budget position CSV. Each row's action and every cell that
+    could not be read; with `commit=true` every row is written, or none is."""
+    report, planned = budgets.plan(
+        session,
+        read_upload(file),
+        file.filename or "",
+        month=_month(month),
+        financial_year=_year(financial_year),
+    )
+    return import_response(
+        report, commit=commit, rows=rows, write=lambda: budgets.commit(session, planned)
+    )
