@@ -1,7 +1,7 @@
 """Coarse access by role at the gateway: one rule for every operation of the API.
 
 Finer rules (a data provider writes only their team's measures, a service lead only their savings
-lines) belong to the services, which know who owns what.
+lines and the projects their team leads) belong to the services, which know who owns what.
 """
 
 from common.identity import Role
@@ -12,7 +12,7 @@ API = "/api/v1/"
 WRITABLE: dict[Role, tuple[str, ...]] = {
     Role.VIEWER: (),
     Role.DATA_PROVIDER: ("/api/v1/kpi/",),
-    Role.SERVICE_LEAD: ("/api/v1/finance/",),
+    Role.SERVICE_LEAD: ("/api/v1/finance/", "/api/v1/projects/"),
     Role.FINANCE: ("/api/v1/finance/",),
     Role.PROGRAMME_OFFICE: ("/api/v1/projects/", "/api/v1/kpi/"),
 }

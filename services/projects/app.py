@@ -1,13 +1,21 @@
 """The projects service app."""
 
-from fastapi import FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from common.db import Database
 from common.http import ServiceClients
 from common.service_app import create_service_app
 from common.settings import Settings
 from services.projects.imports.router import router as imports_router
+from services.projects.ownership import plan_editors_write
 from services.projects.router import ROUTERS
+
+
+def guarded_imports() -> APIRouter:
+    """The table imports write whole plans at once: the programme office and administrators."""
+    guarded = APIRouter(dependencies=[Depends(plan_editors_write("import tables"))])
+    guarded.include_router(imports_router)
+    return guarded
 
 
 def create_app(
@@ -21,7 +29,7 @@ def create_app(
         description=(
             "Objectives, projects, milestones, highlight reports, RAID and improvement actions."
         ),
-        routers=[*ROUTERS, imports_router],
+        routers=[*ROUTERS, guarded_imports()],
         settings=settings,
         database=database,
         clients=clients,

@@ -1,4 +1,5 @@
-"""Pure rules of the projects service: derived values and checks, no I/O (unit-tested).
+"""Pure rules of the projects service: derived values, checks and who may change what, no I/O
+(unit-tested).
 
 Derived values (slippage, overdue, RAID score, open counts) are computed here and never typed in.
 """
@@ -210,3 +211,40 @@ def count_by(values: Sequence[str | None], keys: Iterable[str], none_key: str) -
     """
     counts = Counter(none_key if v is None else v for v in values)
     return {key: counts[key] for key in [*keys, none_key]}
+
+
+PLAN_EDITORS = frozenset({"admin", "programme_office"})
+"""Roles that shape the plan in their council and change every project in it."""
+
+
+def may_change_plan(*, roles: Iterable[str]) -> bool:
+    """Whether a caller may shape the plan: priorities, objectives, programmes and workstreams,
+    the improvement plan, adding and removing projects, choosing a project's lead team, and
+    importing tables. The programme office and administrators only.
+
+    >>> may_change_plan(roles=["programme_office"])
+    True
+    >>> may_change_plan(roles=["service_lead"])
+    False
+    """
+    return bool(PLAN_EDITORS & set(roles))
+
+
+def may_change_project(*, roles: Iterable[str], team: str | None, lead_team: str) -> bool:
+    """Whether a caller may change a project and what hangs off it (its milestones, highlight
+    reports and RAID items).
+
+    The programme office and administrators may change any project; a service lead only the
+    projects their own team leads (that team's service lead is the project's lead). A project
+    with no lead team has no lead. (Which roles may write at all is the gateway's rule.)
+
+    >>> may_change_project(roles=["service_lead"], team="Operations", lead_team="Operations")
+    True
+    >>> may_change_project(roles=["service_lead"], team="Operations", lead_team="Commissioning")
+    False
+    """
+    granted = list(roles)
+    if may_change_plan(roles=granted):
+        return True
+    own = (team or "").strip()
+    return "service_lead" in granted and bool(own) and own == lead_team.strip()

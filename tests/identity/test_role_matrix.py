@@ -65,6 +65,44 @@ def test_role_matrix_over_every_operation(
     assert wrong == []
 
 
+PLAN_PATHS = tuple(
+    f"/api/v1/projects/{p}/"
+    for p in ("priorities", "objectives", "programmes", "improvement-actions", "imports")
+)
+"""Where only the programme office and admins write in the projects service."""
+
+
+def plan_only(method: str, path: str) -> bool:
+    """Writes the projects service keeps from a project's lead (the service lead of its team)."""
+    if path.startswith(PLAN_PATHS) or (path + "/").startswith(PLAN_PATHS):
+        return True
+    return (method, path) in {
+        ("POST", "/api/v1/projects/projects"),
+        ("DELETE", "/api/v1/projects/projects/{project_id}"),
+    }
+
+
+def test_a_service_lead_passes_the_gateway_to_projects_and_the_service_keeps_the_plan(
+    api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+) -> None:
+    """Every write of the projects service, as a service lead: the plan (priorities, objectives,
+    programmes, improvement actions, imports, adding and removing projects) is refused by the
+    service; the rest reach the ownership check of the project they touch (here: none exists)."""
+    lead = api_as(make_caller(demo_org, Role.SERVICE_LEAD, team="Demo team"))
+    writes = [(m, p) for m, p in operations(api) if m != "GET" and service_of(p) == "projects"]
+    assert len(writes) >= 20
+    wrong: list[str] = []
+    for method, path in writes:
+        response = lead.request(method, concrete(path), json={})
+        detail = response.json().get("detail", "") if response.content else ""
+        refused_by_service = response.status_code == 403 and detail != ROLE_REFUSAL
+        if refused_by_service != plan_only(method, path) or detail == ROLE_REFUSAL:
+            wrong.append(f"{method} {path} -> {response.status_code} {detail}")
+        if refused_by_service:
+            assert "programme office" in detail, path
+    assert wrong == []
+
+
 @pytest.mark.parametrize(
     ("role", "method", "path", "allowed"),
     [
@@ -74,6 +112,8 @@ def test_role_matrix_over_every_operation(
         (Role.DATA_PROVIDER, "PATCH", "/api/v1/projects/projects/x", False),
         (Role.SERVICE_LEAD, "POST", "/api/v1/finance/savings-lines", True),
         (Role.SERVICE_LEAD, "POST", "/api/v1/kpi/measures", False),
+        (Role.SERVICE_LEAD, "PATCH", "/api/v1/projects/projects/x", True),
+        (Role.SERVICE_LEAD, "POST", "/api/v1/projects/milestones", True),
         (Role.FINANCE, "DELETE", "/api/v1/finance/budget-lines/x", True),
         (Role.PROGRAMME_OFFICE, "POST", "/api/v1/kpi/measures/x/targets", True),
         (Role.PROGRAMME_OFFICE, "POST", "/api/v1/projects/projects", True),

@@ -197,3 +197,44 @@ def test_count_by_lists_every_key_and_counts_none_separately() -> None:
         "red": 2,
         "not_set": 1,
     }
+
+
+def may_change(roles: list[str], team: str | None, lead_team: str) -> bool:
+    return rules.may_change_project(roles=roles, team=team, lead_team=lead_team)
+
+
+def test_a_service_lead_changes_only_the_projects_their_team_leads() -> None:
+    assert may_change(["service_lead"], "Commissioning Team", "Commissioning Team")
+    assert may_change(["service_lead"], " Commissioning Team ", "Commissioning Team")
+    assert not may_change(["service_lead"], "Operations Team", "Commissioning Team")
+
+
+def test_a_project_without_a_lead_team_has_no_lead() -> None:
+    assert not may_change(["service_lead"], None, "")
+    assert not may_change(["service_lead"], "", "")
+    assert not may_change(["service_lead"], "  ", " ")
+
+
+def test_the_programme_office_and_admins_change_every_project_whatever_their_team() -> None:
+    assert may_change(["programme_office"], None, "Commissioning Team")
+    assert may_change(["admin"], "Operations Team", "Commissioning Team")
+
+
+def test_other_roles_change_no_project_even_of_their_own_team() -> None:
+    for role in ("data_provider", "finance", "viewer"):
+        assert not may_change([role], "Commissioning Team", "Commissioning Team"), role
+
+
+def test_only_the_programme_office_and_admins_shape_the_plan() -> None:
+    allowed = {
+        role: rules.may_change_plan(roles=[role])
+        for role in ("admin", "programme_office", "service_lead", "data_provider", "finance")
+    }
+    assert allowed == {
+        "admin": True,
+        "programme_office": True,
+        "service_lead": False,
+        "data_provider": False,
+        "finance": False,
+    }
+    assert rules.may_change_plan(roles=["service_lead", "programme_office"])

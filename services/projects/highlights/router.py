@@ -17,6 +17,7 @@ from services.projects.highlights.schemas import (
     HighlightReportRead,
     HighlightReportUpdate,
 )
+from services.projects.ownership import require_may_change_project_of
 
 reports = APIRouter(prefix="/highlight-reports", tags=["highlight reports"])
 
@@ -40,6 +41,7 @@ def create_highlight_report(
     session: SessionDep, caller: CallerDep, data: HighlightReportCreate, response: Response
 ) -> HighlightReportRead:
     """Write a project's report for a month; the author defaults to the signed-in person."""
+    require_may_change_project_of(session, caller, data.project_id)
     row = service.create_highlight_report(
         session, data=data, author=caller.display_name or caller.user_id
     )
@@ -59,12 +61,14 @@ def get_highlight_report(
 @reports.patch("/{report_id}", response_model=HighlightReportRead)
 def update_highlight_report(
     session: SessionDep,
+    caller: CallerDep,
     report_id: uuid.UUID,
     data: HighlightReportUpdate,
     request: Request,
     response: Response,
 ) -> HighlightReportRead:
     row = get_row(session, HighlightReport, report_id, "highlight report")
+    require_may_change_project_of(session, caller, row.project_id)
     require_if_match(request, row.version)
     row = service.update_highlight_report(session, report=row, data=data)
     set_etag(response, row.version)
@@ -72,5 +76,7 @@ def update_highlight_report(
 
 
 @reports.delete("/{report_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_highlight_report(session: SessionDep, report_id: uuid.UUID) -> None:
-    delete_row(session, get_row(session, HighlightReport, report_id, "highlight report"))
+def delete_highlight_report(session: SessionDep, caller: CallerDep, report_id: uuid.UUID) -> None:
+    row = get_row(session, HighlightReport, report_id, "highlight report")
+    require_may_change_project_of(session, caller, row.project_id)
+    delete_row(session, row)

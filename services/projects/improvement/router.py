@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from common.concurrency import require_if_match, set_etag
 from common.db import SessionDep
@@ -19,8 +19,13 @@ from services.projects.improvement.schemas import (
     ImprovementActionUpdate,
     ImprovementPlanSummary,
 )
+from services.projects.ownership import plan_editors_write
 
-actions = APIRouter(prefix="/improvement-actions", tags=["improvement plan"])
+actions = APIRouter(
+    prefix="/improvement-actions",
+    tags=["improvement plan"],
+    dependencies=[Depends(plan_editors_write("change the improvement plan"))],
+)
 
 
 def action_read(action: ImprovementAction) -> ImprovementActionRead:

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from common.concurrency import require_if_match, set_etag
 from common.db import SessionDep
+from common.identity import CallerDep
 from common.pagination import Page, PageDep
 from services.projects.crud import delete_row, get_row, page_of, today
 from services.projects.milestones import service
@@ -17,6 +18,7 @@ from services.projects.milestones.schemas import (
     MilestoneUpdate,
     milestone_read,
 )
+from services.projects.ownership import require_may_change_project_of
 from services.projects.rules import MilestoneStatus
 
 milestones = APIRouter(prefix="/milestones", tags=["milestones"])
@@ -49,9 +51,10 @@ def list_milestones(
 
 @milestones.post("", status_code=status.HTTP_201_CREATED, response_model=MilestoneRead)
 def create_milestone(
-    session: SessionDep, data: MilestoneCreate, response: Response
+    session: SessionDep, caller: CallerDep, data: MilestoneCreate, response: Response
 ) -> MilestoneRead:
     """Add a milestone. It cannot be completed in the future."""
+    require_may_change_project_of(session, caller, data.project_id)
     row = service.create_milestone(session, data=data, today=today())
     set_etag(response, row.version)
     return milestone_read(row, today())
@@ -69,6 +72,7 @@ def get_milestone(
 @milestones.patch("/{milestone_id}", response_model=MilestoneRead)
 def update_milestone(
     session: SessionDep,
+    caller: CallerDep,
     milestone_id: uuid.UUID,
     data: MilestoneUpdate,
     request: Request,
@@ -76,6 +80,7 @@ def update_milestone(
 ) -> MilestoneRead:
     """Change a milestone's forecast or record its completion. Requires If-Match."""
     row = get_row(session, Milestone, milestone_id, "milestone")
+    require_may_change_project_of(session, caller, row.project_id)
     require_if_match(request, row.version)
     row = service.update_milestone(session, milestone=row, data=data, today=today())
     set_etag(response, row.version)
@@ -83,5 +88,7 @@ def update_milestone(
 
 
 @milestones.delete("/{milestone_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_milestone(session: SessionDep, milestone_id: uuid.UUID) -> None:
-    delete_row(session, get_row(session, Milestone, milestone_id, "milestone"))
+def delete_milestone(session: SessionDep, caller: CallerDep, milestone_id: uuid.UUID) -> None:
+    row = get_row(session, Milestone, milestone_id, "milestone")
+    require_may_change_project_of(session, caller, row.project_id)
+    delete_row(session, row)

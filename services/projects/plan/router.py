@@ -2,13 +2,14 @@
 
 import uuid
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
 from common.concurrency import require_if_match, set_etag
 from common.db import SessionDep
 from common.pagination import Page, PageDep
 from services.projects.crud import get_row, page_of
 from services.projects.kpi import kpi_measure_check
+from services.projects.ownership import plan_editors_write
 from services.projects.plan import service
 from services.projects.plan.models import Objective, Priority
 from services.projects.plan.schemas import (
@@ -20,7 +21,11 @@ from services.projects.plan.schemas import (
     PriorityUpdate,
 )
 
-priorities = APIRouter(prefix="/priorities", tags=["priorities"])
+priorities = APIRouter(
+    prefix="/priorities",
+    tags=["priorities"],
+    dependencies=[Depends(plan_editors_write("change council plan priorities"))],
+)
 
 
 @priorities.get("", response_model=Page[PriorityRead])
@@ -67,7 +72,11 @@ def delete_priority(session: SessionDep, priority_id: uuid.UUID) -> None:
     service.delete_priority(session, priority=get_row(session, Priority, priority_id, "priority"))
 
 
-objectives = APIRouter(prefix="/objectives", tags=["objectives"])
+objectives = APIRouter(
+    prefix="/objectives",
+    tags=["objectives"],
+    dependencies=[Depends(plan_editors_write("change the service plan's objectives"))],
+)
 
 
 @objectives.get("", response_model=Page[ObjectiveRead])

@@ -4,17 +4,24 @@ import uuid
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from common.concurrency import require_if_match, set_etag
 from common.db import SessionDep
 from common.errors import FieldError, ValidationFailed
+from common.identity import CallerDep
 from common.pagination import Page, PageDep
 from services.projects import rules
 from services.projects.crud import NO_NUL, get_row, page_of, today
 from services.projects.milestones import service as milestone_service
 from services.projects.milestones.models import Milestone
 from services.projects.milestones.schemas import Timeline, milestone_read
+from services.projects.ownership import (
+    plan_editors_only,
+    plan_editors_write,
+    require_may_change_project,
+    require_may_set_lead_team,
+)
 from services.projects.portfolio import service
 from services.projects.portfolio.models import Programme, Project
 from services.projects.portfolio.schemas import (
@@ -30,7 +37,11 @@ from services.projects.portfolio.schemas import (
 )
 from services.projects.rules import Rag, Stage
 
-programmes = APIRouter(prefix="/programmes", tags=["programmes"])
+programmes = APIRouter(
+    prefix="/programmes",
+    tags=["programmes"],
+    dependencies=[Depends(plan_editors_write("change programmes and workstreams"))],
+)
 
 
 @programmes.get("", response_model=Page[ProgrammeRead])
@@ -160,9 +171,15 @@ def list_lead_teams(session: SessionDep) -> list[str]:
     return service.lead_teams(session)
 
 
-@projects.post("", status_code=status.HTTP_201_CREATED, response_model=ProjectRead)
+@projects.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ProjectRead,
+    dependencies=[Depends(plan_editors_only("add a project"))],
+)
 def create_project(session: SessionDep, data: ProjectCreate, response: Response) -> ProjectRead:
-    """Add a project. Amber or red needs a reason; the end may not be before the start."""
+    """Add a project (the programme office and administrators). Amber or red needs a reason;
+    the end may not be before the start."""
     row = service.create_project(session, data=data)
     set_etag(response, row.version)
     return _one_project(session, row)
@@ -178,22 +195,31 @@ def get_project(session: SessionDep, project_id: uuid.UUID, response: Response) 
 @projects.patch("/{project_id}", response_model=ProjectRead)
 def update_project(
     session: SessionDep,
+    caller: CallerDep,
     project_id: uuid.UUID,
     data: ProjectUpdate,
     request: Request,
     response: Response,
 ) -> ProjectRead:
-    """Change a project (e.g. its RAG and reason). Requires If-Match (412 when stale)."""
+    """Change a project (e.g. its RAG and reason). Requires If-Match (412 when stale). The
+    lead team's service lead may change their project but not give it to another team."""
     row = get_row(session, Project, project_id, "project")
+    require_may_change_project(caller, row)
+    require_may_set_lead_team(caller, row, data.lead_team)
     require_if_match(request, row.version)
     row = service.update_project(session, project=row, data=data)
     set_etag(response, row.version)
     return _one_project(session, row)
 
 
-@projects.delete("/{project_id}", status_code=status.HTTP_204_NO_CONTENT)
+@projects.delete(
+    "/{project_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[Depends(plan_editors_only("remove a project"))],
+)
 def delete_project(session: SessionDep, project_id: uuid.UUID) -> None:
-    """Remove a project with its milestones, highlight reports and RAID items."""
+    """Remove a project with its milestones, highlight reports and RAID items (the programme
+    office and administrators)."""
     service.delete_project(session, project=get_row(session, Project, project_id, "project"))
 
 

@@ -7,9 +7,11 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from common.concurrency import require_if_match, set_etag
 from common.db import SessionDep
+from common.identity import CallerDep
 from common.pagination import Page, PageDep
 from services.projects import rules
 from services.projects.crud import delete_row, get_row, page_of
+from services.projects.ownership import require_may_change_project_of
 from services.projects.raid import service
 from services.projects.raid.models import RaidItem
 from services.projects.raid.schemas import (
@@ -50,7 +52,10 @@ def list_raid_items(
 
 
 @raid.post("", status_code=status.HTTP_201_CREATED, response_model=RaidItemRead)
-def create_raid_item(session: SessionDep, data: RaidItemCreate, response: Response) -> RaidItemRead:
+def create_raid_item(
+    session: SessionDep, caller: CallerDep, data: RaidItemCreate, response: Response
+) -> RaidItemRead:
+    require_may_change_project_of(session, caller, data.project_id)
     row = service.create_raid_item(session, data=data)
     set_etag(response, row.version)
     return raid_read(row)
@@ -66,12 +71,14 @@ def get_raid_item(session: SessionDep, item_id: uuid.UUID, response: Response) -
 @raid.patch("/{item_id}", response_model=RaidItemRead)
 def update_raid_item(
     session: SessionDep,
+    caller: CallerDep,
     item_id: uuid.UUID,
     data: RaidItemUpdate,
     request: Request,
     response: Response,
 ) -> RaidItemRead:
     row = get_row(session, RaidItem, item_id, "RAID item")
+    require_may_change_project_of(session, caller, row.project_id)
     require_if_match(request, row.version)
     row = service.update_raid_item(session, item=row, data=data)
     set_etag(response, row.version)
@@ -79,5 +86,7 @@ def update_raid_item(
 
 
 @raid.delete("/{item_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_raid_item(session: SessionDep, item_id: uuid.UUID) -> None:
-    delete_row(session, get_row(session, RaidItem, item_id, "RAID item"))
+def delete_raid_item(session: SessionDep, caller: CallerDep, item_id: uuid.UUID) -> None:
+    row = get_row(session, RaidItem, item_id, "RAID item")
+    require_may_change_project_of(session, caller, row.project_id)
+    delete_row(session, row)
