@@ -3,8 +3,9 @@
 from itertools import groupby
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
+from web.exports import Column, day, download_links, export, wanted
 from web.rendering import render
 from web.views.dashboard import PageContext
 from web.views.projects import Projects
@@ -18,10 +19,26 @@ ACTION_STATUSES = {
 }
 
 
-@router.get("/improvement-plan", response_class=HTMLResponse)
-async def improvement_plan(request: Request, page: PageContext, projects: Projects) -> HTMLResponse:
-    summary = await projects.improvement_summary()
+COLUMNS = [
+    Column("area", "Area", lambda a: a["area"]),
+    Column("action", "Action", lambda a: a["action"]),
+    Column("owner", "Owner", lambda a: a["owner"]),
+    Column("due", "Due", lambda a: day(a["due_date"])),
+    Column("status", "Status", lambda a: ACTION_STATUSES.get(a["status"], a["status"])),
+]
+"""The improvement plan's actions, on the page (a table per area) and in its downloads."""
+
+
+@router.get("/improvement-plan", response_class=HTMLResponse, response_model=None)
+async def improvement_plan(
+    request: Request, page: PageContext, projects: Projects, format: str = ""
+) -> Response:
+    """Actions by area; `format=csv` or `format=xlsx` downloads every action."""
     actions = await projects.improvement_actions()
+    fmt = wanted(format)
+    if fmt:
+        return export(COLUMNS, actions, name="improvement-plan", fmt=fmt, sheet="Improvement plan")
+    summary = await projects.improvement_summary()
     areas = [(area, list(items)) for area, items in groupby(actions, key=lambda a: a["area"])]
     return render(
         request,
@@ -33,5 +50,7 @@ async def improvement_plan(request: Request, page: PageContext, projects: Projec
             "summary": summary,
             "areas": areas,
             "action_statuses": ACTION_STATUSES,
+            "columns": [c for c in COLUMNS if c.key != "area"],
+            "download_links": download_links("/improvement-plan", {}),
         },
     )

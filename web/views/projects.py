@@ -1,5 +1,6 @@
 """Project pages: the tracker, a project's page, and the programme office's inline edits."""
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from html import escape
 from typing import Annotated, Any
@@ -8,11 +9,13 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from common.periods import Period
+from common.tables import Cell
 from web.charts import PALETTE
 from web.clients.audit_api_client import record_history
 from web.clients.gateway import ApiError, GatewayClient, gateway_client
 from web.clients.projects_api_client import ProjectsApiClient
-from web.rendering import TEMPLATES, render, sort_links
+from web.exports import Column, day, download_links, export, header_cells, rag_word, wanted, yes_no
+from web.rendering import TEMPLATES, render
 from web.views.dashboard import PageContext
 
 router = APIRouter()
@@ -41,14 +44,6 @@ RAID_KINDS = {
     "issue": "Issue",
     "dependency": "Dependency",
 }
-COLUMNS = [
-    ("name", "Project"),
-    ("start", "Start"),
-    ("end", "End"),
-    ("lead", "Lead team"),
-    ("stage", "Stage"),
-    ("rag", "RAG"),
-]
 TEMPLATES.env.globals.update(
     stage_labels=STAGES,
     milestone_statuses=MILESTONE_STATUSES,
@@ -104,7 +99,58 @@ TEMPLATES.env.filters.update(
 )
 
 
-@router.get("/projects", response_class=HTMLResponse)
+def _month_or_words(month: str | None, text: str) -> str:
+    """A start or end as an ISO month ("2025-04"), or the plan's own words when it has no month."""
+    return month[:7] if month else text
+
+
+def _next(field: str) -> Callable[[dict[str, Any]], Cell]:
+    def value(project: dict[str, Any]) -> Cell:
+        milestone = project.get("next_milestone") or {}
+        if field == "due_date":
+            return day(milestone.get("due_date"))
+        if field == "overdue":
+            return yes_no(milestone.get("overdue")) if milestone else None
+        return milestone.get(field)
+
+    return value
+
+
+def tracker_columns(objective_numbers: dict[str, Any]) -> list[Column]:
+    """The projects tracker's table, on the page and in its downloads."""
+
+    def objectives(project: dict[str, Any]) -> str:
+        numbers = [objective_numbers[i] for i in project["objective_ids"] if i in objective_numbers]
+        return ", ".join(str(n) for n in numbers)
+
+    return [
+        Column("name", "Project", lambda p: p["name"], sortable=True),
+        Column("objectives", "Objectives", objectives),
+        Column(
+            "start",
+            "Start",
+            lambda p: _month_or_words(p["start_month"], p["start_text"]),
+            sortable=True,
+        ),
+        Column(
+            "end", "End", lambda p: _month_or_words(p["end_month"], p["end_text"]), sortable=True
+        ),
+        Column("lead", "Lead team", lambda p: p["lead_team"], sortable=True),
+        Column("stage", "Stage", lambda p: STAGES.get(p["stage"], p["stage"]), sortable=True),
+        Column("rag", "RAG", lambda p: rag_word(p["rag"]), sortable=True),
+        Column(
+            "council_plan", "Council Plan project", lambda p: yes_no(p["council_plan"]), page=False
+        ),
+        Column("next_milestone", "Next milestone", _next("title")),
+        Column("next_due", "Next milestone due", _next("due_date"), page=False),
+        Column("overdue", "Overdue", _next("overdue"), page=False),
+        Column(
+            "slippage", "Slippage", lambda p: p["slippage_days"], unit="days late", numeric=True
+        ),
+    ]
+
+
+@router.get("/projects", response_class=HTMLResponse, response_model=None)
 async def projects_tracker(
     request: Request,
     page: PageContext,
@@ -114,7 +160,9 @@ async def projects_tracker(
     lead_team: str = "",
     stage: str = "",
     sort: str = "name",
-) -> HTMLResponse:
+    format: str = "",
+) -> Response:
+    """The projects tracker; `format=csv` or `format=xlsx` downloads the same projects."""
     filters = {"objective_id": objective_id, "rag": rag, "lead_team": lead_team, "stage": stage}
     errors: dict[str, str] = {}
     rows: list[dict[str, Any]] | None = None
@@ -125,6 +173,10 @@ async def projects_tracker(
             raise
         errors = error.field_errors() or {"form": str(error)}
     objectives = await projects.objectives()
+    columns = tracker_columns({o["id"]: o["number"] for o in objectives})
+    fmt = wanted(format)
+    if fmt and rows is not None:
+        return export(columns, rows, name="projects", fmt=fmt, sheet="Projects")
     context = {
         **page,
         "nav": "projects",
@@ -133,7 +185,8 @@ async def projects_tracker(
         "errors": errors,
         "filters": filters,
         "sort": sort,
-        "columns": sort_links(COLUMNS, filters, sort, "/projects"),
+        "columns": header_cells(columns, filters, sort, "/projects"),
+        "download_links": download_links("/projects", filters | {"sort": sort}),
         "objectives": objectives,
         "objective_numbers": {o["id"]: o["number"] for o in objectives},
         "lead_teams": await projects.lead_teams(),
