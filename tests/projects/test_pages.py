@@ -236,6 +236,52 @@ def test_a_viewer_sees_no_edit_controls_and_cannot_change_the_rag(
     assert api.get(f"{API}/projects/{project['id']}").json()["rag"] is None
 
 
+def test_the_projects_lead_sees_edit_controls_and_changes_the_rag(
+    api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+) -> None:
+    project = make_project(api)  # led by the Operations Team
+    milestone = make_milestone(api, project["id"])
+    lead = api_as(make_caller(demo_org, Role.SERVICE_LEAD, team="Operations Team"))
+    page = lead.get(f"/projects/{project['id']}").text
+    assert "/rag/edit" in page
+    assert f"/milestones/{milestone['id']}/edit" in page
+    assert "Write a highlight report" in page
+    assert 'name="summary"' in lead.get(f"/projects/{project['id']}/highlight-reports/new").text
+    saved = lead.post(
+        f"/projects/{project['id']}/rag",
+        data={"version": project["version"], "rag": "amber", "rag_reason": "Supplier late"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    assert api.get(f"{API}/projects/{project['id']}").json()["rag"] == "amber"
+
+
+def test_another_teams_service_lead_sees_no_edit_controls_and_cannot_change_the_rag(
+    api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+) -> None:
+    project = make_project(api)  # led by the Operations Team
+    milestone = make_milestone(api, project["id"])
+    other = api_as(make_caller(demo_org, Role.SERVICE_LEAD, team="Commissioning Team"))
+    url = f"/projects/{project['id']}"
+    page = other.get(url)
+    assert page.status_code == 200
+    assert "/edit" not in page.text
+    assert "Write a highlight report" not in page.text
+    assert 'name="rag_reason"' not in other.get(f"{url}/rag/edit", headers=HTMX).text
+    form = other.get(f"{url}/milestones/{milestone['id']}/edit", headers=HTMX)
+    assert 'name="forecast_date"' not in form.text
+    new = other.get(f"{url}/highlight-reports/new", follow_redirects=False)
+    assert new.status_code == 303
+    refused = other.post(
+        f"{url}/rag",
+        data={"version": project["version"], "rag": "red", "rag_reason": "x"},
+        headers=HTMX,
+    )
+    assert "govuk-error-summary" in refused.text
+    assert "Operations Team" in refused.text  # the refusal says who leads it
+    assert api.get(f"{API}/projects/{project['id']}").json()["rag"] is None
+
+
 def test_highlight_report_is_written_and_joins_the_history(api: TestClient) -> None:
     project = make_project(api)
     form = api.get(f"/projects/{project['id']}/highlight-reports/new")

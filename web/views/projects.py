@@ -289,12 +289,22 @@ def _diamond(cx: float, cy: float, r: float = 7) -> str:
 
 
 EDITORS = frozenset({"admin", "programme_office"})
-"""Roles the gateway lets change projects (see gateway/access.py); others see no edit controls."""
+"""Roles that change every project; others see no edit controls, but for the project's lead."""
 
 
-def can_edit(page: dict[str, Any]) -> bool:
+def can_edit(page: dict[str, Any], project: dict[str, Any]) -> bool:
+    """Whether to show the project's edit controls: to the programme office and administrators,
+    and to the service lead of the team that leads it (the projects service's rule,
+    `may_change_project`, which refuses everyone else whatever the page shows)."""
     me = page.get("me")
-    return isinstance(me, dict) and bool(EDITORS & set(me.get("roles") or []))
+    if not isinstance(me, dict):
+        return False
+    roles = set(me.get("roles") or [])
+    if EDITORS & roles:
+        return True
+    team = str(me.get("team") or "").strip()
+    lead_team = str(project.get("lead_team") or "").strip()
+    return "service_lead" in roles and bool(team) and team == lead_team
 
 
 async def _project_context(
@@ -323,7 +333,7 @@ async def _project_context(
         "programme": programmes.get(project["programme_id"] or ""),
         "reports": await projects.highlight_reports(project_id),
         "raid": await projects.raid_items(project_id),
-        "can_edit": can_edit(page),
+        "can_edit": can_edit(page, project),
         "editing_milestone": None,
         "editing_rag": False,
         "values": {},
@@ -363,6 +373,8 @@ async def edit_milestone(
     )
     if milestone is None:
         return _not_found(request, page)
+    if not context["can_edit"]:  # no form for someone who may not change it: the page as it is
+        return render(request, "projects/project.html", context, block="milestones")
     context["editing_milestone"] = milestone_id
     context["values"] = {
         "forecast_date": milestone["forecast_date"] or "",
@@ -439,6 +451,8 @@ async def edit_rag(
     if context is None:
         return _not_found(request, page)
     project = context["project"]
+    if not context["can_edit"]:
+        return render(request, "projects/project.html", context, block="status")
     context["editing_rag"] = True
     context["values"] = {
         "rag": project["rag"] or "",
@@ -494,13 +508,15 @@ REPORT_FIELDS = (
 @router.get("/projects/{project_id}/highlight-reports/new", response_class=HTMLResponse)
 async def new_highlight_report(
     request: Request, page: PageContext, projects: Projects, project_id: str
-) -> HTMLResponse:
+) -> Response:
     try:
         project = await projects.project(project_id)
     except ApiError as error:
         if error.status in (404, 422):
             return _not_found(request, page)
         raise
+    if not can_edit(page, project):  # only those who may write one get the form
+        return RedirectResponse(f"/projects/{project_id}#highlight-reports", status_code=303)
     values = dict.fromkeys(REPORT_FIELDS, "") | {
         "period": Period.month_of(date.today()).code,
         "rag": project["rag"] or "",
