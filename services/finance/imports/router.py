@@ -4,13 +4,15 @@ default) or commit a finance table."""
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from common.db import SessionDep
 from common.errors import FieldError, ValidationFailed
+from common.identity import CallerDep
 from common.tables import import_response, read_upload
-from services.finance.imports import budgets
+from services.finance.imports import budgets, entries, savings
+from services.finance.savings.projects import project_names
 from services.finance.types import to_financial_year, to_month
 
 router = APIRouter(prefix="/imports", tags=["imports"])
@@ -74,4 +76,42 @@ def import_budget_lines(
     )
     return import_response(
         report, commit=commit, rows=rows, write=lambda: budgets.commit(session, planned)
+    )
+
+
+@router.post("/savings", summary="Import the savings programme (CSV or XLSX)")
+def import_savings(
+    file: Upload,
+    session: SessionDep,
+    caller: CallerDep,
+    request: Request,
+    commit: Commit = False,
+    rows: Rows = "all",
+) -> JSONResponse:
+    """Savings lines matched by reference, with their targets per year ("Target 2025/26") and
+    the projects they belong to, checked against the projects service (503 when it cannot say).
+    A service lead may create or change only their own team's lines. Reads this service's
+    savings CSV back as it was written. With `commit=true` every row is written, or none is."""
+    report, planned = savings.plan(
+        session,
+        read_upload(file),
+        file.filename or "",
+        caller=caller,
+        projects=lambda: project_names(request),
+    )
+    return import_response(
+        report, commit=commit, rows=rows, write=lambda: savings.commit(session, planned)
+    )
+
+
+@router.post("/savings-entries", summary="Import monthly savings returns (CSV or XLSX)")
+def import_savings_entries(
+    file: Upload, session: SessionDep, caller: CallerDep, commit: Commit = False, rows: Rows = "all"
+) -> JSONResponse:
+    """Monthly returns (achieved to date, forecast for the year, commentary) matched by line
+    reference and month. A service lead may record returns only for their own team's lines.
+    With `commit=true` every row is written, or none is."""
+    report, planned = entries.plan(session, read_upload(file), file.filename or "", caller=caller)
+    return import_response(
+        report, commit=commit, rows=rows, write=lambda: entries.commit(session, planned)
     )

@@ -28,3 +28,24 @@ def check_projects_exist(request: Request, project_ids: Iterable[uuid.UUID]) -> 
             )
     if errors:
         raise ValidationFailed("A linked project does not exist.", errors=errors)
+
+
+def project_names(request: Request) -> dict[uuid.UUID, str]:
+    """Every project the projects service knows in the caller's organisation, by id (a page of
+    500 at a time, so an import checks its projects with a few calls, not one per row); 503 when
+    it cannot say."""
+    found: dict[uuid.UUID, str] = {}
+    offset = 0
+    while True:
+        response = call_service(
+            request, "projects", "GET", "/projects", params={"limit": 500, "offset": offset}
+        )
+        if response.status_code != 200:
+            raise UpstreamUnavailable(
+                "The projects service could not list the projects to link. Try again shortly."
+            )
+        page = response.json()
+        found.update({uuid.UUID(p["id"]): str(p["name"]) for p in page["items"]})
+        offset += len(page["items"])
+        if not page["items"] or offset >= int(page["total"]):
+            return found

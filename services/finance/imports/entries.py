@@ -1,0 +1,161 @@
+"""Monthly savings returns: one row per savings line per month, with the saving achieved to date,
+the forecast for the year and the commentary. Returns are matched by line reference and month,
+so importing the same file twice changes nothing the second time. The API's rules hold: the
+month must lie in the financial year named, achieved may not pass the forecast, and a service
+lead may record returns only for their own team's lines.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from common.errors import ValidationFailed
+from common.identity import Caller
+from common.periods import FinancialYear
+from common.tables import Column, ImportReport, RowReport, Table, match_headers, row_originals
+from services.finance.imports.cells import missing_columns, read_amount, read_month
+from services.finance.imports.savings import _ownership
+from services.finance.savings.models import SavingsEntry, SavingsLine
+from services.finance.savings.service import _check_entry
+
+COLUMNS = (
+    Column(
+        "reference",
+        "Reference",
+        ("Savings line", "Saving reference", "Line reference", "Ref", "Saving"),
+        required=True,
+    ),
+    Column("month", "Month", ("Period", "Reporting month", "Return month"), required=True),
+    Column("financial_year", "Financial year", ("Year", "FY")),
+    Column(
+        "achieved_to_date",
+        "Achieved to date",
+        ("Achieved", "Delivered to date", "Saving achieved", "Achieved so far"),
+        required=True,
+    ),
+    Column(
+        "forecast_for_year",
+        "Forecast for year",
+        ("Forecast", "Forecast saving", "Full year forecast", "Forecast outturn", "Forecast £"),
+        required=True,
+    ),
+    Column("note", "Commentary", ("Comments", "Comment", "Note", "Notes", "Narrative")),
+)
+
+
+@dataclass
+class EntryRow:
+    report: RowReport
+    line: SavingsLine | None = None
+    month: date | None = None
+    values: dict[str, object] | None = None
+    existing: SavingsEntry | None = None
+
+
+def plan(
+    session: Session, table: Table, filename: str, *, caller: Caller
+) -> tuple[ImportReport, list[EntryRow]]:
+    """What importing `table` would do: each return's action against the returns there already."""
+    match = match_headers(table.headers, COLUMNS)
+    if match.missing:
+        raise missing_columns(match.missing, "a savings return")
+    columns = match.headers
+    report = ImportReport("savings-entries", filename, dict(columns), match.unmatched)
+    lines = {line.reference.lower(): line for line in session.scalars(select(SavingsLine))}
+    seen: dict[tuple[str, date], int] = {}
+    rows: list[EntryRow] = []
+    for number, cells in zip(table.row_numbers, table.rows, strict=True):
+        row = RowReport(row=number, original=row_originals(table.headers, cells))
+        cell = {key: cells[i] for key, i in match.positions.items()}
+        item = EntryRow(row)
+        rows.append(item)
+        report.rows.append(row)
+        row.key = f"{cell['reference']} {cell['month']}"
+        item.line = lines.get(cell["reference"].strip().lower())
+        if item.line is None:
+            row.problem(columns["reference"], f"there is no savings line '{cell['reference']}'")
+        item.month = read_month(cell["month"])
+        if item.month is None:
+            row.problem(columns["month"], f"could not read '{cell['month']}' as a month")
+        elif cell.get("financial_year"):
+            try:
+                year = FinancialYear.parse(cell["financial_year"])
+            except ValueError as error:
+                row.problem(columns["financial_year"], str(error))
+            else:
+                if not year.contains(item.month):
+                    row.problem(
+                        columns["month"],
+                        f"{item.month:%B %Y} is not in financial year {year.label}",
+                    )
+        values: dict[str, object] = {}
+        for key in ("achieved_to_date", "forecast_for_year"):
+            try:
+                values[key] = read_amount(cell[key])
+            except ValueError as error:
+                row.problem(columns[key], str(error))
+        if "note" in cell:
+            values["note"] = cell["note"]
+        item.values = values
+        if "achieved_to_date" in values and "forecast_for_year" in values:
+            try:
+                _check_entry(
+                    Decimal(str(values["achieved_to_date"])),
+                    Decimal(str(values["forecast_for_year"])),
+                )
+            except ValidationFailed as invalid:
+                row.problem(columns["achieved_to_date"], invalid.detail)
+        if item.line is not None and item.month is not None:
+            entry_key = (item.line.reference.lower(), item.month)
+            if entry_key in seen:
+                row.problem(columns["month"], f"repeats the return of row {seen[entry_key]}")
+            seen.setdefault(entry_key, number)
+            item.existing = next((e for e in item.line.entries if e.month == item.month), None)
+        row.fields = {
+            "reference": cell["reference"],
+            "month": f"{item.month:%Y-%m}" if item.month else None,
+            **values,
+        }
+        row.action = _action(item)
+        refusal = (
+            _ownership(caller, item.line.owner_team)
+            if row.action != "unchanged" and item.line is not None
+            else None
+        )
+        if refusal:
+            row.problem(columns["reference"], refusal)
+    return report, rows
+
+
+def _action(item: EntryRow) -> str:
+    if item.existing is None:
+        return "create"
+    changed = [k for k, v in (item.values or {}).items() if getattr(item.existing, k) != v]
+    if changed:
+        item.report.fields["changes"] = changed
+    return "update" if changed else "unchanged"
+
+
+def commit(session: Session, rows: list[EntryRow]) -> None:
+    """Write every row (the caller has checked none is blocked); the request's transaction makes
+    it all or nothing, and the audit trail records each return written."""
+    for item in rows:
+        if item.report.action == "unchanged" or item.line is None or item.month is None:
+            continue
+        values = item.values or {}
+        if item.existing is None:
+            item.line.entries.append(
+                SavingsEntry(
+                    month=item.month,
+                    financial_year=FinancialYear.containing(item.month).label,
+                    **values,
+                )
+            )
+            continue
+        for key, value in values.items():
+            if getattr(item.existing, key) != value:
+                setattr(item.existing, key, value)
+    session.flush()
