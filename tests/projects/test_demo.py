@@ -7,6 +7,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from common.db import Database, set_organisation
+from common.identity import Role
+from gateway.demo import DEMO_USERS
 from services.projects import demo
 from services.projects.models import Objective, Priority, Project
 from tests.projects.conftest import API
@@ -50,6 +52,18 @@ def test_demo_loads_16_objectives_and_16_projects_with_original_wording(
     assert projects["ASC Assets Service Modeling"].budget_amount is None
     assert projects["ASC Assets Service Modeling"].budget_text == "TBC"
     assert projects["Direct Payments"].lead_team == "Direct Payments Team"
+
+
+def test_the_demo_service_leads_team_leads_demo_projects(
+    database: Database, demo_org: uuid.UUID
+) -> None:
+    """So signing in as the demo service lead shows what a project's lead may change."""
+    lead_team = next(team for _, _, team, role in DEMO_USERS if role is Role.SERVICE_LEAD)
+    _load(database, demo_org)
+    with database.session(demo_org) as session:
+        led = {p.name for p in session.scalars(select(Project)) if p.lead_team == lead_team}
+    assert len(led) >= 1
+    assert "VCS Front Door" in led
 
 
 def test_demo_links_projects_to_the_objectives_they_serve(
