@@ -1,0 +1,555 @@
+"""Two councils share a deployment: council B's administrator tries every operation of the API on
+council A's records, and every list, and points B's own records at A's. Every attempt is refused
+as if A's record did not exist (404, or 422 naming the link), shows nothing of A, and writes
+nothing in either council.
+
+The tables below are exhaustive by construction: `test_every_operation_has_a_cross_organisation
+_case` walks the gateway's merged OpenAPI document and fails for any operation with an id in its
+path, any list, any id in a request body and any id filter of a list that no case here covers.
+"""
+
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from common.settings import Settings
+from tests.identity.two_councils import (
+    MARK,
+    MONTH,
+    YEAR,
+    Councils,
+    fill,
+    path_parameters,
+    two_councils,
+)
+
+TAKEN = "Taken by Bramblewick"
+ANY_VERSION = {"If-Match": "*"}
+"""The strongest If-Match there is: a write must not get past the lookup even with it."""
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """B's request on A's record: `body` for writes; `use` picks which of A's records stands
+    for a collection (e.g. the draft actual rather than the submitted one)."""
+
+    body: dict[str, Any] | None = None
+    use: dict[str, str] = field(default_factory=dict)
+
+
+KPI, PROJECTS, FINANCE = "/api/v1/kpi", "/api/v1/projects", "/api/v1/finance"
+DRAFT = {"actuals": "draft actuals"}
+
+ID_CASES: dict[str, Attempt] = {
+    "GET /api/v1/users/{user_id}": Attempt(),
+    "PATCH /api/v1/users/{user_id}": Attempt({"display_name": TAKEN, "disabled": True}),
+    "POST /api/v1/users/{user_id}/sign-out": Attempt(),
+    "POST /api/v1/api-keys/{key_id}/revoke": Attempt(),
+    # KPI
+    f"GET {KPI}/measures/{{measure_id}}": Attempt(),
+    f"PATCH {KPI}/measures/{{measure_id}}": Attempt({"title": TAKEN}),
+    f"DELETE {KPI}/measures/{{measure_id}}": Attempt(),
+    f"GET {KPI}/measures/{{measure_id}}/series": Attempt(),
+    f"GET {KPI}/targets/{{target_id}}": Attempt(),
+    f"PATCH {KPI}/targets/{{target_id}}": Attempt({"value": "1"}),
+    f"DELETE {KPI}/targets/{{target_id}}": Attempt(),
+    f"GET {KPI}/actuals/{{actual_id}}": Attempt(),
+    f"PATCH {KPI}/actuals/{{actual_id}}": Attempt({"value": "1"}, use=DRAFT),
+    f"GET {KPI}/actuals/{{actual_id}}/revisions": Attempt(),
+    f"POST {KPI}/actuals/{{actual_id}}/submit": Attempt(use=DRAFT),
+    f"POST {KPI}/actuals/{{actual_id}}/approve": Attempt(),
+    f"POST {KPI}/actuals/{{actual_id}}/return": Attempt({"reason": TAKEN}),
+    f"GET {KPI}/populations/{{population_id}}": Attempt(),
+    f"PATCH {KPI}/populations/{{population_id}}": Attempt({"population": 5}),
+    f"DELETE {KPI}/populations/{{population_id}}": Attempt(),
+    f"GET {KPI}/benchmarks/{{benchmark_id}}": Attempt(),
+    f"PATCH {KPI}/benchmarks/{{benchmark_id}}": Attempt({"value": "1"}),
+    f"DELETE {KPI}/benchmarks/{{benchmark_id}}": Attempt(),
+    # Projects
+    f"GET {PROJECTS}/priorities/{{priority_id}}": Attempt(),
+    f"PATCH {PROJECTS}/priorities/{{priority_id}}": Attempt({"title": TAKEN}),
+    f"DELETE {PROJECTS}/priorities/{{priority_id}}": Attempt(),
+    f"GET {PROJECTS}/objectives/{{objective_id}}": Attempt(),
+    f"PATCH {PROJECTS}/objectives/{{objective_id}}": Attempt({"statement": TAKEN}),
+    f"DELETE {PROJECTS}/objectives/{{objective_id}}": Attempt(),
+    f"GET {PROJECTS}/programmes/{{programme_id}}": Attempt(),
+    f"PATCH {PROJECTS}/programmes/{{programme_id}}": Attempt({"name": TAKEN}),
+    f"DELETE {PROJECTS}/programmes/{{programme_id}}": Attempt(use={"programmes": "workstreams"}),
+    f"GET {PROJECTS}/projects/{{project_id}}": Attempt(),
+    f"PATCH {PROJECTS}/projects/{{project_id}}": Attempt({"name": TAKEN}),
+    f"DELETE {PROJECTS}/projects/{{project_id}}": Attempt(),
+    f"GET {PROJECTS}/projects/{{project_id}}/timeline": Attempt(),
+    f"GET {PROJECTS}/milestones/{{milestone_id}}": Attempt(),
+    f"PATCH {PROJECTS}/milestones/{{milestone_id}}": Attempt({"title": TAKEN}),
+    f"DELETE {PROJECTS}/milestones/{{milestone_id}}": Attempt(),
+    f"GET {PROJECTS}/highlight-reports/{{report_id}}": Attempt(),
+    f"PATCH {PROJECTS}/highlight-reports/{{report_id}}": Attempt({"summary": TAKEN}),
+    f"DELETE {PROJECTS}/highlight-reports/{{report_id}}": Attempt(),
+    f"GET {PROJECTS}/raid-items/{{item_id}}": Attempt(),
+    f"PATCH {PROJECTS}/raid-items/{{item_id}}": Attempt({"title": TAKEN}),
+    f"DELETE {PROJECTS}/raid-items/{{item_id}}": Attempt(),
+    f"GET {PROJECTS}/improvement-actions/{{action_id}}": Attempt(),
+    f"PATCH {PROJECTS}/improvement-actions/{{action_id}}": Attempt({"action": TAKEN}),
+    f"DELETE {PROJECTS}/improvement-actions/{{action_id}}": Attempt(),
+    # Finance
+    f"GET {FINANCE}/budget-lines/{{line_id}}": Attempt(),
+    f"PATCH {FINANCE}/budget-lines/{{line_id}}": Attempt({"name": TAKEN}),
+    f"DELETE {FINANCE}/budget-lines/{{line_id}}": Attempt(),
+    f"GET {FINANCE}/budget-lines/{{line_id}}/forecasts": Attempt(),
+    f"POST {FINANCE}/budget-lines/{{line_id}}/forecasts": Attempt(
+        {"month": "2025-05", "forecast_outturn": "1", "commentary": TAKEN}
+    ),
+    f"PATCH {FINANCE}/budget-lines/{{line_id}}/forecasts/{{month}}": Attempt(
+        {"forecast_outturn": "1", "commentary": TAKEN}
+    ),
+    f"GET {FINANCE}/savings-lines/{{line_id}}": Attempt(),
+    f"PATCH {FINANCE}/savings-lines/{{line_id}}": Attempt({"title": TAKEN}),
+    f"DELETE {FINANCE}/savings-lines/{{line_id}}": Attempt(),
+    f"GET {FINANCE}/savings-lines/{{line_id}}/entries": Attempt(),
+    f"POST {FINANCE}/savings-lines/{{line_id}}/entries": Attempt(
+        {"month": "2025-05", "achieved_to_date": "1", "forecast_for_year": "1", "note": TAKEN}
+    ),
+    f"GET {FINANCE}/savings-lines/{{line_id}}/entries/{{month}}": Attempt(),
+    f"PATCH {FINANCE}/savings-lines/{{line_id}}/entries/{{month}}": Attempt({"note": TAKEN}),
+    f"POST {FINANCE}/savings-lines/{{line_id}}/activity-measures": Attempt(
+        {"name": TAKEN, "planned": 1}
+    ),
+    f"PATCH {FINANCE}/activity-measures/{{measure_id}}": Attempt({"done": 99}),
+    f"DELETE {FINANCE}/activity-measures/{{measure_id}}": Attempt(),
+}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A list as B sees it, plainly (`params`) and filtered by A's ids (`filters`: query
+    parameter -> which of A's records). A's own answer must show A's records, so that the check
+    on B's answer could fail; a `personal` list (the caller's own sessions) needs a person signed
+    in with a session, so callers here get 403 and there is nothing of A's to show."""
+
+    params: dict[str, str] = field(default_factory=dict)
+    filters: dict[str, str] = field(default_factory=dict)
+    personal: bool = False
+
+
+LIST_CASES: dict[str, Listing] = {
+    "GET /api/v1/me": Listing(),
+    # The signed-in person's own sessions, found by their user id (tests/identity/test_sessions.py).
+    "GET /api/v1/me/sessions": Listing(personal=True),
+    "GET /api/v1/users": Listing(),
+    "GET /api/v1/api-keys": Listing(),
+    "GET /api/v1/organisation": Listing(),
+    "GET /api/v1/audit-events": Listing(filters={"entity_id": "users"}),
+    f"GET {KPI}/measures": Listing(),
+    f"GET {KPI}/scorecard": Listing({"period": MONTH}),
+    f"GET {KPI}/targets": Listing(filters={"measure_id": "measures"}),
+    f"GET {KPI}/actuals": Listing(filters={"measure_id": "measures"}),
+    f"GET {KPI}/populations": Listing(),
+    f"GET {KPI}/benchmarks": Listing(filters={"measure_id": "measures"}),
+    f"GET {KPI}/audit-events": Listing(filters={"entity_id": "measures"}),
+    f"GET {PROJECTS}/priorities": Listing(),
+    f"GET {PROJECTS}/objectives": Listing(
+        filters={"priority_id": "priorities", "kpi_measure_id": "measures"}
+    ),
+    f"GET {PROJECTS}/programmes": Listing(filters={"parent_id": "programmes"}),
+    f"GET {PROJECTS}/projects": Listing(
+        filters={"objective_id": "objectives", "programme_id": "workstreams"}
+    ),
+    f"GET {PROJECTS}/projects/lead-teams": Listing(),
+    f"GET {PROJECTS}/milestones": Listing(filters={"project_id": "projects"}),
+    f"GET {PROJECTS}/highlight-reports": Listing(filters={"project_id": "projects"}),
+    f"GET {PROJECTS}/raid-items": Listing(filters={"project_id": "projects"}),
+    f"GET {PROJECTS}/improvement-actions": Listing(),
+    f"GET {PROJECTS}/improvement-actions/summary": Listing(),
+    f"GET {PROJECTS}/portfolio/summary": Listing(),
+    f"GET {PROJECTS}/audit-events": Listing(filters={"entity_id": "projects"}),
+    f"GET {FINANCE}/budget-lines": Listing({"financial_year": YEAR}),
+    f"GET {FINANCE}/budget/position": Listing({"month": MONTH}),
+    f"GET {FINANCE}/budget/position.csv": Listing({"month": MONTH}),
+    f"GET {FINANCE}/savings-lines": Listing(
+        {"financial_year": YEAR}, filters={"project_id": "projects"}
+    ),
+    f"GET {FINANCE}/savings-lines/export.csv": Listing(
+        {"financial_year": YEAR}, filters={"project_id": "projects"}
+    ),
+    f"GET {FINANCE}/savings/totals": Listing(
+        {"by": "owner", "financial_year": YEAR}, filters={"project_id": "projects"}
+    ),
+    f"GET {FINANCE}/savings/owners": Listing(),
+    f"GET {FINANCE}/audit-events": Listing(filters={"entity_id": "savings-lines"}),
+}
+
+Body = Callable[[dict[str, str]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Link:
+    """B's record pointing at one of A's: the request, and B's record it changes (for PATCH)."""
+
+    body: Body
+    own: str | None = None
+
+
+def _objective(a: dict[str, str]) -> dict[str, Any]:
+    return {"number": 2, "statement": TAKEN}
+
+
+def _line(a: dict[str, str]) -> dict[str, Any]:
+    return {"reference": "B-S2", "title": TAKEN, "category": "other"}
+
+
+LINK_CASES: dict[str, Link] = {
+    f"POST {KPI}/targets measure_id": Link(
+        lambda a: {"measure_id": a["measures"], "financial_year": YEAR, "value": "1"}
+    ),
+    f"POST {KPI}/actuals measure_id": Link(
+        lambda a: {"measure_id": a["measures"], "period": "2025-06", "value": "1"}
+    ),
+    f"POST {KPI}/actuals/bulk rows.measure_id": Link(
+        lambda a: {"rows": [{"measure_id": a["measures"], "period": "2025-06", "value": "1"}]}
+    ),
+    # Not an id, but names A's measure all the same: its code is A's alone.
+    f"POST {KPI}/actuals/bulk rows.measure_code": Link(
+        lambda a: {"rows": [{"measure_code": "ALD-1", "period": "2025-06", "value": "1"}]}
+    ),
+    f"POST {KPI}/benchmarks measure_id": Link(
+        lambda a: {
+            "measure_id": a["measures"],
+            "financial_year": YEAR,
+            "comparator": "regional",
+            "value": "1",
+        }
+    ),
+    f"POST {PROJECTS}/objectives priority_ids": Link(
+        lambda a: _objective(a) | {"priority_ids": [a["priorities"]]}
+    ),
+    f"POST {PROJECTS}/objectives kpi_measure_ids": Link(
+        lambda a: _objective(a) | {"kpi_measure_ids": [a["measures"]]}
+    ),
+    f"PATCH {PROJECTS}/objectives/{{objective_id}} priority_ids": Link(
+        lambda a: {"priority_ids": [a["priorities"]]}, own="objectives"
+    ),
+    f"PATCH {PROJECTS}/objectives/{{objective_id}} kpi_measure_ids": Link(
+        lambda a: {"kpi_measure_ids": [a["measures"]]}, own="objectives"
+    ),
+    f"POST {PROJECTS}/programmes parent_id": Link(
+        lambda a: {"name": TAKEN, "parent_id": a["programmes"]}
+    ),
+    f"PATCH {PROJECTS}/programmes/{{programme_id}} parent_id": Link(
+        lambda a: {"parent_id": a["programmes"]}, own="programmes"
+    ),
+    f"POST {PROJECTS}/projects programme_id": Link(
+        lambda a: {"name": TAKEN, "programme_id": a["workstreams"]}
+    ),
+    f"POST {PROJECTS}/projects objective_ids": Link(
+        lambda a: {"name": TAKEN, "objective_ids": [a["objectives"]]}
+    ),
+    f"PATCH {PROJECTS}/projects/{{project_id}} programme_id": Link(
+        lambda a: {"programme_id": a["workstreams"]}, own="projects"
+    ),
+    f"PATCH {PROJECTS}/projects/{{project_id}} objective_ids": Link(
+        lambda a: {"objective_ids": [a["objectives"]]}, own="projects"
+    ),
+    f"POST {PROJECTS}/milestones project_id": Link(
+        lambda a: {"project_id": a["projects"], "title": TAKEN, "baseline_date": "2025-06-01"}
+    ),
+    f"POST {PROJECTS}/highlight-reports project_id": Link(
+        lambda a: {"project_id": a["projects"], "period": MONTH, "rag": "red", "summary": TAKEN}
+    ),
+    f"POST {PROJECTS}/raid-items project_id": Link(
+        lambda a: {
+            "project_id": a["projects"],
+            "kind": "issue",
+            "title": TAKEN,
+            "likelihood": 1,
+            "impact": 1,
+        }
+    ),
+    f"POST {FINANCE}/savings-lines project_ids": Link(
+        lambda a: _line(a) | {"project_ids": [a["projects"]]}
+    ),
+    f"POST {FINANCE}/savings-lines mitigates_line_id": Link(
+        lambda a: _line(a) | {"mitigates_line_id": a["savings-lines"]}
+    ),
+    f"PATCH {FINANCE}/savings-lines/{{line_id}} project_ids": Link(
+        lambda a: {"project_ids": [a["projects"]]}, own="savings-lines"
+    ),
+    f"PATCH {FINANCE}/savings-lines/{{line_id}} mitigates_line_id": Link(
+        lambda a: {"mitigates_line_id": a["savings-lines"]}, own="savings-lines"
+    ),
+}
+
+
+# Fixtures -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(engine: Engine, settings: Settings) -> Iterator[Councils]:
+    """Both councils, built once for this module (each test undoes its own writes)."""
+    with two_councils(engine, settings) as councils:
+        yield councils
+
+
+@pytest.fixture(scope="module")
+def a_reads(world: Councils) -> dict[str, tuple[int, str, str | None]]:
+    """Every read of one of A's records, as A sees it before B tries anything."""
+    return {url: _read(world.a, url) for url in _read_urls(world)}
+
+
+@pytest.fixture
+def councils(world: Councils) -> Iterator[Councils]:
+    """The two councils; whatever this test writes is rolled back after it."""
+    savepoint = world.connection.begin_nested()
+    try:
+        yield world
+    finally:
+        savepoint.rollback()
+
+
+# Helpers ------------------------------------------------------------------------------------
+
+
+def _split(key: str) -> tuple[str, str]:
+    method, path = key.split(" ")[:2]
+    return method, path
+
+
+def _read_urls(world: Councils) -> list[str]:
+    return [
+        fill(path, world.a_ids)
+        for method, path in map(_split, ID_CASES)
+        if method == "GET" and "/users/" not in path
+    ] + [f"/api/v1/users/{world.a_ids['users']}"]
+
+
+def _read(client: TestClient, url: str) -> tuple[int, str, str | None]:
+    response = client.get(url)
+    return response.status_code, response.text, response.headers.get("ETag")
+
+
+def _same_shape(text: str, *ids: str) -> str:
+    for value in ids:
+        text = text.replace(value, "<id>")
+    return text
+
+
+def _values(world: Councils, key: str) -> dict[str, str]:
+    """A's ids by collection, with the records this case picks."""
+    return world.a_ids | {k: world.a_ids[v] for k, v in ID_CASES[key].use.items()}
+
+
+def _attempt(world: Councils, key: str, values: dict[str, str]) -> Any:
+    method, path = _split(key)
+    case = ID_CASES[key]
+    return world.b.request(method, fill(path, values), json=case.body, headers=ANY_VERSION)
+
+
+def _problem(response: Any) -> dict[str, Any]:
+    body: dict[str, Any] = response.json()
+    return {k: body.get(k) for k in ("status", "title", "detail", "errors")}
+
+
+def _refused_as_unknown(world: Councils, key: str) -> None:
+    """B's attempt on A's record is answered exactly as for a record that does not exist."""
+    values = _values(world, key)
+    response = _attempt(world, key, values)
+    assert response.status_code == 404, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    url = fill(_split(key)[1], values)
+    sent = frozenset(v for v in values.values() if v in url)
+    assert world.leaks(response.text, allowed=sent) == []
+    months = ("entries", "forecasts")
+    unknown = {k: v if k in months else str(uuid.uuid4()) for k, v in values.items()}
+    nobody = _attempt(world, key, unknown)
+    assert (nobody.status_code, _problem(nobody)) == (response.status_code, _problem(response))
+
+
+# Tests --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", list(ID_CASES))
+def test_another_councils_record_is_not_found_and_unchanged(
+    councils: Councils, a_reads: dict[str, tuple[int, str, str | None]], key: str
+) -> None:
+    before = councils.fingerprint(councils.a_org), councils.fingerprint(councils.b_org)
+
+    _refused_as_unknown(councils, key)
+
+    after = councils.fingerprint(councils.a_org), councils.fingerprint(councils.b_org)
+    assert after == before, "a refused attempt wrote to a council"
+    service = _split(key)[1].split("/")[3]
+    for url, seen in a_reads.items():
+        if url.split("/")[3] == service:
+            assert _read(councils.a, url) == seen, url
+
+
+@pytest.mark.parametrize("key", list(LIST_CASES))
+def test_a_list_shows_nothing_of_another_council(councils: Councils, key: str) -> None:
+    _method, path = _split(key)
+    case = LIST_CASES[key]
+    filtered = case.params | {p: councils.a_ids[k] for p, k in case.filters.items()}
+    for params in (case.params, filtered):
+        response = councils.b.get(path, params=params)
+        assert response.status_code in ((403,) if case.personal else (200, 404, 422)), response.text
+        assert councils.leaks(response.text, allowed=frozenset(filtered.values())) == [], params
+        if not case.personal:
+            control = councils.a.get(path, params=params)
+            assert control.status_code == 200, control.text
+            assert councils.leaks(control.text), f"A's own answer shows nothing of A: {params}"
+
+
+@pytest.mark.parametrize("key", list(LINK_CASES))
+def test_a_link_to_another_councils_record_is_refused(councils: Councils, key: str) -> None:
+    method, path, name = key.split(" ")
+    case = LINK_CASES[key]
+    url = fill(path, councils.b_ids) if case.own else path
+    before = councils.fingerprint(councils.a_org), councils.fingerprint(councils.b_org)
+
+    response = councils.b.request(method, url, json=case.body(councils.a_ids), headers=ANY_VERSION)
+
+    assert response.status_code in (404, 422), response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    if response.status_code == 422:
+        fields = [e["field"] for e in response.json().get("errors", [])]
+        last = name.split(".")[-1]
+        assert any(last in f for f in fields), fields
+    assert councils.leaks(response.text, allowed=frozenset(councils.a_ids.values())) == []
+    assert MARK not in response.text
+    after = councils.fingerprint(councils.a_org), councils.fingerprint(councils.b_org)
+    assert after == before, "a refused link wrote to a council"
+
+
+def test_after_every_attempt_council_a_reads_its_records_unchanged(
+    councils: Councils, a_reads: dict[str, tuple[int, str, str | None]]
+) -> None:
+    audit = {s: _audit_total(councils.a, s) for s in ("kpi", "projects", "finance")}
+    before = councils.fingerprint(councils.a_org)
+    for key in ID_CASES:
+        _attempt(councils, key, _values(councils, key))
+    for key, link in LINK_CASES.items():
+        method, path, _name = key.split(" ")
+        url = fill(path, councils.b_ids) if link.own else path
+        councils.b.request(method, url, json=link.body(councils.a_ids), headers=ANY_VERSION)
+
+    assert {url: _read(councils.a, url) for url in a_reads} == a_reads
+    assert {s: _audit_total(councils.a, s) for s in audit} == audit
+    assert councils.fingerprint(councils.a_org) == before
+
+
+def _audit_total(client: TestClient, service: str) -> int:
+    response = client.get(f"/api/v1/{service}/audit-events", params={"limit": 1})
+    assert response.status_code == 200, response.text
+    total: int = response.json()["total"]
+    assert total > 0
+    return total
+
+
+# Exhaustive by construction -----------------------------------------------------------------
+
+_METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+def _operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (method.upper(), path, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in _METHODS
+    ]
+
+
+def _resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        node: Any = document
+        for part in schema["$ref"].removeprefix("#/").split("/"):
+            node = node[part]
+        schema = node
+    return schema
+
+
+def _id_fields(document: dict[str, Any], schema: dict[str, Any], prefix: str = "") -> list[str]:
+    """Names of the fields (dotted, through lists and nested objects) that hold ids."""
+    schema = _resolve(document, schema)
+    found: list[str] = []
+    for option in schema.get("anyOf", []) + schema.get("allOf", []):
+        found += _id_fields(document, option, prefix)
+    if "items" in schema:
+        found += _id_fields(document, schema["items"], prefix)
+    for name, prop in schema.get("properties", {}).items():
+        if name.endswith(("_id", "_ids")):
+            found.append(prefix + name)
+        found += _id_fields(document, prop, f"{prefix}{name}.")
+    return found
+
+
+def _uncovered(document: dict[str, Any], kind: str) -> list[str]:
+    missing: list[str] = []
+    for method, path, operation in _operations(document):
+        key = f"{method} {path}"
+        if kind == "operations with an id in the path" and path_parameters(path):
+            missing += [] if key in ID_CASES else [key]
+        elif kind == "lists" and method == "GET" and not path_parameters(path):
+            missing += [] if key in LIST_CASES else [key]
+        elif kind == "id filters of lists" and method == "GET" and not path_parameters(path):
+            listing = LIST_CASES.get(key, Listing())
+            missing += [
+                f"{key} ?{p['name']}"
+                for p in operation.get("parameters", [])
+                if p["in"] == "query"
+                and p["name"].endswith("_id")
+                and p["name"] not in listing.filters
+            ]
+        elif kind == "ids in request bodies":
+            content = operation.get("requestBody", {}).get("content", {})
+            schema = content.get("application/json", {}).get("schema")
+            if schema:
+                missing += [
+                    f"{key} {name}"
+                    for name in _id_fields(document, schema)
+                    if f"{key} {name}" not in LINK_CASES
+                ]
+    return missing
+
+
+_KINDS = [
+    "operations with an id in the path",
+    "lists",
+    "id filters of lists",
+    "ids in request bodies",
+]
+
+
+@pytest.mark.parametrize("kind", _KINDS)
+def test_every_operation_has_a_cross_organisation_case(world: Councils, kind: str) -> None:
+    document = world.a.get("/api/v1/openapi.json").json()
+    assert "Not available right now" not in document["info"].get("description", "")
+    assert _uncovered(document, kind) == [], f"add a case to {__name__} for these {kind}"
+
+
+def test_every_case_names_an_operation_that_exists(world: Councils) -> None:
+    document = world.a.get("/api/v1/openapi.json").json()
+    operations = {f"{method} {path}" for method, path, _ in _operations(document)}
+    keys = list(ID_CASES) + list(LIST_CASES) + [" ".join(k.split(" ")[:2]) for k in LINK_CASES]
+    assert [k for k in keys if k not in operations] == []
+
+
+def test_the_fingerprint_sees_every_write_of_a_council_and_only_its_own(
+    councils: Councils,
+) -> None:
+    a_before = councils.fingerprint(councils.a_org)
+    b_before = councils.fingerprint(councils.b_org)
+    assert {f"{s}.audit_events" for s in ("kpi", "projects", "finance")} <= set(a_before)
+    assert a_before["projects.improvement_actions"].startswith("1:")
+
+    action = f"{PROJECTS}/improvement-actions/{councils.a_ids['improvement-actions']}"
+    response = councils.a.patch(action, json={"owner": "Someone"}, headers=ANY_VERSION)
+    assert response.status_code == 200, response.text
+
+    a_after = councils.fingerprint(councils.a_org)
+    changed = {table for table, digest in a_after.items() if a_before[table] != digest}
+    assert changed == {"projects.improvement_actions", "projects.audit_events"}
+    assert councils.fingerprint(councils.b_org) == b_before

@@ -1,0 +1,318 @@
+"""Two councils on one deployment, built once for a whole test module: council A with one record
+of every kind the API offers, council B with a few records of its own to link from.
+
+Every record of A carries the word in `MARK` (in a title, name, note or commentary), so that any
+answer given to B can be searched for it, and for A's ids.
+"""
+
+import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import Connection
+
+from common.db import Database
+from common.rls import APP_ROLE, TENANT_SCHEMAS
+from common.settings import Settings
+from common.testing.plugin import build_system, make_caller, make_organisation
+
+MARK = "Alderbrook"
+"""A word only council A's records carry."""
+
+MONTH = "2025-04"
+YEAR = "2025/26"
+SOON = (date.today() + timedelta(days=7)).isoformat()
+
+
+@dataclass
+class Councils:
+    """Council A (with one record of every kind) and council B, as their administrators."""
+
+    connection: Connection
+    database: Database
+    a_org: uuid.UUID
+    b_org: uuid.UUID
+    a: TestClient
+    b: TestClient
+    a_ids: dict[str, str] = field(default_factory=dict)
+    """A's records by collection, e.g. "measures" -> id; "entries" -> the month of the return."""
+    b_ids: dict[str, str] = field(default_factory=dict)
+    """B's own records to link from, by collection."""
+
+    def leaks(self, body: str, *, allowed: frozenset[str] = frozenset()) -> list[str]:
+        """What of A's an answer shows: the mark, or any of A's ids (but those in `allowed`)."""
+        found = [MARK] if MARK.lower() in body.lower() else []
+        return found + [
+            f"{kind} id"
+            for kind, value in self.a_ids.items()
+            if _is_id(value) and value not in allowed and value in body
+        ]
+
+    def fingerprint(self, org_id: uuid.UUID) -> dict[str, str]:
+        """Every row of `org_id` in every tenant table (audit trails included), as a digest per
+        table: two fingerprints are equal only if nothing of that council was written."""
+        with self.database.session(org_id) as session:
+            rows = session.execute(text(_fingerprint_sql(self.connection)), {"org": org_id}).all()
+        return {str(name): str(digest) for name, digest in rows}
+
+
+def _is_id(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+_SQL: dict[int, str] = {}
+
+
+def _fingerprint_sql(connection: Connection) -> str:
+    key = id(connection)
+    if key not in _SQL:
+        tables = connection.execute(
+            text(
+                """select c.table_schema, c.table_name from information_schema.columns c
+                   join information_schema.tables t
+                     on t.table_schema = c.table_schema and t.table_name = c.table_name
+                   where c.column_name = 'org_id' and t.table_type = 'BASE TABLE'
+                     and c.table_schema = any(:schemas)
+                   order by 1, 2"""
+            ),
+            {"schemas": [*TENANT_SCHEMAS, "identity"]},
+        ).all()
+        assert len(tables) >= 20, tables
+        _SQL[key] = " union all ".join(
+            f"select '{schema}.{table}' as name, "
+            f"count(*) || ':' || coalesce(md5(string_agg(t::text, '|' order by t::text)), '') "
+            f'from "{schema}"."{table}" t where t.org_id = :org'
+            for schema, table in tables
+        )
+    return _SQL[key]
+
+
+def _created(response: Any) -> dict[str, Any]:
+    assert response.status_code in (200, 201), response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def _post(client: TestClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    return _created(client.post(path, json=body))
+
+
+@contextmanager
+def two_councils(engine: Engine, settings: Settings) -> Iterator[Councils]:
+    """Both councils in one transaction that is rolled back at the end."""
+    quiet = settings.model_copy(
+        update={"rate_limit_per_address_per_minute": 0, "rate_limit_per_key_per_minute": 0}
+    )
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        connection.execute(text(f"set local role {APP_ROLE}"))
+        database = Database(connection)
+        a_org = make_organisation(database, name=f"{MARK} Council")
+        b_org = make_organisation(database, name="Bramblewick Council")
+        a_system = build_system(quiet, database, caller=make_caller(a_org, user="a-admin"))
+        b_system = build_system(quiet, database, caller=make_caller(b_org, user="b-admin"))
+        with a_system.client() as a, b_system.client() as b:
+            councils = Councils(connection, database, a_org, b_org, a, b)
+            councils.a_ids = _council_a(a)
+            councils.b_ids = _council_b(b)
+            yield councils
+        transaction.rollback()
+
+
+def _council_a(a: TestClient) -> dict[str, str]:
+    """One record of every kind, made through the API by A's administrator."""
+    kpi, projects, finance = "/api/v1/kpi", "/api/v1/projects", "/api/v1/finance"
+    ids: dict[str, str] = {}
+    measure = _post(
+        a,
+        f"{kpi}/measures",
+        {
+            "code": "ALD-1",
+            "title": f"{MARK} people supported at home",
+            "unit": "percent",
+            "service_area": f"{MARK} Adult Social Care",
+            "data_provider": f"{MARK} Performance Team",
+        },
+    )
+    ids["measures"] = measure["id"]
+    ids["targets"] = _post(
+        a,
+        f"{kpi}/targets",
+        {"measure_id": measure["id"], "financial_year": YEAR, "value": "80", "note": MARK},
+    )["id"]
+    submitted = _post(
+        a,
+        f"{kpi}/actuals",
+        {"measure_id": measure["id"], "period": MONTH, "value": "78", "commentary": MARK},
+    )
+    _created(a.post(f"{kpi}/actuals/{submitted['id']}/submit", headers={"If-Match": "*"}))
+    ids["actuals"] = submitted["id"]
+    ids["draft actuals"] = _post(
+        a,
+        f"{kpi}/actuals",
+        {"measure_id": measure["id"], "period": "2025-05", "value": "79", "commentary": MARK},
+    )["id"]
+    ids["populations"] = _post(
+        a,
+        f"{kpi}/populations",
+        {"area": MARK, "age_band": "65+", "financial_year": YEAR, "population": 1000},
+    )["id"]
+    ids["benchmarks"] = _post(
+        a,
+        f"{kpi}/benchmarks",
+        {
+            "measure_id": measure["id"],
+            "financial_year": YEAR,
+            "comparator": "national",
+            "value": "75",
+            "source": MARK,
+        },
+    )["id"]
+
+    ids["priorities"] = _post(a, f"{projects}/priorities", {"title": f"{MARK} priority"})["id"]
+    ids["objectives"] = _post(
+        a,
+        f"{projects}/objectives",
+        {
+            "number": 1,
+            "statement": f"{MARK} objective",
+            "priority_ids": [ids["priorities"]],
+            "kpi_measure_ids": [measure["id"]],
+        },
+    )["id"]
+    ids["programmes"] = _post(a, f"{projects}/programmes", {"name": f"{MARK} programme"})["id"]
+    ids["workstreams"] = _post(
+        a, f"{projects}/programmes", {"name": f"{MARK} workstream", "parent_id": ids["programmes"]}
+    )["id"]
+    ids["projects"] = _post(
+        a,
+        f"{projects}/projects",
+        {
+            "name": f"{MARK} reablement",
+            "lead_team": f"{MARK} Operations",
+            "stage": "in_delivery",
+            "programme_id": ids["workstreams"],
+            "objective_ids": [ids["objectives"]],
+        },
+    )["id"]
+    ids["milestones"] = _post(
+        a,
+        f"{projects}/milestones",
+        {"project_id": ids["projects"], "title": f"{MARK} milestone", "baseline_date": SOON},
+    )["id"]
+    ids["highlight-reports"] = _post(
+        a,
+        f"{projects}/highlight-reports",
+        {"project_id": ids["projects"], "period": MONTH, "rag": "green", "summary": MARK},
+    )["id"]
+    ids["raid-items"] = _post(
+        a,
+        f"{projects}/raid-items",
+        {
+            "project_id": ids["projects"],
+            "kind": "risk",
+            "title": f"{MARK} risk",
+            "likelihood": 3,
+            "impact": 3,
+        },
+    )["id"]
+    ids["improvement-actions"] = _post(
+        a, f"{projects}/improvement-actions", {"action": f"{MARK} action", "area": f"{MARK} area"}
+    )["id"]
+
+    ids["budget-lines"] = _post(
+        a,
+        f"{finance}/budget-lines",
+        {
+            "name": f"{MARK} learning disabilities",
+            "cost_centre": "ALD100",
+            "budgets": [{"financial_year": YEAR, "original_budget": "£1.2m"}],
+        },
+    )["id"]
+    _post(
+        a,
+        f"{finance}/budget-lines/{ids['budget-lines']}/forecasts",
+        {"month": MONTH, "forecast_outturn": "£1.3m", "commentary": MARK},
+    )
+    ids["forecasts"] = MONTH
+    line = {
+        "title": f"{MARK} supported living",
+        "owner_team": f"{MARK} Commissioning",
+        "category": "care_package_reviews",
+        "status": "in_delivery",
+        "project_ids": [ids["projects"]],
+        "targets": [{"financial_year": YEAR, "in_year": "£376k"}],
+    }
+    ids["savings-lines"] = _post(a, f"{finance}/savings-lines", line | {"reference": "ALD-S1"})[
+        "id"
+    ]
+    ids["mitigations"] = _post(
+        a,
+        f"{finance}/savings-lines",
+        line | {"reference": "ALD-S2", "mitigates_line_id": ids["savings-lines"]},
+    )["id"]
+    _post(
+        a,
+        f"{finance}/savings-lines/{ids['savings-lines']}/entries",
+        {"month": MONTH, "achieved_to_date": "£10k", "forecast_for_year": "£300k", "note": MARK},
+    )
+    ids["entries"] = MONTH
+    ids["activity-measures"] = _post(
+        a,
+        f"{finance}/savings-lines/{ids['savings-lines']}/activity-measures",
+        {"name": f"{MARK} reviews", "planned": 100, "done": 10},
+    )["id"]
+
+    ids["users"] = _post(
+        a,
+        "/api/v1/users",
+        {
+            "email": "someone@alderbrook.example",
+            "display_name": f"{MARK} Person",
+            "roles": ["viewer"],
+            "password": "a long enough password",
+        },
+    )["id"]
+    ids["api-keys"] = _post(
+        a,
+        "/api/v1/api-keys",
+        {"name": f"{MARK} key", "access": "read", "services": ["kpi"]},
+    )["id"]
+    return ids
+
+
+def _council_b(b: TestClient) -> dict[str, str]:
+    """B's own records, whose links the tests try to point at A's."""
+    projects, finance = "/api/v1/projects", "/api/v1/finance"
+    ids: dict[str, str] = {}
+    ids["measures"] = _post(b, "/api/v1/kpi/measures", {"code": "B-1", "title": "B measure"})["id"]
+    ids["objectives"] = _post(b, f"{projects}/objectives", {"number": 1, "statement": "B"})["id"]
+    ids["programmes"] = _post(b, f"{projects}/programmes", {"name": "B programme"})["id"]
+    ids["projects"] = _post(b, f"{projects}/projects", {"name": "B project"})["id"]
+    ids["savings-lines"] = _post(
+        b, f"{finance}/savings-lines", {"reference": "B-S1", "title": "B", "category": "other"}
+    )["id"]
+    return ids
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """`/x/{line_id}/entries/{month}` with each parameter taken from the collection before it."""
+    parts = template.split("/")
+    for index, part in enumerate(parts):
+        if part.startswith("{"):
+            parts[index] = values[parts[index - 1]]
+    return "/".join(parts)
+
+
+def path_parameters(template: str) -> list[str]:
+    return re.findall(r"\{([^}]+)\}", template)
