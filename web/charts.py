@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
+from common.charts import Chart, ChartKind, count_label, money, target_label, variance_label
+
 PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25")
 
 
@@ -105,4 +107,159 @@ def sparkline(values: Sequence[Decimal | float | int | None], *, label: str) -> 
         f'<svg class="app-sparkline" width="{width}" height="{height}" role="img" '
         f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
         f'<polyline fill="none" stroke="{PALETTE[0]}" stroke-width="2" points="{points}"/></svg>'
+    )
+
+
+# --- horizontal bar charts for reports (variance, achieved against target, counts by RAG) ---
+
+_INK = "#0b0c0c"
+_OVERSPEND, _UNDERSPEND = PALETTE[2], PALETTE[0]
+_TARGET, _ACHIEVED = PALETTE[0], PALETTE[1]
+# Every fill or outline here has at least 3:1 contrast with white (WCAG 1.4.11): #12436D
+# 10.3:1, #801650 9.8:1, #28A197 3.2:1; RAG bars carry a dark outline whatever their fill.
+_WIDTH, _LABEL_W, _ROW_H, _TOP = 760, 240, 34, 34
+_VALUE_ROOM, _NEGATIVE_ROOM = 190, 150
+
+
+def _short(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _row_label(y: float, text: str) -> str:
+    return f'<text x="0" y="{y + 5:.1f}" font-size="14" fill="{_INK}">{escape(_short(text))}</text>'
+
+
+def _value_text(x: float, y: float, text: str, *, anchor: str = "start") -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y + 5:.1f}" font-size="14" text-anchor="{anchor}" '
+        f'fill="{_INK}">{escape(text)}</text>'
+    )
+
+
+def _legend_key(x: float, *, fill: str, stroke: str, text: str) -> str:
+    return (
+        f'<rect x="{x:.1f}" y="6" width="18" height="12" fill="{fill}" stroke="{stroke}" '
+        f'stroke-width="2"/><text x="{x + 24:.1f}" y="17" font-size="14" fill="{_INK}">'
+        f"{escape(text)}</text>"
+    )
+
+
+def _variance_rows(chart: Chart, top: int) -> list[str]:
+    values = chart.series[0].values
+    low, high = min(min(values), Decimal(0)), max(max(values), Decimal(0))
+    x0 = _LABEL_W + (_NEGATIVE_ROOM if low < 0 else 0)
+    x1 = _WIDTH - (_VALUE_ROOM if high > 0 else 10)
+    span = (high - low) or Decimal(1)
+
+    def x(v: Decimal) -> float:
+        return x0 + float((v - low) / span) * (x1 - x0)
+
+    zero = x(Decimal(0))
+    bottom = top + len(values) * _ROW_H
+    parts = [
+        _value_text(zero + 8, 12, "Overspend →"),
+        f'<line x1="{zero:.1f}" x2="{zero:.1f}" y1="{top - 6}" y2="{bottom}" stroke="{_INK}" '
+        'stroke-width="2"/>',
+    ]
+    if low < 0:
+        parts.append(_value_text(zero - 8, 12, "← Underspend", anchor="end"))
+    for i, (name, value) in enumerate(zip(chart.categories, values, strict=True)):
+        y = top + i * _ROW_H + _ROW_H / 2
+        end = x(value)
+        label = variance_label(value)
+        colour = _OVERSPEND if value > 0 else _UNDERSPEND
+        parts.append(_row_label(y, name))
+        parts.append(
+            f'<rect x="{min(zero, end):.1f}" y="{y - 10:.1f}" width="{abs(end - zero):.1f}" '
+            f'height="20" fill="{colour}" data-value="{value}">'
+            f"<title>{escape(name)}: {escape(label)}</title></rect>"
+        )
+        if value < 0:
+            parts.append(_value_text(end - 6, y, label, anchor="end"))
+        else:
+            parts.append(_value_text(max(end, zero) + 6, y, label))
+    return parts
+
+
+def _target_rows(chart: Chart, top: int) -> list[str]:
+    targets, achieved = chart.series[0].values, chart.series[1].values
+    high = max([*targets, *achieved, Decimal(0)]) or Decimal(1)
+    x0, x1 = _LABEL_W, _WIDTH - _VALUE_ROOM
+
+    def w(v: Decimal) -> float:
+        return max(float(v / high), 0.0) * (x1 - x0)
+
+    parts = [
+        _legend_key(x0, fill="#ffffff", stroke=_TARGET, text=chart.series[0].name),
+        _legend_key(x0 + 110, fill=_ACHIEVED, stroke=_ACHIEVED, text=chart.series[1].name),
+    ]
+    rows = zip(chart.categories, targets, achieved, strict=True)
+    for i, (name, target, done) in enumerate(rows):
+        y = top + i * _ROW_H + _ROW_H / 2
+        label = target_label(target, done)
+        parts.append(_row_label(y, name))
+        parts.append(
+            f'<rect x="{x0}" y="{y - 11:.1f}" width="{w(target):.1f}" height="22" fill="#ffffff" '
+            f'stroke="{_TARGET}" stroke-width="2" data-value="{target}">'
+            f"<title>{escape(name)}: target {escape(money(target))}</title></rect>"
+            f'<rect x="{x0}" y="{y - 5:.1f}" width="{w(done):.1f}" height="10" '
+            f'fill="{_ACHIEVED}" data-value="{done}">'
+            f"<title>{escape(name)}: {escape(label)}</title></rect>"
+        )
+        parts.append(_value_text(x0 + max(w(target), w(done)) + 8, y, label))
+    return parts
+
+
+def _count_rows(chart: Chart, top: int) -> list[str]:
+    counts = chart.series[0].values
+    total = sum(counts, Decimal(0))
+    high = max([*counts, Decimal(1)])
+    x0, x1 = _LABEL_W, _WIDTH - _VALUE_ROOM
+    parts = []
+    for i, (name, count) in enumerate(zip(chart.categories, counts, strict=True)):
+        y = top + i * _ROW_H + _ROW_H / 2
+        width = float(count / high) * (x1 - x0)
+        colour = chart.colours[i] if i < len(chart.colours) else PALETTE[0]
+        label = count_label(count, total, chart.unit)
+        parts.append(_row_label(y, name))
+        parts.append(
+            f'<rect x="{x0}" y="{y - 11:.1f}" width="{width:.1f}" height="22" fill="{colour}" '
+            f'stroke="{_INK}" stroke-width="1" data-value="{count}">'
+            f"<title>{escape(name)}: {escape(label)}</title></rect>"
+        )
+        parts.append(_value_text(x0 + width + 8, y, label))
+    return parts
+
+
+_HOW_TO_READ = {
+    ChartKind.VARIANCE: "Bars to the right of the line are overspends and to the left "
+    "underspends; each bar is labelled with its amount and direction.",
+    ChartKind.TARGET: "Each outlined bar is the target and the filled bar inside it what has "
+    "been achieved; each row is labelled with both and the share achieved.",
+    ChartKind.COUNTS: "One bar for each status, labelled with its count and share.",
+}
+
+
+def bar_chart(chart: Chart) -> str:
+    """A horizontal bar chart as a figure: the SVG (named by its title, described by the
+    caption) and a caption saying what it shows. The caller keeps the table of the numbers
+    beside it. Returns markup safe to insert."""
+    top = 4 if chart.kind is ChartKind.COUNTS else _TOP  # room for a key only where there is one
+    rows = {
+        ChartKind.VARIANCE: _variance_rows,
+        ChartKind.TARGET: _target_rows,
+        ChartKind.COUNTS: _count_rows,
+    }[chart.kind](chart, top)
+    height = top + len(chart.categories) * _ROW_H + 8
+    cid = escape(chart.id)
+    return (
+        f'<figure class="app-figure" id="{cid}">'
+        f'<svg class="app-chart app-bar-chart" viewBox="0 0 {_WIDTH} {height}" role="img" '
+        f'aria-labelledby="{cid}-title" aria-describedby="{cid}-caption {cid}-desc" '
+        f'font-family="arial, sans-serif" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{cid}-title">{escape(chart.title)}</title>'
+        f'<desc id="{cid}-desc">{escape(_HOW_TO_READ[chart.kind])}</desc>'
+        f"{''.join(rows)}</svg>"
+        f'<figcaption class="govuk-body app-figure__caption" id="{cid}-caption">'
+        f"{escape(chart.summary)}</figcaption></figure>"
     )

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from common.charts import Chart
 from common.docx import Document
 from common.errors import NotFound
 from common.periods import Period
@@ -41,6 +42,8 @@ class Section:
     """Sentences said before the table (a report's findings)."""
     downloads: bool = True
     """Whether the table is offered as CSV and XLSX (the plan's tables, which import back)."""
+    charts: tuple[Chart, ...] = ()
+    """Charts of the section's numbers, shown before its table (an addition, never instead)."""
 
 
 async def _all(gateway: GatewayClient, path: str, what: str) -> list[dict[str, Any]]:
@@ -205,6 +208,11 @@ def document_docx(title: str, sections: list[Section]) -> bytes:
         document.heading(section.heading)
         for sentence in section.summary:
             document.paragraph(sentence)
+        for chart in section.charts:
+            document.chart(chart)
+            if chart.table:
+                headers, *rows = chart.table
+                document.table(headers, rows, caption=f"The figures in the chart: {chart.title}")
         if section.rows:
             document.table(section.headers, section.rows, caption=section.caption)
         else:

@@ -8,9 +8,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 
+from common.charts import Chart, ChartKind, ChartSeries, money, target_label, variance_label
 from common.money import format_money
 from common.periods import Frequency, Period
+from web.charts import bar_chart
 from web.clients.gateway import ApiError, GatewayClient, UpstreamDown, gateway_client
 from web.rendering import render
 from web.views.dashboard import PageContext
@@ -19,6 +22,23 @@ from web.views.documents import DOCX, Section, document_docx, download
 router = APIRouter()
 Gateway = Annotated[GatewayClient, Depends(gateway_client)]
 RAG_WORDS = {"green": "On track", "amber": "At risk", "red": "Off track", "not_set": "Not set"}
+# Bars for each status, worst first, worded as the tags are ("Off track (Red)") so that the
+# colour is never the only way to tell them apart. GOV.UK's RAG colours; each bar is outlined.
+PROJECT_RAGS = (
+    ("red", "Off track (Red)", "#d4351c"),
+    ("amber", "At risk (Amber)", "#f47738"),
+    ("green", "On track (Green)", "#00703c"),
+    ("not_set", "Not set", "#b1b4b6"),
+)
+MEASURE_RAGS = (
+    ("Red", "Off track (Red)", "#d4351c"),
+    ("Amber", "At risk (Amber)", "#f47738"),
+    ("Green", "On track (Green)", "#00703c"),
+    ("No data", "No data", "#b1b4b6"),
+    ("No target", "No target", "#ffffff"),
+)
+MOST_BARS = 15
+"""More budget lines than this are charted by service area (the table keeps every line)."""
 
 
 def latest_complete_quarter(today: date) -> Period:
@@ -33,10 +53,141 @@ async def _get(gateway: GatewayClient, path: str, what: str, **params: Any) -> A
     return await gateway.get_json(path, what=what, params=params)
 
 
+def _decimal(value: Any) -> Decimal:
+    return Decimal(str(value))
+
+
+def _and(words: list[str]) -> str:
+    return ", ".join(words[:-1]) + f" and {words[-1]}" if len(words) > 1 else "".join(words)
+
+
+def budget_chart(lines: list[dict[str, Any]], month_label: str) -> Chart | None:
+    """Each budget line's variance (or each service area's, when there are many lines).
+
+    None when no line has a forecast: there is nothing to draw.
+    """
+    charted = [line for line in lines if line["variance"] is not None]
+    if not charted:
+        return None
+    by = "budget line"
+    pairs = [(str(line["name"]), _decimal(line["variance"])) for line in charted]
+    table: tuple[tuple[str, ...], ...] = ()
+    if len(pairs) > MOST_BARS:
+        areas: dict[str, Decimal] = {}
+        for line in charted:
+            area = str(line["service_area"]) or "No service area"
+            areas[area] = areas.get(area, Decimal(0)) + _decimal(line["variance"])
+        if 1 < len(areas) <= MOST_BARS:
+            by, pairs = "service area", list(areas.items())
+            table = (
+                ("Service area", "Variance"),
+                *((area, variance_label(v)) for area, v in pairs),
+            )
+    total = sum((v for _, v in pairs), Decimal(0))
+    over = [(name, v) for name, v in pairs if v > 0]
+    under = [(name, v) for name, v in pairs if v < 0]
+    counted = []
+    if over:
+        counted.append(f"{len(over)} {by}{'s' if len(over) > 1 else ''} overspend")
+    if under:
+        counted.append(f"{len(under)} underspend")
+    biggest = max(over if total > 0 else under, key=lambda p: abs(p[1]), default=None)
+    message = f"Forecast {variance_label(total)} at the end of {month_label}"
+    if total == 0:
+        message = f"Forecast on budget at the end of {month_label}"
+    if counted:
+        message += f": {_and(counted)}"
+    if biggest is not None:
+        word = "overspend" if total > 0 else "underspend"
+        message += f"; the largest {word} is {biggest[0]} ({money(abs(biggest[1]))})"
+    return Chart(
+        "budget-chart",
+        ChartKind.VARIANCE,
+        f"Forecast variance by {by}, {month_label}",
+        message + ".",
+        tuple(name for name, _ in pairs),
+        (ChartSeries("Variance", tuple(v for _, v in pairs)),),
+        table=table,
+    )
+
+
+def savings_chart(
+    groups: list[dict[str, Any]], names: dict[str, str], by: str, year: str
+) -> Chart | None:
+    """Savings achieved to date against target, one bullet bar for each project or category."""
+    if not groups:
+        return None
+    labels = tuple(names.get(g["label"], g["label"]) for g in groups)
+    targets = tuple(_decimal(g["target"]) for g in groups)
+    achieved = tuple(_decimal(g["achieved_to_date"]) for g in groups)
+    target, done = sum(targets, Decimal(0)), sum(achieved, Decimal(0))
+    message = f"{money(done)} of the {year} savings target of {money(target)} achieved to date"
+    if target > 0:
+        message += f" ({(done / target * 100).quantize(Decimal('1'))}%)"
+    behind = [(a / t, name, t, a) for name, t, a in zip(labels, targets, achieved, strict=True)]
+    worst = min((b for b in behind if b[2] > 0), default=None, key=lambda b: b[0])
+    if worst is not None and len(groups) > 1:
+        message += f"; furthest behind is {worst[1]}, {target_label(worst[2], worst[3])}"
+    return Chart(
+        f"savings-{by}-chart",
+        ChartKind.TARGET,
+        f"Savings achieved to date against target by {by}, {year}",
+        message + ".",
+        labels,
+        (ChartSeries("Target", targets), ChartSeries("Achieved to date", achieved)),
+    )
+
+
+def rag_chart(
+    chart_id: str,
+    counts: dict[str, int],
+    statuses: tuple[tuple[str, str, str], ...],
+    *,
+    unit: str,
+    title: str,
+    when: str,
+) -> Chart | None:
+    """How many projects or measures have each status; None when there are none."""
+    values = tuple(Decimal(counts.get(key, 0)) for key, _, _ in statuses)
+    total = sum(values, Decimal(0))
+    if total == 0:
+        return None
+    words = [
+        f"{n} {'with ' if label.startswith('No ') else ''}{label[0].lower()}{label[1:]}"
+        for (_, label, _), n in zip(statuses, values, strict=True)
+        if n
+    ]
+    labels = tuple(label for _, label, _ in statuses)
+    return Chart(
+        chart_id,
+        ChartKind.COUNTS,
+        title,
+        f"Of {total} {unit} {when}: {_and(words)}.",
+        labels,
+        (ChartSeries(unit.capitalize(), values),),
+        colours=tuple(colour for _, _, colour in statuses),
+        unit=unit,
+        table=(
+            ("Status", unit.capitalize()),
+            *((label, str(n)) for label, n in zip(labels, values, strict=True)),
+        ),
+    )
+
+
+def _charts(chart: Chart | None) -> tuple[Chart, ...]:
+    return () if chart is None else (chart,)
+
+
+def _no_chart(chart: Chart | None, sentence: str) -> list[str]:
+    """What a section with nothing to chart says instead of showing an empty chart."""
+    return [sentence] if chart is None else []
+
+
 async def budget_section(gateway: GatewayClient, quarter: Period) -> Section:
     month = Period(quarter.year, Frequency.MONTHLY, quarter.index * 3)
     position = await _get(gateway, "/finance/budget/position", "finance service", month=month.code)
     totals = position["totals"]
+    chart = budget_chart(position["lines"], month.label)
     return Section(
         "budget",
         "Budget forecast position",
@@ -56,9 +207,11 @@ async def budget_section(gateway: GatewayClient, quarter: Period) -> Section:
             f"At the end of {month.label} the forecast outturn is "
             f"{_money(totals['forecast_outturn'])} against a budget of {_money(totals['budget'])}: "
             f"{_money(abs(Decimal(str(totals['variance']))))} {totals['variance_words']}. "
-            f"The forecast moved by {_money(totals['movement'])} since the month before."
+            f"The forecast moved by {_money(totals['movement'])} since the month before.",
+            *_no_chart(chart, f"No budget line has a forecast for {month.label} to chart."),
         ],
         downloads=False,
+        charts=_charts(chart),
     )
 
 
@@ -79,6 +232,7 @@ async def savings_sections(gateway: GatewayClient, quarter: Period) -> list[Sect
             financial_year=quarter.year.label,
         )
         overall = totals["overall"]
+        chart = savings_chart(totals["groups"], names, by, quarter.year.label)
         sections.append(
             Section(
                 f"savings-{by}",
@@ -102,14 +256,23 @@ async def savings_sections(gateway: GatewayClient, quarter: Period) -> list[Sect
                     for g in totals["groups"]
                 ],
                 summary=[
-                    f"Of a {quarter.year.label} savings target of {_money(overall['target'])}, "
-                    f"{_money(overall['achieved_to_date'])} has been achieved and "
-                    f"{_money(overall['forecast_for_year'])} is forecast: slippage of "
-                    f"{_money(overall['slippage'])}."
-                ]
-                if by == "project"
-                else [],
+                    *(
+                        [
+                            f"Of a {quarter.year.label} savings target of "
+                            f"{_money(overall['target'])}, "
+                            f"{_money(overall['achieved_to_date'])} has been achieved and "
+                            f"{_money(overall['forecast_for_year'])} is forecast: slippage of "
+                            f"{_money(overall['slippage'])}."
+                        ]
+                        if by == "project"
+                        else []
+                    ),
+                    *_no_chart(
+                        chart, f"No savings are recorded for {quarter.year.label} to chart."
+                    ),
+                ],
                 downloads=False,
+                charts=_charts(chart),
             )
         )
     return sections
@@ -121,6 +284,14 @@ async def project_section(gateway: GatewayClient, quarter: Period) -> Section:
         "/projects/portfolio/summary",
         "projects service",
         **{"from": quarter.start.isoformat(), "to": quarter.end.isoformat()},
+    )
+    chart = rag_chart(
+        "projects-chart",
+        summary["by_rag"],
+        PROJECT_RAGS,
+        unit="projects",
+        title=f"Projects by status (RAG), {quarter.label}",
+        when=f"in {quarter.label}",
     )
     by_rag = ", ".join(
         f"{count} {RAG_WORDS.get(rag, rag).lower()}" for rag, count in summary["by_rag"].items()
@@ -142,9 +313,11 @@ async def project_section(gateway: GatewayClient, quarter: Period) -> Section:
         ],
         summary=[
             f"{summary['projects']} projects: {by_rag}. {summary['milestones_due']} milestones "
-            f"were due in {quarter.label}, of which {summary['milestones_overdue']} are overdue."
+            f"were due in {quarter.label}, of which {summary['milestones_overdue']} are overdue.",
+            *_no_chart(chart, "No projects are recorded yet, so there is no chart of them."),
         ],
         downloads=False,
+        charts=_charts(chart),
     )
 
 
@@ -153,6 +326,14 @@ async def kpi_section(gateway: GatewayClient, quarter: Period) -> Section:
     card = await _get(gateway, "/kpi/scorecard", "KPI service", period=month.code, limit=500)
     counts = ", ".join(f"{n} {rag}" for rag, n in card["counts"].items())
     exceptions = [row for row in card["items"] if row["rag"] == "Red"]
+    chart = rag_chart(
+        "kpis-chart",
+        card["counts"],
+        MEASURE_RAGS,
+        unit="measures",
+        title=f"KPI measures by status (RAG), {month.label}",
+        when=f"at the end of {month.label}",
+    )
     return Section(
         "kpis",
         "KPI scorecard: exceptions",
@@ -169,8 +350,12 @@ async def kpi_section(gateway: GatewayClient, quarter: Period) -> Section:
             ]
             for row in exceptions
         ],
-        summary=[f"{card['total']} measures at the end of {quarter.label}: {counts}."],
+        summary=[
+            f"{card['total']} measures at the end of {quarter.label}: {counts}.",
+            *_no_chart(chart, "No measures are recorded yet, so there is no chart of them."),
+        ],
         downloads=False,
+        charts=_charts(chart),
     )
 
 
@@ -242,6 +427,7 @@ async def quarterly_report_page(
     except ValueError:
         chosen = latest_complete_quarter(date.today())
     title = f"Quarterly performance report, {chosen.label}"
+    sections = await quarterly_report(gateway, chosen)
     return render(
         request,
         "documents/document.html",
@@ -249,7 +435,8 @@ async def quarterly_report_page(
             **page,
             "nav": "documents",
             "title": title,
-            "sections": await quarterly_report(gateway, chosen),
+            "sections": sections,
+            "figures": {c.id: Markup(bar_chart(c)) for s in sections for c in s.charts},
             "docx": f"/documents/quarterly-report.docx?quarter={chosen.code}",
         },
     )
