@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from common.tables import write_csv
 from tests.imports.files import KPIS
+from web.views.imports import KINDS
 
 
 def _hidden(page: str, name: str) -> str:
@@ -23,7 +24,8 @@ def test_the_import_page_has_a_labelled_file_upload_and_a_choice_of_table(
     assert '<label class="govuk-label govuk-label--m" for="file">' in page.text
     assert 'type="file"' in page.text
     assert 'enctype="multipart/form-data"' in page.text
-    assert page.text.count('name="kind"') == 3
+    assert page.text.count('name="kind"') == len(KINDS)
+    assert 'value="budget-lines"' in page.text
 
 
 def test_preview_then_import_the_council_kpi_table(api: TestClient) -> None:

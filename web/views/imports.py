@@ -41,6 +41,34 @@ KINDS: dict[str, dict[str, str]] = {
         "next": "/projects",
         "noun": "project",
     },
+    "milestones": {
+        "label": "Milestones: project milestones and their dates (import projects first)",
+        "path": "/projects/imports/milestones",
+        "what": "projects service",
+        "next": "/projects",
+        "noun": "milestone",
+    },
+    "budget-lines": {
+        "label": "Budget lines: the budget monitoring sheet with monthly forecasts",
+        "path": "/finance/imports/budget-lines",
+        "what": "finance service",
+        "next": "/budget",
+        "noun": "budget line",
+    },
+    "savings": {
+        "label": "Savings: the savings programme with targets per year",
+        "path": "/finance/imports/savings",
+        "what": "finance service",
+        "next": "/savings",
+        "noun": "savings line",
+    },
+    "savings-entries": {
+        "label": "Savings returns: achieved and forecast by line and month",
+        "path": "/finance/imports/savings-entries",
+        "what": "finance service",
+        "next": "/savings",
+        "noun": "savings return",
+    },
 }
 ACCEPT = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
