@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from common.settings import Settings
+from common.tables import write_csv
 from tests.identity.two_councils import (
     MARK,
     MONTH,
@@ -284,6 +285,43 @@ LINK_CASES: dict[str, Link] = {
 }
 
 
+KPI_COLUMNS = [
+    "Measure",
+    "Definition",
+    "Unit",
+    "Better (bigger or smaller)",
+    "Frequency (monthly, quarterly)",
+    "Target type (flat or cumulative)",
+    "Normal level/ Target 25/26",
+    "Normal level/ Target 26/27",
+    "Normal level/ Target 27/28",
+    "Council Plan KPI (Y/N)",
+    "Data Provider",
+]
+
+NO_MORE = ["90", "", "", "N", "B team"]
+"""The rest of a KPI row: a target for 2025/26 only, not a Council Plan KPI, B's own team."""
+
+IMPORTS: dict[str, tuple[list[str], list[str]]] = {
+    # Matched to existing measures by title: A's title must make a new measure of B's.
+    f"POST {KPI}/imports/kpis": (
+        KPI_COLUMNS,
+        [f"{MARK} people supported at home", "", "%", "Bigger", "Monthly", "Flat", *NO_MORE],
+    ),
+    # Matched by number, and linked to priorities by their wording: A's number 7 and A's priority.
+    f"POST {PROJECTS}/imports/objectives": (
+        ["Objectives", "Council Plan objective? (Y/N)", "Priority"],
+        [f"7. {MARK} objective", "N", f"{MARK} priority"],
+    ),
+    # Matched by name, and linked to objectives by number: A's project name and objective 7.
+    f"POST {PROJECTS}/imports/projects": (
+        ["Project name", "Relevant objective"],
+        [f"{MARK} reablement", "Objective 7"],
+    ),
+}
+"""Uploads whose rows name A's records the way a council's table does: by title, number, name."""
+
+
 # Fixtures -----------------------------------------------------------------------------------
 
 
@@ -423,6 +461,28 @@ def test_a_link_to_another_councils_record_is_refused(councils: Councils, key: s
     assert after == before, "a refused link wrote to a council"
 
 
+@pytest.mark.parametrize("key", list(IMPORTS))
+def test_an_import_naming_another_councils_records_makes_its_own(
+    councils: Councils, key: str
+) -> None:
+    _method, path = _split(key)
+    columns, row = IMPORTS[key]
+    a_before = councils.fingerprint(councils.a_org)
+
+    response = councils.b.post(
+        path,
+        params={"commit": "true"},
+        files={"file": ("table.csv", write_csv(columns, [row]), "text/csv")},
+    )
+
+    assert response.status_code == 200, response.text
+    counts = response.json()["counts"]
+    assert (counts["create"], counts["update"], counts["error"]) == (1, 0, 0), counts
+    assert councils.leaks(response.text.replace(MARK, "")) == []
+    assert councils.fingerprint(councils.a_org) == a_before
+    assert councils.rows_naming(councils.b_org, councils.a_record_ids()) == []
+
+
 def test_after_every_attempt_council_a_reads_its_records_unchanged(
     councils: Councils, a_reads: dict[str, tuple[int, str, str | None]]
 ) -> None:
@@ -553,3 +613,10 @@ def test_the_fingerprint_sees_every_write_of_a_council_and_only_its_own(
     changed = {table for table, digest in a_after.items() if a_before[table] != digest}
     assert changed == {"projects.improvement_actions", "projects.audit_events"}
     assert councils.fingerprint(councils.b_org) == b_before
+
+
+def test_rows_naming_finds_the_records_and_links_that_hold_an_id(councils: Councils) -> None:
+    objective = councils.a_ids["objectives"]
+    found = councils.rows_naming(councils.a_org, [objective])
+    assert {"projects.objectives", "projects.projects", "projects.audit_events"} <= set(found)
+    assert councils.rows_naming(councils.b_org, [objective]) == []

@@ -54,12 +54,26 @@ class Councils:
             if _is_id(value) and value not in allowed and value in body
         ]
 
+    def a_record_ids(self) -> list[str]:
+        return [value for value in self.a_ids.values() if _is_id(value)]
+
     def fingerprint(self, org_id: uuid.UUID) -> dict[str, str]:
         """Every row of `org_id` in every tenant table (audit trails included), as a digest per
         table: two fingerprints are equal only if nothing of that council was written."""
         with self.database.session(org_id) as session:
             rows = session.execute(text(_fingerprint_sql(self.connection)), {"org": org_id}).all()
         return {str(name): str(digest) for name, digest in rows}
+
+    def rows_naming(self, org_id: uuid.UUID, ids: list[str]) -> list[str]:
+        """The tables where a row of `org_id` holds any of `ids` (a link, or a copy of one)."""
+        with self.database.session(org_id) as session:
+            return [
+                str(name)
+                for (name,) in session.execute(
+                    text(_naming_sql(self.connection)),
+                    {"org": org_id, "pattern": "|".join(map(re.escape, ids))},
+                )
+            ]
 
 
 def _is_id(value: str) -> bool:
@@ -70,13 +84,14 @@ def _is_id(value: str) -> bool:
     return True
 
 
-_SQL: dict[int, str] = {}
+_TABLES: dict[int, list[tuple[str, str]]] = {}
 
 
-def _fingerprint_sql(connection: Connection) -> str:
+def _tenant_tables(connection: Connection) -> list[tuple[str, str]]:
+    """(schema, table) of every table with an `org_id`: the services' and the gateway's."""
     key = id(connection)
-    if key not in _SQL:
-        tables = connection.execute(
+    if key not in _TABLES:
+        rows = connection.execute(
             text(
                 """select c.table_schema, c.table_name from information_schema.columns c
                    join information_schema.tables t
@@ -87,14 +102,26 @@ def _fingerprint_sql(connection: Connection) -> str:
             ),
             {"schemas": [*TENANT_SCHEMAS, "identity"]},
         ).all()
-        assert len(tables) >= 20, tables
-        _SQL[key] = " union all ".join(
-            f"select '{schema}.{table}' as name, "
-            f"count(*) || ':' || coalesce(md5(string_agg(t::text, '|' order by t::text)), '') "
-            f'from "{schema}"."{table}" t where t.org_id = :org'
-            for schema, table in tables
-        )
-    return _SQL[key]
+        assert len(rows) >= 20, rows
+        _TABLES[key] = [(str(schema), str(table)) for schema, table in rows]
+    return _TABLES[key]
+
+
+def _fingerprint_sql(connection: Connection) -> str:
+    return " union all ".join(
+        f"select '{schema}.{table}' as name, "
+        f"count(*) || ':' || coalesce(md5(string_agg(t::text, '|' order by t::text)), '') "
+        f'from "{schema}"."{table}" t where t.org_id = :org'
+        for schema, table in _tenant_tables(connection)
+    )
+
+
+def _naming_sql(connection: Connection) -> str:
+    return " union all ".join(
+        f"(select '{schema}.{table}' as name "
+        f'from "{schema}"."{table}" t where t.org_id = :org and t::text ~ :pattern limit 1)'
+        for schema, table in _tenant_tables(connection)
+    )
 
 
 def _created(response: Any) -> dict[str, Any]:
@@ -184,7 +211,7 @@ def _council_a(a: TestClient) -> dict[str, str]:
         a,
         f"{projects}/objectives",
         {
-            "number": 1,
+            "number": 7,
             "statement": f"{MARK} objective",
             "priority_ids": [ids["priorities"]],
             "kpi_measure_ids": [measure["id"]],
