@@ -21,6 +21,7 @@ from gateway.accounts import end_sessions_of, hash_password, mint_api_key
 from gateway.auth import now_of
 from gateway.events import security_event
 from gateway.models import ApiKey, Organisation, User
+from gateway.passwords import require_acceptable_password
 from gateway.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -73,6 +74,7 @@ def create_user(body: UserCreate, session: DbDep, caller: AdminDep) -> User:
     """Add a person with their roles, team and a first password."""
     if session.scalar(select(User.id).where(User.email == body.email)):
         raise _email_taken()
+    require_acceptable_password(body.password, email=body.email, field="password")
     user = User(
         email=body.email,
         display_name=body.display_name,
@@ -132,6 +134,7 @@ def update_user(
     if "team" in changes:
         user.team = body.team or None
     if changes.get("password") is not None:
+        require_acceptable_password(str(body.password), email=user.email, field="password")
         user.password_hash = hash_password(str(body.password))
         ends_sessions = True
     session.flush()

@@ -26,6 +26,7 @@ from gateway.auth import now_of, session_cookie_name, set_session_cookie
 from gateway.events import security_event
 from gateway.hardening import client_address
 from gateway.models import User, UserSession
+from gateway.passwords import require_acceptable_password
 from gateway.schemas import MySession, PasswordChange, ReEnteredPassword, SessionRead, SignIn
 
 router = APIRouter(tags=["sessions"])
@@ -111,6 +112,7 @@ def change_password(body: PasswordChange, request: Request, settings: SettingsDe
                 "Your current password is not right.",
                 errors=[FieldError("current_password", "Your current password is not right")],
             )
+        require_acceptable_password(body.new_password, email=user.email, field="new_password")
         user.password_hash = hash_password(body.new_password)
         keep = digest(request.cookies.get(session_cookie_name(settings), ""))
         session.execute(

@@ -70,7 +70,7 @@ def test_an_email_already_used_in_another_council_is_refused(
             "email": "taken@elsewhere.example",
             "display_name": "X",
             "roles": ["viewer"],
-            "password": PASSWORD,
+            "password": "a long enough password",
         },
         headers={"X-CSRF-Token": csrf},
     )

@@ -163,7 +163,11 @@ def test_old_counters_are_pruned(database: Database) -> None:
     assert keys == ["test:d"]
 
 
-@settings_(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings_(
+    max_examples=25,
+    deadline=None,  # each example makes up to 200 round trips to PostgreSQL
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(st.integers(min_value=1, max_value=120), st.integers(min_value=0, max_value=200))
 def test_a_minute_never_allows_more_than_the_limit(
     database: Database, limit: int, requests: int
