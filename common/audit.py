@@ -13,7 +13,7 @@ for every write the tests make (common/testing/plugin.py).
 """
 
 import uuid
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -42,6 +42,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session, UOWTransaction
 from starlette.datastructures import MutableHeaders
 
+from common.bulk import insert_rows
 from common.db import SessionDep, TenantMixin
 from common.identity import Caller, CallerDep
 from common.logs import request_id_var
@@ -254,9 +255,44 @@ def _record(session: Session, _flush: UOWTransaction) -> None:
             }
         )
     for schema, batch in rows.items():
-        session.connection().execute(AUDIT_TABLES[schema].insert(), batch)
-        if (tally := _tally.get()) is not None:
-            tally.rows += len(batch)
+        _write(session, schema, batch)
+
+
+def _write(session: Session, schema: str, batch: list[dict[str, Any]]) -> None:
+    insert_rows(session, AUDIT_TABLES[schema], batch)
+    if (tally := _tally.get()) is not None:
+        tally.rows += len(batch)
+
+
+def record_created(session: Session, model: type[Any], rows: Sequence[Mapping[str, Any]]) -> None:
+    """Audit rows for `rows` of `model` that were inserted in bulk (`common.bulk.insert_rows`),
+    which the session's hook never sees: the same "create" entries the hook would write."""
+    rules = getattr(model, "__audit__", None) or _DEFAULT_RULES
+    table = model.__table__
+    audit = AUDIT_TABLES.get(str(table.schema))
+    if audit is None or rules.skip or not rows:
+        return
+    caller: Caller | None = session.info.get("caller")
+    keys = [c.key for c in table.columns if _recorded(rules, c.key)]
+    primary = [c.key for c in table.primary_key.columns]
+    actor = caller.user_id if caller else "system"
+    client = caller.client if caller else "system"
+    request_id = request_id_var.get()
+    batch = [
+        {
+            "org_id": row[rules.org_attr],
+            "actor": actor,
+            "client": client,
+            "request_id": request_id,
+            "action": "create",
+            "entity": table.name,
+            "entity_id": ",".join(str(row[k]) for k in primary),
+            "before": None,
+            "after": {k: _value(rules, k, row.get(k), new=False) for k in keys},
+        }
+        for row in rows
+    ]
+    _write(session, str(table.schema), batch)
 
 
 class AuditEventRead(BaseModel):

@@ -192,3 +192,73 @@ class Period:
 def _add_months(day: date, months: int) -> date:
     total = day.year * 12 + (day.month - 1) + months
     return date(total // 12, total % 12 + 1, 1)
+
+
+_MONTH_NAMES = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_WORDS_MONTH = re.compile(r"^([a-z]+)\.?[\s\-/']*(\d{4}|\d{2})$")
+_NUMBER_MONTH = re.compile(r"^(\d{1,2})[/-](\d{4})$")
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_UK_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_QUARTER_FIRST = re.compile(r"^q([1-4])[\s,\-]*(?:fy\s*)?(\d{2}|\d{4})\s*/\s*(\d{2})$")
+_YEAR_WORDS = re.compile(r"^(?:fy\s*)?(\d{2}|\d{4})\s*[/-]\s*(\d{2}|\d{4})$")
+
+
+def read_period(text: str) -> Period:
+    """A period as councils write it in spreadsheets, as well as the API's own codes: a month
+    ("2025-04", "Apr 2025", "April 2025", "Apr-25", "04/2025", a whole date such as
+    "2025-04-30" or "30/04/2025"), a quarter ("2025/26 Q1", "Q1 2025/26", "Q1 25/26") or a
+    financial year ("2025/26", "2025-26", "FY 2025/26"). Raises ValueError, saying what it read.
+
+    >>> read_period("April 2025").code, read_period("Q1 2025/26").code, read_period("2025-26").code
+    ('2025-04', '2025/26 Q1', '2025/26')
+    """
+    cleaned = " ".join(text.strip().lower().replace("\u2013", "-").split())
+    try:
+        return Period.parse(cleaned)
+    except ValueError:
+        pass
+    day = _ISO_DAY.match(cleaned)
+    if day:
+        year, month = int(day[1]), int(day[2])
+    elif day := _UK_DAY.match(cleaned):
+        year, month = int(day[3]), int(day[2])
+    elif match := _NUMBER_MONTH.match(cleaned):
+        year, month = int(match[2]), int(match[1])
+    elif (match := _WORDS_MONTH.match(cleaned)) and match[1] in _MONTH_NAMES:
+        year, month = int(match[2]), _MONTH_NAMES[match[1]]
+        year = 2000 + year if year < 100 else year
+    elif match := _QUARTER_FIRST.match(cleaned):
+        return Period(
+            FinancialYear.parse(f"{match[2]}/{match[3]}"), Frequency.QUARTERLY, int(match[1])
+        )
+    elif match := _YEAR_WORDS.match(cleaned):
+        second = match[2][-2:]
+        return Period(FinancialYear.parse(f"{match[1]}/{second}"), Frequency.ANNUAL, 1)
+    else:
+        raise ValueError(
+            f"could not read '{text}' as a period: write a month (April 2025), a quarter "
+            "(2025/26 Q1) or a financial year (2025/26)"
+        )
+    if not 1 <= month <= 12:
+        raise ValueError(f"could not read '{text}' as a month")
+    return Period.month_of(date(year, month, 1))

@@ -254,14 +254,14 @@ def create_actual(
     )
     if session.scalar(existing):
         raise _duplicate(measure, figures.period)
-    actual = _new_actual(measure, figures, data.commentary)
+    actual = new_actual(measure, figures, data.commentary)
     session.add(actual)
     session.flush()
     _record(session, actual, action="created", caller=caller)
     return actual
 
 
-def _new_actual(measure: Measure, figures: Figures, commentary: str) -> Actual:
+def new_actual(measure: Measure, figures: Figures, commentary: str) -> Actual:
     return Actual(
         measure_id=measure.id,
         period=figures.period.code,
@@ -308,21 +308,39 @@ def update_actual(
         )
     if data.commentary is not None:
         actual.commentary = data.commentary
-    actual.status = "draft"
-    actual.return_reason = ""
+    mark_corrected(actual)
     session.flush()
     _record(session, actual, action="corrected", caller=caller)
     return actual
 
 
-def submit_actual(session: Session, *, actual: Actual, caller: Caller) -> Actual:
-    """Send a draft (or a returned figure) for approval."""
-    check_may_enter(caller, get_measure(session, measure_id=actual.measure_id))
+def mark_corrected(actual: Actual) -> None:
+    """A corrected figure is a draft again; the reported (approved) figure stays until approved."""
+    actual.status = "draft"
+    actual.return_reason = ""
+
+
+def mark_submitted(actual: Actual) -> None:
+    """The workflow step of `submit_actual`, without storing it (the import stores in bulk)."""
     if actual.status not in SUBMITTABLE:
         raise Conflict(
             f"This actual is {actual.status}; only a draft or returned one is submitted."
         )
     actual.status = "submitted"
+
+
+def mark_approved(actual: Actual) -> None:
+    """The workflow step of `approve_actual`, without storing it (the import stores in bulk)."""
+    if actual.status != "submitted":
+        raise Conflict(f"This actual is {actual.status}; only a submitted one can be approved.")
+    actual.status = "approved"
+    actual.approved_value = actual.value
+
+
+def submit_actual(session: Session, *, actual: Actual, caller: Caller) -> Actual:
+    """Send a draft (or a returned figure) for approval."""
+    check_may_enter(caller, get_measure(session, measure_id=actual.measure_id))
+    mark_submitted(actual)
     session.flush()
     _record(session, actual, action="submitted", caller=caller)
     return actual
@@ -330,10 +348,7 @@ def submit_actual(session: Session, *, actual: Actual, caller: Caller) -> Actual
 
 def approve_actual(session: Session, *, actual: Actual, caller: Caller) -> Actual:
     """Accept a submitted figure: from now on it is the one reported."""
-    if actual.status != "submitted":
-        raise Conflict(f"This actual is {actual.status}; only a submitted one can be approved.")
-    actual.status = "approved"
-    actual.approved_value = actual.value
+    mark_approved(actual)
     session.flush()
     actual.approved_revision = _record(session, actual, action="approved", caller=caller)
     session.flush()
@@ -466,12 +481,12 @@ def bulk_submit(
     created = updated = 0
     for measure, figures, row, actual in plan:
         if actual is None:
-            actual = _new_actual(measure, figures, row.commentary)
+            actual = new_actual(measure, figures, row.commentary)
             session.add(actual)
             session.flush()
             _record(session, actual, action="created", caller=caller)
             created += 1
-        elif _unchanged(actual, figures, row.commentary):
+        elif unchanged(actual, figures, row.commentary):
             # Saving a form again changes nothing: no new revision, just submit if asked.
             if submit and actual.status in SUBMITTABLE:
                 submit_actual(session, actual=actual, caller=caller)
@@ -484,8 +499,7 @@ def bulk_submit(
                 figures.denominator,
             )
             actual.commentary = row.commentary
-            actual.status = "draft"
-            actual.return_reason = ""
+            mark_corrected(actual)
             session.flush()
             _record(session, actual, action="corrected", caller=caller)
             updated += 1
@@ -495,7 +509,8 @@ def bulk_submit(
     return stored, created, updated
 
 
-def _unchanged(actual: Actual, figures: Figures, commentary: str) -> bool:
+def unchanged(actual: Actual, figures: Figures, commentary: str) -> bool:
+    """The figures and commentary are those the actual holds already."""
     return (
         actual.value == figures.value
         and actual.numerator == figures.numerator

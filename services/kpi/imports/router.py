@@ -1,4 +1,5 @@
-"""`POST /imports/kpis`: preview (the default) or commit the council's KPI table."""
+"""`POST /imports/kpis` and `POST /imports/actuals`: preview (the default) or commit the
+council's KPI table, or its figures."""
 
 from typing import Annotated, Literal
 
@@ -6,10 +7,11 @@ from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import JSONResponse
 
 from common.db import SessionDep
-from common.identity import Caller, CallerDep
+from common.errors import Forbidden
+from common.identity import Caller, CallerDep, Role
 from common.tables import import_response, read_upload
-from services.kpi.actuals import check_may_configure
-from services.kpi.imports import kpis
+from services.kpi.actuals import MANAGERS, check_may_configure, is_integration
+from services.kpi.imports import actuals, kpis
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 
@@ -17,6 +19,26 @@ router = APIRouter(prefix="/imports", tags=["imports"])
 def _configurer(caller: CallerDep) -> Caller:
     check_may_configure(caller)
     return caller
+
+
+def _enterer(caller: CallerDep) -> Caller:
+    """Figures are entered by data providers (for their team's measures, checked per row),
+    managers and integrations; not by viewers or finance."""
+    if not (caller.has_any(*MANAGERS, Role.DATA_PROVIDER) or is_integration(caller)):
+        raise Forbidden("Only data providers, service leads or the programme office enter figures.")
+    return caller
+
+
+Commit = Annotated[
+    bool, Query(description="Write the rows; without it the answer is only a preview.")
+]
+Rows = Annotated[
+    Literal["all", "changes", "problems"],
+    Query(
+        description="Which rows to list: all, those that change or have problems, or "
+        "only those with problems (the counts always cover every row)."
+    ),
+]
 
 
 @router.post(
@@ -44,4 +66,23 @@ def import_kpis(
     report, parsed = kpis.plan(session, read_upload(file), file.filename or "")
     return import_response(
         report, commit=commit, rows=rows, write=lambda: kpis.commit(session, parsed)
+    )
+
+
+@router.post("/actuals", summary="Import KPI actuals (CSV or XLSX)")
+def import_actuals(
+    file: Annotated[UploadFile, File(description="The figures: measure, period, value, ...")],
+    session: SessionDep,
+    caller: Annotated[Caller, Depends(_enterer)],
+    commit: Commit = False,
+    rows: Rows = "all",
+) -> JSONResponse:
+    """Each row's action: a new actual (draft), a correction of one (a new revision, back to
+    draft, as `PATCH /actuals/{id}` does), a step of the workflow from its status column
+    (Submitted, or Approved by approvers), or unchanged. Measures are found by code or title;
+    periods read as written ("April 2025", "Q1 2025/26", "2025/26"). A data provider imports
+    only their team's measures. With `commit=true` every row is written, or none is."""
+    report, planned = actuals.plan(session, read_upload(file), file.filename or "", caller)
+    return import_response(
+        report, commit=commit, rows=rows, write=lambda: actuals.commit(session, planned, caller)
     )

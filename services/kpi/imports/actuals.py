@@ -1,0 +1,358 @@
+"""KPI actuals from a spreadsheet: one row per measure and period, read as councils write them
+("April 2025", "Q1 2025/26", "65%", "1,102"), matched to the actuals there already.
+
+Each row is checked by the same rules as the actuals API (`services.kpi.actuals`): who may enter
+figures for the measure, the period against the measure's frequency, a value or a numerator and
+denominator, percentages within 0 to 100, and the approval workflow. A row for a period with no
+actual creates one (a draft); a row whose figures or commentary differ corrects it, as the API
+does (a new revision, back to draft); anything else is left unchanged, so importing the same file
+twice changes nothing the second time. A status column may move figures on: "Submitted" submits
+them, "Approved" also approves them (approvers only); a status never moves a figure back.
+
+Reading is one query for the measures and one for their actuals; writing is a handful of bulk
+statements (`common.bulk`), each change with its revision and its audit rows, so 10,000 rows
+take seconds, not minutes.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from common.audit import record_created
+from common.bulk import insert_rows
+from common.errors import FieldError, Forbidden, ValidationFailed
+from common.identity import Caller
+from common.money import parse_money
+from common.periods import Period, read_period
+from common.tables import (
+    Column,
+    ImportReport,
+    RowReport,
+    Table,
+    match_headers,
+    normalise_header,
+    row_originals,
+)
+from services.kpi.actuals import (
+    MANAGERS,
+    SUBMITTABLE,
+    Figures,
+    check_figures,
+    check_may_enter,
+    is_integration,
+    mark_approved,
+    mark_corrected,
+    mark_submitted,
+    new_actual,
+    unchanged,
+)
+from services.kpi.models import Actual, ActualRevision, Measure
+from services.kpi.schemas import to_number
+
+COLUMNS = (
+    Column("code", "Code", ("Measure code", "KPI code", "Reference", "Ref", "KPI reference")),
+    Column(
+        "measure",
+        "Measure",
+        ("Measure title", "KPI", "Title", "Indicator", "Performance indicator", "KPI measure"),
+    ),
+    Column(
+        "period",
+        "Period",
+        ("Month", "Quarter", "Reporting period", "Period ending", "Year", "Date"),
+        required=True,
+    ),
+    Column(
+        "value", "Value", ("Actual", "Figure", "Result", "Outturn", "Actual value", "Performance")
+    ),
+    Column("numerator", "Numerator", ()),
+    Column("denominator", "Denominator", ()),
+    Column("commentary", "Commentary", ("Comments", "Comment", "Narrative", "Notes", "Note")),
+    Column("status", "Status", ("Workflow status", "Approval status")),
+)
+_STATUS = {
+    "": None,
+    "draft": "draft",
+    "new": "draft",
+    "submitted": "submitted",
+    "submit": "submitted",
+    "for approval": "submitted",
+    "awaiting approval": "submitted",
+    "approved": "approved",
+    "approve": "approved",
+    "signed off": "approved",
+    "returned": "returned",
+}
+_RANK = {"draft": 0, "returned": 0, "submitted": 1, "approved": 2}
+
+
+@dataclass
+class _Row:
+    report: RowReport
+    measure: Measure | None = None
+    figures: Figures | None = None
+    commentary: str = ""
+    status: str | None = None
+    existing: Actual | None = None
+    steps: list[str] = field(default_factory=list)
+    """What committing does, in order: "created"/"corrected", "submitted", "approved"."""
+
+
+def _words(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _number(text: str, *, money: bool) -> Decimal | None:
+    if not text:
+        return None
+    try:
+        return to_number(text)
+    except ValueError:
+        if money and "£" in text:
+            return parse_money(text)
+        raise
+
+
+def plan(
+    session: Session, table: Table, filename: str, caller: Caller, today: date | None = None
+) -> tuple[ImportReport, list[_Row]]:
+    """What importing `table` would do: each row's action against the actuals there already."""
+    today = today or date.today()
+    match = match_headers(table.headers, COLUMNS)
+    missing = list(match.missing)
+    if "code" not in match.positions and "measure" not in match.positions:
+        missing.insert(0, COLUMNS[1])
+    if not ({"value", "numerator"} & match.positions.keys()):
+        missing.append(COLUMNS[3])
+    if missing:
+        raise ValidationFailed(
+            "The file is missing columns an actual needs: "
+            + ", ".join(f"'{c.label}'" for c in missing)
+            + ".",
+            errors=[
+                FieldError(f"columns.{c.key}", f"The file has no '{c.label}' column.")
+                for c in missing
+            ],
+        )
+    columns = dict(match.headers)
+    report = ImportReport(
+        kind="actuals", filename=filename, columns=columns, unmatched_columns=match.unmatched
+    )
+    measures = list(session.scalars(select(Measure)))
+    by_code = {m.code.lower(): m for m in measures}
+    by_title = {_words(m.title): m for m in measures}
+    existing = {(a.measure_id, a.period): a for a in session.scalars(select(Actual))}
+    may_approve = caller.has_any(*MANAGERS) or is_integration(caller)
+    refusals: dict[uuid.UUID, str] = {}
+    seen: dict[tuple[uuid.UUID, str], int] = {}
+    measure_column = columns.get("code") or columns.get("measure") or "measure"
+    rows: list[_Row] = []
+    for number, cells in zip(table.row_numbers, table.rows, strict=True):
+        row = _Row(RowReport(row=number, original=row_originals(table.headers, cells)))
+        report.rows.append(row.report)
+        rows.append(row)
+        by_field = {key: cells[position] for key, position in match.positions.items()}
+        _read(session, row, by_field, columns, today, by_code, by_title, measure_column)
+        measure, figures = row.measure, row.figures
+        if measure is not None and measure.id not in refusals:
+            try:
+                check_may_enter(caller, measure)
+                refusals[measure.id] = ""
+            except Forbidden as refused:
+                refusals[measure.id] = refused.detail
+        if measure is not None and refusals[measure.id]:
+            row.report.problem(measure_column, refusals[measure.id])
+        if row.status == "approved" and not may_approve:
+            row.report.problem(
+                columns["status"], "only the programme office or a service lead can approve figures"
+            )
+        if measure is None or figures is None:
+            continue
+        key = (measure.id, figures.period.code)
+        if key in seen:
+            row.report.problem(
+                columns["period"],
+                f"repeats {measure.code} {figures.period.label} of row {seen[key]}",
+            )
+            continue
+        seen[key] = number
+        row.existing = existing.get(key)
+        _decide(row)
+    return report, rows
+
+
+def _read(
+    session: Session,
+    row: _Row,
+    cells: dict[str, str],
+    columns: dict[str, str],
+    today: date,
+    by_code: dict[str, Measure],
+    by_title: dict[str, Measure],
+    measure_column: str,
+) -> None:
+    """The measure, figures, commentary and status of one row, noting each cell's problem."""
+    report = row.report
+    code, title = cells.get("code", ""), cells.get("measure", "")
+    # A code column may hold titles, and a measure column codes: codes first, then titles.
+    measure = (
+        by_code.get(code.lower())
+        or by_title.get(_words(title))
+        or by_title.get(_words(code))
+        or by_code.get(title.lower())
+    )
+    report.key = code or title
+    if measure is None:
+        what = f"'{code or title}'" if code or title else "no measure"
+        report.problem(measure_column, f"there is no measure {what}" if code or title else what)
+    row.measure = measure
+    row.commentary = cells.get("commentary", "")
+    if len(row.commentary) > 4000:
+        report.problem(columns["commentary"], "is longer than 4,000 characters")
+    status_text = cells.get("status", "")
+    if normalise_header(status_text) in _STATUS:
+        row.status = _STATUS[normalise_header(status_text)]
+        if row.status == "returned":
+            report.problem(
+                columns["status"],
+                "a figure is returned from its approval page, with a reason; leave the status "
+                "blank or write Draft",
+            )
+    else:
+        report.problem(
+            columns["status"], f"could not read '{status_text}' as Draft, Submitted or Approved"
+        )
+    period: Period | None = None
+    try:
+        period = read_period(cells["period"])
+    except ValueError as error:
+        report.problem(columns["period"], str(error))
+    numbers: dict[str, Decimal | None] = {}
+    for key in ("value", "numerator", "denominator"):
+        try:
+            numbers[key] = _number(
+                cells.get(key, ""), money=measure is not None and measure.unit == "gbp"
+            )
+        except ValueError as error:
+            report.problem(columns[key], f"could not read '{cells[key]}': {error}")
+            numbers[key] = None
+            period = None  # the figures are checked only when every number could be read
+    report.fields = {
+        "measure": measure.code if measure else None,
+        "period": period.code if period else None,
+        **numbers,
+        "commentary": row.commentary,
+        "status": row.status,
+    }
+    if measure is None or period is None:
+        return
+    try:
+        row.figures = check_figures(
+            session,
+            measure,
+            period=period.code,
+            value=numbers["value"],
+            numerator=numbers["numerator"],
+            denominator=numbers["denominator"],
+            today=today,
+        )
+    except ValidationFailed as failed:
+        for problem in failed.errors:
+            column = columns.get(problem["field"]) or columns.get("value") or columns["numerator"]
+            report.problem(column, problem["message"])
+        return
+    if numbers["value"] is None:  # worked out from the numerator and denominator
+        report.fields["value"] = format(row.figures.value.normalize(), "f")
+    report.key = f"{measure.code} {row.figures.period.code}"
+
+
+def _decide(row: _Row) -> None:
+    """Create, update (a correction and/or a step of the workflow) or leave the row's actual."""
+    figures, actual, wanted = row.figures, row.existing, row.status
+    assert figures is not None
+    if actual is None:
+        row.report.action = "create"
+        row.steps = ["created"]
+        current = "draft"
+    else:
+        same = unchanged(actual, figures, row.commentary)
+        row.steps = [] if same else ["corrected"]
+        current = actual.status if same else "draft"
+    if wanted in ("submitted", "approved") and _RANK[wanted] > _RANK[current]:
+        if current in SUBMITTABLE:
+            row.steps.append("submitted")
+        if wanted == "approved":
+            row.steps.append("approved")
+    if actual is not None:
+        row.report.action = "update" if row.steps else "unchanged"
+        if row.steps:
+            row.report.fields["changes"] = list(row.steps)
+
+
+def commit(session: Session, rows: list[_Row], caller: Caller) -> None:
+    """Write every row that changes (the caller has checked none is blocked): new actuals and
+    corrections, each step with its revision; the session's commit makes it all or nothing."""
+    changing = [r for r in rows if r.steps and r.figures is not None and r.measure is not None]
+    updated = [r.existing.id for r in changing if r.existing is not None]
+    numbers: dict[uuid.UUID, int] = {}
+    if updated:
+        found = session.execute(
+            select(ActualRevision.actual_id, func.max(ActualRevision.number))
+            .where(ActualRevision.actual_id.in_(updated))
+            .group_by(ActualRevision.actual_id)
+        )
+        numbers = {actual_id: number or 0 for actual_id, number in found}
+    new_actuals: list[dict[str, object]] = []
+    revisions: list[dict[str, object]] = []
+    for row in changing:
+        figures, measure = row.figures, row.measure
+        assert figures is not None
+        assert measure is not None
+        if row.existing is None:
+            # Built as the API builds it, then stored in bulk rather than by the unit of work.
+            actual = new_actual(measure, figures, row.commentary)
+            actual.id, actual.org_id = uuid.uuid4(), caller.org_id
+        else:
+            actual = row.existing
+        number = numbers.get(actual.id, 0)
+        for step in row.steps:
+            number += 1
+            if step == "corrected":
+                if actual.value != figures.value:
+                    actual.value = figures.value
+                if actual.numerator != figures.numerator:
+                    actual.numerator = figures.numerator
+                if actual.denominator != figures.denominator:
+                    actual.denominator = figures.denominator
+                if actual.commentary != row.commentary:
+                    actual.commentary = row.commentary
+                mark_corrected(actual)
+            elif step == "submitted":
+                mark_submitted(actual)
+            elif step == "approved":
+                mark_approved(actual)
+                actual.approved_revision = number
+            revisions.append(
+                {
+                    "org_id": caller.org_id,
+                    "actual_id": actual.id,
+                    "number": number,
+                    "action": step,
+                    "status": actual.status,
+                    "value": actual.value,
+                    "numerator": actual.numerator,
+                    "denominator": actual.denominator,
+                    "commentary": actual.commentary,
+                    "reason": "",
+                    "changed_by": caller.user_id,
+                }
+            )
+        if row.existing is None:
+            new_actuals.append({k: v for k, v in vars(actual).items() if not k.startswith("_")})
+    session.flush()  # corrections of existing actuals, audited by the session's hook
+    record_created(session, Actual, insert_rows(session, Actual, new_actuals))
+    record_created(session, ActualRevision, insert_rows(session, ActualRevision, revisions))
