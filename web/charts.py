@@ -254,12 +254,15 @@ def bar_chart(chart: Chart) -> str:
     cid = escape(chart.id)
     return (
         f'<figure class="app-figure" id="{cid}">'
+        # On a narrow screen the chart keeps a readable size and scrolls sideways by itself,
+        # by keyboard too, like a wide table (the page as a whole never does).
+        f'<div class="app-table-scroll" role="region" aria-labelledby="{cid}-title" tabindex="0">'
         f'<svg class="app-chart app-bar-chart" viewBox="0 0 {_WIDTH} {height}" role="img" '
         f'aria-labelledby="{cid}-title" aria-describedby="{cid}-caption {cid}-desc" '
         f'font-family="arial, sans-serif" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{cid}-title">{escape(chart.title)}</title>'
         f'<desc id="{cid}-desc">{escape(_HOW_TO_READ[chart.kind])}</desc>'
-        f"{''.join(rows)}</svg>"
+        f"{''.join(rows)}</svg></div>"
         f'<figcaption class="govuk-body app-figure__caption" id="{cid}-caption">'
         f"{escape(chart.summary)}</figcaption></figure>"
     )

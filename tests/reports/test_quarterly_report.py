@@ -137,7 +137,7 @@ def test_every_chart_on_the_page_has_an_accessible_name_and_says_its_message(
     ]
     for chart_id in ids:
         figure = _figure(html, chart_id)
-        svg = figure.find(f"{SVG}svg")
+        svg = figure.find(f".//{SVG}svg")
         assert svg is not None
         assert svg.get("role") == "img"
         title = svg.find(f"{SVG}title")

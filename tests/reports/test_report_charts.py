@@ -126,7 +126,7 @@ def test_the_svg_is_named_by_its_title_and_described_by_its_caption() -> None:
         (ChartSeries("Variance", (Decimal("1200000.00"), Decimal("-50000.00"))),),
     )
     figure = _figure(chart)
-    svg = figure.find(f"{SVG}svg")
+    svg = figure.find(f".//{SVG}svg")
     assert svg is not None
     assert svg.get("role") == "img"
     title = svg.find(f"{SVG}title")
@@ -149,7 +149,7 @@ def test_overspend_and_underspend_differ_by_direction_and_label_not_colour_alone
         ("Over", "Under"),
         (ChartSeries("Variance", (Decimal("1000.00"), Decimal("-500.00"))),),
     )
-    svg = _figure(chart).find(f"{SVG}svg")
+    svg = _figure(chart).find(f".//{SVG}svg")
     assert svg is not None
     zero = next(
         float(line.get("x1") or 0)
@@ -177,7 +177,7 @@ def test_rag_bars_carry_their_words_and_an_outline_that_stands_out_from_white() 
         unit="measures",
     )
     markup = bar_chart(chart)
-    svg = _figure(chart).find(f"{SVG}svg")
+    svg = _figure(chart).find(f".//{SVG}svg")
     assert svg is not None
     for rect in svg.iter(f"{SVG}rect"):
         assert rect.get("stroke") == "#0b0c0c"
