@@ -50,6 +50,11 @@ def protect_schema(connection: Connection, schema: str) -> None:
         ),
         {"schema": schema},
     ).all()
+    if "audit_events" in tenant_tables:
+        # Append-only for the app role in every schema, tenant schema or not (identity too).
+        connection.execute(
+            text(f'revoke update, delete on "{schema}".audit_events from {APP_ROLE}')
+        )
     if schema not in TENANT_SCHEMAS:
         return
     for table in tenant_tables:

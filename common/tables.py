@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape
 from fastapi import UploadFile
 from fastapi.responses import JSONResponse
 
+from common.audit import declare_no_change
 from common.errors import PROBLEM_JSON, FieldError, ValidationFailed
 
 MAX_ROWS = 50_000
@@ -619,6 +620,10 @@ def import_response(
             "report": report.as_json(rows),
         }
         return JSONResponse(body, status_code=422, media_type=PROBLEM_JSON)
+    if not commit:
+        declare_no_change("preview")
+    elif all(r.action == "unchanged" for r in report.rows):
+        declare_no_change("unchanged")  # an upload with nothing new rightly writes no audit row
     if commit:
         write()
         report.committed = True

@@ -1,4 +1,5 @@
-"""The gateway's own administration API: users, API keys and the organisation's settings.
+"""The gateway's own administration API: users, API keys, the organisation's settings, and the
+audit trail of every change to them (`GET /api/v1/audit-events`, read only).
 
 Admins only, and always within their own organisation (the session is scoped to it).
 """
@@ -8,15 +9,17 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, time
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from common.audit import AuditEventRead, audit_page, declare_no_change
 from common.concurrency import require_if_match, set_etag
 from common.db import unit_of_work
 from common.errors import FieldError, Forbidden, NotFound, Unauthorized, ValidationFailed
 from common.identity import Caller, Role
+from common.pagination import Page, PageDep
 from gateway.accounts import end_sessions_of, hash_password, mint_api_key
 from gateway.auth import now_of
 from gateway.events import security_event
@@ -137,6 +140,8 @@ def update_user(
         require_acceptable_password(str(body.password), email=user.email, field="password")
         user.password_hash = hash_password(str(body.password))
         ends_sessions = True
+    if not session.is_modified(user):
+        declare_no_change("unchanged")
     session.flush()
     if ends_sessions:
         end_sessions_of(session, user.id)
@@ -158,6 +163,7 @@ def sign_user_out(user_id: uuid.UUID, session: DbDep, caller: AdminDep) -> Respo
     """End every session of one person, wherever they are signed in."""
     user = _user(session, user_id)
     end_sessions_of(session, user.id)
+    declare_no_change("sign-out")  # a security event: sessions are not in the audit trail
     security_event("user_signed_out", by=caller.user_id, user_id=str(user.id))
     return Response(status_code=204)
 
@@ -210,6 +216,8 @@ def revoke_api_key(key_id: uuid.UUID, session: DbDep, caller: AdminDep, request:
         key.revoked_at = now_of(request)
         session.flush()
         security_event("api_key_revoked", by=caller.user_id, key_id=str(key.id))
+    else:
+        declare_no_change("unchanged")
     return key
 
 
@@ -226,6 +234,22 @@ def update_organisation(body: OrganisationUpdate, session: DbDep, caller: AdminD
     """Rename the organisation (council)."""
     organisation = get_organisation(session, caller)
     organisation.name = body.name
+    if not session.is_modified(organisation):
+        declare_no_change("unchanged")
     session.flush()
     security_event("organisation_renamed", by=caller.user_id, org_id=str(caller.org_id))
     return organisation
+
+
+@router.get("/audit-events", response_model=Page[AuditEventRead], tags=["audit"])
+def list_audit_events(
+    session: DbDep,
+    caller: AdminDep,
+    page: PageDep,
+    entity: Annotated[str | None, Query(max_length=100)] = None,
+    entity_id: Annotated[str | None, Query(max_length=100)] = None,
+) -> Page[AuditEventRead]:
+    """Who changed users, roles, teams, API keys and the organisation, and what, newest first;
+    filter to one record with entity (users, api_keys, organisations) and entity_id. Passwords
+    and key digests appear only as "set" or "changed"."""
+    return audit_page(session, "identity", caller.org_id, page, entity=entity, entity_id=entity_id)

@@ -12,13 +12,14 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from common.apps import SERVICES
+from common.audit import AuditTallyMiddleware
 from common.db import Database, make_engine
 from common.errors import PROBLEM_RESPONSES, install_error_handlers, problem
 from common.identity import sign_identity
 from common.logs import install_request_logging
 from common.service_app import health_router, require_signing_key
 from common.settings import Settings, get_settings
-from gateway import admin, sessions, sso
+from gateway import admin, resets, sessions, sso
 from gateway.accounts import utcnow
 from gateway.auth import Authenticator, development_authenticator, sign_in_authenticator
 from gateway.guard import install_guard
@@ -111,11 +112,13 @@ def create_app(
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders, https_only=settings.https_only)
+    app.add_middleware(AuditTallyMiddleware)
     install_request_logging(app)  # outermost: the request id is set before anything else runs
     app.include_router(health_router(database))
     app.include_router(router, responses=PROBLEM_RESPONSES)
     app.include_router(sessions.router, responses=PROBLEM_RESPONSES)
     app.include_router(admin.router, responses=PROBLEM_RESPONSES)
+    app.include_router(resets.router, responses=PROBLEM_RESPONSES)
     app.include_router(sso.router)
 
     def own_openapi() -> dict[str, Any]:

@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from common.audit import AuditRules, audit_table
 from common.db import TenantMixin, TimestampMixin, VersionedMixin, schema_metadata
 
 
@@ -28,6 +29,7 @@ class Organisation(TimestampMixin, Base):
     """A council: the tenant every record in every schema belongs to."""
 
     __tablename__ = "organisations"
+    __audit__ = AuditRules(org_attr="id")
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
@@ -38,6 +40,7 @@ class User(TenantMixin, TimestampMixin, VersionedMixin, Base):
     """A person who signs in. Email is unique across the deployment, so it alone finds the user."""
 
     __tablename__ = "users"
+    __audit__ = AuditRules(secret=frozenset({"password_hash"}))
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     email: Mapped[str] = mapped_column(String(320), unique=True)
@@ -54,6 +57,8 @@ class UserSession(TenantMixin, Base):
     """A signed-in browser. Only a digest of the cookie's random id is stored."""
 
     __tablename__ = "sessions"
+    __audit__ = AuditRules(skip=True)
+    """Sign-in and sign-out are security events (gateway/events.py); ids are secrets."""
 
     id_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[uuid.UUID] = mapped_column(index=True)
@@ -82,6 +87,7 @@ class ApiKey(TenantMixin, TimestampMixin, Base):
     """A key for an integrator. Only the SHA-256 digest of the key is stored."""
 
     __tablename__ = "api_keys"
+    __audit__ = AuditRules(secret=frozenset({"digest"}), ignore=frozenset({"last_used_at"}))
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(200))
@@ -95,6 +101,23 @@ class ApiKey(TenantMixin, TimestampMixin, Base):
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PasswordReset(TenantMixin, Base):
+    """A one-time link an admin made for someone to set a new password. Only the SHA-256 digest
+    of its random token is stored; it works once, until `expires_at`."""
+
+    __tablename__ = "password_resets"
+    __audit__ = AuditRules(secret=frozenset({"token_digest"}))
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    created_by: Mapped[str] = mapped_column(String(200))
+    """The admin who made the link (their user id)."""
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class RateLimitCounter(Base):
@@ -128,3 +151,7 @@ class IdempotencyRecord(Base):
     status_code: Mapped[int | None] = mapped_column(Integer)
     headers: Mapped[list[list[str]] | None] = mapped_column(JSONB)
     body: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+audit_events = audit_table(Base.metadata)
+"""Who changed users, roles, teams, API keys and the organisation, and what (common/audit.py)."""

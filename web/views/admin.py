@@ -10,9 +10,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from common.identity import Role
+from web.clients.audit_api_client import record_history
 from web.clients.gateway import ApiError, GatewayClient, gateway_client
 from web.rendering import render
-from web.views.auth import page_caller
+from web.views.auth import page_caller, when
 from web.views.dashboard import PageContext
 
 router = APIRouter(prefix="/admin")
@@ -102,7 +103,10 @@ async def edit_user(
     user_id: str, request: Request, page: PageContext, gateway: Gateway
 ) -> HTMLResponse:
     user = await gateway.get_json(f"/users/{user_id}", what="administration")
-    context = _context(page, title="Change a user", user=user, errors={}, editing=True)
+    history = await record_history(gateway, "", "users", user_id)
+    context = _context(
+        page, title="Change a user", user=user, errors={}, editing=True, record_history=history
+    )
     return render(request, "admin/user_form.html", context)
 
 
@@ -142,6 +146,46 @@ async def update_user(
 async def sign_user_out(user_id: str, gateway: Gateway) -> Response:
     await gateway.request("POST", f"/users/{user_id}/sign-out", what="administration")
     return RedirectResponse(f"/admin/users/{user_id}", status_code=303)
+
+
+def _site(request: Request) -> str:
+    """This site's address as the admin's browser sees it (its Origin or Referer), for a link
+    they pass on; empty if the browser sent neither."""
+    for header in ("origin", "referer"):
+        value = request.headers.get(header, "")
+        scheme, _, rest = value.partition("://")
+        host = rest.split("/", 1)[0]
+        if scheme in ("http", "https") and host:
+            return f"{scheme}://{host}"
+    return ""
+
+
+@router.post("/users/{user_id}/password-reset", response_class=HTMLResponse, dependencies=[Admin])
+async def password_reset(
+    user_id: str, request: Request, page: PageContext, gateway: Gateway
+) -> Response:
+    user = await gateway.get_json(f"/users/{user_id}", what="administration")
+    try:
+        made = (
+            await gateway.request("POST", f"/users/{user_id}/password-reset", what="administration")
+        ).json()
+    except ApiError as error:
+        context = _context(
+            page, title="Change a user", user=user, errors=_errors(error), editing=True
+        )
+        return render(request, "admin/user_form.html", context, status_code=422)
+    context = _context(
+        page,
+        title="Link to set a password made",
+        user=user,
+        link=_site(request) + made["path"],
+        expires=when(made["expires_at"]),
+    )
+    # Shown once, on this response only: only its digest is stored.
+    response = render(request, "admin/password_reset_created.html", context)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @router.get("/api-keys", response_class=HTMLResponse, dependencies=[Admin])
