@@ -89,6 +89,18 @@ def test_the_savings_chart_pairs_target_and_achieved_and_names_the_furthest_behi
     assert savings_chart([], {}, "category", "2025/26") is None
 
 
+def test_savings_with_no_target_are_charted_but_never_called_furthest_behind() -> None:
+    groups = [
+        {"label": "Extra income", "target": "0.00", "achieved_to_date": "5000.00"},
+        {"label": "Reviews", "target": "10000.00", "achieved_to_date": "9000.00"},
+    ]
+    chart = savings_chart(groups, {}, "category", "2025/26")
+    assert chart is not None
+    assert chart.categories == ("Extra income", "Reviews")
+    assert chart.summary.endswith("furthest behind is Reviews, £9k of £10k (90%).")
+    assert "£5k (no target)" in bar_chart(chart)
+
+
 def test_rag_charts_count_each_status_in_words_and_none_when_there_is_nothing_to_count() -> None:
     chart = rag_chart(
         "c",

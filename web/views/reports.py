@@ -124,8 +124,9 @@ def savings_chart(
     message = f"{money(done)} of the {year} savings target of {money(target)} achieved to date"
     if target > 0:
         message += f" ({(done / target * 100).quantize(Decimal('1'))}%)"
-    behind = [(a / t, name, t, a) for name, t, a in zip(labels, targets, achieved, strict=True)]
-    worst = min((b for b in behind if b[2] > 0), default=None, key=lambda b: b[0])
+    rows = zip(labels, targets, achieved, strict=True)
+    behind = [(a / t, name, t, a) for name, t, a in rows if t > 0]  # a share of no target is none
+    worst = min(behind, default=None, key=lambda b: b[0])
     if worst is not None and len(groups) > 1:
         message += f"; furthest behind is {worst[1]}, {target_label(worst[2], worst[3])}"
     return Chart(
