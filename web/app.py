@@ -16,7 +16,7 @@ import web.views
 from common.logs import install_request_logging
 from common.service_app import health_router
 from common.settings import Settings, get_settings
-from web.clients.gateway import UpstreamDown
+from web.clients.gateway import ApiError, UpstreamDown
 from web.rendering import render
 from web.views import dashboard, placeholders
 
@@ -72,6 +72,15 @@ def install_error_pages(app: FastAPI) -> None:
             {"me": None, "message": str(exc.detail)},
             status_code=exc.status_code,
         )
+
+    @app.exception_handler(ApiError)
+    async def _refused(request: Request, exc: ApiError) -> HTMLResponse:
+        # A record the API does not know (or another council's, which it will not name) is a
+        # page that does not exist, wherever a view lets the API's 404 through; any other
+        # refusal a view did not handle is still a failure.
+        if exc.status == 404:
+            return render(request, "errors/404.html", {"me": None}, status_code=404)
+        raise exc
 
     @app.exception_handler(UpstreamDown)
     async def _down(request: Request, exc: UpstreamDown) -> HTMLResponse:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -481,6 +482,91 @@ def test_an_import_naming_another_councils_records_makes_its_own(
     assert councils.leaks(response.text.replace(MARK, "")) == []
     assert councils.fingerprint(councils.a_org) == a_before
     assert councils.rows_naming(councils.b_org, councils.a_record_ids()) == []
+
+
+WEB_RECORDS = {
+    "user_id": "users",
+    "key_id": "api-keys",
+    "measure_id": "measures",
+    "actual_id": "actuals",
+    "project_id": "projects",
+    "milestone_id": "milestones",
+    "line_id": "savings-lines",
+}
+"""Which of A's records each path parameter of a web page names."""
+WEB_WORDS = {"decision": "approve"}
+"""Path parameters of pages that are words, not records."""
+WEB_NOT_RECORDS = {"/documents/service-plan/{table}.csv", "/documents/service-plan/{table}.xlsx"}
+"""Pages whose parameter names a table of the council's own plan, not a record."""
+WEB_FORM = {
+    "version": "1",
+    "display_name": TAKEN,
+    "roles": "viewer",
+    "reason": TAKEN,
+    "rag": "red",
+    "rag_reason": TAKEN,
+    "period": MONTH,
+    "summary": TAKEN,
+    "forecast_date": "2026-01-31",
+    "status": "completed",
+}
+"""Enough of every form for a write to go through, were B allowed to reach A's record."""
+
+
+def _web_pages(web: FastAPI) -> list[tuple[str, str]]:
+    """Every page and form of the web app with a parameter in its path (from its routes)."""
+    return sorted(
+        (method.upper(), path)
+        for path, item in web.openapi()["paths"].items()
+        if path_parameters(path) and path not in WEB_NOT_RECORDS
+        for method in item
+        if method in _METHODS
+    )
+
+
+def _with_unknown_ids(url: str, ids: frozenset[str]) -> str:
+    for value in ids:
+        url = url.replace(value, str(uuid.uuid4()))
+    return url
+
+
+def test_another_councils_pages_are_not_found_and_its_forms_change_nothing(
+    councils: Councils,
+) -> None:
+    """Every page and form of the web app with a record in its path, walked from its routes."""
+    pages = _web_pages(councils.web)
+    assert len(pages) >= 13, pages
+    before = councils.fingerprint(councils.a_org), councils.fingerprint(councils.b_org)
+    wrong: list[str] = []
+    for method, template in pages:
+        names = path_parameters(template)
+        unknown = [n for n in names if n not in WEB_RECORDS and n not in WEB_WORDS]
+        assert unknown == [], f"{method} {template}: say which record {unknown} names"
+        url = template
+        for name in names:
+            value = WEB_WORDS.get(name) or councils.a_ids[WEB_RECORDS[name]]
+            url = url.replace(f"{{{name}}}", value)
+        sent = frozenset(councils.a_ids[WEB_RECORDS[n]] for n in names if n in WEB_RECORDS)
+        if method == "GET":
+            control = councils.a.get(url)
+            if control.status_code != 200 or not councils.leaks(control.text):
+                wrong.append(f"{method} {template}: A's own page shows nothing of A")
+            response = councils.b.get(url)
+            refused = response.status_code == 404
+        else:
+            # A form re-shows what B typed with the API's refusal; it must be a refusal, and
+            # the same one a record that does not exist gets.
+            response = councils.b.post(url, data=WEB_FORM, follow_redirects=False)
+            nobody = councils.b.post(
+                _with_unknown_ids(url, sent), data=WEB_FORM, follow_redirects=False
+            )
+            refused = response.status_code in (404, 422)
+            refused = refused and response.status_code == nobody.status_code
+        if not refused or councils.leaks(response.text, allowed=sent):
+            wrong.append(f"{method} {template} -> {response.status_code}")
+    assert wrong == [], "\n".join(wrong)
+    after = councils.fingerprint(councils.a_org), councils.fingerprint(councils.b_org)
+    assert after == before, "a refused form wrote to a council"
 
 
 def test_after_every_attempt_council_a_reads_its_records_unchanged(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection
@@ -40,6 +41,8 @@ class Councils:
     b_org: uuid.UUID
     a: TestClient
     b: TestClient
+    web: FastAPI
+    """The web app (B's): its routes are the pages there are."""
     a_ids: dict[str, str] = field(default_factory=dict)
     """A's records by collection, e.g. "measures" -> id; "entries" -> the month of the return."""
     b_ids: dict[str, str] = field(default_factory=dict)
@@ -149,7 +152,7 @@ def two_councils(engine: Engine, settings: Settings) -> Iterator[Councils]:
         a_system = build_system(quiet, database, caller=make_caller(a_org, user="a-admin"))
         b_system = build_system(quiet, database, caller=make_caller(b_org, user="b-admin"))
         with a_system.client() as a, b_system.client() as b:
-            councils = Councils(connection, database, a_org, b_org, a, b)
+            councils = Councils(connection, database, a_org, b_org, a, b, b_system.web)
             councils.a_ids = _council_a(a)
             councils.b_ids = _council_b(b)
             yield councils
