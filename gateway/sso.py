@@ -28,7 +28,7 @@ from sqlalchemy import select
 
 from common.db import Database
 from common.errors import Forbidden, NotFound, Unauthorized
-from common.identity import Role
+from common.identity import Caller, Role
 from common.settings import Settings
 from gateway.accounts import start_session, unscoped
 from gateway.auth import now_of, set_session_cookie
@@ -164,6 +164,10 @@ async def callback(request: Request, code: str = "", state: str = "") -> Respons
     database: Database = request.app.state.database
     now = now_of(request)
     with unscoped(database.session(None)) as session:
+        # The audit trail names the identity provider as who made or changed the account.
+        session.info["caller"] = Caller(
+            org_id=org_id, user_id="sso", display_name="Single sign-on", client="sso"
+        )
         user = session.scalar(select(User).where(User.email == email))
         if user is not None and user.org_id != org_id:
             raise Forbidden("Your account belongs to another organisation.")

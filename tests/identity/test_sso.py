@@ -9,6 +9,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
+from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
 from common.db import Database
@@ -117,6 +118,25 @@ def test_single_sign_on_updates_an_existing_persons_roles(
     add_user(database, demo_org, Role.VIEWER, email="ada@demo.example")
     assert _through_provider(sso_browser, provider, "ada").status_code == 303
     assert sso_browser.get("/api/v1/me").json()["roles"] == ["finance"]
+
+
+def test_a_role_change_by_single_sign_on_is_in_the_audit_trail_by_the_provider(
+    sso_browser: TestClient, provider: Any, database: Database, demo_org: uuid.UUID
+) -> None:
+    from common.identity import Role
+
+    ada = add_user(database, demo_org, Role.VIEWER, email="ada@demo.example")
+    assert _through_provider(sso_browser, provider, "ada").status_code == 303
+    with database.session(demo_org) as session:
+        change = session.execute(
+            text(
+                "select actor, client, before, after from identity.audit_events "
+                "where entity = 'users' and entity_id = :id and action = 'update'"
+            ),
+            {"id": str(ada.id)},
+        ).one()
+    assert (change.actor, change.client) == ("sso", "sso")
+    assert (change.before, change.after) == ({"roles": ["viewer"]}, {"roles": ["finance"]})
 
 
 def test_someone_in_no_mapped_group_is_refused(sso_browser: TestClient, provider: Any) -> None:
