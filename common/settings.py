@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     max_body_bytes: int = 5 * 1024 * 1024
+    max_import_file_bytes: int = 15 * 1024 * 1024
+    """The largest spreadsheet an import takes. Import requests may be larger than
+    `max_body_bytes`: up to `import_body_bytes()`, room for the file sent again as base64."""
     rate_limit_per_address_per_minute: int = 3000
     """Requests a minute from one client address (0: no limit); bursts up to the same number."""
     rate_limit_per_key_per_minute: int = 1200
@@ -59,6 +62,11 @@ class Settings(BaseSettings):
     def service_url(self, name: str) -> str:
         urls = {"kpi": self.kpi_url, "projects": self.projects_url, "finance": self.finance_url}
         return urls[name]
+
+    def import_body_bytes(self) -> int:
+        """The body limit of import requests: the file, or the file again as base64 (a third
+        larger) in the preview's form, and room for the form's other fields."""
+        return max(self.max_body_bytes, self.max_import_file_bytes * 4 // 3 + 64 * 1024)
 
 
 def sqlalchemy_url(url: str) -> str:

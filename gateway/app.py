@@ -110,7 +110,11 @@ def create_app(
     app.add_middleware(
         RateLimitByAddress, limiter=address_limiter, trusted_proxies=settings.trusted_proxies
     )
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        import_max_bytes=settings.import_body_bytes(),
+    )
     app.add_middleware(SecurityHeaders, https_only=settings.https_only)
     app.add_middleware(AuditTallyMiddleware)
     install_request_logging(app)  # outermost: the request id is set before anything else runs

@@ -104,20 +104,31 @@ class _TooLarge(Exception):
     pass
 
 
-class BodySizeLimit:
-    """Refuses a body over `max_bytes` with 413, whether or not it declares its length."""
+IMPORT_PATHS = re.compile(r"^(/imports/(preview|commit)|/api/v1/[a-z]+/imports/[a-z-]+)$")
+"""Spreadsheet uploads: the web's import pages and the services' import operations."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+
+class BodySizeLimit:
+    """Refuses a body over `max_bytes` with 413, whether or not it declares its length.
+
+    Imports (`IMPORT_PATHS`) may send up to `import_max_bytes` (`Settings.import_body_bytes`):
+    a council's spreadsheet can be larger than any other request."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int, import_max_bytes: int = 0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.import_max_bytes = max(import_max_bytes, max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or self.max_bytes <= 0:
             await self.app(scope, receive, send)
             return
-        detail = f"The request body is larger than the limit of {self.max_bytes} bytes."
+        limit = self.max_bytes
+        if scope["method"] == "POST" and IMPORT_PATHS.match(scope["path"]):
+            limit = self.import_max_bytes
+        detail = f"The request body is larger than the limit of {limit} bytes."
         declared = Headers(scope=scope).get("content-length")
-        if declared and declared.isdigit() and int(declared) > self.max_bytes:
+        if declared and declared.isdigit() and int(declared) > limit:
             await send_problem(send, 413, "Content Too Large", detail)
             return
         received = 0
@@ -128,7 +139,7 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     too_large = True
                     raise _TooLarge
             return message

@@ -1,13 +1,12 @@
 """The import pages: choose a file, preview it, import it; errors beside the fields."""
 
-import base64
 import re
 
 from fastapi.testclient import TestClient
 
 from common.tables import write_csv
 from tests.imports.files import KPIS
-from web.views.imports import KINDS
+from web.views.imports import KINDS, pack
 
 
 def _hidden(page: str, name: str) -> str:
@@ -94,9 +93,33 @@ def test_an_import_refused_at_commit_shows_the_rows_and_writes_nothing(api: Test
     )
     page = api.post(
         "/imports/commit",
-        data={"kind": "kpis", "filename": "k.csv", "content": base64.b64encode(data).decode()},
+        data={"kind": "kpis", "filename": "k.csv", "content": pack(data)},
     )
     assert page.status_code == 422
     assert '<a href="#rows">Nothing was imported: 1 row has problems to fix</a>' in page.text
     assert 'id="row-3"' in page.text
     assert api.get("/api/v1/kpi/measures").json()["total"] == 0
+
+
+def test_preview_then_import_kpi_actuals(api: TestClient) -> None:
+    kpis = api.post("/imports/commit", data={"kind": "kpis", "content": pack(KPIS.read_bytes())})
+    assert kpis.status_code == 200, kpis.text
+    code = api.get("/api/v1/kpi/measures", params={"limit": 1}).json()["items"][0]["code"]
+    data = write_csv(["Code", "Month", "Actual"], [[code, "April 2025", "10"]])
+    preview = api.post(
+        "/imports/preview", data={"kind": "actuals"}, files={"file": ("a.csv", data, "text/csv")}
+    )
+    assert preview.status_code == 200, preview.text
+    assert "Import 1 actual" in preview.text
+    assert 'data-app-rows="1"' in preview.text  # "Importing 1 row…" while it runs, with JS
+    done = api.post(
+        "/imports/commit",
+        data={
+            "kind": "actuals",
+            "filename": "a.csv",
+            "content": re.findall(r'name="content" value="([^"]*)"', preview.text),
+        },
+    )
+    assert done.status_code == 200, done.text
+    assert "1 created" in done.text
+    assert api.get("/api/v1/kpi/actuals").json()["total"] == 1

@@ -18,3 +18,80 @@ document.body.addEventListener("htmx:afterSwap", (event) => {
     summary.focus();
   }
 });
+
+// Import uploads (forms marked data-app-upload): a 422 preview still shows, with its errors.
+document.body.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.xhr.status === 422 && event.detail.elt.closest("[data-app-upload]")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
+
+// Counting a CSV's rows in the browser is quick; a workbook's rows are only known to the server.
+async function rowsIn(form) {
+  const input = form.querySelector('input[type="file"]');
+  const file = input && input.files && input.files[0];
+  if (!file || !/\.csv$/i.test(file.name) || file.size > 50 * 1024 * 1024) return null;
+  const lines = (await file.text()).split(/\r\n|\n|\r/).filter((line) => line.trim() !== "");
+  return Math.max(lines.length - 1, 0);
+}
+
+function say(form, message) {
+  const status = form.querySelector("[data-app-upload-status]");
+  if (status) status.textContent = message;
+}
+
+document.body.addEventListener("htmx:beforeRequest", (event) => {
+  const form = event.detail.elt.closest("[data-app-upload]");
+  if (!form) return;
+  form.dataset.appUploaded = "";
+  form.dataset.appSaid = "";
+  const box = form.querySelector("[data-app-upload-progress]");
+  const bar = box && box.querySelector("progress");
+  if (box && bar) {
+    bar.value = 0;
+    box.hidden = false;
+  }
+  say(form, form.dataset.appUploadStarting || "Uploading the file");
+  if (form.querySelector('input[type="file"]')) {
+    form.dataset.appRows = "";
+    rowsIn(form).then((rows) => {
+      form.dataset.appRows = rows === null ? "" : String(rows);
+    });
+  }
+});
+
+document.body.addEventListener("htmx:xhr:progress", (event) => {
+  const form = event.detail.elt && event.detail.elt.closest("[data-app-upload]");
+  if (!form || form.dataset.appUploaded === "true" || !event.detail.lengthComputable) return;
+  const percent = Math.floor((event.detail.loaded / event.detail.total) * 100);
+  const bar = form.querySelector("[data-app-upload-progress] progress");
+  if (bar) {
+    bar.value = percent;
+    bar.textContent = `${percent}%`;
+  }
+  if (event.detail.loaded >= event.detail.total) {
+    // Uploaded: the server is now reading every row.
+    form.dataset.appUploaded = "true";
+    const rows = Number(form.dataset.appRows || "NaN");
+    const count = rows.toLocaleString("en-GB");
+    const what = Number.isNaN(rows) ? "the rows" : `${count} ${rows === 1 ? "row" : "rows"}`;
+    say(form, `${form.dataset.appUploadChecking || "Checking"} ${what}…`);
+  } else if (percent >= Number(form.dataset.appSaid || "0") + 25) {
+    // Screen readers hear every quarter, not every tick.
+    form.dataset.appSaid = String(percent - (percent % 25));
+    say(form, `Uploaded ${percent}%`);
+  }
+});
+
+document.body.addEventListener("htmx:afterSwap", (event) => {
+  // A new page of the import arrived in place: start reading it from its heading.
+  const source = event.detail.requestConfig && event.detail.requestConfig.elt;
+  if (!source || !source.closest || !source.closest("[data-app-upload]")) return;
+  if (document.querySelector(".govuk-error-summary")) return;
+  const heading = document.querySelector("#main-content h1");
+  if (heading) {
+    heading.setAttribute("tabindex", "-1");
+    heading.focus();
+  }
+});

@@ -1,12 +1,22 @@
 """Importing the council's own tables: choose the file and what it holds, see a preview of what
 would be created, updated or left and each row's problems, then import it all (or nothing).
 
-The file travels from the preview to the import inside the preview page's form (base64 in a
-hidden field), so nothing is kept on the server between the two steps.
+The file travels from the preview to the import inside the preview page's form, so nothing is
+kept on the server between the two steps: no store to share between web processes, to expire or
+to secure per council and person, and the import re-checks every row whatever the form holds. It
+is compressed (zlib: a CSV shrinks to a tenth, an XLSX is compressed already), base64-encoded and
+cut into hidden fields of `CHUNK` characters, below the 1 MB a form field may hold. The largest
+file is `Settings.max_import_file_bytes` (`MAX_IMPORT_FILE_BYTES`, 15 MB); the gateway lets import
+requests be that much larger than other requests (`gateway/hardening.py`, `IMPORT_PATHS`).
+
+With JavaScript, the upload shows its progress (a `<progress>` element fed by htmx's upload
+events, with the same figure in words for screen readers) and then "Checking N rows"; without it,
+the forms post as ordinary pages.
 """
 
 import base64
 import binascii
+import zlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -26,6 +36,13 @@ KINDS: dict[str, dict[str, str]] = {
         "what": "KPI service",
         "next": "/kpis",
         "noun": "measure",
+    },
+    "actuals": {
+        "label": "KPI actuals: figures by measure and period (import the KPIs first)",
+        "path": "/kpi/imports/actuals",
+        "what": "KPI service",
+        "next": "/kpis",
+        "noun": "actual",
     },
     "objectives": {
         "label": "Objectives: the service plan objectives table",
@@ -71,6 +88,31 @@ KINDS: dict[str, dict[str, str]] = {
     },
 }
 ACCEPT = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CHUNK = 512 * 1024
+"""Characters per hidden field: a form field may hold up to 1 MB."""
+
+
+def pack(data: bytes) -> list[str]:
+    """The file as the preview's hidden fields: compressed, base64 (URL-safe, so the form's
+    encoding does not grow it), in chunks."""
+    text = base64.urlsafe_b64encode(zlib.compress(data, 6)).decode()
+    return [text[i : i + CHUNK] for i in range(0, len(text), CHUNK)] or [""]
+
+
+def unpack(chunks: list[str], limit: int) -> bytes:
+    """The file again, or b"" if the fields are not a file we packed or it would unpack to more
+    than `limit` bytes (a small field cannot become a huge file)."""
+    try:
+        packed = base64.urlsafe_b64decode("".join(chunks).encode())
+        inflater = zlib.decompressobj()
+        data = inflater.decompress(packed, limit + 1)
+    except (binascii.Error, ValueError, zlib.error):
+        return b""
+    return data if inflater.eof and len(data) <= limit else b""
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.0f} MB"
 
 
 def _form(
@@ -86,6 +128,7 @@ def _form(
             "kind": kind,
             "errors": errors or {},
             "accept": ACCEPT,
+            "largest": _megabytes(request.app.state.settings.max_import_file_bytes),
         },
         status_code=422 if errors else 200,
     )
@@ -130,9 +173,12 @@ async def preview(
     errors: dict[str, str] = {}
     if kind not in KINDS:
         errors["kind"] = "Select what the file holds"
-    data = await file.read() if file is not None else b""
+    largest = request.app.state.settings.max_import_file_bytes
+    data = await file.read(largest + 1) if file is not None else b""
     if not data:
         errors["file"] = "Select a CSV or Excel (.xlsx) file"
+    elif len(data) > largest:
+        errors["file"] = f"The file must be smaller than {_megabytes(largest)}"
     if errors:
         return _form(request, page, kind, errors)
     name = (file.filename if file else "") or "upload.csv"
@@ -161,7 +207,7 @@ def _preview(
             "kind": kind,
             "spec": KINDS[kind],
             "filename": name,
-            "content": base64.b64encode(data).decode(),
+            "content": pack(data),
             "report": report,
             "errors": errors or {},
         },
@@ -176,13 +222,10 @@ async def commit(
     gateway: Gateway,
     kind: Annotated[str, Form()] = "",
     filename: Annotated[str, Form()] = "",
-    content: Annotated[str, Form()] = "",
+    content: Annotated[list[str] | None, Form()] = None,
 ) -> HTMLResponse:
     """Import every row of the previewed file, or none (the problems are shown again)."""
-    try:
-        data = base64.b64decode(content, validate=True)
-    except (binascii.Error, ValueError):
-        data = b""
+    data = unpack(content or [], request.app.state.settings.max_import_file_bytes)
     if kind not in KINDS or not data:
         return _form(request, page, kind, {"file": "Select the file again and preview it"})
     try:
