@@ -34,6 +34,9 @@ _PUBLIC_EXACT = {
     "/api/docs",
     "/api/v1/openapi.json",
     "/api/v1/sessions",
+    "/reset-password",  # the page a password reset link opens, and the API it calls
+    "/api/v1/password-resets/lookup",
+    "/api/v1/password-resets/use",
 }
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 

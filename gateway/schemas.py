@@ -136,3 +136,31 @@ class OrganisationUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=200)
+
+
+class PasswordResetCreated(BaseModel):
+    """A one-time link to set a new password: shown to the admin this once, never stored."""
+
+    path: str
+    """Where the link goes on this site: `/reset-password?token=…`."""
+    expires_at: datetime
+
+
+class PasswordResetToken(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=1, max_length=200)
+
+
+class PasswordResetLink(BaseModel):
+    """Whose password a live link sets, and until when it works."""
+
+    email: str
+    expires_at: datetime
+
+
+class PasswordResetUse(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=12, max_length=1000)

@@ -51,6 +51,7 @@ ID_CASES: dict[str, Attempt] = {
     "GET /api/v1/users/{user_id}": Attempt(),
     "PATCH /api/v1/users/{user_id}": Attempt({"display_name": TAKEN, "disabled": True}),
     "POST /api/v1/users/{user_id}/sign-out": Attempt(),
+    "POST /api/v1/users/{user_id}/password-reset": Attempt(),
     "POST /api/v1/api-keys/{key_id}/revoke": Attempt(),
     # KPI
     f"GET {KPI}/measures/{{measure_id}}": Attempt(),

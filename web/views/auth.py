@@ -4,7 +4,9 @@ The page is the web app's; the password check and the cookie are the gateway's
 (`POST /api/v1/sessions`), whose Set-Cookie this view passes on to the browser.
 """
 
+from datetime import datetime
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -203,3 +205,94 @@ async def end_other_sessions(
     except ApiError as error:
         return await _sessions(request, page, error.field_errors() or {"password": "Not done"})
     return RedirectResponse("/account/sessions?done=true", status_code=303)
+
+
+def when(moment: str) -> str:
+    """An API timestamp as people in England read it: `3:15pm on 25 November 2026`."""
+    local = datetime.fromisoformat(moment).astimezone(ZoneInfo("Europe/London"))
+    return f"{local:%-I:%M%p}".lower() + f" on {local.day} {local:%B %Y}"
+
+
+def _reset_page(
+    request: Request, token: str, *, errors: dict[str, str], link: dict[str, Any] | None = None
+) -> HTMLResponse:
+    context = {
+        "me": None,
+        "token": token,
+        "link": link,
+        "expires": when(link["expires_at"]) if link else "",
+        "errors": errors,
+        "title": "Set a new password",
+    }
+    response = render(
+        request, "auth/reset_password.html", context, status_code=422 if errors else 200
+    )
+    # The token is in this page's address: never send it on to another site.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _gone(request: Request, detail: str) -> HTMLResponse:
+    response = render(
+        request,
+        "auth/reset_password.html",
+        {"me": None, "gone": detail, "errors": {}, "title": "This link no longer works"},
+        status_code=410,
+    )
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@router.get("/reset-password", response_class=HTMLResponse)
+async def reset_password_page(request: Request, token: str = "") -> HTMLResponse:
+    """The page a password reset link opens: whose password, until when, and the form."""
+    gateway = GatewayClient(request.app.state.gateway, request)
+    try:
+        answer = await gateway.request(
+            "POST", "/password-resets/lookup", what="sign-in", json={"token": token or "-"}
+        )
+    except ApiError as error:
+        return _gone(request, str(error.problem.get("detail") or "This link does not work."))
+    return _reset_page(request, token, errors={}, link=answer.json())
+
+
+@router.post("/reset-password", response_class=HTMLResponse)
+async def reset_password(
+    request: Request,
+    token: Annotated[str, Form()] = "",
+    new_password: Annotated[str, Form()] = "",
+    confirm_password: Annotated[str, Form()] = "",
+) -> Response:
+    gateway = GatewayClient(request.app.state.gateway, request)
+    errors: dict[str, str] = {}
+    if len(new_password) < 12:
+        errors["new_password"] = "Enter a new password of at least 12 characters"
+    elif new_password != confirm_password:
+        errors["confirm_password"] = "The two new passwords do not match"
+    if not errors:
+        try:
+            await gateway.request(
+                "POST",
+                "/password-resets/use",
+                what="sign-in",
+                json={"token": token or "-", "new_password": new_password},
+            )
+        except ApiError as error:
+            if error.status == 410:
+                return _gone(request, str(error.problem.get("detail")))
+            errors = error.field_errors() or {"new_password": str(error.problem.get("detail"))}
+        else:
+            response = render(
+                request,
+                "auth/reset_password.html",
+                {"me": None, "done": True, "errors": {}, "title": "Your password has been set"},
+            )
+            response.headers["Referrer-Policy"] = "no-referrer"
+            return response
+    try:
+        answer = await gateway.request(
+            "POST", "/password-resets/lookup", what="sign-in", json={"token": token or "-"}
+        )
+    except ApiError as error:
+        return _gone(request, str(error.problem.get("detail") or "This link does not work."))
+    return _reset_page(request, token, errors=errors, link=answer.json())
