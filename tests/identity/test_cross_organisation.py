@@ -399,6 +399,7 @@ def _refused_as_unknown(world: Councils, key: str) -> None:
     response = _attempt(world, key, values)
     assert response.status_code == 404, response.text
     assert response.headers["content-type"] == "application/problem+json"
+    assert "ETag" not in response.headers
     url = fill(_split(key)[1], values)
     sent = frozenset(v for v in values.values() if v in url)
     assert world.leaks(response.text, allowed=sent) == []
@@ -483,6 +484,49 @@ def test_an_import_naming_another_councils_records_makes_its_own(
     assert councils.leaks(response.text.replace(MARK, "")) == []
     assert councils.fingerprint(councils.a_org) == a_before
     assert councils.rows_naming(councils.b_org, councils.a_record_ids()) == []
+
+
+@pytest.mark.parametrize("column", ["measure_code", "measure_id"])
+def test_a_csv_of_figures_naming_another_councils_measure_is_refused(
+    councils: Councils, column: str
+) -> None:
+    measure = "ALD-1" if column == "measure_code" else councils.a_ids["measures"]
+    before = councils.fingerprint(councils.a_org), councils.fingerprint(councils.b_org)
+
+    response = councils.b.post(
+        f"{KPI}/actuals/bulk",
+        content=f"{column},period,value\n{measure},2025-06,1\n".encode(),
+        headers={"content-type": "text/csv"},
+    )
+
+    assert response.status_code == 422, response.text
+    fields = [e["field"] for e in response.json()["errors"]]
+    assert len(fields) == 1
+    assert fields[0].endswith(column), fields
+    assert councils.leaks(response.text, allowed=frozenset({measure})) == []
+    after = councils.fingerprint(councils.a_org), councils.fingerprint(councils.b_org)
+    assert after == before
+
+
+@pytest.mark.parametrize("same_body", [True, False], ids=["same body", "another body"])
+def test_an_idempotency_key_another_council_used_is_a_new_request(
+    councils: Councils, same_body: bool
+) -> None:
+    """A retry is recognised within a council only: never A's stored answer, nor a refusal
+    that would tell B the key was used."""
+    key = {"Idempotency-Key": "shared-key"}
+    body = {"code": "ALD-9", "title": f"{MARK} once"}
+    ours = councils.a.post(f"{KPI}/measures", json=body, headers=key)
+    assert ours.status_code == 201, ours.text
+
+    theirs = councils.b.post(
+        f"{KPI}/measures", json=body if same_body else {"code": "B-9", "title": "B"}, headers=key
+    )
+
+    assert theirs.status_code == 201, theirs.text
+    assert "Idempotent-Replayed" not in theirs.headers
+    assert theirs.json()["id"] != ours.json()["id"]
+    assert councils.b.get(f"{KPI}/measures/{ours.json()['id']}").status_code == 404
 
 
 WEB_RECORDS = {
