@@ -295,6 +295,46 @@ def record_created(session: Session, model: type[Any], rows: Sequence[Mapping[st
     _write(session, str(table.schema), batch)
 
 
+def record_updated(
+    session: Session,
+    model: type[Any],
+    changes: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]],
+) -> None:
+    """Audit rows for rows of `model` updated in bulk (`common.bulk.update_rows`): each change is
+    (the row as it was, the row as it is now), both with the primary key and organisation; the
+    entry holds the columns that changed, as the session's hook would write it."""
+    rules = getattr(model, "__audit__", None) or _DEFAULT_RULES
+    table = model.__table__
+    if str(table.schema) not in AUDIT_TABLES or rules.skip:
+        return
+    caller: Caller | None = session.info.get("caller")
+    primary = [c.key for c in table.primary_key.columns]
+    batch = []
+    for before, after in changes:
+        changed = [
+            k
+            for k in after
+            if k not in primary and _recorded(rules, k) and before.get(k) != after[k]
+        ]
+        if not changed:
+            continue
+        batch.append(
+            {
+                "org_id": before[rules.org_attr],
+                "actor": caller.user_id if caller else "system",
+                "client": caller.client if caller else "system",
+                "request_id": request_id_var.get(),
+                "action": "update",
+                "entity": table.name,
+                "entity_id": ",".join(str(before[k]) for k in primary),
+                "before": {k: _value(rules, k, before.get(k), new=False) for k in changed},
+                "after": {k: _value(rules, k, after[k], new=True) for k in changed},
+            }
+        )
+    if batch:
+        _write(session, str(table.schema), batch)
+
+
 class AuditEventRead(BaseModel):
     id: int
     occurred_at: datetime

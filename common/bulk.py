@@ -107,3 +107,50 @@ def one_of(column: Any, values: Sequence[Any]) -> Any:
     """`column = ANY(:values)`: a filter on many values sent as one array parameter (an `IN`
     list of thousands of values would be thousands of parameters)."""
     return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+
+
+class StaleRows(RuntimeError):
+    """Some rows changed (or went) since they were read: the caller's work is out of date."""
+
+
+def update_rows(
+    session: Session, model: type[Any] | Table, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Set new values on many rows by primary key `id` in one statement per `CHUNK` rows. Each
+    row holds `id`, the columns to set (the same in every row) and, for a versioned table, the
+    `version` that was read: the update then requires it and raises it by one (optimistic
+    concurrency, as the ORM does), and `StaleRows` is raised if any row had moved on."""
+    table = table_of(model)
+    if not rows:
+        return
+    keys = list(rows[0])
+    if "id" not in keys:
+        raise ValueError("each row needs its id")
+    versioned = "version" in table.columns
+    sets = [k for k in keys if k not in ("id", "version")]
+    assignments = [f'"{table.columns[k].name}" = u."{k}"' for k in sets]
+    if versioned:
+        assignments.append('"version" = t."version" + 1')
+    if "updated_at" in table.columns:
+        assignments.append('"updated_at" = now()')
+    arrays = ", ".join(
+        f"CAST(%(c{i})b AS {_sql_type(table.columns[k])}[])" for i, k in enumerate(keys)
+    )
+    names = ", ".join(f'"{k}"' for k in keys)
+    condition = 't."id" = u."id"' + (' AND t."version" = u."version"' if versioned else "")
+    statement = (
+        f'UPDATE "{table.schema}"."{table.name}" AS t SET {", ".join(assignments)} '
+        f"FROM unnest({arrays}) AS u({names}) WHERE {condition}"
+    )
+    is_json = [isinstance(table.columns[k].type, JSON) for k in keys]
+    driver = session.connection().connection.driver_connection
+    with driver.cursor() as cursor:  # type: ignore[union-attr]
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            params: dict[str, list[Any]] = {}
+            for i, key in enumerate(keys):
+                values = [row[key] for row in chunk]
+                params[f"c{i}"] = [_json(v) for v in values] if is_json[i] else values
+            cursor.execute(statement, params)
+            if cursor.rowcount != len(chunk):
+                raise StaleRows(f"{len(chunk) - cursor.rowcount} rows changed since they were read")

@@ -288,3 +288,20 @@ def test_ten_thousand_actuals_preview_and_commit(api: TestClient) -> None:
     assert api.get("/api/v1/kpi/actuals", params={"limit": 1}).json()["total"] == 10_000
     again = upload(api, PATH, data, commit=True, rows="problems")
     assert again.json()["counts"]["unchanged"] == 10_000
+
+
+def test_a_correction_is_in_the_audit_trail_with_what_it_was_and_is(api: TestClient) -> None:
+    _monthly(api, unit="count")
+    first = [["M1", "2025-04", "10", "", "", ""]]
+    assert upload(api, PATH, write_csv(HEADERS, first), commit=True).status_code == 200
+    (actual,) = _actuals(api)
+    again = [["M1", "2025-04", "11", "", "", "Late returns"]]
+    assert upload(api, PATH, write_csv(HEADERS, again), commit=True).status_code == 200
+    events = api.get(
+        "/api/v1/kpi/audit-events",
+        params={"entity": "actuals", "entity_id": actual["id"], "limit": 10},
+    ).json()["items"]
+    update = next(e for e in events if e["action"] == "update")
+    assert update["before"] == {"value": "10.000000", "commentary": ""}
+    assert update["after"] == {"value": "11", "commentary": "Late returns"}
+    assert api.get(f"/api/v1/kpi/actuals/{actual['id']}").json()["version"] == 2

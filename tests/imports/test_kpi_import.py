@@ -190,3 +190,38 @@ def test_ten_thousand_rows_preview_and_commit(api: TestClient) -> None:
     assert committed.json()["counts"]["create"] == 10_000
     assert api.get("/api/v1/kpi/measures", params={"limit": 1}).json()["total"] == 10_000
     assert api.get("/api/v1/kpi/targets", params={"limit": 1}).json()["total"] == 30_000
+
+
+def test_a_changed_target_and_definition_are_stored_with_their_audit_rows(api: TestClient) -> None:
+    rows = _rows(3)
+    assert (
+        upload(api, "/kpi/imports/kpis", write_csv(HEADERS, rows), commit=True).status_code == 200
+    )
+    rows[1][7] = "15"
+    rows[2][1] = "Counted at month end"
+    response = upload(api, "/kpi/imports/kpis", write_csv(HEADERS, rows), commit=True)
+    assert response.status_code == 200, response.text
+    assert [r["action"] for r in response.json()["rows"]] == ["unchanged", "update", "update"]
+    measures = {m["title"]: m for m in _measures(api)}
+    assert measures["Measure 3"]["definition"] == "Counted at month end"
+    assert measures["Measure 3"]["version"] == 2
+    assert measures["Measure 1"]["version"] == 1
+    targets = api.get(
+        "/api/v1/kpi/targets", params={"measure_id": measures["Measure 2"]["id"], "limit": 10}
+    ).json()["items"]
+    assert {t["financial_year"]: Decimal(t["value"]) for t in targets} == {
+        "2025/26": 10,
+        "2026/27": 15,
+        "2027/28": 12,
+    }
+    events = api.get("/api/v1/kpi/audit-events", params={"action": "update", "limit": 50}).json()[
+        "items"
+    ]
+    updates = [(e["entity"], e["before"], e["after"]) for e in events if e["action"] == "update"]
+    assert sorted(updates, key=str) == sorted(
+        [
+            ("measures", {"definition": ""}, {"definition": "Counted at month end"}),
+            ("targets", {"value": "11.000000"}, {"value": "15"}),
+        ],
+        key=str,
+    )

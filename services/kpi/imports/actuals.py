@@ -22,9 +22,9 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from common.audit import record_created
-from common.bulk import insert_rows
-from common.errors import FieldError, Forbidden, ValidationFailed
+from common.audit import record_created, record_updated
+from common.bulk import StaleRows, insert_rows, one_of, update_rows
+from common.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from common.identity import Caller
 from common.money import parse_money
 from common.periods import Period, read_period
@@ -293,43 +293,54 @@ def _decide(row: _Row) -> None:
             row.report.fields["changes"] = list(row.steps)
 
 
+_WORKED_ON = (
+    "value",
+    "numerator",
+    "denominator",
+    "commentary",
+    "status",
+    "return_reason",
+    "approved_value",
+    "approved_revision",
+)
+"""The columns an import's steps may change on an actual that exists."""
+
+
 def commit(session: Session, rows: list[_Row], caller: Caller) -> None:
     """Write every row that changes (the caller has checked none is blocked): new actuals and
-    corrections, each step with its revision; the session's commit makes it all or nothing."""
+    corrections, each step with its revision and audit rows; the session's commit makes it all
+    or nothing. Each actual is worked on as a detached copy by the API's own workflow steps
+    (`mark_corrected`, `mark_submitted`, `mark_approved`), then stored in bulk."""
     changing = [r for r in rows if r.steps and r.figures is not None and r.measure is not None]
     updated = [r.existing.id for r in changing if r.existing is not None]
     numbers: dict[uuid.UUID, int] = {}
     if updated:
         found = session.execute(
             select(ActualRevision.actual_id, func.max(ActualRevision.number))
-            .where(ActualRevision.actual_id.in_(updated))
+            .where(one_of(ActualRevision.actual_id, updated))
             .group_by(ActualRevision.actual_id)
         )
         numbers = {actual_id: number or 0 for actual_id, number in found}
     new_actuals: list[dict[str, object]] = []
+    corrections: list[tuple[dict[str, object], dict[str, object]]] = []
     revisions: list[dict[str, object]] = []
     for row in changing:
-        figures, measure = row.figures, row.measure
+        figures, measure, existing = row.figures, row.measure, row.existing
         assert figures is not None
         assert measure is not None
-        if row.existing is None:
-            # Built as the API builds it, then stored in bulk rather than by the unit of work.
+        if existing is None:
             actual = new_actual(measure, figures, row.commentary)
             actual.id, actual.org_id = uuid.uuid4(), caller.org_id
         else:
-            actual = row.existing
+            actual = Actual(id=existing.id, org_id=existing.org_id)
+            for key in _WORKED_ON:
+                setattr(actual, key, getattr(existing, key))
         number = numbers.get(actual.id, 0)
         for step in row.steps:
             number += 1
             if step == "corrected":
-                if actual.value != figures.value:
-                    actual.value = figures.value
-                if actual.numerator != figures.numerator:
-                    actual.numerator = figures.numerator
-                if actual.denominator != figures.denominator:
-                    actual.denominator = figures.denominator
-                if actual.commentary != row.commentary:
-                    actual.commentary = row.commentary
+                actual.value, actual.numerator = figures.value, figures.numerator
+                actual.denominator, actual.commentary = figures.denominator, row.commentary
                 mark_corrected(actual)
             elif step == "submitted":
                 mark_submitted(actual)
@@ -351,8 +362,23 @@ def commit(session: Session, rows: list[_Row], caller: Caller) -> None:
                     "changed_by": caller.user_id,
                 }
             )
-        if row.existing is None:
+        if existing is None:
             new_actuals.append({k: v for k, v in vars(actual).items() if not k.startswith("_")})
-    session.flush()  # corrections of existing actuals, audited by the session's hook
+            continue
+        before: dict[str, object] = {"id": existing.id, "org_id": existing.org_id}
+        after: dict[str, object] = {"id": existing.id, "version": existing.version}
+        for key in _WORKED_ON:
+            before[key], after[key] = getattr(existing, key), getattr(actual, key)
+        corrections.append((before, after))
+    try:
+        update_rows(session, Actual, [after for _, after in corrections])
+    except StaleRows:
+        raise Conflict(
+            "Someone changed some of these actuals while the file was being imported; "
+            "nothing was imported: import the file again."
+        ) from None
+    record_updated(session, Actual, corrections)
     record_created(session, Actual, insert_rows(session, Actual, new_actuals))
     record_created(session, ActualRevision, insert_rows(session, ActualRevision, revisions))
+    if corrections:
+        session.expire_all()  # the actuals read before were changed behind the session's back

@@ -9,7 +9,7 @@ changes nothing the second time. Target columns are found by the financial year 
 import re
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from common.audit import record_created
-from common.bulk import insert_rows, one_of
-from common.errors import FieldError, ValidationFailed
+from common.audit import record_created, record_updated
+from common.bulk import StaleRows, insert_rows, update_rows
+from common.errors import Conflict, FieldError, ValidationFailed
 from common.periods import FinancialYear, Frequency
 from common.tables import (
     Column,
@@ -131,6 +131,8 @@ class _Parsed:
     targets: dict[str, CouncilTarget]
     existing: Row[Any] | None = None
     """The measure's stored fields, if it exists (read as plain rows: quicker than entities)."""
+    stored_targets: dict[str, Any] = field(default_factory=dict)
+    """The existing measure's targets by financial year, as plain rows."""
 
 
 def target_columns(headers: list[str]) -> dict[int, FinancialYear]:
@@ -287,7 +289,14 @@ def _same(current: object, wanted: object) -> bool:
 def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, list[_Parsed]]:
     """What importing `table` would do: each row's action against the measures there already."""
     report, parsed = read_rows(table, filename)
-    measures = session.execute(select(Measure.id, *(getattr(Measure, k) for k in _MEASURE_FIELDS)))
+    measures = session.execute(
+        select(
+            Measure.id,
+            Measure.org_id,
+            Measure.version,
+            *(getattr(Measure, k) for k in _MEASURE_FIELDS),
+        )
+    )
     by_code: dict[str, Row[Any]] = {}
     by_title: dict[str, Row[Any]] = {}
     for stored in measures:
@@ -295,7 +304,16 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
         by_title[_words(stored.title)] = stored
     targets: dict[uuid.UUID, dict[str, Any]] = {}
     for target in session.execute(
-        select(Target.measure_id, Target.financial_year, Target.value, Target.kind, Target.note)
+        select(
+            Target.id,
+            Target.org_id,
+            Target.version,
+            Target.measure_id,
+            Target.financial_year,
+            Target.value,
+            Target.kind,
+            Target.note,
+        )
     ):
         targets.setdefault(target.measure_id, {})[target.financial_year] = target
     seen: dict[str, int] = {}
@@ -326,7 +344,7 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
             for k in _MEASURE_FIELDS
             if k in measure and k != "code" and not _same(getattr(item.existing, k), measure[k])
         ]
-        have = targets.get(item.existing.id, {})
+        have = item.stored_targets = targets.get(item.existing.id, {})
         for year, wanted in item.targets.items():
             current = have.get(year)
             if (
@@ -358,21 +376,20 @@ def _new_codes(session: Session, count: int, in_file: set[str]) -> list[str]:
 
 def commit(session: Session, parsed: list[_Parsed]) -> None:
     """Write every row (the caller has checked none is blocked); the session's commit makes it
-    all or nothing. New measures and targets go in bulk (`common.bulk`) with their audit rows;
-    changes to existing ones through the session, whose hook audits them."""
+    all or nothing. Measures and targets are created and changed in bulk (`common.bulk`), each
+    change with its audit row."""
     org_id = session.info["org_id"]
     uncoded = [p for p in parsed if p.existing is None and not p.measure.get("code")]
     in_file = {str(p.measure["code"]).lower() for p in parsed if p.measure.get("code")}
     fresh_codes = iter(_new_codes(session, len(uncoded), in_file))
-    ids = [p.existing.id for p in parsed if p.existing is not None and p.report.action == "update"]
-    stored: dict[uuid.UUID, Measure] = {}
-    existing_targets: dict[tuple[uuid.UUID, str], Target] = {}
-    if ids:
-        stored = {m.id: m for m in session.scalars(select(Measure).where(one_of(Measure.id, ids)))}
-        for target in session.scalars(select(Target).where(one_of(Target.measure_id, ids))):
-            existing_targets[(target.measure_id, target.financial_year)] = target
+    updating = [p for p in parsed if p.existing is not None and p.report.action == "update"]
+    # One shape for every changed measure (update_rows sets the same columns on each row): the
+    # fields any row brings, each row's own value or else what it holds already.
+    keys = sorted({k for p in updating for k in p.measure if k in _MEASURE_FIELDS} - {"code"})
     new_measures: list[dict[str, Any]] = []
     new_targets: list[dict[str, Any]] = []
+    measure_changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    target_changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for item in parsed:
         if item.report.action == "unchanged":
             continue
@@ -383,40 +400,48 @@ def commit(session: Session, parsed: list[_Parsed]) -> None:
             unit = Unit(str(fields.get("unit", Unit.COUNT.value)))
             measure_id = uuid.uuid4()
             new_measures.append(
-                {
-                    "id": measure_id,
-                    "org_id": org_id,
-                    "decimal_places": _DECIMALS.get(unit, 0),
-                    **fields,
-                }
+                {"id": measure_id, "org_id": org_id, "decimal_places": _DECIMALS.get(unit, 0)}
+                | fields
             )
             item.report.key = str(fields["code"])
         else:
-            measure = stored[item.existing.id]
-            measure_id = measure.id
-            for key, value in fields.items():
-                if key != "code" and not _same(getattr(measure, key), value):
-                    setattr(measure, key, value)
+            stored = item.existing
+            measure_id = stored.id
+            before = {"id": stored.id, "org_id": stored.org_id} | {
+                k: getattr(stored, k) for k in keys
+            }
+            after = {"id": stored.id, "version": stored.version} | {
+                k: fields[k] if k in fields and not _same(before[k], fields[k]) else before[k]
+                for k in keys
+            }
+            measure_changes.append((before, after))
         for year, wanted in item.targets.items():
-            current = existing_targets.get((measure_id, year))
+            current = item.stored_targets.get(year) if item.existing is not None else None
+            target = {"value": wanted.value, "kind": wanted.kind.value, "note": wanted.note}
             if current is None:
                 new_targets.append(
-                    {
-                        "org_id": org_id,
-                        "measure_id": measure_id,
-                        "financial_year": year,
-                        "value": wanted.value,
-                        "kind": wanted.kind.value,
-                        "note": wanted.note,
-                    }
+                    {"org_id": org_id, "measure_id": measure_id, "financial_year": year} | target
                 )
                 continue
-            if not _same(current.value, wanted.value):
-                current.value = wanted.value
-            if current.kind != wanted.kind.value:
-                current.kind = wanted.kind.value
-            if current.note != wanted.note:
-                current.note = wanted.note
-    session.flush()
+            was = {"value": current.value, "kind": current.kind, "note": current.note}
+            if _same(was["value"], target["value"]):
+                target["value"] = was["value"]  # the same figure, however it was written
+            if target != was:
+                target_changes.append(
+                    (
+                        {"id": current.id, "org_id": current.org_id} | was,
+                        {"id": current.id, "version": current.version} | target,
+                    )
+                )
+    try:
+        update_rows(session, Measure, [after for _, after in measure_changes])
+        update_rows(session, Target, [after for _, after in target_changes])
+    except StaleRows:
+        raise Conflict(
+            "Someone changed some of these measures while the file was being imported; "
+            "nothing was imported: import the file again."
+        ) from None
+    record_updated(session, Measure, measure_changes)
+    record_updated(session, Target, target_changes)
     record_created(session, Measure, insert_rows(session, Measure, new_measures))
     record_created(session, Target, insert_rows(session, Target, new_targets))
