@@ -8,6 +8,7 @@ _case` walks the gateway's merged OpenAPI document and fails for any operation w
 path, any list, any id in a request body and any id filter of a list that no case here covers.
 """
 
+import json
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -197,12 +198,8 @@ class Link:
     own: str | None = None
 
 
-def _objective(a: dict[str, str]) -> dict[str, Any]:
-    return {"number": 2, "statement": TAKEN}
-
-
-def _line(a: dict[str, str]) -> dict[str, Any]:
-    return {"reference": "B-S2", "title": TAKEN, "category": "other"}
+OBJECTIVE = {"number": 2, "statement": TAKEN}
+LINE = {"reference": "B-S2", "title": TAKEN, "category": "other"}
 
 
 LINK_CASES: dict[str, Link] = {
@@ -228,10 +225,10 @@ LINK_CASES: dict[str, Link] = {
         }
     ),
     f"POST {PROJECTS}/objectives priority_ids": Link(
-        lambda a: _objective(a) | {"priority_ids": [a["priorities"]]}
+        lambda a: OBJECTIVE | {"priority_ids": [a["priorities"]]}
     ),
     f"POST {PROJECTS}/objectives kpi_measure_ids": Link(
-        lambda a: _objective(a) | {"kpi_measure_ids": [a["measures"]]}
+        lambda a: OBJECTIVE | {"kpi_measure_ids": [a["measures"]]}
     ),
     f"PATCH {PROJECTS}/objectives/{{objective_id}} priority_ids": Link(
         lambda a: {"priority_ids": [a["priorities"]]}, own="objectives"
@@ -273,10 +270,10 @@ LINK_CASES: dict[str, Link] = {
         }
     ),
     f"POST {FINANCE}/savings-lines project_ids": Link(
-        lambda a: _line(a) | {"project_ids": [a["projects"]]}
+        lambda a: LINE | {"project_ids": [a["projects"]]}
     ),
     f"POST {FINANCE}/savings-lines mitigates_line_id": Link(
-        lambda a: _line(a) | {"mitigates_line_id": a["savings-lines"]}
+        lambda a: LINE | {"mitigates_line_id": a["savings-lines"]}
     ),
     f"PATCH {FINANCE}/savings-lines/{{line_id}} project_ids": Link(
         lambda a: {"project_ids": [a["projects"]]}, own="savings-lines"
@@ -359,22 +356,12 @@ def _split(key: str) -> tuple[str, str]:
 
 
 def _read_urls(world: Councils) -> list[str]:
-    return [
-        fill(path, world.a_ids)
-        for method, path in map(_split, ID_CASES)
-        if method == "GET" and "/users/" not in path
-    ] + [f"/api/v1/users/{world.a_ids['users']}"]
+    return [fill(path, world.a_ids) for method, path in map(_split, ID_CASES) if method == "GET"]
 
 
 def _read(client: TestClient, url: str) -> tuple[int, str, str | None]:
     response = client.get(url)
     return response.status_code, response.text, response.headers.get("ETag")
-
-
-def _same_shape(text: str, *ids: str) -> str:
-    for value in ids:
-        text = text.replace(value, "<id>")
-    return text
 
 
 def _values(world: Councils, key: str) -> dict[str, str]:
@@ -450,7 +437,8 @@ def test_a_link_to_another_councils_record_is_refused(councils: Councils, key: s
     url = fill(path, councils.b_ids) if case.own else path
     before = councils.fingerprint(councils.a_org), councils.fingerprint(councils.b_org)
 
-    response = councils.b.request(method, url, json=case.body(councils.a_ids), headers=ANY_VERSION)
+    body = case.body(councils.a_ids)
+    response = councils.b.request(method, url, json=body, headers=ANY_VERSION)
 
     assert response.status_code in (404, 422), response.text
     assert response.headers["content-type"] == "application/problem+json"
@@ -458,8 +446,8 @@ def test_a_link_to_another_councils_record_is_refused(councils: Councils, key: s
         fields = [e["field"] for e in response.json().get("errors", [])]
         last = name.split(".")[-1]
         assert any(last in f for f in fields), fields
-    assert councils.leaks(response.text, allowed=frozenset(councils.a_ids.values())) == []
-    assert MARK not in response.text
+    sent = frozenset(v for v in councils.a_record_ids() if v in json.dumps(body))
+    assert councils.leaks(response.text, allowed=sent) == []
     after = councils.fingerprint(councils.a_org), councils.fingerprint(councils.b_org)
     assert after == before, "a refused link wrote to a council"
 
