@@ -46,10 +46,12 @@ types: env
 pytest: env
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# National scale by default (BENCH_COUNCILS=10 for a quick run); the KPI benchmark of 200 measures.
+# National scale by default (BENCH_COUNCILS=10 for a quick run); the KPI benchmark of 200 measures;
+# imports of 10,000 rows of KPIs and of actuals (BENCH_IMPORT_ROWS=2000 for a quick run).
 bench: env
 	$(PY) -m tests.bench.national
 	$(PY) -m tests.bench
+	$(PY) -m tests.bench.imports
 
 # The suite fuzzes every operation with a few examples; this goes much deeper.
 fuzz: env

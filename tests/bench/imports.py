@@ -1,0 +1,139 @@
+"""Import throughput through the gateway, with every app a real process on loopback (as `make run`).
+
+Uploads 10,000 rows of the KPI table, then 10,000 KPI actuals (100 of those measures, 100 months
+each), each as a preview, a commit, a re-import that changes nothing and a re-import that changes
+every row (a target of each measure, every figure). Prints seconds and rows per second for each
+step and writes the table to `bench-results/imports.txt`. `BENCH_IMPORT_ROWS=2000` for a quick
+run.
+"""
+
+import os
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from common.periods import Period
+from common.pg import embedded_url, start_embedded
+from common.tables import write_csv
+from common.testing.processes import running_system
+from tests.bench.shared import months_ending
+
+ROOT = Path(__file__).resolve().parents[2]
+ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))
+MEASURES_WITH_ACTUALS = 100
+KPI_HEADERS = [
+    "Code",
+    "Measure",
+    "Unit",
+    "Better (bigger or smaller)",
+    "Frequency",
+    "Target type",
+    "Normal level/ Target 25/26",
+    "Normal level/ Target 26/27",
+    "Council Plan KPI (Y/N)",
+    "Data Provider",
+]
+ACTUAL_HEADERS = ["KPI code", "Month", "Actual", "Comments"]
+
+
+def kpi_table(rows: int, shift: int = 0) -> bytes:
+    return write_csv(
+        KPI_HEADERS,
+        [
+            [
+                *(f"B{n:05d}", f"Bench measure {n}", "Number", "Bigger", "Monthly", "Flat"),
+                *(str(100 + n % 50), str(110 + n % 50 + shift), "N", f"Team {n % 8}"),
+            ]
+            for n in range(1, rows + 1)
+        ],
+    )
+
+
+def actuals_table(rows: int, last: Period, shift: int = 0) -> bytes:
+    months = months_ending(last, max(rows // MEASURES_WITH_ACTUALS, 1))
+    return write_csv(
+        ACTUAL_HEADERS,
+        [
+            [
+                f"B{n % MEASURES_WITH_ACTUALS + 1:05d}",
+                months[n // MEASURES_WITH_ACTUALS].label,
+                str(n % 997 + shift),
+                "Benchmark figure",
+            ]
+            for n in range(len(months) * MEASURES_WITH_ACTUALS)
+        ],
+    )
+
+
+def timed(
+    client: httpx.Client, path: str, data: bytes, *, commit: bool
+) -> tuple[float, dict[str, Any]]:
+    """Seconds for one upload, and its report (only rows with problems, as a script would ask)."""
+    started = time.perf_counter()
+    response = client.post(
+        f"/api/v1{path}",
+        params={"commit": str(commit).lower(), "rows": "problems"},
+        files={"file": ("bench.csv", data, "text/csv")},
+    )
+    seconds = time.perf_counter() - started
+    response.raise_for_status()
+    return seconds, response.json()
+
+
+def main() -> int:
+    last = Period.month_of(date.today()).previous()
+    # Every request acts as an administrator of the demo council, as in `make run` development;
+    # a generous upstream timeout, so that a slow machine measures rather than fails.
+    os.environ["DEV_IDENTITY"] = "true"
+    os.environ.setdefault("UPSTREAM_TIMEOUT_SECONDS", "120")
+    workdir = Path(tempfile.mkdtemp(prefix="asc-bench-imports-"))
+    server = start_embedded(workdir / "pg", keep=False)
+    kpis, actuals = kpi_table(ROWS), actuals_table(ROWS, last)
+    corrected = actuals_table(ROWS, last, shift=1)
+    steps = [
+        ("KPIs: preview", "/kpi/imports/kpis", kpis, False, "create"),
+        ("KPIs: commit", "/kpi/imports/kpis", kpis, True, "create"),
+        ("KPIs: same file again", "/kpi/imports/kpis", kpis, True, "unchanged"),
+        ("KPIs: a target of each changed", "/kpi/imports/kpis", kpi_table(ROWS, 1), True, "update"),
+        ("Actuals: preview", "/kpi/imports/actuals", actuals, False, "create"),
+        ("Actuals: commit", "/kpi/imports/actuals", actuals, True, "create"),
+        ("Actuals: same file again", "/kpi/imports/actuals", actuals, True, "unchanged"),
+        ("Actuals: every figure corrected", "/kpi/imports/actuals", corrected, True, "update"),
+    ]
+    results = []
+    with (
+        running_system(embedded_url(server, "postgres"), workdir, prefix="asc_bench") as system,
+        httpx.Client(base_url=system.url(), timeout=300) as client,
+    ):
+        for name, path, data, commit, action in steps:
+            seconds, report = timed(client, path, data, commit=commit)
+            counts = report["counts"]
+            if counts[action] != counts["rows"]:
+                raise SystemExit(f"{name}: expected every row to {action}, got {counts}")
+            results.append((name, counts["rows"], len(data), seconds))
+    lines = [
+        "Import throughput through the gateway, every app its own process on loopback",
+        f"{ROWS} rows per file; actuals for {MEASURES_WITH_ACTUALS} monthly measures to "
+        f"{last.code}",
+        "",
+        f"{'step':<34} {'rows':>7} {'MB':>6} {'seconds':>8} {'rows/s':>8}",
+    ]
+    for name, rows, size, seconds in results:
+        lines.append(
+            f"{name:<34} {rows:>7} {size / 1e6:>6.2f} {seconds:>8.2f} {rows / seconds:>8.0f}"
+        )
+    report_text = "\n".join(lines) + "\n"
+    sys.stdout.write(report_text)
+    out = ROOT / "bench-results" / "imports.txt"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(report_text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
