@@ -1,0 +1,69 @@
+"""Importing a large table in a real browser: the upload's progress is shown as a bar and in words,
+then "Checking N rows…" while the preview runs; the preview arrives in place with focus on its
+heading, and the import goes through from the preview's form (the file carried in chunks)."""
+
+import re
+import secrets
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from common.tables import write_csv
+from common.testing.processes import RunningSystem
+from tests.browser.conftest import axe_violations, sign_in
+
+ROWS = 3_000
+WATCH_STATUS = """() => {
+  window.importStatuses = [];
+  window.importProgress = [];
+  const status = document.querySelector("[data-app-upload-status]");
+  new MutationObserver(() => window.importStatuses.push(status.textContent))
+    .observe(status, { childList: true, characterData: true, subtree: true });
+  const bar = document.querySelector("#upload-progress");
+  new MutationObserver(() => window.importProgress.push(bar.value))
+    .observe(bar, { attributes: true, childList: true, subtree: true });
+}"""
+
+
+def test_a_large_table_uploads_with_progress_previews_and_imports(
+    page: Page, live: RunningSystem, tmp_path: Path
+) -> None:
+    table = tmp_path / "large-kpis.csv"
+    table.write_bytes(
+        write_csv(
+            ["Measure", "Definition", "Unit", "Better", "Frequency", "Target 25/26"],
+            [
+                [
+                    f"Imported measure {n}",
+                    secrets.token_hex(1000),
+                    "Number",
+                    "Bigger",
+                    "Monthly",
+                    "9",
+                ]
+                for n in range(1, ROWS + 1)
+            ],
+        )
+    )
+    assert table.stat().st_size > 5 * 1024 * 1024  # over the body limit of other requests
+    sign_in(page, live, "programme.office@demo.example")
+    page.goto(live.url() + "/imports")
+    page.get_by_label("KPIs: the service plan KPI table").check()
+    page.get_by_label("Upload a file").set_input_files(str(table))
+    page.evaluate(WATCH_STATUS)
+    page.get_by_role("button", name="Preview").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Preview the import", timeout=60_000)
+    expect(page.get_by_role("heading", level=1)).to_be_focused()
+    assert page.url.endswith("/imports")  # swapped in place by htmx, not a page load
+    statuses = page.evaluate("window.importStatuses")
+    assert any(re.fullmatch(r"Uploaded \d+%", s) for s in statuses), statuses
+    assert "Checking 3,000 rows…" in statuses, statuses
+    assert page.evaluate("window.importProgress")[-1] == 100
+    expect(page.locator("#counts")).to_contain_text("3000")
+    assert axe_violations(page) == []
+
+    page.get_by_role("button", name=f"Import {ROWS} measures").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import complete", timeout=60_000)
+    expect(page.locator(".govuk-panel__body")).to_contain_text(f"{ROWS} created")
+    assert page.csp_violations == []  # type: ignore[attr-defined]
