@@ -11,7 +11,7 @@ from common.identity import Caller, Role
 from common.tables import write_csv, write_xlsx
 from common.testing.plugin import make_caller
 from tests.imports.files import upload
-from tests.kpi.factories import make_measure
+from tests.kpi.factories import make_actual, make_measure
 
 PATH = "/kpi/imports/actuals"
 HEADERS = ["KPI code", "Month", "Actual", "Numerator", "Denominator", "Comments"]
@@ -92,7 +92,7 @@ def test_the_actuals_api_rules_apply_to_each_row(api: TestClient) -> None:
     _monthly(api, unit="percent")
     rows = [
         ["M1", "2025-04", "120%", "", "", ""],
-        ["M1", "2025-05", "50", "1", "2", ""],
+        ["M1", "2025-05", "40", "1", "2", ""],
         ["M1", "2025-06", "", "3", "", ""],
         ["M1", "2099-01", "50", "", "", ""],
         ["M9", "2025-07", "50", "", "", ""],
@@ -305,3 +305,19 @@ def test_a_correction_is_in_the_audit_trail_with_what_it_was_and_is(api: TestCli
     assert update["before"] == {"value": "10.000000", "commentary": ""}
     assert update["after"] == {"value": "11", "commentary": "Late returns"}
     assert api.get(f"/api/v1/kpi/actuals/{actual['id']}").json()["version"] == 2
+
+
+def test_the_approvals_queue_download_reads_back_as_the_same_figures(api: TestClient) -> None:
+    measure = make_measure(api, code="P1", title="Reviews on time", unit="percent")
+    waiting = make_actual(api, measure, "2025-09", numerator="19", denominator="20", approve=False)
+    submitted = api.post(
+        f"/api/v1/kpi/actuals/{waiting['id']}/submit", headers={"If-Match": 'W/"1"'}
+    )
+    assert submitted.status_code == 200, submitted.text
+    download = api.get("/kpis/approvals", params={"format": "xlsx"})
+    assert download.status_code == 200
+    report = upload(api, PATH, download.content, "kpi-approvals.xlsx", commit=True)
+    assert report.status_code == 200, report.text
+    (row,) = report.json()["rows"]
+    assert (row["action"], row["problems"], row["fields"]["value"]) == ("unchanged", [], "95")
+    assert report.json()["unmatched_columns"] == ["Unit"]

@@ -51,6 +51,7 @@ from services.kpi.actuals import (
     unchanged,
 )
 from services.kpi.models import Actual, ActualRevision, Measure
+from services.kpi.rules import Unit, derive_value
 from services.kpi.schemas import to_number
 
 COLUMNS = (
@@ -250,6 +251,16 @@ def _read(
     }
     if measure is None or period is None:
         return
+    value, numerator, denominator = numbers["value"], numbers["numerator"], numbers["denominator"]
+    # A file exported from here (the approvals queue) shows the figure beside what it is made
+    # of: when they agree it is one figure, entered as its numerator and denominator.
+    if (
+        value is not None
+        and numerator is not None
+        and denominator
+        and derive_value(numerator, denominator, Unit(measure.unit)) == value
+    ):
+        numbers["value"] = None
     try:
         row.figures = check_figures(
             session,
