@@ -14,8 +14,10 @@ The councils are built once for the module (one system each, about 40 requests) 
 runs in a savepoint that is rolled back, so the file runs in well under a minute.
 """
 
+import io
 import json
 import uuid
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -591,8 +593,6 @@ WEB_RECORDS = {
 """Which of A's records each path parameter of a web page names."""
 WEB_WORDS = {"decision": "approve"}
 """Path parameters of pages that are words, not records."""
-WEB_NOT_RECORDS = {"/documents/service-plan/{table}.csv", "/documents/service-plan/{table}.xlsx"}
-"""Pages whose parameter names a table of the council's own plan, not a record."""
 WEB_FORM = {
     "version": "1",
     "display_name": TAKEN,
@@ -609,14 +609,18 @@ WEB_FORM = {
 
 
 def _web_pages(web: FastAPI) -> list[tuple[str, str]]:
-    """Every page and form of the web app with a parameter in its path (from its routes)."""
+    """Every page and form of the web app with a parameter in its path (from its routes), but
+    those whose parameters only take one of a few words (`_pages_of_lists` tries those)."""
     return sorted(
         (method.upper(), path)
         for path, item in web.openapi()["paths"].items()
-        if path_parameters(path) and path not in WEB_NOT_RECORDS
-        for method in item
-        if method in _METHODS
+        for method, operation in item.items()
+        if method in _METHODS and path_parameters(path) and not _only_words(operation)
     )
+
+
+def _only_words(operation: dict[str, Any]) -> bool:
+    return all("enum" in p["schema"] for p in operation.get("parameters", []) if p["in"] == "path")
 
 
 def _with_unknown_ids(url: str, ids: frozenset[str]) -> str:
@@ -662,6 +666,63 @@ def test_another_councils_pages_are_not_found_and_its_forms_change_nothing(
     assert wrong == [], "\n".join(wrong)
     after = councils.fingerprint(councils.a_org), councils.fingerprint(councils.b_org)
     assert after == before, "a refused form wrote to a council"
+
+
+PAGES_WITHOUT_RECORDS = {
+    "/",
+    "/admin",
+    "/admin/users/new",
+    "/admin/organisation",
+    "/sign-in",
+    "/reset-password",
+    "/account/password",
+    "/account/sessions",
+    "/imports",
+}
+"""Pages that show no council's records (forms, menus, the caller's own account); every other
+page must show A's records to A, so that its check for B can fail."""
+
+
+def _page_text(response: Any) -> str:
+    """A page's text; for a Word or Excel download, the text of the XML parts inside it."""
+    if not response.content.startswith(b"PK"):
+        return str(response.text)
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        return " ".join(
+            archive.read(name).decode("utf-8", "replace")
+            for name in archive.namelist()
+            if name.endswith(".xml")
+        )
+
+
+def _pages_of_lists(web: FastAPI) -> list[str]:
+    """Every page of the web app without a record in its path; a parameter that takes one of a
+    few words (a table of the plan) is tried with each."""
+    pages: list[str] = []
+    for path, item in web.openapi()["paths"].items():
+        if "get" not in item:
+            continue
+        choices: list[str] = [path]
+        for parameter in item["get"].get("parameters", []):
+            if parameter["in"] == "path":
+                words = parameter["schema"].get("enum", [])
+                choices = [c.replace(f"{{{parameter['name']}}}", w) for c in choices for w in words]
+        pages += [c for c in choices if not path_parameters(c)]
+    return pages
+
+
+def test_no_page_shows_another_councils_records(councils: Councils) -> None:
+    pages = _pages_of_lists(councils.web)
+    assert len(pages) >= 20, pages
+    wrong: list[str] = []
+    for page in pages:
+        shown = councils.leaks(_page_text(councils.b.get(page)))
+        if shown:
+            wrong.append(f"{page} shows B {shown}")
+        ours = _page_text(councils.a.get(page)).replace(f"{MARK} Council", "")
+        if page not in PAGES_WITHOUT_RECORDS and not councils.leaks(ours):
+            wrong.append(f"{page} shows A nothing of A's: add it to PAGES_WITHOUT_RECORDS?")
+    assert wrong == [], "\n".join(wrong)
 
 
 def test_after_every_attempt_council_a_reads_its_records_unchanged(
