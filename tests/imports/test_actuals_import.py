@@ -321,3 +321,29 @@ def test_the_approvals_queue_download_reads_back_as_the_same_figures(api: TestCl
     (row,) = report.json()["rows"]
     assert (row["action"], row["problems"], row["fields"]["value"]) == ("unchanged", [], "95")
     assert report.json()["unmatched_columns"] == ["Unit"]
+
+
+def test_a_month_or_quarter_beside_a_financial_year_and_period_ending_dates_are_read(
+    api: TestClient,
+) -> None:
+    _monthly(api, unit="count")
+    make_measure(api, code="Q1", title="Quarterly", unit="count", frequency="quarterly")
+    headers = ["Ref", "Year", "Period ending", "Value"]
+    rows = [
+        ["M1", "2025/26", "Jan", "1"],
+        ["M1", "2025/26", "April", "2"],
+        ["Q1", "25/26", "Q2", "3"],
+        ["Q1", "", "31/12/2025", "4"],
+        ["Q1", "", "2025-11-30", "5"],
+    ]
+    report = upload(api, PATH, write_csv(headers, rows)).json()
+    assert [r["fields"]["period"] for r in report["rows"]] == [
+        "2026-01",
+        "2025-04",
+        "2025/26 Q2",
+        "2025/26 Q3",
+        "2025-11",
+    ]
+    assert [p["message"] for p in report["rows"][4]["problems"]] == [
+        'Q1 is reported quarterly; write a quarter like "2025/26 Q1"'
+    ]

@@ -14,6 +14,7 @@ statements (`common.bulk`), each change with its revision and its audit rows, so
 take seconds, not minutes.
 """
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,7 +28,7 @@ from common.bulk import StaleRows, insert_rows, one_of, update_rows
 from common.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from common.identity import Caller
 from common.money import parse_money
-from common.periods import Period, read_period
+from common.periods import Frequency, Period, read_period
 from common.tables import (
     Column,
     ImportReport,
@@ -64,9 +65,10 @@ COLUMNS = (
     Column(
         "period",
         "Period",
-        ("Month", "Quarter", "Reporting period", "Period ending", "Year", "Date"),
+        ("Month", "Quarter", "Reporting period", "Period ending", "Date"),
         required=True,
     ),
+    Column("year", "Financial year", ("Year", "FY")),
     Column(
         "value", "Value", ("Actual", "Figure", "Result", "Outturn", "Actual value", "Performance")
     ),
@@ -75,6 +77,7 @@ COLUMNS = (
     Column("commentary", "Commentary", ("Comments", "Comment", "Narrative", "Notes", "Note")),
     Column("status", "Status", ("Workflow status", "Approval status")),
 )
+_COLUMN = {c.key: c for c in COLUMNS}
 _STATUS = {
     "": None,
     "draft": "draft",
@@ -126,9 +129,9 @@ def plan(
     match = match_headers(table.headers, COLUMNS)
     missing = list(match.missing)
     if "code" not in match.positions and "measure" not in match.positions:
-        missing.insert(0, COLUMNS[1])
+        missing.insert(0, _COLUMN["measure"])
     if not ({"value", "numerator"} & match.positions.keys()):
-        missing.append(COLUMNS[3])
+        missing.append(_COLUMN["value"])
     if missing:
         raise ValidationFailed(
             "The file is missing columns an actual needs: "
@@ -229,7 +232,7 @@ def _read(
         )
     period: Period | None = None
     try:
-        period = read_period(cells["period"])
+        period = _period(cells["period"], cells.get("year", ""), measure)
     except ValueError as error:
         report.problem(columns["period"], str(error))
     numbers: dict[str, Decimal | None] = {}
@@ -279,6 +282,44 @@ def _read(
     if numbers["value"] is None:  # worked out from the numerator and denominator
         report.fields["value"] = format(row.figures.value.normalize(), "f")
     report.key = f"{measure.code} {row.figures.period.code}"
+
+
+_QUARTER = re.compile(r"^q([1-4])$", re.IGNORECASE)
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$|^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def _period(text: str, year: str, measure: Measure | None) -> Period:
+    """The period a row is for: its period cell alone ("April 2025", "Q1 2025/26"), or with a
+    financial year column ("April" or "Q1" and "2025/26"). A date that ends a quarter or year
+    (a "period ending" column) is that quarter or year for a measure reported so.
+
+    >>> _period("Jan", "2025/26", None).code, _period("Q2", "25/26", None).code
+    ('2026-01', '2025/26 Q2')
+    """
+    text = text.strip()
+    if year.strip():
+        financial_year = read_period(year).year
+        if not text:
+            return Period(financial_year, Frequency.ANNUAL, 1)
+        if match := _QUARTER.match(text):
+            return Period(financial_year, Frequency.QUARTERLY, int(match[1]))
+        try:
+            month = read_period(f"{text} {financial_year.start_year}")
+        except ValueError:
+            pass
+        else:
+            if month.frequency is Frequency.MONTHLY and month.start.month < 4:
+                return read_period(f"{text} {financial_year.start_year + 1}")
+            return month
+    period = read_period(text)
+    day = _DAY.match(text)
+    if day and measure is not None and measure.frequency != period.frequency.value:
+        numbers = [int(n) for n in day.groups() if n]
+        ending = date(*numbers) if day[1] else date(numbers[2], numbers[1], numbers[0])
+        containing = Period.containing(ending, Frequency(measure.frequency))
+        if containing.end == ending:
+            return containing
+    return period
 
 
 def _decide(row: _Row) -> None:
