@@ -123,3 +123,19 @@ def test_preview_then_import_kpi_actuals(api: TestClient) -> None:
     assert done.status_code == 200, done.text
     assert "1 created" in done.text
     assert api.get("/api/v1/kpi/actuals").json()["total"] == 1
+
+
+def test_a_long_preview_lists_rows_with_problems_first_and_says_how_many_are_listed(
+    api: TestClient,
+) -> None:
+    rows = [[f"Measure {n}", "Number", "Bigger", "Monthly", "10"] for n in range(1, 1_201)]
+    rows[-1][4] = "lots"
+    data = write_csv(["Measure", "Unit", "Better", "Frequency", "Target 25/26"], rows)
+    page = api.post(
+        "/imports/preview", data={"kind": "kpis"}, files={"file": ("k.csv", data, "text/csv")}
+    )
+    assert page.status_code == 200
+    assert "The first 1,000 of 1,200 rows that change or have problems are listed" in page.text
+    listed = re.findall(r'<tr class="govuk-table__row" id="row-(\d+)">', page.text)
+    assert len(listed) == 1_000
+    assert listed[:2] == ["1201", "2"]  # the row with a problem first, then the file's order

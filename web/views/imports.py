@@ -111,6 +111,18 @@ def unpack(chunks: list[str], limit: int) -> bytes:
     return data if inflater.eof and len(data) <= limit else b""
 
 
+LISTED = 1_000
+"""Rows listed in a preview: every row is imported, but a page of 10,000 rows helps nobody."""
+
+
+def listed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows a preview lists: those with problems first, then those that change, `LISTED` in
+    all, each group in the file's order."""
+    with_problems = [r for r in rows if r.get("problems")]
+    others = [r for r in rows if not r.get("problems")]
+    return (with_problems + others)[:LISTED]
+
+
 def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.0f} MB"
 
@@ -209,6 +221,7 @@ def _preview(
             "filename": name,
             "content": pack(data),
             "report": report,
+            "rows": listed(report.get("rows") or []),
             "errors": errors or {},
         },
         status_code=422 if errors else 200,
