@@ -211,8 +211,10 @@ def _read(
     )
     report.key = code or title
     if measure is None:
-        what = f"'{code or title}'" if code or title else "no measure"
-        report.problem(measure_column, f"there is no measure {what}" if code or title else what)
+        named = code or title
+        report.problem(
+            measure_column, f"there is no measure '{named}'" if named else "names no measure"
+        )
     row.measure = measure
     row.commentary = cells.get("commentary", "")
     if len(row.commentary) > 4000:
