@@ -77,8 +77,11 @@ def check_figures(
     denominator: Decimal | None,
     today: date,
     prefix: str = "",
+    populations: dict[tuple[str, str, str], Decimal | None] | None = None,
 ) -> Figures:
-    """The period and value an entry stands for, or every reason it cannot be stored."""
+    """The period and value an entry stands for, or every reason it cannot be stored.
+
+    `populations` remembers the populations looked up, for callers checking many rows."""
     errors: list[FieldError] = []
 
     def fail(field: str, message: str) -> None:
@@ -105,7 +108,7 @@ def check_figures(
         fail("value", "Enter a value, or a numerator and denominator")
     elif value is None and numerator is not None:
         if denominator is None and parsed is not None:
-            denominator = _population_denominator(session, measure, parsed)
+            denominator = _population_denominator(session, measure, parsed, populations)
         if denominator is None:
             fail("denominator", "Enter the denominator as well as the numerator")
         elif denominator == 0:
@@ -134,19 +137,25 @@ def _example(frequency: Frequency) -> str:
     }[frequency]
 
 
-def _population_denominator(session: Session, measure: Measure, period: Period) -> Decimal | None:
+def _population_denominator(
+    session: Session,
+    measure: Measure,
+    period: Period,
+    known: dict[tuple[str, str, str], Decimal | None] | None = None,
+) -> Decimal | None:
     """A rate per 100,000 may be sent as a count: the population is the denominator."""
     if Unit(measure.unit) is not Unit.RATE_PER_100K:
         return None
     if not (measure.population_area and measure.population_age_band):
         return None
-    population = population_for(
-        session,
-        area=measure.population_area,
-        age_band=measure.population_age_band,
-        financial_year=period.year.label,
-    )
-    return Decimal(population.population) if population else None
+    key = (measure.population_area, measure.population_age_band, period.year.label)
+    if known is not None and key in known:
+        return known[key]
+    population = population_for(session, area=key[0], age_band=key[1], financial_year=key[2])
+    found = Decimal(population.population) if population else None
+    if known is not None:
+        known[key] = found
+    return found
 
 
 def _duplicate(measure: Measure, period: Period, prefix: str = "") -> ValidationFailed:

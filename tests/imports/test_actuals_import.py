@@ -347,3 +347,34 @@ def test_a_month_or_quarter_beside_a_financial_year_and_period_ending_dates_are_
     assert [p["message"] for p in report["rows"][4]["problems"]] == [
         'Q1 is reported quarterly; write a quarter like "2025/26 Q1"'
     ]
+
+
+def test_a_rate_sent_as_a_count_is_worked_out_from_the_population(api: TestClient) -> None:
+    population = api.post(
+        "/api/v1/kpi/populations",
+        json={"area": "Demo", "age_band": "65+", "financial_year": "2025/26", "population": 30000},
+    )
+    assert population.status_code == 201, population.text
+    make_measure(
+        api,
+        code="R1",
+        title="Admissions per 100k",
+        unit="rate_per_100k",
+        frequency="quarterly",
+        population_area="Demo",
+        population_age_band="65+",
+    )
+    rows = [
+        ["R1", "Q1 2025/26", "", "45", "", ""],
+        ["R1", "Q2 2025/26", "", "60", "", ""],
+        ["R1", "Q1 2024/25", "", "45", "", ""],
+    ]
+    report = upload(api, PATH, write_csv(HEADERS, rows)).json()
+    assert [(r["fields"]["value"], r["action"]) for r in report["rows"]] == [
+        ("150", "create"),
+        ("200", "create"),
+        (None, "error"),  # no population recorded for 2024/25
+    ]
+    assert report["rows"][2]["problems"][0]["message"] == (
+        "Enter the denominator as well as the numerator"
+    )

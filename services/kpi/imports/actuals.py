@@ -147,20 +147,25 @@ def plan(
         kind="actuals", filename=filename, columns=columns, unmatched_columns=match.unmatched
     )
     measures = list(session.scalars(select(Measure)))
-    by_code = {m.code.lower(): m for m in measures}
-    by_title = {_words(m.title): m for m in measures}
+    measure_column = columns.get("code") or columns.get("measure") or "measure"
+    known = _Known(
+        columns=columns,
+        measure_column=measure_column,
+        today=today,
+        by_code={m.code.lower(): m for m in measures},
+        by_title={_words(m.title): m for m in measures},
+    )
     existing = {(a.measure_id, a.period): a for a in session.scalars(select(Actual))}
     may_approve = caller.has_any(*MANAGERS) or is_integration(caller)
     refusals: dict[uuid.UUID, str] = {}
     seen: dict[tuple[uuid.UUID, str], int] = {}
-    measure_column = columns.get("code") or columns.get("measure") or "measure"
     rows: list[_Row] = []
     for number, cells in zip(table.row_numbers, table.rows, strict=True):
         row = _Row(RowReport(row=number, original=row_originals(table.headers, cells)))
         report.rows.append(row.report)
         rows.append(row)
         by_field = {key: cells[position] for key, position in match.positions.items()}
-        _read(session, row, by_field, columns, today, by_code, by_title, measure_column)
+        _read(session, row, by_field, known)
         measure, figures = row.measure, row.figures
         if measure is not None and measure.id not in refusals:
             try:
@@ -189,18 +194,23 @@ def plan(
     return report, rows
 
 
-def _read(
-    session: Session,
-    row: _Row,
-    cells: dict[str, str],
-    columns: dict[str, str],
-    today: date,
-    by_code: dict[str, Measure],
-    by_title: dict[str, Measure],
-    measure_column: str,
-) -> None:
+@dataclass
+class _Known:
+    """What every row is read against: the file's columns, the council's measures, today."""
+
+    columns: dict[str, str]
+    measure_column: str
+    today: date
+    by_code: dict[str, Measure]
+    by_title: dict[str, Measure]
+    populations: dict[tuple[str, str, str], Decimal | None] = field(default_factory=dict)
+    """Populations looked up so far (the denominators of rates sent as counts)."""
+
+
+def _read(session: Session, row: _Row, cells: dict[str, str], known: _Known) -> None:
     """The measure, figures, commentary and status of one row, noting each cell's problem."""
-    report = row.report
+    report, columns, by_code, by_title = row.report, known.columns, known.by_code, known.by_title
+    measure_column = known.measure_column
     code, title = cells.get("code", ""), cells.get("measure", "")
     # A code column may hold titles, and a measure column codes: codes first, then titles.
     measure = (
@@ -274,7 +284,8 @@ def _read(
             value=numbers["value"],
             numerator=numbers["numerator"],
             denominator=numbers["denominator"],
-            today=today,
+            today=known.today,
+            populations=known.populations,
         )
     except ValidationFailed as failed:
         for problem in failed.errors:
