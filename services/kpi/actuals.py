@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from common.audit import declare_no_change
 from common.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from common.identity import Caller, Role
 from common.pagination import PageParams, paginate
@@ -515,6 +516,8 @@ def bulk_submit(
         if submit:
             submit_actual(session, actual=actual, caller=caller)
         stored.append(actual)
+    if not created and not updated:
+        declare_no_change("unchanged")  # no rows, or every row as stored already
     return stored, created, updated
 
 

@@ -355,6 +355,24 @@ def test_bulk_json_stores_every_row_and_can_submit(api: TestClient) -> None:
     assert body["actuals"][0]["value"] == "75"
 
 
+def test_bulk_with_nothing_new_says_it_changed_nothing(api: TestClient) -> None:
+    """An empty batch, or one that repeats what is stored, writes no audit row and says so
+    (the suite-wide audit check refuses a silent 2xx write)."""
+    make_measure(api, code="A", unit="count")
+    row = {"measure_code": "A", "period": "2025-04", "value": "5"}
+    first = api.post(f"{API}/actuals/bulk", json={"rows": [row]})
+    assert first.headers["x-audit-rows"] != "0"
+    version = first.json()["actuals"][0]["version"]
+
+    empty = api.post(f"{API}/actuals/bulk", json={"rows": []})
+    again = api.post(f"{API}/actuals/bulk", json={"rows": [{**row, "version": version}]})
+
+    for response in (empty, again):
+        assert response.status_code == 200, response.text
+        assert (response.json()["created"], response.json()["updated"]) == (0, 0)
+        assert response.headers["x-audit-no-change"] == "unchanged"
+
+
 def test_bulk_is_all_or_nothing_with_an_error_for_each_bad_row(api: TestClient) -> None:
     make_measure(api, code="A")
     response = api.post(
