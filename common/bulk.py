@@ -7,13 +7,21 @@ parameter, so the statement stays a few hundred characters however many rows it 
 
 These rows bypass the ORM's flush, so the audit hook does not see them: callers record them with
 `common.audit.record_created` (or use `insert_audited`, which does both).
+
+A column that holds an array (a savings line's project ids) travels as the text of each row's
+array, since `unnest` would flatten an array of arrays into one long list. A refusal by a
+constraint (a duplicate, a missing parent) is raised as SQLAlchemy's `IntegrityError`, as the
+ORM would raise it, so the services answer it the same way.
 """
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
+import psycopg
 from sqlalchemy import JSON, Column, Table, any_, bindparam
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
@@ -52,6 +60,53 @@ def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value)
 
 
+def _array_element(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+def _array_text(value: Any) -> str | None:
+    """PostgreSQL's text form of a one-dimensional array: `{"a","b"}`."""
+    if value is None:
+        return None
+    return "{" + ",".join(_array_element(v) for v in value) + "}"
+
+
+def _carried(column: Column[Any]) -> tuple[str, str, Callable[[Any], Any] | None]:
+    """How a column's values travel: the SQL type of the array parameter, the expression that
+    reads one element of it back as the column's type (`{}` stands for the element), and the
+    conversion of each Python value (None when the driver sends the value as it is)."""
+    sql_type = _sql_type(column)
+    if isinstance(column.type, ARRAY):
+        return "TEXT[]", f"CAST({{}} AS {sql_type})", _array_text
+    if isinstance(column.type, JSON):
+        return f"{sql_type}[]", "{}", _json
+    return f"{sql_type}[]", "{}", None
+
+
+def _params(
+    chunk: Sequence[Mapping[str, Any]],
+    keys: Sequence[str],
+    converters: Sequence[Callable[[Any], Any] | None],
+) -> dict[str, list[Any]]:
+    params: dict[str, list[Any]] = {}
+    for i, (key, convert) in enumerate(zip(keys, converters, strict=True)):
+        values = [row.get(key) for row in chunk]
+        params[f"c{i}"] = [convert(v) for v in values] if convert else values
+    return params
+
+
+@contextmanager
+def _integrity_as_orm(statement: str) -> Iterator[None]:
+    """A constraint's refusal raised as the ORM raises it (answered 409 by the services)."""
+    try:
+        yield
+    except psycopg.errors.IntegrityError as error:
+        raise sa_exc.IntegrityError(statement, None, error) from error
+
+
 def with_defaults(
     model: type[Any] | Table, rows: Sequence[Mapping[str, Any]]
 ) -> list[dict[str, Any]]:
@@ -82,24 +137,22 @@ def insert_rows(
     if not full:
         return full
     keys = [c.key for c in table.columns if any(c.key in row for row in full)]
-    columns = [table.columns[k] for k in keys]
-    names = ", ".join(f'"{c.name}"' for c in columns)
-    arrays = ", ".join(f"CAST(%(c{i})b AS {_sql_type(c)}[])" for i, c in enumerate(columns))
+    carried = [_carried(table.columns[k]) for k in keys]
+    names = ", ".join(f'"{table.columns[k].name}"' for k in keys)
+    arrays = ", ".join(f"CAST(%(c{i})b AS {c[0]})" for i, c in enumerate(carried))
+    values = ", ".join(c[1].format(f'u."c{i}"') for i, c in enumerate(carried))
+    labels = ", ".join(f'"c{i}"' for i in range(len(keys)))
     statement = (
-        f'INSERT INTO "{table.schema}"."{table.name}" ({names}) SELECT * FROM unnest({arrays})'
+        f'INSERT INTO "{table.schema}"."{table.name}" ({names}) '
+        f"SELECT {values} FROM unnest({arrays}) AS u({labels})"
     )
-    is_json = [isinstance(c.type, JSON) for c in columns]
+    converters = [c[2] for c in carried]
     # The driver's own cursor, so the arrays go in binary (%b): in text they are escaped element
     # by element, which cost more than everything else together.
     driver = session.connection().connection.driver_connection
-    with driver.cursor() as cursor:  # type: ignore[union-attr]
+    with driver.cursor() as cursor, _integrity_as_orm(statement):  # type: ignore[union-attr]
         for start in range(0, len(full), CHUNK):
-            chunk = full[start : start + CHUNK]
-            params: dict[str, list[Any]] = {}
-            for i, key in enumerate(keys):
-                values = [row.get(key) for row in chunk]
-                params[f"c{i}"] = [_json(v) for v in values] if is_json[i] else values
-            cursor.execute(statement, params)
+            cursor.execute(statement, _params(full[start : start + CHUNK], keys, converters))
     return full
 
 
@@ -128,29 +181,24 @@ def update_rows(
         raise ValueError("each row needs its id")
     versioned = "version" in table.columns
     sets = [k for k in keys if k not in ("id", "version")]
-    assignments = [f'"{table.columns[k].name}" = u."{k}"' for k in sets]
+    carried = {k: _carried(table.columns[k]) for k in keys}
+    assignments = [f'"{table.columns[k].name}" = ' + carried[k][1].format(f'u."{k}"') for k in sets]
     if versioned:
         assignments.append('"version" = t."version" + 1')
     if "updated_at" in table.columns:
         assignments.append('"updated_at" = now()')
-    arrays = ", ".join(
-        f"CAST(%(c{i})b AS {_sql_type(table.columns[k])}[])" for i, k in enumerate(keys)
-    )
+    arrays = ", ".join(f"CAST(%(c{i})b AS {carried[k][0]})" for i, k in enumerate(keys))
     names = ", ".join(f'"{k}"' for k in keys)
     condition = 't."id" = u."id"' + (' AND t."version" = u."version"' if versioned else "")
     statement = (
         f'UPDATE "{table.schema}"."{table.name}" AS t SET {", ".join(assignments)} '
         f"FROM unnest({arrays}) AS u({names}) WHERE {condition}"
     )
-    is_json = [isinstance(table.columns[k].type, JSON) for k in keys]
+    converters = [carried[k][2] for k in keys]
     driver = session.connection().connection.driver_connection
-    with driver.cursor() as cursor:  # type: ignore[union-attr]
+    with driver.cursor() as cursor, _integrity_as_orm(statement):  # type: ignore[union-attr]
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start : start + CHUNK]
-            params: dict[str, list[Any]] = {}
-            for i, key in enumerate(keys):
-                values = [row[key] for row in chunk]
-                params[f"c{i}"] = [_json(v) for v in values] if is_json[i] else values
-            cursor.execute(statement, params)
+            cursor.execute(statement, _params(chunk, keys, converters))
             if cursor.rowcount != len(chunk):
                 raise StaleRows(f"{len(chunk) - cursor.rowcount} rows changed since they were read")

@@ -5,9 +5,11 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from common.bulk import StaleRows, insert_rows, one_of, update_rows
 from common.db import Database
+from services.finance.savings.models import SavingsLine
 from services.kpi.models import Measure, Target
 
 
@@ -49,3 +51,50 @@ def test_an_update_of_a_row_changed_since_it_was_read_is_refused(
         stored = session.scalars(select(Measure)).one()
         session.refresh(stored)
         assert (stored.title, stored.version) == ("y", 2)
+
+
+def test_array_columns_keep_each_rows_own_list_when_inserted_and_updated(
+    database: Database, demo_org: uuid.UUID
+) -> None:
+    first, second = uuid.uuid4(), uuid.uuid4()
+    line = {"org_id": demo_org, "category": "other", "saving_type": "cashable"} | {
+        "recurrence": "recurring",
+        "delivery_confidence": "amber",
+        "status": "proposed",
+    }
+    with database.session(demo_org) as session:
+        rows = insert_rows(
+            session,
+            SavingsLine,
+            [
+                line | {"reference": "A", "title": "Two", "project_ids": [first, second]},
+                line | {"reference": "B", "title": "None", "project_ids": []},
+                line | {"reference": "C", "title": 'A "quoted" one'},
+            ],
+        )
+        stored = {s.reference: s for s in session.scalars(select(SavingsLine))}
+        assert [stored[r].project_ids for r in "ABC"] == [[first, second], [], []]
+        assert stored["C"].title == 'A "quoted" one'
+        update_rows(
+            session,
+            SavingsLine,
+            [
+                {"id": rows[0]["id"], "version": 1, "project_ids": [second]},
+                {"id": rows[1]["id"], "version": 1, "project_ids": [first, second]},
+            ],
+        )
+        session.expire_all()
+        stored = {s.reference: s for s in session.scalars(select(SavingsLine))}
+        assert [stored[r].project_ids for r in "AB"] == [[second], [first, second]]
+        assert [stored[r].version for r in "AB"] == [2, 2]
+
+
+def test_a_row_refused_by_a_constraint_raises_as_the_orm_would(
+    database: Database, demo_org: uuid.UUID
+) -> None:
+    with database.session(demo_org) as session, pytest.raises(IntegrityError):
+        insert_rows(
+            session,
+            Target,
+            [{"org_id": demo_org, "measure_id": uuid.uuid4(), "financial_year": "2025/26"}],
+        )
