@@ -162,6 +162,20 @@ def one_of(column: Any, values: Sequence[Any]) -> Any:
     return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
 
 
+def changed_row(
+    stored: Any, wanted: Mapping[str, Any], keys: Sequence[str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the row as it is, the row as it will be) for `update_rows` and
+    `common.audit.record_updated`: each of `keys` takes its `wanted` value, else keeps the one
+    `stored` (an ORM object as read) holds, so every row of one update sets the same columns.
+    The row as it will be carries the `version` that was read, when the table has one."""
+    before = {"id": stored.id, "org_id": stored.org_id} | {k: getattr(stored, k) for k in keys}
+    after: dict[str, Any] = {"id": stored.id}
+    if "version" in table_of(type(stored)).columns:
+        after["version"] = stored.version
+    return before, after | {k: wanted[k] if k in wanted else before[k] for k in keys}
+
+
 class StaleRows(RuntimeError):
     """Some rows changed (or went) since they were read: the caller's work is out of date."""
 

@@ -14,10 +14,14 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common.audit import record_created, record_updated
+from common.bulk import StaleRows, changed_row, insert_rows, update_rows
+from common.errors import Conflict
 from common.tables import (
     Column,
     ImportReport,
@@ -289,17 +293,32 @@ def _action(item: MilestoneRow) -> str:
 
 def commit(session: Session, rows: list[MilestoneRow]) -> None:
     """Write every row (the caller has checked none is blocked); the request's transaction makes
-    it all or nothing, and the audit trail records each milestone created or changed."""
-    new: list[Milestone] = []
+    it all or nothing. Milestones are created and changed in bulk (`common.bulk`), each with its
+    audit row; a change to a milestone someone changed since the file was read refuses it all."""
+    org_id = session.info["org_id"]
+    new: list[dict[str, Any]] = []
+    updating = [r for r in rows if r.existing is not None and r.report.action == "update"]
+    keys = sorted({k for r in updating for k in r.values if k in _STORED})
+    changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for item in rows:
         if item.report.action == "unchanged":
             continue
         stored = {k: v for k, v in item.values.items() if k in _STORED}
         if item.existing is None:
-            new.append(Milestone(project_id=item.project_id, title=item.values["title"], **stored))
-            continue
-        for key, value in stored.items():
-            if getattr(item.existing, key) != value:
-                setattr(item.existing, key, value)
-    session.add_all(new)
-    session.flush()
+            new.append(
+                {"org_id": org_id, "project_id": item.project_id, "title": item.values["title"]}
+                | stored
+            )
+        else:
+            changes.append(changed_row(item.existing, stored, keys))
+    try:
+        update_rows(session, Milestone, [after for _, after in changes])
+    except StaleRows:
+        raise Conflict(
+            "Someone changed some of these milestones while the file was being imported; "
+            "nothing was imported: import the file again."
+        ) from None
+    record_updated(session, Milestone, changes)
+    record_created(session, Milestone, insert_rows(session, Milestone, new))
+    if changes:
+        session.expire_all()  # the milestones read before were changed behind the session's back
