@@ -8,11 +8,14 @@ lead may record returns only for their own team's lines.
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.errors import ValidationFailed
+from common.audit import record_created, record_updated
+from common.bulk import StaleRows, changed_row, insert_rows, update_rows
+from common.errors import Conflict, ValidationFailed
 from common.identity import Caller
 from common.periods import FinancialYear
 from common.tables import Column, ImportReport, RowReport, Table, match_headers, row_originals
@@ -141,21 +144,37 @@ def _action(item: EntryRow) -> str:
 
 def commit(session: Session, rows: list[EntryRow]) -> None:
     """Write every row (the caller has checked none is blocked); the request's transaction makes
-    it all or nothing, and the audit trail records each return written."""
+    it all or nothing. Returns are created and changed in bulk (`common.bulk`), each with its
+    audit row; a change to a return someone changed since the file was read refuses it all."""
+    org_id = session.info["org_id"]
+    updating = [r for r in rows if r.existing is not None and r.report.action == "update"]
+    keys = sorted({k for r in updating for k in r.values or {}})
+    new: list[dict[str, Any]] = []
+    changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for item in rows:
         if item.report.action == "unchanged" or item.line is None or item.month is None:
             continue
         values = item.values or {}
         if item.existing is None:
-            item.line.entries.append(
-                SavingsEntry(
-                    month=item.month,
-                    financial_year=FinancialYear.containing(item.month).label,
-                    **values,
-                )
+            new.append(
+                {
+                    "org_id": org_id,
+                    "savings_line_id": item.line.id,
+                    "month": item.month,
+                    "financial_year": FinancialYear.containing(item.month).label,
+                }
+                | values
             )
-            continue
-        for key, value in values.items():
-            if getattr(item.existing, key) != value:
-                setattr(item.existing, key, value)
-    session.flush()
+        else:
+            changes.append(changed_row(item.existing, values, keys))
+    try:
+        update_rows(session, SavingsEntry, [after for _, after in changes])
+    except StaleRows:
+        raise Conflict(
+            "Someone changed some of these savings returns while the file was being imported; "
+            "nothing was imported: import the file again."
+        ) from None
+    record_updated(session, SavingsEntry, changes)
+    record_created(session, SavingsEntry, insert_rows(session, SavingsEntry, new))
+    if changes or new:
+        session.expire_all()  # the returns read before were changed behind the session's back
