@@ -16,11 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.errors import Forbidden
+from common.audit import record_created, record_updated
+from common.bulk import StaleRows, changed_row, insert_rows, update_rows
+from common.errors import Conflict, Forbidden
 from common.identity import Caller
 from common.tables import (
     Column,
@@ -147,6 +150,7 @@ _DEFAULTS = {
     "status": Status.PROPOSED.value,
 }
 _FIELDS = ("reference", "title", "description", "owner_team", "written_off_reason", *_ENUMS)
+_TARGET_FIELDS = ("in_year", "full_year_effect")
 
 
 def read_choice(key: str, text: str) -> str | None:
@@ -439,33 +443,56 @@ def _action(item: SavingsRow) -> str:
 
 def commit(session: Session, rows: list[SavingsRow]) -> None:
     """Write every row (the caller has checked none is blocked); the request's transaction makes
-    it all or nothing, and the audit trail records each line and target written."""
-    for item in rows:
-        if item.report.action == "unchanged" or item.total:
-            continue
-        stored = {k: v for k, v in item.values.items() if k in _FIELDS}
+    it all or nothing. Lines and targets are created and changed in bulk (`common.bulk`), each
+    with its audit row; a line whose targets change gets a new version (its ETag), as the API
+    gives it, and a line someone changed since the file was read refuses it all."""
+    org_id = session.info["org_id"]
+    writing = [r for r in rows if r.report.action != "unchanged" and not r.total]
+    # One shape for every changed line (update_rows sets the same columns on each row): the
+    # fields any row brings, each row's own value or else what the line holds already.
+    updating = [r for r in writing if r.existing is not None]
+    keys = sorted({k for r in updating for k in r.values if k in _FIELDS})
+    if any(r.project_ids is not None for r in updating):
+        keys.append("project_ids")
+    new_lines: list[dict[str, Any]] = []
+    new_targets: list[dict[str, Any]] = []
+    line_changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    target_changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    for item in writing:
+        stored: dict[str, Any] = {k: v for k, v in item.values.items() if k in _FIELDS}
         line = item.existing
         if line is None:
-            line = SavingsLine(project_ids=item.project_ids or [], **stored)
-            session.add(line)
+            line_id = uuid.uuid4()
+            new_lines.append(
+                {"id": line_id, "org_id": org_id, "project_ids": item.project_ids or []} | stored
+            )
+            have: dict[str, SavingsTarget] = {}
         else:
-            for key, value in stored.items():
-                if getattr(line, key) != value:
-                    setattr(line, key, value)
-            if item.project_ids is not None and list(line.project_ids or []) != item.project_ids:
-                line.project_ids = item.project_ids
-        have = {t.financial_year: t for t in line.targets}
-        targets_changed = False
+            line_id = line.id
+            if item.project_ids is not None:
+                stored["project_ids"] = item.project_ids
+            line_changes.append(changed_row(line, stored, keys))
+            have = {t.financial_year: t for t in line.targets}
         for year, target in item.targets.items():
             current = have.get(year)
             if current is None:
-                line.targets.append(SavingsTarget(financial_year=year, **target))
-                targets_changed = True
-                continue
-            for key, amount in target.items():
-                if getattr(current, key) != amount:
-                    setattr(current, key, amount)
-                    targets_changed = True
-        if targets_changed and item.existing is not None:
-            line.updated_at = func.now()  # a new version for the ETag, as the API does
-    session.flush()
+                new_targets.append(
+                    {"org_id": org_id, "savings_line_id": line_id, "financial_year": year} | target
+                )
+            elif any(getattr(current, k) != v for k, v in target.items()):
+                target_changes.append(changed_row(current, target, _TARGET_FIELDS))
+    try:
+        # Every changed line goes up a version, its targets' changes among them.
+        update_rows(session, SavingsLine, [after for _, after in line_changes])
+    except StaleRows:
+        raise Conflict(
+            "Someone changed some of these savings lines while the file was being imported; "
+            "nothing was imported: import the file again."
+        ) from None
+    update_rows(session, SavingsTarget, [after for _, after in target_changes])
+    record_updated(session, SavingsLine, line_changes)
+    record_updated(session, SavingsTarget, target_changes)
+    record_created(session, SavingsLine, insert_rows(session, SavingsLine, new_lines))
+    record_created(session, SavingsTarget, insert_rows(session, SavingsTarget, new_targets))
+    if line_changes:
+        session.expire_all()  # the lines read before were changed behind the session's back
