@@ -19,11 +19,14 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.errors import FieldError, ValidationFailed
+from common.audit import record_created, record_updated
+from common.bulk import StaleRows, changed_row, insert_rows, update_rows
+from common.errors import Conflict, FieldError, ValidationFailed
 from common.periods import FinancialYear
 from common.tables import (
     Column,
@@ -85,6 +88,7 @@ _FORECAST_WORDS = frozenset(["forecast", "fcst", "outturn", "projected", "fc"])
 _NUMBERED = re.compile(r"(?:m|p|month|period)\s?(\d{1,2})")
 _MONTH_HEADER = re.compile(r"([a-z]+)(?:\s(\d{4}|\d{2}))?")
 _FILE_MONTH = re.compile(r"(?<!\d)(\d{4})-(\d{2})(?!\d)")
+Change = tuple[dict[str, Any], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -124,7 +128,6 @@ class LinePlan:
     first_row: int
     values: dict[str, str]
     existing: BudgetLine | None
-    created: BudgetLine | None = None
 
 
 @dataclass
@@ -377,48 +380,93 @@ def _action(item: BudgetRow) -> str:
     return "update" if changed else "unchanged"
 
 
+_AMOUNT_FIELDS = ("original_budget", "current_budget")
+_FORECAST_FIELDS = ("forecast_outturn", "commentary")
+
+
 def commit(session: Session, rows: list[BudgetRow]) -> None:
     """Write every row (the caller has checked none is blocked); the request's transaction makes
-    it all or nothing, and the audit trail records each line, budget and forecast written."""
+    it all or nothing. Lines, budgets and forecasts are created and changed in bulk
+    (`common.bulk`), each with its audit row; a line whose budget changes gets a new version (its
+    ETag), as the API gives it, and a line or forecast someone changed since the file was read
+    refuses it all."""
+    org_id = session.info["org_id"]
+    line_keys = sorted({k for r in rows if r.line and r.line.existing for k in r.line.values})
+    new_ids: dict[int, uuid.UUID] = {}  # a new line's id, by its plan
+    new_lines: list[dict[str, Any]] = []
+    changed_lines: dict[uuid.UUID, LinePlan] = {}
+    new_amounts: dict[tuple[uuid.UUID, str], dict[str, Any]] = {}
+    amount_changes: dict[uuid.UUID, Change] = {}
+    new_forecasts: list[dict[str, Any]] = []
+    forecast_changes: list[Change] = []
     for item in rows:
         if item.report.action == "unchanged" or item.line is None:
             continue
         plan_ = item.line
-        line = plan_.existing or plan_.created
+        line = plan_.existing
         if line is None:
-            line = plan_.created = BudgetLine(id=uuid.uuid4(), **plan_.values)
-            session.add(line)
-        elif plan_.existing is not None:
-            for key, text in plan_.values.items():
-                if getattr(line, key) != text:
-                    setattr(line, key, text)
+            if id(plan_) not in new_ids:
+                new_ids[id(plan_)] = uuid.uuid4()
+                new_lines.append({"id": new_ids[id(plan_)], "org_id": org_id} | plan_.values)
+            line_id = new_ids[id(plan_)]
+        else:
+            line_id = line.id
+            if any(getattr(line, k) != v for k, v in plan_.values.items()):
+                changed_lines[line_id] = plan_
         if item.year and (item.original is not None or item.current is not None):
-            amount = _amount(line, item.year)
+            amount = _amount(line, item.year) if line is not None else None
             values = _amount_values(item, amount)
-            changed = {k: v for k, v in values.items() if getattr(amount, k, None) != v}
             if amount is None:
-                line.amounts.append(BudgetAmount(financial_year=item.year, **values))
-            else:
-                for key, budget in changed.items():
-                    setattr(amount, key, budget)
-            if changed and plan_.existing is not None:
-                line.updated_at = func.now()  # a new version for the ETag, as the API does
+                new_amounts.setdefault(
+                    (line_id, item.year),
+                    {"org_id": org_id, "budget_line_id": line_id, "financial_year": item.year}
+                    | values,
+                )
+            elif any(getattr(amount, k) != v for k, v in values.items()):
+                amount_changes[amount.id] = changed_row(amount, values, _AMOUNT_FIELDS)
+            if line is not None and (amount is None or amount.id in amount_changes):
+                changed_lines[line_id] = plan_  # a new version for the ETag, as the API does
         latest = max(item.forecasts, default=None)
         for month, outturn in item.forecasts.items():
             commentary = item.commentary if month == latest else None
-            forecast = _forecast(line, month)
+            forecast = _forecast(line, month) if line is not None else None
             if forecast is None:
-                line.forecasts.append(
-                    Forecast(
-                        month=month,
-                        financial_year=FinancialYear.containing(month).label,
-                        forecast_outturn=outturn,
-                        commentary=commentary or "",
-                    )
+                new_forecasts.append(
+                    {
+                        "org_id": org_id,
+                        "budget_line_id": line_id,
+                        "month": month,
+                        "financial_year": FinancialYear.containing(month).label,
+                        "forecast_outturn": outturn,
+                        "commentary": commentary or "",
+                    }
                 )
                 continue
-            if forecast.forecast_outturn != outturn:
-                forecast.forecast_outturn = outturn
-            if commentary is not None and forecast.commentary != commentary:
-                forecast.commentary = commentary
-    session.flush()
+            wanted: dict[str, Any] = {"forecast_outturn": outturn}
+            if commentary is not None:
+                wanted["commentary"] = commentary
+            if any(getattr(forecast, k) != v for k, v in wanted.items()):
+                forecast_changes.append(changed_row(forecast, wanted, _FORECAST_FIELDS))
+    line_changes = [
+        changed_row(plan_.existing, plan_.values, line_keys)
+        for plan_ in changed_lines.values()
+        if plan_.existing is not None
+    ]
+    try:
+        update_rows(session, BudgetLine, [after for _, after in line_changes])
+        update_rows(session, Forecast, [after for _, after in forecast_changes])
+    except StaleRows:
+        raise Conflict(
+            "Someone changed some of these budget lines or forecasts while the file was being "
+            "imported; nothing was imported: import the file again."
+        ) from None
+    update_rows(session, BudgetAmount, [after for _, after in amount_changes.values()])
+    record_updated(session, BudgetLine, line_changes)
+    record_updated(session, BudgetAmount, list(amount_changes.values()))
+    record_updated(session, Forecast, forecast_changes)
+    record_created(session, BudgetLine, insert_rows(session, BudgetLine, new_lines))
+    record_created(
+        session, BudgetAmount, insert_rows(session, BudgetAmount, list(new_amounts.values()))
+    )
+    record_created(session, Forecast, insert_rows(session, Forecast, new_forecasts))
+    session.expire_all()  # the lines read before were changed behind the session's back
