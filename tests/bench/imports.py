@@ -1,10 +1,12 @@
 """Import throughput through the gateway, with every app a real process on loopback (as `make run`).
 
 Uploads 10,000 rows of the KPI table, then 10,000 KPI actuals (100 of those measures, 100 months
-each), each as a preview, a commit, a re-import that changes nothing and a re-import that changes
-every row (a target of each measure, every figure). Prints seconds and rows per second for each
-step and writes the table to `bench-results/imports.txt`. `BENCH_IMPORT_ROWS=2000` for a quick
-run.
+each), 10,000 milestones (of 100 projects, imported first and not timed), 10,000 budget lines of
+the ledger's monitoring sheet (a budget and three months of forecasts each), 10,000 savings lines
+(a target each) and 10,000 monthly savings returns (ten months of a thousand of those lines),
+each as a preview, a commit, a re-import that changes nothing and a re-import that changes every
+row. Prints seconds and rows per second for each step and writes the table to
+`bench-results/imports.txt`. `BENCH_IMPORT_ROWS=2000` for a quick run.
 """
 
 import os
@@ -39,6 +41,21 @@ KPI_HEADERS = [
     "Data Provider",
 ]
 ACTUAL_HEADERS = ["KPI code", "Month", "Actual", "Comments"]
+PROJECTS = 100
+MILESTONE_HEADERS = ["Project", "Milestone", "Baseline date", "Forecast date", "Status"]
+LEDGER_HEADERS = [
+    "Cost centre",
+    "Budget line",
+    "Service area",
+    "Budget 2025/26",
+    "Apr",
+    "May",
+    "Jun",
+]
+SAVINGS_HEADERS = ["Reference", "Title", "Category", "Owner", "Target 2025/26"]
+RETURN_HEADERS = ["Reference", "Month", "Achieved to date", "Forecast for year", "Commentary"]
+RETURN_MONTHS = ["Apr-25", "May-25", "Jun-25", "Jul-25", "Aug-25", "Sep-25", "Oct-25", "Nov-25"]
+RETURN_MONTHS += ["Dec-25", "Jan-26"]
 
 
 def kpi_table(rows: int, shift: int = 0) -> bytes:
@@ -66,6 +83,67 @@ def actuals_table(rows: int, last: Period, shift: int = 0) -> bytes:
                 "Benchmark figure",
             ]
             for n in range(len(months) * MEASURES_WITH_ACTUALS)
+        ],
+    )
+
+
+def project_table() -> bytes:
+    return write_csv(["Project name"], [[f"Bench project {n}"] for n in range(1, PROJECTS + 1)])
+
+
+def milestone_table(rows: int, shift: int = 0) -> bytes:
+    return write_csv(
+        MILESTONE_HEADERS,
+        [
+            [
+                f"Bench project {n % PROJECTS + 1}",
+                f"Bench milestone {n}",
+                "July 2030",
+                f"{28 - shift}/08/2030",
+                "Not started",
+            ]
+            for n in range(1, rows + 1)
+        ],
+    )
+
+
+def ledger_table(rows: int, shift: int = 0) -> bytes:
+    return write_csv(
+        LEDGER_HEADERS,
+        [
+            [
+                *(f"BCC{n:05d}", f"Bench budget line {n}", f"Area {n % 8}", str(1000 + n)),
+                *(str(1000 + n + shift), str(1010 + n + shift), str(1020 + n + shift)),
+            ]
+            for n in range(1, rows + 1)
+        ],
+    )
+
+
+def savings_table(rows: int, shift: int = 0) -> bytes:
+    return write_csv(
+        SAVINGS_HEADERS,
+        [
+            [
+                f"BSAV{n:05d}",
+                f"Bench saving {n}",
+                "Commissioning",
+                "Bench team",
+                str(5000 + n + shift),
+            ]
+            for n in range(1, rows + 1)
+        ],
+    )
+
+
+def returns_table(rows: int, shift: int = 0) -> bytes:
+    per_month = max(rows // len(RETURN_MONTHS), 1)
+    return write_csv(
+        RETURN_HEADERS,
+        [
+            [f"BSAV{n:05d}", month, str(100 + m + shift), str(5000 + n), "Bench return"]
+            for m, month in enumerate(RETURN_MONTHS)
+            for n in range(1, per_month + 1)
         ],
     )
 
@@ -105,11 +183,50 @@ def main() -> int:
         ("Actuals: same file again", "/kpi/imports/actuals", actuals, True, "unchanged"),
         ("Actuals: every figure corrected", "/kpi/imports/actuals", corrected, True, "update"),
     ]
+    milestones, ledger = milestone_table(ROWS), ledger_table(ROWS)
+    savings, returns = savings_table(ROWS), returns_table(ROWS)
+    for kind, path, data, changed, change in (
+        (
+            "Milestones",
+            "/projects/imports/milestones",
+            milestones,
+            milestone_table(ROWS, 1),
+            "a forecast of each moved",
+        ),
+        (
+            "Budget lines",
+            "/finance/imports/budget-lines",
+            ledger,
+            ledger_table(ROWS, 1),
+            "every forecast changed",
+        ),
+        (
+            "Savings lines",
+            "/finance/imports/savings",
+            savings,
+            savings_table(ROWS, 1),
+            "every target changed",
+        ),
+        (
+            "Savings returns",
+            "/finance/imports/savings-entries",
+            returns,
+            returns_table(ROWS, 1),
+            "every return corrected",
+        ),
+    ):
+        steps += [
+            (f"{kind}: preview", path, data, False, "create"),
+            (f"{kind}: commit", path, data, True, "create"),
+            (f"{kind}: same file again", path, data, True, "unchanged"),
+            (f"{kind}: {change}", path, changed, True, "update"),
+        ]
     results = []
     with (
         running_system(embedded_url(server, "postgres"), workdir, prefix="asc_bench") as system,
         httpx.Client(base_url=system.url(), timeout=300) as client,
     ):
+        timed(client, "/projects/imports/projects", project_table(), commit=True)
         for name, path, data, commit, action in steps:
             seconds, report = timed(client, path, data, commit=commit)
             counts = report["counts"]
@@ -121,11 +238,11 @@ def main() -> int:
         f"{ROWS} rows per file; actuals for {MEASURES_WITH_ACTUALS} monthly measures to "
         f"{last.code}",
         "",
-        f"{'step':<34} {'rows':>7} {'MB':>6} {'seconds':>8} {'rows/s':>8}",
+        f"{'step':<44} {'rows':>7} {'MB':>6} {'seconds':>8} {'rows/s':>8}",
     ]
     for name, rows, size, seconds in results:
         lines.append(
-            f"{name:<34} {rows:>7} {size / 1e6:>6.2f} {seconds:>8.2f} {rows / seconds:>8.0f}"
+            f"{name:<44} {rows:>7} {size / 1e6:>6.2f} {seconds:>8.2f} {rows / seconds:>8.0f}"
         )
     report_text = "\n".join(lines) + "\n"
     sys.stdout.write(report_text)
