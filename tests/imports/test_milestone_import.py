@@ -1,10 +1,17 @@
 """Importing milestones of projects: dates as councils write them, matched by project and title."""
 
+import uuid
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
-from common.tables import write_csv, write_xlsx
+from common.db import Database
+from common.errors import Conflict
+from common.tables import read_table, write_csv, write_xlsx
+from services.projects.imports import milestones
+from services.projects.milestones.models import Milestone
 from tests.imports.files import PROJECTS, upload
 
 PATH = "/projects/imports/milestones"
@@ -155,4 +162,30 @@ def test_a_milestone_of_an_unknown_project_or_completed_in_the_future_is_refused
     assert [e["message"] for e in response.json()["errors"]] == [
         "Row 2: there is no project named 'No such project': import the projects first",
         "Row 3: Enter the date the milestone was completed",
+    ]
+
+
+def test_a_milestone_changed_while_the_file_was_read_refuses_the_whole_import(
+    api: TestClient, database: Database, demo_org: uuid.UUID
+) -> None:
+    _projects(api)
+    rows = _rows(3)
+    assert upload(api, PATH, write_csv(HEADERS, rows), commit=True).status_code == 200
+    rows[0][3], rows[1][3] = "Sep-30", "Oct-30"
+    rows.append(["Digital Transformation", "Stage 4", "July 2030", "", "", ""])
+    with database.session(demo_org) as session:
+        _, planned = milestones.plan(session, read_table(write_csv(HEADERS, rows)), "m.csv")
+        # Someone saves Stage 2 after the file was read, before it is written.
+        session.execute(
+            update(Milestone)
+            .where(Milestone.title == "Stage 2")
+            .values(version=Milestone.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        with pytest.raises(Conflict):
+            milestones.commit(session, planned)
+    assert sorted((m["title"], m["forecast_date"]) for m in _milestones(api)) == [
+        ("Stage 1", None),
+        ("Stage 2", None),
+        ("Stage 3", None),
     ]
