@@ -5,11 +5,17 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
+from common.db import Database
+from common.errors import Conflict
 from common.identity import Caller, Role
-from common.tables import write_csv, write_xlsx
+from common.tables import read_table, write_csv, write_xlsx
 from common.testing.plugin import make_caller
+from services.finance.imports import savings
+from services.finance.savings.models import SavingsLine
 from tests.imports.files import PROJECTS, upload
 
 LINES = "/finance/imports/savings"
@@ -157,3 +163,54 @@ def test_the_savings_csv_reads_back_as_it_was_written(api: TestClient) -> None:
     report = again.json()
     assert report["unmatched_columns"] == ["Achieved to date", "Forecast for year", "Slippage"]
     assert [r["action"] for r in report["rows"]] == ["unchanged", "unchanged", "unchanged"]
+
+
+def test_a_changed_target_gives_its_line_a_new_version_and_audits_the_target(
+    api: TestClient,
+) -> None:
+    rows = _rows(2)
+    assert upload(api, LINES, write_csv(HEADERS, rows), commit=True).status_code == 200
+    rows[1][5] = "£12k"
+    response = upload(api, LINES, write_csv(HEADERS, rows), commit=True)
+    assert response.status_code == 200, response.text
+    assert [r["action"] for r in response.json()["rows"]] == ["unchanged", "update"]
+    lines = {x["reference"]: x for x in _lines(api)}
+    assert [lines[r]["version"] for r in ("SAV-001", "SAV-002")] == [1, 2]
+    assert lines["SAV-002"]["targets"][0]["in_year"] == "12000.00"
+    events = api.get("/api/v1/finance/audit-events", params={"entity": "savings_targets"}).json()[
+        "items"
+    ]
+    assert [(e["action"], e["before"], e["after"]) for e in events if e["action"] == "update"] == [
+        (
+            "update",
+            {"in_year": "10000.00"},
+            {"in_year": "12000.00"},
+        )
+    ]
+
+
+def test_a_line_changed_while_the_file_was_read_refuses_the_whole_import(
+    api: TestClient, database: Database, demo_org: uuid.UUID
+) -> None:
+    rows = _rows(2)
+    assert upload(api, LINES, write_csv(HEADERS, rows), commit=True).status_code == 200
+    rows[0][1], rows[1][5] = "Renamed", "£12k"
+    owner = make_caller(demo_org, Role.ADMIN)
+    with database.session(demo_org) as session:
+        _, planned = savings.plan(
+            session, read_table(write_csv(HEADERS, rows)), "s.csv", caller=owner, projects=dict
+        )
+        # Someone saves SAV-002 after the file was read, before it is written.
+        session.execute(
+            update(SavingsLine)
+            .where(SavingsLine.reference == "SAV-002")
+            .values(version=SavingsLine.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        with pytest.raises(Conflict):
+            savings.commit(session, planned)
+    lines = {x["reference"]: x for x in _lines(api)}
+    assert (lines["SAV-001"]["title"], lines["SAV-002"]["targets"][0]["in_year"]) == (
+        "Saving 1",
+        "10000.00",
+    )
