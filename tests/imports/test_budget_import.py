@@ -1,12 +1,19 @@
 """Importing budget lines and monthly forecasts: the ledger's monitoring sheet, one row a month, and
 the budget position CSV this service exports."""
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
-from common.tables import write_csv, write_xlsx
+from common.db import Database
+from common.errors import Conflict
+from common.tables import read_table, write_csv, write_xlsx
+from services.finance.budgets.models import Forecast
+from services.finance.imports import budgets
 from tests.imports.files import upload
 
 PATH = "/finance/imports/budget-lines"
@@ -186,3 +193,42 @@ def test_the_budget_position_csv_reads_back_as_it_was_written(api: TestClient) -
         "-1000.50",
         "=Step-down",
     )
+
+
+def test_a_virement_gives_the_line_a_new_version_and_audits_the_budget_before_and_after(
+    api: TestClient,
+) -> None:
+    rows = _ledger(2)
+    assert upload(api, PATH, write_csv(LEDGER, rows), commit=True).status_code == 200
+    rows[1][3] = "1,300,000"
+    assert upload(api, PATH, write_csv(LEDGER, rows), commit=True).status_code == 200
+    versions = {x["cost_centre"]: x["version"] for x in _lines(api)}
+    assert versions == {"CC0001": 1, "CC0002": 2}
+    events = api.get("/api/v1/finance/audit-events", params={"entity": "budget_amounts"}).json()[
+        "items"
+    ]
+    assert [(e["before"], e["after"]) for e in events if e["action"] == "update"] == [
+        ({"current_budget": "1200000.00"}, {"current_budget": "1300000.00"})
+    ]
+
+
+def test_a_forecast_changed_while_the_file_was_read_refuses_the_whole_import(
+    api: TestClient, database: Database, demo_org: uuid.UUID
+) -> None:
+    rows = _ledger(2)
+    assert upload(api, PATH, write_csv(LEDGER, rows), commit=True).status_code == 200
+    rows[0][1], rows[1][4] = "Renamed", "1,100,000"
+    with database.session(demo_org) as session:
+        _, planned = budgets.plan(session, read_table(write_csv(LEDGER, rows)), "b.csv")
+        # Someone saves a forecast of CC0002 after the file was read, before it is written.
+        session.execute(
+            update(Forecast)
+            .where(Forecast.forecast_outturn == Decimal("1250000"))
+            .values(version=Forecast.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        with pytest.raises(Conflict):
+            budgets.commit(session, planned)
+    lines = {x["cost_centre"]: x for x in _lines(api)}
+    assert lines["CC0001"]["name"] == "Line 1"
+    assert _forecasts(api, lines["CC0002"]["id"])[0]["forecast_outturn"] == "1250000.00"
