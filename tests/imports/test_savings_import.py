@@ -7,15 +7,15 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from common.db import Database
 from common.errors import Conflict
 from common.identity import Caller, Role
 from common.tables import read_table, write_csv, write_xlsx
 from common.testing.plugin import make_caller
-from services.finance.imports import savings
-from services.finance.savings.models import SavingsLine
+from services.finance.imports import entries, savings
+from services.finance.savings.models import SavingsEntry, SavingsLine
 from tests.imports.files import PROJECTS, upload
 
 LINES = "/finance/imports/savings"
@@ -214,3 +214,30 @@ def test_a_line_changed_while_the_file_was_read_refuses_the_whole_import(
         "Saving 1",
         "10000.00",
     )
+
+
+def test_a_return_changed_while_the_file_was_read_refuses_the_whole_import(
+    api: TestClient, database: Database, demo_org: uuid.UUID
+) -> None:
+    assert upload(api, LINES, write_csv(HEADERS, _rows(1)), commit=True).status_code == 200
+    returns = [["SAV-001", "Apr-25", "£1k", "£8k", ""], ["SAV-001", "May-25", "£2k", "£8k", ""]]
+    assert upload(api, ENTRIES, write_csv(RETURNS, returns), commit=True).status_code == 200
+    returns[0][2], returns[1][2] = "£1.5k", "£2.5k"
+    with database.session(demo_org) as session:
+        _, planned = entries.plan(
+            session,
+            read_table(write_csv(RETURNS, returns)),
+            "r.csv",
+            caller=make_caller(demo_org, Role.ADMIN),
+        )
+        session.execute(
+            update(SavingsEntry)
+            .where(SavingsEntry.achieved_to_date == Decimal(2000))
+            .values(version=SavingsEntry.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        with pytest.raises(Conflict):
+            entries.commit(session, planned)
+    with database.session(demo_org) as session:
+        stored = session.scalars(select(SavingsEntry.achieved_to_date).order_by(SavingsEntry.month))
+        assert list(stored) == [Decimal(1000), Decimal(2000)]
