@@ -194,7 +194,7 @@ def _add_months(day: date, months: int) -> date:
     return date(total // 12, total % 12 + 1, 1)
 
 
-_MONTH_NAMES = {
+MONTH_NAMES = {
     name: number
     for number, names in enumerate(
         [
@@ -215,12 +215,46 @@ _MONTH_NAMES = {
     )
     for name in names
 }
-_WORDS_MONTH = re.compile(r"^([a-z]+)\.?[\s\-/']*(\d{4}|\d{2})$")
-_NUMBER_MONTH = re.compile(r"^(\d{1,2})[/-](\d{4})$")
-_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_UK_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+# A month, read from the start of the text; `read_month` says whether anything may follow.
+_MONTH_FORMS = (
+    # 2025-04, 2025-4, 2025-04-30 (as Excel dates read)
+    (re.compile(r"(\d{4})-(\d{1,2})(?:-\d{1,2})?(?!\d)"), 1, 2),
+    # 30/04/2025, 30.04.2025
+    (re.compile(r"\d{1,2}[/.](\d{1,2})[/.](\d{4})(?!\d)"), 2, 1),
+    # 04/2025, 04-2025, 04.2025
+    (re.compile(r"(\d{1,2})[/.\-](\d{4})(?!\d)"), 2, 1),
+)
+_WORDS_MONTH = re.compile(r"([a-z]+)\.?[\s\-/']*(\d{4}|\d{2})(?!\d)")
 _QUARTER_FIRST = re.compile(r"^q([1-4])[\s,\-]*(?:fy\s*)?(\d{2}|\d{4})\s*/\s*(\d{2})$")
 _YEAR_WORDS = re.compile(r"^(?:fy\s*)?(\d{2}|\d{4})\s*[/-]\s*(\d{2}|\d{4})$")
+
+
+def read_month(text: str, *, then_anything: bool = False) -> date | None:
+    """The month a cell names, as councils write it (its first day), or None when it names no
+    particular month: "July 2024", "Sept 2024", "Sep-24", "2025-04", "04/2025", or a whole date
+    such as "2025-04-30" or "30/06/2025". With `then_anything`, words may follow the month
+    ("June 2025 (likely to be extended)").
+
+    >>> read_month("July 2024"), read_month("Sep-24"), read_month("30/06/2025")
+    (datetime.date(2024, 7, 1), datetime.date(2024, 9, 1), datetime.date(2025, 6, 1))
+    >>> read_month("June 2025 (extended)", then_anything=True), read_month("June 2025 (extended)")
+    (datetime.date(2025, 6, 1), None)
+    >>> read_month("Q2") is None, read_month("2025-13") is None, read_month("Spring 2025") is None
+    (True, True, True)
+    """
+    cleaned = " ".join(text.strip().lower().replace("\u2013", "-").split())
+    year, month = 0, 0
+    for pattern, year_group, month_group in _MONTH_FORMS:
+        if match := pattern.match(cleaned):
+            year, month = int(match[year_group]), int(match[month_group])
+            break
+    else:
+        if (match := _WORDS_MONTH.match(cleaned)) and match[1] in MONTH_NAMES:
+            year, month = int(match[2]), MONTH_NAMES[match[1]]
+            year += 2000 if year < 100 else 0
+    if match is None or not 1 <= month <= 12 or (match.end() < len(cleaned) and not then_anything):
+        return None
+    return date(year, month, 1)
 
 
 def read_period(text: str) -> Period:
@@ -237,28 +271,16 @@ def read_period(text: str) -> Period:
         return Period.parse(cleaned)
     except ValueError:
         pass
-    day = _ISO_DAY.match(cleaned)
-    if day:
-        year, month = int(day[1]), int(day[2])
-    elif day := _UK_DAY.match(cleaned):
-        year, month = int(day[3]), int(day[2])
-    elif match := _NUMBER_MONTH.match(cleaned):
-        year, month = int(match[2]), int(match[1])
-    elif (match := _WORDS_MONTH.match(cleaned)) and match[1] in _MONTH_NAMES:
-        year, month = int(match[2]), _MONTH_NAMES[match[1]]
-        year = 2000 + year if year < 100 else year
-    elif match := _QUARTER_FIRST.match(cleaned):
+    if (month := read_month(cleaned)) is not None:
+        return Period.month_of(month)
+    if match := _QUARTER_FIRST.match(cleaned):
         return Period(
             FinancialYear.parse(f"{match[2]}/{match[3]}"), Frequency.QUARTERLY, int(match[1])
         )
-    elif match := _YEAR_WORDS.match(cleaned):
+    if match := _YEAR_WORDS.match(cleaned):
         second = match[2][-2:]
         return Period(FinancialYear.parse(f"{match[1]}/{second}"), Frequency.ANNUAL, 1)
-    else:
-        raise ValueError(
-            f"could not read '{text}' as a period: write a month (April 2025), a quarter "
-            "(2025/26 Q1) or a financial year (2025/26)"
-        )
-    if not 1 <= month <= 12:
-        raise ValueError(f"could not read '{text}' as a month")
-    return Period.month_of(date(year, month, 1))
+    raise ValueError(
+        f"could not read '{text}' as a period: write a month (April 2025), a quarter "
+        "(2025/26 Q1) or a financial year (2025/26)"
+    )

@@ -12,35 +12,12 @@ from decimal import Decimal
 from enum import StrEnum
 
 from common.money import parse_money
-
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_MONTH_YEAR = re.compile(r"^\s*([A-Za-z]+)\.?[\s\-/']+(\d{4}|\d{2})\b")
-_ISO_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
-_NUMERIC_MONTH = re.compile(r"^\s*(\d{1,2})/(\d{4})\b")
+from common.periods import read_month
 
 
 def parse_month(text: str) -> date | None:
-    """The month a date cell names (its first day), or None when it names no particular month.
+    """The month a date cell names (its first day), or None when it names no particular month;
+    the plan's words may follow it (`common.periods.read_month`).
 
     >>> parse_month("July 2024"), parse_month("Sep-24"), parse_month("2025-04")
     (datetime.date(2024, 7, 1), datetime.date(2024, 9, 1), datetime.date(2025, 4, 1))
@@ -49,19 +26,7 @@ def parse_month(text: str) -> date | None:
     >>> parse_month("Started in 2024") is None, parse_month("TBC") is None
     (True, True)
     """
-    if match := _ISO_MONTH.match(text):
-        year, month = int(match[1]), int(match[2])
-        return date(year, month, 1) if 1 <= month <= 12 else None
-    if match := _NUMERIC_MONTH.match(text):
-        month, year = int(match[1]), int(match[2])
-        return date(year, month, 1) if 1 <= month <= 12 else None
-    if match := _MONTH_YEAR.match(text):
-        named = _MONTHS.get(match[1].lower())
-        if named is None:
-            return None
-        year = int(match[2])
-        return date(2000 + year if year < 100 else year, named, 1)
-    return None
+    return read_month(text, then_anything=True)
 
 
 class BudgetBasis(StrEnum):

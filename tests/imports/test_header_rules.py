@@ -10,7 +10,7 @@ from common.periods import FinancialYear
 from common.tables import Column, match_headers, normalise_header, parse_yes_no
 from services.kpi.imports.kpis import COLUMNS, target_columns
 from services.projects.imports.linking import numbered
-from services.projects.imports.projects import read_month
+from services.projects.parsing import parse_month
 
 _decoration = st.sampled_from(["", " ", "  ", "?", " (Y/N)", ":", "*"])
 
@@ -78,4 +78,4 @@ def test_an_objective_keeps_its_number_apart_from_its_statement() -> None:
     ],
 )
 def test_a_date_cell_gives_its_month(cell: str, month: date | None) -> None:
-    assert read_month(cell) == month
+    assert parse_month(cell) == month

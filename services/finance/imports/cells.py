@@ -3,63 +3,18 @@
 headers ("Target 2025/26", "Budget 25/26"). Pure functions, no I/O."""
 
 import re
-from datetime import date
 from decimal import Decimal
 
 from common.errors import FieldError, ValidationFailed
-from common.periods import FinancialYear
+from common.periods import MONTH_NAMES, FinancialYear
+from common.periods import read_month as read_month  # the imports read months as everyone does
 from common.tables import Column, normalise_header
 from services.finance.types import to_amount
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_WORD_MONTH = re.compile(r"([A-Za-z]+)\.?[\s\-/']*(\d{4}|\d{2})")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})(?:-\d{1,2})?")
-_UK = re.compile(r"(?:\d{1,2}[/.])?(\d{1,2})[/.](\d{4})")
 _YEAR = re.compile(r"(?<!\d)(?:20)?(\d{2})\s*[/-]\s*(?:20)?(\d{2})(?!\d)")
 _NEGATIVE = re.compile(r"^\s*\((.*)\)\s*$")
+MONTHS = MONTH_NAMES
 EMPTY = frozenset(["", "-", "tbc", "tbd", "n a", "na", "nil", "none"])
-
-
-def read_month(text: str) -> date | None:
-    """The month a cell names (its first day), or None.
-
-    >>> read_month("Sep-25"), read_month("September 2025"), read_month("30/09/2025")
-    (datetime.date(2025, 9, 1), datetime.date(2025, 9, 1), datetime.date(2025, 9, 1))
-    >>> read_month("2025-09"), read_month("Q2") is None
-    (datetime.date(2025, 9, 1), True)
-    """
-    text = text.strip()
-    year, month = 0, 0
-    if match := _ISO.fullmatch(text):
-        year, month = int(match[1]), int(match[2])
-    elif match := _UK.fullmatch(text):
-        year, month = int(match[2]), int(match[1])
-    elif (match := _WORD_MONTH.fullmatch(text)) and match[1].lower() in MONTHS:
-        year, month = int(match[2]), MONTHS[match[1].lower()]
-        year += 2000 if year < 100 else 0
-    if not 1 <= month <= 12:
-        return None
-    return date(year, month, 1)
 
 
 def year_in(text: str) -> FinancialYear | None:

@@ -3,10 +3,8 @@ council wrote them (with what we can read from them), the resources it depends o
 objectives it serves, linked by number or by the priority wording the council used. Projects
 are matched to existing ones by name."""
 
-import re
 import uuid
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -67,20 +65,6 @@ _COMPARED = (
 )
 
 
-_ISO_DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-\d{1,2}\s*")
-_UK_DATE = re.compile(r"\s*\d{1,2}[/.](\d{1,2})[/.](\d{4})\s*")
-
-
-def read_month(text: str) -> date | None:
-    """The month a date cell names: the plan's words ("July 2024"), or a whole date as Excel
-    gives it ("2024-07-01") or as people type it in the UK ("01/07/2024")."""
-    if match := _ISO_DATE.fullmatch(text):
-        return parse_month(f"{match[1]}-{match[2]}")
-    if match := _UK_DATE.fullmatch(text):
-        return parse_month(f"{match[2]}-{match[1]}")
-    return parse_month(text)
-
-
 @dataclass
 class ProjectRow:
     report: RowReport
@@ -122,7 +106,7 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
             if field not in cell:
                 continue
             text = cell[field]
-            values[f"{field}_text"], values[f"{field}_month"] = text, read_month(text)
+            values[f"{field}_text"], values[f"{field}_month"] = text, parse_month(text)
             if text and values[f"{field}_month"] is None:
                 row.problem(
                     columns[field],
