@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Annotated, Literal
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-from fastapi import UploadFile
+from fastapi import File, Query, UploadFile
 from fastapi.responses import JSONResponse
 
 from common.audit import declare_no_change
@@ -348,15 +349,15 @@ def _unguarded(cell: str) -> str:
     return cell[1:] if _GUARDED.match(cell) else cell
 
 
-def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
-    """UTF-8 with a BOM, so that Excel reads the pound sign and curly quotes correctly; cells
-    that would run as formulas are guarded (`csv_text`)."""
+def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Cell]], *, bom: bool = True) -> bytes:
+    """UTF-8 with a BOM (unless `bom=False`), so that Excel reads the pound sign and curly quotes
+    correctly; cells that would run as formulas are guarded (`csv_text`)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([csv_text(header) for header in headers])
     for row in rows:
         writer.writerow([csv_text(cell) for cell in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return (("\ufeff" if bom else "") + out.getvalue()).encode("utf-8")
 
 
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -601,6 +602,22 @@ def row_originals(headers: Sequence[str], cells: Sequence[str]) -> dict[str, str
         (header or f"Column {_column_letters(i)}"): cell
         for i, (header, cell) in enumerate(zip(headers, cells, strict=True))
     }
+
+
+ImportFile = Annotated[UploadFile, File(description="The table, CSV or XLSX.")]
+"""An import endpoint's uploaded table."""
+ImportCommit = Annotated[
+    bool, Query(description="Write the rows; without it the answer is only a preview.")
+]
+"""An import endpoint's `commit` flag (default False: a preview)."""
+ImportRows = Annotated[
+    Literal["all", "changes", "problems"],
+    Query(
+        description="Which rows to list: all, those that change or have problems, or only "
+        "those with problems (the counts always cover every row)."
+    ),
+]
+"""Which rows an import's answer lists (`ImportReport.as_json`); default "all"."""
 
 
 def import_response(

@@ -1,38 +1,32 @@
 """CSV downloads that open safely in a spreadsheet."""
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
+from datetime import date
 from decimal import Decimal
 
 from fastapi.responses import Response
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from common.tables import Cell, write_csv
+
+_PENCE = Decimal("0.01")
 
 
-def cell(value: object) -> str:
-    """Money as plain pounds and pence; text that a spreadsheet would run as a formula is quoted
-    with a leading apostrophe (CSV injection)."""
-    if value is None:
-        return ""
+def cell(value: object) -> Cell:
+    """Money as plain pounds and pence; anything else that is not text, a number or a date as
+    its text. `write_csv` guards text a spreadsheet would run as a formula (CSV injection)."""
     if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    text = str(value)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+        return value.quantize(_PENCE)
+    if value is None or isinstance(value, str | int | date):
+        return value
+    return str(value)
 
 
 def csv_response(
     filename: str, header: Sequence[str], rows: Iterable[Sequence[object]]
 ) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([cell(value) for value in row])
+    body = write_csv(header, ([cell(value) for value in row] for row in rows), bom=False)
     return Response(
-        buffer.getvalue(),
+        body,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -2,32 +2,20 @@
 default) or commit a finance table."""
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from common.db import SessionDep
 from common.errors import FieldError, ValidationFailed
 from common.identity import CallerDep
-from common.tables import import_response, read_upload
+from common.tables import ImportCommit, ImportFile, ImportRows, import_response, read_upload
 from services.finance.imports import budgets, entries, savings
 from services.finance.savings.projects import project_names
 from services.finance.types import to_financial_year, to_month
 
 router = APIRouter(prefix="/imports", tags=["imports"])
-
-Upload = Annotated[UploadFile, File(description="The table, CSV or XLSX.")]
-Commit = Annotated[
-    bool, Query(description="Write the rows; without it the answer is only a preview.")
-]
-Rows = Annotated[
-    Literal["all", "changes", "problems"],
-    Query(
-        description="Which rows to list: all, those that change or have problems, or only "
-        "those with problems (the counts always cover every row)."
-    ),
-]
 
 
 def _month(value: str | None) -> date | None:
@@ -51,10 +39,10 @@ def _year(value: str | None) -> str | None:
 
 @router.post("/budget-lines", summary="Import budget lines and forecasts (CSV or XLSX)")
 def import_budget_lines(
-    file: Upload,
+    file: ImportFile,
     session: SessionDep,
-    commit: Commit = False,
-    rows: Rows = "all",
+    commit: ImportCommit = False,
+    rows: ImportRows = "all",
     month: Annotated[
         str | None,
         Query(description='The month of a single "Forecast outturn" column, "2025-09".'),
@@ -81,12 +69,12 @@ def import_budget_lines(
 
 @router.post("/savings", summary="Import the savings programme (CSV or XLSX)")
 def import_savings(
-    file: Upload,
+    file: ImportFile,
     session: SessionDep,
     caller: CallerDep,
     request: Request,
-    commit: Commit = False,
-    rows: Rows = "all",
+    commit: ImportCommit = False,
+    rows: ImportRows = "all",
 ) -> JSONResponse:
     """Savings lines matched by reference, with their targets per year ("Target 2025/26") and
     the projects they belong to, checked against the projects service (503 when it cannot say).
@@ -106,7 +94,11 @@ def import_savings(
 
 @router.post("/savings-entries", summary="Import monthly savings returns (CSV or XLSX)")
 def import_savings_entries(
-    file: Upload, session: SessionDep, caller: CallerDep, commit: Commit = False, rows: Rows = "all"
+    file: ImportFile,
+    session: SessionDep,
+    caller: CallerDep,
+    commit: ImportCommit = False,
+    rows: ImportRows = "all",
 ) -> JSONResponse:
     """Monthly returns (achieved to date, forecast for the year, commentary) matched by line
     reference and month. A service lead may record returns only for their own team's lines.

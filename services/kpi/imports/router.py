@@ -1,15 +1,15 @@
 """`POST /imports/kpis` and `POST /imports/actuals`: preview (the default) or commit the
 council's KPI table, or its figures."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, UploadFile
+from fastapi import APIRouter, Depends, File, UploadFile
 from fastapi.responses import JSONResponse
 
 from common.db import SessionDep
 from common.errors import Forbidden
 from common.identity import Caller, CallerDep, Role
-from common.tables import import_response, read_upload
+from common.tables import ImportCommit, ImportRows, import_response, read_upload
 from services.kpi.actuals import MANAGERS, check_may_configure, is_integration
 from services.kpi.imports import actuals, kpis
 
@@ -29,18 +29,6 @@ def _enterer(caller: CallerDep) -> Caller:
     return caller
 
 
-Commit = Annotated[
-    bool, Query(description="Write the rows; without it the answer is only a preview.")
-]
-Rows = Annotated[
-    Literal["all", "changes", "problems"],
-    Query(
-        description="Which rows to list: all, those that change or have problems, or "
-        "only those with problems (the counts always cover every row)."
-    ),
-]
-
-
 @router.post(
     "/kpis",
     summary="Import the service plan KPI table (CSV or XLSX)",
@@ -49,16 +37,8 @@ Rows = Annotated[
 def import_kpis(
     file: Annotated[UploadFile, File(description="The KPI table, CSV or XLSX.")],
     session: SessionDep,
-    commit: Annotated[
-        bool, Query(description="Write the rows; without it the answer is only a preview.")
-    ] = False,
-    rows: Annotated[
-        Literal["all", "changes", "problems"],
-        Query(
-            description="Which rows to list: all, those that change or have problems, or "
-            "only those with problems (the counts always cover every row)."
-        ),
-    ] = "all",
+    commit: ImportCommit = False,
+    rows: ImportRows = "all",
 ) -> JSONResponse:
     """Each row's action (create, update, unchanged), the fields read from it with its original
     cells, and every cell that could not be read. With `commit=true` every row is written, or
@@ -74,8 +54,8 @@ def import_actuals(
     file: Annotated[UploadFile, File(description="The figures: measure, period, value, ...")],
     session: SessionDep,
     caller: Annotated[Caller, Depends(_enterer)],
-    commit: Commit = False,
-    rows: Rows = "all",
+    commit: ImportCommit = False,
+    rows: ImportRows = "all",
 ) -> JSONResponse:
     """Each row's action: a new actual (draft), a correction of one (a new revision, back to
     draft, as `PATCH /actuals/{id}` does), a step of the workflow from its status column

@@ -1,33 +1,19 @@
 """`POST /imports/objectives`, `/imports/projects` and `/imports/milestones`: preview (the
 default) or commit."""
 
-from typing import Annotated, Literal
-
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from common.db import SessionDep
-from common.tables import import_response, read_upload
+from common.tables import ImportCommit, ImportFile, ImportRows, import_response, read_upload
 from services.projects.imports import milestones, objectives, projects
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 
-Upload = Annotated[UploadFile, File(description="The table, CSV or XLSX.")]
-Commit = Annotated[
-    bool, Query(description="Write the rows; without it the answer is only a preview.")
-]
-Rows = Annotated[
-    Literal["all", "changes", "problems"],
-    Query(
-        description="Which rows to list: all, those that change or have problems, or only "
-        "those with problems (the counts always cover every row)."
-    ),
-]
-
 
 @router.post("/objectives", summary="Import the service plan objectives table (CSV or XLSX)")
 def import_objectives(
-    file: Upload, session: SessionDep, commit: Commit = False, rows: Rows = "all"
+    file: ImportFile, session: SessionDep, commit: ImportCommit = False, rows: ImportRows = "all"
 ) -> JSONResponse:
     """Each objective's action (create, update, unchanged, matched by number), what was read,
     the priorities it serves (new ones named), and every cell that could not be read. With
@@ -40,7 +26,7 @@ def import_objectives(
 
 @router.post("/projects", summary="Import the service plan projects table (CSV or XLSX)")
 def import_projects(
-    file: Upload, session: SessionDep, commit: Commit = False, rows: Rows = "all"
+    file: ImportFile, session: SessionDep, commit: ImportCommit = False, rows: ImportRows = "all"
 ) -> JSONResponse:
     """Each project's action (matched by name), its dates and budget read with the council's
     wording kept, the objectives it was linked to and the links that could not be made. Import
@@ -53,7 +39,7 @@ def import_projects(
 
 @router.post("/milestones", summary="Import milestones of projects (CSV or XLSX)")
 def import_milestones(
-    file: Upload, session: SessionDep, commit: Commit = False, rows: Rows = "all"
+    file: ImportFile, session: SessionDep, commit: ImportCommit = False, rows: ImportRows = "all"
 ) -> JSONResponse:
     """Each milestone's action (matched by project and title), its dates read from the council's
     wording (a month alone is its last day) with the cells kept as written, and every cell that
