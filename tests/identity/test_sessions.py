@@ -249,6 +249,18 @@ def test_many_sign_ins_from_one_address_are_slowed_down_whatever_the_account(
     assert int(answers[-1].headers["retry-after"]) >= 1
 
 
+def test_the_sessions_page_explains_when_the_caller_has_no_session(api: TestClient) -> None:
+    # As under DEV_IDENTITY or with an API key: the gateway's own /me/sessions answers 403.
+    assert api.get("/api/v1/me/sessions").status_code == 403
+    page = api.get("/account/sessions")
+    assert page.status_code == 200
+    assert "You are not signed in with a password" in page.text
+    assert "Sign out everywhere else" not in page.text
+    tried = api.post("/account/sessions", data={"password": "anything"})
+    assert tried.status_code == 200
+    assert "You are not signed in with a password" in tried.text
+
+
 def test_a_person_sees_their_sessions_and_ends_the_others_with_their_password(
     browser: TestClient, person: User, secure_system: object
 ) -> None:

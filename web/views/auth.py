@@ -171,6 +171,9 @@ async def change_password(
     return render(request, "auth/password.html", context, status_code=422)
 
 
+_SESSIONS = "Where you are signed in"
+
+
 @router.get("/account/sessions", response_class=HTMLResponse)
 async def sessions_page(request: Request, page: PageContext) -> HTMLResponse:
     return await _sessions(request, page, {}, done=request.query_params.get("done") == "true")
@@ -180,13 +183,21 @@ async def _sessions(
     request: Request, page: dict[str, Any], errors: dict[str, str], *, done: bool = False
 ) -> HTMLResponse:
     gateway = GatewayClient(request.app.state.gateway, request)
-    mine = await gateway.get_json("/me/sessions", what="sign-in")
+    try:
+        mine = await gateway.get_json("/me/sessions", what="sign-in")
+    except ApiError as error:
+        if error.status != 403:
+            raise
+        # Signed in some other way than with a password (an API key, or `DEV_IDENTITY` in
+        # development): there are no sessions to list or end.
+        context = {**page, "sessions": None, "errors": {}, "done": False, "title": _SESSIONS}
+        return render(request, "auth/sessions.html", context)
     context = {
         **page,
         "sessions": mine,
         "errors": errors,
         "done": done,
-        "title": "Where you are signed in",
+        "title": _SESSIONS,
     }
     return render(request, "auth/sessions.html", context, status_code=422 if errors else 200)
 
