@@ -1,6 +1,7 @@
 """Accessible SVG charts: a title and description, the Analysis Function palette, and always a
 table of the same numbers beside them (the templates render it)."""
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,8 +27,16 @@ def line_chart(
     series: Sequence[Series],
     width: int = 640,
     height: int = 280,
+    chart_id: str | None = None,
 ) -> str:
-    """An SVG line chart; gaps (None) break the line. Returns markup safe to insert."""
+    """An SVG line chart; gaps (None) break the line. Returns markup safe to insert.
+
+    Its title and description ids start with `chart_id`; by default one derived from what the
+    chart shows, so that several charts on one page each keep their own names."""
+    if chart_id is None:
+        shown = repr((title, description, list(labels), [(s.name, list(s.values)) for s in series]))
+        chart_id = "chart-" + hashlib.blake2s(shown.encode(), digest_size=5).hexdigest()
+    cid = escape(chart_id)
     points = [float(v) for s in series for v in s.values if v is not None]
     low, high = (min(points), max(points)) if points else (0.0, 1.0)
     if low == high:
@@ -45,9 +54,9 @@ def line_chart(
 
     parts = [
         f'<svg class="app-chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="chart-title">{escape(title)}</title>',
-        f'<desc id="chart-desc">{escape(description)}</desc>',
+        f'aria-labelledby="{cid}-title {cid}-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{cid}-title">{escape(title)}</title>',
+        f'<desc id="{cid}-desc">{escape(description)}</desc>',
     ]
     for tick in range(5):
         value = low + (high - low) * tick / 4

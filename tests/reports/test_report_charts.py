@@ -6,7 +6,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from common.charts import Chart, ChartKind, ChartSeries
-from web.charts import bar_chart
+from web.charts import Series, bar_chart, line_chart
 from web.views.reports import MEASURE_RAGS, PROJECT_RAGS, budget_chart, rag_chart, savings_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -210,3 +210,24 @@ def test_long_names_are_shortened_in_the_chart_but_whole_in_its_tooltip() -> Non
     markup = bar_chart(chart)
     assert re.search(r">A very long budget line name …<", markup)
     assert f"<title>{name}: £1.00 overspend</title>" in markup
+
+
+def test_two_line_charts_on_one_page_each_name_their_own_title_and_description() -> None:
+    def drawn(title: str, chart_id: str | None = None) -> ElementTree.Element:
+        markup = line_chart(
+            title=title,
+            description="Monthly figures.",
+            labels=["Apr", "May"],
+            series=[Series("Actual", [1, 2])],
+            chart_id=chart_id,
+        )
+        return ElementTree.fromstring(markup)
+
+    svgs = [drawn("Admissions"), drawn("Reviews")]
+    ids = [{e.get("id") for e in svg.iter() if e.get("id")} for svg in svgs]
+    assert not ids[0] & ids[1]
+    for svg in svgs:
+        named = {e.tag.split("}")[-1]: e.get("id") for e in svg if e.get("id")}
+        assert svg.get("aria-labelledby") == f"{named['title']} {named['desc']}"
+    assert drawn("Admissions").get("aria-labelledby") == svgs[0].get("aria-labelledby")
+    assert drawn("Reviews", "reviews").get("aria-labelledby") == "reviews-title reviews-desc"
