@@ -312,6 +312,18 @@ def match_headers(headers: Sequence[str], columns: Sequence[Column]) -> HeaderMa
     return match
 
 
+def missing_columns(columns: Sequence[Column], what: str) -> ValidationFailed:
+    """The 422 for a file without the columns `what` ("a KPI") needs, one error per column."""
+    return ValidationFailed(
+        f"The file is missing columns {what} needs: "
+        + ", ".join(f"'{c.label}'" for c in columns)
+        + ".",
+        errors=[
+            FieldError(f"columns.{c.key}", f"The file has no '{c.label}' column.") for c in columns
+        ],
+    )
+
+
 # Writing ----------------------------------------------------------------------------------------
 
 Cell = str | int | Decimal | date | None

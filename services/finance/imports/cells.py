@@ -5,10 +5,10 @@ headers ("Target 2025/26", "Budget 25/26"). Pure functions, no I/O."""
 import re
 from decimal import Decimal
 
-from common.errors import FieldError, ValidationFailed
 from common.periods import MONTH_NAMES, FinancialYear
 from common.periods import read_month as read_month  # the imports read months as everyone does
-from common.tables import Column, normalise_header
+from common.tables import missing_columns as missing_columns  # shared by the finance imports
+from common.tables import normalise_header
 from services.finance.types import to_amount
 
 _YEAR = re.compile(r"(?<!\d)(?:20)?(\d{2})\s*[/-]\s*(?:20)?(\d{2})(?!\d)")
@@ -43,18 +43,6 @@ def read_amount(text: str) -> Decimal:
 
 def is_empty(text: str) -> bool:
     return normalise_header(text) in EMPTY
-
-
-def missing_columns(columns: list[Column], what: str) -> ValidationFailed:
-    """The 422 for a file without the columns `what` needs, one error per column."""
-    return ValidationFailed(
-        f"The file is missing columns {what} needs: "
-        + ", ".join(f"'{c.label}'" for c in columns)
-        + ".",
-        errors=[
-            FieldError(f"columns.{c.key}", f"The file has no '{c.label}' column.") for c in columns
-        ],
-    )
 
 
 def words(text: str) -> str:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from common.audit import record_created, record_updated
 from common.bulk import StaleRows, insert_rows, one_of, update_rows
-from common.errors import Conflict, FieldError, Forbidden, ValidationFailed
+from common.errors import Conflict, Forbidden, ValidationFailed
 from common.identity import Caller
 from common.money import parse_money
 from common.periods import Frequency, Period, read_period
@@ -35,6 +35,7 @@ from common.tables import (
     RowReport,
     Table,
     match_headers,
+    missing_columns,
     normalise_header,
     row_originals,
 )
@@ -133,15 +134,7 @@ def plan(
     if not ({"value", "numerator"} & match.positions.keys()):
         missing.append(_COLUMN["value"])
     if missing:
-        raise ValidationFailed(
-            "The file is missing columns an actual needs: "
-            + ", ".join(f"'{c.label}'" for c in missing)
-            + ".",
-            errors=[
-                FieldError(f"columns.{c.key}", f"The file has no '{c.label}' column.")
-                for c in missing
-            ],
-        )
+        raise missing_columns(missing, "an actual")
     columns = dict(match.headers)
     report = ImportReport(
         kind="actuals", filename=filename, columns=columns, unmatched_columns=match.unmatched

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from common.audit import record_created, record_updated
 from common.bulk import StaleRows, insert_rows, update_rows
-from common.errors import Conflict, FieldError, ValidationFailed
+from common.errors import Conflict
 from common.periods import FinancialYear, Frequency
 from common.tables import (
     Column,
@@ -27,6 +27,7 @@ from common.tables import (
     RowReport,
     Table,
     match_headers,
+    missing_columns,
     normalise_header,
     row_originals,
 )
@@ -252,15 +253,7 @@ def read_rows(table: Table, filename: str) -> tuple[ImportReport, list[_Parsed]]
     blanked = ["" if i in years else h for i, h in enumerate(table.headers)]
     match = match_headers(blanked, COLUMNS)
     if match.missing:
-        raise ValidationFailed(
-            "The file is missing columns a KPI needs: "
-            + ", ".join(f"'{c.label}'" for c in match.missing)
-            + ".",
-            errors=[
-                FieldError(f"columns.{c.key}", f"The file has no '{c.label}' column.")
-                for c in match.missing
-            ],
-        )
+        raise missing_columns(match.missing, "a KPI")
     columns = dict(match.headers)
     for position, year in years.items():
         columns[f"target {year}"] = table.headers[position]

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.errors import FieldError, ValidationFailed
 from common.tables import (
     Column,
     ImportReport,
@@ -18,6 +17,7 @@ from common.tables import (
     parse_yes_no,
     row_originals,
 )
+from common.tables import missing_columns as missing_columns  # for the other imports
 from services.projects.imports.linking import PriorityBook, numbered
 from services.projects.models import Objective, Priority
 
@@ -54,17 +54,6 @@ class ObjectivesPlan:
     rows: list[ObjectiveRow]
     book: PriorityBook
     priorities: int
-
-
-def missing_columns(columns: list[Column], what: str) -> ValidationFailed:
-    return ValidationFailed(
-        f"The file is missing columns {what} needs: "
-        + ", ".join(f"'{c.label}'" for c in columns)
-        + ".",
-        errors=[
-            FieldError(f"columns.{c.key}", f"The file has no '{c.label}' column.") for c in columns
-        ],
-    )
 
 
 def plan(session: Session, table: Table, filename: str) -> ObjectivesPlan:
