@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
+from common.errors import FieldError, ValidationFailed
 from common.money import Money, to_money
 from common.periods import FinancialYear, Frequency, Period
 
@@ -30,6 +31,27 @@ def to_month(value: Any) -> date:
     if period.frequency is not Frequency.MONTHLY:
         raise ValueError(f'"{value}" is not a month; write it like "2025-09"')
     return period.start
+
+
+def month_query(value: str | None) -> date | None:
+    """A month query parameter ("2025-09"); None when left out or empty; else a 422 naming it."""
+    if not value:
+        return None
+    try:
+        return to_month(value)
+    except ValueError as error:
+        raise ValidationFailed(str(error), errors=[FieldError("month", str(error))]) from None
+
+
+def year_query(value: str | None) -> str | None:
+    """A financial year query parameter ("2025/26"); None when left out or empty; else a 422."""
+    if not value:
+        return None
+    try:
+        return to_financial_year(value)
+    except ValueError as error:
+        message = str(error)
+        raise ValidationFailed(message, errors=[FieldError("financial_year", message)]) from None
 
 
 def month_code(month: date) -> str:

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from common.concurrency import require_if_match, set_etag
 from common.db import SessionDep
-from common.errors import FieldError, ValidationFailed
 from common.pagination import Page, PageDep
 from common.periods import Period
 from services.finance.budgets import service
@@ -22,7 +21,7 @@ from services.finance.budgets.schemas import (
     ForecastUpdate,
 )
 from services.finance.csv_export import csv_response
-from services.finance.types import month_code, to_financial_year, to_month
+from services.finance.types import month_code, month_query, year_query
 
 router = APIRouter(tags=["budgets"])
 
@@ -31,25 +30,6 @@ MonthQuery = Annotated[
     Query(description='A month, "2025-09"; the newest month with a forecast when left out.'),
 ]
 YearQuery = Annotated[str | None, Query(description='A financial year, "2025/26".')]
-
-
-def _month(value: str | None, field: str = "month") -> date | None:
-    if value is None or value == "":
-        return None
-    try:
-        return to_month(value)
-    except ValueError as error:
-        raise ValidationFailed(str(error), errors=[FieldError(field, str(error))]) from None
-
-
-def _year(value: str | None) -> str | None:
-    if value is None or value == "":
-        return None
-    try:
-        return to_financial_year(value)
-    except ValueError as error:
-        message = str(error)
-        raise ValidationFailed(message, errors=[FieldError("financial_year", message)]) from None
 
 
 @router.get("/budget-lines", response_model=Page[BudgetLineRead])
@@ -61,7 +41,7 @@ def list_budget_lines(
 ) -> Page[BudgetLineRead]:
     """List the organisation's budget lines, optionally those with a budget in one year."""
     items, total = service.list_budget_lines(
-        session, page=page, financial_year=_year(financial_year), q=q
+        session, page=page, financial_year=year_query(financial_year), q=q
     )
     return Page(
         items=[BudgetLineRead.model_validate(i) for i in items],
@@ -119,7 +99,7 @@ def list_forecasts(
 ) -> list[ForecastRead]:
     """A line's monthly forecasts with variance and movement."""
     line = service.get_budget_line(session, line_id=line_id)
-    return service.forecast_reads(line, financial_year=_year(financial_year))
+    return service.forecast_reads(line, financial_year=year_query(financial_year))
 
 
 def _read_one(line_forecasts: list[ForecastRead], month: date) -> ForecastRead:
@@ -152,7 +132,7 @@ def update_forecast(
 ) -> ForecastRead:
     """Change a month's forecast. Requires If-Match with the ETag you read."""
     line = service.get_budget_line(session, line_id=line_id)
-    forecast = service.get_forecast(line, month=_month(month) or date.min)
+    forecast = service.get_forecast(line, month=month_query(month) or date.min)
     require_if_match(request, forecast.version)
     forecast = service.update_forecast(session, forecast=forecast, data=data)
     set_etag(response, forecast.version)
@@ -160,7 +140,7 @@ def update_forecast(
 
 
 def _position(session: SessionDep, month: str | None) -> BudgetPosition:
-    chosen = _month(month) or service.latest_forecast_month(session)
+    chosen = month_query(month) or service.latest_forecast_month(session)
     if chosen is None:
         chosen = Period.month_of(date.today()).start
     return service.budget_position(session, month=chosen)

@@ -1,40 +1,19 @@
 """`POST /imports/budget-lines`, `/imports/savings` and `/imports/savings-entries`: preview (the
 default) or commit a finance table."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from common.db import SessionDep
-from common.errors import FieldError, ValidationFailed
 from common.identity import CallerDep
 from common.tables import ImportCommit, ImportFile, ImportRows, import_response, read_upload
 from services.finance.imports import budgets, entries, savings
 from services.finance.savings.projects import project_names
-from services.finance.types import to_financial_year, to_month
+from services.finance.types import month_query, year_query
 
 router = APIRouter(prefix="/imports", tags=["imports"])
-
-
-def _month(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return to_month(value)
-    except ValueError as error:
-        raise ValidationFailed(str(error), errors=[FieldError("month", str(error))]) from None
-
-
-def _year(value: str | None) -> str | None:
-    if not value:
-        return None
-    try:
-        return to_financial_year(value)
-    except ValueError as error:
-        message = str(error)
-        raise ValidationFailed(message, errors=[FieldError("financial_year", message)]) from None
 
 
 @router.post("/budget-lines", summary="Import budget lines and forecasts (CSV or XLSX)")
@@ -59,8 +38,8 @@ def import_budget_lines(
         session,
         read_upload(file),
         file.filename or "",
-        month=_month(month),
-        financial_year=_year(financial_year),
+        month=month_query(month),
+        financial_year=year_query(financial_year),
     )
     return import_response(
         report, commit=commit, rows=rows, write=lambda: budgets.commit(session, planned)
