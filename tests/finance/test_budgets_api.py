@@ -166,6 +166,17 @@ def test_budget_position_exports_as_csv_with_a_totals_row(api: TestClient) -> No
     assert rows[-1][0] == "Total"
 
 
+def test_budget_position_csv_keeps_its_output_an_underspend_as_a_plain_number(
+    api: TestClient,
+) -> None:
+    line = make_budget_line(api)
+    add_forecast(api, line["id"], "2025-09", "1,000,000")
+    response = api.get("/api/v1/finance/budget/position.csv", params={"month": "2025-09"})
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert rows[0][0] == "Service area"  # no byte order mark: the API's CSV is unchanged
+    assert rows[1][6] == "-200000.00"
+
+
 def test_update_needs_the_current_etag(api: TestClient) -> None:
     line = make_budget_line(api)
     url = f"{LINES}/{line['id']}"
