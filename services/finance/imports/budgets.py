@@ -27,26 +27,19 @@ from sqlalchemy.orm import Session
 from common.audit import record_created, record_updated
 from common.bulk import StaleRows, changed_row, insert_rows, update_rows
 from common.errors import Conflict, FieldError, ValidationFailed
-from common.periods import FinancialYear
+from common.periods import MONTH_NAMES, FinancialYear, read_month
 from common.tables import (
     Column,
     ImportReport,
     RowReport,
     Table,
     match_headers,
+    missing_columns,
     normalise_header,
     row_originals,
 )
 from services.finance.budgets.models import BudgetAmount, BudgetLine, Forecast
-from services.finance.imports.cells import (
-    MONTHS,
-    is_empty,
-    missing_columns,
-    read_amount,
-    read_month,
-    words,
-    year_in,
-)
+from services.finance.imports.cells import is_empty, read_amount, words, year_in
 
 COLUMNS = (
     Column(
@@ -112,12 +105,12 @@ def month_columns(headers: list[str]) -> list[MonthColumn]:
         if match := _NUMBERED.fullmatch(rest):
             if 1 <= int(match[1]) <= 12:
                 found.append(MonthColumn(position, None, int(match[1])))
-        elif (match := _MONTH_HEADER.fullmatch(rest)) and match[1] in MONTHS:
+        elif (match := _MONTH_HEADER.fullmatch(rest)) and match[1] in MONTH_NAMES:
             if match[2]:
                 year = int(match[2]) + (2000 if len(match[2]) == 2 else 0)
-                found.append(MonthColumn(position, date(year, MONTHS[match[1]], 1), None))
+                found.append(MonthColumn(position, date(year, MONTH_NAMES[match[1]], 1), None))
             else:
-                found.append(MonthColumn(position, None, (MONTHS[match[1]] - 4) % 12 + 1))
+                found.append(MonthColumn(position, None, (MONTH_NAMES[match[1]] - 4) % 12 + 1))
     return found
 
 

@@ -1,19 +1,16 @@
 """Reading the cells of finance tables as finance teams write them: amounts ("£376k", "1,102",
-"(5,000)"), months ("Sep-25", "September 2025", "2025-09", "30/09/2025") and financial years in
-headers ("Target 2025/26", "Budget 25/26"). Pure functions, no I/O."""
+"(5,000)") and financial years in headers ("Target 2025/26", "Budget 25/26"); months are read by
+`common.periods.read_month`. Pure functions, no I/O."""
 
 import re
 from decimal import Decimal
 
-from common.periods import MONTH_NAMES, FinancialYear
-from common.periods import read_month as read_month  # the imports read months as everyone does
-from common.tables import missing_columns as missing_columns  # shared by the finance imports
+from common.periods import FinancialYear
 from common.tables import normalise_header
 from services.finance.types import to_amount
 
 _YEAR = re.compile(r"(?<!\d)(?:20)?(\d{2})\s*[/-]\s*(?:20)?(\d{2})(?!\d)")
 _NEGATIVE = re.compile(r"^\s*\((.*)\)\s*$")
-MONTHS = MONTH_NAMES
 EMPTY = frozenset(["", "-", "tbc", "tbd", "n a", "na", "nil", "none"])
 
 

@@ -17,9 +17,17 @@ from common.audit import record_created, record_updated
 from common.bulk import StaleRows, changed_row, insert_rows, update_rows
 from common.errors import Conflict, ValidationFailed
 from common.identity import Caller
-from common.periods import FinancialYear
-from common.tables import Column, ImportReport, RowReport, Table, match_headers, row_originals
-from services.finance.imports.cells import missing_columns, read_amount, read_month
+from common.periods import FinancialYear, read_month
+from common.tables import (
+    Column,
+    ImportReport,
+    RowReport,
+    Table,
+    match_headers,
+    missing_columns,
+    row_originals,
+)
+from services.finance.imports.cells import read_amount
 from services.finance.imports.savings import _ownership
 from services.finance.savings.models import SavingsEntry, SavingsLine
 from services.finance.savings.service import _check_entry

@@ -31,10 +31,11 @@ from common.tables import (
     RowReport,
     Table,
     match_headers,
+    missing_columns,
     normalise_header,
     row_originals,
 )
-from services.finance.imports.cells import is_empty, missing_columns, read_amount, words, year_in
+from services.finance.imports.cells import is_empty, read_amount, words, year_in
 from services.finance.savings.models import SavingsLine, SavingsTarget
 from services.finance.savings.router import require_may_change
 from services.finance.savings.schemas import (

@@ -28,11 +28,11 @@ from common.tables import (
     RowReport,
     Table,
     match_headers,
+    missing_columns,
     normalise_header,
     row_originals,
 )
 from services.projects.crud import today
-from services.projects.imports.objectives import missing_columns
 from services.projects.milestones.models import Milestone
 from services.projects.models import Project
 from services.projects.parsing import parse_month

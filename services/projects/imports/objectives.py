@@ -14,10 +14,10 @@ from common.tables import (
     RowReport,
     Table,
     match_headers,
+    missing_columns,
     parse_yes_no,
     row_originals,
 )
-from common.tables import missing_columns as missing_columns  # for the other imports
 from services.projects.imports.linking import PriorityBook, numbered
 from services.projects.models import Objective, Priority
 

@@ -15,12 +15,12 @@ from common.tables import (
     RowReport,
     Table,
     match_headers,
+    missing_columns,
     normalise_header,
     parse_yes_no,
     row_originals,
 )
 from services.projects.imports.linking import PriorityBook, link_objectives
-from services.projects.imports.objectives import missing_columns
 from services.projects.models import Objective, Priority, Project
 from services.projects.parsing import parse_budget, parse_month, split_resources
 
