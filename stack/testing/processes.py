@@ -7,12 +7,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from common.apps import APPS
 from common.db import Database, make_engine
-from common.demo import load_demo
-from common.devserver import app_environment, start_apps, stop, wait_until_ready
 from common.migrate import upgrade_all
 from common.pg import drop_database, fresh_database
+from stack.apps import APPS
+from stack.demo import load_demo
+from stack.devserver import app_environment, start_apps, stop, wait_until_ready
 
 
 @dataclass

@@ -15,9 +15,11 @@ from types import FrameType
 
 import httpx
 
-from common.apps import APPS
-from common.demo import load_demo
+from common.db import Database, make_engine
 from common.migrate import upgrade_all
+from gateway.demo import describe
+from stack.apps import APPS
+from stack.demo import load_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 START_ORDER = ("kpi", "projects", "finance", "web", "gateway")
@@ -55,7 +57,7 @@ def start_apps(
         }
         with (log_dir / f"{name}.log").open("ab") as log_file:
             processes[name] = subprocess.Popen(
-                [sys.executable, "-m", "common.serve", name],
+                [sys.executable, "-m", "stack.serve", name],
                 cwd=ROOT,
                 env=app_env,
                 stdout=log_file,
@@ -96,14 +98,10 @@ def main() -> int:
     print("Migrating...", flush=True)
     upgrade_all(url)
     os.environ["DATABASE_URL"] = url
-    from common.db import Database, make_engine
-
     database = Database(make_engine(url))
     if load_demo(database):
         print("Loaded demo data (the Demo Council).", flush=True)
     database.dispose()
-    from gateway.demo import describe
-
     print(describe(), flush=True)
     env = app_environment(url, host)
     processes = start_apps(env, host)

@@ -17,6 +17,3 @@ APPS: dict[str, AppSpec] = {
     "finance": AppSpec(factory="services.finance.app:create_app", port=8003, has_database=True),
     "web": AppSpec(factory="web.app:create_app", port=8004, has_database=False),
 }
-
-SERVICES: tuple[str, ...] = ("kpi", "projects", "finance")
-"""The back-end services the gateway routes `/api/v1/<name>/...` to."""

@@ -1,18 +1,18 @@
-"""Start one app as its own process: `python -m common.serve kpi` (HOST and PORT may be set)."""
+"""Start one app as its own process: `python -m stack.serve kpi` (HOST and PORT may be set)."""
 
 import os
 import sys
 
 import uvicorn
 
-from common.apps import APPS
 from common.logs import configure_logging
 from common.settings import get_settings
+from stack.apps import APPS
 
 
 def main(argv: list[str]) -> None:
     if len(argv) != 1 or argv[0] not in APPS:
-        raise SystemExit(f"usage: python -m common.serve {{{','.join(APPS)}}}")
+        raise SystemExit(f"usage: python -m stack.serve {{{','.join(APPS)}}}")
     name = argv[0]
     spec = APPS[name]
     configure_logging(name, get_settings().log_level)

@@ -1,4 +1,4 @@
-"""Demo data for an empty database: `python -m common.demo`. Everything it writes is labelled demo.
+"""Demo data for an empty database: `python -m stack.demo`. Everything it writes is labelled demo.
 
 Each service that has demo data offers `services/<name>/demo.py` with `load(session)`; the
 session is already scoped to the demo council.
@@ -9,9 +9,10 @@ import logging
 
 from sqlalchemy import select
 
-from common.apps import SERVICES
 from common.db import Database, make_engine, set_organisation
-from common.settings import get_settings
+from common.settings import SERVICES, get_settings
+from gateway import demo as demo_users
+from gateway.models import Organisation
 
 log = logging.getLogger(__name__)
 DEMO_COUNCIL_NAME = "Demo Council"
@@ -22,8 +23,6 @@ def load_demo(database: Database) -> bool:
 
     Returns whether anything was loaded.
     """
-    from gateway.models import Organisation
-
     settings = get_settings()
     with database.session(None) as session:
         if session.scalar(select(Organisation.id).limit(1)) is not None:
@@ -31,7 +30,6 @@ def load_demo(database: Database) -> bool:
         session.add(Organisation(id=settings.demo_org_id, slug="demo", name=DEMO_COUNCIL_NAME))
         session.flush()
         set_organisation(session, settings.demo_org_id)
-        from gateway import demo as demo_users
 
         demo_users.load(session)  # one sign-in per role, with the published demo password
         for name in SERVICES:
