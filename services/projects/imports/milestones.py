@@ -32,11 +32,10 @@ from common.tables import (
     normalise_header,
     row_originals,
 )
-from services.projects.crud import today
 from services.projects.milestones.models import Milestone
+from services.projects.milestones.rules import MilestoneStatus, milestone_errors
 from services.projects.models import Project
-from services.projects.parsing import parse_month
-from services.projects.rules import MilestoneStatus, milestone_errors
+from services.projects.portfolio.rules import parse_month
 
 COLUMNS = (
     Column("project", "Project", ("Project name", "Project title", "Project id"), required=True),
@@ -188,7 +187,7 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
     existing: dict[tuple[uuid.UUID, str], Milestone] = {}
     for milestone in session.scalars(select(Milestone).order_by(Milestone.created_at)):
         existing.setdefault((milestone.project_id, _words(milestone.title)), milestone)
-    on = today()
+    on = date.today()
     rows: list[MilestoneRow] = []
     seen: dict[tuple[uuid.UUID, str], int] = {}
     for line, cells in zip(table.row_numbers, table.rows, strict=True):
