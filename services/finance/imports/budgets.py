@@ -39,7 +39,7 @@ from common.tables import (
     row_originals,
 )
 from services.finance.budgets.models import BudgetAmount, BudgetLine, Forecast
-from services.finance.imports.cells import is_empty, read_amount, words, year_in
+from services.finance.imports.rules import is_empty, read_amount, words, year_in
 
 COLUMNS = (
     Column(

@@ -27,7 +27,7 @@ from common.tables import (
     missing_columns,
     row_originals,
 )
-from services.finance.imports.cells import read_amount
+from services.finance.imports.rules import read_amount
 from services.finance.imports.savings import _ownership
 from services.finance.savings.models import SavingsEntry, SavingsLine
 from services.finance.savings.service import _check_entry

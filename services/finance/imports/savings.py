@@ -35,9 +35,9 @@ from common.tables import (
     normalise_header,
     row_originals,
 )
-from services.finance.imports.cells import is_empty, read_amount, words, year_in
+from services.finance.deps import require_may_change
+from services.finance.imports.rules import is_empty, read_amount, words, year_in
 from services.finance.savings.models import SavingsLine, SavingsTarget
-from services.finance.savings.router import require_may_change
 from services.finance.savings.schemas import (
     Category,
     Confidence,

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from common import crud
 from common.errors import Conflict, FieldError, NotFound, ValidationFailed
 from common.money import format_money
 from common.pagination import PageParams
@@ -71,14 +72,6 @@ _CONFIDENCE_ORDER = {"red": 0, "amber": 1, "green": 2}
 
 
 # --- savings lines ------------------------------------------------------------------------------
-
-
-def get_line(session: Session, *, line_id: uuid.UUID) -> SavingsLine:
-    """One savings line, or NotFound (also for another organisation's)."""
-    line = session.get(SavingsLine, line_id)
-    if line is None:
-        raise NotFound("There is no savings line with this id.")
-    return line
 
 
 def create_line(session: Session, *, data: SavingsLineCreate) -> SavingsLine:
@@ -196,7 +189,7 @@ def year_progress(line: SavingsLine, financial_year: str) -> YearProgress:
         full_year_effect=p.full_year_effect,
         achieved_to_date=p.achieved_to_date,
         forecast_for_year=p.forecast_for_year,
-        slippage=p.slippage,
+        slippage=p.shortfall,
         latest_month=entry.month if entry else None,
     )
 
@@ -284,7 +277,7 @@ def _sort_key(name: str, year: str) -> Callable[[SavingsLine], tuple[bool, objec
             "target": p.target,
             "achieved": p.achieved_to_date,
             "forecast": p.forecast_for_year,
-            "slippage": p.slippage,
+            "slippage": p.shortfall,
             "confidence": _CONFIDENCE_ORDER.get(line.delivery_confidence, 3),
             "status": list(Status).index(Status(line.status)),
         }[name]
@@ -327,7 +320,7 @@ def _totals(progresses: Iterable[rules.LineProgress]) -> TotalsRead:
         full_year_effect=t.full_year_effect,
         achieved_to_date=t.achieved_to_date,
         forecast_for_year=t.forecast_for_year,
-        slippage=t.slippage,
+        slippage=t.shortfall,
         lines_without_return=t.lines_without_return,
     )
 
@@ -446,10 +439,7 @@ def update_entry(session: Session, *, entry: SavingsEntry, data: EntryUpdate) ->
         changes.get("achieved_to_date", entry.achieved_to_date),
         changes.get("forecast_for_year", entry.forecast_for_year),
     )
-    for field, value in changes.items():
-        setattr(entry, field, value)
-    session.flush()
-    return entry
+    return crud.save(session, entry, changes)
 
 
 def entry_read(line: SavingsLine, entry: SavingsEntry) -> EntryRead:
@@ -460,7 +450,9 @@ def entry_read(line: SavingsLine, entry: SavingsEntry) -> EntryRead:
         achieved_to_date=entry.achieved_to_date,
         forecast_for_year=entry.forecast_for_year,
         target=target.in_year if target else None,
-        slippage=rules.slippage(target.in_year, entry.forecast_for_year) if target else None,
+        slippage=rules.savings_shortfall(target.in_year, entry.forecast_for_year)
+        if target
+        else None,
         note=entry.note,
         version=entry.version,
     )
@@ -487,22 +479,12 @@ def add_measure(
     return measure
 
 
-def get_measure(session: Session, *, measure_id: uuid.UUID) -> ActivityMeasure:
-    measure = session.get(ActivityMeasure, measure_id)
-    if measure is None:
-        raise NotFound("There is no activity measure with this id.")
-    return measure
-
-
 def update_measure(
     session: Session, *, measure: ActivityMeasure, data: ActivityMeasureUpdate
 ) -> ActivityMeasure:
     """Apply the fields that were sent."""
-    for field, value in data.model_dump(exclude_unset=True).items():
-        if value is not None:
-            setattr(measure, field, value)
-    session.flush()
-    return measure
+    changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
+    return crud.save(session, measure, changes)
 
 
 def delete_measure(session: Session, *, measure: ActivityMeasure) -> None:
