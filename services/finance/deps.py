@@ -18,6 +18,7 @@ __all__ = [
     "SessionDep",
     "check_projects_exist",
     "project_names",
+    "refusal_to_change",
     "require_may_change",
 ]
 
@@ -29,6 +30,16 @@ def require_may_change(caller: Caller, owner_team: str) -> None:
             f'This savings line belongs to "{owner_team or "no team"}": only that team\'s '
             "service lead, finance, the programme office or an administrator can change it."
         )
+
+
+def refusal_to_change(caller: Caller, owner_team: str) -> str | None:
+    """What `require_may_change` would say for a line of `owner_team`, or None when the caller
+    may change it (an import reports it on the row instead of refusing the file)."""
+    try:
+        require_may_change(caller, owner_team)
+    except Forbidden as refusal:
+        return refusal.detail
+    return None
 
 
 def check_projects_exist(request: Request, project_ids: Iterable[uuid.UUID]) -> None:

@@ -398,7 +398,8 @@ def owners(session: Session) -> list[str]:
 # --- monthly entries ----------------------------------------------------------------------------
 
 
-def _check_entry(achieved: Decimal, forecast: Decimal) -> None:
+def check_entry(achieved: Decimal, forecast: Decimal) -> None:
+    """Achieved to date may not be more than the forecast for the year (a 422 on the field)."""
     if achieved > forecast:
         message = (
             f"Achieved to date ({format_money(achieved)}) cannot be more than the forecast for "
@@ -410,7 +411,7 @@ def _check_entry(achieved: Decimal, forecast: Decimal) -> None:
 def add_entry(session: Session, *, line: SavingsLine, data: EntryCreate) -> SavingsEntry:
     """Record a month's return for a line; one per line per month."""
     financial_year = check_month_in_year(data.month, data.financial_year)
-    _check_entry(data.achieved_to_date, data.forecast_for_year)
+    check_entry(data.achieved_to_date, data.forecast_for_year)
     if any(e.month == data.month for e in line.entries):
         raise Conflict(f"{data.month:%B %Y} already has a return for this line; change it instead.")
     entry = SavingsEntry(
@@ -435,7 +436,7 @@ def get_entry(line: SavingsLine, *, month: date) -> SavingsEntry:
 def update_entry(session: Session, *, entry: SavingsEntry, data: EntryUpdate) -> SavingsEntry:
     """Apply the fields that were sent; achieved may still not pass the forecast."""
     changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
-    _check_entry(
+    check_entry(
         changes.get("achieved_to_date", entry.achieved_to_date),
         changes.get("forecast_for_year", entry.forecast_for_year),
     )

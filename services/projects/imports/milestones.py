@@ -20,8 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.audit import record_created, record_updated
-from common.bulk import StaleRows, changed_row, insert_rows, update_rows
-from common.errors import Conflict
+from common.bulk import changed_row, import_conflict, insert_rows, update_rows
 from common.tables import (
     Column,
     ImportReport,
@@ -310,13 +309,8 @@ def commit(session: Session, rows: list[MilestoneRow]) -> None:
             )
         else:
             changes.append(changed_row(item.existing, stored, keys))
-    try:
+    with import_conflict("milestones"):
         update_rows(session, Milestone, [after for _, after in changes])
-    except StaleRows:
-        raise Conflict(
-            "Someone changed some of these milestones while the file was being imported; "
-            "nothing was imported: import the file again."
-        ) from None
     record_updated(session, Milestone, changes)
     record_created(session, Milestone, insert_rows(session, Milestone, new))
     if changes:
