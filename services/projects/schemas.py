@@ -1,4 +1,4 @@
-"""Field types and base shapes every sub-domain's API shapes use."""
+"""Field types and base shapes every sub-domain's API shapes (`<subdomain>/schemas.py`) use."""
 
 from datetime import date
 from typing import Annotated, Any
@@ -14,7 +14,7 @@ from pydantic import (
 )
 
 from common.periods import Frequency, Period
-from services.projects.parsing import parse_month
+from services.projects.portfolio.rules import parse_month
 
 
 def _to_month(value: Any) -> Any:
@@ -37,6 +37,9 @@ Month = Annotated[
     ),
 ]
 """A month ("2025-04"); also accepts "April 2025". Stored as its first day."""
+
+NO_NUL = r"^[^\x00]*$"
+"""A query-parameter pattern: PostgreSQL text cannot hold NUL, so it is refused as bad input."""
 
 Text = Annotated[str, Field(max_length=4000)]
 Name = Annotated[str, Field(min_length=1, max_length=300)]

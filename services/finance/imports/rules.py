@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from common.periods import FinancialYear
 from common.tables import normalise_header
-from services.finance.types import to_amount
+from services.finance.schemas import to_amount
 
 _YEAR = re.compile(r"(?<!\d)(?:20)?(\d{2})\s*[/-]\s*(?:20)?(\d{2})(?!\d)")
 _NEGATIVE = re.compile(r"^\s*\((.*)\)\s*$")

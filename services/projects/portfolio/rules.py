@@ -1,4 +1,6 @@
-"""Reading the council's own wording for project dates and budgets (pure functions, no I/O).
+"""Pure rules of projects: RAG and stage, the checks on a project, who may change it, and
+reading the council's own wording for project dates, budgets and resources (no I/O,
+unit-tested).
 
 Service plans write "July 2024", "Started in 2024", "£200k per annum (Better Care Fund)", "TBC".
 We keep that wording and also read from it what we can, so a project can be sorted, drawn on a
@@ -6,13 +8,84 @@ timeline and added up. An import of the council's spreadsheets reuses these pars
 """
 
 import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from common.errors import FieldError
 from common.money import parse_money
 from common.periods import read_month
+from services.projects.plan.rules import may_change_plan
+
+
+class Rag(StrEnum):
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+class Stage(StrEnum):
+    PROPOSED = "proposed"
+    IN_DELIVERY = "in_delivery"
+    CLOSED = "closed"
+
+
+def rag_reason_errors(field: str, rag: str | None, reason: str | None) -> list[FieldError]:
+    """Amber or red must say why; the reason goes in `<field>_reason`.
+
+    >>> rag_reason_errors("rag", "amber", "")[0]["field"]
+    'rag_reason'
+    >>> rag_reason_errors("rag", "green", None)
+    []
+    """
+    if rag in (Rag.AMBER, Rag.RED) and not (reason or "").strip():
+        words = "at risk (amber)" if rag == Rag.AMBER else "off track (red)"
+        return [FieldError(f"{field}_reason", f"Say why this is {words}")]
+    return []
+
+
+def month_order_errors(start: date | None, end: date | None) -> list[FieldError]:
+    """The end month may not come before the start month.
+
+    >>> month_order_errors(date(2025, 4, 1), date(2025, 3, 1))[0]["field"]
+    'end_month'
+    """
+    if start is not None and end is not None and end < start:
+        return [FieldError("end_month", "The end month must be the same as or after the start")]
+    return []
+
+
+def count_by(values: Sequence[str | None], keys: Iterable[str], none_key: str) -> dict[str, int]:
+    """Counts of each key (all keys present, zero when absent); None counted under `none_key`.
+
+    >>> count_by(["green", None, "green"], ["green", "amber"], "not_set")
+    {'green': 2, 'amber': 0, 'not_set': 1}
+    """
+    counts = Counter(none_key if v is None else v for v in values)
+    return {key: counts[key] for key in [*keys, none_key]}
+
+
+def may_change_project(*, roles: Iterable[str], team: str | None, lead_team: str) -> bool:
+    """Whether a caller may change a project and what hangs off it (its milestones, highlight
+    reports and RAID items).
+
+    The programme office and administrators may change any project; a service lead only the
+    projects their own team leads (that team's service lead is the project's lead). A project
+    with no lead team has no lead. (Which roles may write at all is the gateway's rule.)
+
+    >>> may_change_project(roles=["service_lead"], team="Operations", lead_team="Operations")
+    True
+    >>> may_change_project(roles=["service_lead"], team="Operations", lead_team="Commissioning")
+    False
+    """
+    granted = list(roles)
+    if may_change_plan(roles=granted):
+        return True
+    own = (team or "").strip()
+    return "service_lead" in granted and bool(own) and own == lead_team.strip()
 
 
 def parse_month(text: str) -> date | None:
@@ -80,42 +153,6 @@ basis=<BudgetBasis.PER_ANNUM: 'per_annum'>, funding_source='Better Care Fund')
     else:
         basis = BudgetBasis.TOTAL
     return Budget(text=text, amount=amount, basis=basis, funding_source=funding_source)
-
-
-_SENTENCE_BREAK = re.compile(r"(?<=[a-z)])[.;]\s+(?=[A-Z])")
-# Plans paste priorities one after another, sometimes without a full stop between them.
-_RUN_ON = re.compile(
-    r"(?<=[a-z])\s+(?=(?:Deliver|Invest|Work with|Support those|Secure|Prevent|Improve|"
-    r"Safeguard|Use procurement|To ensure)\b)"
-)
-
-
-def split_priorities(text: str) -> list[str]:
-    """Split a "relevant council plan priority" cell into the priorities it names.
-
-    >>> split_priorities("Deliver good services for our customers Invest in technology.")
-    ['Deliver good services for our customers', 'Invest in technology']
-    """
-    parts: list[str] = []
-    for sentence in _SENTENCE_BREAK.split(text.strip()):
-        parts.extend(_RUN_ON.split(sentence))
-    return [p.strip().rstrip(".").strip() for p in parts if p.strip().rstrip(".").strip()]
-
-
-_WORD = re.compile(r"[a-z]+")
-_SPELLINGS = {"well being": "wellbeing", "well-being": "wellbeing"}
-
-
-def priority_key(text: str) -> str:
-    """A priority's wording reduced for comparison: case, punctuation and spelling set aside.
-
-    >>> priority_key("Safeguard the health and well-being") == priority_key("safeguard the health and wellbeing.")
-    True
-    """  # noqa: E501
-    lowered = text.lower()
-    for variant, spelling in _SPELLINGS.items():
-        lowered = lowered.replace(variant, spelling)
-    return " ".join(_WORD.findall(lowered))
 
 
 _RESOURCE_BREAK = re.compile(r"\s*(?:[,;/]|\band\b)\s*")

@@ -1,12 +1,65 @@
-"""Matching the words councils use: one priority written several ways, and which objectives a
-project serves. Used by the demo data and by the objectives and projects import."""
+"""Pure rules of the plan: who may shape it, and reading the words councils use for its
+priorities (one priority written several ways, and which objectives a project serves). Used by
+the service, the demo data and the objectives and projects import; no I/O, unit-tested."""
 
 import difflib
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from services.projects.parsing import priority_key, split_priorities
+PLAN_EDITORS = frozenset({"admin", "programme_office"})
+"""Roles that shape the plan in their council and change every project in it."""
+
+
+def may_change_plan(*, roles: Iterable[str]) -> bool:
+    """Whether a caller may shape the plan: priorities, objectives, programmes and workstreams,
+    the improvement plan, adding and removing projects, choosing a project's lead team, and
+    importing tables. The programme office and administrators only.
+
+    >>> may_change_plan(roles=["programme_office"])
+    True
+    >>> may_change_plan(roles=["service_lead"])
+    False
+    """
+    return bool(PLAN_EDITORS & set(roles))
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[a-z)])[.;]\s+(?=[A-Z])")
+# Plans paste priorities one after another, sometimes without a full stop between them.
+_RUN_ON = re.compile(
+    r"(?<=[a-z])\s+(?=(?:Deliver|Invest|Work with|Support those|Secure|Prevent|Improve|"
+    r"Safeguard|Use procurement|To ensure)\b)"
+)
+
+
+def split_priorities(text: str) -> list[str]:
+    """Split a "relevant council plan priority" cell into the priorities it names.
+
+    >>> split_priorities("Deliver good services for our customers Invest in technology.")
+    ['Deliver good services for our customers', 'Invest in technology']
+    """
+    parts: list[str] = []
+    for sentence in _SENTENCE_BREAK.split(text.strip()):
+        parts.extend(_RUN_ON.split(sentence))
+    return [p.strip().rstrip(".").strip() for p in parts if p.strip().rstrip(".").strip()]
+
+
+_WORD = re.compile(r"[a-z]+")
+_SPELLINGS = {"well being": "wellbeing", "well-being": "wellbeing"}
+
+
+def priority_key(text: str) -> str:
+    """A priority's wording reduced for comparison: case, punctuation and spelling set aside.
+
+    >>> priority_key("Safeguard the health and well-being") == priority_key("safeguard the health and wellbeing.")
+    True
+    """  # noqa: E501
+    lowered = text.lower()
+    for variant, spelling in _SPELLINGS.items():
+        lowered = lowered.replace(variant, spelling)
+    return " ".join(_WORD.findall(lowered))
+
 
 _SAME_PRIORITY = 0.85
 """How alike two wordings must be (difflib ratio) to be the same priority."""

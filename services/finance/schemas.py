@@ -1,4 +1,5 @@
-"""API field types of budgets and savings: financial years and months as councils write them."""
+"""API field types budgets, savings and imports share: financial years, months and amounts as
+councils write them, and the query parameters that name them."""
 
 from datetime import date
 from decimal import Decimal, InvalidOperation

@@ -1,12 +1,45 @@
-"""Savings lines name projects that live in the projects service: ask it whether they exist."""
+"""The dependencies of the finance service's routes: the request's session and caller, who may
+change a savings line, and the projects service's answer on the projects a line names (over
+HTTP only: no service imports another's code)."""
 
 import uuid
 from collections.abc import Iterable
 
 from fastapi import Request
 
-from common.errors import FieldError, UpstreamUnavailable, ValidationFailed
+from common.db import SessionDep
+from common.errors import FieldError, Forbidden, UpstreamUnavailable, ValidationFailed
 from common.http import call_service
+from common.identity import Caller, CallerDep
+from services.finance.savings.rules import may_change_line
+
+__all__ = [
+    "CallerDep",
+    "SessionDep",
+    "check_projects_exist",
+    "project_names",
+    "refusal_to_change",
+    "require_may_change",
+]
+
+
+def require_may_change(caller: Caller, owner_team: str) -> None:
+    """403 unless the caller may change a line owned by `owner_team` (service leads: their own)."""
+    if not may_change_line(roles=caller.roles, team=caller.team, owner_team=owner_team):
+        raise Forbidden(
+            f'This savings line belongs to "{owner_team or "no team"}": only that team\'s '
+            "service lead, finance, the programme office or an administrator can change it."
+        )
+
+
+def refusal_to_change(caller: Caller, owner_team: str) -> str | None:
+    """What `require_may_change` would say for a line of `owner_team`, or None when the caller
+    may change it (an import reports it on the row instead of refusing the file)."""
+    try:
+        require_may_change(caller, owner_team)
+    except Forbidden as refusal:
+        return refusal.detail
+    return None
 
 
 def check_projects_exist(request: Request, project_ids: Iterable[uuid.UUID]) -> None:
