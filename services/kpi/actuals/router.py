@@ -5,6 +5,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from common import crud
@@ -26,6 +27,13 @@ from services.kpi.actuals.schemas import (
 from services.kpi.deps import Approver, period_param
 
 router = APIRouter()
+
+
+def _to_change(session: Session, actual_id: uuid.UUID, request: Request) -> Actual:
+    """The actual a change names, if the caller read its current version (If-Match)."""
+    actual = crud.get_or_404(session, Actual, actual_id, "actual")
+    crud.check_version(request, actual)
+    return actual
 
 
 @router.get("/actuals", response_model=Page[ActualRead], tags=["actuals"])
@@ -156,8 +164,7 @@ def update_actual(
     response: Response,
 ) -> ActualRead:
     """Correct an actual: it becomes a draft again; the reported figure stays until approved."""
-    actual = crud.get_or_404(session, Actual, actual_id, "actual")
-    crud.check_version(request, actual)
+    actual = _to_change(session, actual_id, request)
     actual = service.update_actual(session, actual=actual, data=data, caller=caller)
     return crud.one(response, actual, ActualRead)
 
@@ -178,8 +185,7 @@ def submit_actual(
     response: Response,
 ) -> ActualRead:
     """Send a draft or returned actual for approval. Requires If-Match."""
-    actual = crud.get_or_404(session, Actual, actual_id, "actual")
-    crud.check_version(request, actual)
+    actual = _to_change(session, actual_id, request)
     actual = service.submit_actual(session, actual=actual, caller=caller)
     return crud.one(response, actual, ActualRead)
 
@@ -193,8 +199,7 @@ def approve_actual(
     response: Response,
 ) -> ActualRead:
     """Approve a submitted actual (approvers only). Requires If-Match."""
-    actual = crud.get_or_404(session, Actual, actual_id, "actual")
-    crud.check_version(request, actual)
+    actual = _to_change(session, actual_id, request)
     actual = service.approve_actual(session, actual=actual, caller=caller)
     return crud.one(response, actual, ActualRead)
 
@@ -209,7 +214,6 @@ def return_actual(
     response: Response,
 ) -> ActualRead:
     """Return a submitted actual to its provider with a reason (approvers only)."""
-    actual = crud.get_or_404(session, Actual, actual_id, "actual")
-    crud.check_version(request, actual)
+    actual = _to_change(session, actual_id, request)
     actual = service.return_actual(session, actual=actual, reason=data.reason, caller=caller)
     return crud.one(response, actual, ActualRead)

@@ -229,11 +229,39 @@ def create_actual(
     )
     if session.scalar(existing):
         raise _duplicate(measure, figures.period)
-    actual = new_actual(measure, figures, data.commentary)
+    return _store_new(session, measure, figures, data.commentary, caller)
+
+
+def _store_new(
+    session: Session, measure: Measure, figures: Figures, commentary: str, caller: Caller
+) -> Actual:
+    actual = new_actual(measure, figures, commentary)
     session.add(actual)
     session.flush()
     _record(session, actual, action="created", caller=caller)
     return actual
+
+
+def _store_correction(
+    session: Session,
+    actual: Actual,
+    *,
+    figures: Figures | None,
+    commentary: str | None,
+    caller: Caller,
+) -> None:
+    """A new revision of the figures and commentary sent; the actual is a draft again."""
+    if figures is not None:
+        actual.value, actual.numerator, actual.denominator = (
+            figures.value,
+            figures.numerator,
+            figures.denominator,
+        )
+    if commentary is not None:
+        actual.commentary = commentary
+    mark_corrected(actual)
+    session.flush()
+    _record(session, actual, action="corrected", caller=caller)
 
 
 def new_actual(measure: Measure, figures: Figures, commentary: str) -> Actual:
@@ -262,8 +290,8 @@ def update_actual(
     changes = data.model_dump(exclude_unset=True)
     measure = crud.get_or_404(session, Measure, actual.measure_id, "measure")
     check_may_enter(caller, measure)
-    figure_fields = {"value", "numerator", "denominator"} & changes.keys()
-    if figure_fields:
+    figures: Figures | None = None
+    if {"value", "numerator", "denominator"} & changes.keys():
         value = changes.get("value")
         numerator = changes.get("numerator")
         denominator = changes.get("denominator")
@@ -276,16 +304,7 @@ def update_actual(
             denominator=denominator,
             today=today or date.today(),
         )
-        actual.value, actual.numerator, actual.denominator = (
-            figures.value,
-            figures.numerator,
-            figures.denominator,
-        )
-    if data.commentary is not None:
-        actual.commentary = data.commentary
-    mark_corrected(actual)
-    session.flush()
-    _record(session, actual, action="corrected", caller=caller)
+    _store_correction(session, actual, figures=figures, commentary=data.commentary, caller=caller)
     return actual
 
 
@@ -433,10 +452,7 @@ def bulk_submit(
     created = updated = 0
     for measure, figures, row, actual in plan:
         if actual is None:
-            actual = new_actual(measure, figures, row.commentary)
-            session.add(actual)
-            session.flush()
-            _record(session, actual, action="created", caller=caller)
+            actual = _store_new(session, measure, figures, row.commentary, caller)
             created += 1
         elif unchanged(actual, figures, row.commentary):
             # Saving a form again changes nothing: no new revision, just submit if asked.
@@ -445,15 +461,9 @@ def bulk_submit(
             stored.append(actual)
             continue
         else:
-            actual.value, actual.numerator, actual.denominator = (
-                figures.value,
-                figures.numerator,
-                figures.denominator,
+            _store_correction(
+                session, actual, figures=figures, commentary=row.commentary, caller=caller
             )
-            actual.commentary = row.commentary
-            mark_corrected(actual)
-            session.flush()
-            _record(session, actual, action="corrected", caller=caller)
             updated += 1
         if submit:
             submit_actual(session, actual=actual, caller=caller)
