@@ -35,7 +35,9 @@ from common.pg import embedded_url, start_embedded
 from common.settings import DEMO_ORG_ID
 from gateway.models import Organisation
 from services.finance.savings.models import SavingsEntry, SavingsLine, SavingsTarget
-from services.kpi.models import Actual, ActualRevision, Measure, Target
+from services.kpi.actuals.models import Actual, ActualRevision
+from services.kpi.measures.models import Measure
+from services.kpi.targets.models import Target
 from services.projects.highlights.models import HighlightReport
 from services.projects.milestones.models import Milestone
 from services.projects.portfolio.models import Project
