@@ -2,18 +2,46 @@
 
 import re
 from decimal import Decimal
-from typing import Any
 from xml.etree import ElementTree
 
 from common.charts import Chart, ChartKind, ChartSeries
 from web.charts import Series, bar_chart, line_chart
+from web.clients.models import PositionLine, TotalsGroup
 from web.views.reports import MEASURE_RAGS, PROJECT_RAGS, budget_chart, rag_chart, savings_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def _line(name: str, variance: str | None, area: str = "Adult Social Care") -> dict[str, Any]:
-    return {"name": name, "service_area": area, "variance": variance}
+def _line(name: str, variance: str | None, area: str = "Adult Social Care") -> PositionLine:
+    return PositionLine(
+        budget_line_id=name,
+        name=name,
+        cost_centre="",
+        service_area=area,
+        original_budget=Decimal(0),
+        budget=Decimal(0),
+        forecast_outturn=None,
+        previous_forecast=None,
+        variance=None if variance is None else Decimal(variance),
+        variance_words="",
+        movement=None,
+        commentary="",
+        trend=[],
+    )
+
+
+def _group(label: str, target: str, achieved_to_date: str) -> TotalsGroup:
+    return TotalsGroup(
+        key=label,
+        label=label,
+        target=Decimal(target),
+        achieved_to_date=Decimal(achieved_to_date),
+        full_year_effect=Decimal(0),
+        forecast_for_year=Decimal(0),
+        slippage=Decimal(0),
+        lines=1,
+        lines_without_return=0,
+    )
 
 
 def _figure(chart: Chart) -> ElementTree.Element:
@@ -73,8 +101,8 @@ def test_many_budget_lines_are_charted_by_service_area_with_a_table_of_their_own
 
 def test_the_savings_chart_pairs_target_and_achieved_and_names_the_furthest_behind() -> None:
     groups = [
-        {"label": "p1", "target": "1100000.00", "achieved_to_date": "755000.00"},
-        {"label": "Reablement", "target": "300000.00", "achieved_to_date": "75000.00"},
+        _group("p1", "1100000.00", "755000.00"),
+        _group("Reablement", "300000.00", "75000.00"),
     ]
     chart = savings_chart(groups, {"p1": "Spending Wisely"}, "project", "2025/26")
     assert chart is not None
@@ -91,8 +119,8 @@ def test_the_savings_chart_pairs_target_and_achieved_and_names_the_furthest_behi
 
 def test_savings_with_no_target_are_charted_but_never_called_furthest_behind() -> None:
     groups = [
-        {"label": "Extra income", "target": "0.00", "achieved_to_date": "5000.00"},
-        {"label": "Reviews", "target": "10000.00", "achieved_to_date": "9000.00"},
+        _group("Extra income", "0.00", "5000.00"),
+        _group("Reviews", "10000.00", "9000.00"),
     ]
     chart = savings_chart(groups, {}, "category", "2025/26")
     assert chart is not None
