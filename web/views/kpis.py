@@ -416,7 +416,7 @@ APPROVAL_COLUMNS = [
     Column("unit", "Unit", lambda i: UNIT_WORDS.get(i["measure"].unit, i["measure"].unit)),
     Column("numerator", "Numerator", lambda i: number(i["actual"].numerator)),
     Column("denominator", "Denominator", lambda i: number(i["actual"].denominator)),
-    Column("commentary", "Commentary", lambda i: i.actual.commentary),
+    Column("commentary", "Commentary", lambda i: i["actual"].commentary),
 ]
 """The approvals queue in its downloads: each figure waiting, as a number in its unit."""
 
