@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from web.clients.gateway import ApiError, Endpoint, GatewayClient, UpstreamDown, query
+from web.clients.gateway import ApiError, Endpoint, GatewayClient, UpstreamDown, if_match, query
 from web.clients.models import BudgetPosition, Entry, SavingsLine, SavingsTotals, TrackerPage
 from web.clients.projects_api_client import PROJECTS
 
@@ -44,7 +44,7 @@ class FinanceApiClient:
                 CHANGE_ENTRY,
                 {"line_id": line_id, "month": f"{month:%Y-%m}"},
                 json=values,
-                headers={"if-match": f'W/"{version}"'},
+                headers=if_match(version),
             )
         else:
             await self._gateway.call(

@@ -74,6 +74,11 @@ def endpoints(module: object) -> list[Endpoint[Any]]:
     return [value for value in vars(module).values() if isinstance(value, Endpoint)]
 
 
+def if_match(version: int | str) -> dict[str, str]:
+    """The header that makes a change conditional on the version the page was shown."""
+    return {"if-match": f'W/"{version}"'}
+
+
 def query(params: dict[str, Any]) -> dict[str, Any]:
     """Query parameters without the empty ones (an empty filter is no filter)."""
     return {k: v for k, v in params.items() if v not in (None, "")}

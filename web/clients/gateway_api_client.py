@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends
 
-from web.clients.gateway import NO_BODY, Endpoint, GatewayClient, gateway_client
+from web.clients.gateway import NO_BODY, Endpoint, GatewayClient, gateway_client, if_match
 from web.clients.models import (
     ApiKey,
     ApiKeyCreated,
@@ -41,10 +41,6 @@ ADD_API_KEY = Endpoint("POST", "/api-keys", ApiKeyCreated, ADMIN)
 REVOKE_API_KEY = Endpoint("POST", "/api-keys/{key_id}/revoke", ApiKey, ADMIN)
 ORGANISATION = Endpoint("GET", "/organisation", Organisation, ADMIN)
 RENAME_ORGANISATION = Endpoint("PATCH", "/organisation", Organisation, ADMIN)
-
-
-def if_match(version: int | str) -> dict[str, str]:
-    return {"if-match": f'W/"{version}"'}
 
 
 class GatewayApiClient:

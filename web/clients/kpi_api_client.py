@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends
 
-from web.clients.gateway import Endpoint, GatewayClient, gateway_client, query
+from web.clients.gateway import Endpoint, GatewayClient, gateway_client, if_match, query
 from web.clients.models import Actual, BulkResult, KpiTarget, Measure, Page, Revision, Scorecard
 from web.clients.models import Series as MeasureSeries
 
@@ -20,10 +20,6 @@ BULK = Endpoint("POST", "/kpi/actuals/bulk", BulkResult, WHAT)
 APPROVE = Endpoint("POST", "/kpi/actuals/{actual_id}/approve", Actual, WHAT)
 RETURN = Endpoint("POST", "/kpi/actuals/{actual_id}/return", Actual, WHAT)
 LIMIT = 500
-
-
-def if_match(version: int | str) -> dict[str, str]:
-    return {"if-match": f'W/"{version}"'}
 
 
 class KpiApiClient:

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from web.clients.gateway import ApiError, Endpoint, GatewayClient, query
+from web.clients.gateway import ApiError, Endpoint, GatewayClient, if_match, query
 from web.clients.kpi_api_client import MEASURE, SCORECARD
 from web.clients.models import (
     HighlightReport,
@@ -53,10 +53,6 @@ class KpiStatus(BaseModel):
     code: str = ""
     rag: str | None = "No data"
     period: str = ""
-
-
-def if_match(version: int | str) -> dict[str, str]:
-    return {"If-Match": f'W/"{version}"'}
 
 
 class ProjectsApiClient:

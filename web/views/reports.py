@@ -17,7 +17,7 @@ from web.charts import bar_chart
 from web.clients.finance_api_client import FinanceApiClient
 from web.clients.gateway import ApiError, GatewayClient, UpstreamDown, gateway_client
 from web.clients.kpi_api_client import KpiApiClient
-from web.clients.models import PositionLine, TotalsGroup
+from web.clients.models import PositionLine, Totals, TotalsGroup
 from web.clients.projects_api_client import ProjectsApiClient
 from web.rendering import render
 from web.views.dashboard import PageContext
@@ -57,8 +57,9 @@ def _and(words: list[str]) -> str:
     return ", ".join(words[:-1]) + f" and {words[-1]}" if len(words) > 1 else "".join(words)
 
 
-def budget_chart(lines: list[PositionLine], month_label: str) -> Chart | None:
-    """Each budget line's variance (or each service area's, when there are many lines).
+def budget_chart(lines: list[PositionLine], total: Decimal, month_label: str) -> Chart | None:
+    """Each budget line's variance (or each service area's, when there are many lines);
+    `total` is the position's total variance, as the finance service works it out.
 
     None when no line has a forecast: there is nothing to draw.
     """
@@ -79,7 +80,6 @@ def budget_chart(lines: list[PositionLine], month_label: str) -> Chart | None:
                 ("Service area", "Variance"),
                 *((area, variance_label(v)) for area, v in pairs),
             )
-    total = sum((v for _, v in pairs), Decimal(0))
     over = [(name, v) for name, v in pairs if v > 0]
     under = [(name, v) for name, v in pairs if v < 0]
     counted = []
@@ -108,15 +108,19 @@ def budget_chart(lines: list[PositionLine], month_label: str) -> Chart | None:
 
 
 def savings_chart(
-    groups: list[TotalsGroup], names: dict[str, str], by: str, year: str
+    groups: list[TotalsGroup], overall: Totals, names: dict[str, str], by: str, year: str
 ) -> Chart | None:
-    """Savings achieved to date against target, one bullet bar for each project or category."""
+    """Savings achieved to date against target, one bullet bar for each project or category.
+
+    The sentence takes the overall figures from the service: a line linked to two projects
+    counts in both project groups, so the groups may add up to more than the whole.
+    """
     if not groups:
         return None
     labels = tuple(names.get(g.label, g.label) for g in groups)
     targets = tuple(g.target for g in groups)
     achieved = tuple(g.achieved_to_date for g in groups)
-    target, done = sum(targets, Decimal(0)), sum(achieved, Decimal(0))
+    target, done = overall.target, overall.achieved_to_date
     message = f"{money(done)} of the {year} savings target of {money(target)} achieved to date"
     if target > 0:
         message += f" ({(done / target * 100).quantize(Decimal('1'))}%)"
@@ -184,7 +188,7 @@ async def budget_section(gateway: GatewayClient, quarter: Period) -> Section:
     month = Period(quarter.year, Frequency.MONTHLY, quarter.index * 3)
     position = await FinanceApiClient(gateway).budget_position(month.code)
     totals = position.totals
-    chart = budget_chart(position.lines, month.label)
+    chart = budget_chart(position.lines, totals.variance, month.label)
     return Section(
         "budget",
         "Budget forecast position",
@@ -223,7 +227,7 @@ async def savings_sections(gateway: GatewayClient, quarter: Period) -> list[Sect
     for by, heading in (("project", "Savings by project"), ("category", "Savings by category")):
         totals = await finance.savings_totals(by=by, financial_year=quarter.year.label)
         overall = totals.overall
-        chart = savings_chart(totals.groups, names, by, quarter.year.label)
+        chart = savings_chart(totals.groups, overall, names, by, quarter.year.label)
         sections.append(
             Section(
                 f"savings-{by}",
