@@ -1,9 +1,10 @@
 """The API's answers as the web pages read them: pydantic models of the merged OpenAPI document's
 response schemas (tests/platform/test_web_clients.py checks each field against it).
 
-Only the fields a page uses; anything else the API sends is ignored. Money is `Decimal`; dates,
-months and ids stay the strings the API sends (the pages show them as written, and put them in
-links); other figures (KPI values) stay strings too, formatted by the page as the measure says.
+Each model holds its schema's fields; anything the API adds later is ignored. Money is
+`Decimal`; dates, months and ids stay the strings the API sends (the pages show them as written,
+and put them in links); other figures (KPI values) stay strings too, formatted by the page as the
+measure says.
 """
 
 from decimal import Decimal
