@@ -77,7 +77,7 @@ class FinanceApiClient:
                 f"/finance/savings-lines/{line_id}/entries/{month:%Y-%m}",
                 what=WHAT,
                 json=values,
-                headers={"if-match": f'W/"{version}"'},
+                headers={"if-match": f'"{version}"'},
             )
         else:
             await self._gateway.request(

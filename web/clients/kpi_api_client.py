@@ -65,7 +65,7 @@ class KpiApiClient:
             "POST",
             f"/kpi/actuals/{actual_id}/approve",
             what=WHAT,
-            headers={"if-match": f'W/"{version}"'},
+            headers={"if-match": f'"{version}"'},
         )
 
     async def return_actual(self, actual_id: str, version: str, reason: str) -> None:
@@ -73,7 +73,7 @@ class KpiApiClient:
             "POST",
             f"/kpi/actuals/{actual_id}/return",
             what=WHAT,
-            headers={"if-match": f'W/"{version}"'},
+            headers={"if-match": f'"{version}"'},
             json={"reason": reason},
         )
 

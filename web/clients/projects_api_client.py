@@ -18,7 +18,7 @@ def _clean(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def if_match(version: int | str) -> dict[str, str]:
-    return {"If-Match": f'W/"{version}"'}
+    return {"If-Match": f'"{version}"'}
 
 
 class ProjectsApiClient:

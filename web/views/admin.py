@@ -131,7 +131,7 @@ async def update_user(
             f"/users/{user_id}",
             what="administration",
             json=body,
-            headers={"if-match": f'W/"{version}"'},
+            headers={"if-match": f'"{version}"'},
         )
     except ApiError as error:
         values |= {"id": user_id, "version": version}
