@@ -12,13 +12,18 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 
 from common.errors import PROBLEM_JSON
 
 IF_MATCH_CHECKS = frozenset({"require_if_match", "check_version"})
 ETAG_SETTERS = frozenset({"set_etag"})
 WRITES = frozenset({"post", "put", "patch", "delete"})
+DOWNLOADS = {
+    ".csv": "text/csv",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+"""A route whose path ends so answers with that file type, not JSON."""
 
 
 def operation_id(route: APIRoute) -> str:
@@ -26,29 +31,13 @@ def operation_id(route: APIRoute) -> str:
     return route.name
 
 
-def summary_of(route: APIRoute) -> str:
+def summary_of(route: RouteContext) -> str:
     """The first sentence of the route's docstring, or its function name in words."""
-    doc = inspect.getdoc(route.endpoint) or ""
+    doc = inspect.getdoc(route.endpoint) if route.endpoint else ""
+    doc = doc or ""
     paragraph = " ".join(doc.split("\n\n", 1)[0].split())
-    sentence = re.split(r"(?<=[a-z0-9)])\.\s", paragraph, maxsplit=1)[0].rstrip(".")
+    sentence = re.split(r"\.\s+(?=[A-Z`])", paragraph, maxsplit=1)[0].rstrip(".")
     return sentence or route.name.replace("_", " ").capitalize()
-
-
-def name_operations(app: FastAPI) -> None:
-    """Give every documented route a summary, and refuse two with one operation id."""
-    seen: dict[str, str] = {}
-    for route in app.routes:
-        if not isinstance(route, APIRoute) or not route.include_in_schema:
-            continue
-        route.summary = route.summary or summary_of(route)
-        for method in sorted(route.methods):
-            key = f"{method} {route.path}"
-            if route.unique_id in seen and seen[route.unique_id] != key:
-                raise RuntimeError(
-                    f"Operation id {route.unique_id!r} of {key} is taken by "
-                    f"{seen[route.unique_id]}: rename one of the route functions."
-                )
-            seen[route.unique_id] = key
 
 
 def _calls(endpoint: Callable[..., Any], names: frozenset[str]) -> bool:
@@ -91,18 +80,35 @@ def _success_responses(operation: dict[str, Any]) -> list[dict[str, Any]]:
     return [r for status, r in operation.get("responses", {}).items() if str(status)[0] == "2"]
 
 
+def _api_routes(app: FastAPI) -> list[RouteContext]:
+    return [
+        context
+        for context in iter_route_contexts(app.routes)
+        if isinstance(context.original_route, APIRoute) and context.include_in_schema
+    ]
+
+
 def document_http_contract(app: FastAPI, document: dict[str, Any]) -> dict[str, Any]:
-    """Add to `document` what each route's code does: If-Match, ETag, 409 on writes."""
-    for route in app.routes:
-        if not isinstance(route, APIRoute) or not route.include_in_schema:
-            continue
+    """Add to `document` what each route's code does (If-Match, ETag, 409 on writes, file
+    downloads) and a summary for people; refuse two operations with one id."""
+    seen: dict[str, str] = {}
+    for route in _api_routes(app):
         item = document.get("paths", {}).get(route.path_format, {})
-        for method in route.methods:
+        for method in sorted(route.methods or ()):
             operation = item.get(method.lower())
             if operation is None:
                 continue
+            where = f"{method} {route.path_format}"
+            if seen.setdefault(operation["operationId"], where) != where:
+                raise RuntimeError(
+                    f"Operation id {operation['operationId']!r} of {where} is taken by "
+                    f"{seen[operation['operationId']]}: rename one of the route functions."
+                )
+            if not route.summary:
+                operation["summary"] = summary_of(route)
             responses = operation.setdefault("responses", {})
-            if _calls(route.endpoint, IF_MATCH_CHECKS):
+            endpoint = route.endpoint
+            if endpoint and _calls(endpoint, IF_MATCH_CHECKS):
                 parameters = operation.setdefault("parameters", [])
                 if not any(p.get("name", "").lower() == "if-match" for p in parameters):
                     parameters.append(dict(IF_MATCH_PARAMETER))
@@ -112,9 +118,16 @@ def document_http_contract(app: FastAPI, document: dict[str, Any]) -> dict[str, 
                 responses.setdefault(
                     "428", problem_response("If-Match is missing or is not a real ETag")
                 )
-            if _calls(route.endpoint, ETAG_SETTERS):
+            if endpoint and _calls(endpoint, ETAG_SETTERS):
                 for response in _success_responses(operation):
                     response.setdefault("headers", {})["ETag"] = ETAG_HEADER
+            for suffix, media_type in DOWNLOADS.items():
+                if route.path_format.endswith(suffix):
+                    for response in _success_responses(operation):
+                        response["content"] = {
+                            media_type: {"schema": {"type": "string", "format": "binary"}}
+                        }
+                        response["description"] = f"The file ({media_type})"
             if method.lower() in WRITES:
                 responses.setdefault(
                     "409", problem_response("This conflicts with a record that already exists")

@@ -11,7 +11,7 @@ from common.db import Database, make_engine
 from common.errors import PROBLEM_RESPONSES, Problem, install_error_handlers, problem
 from common.http import ServiceClients
 from common.logs import install_request_logging
-from common.openapi import document_http_contract, name_operations, operation_id
+from common.openapi import document_http_contract, operation_id
 from common.settings import Settings, get_settings
 
 
@@ -66,7 +66,6 @@ def create_service_app(
         app.include_router(router, responses=PROBLEM_RESPONSES)
     if name in AUDIT_TABLES:
         app.include_router(audit_router(name), responses=PROBLEM_RESPONSES)
-    name_operations(app)
     _document_problem(app)
     return app
 

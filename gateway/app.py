@@ -17,6 +17,7 @@ from common.db import Database, make_engine
 from common.errors import PROBLEM_RESPONSES, install_error_handlers, problem
 from common.identity import sign_identity
 from common.logs import install_request_logging
+from common.openapi import document_http_contract, operation_id
 from common.service_app import health_router, require_signing_key
 from common.settings import Settings, get_settings
 from gateway import admin, resets, sessions, sso
@@ -32,7 +33,7 @@ from gateway.hardening import (
 )
 from gateway.idempotency import HEADER as IDEMPOTENCY_HEADER
 from gateway.idempotency import idempotent
-from gateway.openapi import merged_openapi
+from gateway.openapi import fetch_and_merge
 from gateway.proxy import forward
 from gateway.router import router
 
@@ -87,6 +88,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.database = database
@@ -128,14 +130,15 @@ def create_app(
     def own_openapi() -> dict[str, Any]:
         from fastapi.openapi.utils import get_openapi
 
-        return get_openapi(
+        document = get_openapi(
             title=app.title, version=app.version, description=app.description, routes=app.routes
         )
+        return document_http_contract(app, document)
 
     @app.get("/api/v1/openapi.json", include_in_schema=False)
     async def openapi() -> JSONResponse:
         services = {name: upstreams[name] for name in SERVICES}
-        return JSONResponse(await merged_openapi(own_openapi(), services))
+        return JSONResponse(await fetch_and_merge(own_openapi(), services))
 
     @app.get("/api/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
