@@ -32,11 +32,13 @@ def test_api_docs_render_offline_with_no_serious_axe_issue(
 ) -> None:
     page.goto(live.url() + "/api/docs")
     expect(page.locator(".opblock").first).to_be_visible(timeout=30_000)
-    expect(page.get_by_text("list_measures").first).to_be_attached()
+    assert page.locator(".opblock").count() >= 10
     page.wait_for_load_state("networkidle")
     assert offline == []
     assert page.csp_violations == []  # type: ignore[attr-defined]
-    assert axe_violations(page) == []
+    found = axe_violations(page)
+    print("\n".join(found))
+    assert found == []
 
 
 def test_the_authorize_button_takes_an_api_key(
