@@ -154,9 +154,7 @@ def install_error_handlers(app: FastAPI, *, public_prefix: str = "") -> None:
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = validation_errors(exc)
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
-        return problem(
-            422, "Unprocessable Content", detail, instance=where(request), errors=errors
-        )
+        return problem(422, "Unprocessable Content", detail, instance=where(request), errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -37,7 +37,7 @@ def summary_of(route: RouteContext) -> str:
     doc = doc or ""
     paragraph = " ".join(doc.split("\n\n", 1)[0].split())
     sentence = re.split(r"\.\s+(?=[A-Z`])", paragraph, maxsplit=1)[0].rstrip(".")
-    return sentence or route.name.replace("_", " ").capitalize()
+    return sentence or (route.name or "").replace("_", " ").capitalize()
 
 
 def _calls(endpoint: Callable[..., Any], names: frozenset[str]) -> bool:
@@ -122,7 +122,7 @@ def document_http_contract(app: FastAPI, document: dict[str, Any]) -> dict[str, 
                 for response in _success_responses(operation):
                     response.setdefault("headers", {})["ETag"] = ETAG_HEADER
             for suffix, media_type in DOWNLOADS.items():
-                if route.path_format.endswith(suffix):
+                if (route.path_format or "").endswith(suffix):
                     for response in _success_responses(operation):
                         response["content"] = {
                             media_type: {"schema": {"type": "string", "format": "binary"}}

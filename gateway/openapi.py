@@ -34,7 +34,7 @@ SECURITY_SCHEMES: dict[str, Any] = {
         "description": "The web app's sign-in session (POST /api/v1/sessions sets it).",
     },
 }
-SECURITY = [{"ApiKey": []}, {"SessionCookie": []}]
+SECURITY: list[dict[str, list[str]]] = [{"ApiKey": []}, {"SessionCookie": []}]
 
 RETRY_AFTER = {
     "Retry-After": {

@@ -421,9 +421,7 @@ def test_a_service_lead_without_a_team_changes_no_line(
 ) -> None:
     line = make_savings_line(api)
     lead = _lead(api_as, demo_org, None)
-    response = lead.patch(
-        f"{LINES}/{line['id']}", json={"title": "x"}, headers={"If-Match": '"1"'}
-    )
+    response = lead.patch(f"{LINES}/{line['id']}", json={"title": "x"}, headers={"If-Match": '"1"'})
     assert response.status_code == 403
 
 

@@ -96,7 +96,9 @@ def test_a_measure_with_actuals_cannot_be_deleted(api: TestClient) -> None:
     url = f"{API}/measures/{measure['id']}"
     assert api.delete(url, headers={"If-Match": '"1"'}).status_code == 409
     empty = make_measure(api, code="EMPTY")
-    assert api.delete(f"{API}/measures/{empty['id']}", headers={"If-Match": '"1"'}).status_code == 204
+    assert (
+        api.delete(f"{API}/measures/{empty['id']}", headers={"If-Match": '"1"'}).status_code == 204
+    )
 
 
 # Targets ----------------------------------------------------------------------------------------

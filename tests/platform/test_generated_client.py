@@ -2,6 +2,7 @@
 single warning, and datamodel-code-generator as one file of models."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -46,10 +47,11 @@ def test_openapi_python_client_generates_every_operation_without_a_warning(
         text=True,
         timeout=300,
         check=False,
+        env={**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"},  # its ruff
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
-    assert "Warning" not in output and "WARNING" not in output, output
+    assert "warning" not in output.lower(), output
     assert (tmp_path / "client" / "api").is_dir()
 
 
