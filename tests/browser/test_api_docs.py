@@ -46,6 +46,6 @@ def test_the_authorize_button_takes_an_api_key(
     dialog = page.locator(".dialog-ux")
     expect(dialog.get_by_text("ApiKey", exact=True)).to_be_visible()
     dialog.locator("input").first.fill("an-api-key")
-    dialog.get_by_role("button", name="Authorize").first.click()
-    expect(dialog.get_by_role("button", name="Logout").first).to_be_visible()
+    dialog.locator("button.authorize").first.click()
+    expect(dialog.locator("button", has_text="Logout").first).to_be_visible()
     assert offline == []
