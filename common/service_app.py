@@ -11,6 +11,7 @@ from common.db import Database, make_engine
 from common.errors import PROBLEM_RESPONSES, Problem, install_error_handlers, problem
 from common.http import ServiceClients
 from common.logs import install_request_logging
+from common.openapi import document_http_contract, operation_id
 from common.settings import Settings, get_settings
 
 
@@ -51,12 +52,13 @@ def create_service_app(
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
     app.state.name = name
     app.state.settings = settings
     app.state.database = database
     app.state.clients = clients or ServiceClients(settings)
-    install_error_handlers(app)
+    install_error_handlers(app, public_prefix=f"/api/v1/{name}")
     app.add_middleware(AuditTallyMiddleware)
     install_request_logging(app)
     app.include_router(health_router(database))
@@ -95,7 +97,7 @@ def _document_problem(app: FastAPI) -> None:
     def openapi() -> dict[str, object]:
         if app.openapi_schema:
             return app.openapi_schema
-        schema = original()
+        schema = document_http_contract(app, original())
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components["Problem"] = Problem.model_json_schema(
             ref_template="#/components/schemas/{model}"

@@ -8,7 +8,6 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI, Request, Response
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from common.audit import AuditTallyMiddleware
@@ -16,6 +15,7 @@ from common.db import Database, make_engine
 from common.errors import PROBLEM_RESPONSES, install_error_handlers, problem
 from common.identity import sign_identity
 from common.logs import install_request_logging
+from common.openapi import document_http_contract, operation_id
 from common.service_app import health_router, require_signing_key
 from common.settings import SERVICES, Settings, get_settings
 from gateway import admin, resets, sessions, sso
@@ -27,15 +27,31 @@ from gateway.hardening import (
     RateLimitByAddress,
     RateLimiter,
     SecurityHeaders,
-    docs_content_security_policy,
 )
 from gateway.idempotency import HEADER as IDEMPOTENCY_HEADER
 from gateway.idempotency import idempotent
-from gateway.openapi import merged_openapi
+from gateway.openapi import fetch_and_merge
 from gateway.proxy import forward
 from gateway.router import router
 
 WEB = "web"
+API_DOCS_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>ASC Tracker API</title>
+  <link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css">
+  <link rel="stylesheet" href="/static/api-docs.css">
+</head>
+<body>
+  <header class="api-docs-header"><h1>ASC Tracker API</h1></header>
+  <main id="swagger-ui" data-openapi-url="/api/v1/openapi.json"></main>
+  <script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+  <script src="/static/api-docs.js"></script>
+</body>
+</html>
+"""
 
 
 def create_app(
@@ -86,6 +102,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.database = database
@@ -127,23 +144,21 @@ def create_app(
     def own_openapi() -> dict[str, Any]:
         from fastapi.openapi.utils import get_openapi
 
-        return get_openapi(
+        document = get_openapi(
             title=app.title, version=app.version, description=app.description, routes=app.routes
         )
+        return document_http_contract(app, document)
 
     @app.get("/api/v1/openapi.json", include_in_schema=False)
     async def openapi() -> JSONResponse:
         services = {name: upstreams[name] for name in SERVICES}
-        return JSONResponse(await merged_openapi(own_openapi(), services))
+        return JSONResponse(await fetch_and_merge(own_openapi(), services))
 
     @app.get("/api/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
-        page = get_swagger_ui_html(openapi_url="/api/v1/openapi.json", title="ASC Tracker API")
-        # Swagger UI comes from its CDN: this page alone gets a policy that allows that.
-        page.headers["Content-Security-Policy"] = docs_content_security_policy(
-            bytes(page.body).decode()
-        )
-        return page
+        """Swagger UI from the product's own static files, so the page works offline and keeps
+        the app's Content-Security-Policy."""
+        return HTMLResponse(API_DOCS_PAGE)
 
     @app.api_route(
         "/api/v1/{service}/{path:path}",

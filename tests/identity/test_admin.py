@@ -141,7 +141,7 @@ def test_users_of_another_council_are_invisible(
     assert all(u["id"] != str(stranger.id) for u in api.get("/api/v1/users").json())
     assert api.get(f"/api/v1/users/{stranger.id}").status_code == 404
     response = api.patch(
-        f"/api/v1/users/{stranger.id}", json={"disabled": True}, headers={"If-Match": "*"}
+        f"/api/v1/users/{stranger.id}", json={"disabled": True}, headers={"If-Match": '"1"'}
     )
     assert response.status_code == 404
 

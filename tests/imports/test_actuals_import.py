@@ -310,9 +310,7 @@ def test_a_correction_is_in_the_audit_trail_with_what_it_was_and_is(api: TestCli
 def test_the_approvals_queue_download_reads_back_as_the_same_figures(api: TestClient) -> None:
     measure = make_measure(api, code="P1", title="Reviews on time", unit="percent")
     waiting = make_actual(api, measure, "2025-09", numerator="19", denominator="20", approve=False)
-    submitted = api.post(
-        f"/api/v1/kpi/actuals/{waiting['id']}/submit", headers={"If-Match": 'W/"1"'}
-    )
+    submitted = api.post(f"/api/v1/kpi/actuals/{waiting['id']}/submit", headers={"If-Match": '"1"'})
     assert submitted.status_code == 200, submitted.text
     download = api.get("/kpis/approvals", params={"format": "xlsx"})
     assert download.status_code == 200

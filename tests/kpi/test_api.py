@@ -55,7 +55,7 @@ def test_a_measure_keeps_every_field_of_the_service_plan(api: TestClient) -> Non
         decimal_places=1,
     )
     read = api.get(f"{API}/measures/{measure['id']}")
-    assert read.headers["ETag"] == 'W/"1"'
+    assert read.headers["ETag"] == '"1"'
     assert read.json() | {"id": measure["id"]} == measure
     assert measure["baseline_value"] == "901.5"
 
@@ -82,10 +82,10 @@ def test_updating_a_measure_needs_the_current_etag(api: TestClient) -> None:
     measure = make_measure(api)
     url = f"{API}/measures/{measure['id']}"
     assert api.patch(url, json={"title": "New"}).status_code == 428
-    ok = api.patch(url, json={"title": "New"}, headers={"If-Match": 'W/"1"'})
+    ok = api.patch(url, json={"title": "New"}, headers={"If-Match": '"1"'})
     assert ok.status_code == 200
-    assert ok.headers["ETag"] == 'W/"2"'
-    stale = api.patch(url, json={"title": "Newer"}, headers={"If-Match": 'W/"1"'})
+    assert ok.headers["ETag"] == '"2"'
+    stale = api.patch(url, json={"title": "Newer"}, headers={"If-Match": '"1"'})
     assert stale.status_code == 412
     assert api.get(url).json()["title"] == "New"
 
@@ -94,9 +94,11 @@ def test_a_measure_with_actuals_cannot_be_deleted(api: TestClient) -> None:
     measure = make_measure(api)
     make_actual(api, measure, "2025-04", value="50", approve=False)
     url = f"{API}/measures/{measure['id']}"
-    assert api.delete(url, headers={"If-Match": 'W/"1"'}).status_code == 409
+    assert api.delete(url, headers={"If-Match": '"1"'}).status_code == 409
     empty = make_measure(api, code="EMPTY")
-    assert api.delete(f"{API}/measures/{empty['id']}", headers={"If-Match": "*"}).status_code == 204
+    assert (
+        api.delete(f"{API}/measures/{empty['id']}", headers={"If-Match": '"1"'}).status_code == 204
+    )
 
 
 # Targets ----------------------------------------------------------------------------------------
@@ -211,7 +213,7 @@ def test_a_correction_keeps_every_revision_and_reports_the_latest_approved(
     corrected = api.patch(
         url,
         json={"value": "55", "commentary": "Late returns added"},
-        headers={"If-Match": f'W/"{actual["version"]}"'},
+        headers={"If-Match": f'"{actual["version"]}"'},
     )
     assert corrected.status_code == 200
     assert corrected.json()["status"] == "draft"
@@ -236,7 +238,7 @@ def test_an_approver_returns_an_actual_with_a_reason(api: TestClient) -> None:
     measure = make_measure(api)
     actual = make_actual(api, measure, "2025-05", value="50", approve=False)
     url = f"{API}/actuals/{actual['id']}"
-    submitted = api.post(f"{url}/submit", headers={"If-Match": 'W/"1"'})
+    submitted = api.post(f"{url}/submit", headers={"If-Match": '"1"'})
     no_reason = api.post(f"{url}/return", json={}, headers={"If-Match": submitted.headers["ETag"]})
     assert "reason" in field_errors(no_reason)
     returned = api.post(
@@ -260,7 +262,7 @@ def test_a_data_provider_cannot_approve(
         make_caller(demo_org, Role.DATA_PROVIDER, user="provider", team=measure["data_provider"])
     )
     url = f"{API}/actuals/{actual['id']}"
-    submitted = provider.post(f"{url}/submit", headers={"If-Match": 'W/"1"'})
+    submitted = provider.post(f"{url}/submit", headers={"If-Match": '"1"'})
     assert submitted.status_code == 200
     refused = provider.post(f"{url}/approve", headers={"If-Match": submitted.headers["ETag"]})
     assert refused.status_code == 403

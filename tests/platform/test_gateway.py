@@ -107,7 +107,7 @@ def test_merged_openapi_lists_every_service_under_its_prefix(api: TestClient) ->
     assert "/api/v1/projects/priorities" in paths
     assert "/api/v1/finance/budget-lines" in paths
     assert "/api/v1/me" in paths
-    assert "Kpi.MeasureRead" in document["components"]["schemas"]
+    assert "KpiMeasureRead" in document["components"]["schemas"]
     assert "Problem" in document["components"]["schemas"]
 
 

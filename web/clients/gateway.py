@@ -76,7 +76,7 @@ def endpoints(module: object) -> list[Endpoint[Any]]:
 
 def if_match(version: int | str) -> dict[str, str]:
     """The header that makes a change conditional on the version the page was shown."""
-    return {"if-match": f'W/"{version}"'}
+    return {"if-match": f'"{version}"'}
 
 
 def query(params: dict[str, Any]) -> dict[str, Any]:
