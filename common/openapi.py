@@ -40,14 +40,31 @@ def summary_of(route: RouteContext) -> str:
     return sentence or (route.name or "").replace("_", " ").capitalize()
 
 
-def _calls(endpoint: Callable[..., Any], names: frozenset[str]) -> bool:
-    code = getattr(inspect.unwrap(endpoint), "__code__", None)
-    if code is None:
+def _calls(
+    endpoint: Callable[..., Any], names: frozenset[str], seen: set[int] | None = None
+) -> bool:
+    """Whether the route calls one of `names`, itself or through a helper of its own module
+    (a router's `_to_change` that finds the record and checks its version)."""
+    function = inspect.unwrap(endpoint)
+    code = getattr(function, "__code__", None)
+    seen = set() if seen is None else seen
+    if code is None or id(code) in seen:
         return False
+    seen.add(id(code))
     used = set(code.co_names)
     if {"crud", "one"} <= used:  # crud.one sets the ETag of the record it answers with
         used.add("set_etag")
-    return bool(used & names)
+    if {"crud", "check_version"} <= used:
+        used.add("require_if_match")
+    if used & names:
+        return True
+    scope = getattr(function, "__globals__", {})
+    helpers = (scope.get(name) for name in used)
+    return any(
+        _calls(helper, names, seen)
+        for helper in helpers
+        if inspect.isfunction(helper) and helper.__module__ == function.__module__
+    )
 
 
 def problem_response(description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:

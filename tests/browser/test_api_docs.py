@@ -5,7 +5,7 @@ nothing serious."""
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from common.testing.processes import RunningSystem
+from stack.testing.processes import RunningSystem
 from tests.browser.conftest import axe_violations
 
 

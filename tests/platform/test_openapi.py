@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 
 from common.db import Database
 from common.settings import Settings
-from common.testing.plugin import build_system
 from gateway.openapi import component_name
+from stack.testing.plugin import build_system
 
 Operation = tuple[str, str, dict[str, Any]]
 
