@@ -5,6 +5,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from common.dates import PlanDate
 from services.projects import rules
 from services.projects.fields import Input, Month, Name, Read
 from services.projects.milestones.models import Milestone
@@ -14,9 +15,9 @@ from services.projects.rules import MilestoneStatus
 class MilestoneCreate(Input):
     project_id: uuid.UUID
     title: Name
-    baseline_date: date
-    forecast_date: date | None = None
-    actual_date: date | None = Field(
+    baseline_date: PlanDate
+    forecast_date: PlanDate | None = None
+    actual_date: PlanDate | None = Field(
         default=None, description="When it was completed; sets the status to completed."
     )
     status: MilestoneStatus | None = Field(
@@ -26,9 +27,9 @@ class MilestoneCreate(Input):
 
 class MilestoneUpdate(Input):
     title: Name | None = None
-    baseline_date: date | None = None
-    forecast_date: date | None = None
-    actual_date: date | None = None
+    baseline_date: PlanDate | None = None
+    forecast_date: PlanDate | None = None
+    actual_date: PlanDate | None = None
     status: MilestoneStatus | None = None
 
 

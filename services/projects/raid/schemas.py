@@ -5,6 +5,7 @@ from datetime import date
 
 from pydantic import Field
 
+from common.dates import PlanDate
 from services.projects.fields import Input, Name, Read, Score, Short, Text
 from services.projects.rules import Rag, RaidKind, RaidStatus
 
@@ -19,7 +20,7 @@ class RaidItemCreate(Input):
     owner: Short = ""
     mitigation: Text = ""
     status: RaidStatus = RaidStatus.OPEN
-    review_date: date | None = None
+    review_date: PlanDate | None = None
 
 
 class RaidItemUpdate(Input):
@@ -31,7 +32,7 @@ class RaidItemUpdate(Input):
     owner: Short | None = None
     mitigation: Text | None = None
     status: RaidStatus | None = None
-    review_date: date | None = None
+    review_date: PlanDate | None = None
 
 
 class RaidItemRead(Read):
