@@ -100,19 +100,21 @@ function firstField(scope) {
   );
 }
 
-// What each htmx request was, noted before the page changes under it.
+// What each htmx request was, noted before the page changes under it (by its XMLHttpRequest:
+// the element that sent it may be gone by the time its answer is swapped in).
+const requests = new WeakMap();
 document.body.addEventListener("htmx:beforeRequest", (event) => {
   const elt = event.detail.elt;
   const form = elt.closest("form");
-  const verb = (event.detail.requestConfig && event.detail.requestConfig.verb) || "get";
+  const verb = elt.hasAttribute("hx-post") ? "post" : "get";
   const active = document.activeElement;
-  elt.appRequest = {
+  requests.set(event.detail.xhr, {
     verb: verb.toLowerCase(),
     action: form && verb.toLowerCase() === "post" ? new URL(form.action, location.href).pathname : "",
     saved: (form && form.dataset.appSaved) || "",
     control: active && active.id ? active.id : "",
     upload: Boolean(elt.closest("[data-app-upload]")),
-  };
+  });
 });
 
 // The focus rule, for every swap:
@@ -126,7 +128,7 @@ document.body.addEventListener("htmx:afterSwap", (event) => {
   const target = event.detail.target;
   const scope = target.isConnected ? target : document.getElementById(target.id) || document.body;
   initAll({ scope });
-  const request = event.detail.elt.appRequest || { verb: "get", action: "", saved: "", control: "" };
+  const request = requests.get(event.detail.xhr) || { verb: "get", action: "", saved: "", control: "" };
   const summary = scope.querySelector(".govuk-error-summary");
   if (summary) {
     focusOn(summary);
