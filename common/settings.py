@@ -33,7 +33,8 @@ class Settings(BaseSettings):
     """The role services work as: it owns no table, so row-level security always applies."""
     https_only: bool = False
     """Served over https: session cookies become `__Host-` and Secure, and HSTS is sent."""
-    session_idle_minutes: int = 30
+    session_idle_minutes: float = 30
+    """A session unused this long ends (a fraction in tests that let one end while they wait)."""
     session_absolute_hours: int = 12
     max_body_bytes: int = 5 * 1024 * 1024
     max_import_file_bytes: int = 15 * 1024 * 1024

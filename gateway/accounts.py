@@ -166,8 +166,9 @@ def session_caller(
         session.delete(row)
         session.flush()
         return None
-    # Touch at most once a minute: a write per request would be wasted work.
-    if now - row.last_seen_at >= timedelta(minutes=1):
+    # Touch at most once a minute (or a tenth of a short idle limit): a write per request would
+    # be wasted work, and the timeout warning allows for the minute.
+    if now - row.last_seen_at >= min(timedelta(minutes=1), idle / 10):
         row.last_seen_at = now
         session.flush()
     return caller_of(user, client="web", csrf=row.csrf_token)

@@ -17,6 +17,7 @@ from gateway.access import SAFE_METHODS, key_allows, role_allows
 from gateway.auth import Authenticator
 from gateway.events import security_event
 from gateway.hardening import RateLimiter
+from gateway.kept import keep_posted_form, page_posted_from
 
 log = logging.getLogger(__name__)
 CSRF_HEADER = "x-csrf-token"
@@ -80,7 +81,7 @@ def install_guard(app: FastAPI, authenticate: Authenticator, limiter: RateLimite
         if caller is None:
             if is_public(path):
                 return await _answered(request, call_next)
-            return _sign_in_first(request)
+            return await _sign_in_first(request)
         wait = await limiter.take_async(f"{caller.client}|{caller.user_id}")
         if wait is not None:
             security_event("rate_limited", warning=True, user_id=caller.user_id, path=path)
@@ -133,7 +134,7 @@ async def _refusal(request: Request, caller: Caller) -> str | None:
     return None
 
 
-def _sign_in_first(request: Request) -> Response:
+async def _sign_in_first(request: Request) -> Response:
     path = request.url.path
     if path.startswith("/api/"):
         return problem(
@@ -143,11 +144,19 @@ def _sign_in_first(request: Request) -> Response:
             instance=path,
             headers={"WWW-Authenticate": 'Bearer realm="asc-tracker"'},
         )
-    target = SIGN_IN
     if request.method in SAFE_METHODS:
         here = path + (f"?{request.url.query}" if request.url.query else "")
-        target += "?next=" + quote(here, safe="")
-    response = RedirectResponse(target, status_code=303)
+    else:
+        here = page_posted_from(request)  # back to the form's page, with what was typed
+    target = SIGN_IN + "?next=" + quote(here, safe="")
+    if getattr(request.state, "ended_session_of", None):
+        target += "&ended=true"  # the sign-in page says why
     if request.headers.get("hx-request") == "true":
-        response.headers["HX-Redirect"] = target
+        # htmx would follow a 303 and swap the whole sign-in page into a fragment: HX-Redirect
+        # makes it load the sign-in page as the page.
+        response: Response = Response(status_code=401, headers={"HX-Redirect": target})
+    else:
+        response = RedirectResponse(target, status_code=303)
+    if request.method not in SAFE_METHODS:
+        await keep_posted_form(request, response, page=here)
     return response

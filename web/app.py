@@ -19,6 +19,7 @@ from common.settings import Settings, get_settings
 from web.clients.gateway import ApiError, UpstreamDown
 from web.rendering import render
 from web.views import dashboard, placeholders
+from web.views.auth import install_kept_forms
 
 STATIC = Path(__file__).parent / "static"
 
@@ -45,7 +46,8 @@ def create_app(
     )
     app.state.settings = settings
     app.state.gateway = gateway
-    install_request_logging(app)
+    install_kept_forms(app)
+    install_request_logging(app)  # outermost: the request id is set first
     app.include_router(health_router(None))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(dashboard.router)

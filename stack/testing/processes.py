@@ -34,7 +34,12 @@ def free_port() -> int:
 
 @contextmanager
 def running_system(
-    pg_server_url: str, log_dir: Path, *, prefix: str = "asc_e2e", dev_identity: bool = True
+    pg_server_url: str,
+    log_dir: Path,
+    *,
+    prefix: str = "asc_e2e",
+    dev_identity: bool = True,
+    settings: dict[str, str] | None = None,
 ) -> Iterator[RunningSystem]:
     """A fresh database with the demo council, and all five apps serving it over TCP.
 
@@ -53,6 +58,7 @@ def running_system(
         env[f"{name.upper()}_URL"] = f"http://127.0.0.1:{port}"
     env["LOG_LEVEL"] = "WARNING"
     env["DEV_IDENTITY"] = "true" if dev_identity else "false"
+    env.update(settings or {})
     processes = start_apps(env, "127.0.0.1", log_dir)
     try:
         not_ready = wait_until_ready(env, timeout=60)

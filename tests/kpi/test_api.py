@@ -473,6 +473,9 @@ def test_scorecard_gives_every_rag_state_in_words(api: TestClient) -> None:
     assert list(_rag_by_code(api, "2025-09", sort="rag")) == ["R", "A", "G", "ND", "NT"]
     counts = api.get(f"{API}/scorecard", params={"period": "2025-09"}).json()["counts"]
     assert counts == {"Green": 1, "Amber": 1, "Red": 1, "No data": 1, "No target": 1}
+    red_only = api.get(f"{API}/scorecard", params={"period": "2025-09", "rag": "Red"}).json()
+    assert red_only["total"] == 1
+    assert red_only["counts"] == {"Green": 0, "Amber": 0, "Red": 1, "No data": 0, "No target": 0}
 
 
 def test_scorecard_judges_a_cumulative_rate_year_to_date(api: TestClient) -> None:

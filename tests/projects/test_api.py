@@ -224,6 +224,20 @@ def test_milestone_completed_in_the_future_is_a_422(api: TestClient) -> None:
     assert field_errors(response) == {"actual_date": "The completion date cannot be in the future"}
 
 
+def test_a_milestone_date_outside_2000_to_2100_is_refused_by_its_field(api: TestClient) -> None:
+    project = make_project(api)
+    body = {"project_id": project["id"], "title": "M", "baseline_date": "0015-06-30"}
+    message = "Enter a date between 2000 and 2100 (the year has four digits, like 2026)"
+    assert field_errors(api.post(f"{API}/milestones", json=body)) == {"baseline_date": message}
+    milestone = make_milestone(api, project["id"])
+    stale = {"If-Match": f'W/"{milestone["version"]}"'}
+    late = api.patch(
+        f"{API}/milestones/{milestone['id']}", json={"forecast_date": "2101-01-01"}, headers=stale
+    )
+    assert field_errors(late) == {"forecast_date": message}
+    assert api.get(f"{API}/milestones/{milestone['id']}").json()["forecast_date"] is None
+
+
 def test_milestone_of_an_unknown_project_is_a_422(api: TestClient) -> None:
     response = api.post(
         f"{API}/milestones",

@@ -4,17 +4,20 @@ The page is the web app's; the password check and the cookie are the gateway's
 (`POST /api/v1/sessions`), whose Set-Cookie this view passes on to the browser.
 """
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from common.errors import AppError
 from common.identity import IDENTITY_HEADER, Caller, verify_identity
+from common.kept_forms import KeptForm, cookie_name, unseal
+from common.settings import Settings
 from web.clients.gateway import ApiError, GatewayClient
 from web.clients.gateway_api_client import GatewayApiClient
 from web.clients.models import PasswordResetLink
@@ -63,9 +66,63 @@ def signed_in(context: Any) -> Caller | None:
     return page_caller(request) if request is not None else None
 
 
+@pass_context
+def kept_form(context: Any) -> dict[str, Any] | None:
+    """The form this person posted after their session ended, to put back on this page."""
+    request = context.get("request")
+    kept: KeptForm | None = getattr(request.state, "kept_form", None) if request else None
+    return {"action": kept.action, "fields": kept.fields} if kept else None
+
+
+@pass_context
+def idle_seconds(context: Any) -> int:
+    """How long a session may go unused (the timeout warning counts down to it)."""
+    request = context.get("request")
+    settings: Settings = request.app.state.settings
+    return int(settings.session_idle_minutes * 60)
+
+
 TEMPLATES.env.globals["csrf_field"] = csrf_field
 TEMPLATES.env.globals["csrf_token"] = csrf_token
 TEMPLATES.env.globals["signed_in"] = signed_in
+TEMPLATES.env.globals["kept_form"] = kept_form
+TEMPLATES.env.globals["idle_seconds"] = idle_seconds
+
+
+def install_kept_forms(app: FastAPI) -> None:
+    """Hand a kept form (common.kept_forms) to the page it came from, once, and only to the
+    person who typed it; anyone else signing in on that browser has it thrown away."""
+
+    @app.middleware("http")
+    async def kept_forms(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        settings: Settings = request.app.state.settings
+        name = cookie_name(https_only=settings.https_only)
+        if not (value := request.cookies.get(name)):
+            return await call_next(request)
+        kept = unseal(value, settings.identity_signing_key.get_secret_value())
+        caller = page_caller(request)
+        done = kept is None
+        if kept and caller and request.method == "GET" and "hx-request" not in request.headers:
+            here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            if kept.user_id != caller.user_id:
+                done = True
+            elif kept.page == here:
+                request.state.kept_form = kept
+                done = True
+        response = await call_next(request)
+        if done:
+            response.delete_cookie(
+                name, path="/", httponly=True, samesite="lax", secure=settings.https_only
+            )
+        return response
+
+
+@router.post("/session/keep-alive", status_code=204)
+async def keep_alive(request: Request) -> Response:
+    """The timeout warning's "Stay signed in": passing the gateway has noted the session's use."""
+    return Response(status_code=204 if page_caller(request) else 401)
 
 
 def _sso(request: Request) -> bool:
@@ -79,13 +136,21 @@ def safe_next(value: str | None) -> str:
     return "/"
 
 
+def _kept_waiting(request: Request) -> bool:
+    settings: Settings = request.app.state.settings
+    value = request.cookies.get(cookie_name(https_only=settings.https_only))
+    return bool(value and unseal(value, settings.identity_signing_key.get_secret_value()))
+
+
 @router.get("/sign-in", response_class=HTMLResponse)
-async def sign_in_page(request: Request, next: str = "/") -> HTMLResponse:
+async def sign_in_page(request: Request, next: str = "/", ended: bool = False) -> HTMLResponse:
     context: dict[str, Any] = {
         "me": None,
         "next": safe_next(next),
         "errors": {},
         "sso": _sso(request),
+        "ended": ended,
+        "kept": _kept_waiting(request),
     }
     return render(request, "auth/sign_in.html", context)
 
@@ -125,6 +190,7 @@ async def sign_in(
             "errors": errors,
             "email": email,
             "sso": _sso(request),
+            "kept": _kept_waiting(request),
         },
         status_code=status,
     )
