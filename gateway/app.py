@@ -28,6 +28,7 @@ from gateway.hardening import (
     RateLimitByAddress,
     RateLimiter,
     SecurityHeaders,
+    TrustedProxies,
     docs_content_security_policy,
 )
 from gateway.idempotency import HEADER as IDEMPOTENCY_HEADER
@@ -107,9 +108,7 @@ def create_app(
     # Added innermost first: the request passes logging, headers, body limit, address limit, then
     # the guard (authentication, per-key limit, CSRF, roles) before any route.
     install_guard(app, authenticator, key_limiter)
-    app.add_middleware(
-        RateLimitByAddress, limiter=address_limiter, trusted_proxies=settings.trusted_proxies
-    )
+    app.add_middleware(RateLimitByAddress, limiter=address_limiter)
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,
@@ -117,7 +116,9 @@ def create_app(
     )
     app.add_middleware(SecurityHeaders, https_only=settings.https_only)
     app.add_middleware(AuditTallyMiddleware)
-    install_request_logging(app)  # outermost: the request id is set before anything else runs
+    install_request_logging(app)  # the request id is set before anything else runs
+    # Outermost: every layer and route sees the client's address as decided here, once.
+    app.add_middleware(TrustedProxies, trusted_proxies=settings.trusted_proxies)
     app.include_router(health_router(database))
     app.include_router(router, responses=PROBLEM_RESPONSES)
     app.include_router(sessions.router, responses=PROBLEM_RESPONSES)

@@ -260,37 +260,76 @@ class RateLimiter:
         return await run_in_threadpool(self.take, key)
 
 
-def client_address(scope: Scope, trusted_proxies: list[str]) -> str:
-    """The address of whoever sent the request: the peer, or, when the peer is a trusted proxy,
-    the last address it reports in X-Forwarded-For that is not itself a trusted proxy."""
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _trusted(address: str, trusted_proxies: list[Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in trusted_proxies)
+
+
+def resolve_client(scope: Scope, trusted_proxies: list[Network]) -> tuple[str, bool]:
+    """Who sent the request, and whether it came over https: the peer, or, when the peer is a
+    trusted proxy, the rightmost address in X-Forwarded-For that is not itself a trusted proxy
+    (hops left of it were written by the client and prove nothing), and that proxy's
+    X-Forwarded-Proto."""
     client = scope.get("client")
     peer = client[0] if client else ""
-    if peer not in trusted_proxies:
-        return peer
-    forwarded = Headers(scope=scope).get("x-forwarded-for", "")
-    for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
+    https = scope.get("scheme") == "https"
+    if not _trusted(peer, trusted_proxies):
+        return peer, https
+    headers = Headers(scope=scope)
+    https = https or headers.get("x-forwarded-proto", "").split(",")[-1].strip() == "https"
+    address = peer
+    for hop in reversed([h.strip() for h in headers.get("x-forwarded-for", "").split(",")]):
         try:
             ipaddress.ip_address(hop)
         except ValueError:
-            return peer  # a garbled header is not evidence of anything
-        if hop not in trusted_proxies:
-            return hop
-    return peer
+            break  # a garbled hop is not evidence of anything: stop at the last good one
+        address = hop
+        if not _trusted(hop, trusted_proxies):
+            break
+    return address, https
+
+
+class TrustedProxies:
+    """The one place the client's address is decided: `scope["client"]` (so `request.client`)
+    becomes the address `resolve_client` finds, and the scheme https when a trusted proxy says
+    the client used it. Nothing else reads X-Forwarded-For."""
+
+    def __init__(self, app: ASGIApp, *, trusted_proxies: list[Network]) -> None:
+        self.app = app
+        self.trusted_proxies = trusted_proxies
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            address, https = resolve_client(scope, self.trusted_proxies)
+            port = scope["client"][1] if scope.get("client") else 0
+            scope = {**scope, "client": (address, port), "scheme": "https" if https else "http"}
+        await self.app(scope, receive, send)
+
+
+def client_address(scope: Scope) -> str:
+    """The client's address, as `TrustedProxies` decided it."""
+    client = scope.get("client")
+    return client[0] if client else ""
 
 
 class RateLimitByAddress:
     """429 with Retry-After once one client address sends too many requests."""
 
-    def __init__(self, app: ASGIApp, *, limiter: RateLimiter, trusted_proxies: list[str]) -> None:
+    def __init__(self, app: ASGIApp, *, limiter: RateLimiter) -> None:
         self.app = app
         self.limiter = limiter
-        self.trusted_proxies = trusted_proxies
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in ("/healthz", "/readyz"):
             await self.app(scope, receive, send)
             return
-        wait = await self.limiter.take_async(client_address(scope, self.trusted_proxies))
+        wait = await self.limiter.take_async(client_address(scope))
         if wait is not None:
             await send_too_many(send, wait)
             return
