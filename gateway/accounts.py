@@ -20,6 +20,7 @@ from common.identity import Caller, Role
 from common.settings import Settings
 from gateway.access import KEY_ROLES
 from gateway.models import ApiKey, LoginAttempt, User, UserSession
+from gateway.passwords import normalise_password
 
 Clock = Callable[[], datetime]
 MAX_FAILURES = 10
@@ -39,14 +40,24 @@ def digest(secret: str) -> str:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher.hash(normalise_password(password))
+
+
+def _verifies(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def password_matches(password_hash: str | None, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
-    except (VerificationError, InvalidHashError):
-        return False
+    normalised = normalise_password(password)
+    if _verifies(password_hash or _DUMMY_HASH, normalised):
+        return password_hash is not None
+    # A password set before passwords were normalised was hashed as it was typed.
+    return (
+        password_hash is not None and normalised != password and _verifies(password_hash, password)
+    )
 
 
 def normalise_email(email: str) -> str:

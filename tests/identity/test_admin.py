@@ -9,7 +9,7 @@ from common.db import Database
 from common.identity import Caller, Role
 from common.testing.plugin import make_caller
 from gateway.models import User
-from tests.identity.conftest import PASSWORD, add_user, sign_in
+from tests.identity.conftest import PASSWORD, add_user, post_sign_in, sign_in
 
 
 def test_an_admin_adds_a_user_on_the_page_who_can_then_sign_in(
@@ -113,7 +113,7 @@ def test_disabling_someone_signs_them_out_and_keeps_them_out(
     csrf = sign_in(browser, person.email)
     _change(browser, csrf, colleague, disabled=True)
     assert theirs.get("/api/v1/me").status_code == 401
-    again = theirs.post("/sign-in", data={"email": colleague.email, "password": PASSWORD})
+    again = post_sign_in(theirs, {"email": colleague.email, "password": PASSWORD})
     assert again.status_code == 401
 
 
