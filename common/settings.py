@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     gateway_url: str = "http://127.0.0.1:8000"
     identity_signing_key: SecretStr = SecretStr("")
     identity_token_ttl_seconds: int = 30
+    identity_token_max_ttl_seconds: int = 120
+    """Services refuse identity tokens made to live longer than this."""
     upstream_timeout_seconds: float = 10.0
     dev_identity: bool = False
     """Development only: with no sign-in, every request is an administrator of the demo council."""

@@ -162,7 +162,7 @@ def create_app(
                 upstreams[service],
                 upstream_name=service,
                 path="/" + path,
-                identity_token=_token(request, settings),
+                identity_token=_token(request, settings, audience=service),
             )
 
         caller = request.state.caller
@@ -183,7 +183,7 @@ def create_app(
             upstreams[WEB],
             upstream_name=WEB,
             path="/" + path,
-            identity_token=_token(request, settings, with_csrf=True),
+            identity_token=_token(request, settings, audience=WEB, with_csrf=True),
         )
 
     return app
@@ -194,7 +194,10 @@ class _KeepNoCookies(DefaultCookiePolicy):
         return False
 
 
-def _token(request: Request, settings: Settings, *, with_csrf: bool = False) -> str | None:
+def _token(
+    request: Request, settings: Settings, *, audience: str, with_csrf: bool = False
+) -> str | None:
+    """The caller, signed for `audience` alone (a token for kpi is refused by finance)."""
     caller = request.state.caller
     if caller is None:
         return None
@@ -203,5 +206,6 @@ def _token(request: Request, settings: Settings, *, with_csrf: bool = False) -> 
     return sign_identity(
         caller,
         settings.identity_signing_key.get_secret_value(),
+        audience=audience,
         ttl_seconds=settings.identity_token_ttl_seconds,
     )

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import web.views
 from common.logs import install_request_logging
-from common.service_app import health_router
+from common.service_app import health_router, require_signing_key
 from common.settings import Settings, get_settings
 from web.clients.gateway import ApiError, UpstreamDown
 from web.rendering import render
@@ -29,6 +29,7 @@ def create_app(
 ) -> FastAPI:
     """`gateway_transport` replaces the network to the gateway (in-process tests)."""
     settings = settings or get_settings()
+    require_signing_key(settings)  # it checks the gateway's signature on every page's caller
     gateway = httpx.AsyncClient(
         base_url=settings.gateway_url,
         transport=gateway_transport,

@@ -92,7 +92,8 @@ def post_sign_in(client: TestClient, form: dict[str, str]) -> Response:
     marker = 'name="sign_in_token" value="'
     assert marker in page.text, page.text
     token = page.text.split(marker, 1)[1].split('"', 1)[0]
-    return client.post("/sign-in", data={"sign_in_token": token, **form})
+    response: Response = client.post("/sign-in", data={"sign_in_token": token, **form})
+    return response
 
 
 def sign_in(client: TestClient, email: str, password: str = PASSWORD, csrf: str = "") -> str:

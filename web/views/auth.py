@@ -17,7 +17,7 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from common.errors import AppError
-from common.identity import IDENTITY_HEADER, Caller, verify_identity
+from common.identity import IDENTITY_HEADER, Caller, caller_from_token
 from web.clients.gateway import ApiError, GatewayClient
 from web.rendering import TEMPLATES, render
 from web.views.dashboard import PageContext
@@ -32,9 +32,8 @@ def page_caller(request: Request) -> Caller | None:
         return cached
     caller = None
     if token := request.headers.get(IDENTITY_HEADER):
-        key = request.app.state.settings.identity_signing_key.get_secret_value()
         try:
-            caller = verify_identity(token, key)
+            caller = caller_from_token(token, request.app.state.settings, audience="web")
         except AppError:
             caller = None
     request.state.page_caller = caller
