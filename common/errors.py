@@ -108,6 +108,23 @@ def internal_error(instance: str) -> JSONResponse:
     )
 
 
+def database_unavailable(exc: BaseException, instance: str) -> JSONResponse | None:
+    """503 with Retry-After when `exc` is the database being out of reach (restarting, or the
+    connection lost), else None. Said plainly; never SQL."""
+    if not isinstance(exc, DBAPIError):
+        return None
+    if not (isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated):
+        return None
+    log.warning("database unavailable", extra={"error": type(exc.orig).__name__})
+    return problem(
+        503,
+        "Service Unavailable",
+        "The database is not available. Try again shortly.",
+        instance=instance,
+        headers={"Retry-After": "2"},
+    )
+
+
 def _field_path(loc: Sequence[Any]) -> str:
     # ("body", "targets", 0, "value") -> "targets.0.value"; query/path keep their name only.
     parts = [str(p) for p in loc]
@@ -192,16 +209,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DBAPIError)
     async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
-        if isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated:
-            # Connection loss and similar: say so, never leak SQL.
-            log.warning("database unavailable", extra={"error": type(exc.orig).__name__})
-            return problem(
-                503,
-                "Service Unavailable",
-                "The database is not available. Try again shortly.",
-                instance=request.url.path,
-                headers={"Retry-After": "2"},
-            )
+        if unavailable := database_unavailable(exc, request.url.path):
+            return unavailable
         log.exception("database error")
         return internal_error(request.url.path)
 

@@ -246,8 +246,12 @@ class RateLimiter:
                     self._pruned_at = now
                     session.execute(_PRUNE, {"window": window})
                 session.commit()
-        except SQLAlchemyError:
-            log.exception("rate limit not checked: the database did not answer")
+        except SQLAlchemyError as error:
+            # Expected while PostgreSQL restarts, once a request: a warning, not a trace each.
+            log.warning(
+                "rate limit not checked: the database did not answer",
+                extra={"error": type(error).__name__},
+            )
             return None
         if allowed:
             return None

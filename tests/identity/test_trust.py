@@ -1,7 +1,9 @@
 """Services trust only the gateway's short-lived signature."""
 
+import logging
 import secrets
 import time
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -81,3 +83,16 @@ def test_identity_sent_by_a_client_to_the_gateway_is_ignored(browser: TestClient
     token = sign_identity(caller, TEST_SIGNING_KEY, audience="kpi", ttl_seconds=30)
     response = browser.get("/api/v1/kpi/measures", headers={IDENTITY_HEADER: token})
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/", "/kpis", "/projects", "/savings", "/account/sessions"])
+def test_the_web_app_reached_without_a_token_sends_the_browser_to_sign_in(
+    secure_system: System, path: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with TestClient(secure_system.web, follow_redirects=False) as web:
+        page = web.get(path)
+        fragment = web.get(path, headers={"HX-Request": "true"})
+    assert page.status_code == 303
+    assert page.headers["location"] == "/sign-in?next=" + quote(path, safe="")
+    assert fragment.headers["hx-redirect"] == page.headers["location"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
