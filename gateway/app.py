@@ -30,6 +30,7 @@ from gateway.hardening import (
     SecurityHeaders,
     TrustedProxies,
     docs_content_security_policy,
+    warn_if_https_only_is_off,
 )
 from gateway.idempotency import HEADER as IDEMPOTENCY_HEADER
 from gateway.idempotency import idempotent
@@ -50,6 +51,7 @@ def create_app(
     replaces sign-in (tests, or `DEV_IDENTITY=true` in development)."""
     settings = settings or get_settings()
     require_signing_key(settings)
+    warn_if_https_only_is_off(settings)
     database = database or Database(make_engine(settings.database_url, pool_size=5))
     if authenticator is None:
         authenticator = (

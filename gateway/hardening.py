@@ -25,7 +25,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common.db import Database
 from common.errors import PROBLEM_JSON
+from common.settings import Settings
 
+log = logging.getLogger(__name__)
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
@@ -33,6 +35,14 @@ CONTENT_SECURITY_POLICY = (
 """No inline script or style anywhere; `object-src` and `base-uri` closed as ASVS 3.4.3 asks."""
 SWAGGER_CDN = "https://cdn.jsdelivr.net"
 HSTS = "max-age=31536000; includeSubDomains"
+HTTPS_ONLY_OFF_UNDER_TLS = (
+    "HTTPS_ONLY is false, but requests arrive over https: session cookies go without the Secure "
+    "flag and the __Host- prefix. Set HTTPS_ONLY=true."
+)
+HTTPS_ONLY_OFF_BEHIND_PROXY = (
+    "HTTPS_ONLY is false behind TRUSTED_PROXIES: if they terminate TLS, session cookies go "
+    "without the Secure flag and the __Host- prefix. Set HTTPS_ONLY=true."
+)
 
 
 def docs_content_security_policy(html: str) -> str:
@@ -68,18 +78,33 @@ async def send_problem(
     await send({"type": "http.response.body", "body": body})
 
 
+def warn_if_https_only_is_off(settings: Settings) -> None:
+    """At start, before any request: HTTPS_ONLY is off where TLS is all but certain (the
+    gateway's own address is https, or it sits behind proxies, which terminate TLS)."""
+    if settings.https_only:
+        return
+    if settings.gateway_url.startswith("https://"):
+        log.warning(HTTPS_ONLY_OFF_UNDER_TLS)
+    elif settings.trusted_proxies:
+        log.warning(HTTPS_ONLY_OFF_BEHIND_PROXY)
+
+
 class SecurityHeaders:
     """Adds the browser-security headers to every response that has not set its own."""
 
     def __init__(self, app: ASGIApp, *, https_only: bool) -> None:
         self.app = app
         self.https_only = https_only
+        self._warned = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         https = self.https_only or scope.get("scheme") == "https"
+        if https and not self.https_only and not self._warned:
+            self._warned = True  # once a process: the setting is wrong, not the request
+            log.warning(HTTPS_ONLY_OFF_UNDER_TLS)
         static = scope["path"].startswith("/static/")
 
         async def send_with_headers(message: Message) -> None:
@@ -166,7 +191,6 @@ class BodySizeLimit:
 
 Clock = Callable[[], float]
 WINDOW_SECONDS = 60
-log = logging.getLogger(__name__)
 
 # One statement per request, atomic under concurrency (the row lock orders callers on one key).
 # A sliding-window counter: this minute's count plus last minute's, weighted by how much of last

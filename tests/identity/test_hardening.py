@@ -1,9 +1,11 @@
 """Security headers on every response, the body size limit and the rate limits."""
 
+import logging
 import uuid
 
 import httpx
 import hypothesis.strategies as st
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given
 from hypothesis import settings as settings_
@@ -16,8 +18,11 @@ from common.db import Database
 from common.serve import uvicorn_config
 from common.settings import Settings
 from common.testing.plugin import System, build_system, make_caller
+from gateway.app import create_app as create_gateway
 from gateway.hardening import (
     CONTENT_SECURITY_POLICY,
+    HTTPS_ONLY_OFF_BEHIND_PROXY,
+    HTTPS_ONLY_OFF_UNDER_TLS,
     WINDOW_SECONDS,
     RateLimiter,
     resolve_client,
@@ -281,3 +286,30 @@ def test_pages_and_api_answers_are_not_cached_but_static_files_may_be(api: TestC
     assert api.get("/api/v1/kpi/measures").headers["cache-control"] == "no-store"
     assert api.get("/").headers["cache-control"] == "no-store"
     assert api.get("/static/app.css").headers.get("cache-control") != "no-store"
+
+
+def test_https_only_off_under_tls_is_warned_about_once(
+    system: System, caplog: pytest.LogCaptureFixture
+) -> None:
+    with TestClient(system.gateway, base_url="https://gateway") as client:
+        for _ in range(3):
+            assert client.get("/api/v1/me").status_code == 200
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings.count(HTTPS_ONLY_OFF_UNDER_TLS) == 1
+
+
+def test_https_only_off_where_tls_is_certain_is_warned_about_at_start(
+    settings: Settings, database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    create_gateway(settings=settings, database=database)
+    assert not caplog.records  # plain http in development: nothing to say
+    public = settings.model_copy(update={"gateway_url": "https://asc.example.org"})
+    create_gateway(settings=public, database=database)
+    proxied = Settings(**{**settings.model_dump(), "trusted_proxies": "10.0.0.0/8"})
+    create_gateway(settings=proxied, database=database)
+    secure = Settings(**{**proxied.model_dump(), "https_only": True})
+    create_gateway(settings=secure, database=database)
+    assert [r.getMessage() for r in caplog.records] == [
+        HTTPS_ONLY_OFF_UNDER_TLS,
+        HTTPS_ONLY_OFF_BEHIND_PROXY,
+    ]
