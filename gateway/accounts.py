@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from common.identity import Caller, Role
 from common.settings import Settings
-from gateway.access import KEY_ROLES
 from gateway.models import ApiKey, LoginAttempt, User, UserSession
 from gateway.passwords import normalise_password
 
@@ -205,6 +204,8 @@ def mint_api_key(
     name: str,
     access: str,
     services: list[str],
+    role: str,
+    team: str | None,
     expires_at: datetime | None,
     created_by: str,
 ) -> NewKey:
@@ -215,6 +216,8 @@ def mint_api_key(
         prefix=secret[: len(KEY_PREFIX) + 6],
         access=access,
         services=sorted(services),
+        role=role,
+        team=team,
         created_by=created_by,
         expires_at=expires_at,
     )
@@ -233,15 +236,14 @@ def key_caller(session: Session, secret: str, *, now: datetime) -> tuple[Caller,
     if row.last_used_at is None or now - row.last_used_at >= timedelta(minutes=1):
         row.last_used_at = now
         session.flush()
-    if row.access == "read_write":
-        roles = frozenset(KEY_ROLES[s] for s in row.services if s in KEY_ROLES)
-    else:
-        roles = frozenset({Role.VIEWER})
+    # Exactly the role it was made with, as a person of that role and team would have it.
+    role = Role(row.role) if row.access == "read_write" else Role.VIEWER
     caller = Caller(
         org_id=row.org_id,
         user_id=f"api-key:{row.id}",
         display_name=f"API key {row.name}",
-        roles=roles or frozenset({Role.VIEWER}),
+        roles=frozenset({role}),
+        team=row.team,
         client=f"api-key:{row.id}",
     )
     return caller, row

@@ -97,6 +97,10 @@ class ApiKey(TenantMixin, TimestampMixin, Base):
     access: Mapped[str] = mapped_column(String(16))
     """"read" or "read_write"."""
     services: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
+    role: Mapped[str] = mapped_column(String(32))
+    """The one role the key acts as (viewer for a read-only key), never a union of roles."""
+    team: Mapped[str | None] = mapped_column(String(200))
+    """The team it acts for, as a person of that role would (data providers, service leads)."""
     created_by: Mapped[str] = mapped_column(String(200))
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
