@@ -112,7 +112,8 @@ def test_existing_api_keys_get_the_one_role_closest_to_what_they_did(empty_datab
                 )
         command.upgrade(alembic_config("identity", empty_database), "head")
         with engine.connect() as connection:
-            roles = dict(connection.execute(text("SELECT name, role FROM identity.api_keys")).all())
+            rows = connection.execute(text("SELECT name, role FROM identity.api_keys")).all()
+            roles: dict[str, str] = dict(rows)
     finally:
         engine.dispose()
     assert roles == {
