@@ -22,7 +22,7 @@ import httpx
 from common.periods import Period
 from common.pg import embedded_url, start_embedded
 from common.tables import write_csv
-from common.testing.processes import running_system
+from stack.testing.processes import running_system
 from tests.bench.shared import months_ending
 
 ROOT = Path(__file__).resolve().parents[2]

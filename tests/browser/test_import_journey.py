@@ -9,7 +9,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from common.tables import write_csv
-from common.testing.processes import RunningSystem
+from stack.testing.processes import RunningSystem
 from tests.browser.conftest import axe_violations, sign_in
 
 ROWS = 3_000

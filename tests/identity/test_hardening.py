@@ -15,9 +15,8 @@ from starlette.responses import PlainTextResponse
 from starlette.types import Receive, Scope, Send
 
 from common.db import Database
-from common.serve import uvicorn_config
 from common.settings import Settings
-from common.testing.plugin import System, build_system, make_caller
+from common.testing.plugin import make_caller
 from gateway.app import create_app as create_gateway
 from gateway.hardening import (
     CONTENT_SECURITY_POLICY,
@@ -29,6 +28,8 @@ from gateway.hardening import (
     seconds_to_wait,
 )
 from gateway.models import RateLimitCounter
+from stack.serve import uvicorn_config
+from stack.testing.plugin import System, build_system
 
 
 def test_every_response_carries_the_security_headers(api: TestClient) -> None:
@@ -81,7 +82,8 @@ def test_a_streamed_body_over_the_limit_is_refused_too(api: TestClient, system: 
 
 
 def _limited_client(settings: Settings, database: object, **limits: int) -> TestClient:
-    from common.testing.plugin import build_system, make_caller
+    from common.testing.plugin import make_caller
+    from stack.testing.plugin import build_system
 
     small = settings.model_copy(update=limits)
     system = build_system(small, database, caller=make_caller(settings.demo_org_id))  # type: ignore[arg-type]
@@ -241,7 +243,7 @@ def test_forwarded_for_is_believed_only_from_a_trusted_proxy() -> None:
 def test_a_made_up_forwarded_for_does_not_dodge_the_sign_in_limit_per_address(
     secure_system: System,
 ) -> None:
-    # Served as `python -m common.serve gateway` serves it, with uvicorn's own layers, by a
+    # Served as `python -m stack.serve gateway` serves it, with uvicorn's own layers, by a
     # client on the gateway's own host (which uvicorn would trust by default).
     config = uvicorn_config("gateway")
     config.app, config.factory = secure_system.gateway, False

@@ -9,10 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from common.identity import Caller, Role
-from common.testing.plugin import System, make_caller
+from common.testing.plugin import make_caller
 from gateway.access import role_allows
 from gateway.accounts import mint_api_key
 from gateway.guard import KEY_REFUSAL, ROLE_REFUSAL, service_of
+from stack.testing.plugin import System
 
 ADMIN_ONLY = ("/api/v1/users", "/api/v1/api-keys", "/api/v1/organisation", "/api/v1/audit-events")
 OPEN_TO_ALL = ("/api/v1/me", "/api/v1/sessions", "/api/v1/password-resets")

@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 from common.db import Database
 from common.identity import Role
 from common.settings import Settings
-from common.testing.plugin import build_system
 from gateway.models import User
+from stack.testing.plugin import build_system
 from tests.identity.conftest import Clock, add_user, post_sign_in, sign_in
 
 

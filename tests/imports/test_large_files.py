@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from common.settings import Settings
 from common.tables import write_csv
-from common.testing.plugin import System
+from stack.testing.plugin import System
 from web.views.imports import CHUNK, pack, unpack
 
 KPI_HEADERS = ["Measure", "Definition", "Unit", "Better", "Frequency", "Target 25/26"]

@@ -19,6 +19,8 @@ from markupsafe import Markup, escape
 from common.errors import AppError
 from common.identity import IDENTITY_HEADER, Caller, caller_from_token
 from web.clients.gateway import ApiError, GatewayClient
+from web.clients.gateway_api_client import GatewayApiClient
+from web.clients.models import PasswordResetLink
 from web.rendering import TEMPLATES, render
 from web.views.dashboard import PageContext
 
@@ -143,19 +145,14 @@ async def sign_in(
     if not errors:
         gateway = GatewayClient(request.app.state.gateway, request)
         try:
-            answer = await gateway.request(
-                "POST",
-                "/sessions",
-                what="sign-in",
-                json={"email": email, "password": password},
-            )
+            cookies = await GatewayApiClient(gateway).sign_in(email, password)
         except ApiError as error:
             detail = error.problem.get("detail") or "Enter a correct email address and password."
             errors["email"] = str(detail)
             status = error.status
         else:
             response = RedirectResponse(safe_next(next), status_code=303)
-            for value in answer.headers.get_list("set-cookie"):
+            for value in cookies:
                 response.headers.append("set-cookie", value)
             response.delete_cookie(_sign_in_cookie_name(request), path="/")
             return response
@@ -187,12 +184,7 @@ async def change_password(
     if not errors:
         gateway = GatewayClient(request.app.state.gateway, request)
         try:
-            await gateway.request(
-                "POST",
-                "/me/password",
-                what="sign-in",
-                json={"current_password": current_password, "new_password": new_password},
-            )
+            await GatewayApiClient(gateway).change_password(current_password, new_password)
         except ApiError as error:
             errors = error.field_errors() or {"current_password": str(error.problem.get("detail"))}
         else:
@@ -214,7 +206,7 @@ async def _sessions(
 ) -> HTMLResponse:
     gateway = GatewayClient(request.app.state.gateway, request)
     try:
-        mine = await gateway.get_json("/me/sessions", what="sign-in")
+        mine = await GatewayApiClient(gateway).my_sessions()
     except ApiError as error:
         if error.status != 403:
             raise
@@ -240,9 +232,7 @@ async def end_other_sessions(
         return await _sessions(request, page, {"password": "Enter your password"})
     gateway = GatewayClient(request.app.state.gateway, request)
     try:
-        await gateway.request(
-            "POST", "/me/sessions/end-others", what="sign-in", json={"password": password}
-        )
+        await GatewayApiClient(gateway).end_other_sessions(password)
     except ApiError as error:
         return await _sessions(request, page, error.field_errors() or {"password": "Not done"})
     return RedirectResponse("/account/sessions?done=true", status_code=303)
@@ -255,13 +245,13 @@ def when(moment: str) -> str:
 
 
 def _reset_page(
-    request: Request, token: str, *, errors: dict[str, str], link: dict[str, Any] | None = None
+    request: Request, token: str, *, errors: dict[str, str], link: PasswordResetLink | None = None
 ) -> HTMLResponse:
     context = {
         "me": None,
         "token": token,
         "link": link,
-        "expires": when(link["expires_at"]) if link else "",
+        "expires": when(link.expires_at) if link else "",
         "errors": errors,
         "title": "Set a new password",
     }
@@ -289,12 +279,10 @@ async def reset_password_page(request: Request, token: str = "") -> HTMLResponse
     """The page a password reset link opens: whose password, until when, and the form."""
     gateway = GatewayClient(request.app.state.gateway, request)
     try:
-        answer = await gateway.request(
-            "POST", "/password-resets/lookup", what="sign-in", json={"token": token or "-"}
-        )
+        link = await GatewayApiClient(gateway).password_reset_link(token)
     except ApiError as error:
         return _gone(request, str(error.problem.get("detail") or "This link does not work."))
-    return _reset_page(request, token, errors={}, link=answer.json())
+    return _reset_page(request, token, errors={}, link=link)
 
 
 @router.post("/reset-password", response_class=HTMLResponse)
@@ -312,12 +300,7 @@ async def reset_password(
         errors["confirm_password"] = "The two new passwords do not match"
     if not errors:
         try:
-            await gateway.request(
-                "POST",
-                "/password-resets/use",
-                what="sign-in",
-                json={"token": token or "-", "new_password": new_password},
-            )
+            await GatewayApiClient(gateway).use_password_reset(token, new_password)
         except ApiError as error:
             if error.status == 410:
                 return _gone(request, str(error.problem.get("detail")))
@@ -331,9 +314,7 @@ async def reset_password(
             response.headers["Referrer-Policy"] = "no-referrer"
             return response
     try:
-        answer = await gateway.request(
-            "POST", "/password-resets/lookup", what="sign-in", json={"token": token or "-"}
-        )
+        link = await GatewayApiClient(gateway).password_reset_link(token)
     except ApiError as error:
         return _gone(request, str(error.problem.get("detail") or "This link does not work."))
-    return _reset_page(request, token, errors=errors, link=answer.json())
+    return _reset_page(request, token, errors=errors, link=link)

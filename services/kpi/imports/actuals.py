@@ -39,22 +39,22 @@ from common.tables import (
     normalise_header,
     row_originals,
 )
-from services.kpi.actuals import (
+from services.kpi.actuals.models import Actual, ActualRevision
+from services.kpi.actuals.rules import (
     MANAGERS,
     SUBMITTABLE,
     Figures,
-    check_figures,
     check_may_enter,
     is_integration,
     mark_approved,
     mark_corrected,
     mark_submitted,
-    new_actual,
     unchanged,
 )
-from services.kpi.models import Actual, ActualRevision, Measure
-from services.kpi.rules import Unit, derive_value
-from services.kpi.schemas import to_number
+from services.kpi.actuals.service import check_figures, new_actual
+from services.kpi.fields import to_number
+from services.kpi.measures.models import Measure
+from services.kpi.measures.rules import Unit, derive_value
 
 COLUMNS = (
     Column("code", "Code", ("Measure code", "KPI code", "Reference", "Ref", "KPI reference")),

@@ -22,7 +22,7 @@ from common.tables import (
 )
 from services.projects.imports.linking import PriorityBook, link_objectives
 from services.projects.models import Objective, Priority, Project
-from services.projects.parsing import parse_budget, parse_month, split_resources
+from services.projects.portfolio.rules import parse_budget, parse_month, split_resources
 
 COLUMNS = (
     Column("name", "Project name", ("Project", "Name", "Project title"), required=True),
