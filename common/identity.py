@@ -54,6 +54,8 @@ class Caller(BaseModel):
     """How the caller reached us: "web", "api-key:<id>", "service"..."""
     csrf: str | None = None
     """The CSRF token of the caller's signed-in session (web only; None for keys and services)."""
+    self_approval: bool = False
+    """Their council lets one-person teams approve figures they submitted themselves."""
 
     def has_any(self, *roles: Role) -> bool:
         return bool(self.roles & set(roles))

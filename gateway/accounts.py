@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from common.identity import Caller, Role
 from common.settings import Settings
-from gateway.models import ApiKey, LoginAttempt, User, UserSession
+from gateway.models import ApiKey, LoginAttempt, Organisation, User, UserSession
 from gateway.passwords import normalise_password
 
 Clock = Callable[[], datetime]
@@ -151,7 +151,9 @@ def start_session(session: Session, user: User, *, settings: Settings, now: date
     return NewSession(secret=secret, csrf_token=row.csrf_token, expires_at=row.expires_at)
 
 
-def caller_of(user: User, *, client: str = "web", csrf: str | None = None) -> Caller:
+def caller_of(
+    user: User, *, client: str = "web", csrf: str | None = None, self_approval: bool = False
+) -> Caller:
     return Caller(
         org_id=user.org_id,
         user_id=str(user.id),
@@ -160,7 +162,13 @@ def caller_of(user: User, *, client: str = "web", csrf: str | None = None) -> Ca
         team=user.team,
         client=client,
         csrf=csrf,
+        self_approval=self_approval,
     )
+
+
+def allows_self_approval(session: Session, org_id: uuid.UUID) -> bool:
+    organisation = session.get(Organisation, org_id)
+    return bool(organisation and organisation.allow_self_approval)
 
 
 def session_caller(
@@ -180,7 +188,12 @@ def session_caller(
     if now - row.last_seen_at >= timedelta(minutes=1):
         row.last_seen_at = now
         session.flush()
-    return caller_of(user, client="web", csrf=row.csrf_token)
+    return caller_of(
+        user,
+        client="web",
+        csrf=row.csrf_token,
+        self_approval=allows_self_approval(session, user.org_id),
+    )
 
 
 def end_session(session: Session, secret: str) -> None:
@@ -245,5 +258,6 @@ def key_caller(session: Session, secret: str, *, now: datetime) -> tuple[Caller,
         roles=frozenset({role}),
         team=row.team,
         client=f"api-key:{row.id}",
+        self_approval=allows_self_approval(session, row.org_id),
     )
     return caller, row

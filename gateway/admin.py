@@ -239,9 +239,11 @@ def get_organisation(session: DbDep, caller: AdminDep) -> Organisation:
 
 @router.patch("/organisation", response_model=OrganisationRead)
 def update_organisation(body: OrganisationUpdate, session: DbDep, caller: AdminDep) -> Organisation:
-    """Rename the organisation (council)."""
+    """Rename the organisation (council), or allow one-person teams to approve their own
+    figures."""
     organisation = get_organisation(session, caller)
-    organisation.name = body.name
+    for field, value in body.model_dump(exclude_unset=True, exclude_none=True).items():
+        setattr(organisation, field, value)
     if not session.is_modified(organisation):
         declare_no_change("unchanged")
     session.flush()

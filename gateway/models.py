@@ -34,6 +34,8 @@ class Organisation(TimestampMixin, Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    allow_self_approval: Mapped[bool] = mapped_column(default=False, server_default="false")
+    """A one-person team may approve its own figures (each such approval is marked)."""
 
 
 class User(TenantMixin, TimestampMixin, VersionedMixin, Base):

@@ -26,6 +26,7 @@ class OrganisationRead(BaseModel):
     id: uuid.UUID
     slug: str
     name: str
+    allow_self_approval: bool
 
 
 class CallerRead(BaseModel):
@@ -161,7 +162,9 @@ class ApiKeyCreated(ApiKeyRead):
 class OrganisationUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    allow_self_approval: bool | None = None
+    """Let the submitter of a KPI figure approve it too (for one-person teams)."""
 
 
 class PasswordResetCreated(BaseModel):

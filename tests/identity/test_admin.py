@@ -191,3 +191,31 @@ def test_an_admin_signs_someone_out_everywhere(
     assert done.status_code == 303
     assert theirs.get("/api/v1/me").status_code == 401
     assert browser.get("/api/v1/me").status_code == 200
+
+
+def test_the_council_setting_lets_a_one_person_team_approve_its_own_figures(
+    browser: TestClient, person: User
+) -> None:
+    csrf = {"X-CSRF-Token": sign_in(browser, person.email)}
+    kpi = "/api/v1/kpi"
+    measure = browser.post(
+        f"{kpi}/measures", json={"code": "SOLO", "title": "Carers"}, headers=csrf
+    ).json()
+    actual = browser.post(
+        f"{kpi}/actuals",
+        json={"measure_id": measure["id"], "period": "2025-05", "value": "3"},
+        headers=csrf,
+    )
+    url = f"{kpi}/actuals/{actual.json()['id']}"
+    submitted = browser.post(f"{url}/submit", headers={**csrf, "If-Match": actual.headers["ETag"]})
+    etag = {**csrf, "If-Match": submitted.headers["ETag"]}
+    assert browser.post(f"{url}/approve", headers=etag).status_code == 403
+    assert browser.get("/api/v1/organisation").json()["allow_self_approval"] is False
+    allowed = browser.patch(
+        "/api/v1/organisation", json={"allow_self_approval": True}, headers=csrf
+    )
+    assert allowed.status_code == 200
+    assert allowed.json()["allow_self_approval"] is True
+    approved = browser.post(f"{url}/approve", headers=etag)
+    assert approved.status_code == 200, approved.text
+    assert browser.get(f"{url}/revisions").json()[-1]["self_approved"] is True
