@@ -111,6 +111,23 @@ def internal_error(instance: str) -> JSONResponse:
     )
 
 
+def database_unavailable(exc: BaseException, instance: str) -> JSONResponse | None:
+    """503 with Retry-After when `exc` is the database being out of reach (restarting, or the
+    connection lost), else None. Said plainly; never SQL."""
+    if not isinstance(exc, DBAPIError):
+        return None
+    if not (isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated):
+        return None
+    log.warning("database unavailable", extra={"error": type(exc.orig).__name__})
+    return problem(
+        503,
+        "Service Unavailable",
+        "The database is not available. Try again shortly.",
+        instance=instance,
+        headers={"Retry-After": "2"},
+    )
+
+
 def _field_path(loc: Sequence[Any]) -> str:
     # ("body", "targets", 0, "value") -> "targets.0.value"; query/path keep their name only.
     parts = [str(p) for p in loc]
@@ -199,16 +216,8 @@ def install_error_handlers(app: FastAPI, *, public_prefix: str = "") -> None:
 
     @app.exception_handler(DBAPIError)
     async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
-        if isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated:
-            # Connection loss and similar: say so, never leak SQL.
-            log.warning("database unavailable", extra={"error": type(exc.orig).__name__})
-            return problem(
-                503,
-                "Service Unavailable",
-                "The database is not available. Try again shortly.",
-                instance=where(request),
-                headers={"Retry-After": "2"},
-            )
+        if unavailable := database_unavailable(exc, where(request)):
+            return unavailable
         log.exception("database error")
         return internal_error(where(request))
 

@@ -10,16 +10,19 @@ from common.audit import AUDIT_TABLES, AuditTallyMiddleware, audit_router
 from common.db import Database, make_engine
 from common.errors import PROBLEM_RESPONSES, Problem, install_error_handlers, problem
 from common.http import ServiceClients
+from common.identity import signing_key_problem
 from common.logs import install_request_logging
 from common.openapi import document_http_contract, operation_id
 from common.settings import Settings, get_settings
 
 
 def require_signing_key(settings: Settings) -> None:
-    if len(settings.identity_signing_key.get_secret_value()) < 32:
+    """Refuse to start with a short or guessable key, or tokens meant to outlive the maximum."""
+    if problem := signing_key_problem(settings.identity_signing_key.get_secret_value()):
+        raise RuntimeError(f"{problem} (`make run` makes one for you.)")
+    if settings.identity_token_ttl_seconds > settings.identity_token_max_ttl_seconds:
         raise RuntimeError(
-            "IDENTITY_SIGNING_KEY must be set to a secret of at least 32 characters "
-            "(`make run` makes one for you)."
+            "IDENTITY_TOKEN_TTL_SECONDS must not exceed IDENTITY_TOKEN_MAX_TTL_SECONDS."
         )
 
 

@@ -2,9 +2,10 @@
 
 import uuid
 from functools import lru_cache
+from typing import Annotated
 
-from pydantic import SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import IPvAnyNetwork, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEMO_ORG_ID = uuid.UUID("00000000-0000-4000-8000-000000000001")
 """The demo council every request acts in until sign-in exists."""
@@ -24,6 +25,8 @@ class Settings(BaseSettings):
     gateway_url: str = "http://127.0.0.1:8000"
     identity_signing_key: SecretStr = SecretStr("")
     identity_token_ttl_seconds: int = 30
+    identity_token_max_ttl_seconds: int = 120
+    """Services refuse identity tokens made to live longer than this."""
     upstream_timeout_seconds: float = 10.0
     dev_identity: bool = False
     """Development only: with no sign-in, every request is an administrator of the demo council."""
@@ -46,8 +49,10 @@ class Settings(BaseSettings):
     """Requests a minute for one API key or signed-in session (0: no limit)."""
     sign_in_attempts_per_address_per_minute: int = 120
     """Password sign-ins a minute from one client address, whatever the account (0: no limit)."""
-    trusted_proxies: list[str] = []
-    """Addresses of proxies (the web app, a load balancer) whose X-Forwarded-For is believed."""
+    trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = []
+    """Addresses or CIDR ranges, comma-separated, of the proxies (the ingress, the web app) whose
+    X-Forwarded-For and X-Forwarded-Proto the gateway believes. Empty: none, the peer is the
+    client."""
     oidc_issuer: str = ""
     """Single sign-on through OpenID Connect (e.g. Entra ID); empty: password sign-in only."""
     oidc_client_id: str = ""
@@ -57,6 +62,13 @@ class Settings(BaseSettings):
     oidc_groups_claim: str = "groups"
     oidc_group_roles: dict[str, str] = {}
     """The provider's group (name or id) -> our role, e.g. {"asc-admins": "admin"}."""
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -27,6 +27,8 @@ from gateway.hardening import (
     RateLimitByAddress,
     RateLimiter,
     SecurityHeaders,
+    TrustedProxies,
+    warn_if_https_only_is_off,
 )
 from gateway.idempotency import HEADER as IDEMPOTENCY_HEADER
 from gateway.idempotency import idempotent
@@ -64,6 +66,7 @@ def create_app(
     replaces sign-in (tests, or `DEV_IDENTITY=true` in development)."""
     settings = settings or get_settings()
     require_signing_key(settings)
+    warn_if_https_only_is_off(settings)
     database = database or Database(make_engine(settings.database_url, pool_size=5))
     if authenticator is None:
         authenticator = (
@@ -123,9 +126,7 @@ def create_app(
     # Added innermost first: the request passes logging, headers, body limit, address limit, then
     # the guard (authentication, per-key limit, CSRF, roles) before any route.
     install_guard(app, authenticator, key_limiter)
-    app.add_middleware(
-        RateLimitByAddress, limiter=address_limiter, trusted_proxies=settings.trusted_proxies
-    )
+    app.add_middleware(RateLimitByAddress, limiter=address_limiter)
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,
@@ -133,7 +134,9 @@ def create_app(
     )
     app.add_middleware(SecurityHeaders, https_only=settings.https_only)
     app.add_middleware(AuditTallyMiddleware)
-    install_request_logging(app)  # outermost: the request id is set before anything else runs
+    install_request_logging(app)  # the request id is set before anything else runs
+    # Outermost: every layer and route sees the client's address as decided here, once.
+    app.add_middleware(TrustedProxies, trusted_proxies=settings.trusted_proxies)
     app.include_router(health_router(database))
     app.include_router(router, responses=PROBLEM_RESPONSES)
     app.include_router(sessions.router, responses=PROBLEM_RESPONSES)
@@ -175,7 +178,7 @@ def create_app(
                 upstreams[service],
                 upstream_name=service,
                 path="/" + path,
-                identity_token=_token(request, settings),
+                identity_token=_token(request, settings, audience=service),
             )
 
         caller = request.state.caller
@@ -196,7 +199,7 @@ def create_app(
             upstreams[WEB],
             upstream_name=WEB,
             path="/" + path,
-            identity_token=_token(request, settings, with_csrf=True),
+            identity_token=_token(request, settings, audience=WEB, with_csrf=True),
         )
 
     return app
@@ -207,7 +210,10 @@ class _KeepNoCookies(DefaultCookiePolicy):
         return False
 
 
-def _token(request: Request, settings: Settings, *, with_csrf: bool = False) -> str | None:
+def _token(
+    request: Request, settings: Settings, *, audience: str, with_csrf: bool = False
+) -> str | None:
+    """The caller, signed for `audience` alone (a token for kpi is refused by finance)."""
     caller = request.state.caller
     if caller is None:
         return None
@@ -216,5 +222,6 @@ def _token(request: Request, settings: Settings, *, with_csrf: bool = False) -> 
     return sign_identity(
         caller,
         settings.identity_signing_key.get_secret_value(),
+        audience=audience,
         ttl_seconds=settings.identity_token_ttl_seconds,
     )

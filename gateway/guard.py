@@ -9,8 +9,9 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
+from sqlalchemy.exc import DBAPIError
 
-from common.errors import AppError, internal_error, problem
+from common.errors import AppError, database_unavailable, internal_error, problem
 from common.identity import Caller
 from common.settings import SERVICES
 from gateway.access import SAFE_METHODS, key_allows, role_allows
@@ -77,6 +78,11 @@ def install_guard(app: FastAPI, authenticate: Authenticator, limiter: RateLimite
         except AppError as error:
             security_event("credential_refused", warning=True, path=path, reason=error.detail)
             return problem(error.status, error.title, error.detail, instance=path)
+        except DBAPIError as error:
+            # Sessions and keys live in PostgreSQL: while it restarts nobody can be recognised.
+            if unavailable := database_unavailable(error, path):
+                return unavailable
+            raise
         request.state.caller = caller
         if caller is None:
             if is_public(path):
@@ -113,7 +119,9 @@ async def _answered(
     so that even this answer carries the security headers (and never a trace)."""
     try:
         return await call_next(request)
-    except Exception:
+    except Exception as error:
+        if unavailable := database_unavailable(error, request.url.path):
+            return unavailable
         log.exception("unhandled error")
         return internal_error(request.url.path)
 

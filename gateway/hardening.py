@@ -23,13 +23,23 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common.db import Database
 from common.errors import PROBLEM_JSON
+from common.settings import Settings
 
+log = logging.getLogger(__name__)
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 """No inline script or style anywhere; `object-src` and `base-uri` closed as ASVS 3.4.3 asks."""
 HSTS = "max-age=31536000; includeSubDomains"
+HTTPS_ONLY_OFF_UNDER_TLS = (
+    "HTTPS_ONLY is false, but requests arrive over https: session cookies go without the Secure "
+    "flag and the __Host- prefix. Set HTTPS_ONLY=true."
+)
+HTTPS_ONLY_OFF_BEHIND_PROXY = (
+    "HTTPS_ONLY is false behind TRUSTED_PROXIES: if they terminate TLS, session cookies go "
+    "without the Secure flag and the __Host- prefix. Set HTTPS_ONLY=true."
+)
 
 
 def problem_body(status: int, title: str, detail: str) -> bytes:
@@ -51,18 +61,33 @@ async def send_problem(
     await send({"type": "http.response.body", "body": body})
 
 
+def warn_if_https_only_is_off(settings: Settings) -> None:
+    """At start, before any request: HTTPS_ONLY is off where TLS is all but certain (the
+    gateway's own address is https, or it sits behind proxies, which terminate TLS)."""
+    if settings.https_only:
+        return
+    if settings.gateway_url.startswith("https://"):
+        log.warning(HTTPS_ONLY_OFF_UNDER_TLS)
+    elif settings.trusted_proxies:
+        log.warning(HTTPS_ONLY_OFF_BEHIND_PROXY)
+
+
 class SecurityHeaders:
     """Adds the browser-security headers to every response that has not set its own."""
 
     def __init__(self, app: ASGIApp, *, https_only: bool) -> None:
         self.app = app
         self.https_only = https_only
+        self._warned = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         https = self.https_only or scope.get("scheme") == "https"
+        if https and not self.https_only and not self._warned:
+            self._warned = True  # once a process: the setting is wrong, not the request
+            log.warning(HTTPS_ONLY_OFF_UNDER_TLS)
         static = scope["path"].startswith("/static/")
 
         async def send_with_headers(message: Message) -> None:
@@ -149,7 +174,6 @@ class BodySizeLimit:
 
 Clock = Callable[[], float]
 WINDOW_SECONDS = 60
-log = logging.getLogger(__name__)
 
 # One statement per request, atomic under concurrency (the row lock orders callers on one key).
 # A sliding-window counter: this minute's count plus last minute's, weighted by how much of last
@@ -229,8 +253,12 @@ class RateLimiter:
                     self._pruned_at = now
                     session.execute(_PRUNE, {"window": window})
                 session.commit()
-        except SQLAlchemyError:
-            log.exception("rate limit not checked: the database did not answer")
+        except SQLAlchemyError as error:
+            # Expected while PostgreSQL restarts, once a request: a warning, not a trace each.
+            log.warning(
+                "rate limit not checked: the database did not answer",
+                extra={"error": type(error).__name__},
+            )
             return None
         if allowed:
             return None
@@ -243,37 +271,76 @@ class RateLimiter:
         return await run_in_threadpool(self.take, key)
 
 
-def client_address(scope: Scope, trusted_proxies: list[str]) -> str:
-    """The address of whoever sent the request: the peer, or, when the peer is a trusted proxy,
-    the last address it reports in X-Forwarded-For that is not itself a trusted proxy."""
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _trusted(address: str, trusted_proxies: list[Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in trusted_proxies)
+
+
+def resolve_client(scope: Scope, trusted_proxies: list[Network]) -> tuple[str, bool]:
+    """Who sent the request, and whether it came over https: the peer, or, when the peer is a
+    trusted proxy, the rightmost address in X-Forwarded-For that is not itself a trusted proxy
+    (hops left of it were written by the client and prove nothing), and that proxy's
+    X-Forwarded-Proto."""
     client = scope.get("client")
     peer = client[0] if client else ""
-    if peer not in trusted_proxies:
-        return peer
-    forwarded = Headers(scope=scope).get("x-forwarded-for", "")
-    for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
+    https = scope.get("scheme") == "https"
+    if not _trusted(peer, trusted_proxies):
+        return peer, https
+    headers = Headers(scope=scope)
+    https = https or headers.get("x-forwarded-proto", "").split(",")[-1].strip() == "https"
+    address = peer
+    for hop in reversed([h.strip() for h in headers.get("x-forwarded-for", "").split(",")]):
         try:
             ipaddress.ip_address(hop)
         except ValueError:
-            return peer  # a garbled header is not evidence of anything
-        if hop not in trusted_proxies:
-            return hop
-    return peer
+            break  # a garbled hop is not evidence of anything: stop at the last good one
+        address = hop
+        if not _trusted(hop, trusted_proxies):
+            break
+    return address, https
+
+
+class TrustedProxies:
+    """The one place the client's address is decided: `scope["client"]` (so `request.client`)
+    becomes the address `resolve_client` finds, and the scheme https when a trusted proxy says
+    the client used it. Nothing else reads X-Forwarded-For."""
+
+    def __init__(self, app: ASGIApp, *, trusted_proxies: list[Network]) -> None:
+        self.app = app
+        self.trusted_proxies = trusted_proxies
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            address, https = resolve_client(scope, self.trusted_proxies)
+            port = scope["client"][1] if scope.get("client") else 0
+            scope = {**scope, "client": (address, port), "scheme": "https" if https else "http"}
+        await self.app(scope, receive, send)
+
+
+def client_address(scope: Scope) -> str:
+    """The client's address, as `TrustedProxies` decided it."""
+    client = scope.get("client")
+    return client[0] if client else ""
 
 
 class RateLimitByAddress:
     """429 with Retry-After once one client address sends too many requests."""
 
-    def __init__(self, app: ASGIApp, *, limiter: RateLimiter, trusted_proxies: list[str]) -> None:
+    def __init__(self, app: ASGIApp, *, limiter: RateLimiter) -> None:
         self.app = app
         self.limiter = limiter
-        self.trusted_proxies = trusted_proxies
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in ("/healthz", "/readyz"):
             await self.app(scope, receive, send)
             return
-        wait = await self.limiter.take_async(client_address(scope, self.trusted_proxies))
+        wait = await self.limiter.take_async(client_address(scope))
         if wait is not None:
             await send_too_many(send, wait)
             return

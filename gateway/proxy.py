@@ -14,6 +14,7 @@ from common.logs import REQUEST_ID_HEADER, request_id_var
 
 log = logging.getLogger(__name__)
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
+_FORWARDED = ("x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded")
 
 # Hop-by-hop headers (RFC 9110 7.6.1) are about one connection, not the message.
 _HOP_BY_HOP = {
@@ -35,14 +36,16 @@ def _request_headers(request: Request, identity_token: str | None) -> list[tuple
         (name, value)
         for name, value in request.headers.items()
         # A client can never speak for the gateway: drop any identity it sent.
-        if name not in _HOP_BY_HOP and name != IDENTITY_HEADER and name != "x-request-id"
+        if name not in _HOP_BY_HOP
+        and name not in (IDENTITY_HEADER, REQUEST_ID_HEADER.lower(), *_FORWARDED)
     ]
     if identity_token:
         headers.append((IDENTITY_HEADER, identity_token))
     headers.append((REQUEST_ID_HEADER, request_id_var.get() or ""))
-    client = request.client.host if request.client else ""
-    forwarded = request.headers.get("x-forwarded-for")
-    headers.append(("x-forwarded-for", f"{forwarded}, {client}" if forwarded else client))
+    # The address the gateway settled on (gateway.hardening.TrustedProxies), not the client's
+    # own claims: the web app passes it back when it calls the API for this person.
+    headers.append(("x-forwarded-for", request.client.host if request.client else ""))
+    headers.append(("x-forwarded-proto", request.url.scheme))
     return headers
 
 

@@ -415,7 +415,7 @@ def measure(live: RunningSystem, last: Period, measures: list[dict[str, Any]]) -
                 else:
                     app, path = case.direct
                     url = live.url(app) + path
-                    token = sign_identity(caller, key, ttl_seconds=600)
+                    token = sign_identity(caller, key, audience=app, ttl_seconds=120)
                     headers = {IDENTITY_HEADER: token}
                 values = list(timed(client, case.method, url, headers, case.body, offset))
                 offset += REQUESTS

@@ -1,24 +1,34 @@
 """Security headers on every response, the body size limit and the rate limits."""
 
+import logging
 import uuid
 
+import httpx
 import hypothesis.strategies as st
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given
 from hypothesis import settings as settings_
 from sqlalchemy import select
+from starlette.datastructures import Headers
+from starlette.responses import PlainTextResponse
+from starlette.types import Receive, Scope, Send
 
 from common.db import Database
 from common.settings import Settings
 from common.testing.plugin import make_caller
+from gateway.app import create_app as create_gateway
 from gateway.hardening import (
     CONTENT_SECURITY_POLICY,
+    HTTPS_ONLY_OFF_BEHIND_PROXY,
+    HTTPS_ONLY_OFF_UNDER_TLS,
     WINDOW_SECONDS,
     RateLimiter,
-    client_address,
+    resolve_client,
     seconds_to_wait,
 )
 from gateway.models import RateLimitCounter
+from stack.serve import uvicorn_config
 from stack.testing.plugin import System, build_system
 
 
@@ -204,18 +214,105 @@ def test_retry_after_is_when_one_more_request_fits(
         assert wait == 1 or not fits(elapsed + wait - 1.001)
 
 
+def _scope(peer: str, forwarded: str, proto: str = "") -> Scope:
+    headers = [(b"x-forwarded-for", forwarded.encode())]
+    if proto:
+        headers.append((b"x-forwarded-proto", proto.encode()))
+    return {"type": "http", "scheme": "http", "client": (peer, 1), "headers": headers}
+
+
 def test_forwarded_for_is_believed_only_from_a_trusted_proxy() -> None:
-    scope = {"client": ("10.0.0.5", 1), "headers": [(b"x-forwarded-for", b"203.0.113.9")]}
-    assert client_address(scope, []) == "10.0.0.5"
-    assert client_address(scope, ["10.0.0.5"]) == "203.0.113.9"
-    spoofed = {
-        "client": ("10.0.0.5", 1),
-        "headers": [(b"x-forwarded-for", b"1.1.1.1, 198.51.100.7")],
-    }
-    assert client_address(spoofed, ["10.0.0.5"]) == "198.51.100.7"
+    nobody = Settings(trusted_proxies="").trusted_proxies
+    ingress = Settings(trusted_proxies="10.0.0.0/8, 192.0.2.1").trusted_proxies
+    assert resolve_client(_scope("10.0.0.5", "203.0.113.9", "https"), nobody) == (
+        "10.0.0.5",
+        False,
+    )
+    assert resolve_client(_scope("10.0.0.5", "203.0.113.9", "https"), ingress) == (
+        "203.0.113.9",
+        True,
+    )
+    # Hops left of the first untrusted one from the right were written by the client.
+    assert resolve_client(_scope("10.9.8.7", "1.1.1.1, 198.51.100.7, 192.0.2.1"), ingress) == (
+        "198.51.100.7",
+        False,
+    )
+    assert resolve_client(_scope("10.0.0.5", "1.1.1.1, not-an-address"), ingress)[0] == "10.0.0.5"
+    assert resolve_client(_scope("198.51.100.7", "10.0.0.1"), ingress)[0] == "198.51.100.7"
+
+
+def test_a_made_up_forwarded_for_does_not_dodge_the_sign_in_limit_per_address(
+    secure_system: System,
+) -> None:
+    # Served as `python -m stack.serve gateway` serves it, with uvicorn's own layers, by a
+    # client on the gateway's own host (which uvicorn would trust by default).
+    config = uvicorn_config("gateway")
+    config.app, config.factory = secure_system.gateway, False
+    config.load()
+    limiter = RateLimiter(secure_system.gateway.state.database, "sign_in", 3)
+    secure_system.gateway.state.rate_limiters["sign_in"] = limiter
+    with TestClient(config.loaded_app, base_url="http://gateway", client=("127.0.0.1", 5000)) as c:
+        answers = [
+            c.post(
+                "/api/v1/sessions",
+                json={"email": f"user{n}@demo.example", "password": "guess"},
+                headers={"X-Forwarded-For": f"198.51.100.{n}", "Forwarded": f"for=192.0.2.{n}"},
+            ).status_code
+            for n in range(4)
+        ]
+    assert answers == [401, 401, 401, 429]
+
+
+def test_only_the_address_the_gateway_settled_on_is_passed_on(
+    settings: Settings, database: Database, demo_org: uuid.UUID
+) -> None:
+    seen: list[tuple[str | None, str | None]] = []
+
+    async def web(scope: Scope, receive: Receive, send: Send) -> None:
+        headers = Headers(scope=scope)
+        seen.append((headers.get("x-forwarded-for"), headers.get("x-forwarded-proto")))
+        await PlainTextResponse("ok")(scope, receive, send)
+
+    trusting = Settings(**{**settings.model_dump(), "trusted_proxies": "10.0.0.0/8"})
+    system = build_system(
+        trusting,
+        database,
+        caller=make_caller(demo_org),
+        transports={"web": httpx.ASGITransport(app=web)},
+    )
+    with TestClient(system.gateway, base_url="http://gateway", client=("10.1.1.1", 1)) as client:
+        client.get("/", headers={"X-Forwarded-For": "1.1.1.1, 203.0.113.9"})
+    assert seen == [("203.0.113.9", "http")]
 
 
 def test_pages_and_api_answers_are_not_cached_but_static_files_may_be(api: TestClient) -> None:
     assert api.get("/api/v1/kpi/measures").headers["cache-control"] == "no-store"
     assert api.get("/").headers["cache-control"] == "no-store"
     assert api.get("/static/app.css").headers.get("cache-control") != "no-store"
+
+
+def test_https_only_off_under_tls_is_warned_about_once(
+    system: System, caplog: pytest.LogCaptureFixture
+) -> None:
+    with TestClient(system.gateway, base_url="https://gateway") as client:
+        for _ in range(3):
+            assert client.get("/api/v1/me").status_code == 200
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings.count(HTTPS_ONLY_OFF_UNDER_TLS) == 1
+
+
+def test_https_only_off_where_tls_is_certain_is_warned_about_at_start(
+    settings: Settings, database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    create_gateway(settings=settings, database=database)
+    assert not caplog.records  # plain http in development: nothing to say
+    public = settings.model_copy(update={"gateway_url": "https://asc.example.org"})
+    create_gateway(settings=public, database=database)
+    proxied = Settings(**{**settings.model_dump(), "trusted_proxies": "10.0.0.0/8"})
+    create_gateway(settings=proxied, database=database)
+    secure = Settings(**{**proxied.model_dump(), "https_only": True})
+    create_gateway(settings=secure, database=database)
+    assert [r.getMessage() for r in caplog.records] == [
+        HTTPS_ONLY_OFF_UNDER_TLS,
+        HTTPS_ONLY_OFF_BEHIND_PROXY,
+    ]

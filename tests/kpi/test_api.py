@@ -9,7 +9,14 @@ from fastapi.testclient import TestClient
 
 from common.identity import Caller, Role
 from common.testing.plugin import make_caller
-from tests.kpi.factories import API, make_actual, make_measure, make_target
+from tests.kpi.factories import (
+    API,
+    APPROVER,
+    approver_for,
+    make_actual,
+    make_measure,
+    make_target,
+)
 
 
 def count_actuals(api: TestClient) -> int:
@@ -219,7 +226,9 @@ def test_a_correction_keeps_every_revision_and_reports_the_latest_approved(
     assert corrected.json()["status"] == "draft"
     assert corrected.json()["approved_value"] == "50"  # still reported until approved
     submitted = api.post(f"{url}/submit", headers={"If-Match": corrected.headers["ETag"]})
-    approved = api.post(f"{url}/approve", headers={"If-Match": submitted.headers["ETag"]})
+    approved = approver_for(api).post(
+        f"{url}/approve", headers={"If-Match": submitted.headers["ETag"]}
+    )
     assert approved.json()["approved_value"] == "55"
     history = api.get(f"{url}/revisions").json()
     assert [(r["action"], r["value"]) for r in history] == [
@@ -230,7 +239,8 @@ def test_a_correction_keeps_every_revision_and_reports_the_latest_approved(
         ("submitted", "55"),
         ("approved", "55"),
     ]
-    assert {r["changed_by"] for r in history} == {"tester"}
+    assert [r["changed_by"] for r in history] == ["tester", "tester", APPROVER] * 2
+    assert not any(r["self_approved"] for r in history)
     assert approved.json()["approved_revision"] == 6
 
 
@@ -568,3 +578,43 @@ def test_populations_crud(api: TestClient) -> None:
     )
     assert changed.json()["population"] == 25000
     assert api.get(f"{API}/populations").json()["total"] == 1
+
+
+def test_the_submitter_of_a_figure_cannot_approve_it(api: TestClient) -> None:
+    measure = make_measure(api)
+    actual = make_actual(api, measure, "2025-05", value="50", approve=False)
+    url = f"{API}/actuals/{actual['id']}"
+    submitted = api.post(f"{url}/submit", headers={"If-Match": 'W/"1"'})
+    refused = api.post(f"{url}/approve", headers={"If-Match": submitted.headers["ETag"]})
+    assert refused.status_code == 403
+    assert refused.json()["detail"].startswith("You submitted this figure, so someone else")
+    assert api.get(url).json()["status"] == "submitted"
+    approved = approver_for(api).post(
+        f"{url}/approve", headers={"If-Match": submitted.headers["ETag"]}
+    )
+    assert approved.status_code == 200
+    assert approved.json()["approved_value"] == "50"
+
+
+def test_where_the_council_allows_it_a_one_person_team_approves_its_own_figure_marked_so(
+    api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+) -> None:
+    alone = api_as(
+        make_caller(demo_org, Role.PROGRAMME_OFFICE).model_copy(update={"self_approval": True})
+    )
+    measure = make_measure(alone)
+    actual = make_actual(alone, measure, "2025-05", value="50", approve=False)
+    url = f"{API}/actuals/{actual['id']}"
+    submitted = alone.post(f"{url}/submit", headers={"If-Match": 'W/"1"'})
+    approved = alone.post(f"{url}/approve", headers={"If-Match": submitted.headers["ETag"]})
+    assert approved.status_code == 200, approved.text
+    last = alone.get(f"{url}/revisions").json()[-1]
+    assert (last["action"], last["changed_by"], last["self_approved"]) == (
+        "approved",
+        "tester",
+        True,
+    )
+    events = alone.get(f"{API}/audit-events", params={"entity": "actual_revisions"}).json()
+    assert any(
+        e["after"].get("self_approved") is True for e in events["items"] if e.get("after")
+    ), events

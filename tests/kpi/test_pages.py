@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from common.identity import Caller, Role
 from common.tables import Table, read_table
 from common.testing.plugin import make_caller
-from tests.kpi.factories import API, make_actual, make_measure, make_target
+from tests.kpi.factories import API, approver_for, make_actual, make_measure, make_target
 
 PROVIDER = "Performance and Data Team"
 
@@ -157,7 +157,7 @@ def test_an_approver_approves_or_returns_with_a_reason(api: TestClient) -> None:
     html = api.get("/kpis/approvals").text
     assert "August 2025" in html
     assert "September 2025" in html
-    approved = api.post(
+    approved = approver_for(api).post(
         f"/kpis/actuals/{first['id']}/approve", data={"version": "2"}, follow_redirects=False
     )
     assert approved.status_code == 303

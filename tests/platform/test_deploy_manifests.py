@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from common.settings import Settings
 from stack.apps import APPS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -300,6 +301,23 @@ def test_config_map_points_at_each_service_and_holds_no_secret() -> None:
     assert data.get("HOST") == "0.0.0.0"
     assert "LOG_LEVEL" in data
     assert not SECRET_VARIABLES & data.keys()
+
+
+def test_the_gateway_trusts_forwarded_headers_only_from_a_proxy_range() -> None:
+    """uvicorn's FORWARDED_ALLOW_IPS="*" once let any client set its own address; the gateway's
+    TRUSTED_PROXIES is the only source of trust, and names a range, not everyone."""
+    for name in APP_NAMES:
+        env = {e["name"]: e.get("value") for e in _only_container(_deployment(name)).get("env", [])}
+        assert "FORWARDED_ALLOW_IPS" not in env, name
+    env = {e["name"]: e.get("value") for e in _only_container(_deployment("gateway"))["env"]}
+    ranges = Settings(trusted_proxies=env["TRUSTED_PROXIES"]).trusted_proxies
+    assert ranges
+    assert all(network.is_private and network.prefixlen >= 8 for network in ranges)
+
+
+def test_the_deployment_is_served_over_https_only() -> None:
+    data = _mapping(_of_kind("ConfigMap")[CONFIG_MAP].get("data"), "ConfigMap data")
+    assert data.get("HTTPS_ONLY") == "true"
 
 
 def test_secret_is_only_a_template_with_placeholders() -> None:

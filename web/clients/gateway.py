@@ -11,7 +11,7 @@ from fastapi import Request
 from pydantic import TypeAdapter
 
 from common.errors import AppError
-from common.identity import IDENTITY_HEADER, verify_identity
+from common.identity import IDENTITY_HEADER, caller_from_token
 from common.logs import REQUEST_ID_HEADER, request_id_var
 
 
@@ -161,8 +161,7 @@ def _csrf_token(request: Request) -> str | None:
     if not token:
         return None
     try:
-        key = request.app.state.settings.identity_signing_key.get_secret_value()
-        return verify_identity(token, key).csrf
+        return caller_from_token(token, request.app.state.settings, audience="web").csrf
     except AppError:
         return None
 

@@ -80,6 +80,8 @@ class ApiKey(Read):
     prefix: str
     access: str
     services: list[str]
+    role: str
+    team: str | None
     created_by: str
     created_at: str
     expires_at: str | None
