@@ -11,7 +11,7 @@ from common.db import Database
 from common.identity import Role
 from common.kept_forms import KeptForm, keepable, seal, unseal
 from gateway.models import User
-from tests.identity.conftest import Clock, add_user, sign_in
+from tests.identity.conftest import Clock, add_user, post_sign_in, sign_in
 
 FORM_PAGE = "/projects?rag=red"
 TYPED = {"rag": "red", "rag_reason": "Two posts are vacant", "version": "3"}
@@ -63,7 +63,7 @@ def test_a_form_posted_after_the_session_ended_is_back_on_its_page_after_signing
     assert "You have been signed out" in page.text
     assert "What you typed has been kept, but not saved" in page.text
     form = {"email": person.email, "password": "correct horse battery staple", "next": FORM_PAGE}
-    signed_in = browser.post("/sign-in", data=form)
+    signed_in = post_sign_in(browser, form)
     assert signed_in.headers["location"] == FORM_PAGE
     back = browser.get(FORM_PAGE)
     assert _kept_on(back.text) == {
