@@ -1,0 +1,116 @@
+"""What the gateway adds to a request, against the floor of one bare proxy hop.
+
+Times one small read (`GET /measures?limit=1` of the KPI service) sent three ways: straight to the
+service, through a bare httpx proxy (`tests.bench.hop`) and through the gateway. The gateway's
+overhead is its figure less the direct one; the hop's is the least any proxy in Python costs.
+
+`python -m tests.bench.overhead` runs it alone (a fresh system, no generated councils).
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+from common.identity import IDENTITY_HEADER, Caller, Role, sign_identity
+from common.pg import embedded_url, start_embedded
+from common.settings import DEMO_ORG_ID
+from common.testing.processes import RunningSystem, free_port, running_system
+from tests.bench.shared import percentile
+
+ROOT = Path(__file__).resolve().parents[2]
+REQUESTS = int(os.environ.get("BENCH_OVERHEAD_REQUESTS", "400"))
+WARM_UP = 30
+PATH = "/measures?limit=1"
+
+
+def bench_token(key: str) -> dict[str, str]:
+    """The identity header the gateway would send, for requests made straight to a service."""
+    caller = Caller(
+        org_id=DEMO_ORG_ID, user_id="bench", roles=frozenset({Role.ADMIN}), client="bench"
+    )
+    return {IDENTITY_HEADER: sign_identity(caller, key, ttl_seconds=3600)}
+
+
+@contextmanager
+def bare_hop(upstream: str, log_dir: Path) -> Iterator[str]:
+    """A bare proxy in front of `upstream`, as its own process on loopback; yields its URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with (log_dir / "hop.log").open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.bench.hop", upstream, str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(url + "/healthz", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def latencies(client: httpx.Client, url: str, headers: dict[str, str]) -> list[float]:
+    for _ in range(WARM_UP):
+        client.get(url, headers=headers).raise_for_status()
+    found = []
+    for _ in range(REQUESTS):
+        started = time.perf_counter()
+        response = client.get(url, headers=headers)
+        found.append((time.perf_counter() - started) * 1000)
+        response.raise_for_status()
+    return found
+
+
+def overhead(live: RunningSystem, log_dir: Path) -> list[str]:
+    """The table: p50/p99 of each way, and what each adds over going straight to the service."""
+    token = bench_token(live.env["IDENTITY_SIGNING_KEY"])
+    with bare_hop(live.url("kpi"), log_dir) as hop, httpx.Client(timeout=60) as client:
+        ways = {
+            "direct": latencies(client, live.url("kpi") + PATH, token),
+            "bare hop": latencies(client, hop + PATH, token),
+            "gateway": latencies(client, live.url() + "/api/v1/kpi" + PATH, {}),
+        }
+    base = {q: percentile(ways["direct"], q) for q in (0.5, 0.99)}
+    lines = [
+        f"Gateway overhead: GET kpi {PATH}, {REQUESTS} sequential requests each way",
+        f"{'way':<10} {'p50 ms':>8} {'p99 ms':>8} {'+p50 ms':>8} {'+p99 ms':>8}",
+    ]
+    for way, values in ways.items():
+        p50, p99 = percentile(values, 0.5), percentile(values, 0.99)
+        lines.append(
+            f"{way:<10} {p50:>8.2f} {p99:>8.2f} {p50 - base[0.5]:>+8.2f} {p99 - base[0.99]:>+8.2f}"
+        )
+    return lines
+
+
+def main() -> int:
+    workdir = Path(tempfile.mkdtemp(prefix="asc-overhead-"))
+    server = start_embedded(workdir / "pg", keep=False)
+    prefix = f"asc_overhead_{uuid.uuid4().hex[:6]}"
+    with running_system(embedded_url(server, "postgres"), workdir, prefix=prefix) as live:
+        text = "\n".join(overhead(live, workdir)) + "\n"
+    sys.stdout.write(text)
+    out = ROOT / "bench-results" / "overhead.txt"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
