@@ -22,6 +22,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from common.errors import Forbidden, Unauthorized
 
 IDENTITY_HEADER = "x-asc-identity"
+PAGE_PASS_HEADER = "x-asc-page-pass"
+"""The gateway's pass for one page's API calls, which the web app relays (gateway/pagepass.py)."""
 
 
 class Role(StrEnum):

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     """Requests a minute from one client address (0: no limit); bursts up to the same number."""
     rate_limit_per_key_per_minute: int = 1200
     """Requests a minute for one API key or signed-in session (0: no limit)."""
+    rate_limit_flush_seconds: float = 2.0
+    """How often each gateway process adds its request counts to the shared ones in PostgreSQL
+    (0: on every request). Sign-in attempts are always counted there at once."""
     sign_in_attempts_per_address_per_minute: int = 120
     """Password sign-ins a minute from one client address, whatever the account (0: no limit)."""
     trusted_proxies: list[str] = []

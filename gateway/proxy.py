@@ -11,6 +11,7 @@ from starlette.background import BackgroundTask
 from common.errors import problem
 from common.identity import IDENTITY_HEADER
 from common.logs import REQUEST_ID_HEADER, request_id_var
+from gateway.pagepass import PAGE_PASS_HEADER
 
 log = logging.getLogger(__name__)
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
@@ -28,17 +29,21 @@ _HOP_BY_HOP = {
     "host",
     "content-length",
 }
+_GATEWAY_ONLY = {IDENTITY_HEADER, PAGE_PASS_HEADER, "x-request-id"}
 
 
-def _request_headers(request: Request, identity_token: str | None) -> list[tuple[str, str]]:
+def _request_headers(
+    request: Request, identity_token: str | None, extra: dict[str, str] | None = None
+) -> list[tuple[str, str]]:
     headers = [
         (name, value)
         for name, value in request.headers.items()
-        # A client can never speak for the gateway: drop any identity it sent.
-        if name not in _HOP_BY_HOP and name != IDENTITY_HEADER and name != "x-request-id"
+        # A client can never speak for the gateway: drop any identity or page pass it sent.
+        if name not in _HOP_BY_HOP and name not in _GATEWAY_ONLY
     ]
     if identity_token:
         headers.append((IDENTITY_HEADER, identity_token))
+    headers.extend((extra or {}).items())
     headers.append((REQUEST_ID_HEADER, request_id_var.get() or ""))
     client = request.client.host if request.client else ""
     forwarded = request.headers.get("x-forwarded-for")
@@ -53,6 +58,7 @@ async def forward(
     upstream_name: str,
     path: str,
     identity_token: str | None,
+    extra_headers: dict[str, str] | None = None,
 ) -> Response:
     """Send the request on, streaming both ways; a dead or slow upstream becomes a 502/504."""
     try:
@@ -68,7 +74,7 @@ async def forward(
     upstream_request = client.build_request(
         request.method,
         url,
-        headers=_request_headers(request, identity_token),
+        headers=_request_headers(request, identity_token, extra_headers),
         content=request.stream(),
     )
     try:
