@@ -7,6 +7,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 
 from common.audit import AUDIT_TABLES, AuditTallyMiddleware, audit_router
+from common.conditional import ConditionalGet
 from common.db import Database, make_engine
 from common.errors import PROBLEM_RESPONSES, Problem, install_error_handlers, problem
 from common.http import ServiceClients
@@ -58,6 +59,7 @@ def create_service_app(
     app.state.clients = clients or ServiceClients(settings)
     install_error_handlers(app)
     app.add_middleware(AuditTallyMiddleware)
+    app.add_middleware(ConditionalGet)
     install_request_logging(app)
     app.include_router(health_router(database))
     for router in routers:
