@@ -1,4 +1,5 @@
-"""Start one app as its own process: `python -m common.serve kpi` (HOST and PORT may be set)."""
+"""Start one app as its own process: `python -m common.serve kpi` (HOST, PORT and WEB_CONCURRENCY,
+the number of worker processes, may be set)."""
 
 import os
 import sys
@@ -24,6 +25,8 @@ def main(argv: list[str]) -> None:
         log_config=None,
         access_log=False,
         proxy_headers=name == "gateway",
+        # WEB_CONCURRENCY (the usual convention) processes share the port; 1 when unset.
+        workers=int(os.environ.get("WEB_CONCURRENCY", "1")),
         timeout_graceful_shutdown=5,
     )
 
