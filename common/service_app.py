@@ -36,7 +36,13 @@ def create_service_app(
     settings = settings or get_settings()
     require_signing_key(settings)
     if database is None:
-        database = Database(make_engine(settings.database_url, role=settings.database_role))
+        database = Database(
+            make_engine(
+                settings.database_url,
+                role=settings.database_role,
+                transaction_pooling=settings.database_transaction_pooling,
+            )
+        )
     db = database
 
     @asynccontextmanager

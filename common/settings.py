@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     """Development only: with no sign-in, every request is an administrator of the demo council."""
     demo_org_id: uuid.UUID = DEMO_ORG_ID
     log_level: str = "INFO"
+    database_transaction_pooling: bool = False
+    """The database is reached through PgBouncer in transaction mode: prepare no statements."""
     database_role: str = "asc_app"
     """The role services work as: it owns no table, so row-level security always applies."""
     https_only: bool = False

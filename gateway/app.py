@@ -51,7 +51,13 @@ def create_app(
     replaces sign-in (tests, or `DEV_IDENTITY=true` in development)."""
     settings = settings or get_settings()
     require_signing_key(settings)
-    database = database or Database(make_engine(settings.database_url, pool_size=5))
+    database = database or Database(
+        make_engine(
+            settings.database_url,
+            pool_size=5,
+            transaction_pooling=settings.database_transaction_pooling,
+        )
+    )
     if authenticator is None:
         authenticator = (
             development_authenticator(settings)
