@@ -71,7 +71,8 @@ class ConditionalGet:
                 del headers["content-length"]
                 if "content-type" in headers:
                     del headers["content-type"]
-                await send(start | {"status": 304})
+                start["status"] = 304
+                await send(start)
                 await send({"type": "http.response.body", "body": b""})
                 return
             await send(start)
