@@ -27,6 +27,9 @@ def main(argv: list[str]) -> None:
         proxy_headers=name == "gateway",
         # WEB_CONCURRENCY (the usual convention) processes share the port; 1 when unset.
         workers=int(os.environ.get("WEB_CONCURRENCY", "1")),
+        # A worker still importing the app on a busy host must not be taken for a hung one and
+        # killed (uvicorn's default of 5 s restarts every worker forever while they all start).
+        timeout_worker_healthcheck=60,
         timeout_graceful_shutdown=5,
     )
 
