@@ -284,14 +284,15 @@ def load(database_url: str, last: Period) -> tuple[int, list[dict[str, Any]]]:
     months = months_ending(last, 12 * YEARS)
     database = Database(make_engine(database_url))
     with database.session(None) as session:
-        session.execute(
-            insert(Organisation),
-            [
-                {"id": uuid.uuid4(), "slug": f"bench-{n}", "name": f"Bench council {n}"}
-                for n in range(1, COUNCILS)
-            ],
-        )
-        session.commit()
+        if COUNCILS > 1:  # an empty list would insert one row of defaults
+            session.execute(
+                insert(Organisation),
+                [
+                    {"id": uuid.uuid4(), "slug": f"bench-{n}", "name": f"Bench council {n}"}
+                    for n in range(1, COUNCILS)
+                ],
+            )
+            session.commit()
         orgs = [DEMO_ORG_ID] + [
             o
             for (o,) in session.execute(
