@@ -29,6 +29,8 @@ MIN_KEY_CHARACTERS = 32
 MIN_KEY_BITS = 128
 """A signing key must look like at least this much randomness (see `estimated_key_bits`)."""
 CLOCK_SKEW_SECONDS = 5
+PAGE_PASS_HEADER = "x-asc-page-pass"
+"""The gateway's pass for one page's API calls, which the web app relays (gateway/pagepass.py)."""
 
 
 class Role(StrEnum):

@@ -7,6 +7,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 
 from common.audit import AUDIT_TABLES, AuditTallyMiddleware, audit_router
+from common.conditional import ConditionalGet
 from common.db import Database, make_engine
 from common.errors import PROBLEM_RESPONSES, Problem, install_error_handlers, problem
 from common.http import ServiceClients
@@ -39,7 +40,13 @@ def create_service_app(
     settings = settings or get_settings()
     require_signing_key(settings)
     if database is None:
-        database = Database(make_engine(settings.database_url, role=settings.database_role))
+        database = Database(
+            make_engine(
+                settings.database_url,
+                role=settings.database_role,
+                transaction_pooling=settings.database_transaction_pooling,
+            )
+        )
     db = database
 
     @asynccontextmanager
@@ -63,6 +70,7 @@ def create_service_app(
     app.state.clients = clients or ServiceClients(settings)
     install_error_handlers(app, public_prefix=f"/api/v1/{name}")
     app.add_middleware(AuditTallyMiddleware)
+    app.add_middleware(ConditionalGet)
     install_request_logging(app)
     app.include_router(health_router(database))
     for router in routers:

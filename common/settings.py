@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     """Development only: with no sign-in, every request is an administrator of the demo council."""
     demo_org_id: uuid.UUID = DEMO_ORG_ID
     log_level: str = "INFO"
+    database_transaction_pooling: bool = False
+    """The database is reached through PgBouncer in transaction mode: prepare no statements."""
     database_role: str = "asc_app"
     """The role services work as: it owns no table, so row-level security always applies."""
     https_only: bool = False
@@ -47,6 +49,9 @@ class Settings(BaseSettings):
     """Requests a minute from one client address (0: no limit); bursts up to the same number."""
     rate_limit_per_key_per_minute: int = 1200
     """Requests a minute for one API key or signed-in session (0: no limit)."""
+    rate_limit_flush_seconds: float = 2.0
+    """How often each gateway process adds its request counts to the shared ones in PostgreSQL
+    (0: on every request). Sign-in attempts are always counted there at once."""
     sign_in_attempts_per_address_per_minute: int = 120
     """Password sign-ins a minute from one client address, whatever the account (0: no limit)."""
     trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = []

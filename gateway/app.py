@@ -21,8 +21,9 @@ from common.settings import SERVICES, Settings, get_settings
 from gateway import admin, resets, sessions, sso
 from gateway.accounts import utcnow
 from gateway.auth import Authenticator, development_authenticator, sign_in_authenticator
-from gateway.guard import install_guard
+from gateway.guard import Limits, install_guard
 from gateway.hardening import (
+    BatchedRateLimiter,
     BodySizeLimit,
     RateLimitByAddress,
     RateLimiter,
@@ -33,6 +34,7 @@ from gateway.hardening import (
 from gateway.idempotency import HEADER as IDEMPOTENCY_HEADER
 from gateway.idempotency import idempotent
 from gateway.openapi import fetch_and_merge
+from gateway.pagepass import PAGE_PASS_HEADER, PagePasses
 from gateway.proxy import forward
 from gateway.router import router
 
@@ -67,7 +69,13 @@ def create_app(
     settings = settings or get_settings()
     require_signing_key(settings)
     warn_if_https_only_is_off(settings)
-    database = database or Database(make_engine(settings.database_url, pool_size=5))
+    database = database or Database(
+        make_engine(
+            settings.database_url,
+            pool_size=5,
+            transaction_pooling=settings.database_transaction_pooling,
+        )
+    )
     if authenticator is None:
         authenticator = (
             development_authenticator(settings)
@@ -113,9 +121,18 @@ def create_app(
     app.state.clock = utcnow
     """Replaceable in tests, to reach a session's idle or absolute end without waiting."""
     install_error_handlers(app)
-    # Counted in PostgreSQL, so that every gateway process shares each limit.
-    key_limiter = RateLimiter(database, "key", settings.rate_limit_per_key_per_minute)
-    address_limiter = RateLimiter(database, "address", settings.rate_limit_per_address_per_minute)
+    # Counted in memory and shared through PostgreSQL in batches; sign-in attempts exactly.
+    flush = settings.rate_limit_flush_seconds
+    key_limiter = BatchedRateLimiter(
+        database, "key", settings.rate_limit_per_key_per_minute, flush_seconds=flush
+    )
+    address_limiter = BatchedRateLimiter(
+        database, "address", settings.rate_limit_per_address_per_minute, flush_seconds=flush
+    )
+    passes = PagePasses(
+        settings.identity_signing_key.get_secret_value(), settings.upstream_timeout_seconds
+    )
+    app.state.page_passes = passes
     app.state.rate_limiters = {
         "key": key_limiter,
         "address": address_limiter,
@@ -125,8 +142,12 @@ def create_app(
     }
     # Added innermost first: the request passes logging, headers, body limit, address limit, then
     # the guard (authentication, per-key limit, CSRF, roles) before any route.
-    install_guard(app, authenticator, key_limiter)
-    app.add_middleware(RateLimitByAddress, limiter=address_limiter)
+    install_guard(app, authenticator, Limits(key_limiter, address_limiter, passes))
+    app.add_middleware(
+        RateLimitByAddress,
+        limiter=address_limiter,
+        passes=passes,
+    )
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,
@@ -194,12 +215,15 @@ def create_app(
     async def to_web(path: str, request: Request) -> Response:
         if path.startswith("api/"):
             return problem(404, "Not Found", "There is no such API.", instance=request.url.path)
+        caller = request.state.caller
         return await forward(
             request,
             upstreams[WEB],
             upstream_name=WEB,
             path="/" + path,
             identity_token=_token(request, settings, audience=WEB, with_csrf=True),
+            # The page is counted; the web app's API calls for it, under this pass, are not.
+            extra_headers={PAGE_PASS_HEADER: passes.mint(caller)} if caller else None,
         )
 
     return app

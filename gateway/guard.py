@@ -5,6 +5,7 @@ and whether their role allows the operation."""
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response
@@ -17,8 +18,9 @@ from common.settings import SERVICES
 from gateway.access import SAFE_METHODS, key_allows, role_allows
 from gateway.auth import Authenticator
 from gateway.events import security_event
-from gateway.hardening import RateLimiter
+from gateway.hardening import Limiter
 from gateway.kept import keep_posted_form, page_posted_from
+from gateway.pagepass import PagePasses
 
 log = logging.getLogger(__name__)
 CSRF_HEADER = "x-csrf-token"
@@ -66,7 +68,16 @@ async def presented_csrf(request: Request) -> str:
     return ""
 
 
-def install_guard(app: FastAPI, authenticate: Authenticator, limiter: RateLimiter) -> None:
+@dataclass(frozen=True)
+class Limits:
+    """The per-credential limit, and what the guard needs to count a page's inner calls once."""
+
+    per_credential: Limiter
+    per_address: Limiter
+    passes: PagePasses
+
+
+def install_guard(app: FastAPI, authenticate: Authenticator, limits: Limits) -> None:
     @app.middleware("http")
     async def guard(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
@@ -85,19 +96,18 @@ def install_guard(app: FastAPI, authenticate: Authenticator, limiter: RateLimite
             raise
         request.state.caller = caller
         if caller is None:
+            if getattr(request.state, "page_pass", None) is not None:
+                # A pass skips a count only for the person it names: here there is nobody.
+                wait = await limits.per_address.take_async(request.state.client_address)
+                if wait is not None:
+                    return _too_many(path, wait)
             if is_public(path):
                 return await _answered(request, call_next)
             return await _sign_in_first(request)
-        wait = await limiter.take_async(f"{caller.client}|{caller.user_id}")
+        wait = await _counted(request, caller, limits)
         if wait is not None:
             security_event("rate_limited", warning=True, user_id=caller.user_id, path=path)
-            return problem(
-                429,
-                "Too Many Requests",
-                f"Too many requests. Try again in {wait} seconds.",
-                instance=path,
-                headers={"Retry-After": str(wait)},
-            )
+            return _too_many(path, wait)
         if refusal := await _refusal(request, caller):
             security_event(
                 "access_refused",
@@ -110,6 +120,32 @@ def install_guard(app: FastAPI, authenticate: Authenticator, limiter: RateLimite
             )
             return problem(403, "Forbidden", refusal, instance=path)
         return await _answered(request, call_next)
+
+
+async def _counted(request: Request, caller: Caller, limits: Limits) -> int | None:
+    """Count this request against the caller's limit (None: allowed; else seconds to wait).
+
+    A call made by the web app for a page already counted, under that person's own page pass,
+    is not counted again; a pass that is not the caller's buys nothing, and the address limit
+    the hardening layer left to us is counted here too."""
+    token = getattr(request.state, "page_pass", None)
+    if token is not None:
+        if limits.passes.use(token, caller):
+            return None
+        wait = await limits.per_address.take_async(request.state.client_address)
+        if wait is not None:
+            return wait
+    return await limits.per_credential.take_async(f"{caller.client}|{caller.user_id}")
+
+
+def _too_many(path: str, wait: int) -> Response:
+    return problem(
+        429,
+        "Too Many Requests",
+        f"Too many requests. Try again in {wait} seconds.",
+        instance=path,
+        headers={"Retry-After": str(wait)},
+    )
 
 
 async def _answered(

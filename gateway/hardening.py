@@ -1,6 +1,7 @@
 """What the gateway does to every request before anything else: security headers on every
-response, a cap on request bodies, and rate limits per client address and per credential (kept in
-PostgreSQL, so that every gateway process counts against the same limit).
+response, a cap on request bodies, and rate limits per client address and per credential (counted in
+each process's memory and shared through PostgreSQL in batches; sign-in attempts counted exactly,
+in PostgreSQL, on every attempt).
 
 These are plain ASGI middleware so that they see every response (errors included) and can stop a
 large body while it is still arriving.
@@ -11,6 +12,7 @@ import json
 import logging
 import math
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from common.db import Database
 from common.errors import PROBLEM_JSON
 from common.settings import Settings
+from gateway.pagepass import PAGE_PASS_HEADER, PagePasses
 
 log = logging.getLogger(__name__)
 CONTENT_SECURITY_POLICY = (
@@ -271,6 +274,176 @@ class RateLimiter:
         return await run_in_threadpool(self.take, key)
 
 
+# Many keys' counts added in one statement per window (sorted, so two processes flushing at once
+# lock rows in the same order). Counts may arrive late: a delta for the minute before the row's
+# goes to its previous count; one for an older minute counts for nothing any more.
+_ADD = text(
+    """
+    insert into identity.rate_limit_counters as c
+        (key, window_start, current_count, previous_count, allowed)
+    select k, :window, d, 0, true
+    from unnest(cast(:keys as text[]), cast(:deltas as integer[])) as t(k, d)
+    order by k
+    on conflict (key) do update set
+        window_start = greatest(c.window_start, :window),
+        previous_count = case
+            when c.window_start = :window + 1 then c.previous_count + excluded.current_count
+            when c.window_start > :window then c.previous_count
+            when c.window_start = :window then c.previous_count
+            when c.window_start = :window - 1 then c.current_count
+            else 0 end,
+        current_count = case
+            when c.window_start > :window then c.current_count
+            when c.window_start = :window then c.current_count + excluded.current_count
+            else excluded.current_count end
+    returning key, window_start, current_count, previous_count
+    """
+)
+
+_READ = text(
+    """select key, window_start, current_count, previous_count
+       from identity.rate_limit_counters where key = any(cast(:keys as text[]))"""
+)
+
+
+@dataclass
+class _Count:
+    """One key as this process knows it: every process's counts as of the last flush (`shared`,
+    for the minute `shared_window` and the one before), and its own since (`pending`)."""
+
+    shared_window: int = 0
+    shared_current: int = 0
+    shared_previous: int = 0
+    pending: dict[int, int] = field(default_factory=dict)
+
+    def counts(self, window: int) -> tuple[int, int]:
+        """(the minute before's count, this minute's) as far as this process knows."""
+        shared = {
+            self.shared_window: self.shared_current,
+            self.shared_window - 1: self.shared_previous,
+        }
+        return (
+            shared.get(window - 1, 0) + self.pending.get(window - 1, 0),
+            shared.get(window, 0) + self.pending.get(window, 0),
+        )
+
+
+@dataclass
+class BatchedRateLimiter:
+    """`per_minute` requests a minute for each key, counted in this process's memory and shared
+    with every other gateway process by adding the counts to PostgreSQL in one batch every
+    `flush_seconds` (the same sliding-window counter as `RateLimiter`, without a database write
+    per request).
+
+    Between flushes a process knows the others' counts as of its last flush: with `n` processes a
+    key can get up to `(n - 1) x` its rate `x flush_seconds` more than the limit, never more. Limits
+    that must be exact whatever the cost (sign-in attempts) use `RateLimiter`. A flush that fails
+    keeps its counts for the next; counting in memory goes on meanwhile.
+    """
+
+    database: Database
+    name: str
+    per_minute: int
+    flush_seconds: float = 2.0
+    clock: Clock = time.time
+    _counts: dict[str, _Count] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _flushed_at: float = 0.0
+    _flushing: bool = False
+    _pruned_at: float = 0.0
+
+    def take(self, key: str) -> int | None:
+        """Count one request for `key` in memory; None if allowed, else the seconds to wait."""
+        if self.per_minute <= 0:
+            return None
+        now = self.clock()
+        window = int(now // WINDOW_SECONDS)
+        elapsed = now - window * WINDOW_SECONDS
+        weight = 1 - elapsed / WINDOW_SECONDS
+        with self._lock:
+            count = self._counts.setdefault(f"{self.name}:{key}"[:400], _Count())
+            previous, current = count.counts(window)
+            if previous * weight + current + 1 <= self.per_minute:
+                count.pending[window] = count.pending.get(window, 0) + 1
+                return None
+        return seconds_to_wait(
+            previous=previous, current=current, elapsed=elapsed, limit=self.per_minute
+        )
+
+    def flush_due(self) -> bool:
+        return not self._flushing and self.clock() - self._flushed_at >= self.flush_seconds
+
+    def flush(self) -> None:
+        """Add this process's counts to the shared ones, and learn everyone's in return."""
+        now = self.clock()
+        window = int(now // WINDOW_SECONDS)
+        with self._lock:
+            self._flushing, self._flushed_at = True, now
+            batches: dict[int, dict[str, int]] = {}
+            # Keys still weighing here but with nothing new to add: read the others' counts.
+            idle = sorted(k for k, c in self._counts.items() if not c.pending)
+            for key, count in self._counts.items():
+                for minute, delta in count.pending.items():
+                    if minute >= window - 1:  # older counts no longer weigh on anything
+                        batches.setdefault(minute, {})[key] = delta
+                count.pending = {}
+            # Keys nobody has used for two minutes count for nothing: forget them.
+            for key in [k for k, c in self._counts.items() if c.shared_window < window - 1]:
+                if key not in batches.get(window, {}) and key not in batches.get(window - 1, {}):
+                    del self._counts[key]
+            idle = [k for k in idle if k in self._counts]
+        try:
+            learned = self._add(batches, idle, now, window)
+        except SQLAlchemyError:
+            log.exception("rate limit counts not shared: the database did not answer")
+            with self._lock:
+                for minute, deltas in batches.items():
+                    for key, delta in deltas.items():
+                        count = self._counts.setdefault(key, _Count())
+                        count.pending[minute] = count.pending.get(minute, 0) + delta
+            return
+        finally:
+            self._flushing = False
+        with self._lock:
+            for key, (shared_window, current, previous) in learned.items():
+                count = self._counts.setdefault(key, _Count())
+                count.shared_window = shared_window
+                count.shared_current, count.shared_previous = current, previous
+
+    def _add(
+        self, batches: dict[int, dict[str, int]], idle: list[str], now: float, window: int
+    ) -> dict[str, tuple[int, int, int]]:
+        learned: dict[str, tuple[int, int, int]] = {}
+        with self.database.sessionmaker() as session:
+            if idle:
+                for key, shared_window, current, previous in session.execute(_READ, {"keys": idle}):
+                    learned[key] = (shared_window, current, previous)
+            for minute in sorted(batches):
+                keys = sorted(batches[minute])
+                rows = session.execute(
+                    _ADD,
+                    {"window": minute, "keys": keys, "deltas": [batches[minute][k] for k in keys]},
+                )
+                for key, shared_window, current, previous in rows:
+                    learned[key] = (shared_window, current, previous)
+            if now - self._pruned_at >= WINDOW_SECONDS:
+                self._pruned_at = now
+                session.execute(_PRUNE, {"window": window})
+            session.commit()
+        return learned
+
+    async def take_async(self, key: str) -> int | None:
+        """`take`; when a flush is due, this request makes it (off the event loop)."""
+        wait = self.take(key)
+        if self.per_minute > 0 and self.flush_due():
+            self._flushing = True  # one request flushes; the others go on counting meanwhile
+            await run_in_threadpool(self.flush)
+        return wait
+
+
+Limiter = RateLimiter | BatchedRateLimiter
+
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -330,17 +503,36 @@ def client_address(scope: Scope) -> str:
 
 
 class RateLimitByAddress:
-    """429 with Retry-After once one client address sends too many requests."""
+    """429 with Retry-After once one client address sends too many requests.
 
-    def __init__(self, app: ASGIApp, *, limiter: RateLimiter) -> None:
+    A call carrying a genuine page pass (the web app's call for a page already counted) is left
+    to the guard, which counts it here after all unless the pass is the caller's own."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limiter: Limiter,
+        passes: PagePasses | None = None,
+    ) -> None:
         self.app = app
         self.limiter = limiter
+        self.passes = passes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in ("/healthz", "/readyz"):
             await self.app(scope, receive, send)
             return
-        wait = await self.limiter.take_async(client_address(scope))
+        address = client_address(scope)
+        state = scope.setdefault("state", {})
+        state["client_address"] = address
+        if self.passes is not None:
+            token = Headers(scope=scope).get(PAGE_PASS_HEADER)
+            if self.passes.valid(token) is not None:
+                state["page_pass"] = token
+                await self.app(scope, receive, send)
+                return
+        wait = await self.limiter.take_async(address)
         if wait is not None:
             await send_too_many(send, wait)
             return

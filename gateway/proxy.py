@@ -11,6 +11,7 @@ from starlette.background import BackgroundTask
 from common.errors import problem
 from common.identity import IDENTITY_HEADER
 from common.logs import REQUEST_ID_HEADER, request_id_var
+from gateway.pagepass import PAGE_PASS_HEADER
 
 log = logging.getLogger(__name__)
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
@@ -29,18 +30,22 @@ _HOP_BY_HOP = {
     "host",
     "content-length",
 }
+_GATEWAY_ONLY = {IDENTITY_HEADER, PAGE_PASS_HEADER, "x-request-id"}
 
 
-def _request_headers(request: Request, identity_token: str | None) -> list[tuple[str, str]]:
+def _request_headers(
+    request: Request, identity_token: str | None, extra: dict[str, str] | None = None
+) -> list[tuple[str, str]]:
     headers = [
         (name, value)
         for name, value in request.headers.items()
-        # A client can never speak for the gateway: drop any identity it sent.
-        if name not in _HOP_BY_HOP
-        and name not in (IDENTITY_HEADER, REQUEST_ID_HEADER.lower(), *_FORWARDED)
+        # A client can never speak for the gateway: drop any identity or page pass it sent, and
+        # any forwarding header (the gateway says where the request came from).
+        if name not in _HOP_BY_HOP and name not in (*_GATEWAY_ONLY, *_FORWARDED)
     ]
     if identity_token:
         headers.append((IDENTITY_HEADER, identity_token))
+    headers.extend((extra or {}).items())
     headers.append((REQUEST_ID_HEADER, request_id_var.get() or ""))
     # The address the gateway settled on (gateway.hardening.TrustedProxies), not the client's
     # own claims: the web app passes it back when it calls the API for this person.
@@ -56,6 +61,7 @@ async def forward(
     upstream_name: str,
     path: str,
     identity_token: str | None,
+    extra_headers: dict[str, str] | None = None,
 ) -> Response:
     """Send the request on, streaming both ways; a dead or slow upstream becomes a 502/504."""
     try:
@@ -71,7 +77,7 @@ async def forward(
     upstream_request = client.build_request(
         request.method,
         url,
-        headers=_request_headers(request, identity_token),
+        headers=_request_headers(request, identity_token, extra_headers),
         content=request.stream(),
     )
     try:

@@ -11,7 +11,7 @@ from fastapi import Request
 from pydantic import TypeAdapter
 
 from common.errors import AppError
-from common.identity import IDENTITY_HEADER, caller_from_token
+from common.identity import IDENTITY_HEADER, PAGE_PASS_HEADER, caller_from_token
 from common.logs import REQUEST_ID_HEADER, request_id_var
 
 
@@ -103,7 +103,8 @@ class GatewayClient:
     def _headers(self, extra: dict[str, str] | None) -> dict[str, str]:
         headers = {"accept": "application/json"}
         # The person's own credentials go with every call: the gateway decides what they may see.
-        for name in ("cookie", "authorization", "x-forwarded-for"):
+        # The page's pass, so that these calls count once, with the page (gateway/pagepass.py).
+        for name in ("cookie", "authorization", "x-forwarded-for", PAGE_PASS_HEADER):
             if value := self._request.headers.get(name):
                 headers[name] = value
         # The gateway wants the session's CSRF token on every change made with its cookie.
