@@ -27,16 +27,19 @@ def not_distributable(table: Table) -> list[str]:
     problems = []
     if DISTRIBUTION_COLUMN not in table.primary_key.columns:
         problems.append(f"primary key ({', '.join(table.primary_key.columns.keys())})")
-    for constraint in sorted(table.constraints, key=lambda c: str(c.name)):
+    uniques, foreign_keys = [], []
+    for constraint in table.constraints:
         columns = [c.name for c in constraint.columns]  # type: ignore[attr-defined]
         if DISTRIBUTION_COLUMN in columns:
             continue
         if isinstance(constraint, UniqueConstraint):
-            problems.append(f"unique ({', '.join(columns)})")
+            uniques.append(f"unique ({', '.join(columns)})")
         elif isinstance(constraint, ForeignKeyConstraint):
-            problems.append(
+            foreign_keys.append(
                 f"foreign key ({', '.join(columns)}) to {constraint.referred_table.name}"
             )
+    # Sorted by what they say (a constraint may have no name), so the list reads the same each run.
+    problems += sorted(uniques) + sorted(foreign_keys)
     for index in sorted(table.indexes, key=lambda i: str(i.name)):
         columns = [c.name for c in index.columns]
         if index.unique and DISTRIBUTION_COLUMN not in columns:

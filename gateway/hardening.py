@@ -395,7 +395,8 @@ class BatchedRateLimiter:
         try:
             learned = self._add(batches, idle, now, window)
         except SQLAlchemyError:
-            log.exception("rate limit counts not shared: the database did not answer")
+            # Plainly, without a traceback: while PostgreSQL restarts this happens every flush.
+            log.warning("rate limit counts not shared: the database did not answer")
             with self._lock:
                 for minute, deltas in batches.items():
                     for key, delta in deltas.items():

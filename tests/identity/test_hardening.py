@@ -456,7 +456,13 @@ def test_a_client_cannot_send_a_page_pass_on_to_the_web_app_or_a_service() -> No
     from gateway.proxy import _request_headers
 
     sent = Request(
-        {"type": "http", "headers": [(PAGE_PASS_HEADER.encode(), b"made-up")], "client": None}
+        {
+            "type": "http",
+            "scheme": "http",
+            "path": "/api/v1/me",
+            "headers": [(PAGE_PASS_HEADER.encode(), b"made-up")],
+            "client": None,
+        }
     )
     names = [name for name, _ in _request_headers(sent, None)]
     assert PAGE_PASS_HEADER not in names
