@@ -242,7 +242,10 @@ def totals(session: Session, *, measure_actuals: MeasureActuals) -> BenefitTotal
     achieved: list[rules.Figure] = []
     warnings: list[str] = []
     calculations = list(session.scalars(select(BenefitCalculation)))
-    references = dict(session.execute(select(SavingsLine.id, SavingsLine.reference)).tuples())
+    references = {
+        row.id: row.reference
+        for row in session.execute(select(SavingsLine.id, SavingsLine.reference))
+    }
     for calculation in calculations:
         benefit = read(session, calculation=calculation, measure_actuals=cached)
         warnings.extend(f"{benefit.reference}: {w}" for w in benefit.warnings)
