@@ -60,11 +60,12 @@ def test_adopting_is_all_or_none_and_never_twice(api: TestClient) -> None:
 
 
 def _import(api: TestClient, measure_id: str, text: str, apply: bool) -> Response:
-    return api.post(
+    response: Response = api.post(
         f"{API}/measures/{measure_id}/benchmarks/import",
         params={"apply": str(apply).lower()},
         files={"file": ("ascof-2c.csv", text.encode(), "text/csv")},
     )
+    return response
 
 
 def test_benchmarks_import_from_a_national_export(api: TestClient) -> None:
