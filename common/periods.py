@@ -189,6 +189,32 @@ class Period:
         return self.start > today
 
 
+_ISO_DATE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
+
+
+def as_at_end(text: str) -> date:
+    """The last day an "as at" names: a whole date as itself, else the end of the period it
+    names (a quarter "2026/27 Q2" or "Q2 2026/27", a month "2026-09", a year "2026/27").
+    Raises ValueError saying how to write it.
+
+    >>> as_at_end("2026/27 Q2"), as_at_end("2026-11-15")
+    (datetime.date(2026, 9, 30), datetime.date(2026, 11, 15))
+    """
+    how = (
+        'write "as at" as a quarter ("2026/27 Q2"), a month ("2026-09"), '
+        'a financial year ("2026/27") or a date ("2026-09-30")'
+    )
+    if _ISO_DATE.match(text):
+        try:
+            return date.fromisoformat(text.strip())
+        except ValueError:
+            raise ValueError(f'"{text}" is not a day of the calendar; {how}') from None
+    try:
+        return read_period(text).end
+    except ValueError:
+        raise ValueError(f'could not read "{text}" as at a day; {how}') from None
+
+
 def _add_months(day: date, months: int) -> date:
     total = day.year * 12 + (day.month - 1) + months
     return date(total // 12, total % 12 + 1, 1)
