@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from common.errors import FieldError, ValidationFailed
+
 _FY = re.compile(r"^\s*(\d{2}|\d{4})\s*/\s*(\d{2})\s*$")
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{2})\s*$")
 _QUARTER = re.compile(r"^\s*(\d{2}|\d{4})\s*/\s*(\d{2})\s*[- ]?\s*Q([1-4])\s*$", re.IGNORECASE)
@@ -213,6 +215,22 @@ def as_at_end(text: str) -> date:
         return read_period(text).end
     except ValueError:
         raise ValueError(f'could not read "{text}" as at a day; {how}') from None
+
+
+def as_at_query(value: str | None) -> date | None:
+    """An `as_at` query parameter as the day it ends; None when left out; else a 422 on it."""
+    if not value:
+        return None
+    try:
+        return as_at_end(value)
+    except ValueError as error:
+        raise ValidationFailed(str(error), errors=[FieldError("as_at", str(error))]) from None
+
+
+AS_AT_DESCRIPTION = (
+    'As at the end of a quarter ("2026/27 Q2"), month ("2026-09") or year ("2026/27"), or a '
+    'day ("2026-09-30"): the latest figures made for a period on or before it, never after.'
+)
 
 
 def _add_months(day: date, months: int) -> date:

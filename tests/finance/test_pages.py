@@ -371,3 +371,21 @@ def test_budget_download_holds_the_months_lines_with_exact_money(
     assert Decimal(
         dict(zip(august.headers, august.rows[0], strict=True))["Forecast outturn (£)"]
     ) == (Decimal("1300000"))
+
+
+def test_budget_monitor_shows_movement_since_the_previous_and_the_original_forecast(
+    api: TestClient,
+) -> None:
+    line = make_budget_line(api, budgets=[{"financial_year": "2025/26", "original_budget": "£10m"}])
+    add_forecast(api, line["id"], "2025-04", "£13.7m")
+    add_forecast(api, line["id"], "2025-06", "£13.5m")
+    add_forecast(api, line["id"], "2025-09", "£13.1m")
+    page = api.get("/budget", params={"month": "2025-09"})
+    text = _text(page.text)
+    # since June (August had no forecast), and since April's original forecast
+    assert "Learning Disabilities (LD100) £10m £13.1m £3.1m overspend -£400k -£600k" in text
+    assert "forecast overspend £3.1m, down £600k from the original forecast of £3.7m" in text
+    table = _download(api, "/budget", "budget-monitor-2025-09", month="2025-09", format="csv")
+    row = dict(zip(table.headers, table.rows[0], strict=True))
+    assert Decimal(row["Original forecast (£)"]) == Decimal("13700000")
+    assert Decimal(row["Movement since original forecast (£)"]) == Decimal("-600000")
