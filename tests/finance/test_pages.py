@@ -50,7 +50,7 @@ def test_savings_tracker_shows_each_line_and_the_totals_row(api: TestClient) -> 
     assert "SAV-01 Supported Living Efficiencies Commissioning Team £376k £100k £300k £76k" in text
     assert "Off track" in text  # RAG as words, not colour alone
     assert "On track" in text
-    assert "Total (2 lines) £826k £300k £760k £66k" in text
+    assert "Cashable savings (2 lines) £826k £300k £760k £66k" in text
     assert 'href="/savings?financial_year=2025%2F26&amp;sort=reference&amp;format=csv"' in page.text
 
 
@@ -389,3 +389,36 @@ def test_budget_monitor_shows_movement_since_the_previous_and_the_original_forec
     row = dict(zip(table.headers, table.rows[0], strict=True))
     assert Decimal(row["Original forecast (£)"]) == Decimal("13700000")
     assert Decimal(row["Movement since original forecast (£)"]) == Decimal("-600000")
+
+
+def _cashable_and_avoided(api: TestClient, year: str) -> None:
+    cashable = make_savings_line(api, targets=[{"financial_year": year, "in_year": "£400k"}])
+    avoided = make_savings_line(
+        api,
+        reference="SAV-CA",
+        title="Falls prevention",
+        saving_type="cost_avoidance",
+        targets=[{"financial_year": year, "in_year": "£1m"}],
+    )
+    add_entry(api, cashable["id"], f"{year[:4]}-09", "£100k", "£300k")
+    add_entry(api, avoided["id"], f"{year[:4]}-09", "£600k", "£900k")
+
+
+def test_savings_tracker_totals_each_type_and_never_adds_cost_avoidance_in(
+    api: TestClient,
+) -> None:
+    _cashable_and_avoided(api, "2025/26")
+    text = _text(api.get("/savings", params={"financial_year": "2025/26"}).text)
+    assert "Cashable savings (1 line) £400k £100k £300k £100k" in text
+    assert "Cost avoidance (1 line) £1m £600k £900k £100k" in text
+    assert "Non-cashable savings (0 lines)" in text
+    assert "£1.4m" not in text  # no total adds cost avoidance to savings
+
+
+def test_dashboard_headline_is_cashable_savings(api: TestClient) -> None:
+    _cashable_and_avoided(api, THIS_YEAR)
+    text = _text(api.get("/").text)
+    assert f"Cashable savings target {THIS_YEAR} £400k" in text
+    assert "Achieved to date £100k (25.0%)" in text
+    assert "Cost avoidance forecast £900k" in text
+    assert "£1.4m" not in text
