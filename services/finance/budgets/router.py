@@ -147,8 +147,10 @@ def _position(session: SessionDep, month: str | None, as_at: str | None) -> Budg
         if month:
             message = "Give a month or an as-at day, not both"
             raise ValidationFailed(message, errors=[FieldError("as_at", message)])
-        chosen = service.latest_forecast_month(session, as_at=day) or Period.month_of(day).start
-        return service.budget_position(session, month=chosen, as_at=day)
+        latest = service.latest_forecast_month(session, as_at=day)
+        return service.budget_position(
+            session, month=latest or Period.month_of(day).start, as_at=day
+        )
     chosen = month_query(month) or service.latest_forecast_month(session)
     if chosen is None:
         chosen = Period.month_of(date.today()).start
