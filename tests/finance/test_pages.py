@@ -422,3 +422,63 @@ def test_dashboard_headline_is_cashable_savings(api: TestClient) -> None:
     assert "Achieved to date £100k (25.0%)" in text
     assert "Cost avoidance forecast £900k" in text
     assert "£1.4m" not in text
+
+
+def _past_months() -> tuple[date, date]:
+    """The two months before this one, both of this financial year when it allows."""
+    last = Period.month_of(THIS_MONTH).previous()
+    return last.previous().start, last.start
+
+
+def test_a_past_months_form_shows_that_months_own_return_or_nothing(api: TestClient) -> None:
+    earlier, later = _past_months()
+    year = FinancialYear.containing(earlier).label
+    both = make_savings_line(api, targets=[{"financial_year": year, "in_year": "£500k"}])
+    later_only = make_savings_line(
+        api, reference="SAV-02", targets=[{"financial_year": year, "in_year": "£500k"}]
+    )
+    add_entry(api, both["id"], f"{earlier:%Y-%m}", "£11k", "£111k", note="Earlier note")
+    add_entry(api, both["id"], f"{later:%Y-%m}", "£22k", "£222k", note="Later note")
+    add_entry(api, later_only["id"], f"{later:%Y-%m}", "£33k", "£333k")
+    page = api.get("/savings/entry", params={"month": f"{earlier:%Y-%m}", "owner_team": ""}).text
+    assert 'value="11000.00"' in page and 'value="Earlier note"' in page
+    assert "22000.00" not in page and "33000.00" not in page and "Later note" not in page
+    saved = api.post(
+        "/savings/entry",
+        data={
+            "line_id": later_only["id"],
+            "month": f"{earlier:%Y-%m}",
+            "achieved_to_date": "£5k",
+            "forecast_for_year": "£300k",
+        },
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    entries = api.get(f"/api/v1/finance/savings-lines/{later_only['id']}/entries").json()
+    assert [(e["month"], e["achieved_to_date"]) for e in entries] == [
+        (f"{earlier:%Y-%m}", "5000.00"),
+        (f"{later:%Y-%m}", "33000.00"),  # saving one month never changes another
+    ]
+
+
+def test_the_form_asks_to_confirm_a_forecast_more_than_double_the_target(
+    api: TestClient,
+) -> None:
+    line = make_savings_line(api, targets=[{"financial_year": THIS_YEAR, "in_year": "£100k"}])
+    data = {
+        "line_id": line["id"],
+        "month": f"{THIS_MONTH:%Y-%m}",
+        "achieved_to_date": "£20k",
+        "forecast_for_year": "£250k",
+    }
+    asked = api.post("/savings/entry", data=data)
+    assert asked.status_code == 422
+    assert "more than double the target" in asked.text
+    assert 'name="confirm" type="checkbox" value="yes"' in asked.text
+    assert 'value="£250k"' in asked.text
+    saved = api.post(
+        "/savings/entry",
+        data=data | {"confirm": "yes", "note": "Two homes closed early"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303

@@ -468,7 +468,13 @@ def check_far_above_target(
             f"target ({format_money(target.in_year)}). Check it; if it is right, confirm it "
             "and add a note saying why"
         )
-        raise ValidationFailed(message, errors=[FieldError("forecast_for_year", message)])
+        raise ValidationFailed(
+            message,
+            errors=[
+                FieldError("forecast_for_year", message),
+                FieldError("confirm", "Confirm the forecast is right, and say why in the note"),
+            ],
+        )
     if not note.strip():
         message = "Add a note saying why the forecast is more than double the target"
         raise ValidationFailed(message, errors=[FieldError("note", message)])
