@@ -2,10 +2,12 @@
 
 import uuid
 from collections.abc import Callable
+from datetime import date
 
 from fastapi.testclient import TestClient
 
 from common.identity import Caller
+from common.periods import Period
 from common.testing.plugin import make_caller
 from tests.projects.conftest import (
     API,
@@ -450,3 +452,16 @@ def test_text_with_a_nul_character_is_a_422(api: TestClient) -> None:
     response = api.post(f"{API}/projects", json={"name": "Bad\u0000name"})
     assert list(field_errors(response)) == ["name"]
     assert api.get(f"{API}/projects", params={"lead_team": "a\u0000b"}).status_code == 422
+
+
+def test_a_highlight_report_for_a_month_not_yet_begun_is_refused_by_the_field(
+    api: TestClient,
+) -> None:
+    project = make_project(api)
+    this_month = Period.month_of(date.today())
+    body = {"project_id": project["id"], "rag": "green", "summary": "Ok"}
+    refused = api.post(f"{API}/highlight-reports", json=body | {"period": this_month.next().code})
+    assert field_errors(refused)["period"] == (
+        f"You cannot report on {this_month.next().label} yet: it has not begun"
+    )
+    created(api.post(f"{API}/highlight-reports", json=body | {"period": this_month.code}))

@@ -393,3 +393,18 @@ def test_improvement_plan_shows_open_and_closed_counts_by_area(api: TestClient) 
     assert "2 of 3 actions remain open." in page.text
     assert re.search(r"Quality assurance</a></th>\s*<td[^>]*>2</td>\s*<td[^>]*>0</td>", page.text)
     assert "Audit case files" in page.text
+
+
+def test_a_highlight_report_for_a_future_month_is_refused_beside_the_month(
+    api: TestClient,
+) -> None:
+    project = make_project(api)
+    next_month = Period.month_of(date.today()).next()
+    page = api.post(
+        f"/projects/{project['id']}/highlight-reports",
+        data={"period": next_month.code, "rag": "green", "summary": "All good"},
+    )
+    assert page.status_code == 422
+    assert f"You cannot report on {next_month.label} yet: it has not begun" in page.text
+    assert 'id="period-error"' in page.text
+    assert "All good" in page.text  # what was typed is kept
