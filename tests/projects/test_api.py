@@ -377,8 +377,8 @@ def test_improvement_plan_counts_open_and_closed_actions_by_area(api: TestClient
     summary = api.get(f"{API}/improvement-actions/summary").json()
     assert (summary["open"], summary["closed"], summary["total"]) == (2, 1, 3)
     assert summary["areas"] == [
-        {"area": "Quality assurance", "open": 2, "closed": 0, "total": 2},
-        {"area": "Strategic decisions", "open": 0, "closed": 1, "total": 1},
+        {"area": "Quality assurance", "open": 2, "closed": 0, "total": 2, "overdue": 0},
+        {"area": "Strategic decisions", "open": 0, "closed": 1, "total": 1, "overdue": 0},
     ]
     listed = api.get(f"{API}/improvement-actions", params={"area": "Quality assurance"}).json()
     assert [a["open"] for a in listed["items"]] == [True, True]
@@ -465,3 +465,59 @@ def test_a_highlight_report_for_a_month_not_yet_begun_is_refused_by_the_field(
         f"You cannot report on {this_month.next().label} yet: it has not begun"
     )
     created(api.post(f"{API}/highlight-reports", json=body | {"period": this_month.code}))
+
+
+def _action(api: TestClient, **fields: object) -> dict[str, object]:
+    body = {"action": "Audit case files", "area": "Quality assurance"} | fields
+    return created(api.post(f"{API}/improvement-actions", json=body))
+
+
+def test_areas_differing_only_in_case_or_spacing_are_one_shown_as_first_written(
+    api: TestClient,
+) -> None:
+    _action(api, area="Quality Assurance")
+    _action(api, area="quality  assurance ", status="completed")
+    _action(api, area="Workforce")
+    summary = api.get(f"{API}/improvement-actions/summary").json()
+    assert [(a["area"], a["open"], a["closed"]) for a in summary["areas"]] == [
+        ("Quality Assurance", 1, 1),
+        ("Workforce", 1, 0),
+    ]
+    listed = api.get(f"{API}/improvement-actions", params={"area": "QUALITY ASSURANCE"}).json()
+    assert listed["total"] == 2
+
+
+def test_an_open_action_past_its_due_date_is_overdue_and_counted(api: TestClient) -> None:
+    late = _action(api, due_date=days(-1), status="in_progress")
+    done = _action(api, due_date=days(-1), status="completed")
+    due_today = _action(api, due_date=days(0))
+    assert (late["overdue"], done["overdue"], due_today["overdue"]) == (True, False, False)
+    summary = api.get(f"{API}/improvement-actions/summary").json()
+    assert summary["overdue"] == 1
+    assert summary["areas"][0]["overdue"] == 1
+
+
+def test_the_improvement_plan_as_at_a_quarter_ignores_later_completions(
+    api: TestClient,
+) -> None:
+    _action(api, due_date="2026-08-31", status="completed", completed_on="2026-11-20")
+    _action(api, due_date="2026-08-31", status="completed", completed_on="2026-09-15")
+    then = api.get(f"{API}/improvement-actions/summary", params={"as_at": "2026/27 Q2"}).json()
+    assert (then["open"], then["closed"], then["overdue"]) == (1, 1, 1)
+    now = api.get(f"{API}/improvement-actions/summary").json()
+    assert (now["open"], now["closed"], now["overdue"]) == (0, 2, 0)
+
+
+def test_completing_an_action_records_the_day(api: TestClient) -> None:
+    action = _action(api)
+    done = api.patch(
+        f"{API}/improvement-actions/{action['id']}",
+        json={"status": "completed"},
+        headers={"If-Match": f'W/"{action["version"]}"'},
+    )
+    assert done.json()["completed_on"] == date.today().isoformat()
+    future = api.post(
+        f"{API}/improvement-actions",
+        json={"action": "X", "area": "Y", "status": "completed", "completed_on": days(3)},
+    )
+    assert "completed_on" in field_errors(future)

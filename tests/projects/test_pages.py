@@ -408,3 +408,20 @@ def test_a_highlight_report_for_a_future_month_is_refused_beside_the_month(
     assert f"You cannot report on {next_month.label} yet: it has not begun" in page.text
     assert 'id="period-error"' in page.text
     assert "All good" in page.text  # what was typed is kept
+
+
+def test_the_improvement_plan_flags_overdue_actions_in_words_and_merges_cased_areas(
+    api: TestClient,
+) -> None:
+    for area, due in (("Quality Assurance", days(-3)), ("Quality assurance", days(10))):
+        created(
+            api.post(
+                f"{API}/improvement-actions",
+                json={"action": f"Audit {due}", "area": area, "due_date": due},
+            )
+        )
+    html = api.get("/improvement-plan").text
+    assert html.count('<h2 class="govuk-heading-m" id="area-') == 1
+    assert ">Quality Assurance</h2>" in html
+    assert html.count(">Overdue</strong>") == 1  # a word, not colour alone
+    assert "2 of 2 actions remain open, 1 overdue." in re.sub(r"\s+", " ", html)
