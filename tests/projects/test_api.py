@@ -521,3 +521,36 @@ def test_completing_an_action_records_the_day(api: TestClient) -> None:
         json={"action": "X", "area": "Y", "status": "completed", "completed_on": days(3)},
     )
     assert "completed_on" in field_errors(future)
+
+
+def test_a_project_past_its_end_month_still_in_delivery_is_overdue_and_counted(
+    api: TestClient,
+) -> None:
+    this_month = Period.month_of(date.today())
+    late = make_project(api, name="Late", end_month=this_month.previous().code)
+    on_time = make_project(api, name="Ends this month", end_month=this_month.code)
+    closed = make_project(api, name="Closed", stage="closed", end_month=this_month.previous().code)
+    assert [p["overdue"] for p in (late, on_time, closed)] == [True, False, False]
+    listed = api.get(f"{API}/projects").json()["items"]
+    assert {p["name"]: p["overdue"] for p in listed}["Late"] is True
+    assert api.get(f"{API}/portfolio/summary").json()["projects_overdue"] == 1
+
+
+def test_the_portfolio_as_at_a_quarter_counts_a_milestone_finished_after_it_as_overdue(
+    api: TestClient,
+) -> None:
+    project = make_project(api)
+    make_milestone(
+        api,
+        project["id"],
+        baseline_date="2026-08-14",
+        actual_date="2026-10-15",
+        status="completed",
+    )
+    window = {"from": "2026-07-01", "to": "2026-09-30"}
+    then = api.get(f"{API}/portfolio/summary", params=window | {"as_at": "2026/27 Q2"}).json()
+    assert (then["milestones_due"], then["milestones_overdue"]) == (1, 1)
+    assert then["milestones"][0]["slippage_days"] == 47  # 14 August to 30 September
+    assert then["as_at"] == "2026-09-30"
+    now = api.get(f"{API}/portfolio/summary", params=window).json()
+    assert now["milestones_due"] == 0

@@ -425,3 +425,12 @@ def test_the_improvement_plan_flags_overdue_actions_in_words_and_merges_cased_ar
     assert ">Quality Assurance</h2>" in html
     assert html.count(">Overdue</strong>") == 1  # a word, not colour alone
     assert "2 of 2 actions remain open, 1 overdue." in re.sub(r"\s+", " ", html)
+
+
+def test_the_tracker_says_in_words_which_projects_are_past_their_end(api: TestClient) -> None:
+    this_month = Period.month_of(date.today())
+    make_project(api, name="Late", end_month=this_month.previous().code)
+    make_project(api, name="On time", end_month=this_month.code)
+    html = api.get("/projects").text
+    assert html.count(">Overdue</strong>") == 1
+    assert re.search(r"Late.*?In delivery\s*<strong[^>]*>Overdue</strong>", html, re.S)
