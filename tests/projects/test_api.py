@@ -554,3 +554,18 @@ def test_the_portfolio_as_at_a_quarter_counts_a_milestone_finished_after_it_as_o
     assert then["as_at"] == "2026-09-30"
     now = api.get(f"{API}/portfolio/summary", params=window).json()
     assert now["milestones_due"] == 0
+
+
+def test_milestones_as_at_a_day_stand_as_they_did_then(api: TestClient) -> None:
+    project = make_project(api)
+    make_milestone(api, project["id"], baseline_date="2026-08-14", actual_date="2026-10-15")
+    then = api.get(f"{API}/milestones", params={"as_at": "2026/27 Q2"}).json()["items"][0]
+    assert (then["status"], then["actual_date"], then["overdue"]) == ("in_progress", None, True)
+    now = api.get(f"{API}/milestones").json()["items"][0]
+    assert (now["status"], now["actual_date"], now["overdue"]) == (
+        "completed",
+        "2026-10-15",
+        False,
+    )
+    both = api.get(f"{API}/milestones", params={"as_at": "2026/27 Q2", "overdue": True})
+    assert "as_at" in field_errors(both)
