@@ -134,7 +134,7 @@ def test_a_forecast_more_than_double_the_target_needs_confirming_with_a_note(
     changed = api.patch(
         f"{url}/2025-09",
         json={"forecast_for_year": "£900k", "note": ""},
-        headers={"If-Match": f'W/"{saved.json()["version"]}"'},
+        headers={"If-Match": f'"{saved.json()["version"]}"'},
     )
     assert changed.status_code == 422
     assert "more than double" in _errors(changed)["forecast_for_year"]

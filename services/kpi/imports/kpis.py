@@ -31,9 +31,11 @@ from common.tables import (
     normalise_header,
     row_originals,
 )
-from services.kpi.models import Measure, Target
-from services.kpi.parsing import CouncilTarget, parse_baseline, parse_target, parse_unit
-from services.kpi.rules import Polarity, TargetKind, TargetType, Unit
+from services.kpi.imports.cells import CouncilTarget, parse_baseline, parse_target, parse_unit
+from services.kpi.measures.models import Measure
+from services.kpi.measures.rules import Polarity, Unit
+from services.kpi.targets.models import Target
+from services.kpi.targets.rules import TargetKind, TargetType
 
 COLUMNS = (
     Column("code", "Code", ("Reference", "Ref", "KPI code", "Measure code", "KPI reference")),

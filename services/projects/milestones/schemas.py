@@ -5,6 +5,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from common.dates import PlanDate
 from services.projects.milestones.models import Milestone
 from services.projects.milestones.rules import (
     MilestoneStatus,
@@ -19,9 +20,9 @@ from services.projects.schemas import Input, Month, Name, Read
 class MilestoneCreate(Input):
     project_id: uuid.UUID
     title: Name
-    baseline_date: date
-    forecast_date: date | None = None
-    actual_date: date | None = Field(
+    baseline_date: PlanDate
+    forecast_date: PlanDate | None = None
+    actual_date: PlanDate | None = Field(
         default=None, description="When it was completed; sets the status to completed."
     )
     status: MilestoneStatus | None = Field(
@@ -31,9 +32,9 @@ class MilestoneCreate(Input):
 
 class MilestoneUpdate(Input):
     title: Name | None = None
-    baseline_date: date | None = None
-    forecast_date: date | None = None
-    actual_date: date | None = None
+    baseline_date: PlanDate | None = None
+    forecast_date: PlanDate | None = None
+    actual_date: PlanDate | None = None
     status: MilestoneStatus | None = None
 
 

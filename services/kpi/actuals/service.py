@@ -8,7 +8,6 @@ correction never destroys an earlier figure.
 import csv
 import io
 import uuid
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,55 +16,29 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from common import crud
 from common.audit import declare_no_change
-from common.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
-from common.identity import Caller, Role
+from common.errors import Conflict, FieldError, ValidationFailed
+from common.identity import Caller
 from common.pagination import PageParams, paginate
 from common.periods import Frequency, Period
-from services.kpi.models import Actual, ActualRevision, Measure
-from services.kpi.rules import Unit, derive_value
-from services.kpi.schemas import ActualCreate, ActualUpdate, BulkRow
-from services.kpi.service import get_measure, population_for
+from services.kpi.actuals.models import Actual, ActualRevision
+from services.kpi.actuals.rules import (
+    SUBMITTABLE,
+    Figures,
+    check_may_approve,
+    check_may_enter,
+    mark_approved,
+    mark_corrected,
+    mark_submitted,
+    unchanged,
+)
+from services.kpi.actuals.schemas import ActualCreate, ActualUpdate, BulkRow
+from services.kpi.measures.models import Measure
+from services.kpi.measures.rules import Unit, derive_value
+from services.kpi.populations.service import population_for
 
-EDITABLE = {"draft", "returned", "approved", "submitted"}
-SUBMITTABLE = {"draft", "returned"}
 CSV_COLUMNS = ("measure_code", "period", "value", "numerator", "denominator", "commentary")
-
-
-MANAGERS = (Role.ADMIN, Role.PROGRAMME_OFFICE, Role.SERVICE_LEAD)
-"""Roles that may enter figures for any team's measures (and approve them)."""
-
-
-def is_integration(caller: Caller) -> bool:
-    """An API key: the council's own system, whose reach the gateway already scoped."""
-    return caller.client.startswith("api-key:")
-
-
-def check_may_configure(caller: Caller) -> None:
-    """Measures, targets, populations and benchmarks are set up by managers (or integrations),
-    not by people who provide the figures."""
-    if not (caller.has_any(*MANAGERS) or is_integration(caller)):
-        raise Forbidden("Only the programme office or a service lead can set up measures.")
-
-
-def check_may_enter(caller: Caller, measure: Measure) -> None:
-    """A data provider enters figures only for the measures their own team provides."""
-    if caller.has_any(*MANAGERS) or is_integration(caller):
-        return
-    if caller.has_any(Role.DATA_PROVIDER) and caller.team and caller.team == measure.data_provider:
-        return
-    raise Forbidden(
-        f"Only {measure.data_provider or 'the programme office'} can enter figures for "
-        f"{measure.code}."
-    )
-
-
-@dataclass(frozen=True)
-class Figures:
-    period: Period
-    value: Decimal
-    numerator: Decimal | None
-    denominator: Decimal | None
 
 
 def check_figures(
@@ -173,7 +146,13 @@ def _duplicate(measure: Measure, period: Period, prefix: str = "") -> Validation
 
 
 def _record(
-    session: Session, actual: Actual, *, action: str, caller: Caller, reason: str = ""
+    session: Session,
+    actual: Actual,
+    *,
+    action: str,
+    caller: Caller,
+    reason: str = "",
+    self_approved: bool = False,
 ) -> int:
     number = (
         session.scalar(
@@ -193,6 +172,7 @@ def _record(
             commentary=actual.commentary,
             reason=reason,
             changed_by=caller.user_id,
+            self_approved=self_approved,
         )
     )
     session.flush()
@@ -220,13 +200,6 @@ def list_actuals(
             Measure.data_provider == data_provider
         )
     return paginate(session, statement, page)
-
-
-def get_actual(session: Session, *, actual_id: uuid.UUID) -> Actual:
-    actual = session.get(Actual, actual_id)
-    if actual is None:
-        raise NotFound("There is no actual with this id.")
-    return actual
 
 
 def revisions(session: Session, *, actual: Actual) -> list[ActualRevision]:
@@ -264,11 +237,39 @@ def create_actual(
     )
     if session.scalar(existing):
         raise _duplicate(measure, figures.period)
-    actual = new_actual(measure, figures, data.commentary)
+    return _store_new(session, measure, figures, data.commentary, caller)
+
+
+def _store_new(
+    session: Session, measure: Measure, figures: Figures, commentary: str, caller: Caller
+) -> Actual:
+    actual = new_actual(measure, figures, commentary)
     session.add(actual)
     session.flush()
     _record(session, actual, action="created", caller=caller)
     return actual
+
+
+def _store_correction(
+    session: Session,
+    actual: Actual,
+    *,
+    figures: Figures | None,
+    commentary: str | None,
+    caller: Caller,
+) -> None:
+    """A new revision of the figures and commentary sent; the actual is a draft again."""
+    if figures is not None:
+        actual.value, actual.numerator, actual.denominator = (
+            figures.value,
+            figures.numerator,
+            figures.denominator,
+        )
+    if commentary is not None:
+        actual.commentary = commentary
+    mark_corrected(actual)
+    session.flush()
+    _record(session, actual, action="corrected", caller=caller)
 
 
 def new_actual(measure: Measure, figures: Figures, commentary: str) -> Actual:
@@ -295,10 +296,10 @@ def update_actual(
     """Correct the figure or commentary; the actual goes back to draft, the reported figure stays
     until the correction is approved."""
     changes = data.model_dump(exclude_unset=True)
-    measure = get_measure(session, measure_id=actual.measure_id)
+    measure = crud.get_or_404(session, Measure, actual.measure_id, "measure")
     check_may_enter(caller, measure)
-    figure_fields = {"value", "numerator", "denominator"} & changes.keys()
-    if figure_fields:
+    figures: Figures | None = None
+    if {"value", "numerator", "denominator"} & changes.keys():
         value = changes.get("value")
         numerator = changes.get("numerator")
         denominator = changes.get("denominator")
@@ -311,45 +312,13 @@ def update_actual(
             denominator=denominator,
             today=today or date.today(),
         )
-        actual.value, actual.numerator, actual.denominator = (
-            figures.value,
-            figures.numerator,
-            figures.denominator,
-        )
-    if data.commentary is not None:
-        actual.commentary = data.commentary
-    mark_corrected(actual)
-    session.flush()
-    _record(session, actual, action="corrected", caller=caller)
+    _store_correction(session, actual, figures=figures, commentary=data.commentary, caller=caller)
     return actual
-
-
-def mark_corrected(actual: Actual) -> None:
-    """A corrected figure is a draft again; the reported (approved) figure stays until approved."""
-    actual.status = "draft"
-    actual.return_reason = ""
-
-
-def mark_submitted(actual: Actual) -> None:
-    """The workflow step of `submit_actual`, without storing it (the import stores in bulk)."""
-    if actual.status not in SUBMITTABLE:
-        raise Conflict(
-            f"This actual is {actual.status}; only a draft or returned one is submitted."
-        )
-    actual.status = "submitted"
-
-
-def mark_approved(actual: Actual) -> None:
-    """The workflow step of `approve_actual`, without storing it (the import stores in bulk)."""
-    if actual.status != "submitted":
-        raise Conflict(f"This actual is {actual.status}; only a submitted one can be approved.")
-    actual.status = "approved"
-    actual.approved_value = actual.value
 
 
 def submit_actual(session: Session, *, actual: Actual, caller: Caller) -> Actual:
     """Send a draft (or a returned figure) for approval."""
-    check_may_enter(caller, get_measure(session, measure_id=actual.measure_id))
+    check_may_enter(caller, crud.get_or_404(session, Measure, actual.measure_id, "measure"))
     mark_submitted(actual)
     session.flush()
     _record(session, actual, action="submitted", caller=caller)
@@ -357,12 +326,26 @@ def submit_actual(session: Session, *, actual: Actual, caller: Caller) -> Actual
 
 
 def approve_actual(session: Session, *, actual: Actual, caller: Caller) -> Actual:
-    """Accept a submitted figure: from now on it is the one reported."""
+    """Accept a submitted figure: from now on it is the one reported. Its submitter may not,
+    unless the council allows one-person teams to (then the approval is marked self-approved)."""
     mark_approved(actual)
+    self_approved = check_may_approve(caller, submitter(session, actual.id))
     session.flush()
-    actual.approved_revision = _record(session, actual, action="approved", caller=caller)
+    actual.approved_revision = _record(
+        session, actual, action="approved", caller=caller, self_approved=self_approved
+    )
     session.flush()
     return actual
+
+
+def submitter(session: Session, actual_id: uuid.UUID) -> str | None:
+    """Who last sent this actual for approval."""
+    return session.scalar(
+        select(ActualRevision.changed_by)
+        .where(ActualRevision.actual_id == actual_id, ActualRevision.action == "submitted")
+        .order_by(ActualRevision.number.desc())
+        .limit(1)
+    )
 
 
 def return_actual(session: Session, *, actual: Actual, reason: str, caller: Caller) -> Actual:
@@ -491,10 +474,7 @@ def bulk_submit(
     created = updated = 0
     for measure, figures, row, actual in plan:
         if actual is None:
-            actual = new_actual(measure, figures, row.commentary)
-            session.add(actual)
-            session.flush()
-            _record(session, actual, action="created", caller=caller)
+            actual = _store_new(session, measure, figures, row.commentary, caller)
             created += 1
         elif unchanged(actual, figures, row.commentary):
             # Saving a form again changes nothing: no new revision, just submit if asked.
@@ -503,15 +483,9 @@ def bulk_submit(
             stored.append(actual)
             continue
         else:
-            actual.value, actual.numerator, actual.denominator = (
-                figures.value,
-                figures.numerator,
-                figures.denominator,
+            _store_correction(
+                session, actual, figures=figures, commentary=row.commentary, caller=caller
             )
-            actual.commentary = row.commentary
-            mark_corrected(actual)
-            session.flush()
-            _record(session, actual, action="corrected", caller=caller)
             updated += 1
         if submit:
             submit_actual(session, actual=actual, caller=caller)
@@ -519,13 +493,3 @@ def bulk_submit(
     if not created and not updated:
         declare_no_change("unchanged")  # no rows, or every row as stored already
     return stored, created, updated
-
-
-def unchanged(actual: Actual, figures: Figures, commentary: str) -> bool:
-    """The figures and commentary are those the actual holds already."""
-    return (
-        actual.value == figures.value
-        and actual.numerator == figures.numerator
-        and actual.denominator == figures.denominator
-        and actual.commentary == commentary
-    )

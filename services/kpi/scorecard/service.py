@@ -14,22 +14,14 @@ from sqlalchemy.orm import Session
 
 from common.pagination import PageParams
 from common.periods import FinancialYear, Frequency, Period
-from services.kpi.models import Actual, Benchmark, Measure, Target
-from services.kpi.rules import (
-    Polarity,
-    Rag,
-    TargetKind,
-    TargetType,
-    ToleranceKind,
-    Unit,
-    direction,
-    effective_target,
-    rag,
-    reporting_period,
-    target_for_period,
-    year_to_date,
-)
-from services.kpi.service import measure_query
+from services.kpi.actuals.models import Actual
+from services.kpi.benchmarks.models import Benchmark
+from services.kpi.measures.models import Measure
+from services.kpi.measures.rules import Polarity, ToleranceKind, Unit
+from services.kpi.measures.service import measure_query
+from services.kpi.scorecard.rules import Rag, direction, rag, reporting_period, year_to_date
+from services.kpi.targets.models import Target
+from services.kpi.targets.rules import TargetKind, TargetType, effective_target, target_for_period
 
 TREND_LENGTH = {Frequency.MONTHLY: 12, Frequency.QUARTERLY: 8, Frequency.ANNUAL: 3}
 RAG_ORDER = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.NO_DATA: 3, Rag.NO_TARGET: 4}
@@ -196,11 +188,12 @@ def scorecard(
                 "entry": entries.get((measure.id, _code(measure_period))),
             }
         )
+    if rag_filter is not None:
+        rows = [row for row in rows if row["rag"] is rag_filter]
+    # Counted after the status filter, so the counts add up to the total they sit beside.
     counts = {r.value: 0 for r in Rag}
     for row in rows:
         counts[row["rag"].value] += 1
-    if rag_filter is not None:
-        rows = [row for row in rows if row["rag"] is rag_filter]
     key = sort.removeprefix("-")
     if key == "rag":
         rows.sort(key=lambda r: (RAG_ORDER[r["rag"]], r["measure"].code))

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from common.money import parse_money
-from services.kpi.rules import TargetKind, Unit
+from services.kpi.measures.rules import Unit
+from services.kpi.targets.rules import TargetKind
 
 
 @dataclass(frozen=True)
