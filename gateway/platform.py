@@ -87,16 +87,15 @@ def _usage(session: Session, now: datetime) -> dict[uuid.UUID, CouncilUsage]:
             func.max(User.last_signed_in_at),
         ).group_by(User.org_id)
     ).all()
-    keys = dict(
-        session.execute(
-            select(ApiKey.org_id, func.count())
-            .where(
-                ApiKey.revoked_at.is_(None),
-                ApiKey.expires_at.is_(None) | (ApiKey.expires_at > now),
-            )
-            .group_by(ApiKey.org_id)
-        ).tuples()
-    )
+    live_keys = session.execute(
+        select(ApiKey.org_id, func.count())
+        .where(
+            ApiKey.revoked_at.is_(None),
+            ApiKey.expires_at.is_(None) | (ApiKey.expires_at > now),
+        )
+        .group_by(ApiKey.org_id)
+    ).all()
+    keys = dict(live_keys)
     usage = {
         org_id: CouncilUsage(
             people=total, active_people=active, api_keys=keys.get(org_id, 0), last_sign_in_at=last
