@@ -20,7 +20,7 @@ from common.settings import Settings, get_settings
 from web.clients.gateway import ApiError, UpstreamDown
 from web.rendering import render
 from web.views import dashboard, placeholders
-from web.views.auth import install_kept_forms
+from web.views.auth import install_kept_forms, page_caller
 
 STATIC = Path(__file__).parent / "static"
 
@@ -88,6 +88,12 @@ def install_error_pages(app: FastAPI) -> None:
             return _sign_in_first(request)
         if exc.status == 404:
             return render(request, "errors/404.html", {"me": None}, status_code=404)
+        if exc.status == 403 and (caller := page_caller(request)) and caller.platform_admin:
+            # No council's page is theirs (the API refuses them every one): their pages.
+            response = RedirectResponse("/platform", status_code=303)
+            if request.headers.get("hx-request") == "true":
+                response.headers["HX-Redirect"] = "/platform"
+            return response
         raise exc
 
     def _sign_in_first(request: Request) -> Response:

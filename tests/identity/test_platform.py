@@ -20,7 +20,7 @@ from gateway import platform
 from gateway.accounts import mint_api_key
 from gateway.models import User
 from stack.testing.plugin import System
-from tests.identity.conftest import PASSWORD, add_user
+from tests.identity.conftest import PASSWORD, add_user, post_sign_in
 
 PLATFORM_EMAIL = "platform@example.org"
 PLATFORM_PASSWORD = "seven wooden lanterns drifting"
@@ -343,3 +343,59 @@ def test_a_service_refuses_a_platform_administrator_even_with_a_token_signed_for
         response = client.get(path)
         assert response.status_code == 403, f"{name}: {response.text}"
         assert response.json()["detail"] == PLATFORM_REFUSAL
+
+
+def _csrf_of(page: str) -> str:
+    marker = 'name="csrf_token" value="'
+    assert marker in page, page
+    return page.split(marker, 1)[1].split('"', 1)[0]
+
+
+def test_the_platform_pages_add_a_council_keeping_what_was_typed_and_disable_it(
+    browser: TestClient, platform_admin: User, demo_org: uuid.UUID
+) -> None:
+    signed_in = post_sign_in(
+        browser, {"email": PLATFORM_EMAIL, "password": PLATFORM_PASSWORD, "next": "/"}
+    )
+    assert signed_in.status_code == 303
+    home = browser.get("/")  # no council, so no dashboard: their own pages instead
+    assert (home.status_code, home.headers["location"]) == (303, "/platform")
+    listing = browser.get("/platform")
+    assert listing.status_code == 200
+    assert "Demo Council" in listing.text
+    assert 'href="/platform"' in listing.text
+    assert 'href="/kpis"' not in listing.text  # the council menu is not theirs
+    csrf = _csrf_of(listing.text)
+
+    typed = {"name": "Eastmoor Council", "slug": "East Moor!", "admin_email": "not-an-email"}
+    refused = browser.post("/platform/councils/new", data=typed | {"csrf_token": csrf})
+    assert refused.status_code == 422
+    assert "govuk-error-summary" in refused.text
+    assert 'href="#slug"' in refused.text
+    assert 'href="#admin_email"' in refused.text
+    assert 'value="Eastmoor Council"' in refused.text
+    assert 'value="East Moor!"' in refused.text
+
+    good = typed | {"slug": "eastmoor", "admin_email": "admin@eastmoor.example"}
+    added = browser.post("/platform/councils/new", data=good | {"csrf_token": csrf})
+    assert added.status_code == 200, added.text
+    assert "/reset-password?token=" in added.text
+    assert added.headers["cache-control"] == "no-store"
+    council_id = added.text.split('href="/platform/councils/', 1)[1].split('"', 1)[0]
+
+    page = browser.get(f"/platform/councils/{council_id}")
+    assert "Disable Eastmoor Council" in page.text
+    disabled = browser.post(f"/platform/councils/{council_id}/disable", data={"csrf_token": csrf})
+    assert disabled.status_code == 303
+    after = browser.get(f"/platform/councils/{council_id}").text
+    assert "Disabled" in after
+    assert "Enable Eastmoor Council" in after
+
+
+def test_a_council_administrator_is_refused_every_platform_page(
+    api: TestClient, demo_org: uuid.UUID
+) -> None:
+    for page in ("/platform", "/platform/councils/new", f"/platform/councils/{demo_org}"):
+        assert api.get(page).status_code == 403, page
+    for form in ("/platform/councils/new", f"/platform/councils/{demo_org}/disable"):
+        assert api.post(form, data=NEW_COUNCIL).status_code == 403, form
