@@ -20,7 +20,8 @@ from common.settings import Settings, get_settings
 from web.clients.gateway import ApiError, UpstreamDown
 from web.rendering import render
 from web.views import dashboard, placeholders
-from web.views.auth import install_kept_forms, page_caller
+from web.views.auth import install_kept_forms
+from web.views.platform import send_platform_admins_to_their_pages
 
 STATIC = Path(__file__).parent / "static"
 
@@ -49,6 +50,7 @@ def create_app(
     app.state.settings = settings
     app.state.gateway = gateway
     install_kept_forms(app)
+    send_platform_admins_to_their_pages(app)
     install_request_logging(app)  # outermost: the request id is set first
     app.include_router(health_router(None))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -88,12 +90,6 @@ def install_error_pages(app: FastAPI) -> None:
             return _sign_in_first(request)
         if exc.status == 404:
             return render(request, "errors/404.html", {"me": None}, status_code=404)
-        if exc.status == 403 and (caller := page_caller(request)) and caller.platform_admin:
-            # No council's page is theirs (the API refuses them every one): their pages.
-            response = RedirectResponse("/platform", status_code=303)
-            if request.headers.get("hx-request") == "true":
-                response.headers["HX-Redirect"] = "/platform"
-            return response
         raise exc
 
     def _sign_in_first(request: Request) -> Response:

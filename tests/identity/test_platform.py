@@ -365,6 +365,7 @@ def test_the_platform_pages_add_a_council_keeping_what_was_typed_and_disable_it(
     assert "Demo Council" in listing.text
     assert 'href="/platform"' in listing.text
     assert 'href="/kpis"' not in listing.text  # the council menu is not theirs
+    assert browser.get("/account/password").status_code == 200  # their own account is theirs
     csrf = _csrf_of(listing.text)
 
     typed = {"name": "Eastmoor Council", "slug": "East Moor!", "admin_email": "not-an-email"}

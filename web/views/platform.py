@@ -5,9 +5,10 @@ Platform administrators only (they have no council, so no other page is theirs: 
 sends them here). Every change goes through the platform API, which checks again.
 """
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -19,6 +20,27 @@ from web.views.auth import page_caller, when
 
 router = APIRouter(prefix="/platform")
 FIELDS = ("name", "slug", "admin_email", "admin_name")
+THEIRS = ("/platform", "/account/", "/session/", "/sign-in", "/reset-password", "/static/")
+"""Pages a platform administrator may open: these, their own account, and signing in."""
+
+
+def send_platform_admins_to_their_pages(app: FastAPI) -> None:
+    """Every council page sends a platform administrator to the councils instead: they have no
+    council (the API would refuse them each of its reads anyway)."""
+
+    @app.middleware("http")
+    async def elsewhere(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        path = request.url.path
+        if not path.startswith(THEIRS) and path not in ("/healthz", "/readyz"):
+            caller = page_caller(request)
+            if caller is not None and caller.platform_admin:
+                response = RedirectResponse("/platform", status_code=303)
+                if request.headers.get("hx-request") == "true":
+                    response.headers["HX-Redirect"] = "/platform"
+                return response
+        return await call_next(request)
 
 
 def require_platform_admin(request: Request) -> None:
