@@ -619,7 +619,8 @@ def _web_pages(web: FastAPI) -> list[tuple[str, str]]:
         if method in _METHODS
         and path_parameters(path)
         and not _only_words(operation)
-        # Refused to every council's caller (`test_platform.py::test_a_council_administrator_is_refused_every_platform_page`)
+        # Refused to every council's caller
+        # (test_platform.py::test_a_council_administrator_is_refused_every_platform_page)
         and not path.startswith("/platform/")
     )
 

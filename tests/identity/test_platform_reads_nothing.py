@@ -15,8 +15,8 @@ from common.identity import NO_COUNCIL, PLATFORM_REFUSAL, Caller
 from common.settings import Settings
 from gateway.guard import service_of
 from stack.testing.plugin import build_system
-from web.views.platform import THEIRS
 from tests.identity.two_councils import Councils, path_parameters, two_councils
+from web.views.platform import THEIRS
 
 PUBLIC = ("/api/v1/sessions", "/api/v1/password-resets/")
 """Signing in and using a reset link: for anyone, and about no council's records."""
