@@ -65,4 +65,5 @@ def test_without_demo_data_there_are_no_demo_people(database: Database) -> None:
 def test_the_console_lists_every_demo_sign_in() -> None:
     text = describe()
     assert DEMO_PASSWORD in text
-    assert all(email in text for email, *_ in (*DEMO_USERS, *SECOND_COUNCIL_USERS, PLATFORM_ADMIN))
+    emails = [email for email, *_ in (*DEMO_USERS, *SECOND_COUNCIL_USERS)] + [PLATFORM_ADMIN[0]]
+    assert all(email in text for email in emails)
