@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from fastapi import Depends, Request
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from common.errors import Forbidden, Unauthorized
 from common.settings import Settings
@@ -29,6 +29,10 @@ MIN_KEY_CHARACTERS = 32
 MIN_KEY_BITS = 128
 """A signing key must look like at least this much randomness (see `estimated_key_bits`)."""
 CLOCK_SKEW_SECONDS = 5
+NO_COUNCIL = uuid.UUID(int=0)
+"""The organisation of a platform administrator: none. No council has this id, so even a query
+scoped to it (or row-level security keyed to it) finds nothing."""
+PLATFORM_REFUSAL = "A platform administrator cannot read or change any council's records."
 PAGE_PASS_HEADER = "x-asc-page-pass"
 """The gateway's pass for one page's API calls, which the web app relays (gateway/pagepass.py)."""
 
@@ -58,6 +62,19 @@ class Caller(BaseModel):
     """The CSRF token of the caller's signed-in session (web only; None for keys and services)."""
     self_approval: bool = False
     """Their council lets one-person teams approve figures they submitted themselves."""
+    platform_admin: bool = False
+    """A platform administrator: outside every council (`org_id` is `NO_COUNCIL`), with no
+    council role. They add and disable councils; every service refuses them outright."""
+
+    @model_validator(mode="after")
+    def _platform_admin_is_in_no_council(self) -> "Caller":
+        if self.platform_admin != (self.org_id == NO_COUNCIL) or (
+            self.platform_admin and self.roles
+        ):
+            raise ValueError(
+                "A platform administrator belongs to no council and has no role in one."
+            )
+        return self
 
     def has_any(self, *roles: Role) -> bool:
         return bool(self.roles & set(roles))
@@ -163,6 +180,9 @@ def get_caller(request: Request) -> Caller:
     if not token:
         raise Unauthorized("This service is reached through the gateway only.")
     caller = caller_from_token(token, request.app.state.settings, audience=request.app.state.name)
+    if caller.platform_admin:
+        # The gateway never signs one for a service; were one to arrive, it still gets nothing.
+        raise Forbidden(PLATFORM_REFUSAL)
     request.state.caller = caller
     return caller
 

@@ -13,10 +13,10 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from common.identity import Caller, Role
+from common.identity import NO_COUNCIL, Caller, Role
 from common.settings import Settings
 from gateway.models import ApiKey, LoginAttempt, Organisation, User, UserSession
 from gateway.passwords import normalise_password
@@ -106,7 +106,9 @@ def check_password(
         raise SignInRefused(LOCKED, locked=True)
     user = session.scalar(select(User).where(User.email == email))
     ok = password_matches(user.password_hash if user else None, password)
-    ok = ok and user is not None and not user.disabled
+    ok = (
+        ok and user is not None and not user.disabled and not council_disabled(session, user.org_id)
+    )
     # Guesses older than the window count for nothing: keep the table small as it is written.
     session.execute(
         delete(LoginAttempt).where(
@@ -148,27 +150,48 @@ def start_session(session: Session, user: User, *, settings: Settings, now: date
     )
     session.add(row)
     session.flush()
+    # A plain UPDATE: no new version (an admin's open form stays current) and no audit row.
+    session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(last_signed_in_at=now)
+        .execution_options(synchronize_session=False)
+    )
     return NewSession(secret=secret, csrf_token=row.csrf_token, expires_at=row.expires_at)
 
 
 def caller_of(
     user: User, *, client: str = "web", csrf: str | None = None, self_approval: bool = False
 ) -> Caller:
+    platform_admin = user.org_id == NO_COUNCIL
     return Caller(
         org_id=user.org_id,
         user_id=str(user.id),
         display_name=user.display_name,
-        roles=frozenset(Role(r) for r in user.roles if r in Role.__members__.values()),
-        team=user.team,
+        # A platform administrator holds no council role, whatever their row says.
+        roles=frozenset(
+            Role(r) for r in user.roles if r in Role.__members__.values() and not platform_admin
+        ),
+        team=None if platform_admin else user.team,
         client=client,
         csrf=csrf,
         self_approval=self_approval,
+        platform_admin=platform_admin,
     )
 
 
 def allows_self_approval(session: Session, org_id: uuid.UUID) -> bool:
     organisation = session.get(Organisation, org_id)
     return bool(organisation and organisation.allow_self_approval)
+
+
+def council_disabled(session: Session, org_id: uuid.UUID) -> bool:
+    """Whether a platform administrator has disabled this council (or it does not exist). A
+    platform administrator's own "council" is none, never disabled."""
+    if org_id == NO_COUNCIL:
+        return False
+    organisation = session.get(Organisation, org_id)
+    return organisation is None or organisation.disabled_at is not None
 
 
 def session_caller(
@@ -180,7 +203,13 @@ def session_caller(
         return None
     user = session.get(User, row.user_id)
     idle = timedelta(minutes=settings.session_idle_minutes)
-    if user is None or user.disabled or now >= row.expires_at or now - row.last_seen_at >= idle:
+    if (
+        user is None
+        or user.disabled
+        or council_disabled(session, user.org_id)
+        or now >= row.expires_at
+        or now - row.last_seen_at >= idle
+    ):
         session.delete(row)
         session.flush()
         return None
@@ -243,7 +272,7 @@ def mint_api_key(
 def key_caller(session: Session, secret: str, *, now: datetime) -> tuple[Caller, ApiKey] | None:
     """The caller an API key stands for, or None if unknown, revoked or expired."""
     row = session.scalar(select(ApiKey).where(ApiKey.digest == digest(secret)))
-    if row is None or row.revoked_at is not None:
+    if row is None or row.revoked_at is not None or council_disabled(session, row.org_id):
         return None
     if row.expires_at is not None and now >= row.expires_at:
         return None

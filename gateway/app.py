@@ -18,7 +18,7 @@ from common.logs import install_request_logging
 from common.openapi import document_http_contract, operation_id
 from common.service_app import health_router, require_signing_key
 from common.settings import SERVICES, Settings, get_settings
-from gateway import admin, resets, sessions, sso
+from gateway import admin, platform, resets, sessions, sso
 from gateway.accounts import utcnow
 from gateway.auth import Authenticator, development_authenticator, sign_in_authenticator
 from gateway.guard import Limits, install_guard
@@ -163,6 +163,7 @@ def create_app(
     app.include_router(sessions.router, responses=PROBLEM_RESPONSES)
     app.include_router(admin.router, responses=PROBLEM_RESPONSES)
     app.include_router(resets.router, responses=PROBLEM_RESPONSES)
+    app.include_router(platform.router, responses=PROBLEM_RESPONSES)
     app.include_router(sso.router)
 
     def own_openapi() -> dict[str, Any]:
@@ -239,8 +240,8 @@ def _token(
 ) -> str | None:
     """The caller, signed for `audience` alone (a token for kpi is refused by finance)."""
     caller = request.state.caller
-    if caller is None:
-        return None
+    if caller is None or (caller.platform_admin and audience != WEB):
+        return None  # a platform administrator never gets an identity a service would take
     if not with_csrf:
         caller = caller.model_copy(update={"csrf": None})  # only the web app renders it
     return sign_identity(

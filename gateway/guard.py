@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.exc import DBAPIError
 
 from common.errors import AppError, database_unavailable, internal_error, problem
-from common.identity import Caller
+from common.identity import PLATFORM_REFUSAL, Caller
 from common.settings import SERVICES
 from gateway.access import SAFE_METHODS, key_allows, role_allows
 from gateway.auth import Authenticator
@@ -173,6 +173,8 @@ async def _refusal(request: Request, caller: Caller) -> str | None:
         services, read_write = request.state.key_scope
         if not key_allows(services, read_write, method, path):
             return KEY_REFUSAL
+    if service_of(path) and caller.platform_admin:
+        return PLATFORM_REFUSAL
     if service_of(path) and not role_allows(caller.roles, method, path):
         return ROLE_REFUSAL
     return None

@@ -36,13 +36,21 @@ class Organisation(TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     allow_self_approval: Mapped[bool] = mapped_column(default=False, server_default="false")
     """A one-person team may approve its own figures (each such approval is marked)."""
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """Set by a platform administrator: its people cannot sign in and its keys do not work;
+    its records stay."""
 
 
 class User(TenantMixin, TimestampMixin, VersionedMixin, Base):
-    """A person who signs in. Email is unique across the deployment, so it alone finds the user."""
+    """A person who signs in. Email is unique across the deployment, so it alone finds the user.
+
+    A platform administrator is a user of no council (`org_id` is `common.identity.NO_COUNCIL`,
+    no roles), made only from the command line (`python -m gateway.platform create-admin`)."""
 
     __tablename__ = "users"
-    __audit__ = AuditRules(secret=frozenset({"password_hash"}))
+    __audit__ = AuditRules(
+        secret=frozenset({"password_hash"}), ignore=frozenset({"last_signed_in_at"})
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     email: Mapped[str] = mapped_column(String(320), unique=True)
@@ -53,6 +61,8 @@ class User(TenantMixin, TimestampMixin, VersionedMixin, Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     """argon2id; None for someone who signs in only through single sign-on."""
     disabled: Mapped[bool] = mapped_column(default=False)
+    last_signed_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """Written without a new version or audit row: signing in is a security event."""
 
 
 class UserSession(TenantMixin, Base):

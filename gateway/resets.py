@@ -57,23 +57,25 @@ def issue_password_reset(
             "This person is disabled. Enable them before making a link to set a password.",
             errors=[FieldError("form", "This person is disabled: enable them first")],
         )
-    now = now_of(request)
+    return make_link(session, user, by=caller.user_id, now=now_of(request))
+
+
+def make_link(session: Session, user: User, *, by: str, now: datetime) -> PasswordResetCreated:
+    """A new one-time link for `user` (their earlier ones stop working), shown this once."""
     _forget_links(session, user.id)
     token = secrets.token_urlsafe(32)  # 256 bits
     reset = PasswordReset(
         token_digest=digest(token),
         user_id=user.id,
-        created_by=caller.user_id,
+        org_id=user.org_id,
+        created_by=by,
         created_at=now,
         expires_at=now + LIFETIME,
     )
     session.add(reset)
     session.flush()
     security_event(
-        "password_reset_issued",
-        by=caller.user_id,
-        user_id=str(user.id),
-        expires_at=str(reset.expires_at),
+        "password_reset_issued", by=by, user_id=str(user.id), expires_at=str(reset.expires_at)
     )
     return PasswordResetCreated(path=f"{PAGE}?token={token}", expires_at=reset.expires_at)
 

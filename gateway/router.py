@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Request
 
-from common.errors import NotFound
+from common.errors import Forbidden, NotFound
 from common.identity import Caller
 from gateway.models import Organisation
 from gateway.schemas import CallerRead, OrganisationRead
@@ -22,6 +22,8 @@ def organisation_of(request: Request, caller: Caller) -> Organisation:
 async def me(request: Request) -> CallerRead:
     """The signed-in caller and their organisation (council)."""
     caller: Caller = request.state.caller
+    if caller.platform_admin:
+        raise Forbidden("A platform administrator belongs to no council.")
     organisation = organisation_of(request, caller)
     return CallerRead(
         user_id=caller.user_id,

@@ -30,7 +30,7 @@ from common.db import Database
 from common.errors import Forbidden, NotFound, Unauthorized
 from common.identity import Caller, Role
 from common.settings import Settings
-from gateway.accounts import start_session, unscoped
+from gateway.accounts import council_disabled, start_session, unscoped
 from gateway.auth import now_of, set_session_cookie
 from gateway.events import security_event
 from gateway.hardening import client_address
@@ -168,6 +168,8 @@ async def callback(request: Request, code: str = "", state: str = "") -> Respons
         session.info["caller"] = Caller(
             org_id=org_id, user_id="sso", display_name="Single sign-on", client="sso"
         )
+        if council_disabled(session, org_id):
+            raise Forbidden("Your council's use of ASC Tracker is disabled.")
         user = session.scalar(select(User).where(User.email == email))
         if user is not None and user.org_id != org_id:
             raise Forbidden("Your account belongs to another organisation.")

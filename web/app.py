@@ -21,6 +21,7 @@ from web.clients.gateway import ApiError, UpstreamDown
 from web.rendering import render
 from web.views import dashboard, placeholders
 from web.views.auth import install_kept_forms
+from web.views.platform import send_platform_admins_to_their_pages
 
 STATIC = Path(__file__).parent / "static"
 
@@ -49,6 +50,7 @@ def create_app(
     app.state.settings = settings
     app.state.gateway = gateway
     install_kept_forms(app)
+    send_platform_admins_to_their_pages(app)
     install_request_logging(app)  # outermost: the request id is set first
     app.include_router(health_router(None))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

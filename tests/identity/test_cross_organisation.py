@@ -616,7 +616,12 @@ def _web_pages(web: FastAPI) -> list[tuple[str, str]]:
         (method.upper(), path)
         for path, item in web.openapi()["paths"].items()
         for method, operation in item.items()
-        if method in _METHODS and path_parameters(path) and not _only_words(operation)
+        if method in _METHODS
+        and path_parameters(path)
+        and not _only_words(operation)
+        # Refused to every council's caller
+        # (test_platform.py::test_a_council_administrator_is_refused_every_platform_page)
+        and not path.startswith("/platform/")
     )
 
 
@@ -679,6 +684,8 @@ PAGES_WITHOUT_RECORDS = {
     "/account/password",
     "/account/sessions",
     "/imports",
+    "/platform",  # refused to every council's caller, as the next one is
+    "/platform/councils/new",
 }
 """Pages that show no council's records (forms, menus, the caller's own account); every other
 page must show A's records to A, so that its check for B can fail."""
@@ -757,11 +764,14 @@ _METHODS = {"get", "post", "put", "patch", "delete"}
 
 
 def _operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every operation a council's caller could turn on another council. The platform API is
+    about councils, not within one: no council's caller reaches any of it
+    (`test_platform.py::test_no_council_role_and_no_api_key_reaches_the_platform_api`)."""
     return [
         (method.upper(), path, operation)
         for path, item in document["paths"].items()
         for method, operation in item.items()
-        if method in _METHODS
+        if method in _METHODS and not path.startswith("/api/v1/platform/")
     ]
 
 

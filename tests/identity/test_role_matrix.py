@@ -8,18 +8,21 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from common.identity import Caller, Role
+from common.identity import NO_COUNCIL, PLATFORM_REFUSAL, Caller, Role
 from common.testing.plugin import make_caller
 from gateway.access import role_allows
 from gateway.accounts import mint_api_key
 from gateway.guard import KEY_REFUSAL, ROLE_REFUSAL, service_of
 from stack.testing.plugin import System
 
+PLATFORM_ONLY = ("/api/v1/platform/",)
 ADMIN_ONLY = ("/api/v1/users", "/api/v1/api-keys", "/api/v1/organisation", "/api/v1/audit-events")
 OPEN_TO_ALL = ("/api/v1/me", "/api/v1/sessions", "/api/v1/password-resets")
 
 
 def expected_allowed(role: Role, method: str, path: str) -> bool:
+    if path.startswith(PLATFORM_ONLY):
+        return False  # councils are the platform administrator's, never a council role's
     if service_of(path):
         return role_allows(frozenset({role}), method, path)
     if path.startswith(ADMIN_ONLY):
@@ -59,11 +62,52 @@ def test_role_matrix_over_every_operation(
             refused_here = (
                 response.status_code == 403 and response.json().get("detail") == ROLE_REFUSAL
             )
-            admin_refused = response.status_code == 403 and path.startswith(ADMIN_ONLY)
+            admin_refused = response.status_code == 403 and path.startswith(
+                (*ADMIN_ONLY, *PLATFORM_ONLY)
+            )
             refused = refused_here or admin_refused
             if expected_allowed(role, method, path) == refused:
                 wrong.append(f"{role} {method} {path} -> {response.status_code}")
             assert response.status_code < 500, f"{role} {method} {path}: {response.text}"
+    assert wrong == []
+
+
+PLATFORM_ADMIN_REFUSALS = (
+    PLATFORM_REFUSAL,
+    "Only an administrator may do this.",
+    "A platform administrator belongs to no council.",
+)
+
+
+def platform_admin_expected_allowed(method: str, path: str) -> bool:
+    """The platform's own API, signing in, reset links and their own account; nothing of any
+    council: no service, no council administration, not even which council they are in."""
+    if path.startswith(PLATFORM_ONLY):
+        return True
+    if service_of(path) or path.startswith(ADMIN_ONLY) or path == "/api/v1/me":
+        return False
+    assert path.startswith(OPEN_TO_ALL), f"no rule for {method} {path}: add it to this test"
+    return True
+
+
+def test_role_matrix_of_a_platform_administrator_over_every_operation(
+    api: TestClient, api_as: Callable[[Caller], TestClient]
+) -> None:
+    """The platform administrator, outside every council, sends every operation (reads too:
+    no other role stands for theirs)."""
+    ops = operations(api)
+    client = api_as(
+        Caller(org_id=NO_COUNCIL, user_id="platform", client="test", platform_admin=True)
+    )
+    wrong: list[str] = []
+    for method, path in ops:
+        response = client.request(method, concrete(path), json={})
+        refused = response.status_code == 403 and (
+            response.json().get("detail") in PLATFORM_ADMIN_REFUSALS
+        )
+        if platform_admin_expected_allowed(method, path) == refused:
+            wrong.append(f"platform admin {method} {path} -> {response.status_code}")
+        assert response.status_code < 500, f"{method} {path}: {response.text}"
     assert wrong == []
 
 

@@ -98,6 +98,36 @@ class PasswordResetCreated(Read):
     expires_at: str
 
 
+class CouncilUsage(Read):
+    people: int
+    active_people: int
+    api_keys: int
+    last_sign_in_at: str | None
+
+
+class Council(Read):
+    """A council as the platform administrator sees it (gateway/platform.py)."""
+
+    id: str
+    slug: str
+    name: str
+    created_at: str
+    disabled_at: str | None
+    usage: CouncilUsage
+
+
+class CouncilAdmin(Read):
+    id: str
+    email: str
+    display_name: str
+
+
+class CouncilCreated(Read):
+    council: Council
+    admin: CouncilAdmin
+    password_reset: PasswordResetCreated
+
+
 class AuditEvent(Read):
     id: int
     occurred_at: str

@@ -28,6 +28,11 @@ async def page_context(request: Request, api: GatewayApi) -> dict[str, Any]:
         me = await api.me()
     except UpstreamDown:
         me = None
+    except ApiError as error:
+        if error.status != 403:
+            raise
+        # Only a platform administrator, who has no council, is refused it: their own menu.
+        return {"me": None, "platform": True}
     return {"me": me}
 
 
