@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -210,36 +211,48 @@ def measure_read(measure: ActivityMeasure) -> ActivityMeasureRead:
 
 def line_read(session: Session, line: SavingsLine) -> SavingsLineRead:
     """The line with its targets, activity, progress in every year it has and its mitigations."""
+    return SavingsLineRead(**_read_fields(line, mitigations(session, [line.id])[line.id]))
+
+
+def mitigations(session: Session, line_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """The lines that mitigate each of `line_ids`, by reference, in one query for them all."""
+    found: dict[uuid.UUID, list[uuid.UUID]] = {line_id: [] for line_id in line_ids}
+    if line_ids:
+        rows = session.execute(
+            select(SavingsLine.mitigates_line_id, SavingsLine.id)
+            .where(SavingsLine.mitigates_line_id.in_(line_ids))
+            .order_by(SavingsLine.reference)
+        )
+        for mitigated, by in rows:
+            found[mitigated].append(by)
+    return found
+
+
+def _read_fields(line: SavingsLine, mitigated_by: list[uuid.UUID]) -> dict[str, Any]:
+    """A line's fields in its read shape, from what is loaded already (no query)."""
     years = sorted(
         {t.financial_year for t in line.targets} | {e.financial_year for e in line.entries}
     )
-    mitigated_by = list(
-        session.scalars(
-            select(SavingsLine.id)
-            .where(SavingsLine.mitigates_line_id == line.id)
-            .order_by(SavingsLine.reference)
-        )
-    )
-    return SavingsLineRead(
-        id=line.id,
-        reference=line.reference,
-        title=line.title,
-        description=line.description,
-        project_ids=list(line.project_ids or []),
-        owner_team=line.owner_team,
-        category=Category(line.category),
-        saving_type=SavingType(line.saving_type),
-        recurrence=Recurrence(line.recurrence),
-        delivery_confidence=Confidence(line.delivery_confidence),
-        status=Status(line.status),
-        written_off_reason=line.written_off_reason,
-        mitigates_line_id=line.mitigates_line_id,
-        mitigated_by=mitigated_by,
-        targets=[TargetRead.model_validate(t) for t in line.targets],
-        activity_measures=[measure_read(m) for m in line.activity_measures],
-        progress=[year_progress(line, year) for year in years],
-        version=line.version,
-    )
+    return {
+        "id": line.id,
+        "reference": line.reference,
+        "title": line.title,
+        "description": line.description,
+        "project_ids": list(line.project_ids or []),
+        "owner_team": line.owner_team,
+        "category": Category(line.category),
+        "saving_type": SavingType(line.saving_type),
+        "recurrence": Recurrence(line.recurrence),
+        "delivery_confidence": Confidence(line.delivery_confidence),
+        "status": Status(line.status),
+        "written_off_reason": line.written_off_reason,
+        "mitigates_line_id": line.mitigates_line_id,
+        "mitigated_by": mitigated_by,
+        "targets": [TargetRead.model_validate(t) for t in line.targets],
+        "activity_measures": [measure_read(m) for m in line.activity_measures],
+        "progress": [year_progress(line, year) for year in years],
+        "version": line.version,
+    }
 
 
 # --- the tracker and totals ---------------------------------------------------------------------
@@ -266,9 +279,11 @@ def _matching_lines(session: Session, filters: TrackerFilters) -> list[SavingsLi
     return list(session.scalars(statement.order_by(SavingsLine.reference)))
 
 
-def _sort_key(name: str, year: str) -> Callable[[SavingsLine], tuple[bool, object]]:
+def _sort_key(
+    name: str, progresses: dict[uuid.UUID, rules.LineProgress]
+) -> Callable[[SavingsLine], tuple[bool, object]]:
     def key(line: SavingsLine) -> tuple[bool, object]:
-        p = progress(line, year)
+        p = progresses[line.id]
         value: object = {
             "reference": line.reference.lower(),
             "title": line.title.lower(),
@@ -290,26 +305,31 @@ def tracker(
     session: Session, *, filters: TrackerFilters, page: PageParams, sort: str = "reference"
 ) -> tuple[list[TrackerRow], int, TotalsRead]:
     """One page of the tracker, sorted (a leading "-" for descending; lines without a figure go
-    last either way), and totals over every matching line."""
-    lines = _matching_lines(session, filters)
+    last either way), and totals over every matching line. A fixed number of queries however
+    many lines match: the lines with their targets, returns and activity, then the page's
+    mitigations."""
     descending = sort.startswith("-")
     name = sort.removeprefix("-")
     if name not in SORT_KEYS:
         message = f"sort by one of: {', '.join(SORT_KEYS)} (a leading - for descending)"
         raise ValidationFailed(message, errors=[FieldError("sort", message)])
-    key = _sort_key(name, filters.financial_year)
-    known = [line for line in lines if not key(line)[0]]
-    unknown = [line for line in lines if key(line)[0]]
-    ordered = sorted(known, key=key, reverse=descending) + unknown
-    totals = _totals(progress(line, filters.financial_year) for line in lines)
-    rows = [
-        TrackerRow(
-            **line_read(session, line).model_dump(),
-            selected=year_progress(line, filters.financial_year),
-        )
-        for line in ordered[page.offset : page.offset + page.limit]
-    ]
-    return rows, len(lines), totals
+    lines = _matching_lines(session, filters)
+    progresses = {line.id: progress(line, filters.financial_year) for line in lines}
+    key = _sort_key(name, progresses)
+    keyed = [(key(line), line) for line in lines]
+    known = [(k, line) for k, line in keyed if not k[0]]
+    unknown = [line for k, line in keyed if k[0]]
+    known.sort(key=lambda pair: pair[0], reverse=descending)
+    ordered = [line for _k, line in known] + unknown
+    shown = ordered[page.offset : page.offset + page.limit]
+    mitigated_by = mitigations(session, [line.id for line in shown])
+    rows = []
+    for line in shown:
+        fields = _read_fields(line, mitigated_by[line.id])
+        year = filters.financial_year
+        selected = next((p for p in fields["progress"] if p.financial_year == year), None)
+        rows.append(TrackerRow(**fields, selected=selected or year_progress(line, year)))
+    return rows, len(lines), _totals(progresses.values())
 
 
 def _totals(progresses: Iterable[rules.LineProgress]) -> TotalsRead:
