@@ -10,8 +10,9 @@ from common.testing.statements import statements_for_sizes, straight_to
 from stack.testing.plugin import System
 from tests.kpi.factories import make_actual, make_measure, make_target
 
-# The organisation, the measures, their targets, and their actuals in the periods shown.
-SCORECARD_BUDGET = 4
+# The organisation, the measures, their targets, their figures in the periods shown, and their
+# actuals in the periods due.
+SCORECARD_BUDGET = 5
 
 
 def test_the_scorecard_runs_the_same_few_statements_for_5_measures_as_for_50(

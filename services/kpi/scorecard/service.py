@@ -2,14 +2,14 @@
 
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, Uuid, and_, any_, literal, or_, select
+from sqlalchemy import ColumnElement, String, Uuid, and_, any_, literal, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -154,10 +154,10 @@ def _codes_read(period: Period) -> tuple[str, ...]:
 def _actuals_by_measure(
     session: Session, due: Mapping[uuid.UUID, Period], since: date
 ) -> tuple[dict[uuid.UUID, dict[str, Decimal]], dict[tuple[uuid.UUID, str], Any]]:
-    """In one query, only the periods the rows show: each measure's approved figures by period
+    """Only the periods the rows show, in two queries: each measure's approved figures by period
     (from `since` on), and its actual in the period due, in any state, as a plain row.
 
-    Measures due in the same period read the same codes, so the query has one `measure_id =
+    Measures due in the same period read the same codes, so each query has one `measure_id =
     ANY(...) AND period = ANY(...)` term per distinct period due (a few), not a pair per measure
     (a tuple IN list that took longer to plan than to run)."""
     by_period: dict[Period, list[uuid.UUID]] = defaultdict(list)
@@ -167,18 +167,28 @@ def _actuals_by_measure(
     entries: dict[tuple[uuid.UUID, str], Any] = {}
     if not by_period:
         return reported, entries
-    terms = [
-        and_(
-            Actual.measure_id == any_(literal(ids, ARRAY(Uuid))),
-            Actual.period == any_(literal(list(_codes_read(period)), ARRAY(String))),
+
+    def periods_of(codes: Callable[[Period], list[str]]) -> ColumnElement[bool]:
+        return or_(
+            *(
+                and_(
+                    Actual.measure_id == any_(literal(ids, ARRAY(Uuid))),
+                    Actual.period == any_(literal(codes(period), ARRAY(String))),
+                )
+                for period, ids in by_period.items()
+            )
         )
-        for period, ids in by_period.items()
-    ]
-    for actual in session.execute(select(*Actual.__table__.columns).where(or_(*terms))):
-        if actual.approved_value is not None and actual.period_start >= since:
-            reported[actual.measure_id][actual.period] = actual.approved_value
-        if actual.period == _code(due[actual.measure_id]):
-            entries[(actual.measure_id, actual.period)] = actual
+
+    figures = select(Actual.measure_id, Actual.period, Actual.approved_value).where(
+        periods_of(lambda period: list(_codes_read(period))),
+        Actual.approved_value.is_not(None),
+        Actual.period_start >= since,
+    )
+    for measure_id, code, value in session.execute(figures):
+        if value is not None:  # always, by the query; the column is nullable
+            reported[measure_id][code] = value
+    due_rows = select(*Actual.__table__.columns).where(periods_of(lambda period: [_code(period)]))
+    entries = {(a.measure_id, a.period): a for a in session.execute(due_rows)}
     return reported, entries
 
 
@@ -192,8 +202,8 @@ def scorecard(
     **filters: Any,
 ) -> tuple[list[dict[str, Any]], int, dict[str, int]]:
     """Every measure's status in the period the report is for: rows, total and counts by RAG.
-    Three queries however many measures: the measures, their targets, and their actuals in the
-    periods shown."""
+    Four queries however many measures: the measures, their targets, their figures in the
+    periods shown, and their actuals in the periods due."""
     measures = list(session.scalars(measure_query(**filters)))
     due = {m.id: reporting_period(Frequency(m.frequency), period) for m in measures}
     years = {p.year.label for p in due.values()}
