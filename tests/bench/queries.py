@@ -84,8 +84,8 @@ def load(database: Database, last: Period) -> None:
         session.commit()
     with database.session(ORG_ID) as session:
         set_organisation(session, ORG_ID)
-        org = {"org_id": ORG_ID}
-        lines = [
+        org: dict[str, Any] = {"org_id": ORG_ID}
+        lines: list[dict[str, Any]] = [
             org
             | {
                 "id": new_id(),
@@ -321,10 +321,10 @@ SCORECARD_FLOOR = """
 select m.id, m.code, m.title, t.value, a.period, a.approved_value
 from kpi.measures m
 left join kpi.targets t on t.measure_id = m.id and t.financial_year = :year
-left join kpi.actuals a on a.measure_id = m.id and a.period_start > :since
-    and a.period_start <= :until and a.approved_value is not null
+left join kpi.actuals a on a.measure_id = m.id and a.period = any(:codes)
+    and a.approved_value is not null
 where m.active
-order by m.code, a.period_start
+order by m.code
 """
 
 BUDGET_FLOOR = """
@@ -390,7 +390,7 @@ def main() -> int:
         "projects": create_projects(settings=settings, database=database),
     }
     year = last.year.label
-    cases = [
+    cases: list[tuple[str, str, str, str | None, dict[str, Any]]] = [
         (
             "savings tracker, 200 lines",
             "finance",
@@ -403,7 +403,7 @@ def main() -> int:
             "kpi",
             f"/scorecard?period={last.code}&limit=500",
             SCORECARD_FLOOR,
-            {"year": year, "since": _months_back(last, 13), "until": last.end},
+            {"year": year, "codes": _codes_shown(last)},
         ),
         (
             "budget monitor, 100 lines",
@@ -456,8 +456,15 @@ def main() -> int:
     return 0
 
 
-def _months_back(last: Period, count: int) -> date:
-    return months_ending(last, count)[0].start
+def _codes_shown(last: Period) -> list[str]:
+    """The periods a scorecard for `last` shows: 13 months, and 8 quarters with last year's."""
+    quarter = Period.containing(last.end, Frequency.QUARTERLY)
+    if quarter.end > last.end:
+        quarter = quarter.previous()
+    quarters = [quarter]
+    while len(quarters) < 12:
+        quarters.insert(0, quarters[0].previous())
+    return [p.code for p in months_ending(last, 13) + quarters]
 
 
 if __name__ == "__main__":
