@@ -11,7 +11,6 @@ from sqlalchemy import Engine, event
 
 from common.identity import IDENTITY_HEADER, Caller, sign_identity
 
-
 # The test's own transaction wraps each request's in a savepoint; the services send no such thing.
 _TEST_TRANSACTION = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
