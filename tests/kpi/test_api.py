@@ -584,7 +584,7 @@ def test_the_submitter_of_a_figure_cannot_approve_it(api: TestClient) -> None:
     measure = make_measure(api)
     actual = make_actual(api, measure, "2025-05", value="50", approve=False)
     url = f"{API}/actuals/{actual['id']}"
-    submitted = api.post(f"{url}/submit", headers={"If-Match": 'W/"1"'})
+    submitted = api.post(f"{url}/submit", headers={"If-Match": '"1"'})
     refused = api.post(f"{url}/approve", headers={"If-Match": submitted.headers["ETag"]})
     assert refused.status_code == 403
     assert refused.json()["detail"].startswith("You submitted this figure, so someone else")
@@ -605,7 +605,7 @@ def test_where_the_council_allows_it_a_one_person_team_approves_its_own_figure_m
     measure = make_measure(alone)
     actual = make_actual(alone, measure, "2025-05", value="50", approve=False)
     url = f"{API}/actuals/{actual['id']}"
-    submitted = alone.post(f"{url}/submit", headers={"If-Match": 'W/"1"'})
+    submitted = alone.post(f"{url}/submit", headers={"If-Match": '"1"'})
     approved = alone.post(f"{url}/approve", headers={"If-Match": submitted.headers["ETag"]})
     assert approved.status_code == 200, approved.text
     last = alone.get(f"{url}/revisions").json()[-1]
