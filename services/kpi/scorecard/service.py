@@ -2,14 +2,15 @@
 
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import ColumnElement, String, Uuid, and_, any_, literal, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from common.pagination import PageParams
@@ -121,32 +122,74 @@ def status_for(
 
 
 def _targets_by_measure(
-    session: Session, measure_ids: list[uuid.UUID]
+    session: Session, measure_ids: list[uuid.UUID], years: set[str]
 ) -> dict[uuid.UUID, dict[str, Any]]:
-    """Each measure's targets by year, as plain rows: a scorecard reads hundreds of them."""
+    """Each measure's targets in `years`, as plain rows: a scorecard reads hundreds of them."""
     found: dict[uuid.UUID, dict[str, Any]] = defaultdict(dict)
+    if not measure_ids:
+        return found
     columns = (Target.measure_id, Target.financial_year, Target.value, Target.kind, Target.profile)
-    for target in session.execute(select(*columns).where(Target.measure_id.in_(measure_ids))):
+    statement = select(*columns).where(
+        Target.measure_id == any_(literal(measure_ids, ARRAY(Uuid))),
+        Target.financial_year == any_(literal(sorted(years), ARRAY(String))),
+    )
+    for target in session.execute(statement):
         found[target.measure_id][target.financial_year] = target
     return found
 
 
-def _reported_by_measure(
-    session: Session, measure_ids: list[uuid.UUID], since: date, until: date
-) -> dict[uuid.UUID, dict[str, Decimal]]:
-    found: dict[uuid.UUID, dict[str, Decimal]] = defaultdict(dict)
-    rows = session.execute(
-        select(Actual.measure_id, Actual.period, Actual.approved_value).where(
-            Actual.measure_id.in_(measure_ids),
-            Actual.approved_value.is_not(None),
-            Actual.period_start >= since,
-            Actual.period_start <= until,
+@lru_cache(maxsize=1024)
+def _codes_read(period: Period) -> tuple[str, ...]:
+    """Every period code a scorecard row for `period` reads: its trend, its year to date, the
+    period before and the same period last year."""
+    wanted = {
+        *_trend_codes(period),
+        *_year_to_date_codes(period),
+        _code(period.previous()),
+        _code(period.same_period_last_year()),
+    }
+    return tuple(sorted(wanted))
+
+
+def _actuals_by_measure(
+    session: Session, due: Mapping[uuid.UUID, Period], since: date
+) -> tuple[dict[uuid.UUID, dict[str, Decimal]], dict[tuple[uuid.UUID, str], Any]]:
+    """Only the periods the rows show, in two queries: each measure's approved figures by period
+    (from `since` on), and its actual in the period due, in any state, as a plain row.
+
+    Measures due in the same period read the same codes, so each query has one `measure_id =
+    ANY(...) AND period = ANY(...)` term per distinct period due (a few), not a pair per measure
+    (a tuple IN list that took longer to plan than to run)."""
+    by_period: dict[Period, list[uuid.UUID]] = defaultdict(list)
+    for measure_id, period in due.items():
+        by_period[period].append(measure_id)
+    reported: dict[uuid.UUID, dict[str, Decimal]] = defaultdict(dict)
+    entries: dict[tuple[uuid.UUID, str], Any] = {}
+    if not by_period:
+        return reported, entries
+
+    def periods_of(codes: Callable[[Period], list[str]]) -> ColumnElement[bool]:
+        return or_(
+            *(
+                and_(
+                    Actual.measure_id == any_(literal(ids, ARRAY(Uuid))),
+                    Actual.period == any_(literal(codes(period), ARRAY(String))),
+                )
+                for period, ids in by_period.items()
+            )
         )
+
+    figures = select(Actual.measure_id, Actual.period, Actual.approved_value).where(
+        periods_of(lambda period: list(_codes_read(period))),
+        Actual.approved_value.is_not(None),
+        Actual.period_start >= since,
     )
-    for measure_id, period, value in rows:
-        if value is not None:
-            found[measure_id][period] = value
-    return found
+    for measure_id, code, value in session.execute(figures):
+        if value is not None:  # always, by the query; the column is nullable
+            reported[measure_id][code] = value
+    due_rows = select(*Actual.__table__.columns).where(periods_of(lambda period: [_code(period)]))
+    entries = {(a.measure_id, a.period): a for a in session.execute(due_rows)}
+    return reported, entries
 
 
 def scorecard(
@@ -158,21 +201,16 @@ def scorecard(
     sort: str = "code",
     **filters: Any,
 ) -> tuple[list[dict[str, Any]], int, dict[str, int]]:
-    """Every measure's status in the period the report is for: rows, total and counts by RAG."""
+    """Every measure's status in the period the report is for: rows, total and counts by RAG.
+    Four queries however many measures: the measures, their targets, their figures in the
+    periods shown, and their actuals in the periods due."""
     measures = list(session.scalars(measure_query(**filters)))
-    ids = [m.id for m in measures]
-    targets = _targets_by_measure(session, ids)
-    since = FinancialYear(period.year.start_year - 2).start
-    reported = _reported_by_measure(session, ids, since, period.end)
     due = {m.id: reporting_period(Frequency(m.frequency), period) for m in measures}
-    entries: dict[tuple[uuid.UUID, str], Any] = {}
-    if measures:
-        # Plain rows, not ORM objects: this is read-only and runs for every measure.
-        keys = [(m.id, _code(due[m.id])) for m in measures]
-        statement = select(*Actual.__table__.columns).where(
-            tuple_(Actual.measure_id, Actual.period).in_(keys)
-        )
-        entries = {(a.measure_id, a.period): a for a in session.execute(statement)}
+    years = {p.year.label for p in due.values()}
+    targets = _targets_by_measure(session, [m.id for m in measures], years)
+    # The figures the scorecard has always judged by: none older than two years before.
+    since = FinancialYear(period.year.start_year - 2).start
+    reported, entries = _actuals_by_measure(session, due, since)
 
     rows: list[dict[str, Any]] = []
     for measure in measures:
