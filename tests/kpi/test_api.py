@@ -2,12 +2,18 @@
 
 import uuid
 from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from common.errors import ValidationFailed
 from common.identity import Caller, Role
+from common.periods import Period
+from services.kpi.actuals.service import check_figures
+from services.kpi.measures.models import Measure
 from common.testing.plugin import make_caller
 from tests.kpi.factories import API, make_actual, make_measure, make_target
 
@@ -563,3 +569,103 @@ def test_populations_crud(api: TestClient) -> None:
     )
     assert changed.json()["population"] == 25000
     assert api.get(f"{API}/populations").json()["total"] == 1
+
+
+# What entry refuses -----------------------------------------------------------------------------
+
+
+def test_a_month_that_has_not_ended_is_refused_even_on_its_first_day(api: TestClient) -> None:
+    measure = make_measure(api)
+    running = Period.month_of(date.today())
+    response = api.post(
+        f"{API}/actuals", json={"measure_id": measure["id"], "period": running.code, "value": "5"}
+    )
+    assert f"{running.label} has not ended yet" in field_errors(response)["period"]
+    assert count_actuals(api) == 0
+
+
+def test_a_quarter_is_refused_while_it_runs() -> None:
+    measure = Measure(code="Q1", unit="count", frequency="quarterly")
+    q3 = Period.parse("2026/27 Q3")
+    with pytest.raises(ValidationFailed) as raised:
+        check_figures(
+            None,  # type: ignore[arg-type]
+            measure,
+            period=q3.code,
+            value=None,
+            numerator=None,
+            denominator=None,
+            today=date(2026, 12, 31),
+        )
+    messages = [e["message"] for e in raised.value.errors]
+    assert "Q3 2026/27 has not ended yet: enter its figure from 1 January 2027" in messages
+    # The day after the quarter ends, it is due.
+    figures = check_figures(
+        None,  # type: ignore[arg-type]
+        measure,
+        period=q3.code,
+        value=Decimal(5),
+        numerator=None,
+        denominator=None,
+        today=date(2027, 1, 1),
+    )
+    assert figures.value == 5
+
+
+def test_a_count_measure_refuses_a_numerator_and_denominator(api: TestClient) -> None:
+    measure = make_measure(api, unit="count")
+    response = api.post(
+        f"{API}/actuals",
+        json={
+            "measure_id": measure["id"],
+            "period": "2025-05",
+            "numerator": "412",
+            "denominator": "500",
+        },
+    )
+    assert field_errors(response)["numerator"] == (
+        "M1 is a count: enter the figure itself as the value, not a numerator and denominator"
+    )
+    assert count_actuals(api) == 0
+
+
+# Commentary on Red and Amber figures ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "word"), [("60", "off track (Red)"), ("76", "at risk (Amber)")])
+def test_a_red_or_amber_figure_is_submitted_only_with_commentary(
+    api: TestClient, value: str, word: str
+) -> None:
+    measure = make_measure(api)
+    make_target(api, measure, "78")
+    actual = api.post(
+        f"{API}/actuals", json={"measure_id": measure["id"], "period": "2025-05", "value": value}
+    )
+    refused = api.post(
+        f"{API}/actuals/{actual.json()['id']}/submit", headers={"If-Match": actual.headers["ETag"]}
+    )
+    assert field_errors(refused)["commentary"] == (
+        f"This figure is {word}: say why, and what is being done about it"
+    )
+    assert api.get(f"{API}/actuals/{actual.json()['id']}").json()["status"] == "draft"
+
+
+def test_a_green_figure_is_submitted_without_commentary_and_red_with_it(api: TestClient) -> None:
+    measure = make_measure(api)
+    make_target(api, measure, "78")
+    assert make_actual(api, measure, "2025-05", value="80")["status"] == "approved"
+    red = make_actual(api, measure, "2025-06", value="60", commentary="Two staff off sick")
+    assert red["status"] == "approved"
+
+
+def test_bulk_submission_of_a_red_figure_without_commentary_stores_nothing(
+    api: TestClient,
+) -> None:
+    measure = make_measure(api)
+    make_target(api, measure, "78")
+    response = api.post(
+        f"{API}/actuals/bulk",
+        json={"submit": True, "rows": [{"measure_code": "M1", "period": "2025-05", "value": "60"}]},
+    )
+    assert "off track (Red)" in field_errors(response)["rows.0.commentary"]
+    assert count_actuals(api) == 0

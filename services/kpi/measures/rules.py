@@ -21,6 +21,24 @@ class Unit(StrEnum):
         return self in {Unit.COUNT, Unit.GBP, Unit.RATE_PER_100K, Unit.DAYS}
 
     @property
+    def made_of_parts(self) -> bool:
+        """Whether a figure may be sent as a numerator and denominator (a share, rate or ratio);
+        a count, a sum of money or a number of days is the figure itself."""
+        return self in {Unit.PERCENT, Unit.RATE_PER_100K, Unit.RATIO}
+
+    @property
+    def noun(self) -> str:
+        """The unit in words: "a count", "a percentage"."""
+        return {
+            Unit.COUNT: "count",
+            Unit.PERCENT: "percentage",
+            Unit.GBP: "sum of money",
+            Unit.RATE_PER_100K: "rate per 100,000",
+            Unit.DAYS: "number of days",
+            Unit.RATIO: "ratio",
+        }[self]
+
+    @property
     def scale(self) -> Decimal:
         """What numerator / denominator is multiplied by to give the value."""
         return {Unit.PERCENT: Decimal(100), Unit.RATE_PER_100K: Decimal(100_000)}.get(
