@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from common.errors import ValidationFailed
 from common.identity import Caller, Role
 from common.periods import Period
+from common.testing.plugin import make_caller
 from services.kpi.actuals.service import check_figures
 from services.kpi.measures.models import Measure
-from common.testing.plugin import make_caller
 from tests.kpi.factories import API, make_actual, make_measure, make_target
 
 

@@ -339,17 +339,15 @@ def rag_if_reported(session: Session, measure: Measure, period: Period, value: D
             )
         )
     }
-    reported: dict[str, Decimal] = {
-        code: approved
-        for code, approved in session.execute(
-            select(Actual.period, Actual.approved_value).where(
-                Actual.measure_id == measure.id,
-                Actual.approved_value.is_not(None),
-                Actual.period_start >= period.year.start,
-                Actual.period_start <= period.year.end,
-            )
+    rows = session.execute(
+        select(Actual.period, Actual.approved_value).where(
+            Actual.measure_id == measure.id,
+            Actual.approved_value.is_not(None),
+            Actual.period_start >= period.year.start,
+            Actual.period_start <= period.year.end,
         )
-    }
+    )
+    reported = {code: approved for code, approved in rows if approved is not None}
     reported[period.code] = value
     return status_for(measure, period, targets, reported).rag
 
