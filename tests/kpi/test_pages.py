@@ -302,3 +302,19 @@ def test_entry_form_asks_for_commentary_beside_a_red_figure_and_refuses_a_runnin
     assert f"{this_month.label} has not ended yet" in page.text
     assert "M2 is a count: enter the figure itself as the value" in page.text
     assert api.get(f"{API}/actuals").json()["total"] == 0
+
+
+def test_pages_show_figures_to_the_measures_places_and_downloads_keep_them_exact(
+    api: TestClient,
+) -> None:
+    share = make_measure(api, code="P1", title="Reviews on time", decimal_places=1)
+    make_target(api, share, "12")
+    make_actual(api, share, "2025-09", numerator="452", denominator="3813")
+    tracker = api.get("/kpis", params={"period": "2025-09"}).text
+    assert "11.9%" in tracker
+    assert "11.854183" not in tracker
+    measure_page = api.get(f"/kpis/{share['id']}").text
+    assert "11.9%" in measure_page
+    assert "11.854183" not in measure_page
+    csv = api.get("/kpis", params={"period": "2025-09", "format": "csv"}).text
+    assert "11.854183" in csv

@@ -1,7 +1,7 @@
 """Pure rules of a measure: its unit, which way is better, its tolerance, and the value a
 numerator and denominator give. No I/O; unit-tested with the other KPI rules."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 PLACES = Decimal("0.000001")
@@ -67,3 +67,15 @@ def derive_value(numerator: Decimal, denominator: Decimal, unit: Unit) -> Decima
     if denominator == 0:
         raise ValueError("the denominator cannot be 0")
     return (numerator / denominator * unit.scale).quantize(PLACES)
+
+
+def display(value: Decimal | None, decimal_places: int) -> str | None:
+    """A figure as it is shown: rounded (half up) to the measure's decimal places, keeping its
+    trailing zeros. The exact figure stays as it was entered; only displays round.
+
+    >>> display(Decimal(452) / Decimal(3813) * 100, 1), display(Decimal(12), 1)
+    ('11.9', '12.0')
+    """
+    if value is None:
+        return None
+    return f"{value.quantize(Decimal(1).scaleb(-decimal_places), rounding=ROUND_HALF_UP):f}"
