@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -35,18 +35,19 @@ UNIT_WORDS = {
 FIGURE_FIELDS = ("value", "numerator", "denominator")
 
 
-def figure(value: str | None, measure: dict[str, Any]) -> str:
-    """A figure as people read it in the measure's unit: 78.5%, £4,656,450, 614.2 per 100,000."""
+def figure(value: str | None, measure: dict[str, Any], *, places: int | None = None) -> str:
+    """A figure as people read it in the measure's unit, to the measure's decimal places (the
+    KPI service's `*_display` rule): 11.9%, £4,656,450, 614.2 per 100,000. `places` overrides
+    them, for numbers that are not the measure's figures (its tolerance)."""
     if value is None or value == "":
         return "\N{EN DASH}"
     try:
         number = Decimal(str(value))
     except InvalidOperation:
         return str(value)
-    # Never round a figure away: a 5.25% target shows as 5.25% even on a 1-place measure.
-    own_places = max(0, -int(number.normalize().as_tuple().exponent))
-    places = min(max(int(measure.get("decimal_places", 0)), own_places), 6)
-    text = f"{number:,.{places}f}"
+    if places is None:
+        places = int(measure.get("decimal_places", 0))
+    text = f"{number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):,f}"
     unit = measure.get("unit")
     if unit == "percent":
         return f"{text}%"
@@ -57,6 +58,11 @@ def figure(value: str | None, measure: dict[str, Any]) -> str:
     if unit == "days":
         return f"{text} days"
     return text
+
+
+def _own_places(value: str) -> int:
+    """How many decimal places a number is written with: "2.5" has 1."""
+    return max(0, -int(Decimal(value).normalize().as_tuple().exponent))
 
 
 def _number(value: str | None) -> float | None:
@@ -540,6 +546,8 @@ async def measure_page(
             "record_history": await record_history(gateway, "kpi", "measures", str(measure_id)),
             "history": history,
             "baseline": figure(measure["baseline_value"], measure),
-            "tolerance": figure(measure["tolerance"], measure),
+            "tolerance": figure(
+                measure["tolerance"], measure, places=_own_places(measure["tolerance"])
+            ),
         },
     )

@@ -18,6 +18,7 @@ from web.clients.gateway import ApiError, GatewayClient, UpstreamDown, gateway_c
 from web.rendering import render
 from web.views.dashboard import PageContext
 from web.views.documents import DOCX, Section, document_docx, download
+from web.views.kpis import figure
 
 router = APIRouter()
 Gateway = Annotated[GatewayClient, Depends(gateway_client)]
@@ -322,37 +323,100 @@ async def project_section(gateway: GatewayClient, quarter: Period) -> Section:
     )
 
 
-async def kpi_section(gateway: GatewayClient, quarter: Period) -> Section:
-    month = Period(quarter.year, Frequency.MONTHLY, quarter.index * 3)
-    card = await _get(gateway, "/kpi/scorecard", "KPI service", period=month.code, limit=500)
-    counts = ", ".join(f"{n} {rag}" for rag, n in card["counts"].items())
-    exceptions = [row for row in card["items"] if row["rag"] == "Red"]
-    chart = rag_chart(
-        "kpis-chart",
-        card["counts"],
-        MEASURE_RAGS,
-        unit="measures",
-        title=f"KPI measures by status (RAG), {month.label}",
-        when=f"at the end of {month.label}",
+KPI_WORDS = {
+    "Red": "Off track (Red)",
+    "Amber": "At risk (Amber)",
+    "Green": "On track (Green)",
+    "No data": "No data",
+    "No target": "No target",
+}
+
+
+async def _kpi_scorecard(gateway: GatewayClient, quarter: Period) -> dict[str, Any]:
+    """Every measure as at the quarter's end: its latest approved figure for a period ended by
+    then (never a later one), with its RAG and where its year is heading."""
+    card: dict[str, Any] = await _get(
+        gateway, "/kpi/scorecard", "KPI service", as_at=quarter.code, limit=500
     )
+    return card
+
+
+def _kpi_figure(row: dict[str, Any], field: str) -> str:
+    """A figure of a scorecard row as the KPI service displays it (to the measure's places)."""
+    return figure(row[f"{field}_display"], row["measure"])
+
+
+async def kpi_exceptions_section(gateway: GatewayClient, quarter: Period) -> Section:
+    """Exceptions first: every Red or Amber measure with the commentary that explains it."""
+    card = await _kpi_scorecard(gateway, quarter)
+    exceptions = [row for row in card["items"] if row["rag"] in ("Red", "Amber")]
+    exceptions.sort(key=lambda row: (row["rag"] != "Red", row["measure"]["code"]))
+    red = sum(1 for row in exceptions if row["rag"] == "Red")
     return Section(
-        "kpis",
-        "KPI scorecard: exceptions",
-        "Every measure off track (Red), with its figure, target and commentary",
-        ["Measure", "Period", "Actual", "Target", "Status", "Commentary"],
+        "kpi-exceptions",
+        "Exceptions: KPIs off track or at risk",
+        f"Every measure off track (Red) or at risk (Amber) at the end of {quarter.label}, with "
+        "its commentary",
+        ["Measure", "Period", "Actual", "Target", "Status", "Forecast year end", "Commentary"],
         [
             [
                 row["measure"]["title"],
                 row["label"],
-                str(row["actual"]),
-                str(row["target"]),
-                "Red (off track)",
+                _kpi_figure(row, "actual"),
+                _kpi_figure(row, "target"),
+                KPI_WORDS[row["rag"]],
+                KPI_WORDS[row["year_end_rag"]],
                 (row.get("entry") or {}).get("commentary") or "No commentary",
             ]
             for row in exceptions
         ],
         summary=[
+            f"{red} measures are off track (Red) and {len(exceptions) - red} at risk (Amber) "
+            f"at the end of {quarter.label}."
+            if exceptions
+            else f"No measure is off track or at risk at the end of {quarter.label}."
+        ],
+        downloads=False,
+    )
+
+
+async def kpi_section(gateway: GatewayClient, quarter: Period) -> Section:
+    card = await _kpi_scorecard(gateway, quarter)
+    counts = ", ".join(f"{n} {rag}" for rag, n in card["counts"].items())
+    forecast = dict.fromkeys(KPI_WORDS, 0)
+    for row in card["items"]:
+        forecast[row["year_end_rag"]] += 1
+    chart = rag_chart(
+        "kpis-chart",
+        card["counts"],
+        MEASURE_RAGS,
+        unit="measures",
+        title=f"KPI measures by status (RAG), {quarter.label}",
+        when=f"at the end of {quarter.label}",
+    )
+    return Section(
+        "kpis",
+        "KPI scorecard",
+        f"Every measure at the end of {quarter.label}: its latest figure, target and status, and "
+        "the status its year is heading for",
+        ["Measure", "Period", "Actual", "Target", "Status", "Forecast year end", "Year-end status"],
+        [
+            [
+                row["measure"]["title"],
+                row["label"],
+                _kpi_figure(row, "actual"),
+                _kpi_figure(row, "target"),
+                KPI_WORDS[row["rag"]],
+                _kpi_figure(row, "year_end_forecast"),
+                KPI_WORDS[row["year_end_rag"]],
+            ]
+            for row in card["items"]
+        ],
+        summary=[
             f"{card['total']} measures at the end of {quarter.label}: {counts}.",
+            "Forecast for the year end, on each measure's trajectory so far: "
+            + ", ".join(f"{n} {rag}" for rag, n in forecast.items())
+            + ".",
             *_no_chart(chart, "No measures are recorded yet, so there is no chart of them."),
         ],
         downloads=False,
@@ -377,6 +441,7 @@ async def quarterly_report(gateway: GatewayClient, quarter: Period) -> list[Sect
     """Each part from its own service; a part whose service is down says so and the rest stay."""
     sections: list[Section] = []
     parts: list[tuple[str, str, Coroutine[Any, Any, Section | list[Section]]]] = [
+        ("kpi-exceptions", "Exceptions", kpi_exceptions_section(gateway, quarter)),
         ("budget", "Budget forecast position", budget_section(gateway, quarter)),
         ("savings", "Savings", savings_sections(gateway, quarter)),
         ("projects", "Projects", project_section(gateway, quarter)),
