@@ -1,6 +1,7 @@
 """KPI pages: the tracker, a measure's page, data entry and approvals."""
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -10,6 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
+from common.charts import money_tick, number_tick
 from common.periods import Period
 from web.charts import Series, line_chart, sparkline
 from web.clients.audit_api_client import record_history
@@ -58,6 +60,16 @@ def figure(value: str | None, measure: dict[str, Any], *, places: int | None = N
     if unit == "days":
         return f"{text} days"
     return text
+
+
+def _tick_label(measure: dict[str, Any]) -> Callable[[Decimal], str]:
+    """How the value axis of a measure's chart is labelled: money as £300k, others to the
+    measure's decimal places, a percentage with its sign."""
+    if measure.get("unit") == "gbp":
+        return money_tick
+    places = int(measure.get("decimal_places", 0))
+    suffix = "%" if measure.get("unit") == "percent" else ""
+    return lambda value: number_tick(value, places) + suffix
 
 
 def _own_places(value: str) -> int:
@@ -506,6 +518,7 @@ async def measure_page(
                 Series("Actual", [_number(p["actual"]) for p in points]),
                 Series("Target", [_number(p["target"]) for p in points], dashed=True),
             ],
+            tick_label=_tick_label(measure),
         )
     )
     rows = [

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from common.charts import money_tick
 from common.periods import FinancialYear, Period
 from common.tables import Cell
 from web.charts import Series, line_chart
@@ -358,6 +359,7 @@ def _chart(line: dict[str, Any], entries: list[dict[str, Any]], year: str) -> st
         ),
         labels=[f"{m:%b}" for m in months],
         series=series,
+        tick_label=money_tick,
     )
 
 
