@@ -1,6 +1,7 @@
 """Accessible SVG charts: a title and description, the Analysis Function palette, and always a
 table of the same numbers beside them (the templates render it)."""
 
+import base64
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -307,10 +308,8 @@ _HOW_TO_READ = {
 }
 
 
-def bar_chart(chart: Chart) -> str:
-    """A horizontal bar chart as a figure: the SVG (named by its title, described by the
-    caption) and a caption saying what it shows. The caller keeps the table of the numbers
-    beside it. Returns markup safe to insert."""
+def bar_chart_svg(chart: Chart) -> str:
+    """The SVG of a horizontal bar chart: named by its title, described by how to read it."""
     top = 4 if chart.kind is ChartKind.COUNTS else _TOP  # room for a key only where there is one
     rows = {
         ChartKind.VARIANCE: _variance_rows,
@@ -320,16 +319,38 @@ def bar_chart(chart: Chart) -> str:
     height = top + len(chart.categories) * _ROW_H + 8
     cid = escape(chart.id)
     return (
-        f'<figure class="app-figure" id="{cid}">'
-        # On a narrow screen the chart keeps a readable size and scrolls sideways by itself,
-        # by keyboard too, like a wide table (the page as a whole never does).
-        f'<div class="app-table-scroll" role="region" aria-labelledby="{cid}-title" tabindex="0">'
         f'<svg class="app-chart app-bar-chart" viewBox="0 0 {_WIDTH} {height}" role="img" '
         f'aria-labelledby="{cid}-title" aria-describedby="{cid}-caption {cid}-desc" '
         f'font-family="arial, sans-serif" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{cid}-title">{escape(chart.title)}</title>'
         f'<desc id="{cid}-desc">{escape(_HOW_TO_READ[chart.kind])}</desc>'
-        f"{''.join(rows)}</svg></div>"
+        f"{''.join(rows)}</svg>"
+    )
+
+
+def bar_chart(chart: Chart) -> str:
+    """A horizontal bar chart as a figure: the SVG (named by its title, described by the
+    caption) and a caption saying what it shows. The caller keeps the table of the numbers
+    beside it. Returns markup safe to insert."""
+    cid = escape(chart.id)
+    return (
+        f'<figure class="app-figure" id="{cid}">'
+        # On a narrow screen the chart keeps a readable size and scrolls sideways by itself,
+        # by keyboard too, like a wide table (the page as a whole never does).
+        f'<div class="app-table-scroll" role="region" aria-labelledby="{cid}-title" tabindex="0">'
+        f"{bar_chart_svg(chart)}</div>"
         f'<figcaption class="govuk-body app-figure__caption" id="{cid}-caption">'
         f"{escape(chart.summary)}</figcaption></figure>"
+    )
+
+
+def bar_chart_image(chart: Chart) -> str:
+    """The chart as a figure for a PDF: the SVG as an image whose alternative text is the
+    chart's title and message (a tagged PDF carries it as the figure's /Alt), then the caption."""
+    data = base64.b64encode(bar_chart_svg(chart).encode()).decode()
+    alt = f"{chart.title}. {chart.summary}"
+    return (
+        f'<figure class="app-figure" id="{escape(chart.id)}">'
+        f'<img class="app-bar-chart" src="data:image/svg+xml;base64,{data}" alt="{escape(alt)}">'
+        f'<figcaption class="app-figure__caption">{escape(chart.summary)}</figcaption></figure>'
     )

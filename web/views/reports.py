@@ -17,7 +17,7 @@ from web.charts import bar_chart
 from web.clients.gateway import ApiError, GatewayClient, UpstreamDown, gateway_client
 from web.rendering import render
 from web.views.dashboard import PageContext
-from web.views.documents import DOCX, Section, document_docx, download
+from web.views.documents import DOCX, PDF, Section, document_docx, document_pdf, download
 from web.views.kpis import figure
 
 router = APIRouter()
@@ -504,6 +504,7 @@ async def quarterly_report_page(
             "sections": sections,
             "figures": {c.id: Markup(bar_chart(c)) for s in sections for c in s.charts},
             "docx": f"/documents/quarterly-report.docx?quarter={chosen.code}",
+            "pdf": f"/documents/quarterly-report.pdf?quarter={chosen.code}",
         },
     )
 
@@ -519,4 +520,18 @@ async def quarterly_report_word(gateway: Gateway, quarter: QuarterQuery = None) 
     data = document_docx(title, await quarterly_report(gateway, chosen))
     return download(
         data, DOCX, f"quarterly-report-{chosen.code.replace('/', '-').replace(' ', '-')}.docx"
+    )
+
+
+@router.get("/documents/quarterly-report.pdf")
+async def quarterly_report_pdf(gateway: Gateway, quarter: QuarterQuery = None) -> Response:
+    """The same report as a tagged PDF, made from the page's own markup."""
+    try:
+        chosen = _quarter(quarter)
+    except ValueError:
+        chosen = latest_complete_quarter(date.today())
+    title = f"Quarterly performance report, {chosen.label}"
+    data = await document_pdf(title, await quarterly_report(gateway, chosen))
+    return download(
+        data, PDF, f"quarterly-report-{chosen.code.replace('/', '-').replace(' ', '-')}.pdf"
     )
