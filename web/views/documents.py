@@ -13,7 +13,6 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
-from weasyprint import HTML  # type: ignore[import-untyped]
 
 from common.charts import Chart
 from common.docx import Document
@@ -211,6 +210,10 @@ STATIC = Path(__file__).parent.parent / "static"
 
 
 def _document_pdf(title: str, sections: list[Section]) -> bytes:
+    # Imported here: WeasyPrint loads Pango and its fonts, which the web app need not wait
+    # for at start-up.
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
     html = TEMPLATES.get_template("documents/document_pdf.html").render(
         title=title,
         sections=sections,
