@@ -107,7 +107,7 @@ def test_end_before_start_is_refused_on_update_too(api: TestClient) -> None:
     response = api.patch(
         f"{API}/projects/{project['id']}",
         json={"end_month": "2025-01"},
-        headers={"If-Match": f'W/"{project["version"]}"'},
+        headers={"If-Match": f'"{project["version"]}"'},
     )
     assert list(field_errors(response)) == ["end_month"]
 
@@ -129,7 +129,7 @@ def test_amber_or_red_without_a_reason_is_a_422_for_each_rag(api: TestClient) ->
 
 def test_setting_amber_on_a_project_without_its_reason_is_refused(api: TestClient) -> None:
     project = make_project(api)
-    etag = {"If-Match": f'W/"{project["version"]}"'}
+    etag = {"If-Match": f'"{project["version"]}"'}
     refused = api.patch(f"{API}/projects/{project['id']}", json={"rag": "red"}, headers=etag)
     assert list(field_errors(refused)) == ["rag_reason"]
     accepted = api.patch(
@@ -179,7 +179,7 @@ def test_update_without_if_match_is_428_and_with_a_stale_etag_is_412(api: TestCl
 def test_milestone_update_with_a_stale_etag_is_412(api: TestClient) -> None:
     milestone = make_milestone(api, make_project(api)["id"])
     url = f"{API}/milestones/{milestone['id']}"
-    stale = {"If-Match": f'W/"{milestone["version"]}"'}
+    stale = {"If-Match": f'"{milestone["version"]}"'}
     assert api.patch(url, json={"forecast_date": days(7)}, headers=stale).status_code == 200
     assert api.patch(url, json={"forecast_date": days(9)}, headers=stale).status_code == 412
 
@@ -203,7 +203,7 @@ def test_recording_an_actual_date_completes_the_milestone(api: TestClient) -> No
     response = api.patch(
         f"{API}/milestones/{milestone['id']}",
         json={"actual_date": days(-1)},
-        headers={"If-Match": f'W/"{milestone["version"]}"'},
+        headers={"If-Match": f'"{milestone["version"]}"'},
     )
     assert response.status_code == 200, response.text
     body = response.json()
@@ -222,6 +222,20 @@ def test_milestone_completed_in_the_future_is_a_422(api: TestClient) -> None:
         },
     )
     assert field_errors(response) == {"actual_date": "The completion date cannot be in the future"}
+
+
+def test_a_milestone_date_outside_2000_to_2100_is_refused_by_its_field(api: TestClient) -> None:
+    project = make_project(api)
+    body = {"project_id": project["id"], "title": "M", "baseline_date": "0015-06-30"}
+    message = "Enter a date between 2000 and 2100 (the year has four digits, like 2026)"
+    assert field_errors(api.post(f"{API}/milestones", json=body)) == {"baseline_date": message}
+    milestone = make_milestone(api, project["id"])
+    stale = {"If-Match": f'W/"{milestone["version"]}"'}
+    late = api.patch(
+        f"{API}/milestones/{milestone['id']}", json={"forecast_date": "2101-01-01"}, headers=stale
+    )
+    assert field_errors(late) == {"forecast_date": message}
+    assert api.get(f"{API}/milestones/{milestone['id']}").json()["forecast_date"] is None
 
 
 def test_milestone_of_an_unknown_project_is_a_422(api: TestClient) -> None:
@@ -344,7 +358,7 @@ def test_raid_score_is_derived_and_lists_highest_first(api: TestClient) -> None:
     updated = api.patch(
         f"{API}/raid-items/{listed[2]['id']}",
         json={"impact": 5},
-        headers={"If-Match": f'W/"{listed[2]["version"]}"'},
+        headers={"If-Match": f'"{listed[2]["version"]}"'},
     )
     assert updated.json()["score"] == 5
     bad = api.post(
@@ -440,7 +454,7 @@ def test_blanking_a_required_field_is_a_422_not_a_silent_no_op(api: TestClient) 
     response = api.patch(
         f"{API}/projects/{project['id']}",
         json={"name": None, "lead_team": None, "rag": None},
-        headers={"If-Match": f'W/"{project["version"]}"'},
+        headers={"If-Match": f'"{project["version"]}"'},
     )
     assert set(field_errors(response)) == {"name", "lead_team"}
     assert api.get(f"{API}/projects/{project['id']}").json()["name"] == "Keep me"

@@ -171,6 +171,18 @@ def test_milestone_completed_in_the_future_shows_the_error_by_its_field(api: Tes
     assert "<html" in full.text
 
 
+def test_a_milestone_year_typed_as_0015_is_refused_next_to_the_field(api: TestClient) -> None:
+    project = make_project(api)
+    milestone = make_milestone(api, project["id"], baseline_date=days(-1))
+    url = f"/projects/{project['id']}/milestones/{milestone['id']}"
+    data = {"version": milestone["version"], "forecast_date": "0015-06-30", "actual_date": ""}
+    htmx = api.post(url, data=data, headers=HTMX)
+    assert f'id="forecast_date-{milestone["id"]}-error"' in htmx.text
+    assert "Enter a date between 2000 and 2100" in htmx.text
+    assert 'value="0015-06-30"' in htmx.text  # what was typed stays, to be corrected
+    assert api.get(f"{API}/milestones/{milestone['id']}").json()["forecast_date"] is None
+
+
 def test_milestone_saved_without_htmx_redirects_back_to_the_project(api: TestClient) -> None:
     project = make_project(api)
     milestone = make_milestone(api, project["id"], baseline_date=days(-5))

@@ -2,6 +2,7 @@
 text for every chart of more than one series, and margins that fit every label."""
 
 import re
+from datetime import date
 from decimal import Decimal
 from xml.etree import ElementTree
 
@@ -9,6 +10,8 @@ import pytest
 
 from common.charts import money_tick, nice_ticks, number_tick
 from web.charts import Series, line_chart
+from web.clients.models import Timeline
+from web.views.projects import gantt
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -108,25 +111,29 @@ def test_the_value_axis_margin_fits_its_longest_label() -> None:
 
 
 def test_the_gantts_last_month_label_fits_inside_its_right_edge() -> None:
-    from datetime import date
-
-    from web.views.projects import gantt
-
-    timeline = {
-        "project_name": "Front Door",
-        "start_month": "2025-04",
-        "end_month": "2025-09",
-        "milestones": [
-            {
-                "title": "Go live",
-                "baseline_date": "2025-08-31",
-                "due_date": "2025-09-30",  # a month label lands on the right edge
-                "actual_date": None,
-                "slippage_days": 92,
-                "status": "in_progress",
-            }
-        ],
-    }
+    timeline = Timeline.model_validate(
+        {
+            "project_id": "p1",
+            "project_name": "Front Door",
+            "start_month": "2025-04",
+            "end_month": "2025-09",
+            "milestones": [
+                {
+                    "id": "m1",
+                    "project_id": "p1",
+                    "title": "Go live",
+                    "baseline_date": "2025-08-31",
+                    "forecast_date": "2025-09-30",
+                    "due_date": "2025-09-30",  # a month label lands on the right edge
+                    "actual_date": None,
+                    "status": "in_progress",
+                    "overdue": False,
+                    "slippage_days": 30,
+                    "version": 1,
+                }
+            ],
+        }
+    )
     svg = _svg(gantt(timeline, date(2025, 6, 1)))
     width = float((svg.get("viewBox") or "").split()[2])
     for text in svg.iter(f"{SVG}text"):

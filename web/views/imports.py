@@ -22,7 +22,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
-from web.clients.gateway import ApiError, GatewayClient, gateway_client
+from web.clients import imports_api_client as imports
+from web.clients.gateway import ApiError, Endpoint, GatewayClient, gateway_client
 from web.rendering import render
 from web.views.dashboard import PageContext
 
@@ -32,60 +33,54 @@ Gateway = Annotated[GatewayClient, Depends(gateway_client)]
 KINDS: dict[str, dict[str, str]] = {
     "kpis": {
         "label": "KPIs: the service plan KPI table",
-        "path": "/kpi/imports/kpis",
-        "what": "KPI service",
         "next": "/kpis",
         "noun": "measure",
     },
     "actuals": {
         "label": "KPI actuals: figures by measure and period (import the KPIs first)",
-        "path": "/kpi/imports/actuals",
-        "what": "KPI service",
         "next": "/kpis",
         "noun": "actual",
     },
     "objectives": {
         "label": "Objectives: the service plan objectives table",
-        "path": "/projects/imports/objectives",
-        "what": "projects service",
         "next": "/objectives",
         "noun": "objective",
     },
     "projects": {
         "label": "Projects: the service plan projects table (import objectives first)",
-        "path": "/projects/imports/projects",
-        "what": "projects service",
         "next": "/projects",
         "noun": "project",
     },
     "milestones": {
         "label": "Milestones: project milestones and their dates (import projects first)",
-        "path": "/projects/imports/milestones",
-        "what": "projects service",
         "next": "/projects",
         "noun": "milestone",
     },
     "budget-lines": {
         "label": "Budget lines: the budget monitoring sheet with monthly forecasts",
-        "path": "/finance/imports/budget-lines",
-        "what": "finance service",
         "next": "/budget",
         "noun": "budget line",
     },
     "savings": {
         "label": "Savings: the savings programme with targets per year",
-        "path": "/finance/imports/savings",
-        "what": "finance service",
         "next": "/savings",
         "noun": "savings line",
     },
     "savings-entries": {
         "label": "Savings returns: achieved and forecast by line and month",
-        "path": "/finance/imports/savings-entries",
-        "what": "finance service",
         "next": "/savings",
         "noun": "savings return",
     },
+}
+ENDPOINTS: dict[str, Endpoint[None]] = {
+    "kpis": imports.KPIS,
+    "actuals": imports.ACTUALS,
+    "objectives": imports.OBJECTIVES,
+    "projects": imports.PROJECTS,
+    "milestones": imports.MILESTONES,
+    "budget-lines": imports.BUDGET_LINES,
+    "savings": imports.SAVINGS,
+    "savings-entries": imports.SAVINGS_ENTRIES,
 }
 ACCEPT = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 512 * 1024
@@ -155,16 +150,7 @@ def _file_errors(error: ApiError) -> dict[str, str]:
 async def _send(
     gateway: GatewayClient, kind: str, name: str, data: bytes, *, commit: bool
 ) -> dict[str, Any]:
-    spec = KINDS[kind]
-    response = await gateway.request(
-        "POST",
-        spec["path"],
-        what=spec["what"],
-        params={"commit": str(commit).lower(), "rows": "changes"},
-        files={"file": (name or "upload.csv", data, "application/octet-stream")},
-    )
-    report: dict[str, Any] = response.json()
-    return report
+    return await imports.send(gateway, ENDPOINTS[kind], name, data, commit=commit)
 
 
 @router.get("/imports", response_class=HTMLResponse)

@@ -14,7 +14,11 @@ from common.charts import Chart, ChartKind, ChartSeries, money, target_label, va
 from common.money import format_money
 from common.periods import Frequency, Period
 from web.charts import bar_chart
+from web.clients.finance_api_client import FinanceApiClient
 from web.clients.gateway import ApiError, GatewayClient, UpstreamDown, gateway_client
+from web.clients.kpi_api_client import KpiApiClient
+from web.clients.models import PositionLine, Scorecard, Totals, TotalsGroup
+from web.clients.projects_api_client import ProjectsApiClient
 from web.rendering import render
 from web.views.dashboard import PageContext
 from web.views.documents import DOCX, PDF, Section, document_docx, document_pdf, download
@@ -46,45 +50,37 @@ def latest_complete_quarter(today: date) -> Period:
     return Period.containing(today, Frequency.QUARTERLY).previous()
 
 
-def _money(value: Any) -> str:
-    return "None" if value is None else format_money(Decimal(str(value)), short=True)
-
-
-async def _get(gateway: GatewayClient, path: str, what: str, **params: Any) -> Any:
-    return await gateway.get_json(path, what=what, params=params)
-
-
-def _decimal(value: Any) -> Decimal:
-    return Decimal(str(value))
+def _money(value: Decimal | None) -> str:
+    return "None" if value is None else format_money(value, short=True)
 
 
 def _and(words: list[str]) -> str:
     return ", ".join(words[:-1]) + f" and {words[-1]}" if len(words) > 1 else "".join(words)
 
 
-def budget_chart(lines: list[dict[str, Any]], month_label: str) -> Chart | None:
-    """Each budget line's variance (or each service area's, when there are many lines).
+def budget_chart(lines: list[PositionLine], total: Decimal, month_label: str) -> Chart | None:
+    """Each budget line's variance (or each service area's, when there are many lines);
+    `total` is the position's total variance, as the finance service works it out.
 
     None when no line has a forecast: there is nothing to draw.
     """
-    charted = [line for line in lines if line["variance"] is not None]
+    charted = [(line, line.variance) for line in lines if line.variance is not None]
     if not charted:
         return None
     by = "budget line"
-    pairs = [(str(line["name"]), _decimal(line["variance"])) for line in charted]
+    pairs = [(line.name, variance) for line, variance in charted]
     table: tuple[tuple[str, ...], ...] = ()
     if len(pairs) > MOST_BARS:
         areas: dict[str, Decimal] = {}
-        for line in charted:
-            area = str(line["service_area"]) or "No service area"
-            areas[area] = areas.get(area, Decimal(0)) + _decimal(line["variance"])
+        for line, variance in charted:
+            area = line.service_area or "No service area"
+            areas[area] = areas.get(area, Decimal(0)) + variance
         if 1 < len(areas) <= MOST_BARS:
             by, pairs = "service area", list(areas.items())
             table = (
                 ("Service area", "Variance"),
                 *((area, variance_label(v)) for area, v in pairs),
             )
-    total = sum((v for _, v in pairs), Decimal(0))
     over = [(name, v) for name, v in pairs if v > 0]
     under = [(name, v) for name, v in pairs if v < 0]
     counted = []
@@ -113,15 +109,19 @@ def budget_chart(lines: list[dict[str, Any]], month_label: str) -> Chart | None:
 
 
 def savings_chart(
-    groups: list[dict[str, Any]], names: dict[str, str], by: str, year: str
+    groups: list[TotalsGroup], overall: Totals, names: dict[str, str], by: str, year: str
 ) -> Chart | None:
-    """Savings achieved to date against target, one bullet bar for each project or category."""
+    """Savings achieved to date against target, one bullet bar for each project or category.
+
+    The sentence takes the overall figures from the service: a line linked to two projects
+    counts in both project groups, so the groups may add up to more than the whole.
+    """
     if not groups:
         return None
-    labels = tuple(names.get(g["label"], g["label"]) for g in groups)
-    targets = tuple(_decimal(g["target"]) for g in groups)
-    achieved = tuple(_decimal(g["achieved_to_date"]) for g in groups)
-    target, done = sum(targets, Decimal(0)), sum(achieved, Decimal(0))
+    labels = tuple(names.get(g.label, g.label) for g in groups)
+    targets = tuple(g.target for g in groups)
+    achieved = tuple(g.achieved_to_date for g in groups)
+    target, done = overall.target, overall.achieved_to_date
     message = f"{money(done)} of the {year} savings target of {money(target)} achieved to date"
     if target > 0:
         message += f" ({(done / target * 100).quantize(Decimal('1'))}%)"
@@ -187,9 +187,9 @@ def _no_chart(chart: Chart | None, sentence: str) -> list[str]:
 
 async def budget_section(gateway: GatewayClient, quarter: Period) -> Section:
     month = Period(quarter.year, Frequency.MONTHLY, quarter.index * 3)
-    position = await _get(gateway, "/finance/budget/position", "finance service", month=month.code)
-    totals = position["totals"]
-    chart = budget_chart(position["lines"], month.label)
+    position = await FinanceApiClient(gateway).budget_position(month.code)
+    totals = position.totals
+    chart = budget_chart(position.lines, totals.variance, month.label)
     return Section(
         "budget",
         "Budget forecast position",
@@ -197,19 +197,19 @@ async def budget_section(gateway: GatewayClient, quarter: Period) -> Section:
         ["Budget line", "Budget", "Forecast outturn", "Variance", "Movement since last month"],
         [
             [
-                line["name"],
-                _money(line["budget"]),
-                _money(line["forecast_outturn"]),
-                f"{_money(line['variance'])} {line['variance_words']}".strip(),
-                _money(line["movement"]),
+                line.name,
+                _money(line.budget),
+                _money(line.forecast_outturn),
+                f"{_money(line.variance)} {line.variance_words}".strip(),
+                _money(line.movement),
             ]
-            for line in position["lines"]
+            for line in position.lines
         ],
         summary=[
             f"At the end of {month.label} the forecast outturn is "
-            f"{_money(totals['forecast_outturn'])} against a budget of {_money(totals['budget'])}: "
-            f"{_money(abs(Decimal(str(totals['variance']))))} {totals['variance_words']}. "
-            f"The forecast moved by {_money(totals['movement'])} since the month before.",
+            f"{_money(totals.forecast_outturn)} against a budget of {_money(totals.budget)}: "
+            f"{_money(abs(totals.variance))} {totals.variance_words}. "
+            f"The forecast moved by {_money(totals.movement)} since the month before.",
             *_no_chart(chart, f"No budget line has a forecast for {month.label} to chart."),
         ],
         downloads=False,
@@ -220,21 +220,15 @@ async def budget_section(gateway: GatewayClient, quarter: Period) -> Section:
 async def savings_sections(gateway: GatewayClient, quarter: Period) -> list[Section]:
     # The finance service knows projects by id only; their names come from the projects service.
     try:
-        listed = await _get(gateway, "/projects/projects", "projects service", limit=500)
-        names = {p["id"]: p["name"] for p in listed["items"]}
+        names = {p.id: p.name for p in await ProjectsApiClient(gateway).projects()}
     except (UpstreamDown, ApiError):
         names = {}
+    finance = FinanceApiClient(gateway)
     sections = []
     for by, heading in (("project", "Savings by project"), ("category", "Savings by category")):
-        totals = await _get(
-            gateway,
-            "/finance/savings/totals",
-            "finance service",
-            by=by,
-            financial_year=quarter.year.label,
-        )
-        overall = totals["overall"]
-        chart = savings_chart(totals["groups"], names, by, quarter.year.label)
+        totals = await finance.savings_totals(by=by, financial_year=quarter.year.label)
+        overall = totals.overall
+        chart = savings_chart(totals.groups, overall, names, by, quarter.year.label)
         sections.append(
             Section(
                 f"savings-{by}",
@@ -249,22 +243,22 @@ async def savings_sections(gateway: GatewayClient, quarter: Period) -> list[Sect
                 ],
                 [
                     [
-                        names.get(g["label"], g["label"]),
-                        _money(g["target"]),
-                        _money(g["achieved_to_date"]),
-                        _money(g["forecast_for_year"]),
-                        _money(g["slippage"]),
+                        names.get(g.label, g.label),
+                        _money(g.target),
+                        _money(g.achieved_to_date),
+                        _money(g.forecast_for_year),
+                        _money(g.slippage),
                     ]
-                    for g in totals["groups"]
+                    for g in totals.groups
                 ],
                 summary=[
                     *(
                         [
                             f"Of a {quarter.year.label} savings target of "
-                            f"{_money(overall['target'])}, "
-                            f"{_money(overall['achieved_to_date'])} has been achieved and "
-                            f"{_money(overall['forecast_for_year'])} is forecast: slippage of "
-                            f"{_money(overall['slippage'])}."
+                            f"{_money(overall.target)}, "
+                            f"{_money(overall.achieved_to_date)} has been achieved and "
+                            f"{_money(overall.forecast_for_year)} is forecast: slippage of "
+                            f"{_money(overall.slippage)}."
                         ]
                         if by == "project"
                         else []
@@ -281,22 +275,19 @@ async def savings_sections(gateway: GatewayClient, quarter: Period) -> list[Sect
 
 
 async def project_section(gateway: GatewayClient, quarter: Period) -> Section:
-    summary = await _get(
-        gateway,
-        "/projects/portfolio/summary",
-        "projects service",
-        **{"from": quarter.start.isoformat(), "to": quarter.end.isoformat()},
+    summary = await ProjectsApiClient(gateway).portfolio_summary(
+        **{"from": quarter.start.isoformat(), "to": quarter.end.isoformat()}
     )
     chart = rag_chart(
         "projects-chart",
-        summary["by_rag"],
+        summary.by_rag,
         PROJECT_RAGS,
         unit="projects",
         title=f"Projects by status (RAG), {quarter.label}",
         when=f"in {quarter.label}",
     )
     by_rag = ", ".join(
-        f"{count} {RAG_WORDS.get(rag, rag).lower()}" for rag, count in summary["by_rag"].items()
+        f"{count} {RAG_WORDS.get(rag, rag).lower()}" for rag, count in summary.by_rag.items()
     )
     return Section(
         "projects",
@@ -305,17 +296,17 @@ async def project_section(gateway: GatewayClient, quarter: Period) -> Section:
         ["Project", "Milestone", "Due", "Overdue", "Slippage (days)"],
         [
             [
-                m["project_name"],
-                m["title"],
-                m["due_date"],
-                "Yes" if m["overdue"] else "No",
-                str(m["slippage_days"]),
+                m.project_name,
+                m.title,
+                m.due_date,
+                "Yes" if m.overdue else "No",
+                str(m.slippage_days),
             ]
-            for m in summary["milestones"]
+            for m in summary.milestones
         ],
         summary=[
-            f"{summary['projects']} projects: {by_rag}. {summary['milestones_due']} milestones "
-            f"were due in {quarter.label}, of which {summary['milestones_overdue']} are overdue.",
+            f"{summary.projects} projects: {by_rag}. {summary.milestones_due} milestones "
+            f"were due in {quarter.label}, of which {summary.milestones_overdue} are overdue.",
             *_no_chart(chart, "No projects are recorded yet, so there is no chart of them."),
         ],
         downloads=False,
@@ -332,26 +323,18 @@ KPI_WORDS = {
 }
 
 
-async def _kpi_scorecard(gateway: GatewayClient, quarter: Period) -> dict[str, Any]:
+async def _kpi_scorecard(gateway: GatewayClient, quarter: Period) -> Scorecard:
     """Every measure as at the quarter's end: its latest approved figure for a period ended by
     then (never a later one), with its RAG and where its year is heading."""
-    card: dict[str, Any] = await _get(
-        gateway, "/kpi/scorecard", "KPI service", as_at=quarter.code, limit=500
-    )
-    return card
-
-
-def _kpi_figure(row: dict[str, Any], field: str) -> str:
-    """A figure of a scorecard row as the KPI service displays it (to the measure's places)."""
-    return figure(row[f"{field}_display"], row["measure"])
+    return await KpiApiClient(gateway).scorecard(as_at=quarter.code, limit=500)
 
 
 async def kpi_exceptions_section(gateway: GatewayClient, quarter: Period) -> Section:
     """Exceptions first: every Red or Amber measure with the commentary that explains it."""
     card = await _kpi_scorecard(gateway, quarter)
-    exceptions = [row for row in card["items"] if row["rag"] in ("Red", "Amber")]
-    exceptions.sort(key=lambda row: (row["rag"] != "Red", row["measure"]["code"]))
-    red = sum(1 for row in exceptions if row["rag"] == "Red")
+    exceptions = [row for row in card.items if row.rag in ("Red", "Amber")]
+    exceptions.sort(key=lambda row: (row.rag != "Red", row.measure.code))
+    red = sum(1 for row in exceptions if row.rag == "Red")
     return Section(
         "kpi-exceptions",
         "Exceptions: KPIs off track or at risk",
@@ -360,13 +343,13 @@ async def kpi_exceptions_section(gateway: GatewayClient, quarter: Period) -> Sec
         ["Measure", "Period", "Actual", "Target", "Status", "Forecast year end", "Commentary"],
         [
             [
-                row["measure"]["title"],
-                row["label"],
-                _kpi_figure(row, "actual"),
-                _kpi_figure(row, "target"),
-                KPI_WORDS[row["rag"]],
-                KPI_WORDS[row["year_end_rag"]],
-                (row.get("entry") or {}).get("commentary") or "No commentary",
+                row.measure.title,
+                row.label,
+                figure(row.actual_display, row.measure),
+                figure(row.target_display, row.measure),
+                KPI_WORDS[row.rag],
+                KPI_WORDS[row.year_end_rag],
+                (row.entry.commentary if row.entry else "") or "No commentary",
             ]
             for row in exceptions
         ],
@@ -382,13 +365,13 @@ async def kpi_exceptions_section(gateway: GatewayClient, quarter: Period) -> Sec
 
 async def kpi_section(gateway: GatewayClient, quarter: Period) -> Section:
     card = await _kpi_scorecard(gateway, quarter)
-    counts = ", ".join(f"{n} {rag}" for rag, n in card["counts"].items())
+    counts = ", ".join(f"{n} {rag}" for rag, n in card.counts.items())
     forecast = dict.fromkeys(KPI_WORDS, 0)
-    for row in card["items"]:
-        forecast[row["year_end_rag"]] += 1
+    for row in card.items:
+        forecast[row.year_end_rag] += 1
     chart = rag_chart(
         "kpis-chart",
-        card["counts"],
+        card.counts,
         MEASURE_RAGS,
         unit="measures",
         title=f"KPI measures by status (RAG), {quarter.label}",
@@ -402,18 +385,18 @@ async def kpi_section(gateway: GatewayClient, quarter: Period) -> Section:
         ["Measure", "Period", "Actual", "Target", "Status", "Forecast year end", "Year-end status"],
         [
             [
-                row["measure"]["title"],
-                row["label"],
-                _kpi_figure(row, "actual"),
-                _kpi_figure(row, "target"),
-                KPI_WORDS[row["rag"]],
-                _kpi_figure(row, "year_end_forecast"),
-                KPI_WORDS[row["year_end_rag"]],
+                row.measure.title,
+                row.label,
+                figure(row.actual_display, row.measure),
+                figure(row.target_display, row.measure),
+                KPI_WORDS[row.rag],
+                figure(row.year_end_forecast_display, row.measure),
+                KPI_WORDS[row.year_end_rag],
             ]
-            for row in card["items"]
+            for row in card.items
         ],
         summary=[
-            f"{card['total']} measures at the end of {quarter.label}: {counts}.",
+            f"{card.total} measures at the end of {quarter.label}: {counts}.",
             "Forecast for the year end, on each measure's trajectory so far: "
             + ", ".join(f"{n} {rag}" for rag, n in forecast.items())
             + ".",
@@ -425,14 +408,14 @@ async def kpi_section(gateway: GatewayClient, quarter: Period) -> Section:
 
 
 async def improvement_section(gateway: GatewayClient) -> Section:
-    plan = await _get(gateway, "/projects/improvement-actions/summary", "projects service")
+    plan = await ProjectsApiClient(gateway).improvement_summary()
     return Section(
         "improvement",
         "Improvement plan",
         "Actions remaining by area of accountability",
         ["Area", "Open", "Closed", "Total"],
-        [[a["area"], str(a["open"]), str(a["closed"]), str(a["total"])] for a in plan["areas"]],
-        summary=[f"{plan['open']} of {plan['total']} improvement plan actions remain open."],
+        [[a.area, str(a.open), str(a.closed), str(a.total)] for a in plan.areas],
+        summary=[f"{plan.open} of {plan.total} improvement plan actions remain open."],
         downloads=False,
     )
 

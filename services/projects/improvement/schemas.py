@@ -5,6 +5,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from common.dates import PlanDate
 from services.projects.improvement.rules import ActionStatus
 from services.projects.schemas import Input, Read, Short
 
@@ -15,7 +16,7 @@ class ImprovementActionCreate(Input):
         min_length=1, max_length=200, description='e.g. "Strategic decisions", "Quality assurance".'
     )
     owner: Short = ""
-    due_date: date | None = None
+    due_date: PlanDate | None = None
     status: ActionStatus = ActionStatus.NOT_STARTED
 
 
@@ -23,7 +24,7 @@ class ImprovementActionUpdate(Input):
     action: str | None = Field(default=None, min_length=1, max_length=4000)
     area: str | None = Field(default=None, min_length=1, max_length=200)
     owner: Short | None = None
-    due_date: date | None = None
+    due_date: PlanDate | None = None
     status: ActionStatus | None = None
 
 

@@ -5,6 +5,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from common.dates import PlanDate
 from services.projects.milestones.models import Milestone
 from services.projects.milestones.rules import MilestoneStatus, days_late, due_date, is_overdue
 from services.projects.schemas import Input, Month, Name, Read
@@ -13,9 +14,9 @@ from services.projects.schemas import Input, Month, Name, Read
 class MilestoneCreate(Input):
     project_id: uuid.UUID
     title: Name
-    baseline_date: date
-    forecast_date: date | None = None
-    actual_date: date | None = Field(
+    baseline_date: PlanDate
+    forecast_date: PlanDate | None = None
+    actual_date: PlanDate | None = Field(
         default=None, description="When it was completed; sets the status to completed."
     )
     status: MilestoneStatus | None = Field(
@@ -25,9 +26,9 @@ class MilestoneCreate(Input):
 
 class MilestoneUpdate(Input):
     title: Name | None = None
-    baseline_date: date | None = None
-    forecast_date: date | None = None
-    actual_date: date | None = None
+    baseline_date: PlanDate | None = None
+    forecast_date: PlanDate | None = None
+    actual_date: PlanDate | None = None
     status: MilestoneStatus | None = None
 
 
