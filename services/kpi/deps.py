@@ -1,14 +1,13 @@
 """Annotated dependencies of the KPI routers: who may set up, enter and approve, and the query
 parameters several routers read (sort order, periods, financial years)."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Query
 
 from common.errors import FieldError, Forbidden, ValidationFailed
 from common.identity import Caller, CallerDep, Role, require_roles
-from common.periods import FinancialYear, Period, read_period
+from common.periods import FinancialYear, Period
 from services.kpi.actuals.rules import MANAGERS
 
 
@@ -58,34 +57,3 @@ def year_param(text: str | None, field: str) -> FinancialYear | None:
         return FinancialYear.parse(text)
     except ValueError as error:
         raise ValidationFailed(str(error), errors=[FieldError(field, str(error))]) from None
-
-
-AS_AT_DESCRIPTION = (
-    'Figures as at the end of a period ("2026/27 Q2", "2026-09", "2026/27") or a date '
-    '("2026-10-15"): only periods ended by then, each measure with its latest approved figure.'
-)
-
-
-def kpi_as_at_param(text: str | None, field: str = "as_at") -> date | None:
-    """The last day an `as_at` query parameter names: a period's end, or the date itself; None
-    when left out, or a 422 naming the parameter.
-
-    The KPI service's own reading (finance and projects read theirs in `common.periods`).
-
-    >>> kpi_as_at_param("2026/27 Q2"), kpi_as_at_param("2026-10-15")
-    (datetime.date(2026, 9, 30), datetime.date(2026, 10, 15))
-    """
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        pass
-    try:
-        return read_period(text).end
-    except ValueError:
-        message = (
-            f'"{text}" is not a period or a date: write a quarter like "2026/27 Q2", '
-            'a month like "2026-09" or a date like "2026-09-30"'
-        )
-        raise ValidationFailed(message, errors=[FieldError(field, message)]) from None

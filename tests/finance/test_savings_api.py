@@ -212,6 +212,9 @@ def test_the_tracker_uses_the_latest_return_of_the_year(api: TestClient) -> None
         "forecast_for_year": "350000.25",
         "slippage": "25999.75",
         "latest_month": "2025-09",
+        "latest_note": "",
+        "brag": "amber",
+        "brag_label": "At risk (Amber)",
     }
 
 
@@ -246,7 +249,7 @@ def test_tracker_totals_cover_every_matching_line_not_just_the_page(api: TestCli
     page = api.get(LINES, params={"financial_year": "2025/26", "limit": 1}).json()
     assert len(page["items"]) == 1
     assert page["total"] == 3
-    assert page["totals"] == {
+    expected = {
         "lines": 3,
         "target": "726000.00",
         "full_year_effect": "776000.00",
@@ -255,6 +258,7 @@ def test_tracker_totals_cover_every_matching_line_not_just_the_page(api: TestCli
         "slippage": "65999.99",
         "lines_without_return": 1,
     }
+    assert {key: page["totals"][key] for key in expected} == expected
 
 
 def test_tracker_filters_by_category_type_owner_and_sorts(api: TestClient) -> None:
@@ -315,7 +319,17 @@ def test_savings_export_is_csv_with_totals(api: TestClient) -> None:
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.text)))
     assert rows[0][8] == "Target 2025/26"
-    assert [r[0] for r in rows[1:]] == ["SAV-01", "SAV-02", "SAV-03", "Total"]
+    assert [r[0] for r in rows[1:]] == [
+        "SAV-01",
+        "SAV-02",
+        "SAV-03",
+        "Total cashable",
+        "Total non-cashable",
+        "Total cost avoidance",
+        "Total",
+    ]
+    assert rows[4][8] == "626000.00"  # cost avoidance is not in the cashable total
+    assert rows[6][8] == "100000.00"
     assert rows[-1][12] == "65999.99"
 
 

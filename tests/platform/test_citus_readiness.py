@@ -32,6 +32,9 @@ NOT_READY = frozenset(
         *("finance.budget_lines", "finance.savings_lines", "finance.activity_measures"),
         *("finance.budget_amounts", "finance.forecasts", "finance.savings_entries"),
         "finance.savings_targets",
+        # Their parents (measures, savings lines) are keyed on `id` alone, so a key with org_id
+        # has nothing to reference until those are re-keyed.
+        *("kpi.library_adoptions", "finance.benefit_calculations", "finance.benefit_inputs"),
     }
 )
 """Tenant tables whose keys leave `org_id` out today (primary keys on `id` alone, foreign keys on

@@ -9,20 +9,17 @@ from common import crud
 from common.db import SessionDep
 from common.errors import FieldError, ValidationFailed
 from common.pagination import PageDep
-from common.periods import Frequency
-from services.kpi.deps import (
-    AS_AT_DESCRIPTION,
-    SortQuery,
-    kpi_as_at_param,
-    period_param,
-    year_param,
-)
+from common.periods import AS_AT_DESCRIPTION, Frequency, as_at_query
+from services.kpi.deps import SortQuery, period_param, year_param
 from services.kpi.measures.models import Measure
 from services.kpi.scorecard import service
 from services.kpi.scorecard.rules import Rag, period_ended_by
 from services.kpi.scorecard.schemas import Scorecard, ScorecardRow, Series
 
 router = APIRouter()
+AsAtQuery = Annotated[
+    str | None, Query(max_length=40, description=AS_AT_DESCRIPTION, examples=["2026/27 Q2"])
+]
 
 
 @router.get("/measures/{measure_id}/series", response_model=Series, tags=["reports"])
@@ -31,12 +28,10 @@ def measure_series(
     measure_id: uuid.UUID,
     from_year: Annotated[str | None, Query(examples=["2025/26"])] = None,
     to_year: Annotated[str | None, Query(examples=["2027/28"])] = None,
-    as_at: Annotated[
-        str | None, Query(max_length=20, description=AS_AT_DESCRIPTION, examples=["2026/27 Q2"])
-    ] = None,
+    as_at: AsAtQuery = None,
 ) -> Series:
     """Every period of a measure up to the latest complete one: target, actual, RAG, direction."""
-    until = kpi_as_at_param(as_at)
+    until = as_at_query(as_at)
     measure = crud.get_or_404(session, Measure, measure_id, "measure")
     found = service.series(
         session,
@@ -63,13 +58,11 @@ def get_scorecard(
     rag: Rag | None = None,
     search: Annotated[str | None, Query(max_length=100)] = None,
     sort: SortQuery = "code",
-    as_at: Annotated[
-        str | None, Query(max_length=20, description=AS_AT_DESCRIPTION, examples=["2026/27 Q2"])
-    ] = None,
+    as_at: AsAtQuery = None,
 ) -> Scorecard:
     """Every active measure's status for a period, each in its own latest period ended by then;
     `as_at` instead: each in its latest period ended by then that has an approved figure."""
-    until = kpi_as_at_param(as_at)
+    until = as_at_query(as_at)
     if until is not None and period:
         raise ValidationFailed(
             "Give a period or as_at, not both.",
