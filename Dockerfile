@@ -42,6 +42,13 @@ ENV PATH=/opt/venv/bin:$PATH \
     HOST=0.0.0.0 \
     WEB_CONCURRENCY=1
 
+# WeasyPrint (the documents as PDF) draws text with Pango and subsets fonts with HarfBuzz;
+# the slim image has no fonts, so Liberation (metric-compatible with Arial) is added too.
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --no-create-home \
         --home-dir /nonexistent --shell /usr/sbin/nologin app

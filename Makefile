@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .uv/bin/uv)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: help run test lint types pytest bench bench-all fuzz env chromium pgbouncer
+.PHONY: help run test lint types pytest bench bench-all fuzz env chromium pdf-libs pgbouncer
 
 help:
 	@echo "make run    start everything (embedded PostgreSQL unless DATABASE_URL is set)"
@@ -31,16 +31,22 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+# The documents as PDF (WeasyPrint) need Pango, HarfBuzz's subsetter and a font: Debian's.
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation
+pdf-libs:
+	@dpkg -s $(PDF_LIBS) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(PDF_LIBS) >/dev/null; }
+
 # The PgBouncer test runs Debian's pgbouncer in transaction mode in front of the test database.
 pgbouncer:
 	@command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || { \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq pgbouncer >/dev/null; }
 
-run: env
+run: env pdf-libs
 	$(PY) -m stack.devserver
 
-test: env chromium pgbouncer lint types pytest
+test: env chromium pdf-libs pgbouncer lint types pytest
 
 lint: env
 	$(VENV)/bin/ruff check .

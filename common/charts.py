@@ -95,3 +95,47 @@ def count_label(count: Decimal, total: Decimal, unit: str) -> str:
         return f"{count} {unit}"
     share = (count / total * 100).quantize(Decimal("1"))
     return f"{count} of {total} {unit} ({share}%)"
+
+
+_NICE_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(3), Decimal(5), Decimal(10))
+
+
+def nice_ticks(low: Decimal, high: Decimal, most: int = 5) -> tuple[Decimal, ...]:
+    """Round axis values from `low` to `high` (widened to include them), at most `most` of them.
+
+    >>> [money_tick(t) for t in nice_ticks(Decimal(0), Decimal(1_150_000))]
+    ['£0', '£300k', '£600k', '£900k', '£1.2m']
+    """
+    if high < low:
+        low, high = high, low
+    if high == low:
+        high = low + 1
+    raw = (high - low) / (most - 1)
+    scale = Decimal(10) ** (raw.adjusted())
+    step = next(n * scale for n in _NICE_STEPS if n * scale >= raw)
+    start = (low / step).to_integral_value(rounding="ROUND_FLOOR") * step
+    ticks = [start]
+    while ticks[-1] < high:
+        ticks.append(ticks[-1] + step)
+    return tuple(t.normalize() if t else Decimal(0) for t in ticks)
+
+
+def money_tick(value: Decimal) -> str:
+    """A money axis label: "£0", "£300k", "£1.2m", never "1.2e+06".
+
+    >>> [money_tick(Decimal(v)) for v in ("0", "300000", "1200000", "-50", "1500")]
+    ['£0', '£300k', '£1.2m', '-£50', '£1.5k']
+    """
+    if value == 0:
+        return "£0"
+    text = format_money(value, short=True)
+    return text.removesuffix(".00")
+
+
+def number_tick(value: Decimal, places: int = 0) -> str:
+    """A number axis label with thousands separators, to `places` decimal places.
+
+    >>> number_tick(Decimal(1200000)), number_tick(Decimal("12.5"), 1)
+    ('1,200,000', '12.5')
+    """
+    return f"{value.quantize(Decimal(1).scaleb(-places), rounding='ROUND_HALF_UP'):,f}"

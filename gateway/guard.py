@@ -41,6 +41,7 @@ _PUBLIC_EXACT = {
     "/reset-password",  # the page a password reset link opens, and the API it calls
     "/api/v1/password-resets/lookup",
     "/api/v1/password-resets/use",
+    "/accessibility",  # the accessibility statement: for anyone, before signing in too
 }
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 

@@ -1,15 +1,26 @@
 """Accessible SVG charts: a title and description, the Analysis Function palette, and always a
 table of the same numbers beside them (the templates render it)."""
 
+import base64
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
-from common.charts import Chart, ChartKind, count_label, money, target_label, variance_label
+from common.charts import (
+    Chart,
+    ChartKind,
+    count_label,
+    money,
+    nice_ticks,
+    number_tick,
+    target_label,
+    variance_label,
+)
 
 PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25")
+_INK = "#0b0c0c"
 
 
 @dataclass(frozen=True)
@@ -17,6 +28,14 @@ class Series:
     name: str
     values: Sequence[Decimal | float | int | None]
     dashed: bool = False
+
+
+_CHAR_W = 7.2
+"""About how wide a character of 12px Arial is: enough to keep every label inside the SVG."""
+
+
+def _text_width(text: str, size: int = 12) -> float:
+    return len(text) * _CHAR_W * size / 12
 
 
 def line_chart(
@@ -28,8 +47,13 @@ def line_chart(
     width: int = 640,
     height: int = 280,
     chart_id: str | None = None,
+    tick_label: Callable[[Decimal], str] = number_tick,
 ) -> str:
     """An SVG line chart; gaps (None) break the line. Returns markup safe to insert.
+
+    The value axis has round ticks labelled by `tick_label` (`money_tick` for money: £0, £300k,
+    £1.2m); a chart of more than one series has a legend naming each, in text. Margins are
+    sized to the labels, so nothing is cut off at either edge.
 
     Its title and description ids start with `chart_id`; by default one derived from what the
     chart shows, so that several charts on one page each keep their own names."""
@@ -37,42 +61,64 @@ def line_chart(
         shown = repr((title, description, list(labels), [(s.name, list(s.values)) for s in series]))
         chart_id = "chart-" + hashlib.blake2s(shown.encode(), digest_size=5).hexdigest()
     cid = escape(chart_id)
-    points = [float(v) for s in series for v in s.values if v is not None]
-    low, high = (min(points), max(points)) if points else (0.0, 1.0)
-    if low == high:
-        low, high = low - 1, high + 1
-    low = min(low, 0.0) if low >= 0 and low < high * 0.5 else low
-    left, right, top, bottom = 56, 16, 16, 40
+    points = [Decimal(str(v)) for s in series for v in s.values if v is not None]
+    low, high = (min(points), max(points)) if points else (Decimal(0), Decimal(1))
+    if low >= 0 and low < high / 2:
+        low = Decimal(0)
+    ticks = nice_ticks(low, high)
+    tick_texts = [tick_label(t) for t in ticks]
+    low, high = ticks[0], ticks[-1]
+    legend_rows = _legend_rows(series, width) if len(series) > 1 else []
+    left = max(40, round(max(_text_width(t) for t in tick_texts) + 12))
+    shown_labels = [
+        (i, label) for i, label in enumerate(labels) if i % max(1, len(labels) // 8) == 0
+    ]
+    last_half = _text_width(shown_labels[-1][1]) / 2 if shown_labels else 0
+    right = (
+        max(16, round(last_half + 4))
+        if shown_labels and shown_labels[-1][0] == len(labels) - 1
+        else 16
+    )
+    top, bottom = 16 + 22 * len(legend_rows), 40
     plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / max(len(labels) - 1, 1)
 
     def x(i: int) -> float:
         return left + i * step
 
-    def y(v: float) -> float:
-        return top + plot_h - (v - low) / (high - low) * plot_h
+    def y(v: Decimal | float) -> float:
+        return top + plot_h - float((Decimal(str(v)) - low) / (high - low)) * plot_h
 
     parts = [
         f'<svg class="app-chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="{cid}-title {cid}-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'aria-labelledby="{cid}-title {cid}-desc" font-family="arial, sans-serif" '
+        'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{cid}-title">{escape(title)}</title>',
         f'<desc id="{cid}-desc">{escape(description)}</desc>',
     ]
-    for tick in range(5):
-        value = low + (high - low) * tick / 4
-        parts.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
-            f'stroke="#b1b4b6" stroke-width="1"/>'
-            f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" font-size="12" '
-            f'fill="#0b0c0c">{value:,.4g}</text>'
-        )
-    every = max(1, len(labels) // 8)
-    for i, label in enumerate(labels):
-        if i % every == 0:
+    for row, keys in enumerate(legend_rows):
+        for key_x, n, s in keys:
+            colour = PALETTE[n % len(PALETTE)]
+            dash = ' stroke-dasharray="6 4"' if s.dashed else ""
+            key_y = 10 + row * 22
             parts.append(
-                f'<text x="{x(i):.1f}" y="{height - 12}" text-anchor="middle" font-size="12" '
-                f'fill="#0b0c0c">{escape(label)}</text>'
+                f'<g class="app-chart__legend-key"><line x1="{key_x:.1f}" x2="{key_x + 24:.1f}" '
+                f'y1="{key_y}" y2="{key_y}" stroke="{colour}" stroke-width="3"{dash}/>'
+                f'<text x="{key_x + 30:.1f}" y="{key_y + 4}" font-size="12" fill="{_INK}">'
+                f"{escape(s.name)}</text></g>"
             )
+    for tick, text in zip(ticks, tick_texts, strict=True):
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+            f'stroke="#b1b4b6" stroke-width="1"/>'
+            f'<text class="app-chart__tick" x="{left - 6}" y="{y(tick) + 4:.1f}" '
+            f'text-anchor="end" font-size="12" fill="{_INK}">{escape(text)}</text>'
+        )
+    for i, label in shown_labels:
+        parts.append(
+            f'<text x="{x(i):.1f}" y="{height - 12}" text-anchor="middle" font-size="12" '
+            f'fill="{_INK}">{escape(label)}</text>'
+        )
     for n, s in enumerate(series):
         colour = PALETTE[n % len(PALETTE)]
         dash = ' stroke-dasharray="6 4"' if s.dashed else ""
@@ -84,7 +130,7 @@ def line_chart(
                     segments.append(segment)
                 segment = []
             else:
-                segment.append(f"{x(i):.1f},{y(float(v)):.1f}")
+                segment.append(f"{x(i):.1f},{y(v):.1f}")
         if segment:
             segments.append(segment)
         for seg in segments:
@@ -97,6 +143,20 @@ def line_chart(
                 parts.append(f'<circle cx="{cx}" cy="{cy}" r="3.5" fill="{colour}"/>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _legend_rows(series: Sequence[Series], width: int) -> list[list[tuple[float, int, Series]]]:
+    """Where each legend key goes: rows of (x, series number, series), wrapped to the width."""
+    rows: list[list[tuple[float, int, Series]]] = [[]]
+    key_x = 0.0
+    for n, s in enumerate(series):
+        key_w = 30 + _text_width(s.name) + 20
+        if rows[-1] and key_x + key_w > width:
+            rows.append([])
+            key_x = 0.0
+        rows[-1].append((key_x, n, s))
+        key_x += key_w
+    return rows
 
 
 def sparkline(values: Sequence[Decimal | float | int | None], *, label: str) -> str:
@@ -121,7 +181,6 @@ def sparkline(values: Sequence[Decimal | float | int | None], *, label: str) -> 
 
 # --- horizontal bar charts for reports (variance, achieved against target, counts by RAG) ---
 
-_INK = "#0b0c0c"
 _OVERSPEND, _UNDERSPEND = PALETTE[2], PALETTE[0]
 _TARGET, _ACHIEVED = PALETTE[0], PALETTE[1]
 # Every fill or outline here has at least 3:1 contrast with white (WCAG 1.4.11): #12436D
@@ -249,10 +308,8 @@ _HOW_TO_READ = {
 }
 
 
-def bar_chart(chart: Chart) -> str:
-    """A horizontal bar chart as a figure: the SVG (named by its title, described by the
-    caption) and a caption saying what it shows. The caller keeps the table of the numbers
-    beside it. Returns markup safe to insert."""
+def bar_chart_svg(chart: Chart) -> str:
+    """The SVG of a horizontal bar chart: named by its title, described by how to read it."""
     top = 4 if chart.kind is ChartKind.COUNTS else _TOP  # room for a key only where there is one
     rows = {
         ChartKind.VARIANCE: _variance_rows,
@@ -262,16 +319,38 @@ def bar_chart(chart: Chart) -> str:
     height = top + len(chart.categories) * _ROW_H + 8
     cid = escape(chart.id)
     return (
-        f'<figure class="app-figure" id="{cid}">'
-        # On a narrow screen the chart keeps a readable size and scrolls sideways by itself,
-        # by keyboard too, like a wide table (the page as a whole never does).
-        f'<div class="app-table-scroll" role="region" aria-labelledby="{cid}-title" tabindex="0">'
         f'<svg class="app-chart app-bar-chart" viewBox="0 0 {_WIDTH} {height}" role="img" '
         f'aria-labelledby="{cid}-title" aria-describedby="{cid}-caption {cid}-desc" '
         f'font-family="arial, sans-serif" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{cid}-title">{escape(chart.title)}</title>'
         f'<desc id="{cid}-desc">{escape(_HOW_TO_READ[chart.kind])}</desc>'
-        f"{''.join(rows)}</svg></div>"
+        f"{''.join(rows)}</svg>"
+    )
+
+
+def bar_chart(chart: Chart) -> str:
+    """A horizontal bar chart as a figure: the SVG (named by its title, described by the
+    caption) and a caption saying what it shows. The caller keeps the table of the numbers
+    beside it. Returns markup safe to insert."""
+    cid = escape(chart.id)
+    return (
+        f'<figure class="app-figure" id="{cid}">'
+        # On a narrow screen the chart keeps a readable size and scrolls sideways by itself,
+        # by keyboard too, like a wide table (the page as a whole never does).
+        f'<div class="app-table-scroll" role="region" aria-labelledby="{cid}-title" tabindex="0">'
+        f"{bar_chart_svg(chart)}</div>"
         f'<figcaption class="govuk-body app-figure__caption" id="{cid}-caption">'
         f"{escape(chart.summary)}</figcaption></figure>"
+    )
+
+
+def bar_chart_image(chart: Chart) -> str:
+    """The chart as a figure for a PDF: the SVG as an image whose alternative text is the
+    chart's title and message (a tagged PDF carries it as the figure's /Alt), then the caption."""
+    data = base64.b64encode(bar_chart_svg(chart).encode()).decode()
+    alt = f"{chart.title}. {chart.summary}"
+    return (
+        f'<figure class="app-figure" id="{escape(chart.id)}">'
+        f'<img class="app-bar-chart" src="data:image/svg+xml;base64,{data}" alt="{escape(alt)}">'
+        f'<figcaption class="app-figure__caption">{escape(chart.summary)}</figcaption></figure>'
     )

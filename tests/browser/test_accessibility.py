@@ -32,6 +32,7 @@ PAGES = [
     "/imports",
     "/documents/service-plan",
     "/documents/quarterly-report",
+    "/accessibility",
 ]
 
 # the first record's page, found by following the first matching link on a list page
@@ -220,3 +221,16 @@ def test_a_bad_kpi_filter_sent_by_htmx_moves_focus_to_its_error(
     tab.locator("#period").press("Enter")
     expect(tab.locator("#kpi-results .govuk-error-summary")).to_be_visible()
     expect(tab.locator("#kpi-results .govuk-error-summary")).to_be_focused()
+
+
+def test_the_accessibility_statement_is_open_to_everyone_and_accessible(
+    page: Page, live: RunningSystem
+) -> None:
+    visit_signed_out = page.goto(live.url() + "/accessibility")
+    assert visit_signed_out is not None
+    assert visit_signed_out.status == 200
+    assert not page.url.endswith("/sign-in")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Accessibility statement for ASC Tracker"
+    )
+    check(page)

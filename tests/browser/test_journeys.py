@@ -185,6 +185,11 @@ def test_a_director_opens_the_quarterly_report_from_the_dashboard(
     page.get_by_role("link", name="Quarterly performance report").click()
     page.wait_for_load_state("networkidle")
     assert page.title().startswith("Quarterly performance report")
-    for heading in ("Budget forecast position", "Savings by project", "KPI scorecard: exceptions"):
+    for heading in (
+        "Exceptions: KPIs off track or at risk",
+        "Budget forecast position",
+        "Savings by project",
+        "KPI scorecard",
+    ):
         expect(page.get_by_role("heading", name=heading)).to_be_visible()
     expect(page.get_by_role("link", name="Download as a Word document (.docx)")).to_be_visible()

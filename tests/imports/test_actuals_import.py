@@ -11,7 +11,7 @@ from common.identity import Caller, Role
 from common.tables import write_csv, write_xlsx
 from common.testing.plugin import make_caller
 from tests.imports.files import upload
-from tests.kpi.factories import approver_for, make_actual, make_measure
+from tests.kpi.factories import approver_for, make_actual, make_measure, make_target
 
 PATH = "/kpi/imports/actuals"
 HEADERS = ["KPI code", "Month", "Actual", "Numerator", "Denominator", "Comments"]
@@ -235,6 +235,23 @@ def test_a_status_column_submits_and_approves(
     ]
     again = upload(api, PATH, write_csv(headers, rows), commit=True)
     assert {r["action"] for r in again.json()["rows"]} == {"unchanged"}
+
+
+def test_a_red_figure_is_submitted_by_import_only_with_its_commentary(api: TestClient) -> None:
+    (measure,) = _monthly(api, unit="count")
+    make_target(api, measure, "100")
+    headers = [*HEADERS, "Status"]
+    rows = [
+        ["M1", "2025-04", "60", "", "", "", "Submitted"],
+        ["M1", "2025-05", "61", "", "", "Two assessors on leave", "Submitted"],
+    ]
+    report = upload(api, PATH, write_csv(headers, rows)).json()
+    assert [[(p["column"], p["message"]) for p in r["problems"]] for r in report["rows"]] == [
+        [("Comments", "This figure is off track (Red): say why, and what is being done about it")],
+        [],
+    ]
+    assert upload(api, PATH, write_csv(headers, rows), commit=True).status_code == 422
+    assert _actuals(api) == []
 
 
 def test_a_data_provider_imports_only_their_teams_measures(

@@ -64,7 +64,10 @@ def make_target(
 def make_actual(
     api: TestClient, measure: dict[str, Any], period: str, *, approve: bool = True, **figures: Any
 ) -> dict[str, Any]:
-    """An actual for `period`; approved (so it is reported) unless told otherwise."""
+    """An actual for `period`; approved (so it is reported) unless told otherwise. An approved
+    one has commentary, as a Red or Amber figure must, unless the test gives its own."""
+    if approve:
+        figures.setdefault("commentary", "Checked by the team")
     response = api.post(
         f"{API}/actuals", json={"measure_id": measure["id"], "period": period, **figures}
     )

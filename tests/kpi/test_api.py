@@ -2,13 +2,19 @@
 
 import uuid
 from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from common.errors import ValidationFailed
 from common.identity import Caller, Role
+from common.periods import Period
 from common.testing.plugin import make_caller
+from services.kpi.actuals.service import check_figures
+from services.kpi.measures.models import Measure
 from tests.kpi.factories import (
     API,
     APPROVER,
@@ -618,3 +624,193 @@ def test_where_the_council_allows_it_a_one_person_team_approves_its_own_figure_m
     assert any(
         e["after"].get("self_approved") is True for e in events["items"] if e.get("after")
     ), events
+
+
+# What entry refuses -----------------------------------------------------------------------------
+
+
+def test_a_month_that_has_not_ended_is_refused_even_on_its_first_day(api: TestClient) -> None:
+    measure = make_measure(api)
+    running = Period.month_of(date.today())
+    response = api.post(
+        f"{API}/actuals", json={"measure_id": measure["id"], "period": running.code, "value": "5"}
+    )
+    assert f"{running.label} has not ended yet" in field_errors(response)["period"]
+    assert count_actuals(api) == 0
+
+
+def test_a_quarter_is_refused_while_it_runs() -> None:
+    measure = Measure(code="Q1", unit="count", frequency="quarterly")
+    q3 = Period.parse("2026/27 Q3")
+    with pytest.raises(ValidationFailed) as raised:
+        check_figures(
+            None,  # type: ignore[arg-type]
+            measure,
+            period=q3.code,
+            value=None,
+            numerator=None,
+            denominator=None,
+            today=date(2026, 12, 31),
+        )
+    messages = [e["message"] for e in raised.value.errors]
+    assert "Q3 2026/27 has not ended yet: enter its figure from 1 January 2027" in messages
+    # The day after the quarter ends, it is due.
+    figures = check_figures(
+        None,  # type: ignore[arg-type]
+        measure,
+        period=q3.code,
+        value=Decimal(5),
+        numerator=None,
+        denominator=None,
+        today=date(2027, 1, 1),
+    )
+    assert figures.value == 5
+
+
+def test_a_count_measure_refuses_a_numerator_and_denominator(api: TestClient) -> None:
+    measure = make_measure(api, unit="count")
+    response = api.post(
+        f"{API}/actuals",
+        json={
+            "measure_id": measure["id"],
+            "period": "2025-05",
+            "numerator": "412",
+            "denominator": "500",
+        },
+    )
+    assert field_errors(response)["numerator"] == (
+        "M1 is a count: enter the figure itself as the value, not a numerator and denominator"
+    )
+    assert count_actuals(api) == 0
+
+
+# Commentary on Red and Amber figures ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "word"), [("60", "off track (Red)"), ("76", "at risk (Amber)")])
+def test_a_red_or_amber_figure_is_submitted_only_with_commentary(
+    api: TestClient, value: str, word: str
+) -> None:
+    measure = make_measure(api)
+    make_target(api, measure, "78")
+    actual = api.post(
+        f"{API}/actuals", json={"measure_id": measure["id"], "period": "2025-05", "value": value}
+    )
+    refused = api.post(
+        f"{API}/actuals/{actual.json()['id']}/submit", headers={"If-Match": actual.headers["ETag"]}
+    )
+    assert field_errors(refused)["commentary"] == (
+        f"This figure is {word}: say why, and what is being done about it"
+    )
+    assert api.get(f"{API}/actuals/{actual.json()['id']}").json()["status"] == "draft"
+
+
+def test_a_green_figure_is_submitted_without_commentary_and_red_with_it(api: TestClient) -> None:
+    measure = make_measure(api)
+    make_target(api, measure, "78")
+    assert make_actual(api, measure, "2025-05", value="80")["status"] == "approved"
+    red = make_actual(api, measure, "2025-06", value="60", commentary="Two staff off sick")
+    assert red["status"] == "approved"
+
+
+def test_bulk_submission_of_a_red_figure_without_commentary_stores_nothing(
+    api: TestClient,
+) -> None:
+    measure = make_measure(api)
+    make_target(api, measure, "78")
+    response = api.post(
+        f"{API}/actuals/bulk",
+        json={"submit": True, "rows": [{"measure_code": "M1", "period": "2025-05", "value": "60"}]},
+    )
+    assert "off track (Red)" in field_errors(response)["rows.0.commentary"]
+    assert count_actuals(api) == 0
+
+
+# As at a quarter's end or a date ----------------------------------------------------------------
+
+
+def _reported_before_and_after_q2(api: TestClient) -> tuple[dict[str, Any], dict[str, Any]]:
+    monthly = make_measure(api, code="M1")
+    make_target(api, monthly, "78")
+    make_actual(api, monthly, "2025-08", value="60", commentary="Short of staff")
+    make_actual(api, monthly, "2025-11", value="90")  # after Q2: never in a Q2 report
+    quarterly = make_measure(api, code="Q1", frequency="quarterly")
+    make_target(api, quarterly, "78")
+    make_actual(api, quarterly, "2025/26 Q2", value="77", commentary="Nearly there")
+    make_actual(api, quarterly, "2025/26 Q3", value="95")
+    return monthly, quarterly
+
+
+@pytest.mark.parametrize("as_at", ["2025/26 Q2", "Q2 2025/26", "2025-09-30", "2025-10-15"])
+def test_scorecard_as_at_shows_each_measures_latest_approved_figure_by_then_never_after(
+    api: TestClient, as_at: str
+) -> None:
+    _reported_before_and_after_q2(api)
+    card = api.get(f"{API}/scorecard", params={"as_at": as_at}).json()
+    assert (card["period"], card["as_at"]) == ("2025-09", "2025-09-30" if "Q2" in as_at else as_at)
+    rows = {row["measure"]["code"]: row for row in card["items"]}
+    # September has no figure, so August's is the latest by then; November's is after.
+    assert (rows["M1"]["period"], rows["M1"]["actual"], rows["M1"]["rag"]) == (
+        "2025-08",
+        "60",
+        "Red",
+    )
+    assert rows["M1"]["entry"]["commentary"] == "Short of staff"
+    assert (rows["Q1"]["period"], rows["Q1"]["actual"], rows["Q1"]["rag"]) == (
+        "2025/26 Q2",
+        "77",
+        "Amber",
+    )
+
+
+def test_scorecard_as_at_before_any_figure_says_no_data(api: TestClient) -> None:
+    _reported_before_and_after_q2(api)
+    card = api.get(f"{API}/scorecard", params={"as_at": "2025/26 Q1"}).json()
+    assert {row["rag"] for row in card["items"]} == {"No data"}
+
+
+def test_series_as_at_ends_with_the_last_period_ended_by_then(api: TestClient) -> None:
+    monthly, _ = _reported_before_and_after_q2(api)
+    points = api.get(f"{API}/measures/{monthly['id']}/series", params={"as_at": "2025/26 Q2"})
+    assert points.json()["points"][-1]["period"] == "2025-09"
+    assert "2025-11" not in [p["period"] for p in points.json()["points"]]
+
+
+@pytest.mark.parametrize(
+    "params", [{"as_at": "garbage"}, {"as_at": "2025/26 Q2", "period": "2025-09"}]
+)
+def test_a_bad_as_at_is_422_naming_it(api: TestClient, params: dict[str, str]) -> None:
+    assert "as_at" in field_errors(api.get(f"{API}/scorecard", params=params))
+
+
+# What the API displays, and where the year is heading -------------------------------------------
+
+
+def test_scorecard_gives_the_exact_figure_and_its_display_to_the_measures_places(
+    api: TestClient,
+) -> None:
+    share = make_measure(api, decimal_places=1)
+    make_target(api, share, "12")
+    make_actual(api, share, "2025-09", numerator="452", denominator="3813")
+    row = api.get(f"{API}/scorecard", params={"period": "2025-09"}).json()["items"][0]
+    assert (row["actual"], row["actual_display"]) == ("11.854183", "11.9")
+    assert (row["target"], row["target_display"]) == ("12", "12.0")
+
+
+def test_scorecard_forecasts_the_year_end_rag_from_the_trajectory(api: TestClient) -> None:
+    falling = make_measure(api, code="F1", tolerance="5")
+    make_target(api, falling, "78")
+    for month, value in (("2025-04", "80"), ("2025-05", "79"), ("2025-06", "78")):
+        make_actual(api, falling, month, value=value)
+    carers = make_measure(api, code="C1", unit="count", target_type="cumulative")
+    make_target(api, carers, "1200")
+    for month in ("2025-04", "2025-05", "2025-06"):
+        make_actual(api, carers, month, value="110")  # 1,320 a year at this rate
+    rows = {
+        r["measure"]["code"]: r
+        for r in api.get(f"{API}/scorecard", params={"period": "2025-06"}).json()["items"]
+    }
+    # Green now; one point a month down the line gives 69 in March, beyond 5% of 78.
+    assert (rows["F1"]["rag"], rows["F1"]["year_end_forecast"]) == ("Green", "69")
+    assert rows["F1"]["year_end_rag"] == "Red"
+    assert (rows["C1"]["year_end_forecast"], rows["C1"]["year_end_rag"]) == ("1320", "Green")

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from common.identity import Caller, Role
+from common.periods import Period
 from common.tables import Table, read_table
 from common.testing.plugin import make_caller
 from tests.kpi.factories import API, approver_for, make_actual, make_measure, make_target
@@ -274,3 +275,46 @@ def test_approvals_queue_downloads_each_figure_waiting(api: TestClient, kind: st
     assert table.rows == [
         ["M1", "Monthly one", "September 2025", "55.5", "Percentage", "", "", "Up"]
     ]
+
+
+def test_entry_form_asks_for_commentary_beside_a_red_figure_and_refuses_a_running_month(
+    api: TestClient,
+) -> None:
+    red = make_measure(api, code="M1", title="Monthly one")
+    make_target(api, red, "78")
+    running = make_measure(api, code="M2", title="Monthly two", unit="count")
+    this_month = Period.month_of(date.today())
+    form = {
+        "period": "2025-09",
+        "provider": PROVIDER,
+        "measure": [red["id"], running["id"]],
+        f"m-{red['id']}-period": "2025-09",
+        f"m-{red['id']}-value": "60",
+        f"m-{running['id']}-period": this_month.code,
+        f"m-{running['id']}-numerator": "412",
+        f"m-{running['id']}-denominator": "500",
+        "action": "submit",
+    }
+    page = api.post("/kpis/entry", data=form, follow_redirects=False)
+    assert page.status_code == 422
+    assert f'href="#m-{red["id"]}-commentary"' in page.text
+    assert "This figure is off track (Red): say why" in page.text
+    assert f"{this_month.label} has not ended yet" in page.text
+    assert "M2 is a count: enter the figure itself as the value" in page.text
+    assert api.get(f"{API}/actuals").json()["total"] == 0
+
+
+def test_pages_show_figures_to_the_measures_places_and_downloads_keep_them_exact(
+    api: TestClient,
+) -> None:
+    share = make_measure(api, code="P1", title="Reviews on time", decimal_places=1)
+    make_target(api, share, "12")
+    make_actual(api, share, "2025-09", numerator="452", denominator="3813")
+    tracker = api.get("/kpis", params={"period": "2025-09"}).text
+    assert "11.9%" in tracker
+    assert "11.854183" not in tracker
+    measure_page = api.get(f"/kpis/{share['id']}").text
+    assert "11.9%" in measure_page
+    assert "11.854183" not in measure_page
+    csv = api.get("/kpis", params={"period": "2025-09", "format": "csv"}).text
+    assert "11.854183" in csv

@@ -1,5 +1,6 @@
 """The pure KPI rules: targets for a period, year to date, RAG and direction of travel."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -7,13 +8,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from common.periods import Frequency, Period
-from services.kpi.measures.rules import Polarity, ToleranceKind, Unit, derive_value
+from services.kpi.measures.rules import Polarity, ToleranceKind, Unit, derive_value, display
 from services.kpi.scorecard.rules import (
     Direction,
     Rag,
     direction,
+    latest_reported,
+    period_ended_by,
     rag,
     reporting_period,
+    year_end_forecast,
     year_to_date,
 )
 from services.kpi.targets.rules import TargetKind, TargetType, effective_target, target_for_period
@@ -231,3 +235,52 @@ def test_cumulative_profile_target_is_the_sum_so_far(profile: list[Decimal], qua
 @given(st.lists(positive, min_size=1, max_size=12))
 def test_year_to_date_count_is_the_sum(values: list[Decimal]) -> None:
     assert year_to_date(values, Unit.COUNT) == sum(values)
+
+
+# Display, as at, and the year-end forecast ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "shown"),
+    [
+        (D(452) / D(3813) * 100, 1, "11.9"),
+        (D("11.85"), 1, "11.9"),  # half up, as councils round
+        (D("12"), 2, "12.00"),
+        (D("4656450.5"), 0, "4656451"),
+        (None, 1, None),
+    ],
+)
+def test_display_rounds_half_up_to_the_measures_places_and_keeps_zeros(
+    value: Decimal | None, places: int, shown: str | None
+) -> None:
+    assert display(value, places) == shown
+
+
+def test_as_at_never_reaches_past_the_day_and_falls_back_to_the_latest_figure() -> None:
+    assert period_ended_by(Frequency.MONTHLY, date(2026, 12, 1)).code == "2026-11"
+    assert period_ended_by(Frequency.QUARTERLY, date(2026, 12, 31)).code == "2026/27 Q3"
+    assert period_ended_by(Frequency.ANNUAL, date(2026, 12, 31)).code == "2025/26"
+    due = Period.parse("2026-09")
+    earliest = date(2025, 4, 1)
+    assert latest_reported(due, {"2026-10", "2026-06"}, earliest=earliest).code == "2026-06"
+    assert latest_reported(due, {"2026-10"}, earliest=earliest) == due
+
+
+@pytest.mark.parametrize(
+    ("figures", "cumulative", "unit", "expected"),
+    [
+        ([D(80), D(79), D(78)], False, Unit.PERCENT, D(69)),  # a point a month down
+        ([D(80), None, D(80)], False, Unit.PERCENT, D(80)),  # gaps are left out
+        ([D(60)], False, Unit.PERCENT, D(60)),  # one figure is its own forecast
+        ([D(2), D(1)], False, Unit.COUNT, D(0)),  # a count never forecast below 0
+        ([D(98), D(99), D(100)], False, Unit.PERCENT, D(100)),  # a share never above 100
+        ([D(110), D(110), D(110)], True, Unit.COUNT, D(1320)),  # at the rate so far
+        ([D(110), None, D(110)], True, Unit.COUNT, D(880)),  # a period with none adds none
+        ([D(40), D(45)], True, Unit.PERCENT, D(45)),  # a share is year to date already
+        ([None, None], True, Unit.COUNT, None),
+    ],
+)
+def test_the_year_end_forecast_follows_the_trajectory(
+    figures: list[Decimal | None], cumulative: bool, unit: Unit, expected: Decimal | None
+) -> None:
+    assert year_end_forecast(figures, 12, cumulative=cumulative, unit=unit) == expected

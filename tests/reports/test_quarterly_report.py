@@ -45,12 +45,13 @@ def test_the_report_has_every_part_for_the_quarter(api: TestClient) -> None:
         "Savings by project",
         "Savings by category",
         "Projects",
-        "KPI scorecard: exceptions",
+        "Exceptions: KPIs off track or at risk",
+        "KPI scorecard",
         "Improvement plan",
     ):
         assert heading in html
     assert "the forecast outturn is" in html
-    assert "Red (off track)" in html  # the exceptions table names each red measure
+    assert "Off track (Red)" in html  # the exceptions table names each red measure
     assert "cannot be shown" not in html
     assert "Supported Living Efficiencies" in html  # savings named by their project, not its id
 
@@ -63,7 +64,7 @@ def test_the_word_report_holds_the_same_findings(api: TestClient) -> None:
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
     document = zipfile.ZipFile(io.BytesIO(response.content)).read("word/document.xml").decode()
-    assert "KPI scorecard: exceptions" in document
+    assert "Exceptions: KPIs off track or at risk" in document
     assert "improvement plan actions remain open" in document
 
 
@@ -81,7 +82,7 @@ def test_a_part_whose_service_is_down_says_so_and_the_rest_stays(
     with system.client() as api:
         html = api.get("/documents/quarterly-report", params={"quarter": QUARTER}).text
     assert "the finance service did not answer" in html
-    assert "KPI scorecard: exceptions" in html
+    assert "Exceptions: KPIs off track or at risk" in html
 
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -112,10 +113,10 @@ def test_each_chart_on_the_page_is_drawn_from_the_reports_own_figures(api: TestC
     ).json()
     paired = [Decimal(g[key]) for g in savings["groups"] for key in ("target", "achieved_to_date")]
     assert _bar_values(_figure(html, "savings-category-chart")) == paired
-    card = api.get("/api/v1/kpi/scorecard", params={"period": "2025-12"}).json()["counts"]
+    card = api.get("/api/v1/kpi/scorecard", params={"as_at": QUARTER}).json()["counts"]
     measures = [Decimal(card[rag]) for rag in ("Red", "Amber", "Green", "No data", "No target")]
     assert _bar_values(_figure(html, "kpis-chart")) == measures
-    assert "The figures in the chart: KPI measures by status (RAG), December 2025" in html
+    assert "The figures in the chart: KPI measures by status (RAG), Q3 2025/26" in html
 
 
 @pytest.mark.usefixtures("demo_data")

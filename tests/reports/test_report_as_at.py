@@ -136,3 +136,4 @@ def test_a_quarter_that_is_not_one_is_refused_with_a_plain_message(
     assert page.status_code == 400
     assert f'"{quarter}" is not a quarter: write it like "2026/27 Q2"' in html.unescape(page.text)
     assert api.get(f"{REPORT}.docx", params={"quarter": quarter}).status_code == 400
+    assert api.get(f"{REPORT}.pdf", params={"quarter": quarter}).status_code == 400

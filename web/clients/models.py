@@ -232,7 +232,14 @@ class ScorecardRow(Read):
     actual: str | None
     period_actual: str | None
     target: str | None
+    actual_display: str | None
+    """The figures as shown: rounded to the measure's decimal places by the KPI service."""
+    target_display: str | None
+    period_actual_display: str | None
     rag: str
+    year_end_forecast: str | None
+    year_end_forecast_display: str | None
+    year_end_rag: str
     direction_previous: str
     direction_last_year: str
     trend: list[str | None]
@@ -242,6 +249,8 @@ class ScorecardRow(Read):
 
 class Scorecard(Read):
     period: str
+    as_at: str | None = None
+    """The day the figures are as at, when asked for `as_at`."""
     counts: dict[str, int]
     items: list[ScorecardRow]
     total: int
@@ -255,6 +264,9 @@ class SeriesPoint(Read):
     actual: str | None
     period_actual: str | None
     target: str | None
+    actual_display: str | None
+    target_display: str | None
+    period_actual_display: str | None
     rag: str
     direction_previous: str
     direction_last_year: str

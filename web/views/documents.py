@@ -6,21 +6,25 @@ Both come from the same `Section`s, so the page and the document always hold the
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 
 from common.charts import Chart
 from common.docx import Document
 from common.errors import NotFound
 from common.periods import Period
 from common.tables import write_csv, write_xlsx
+from web.charts import bar_chart_image
 from web.clients.gateway import GatewayClient, gateway_client
 from web.clients.kpi_api_client import KpiApiClient
 from web.clients.models import KpiTarget, Measure, Objective, Priority, Project
 from web.clients.projects_api_client import ProjectsApiClient
-from web.rendering import render
+from web.rendering import TEMPLATES, render
 from web.views.dashboard import PageContext
 
 router = APIRouter()
@@ -192,6 +196,32 @@ async def service_plan(gateway: GatewayClient) -> list[Section]:
     ]
 
 
+PDF = "application/pdf"
+STATIC = Path(__file__).parent.parent / "static"
+
+
+def _document_pdf(title: str, sections: list[Section]) -> bytes:
+    # Imported here: WeasyPrint loads Pango and its fonts, which the web app need not wait
+    # for at start-up.
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
+    html = TEMPLATES.get_template("documents/document_pdf.html").render(
+        title=title,
+        sections=sections,
+        figures={c.id: Markup(bar_chart_image(c)) for s in sections for c in s.charts},
+    )
+    # PDF/UA-1: tagged (headings, tables, figures with their alternative text), with the
+    # document's title shown as its name and its language.
+    document = HTML(string=html, base_url=str(STATIC))
+    pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    return pdf
+
+
+async def document_pdf(title: str, sections: list[Section]) -> bytes:
+    """A PDF of exactly what the page shows, from the same markup, tagged for accessibility."""
+    return await run_in_threadpool(_document_pdf, title, sections)
+
+
 def document_docx(title: str, sections: list[Section]) -> bytes:
     """A Word document holding exactly what the page shows."""
     document = Document(title, landscape=True)
@@ -224,6 +254,7 @@ async def service_plan_page(request: Request, page: PageContext, gateway: Gatewa
             "title": TITLE,
             "sections": sections,
             "docx": "/documents/service-plan.docx",
+            "pdf": "/documents/service-plan.pdf",
         },
     )
 
@@ -232,6 +263,13 @@ async def service_plan_page(request: Request, page: PageContext, gateway: Gatewa
 async def service_plan_word(gateway: Gateway) -> Response:
     """The same tables as a Word document."""
     return download(document_docx(TITLE, await service_plan(gateway)), DOCX, "service-plan.docx")
+
+
+@router.get("/documents/service-plan.pdf")
+async def service_plan_pdf(gateway: Gateway) -> Response:
+    """The same tables as a tagged PDF."""
+    data = await document_pdf(TITLE, await service_plan(gateway))
+    return download(data, PDF, "service-plan.pdf")
 
 
 TableName = Literal["kpis", "objectives", "projects"]

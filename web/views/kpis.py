@@ -1,9 +1,10 @@
 """KPI pages: the tracker, a measure's page, data entry and approvals."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated, Any, Protocol
 from urllib.parse import urlencode
 
@@ -11,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
+from common.charts import money_tick, number_tick
 from common.periods import Period
 from web.charts import Series, line_chart, sparkline
 from web.clients.audit_api_client import record_history
@@ -56,18 +58,19 @@ class RetiredMeasure:
     decimal_places: int = 0
 
 
-def figure(value: str | None, measure: Shown) -> str:
-    """A figure as people read it in the measure's unit: 78.5%, £4,656,450, 614.2 per 100,000."""
+def figure(value: str | None, measure: Shown, *, places: int | None = None) -> str:
+    """A figure as people read it in the measure's unit, to the measure's decimal places (the
+    KPI service's `*_display` rule): 11.9%, £4,656,450, 614.2 per 100,000. `places` overrides
+    them, for numbers that are not the measure's figures (its tolerance)."""
     if value is None or value == "":
         return "\N{EN DASH}"
     try:
         number = Decimal(str(value))
     except InvalidOperation:
         return str(value)
-    # Never round a figure away: a 5.25% target shows as 5.25% even on a 1-place measure.
-    own_places = max(0, -int(number.normalize().as_tuple().exponent))
-    places = min(max(measure.decimal_places, own_places), 6)
-    text = f"{number:,.{places}f}"
+    if places is None:
+        places = measure.decimal_places
+    text = f"{number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):,f}"
     unit = measure.unit
     if unit == "percent":
         return f"{text}%"
@@ -78,6 +81,21 @@ def figure(value: str | None, measure: Shown) -> str:
     if unit == "days":
         return f"{text} days"
     return text
+
+
+def _tick_label(measure: Shown) -> Callable[[Decimal], str]:
+    """How the value axis of a measure's chart is labelled: money as £300k, others to the
+    measure's decimal places, a percentage with its sign."""
+    if measure.unit == "gbp":
+        return money_tick
+    places = measure.decimal_places
+    suffix = "%" if measure.unit == "percent" else ""
+    return lambda value: number_tick(value, places) + suffix
+
+
+def _own_places(value: str) -> int:
+    """How many decimal places a number is written with: "2.5" has 1."""
+    return max(0, -int(Decimal(value).normalize().as_tuple().exponent))
 
 
 def _number(value: str | None) -> float | None:
@@ -535,6 +553,7 @@ async def measure_page(
                 Series("Actual", [_number(p.actual) for p in points]),
                 Series("Target", [_number(p.target) for p in points], dashed=True),
             ],
+            tick_label=_tick_label(measure),
         )
     )
     rows = [
@@ -584,6 +603,6 @@ async def measure_page(
             "record_history": await record_history(gateway, "kpi", "measures", str(measure_id)),
             "history": history,
             "baseline": figure(measure.baseline_value, measure),
-            "tolerance": figure(measure.tolerance, measure),
+            "tolerance": figure(measure.tolerance, measure, places=_own_places(measure.tolerance)),
         },
     )

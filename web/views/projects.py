@@ -211,7 +211,8 @@ def gantt(timeline: Timeline, today: date) -> str:
     days += [d for d in (project_start, project_end) if d]
     low = min(days).replace(day=1)
     high = max(days) + timedelta(days=1)
-    width, label_w, right, top, row_h = 760, 250, 20, 36, 30
+    # The right margin holds the last month's label ("Sep 2027", drawn from its tick rightwards).
+    width, label_w, right, top, row_h = 760, 250, 64, 36, 30
     plot_w = width - label_w - right
     rows = len(milestones) + 1
     height = top + rows * row_h + 10

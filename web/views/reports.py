@@ -17,12 +17,13 @@ from web.charts import bar_chart
 from web.clients.finance_api_client import FinanceApiClient
 from web.clients.gateway import ApiError, GatewayClient, UpstreamDown, gateway_client
 from web.clients.kpi_api_client import KpiApiClient
-from web.clients.models import PositionLine, Totals, TotalsGroup, TrackerPage
+from web.clients.models import PositionLine, Scorecard, Totals, TotalsGroup, TrackerPage
 from web.clients.projects_api_client import ProjectsApiClient
 from web.rendering import render
 from web.views.budget import movement_sentence
 from web.views.dashboard import PageContext
-from web.views.documents import DOCX, Section, document_docx, download
+from web.views.documents import DOCX, PDF, Section, document_docx, document_pdf, download
+from web.views.kpis import figure
 
 router = APIRouter()
 Gateway = Annotated[GatewayClient, Depends(gateway_client)]
@@ -404,37 +405,92 @@ async def project_section(gateway: GatewayClient, quarter: Period) -> Section:
     )
 
 
-async def kpi_section(gateway: GatewayClient, quarter: Period) -> Section:
-    month = Period(quarter.year, Frequency.MONTHLY, quarter.index * 3)
-    card = await KpiApiClient(gateway).scorecard(period=month.code, limit=500)
-    counts = ", ".join(f"{n} {rag}" for rag, n in card.counts.items())
-    exceptions = [row for row in card.items if row.rag == "Red"]
-    chart = rag_chart(
-        "kpis-chart",
-        card.counts,
-        MEASURE_RAGS,
-        unit="measures",
-        title=f"KPI measures by status (RAG), {month.label}",
-        when=f"at the end of {month.label}",
-    )
+KPI_WORDS = {
+    "Red": "Off track (Red)",
+    "Amber": "At risk (Amber)",
+    "Green": "On track (Green)",
+    "No data": "No data",
+    "No target": "No target",
+}
+
+
+async def _kpi_scorecard(gateway: GatewayClient, quarter: Period) -> Scorecard:
+    """Every measure as at the quarter's end: its latest approved figure for a period ended by
+    then (never a later one), with its RAG and where its year is heading."""
+    return await KpiApiClient(gateway).scorecard(as_at=quarter.code, limit=500)
+
+
+async def kpi_exceptions_section(gateway: GatewayClient, quarter: Period) -> Section:
+    """Exceptions first: every Red or Amber measure with the commentary that explains it."""
+    card = await _kpi_scorecard(gateway, quarter)
+    exceptions = [row for row in card.items if row.rag in ("Red", "Amber")]
+    exceptions.sort(key=lambda row: (row.rag != "Red", row.measure.code))
+    red = sum(1 for row in exceptions if row.rag == "Red")
     return Section(
-        "kpis",
-        "KPI scorecard: exceptions",
-        "Every measure off track (Red), with its figure, target and commentary",
-        ["Measure", "Period", "Actual", "Target", "Status", "Commentary"],
+        "kpi-exceptions",
+        "Exceptions: KPIs off track or at risk",
+        f"Every measure off track (Red) or at risk (Amber) at the end of {quarter.label}, with "
+        "its commentary",
+        ["Measure", "Period", "Actual", "Target", "Status", "Forecast year end", "Commentary"],
         [
             [
                 row.measure.title,
                 row.label,
-                str(row.actual),
-                str(row.target),
-                "Red (off track)",
+                figure(row.actual_display, row.measure),
+                figure(row.target_display, row.measure),
+                KPI_WORDS[row.rag],
+                KPI_WORDS[row.year_end_rag],
                 (row.entry.commentary if row.entry else "") or "No commentary",
             ]
             for row in exceptions
         ],
         summary=[
+            f"{red} measures are off track (Red) and {len(exceptions) - red} at risk (Amber) "
+            f"at the end of {quarter.label}."
+            if exceptions
+            else f"No measure is off track or at risk at the end of {quarter.label}."
+        ],
+        downloads=False,
+    )
+
+
+async def kpi_section(gateway: GatewayClient, quarter: Period) -> Section:
+    card = await _kpi_scorecard(gateway, quarter)
+    counts = ", ".join(f"{n} {rag}" for rag, n in card.counts.items())
+    forecast = dict.fromkeys(KPI_WORDS, 0)
+    for row in card.items:
+        forecast[row.year_end_rag] += 1
+    chart = rag_chart(
+        "kpis-chart",
+        card.counts,
+        MEASURE_RAGS,
+        unit="measures",
+        title=f"KPI measures by status (RAG), {quarter.label}",
+        when=f"at the end of {quarter.label}",
+    )
+    return Section(
+        "kpis",
+        "KPI scorecard",
+        f"Every measure at the end of {quarter.label}: its latest figure, target and status, and "
+        "the status its year is heading for",
+        ["Measure", "Period", "Actual", "Target", "Status", "Forecast year end", "Year-end status"],
+        [
+            [
+                row.measure.title,
+                row.label,
+                figure(row.actual_display, row.measure),
+                figure(row.target_display, row.measure),
+                KPI_WORDS[row.rag],
+                figure(row.year_end_forecast_display, row.measure),
+                KPI_WORDS[row.year_end_rag],
+            ]
+            for row in card.items
+        ],
+        summary=[
             f"{card.total} measures at the end of {quarter.label}: {counts}.",
+            "Forecast for the year end, on each measure's trajectory so far: "
+            + ", ".join(f"{n} {rag}" for rag, n in forecast.items())
+            + ".",
             *_no_chart(chart, "No measures are recorded yet, so there is no chart of them."),
         ],
         downloads=False,
@@ -462,6 +518,7 @@ async def quarterly_report(gateway: GatewayClient, quarter: Period) -> list[Sect
     """Each part from its own service; a part whose service is down says so and the rest stay."""
     sections: list[Section] = []
     parts: list[tuple[str, str, Coroutine[Any, Any, Section | list[Section]]]] = [
+        ("kpi-exceptions", "Exceptions", kpi_exceptions_section(gateway, quarter)),
         ("budget", "Budget forecast position", budget_section(gateway, quarter)),
         ("savings", "Savings", savings_sections(gateway, quarter)),
         ("projects", "Projects", project_section(gateway, quarter)),
@@ -540,6 +597,7 @@ async def quarterly_report_page(
             "sections": sections,
             "figures": {c.id: Markup(bar_chart(c)) for s in sections for c in s.charts},
             "docx": f"/documents/quarterly-report.docx?quarter={chosen.code}",
+            "pdf": f"/documents/quarterly-report.pdf?quarter={chosen.code}",
         },
     )
 
@@ -557,4 +615,20 @@ async def quarterly_report_word(
     data = document_docx(title, await quarterly_report(gateway, chosen))
     return download(
         data, DOCX, f"quarterly-report-{chosen.code.replace('/', '-').replace(' ', '-')}.docx"
+    )
+
+
+@router.get("/documents/quarterly-report.pdf", response_model=None)
+async def quarterly_report_pdf(
+    request: Request, page: PageContext, gateway: Gateway, quarter: QuarterQuery = None
+) -> Response:
+    """The same report as a tagged PDF, made from the page's own markup."""
+    try:
+        chosen = _quarter(quarter)
+    except ValueError as error:
+        return _bad_quarter(request, page, str(error))
+    title = f"Quarterly performance report, {chosen.label}"
+    data = await document_pdf(title, await quarterly_report(gateway, chosen))
+    return download(
+        data, PDF, f"quarterly-report-{chosen.code.replace('/', '-').replace(' ', '-')}.pdf"
     )

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from common.charts import money_tick
 from common.periods import FinancialYear, Period
 from common.tables import Cell
 from web.charts import Series, line_chart
@@ -369,6 +370,7 @@ def _chart(line: SavingsLine, entries: list[Entry], year: str) -> str:
         ),
         labels=[f"{m:%b}" for m in months],
         series=series,
+        tick_label=money_tick,
     )
 
 

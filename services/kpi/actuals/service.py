@@ -8,7 +8,7 @@ correction never destroys an earlier figure.
 import csv
 import io
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -37,6 +37,9 @@ from services.kpi.actuals.schemas import ActualCreate, ActualUpdate, BulkRow
 from services.kpi.measures.models import Measure
 from services.kpi.measures.rules import Unit, derive_value
 from services.kpi.populations.service import population_for
+from services.kpi.scorecard.rules import Rag
+from services.kpi.scorecard.service import status_for
+from services.kpi.targets.models import Target
 
 CSV_COLUMNS = ("measure_code", "period", "value", "numerator", "denominator", "commentary")
 
@@ -73,10 +76,27 @@ def check_figures(
     if parsed is not None and parsed.is_future(today):
         fail("period", f"{parsed.label} has not started yet, so it cannot have an actual")
         parsed = None
+    if parsed is not None and parsed.end >= today:  # December is entered from 1 January
+        fail(
+            "period",
+            f"{parsed.label} has not ended yet: enter its figure from "
+            f"{parsed.end + timedelta(days=1):%-d %B %Y}",
+        )
+        parsed = None
 
     unit = Unit(measure.unit)
     derived: Decimal | None = value
-    if value is not None and (numerator is not None or denominator is not None):
+    if not unit.made_of_parts and (numerator is not None or denominator is not None):
+        field = "numerator" if numerator is not None else "denominator"
+        fail(
+            field,
+            f"{measure.code} is a {unit.noun}: enter the figure itself as the value, "
+            "not a numerator and denominator",
+        )
+        numerator = denominator = None
+        if value is None:
+            derived = None
+    elif value is not None and (numerator is not None or denominator is not None):
         fail("value", "Enter either a value or a numerator and denominator, not both")
     elif value is None and numerator is None:
         fail("value", "Enter a value, or a numerator and denominator")
@@ -316,9 +336,69 @@ def update_actual(
     return actual
 
 
+def rag_if_reported(session: Session, measure: Measure, period: Period, value: Decimal) -> Rag:
+    """The RAG a figure would give its measure if it were the one reported for `period`,
+    against the year's other approved figures (a cumulative measure is judged year to date)."""
+    targets = {
+        t.financial_year: t
+        for t in session.scalars(
+            select(Target).where(
+                Target.measure_id == measure.id, Target.financial_year == period.year.label
+            )
+        )
+    }
+    rows = session.execute(
+        select(Actual.period, Actual.approved_value).where(
+            Actual.measure_id == measure.id,
+            Actual.approved_value.is_not(None),
+            Actual.period_start >= period.year.start,
+            Actual.period_start <= period.year.end,
+        )
+    )
+    reported = {code: approved for code, approved in rows if approved is not None}
+    reported[period.code] = value
+    return status_for(measure, period, targets, reported).rag
+
+
+def check_commentary(
+    session: Session,
+    measure: Measure,
+    *,
+    period: Period,
+    value: Decimal,
+    commentary: str,
+    prefix: str = "",
+) -> None:
+    """A Red or Amber figure is sent for approval only with commentary saying why, and what is
+    being done: members read it in the report's exceptions."""
+    if commentary.strip():
+        return
+    status = rag_if_reported(session, measure, period, value)
+    if status in (Rag.RED, Rag.AMBER):
+        word = "off track (Red)" if status is Rag.RED else "at risk (Amber)"
+        raise ValidationFailed(
+            "A Red or Amber figure needs commentary.",
+            errors=[
+                FieldError(
+                    prefix + "commentary",
+                    f"This figure is {word}: say why, and what is being done about it",
+                )
+            ],
+        )
+
+
 def submit_actual(session: Session, *, actual: Actual, caller: Caller) -> Actual:
-    """Send a draft (or a returned figure) for approval."""
-    check_may_enter(caller, crud.get_or_404(session, Measure, actual.measure_id, "measure"))
+    """Send a draft (or a returned figure) for approval; a Red or Amber one needs commentary."""
+    measure = crud.get_or_404(session, Measure, actual.measure_id, "measure")
+    check_may_enter(caller, measure)
+    if actual.status in SUBMITTABLE:
+        check_commentary(
+            session,
+            measure,
+            period=Period.parse(actual.period),
+            value=actual.value,
+            commentary=actual.commentary,
+        )
     mark_submitted(actual)
     session.flush()
     _record(session, actual, action="submitted", caller=caller)
@@ -462,6 +542,19 @@ def bulk_submit(
                 )
             )
             continue
+        if submit:
+            try:
+                check_commentary(
+                    session,
+                    measure,
+                    period=figures.period,
+                    value=figures.value,
+                    commentary=row.commentary,
+                    prefix=prefix,
+                )
+            except ValidationFailed as failed:
+                errors.extend(failed.errors)
+                continue
         plan.append((measure, figures, row, actual))
     for measure in {m.code: m for m, *_ in plan}.values():
         check_may_enter(caller, measure)

@@ -51,7 +51,7 @@ from services.kpi.actuals.rules import (
     mark_submitted,
     unchanged,
 )
-from services.kpi.actuals.service import check_figures, new_actual, submitter
+from services.kpi.actuals.service import check_commentary, check_figures, new_actual, submitter
 from services.kpi.fields import to_number
 from services.kpi.measures.models import Measure
 from services.kpi.measures.rules import Unit, derive_value
@@ -298,6 +298,20 @@ def _read(session: Session, row: _Row, cells: dict[str, str], known: _Known) -> 
             column = columns.get(problem["field"]) or columns.get("value") or columns["numerator"]
             report.problem(column, problem["message"])
         return
+    if row.status in ("submitted", "approved"):
+        try:  # a Red or Amber figure goes for approval only with its commentary
+            check_commentary(
+                session,
+                measure,
+                period=row.figures.period,
+                value=row.figures.value,
+                commentary=row.commentary,
+            )
+        except ValidationFailed as failed:
+            column = columns.get("commentary") or columns["status"]
+            for problem in failed.errors:
+                report.problem(column, problem["message"])
+            return
     if numbers["value"] is None:  # worked out from the numerator and denominator
         report.fields["value"] = format(row.figures.value.normalize(), "f")
     report.key = f"{measure.code} {row.figures.period.code}"

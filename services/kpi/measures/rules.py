@@ -1,7 +1,7 @@
 """Pure rules of a measure: its unit, which way is better, its tolerance, and the value a
 numerator and denominator give. No I/O; unit-tested with the other KPI rules."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 PLACES = Decimal("0.000001")
@@ -19,6 +19,24 @@ class Unit(StrEnum):
     def additive(self) -> bool:
         """Whether figures for periods add up to a figure for the year (counts, money, rates)."""
         return self in {Unit.COUNT, Unit.GBP, Unit.RATE_PER_100K, Unit.DAYS}
+
+    @property
+    def made_of_parts(self) -> bool:
+        """Whether a figure may be sent as a numerator and denominator (a share, rate or ratio);
+        a count, a sum of money or a number of days is the figure itself."""
+        return self in {Unit.PERCENT, Unit.RATE_PER_100K, Unit.RATIO}
+
+    @property
+    def noun(self) -> str:
+        """The unit in words: "a count", "a percentage"."""
+        return {
+            Unit.COUNT: "count",
+            Unit.PERCENT: "percentage",
+            Unit.GBP: "sum of money",
+            Unit.RATE_PER_100K: "rate per 100,000",
+            Unit.DAYS: "number of days",
+            Unit.RATIO: "ratio",
+        }[self]
 
     @property
     def scale(self) -> Decimal:
@@ -49,3 +67,15 @@ def derive_value(numerator: Decimal, denominator: Decimal, unit: Unit) -> Decima
     if denominator == 0:
         raise ValueError("the denominator cannot be 0")
     return (numerator / denominator * unit.scale).quantize(PLACES)
+
+
+def display(value: Decimal | None, decimal_places: int) -> str | None:
+    """A figure as it is shown: rounded (half up) to the measure's decimal places, keeping its
+    trailing zeros. The exact figure stays as it was entered; only displays round.
+
+    >>> display(Decimal(452) / Decimal(3813) * 100, 1), display(Decimal(12), 1)
+    ('11.9', '12.0')
+    """
+    if value is None:
+        return None
+    return f"{value.quantize(Decimal(1).scaleb(-decimal_places), rounding=ROUND_HALF_UP):f}"

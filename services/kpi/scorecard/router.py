@@ -7,15 +7,19 @@ from fastapi import APIRouter, Query
 
 from common import crud
 from common.db import SessionDep
+from common.errors import FieldError, ValidationFailed
 from common.pagination import PageDep
-from common.periods import Frequency
+from common.periods import AS_AT_DESCRIPTION, Frequency, as_at_query
 from services.kpi.deps import SortQuery, period_param, year_param
 from services.kpi.measures.models import Measure
 from services.kpi.scorecard import service
-from services.kpi.scorecard.rules import Rag
+from services.kpi.scorecard.rules import Rag, period_ended_by
 from services.kpi.scorecard.schemas import Scorecard, ScorecardRow, Series
 
 router = APIRouter()
+AsAtQuery = Annotated[
+    str | None, Query(max_length=40, description=AS_AT_DESCRIPTION, examples=["2026/27 Q2"])
+]
 
 
 @router.get("/measures/{measure_id}/series", response_model=Series, tags=["reports"])
@@ -24,12 +28,15 @@ def measure_series(
     measure_id: uuid.UUID,
     from_year: Annotated[str | None, Query(examples=["2025/26"])] = None,
     to_year: Annotated[str | None, Query(examples=["2027/28"])] = None,
+    as_at: AsAtQuery = None,
 ) -> Series:
     """Every period of a measure up to the latest complete one: target, actual, RAG, direction."""
+    until = as_at_query(as_at)
     measure = crud.get_or_404(session, Measure, measure_id, "measure")
     found = service.series(
         session,
         measure=measure,
+        as_at=until,
         from_year=year_param(from_year, "from_year"),
         to_year=year_param(to_year, "to_year"),
     )
@@ -51,9 +58,20 @@ def get_scorecard(
     rag: Rag | None = None,
     search: Annotated[str | None, Query(max_length=100)] = None,
     sort: SortQuery = "code",
+    as_at: AsAtQuery = None,
 ) -> Scorecard:
-    """Every active measure's status for a period, each in its own latest period ended by then."""
-    report_period = period_param(period) if period else service.latest_complete_month()
+    """Every active measure's status for a period, each in its own latest period ended by then;
+    `as_at` instead: each in its latest period ended by then that has an approved figure."""
+    until = as_at_query(as_at)
+    if until is not None and period:
+        raise ValidationFailed(
+            "Give a period or as_at, not both.",
+            errors=[FieldError("as_at", "Leave out period when asking for figures as at a date")],
+        )
+    if until is not None:
+        report_period = period_ended_by(Frequency.MONTHLY, until)
+    else:
+        report_period = period_param(period) if period else service.latest_complete_month()
     rows, total, counts = service.scorecard(
         session,
         period=report_period,
@@ -66,9 +84,11 @@ def get_scorecard(
         data_provider=data_provider,
         active=True,
         search=search,
+        as_at=until is not None,
     )
     return Scorecard(
         period=report_period.code,
+        as_at=until,
         items=[ScorecardRow.model_validate(row, from_attributes=True) for row in rows],
         total=total,
         limit=page.limit,

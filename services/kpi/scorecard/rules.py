@@ -4,7 +4,8 @@ figure a cumulative measure is judged on, direction of travel, and which period 
 No I/O here: every function takes plain values and is unit- and property-tested.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
@@ -100,3 +101,79 @@ def reporting_period(frequency: Frequency, within: Period) -> Period:
     """
     candidate = Period.containing(within.end, frequency)
     return candidate if candidate.end <= within.end else candidate.previous()
+
+
+def period_ended_by(frequency: Frequency, day: date) -> Period:
+    """The latest period of a frequency that has ended by the end of `day`.
+
+    >>> from datetime import date
+    >>> period_ended_by(Frequency.QUARTERLY, date(2026, 10, 15)).code
+    '2026/27 Q2'
+    >>> period_ended_by(Frequency.MONTHLY, date(2026, 9, 30)).code
+    '2026-09'
+    """
+    candidate = Period.containing(day, frequency)
+    return candidate if candidate.end <= day else candidate.previous()
+
+
+def latest_reported(due: Period, reported: Collection[str], *, earliest: date) -> Period:
+    """The period a report as at `due`'s end shows: `due` itself, or the latest period before it
+    with a reported figure (never one after it); `due` when none since `earliest` has one.
+
+    >>> latest_reported(Period.parse("2026-09"), {"2026-07"}, earliest=date(2025, 4, 1)).code
+    '2026-07'
+    """
+    current = due
+    while current.start >= earliest:
+        if current.code in reported:
+            return current
+        current = current.previous()
+    return due
+
+
+_PLACES = Decimal("0.000001")
+
+
+def year_end_forecast(
+    figures: Sequence[Decimal | None],
+    periods_per_year: int,
+    *,
+    cumulative: bool,
+    unit: Unit,
+) -> Decimal | None:
+    """Where the year is heading on its trajectory so far, given this year's figure for each
+    period up to now (None where there is none); None when there is no figure yet.
+
+    A cumulative count runs on at its rate so far (year to date / periods gone * periods in the
+    year); a cumulative share is already year to date, so its latest figure stands. A flat
+    measure follows the straight line through this year's figures (least squares) to the last
+    period of the year; one figure alone is its own forecast.
+
+    >>> year_end_forecast([Decimal(10), Decimal(20), Decimal(30)], 12, cumulative=True,
+    ...                   unit=Unit.COUNT)
+    Decimal('240.000000')
+    >>> year_end_forecast([Decimal(70), Decimal(72), Decimal(74)], 12, cumulative=False,
+    ...                   unit=Unit.PERCENT)
+    Decimal('92.000000')
+    """
+    known = [(i, v) for i, v in enumerate(figures, start=1) if v is not None]
+    if not known:
+        return None
+    if cumulative:
+        ytd = year_to_date([v for _, v in known], unit)
+        if ytd is None or not unit.additive:
+            return known[-1][1].quantize(_PLACES)
+        return (ytd / len(figures) * periods_per_year).quantize(_PLACES)
+    if len(known) == 1:
+        return known[0][1].quantize(_PLACES)
+    n = Decimal(len(known))
+    mean_x = sum((Decimal(i) for i, _ in known), Decimal(0)) / n
+    mean_y = sum((v for _, v in known), Decimal(0)) / n
+    spread = sum(((Decimal(i) - mean_x) ** 2 for i, _ in known), Decimal(0))
+    slope = sum(((Decimal(i) - mean_x) * (v - mean_y) for i, v in known), Decimal(0)) / spread
+    forecast = mean_y + slope * (periods_per_year - mean_x)
+    if unit is Unit.PERCENT:
+        forecast = min(max(forecast, Decimal(0)), Decimal(100))
+    elif unit is not Unit.GBP:
+        forecast = max(forecast, Decimal(0))
+    return forecast.quantize(_PLACES)

@@ -1,5 +1,7 @@
 """API shapes of the scorecard and a measure's series."""
 
+from datetime import date
+
 from pydantic import BaseModel, Field
 
 from services.kpi.actuals.schemas import ActualRead
@@ -18,12 +20,27 @@ class Status(BaseModel):
     target: Number | None
     actual: Number | None = Field(description="The figure judged: year to date when cumulative.")
     period_actual: Number | None = Field(description="The period's own reported figure.")
+    actual_display: str | None = Field(
+        description="`actual` as shown: rounded to the measure's decimal places."
+    )
+    target_display: str | None = Field(
+        description="`target` as shown: rounded to the measure's decimal places."
+    )
+    period_actual_display: str | None = Field(
+        description="`period_actual` as shown: rounded to the measure's decimal places."
+    )
     rag: Rag
     direction_previous: Direction
     direction_last_year: Direction
 
 
 class ScorecardRow(Status):
+    year_end_forecast: Number | None = Field(
+        description="Where the year is heading on its trajectory so far: a cumulative measure at "
+        "its rate to date, a flat one along the straight line through this year's figures."
+    )
+    year_end_forecast_display: str | None
+    year_end_rag: Rag = Field(description="The RAG the forecast gives against the year-end target.")
     measure: MeasureRead
     trend: list[Number | None]
     trend_periods: list[str]
@@ -32,6 +49,7 @@ class ScorecardRow(Status):
 
 class Scorecard(BaseModel):
     period: str
+    as_at: date | None = Field(default=None, description="The day the figures are as at, if asked.")
     items: list[ScorecardRow]
     total: int
     limit: int

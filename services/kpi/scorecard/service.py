@@ -2,7 +2,7 @@
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,9 +18,18 @@ from common.periods import FinancialYear, Frequency, Period
 from services.kpi.actuals.models import Actual
 from services.kpi.benchmarks.models import Benchmark
 from services.kpi.measures.models import Measure
-from services.kpi.measures.rules import Polarity, ToleranceKind, Unit
+from services.kpi.measures.rules import Polarity, ToleranceKind, Unit, display
 from services.kpi.measures.service import measure_query
-from services.kpi.scorecard.rules import Rag, direction, rag, reporting_period, year_to_date
+from services.kpi.scorecard.rules import (
+    Rag,
+    direction,
+    latest_reported,
+    period_ended_by,
+    rag,
+    reporting_period,
+    year_end_forecast,
+    year_to_date,
+)
 from services.kpi.targets.models import Target
 from services.kpi.targets.rules import TargetKind, TargetType, effective_target, target_for_period
 
@@ -63,9 +72,14 @@ class StatusFigures:
     rag: Rag
     direction_previous: str
     direction_last_year: str
+    decimal_places: int = 0
 
     def as_dict(self) -> dict[str, Any]:
+        places = self.decimal_places
         return {
+            "actual_display": display(self.actual, places),
+            "target_display": display(self.target, places),
+            "period_actual_display": display(self.period_actual, places),
             "period": _code(self.period),
             "label": self.period.label,
             "target": self.target,
@@ -86,14 +100,7 @@ def status_for(
     """How a measure stands in a period, from its targets by year and reported figures by period."""
     unit, polarity = Unit(measure.unit), Polarity(measure.polarity)
     target_type = TargetType(measure.target_type)
-    target_row = targets.get(period.year.label)
-    target: Decimal | None = None
-    if target_row is not None:
-        annual = effective_target(
-            Decimal(target_row.value), TargetKind(target_row.kind), measure.baseline_value
-        )
-        profile = [Decimal(v) for v in target_row.profile] if target_row.profile else None
-        target = target_for_period(annual, target_type, period, unit=unit, profile=profile)
+    target = _target_in(measure, period, targets)
     period_actual = reported.get(_code(period))
     if target_type is TargetType.CUMULATIVE:
         actual = year_to_date([reported.get(code) for code in _year_to_date_codes(period)], unit)
@@ -118,7 +125,50 @@ def status_for(
         direction_last_year=direction(
             period_actual, reported.get(_code(period.same_period_last_year())), polarity
         ),
+        decimal_places=measure.decimal_places,
     )
+
+
+def _target_in(measure: Measure, period: Period, targets: Mapping[str, Any]) -> Decimal | None:
+    """The measure's target for one period, from its targets by year."""
+    target_row = targets.get(period.year.label)
+    if target_row is None:
+        return None
+    annual = effective_target(
+        Decimal(target_row.value), TargetKind(target_row.kind), measure.baseline_value
+    )
+    profile = [Decimal(v) for v in target_row.profile] if target_row.profile else None
+    return target_for_period(
+        annual, TargetType(measure.target_type), period, unit=Unit(measure.unit), profile=profile
+    )
+
+
+def year_end_for(
+    measure: Measure, period: Period, targets: Mapping[str, Any], reported: Mapping[str, Decimal]
+) -> dict[str, Any]:
+    """Where the measure's year is heading from its trajectory to `period`: the forecast
+    year-end figure and the RAG it would give against the year-end target."""
+    unit = Unit(measure.unit)
+    cumulative = TargetType(measure.target_type) is TargetType.CUMULATIVE
+    forecast = year_end_forecast(
+        [reported.get(code) for code in _year_to_date_codes(period)],
+        period.frequency.periods_per_year,
+        cumulative=cumulative,
+        unit=unit,
+    )
+    year_end = Period(period.year, period.frequency, period.frequency.periods_per_year)
+    status = rag(
+        forecast,
+        _target_in(measure, year_end, targets),
+        Polarity(measure.polarity),
+        tolerance=Decimal(measure.tolerance),
+        tolerance_kind=ToleranceKind(measure.tolerance_kind),
+    )
+    return {
+        "year_end_forecast": forecast,
+        "year_end_forecast_display": display(forecast, measure.decimal_places),
+        "year_end_rag": status,
+    }
 
 
 def _targets_by_measure(
@@ -199,17 +249,22 @@ def scorecard(
     page: PageParams,
     rag_filter: Rag | None = None,
     sort: str = "code",
+    as_at: bool = False,
     **filters: Any,
 ) -> tuple[list[dict[str, Any]], int, dict[str, int]]:
     """Every measure's status in the period the report is for: rows, total and counts by RAG.
     Four queries however many measures: the measures, their targets, their figures in the
-    periods shown, and their actuals in the periods due."""
+    periods shown, and their actuals in the periods due (one more with `as_at`).
+
+    `as_at`: each measure in its latest period ended by then with an approved figure."""
     measures = list(session.scalars(measure_query(**filters)))
     due = {m.id: reporting_period(Frequency(m.frequency), period) for m in measures}
-    years = {p.year.label for p in due.values()}
-    targets = _targets_by_measure(session, [m.id for m in measures], years)
     # The figures the scorecard has always judged by: none older than two years before.
     since = FinancialYear(period.year.start_year - 2).start
+    if as_at:
+        due = _as_at_periods(due, _reported_periods(session, due, since), since)
+    years = {p.year.label for p in due.values()}
+    targets = _targets_by_measure(session, [m.id for m in measures], years)
     reported, entries = _actuals_by_measure(session, due, since)
 
     rows: list[dict[str, Any]] = []
@@ -220,6 +275,7 @@ def scorecard(
         rows.append(
             {
                 **figures.as_dict(),
+                **year_end_for(measure, measure_period, targets[measure.id], reported[measure.id]),
                 "measure": measure,
                 "trend": [reported[measure.id].get(code) for code in trend_codes],
                 "trend_periods": list(trend_codes),
@@ -243,6 +299,35 @@ def scorecard(
     return rows[page.offset : page.offset + page.limit], total, counts
 
 
+def _reported_periods(
+    session: Session, due: Mapping[uuid.UUID, Period], since: date
+) -> dict[uuid.UUID, set[str]]:
+    """Each measure's periods with an approved figure, from `since` to the latest period due, in
+    one query: where an "as at" report looks back for the latest figure."""
+    found: dict[uuid.UUID, set[str]] = defaultdict(set)
+    if not due:
+        return found
+    statement = select(Actual.measure_id, Actual.period).where(
+        Actual.measure_id == any_(literal(list(due), ARRAY(Uuid))),
+        Actual.approved_value.is_not(None),
+        Actual.period_start >= since,
+        Actual.period_start <= max(p.end for p in due.values()),
+    )
+    for measure_id, code in session.execute(statement):
+        found[measure_id].add(code)
+    return found
+
+
+def _as_at_periods(
+    due: dict[uuid.UUID, Period], reported: Mapping[uuid.UUID, Collection[str]], since: date
+) -> dict[uuid.UUID, Period]:
+    """As at a date, each measure shows its latest approved figure for a period ended by then."""
+    return {
+        measure_id: latest_reported(period, reported.get(measure_id, set()), earliest=since)
+        for measure_id, period in due.items()
+    }
+
+
 def series(
     session: Session,
     *,
@@ -250,8 +335,10 @@ def series(
     from_year: FinancialYear | None = None,
     to_year: FinancialYear | None = None,
     today: date | None = None,
+    as_at: date | None = None,
 ) -> dict[str, Any]:
-    """Every period of the measure with its target, actual, RAG and direction."""
+    """Every period of the measure with its target, actual, RAG and direction; with `as_at`,
+    only the periods ended by then."""
     frequency = Frequency(measure.frequency)
     targets = {
         t.financial_year: t
@@ -264,6 +351,8 @@ def series(
         code: a.approved_value for code, a in actuals.items() if a.approved_value is not None
     }
     last = reporting_period(frequency, latest_complete_month(today))
+    if as_at is not None:
+        last = min(last, period_ended_by(frequency, as_at))
     years = [FinancialYear.parse(y) for y in targets] + [Period.parse(p).year for p in actuals]
     first_year = from_year or (min(years) if years else last.year)
     final_year = to_year or max([*years, last.year])
