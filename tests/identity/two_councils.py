@@ -304,6 +304,15 @@ def _council_a(a: TestClient) -> dict[str, str]:
         {"name": f"{MARK} reviews", "planned": 100, "done": 10},
     )["id"]
 
+    # A benefit's working on A's line, and a measure adopted from the national library.
+    benefit = {
+        "method": "units_cost",
+        "inputs": {"units": {"planned": "3"}, "unit_cost": {"planned": "100"}},
+    }
+    put = a.put(f"{finance}/savings-lines/{ids['savings-lines']}/benefit", json=benefit)
+    assert put.status_code in (200, 201), put.text
+    _post(a, "/api/v1/kpi/library/adoptions", {"keys": ["ascof-2023-24:2C"]})
+
     ids["users"] = _post(
         a,
         "/api/v1/users",
