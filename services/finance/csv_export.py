@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from fastapi.responses import Response
 
-from common.tables import Cell, write_csv
+from common.writing import Cell, write_csv
 
 _PENCE = Decimal("0.01")
 

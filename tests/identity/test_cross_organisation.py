@@ -28,7 +28,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from common.settings import Settings
-from common.tables import write_csv
+from common.writing import write_csv
 from tests.identity.two_councils import (
     MARK,
     MONTH,

@@ -11,7 +11,8 @@ from sqlalchemy import update
 
 from common.db import Database
 from common.errors import Conflict
-from common.tables import read_table, write_csv, write_xlsx
+from common.spreadsheets import read_table
+from common.writing import write_csv, write_xlsx
 from services.finance.budgets.models import Forecast
 from services.finance.imports import budgets
 from tests.imports.files import upload

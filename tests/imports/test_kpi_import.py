@@ -7,8 +7,8 @@ from decimal import Decimal
 from fastapi.testclient import TestClient
 
 from common.identity import Caller, Role
-from common.tables import write_csv, write_xlsx
 from common.testing.plugin import make_caller
+from common.writing import write_csv, write_xlsx
 from tests.imports.files import KPIS, upload
 
 HEADERS = [

@@ -4,7 +4,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from common.tables import write_csv
+from common.writing import write_csv
 from tests.imports.files import KPIS
 from web.views.imports import KINDS, pack
 

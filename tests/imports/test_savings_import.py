@@ -12,8 +12,9 @@ from sqlalchemy import select, update
 from common.db import Database
 from common.errors import Conflict
 from common.identity import Caller, Role
-from common.tables import read_table, write_csv, write_xlsx
+from common.spreadsheets import read_table
 from common.testing.plugin import make_caller
+from common.writing import write_csv, write_xlsx
 from services.finance.imports import entries, savings
 from services.finance.savings.models import SavingsEntry, SavingsLine
 from tests.imports.files import PROJECTS, upload

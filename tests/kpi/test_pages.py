@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from common.identity import Caller, Role
-from common.tables import Table, read_table
+from common.spreadsheets import Table, read_table
 from common.testing.plugin import make_caller
 from tests.kpi.factories import API, make_actual, make_measure, make_target
 

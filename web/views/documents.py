@@ -15,7 +15,7 @@ from common.charts import Chart
 from common.docx import Document
 from common.errors import NotFound
 from common.periods import Period
-from common.tables import write_csv, write_xlsx
+from common.writing import write_csv, write_xlsx
 from web.clients.gateway import GatewayClient, gateway_client
 from web.rendering import render
 from web.views.dashboard import PageContext

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from common.periods import FinancialYear, Period
-from common.tables import Cell
+from common.writing import Cell
 from web.charts import Series, line_chart
 from web.clients.audit_api_client import record_history
 from web.clients.finance_api_client import FinanceApiClient

@@ -27,17 +27,10 @@ from sqlalchemy.orm import Session
 from common.audit import record_created, record_updated
 from common.bulk import StaleRows, changed_row, insert_rows, update_rows
 from common.errors import Conflict, FieldError, ValidationFailed
+from common.headers import Column, match_headers, missing_columns, normalise_header
+from common.importing import ImportReport, RowReport, row_originals
 from common.periods import MONTH_NAMES, FinancialYear, read_month
-from common.tables import (
-    Column,
-    ImportReport,
-    RowReport,
-    Table,
-    match_headers,
-    missing_columns,
-    normalise_header,
-    row_originals,
-)
+from common.spreadsheets import Table
 from services.finance.budgets.models import BudgetAmount, BudgetLine, Forecast
 from services.finance.imports.cells import is_empty, read_amount, words, year_in
 

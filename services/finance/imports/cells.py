@@ -5,8 +5,8 @@
 import re
 from decimal import Decimal
 
+from common.headers import normalise_header
 from common.periods import FinancialYear
-from common.tables import normalise_header
 from services.finance.types import to_amount
 
 _YEAR = re.compile(r"(?<!\d)(?:20)?(\d{2})\s*[/-]\s*(?:20)?(\d{2})(?!\d)")

@@ -16,17 +16,11 @@ from sqlalchemy.orm import Session
 from common.audit import record_created, record_updated
 from common.bulk import StaleRows, changed_row, insert_rows, update_rows
 from common.errors import Conflict, ValidationFailed
+from common.headers import Column, match_headers, missing_columns
 from common.identity import Caller
+from common.importing import ImportReport, RowReport, row_originals
 from common.periods import FinancialYear, read_month
-from common.tables import (
-    Column,
-    ImportReport,
-    RowReport,
-    Table,
-    match_headers,
-    missing_columns,
-    row_originals,
-)
+from common.spreadsheets import Table
 from services.finance.imports.cells import read_amount
 from services.finance.imports.savings import _ownership
 from services.finance.savings.models import SavingsEntry, SavingsLine

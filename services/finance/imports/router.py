@@ -8,7 +8,8 @@ from fastapi.responses import JSONResponse
 
 from common.db import SessionDep
 from common.identity import CallerDep
-from common.tables import ImportCommit, ImportFile, ImportRows, import_response, read_upload
+from common.importing import ImportCommit, ImportFile, ImportRows, import_response
+from common.spreadsheets import read_upload
 from services.finance.imports import budgets, entries, savings
 from services.finance.savings.projects import project_names
 from services.finance.types import month_query, year_query

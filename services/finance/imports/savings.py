@@ -24,17 +24,10 @@ from sqlalchemy.orm import Session
 from common.audit import record_created, record_updated
 from common.bulk import StaleRows, changed_row, insert_rows, update_rows
 from common.errors import Conflict, Forbidden
+from common.headers import Column, match_headers, missing_columns, normalise_header
 from common.identity import Caller
-from common.tables import (
-    Column,
-    ImportReport,
-    RowReport,
-    Table,
-    match_headers,
-    missing_columns,
-    normalise_header,
-    row_originals,
-)
+from common.importing import ImportReport, RowReport, row_originals
+from common.spreadsheets import Table
 from services.finance.imports.cells import is_empty, read_amount, words, year_in
 from services.finance.savings.models import SavingsLine, SavingsTarget
 from services.finance.savings.router import require_may_change

@@ -26,19 +26,12 @@ from sqlalchemy.orm import Session
 from common.audit import record_created, record_updated
 from common.bulk import StaleRows, insert_rows, one_of, update_rows
 from common.errors import Conflict, Forbidden, ValidationFailed
+from common.headers import Column, match_headers, missing_columns, normalise_header
 from common.identity import Caller
+from common.importing import ImportReport, RowReport, row_originals
 from common.money import parse_money
 from common.periods import Frequency, Period, read_period
-from common.tables import (
-    Column,
-    ImportReport,
-    RowReport,
-    Table,
-    match_headers,
-    missing_columns,
-    normalise_header,
-    row_originals,
-)
+from common.spreadsheets import Table
 from services.kpi.actuals import (
     MANAGERS,
     SUBMITTABLE,

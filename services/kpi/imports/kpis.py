@@ -20,17 +20,10 @@ from sqlalchemy.orm import Session
 from common.audit import record_created, record_updated
 from common.bulk import StaleRows, insert_rows, update_rows
 from common.errors import Conflict
+from common.headers import Column, match_headers, missing_columns, normalise_header
+from common.importing import ImportReport, RowReport, row_originals
 from common.periods import FinancialYear, Frequency
-from common.tables import (
-    Column,
-    ImportReport,
-    RowReport,
-    Table,
-    match_headers,
-    missing_columns,
-    normalise_header,
-    row_originals,
-)
+from common.spreadsheets import Table
 from services.kpi.models import Measure, Target
 from services.kpi.parsing import CouncilTarget, parse_baseline, parse_target, parse_unit
 from services.kpi.rules import Polarity, TargetKind, TargetType, Unit

@@ -9,7 +9,8 @@ from fastapi.responses import JSONResponse
 from common.db import SessionDep
 from common.errors import Forbidden
 from common.identity import Caller, CallerDep, Role
-from common.tables import ImportCommit, ImportRows, import_response, read_upload
+from common.importing import ImportCommit, ImportRows, import_response
+from common.spreadsheets import read_upload
 from services.kpi.actuals import MANAGERS, check_may_configure, is_integration
 from services.kpi.imports import actuals, kpis
 

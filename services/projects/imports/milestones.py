@@ -22,16 +22,9 @@ from sqlalchemy.orm import Session
 from common.audit import record_created, record_updated
 from common.bulk import StaleRows, changed_row, insert_rows, update_rows
 from common.errors import Conflict
-from common.tables import (
-    Column,
-    ImportReport,
-    RowReport,
-    Table,
-    match_headers,
-    missing_columns,
-    normalise_header,
-    row_originals,
-)
+from common.headers import Column, match_headers, missing_columns, normalise_header
+from common.importing import ImportReport, RowReport, row_originals
+from common.spreadsheets import Table
 from services.projects.crud import today
 from services.projects.milestones.models import Milestone
 from services.projects.models import Project

@@ -5,7 +5,8 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from common.db import SessionDep
-from common.tables import ImportCommit, ImportFile, ImportRows, import_response, read_upload
+from common.importing import ImportCommit, ImportFile, ImportRows, import_response
+from common.spreadsheets import read_upload
 from services.projects.imports import milestones, objectives, projects
 
 router = APIRouter(prefix="/imports", tags=["imports"])

@@ -1,0 +1,228 @@
+"""Build the corpus of published-style council tables beside this file, as councils lay them out
+(titles above the header, units in headings, year columns, section rows, stated totals that
+don't reconcile, bracket negatives), so the importers are tested on tables shaped like real ones.
+
+    .venv/bin/python -m tests.imports.tables.make_tables
+
+The writers (`xlsx`, `ods`, `docx_plan`) are also what the tests use to build small files.
+Every file is the same byte for byte each time it is built (fixed timestamps).
+"""
+
+import io
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import docx
+from openpyxl import Workbook
+
+HERE = Path(__file__).parent
+Rows = Sequence[Sequence[str | int | float | None]]
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """The same package with every member's timestamp fixed, so a rebuild changes nothing."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for member in source.infolist():
+            info = zipfile.ZipInfo(member.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = member.compress_type
+            target.writestr(info, source.read(member))
+    return out.getvalue()
+
+
+def xlsx(sheets: dict[str, Rows], *, hidden: Sequence[str] = ()) -> bytes:
+    """A workbook with a sheet per entry (openpyxl, as Excel would save it)."""
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(list(row))
+        if name in hidden:
+            sheet.sheet_state = "hidden"
+    book.properties.creator = "ASC Tracker tests"
+    out = io.BytesIO()
+    book.save(out)
+    return _fixed_zip(out.getvalue())
+
+
+_ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+    'manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+
+
+def _ods_cell(value: str | int | float | None) -> str:
+    if value is None or value == "":
+        return "<table:table-cell/>"
+    if isinstance(value, int | float):
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{value}">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
+    return (
+        f'<table:table-cell office:value-type="string"><text:p>{escape(value)}</text:p>'
+        "</table:table-cell>"
+    )
+
+
+def ods(sheets: dict[str, Rows], *, padding: bool = True) -> bytes:
+    """An OpenDocument spreadsheet, padded to the sheet's edge with repeated empty rows and
+    cells as LibreOffice saves one (which a reader must not expand)."""
+    tables = []
+    for name, rows in sheets.items():
+        body = "".join(
+            "<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>"
+            for row in rows
+        )
+        if padding:
+            body += (
+                '<table:table-row table:number-rows-repeated="1048000">'
+                '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+            )
+        tables.append(f'<table:table table:name="{escape(name)}">{body}</table:table>')
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f"<office:body><office:spreadsheet>{''.join(tables)}</office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        stamp = (1980, 1, 1, 0, 0, 0)
+        package.writestr(
+            zipfile.ZipInfo("mimetype", stamp), "application/vnd.oasis.opendocument.spreadsheet"
+        )
+        manifest = zipfile.ZipInfo("META-INF/manifest.xml", stamp)
+        package.writestr(manifest, _ODS_MANIFEST, zipfile.ZIP_DEFLATED)
+        package.writestr(zipfile.ZipInfo("content.xml", stamp), content, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def docx_plan(blocks: Sequence[tuple[str, str | Rows]]) -> bytes:
+    """A Word document of ("heading", text), ("paragraph", text) and ("table", rows) blocks."""
+    document = docx.Document()
+    document.core_properties.author = "ASC Tracker tests"
+    for kind, content in blocks:
+        if kind == "heading":
+            document.add_heading(str(content), level=2)
+        elif kind == "paragraph":
+            document.add_paragraph(str(content))
+        else:
+            assert not isinstance(content, str)
+            rows = [["" if v is None else str(v) for v in row] for row in content]
+            table = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+            for cells, values in zip(table.rows, rows, strict=True):
+                for cell, value in zip(cells.cells, values, strict=False):
+                    cell.text = value
+    out = io.BytesIO()
+    document.save(out)
+    return _fixed_zip(out.getvalue())
+
+
+# The corpus -------------------------------------------------------------------------------------
+
+BUDGET_BOOK: Rows = [
+    ["Adult Social Care: revenue budget 2024/25 to 2027/28", None, None, None, None],
+    ["All figures £m", None, None, None, None],
+    [None, None, None, None, None],
+    [
+        "Service area",
+        "Budget 2024/25 £m",
+        "Budget 2025/26 £m",
+        "Budget 2026/27 £m",
+        "Budget 2027/28 £m",
+    ],
+    ["Older people", None, None, None, None],
+    ["Residential care", 52.3, 54.1, 55.8, 57.2],
+    ["Home care", 31.6, 33.0, 34.2, 35.5],
+    ["Sub-total older people", 83.9, 87.1, 90.0, 92.7],
+    ["Working-age adults", None, None, None, None],
+    ["Learning disabilities", 44.8, 46.9, 48.3, 49.9],
+    ["Mental health", 12.4, 12.9, 13.5, 14.0],
+    ["Sub-total working-age adults", 57.2, 59.8, 61.8, 63.9],
+    ["Grand total", 141.1, 146.9, 152.4, 157.3],
+]
+"""Year columns under "£m"; section rows; sub-totals that reconcile, and a grand total that
+reconciles in 2024/25 and 2025/26 but not in 2026/27 (lines 151.8, stated 152.4) or 2027/28
+(lines 156.6, stated 157.3)."""
+
+SAVINGS_ACHIEVED: Rows = [
+    ["Savings achieved by area, 2023/24", None, None],
+    ["Savings area", "Savings delivered", "Variance to plan (£m)"],
+    ["Home care review", "£2.45 million", "(0.3)"],
+    ["Reablement", "£1.2 million", "0.1"],
+    ["Direct payments", "£0.75 million", "(0.05)"],
+    ["Transport", "£450,000", "-200k"],
+    ["Total", "£5.1 million", "(0.45)"],
+]
+"""An achieved-by-area table: "£x million" cells, bracket negatives, a total that does not
+reconcile (the lines add to £4.85m)."""
+
+PLAN: list[tuple[str, str | Rows]] = [
+    ("heading", "Adult Social Care service plan 2024/25"),
+    ("paragraph", "This plan sets out what we will deliver and how we will measure success."),
+    ("heading", "Measuring success"),
+    (
+        "table",
+        [
+            ["Objective", "Activity", "What we will deliver 2024/25", "Current", "Target"],
+            [
+                "Independence",
+                "% of people aged 65+ still at home 91 days after reablement",
+                "More people at home",
+                "82.1%",
+                "85%",
+            ],
+            [
+                "Independence",
+                "Rate of admissions to care homes per 100,000 aged 18-64",
+                "Fewer admissions",
+                "14.2",
+                "13",
+            ],
+            ["Carers", "Number of carers' assessments", "Faster assessments", "1,204", "1,400"],
+        ],
+    ),
+    ("heading", "Projects"),
+    (
+        "table",
+        [
+            ["Title", "Lead", "Start", "End"],
+            ["Digital front door", "Transformation team", "Apr-24", "Mar-25"],
+        ],
+    ),
+]
+"""A service plan with a KPI table (objectives, ages in titles, % and counts) and a projects
+table, each named by the heading above it."""
+
+
+def build() -> dict[str, bytes]:
+    return {
+        "budget-book-four-years.xlsx": xlsx(
+            {"Notes": [["See the Budget sheet"]], "Budget": BUDGET_BOOK}
+        ),
+        "savings-achieved-by-area.ods": ods({"Savings achieved": SAVINGS_ACHIEVED}),
+        "service-plan.docx": docx_plan(PLAN),
+    }
+
+
+def main() -> None:
+    for name, data in build().items():
+        (HERE / name).write_bytes(data)
+
+
+if __name__ == "__main__":
+    main()
