@@ -11,6 +11,7 @@ Every file is the same byte for byte each time it is built (fixed timestamps).
 import io
 import zipfile
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -18,7 +19,7 @@ import docx
 from openpyxl import Workbook
 
 HERE = Path(__file__).parent
-Rows = Sequence[Sequence[str | int | float | None]]
+Rows = Sequence[Sequence[str | int | float | date | None]]
 
 
 def _fixed_zip(data: bytes) -> bytes:
@@ -38,7 +39,7 @@ def _fixed_zip(data: bytes) -> bytes:
 def xlsx(sheets: dict[str, Rows], *, hidden: Sequence[str] = ()) -> bytes:
     """A workbook with a sheet per entry (openpyxl, as Excel would save it)."""
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     for name, rows in sheets.items():
         sheet = book.create_sheet(name)
         for row in rows:
@@ -62,9 +63,11 @@ _ODS_MANIFEST = (
 )
 
 
-def _ods_cell(value: str | int | float | None) -> str:
+def _ods_cell(value: str | int | float | date | None) -> str:
     if value is None or value == "":
         return "<table:table-cell/>"
+    if isinstance(value, date):
+        value = value.isoformat()
     if isinstance(value, int | float):
         return (
             f'<table:table-cell office:value-type="float" office:value="{value}">'
@@ -76,15 +79,17 @@ def _ods_cell(value: str | int | float | None) -> str:
     )
 
 
-def ods(sheets: dict[str, Rows], *, padding: bool = True) -> bytes:
+def ods(sheets: dict[str, Rows], *, padding: bool = True, extra: str = "") -> bytes:
     """An OpenDocument spreadsheet, padded to the sheet's edge with repeated empty rows and
-    cells as LibreOffice saves one (which a reader must not expand)."""
+    cells as LibreOffice saves one (which a reader must not expand); `extra` is raw XML added
+    to each sheet (for hostile files)."""
     tables = []
     for name, rows in sheets.items():
         body = "".join(
             "<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>"
             for row in rows
         )
+        body += extra
         if padding:
             body += (
                 '<table:table-row table:number-rows-repeated="1048000">'
