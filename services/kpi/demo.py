@@ -15,18 +15,15 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from common.periods import FinancialYear, Frequency, Period
-from services.kpi.models import Actual, ActualRevision, Benchmark, Measure, Population, Target
-from services.kpi.parsing import parse_baseline, parse_target, parse_unit
-from services.kpi.rules import (
-    Polarity,
-    TargetKind,
-    TargetType,
-    ToleranceKind,
-    Unit,
-    effective_target,
-    reporting_period,
-    target_for_period,
-)
+from services.kpi.actuals.models import Actual, ActualRevision
+from services.kpi.benchmarks.models import Benchmark
+from services.kpi.imports.cells import parse_baseline, parse_target, parse_unit
+from services.kpi.measures.models import Measure
+from services.kpi.measures.rules import Polarity, ToleranceKind, Unit
+from services.kpi.populations.models import Population
+from services.kpi.scorecard.rules import reporting_period
+from services.kpi.targets.models import Target
+from services.kpi.targets.rules import TargetKind, TargetType, effective_target, target_for_period
 
 CSV_PATH = Path(__file__).parent / "demo_data" / "kpis.csv"
 YEARS = ("2025/26", "2026/27", "2027/28")

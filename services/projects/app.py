@@ -6,9 +6,14 @@ from common.db import Database
 from common.http import ServiceClients
 from common.service_app import create_service_app
 from common.settings import Settings
+from services.projects.deps import plan_editors_write
+from services.projects.highlights.router import reports
 from services.projects.imports.router import router as imports_router
-from services.projects.ownership import plan_editors_write
-from services.projects.router import ROUTERS
+from services.projects.improvement.router import actions
+from services.projects.milestones.router import milestones
+from services.projects.plan.router import objectives, priorities
+from services.projects.portfolio.router import portfolio, programmes, projects
+from services.projects.raid.router import raid
 
 
 def guarded_imports() -> APIRouter:
@@ -29,7 +34,18 @@ def create_app(
         description=(
             "Objectives, projects, milestones, highlight reports, RAID and improvement actions."
         ),
-        routers=[*ROUTERS, guarded_imports()],
+        routers=[
+            priorities,
+            objectives,
+            programmes,
+            projects,
+            milestones,
+            reports,
+            raid,
+            actions,
+            portfolio,
+            guarded_imports(),
+        ],
         settings=settings,
         database=database,
         clients=clients,

@@ -18,7 +18,12 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from common.periods import Period
-from services.projects.matching import Priorities, match_objectives
+from services.projects.milestones.rules import (
+    FINISHED_MILESTONE,
+    MilestoneStatus,
+    days_late,
+    due_date,
+)
 from services.projects.models import (
     HighlightReport,
     ImprovementAction,
@@ -29,19 +34,8 @@ from services.projects.models import (
     Project,
     RaidItem,
 )
-from services.projects.parsing import (
-    parse_budget,
-    parse_month,
-    split_resources,
-)
-from services.projects.rules import (
-    FINISHED_MILESTONE,
-    MilestoneStatus,
-    Rag,
-    Stage,
-    due_date,
-    slippage_days,
-)
+from services.projects.plan.rules import Priorities, match_objectives
+from services.projects.portfolio.rules import Rag, Stage, parse_budget, parse_month, split_resources
 
 DATA = Path(__file__).parent / "demo_data"
 DEMO = "Demo data"
@@ -130,9 +124,7 @@ def _assess(project: Project, milestones: list[Milestone], today: date) -> None:
         for m in milestones
         if m.status not in FINISHED_MILESTONE and due_date(m.baseline_date, m.forecast_date) < today
     ]
-    slips = [
-        slippage_days(m.baseline_date, m.forecast_date, m.actual_date, today) for m in milestones
-    ]
+    slips = [days_late(m.baseline_date, m.forecast_date, m.actual_date, today) for m in milestones]
     rag = Rag.GREEN
     reason = ""
     if late:

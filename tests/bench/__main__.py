@@ -24,8 +24,10 @@ from common.db import Database, make_engine, set_organisation
 from common.periods import FinancialYear, Period
 from common.pg import embedded_url, start_embedded
 from common.settings import DEMO_ORG_ID
-from common.testing.processes import running_system
-from services.kpi.models import Actual, ActualRevision, Measure, Target
+from services.kpi.actuals.models import Actual, ActualRevision
+from services.kpi.measures.models import Measure
+from services.kpi.targets.models import Target
+from stack.testing.processes import running_system
 from tests.bench.shared import months_ending, percentile
 
 ROOT = Path(__file__).resolve().parents[2]

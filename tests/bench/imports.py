@@ -21,8 +21,8 @@ import httpx
 
 from common.periods import Period
 from common.pg import embedded_url, start_embedded
-from common.testing.processes import running_system
 from common.writing import write_csv
+from stack.testing.processes import running_system
 from tests.bench.shared import months_ending
 
 ROOT = Path(__file__).resolve().parents[2]

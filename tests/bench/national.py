@@ -33,13 +33,15 @@ from common.identity import IDENTITY_HEADER, Caller, Role, sign_identity
 from common.periods import Period
 from common.pg import embedded_url, start_embedded
 from common.settings import DEMO_ORG_ID
-from common.testing.processes import RunningSystem, running_system
 from gateway.models import Organisation
 from services.finance.savings.models import SavingsEntry, SavingsLine, SavingsTarget
-from services.kpi.models import Actual, ActualRevision, Measure, Target
+from services.kpi.actuals.models import Actual, ActualRevision
+from services.kpi.measures.models import Measure
+from services.kpi.targets.models import Target
 from services.projects.highlights.models import HighlightReport
 from services.projects.milestones.models import Milestone
 from services.projects.portfolio.models import Project
+from stack.testing.processes import RunningSystem, running_system
 from tests.bench.shared import months_ending, percentile
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from common.testing.processes import RunningSystem
+from stack.testing.processes import RunningSystem
 from tests.browser.conftest import axe_violations, has_horizontal_scroll, recording_csp, sign_in
 
 PAGES = [

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from common.testing.processes import RunningSystem
 from common.writing import write_csv
+from stack.testing.processes import RunningSystem
 from tests.browser.conftest import axe_violations, sign_in
 
 ROWS = 3_000

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from playwright.sync_api import Page, expect
 
-from common.testing.processes import RunningSystem
+from stack.testing.processes import RunningSystem
 from tests.browser.conftest import sign_in
 
 

@@ -54,8 +54,12 @@ def test_position_totals_are_the_sums_of_the_lines(
 
 
 def test_slippage_is_target_less_forecast_to_the_penny() -> None:
-    assert savings_rules.slippage(Decimal("376000.00"), Decimal("301250.51")) == Decimal("74749.49")
-    assert savings_rules.slippage(Decimal("100.00"), Decimal("120.00")) == Decimal("-20.00")
+    assert savings_rules.savings_shortfall(Decimal("376000.00"), Decimal("301250.51")) == Decimal(
+        "74749.49"
+    )
+    assert savings_rules.savings_shortfall(Decimal("100.00"), Decimal("120.00")) == Decimal(
+        "-20.00"
+    )
 
 
 def test_a_line_without_a_return_has_no_slippage_and_is_counted_as_missing() -> None:
@@ -64,9 +68,9 @@ def test_a_line_without_a_return_has_no_slippage_and_is_counted_as_missing() -> 
     )
     missing = savings_rules.LineProgress(Decimal("575000.00"), Decimal("575000.00"), None, None)
     totals = savings_rules.progress_totals([reported, missing])
-    assert missing.slippage is None
+    assert missing.shortfall is None
     assert totals.target == Decimal("951000.00")
-    assert totals.slippage == Decimal("26000.00")
+    assert totals.shortfall == Decimal("26000.00")
     assert totals.lines_without_return == 1
 
 
@@ -76,7 +80,7 @@ def test_total_slippage_is_total_target_less_total_forecast_when_all_have_report
 ) -> None:
     progresses = [savings_rules.LineProgress(t, t, a, f) for t, a, f in lines]
     totals = savings_rules.progress_totals(progresses)
-    assert totals.slippage == totals.target - totals.forecast_for_year
+    assert totals.shortfall == totals.target - totals.forecast_for_year
     assert totals.achieved_to_date == sum((a for _, a, _ in lines), Decimal(0))
 
 

@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 from common.http import ServiceClients
 from common.identity import Role
 from common.settings import Settings
-from common.testing.plugin import System, make_caller
+from common.testing.plugin import make_caller
+from stack.testing.plugin import System
 from tests.finance.factories import add_entry, make_savings_line
 
 LINES = "/api/v1/finance/savings-lines"

@@ -14,7 +14,7 @@ from schemathesis.checks import (
 from schemathesis.core.result import Ok
 from schemathesis.generation.case import Case
 
-from common.testing.plugin import System
+from stack.testing.plugin import System
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from common.db import Database
 from common.identity import Role
 from common.settings import Settings
-from common.testing.plugin import System, build_system
 from gateway.models import User
+from stack.testing.plugin import System, build_system
 
 PASSWORD = "correct horse battery staple"
 # Test people get argon2id hashes with tiny costs: the cost is part of the hash, so checking them

@@ -4,13 +4,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from common.db import Database
-from common.demo import load_demo
 from common.identity import Role
 from common.settings import Settings
-from common.testing.plugin import build_system
 from gateway.accounts import unscoped
 from gateway.demo import DEMO_PASSWORD, DEMO_USERS, describe
 from gateway.models import User
+from stack.demo import load_demo
+from stack.testing.plugin import build_system
 
 
 def test_loading_the_demo_data_adds_one_person_per_role_who_can_sign_in(

@@ -5,7 +5,8 @@ from fastapi.testclient import TestClient
 
 from common.db import Database
 from common.settings import Settings
-from common.testing.plugin import build_system, make_caller
+from common.testing.plugin import make_caller
+from stack.testing.plugin import build_system
 
 
 class _Exploding(httpx.AsyncBaseTransport):

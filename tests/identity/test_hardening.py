@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from common.db import Database
 from common.settings import Settings
-from common.testing.plugin import System, build_system, make_caller
+from common.testing.plugin import make_caller
 from gateway.hardening import (
     CONTENT_SECURITY_POLICY,
     WINDOW_SECONDS,
@@ -19,6 +19,7 @@ from gateway.hardening import (
     seconds_to_wait,
 )
 from gateway.models import RateLimitCounter
+from stack.testing.plugin import System, build_system
 
 
 def test_every_response_carries_the_security_headers(api: TestClient) -> None:
@@ -71,7 +72,8 @@ def test_a_streamed_body_over_the_limit_is_refused_too(api: TestClient, system: 
 
 
 def _limited_client(settings: Settings, database: object, **limits: int) -> TestClient:
-    from common.testing.plugin import build_system, make_caller
+    from common.testing.plugin import make_caller
+    from stack.testing.plugin import build_system
 
     small = settings.model_copy(update=limits)
     system = build_system(small, database, caller=make_caller(settings.demo_org_id))  # type: ignore[arg-type]

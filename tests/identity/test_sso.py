@@ -14,8 +14,8 @@ from starlette.concurrency import run_in_threadpool
 
 from common.db import Database
 from common.settings import Settings
-from common.testing.plugin import build_system
 from gateway.sso import roles_for
+from stack.testing.plugin import build_system
 from tests.identity.conftest import add_user
 
 with warnings.catch_warnings():

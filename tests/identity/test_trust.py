@@ -5,7 +5,8 @@ import time
 from fastapi.testclient import TestClient
 
 from common.identity import IDENTITY_HEADER, sign_identity
-from common.testing.plugin import TEST_SIGNING_KEY, System, make_caller
+from common.testing.plugin import TEST_SIGNING_KEY, make_caller
+from stack.testing.plugin import System
 
 
 def test_every_service_refuses_a_call_without_the_gateways_signature(system: System) -> None:

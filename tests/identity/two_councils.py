@@ -21,7 +21,8 @@ from sqlalchemy.engine import Connection
 from common.db import Database
 from common.rls import APP_ROLE, TENANT_SCHEMAS
 from common.settings import Settings
-from common.testing.plugin import build_system, make_caller, make_organisation
+from common.testing.plugin import make_caller
+from stack.testing.plugin import build_system, make_organisation
 
 MARK = "Alderbrook"
 """A word only council A's records carry."""

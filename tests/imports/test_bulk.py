@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from common.bulk import StaleRows, insert_rows, one_of, update_rows
 from common.db import Database
 from services.finance.savings.models import SavingsLine
-from services.kpi.models import Measure, Target
+from services.kpi.measures.models import Measure
+from services.kpi.targets.models import Target
 
 
 def test_inserted_rows_get_their_column_defaults_and_read_back_exactly(

@@ -10,7 +10,7 @@ from common.headers import Column, match_headers, normalise_header, parse_yes_no
 from common.periods import FinancialYear
 from services.kpi.imports.kpis import COLUMNS, target_columns
 from services.projects.imports.linking import numbered
-from services.projects.parsing import parse_month
+from services.projects.portfolio.rules import parse_month
 
 _decoration = st.sampled_from(["", " ", "  ", "?", " (Y/N)", ":", "*"])
 

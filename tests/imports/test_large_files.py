@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from common.settings import Settings
-from common.testing.plugin import System
 from common.writing import write_csv
+from stack.testing.plugin import System
 from web.views.imports import CHUNK, pack, unpack
 
 KPI_HEADERS = ["Measure", "Definition", "Unit", "Better", "Frequency", "Target 25/26"]

@@ -9,11 +9,13 @@ import pytest
 from sqlalchemy import Engine, delete
 from sqlalchemy.orm.exc import StaleDataError
 
+from common import crud
 from common.db import Database, set_organisation
 from common.testing.plugin import make_caller
-from services.kpi import actuals
-from services.kpi.models import Measure
-from services.kpi.schemas import ActualCreate, ActualUpdate
+from services.kpi.actuals import service as actuals
+from services.kpi.actuals.models import Actual
+from services.kpi.actuals.schemas import ActualCreate, ActualUpdate
+from services.kpi.measures.models import Measure
 
 
 @pytest.fixture
@@ -49,8 +51,8 @@ def test_the_second_of_two_simultaneous_writes_is_refused(
     with database.session(org_id) as first, database.session(org_id) as second:
         set_organisation(first, org_id)
         set_organisation(second, org_id)
-        mine = actuals.get_actual(first, actual_id=actual_id)
-        theirs = actuals.get_actual(second, actual_id=actual_id)
+        mine = crud.get_or_404(first, Actual, actual_id, "actual")
+        theirs = crud.get_or_404(second, Actual, actual_id, "actual")
         assert mine.version == theirs.version == 1  # both would pass If-Match
         actuals.update_actual(
             first, actual=mine, data=ActualUpdate(value=Decimal(51)), caller=caller
@@ -63,4 +65,4 @@ def test_the_second_of_two_simultaneous_writes_is_refused(
         second.rollback()
     with database.session(org_id) as session:
         set_organisation(session, org_id)
-        assert actuals.get_actual(session, actual_id=actual_id).value == Decimal(51)
+        assert crud.get_or_404(session, Actual, actual_id, "actual").value == Decimal(51)

@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 
 from common.db import Database, set_organisation
 from services.kpi import demo
-from services.kpi.models import Actual, ActualRevision, Measure, Target
+from services.kpi.actuals.models import Actual, ActualRevision
+from services.kpi.measures.models import Measure
+from services.kpi.targets.models import Target
 from tests.kpi.factories import API
 
 TODAY = date(2026, 11, 24)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.kpi.schemas import to_number
+from services.kpi.fields import to_number
 
 figures = st.decimals(min_value=-(10**12), max_value=10**12, places=6, allow_nan=False)
 

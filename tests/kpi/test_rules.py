@@ -7,22 +7,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from common.periods import Frequency, Period
-from services.kpi.rules import (
+from services.kpi.measures.rules import Polarity, ToleranceKind, Unit, derive_value
+from services.kpi.scorecard.rules import (
     Direction,
-    Polarity,
     Rag,
-    TargetKind,
-    TargetType,
-    ToleranceKind,
-    Unit,
-    derive_value,
     direction,
-    effective_target,
     rag,
     reporting_period,
-    target_for_period,
     year_to_date,
 )
+from services.kpi.targets.rules import TargetKind, TargetType, effective_target, target_for_period
 
 D = Decimal
 BIGGER, SMALLER = Polarity.BIGGER_IS_BETTER, Polarity.SMALLER_IS_BETTER

@@ -14,7 +14,8 @@ from common.audit import AUDIT_ROWS_HEADER, NO_CHANGE_HEADER
 from common.db import Database
 from common.identity import Caller, Role
 from common.settings import Settings
-from common.testing.plugin import AuditCheck, _Write, build_system, make_caller
+from common.testing.plugin import AuditCheck, _Write, make_caller
+from stack.testing.plugin import build_system
 
 
 def _events(api: TestClient, entity_id: str) -> list[dict[str, object]]:
@@ -250,7 +251,8 @@ def test_the_admin_user_page_shows_the_users_history(api: TestClient) -> None:
     assert "Created" in page
 
 
-# The suite-wide check (common/testing/plugin.py): every write the tests make is audited.
+# The suite-wide check (common/testing/plugin.py, on the apps stack/testing/plugin.py builds):
+# every write the tests make is audited.
 
 
 def test_a_write_answers_with_the_audit_rows_it_wrote(api: TestClient) -> None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from common.testing.processes import RunningSystem, running_system
+from stack.testing.processes import RunningSystem, running_system
 
 pytestmark = pytest.mark.e2e
 WRITERS = 6

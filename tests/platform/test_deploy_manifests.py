@@ -1,4 +1,4 @@
-"""The deployment files keep the app contract of `common.apps`: ports, probes, images, routing.
+"""The deployment files keep the app contract of `stack.apps`: ports, probes, images, routing.
 
 Checks the Kubernetes manifests under deploy/, docker-compose.yml and the Dockerfile by
 structure only: nothing is built, started or applied.
@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from common.apps import APPS
+from stack.apps import APPS
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -181,7 +181,7 @@ def test_deployment_serves_the_app_on_its_contract_port(name: str) -> None:
     deployment = _deployment(name)
     port = APPS[name].port
     container = _only_container(deployment)
-    assert "command" not in container, "the image's entrypoint (common.serve) must be kept"
+    assert "command" not in container, "the image's entrypoint (stack.serve) must be kept"
     assert container.get("args") == [name]
     assert port in {p["containerPort"] for p in container.get("ports", [])}
     env = {e["name"]: e.get("value") for e in container.get("env", [])}
@@ -392,7 +392,7 @@ def test_compose_runs_postgres_then_migrations_then_optional_demo_data() -> None
 
     demo = services["demo"]
     assert demo.get("image") == IMAGE
-    assert "common.demo" in _compose_command(demo, "entrypoint")
+    assert "stack.demo" in _compose_command(demo, "entrypoint")
     assert _condition(demo, "migrate") == "service_completed_successfully"
 
 
@@ -425,11 +425,11 @@ def _dockerfile_instructions() -> list[tuple[str, str]]:
     return instructions
 
 
-def test_dockerfile_runs_common_serve_as_a_non_root_user() -> None:
+def test_dockerfile_runs_stack_serve_as_a_non_root_user() -> None:
     instructions = _dockerfile_instructions()
     entrypoints = [rest for keyword, rest in instructions if keyword == "ENTRYPOINT"]
     assert entrypoints
-    assert json.loads(entrypoints[-1]) == ["python", "-m", "common.serve"]
+    assert json.loads(entrypoints[-1]) == ["python", "-m", "stack.serve"]
     users = [rest for keyword, rest in instructions if keyword == "USER"]
     assert users
     assert users[-1].split(":")[0] not in {"root", "0"}
@@ -437,6 +437,14 @@ def test_dockerfile_runs_common_serve_as_a_non_root_user() -> None:
     runs = " ".join(rest for keyword, rest in instructions if keyword == "RUN")
     assert "uv sync --frozen --no-dev" in runs
     copied = " ".join(rest for keyword, rest in instructions if keyword == "COPY")
-    for source in ("common/", "services/", "gateway/", "web/", "migrations/", "alembic.ini"):
+    for source in (
+        "common/",
+        "stack/",
+        "services/",
+        "gateway/",
+        "web/",
+        "migrations/",
+        "alembic.ini",
+    ):
         assert source in copied, f"the image does not copy {source}"
     assert "python:3.11-slim" in DOCKERFILE.read_text(encoding="utf-8")

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from common.pg import embedded_url, start_embedded
-from common.testing.processes import RunningSystem, running_system
+from stack.testing.processes import RunningSystem, running_system
 
 pytestmark = pytest.mark.e2e
 

@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 from common.db import Database
 from common.identity import IDENTITY_HEADER
 from common.settings import Settings
-from common.testing.plugin import System, build_system, make_caller
+from common.testing.plugin import make_caller
+from stack.testing.plugin import System, build_system
 
 
 def test_health_and_readiness_of_every_app(system: System) -> None:

@@ -10,9 +10,10 @@ from sqlalchemy import insert
 from common.db import Database
 from common.identity import Caller
 from common.settings import Settings
-from common.testing.plugin import build_system, make_caller
+from common.testing.plugin import make_caller
 from gateway.idempotency import request_digest
 from gateway.models import IdempotencyRecord
+from stack.testing.plugin import build_system
 
 URL = "/api/v1/kpi/measures"
 

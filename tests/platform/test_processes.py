@@ -6,8 +6,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from common.apps import APPS
-from common.testing.processes import running_system
+from stack.apps import APPS
+from stack.testing.processes import running_system
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,7 @@ from common.db import Database
 from common.identity import Caller
 from common.rls import TENANT_SCHEMAS
 from common.testing.plugin import make_caller
-from services.kpi.models import Measure
+from services.kpi.measures.models import Measure
 
 
 def test_a_query_with_the_filter_removed_returns_no_other_councils_rows(

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from common.db import Database, TenantScopeMissing
 from common.identity import Caller
 from common.testing.plugin import make_caller
-from services.kpi.models import Measure
+from services.kpi.measures.models import Measure
 
 
 def test_another_councils_records_are_invisible_through_the_api(

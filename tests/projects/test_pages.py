@@ -12,7 +12,8 @@ from common.db import Database
 from common.identity import Caller, Role
 from common.periods import Period
 from common.settings import Settings
-from common.testing.plugin import build_system, make_caller
+from common.testing.plugin import make_caller
+from stack.testing.plugin import build_system
 from tests.kpi.factories import make_actual, make_measure, make_target
 from tests.projects.conftest import (
     API,

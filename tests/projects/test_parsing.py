@@ -7,13 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.projects.parsing import (
-    BudgetBasis,
-    parse_budget,
-    parse_month,
-    priority_key,
-    split_priorities,
-)
+from services.projects.plan.rules import priority_key, split_priorities
+from services.projects.portfolio.rules import BudgetBasis, parse_budget, parse_month
 
 
 @pytest.mark.parametrize(

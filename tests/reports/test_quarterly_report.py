@@ -16,10 +16,11 @@ from fastapi.testclient import TestClient
 
 from common.db import Database
 from common.settings import Settings
-from common.testing.plugin import build_system, make_caller
+from common.testing.plugin import make_caller
 from services.finance import demo as finance_demo
 from services.kpi import demo as kpi_demo
 from services.projects import demo as projects_demo
+from stack.testing.plugin import build_system
 
 QUARTER = "2025/26 Q3"
 

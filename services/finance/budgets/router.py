@@ -6,11 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from common.concurrency import require_if_match, set_etag
-from common.db import SessionDep
+from common import crud
+from common.concurrency import set_etag
 from common.pagination import Page, PageDep
 from common.periods import Period
+from common.writing import csv_response
 from services.finance.budgets import service
+from services.finance.budgets.models import BudgetLine
 from services.finance.budgets.schemas import (
     BudgetLineCreate,
     BudgetLineRead,
@@ -20,8 +22,8 @@ from services.finance.budgets.schemas import (
     ForecastRead,
     ForecastUpdate,
 )
-from services.finance.csv_export import csv_response
-from services.finance.types import month_code, month_query, year_query
+from services.finance.deps import SessionDep
+from services.finance.schemas import month_code, month_query, year_query
 
 router = APIRouter(tags=["budgets"])
 
@@ -43,12 +45,7 @@ def list_budget_lines(
     items, total = service.list_budget_lines(
         session, page=page, financial_year=year_query(financial_year), q=q
     )
-    return Page(
-        items=[BudgetLineRead.model_validate(i) for i in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return crud.page(items, total, page, BudgetLineRead)
 
 
 @router.post("/budget-lines", status_code=status.HTTP_201_CREATED, response_model=BudgetLineRead)
@@ -57,16 +54,14 @@ def create_budget_line(
 ) -> BudgetLineRead:
     """Add a budget line, with its original and current budget per financial year."""
     line = service.create_budget_line(session, data=data)
-    set_etag(response, line.version)
-    return BudgetLineRead.model_validate(line)
+    return crud.one(response, line, BudgetLineRead)
 
 
 @router.get("/budget-lines/{line_id}", response_model=BudgetLineRead)
 def get_budget_line(session: SessionDep, line_id: uuid.UUID, response: Response) -> BudgetLineRead:
     """Read one budget line; its ETag is the version to send back in If-Match."""
-    line = service.get_budget_line(session, line_id=line_id)
-    set_etag(response, line.version)
-    return BudgetLineRead.model_validate(line)
+    line = crud.get_or_404(session, BudgetLine, line_id, "budget line")
+    return crud.one(response, line, BudgetLineRead)
 
 
 @router.patch("/budget-lines/{line_id}", response_model=BudgetLineRead)
@@ -78,18 +73,17 @@ def update_budget_line(
     response: Response,
 ) -> BudgetLineRead:
     """Change a budget line. Requires If-Match with the ETag you read (412 when stale)."""
-    line = service.get_budget_line(session, line_id=line_id)
-    require_if_match(request, line.version)
+    line = crud.get_or_404(session, BudgetLine, line_id, "budget line")
+    crud.check_version(request, line)
     line = service.update_budget_line(session, line=line, data=data)
-    set_etag(response, line.version)
-    return BudgetLineRead.model_validate(line)
+    return crud.one(response, line, BudgetLineRead)
 
 
 @router.delete("/budget-lines/{line_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_budget_line(session: SessionDep, line_id: uuid.UUID, request: Request) -> None:
     """Remove a budget line and its forecasts. Requires If-Match."""
-    line = service.get_budget_line(session, line_id=line_id)
-    require_if_match(request, line.version)
+    line = crud.get_or_404(session, BudgetLine, line_id, "budget line")
+    crud.check_version(request, line)
     service.delete_budget_line(session, line=line)
 
 
@@ -98,7 +92,7 @@ def list_forecasts(
     session: SessionDep, line_id: uuid.UUID, financial_year: YearQuery = None
 ) -> list[ForecastRead]:
     """A line's monthly forecasts with variance and movement."""
-    line = service.get_budget_line(session, line_id=line_id)
+    line = crud.get_or_404(session, BudgetLine, line_id, "budget line")
     return service.forecast_reads(line, financial_year=year_query(financial_year))
 
 
@@ -115,7 +109,7 @@ def add_forecast(
     session: SessionDep, line_id: uuid.UUID, data: ForecastCreate, response: Response
 ) -> ForecastRead:
     """Record the forecast outturn for a month (409 if that month already has one)."""
-    line = service.get_budget_line(session, line_id=line_id)
+    line = crud.get_or_404(session, BudgetLine, line_id, "budget line")
     forecast = service.add_forecast(session, line=line, data=data)
     set_etag(response, forecast.version)
     return _read_one(service.forecast_reads(line), forecast.month)
@@ -131,9 +125,9 @@ def update_forecast(
     response: Response,
 ) -> ForecastRead:
     """Change a month's forecast. Requires If-Match with the ETag you read."""
-    line = service.get_budget_line(session, line_id=line_id)
+    line = crud.get_or_404(session, BudgetLine, line_id, "budget line")
     forecast = service.get_forecast(line, month=month_query(month) or date.min)
-    require_if_match(request, forecast.version)
+    crud.check_version(request, forecast)
     forecast = service.update_forecast(session, forecast=forecast, data=data)
     set_etag(response, forecast.version)
     return _read_one(service.forecast_reads(line), forecast.month)

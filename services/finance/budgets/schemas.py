@@ -5,7 +5,7 @@ import uuid
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from common.money import Money
-from services.finance.types import Amount, FinancialYearCode, MonthCode
+from services.finance.schemas import Amount, FinancialYearCode, MonthCode
 
 _INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 

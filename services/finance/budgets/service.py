@@ -1,11 +1,11 @@
 """Use cases of budget monitoring: keyword-only, flush but never commit."""
 
-import uuid
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from common import crud
 from common.errors import Conflict, FieldError, NotFound, ValidationFailed
 from common.pagination import PageParams, paginate
 from common.periods import FinancialYear, Period
@@ -38,14 +38,6 @@ def list_budget_lines(
     if q:
         statement = statement.where(BudgetLine.name.icontains(q, autoescape=True))
     return paginate(session, statement, page)
-
-
-def get_budget_line(session: Session, *, line_id: uuid.UUID) -> BudgetLine:
-    """One budget line, or NotFound (also for another organisation's)."""
-    line = session.get(BudgetLine, line_id)
-    if line is None:
-        raise NotFound("There is no budget line with this id.")
-    return line
 
 
 def create_budget_line(session: Session, *, data: BudgetLineCreate) -> BudgetLine:
@@ -142,10 +134,7 @@ def get_forecast(line: BudgetLine, *, month: date) -> Forecast:
 
 def update_forecast(session: Session, *, forecast: Forecast, data: ForecastUpdate) -> Forecast:
     """Apply the fields that were sent."""
-    for field, value in data.model_dump(exclude_unset=True).items():
-        setattr(forecast, field, value)
-    session.flush()
-    return forecast
+    return crud.save(session, forecast, data.model_dump(exclude_unset=True))
 
 
 def delete_forecast(session: Session, *, line: BudgetLine, forecast: Forecast) -> None:

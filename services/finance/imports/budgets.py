@@ -25,14 +25,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.audit import record_created, record_updated
-from common.bulk import StaleRows, changed_row, insert_rows, update_rows
-from common.errors import Conflict, FieldError, ValidationFailed
+from common.bulk import changed_row, import_conflict, insert_rows, update_rows
+from common.errors import FieldError, ValidationFailed
 from common.headers import Column, match_headers, missing_columns, normalise_header
 from common.importing import ImportReport, RowReport, row_originals
 from common.periods import MONTH_NAMES, FinancialYear, read_month
 from common.spreadsheets import Table
 from services.finance.budgets.models import BudgetAmount, BudgetLine, Forecast
-from services.finance.imports.cells import is_empty, read_amount, words, year_in
+from services.finance.imports.rules import is_empty, read_amount, words, year_in
 
 COLUMNS = (
     Column(
@@ -438,14 +438,9 @@ def commit(session: Session, rows: list[BudgetRow]) -> None:
         for plan_ in changed_lines.values()
         if plan_.existing is not None
     ]
-    try:
+    with import_conflict("budget lines or forecasts"):
         update_rows(session, BudgetLine, [after for _, after in line_changes])
         update_rows(session, Forecast, [after for _, after in forecast_changes])
-    except StaleRows:
-        raise Conflict(
-            "Someone changed some of these budget lines or forecasts while the file was being "
-            "imported; nothing was imported: import the file again."
-        ) from None
     update_rows(session, BudgetAmount, [after for _, after in amount_changes.values()])
     record_updated(session, BudgetLine, line_changes)
     record_updated(session, BudgetAmount, list(amount_changes.values()))

@@ -14,17 +14,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.audit import record_created, record_updated
-from common.bulk import StaleRows, changed_row, insert_rows, update_rows
-from common.errors import Conflict, ValidationFailed
+from common.bulk import changed_row, import_conflict, insert_rows, update_rows
+from common.errors import ValidationFailed
 from common.headers import Column, match_headers, missing_columns
 from common.identity import Caller
 from common.importing import ImportReport, RowReport, row_originals
 from common.periods import FinancialYear, read_month
 from common.spreadsheets import Table
-from services.finance.imports.cells import read_amount
-from services.finance.imports.savings import _ownership
+from services.finance.deps import refusal_to_change
+from services.finance.imports.rules import read_amount
 from services.finance.savings.models import SavingsEntry, SavingsLine
-from services.finance.savings.service import _check_entry
+from services.finance.savings.service import check_entry
 
 COLUMNS = (
     Column(
@@ -107,7 +107,7 @@ def plan(
         item.values = values
         if "achieved_to_date" in values and "forecast_for_year" in values:
             try:
-                _check_entry(
+                check_entry(
                     Decimal(str(values["achieved_to_date"])),
                     Decimal(str(values["forecast_for_year"])),
                 )
@@ -126,7 +126,7 @@ def plan(
         }
         row.action = _action(item)
         refusal = (
-            _ownership(caller, item.line.owner_team)
+            refusal_to_change(caller, item.line.owner_team)
             if row.action != "unchanged" and item.line is not None
             else None
         )
@@ -169,13 +169,8 @@ def commit(session: Session, rows: list[EntryRow]) -> None:
             )
         else:
             changes.append(changed_row(item.existing, values, keys))
-    try:
+    with import_conflict("savings returns"):
         update_rows(session, SavingsEntry, [after for _, after in changes])
-    except StaleRows:
-        raise Conflict(
-            "Someone changed some of these savings returns while the file was being imported; "
-            "nothing was imported: import the file again."
-        ) from None
     record_updated(session, SavingsEntry, changes)
     record_created(session, SavingsEntry, insert_rows(session, SavingsEntry, new))
     if changes or new:

@@ -6,13 +6,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from common.db import SessionDep
-from common.identity import CallerDep
 from common.importing import ImportCommit, ImportFile, ImportRows, import_response
 from common.spreadsheets import read_upload
+from services.finance.deps import CallerDep, SessionDep, project_names
 from services.finance.imports import budgets, entries, savings
-from services.finance.savings.projects import project_names
-from services.finance.types import month_query, year_query
+from services.finance.schemas import month_query, year_query
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 

@@ -22,15 +22,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.audit import record_created, record_updated
-from common.bulk import StaleRows, changed_row, insert_rows, update_rows
-from common.errors import Conflict, Forbidden
+from common.bulk import changed_row, import_conflict, insert_rows, update_rows
 from common.headers import Column, match_headers, missing_columns, normalise_header
 from common.identity import Caller
 from common.importing import ImportReport, RowReport, row_originals
 from common.spreadsheets import Table
-from services.finance.imports.cells import is_empty, read_amount, words, year_in
+from services.finance.deps import refusal_to_change
+from services.finance.imports.rules import is_empty, read_amount, words, year_in
 from services.finance.savings.models import SavingsLine, SavingsTarget
-from services.finance.savings.router import require_may_change
 from services.finance.savings.schemas import (
     Category,
     Confidence,
@@ -251,15 +250,6 @@ class SavingsRow:
     total: bool = False
 
 
-def _ownership(caller: Caller, team: str) -> str | None:
-    """The API's refusal for changing a line of `team`, or None when the caller may."""
-    try:
-        require_may_change(caller, team)
-    except Forbidden as refusal:
-        return refusal.detail
-    return None
-
-
 def plan(
     session: Session,
     table: Table,
@@ -321,7 +311,7 @@ def plan(
                 if "owner_team" in item.values:
                     teams.append(str(item.values["owner_team"]))
             for team in dict.fromkeys(teams):
-                if refusal := _ownership(caller, team):
+                if refusal := refusal_to_change(caller, team):
                     row.problem(owner_column, refusal)
     return report, rows
 
@@ -475,14 +465,9 @@ def commit(session: Session, rows: list[SavingsRow]) -> None:
                 )
             elif any(getattr(current, k) != v for k, v in target.items()):
                 target_changes.append(changed_row(current, target, _TARGET_FIELDS))
-    try:
+    with import_conflict("savings lines"):
         # Every changed line goes up a version, its targets' changes among them.
         update_rows(session, SavingsLine, [after for _, after in line_changes])
-    except StaleRows:
-        raise Conflict(
-            "Someone changed some of these savings lines while the file was being imported; "
-            "nothing was imported: import the file again."
-        ) from None
     update_rows(session, SavingsTarget, [after for _, after in target_changes])
     record_updated(session, SavingsLine, line_changes)
     record_updated(session, SavingsTarget, target_changes)

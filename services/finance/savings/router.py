@@ -5,16 +5,22 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
+from sqlalchemy.orm import Session
 
-from common.concurrency import require_if_match, set_etag
-from common.db import SessionDep
-from common.errors import FieldError, Forbidden, ValidationFailed
-from common.identity import Caller, CallerDep
+from common import crud
+from common.concurrency import set_etag
+from common.identity import Caller
 from common.pagination import PageDep, PageParams
 from common.periods import FinancialYear
-from services.finance.csv_export import csv_response
-from services.finance.savings import rules, service
-from services.finance.savings.projects import check_projects_exist
+from common.writing import csv_response
+from services.finance.deps import (
+    CallerDep,
+    SessionDep,
+    check_projects_exist,
+    require_may_change,
+)
+from services.finance.savings import service
+from services.finance.savings.models import ActivityMeasure, SavingsLine
 from services.finance.savings.schemas import (
     ActivityMeasureCreate,
     ActivityMeasureRead,
@@ -31,38 +37,24 @@ from services.finance.savings.schemas import (
     Status,
     TrackerPage,
 )
-from services.finance.types import to_financial_year, to_month
+from services.finance.schemas import month_query, year_query
 
 router = APIRouter(tags=["savings"])
 
 
-def require_may_change(caller: Caller, owner_team: str) -> None:
-    """403 unless the caller may change a line owned by `owner_team` (service leads: their own)."""
-    if not rules.may_change_line(roles=caller.roles, team=caller.team, owner_team=owner_team):
-        raise Forbidden(
-            f'This savings line belongs to "{owner_team or "no team"}": only that team\'s '
-            "service lead, finance, the programme office or an administrator can change it."
-        )
-
-
-def _invalid(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(message, errors=[FieldError(field, message)])
-
-
 def _year(value: str | None) -> str:
-    if not value:
-        return FinancialYear.containing(date.today()).label
-    try:
-        return to_financial_year(value)
-    except ValueError as error:
-        raise _invalid("financial_year", str(error)) from None
+    return year_query(value) or FinancialYear.containing(date.today()).label
 
 
 def _month(value: str) -> date:
-    try:
-        return to_month(value)
-    except ValueError as error:
-        raise _invalid("month", str(error)) from None
+    return month_query(value) or date.min
+
+
+def _line_to_change(session: Session, caller: Caller, line_id: uuid.UUID) -> SavingsLine:
+    """The savings line, if the caller may change it (404 before 403, as for any other id)."""
+    line = crud.get_or_404(session, SavingsLine, line_id, "savings line")
+    require_may_change(caller, line.owner_team)
+    return line
 
 
 def tracker_filters(
@@ -242,7 +234,7 @@ def get_savings_line(
     session: SessionDep, line_id: uuid.UUID, response: Response
 ) -> SavingsLineRead:
     """Read one savings line with its progress; the ETag is the version to send in If-Match."""
-    line = service.get_line(session, line_id=line_id)
+    line = crud.get_or_404(session, SavingsLine, line_id, "savings line")
     set_etag(response, line.version)
     return service.line_read(session, line)
 
@@ -257,11 +249,10 @@ def update_savings_line(
     response: Response,
 ) -> SavingsLineRead:
     """Change a savings line. Requires If-Match with the ETag you read (412 when stale)."""
-    line = service.get_line(session, line_id=line_id)
-    require_may_change(caller, line.owner_team)
+    line = _line_to_change(session, caller, line_id)
     if data.owner_team is not None:
         require_may_change(caller, data.owner_team)  # nor hand it to another team
-    require_if_match(request, line.version)
+    crud.check_version(request, line)
     if data.project_ids:
         new = [p for p in data.project_ids if p not in (line.project_ids or [])]
         check_projects_exist(request, new)
@@ -275,9 +266,8 @@ def delete_savings_line(
     session: SessionDep, caller: CallerDep, line_id: uuid.UUID, request: Request
 ) -> None:
     """Remove a savings line with its entries. Requires If-Match."""
-    line = service.get_line(session, line_id=line_id)
-    require_may_change(caller, line.owner_team)
-    require_if_match(request, line.version)
+    line = _line_to_change(session, caller, line_id)
+    crud.check_version(request, line)
     service.delete_line(session, line=line)
 
 
@@ -288,9 +278,8 @@ def list_entries(
     financial_year: Annotated[str | None, Query(description="Only this year.")] = None,
 ) -> list[EntryRead]:
     """The line's monthly returns, oldest first, each with its slippage against the target."""
-    line = service.get_line(session, line_id=line_id)
-    year = _year(financial_year) if financial_year else None
-    return service.entry_reads(line, financial_year=year)
+    line = crud.get_or_404(session, SavingsLine, line_id, "savings line")
+    return service.entry_reads(line, financial_year=year_query(financial_year))
 
 
 @router.post(
@@ -307,8 +296,7 @@ def add_entry(
 ) -> EntryRead:
     """Record a month's return: achieved to date and forecast for the year (409 if the month
     already has one)."""
-    line = service.get_line(session, line_id=line_id)
-    require_may_change(caller, line.owner_team)
+    line = _line_to_change(session, caller, line_id)
     entry = service.add_entry(session, line=line, data=data)
     set_etag(response, entry.version)
     return service.entry_read(line, entry)
@@ -317,7 +305,7 @@ def add_entry(
 @router.get("/savings-lines/{line_id}/entries/{month}", response_model=EntryRead)
 def get_entry(session: SessionDep, line_id: uuid.UUID, month: str, response: Response) -> EntryRead:
     """One month's return; its ETag is the version to send in If-Match."""
-    line = service.get_line(session, line_id=line_id)
+    line = crud.get_or_404(session, SavingsLine, line_id, "savings line")
     entry = service.get_entry(line, month=_month(month))
     set_etag(response, entry.version)
     return service.entry_read(line, entry)
@@ -334,10 +322,9 @@ def update_entry(
     response: Response,
 ) -> EntryRead:
     """Change a month's return. Requires If-Match with the ETag you read."""
-    line = service.get_line(session, line_id=line_id)
-    require_may_change(caller, line.owner_team)
+    line = _line_to_change(session, caller, line_id)
     entry = service.get_entry(line, month=_month(month))
-    require_if_match(request, entry.version)
+    crud.check_version(request, entry)
     entry = service.update_entry(session, entry=entry, data=data)
     set_etag(response, entry.version)
     return service.entry_read(line, entry)
@@ -356,8 +343,7 @@ def add_activity_measure(
     response: Response,
 ) -> ActivityMeasureRead:
     """Add the volume that drives the saving: planned and done so far."""
-    line = service.get_line(session, line_id=line_id)
-    require_may_change(caller, line.owner_team)
+    line = _line_to_change(session, caller, line_id)
     measure = service.add_measure(session, line=line, data=data)
     set_etag(response, measure.version)
     return service.measure_read(measure)
@@ -373,9 +359,9 @@ def update_activity_measure(
     response: Response,
 ) -> ActivityMeasureRead:
     """Change an activity measure (e.g. reviews done). Requires If-Match."""
-    measure = service.get_measure(session, measure_id=measure_id)
+    measure = crud.get_or_404(session, ActivityMeasure, measure_id, "activity measure")
     require_may_change(caller, measure.line.owner_team)
-    require_if_match(request, measure.version)
+    crud.check_version(request, measure)
     measure = service.update_measure(session, measure=measure, data=data)
     set_etag(response, measure.version)
     return service.measure_read(measure)
@@ -386,7 +372,7 @@ def delete_activity_measure(
     session: SessionDep, caller: CallerDep, measure_id: uuid.UUID, request: Request
 ) -> None:
     """Remove an activity measure. Requires If-Match."""
-    measure = service.get_measure(session, measure_id=measure_id)
+    measure = crud.get_or_404(session, ActivityMeasure, measure_id, "activity measure")
     require_may_change(caller, measure.line.owner_team)
-    require_if_match(request, measure.version)
+    crud.check_version(request, measure)
     service.delete_measure(session, measure=measure)

@@ -1,7 +1,9 @@
 """Savings arithmetic: pure functions on exact pounds and pence, no I/O.
 
-Slippage = target - forecast for the year: positive means the saving will fall short by that much;
-negative means it will deliver more than its target.
+The council's "slippage" of a saving (the API's `slippage` fields) is a shortfall of money:
+target - forecast for the year. Positive means the saving will fall short by that much; negative
+means it will deliver more than its target. The code calls it `savings_shortfall`, since in
+projects the same word means days late.
 """
 
 from collections.abc import Iterable
@@ -15,10 +17,10 @@ from common.periods import FinancialYear
 ZERO = Decimal("0.00")
 
 
-def slippage(target: Decimal, forecast_for_year: Decimal) -> Decimal:
+def savings_shortfall(target: Decimal, forecast_for_year: Decimal) -> Decimal:
     """How far the forecast falls short of the target (negative: over-delivery).
 
-    >>> slippage(Decimal("376000.00"), Decimal("301250.50"))
+    >>> savings_shortfall(Decimal("376000.00"), Decimal("301250.50"))
     Decimal('74749.50')
     """
     return target - forecast_for_year
@@ -70,10 +72,10 @@ class LineProgress:
     forecast_for_year: Decimal | None
 
     @property
-    def slippage(self) -> Decimal | None:
+    def shortfall(self) -> Decimal | None:
         if self.forecast_for_year is None:
             return None
-        return slippage(self.target, self.forecast_for_year)
+        return savings_shortfall(self.target, self.forecast_for_year)
 
 
 @dataclass(frozen=True)
@@ -83,17 +85,18 @@ class ProgressTotals:
     full_year_effect: Decimal
     achieved_to_date: Decimal
     forecast_for_year: Decimal
-    slippage: Decimal
+    shortfall: Decimal
     lines_without_return: int
 
 
 def progress_totals(lines: Iterable[LineProgress]) -> ProgressTotals:
-    """Totals across lines. Slippage is summed over the lines that have a forecast, so a line that
-    has not reported yet is counted in `lines_without_return`, not silently as on target.
+    """Totals across lines. The shortfall is summed over the lines that have a forecast, so a
+    line that has not reported yet is counted in `lines_without_return`, not silently as on
+    target.
 
     >>> progress_totals([LineProgress(Decimal("10"), Decimal("12"), Decimal("2"), Decimal("7"))])
     ... # doctest: +ELLIPSIS
-    ProgressTotals(lines=1, target=Decimal('10.00'), ..., slippage=Decimal('3.00'), ...)
+    ProgressTotals(lines=1, target=Decimal('10.00'), ..., shortfall=Decimal('3.00'), ...)
     """
     lines = list(lines)
     return ProgressTotals(
@@ -102,7 +105,7 @@ def progress_totals(lines: Iterable[LineProgress]) -> ProgressTotals:
         full_year_effect=sum((line.full_year_effect for line in lines), ZERO),
         achieved_to_date=sum((line.achieved_to_date or ZERO for line in lines), ZERO),
         forecast_for_year=sum((line.forecast_for_year or ZERO for line in lines), ZERO),
-        slippage=sum((line.slippage or ZERO for line in lines), ZERO),
+        shortfall=sum((line.shortfall or ZERO for line in lines), ZERO),
         lines_without_return=sum(1 for line in lines if line.forecast_for_year is None),
     )
 

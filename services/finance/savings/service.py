@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from common import crud
 from common.errors import Conflict, FieldError, NotFound, ValidationFailed
 from common.money import format_money
 from common.pagination import PageParams
@@ -71,14 +72,6 @@ _CONFIDENCE_ORDER = {"red": 0, "amber": 1, "green": 2}
 
 
 # --- savings lines ------------------------------------------------------------------------------
-
-
-def get_line(session: Session, *, line_id: uuid.UUID) -> SavingsLine:
-    """One savings line, or NotFound (also for another organisation's)."""
-    line = session.get(SavingsLine, line_id)
-    if line is None:
-        raise NotFound("There is no savings line with this id.")
-    return line
 
 
 def create_line(session: Session, *, data: SavingsLineCreate) -> SavingsLine:
@@ -196,7 +189,7 @@ def year_progress(line: SavingsLine, financial_year: str) -> YearProgress:
         full_year_effect=p.full_year_effect,
         achieved_to_date=p.achieved_to_date,
         forecast_for_year=p.forecast_for_year,
-        slippage=p.slippage,
+        slippage=p.shortfall,
         latest_month=entry.month if entry else None,
     )
 
@@ -284,7 +277,7 @@ def _sort_key(name: str, year: str) -> Callable[[SavingsLine], tuple[bool, objec
             "target": p.target,
             "achieved": p.achieved_to_date,
             "forecast": p.forecast_for_year,
-            "slippage": p.slippage,
+            "slippage": p.shortfall,
             "confidence": _CONFIDENCE_ORDER.get(line.delivery_confidence, 3),
             "status": list(Status).index(Status(line.status)),
         }[name]
@@ -327,7 +320,7 @@ def _totals(progresses: Iterable[rules.LineProgress]) -> TotalsRead:
         full_year_effect=t.full_year_effect,
         achieved_to_date=t.achieved_to_date,
         forecast_for_year=t.forecast_for_year,
-        slippage=t.slippage,
+        slippage=t.shortfall,
         lines_without_return=t.lines_without_return,
     )
 
@@ -405,7 +398,8 @@ def owners(session: Session) -> list[str]:
 # --- monthly entries ----------------------------------------------------------------------------
 
 
-def _check_entry(achieved: Decimal, forecast: Decimal) -> None:
+def check_entry(achieved: Decimal, forecast: Decimal) -> None:
+    """Achieved to date may not be more than the forecast for the year (a 422 on the field)."""
     if achieved > forecast:
         message = (
             f"Achieved to date ({format_money(achieved)}) cannot be more than the forecast for "
@@ -417,7 +411,7 @@ def _check_entry(achieved: Decimal, forecast: Decimal) -> None:
 def add_entry(session: Session, *, line: SavingsLine, data: EntryCreate) -> SavingsEntry:
     """Record a month's return for a line; one per line per month."""
     financial_year = check_month_in_year(data.month, data.financial_year)
-    _check_entry(data.achieved_to_date, data.forecast_for_year)
+    check_entry(data.achieved_to_date, data.forecast_for_year)
     if any(e.month == data.month for e in line.entries):
         raise Conflict(f"{data.month:%B %Y} already has a return for this line; change it instead.")
     entry = SavingsEntry(
@@ -442,14 +436,11 @@ def get_entry(line: SavingsLine, *, month: date) -> SavingsEntry:
 def update_entry(session: Session, *, entry: SavingsEntry, data: EntryUpdate) -> SavingsEntry:
     """Apply the fields that were sent; achieved may still not pass the forecast."""
     changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
-    _check_entry(
+    check_entry(
         changes.get("achieved_to_date", entry.achieved_to_date),
         changes.get("forecast_for_year", entry.forecast_for_year),
     )
-    for field, value in changes.items():
-        setattr(entry, field, value)
-    session.flush()
-    return entry
+    return crud.save(session, entry, changes)
 
 
 def entry_read(line: SavingsLine, entry: SavingsEntry) -> EntryRead:
@@ -460,7 +451,9 @@ def entry_read(line: SavingsLine, entry: SavingsEntry) -> EntryRead:
         achieved_to_date=entry.achieved_to_date,
         forecast_for_year=entry.forecast_for_year,
         target=target.in_year if target else None,
-        slippage=rules.slippage(target.in_year, entry.forecast_for_year) if target else None,
+        slippage=rules.savings_shortfall(target.in_year, entry.forecast_for_year)
+        if target
+        else None,
         note=entry.note,
         version=entry.version,
     )
@@ -487,22 +480,12 @@ def add_measure(
     return measure
 
 
-def get_measure(session: Session, *, measure_id: uuid.UUID) -> ActivityMeasure:
-    measure = session.get(ActivityMeasure, measure_id)
-    if measure is None:
-        raise NotFound("There is no activity measure with this id.")
-    return measure
-
-
 def update_measure(
     session: Session, *, measure: ActivityMeasure, data: ActivityMeasureUpdate
 ) -> ActivityMeasure:
     """Apply the fields that were sent."""
-    for field, value in data.model_dump(exclude_unset=True).items():
-        if value is not None:
-            setattr(measure, field, value)
-    session.flush()
-    return measure
+    changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
+    return crud.save(session, measure, changes)
 
 
 def delete_measure(session: Session, *, measure: ActivityMeasure) -> None:

@@ -32,22 +32,22 @@ from common.importing import ImportReport, RowReport, row_originals
 from common.money import parse_money
 from common.periods import Frequency, Period, read_period
 from common.spreadsheets import Table
-from services.kpi.actuals import (
+from services.kpi.actuals.models import Actual, ActualRevision
+from services.kpi.actuals.rules import (
     MANAGERS,
     SUBMITTABLE,
     Figures,
-    check_figures,
     check_may_enter,
     is_integration,
     mark_approved,
     mark_corrected,
     mark_submitted,
-    new_actual,
     unchanged,
 )
-from services.kpi.models import Actual, ActualRevision, Measure
-from services.kpi.rules import Unit, derive_value
-from services.kpi.schemas import to_number
+from services.kpi.actuals.service import check_figures, new_actual
+from services.kpi.fields import to_number
+from services.kpi.measures.models import Measure
+from services.kpi.measures.rules import Unit, derive_value
 
 COLUMNS = (
     Column("code", "Code", ("Measure code", "KPI code", "Reference", "Ref", "KPI reference")),

@@ -24,9 +24,11 @@ from common.headers import Column, match_headers, missing_columns, normalise_hea
 from common.importing import ImportReport, RowReport, row_originals
 from common.periods import FinancialYear, Frequency
 from common.spreadsheets import Table
-from services.kpi.models import Measure, Target
-from services.kpi.parsing import CouncilTarget, parse_baseline, parse_target, parse_unit
-from services.kpi.rules import Polarity, TargetKind, TargetType, Unit
+from services.kpi.imports.cells import CouncilTarget, parse_baseline, parse_target, parse_unit
+from services.kpi.measures.models import Measure
+from services.kpi.measures.rules import Polarity, Unit
+from services.kpi.targets.models import Target
+from services.kpi.targets.rules import TargetKind, TargetType
 
 COLUMNS = (
     Column("code", "Code", ("Reference", "Ref", "KPI code", "Measure code", "KPI reference")),

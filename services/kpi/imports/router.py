@@ -3,37 +3,22 @@ council's KPI table, or its figures."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, UploadFile
+from fastapi import APIRouter, File, UploadFile
 from fastapi.responses import JSONResponse
 
 from common.db import SessionDep
-from common.errors import Forbidden
-from common.identity import Caller, CallerDep, Role
 from common.importing import ImportCommit, ImportRows, import_response
 from common.spreadsheets import read_upload
-from services.kpi.actuals import MANAGERS, check_may_configure, is_integration
+from services.kpi.deps import Configure, Enterer
 from services.kpi.imports import actuals, kpis
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 
 
-def _configurer(caller: CallerDep) -> Caller:
-    check_may_configure(caller)
-    return caller
-
-
-def _enterer(caller: CallerDep) -> Caller:
-    """Figures are entered by data providers (for their team's measures, checked per row),
-    managers and integrations; not by viewers or finance."""
-    if not (caller.has_any(*MANAGERS, Role.DATA_PROVIDER) or is_integration(caller)):
-        raise Forbidden("Only data providers, service leads or the programme office enter figures.")
-    return caller
-
-
 @router.post(
     "/kpis",
     summary="Import the service plan KPI table (CSV or XLSX)",
-    dependencies=[Depends(_configurer)],
+    dependencies=Configure,
 )
 def import_kpis(
     file: Annotated[UploadFile, File(description="The KPI table, CSV or XLSX.")],
@@ -54,7 +39,7 @@ def import_kpis(
 def import_actuals(
     file: Annotated[UploadFile, File(description="The figures: measure, period, value, ...")],
     session: SessionDep,
-    caller: Annotated[Caller, Depends(_enterer)],
+    caller: Enterer,
     commit: ImportCommit = False,
     rows: ImportRows = "all",
 ) -> JSONResponse:

@@ -4,12 +4,9 @@ import uuid
 
 from fastapi import APIRouter, Request, Response, status
 
-from common.concurrency import require_if_match, set_etag
-from common.db import SessionDep
-from common.identity import CallerDep
+from common import crud
 from common.pagination import Page, PageDep
-from services.projects.crud import delete_row, get_row, page_of
-from services.projects.fields import PeriodCode
+from services.projects.deps import CallerDep, SessionDep, require_may_change_project_of
 from services.projects.highlights import service
 from services.projects.highlights.models import HighlightReport
 from services.projects.highlights.schemas import (
@@ -17,7 +14,7 @@ from services.projects.highlights.schemas import (
     HighlightReportRead,
     HighlightReportUpdate,
 )
-from services.projects.ownership import require_may_change_project_of
+from services.projects.schemas import PeriodCode
 
 reports = APIRouter(prefix="/highlight-reports", tags=["highlight reports"])
 
@@ -33,7 +30,7 @@ def list_highlight_reports(
     items, total = service.list_highlight_reports(
         session, page=page, project_id=project_id, period=period
     )
-    return page_of([HighlightReportRead.model_validate(i) for i in items], total, page)
+    return crud.page(items, total, page, HighlightReportRead)
 
 
 @reports.post("", status_code=status.HTTP_201_CREATED, response_model=HighlightReportRead)
@@ -45,17 +42,15 @@ def create_highlight_report(
     row = service.create_highlight_report(
         session, data=data, author=caller.display_name or caller.user_id
     )
-    set_etag(response, row.version)
-    return HighlightReportRead.model_validate(row)
+    return crud.one(response, row, HighlightReportRead)
 
 
 @reports.get("/{report_id}", response_model=HighlightReportRead)
 def get_highlight_report(
     session: SessionDep, report_id: uuid.UUID, response: Response
 ) -> HighlightReportRead:
-    row = get_row(session, HighlightReport, report_id, "highlight report")
-    set_etag(response, row.version)
-    return HighlightReportRead.model_validate(row)
+    row = crud.get_or_404(session, HighlightReport, report_id, "highlight report")
+    return crud.one(response, row, HighlightReportRead)
 
 
 @reports.patch("/{report_id}", response_model=HighlightReportRead)
@@ -67,16 +62,15 @@ def update_highlight_report(
     request: Request,
     response: Response,
 ) -> HighlightReportRead:
-    row = get_row(session, HighlightReport, report_id, "highlight report")
+    row = crud.get_or_404(session, HighlightReport, report_id, "highlight report")
     require_may_change_project_of(session, caller, row.project_id)
-    require_if_match(request, row.version)
+    crud.check_version(request, row)
     row = service.update_highlight_report(session, report=row, data=data)
-    set_etag(response, row.version)
-    return HighlightReportRead.model_validate(row)
+    return crud.one(response, row, HighlightReportRead)
 
 
 @reports.delete("/{report_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_highlight_report(session: SessionDep, caller: CallerDep, report_id: uuid.UUID) -> None:
-    row = get_row(session, HighlightReport, report_id, "highlight report")
+    row = crud.get_or_404(session, HighlightReport, report_id, "highlight report")
     require_may_change_project_of(session, caller, row.project_id)
-    delete_row(session, row)
+    crud.delete(session, row)

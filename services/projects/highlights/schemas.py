@@ -5,8 +5,8 @@ from datetime import date
 
 from pydantic import Field
 
-from services.projects.fields import Input, PeriodCode, Read, Short, Text
-from services.projects.rules import Rag
+from services.projects.portfolio.rules import Rag
+from services.projects.schemas import Input, PeriodCode, Read, Short, Text
 
 
 class HighlightReportCreate(Input):

@@ -8,15 +8,16 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common import crud
 from common.errors import FieldError
 from common.pagination import PageParams, paginate
 from common.periods import Period
-from services.projects.crud import fail, project_must_exist, save, updates
 from services.projects.highlights.models import HighlightReport
 from services.projects.highlights.schemas import (
     HighlightReportCreate,
     HighlightReportUpdate,
 )
+from services.projects.portfolio.service import project_must_exist
 
 
 def list_highlight_reports(
@@ -51,15 +52,15 @@ def create_highlight_report(
         errors.append(
             FieldError("period", "This project already has a report for this month; change it")
         )
-    fail(errors)
+    crud.fail(errors)
     values = data.model_dump() | {
         "author": data.author or author,
         "period_start": Period.parse(data.period).start,
     }
-    return save(session, HighlightReport(), values)
+    return crud.save(session, HighlightReport(), values)
 
 
 def update_highlight_report(
     session: Session, *, report: HighlightReport, data: HighlightReportUpdate
 ) -> HighlightReport:
-    return save(session, report, updates(HighlightReport, data))
+    return crud.save(session, report, crud.updates(HighlightReport, data))

@@ -10,9 +10,8 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from services.projects.matching import Priorities, PriorityGroup, match_objectives
 from services.projects.models import Objective, Priority
-from services.projects.parsing import priority_key
+from services.projects.plan.rules import Priorities, PriorityGroup, match_objectives, priority_key
 
 OBJECTIVE_NUMBER = re.compile(r"^\s*(\d+)\s*[.):]\s*")
 _NUMBER_WORDS = re.compile(r"\b(?:objectives?|obj|nos?|and)\b\.?", re.IGNORECASE)

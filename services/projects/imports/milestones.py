@@ -20,16 +20,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.audit import record_created, record_updated
-from common.bulk import StaleRows, changed_row, insert_rows, update_rows
-from common.errors import Conflict
+from common.bulk import changed_row, import_conflict, insert_rows, update_rows
 from common.headers import Column, match_headers, missing_columns, normalise_header
 from common.importing import ImportReport, RowReport, row_originals
 from common.spreadsheets import Table
-from services.projects.crud import today
 from services.projects.milestones.models import Milestone
+from services.projects.milestones.rules import MilestoneStatus, milestone_errors
 from services.projects.models import Project
-from services.projects.parsing import parse_month
-from services.projects.rules import MilestoneStatus, milestone_errors
+from services.projects.portfolio.rules import parse_month
 
 COLUMNS = (
     Column("project", "Project", ("Project name", "Project title", "Project id"), required=True),
@@ -181,7 +179,7 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
     existing: dict[tuple[uuid.UUID, str], Milestone] = {}
     for milestone in session.scalars(select(Milestone).order_by(Milestone.created_at)):
         existing.setdefault((milestone.project_id, _words(milestone.title)), milestone)
-    on = today()
+    on = date.today()
     rows: list[MilestoneRow] = []
     seen: dict[tuple[uuid.UUID, str], int] = {}
     for line, cells in zip(table.row_numbers, table.rows, strict=True):
@@ -304,13 +302,8 @@ def commit(session: Session, rows: list[MilestoneRow]) -> None:
             )
         else:
             changes.append(changed_row(item.existing, stored, keys))
-    try:
+    with import_conflict("milestones"):
         update_rows(session, Milestone, [after for _, after in changes])
-    except StaleRows:
-        raise Conflict(
-            "Someone changed some of these milestones while the file was being imported; "
-            "nothing was imported: import the file again."
-        ) from None
     record_updated(session, Milestone, changes)
     record_created(session, Milestone, insert_rows(session, Milestone, new))
     if changes:

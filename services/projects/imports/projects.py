@@ -14,7 +14,7 @@ from common.importing import ImportReport, RowReport, row_originals
 from common.spreadsheets import Table
 from services.projects.imports.linking import PriorityBook, link_objectives
 from services.projects.models import Objective, Priority, Project
-from services.projects.parsing import parse_budget, parse_month, split_resources
+from services.projects.portfolio.rules import parse_budget, parse_month, split_resources
 
 COLUMNS = (
     Column("name", "Project name", ("Project", "Name", "Project title"), required=True),

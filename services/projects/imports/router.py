@@ -4,9 +4,9 @@ default) or commit."""
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from common.db import SessionDep
 from common.importing import ImportCommit, ImportFile, ImportRows, import_response
 from common.spreadsheets import read_upload
+from services.projects.deps import SessionDep
 from services.projects.imports import milestones, objectives, projects
 
 router = APIRouter(prefix="/imports", tags=["imports"])

@@ -5,13 +5,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from common.concurrency import require_if_match, set_etag
-from common.db import SessionDep
+from common import crud
+from common.concurrency import set_etag
 from common.pagination import Page, PageDep
-from services.projects import rules
-from services.projects.crud import NO_NUL, delete_row, get_row, page_of
+from services.projects.deps import SessionDep, plan_editors_write
 from services.projects.improvement import service
 from services.projects.improvement.models import ImprovementAction
+from services.projects.improvement.rules import ActionStatus
 from services.projects.improvement.schemas import (
     AreaSummary,
     ImprovementActionCreate,
@@ -19,7 +19,7 @@ from services.projects.improvement.schemas import (
     ImprovementActionUpdate,
     ImprovementPlanSummary,
 )
-from services.projects.ownership import plan_editors_write
+from services.projects.schemas import NO_NUL
 
 actions = APIRouter(
     prefix="/improvement-actions",
@@ -32,7 +32,7 @@ def action_read(action: ImprovementAction) -> ImprovementActionRead:
     return ImprovementActionRead.model_validate(
         {
             **{c.key: getattr(action, c.key) for c in ImprovementAction.__table__.columns},
-            "open": action.status != rules.ActionStatus.COMPLETED,
+            "open": action.status != ActionStatus.COMPLETED,
         }
     )
 
@@ -42,11 +42,11 @@ def list_improvement_actions(
     session: SessionDep,
     page: PageDep,
     area: Annotated[str | None, Query(max_length=200, pattern=NO_NUL)] = None,
-    status: rules.ActionStatus | None = None,
+    status: ActionStatus | None = None,
 ) -> Page[ImprovementActionRead]:
     """Improvement plan actions by area and due date."""
     items, total = service.list_improvement_actions(session, page=page, area=area, status=status)
-    return page_of([action_read(i) for i in items], total, page)
+    return crud.page_of([action_read(i) for i in items], total, page)
 
 
 @actions.get("/summary", response_model=ImprovementPlanSummary)
@@ -76,7 +76,7 @@ def create_improvement_action(
 def get_improvement_action(
     session: SessionDep, action_id: uuid.UUID, response: Response
 ) -> ImprovementActionRead:
-    row = get_row(session, ImprovementAction, action_id, "improvement action")
+    row = crud.get_or_404(session, ImprovementAction, action_id, "improvement action")
     set_etag(response, row.version)
     return action_read(row)
 
@@ -89,8 +89,8 @@ def update_improvement_action(
     request: Request,
     response: Response,
 ) -> ImprovementActionRead:
-    row = get_row(session, ImprovementAction, action_id, "improvement action")
-    require_if_match(request, row.version)
+    row = crud.get_or_404(session, ImprovementAction, action_id, "improvement action")
+    crud.check_version(request, row)
     row = service.update_improvement_action(session, action=row, data=data)
     set_etag(response, row.version)
     return action_read(row)
@@ -98,4 +98,6 @@ def update_improvement_action(
 
 @actions.delete("/{action_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_improvement_action(session: SessionDep, action_id: uuid.UUID) -> None:
-    delete_row(session, get_row(session, ImprovementAction, action_id, "improvement action"))
+    crud.delete(
+        session, crud.get_or_404(session, ImprovementAction, action_id, "improvement action")
+    )

@@ -5,8 +5,8 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from services.projects.fields import Input, Read, Short
-from services.projects.rules import ActionStatus
+from services.projects.improvement.rules import ActionStatus
+from services.projects.schemas import Input, Read, Short
 
 
 class ImprovementActionCreate(Input):

@@ -6,10 +6,10 @@ Keyword-only functions that flush but never commit.
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common import crud
 from common.pagination import PageParams, paginate
-from services.projects import rules
-from services.projects.crud import save, updates
 from services.projects.improvement.models import ImprovementAction
+from services.projects.improvement.rules import AreaCount, action_counts
 from services.projects.improvement.schemas import (
     ImprovementActionCreate,
     ImprovementActionUpdate,
@@ -36,17 +36,17 @@ def list_improvement_actions(
 def create_improvement_action(
     session: Session, *, data: ImprovementActionCreate
 ) -> ImprovementAction:
-    return save(session, ImprovementAction(), data.model_dump())
+    return crud.save(session, ImprovementAction(), data.model_dump())
 
 
 def update_improvement_action(
     session: Session, *, action: ImprovementAction, data: ImprovementActionUpdate
 ) -> ImprovementAction:
-    values = updates(ImprovementAction, data)
-    return save(session, action, values)
+    values = crud.updates(ImprovementAction, data)
+    return crud.save(session, action, values)
 
 
-def improvement_plan_counts(session: Session) -> list[rules.AreaCount]:
+def improvement_plan_counts(session: Session) -> list[AreaCount]:
     """Open and closed actions in each area."""
     pairs = session.execute(select(ImprovementAction.area, ImprovementAction.status))
-    return rules.action_counts(pairs)
+    return action_counts(pairs)

@@ -2,8 +2,9 @@
 
 import uuid
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy import Date, ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from common.db import TenantMixin, TimestampMixin, VersionedMixin
@@ -24,3 +25,8 @@ class Milestone(TenantMixin, VersionedMixin, TimestampMixin, Base):
     forecast_date: Mapped[date | None] = mapped_column(Date)
     actual_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="not_started")
+
+
+def due_column() -> Any:
+    """When a milestone is now expected, in SQL: its forecast, else its baseline."""
+    return func.coalesce(Milestone.forecast_date, Milestone.baseline_date)

@@ -5,21 +5,19 @@ from datetime import date
 
 from fastapi import APIRouter, Request, Response, status
 
-from common.concurrency import require_if_match, set_etag
-from common.db import SessionDep
-from common.identity import CallerDep
+from common import crud
+from common.concurrency import set_etag
 from common.pagination import Page, PageDep
-from services.projects.crud import delete_row, get_row, page_of, today
+from services.projects.deps import CallerDep, SessionDep, require_may_change_project_of
 from services.projects.milestones import service
 from services.projects.milestones.models import Milestone
+from services.projects.milestones.rules import MilestoneStatus
 from services.projects.milestones.schemas import (
     MilestoneCreate,
     MilestoneRead,
     MilestoneUpdate,
     milestone_read,
 )
-from services.projects.ownership import require_may_change_project_of
-from services.projects.rules import MilestoneStatus
 
 milestones = APIRouter(prefix="/milestones", tags=["milestones"])
 
@@ -35,7 +33,7 @@ def list_milestones(
     due_to: date | None = None,
 ) -> Page[MilestoneRead]:
     """Milestones by due date (forecast, else baseline)."""
-    on = today()
+    on = date.today()
     items, total = service.list_milestones(
         session,
         page=page,
@@ -46,7 +44,7 @@ def list_milestones(
         due_from=due_from,
         due_to=due_to,
     )
-    return page_of([milestone_read(m, on) for m in items], total, page)
+    return crud.page_of([milestone_read(m, on) for m in items], total, page)
 
 
 @milestones.post("", status_code=status.HTTP_201_CREATED, response_model=MilestoneRead)
@@ -55,18 +53,18 @@ def create_milestone(
 ) -> MilestoneRead:
     """Add a milestone. It cannot be completed in the future."""
     require_may_change_project_of(session, caller, data.project_id)
-    row = service.create_milestone(session, data=data, today=today())
+    row = service.create_milestone(session, data=data, today=date.today())
     set_etag(response, row.version)
-    return milestone_read(row, today())
+    return milestone_read(row, date.today())
 
 
 @milestones.get("/{milestone_id}", response_model=MilestoneRead)
 def get_milestone(
     session: SessionDep, milestone_id: uuid.UUID, response: Response
 ) -> MilestoneRead:
-    row = get_row(session, Milestone, milestone_id, "milestone")
+    row = crud.get_or_404(session, Milestone, milestone_id, "milestone")
     set_etag(response, row.version)
-    return milestone_read(row, today())
+    return milestone_read(row, date.today())
 
 
 @milestones.patch("/{milestone_id}", response_model=MilestoneRead)
@@ -79,16 +77,16 @@ def update_milestone(
     response: Response,
 ) -> MilestoneRead:
     """Change a milestone's forecast or record its completion. Requires If-Match."""
-    row = get_row(session, Milestone, milestone_id, "milestone")
+    row = crud.get_or_404(session, Milestone, milestone_id, "milestone")
     require_may_change_project_of(session, caller, row.project_id)
-    require_if_match(request, row.version)
-    row = service.update_milestone(session, milestone=row, data=data, today=today())
+    crud.check_version(request, row)
+    row = service.update_milestone(session, milestone=row, data=data, today=date.today())
     set_etag(response, row.version)
-    return milestone_read(row, today())
+    return milestone_read(row, date.today())
 
 
 @milestones.delete("/{milestone_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_milestone(session: SessionDep, caller: CallerDep, milestone_id: uuid.UUID) -> None:
-    row = get_row(session, Milestone, milestone_id, "milestone")
+    row = crud.get_or_404(session, Milestone, milestone_id, "milestone")
     require_may_change_project_of(session, caller, row.project_id)
-    delete_row(session, row)
+    crud.delete(session, row)

@@ -5,10 +5,9 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from services.projects import rules
-from services.projects.fields import Input, Month, Name, Read
 from services.projects.milestones.models import Milestone
-from services.projects.rules import MilestoneStatus
+from services.projects.milestones.rules import MilestoneStatus, days_late, due_date, is_overdue
+from services.projects.schemas import Input, Month, Name, Read
 
 
 class MilestoneCreate(Input):
@@ -58,11 +57,11 @@ def milestone_read(milestone: Milestone, on: date) -> MilestoneRead:
     return MilestoneRead.model_validate(
         {
             **{c.key: getattr(milestone, c.key) for c in Milestone.__table__.columns},
-            "due_date": rules.due_date(milestone.baseline_date, milestone.forecast_date),
-            "slippage_days": rules.slippage_days(
+            "due_date": due_date(milestone.baseline_date, milestone.forecast_date),
+            "slippage_days": days_late(
                 milestone.baseline_date, milestone.forecast_date, milestone.actual_date, on
             ),
-            "overdue": rules.is_overdue(
+            "overdue": is_overdue(
                 baseline=milestone.baseline_date,
                 forecast=milestone.forecast_date,
                 status=milestone.status,

@@ -7,20 +7,24 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common import crud
 from common.pagination import PageParams, paginate
-from services.projects import rules
-from services.projects.crud import fail, project_must_exist, save, updates
-from services.projects.milestones.models import Milestone
+from services.projects.milestones.models import Milestone, due_column
+from services.projects.milestones.rules import (
+    FINISHED_MILESTONE,
+    MilestoneFacts,
+    MilestoneStatus,
+    milestone_errors,
+)
 from services.projects.milestones.schemas import (
     MilestoneCreate,
     MilestoneUpdate,
 )
-from services.projects.rules import FINISHED_MILESTONE, MilestoneFacts, MilestoneStatus
+from services.projects.portfolio.service import project_must_exist
 
 
 def milestones_by_project(
@@ -48,10 +52,6 @@ def facts(milestone: Milestone) -> MilestoneFacts:
         actual_date=milestone.actual_date,
         status=milestone.status,
     )
-
-
-def due_column() -> Any:
-    return func.coalesce(Milestone.forecast_date, Milestone.baseline_date)
 
 
 def list_milestones(
@@ -89,21 +89,21 @@ def create_milestone(session: Session, *, data: MilestoneCreate, today: date) ->
         values["status"] = (
             MilestoneStatus.COMPLETED if data.actual_date else MilestoneStatus.NOT_STARTED
         )
-    fail(
+    crud.fail(
         project_must_exist(session, data.project_id)
-        + rules.milestone_errors(status=values["status"], actual_date=data.actual_date, today=today)
+        + milestone_errors(status=values["status"], actual_date=data.actual_date, today=today)
     )
-    return save(session, Milestone(), values)
+    return crud.save(session, Milestone(), values)
 
 
 def update_milestone(
     session: Session, *, milestone: Milestone, data: MilestoneUpdate, today: date
 ) -> Milestone:
     """Change a milestone; recording an actual date completes it unless a status is sent."""
-    values = updates(Milestone, data)
+    values = crud.updates(Milestone, data)
     if values.get("actual_date") is not None and "status" not in values:
         values["status"] = MilestoneStatus.COMPLETED
     status = values.get("status", milestone.status)
     actual = values.get("actual_date", milestone.actual_date)
-    fail(rules.milestone_errors(status=status, actual_date=actual, today=today))
-    return save(session, milestone, values)
+    crud.fail(milestone_errors(status=status, actual_date=actual, today=today))
+    return crud.save(session, milestone, values)

@@ -4,12 +4,9 @@ import uuid
 
 from fastapi import APIRouter, Depends, Request, Response, status
 
-from common.concurrency import require_if_match, set_etag
-from common.db import SessionDep
+from common import crud
 from common.pagination import Page, PageDep
-from services.projects.crud import get_row, page_of
-from services.projects.kpi import kpi_measure_check
-from services.projects.ownership import plan_editors_write
+from services.projects.deps import SessionDep, kpi_measure_check, plan_editors_write
 from services.projects.plan import service
 from services.projects.plan.models import Objective, Priority
 from services.projects.plan.schemas import (
@@ -32,22 +29,20 @@ priorities = APIRouter(
 def list_priorities(session: SessionDep, page: PageDep) -> Page[PriorityRead]:
     """List the organisation's council plan priorities."""
     items, total = service.list_priorities(session, page=page)
-    return page_of([PriorityRead.model_validate(i) for i in items], total, page)
+    return crud.page(items, total, page, PriorityRead)
 
 
 @priorities.post("", status_code=status.HTTP_201_CREATED, response_model=PriorityRead)
 def create_priority(session: SessionDep, data: PriorityCreate, response: Response) -> PriorityRead:
     """Add a council plan priority."""
     row = service.create_priority(session, data=data)
-    set_etag(response, row.version)
-    return PriorityRead.model_validate(row)
+    return crud.one(response, row, PriorityRead)
 
 
 @priorities.get("/{priority_id}", response_model=PriorityRead)
 def get_priority(session: SessionDep, priority_id: uuid.UUID, response: Response) -> PriorityRead:
-    row = get_row(session, Priority, priority_id, "priority")
-    set_etag(response, row.version)
-    return PriorityRead.model_validate(row)
+    row = crud.get_or_404(session, Priority, priority_id, "priority")
+    return crud.one(response, row, PriorityRead)
 
 
 @priorities.patch("/{priority_id}", response_model=PriorityRead)
@@ -59,17 +54,18 @@ def update_priority(
     response: Response,
 ) -> PriorityRead:
     """Change a priority. Requires If-Match with the ETag you read (412 when stale)."""
-    row = get_row(session, Priority, priority_id, "priority")
-    require_if_match(request, row.version)
+    row = crud.get_or_404(session, Priority, priority_id, "priority")
+    crud.check_version(request, row)
     row = service.update_priority(session, priority=row, data=data)
-    set_etag(response, row.version)
-    return PriorityRead.model_validate(row)
+    return crud.one(response, row, PriorityRead)
 
 
 @priorities.delete("/{priority_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_priority(session: SessionDep, priority_id: uuid.UUID) -> None:
     """Remove a priority that no objective serves (409 otherwise)."""
-    service.delete_priority(session, priority=get_row(session, Priority, priority_id, "priority"))
+    service.delete_priority(
+        session, priority=crud.get_or_404(session, Priority, priority_id, "priority")
+    )
 
 
 objectives = APIRouter(
@@ -95,7 +91,7 @@ def list_objectives(
         kpi_measure_id=kpi_measure_id,
         council_plan=council_plan,
     )
-    return page_of([ObjectiveRead.model_validate(i) for i in items], total, page)
+    return crud.page(items, total, page, ObjectiveRead)
 
 
 @objectives.post("", status_code=status.HTTP_201_CREATED, response_model=ObjectiveRead)
@@ -104,17 +100,15 @@ def create_objective(
 ) -> ObjectiveRead:
     """Add an objective. Its KPI measure ids are checked with the kpi service."""
     row = service.create_objective(session, data=data, measure_exists=kpi_measure_check(request))
-    set_etag(response, row.version)
-    return ObjectiveRead.model_validate(row)
+    return crud.one(response, row, ObjectiveRead)
 
 
 @objectives.get("/{objective_id}", response_model=ObjectiveRead)
 def get_objective(
     session: SessionDep, objective_id: uuid.UUID, response: Response
 ) -> ObjectiveRead:
-    row = get_row(session, Objective, objective_id, "objective")
-    set_etag(response, row.version)
-    return ObjectiveRead.model_validate(row)
+    row = crud.get_or_404(session, Objective, objective_id, "objective")
+    return crud.one(response, row, ObjectiveRead)
 
 
 @objectives.patch("/{objective_id}", response_model=ObjectiveRead)
@@ -126,18 +120,17 @@ def update_objective(
     response: Response,
 ) -> ObjectiveRead:
     """Change an objective. Requires If-Match (412 when stale)."""
-    row = get_row(session, Objective, objective_id, "objective")
-    require_if_match(request, row.version)
+    row = crud.get_or_404(session, Objective, objective_id, "objective")
+    crud.check_version(request, row)
     row = service.update_objective(
         session, objective=row, data=data, measure_exists=kpi_measure_check(request)
     )
-    set_etag(response, row.version)
-    return ObjectiveRead.model_validate(row)
+    return crud.one(response, row, ObjectiveRead)
 
 
 @objectives.delete("/{objective_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_objective(session: SessionDep, objective_id: uuid.UUID) -> None:
     """Remove an objective no project is linked to (409 otherwise)."""
     service.delete_objective(
-        session, objective=get_row(session, Objective, objective_id, "objective")
+        session, objective=crud.get_or_404(session, Objective, objective_id, "objective")
     )

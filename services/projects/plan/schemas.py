@@ -4,7 +4,7 @@ import uuid
 
 from pydantic import Field
 
-from services.projects.fields import Input, Read, Short
+from services.projects.schemas import Input, Read, Short
 
 
 class PriorityCreate(Input):

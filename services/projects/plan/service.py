@@ -4,15 +4,15 @@ Keyword-only functions that flush but never commit.
 """
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common import crud
 from common.errors import Conflict, FieldError
 from common.pagination import PageParams, paginate
-from services.projects.crud import delete_row, fail, missing, save, updates
-from services.projects.kpi import MeasureExists
 from services.projects.plan.models import Objective, Priority
 from services.projects.plan.schemas import (
     ObjectiveCreate,
@@ -22,6 +22,9 @@ from services.projects.plan.schemas import (
 )
 from services.projects.portfolio.models import Project
 
+MeasureExists = Callable[[uuid.UUID], bool]
+"""Asks the kpi service whether a measure exists for the caller's organisation."""
+
 
 def list_priorities(session: Session, *, page: PageParams) -> tuple[list[Priority], int]:
     """The organisation's council plan priorities, in the plan's order."""
@@ -30,18 +33,18 @@ def list_priorities(session: Session, *, page: PageParams) -> tuple[list[Priorit
 
 def create_priority(session: Session, *, data: PriorityCreate) -> Priority:
     """Add a council plan priority."""
-    return save(session, Priority(), data.model_dump())
+    return crud.save(session, Priority(), data.model_dump())
 
 
 def update_priority(session: Session, *, priority: Priority, data: PriorityUpdate) -> Priority:
-    return save(session, priority, updates(Priority, data))
+    return crud.save(session, priority, crud.updates(Priority, data))
 
 
 def delete_priority(session: Session, *, priority: Priority) -> None:
     """Remove a priority no objective serves."""
     if session.scalar(select(Objective.id).where(Objective.priority_ids.contains([priority.id]))):
         raise Conflict("Objectives still serve this priority; unlink them first.")
-    delete_row(session, priority)
+    crud.delete(session, priority)
 
 
 def list_objectives(
@@ -66,7 +69,7 @@ def list_objectives(
 def _objective_errors(
     session: Session, values: dict[str, Any], measure_exists: MeasureExists
 ) -> list[FieldError]:
-    errors = missing(
+    errors = crud.missing(
         session, Priority, values.get("priority_ids") or [], "priority_ids", "priority"
     )
     errors += [
@@ -89,26 +92,26 @@ def create_objective(
 ) -> Objective:
     """Add an objective; its priorities and KPI measures must exist."""
     values = data.model_dump()
-    fail(
+    crud.fail(
         _unique_number(session, data.number, None)
         + _objective_errors(session, values, measure_exists)
     )
-    return save(session, Objective(), values)
+    return crud.save(session, Objective(), values)
 
 
 def update_objective(
     session: Session, *, objective: Objective, data: ObjectiveUpdate, measure_exists: MeasureExists
 ) -> Objective:
-    values = updates(Objective, data)
+    values = crud.updates(Objective, data)
     errors = _objective_errors(session, values, measure_exists)
     if values.get("number") is not None:
         errors = _unique_number(session, values["number"], objective.id) + errors
-    fail(errors)
-    return save(session, objective, values)
+    crud.fail(errors)
+    return crud.save(session, objective, values)
 
 
 def delete_objective(session: Session, *, objective: Objective) -> None:
     """Remove an objective no project is linked to."""
     if session.scalar(select(Project.id).where(Project.objective_ids.contains([objective.id]))):
         raise Conflict("Projects are still linked to this objective; unlink them first.")
-    delete_row(session, objective)
+    crud.delete(session, objective)

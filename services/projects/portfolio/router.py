@@ -6,24 +6,31 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from common.concurrency import require_if_match, set_etag
-from common.db import SessionDep
+from common import crud
+from common.concurrency import set_etag
 from common.errors import FieldError, ValidationFailed
-from common.identity import CallerDep
 from common.pagination import Page, PageDep
-from services.projects import rules
-from services.projects.crud import NO_NUL, get_row, page_of, today
-from services.projects.milestones import service as milestone_service
-from services.projects.milestones.models import Milestone
-from services.projects.milestones.schemas import Timeline, milestone_read
-from services.projects.ownership import (
+from services.projects.deps import (
+    CallerDep,
+    SessionDep,
     plan_editors_only,
     plan_editors_write,
     require_may_change_project,
     require_may_set_lead_team,
 )
+from services.projects.milestones import service as milestone_service
+from services.projects.milestones.models import Milestone
+from services.projects.milestones.rules import (
+    days_late,
+    due_date,
+    is_overdue,
+    next_milestone,
+    worst_days_late,
+)
+from services.projects.milestones.schemas import Timeline, milestone_read
 from services.projects.portfolio import service
 from services.projects.portfolio.models import Programme, Project
+from services.projects.portfolio.rules import Rag, Stage
 from services.projects.portfolio.schemas import (
     MilestoneDue,
     NextMilestone,
@@ -35,7 +42,7 @@ from services.projects.portfolio.schemas import (
     ProjectRead,
     ProjectUpdate,
 )
-from services.projects.rules import Rag, Stage
+from services.projects.schemas import NO_NUL
 
 programmes = APIRouter(
     prefix="/programmes",
@@ -50,7 +57,7 @@ def list_programmes(
 ) -> Page[ProgrammeRead]:
     """Programmes and workstreams by name; `parent_id` gives a programme's workstreams."""
     items, total = service.list_programmes(session, page=page, parent_id=parent_id)
-    return page_of([ProgrammeRead.model_validate(i) for i in items], total, page)
+    return crud.page(items, total, page, ProgrammeRead)
 
 
 @programmes.post("", status_code=status.HTTP_201_CREATED, response_model=ProgrammeRead)
@@ -58,17 +65,15 @@ def create_programme(
     session: SessionDep, data: ProgrammeCreate, response: Response
 ) -> ProgrammeRead:
     row = service.create_programme(session, data=data)
-    set_etag(response, row.version)
-    return ProgrammeRead.model_validate(row)
+    return crud.one(response, row, ProgrammeRead)
 
 
 @programmes.get("/{programme_id}", response_model=ProgrammeRead)
 def get_programme(
     session: SessionDep, programme_id: uuid.UUID, response: Response
 ) -> ProgrammeRead:
-    row = get_row(session, Programme, programme_id, "programme")
-    set_etag(response, row.version)
-    return ProgrammeRead.model_validate(row)
+    row = crud.get_or_404(session, Programme, programme_id, "programme")
+    return crud.one(response, row, ProgrammeRead)
 
 
 @programmes.patch("/{programme_id}", response_model=ProgrammeRead)
@@ -79,17 +84,16 @@ def update_programme(
     request: Request,
     response: Response,
 ) -> ProgrammeRead:
-    row = get_row(session, Programme, programme_id, "programme")
-    require_if_match(request, row.version)
+    row = crud.get_or_404(session, Programme, programme_id, "programme")
+    crud.check_version(request, row)
     row = service.update_programme(session, programme=row, data=data)
-    set_etag(response, row.version)
-    return ProgrammeRead.model_validate(row)
+    return crud.one(response, row, ProgrammeRead)
 
 
 @programmes.delete("/{programme_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_programme(session: SessionDep, programme_id: uuid.UUID) -> None:
     service.delete_programme(
-        session, programme=get_row(session, Programme, programme_id, "programme")
+        session, programme=crud.get_or_404(session, Programme, programme_id, "programme")
     )
 
 
@@ -98,15 +102,15 @@ projects = APIRouter(prefix="/projects", tags=["projects"])
 
 def project_read(project: Project, milestones: list[Milestone], on: date) -> ProjectRead:
     facts = [milestone_service.facts(m) for m in milestones]
-    upcoming = rules.next_milestone(facts)
+    upcoming = next_milestone(facts)
     next_ = None
     if upcoming is not None:
         source = milestones[facts.index(upcoming)]
         next_ = NextMilestone(
             id=source.id,
             title=source.title,
-            due_date=rules.due_date(source.baseline_date, source.forecast_date),
-            overdue=rules.is_overdue(
+            due_date=due_date(source.baseline_date, source.forecast_date),
+            overdue=is_overdue(
                 baseline=source.baseline_date,
                 forecast=source.forecast_date,
                 status=source.status,
@@ -117,14 +121,14 @@ def project_read(project: Project, milestones: list[Milestone], on: date) -> Pro
         {
             **{c.key: getattr(project, c.key) for c in Project.__table__.columns},
             "next_milestone": next_,
-            "slippage_days": rules.worst_slippage(facts, on),
+            "slippage_days": worst_days_late(facts, on),
         }
     )
 
 
 def _one_project(session: SessionDep, project: Project) -> ProjectRead:
     milestones = milestone_service.milestones_by_project(session, [project.id])[project.id]
-    return project_read(project, milestones, today())
+    return project_read(project, milestones, date.today())
 
 
 @projects.get("", response_model=Page[ProjectRead])
@@ -161,8 +165,8 @@ def list_projects(
     )
     items, total = service.list_projects(session, page=page, filters=filters)
     milestones = milestone_service.milestones_by_project(session, [p.id for p in items])
-    on = today()
-    return page_of([project_read(p, milestones[p.id], on) for p in items], total, page)
+    on = date.today()
+    return crud.page_of([project_read(p, milestones[p.id], on) for p in items], total, page)
 
 
 @projects.get("/lead-teams", response_model=list[str])
@@ -187,7 +191,7 @@ def create_project(session: SessionDep, data: ProjectCreate, response: Response)
 
 @projects.get("/{project_id}", response_model=ProjectRead)
 def get_project(session: SessionDep, project_id: uuid.UUID, response: Response) -> ProjectRead:
-    row = get_row(session, Project, project_id, "project")
+    row = crud.get_or_404(session, Project, project_id, "project")
     set_etag(response, row.version)
     return _one_project(session, row)
 
@@ -203,10 +207,10 @@ def update_project(
 ) -> ProjectRead:
     """Change a project (e.g. its RAG and reason). Requires If-Match (412 when stale). The
     lead team's service lead may change their project but not give it to another team."""
-    row = get_row(session, Project, project_id, "project")
+    row = crud.get_or_404(session, Project, project_id, "project")
     require_may_change_project(caller, row)
     require_may_set_lead_team(caller, row, data.lead_team)
-    require_if_match(request, row.version)
+    crud.check_version(request, row)
     row = service.update_project(session, project=row, data=data)
     set_etag(response, row.version)
     return _one_project(session, row)
@@ -220,15 +224,17 @@ def update_project(
 def delete_project(session: SessionDep, project_id: uuid.UUID) -> None:
     """Remove a project with its milestones, highlight reports and RAID items (the programme
     office and administrators)."""
-    service.delete_project(session, project=get_row(session, Project, project_id, "project"))
+    service.delete_project(
+        session, project=crud.get_or_404(session, Project, project_id, "project")
+    )
 
 
 @projects.get("/{project_id}/timeline", response_model=Timeline)
 def project_timeline(session: SessionDep, project_id: uuid.UUID) -> Timeline:
     """The project's milestones by baseline date, each with its slippage and overdue flag."""
-    project = get_row(session, Project, project_id, "project")
+    project = crud.get_or_404(session, Project, project_id, "project")
     milestones = milestone_service.milestones_by_project(session, [project.id])[project.id]
-    on = today()
+    on = date.today()
     return Timeline(
         project_id=project.id,
         project_name=project.name,
@@ -251,7 +257,7 @@ def portfolio_summary(
 
     The window defaults to today and the next 90 days.
     """
-    on = today()
+    on = date.today()
     start = window_from or on
     end = window_to or start + timedelta(days=90)
     if end < start:
@@ -266,11 +272,11 @@ def portfolio_summary(
             project_id=m.project_id,
             project_name=name,
             title=m.title,
-            due_date=rules.due_date(m.baseline_date, m.forecast_date),
-            overdue=rules.is_overdue(
+            due_date=due_date(m.baseline_date, m.forecast_date),
+            overdue=is_overdue(
                 baseline=m.baseline_date, forecast=m.forecast_date, status=m.status, today=on
             ),
-            slippage_days=rules.slippage_days(m.baseline_date, m.forecast_date, m.actual_date, on),
+            slippage_days=days_late(m.baseline_date, m.forecast_date, m.actual_date, on),
         )
         for m, name in result.due
     ]

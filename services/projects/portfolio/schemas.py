@@ -6,9 +6,8 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.money import Money
-from services.projects.fields import Input, Month, Name, Read, Short, Text
-from services.projects.parsing import BudgetBasis
-from services.projects.rules import Rag, Stage
+from services.projects.portfolio.rules import BudgetBasis, Rag, Stage
+from services.projects.schemas import Input, Month, Name, Read, Short, Text
 
 
 class ProgrammeCreate(Input):

@@ -11,15 +11,21 @@ from typing import Any
 from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session
 
+from common import crud
 from common.errors import Conflict, FieldError
 from common.pagination import PageParams, paginate
-from services.projects import rules
-from services.projects.crud import delete_row, fail, missing, save, updates
 from services.projects.highlights.models import HighlightReport
-from services.projects.milestones.models import Milestone
-from services.projects.milestones.service import due_column
+from services.projects.milestones.models import Milestone, due_column
+from services.projects.milestones.rules import FINISHED_MILESTONE
 from services.projects.plan.models import Objective
 from services.projects.portfolio.models import Programme, Project
+from services.projects.portfolio.rules import (
+    Rag,
+    Stage,
+    count_by,
+    month_order_errors,
+    rag_reason_errors,
+)
 from services.projects.portfolio.schemas import (
     ProgrammeCreate,
     ProgrammeUpdate,
@@ -27,7 +33,6 @@ from services.projects.portfolio.schemas import (
     ProjectUpdate,
 )
 from services.projects.raid.models import RaidItem
-from services.projects.rules import FINISHED_MILESTONE, Rag, Stage
 
 
 def list_programmes(
@@ -46,20 +51,20 @@ def _programme_errors(
         return []
     if parent_id == own_id:
         return [FieldError("parent_id", "A programme cannot be a workstream of itself")]
-    errors = missing(session, Programme, [parent_id], "parent_id", "programme")
+    errors = crud.missing(session, Programme, [parent_id], "parent_id", "programme")
     return [FieldError("parent_id", e["message"]) for e in errors]
 
 
 def create_programme(session: Session, *, data: ProgrammeCreate) -> Programme:
-    fail(_programme_errors(session, data.parent_id, None))
-    return save(session, Programme(), data.model_dump())
+    crud.fail(_programme_errors(session, data.parent_id, None))
+    return crud.save(session, Programme(), data.model_dump())
 
 
 def update_programme(session: Session, *, programme: Programme, data: ProgrammeUpdate) -> Programme:
-    values = updates(Programme, data)
+    values = crud.updates(Programme, data)
     if "parent_id" in values:
-        fail(_programme_errors(session, values["parent_id"], programme.id))
-    return save(session, programme, values)
+        crud.fail(_programme_errors(session, values["parent_id"], programme.id))
+    return crud.save(session, programme, values)
 
 
 def delete_programme(session: Session, *, programme: Programme) -> None:
@@ -68,7 +73,7 @@ def delete_programme(session: Session, *, programme: Programme) -> None:
     ) or session.scalar(select(Programme.id).where(Programme.parent_id == programme.id))
     if in_use:
         raise Conflict("Projects or workstreams still belong to this programme; move them first.")
-    delete_row(session, programme)
+    crud.delete(session, programme)
 
 
 _RAG_ORDER = case({"red": 3, "amber": 2, "green": 1}, value=Project.rag, else_=0)
@@ -141,19 +146,21 @@ RAG_FIELDS = ("rag", "schedule_rag", "cost_rag", "scope_rag")
 
 def _project_rule_errors(state: dict[str, Any]) -> list[FieldError]:
     """The project's own rules: months in order, a reason for each amber or red."""
-    errors = rules.month_order_errors(state.get("start_month"), state.get("end_month"))
+    errors = month_order_errors(state.get("start_month"), state.get("end_month"))
     for field in RAG_FIELDS:
-        errors += rules.rag_reason_errors(field, state.get(field), state.get(f"{field}_reason"))
+        errors += rag_reason_errors(field, state.get(field), state.get(f"{field}_reason"))
     return errors
 
 
 def _project_link_errors(session: Session, values: dict[str, Any]) -> list[FieldError]:
     """Links being set must point at the caller's own objectives and programmes."""
-    errors = missing(
+    errors = crud.missing(
         session, Objective, values.get("objective_ids") or [], "objective_ids", "objective"
     )
     if values.get("programme_id") is not None:
-        absent = missing(session, Programme, [values["programme_id"]], "programme_id", "programme")
+        absent = crud.missing(
+            session, Programme, [values["programme_id"]], "programme_id", "programme"
+        )
         errors += [FieldError("programme_id", e["message"]) for e in absent]
     return errors
 
@@ -161,16 +168,16 @@ def _project_link_errors(session: Session, values: dict[str, Any]) -> list[Field
 def create_project(session: Session, *, data: ProjectCreate) -> Project:
     """Add a project; amber or red needs a reason and linked objectives must be the council's."""
     values = data.model_dump()
-    fail(_project_rule_errors(values) + _project_link_errors(session, values))
-    return save(session, Project(), values)
+    crud.fail(_project_rule_errors(values) + _project_link_errors(session, values))
+    return crud.save(session, Project(), values)
 
 
 def update_project(session: Session, *, project: Project, data: ProjectUpdate) -> Project:
     """Apply the fields sent; the rules are checked on the project as it would then be."""
-    values = updates(Project, data)
+    values = crud.updates(Project, data)
     state = {c.key: getattr(project, c.key) for c in Project.__table__.columns} | values
-    fail(_project_rule_errors(state) + _project_link_errors(session, values))
-    return save(session, project, values)
+    crud.fail(_project_rule_errors(state) + _project_link_errors(session, values))
+    return crud.save(session, project, values)
 
 
 def delete_project(session: Session, *, project: Project) -> None:
@@ -179,7 +186,7 @@ def delete_project(session: Session, *, project: Project) -> None:
         for row in session.scalars(select(model).where(model.project_id == project.id)):
             session.delete(row)
     session.flush()
-    delete_row(session, project)
+    crud.delete(session, project)
 
 
 @dataclass(frozen=True)
@@ -193,8 +200,8 @@ class Portfolio:
 def portfolio(session: Session, *, window_from: date, window_to: date) -> Portfolio:
     """Counts by RAG and stage, and the unfinished milestones due between two dates."""
     rows = session.execute(select(Project.rag, Project.stage)).all()
-    by_rag = rules.count_by([r for r, _ in rows], [r.value for r in Rag], "not_set")
-    by_stage = rules.count_by([s for _, s in rows], [s.value for s in Stage], "not_set")
+    by_rag = count_by([r for r, _ in rows], [r.value for r in Rag], "not_set")
+    by_stage = count_by([s for _, s in rows], [s.value for s in Stage], "not_set")
     by_stage.pop("not_set")
     due = due_column()
     statement = (
@@ -213,3 +220,10 @@ def portfolio(session: Session, *, window_from: date, window_to: date) -> Portfo
         by_stage=by_stage,
         due=[(m, name) for m, name in session.execute(statement)],
     )
+
+
+def project_must_exist(session: Session, project_id: uuid.UUID) -> list[FieldError]:
+    """Milestones, reports and RAID items belong to one of the caller's projects."""
+    if session.get(Project, project_id) is None:
+        return [FieldError("project_id", "There is no project with this id in your organisation")]
+    return []

@@ -5,32 +5,29 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from common.concurrency import require_if_match, set_etag
-from common.db import SessionDep
-from common.identity import CallerDep
+from common import crud
+from common.concurrency import set_etag
 from common.pagination import Page, PageDep
-from services.projects import rules
-from services.projects.crud import delete_row, get_row, page_of
-from services.projects.ownership import require_may_change_project_of
+from services.projects.deps import CallerDep, SessionDep, require_may_change_project_of
 from services.projects.raid import service
 from services.projects.raid.models import RaidItem
+from services.projects.raid.rules import RaidKind, RaidStatus, raid_score, raid_severity
 from services.projects.raid.schemas import (
     RaidItemCreate,
     RaidItemRead,
     RaidItemUpdate,
 )
-from services.projects.rules import RaidKind, RaidStatus
 
 raid = APIRouter(prefix="/raid-items", tags=["RAID"])
 
 
 def raid_read(item: RaidItem) -> RaidItemRead:
-    score = rules.raid_score(item.likelihood, item.impact)
+    score = raid_score(item.likelihood, item.impact)
     return RaidItemRead.model_validate(
         {
             **{c.key: getattr(item, c.key) for c in RaidItem.__table__.columns},
             "score": score,
-            "severity": rules.raid_severity(score),
+            "severity": raid_severity(score),
         }
     )
 
@@ -48,7 +45,7 @@ def list_raid_items(
     items, total = service.list_raid_items(
         session, page=page, project_id=project_id, kind=kind, status=status, min_score=min_score
     )
-    return page_of([raid_read(i) for i in items], total, page)
+    return crud.page_of([raid_read(i) for i in items], total, page)
 
 
 @raid.post("", status_code=status.HTTP_201_CREATED, response_model=RaidItemRead)
@@ -63,7 +60,7 @@ def create_raid_item(
 
 @raid.get("/{item_id}", response_model=RaidItemRead)
 def get_raid_item(session: SessionDep, item_id: uuid.UUID, response: Response) -> RaidItemRead:
-    row = get_row(session, RaidItem, item_id, "RAID item")
+    row = crud.get_or_404(session, RaidItem, item_id, "RAID item")
     set_etag(response, row.version)
     return raid_read(row)
 
@@ -77,9 +74,9 @@ def update_raid_item(
     request: Request,
     response: Response,
 ) -> RaidItemRead:
-    row = get_row(session, RaidItem, item_id, "RAID item")
+    row = crud.get_or_404(session, RaidItem, item_id, "RAID item")
     require_may_change_project_of(session, caller, row.project_id)
-    require_if_match(request, row.version)
+    crud.check_version(request, row)
     row = service.update_raid_item(session, item=row, data=data)
     set_etag(response, row.version)
     return raid_read(row)
@@ -87,6 +84,6 @@ def update_raid_item(
 
 @raid.delete("/{item_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_raid_item(session: SessionDep, caller: CallerDep, item_id: uuid.UUID) -> None:
-    row = get_row(session, RaidItem, item_id, "RAID item")
+    row = crud.get_or_404(session, RaidItem, item_id, "RAID item")
     require_may_change_project_of(session, caller, row.project_id)
-    delete_row(session, row)
+    crud.delete(session, row)

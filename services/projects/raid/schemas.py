@@ -5,8 +5,9 @@ from datetime import date
 
 from pydantic import Field
 
-from services.projects.fields import Input, Name, Read, Score, Short, Text
-from services.projects.rules import Rag, RaidKind, RaidStatus
+from services.projects.portfolio.rules import Rag
+from services.projects.raid.rules import RaidKind, RaidStatus
+from services.projects.schemas import Input, Name, Read, Score, Short, Text
 
 
 class RaidItemCreate(Input):

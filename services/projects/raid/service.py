@@ -8,8 +8,9 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common import crud
 from common.pagination import PageParams, paginate
-from services.projects.crud import fail, project_must_exist, save, updates
+from services.projects.portfolio.service import project_must_exist
 from services.projects.raid.models import RaidItem
 from services.projects.raid.schemas import (
     RaidItemCreate,
@@ -41,10 +42,10 @@ def list_raid_items(
 
 
 def create_raid_item(session: Session, *, data: RaidItemCreate) -> RaidItem:
-    fail(project_must_exist(session, data.project_id))
-    return save(session, RaidItem(), data.model_dump())
+    crud.fail(project_must_exist(session, data.project_id))
+    return crud.save(session, RaidItem(), data.model_dump())
 
 
 def update_raid_item(session: Session, *, item: RaidItem, data: RaidItemUpdate) -> RaidItem:
-    values = updates(RaidItem, data)
-    return save(session, item, values)
+    values = crud.updates(RaidItem, data)
+    return crud.save(session, item, values)

@@ -1,0 +1,98 @@
+"""API field types budgets, savings and imports share: financial years, months and amounts as
+councils write them, and the query parameters that name them."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+
+from common.errors import FieldError, ValidationFailed
+from common.money import Money, to_money
+from common.periods import FinancialYear, Frequency, Period
+
+
+def to_financial_year(value: Any) -> str:
+    """ "2025/26" or "25/26" → "2025/26"; anything else is refused with the reason."""
+    if not isinstance(value, str):
+        raise ValueError('a financial year is written like "2025/26"')
+    return FinancialYear.parse(value).label
+
+
+def to_month(value: Any) -> date:
+    """ "2025-09" → 1 September 2025 (a date arrives as itself, moved to the 1st)."""
+    if isinstance(value, date):
+        return value.replace(day=1)
+    if not isinstance(value, str):
+        raise ValueError('a month is written like "2025-09"')
+    try:
+        period = Period.parse(value)
+    except ValueError:
+        raise ValueError(f'"{value}" is not a month; write it like "2025-09"') from None
+    if period.frequency is not Frequency.MONTHLY:
+        raise ValueError(f'"{value}" is not a month; write it like "2025-09"')
+    return period.start
+
+
+def month_query(value: str | None) -> date | None:
+    """A month query parameter ("2025-09"); None when left out or empty; else a 422 naming it."""
+    if not value:
+        return None
+    try:
+        return to_month(value)
+    except ValueError as error:
+        raise ValidationFailed(str(error), errors=[FieldError("month", str(error))]) from None
+
+
+def year_query(value: str | None) -> str | None:
+    """A financial year query parameter ("2025/26"); None when left out or empty; else a 422."""
+    if not value:
+        return None
+    try:
+        return to_financial_year(value)
+    except ValueError as error:
+        message = str(error)
+        raise ValidationFailed(message, errors=[FieldError("financial_year", message)]) from None
+
+
+def month_code(month: date) -> str:
+    return f"{month:%Y-%m}"
+
+
+FinancialYearCode = Annotated[
+    str,
+    BeforeValidator(to_financial_year),
+    WithJsonSchema({"type": "string", "examples": ["2025/26"]}),
+]
+"""A financial year, April to March, normalised to "2025/26"."""
+
+MonthCode = Annotated[
+    date,
+    BeforeValidator(to_month),
+    PlainSerializer(month_code, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}$", "examples": ["2025-09"]}),
+]
+"""A calendar month, "2025-09", held as its first day."""
+
+
+def financial_year_of(month: date) -> str:
+    return FinancialYear.containing(month).label
+
+
+LARGEST = Decimal("999999999999.99")
+"""The largest amount a finance column holds (14 digits, 2 after the point)."""
+
+
+def to_amount(value: Any) -> Decimal:
+    """Money as `common.money` reads it, refusing amounts too large to be a council's pounds."""
+    try:
+        amount = to_money(value)
+    except InvalidOperation:
+        raise ValueError("this amount is too large; amounts must be under £1,000bn") from None
+    if abs(amount) > LARGEST:
+        raise ValueError("this amount is too large; amounts must be under £1,000bn")
+    return amount
+
+
+Amount = Annotated[Money, BeforeValidator(to_amount)]
+"""`Money` within what the finance tables hold (a larger amount is a 422, not a database error)."""

@@ -1,0 +1,1 @@
+"""Actuals: the figures for each period, their corrections and the approval workflow."""

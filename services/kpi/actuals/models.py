@@ -1,0 +1,60 @@
+"""The tables of actuals and their revisions."""
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from common.db import TenantMixin, TimestampMixin, VersionedMixin
+from services.kpi.base import NUMBER, Base
+
+
+class Actual(TenantMixin, VersionedMixin, TimestampMixin, Base):
+    """A measure's figure for one period: the revision being worked on, and the one reported.
+
+    Each change appends an `ActualRevision`; nothing here is ever the only copy of a figure.
+    """
+
+    __tablename__ = "actuals"
+    __table_args__ = (UniqueConstraint("org_id", "measure_id", "period"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    measure_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("kpi.measures.id", ondelete="CASCADE"), index=True
+    )
+    period: Mapped[str] = mapped_column(String(20))
+    period_start: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    value: Mapped[Decimal] = mapped_column(NUMBER)
+    numerator: Mapped[Decimal | None] = mapped_column(NUMBER, default=None)
+    denominator: Mapped[Decimal | None] = mapped_column(NUMBER, default=None)
+    commentary: Mapped[str] = mapped_column(Text, default="")
+    return_reason: Mapped[str] = mapped_column(Text, default="")
+    approved_value: Mapped[Decimal | None] = mapped_column(NUMBER, default=None)
+    approved_revision: Mapped[int | None] = mapped_column(Integer, default=None)
+    revisions: Mapped[list["ActualRevision"]] = relationship(
+        order_by="ActualRevision.number", lazy="raise"
+    )
+
+
+class ActualRevision(TenantMixin, TimestampMixin, Base):
+    """One state of an actual, as someone left it: never updated, never deleted."""
+
+    __tablename__ = "actual_revisions"
+    __table_args__ = (UniqueConstraint("actual_id", "number"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    actual_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("kpi.actuals.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    value: Mapped[Decimal] = mapped_column(NUMBER)
+    numerator: Mapped[Decimal | None] = mapped_column(NUMBER, default=None)
+    denominator: Mapped[Decimal | None] = mapped_column(NUMBER, default=None)
+    commentary: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    changed_by: Mapped[str] = mapped_column(String(200))

@@ -1,0 +1,75 @@
+"""Pure rules of actuals: who may enter a measure's figures, and the steps of the approval
+workflow (draft → submitted → approved, or returned). No I/O."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from common.errors import Conflict, Forbidden
+from common.identity import Caller, Role
+from common.periods import Period
+from services.kpi.actuals.models import Actual
+from services.kpi.measures.models import Measure
+
+SUBMITTABLE = {"draft", "returned"}
+"""The states an actual is sent for approval from."""
+
+MANAGERS = (Role.ADMIN, Role.PROGRAMME_OFFICE, Role.SERVICE_LEAD)
+"""Roles that may enter figures for any team's measures (and approve them)."""
+
+
+def is_integration(caller: Caller) -> bool:
+    """An API key: the council's own system, whose reach the gateway already scoped."""
+    return caller.client.startswith("api-key:")
+
+
+def check_may_enter(caller: Caller, measure: Measure) -> None:
+    """A data provider enters figures only for the measures their own team provides."""
+    if caller.has_any(*MANAGERS) or is_integration(caller):
+        return
+    if caller.has_any(Role.DATA_PROVIDER) and caller.team and caller.team == measure.data_provider:
+        return
+    raise Forbidden(
+        f"Only {measure.data_provider or 'the programme office'} can enter figures for "
+        f"{measure.code}."
+    )
+
+
+@dataclass(frozen=True)
+class Figures:
+    period: Period
+    value: Decimal
+    numerator: Decimal | None
+    denominator: Decimal | None
+
+
+def mark_corrected(actual: Actual) -> None:
+    """A corrected figure is a draft again; the reported (approved) figure stays until approved."""
+    actual.status = "draft"
+    actual.return_reason = ""
+
+
+def mark_submitted(actual: Actual) -> None:
+    """The workflow step of `submit_actual`, without storing it (the import stores in bulk)."""
+    if actual.status not in SUBMITTABLE:
+        raise Conflict(
+            f"This actual is {actual.status}; only a draft or returned one is submitted."
+        )
+    actual.status = "submitted"
+
+
+def mark_approved(actual: Actual) -> None:
+    """The workflow step of `approve_actual`, without storing it (the import stores in bulk)."""
+    if actual.status != "submitted":
+        raise Conflict(f"This actual is {actual.status}; only a submitted one can be approved.")
+    actual.status = "approved"
+    actual.approved_value = actual.value
+
+
+def unchanged(actual: Actual, figures: Figures, commentary: str) -> bool:
+    """The figures and commentary are those the actual holds already."""
+    return (
+        actual.value == figures.value
+        and actual.numerator == figures.numerator
+        and actual.denominator == figures.denominator
+        and actual.commentary == commentary
+    )

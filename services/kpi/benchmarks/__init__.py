@@ -1,0 +1,1 @@
+"""Benchmarks: comparators' values for a measure and year (national, regional, neighbours)."""

@@ -1,0 +1,59 @@
+"""Annotated dependencies of the KPI routers: who may set up, enter and approve, and the query
+parameters several routers read (sort order, periods, financial years)."""
+
+from typing import Annotated
+
+from fastapi import Depends, Query
+
+from common.errors import FieldError, Forbidden, ValidationFailed
+from common.identity import Caller, CallerDep, Role, require_roles
+from common.periods import FinancialYear, Period
+from services.kpi.actuals.rules import MANAGERS, is_integration
+
+
+def _configurer(caller: CallerDep) -> Caller:
+    """Measures, targets, populations and benchmarks are set up by managers (or integrations),
+    not by people who provide the figures."""
+    if not (caller.has_any(*MANAGERS) or is_integration(caller)):
+        raise Forbidden("Only the programme office or a service lead can set up measures.")
+    return caller
+
+
+def _enterer(caller: CallerDep) -> Caller:
+    """Figures are entered by data providers (for their team's measures, checked per row),
+    managers and integrations; not by viewers or finance."""
+    if not (caller.has_any(*MANAGERS, Role.DATA_PROVIDER) or is_integration(caller)):
+        raise Forbidden("Only data providers, service leads or the programme office enter figures.")
+    return caller
+
+
+Configure = [Depends(_configurer)]
+"""Setting up measures, targets, populations and benchmarks: not for people who enter figures."""
+Enterer = Annotated[Caller, Depends(_enterer)]
+Approver = Annotated[Caller, Depends(require_roles(*MANAGERS))]
+
+SortQuery = Annotated[
+    str,
+    Query(
+        pattern=r"^-?(code|title|rag|frequency|data_provider|service_area)$",
+        description='A column to sort by; "-" first for descending ("-rag").',
+    ),
+]
+
+
+def period_param(text: str, field: str = "period") -> Period:
+    """A period from a query parameter, or a 422 naming the parameter."""
+    try:
+        return Period.parse(text)
+    except ValueError as error:
+        raise ValidationFailed(str(error), errors=[FieldError(field, str(error))]) from None
+
+
+def year_param(text: str | None, field: str) -> FinancialYear | None:
+    """A financial year from a query parameter (None when left out), or a 422 naming it."""
+    if text is None:
+        return None
+    try:
+        return FinancialYear.parse(text)
+    except ValueError as error:
+        raise ValidationFailed(str(error), errors=[FieldError(field, str(error))]) from None

@@ -1,0 +1,72 @@
+"""Field types and the base input shape every sub-domain's API shapes use: exact figures read
+as councils write them, financial years and periods."""
+
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
+
+from common.periods import FinancialYear, Period
+
+_SIX_PLACES = Decimal("0.000001")
+
+
+def to_number(value: Any) -> Decimal:
+    """Read a figure from JSON or a form: numbers, or text like "1,102" or "19%"."""
+    if isinstance(value, bool):
+        raise ValueError("Enter a number, not true or false")
+    if isinstance(value, Decimal) and value.is_finite() and value == value.quantize(_SIX_PLACES):
+        return value  # from the database: already exact
+    if isinstance(value, float):
+        value = repr(value)
+    if isinstance(value, int | Decimal):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError("Enter a number, like 12 or 12.5")
+    text = value.strip().replace(",", "").removesuffix("%").strip()
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite():  # also "nan" and "infinity", which Decimal would accept
+        raise ValueError(f'"{value.strip()}" is not a number: enter a number, like 12.5')
+    if abs(number) >= Decimal(10) ** 14:
+        raise ValueError("That number is too big")
+    if number != number.quantize(Decimal("0.000001")):
+        raise ValueError("Use no more than 6 decimal places")
+    return number
+
+
+def _plain(number: Decimal) -> str:
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+Number = Annotated[
+    Decimal,
+    BeforeValidator(to_number),
+    PlainSerializer(_plain, return_type=str, when_used="json"),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^-?\d+(\.\d+)?$", "examples": ["78.5"]},
+        mode="serialization",
+    ),
+]
+"""An exact decimal figure; sent as a string so no digits are lost."""
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _financial_year(value: str) -> str:
+    return FinancialYear.parse(value).label
+
+
+def _period_code(value: str | None) -> str | None:
+    return None if value is None else Period.parse(value).code
+
+
+FinancialYearText = Annotated[
+    str, BeforeValidator(lambda v: _financial_year(v) if isinstance(v, str) else v)
+]
+PeriodText = Annotated[str, BeforeValidator(lambda v: _period_code(v) if isinstance(v, str) else v)]

@@ -1,0 +1,112 @@
+"""HTTP routes of measures: parse, call the service, shape the response."""
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from common import crud
+from common.db import SessionDep
+from common.pagination import Page, PageDep
+from common.periods import Frequency
+from services.kpi.deps import Configure, SortQuery
+from services.kpi.measures import service
+from services.kpi.measures.models import Measure
+from services.kpi.measures.schemas import MeasureCreate, MeasureRead, MeasureUpdate
+from services.kpi.scorecard import service as scorecard
+from services.kpi.scorecard.rules import Rag
+
+router = APIRouter()
+
+
+@router.get("/measures", response_model=Page[MeasureRead], tags=["measures"])
+def list_measures(
+    session: SessionDep,
+    page: PageDep,
+    service_area: str | None = None,
+    council_plan: bool | None = None,
+    frequency: Frequency | None = None,
+    data_provider: str | None = None,
+    active: bool | None = None,
+    search: Annotated[str | None, Query(max_length=100)] = None,
+    rag: Annotated[
+        Rag | None, Query(description="Status in the latest complete month's report.")
+    ] = None,
+    sort: SortQuery = "code",
+) -> Page[MeasureRead]:
+    """List the organisation's measures, filtered and sorted."""
+    filters: dict[str, Any] = {
+        "service_area": service_area,
+        "council_plan": council_plan,
+        "frequency": frequency,
+        "data_provider": data_provider,
+        "active": active,
+        "search": search,
+    }
+    if rag is not None or sort.removeprefix("-") == "rag":
+        rows, total, _ = scorecard.scorecard(
+            session,
+            period=scorecard.latest_complete_month(),
+            page=page,
+            rag_filter=rag,
+            sort=sort,
+            **filters,
+        )
+        items = [MeasureRead.model_validate(row["measure"]) for row in rows]
+    else:
+        found, total = service.list_measures(session, page=page, sort=sort, **filters)
+        items = [MeasureRead.model_validate(m) for m in found]
+    return crud.page_of(items, total, page)
+
+
+@router.post(
+    "/measures",
+    dependencies=Configure,
+    status_code=status.HTTP_201_CREATED,
+    response_model=MeasureRead,
+    tags=["measures"],
+)
+def create_measure(session: SessionDep, data: MeasureCreate, response: Response) -> MeasureRead:
+    """Add a measure. Only `code` and `title` are required; the rest have defaults."""
+    measure = service.create_measure(session, data=data)
+    return crud.one(response, measure, MeasureRead)
+
+
+@router.get("/measures/{measure_id}", response_model=MeasureRead, tags=["measures"])
+def get_measure(session: SessionDep, measure_id: uuid.UUID, response: Response) -> MeasureRead:
+    """Read one measure; its ETag is the version to send back in If-Match."""
+    measure = crud.get_or_404(session, Measure, measure_id, "measure")
+    return crud.one(response, measure, MeasureRead)
+
+
+@router.patch(
+    "/measures/{measure_id}",
+    dependencies=Configure,
+    response_model=MeasureRead,
+    tags=["measures"],
+)
+def update_measure(
+    session: SessionDep,
+    measure_id: uuid.UUID,
+    data: MeasureUpdate,
+    request: Request,
+    response: Response,
+) -> MeasureRead:
+    """Change a measure. Requires If-Match with the ETag you read (412 when stale)."""
+    measure = crud.get_or_404(session, Measure, measure_id, "measure")
+    crud.check_version(request, measure)
+    measure = service.update_measure(session, measure=measure, data=data)
+    return crud.one(response, measure, MeasureRead)
+
+
+@router.delete(
+    "/measures/{measure_id}",
+    dependencies=Configure,
+    status_code=status.HTTP_204_NO_CONTENT,
+    tags=["measures"],
+)
+def delete_measure(session: SessionDep, measure_id: uuid.UUID, request: Request) -> None:
+    """Remove a measure with no actuals (409 otherwise: retire it instead). Requires If-Match."""
+    measure = crud.get_or_404(session, Measure, measure_id, "measure")
+    crud.check_version(request, measure)
+    service.delete_measure(session, measure=measure)

@@ -1,0 +1,1 @@
+"""Populations: how many people live in an area, the denominator of rates per 100,000."""

@@ -1,0 +1,1 @@
+"""The scorecard and series: measures read against their targets, with RAG and direction."""

@@ -1,0 +1,77 @@
+"""HTTP routes of the reports: a measure's series and the scorecard for a period."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from common import crud
+from common.db import SessionDep
+from common.pagination import PageDep
+from common.periods import Frequency
+from services.kpi.deps import SortQuery, period_param, year_param
+from services.kpi.measures.models import Measure
+from services.kpi.scorecard import service
+from services.kpi.scorecard.rules import Rag
+from services.kpi.scorecard.schemas import Scorecard, ScorecardRow, Series
+
+router = APIRouter()
+
+
+@router.get("/measures/{measure_id}/series", response_model=Series, tags=["reports"])
+def measure_series(
+    session: SessionDep,
+    measure_id: uuid.UUID,
+    from_year: Annotated[str | None, Query(examples=["2025/26"])] = None,
+    to_year: Annotated[str | None, Query(examples=["2027/28"])] = None,
+) -> Series:
+    """Every period of a measure up to the latest complete one: target, actual, RAG, direction."""
+    measure = crud.get_or_404(session, Measure, measure_id, "measure")
+    found = service.series(
+        session,
+        measure=measure,
+        from_year=year_param(from_year, "from_year"),
+        to_year=year_param(to_year, "to_year"),
+    )
+    return Series.model_validate(found, from_attributes=True)
+
+
+@router.get("/scorecard", response_model=Scorecard, tags=["reports"])
+def get_scorecard(
+    session: SessionDep,
+    page: PageDep,
+    period: Annotated[
+        str | None,
+        Query(description="Defaults to the latest complete month.", examples=["2025-10"]),
+    ] = None,
+    service_area: str | None = None,
+    council_plan: bool | None = None,
+    frequency: Frequency | None = None,
+    data_provider: str | None = None,
+    rag: Rag | None = None,
+    search: Annotated[str | None, Query(max_length=100)] = None,
+    sort: SortQuery = "code",
+) -> Scorecard:
+    """Every active measure's status for a period, each in its own latest period ended by then."""
+    report_period = period_param(period) if period else service.latest_complete_month()
+    rows, total, counts = service.scorecard(
+        session,
+        period=report_period,
+        page=page,
+        rag_filter=rag,
+        sort=sort,
+        service_area=service_area,
+        council_plan=council_plan,
+        frequency=frequency,
+        data_provider=data_provider,
+        active=True,
+        search=search,
+    )
+    return Scorecard(
+        period=report_period.code,
+        items=[ScorecardRow.model_validate(row, from_attributes=True) for row in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        counts=counts,
+    )

@@ -1,0 +1,27 @@
+"""The table of targets."""
+
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from common.db import TenantMixin, TimestampMixin, VersionedMixin
+from services.kpi.base import NUMBER, Base
+
+
+class Target(TenantMixin, VersionedMixin, TimestampMixin, Base):
+    """A measure's target for one financial year, with an optional profile by period."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("org_id", "measure_id", "financial_year"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    measure_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("kpi.measures.id", ondelete="CASCADE"), index=True
+    )
+    financial_year: Mapped[str] = mapped_column(String(7))
+    value: Mapped[Decimal] = mapped_column(NUMBER)
+    kind: Mapped[str] = mapped_column(String(20), default="level")
+    profile: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    note: Mapped[str] = mapped_column(Text, default="")
