@@ -2,8 +2,9 @@
 tolerating the wording councils use."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from common.errors import FieldError, ValidationFailed
 
@@ -17,14 +18,22 @@ def normalise_header(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9£%]+", text.lower().replace("&", " and ")))
 
 
+FieldType = Literal["text", "money", "quantity", "date", "month", "year", "choice"]
+
+
 @dataclass(frozen=True)
 class Column:
-    """A field an import reads, and the header wordings that name it."""
+    """A field an import reads: the header wordings that name it, the type of its cells (money
+    columns are scaled by their heading's unit and summed when a total is checked), and whether
+    it groups the rows under it (a blank cell takes the value above; a section-heading row sets
+    it when the file has no such column)."""
 
     key: str
     label: str
     synonyms: tuple[str, ...] = ()
     required: bool = False
+    type: FieldType = "text"
+    groups: bool = False
 
     def wordings(self) -> list[str]:
         return [normalise_header(w) for w in (self.label, *self.synonyms)]
@@ -40,22 +49,36 @@ class HeaderMatch:
     unmatched: list[str] = field(default_factory=list)
 
 
-def match_headers(headers: Sequence[str], columns: Sequence[Column]) -> HeaderMatch:
-    """Match each header to at most one field: exact wordings first, then the longest wording
-    found as whole words inside a header ("Council Plan KPI (Y/N)" holds "council plan").
+def match_headers(
+    headers: Sequence[str], columns: Sequence[Column], mapping: Mapping[str, str] | None = None
+) -> HeaderMatch:
+    """Match each header to at most one field: first as the person mapped it (`mapping`,
+    heading → field key; a heading mapped to anything else is read by no field), then exact
+    wordings, then the longest wording found as whole words inside a header ("Council Plan KPI
+    (Y/N)" holds "council plan").
 
     >>> match = match_headers(["Better (bigger or smaller)"], [Column("polarity", "Better")])
     >>> match.positions
     {'polarity': 0}
-    """
+    >>> match_headers(["Area", "Better"], [Column("polarity", "Better")], {"Area": "polarity"}).positions
+    {'polarity': 0}
+    """  # noqa: E501
+    mapping = mapping or {}
+    keys = {c.key for c in columns}
     normalised = [normalise_header(h) for h in headers]
     match = HeaderMatch()
     candidates: list[tuple[int, int, int, str]] = []
+    for position, heading in enumerate(headers):
+        if heading in mapping and mapping[heading] in keys:
+            candidates.append((-1, 0, position, mapping[heading]))
+    mapped = {mapping[h] for h in headers if h in mapping}
     for position, header in enumerate(normalised):
-        if not header:
+        if not header or headers[position] in mapping:
             continue
         for column in columns:
             for wording in column.wordings():
+                if column.key in mapped:
+                    continue  # the person chose its column
                 if header == wording:
                     candidates.append((0, -len(wording), position, column.key))
                 elif wording and f" {wording} " in f" {header} ":
@@ -67,7 +90,9 @@ def match_headers(headers: Sequence[str], columns: Sequence[Column]) -> HeaderMa
         match.headers[key] = headers[position]
     match.missing = [c for c in columns if c.required and c.key not in match.positions]
     match.unmatched = [
-        h for i, h in enumerate(headers) if h.strip() and i not in match.positions.values()
+        h
+        for i, h in enumerate(headers)
+        if h.strip() and i not in match.positions.values() and h not in mapping
     ]
     return match
 

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from fastapi import File, Query, UploadFile
+from fastapi import File, Form, Query, UploadFile
 from fastapi.responses import JSONResponse
 
 from common.audit import declare_no_change
 from common.errors import PROBLEM_JSON
+from common.mapping import Shaped
 from common.writing import column_letters
 
 
@@ -81,6 +82,8 @@ class ImportReport:
     unmatched_columns: list[str]
     rows: list[RowReport] = field(default_factory=list)
     committed: bool = False
+    shape: Shaped | None = None
+    """How the table was read before its rows: the mapping, totals, sections (`common.mapping`)."""
 
     @property
     def blocked_rows(self) -> list[RowReport]:
@@ -108,6 +111,15 @@ class ImportReport:
             "counts": self.counts(),
             "columns": self.columns,
             "unmatched_columns": self.unmatched_columns,
+            **(
+                {
+                    "mapping": self.shape.mapping_json(self.columns),
+                    "fields": self.shape.fields_json(),
+                    **self.shape.as_json(),
+                }
+                if self.shape
+                else {}
+            ),
             "rows": [r.as_json() for r in shown],
         }
 
@@ -146,11 +158,30 @@ ImportRows = Annotated[
 """Which rows an import's answer lists (`ImportReport.as_json`); default "all"."""
 
 
+ImportMapping = Annotated[
+    str | None,
+    Form(
+        description="The columns as the person mapped them, a JSON object of column heading to "
+        'field key: {"Savings area": "title", "Notes": "not-imported", "2024/25": "each-year"}. '
+        "The preview's `mapping` lists each heading with the field it was read as, and `fields` "
+        "the keys to choose from. Headings left out are matched by their wording."
+    ),
+]
+"""An import endpoint's `mapping` form field (`common.mapping.read_mapping`)."""
+
+
 def import_response(
-    report: ImportReport, *, commit: bool, rows: str, write: Callable[[], None]
+    report: ImportReport,
+    *,
+    commit: bool,
+    rows: str,
+    write: Callable[[], None],
+    shape: Shaped | None = None,
 ) -> JSONResponse:
     """The answer to an import: the preview; or, with `commit`, everything written by `write`, or
-    nothing and a 422 problem+json naming each blocking cell, with the row-by-row report beside."""
+    nothing and a 422 problem+json naming each blocking cell, with the row-by-row report beside.
+    `shape` adds how the table was read: the mapping, its totals and their reconciliation."""
+    report.shape = shape
     if commit and report.blocked_rows:
         numbers = ", ".join(str(r.row) for r in report.blocked_rows[:20])
         more = " and more" if len(report.blocked_rows) > 20 else ""

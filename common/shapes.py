@@ -230,8 +230,11 @@ def classify_rows(
             shape.sections.append(number)
             continue
         figures = {c: _figure(cells, c, units[headings[c]]) for c in amounts}
-        label = next((c for c in cells if c.strip() and not _is_number(c)), "")
-        labelled = is_total_label(label)
+        words = [c for c in cells if c.strip() and not _is_number(c)]
+        label = words[0] if words else ""
+        # "Total" with figures beside it, not a line whose title starts "Total number of ..."
+        # and goes on with a definition, a unit or an owner.
+        labelled = is_total_label(label) and len(words) == 1
         known = {c: v for c, v in figures.items() if v is not None}
         implied = (
             not labelled

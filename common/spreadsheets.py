@@ -32,6 +32,7 @@ from fastapi import UploadFile
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from common.errors import FieldError, ValidationFailed
+from common.shapes import find_header
 from common.writing import unguarded
 
 
@@ -86,6 +87,10 @@ class Table:
     sheet: str = ""
     sheets: list[str] = field(default_factory=list)
     """Every sheet of the file that could be chosen instead (`sheet=`)."""
+    header_row: int = 1
+    """The spreadsheet row of the header (its first row, when there are two)."""
+    mapping: dict[str, str] = field(default_factory=dict)
+    """The person's answer to "we read your columns as…": heading → field (`common.mapping`)."""
 
 
 SheetChoice = str | int | None
@@ -499,8 +504,10 @@ def non_blank_rows(sheet: Sheet) -> Iterator[tuple[int, list[str]]]:
 
 
 def table_of(sheet: Sheet, sheets: Sequence[str] = (), *, header_row: int | None = None) -> Table:
-    """A sheet under its header: the first non-blank row, or spreadsheet row `header_row`; rows
-    above the header (a title, a note) are left out, short rows padded to the header's width."""
+    """A sheet under its header: spreadsheet row `header_row`, or else the first row of two or
+    more headings with no figures (a title or a note above it is left out), merged with a second
+    header row under it ("Budget" over "2025/26" and "2026/27"); short rows are padded to the
+    header's width."""
     numbered = [
         (number, cells)
         for number, cells in non_blank_rows(sheet)
@@ -508,17 +515,26 @@ def table_of(sheet: Sheet, sheets: Sequence[str] = (), *, header_row: int | None
     ]
     if not numbered:
         raise UnreadableFile("The file is empty: it has no header row.")
-    (_, headers), body = numbered[0], numbered[1:]
+    (header_number, headers), body = numbered[0], numbered[1:]
+    if header_row is None:
+        try:
+            found = find_header([cells for _, cells in numbered])
+        except ValueError:
+            found = None  # one heading alone, or only figures: the first row is the header
+        if found is not None:
+            header_number = numbered[found.rows[0] - 1][0]
+            headers, body = found.headings, numbered[found.rows[-1] :]
     # A workbook's grid is as wide as its widest row: the table is as wide as its header.
     width = len(headers)
     while width and not headers[width - 1]:
         width -= 1
     return Table(
-        headers=headers,
+        headers=headers[:width],
         rows=[(cells + [""] * width)[:width] for _, cells in body],
         row_numbers=[number for number, _ in body],
         sheet=sheet.name,
         sheets=list(sheets) or [sheet.name],
+        header_row=header_number,
     )
 
 

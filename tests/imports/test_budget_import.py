@@ -171,7 +171,9 @@ def test_the_budget_position_csv_reads_back_as_it_was_written(api: TestClient) -
     assert again.status_code == 200, again.text
     report = again.json()
     assert report["unmatched_columns"] == ["Variance", "Movement"]
-    assert [r["action"] for r in report["rows"]] == ["unchanged", "unchanged"]  # line, totals
+    assert [r["action"] for r in report["rows"]] == ["unchanged"]
+    assert [t["label"] for t in report["totals"]] == ["Total"]  # checked, not a line
+    assert report["reconciliations"] == []
     assert report["rows"][0]["fields"]["commentary"] == "=Step-down"
 
     api.delete(f"/api/v1/finance/budget-lines/{line_id}", headers={"If-Match": 'W/"1"'})

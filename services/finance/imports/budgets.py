@@ -69,7 +69,6 @@ COLUMNS = (
     ),
     Column("commentary", "Commentary", ("Comments", "Comment", "Narrative", "Notes")),
 )
-_TOTAL = frozenset(["total", "totals", "grand total", "net total"])
 _FORECAST_WORDS = frozenset(["forecast", "fcst", "outturn", "projected", "fc"])
 _NUMBERED = re.compile(r"(?:m|p|month|period)\s?(\d{1,2})")
 _MONTH_HEADER = re.compile(r"([a-z]+)(?:\s(\d{4}|\d{2}))?")
@@ -151,7 +150,7 @@ def plan(
     months = month_columns(table.headers)
     by_position = {c.position for c in months}
     blanked = ["" if i in by_position else h for i, h in enumerate(table.headers)]
-    match = match_headers(blanked, COLUMNS)
+    match = match_headers(blanked, COLUMNS, table.mapping)
     if match.missing:
         raise missing_columns(match.missing, "a budget line")
     columns = dict(match.headers)
@@ -213,10 +212,6 @@ def plan(
         item = BudgetRow(row)
         rows.append(item)
         report.rows.append(row)
-        if not cell["name"] and any(words(c) in _TOTAL for c in cells):
-            row.key, row.action = "Total", "unchanged"
-            row.problem(columns["name"], "a totals row: left out", blocking=False)
-            continue
         values: dict[str, str] = {
             k: cell[k] for k in ("name", "service_area", "cost_centre") if k in cell
         }

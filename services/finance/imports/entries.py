@@ -64,7 +64,7 @@ def plan(
     session: Session, table: Table, filename: str, *, caller: Caller
 ) -> tuple[ImportReport, list[EntryRow]]:
     """What importing `table` would do: each return's action against the returns there already."""
-    match = match_headers(table.headers, COLUMNS)
+    match = match_headers(table.headers, COLUMNS, table.mapping)
     if match.missing:
         raise missing_columns(match.missing, "a savings return")
     columns = match.headers

@@ -69,7 +69,6 @@ COLUMNS = (
     ),
     Column("written_off_reason", "Written off reason", ("Reason written off", "Write-off reason")),
 )
-_TOTAL = frozenset(["total", "totals", "grand total"])
 _UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _SAME_NAME = 0.85
 _LIMITS = {"reference": 40, "title": 500, "description": 8000, "owner_team": 200}
@@ -247,7 +246,6 @@ class SavingsRow:
     targets: dict[str, dict[str, Decimal]] = field(default_factory=dict)
     project_ids: list[uuid.UUID] | None = None
     existing: SavingsLine | None = None
-    total: bool = False
 
 
 def plan(
@@ -262,7 +260,9 @@ def plan(
     only when the file names any)."""
     years = target_columns(table.headers)
     taken = set(years.in_year) | set(years.full_year)
-    match = match_headers(["" if i in taken else h for i, h in enumerate(table.headers)], COLUMNS)
+    match = match_headers(
+        ["" if i in taken else h for i, h in enumerate(table.headers)], COLUMNS, table.mapping
+    )
     if match.missing:
         raise missing_columns(match.missing, "a savings line")
     columns = dict(match.headers)
@@ -289,10 +289,6 @@ def plan(
         rows.append(item)
         report.rows.append(row)
         row.key = cell["reference"]
-        if words(cell["reference"]) in _TOTAL:
-            item.total, row.action = True, "unchanged"
-            row.problem(columns["reference"], "a totals row: left out", blocking=False)
-            continue
         item.existing = existing.get(cell["reference"].lower())
         _read_row(item, cell, cells, years, columns, names)
         key = cell["reference"].lower()
@@ -431,7 +427,7 @@ def commit(session: Session, rows: list[SavingsRow]) -> None:
     with its audit row; a line whose targets change gets a new version (its ETag), as the API
     gives it, and a line someone changed since the file was read refuses it all."""
     org_id = session.info["org_id"]
-    writing = [r for r in rows if r.report.action != "unchanged" and not r.total]
+    writing = [r for r in rows if r.report.action != "unchanged"]
     # One shape for every changed line (update_rows sets the same columns on each row): the
     # fields any row brings, each row's own value or else what the line holds already.
     updating = [r for r in writing if r.existing is not None]

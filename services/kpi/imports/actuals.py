@@ -120,7 +120,7 @@ def plan(
 ) -> tuple[ImportReport, list[_Row]]:
     """What importing `table` would do: each row's action against the actuals there already."""
     today = today or date.today()
-    match = match_headers(table.headers, COLUMNS)
+    match = match_headers(table.headers, COLUMNS, table.mapping)
     missing = list(match.missing)
     if "code" not in match.positions and "measure" not in match.positions:
         missing.insert(0, _COLUMN["measure"])

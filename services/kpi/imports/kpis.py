@@ -246,7 +246,7 @@ def read_rows(table: Table, filename: str) -> tuple[ImportReport, list[_Parsed]]
     """Every row read; a file without the columns a KPI needs is refused outright."""
     years = target_columns(table.headers)
     blanked = ["" if i in years else h for i, h in enumerate(table.headers)]
-    match = match_headers(blanked, COLUMNS)
+    match = match_headers(blanked, COLUMNS, table.mapping)
     if match.missing:
         raise missing_columns(match.missing, "a KPI")
     columns = dict(match.headers)

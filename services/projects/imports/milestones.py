@@ -169,7 +169,7 @@ class MilestoneRow:
 
 def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, list[MilestoneRow]]:
     """What importing `table` would do: each milestone's action against those there already."""
-    match = match_headers(table.headers, COLUMNS)
+    match = match_headers(table.headers, COLUMNS, table.mapping)
     if match.missing:
         raise missing_columns(match.missing, "a milestone")
     columns = match.headers

@@ -50,7 +50,7 @@ class ObjectivesPlan:
 
 
 def plan(session: Session, table: Table, filename: str) -> ObjectivesPlan:
-    match = match_headers(table.headers, COLUMNS)
+    match = match_headers(table.headers, COLUMNS, table.mapping)
     if match.missing:
         raise missing_columns(match.missing, "an objective")
     columns = match.headers

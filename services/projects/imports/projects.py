@@ -70,7 +70,7 @@ def _words(text: str) -> str:
 
 
 def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, list[ProjectRow]]:
-    match = match_headers(table.headers, COLUMNS)
+    match = match_headers(table.headers, COLUMNS, table.mapping)
     if match.missing:
         raise missing_columns(match.missing, "a project")
     columns = match.headers
