@@ -8,8 +8,9 @@ from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 from common.quantities import PLAIN, Unit, read_quantity
 
 PENNY = Decimal("0.01")
-LIMIT = Decimal("1e13")
-"""No council budget line reaches ten trillion pounds: bigger is a typing mistake."""
+LIMIT = Decimal("1e12")
+"""No council budget line reaches a trillion pounds: bigger is a typing mistake (and the money
+columns hold 12 digits of pounds)."""
 
 
 def parse_money(text: str, unit: Unit = PLAIN) -> Decimal:
@@ -36,7 +37,7 @@ def _exact_pence(amount: Decimal, shown: str) -> Decimal:
     if not amount.is_finite():
         raise ValueError("an amount of money must be a finite number")
     if abs(amount) >= LIMIT:
-        raise ValueError(f'"{shown}" is too large to be an amount of money')
+        raise ValueError(f'"{shown}" is too large; amounts must be under £1,000bn')
     if amount != amount.quantize(PENNY):
         raise ValueError(f'"{shown}" has fractions of a penny')
     return amount.quantize(PENNY)

@@ -29,10 +29,12 @@ from common.bulk import changed_row, import_conflict, insert_rows, update_rows
 from common.errors import FieldError, ValidationFailed
 from common.headers import Column, match_headers, missing_columns, normalise_header
 from common.importing import ImportReport, RowReport, row_originals
+from common.money import parse_money
 from common.periods import MONTH_NAMES, FinancialYear, read_month
+from common.quantities import header_unit
 from common.spreadsheets import Table
 from services.finance.budgets.models import BudgetAmount, BudgetLine, Forecast
-from services.finance.imports.rules import is_empty, read_amount, words, year_in
+from services.finance.imports.rules import is_empty, words, year_in
 
 COLUMNS = (
     Column(
@@ -252,7 +254,7 @@ def plan(
             if k not in cell or is_empty(cell[k]):
                 continue
             try:
-                setattr(item, k, read_amount(cell[k]))
+                setattr(item, k, parse_money(cell[k], header_unit(columns[k])))
             except ValueError as error:
                 row.problem(columns[k], str(error))
         if (item.original is not None or item.current is not None) and item.year:
@@ -284,7 +286,7 @@ def plan(
                 row.problem(header, f"{when:%B %Y} is not in financial year {item.year}")
                 continue
             try:
-                item.forecasts[when] = read_amount(text)
+                item.forecasts[when] = parse_money(text, header_unit(header))
             except ValueError as error:
                 row.problem(header, str(error))
                 continue

@@ -19,10 +19,11 @@ from common.errors import ValidationFailed
 from common.headers import Column, match_headers, missing_columns
 from common.identity import Caller
 from common.importing import ImportReport, RowReport, row_originals
+from common.money import parse_money
 from common.periods import FinancialYear, read_month
+from common.quantities import header_unit
 from common.spreadsheets import Table
 from services.finance.deps import refusal_to_change
-from services.finance.imports.rules import read_amount
 from services.finance.savings.models import SavingsEntry, SavingsLine
 from services.finance.savings.service import check_entry
 
@@ -99,7 +100,7 @@ def plan(
         values: dict[str, object] = {}
         for key in ("achieved_to_date", "forecast_for_year"):
             try:
-                values[key] = read_amount(cell[key])
+                values[key] = parse_money(cell[key], header_unit(columns[key]))
             except ValueError as error:
                 row.problem(columns[key], str(error))
         if "note" in cell:

@@ -26,9 +26,11 @@ from common.bulk import changed_row, import_conflict, insert_rows, update_rows
 from common.headers import Column, match_headers, missing_columns, normalise_header
 from common.identity import Caller
 from common.importing import ImportReport, RowReport, row_originals
+from common.money import parse_money
+from common.quantities import header_unit
 from common.spreadsheets import Table
 from services.finance.deps import refusal_to_change
-from services.finance.imports.rules import is_empty, read_amount, words, year_in
+from services.finance.imports.rules import is_empty, words, year_in
 from services.finance.savings.models import SavingsLine, SavingsTarget
 from services.finance.savings.schemas import (
     Category,
@@ -359,15 +361,13 @@ def _read_row(
     for kind, found in (("in_year", years.in_year), ("full_year_effect", years.full_year)):
         for position, year in found.items():
             text = cells[position]
+            heading = columns[f"{'target' if kind == 'in_year' else 'full-year effect'} {year}"]
             if is_empty(text):
                 continue
             try:
-                item.targets.setdefault(year, {})[kind] = read_amount(text)
+                item.targets.setdefault(year, {})[kind] = parse_money(text, header_unit(heading))
             except ValueError as error:
-                row.problem(
-                    columns[f"{'target' if kind == 'in_year' else 'full-year effect'} {year}"],
-                    str(error),
-                )
+                row.problem(heading, str(error))
     for year, target in item.targets.items():
         if "in_year" not in target:
             current = (

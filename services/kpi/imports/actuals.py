@@ -107,12 +107,7 @@ def _words(text: str) -> str:
 def _number(text: str, *, money: bool) -> Decimal | None:
     if not text:
         return None
-    try:
-        return to_number(text)
-    except ValueError:
-        if money and "£" in text:
-            return parse_money(text)
-        raise
+    return parse_money(text) if money else to_number(text)
 
 
 def plan(

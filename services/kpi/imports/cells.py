@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from common.money import parse_money
+from common.quantities import read_amount
 from services.kpi.measures.rules import Unit
 from services.kpi.targets.rules import TargetKind
 
@@ -48,8 +49,7 @@ def parse_target(text: str) -> CouncilTarget:
         return CouncilTarget(parse_money(match[1]), TargetKind.REDUCTION, cell)
     if match := re.search(r"target level of\s*([\d.,]+)\s*%?", cell, re.IGNORECASE):
         return CouncilTarget(Decimal(match[1].replace(",", "")), TargetKind.LEVEL, cell)
-    number = cell.replace(",", "").removesuffix("%")
-    return CouncilTarget(Decimal(number), TargetKind.LEVEL, "")
+    return CouncilTarget(read_amount(cell), TargetKind.LEVEL, "")
 
 
 def parse_baseline(*texts: str) -> Decimal | None:
