@@ -56,6 +56,15 @@ def year_of(heading: str) -> FinancialYear | None:
     return FinancialYear(first)
 
 
+def without_year(heading: str) -> str:
+    """A heading with the financial year it names taken out.
+
+    >>> without_year("Budget 2026/27 £m")
+    'Budget  £m'
+    """
+    return _YEAR.sub("", heading)
+
+
 def month_of(heading: str) -> tuple[int, int] | None:
     """The (year, month) a heading names ("Apr-25", "April 2025", "2025-04").
 

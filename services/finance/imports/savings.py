@@ -45,12 +45,21 @@ COLUMNS = (
         "reference",
         "Reference",
         ("Ref", "Saving reference", "Savings reference", "Saving ID", "Savings ID", "ID"),
-        required=True,
     ),
     Column(
         "title",
         "Title",
-        ("Saving", "Savings proposal", "Proposal", "Saving title", "Name", "Savings line"),
+        (
+            "Saving",
+            "Savings proposal",
+            "Proposal",
+            "Saving title",
+            "Name",
+            "Savings line",
+            "Savings area",
+            "Activity",
+            "Scheme",
+        ),
         required=True,
     ),
     Column("description", "Description", ("Detail", "Details", "Description of saving")),
@@ -145,6 +154,17 @@ _DEFAULTS = {
 }
 _FIELDS = ("reference", "title", "description", "owner_team", "written_off_reason", *_ENUMS)
 _TARGET_FIELDS = ("in_year", "full_year_effect")
+
+
+def reference_of(title: str) -> str:
+    """A reference for a saving the table gives none: its title's words, so the same title
+    finds the same line when the file comes again.
+
+    >>> reference_of("Reablement: review of home care packages (older people)")
+    'REABLEMENT-REVIEW-OF-HOME-CARE-PACKAGES'
+    """
+    reference = "-".join(re.findall(r"[A-Z0-9]+", title.upper()))
+    return reference[:40].rsplit("-", 1)[0] if len(reference) > 40 else reference
 
 
 def read_choice(key: str, text: str) -> str | None:
@@ -268,6 +288,7 @@ def plan(
     if match.missing:
         raise missing_columns(match.missing, "a savings line")
     columns = dict(match.headers)
+    columns.setdefault("reference", columns["title"])  # made from the title when not given
     for position, year in years.in_year.items():
         columns[f"target {year}"] = table.headers[position]
     for position, year in years.full_year.items():
@@ -290,6 +311,7 @@ def plan(
         item = SavingsRow(row, {})
         rows.append(item)
         report.rows.append(row)
+        cell["reference"] = cell.get("reference") or reference_of(cell["title"])
         row.key = cell["reference"]
         item.existing = existing.get(cell["reference"].lower())
         _read_row(item, cell, cells, years, columns, names)
