@@ -15,7 +15,7 @@ from fastapi import UploadFile
 
 from common.errors import FieldError, ValidationFailed
 from common.headers import Column, match_headers
-from common.quantities import header_unit
+from common.quantities import header_unit, read_amount
 from common.shapes import Reconciliation, classify_rows, month_of, year_of
 from common.spreadsheets import SheetChoice, Table, read_upload
 
@@ -134,6 +134,7 @@ def shape_table(
             or (year_of(heading) and heading not in match.headers.values())
             or month_of(heading)
             or any(p == i and by_key[k].type in _AMOUNTS for k, p in match.positions.items())
+            or (i not in match.positions.values() and _all_amounts(table.rows, i))
         )
     ]
     shape = classify_rows(
@@ -152,7 +153,9 @@ def shape_table(
         for cells in rows:
             above = cells[position] = cells[position] or above
     if shape.sections and grouping and not matched_groups:
-        headers.append(grouping[0].label)
+        heading = f"{grouping[0].label} (from the section rows)"
+        headers.append(heading)
+        mapping[heading] = grouping[0].key
         for _, cells, section in shape.lines:
             cells.append(section)
     shaped.table = replace(
@@ -169,12 +172,43 @@ def shape_upload(
     sheet: SheetChoice = None,
 ) -> Shaped:
     """An uploaded file read (`read_upload`) and shaped for `columns` with the `mapping` form
-    field, or a 422 that says why it cannot be."""
-    return shape_table(read_upload(upload, sheet=sheet), columns, read_mapping(mapping))
+    field, or a 422 that says why it cannot be. A Word document's tables are a plan's KPI,
+    objectives and projects tables side by side, and a workbook's first sheet is often notes:
+    unless one is chosen, a document's table, or a sheet when the first lacks a required field,
+    is the one whose headings name most of the import's fields."""
+    wanted = read_mapping(mapping)
+    table = read_upload(upload, sheet=sheet)
+    docx = (upload.filename or "").lower().endswith(".docx")
+    if sheet is None and len(table.sheets) > 1 and (docx or _fit(table, columns, wanted) < 0):
+        tables = []
+        for name in table.sheets:
+            upload.file.seek(0)
+            tables.append(read_upload(upload, sheet=name))
+        table = max(tables, key=lambda t: _fit(t, columns, wanted))
+    return shape_table(table, columns, wanted)
+
+
+def _fit(table: Table, columns: Sequence[Column], mapping: Mapping[str, str]) -> int:
+    match = match_headers(table.headers, columns, mapping)
+    return len(match.positions) - 10 * len(match.missing)
+
+
+def _all_amounts(rows: Sequence[Sequence[str]], column: int) -> bool:
+    """A column no text field reads whose cells are all figures ("Savings delivered")."""
+    cells = [r[column] for r in rows if r[column].strip()]
+    if len(cells) < 2:
+        return False
+    try:
+        for cell in cells:
+            read_amount(cell)
+    except ValueError:
+        return False
+    return True
 
 
 def _label(cells: Sequence[str]) -> str:
-    return next((c for c in cells if c.strip()), "")
+    words = [c for c in cells if c.strip()]
+    return next((c for c in words if not _all_amounts([[c], [c]], 0)), words[0] if words else "")
 
 
 def _check_mapping(table: Table, columns: Sequence[Column], mapping: Mapping[str, str]) -> None:

@@ -89,6 +89,8 @@ class Table:
     """Every sheet of the file that could be chosen instead (`sheet=`)."""
     header_row: int = 1
     """The spreadsheet row of the header (its first row, when there are two)."""
+    title: str = ""
+    """The lines above the header, as one ("Savings achieved by area, 2023/24")."""
     mapping: dict[str, str] = field(default_factory=dict)
     """The person's answer to "we read your columns as…": heading → field (`common.mapping`)."""
 
@@ -516,6 +518,7 @@ def table_of(sheet: Sheet, sheets: Sequence[str] = (), *, header_row: int | None
     if not numbered:
         raise UnreadableFile("The file is empty: it has no header row.")
     (header_number, headers), body = numbered[0], numbered[1:]
+    above: list[tuple[int, list[str]]] = []
     if header_row is None:
         try:
             found = find_header([cells for _, cells in numbered])
@@ -524,6 +527,7 @@ def table_of(sheet: Sheet, sheets: Sequence[str] = (), *, header_row: int | None
         if found is not None:
             header_number = numbered[found.rows[0] - 1][0]
             headers, body = found.headings, numbered[found.rows[-1] :]
+            above = numbered[: found.rows[0] - 1]
     # A workbook's grid is as wide as its widest row: the table is as wide as its header.
     width = len(headers)
     while width and not headers[width - 1]:
@@ -535,6 +539,7 @@ def table_of(sheet: Sheet, sheets: Sequence[str] = (), *, header_row: int | None
         sheet=sheet.name,
         sheets=list(sheets) or [sheet.name],
         header_row=header_number,
+        title=" ".join(c for _, cells in above for c in cells if c),
     )
 
 

@@ -49,7 +49,12 @@ COLUMNS = (
         ("Name", "Budget line name", "Cost centre name", "Description", "Budget name"),
         required=True,
     ),
-    Column("service_area", "Service area", ("Service", "Area", "Division", "Policy area")),
+    Column(
+        "service_area",
+        "Service area",
+        ("Service", "Area", "Division", "Policy area"),
+        groups=True,
+    ),
     Column("financial_year", "Financial year", ("Year", "FY")),
     Column("original", "Original budget", ("Base budget", "Approved budget")),
     Column(

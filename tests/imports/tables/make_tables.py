@@ -214,6 +214,82 @@ PLAN: list[tuple[str, str | Rows]] = [
 table, each named by the heading above it."""
 
 
+LEDGER_000S = """Adult Social Care budget monitoring: period 6 (September 2025)
+£000s unless stated
+
+Cost Centre,Description,Division,Annual budget 2025/26 (£000),Forecast outturn (£000),Notes
+A1001,Residential care (older people),Older people,"52,300","53,150.5",Placements above plan
+A1002,Client contributions,Older people,"(12,400)","(12,100)",
+A2001,Supported living,Working-age adults,"18,750","18,900",
+,Total,,"58,650","60,000",
+"""
+"""A ledger export: two title lines, "(£000)" headings, bracket negatives (income), and a
+stated forecast total of £60.0m where the lines add to £59.9505m."""
+
+SAVINGS_TWO_HEADER_ROWS: Rows = [
+    ["Adult Social Care savings programme 2025/26 to 2026/27", None, None, None, None, None],
+    ["Ref", "Proposal", "Lead team", "Savings target (£k)", None, "Comments"],
+    [None, None, None, "2025/26", "2026/27", None],
+    ["Older people", None, None, None, None, None],
+    ["ASC-01", "Home care review", "Operations Team", 450, 300, "Phased"],
+    ["ASC-02", "Reablement expansion", "Operations Team", "(25)", 200, "Costs first year"],
+    ["Working-age adults", None, None, None, None, None],
+    ["ASC-03", "Supported living review", "Commissioning Team", 610.5, 0, None],
+    ["Total", None, None, 1035.5, 500, None],
+]
+"""Two header rows ("Savings target (£k)" over the years), section rows, a bracket negative and
+a total that reconciles."""
+
+SAVINGS_MILLIONS = """Theme,Savings proposal,Responsible team,Target 2025/26,Target 2026/27
+Reviews,Annual review backlog,Operations Team,£1.2m,£0.8m
+Commissioning,Day services recommissioning,Commissioning Team,£2.45 million,£1.1m
+Grand total,,,£3.5m,£2.0m
+"""
+"""No reference column (each is made from the title), the theme first, "£x million" cells, and
+a grand total that reconciles in neither year (£3.65m and £1.9m)."""
+
+BUDGET_INCOME: Rows = [
+    ["Budget 2025/26 (£)", "Original budget 2025/26 (£)", "Budget line", "Code"],
+    ["1,200,000", "1,150,000", "Day opportunities", "D100"],
+    ["(350,000)", "(340,000)", "Client income", "D900"],
+    ["850,000", "810,000", "Net total", None],
+]
+"""Columns in another order (figures first, the code last), pounds with brackets for income, a
+net total that reconciles; an OpenDocument spreadsheet."""
+
+SAVINGS_RETURNS = """Saving,Return month,Achieved to date (£k),Full year forecast (£k),Comments
+ANNUAL-REVIEW-BACKLOG,Sep-25,410,"1,150",Behind on complex reviews
+DAY-SERVICES-RECOMMISSIONING,Sep-25,"1,020.5","2,450",On track
+"""
+"""Monthly returns in £k, naming the lines by the references made from their titles."""
+
+OBJECTIVES_PLAN = """No.,Objective,Lead officer,Priority
+1,Help people stay independent at home for longer,Head of Reablement,Independence
+2,Support unpaid carers,Head of Commissioning,Carers
+"""
+"""Objectives as a plan's appendix lists them."""
+
+MILESTONES_PLAN = """Project title,Milestone name,Due date,Progress,Date completed
+Digital front door,Online assessment live,June 2024,Complete,July 2024
+Digital front door,Self-service review form,December 2024,,
+"""
+"""Milestones with a month for each date."""
+
+KPI_REWORDED = """Indicator,Ref,Units,Good is,How often,Lead team
+People aged 65+ still at home 91 days after reablement,ASC1,%,Bigger,Quarterly,Reablement Team
+Care home admissions 65+,ASC2,Rate per 100k population of 65+,Smaller,Annually,Commissioning
+Carers' assessments completed,ASC3,Number,Bigger,Monthly,Operations Team
+"""
+"""KPIs in other words and another order, with an extra column."""
+
+BUDGET_MONTHS_WIDE: Rows = [
+    ["Cost centre", "Service", "Budget line", "Apr-25", "May-25", "Jun-25"],
+    ["B100", "Older people", "Nursing care", "£1.1m", "£1.15m", "£1.2m"],
+    ["B200", "Older people", "Extra care", "250k", "255k", "-5k"],
+]
+"""Forecasts in month columns with cells of their own scale ("£1.15m", "250k", "-5k")."""
+
+
 def build() -> dict[str, bytes]:
     return {
         "budget-book-four-years.xlsx": xlsx(
@@ -221,6 +297,15 @@ def build() -> dict[str, bytes]:
         ),
         "savings-achieved-by-area.ods": ods({"Savings achieved": SAVINGS_ACHIEVED}),
         "service-plan.docx": docx_plan(PLAN),
+        "budget-monitoring-2025-09.csv": LEDGER_000S.encode(),
+        "savings-programme-two-header-rows.xlsx": xlsx({"Savings": SAVINGS_TWO_HEADER_ROWS}),
+        "savings-targets-millions.csv": SAVINGS_MILLIONS.encode(),
+        "budget-with-income.ods": ods({"Budget": BUDGET_INCOME}),
+        "savings-returns-2025-09.csv": SAVINGS_RETURNS.encode(),
+        "objectives-appendix.csv": OBJECTIVES_PLAN.encode(),
+        "milestones-appendix.csv": MILESTONES_PLAN.encode(),
+        "kpis-reworded.csv": KPI_REWORDED.encode(),
+        "forecasts-by-month.xlsx": xlsx({"Forecasts": BUDGET_MONTHS_WIDE}),
     }
 
 
