@@ -233,6 +233,40 @@ def test_kpis_in_other_words_and_order(api: TestClient) -> None:
     assert by_code["ASC3"]["frequency"] == "monthly"
 
 
+def test_the_word_plans_measuring_success_table_with_units_and_polarity_from_the_titles(
+    api: TestClient,
+) -> None:
+    name = "service-plan.docx"
+    data = (TABLES / name).read_bytes()
+    preview = api.post(
+        "/api/v1/kpi/imports/kpis", params={"frequency": "annual"}, files={"file": (name, data)}
+    )
+    assert preview.status_code == 200, preview.text
+    notes = [p["message"] for r in preview.json()["rows"] for p in r["problems"]]
+    assert "smaller is better, guessed: please check" in notes
+    done = api.post(
+        "/api/v1/kpi/imports/kpis",
+        params={"frequency": "annual", "commit": "true"},
+        files={"file": (name, data)},
+    )
+    assert done.status_code == 200, done.text
+    measures = api.get("/api/v1/kpi/measures", params={"limit": 100}).json()["items"]
+    by_title = {m["title"][:20]: m for m in measures}
+    home = by_title["% of people aged 65+"]
+    assert (home["unit"], home["polarity"], home["frequency"]) == (
+        "percent",
+        "bigger_is_better",
+        "annual",
+    )
+    admissions = by_title["Rate of admissions t"]
+    assert (admissions["unit"], admissions["population_age_band"], admissions["polarity"]) == (
+        "rate_per_100k",
+        "18-64",
+        "smaller_is_better",
+    )
+    assert by_title["Number of carers' ass"[:20]]["unit"] == "count"
+
+
 @pytest.mark.parametrize("hostile", [zip_bomb, huge_cell_reference, billion_laughs])
 def test_a_hostile_workbook_is_refused_through_the_api_within_a_second(
     api: TestClient, hostile: Callable[[], bytes]

@@ -3,12 +3,13 @@ council's KPI table, or its figures."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import JSONResponse
 
 from common.db import SessionDep
 from common.importing import ImportCommit, ImportMapping, ImportRows, import_response
 from common.mapping import shape_upload
+from common.periods import Frequency
 from services.kpi.deps import Configure, Enterer
 from services.kpi.imports import actuals, kpis
 
@@ -26,12 +27,16 @@ def import_kpis(
     commit: ImportCommit = False,
     rows: ImportRows = "all",
     mapping: ImportMapping = None,
+    frequency: Annotated[
+        Frequency | None,
+        Query(description="How often every KPI is reported, when the table has no such column."),
+    ] = None,
 ) -> JSONResponse:
     """Each row's action (create, update, unchanged), the fields read from it with its original
     cells, and every cell that could not be read. With `commit=true` every row is written, or
     none is (422 naming each blocking cell by row and column)."""
     shaped = shape_upload(file, kpis.COLUMNS, mapping)
-    report, parsed = kpis.plan(session, shaped.table, file.filename or "")
+    report, parsed = kpis.plan(session, shaped.table, file.filename or "", frequency)
     return import_response(
         report, commit=commit, rows=rows, write=lambda: kpis.commit(session, parsed), shape=shaped
     )
