@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from fastapi import UploadFile
 
 from common.errors import FieldError, ValidationFailed
-from common.headers import Column, match_headers
+from common.headers import Column, match_headers, missing_columns
 from common.quantities import header_unit, read_amount
 from common.shapes import Reconciliation, classify_rows, month_of, year_of
 from common.spreadsheets import SheetChoice, Table, read_upload
@@ -51,7 +51,8 @@ class Shaped:
                 continue
             key = self.table.mapping.get(heading) or by_heading.get(heading) or NOT_IMPORTED
             if key not in labels and key not in _WIDE and key != NOT_IMPORTED:
-                key = EACH_MONTH if month_of(heading) or not year_of(heading) else EACH_YEAR
+                dated = year_of(heading) or year_of(key)
+                key = EACH_YEAR if dated and not month_of(heading) else EACH_MONTH
             answer.append(
                 {
                     "heading": heading,
@@ -123,6 +124,13 @@ def shape_table(
         mapping=mapping,
     )
     match = match_headers(table.headers, columns, mapping)
+    if match.missing:  # the mapping step's answer comes back with the refusal, to correct it
+        refusal = missing_columns(match.missing, "this import")
+        refusal.extensions = {
+            "mapping": Shaped(table, columns, headings).mapping_json(match.headers),
+            "fields": Shaped(table, columns).fields_json(),
+        }
+        raise refusal
     by_key = {c.key: c for c in columns}
     amounts = [
         i
@@ -222,11 +230,6 @@ def _check_mapping(table: Table, columns: Sequence[Column], mapping: Mapping[str
         FieldError(f"mapping.{heading}", f"'{key}' is not a field this table can import.")
         for heading, key in mapping.items()
         if key not in keys
-    ]
-    errors += [
-        FieldError(f"mapping.{heading}", f"'{heading}' names no financial year.")
-        for heading, key in mapping.items()
-        if key == EACH_YEAR and not year_of(heading)
     ]
     fields = [k for k in mapping.values() if k not in _WIDE and k != NOT_IMPORTED]
     errors += [
