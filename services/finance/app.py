@@ -8,6 +8,7 @@ from common.service_app import create_service_app
 from common.settings import Settings
 from services.finance.budgets.router import router as budgets_router
 from services.finance.imports.router import router as imports_router
+from services.finance.reconciliations.router import router as reconciliations_router
 from services.finance.savings.router import router as savings_router
 
 
@@ -20,7 +21,7 @@ def create_app(
         "finance",
         title="ASC Tracker finance service",
         description="Budget monitoring and savings tracking.",
-        routers=[budgets_router, savings_router, imports_router],
+        routers=[budgets_router, savings_router, imports_router, reconciliations_router],
         settings=settings,
         database=database,
         clients=clients,

@@ -2,6 +2,7 @@
 
 from services.finance.base import Base
 from services.finance.budgets.models import BudgetAmount, BudgetLine, Forecast
+from services.finance.reconciliations.models import ReconciliationFlag
 from services.finance.savings.models import (
     ActivityMeasure,
     SavingsEntry,
@@ -15,6 +16,7 @@ __all__ = [
     "BudgetAmount",
     "BudgetLine",
     "Forecast",
+    "ReconciliationFlag",
     "SavingsEntry",
     "SavingsLine",
     "SavingsTarget",

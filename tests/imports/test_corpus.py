@@ -97,6 +97,25 @@ def test_a_four_year_budget_book_in_pounds_million_with_sections_and_totals(
         in (report["reconciliations"][0]["message"])
     )
 
+    flags = api.get(
+        "/api/v1/finance/reconciliation-flags", params={"tracker": "budget", "explained": "false"}
+    ).json()
+    assert [(f["filename"], f["sheet"], f["row"], f["label"]) for f in flags] == [
+        ("budget-book-four-years.xlsx", "Budget", 13, "Grand total")
+    ]
+    assert flags[0]["stated"]["Budget 2026/27 £m"] == "152400000.0"
+    assert flags[0]["lines"]["Budget 2026/27 £m"] == "151800000.0"
+    explained = api.post(
+        f"/api/v1/finance/reconciliation-flags/{flags[0]['id']}/explain",
+        json={"explanation": "The grand total includes a £0.6m contingency line."},
+        headers={"If-Match": f'"{flags[0]["version"]}"'},
+    )
+    assert explained.status_code == 200, explained.text
+    still_open = api.get(
+        "/api/v1/finance/reconciliation-flags", params={"tracker": "budget", "explained": "false"}
+    ).json()
+    assert still_open == []
+
 
 def test_savings_achieved_by_area_import_as_achieved_savings_of_the_year_the_title_names(
     api: TestClient, database: Database, demo_org: uuid.UUID

@@ -187,3 +187,40 @@ def test_the_mapping_step_corrects_columns_the_headings_did_not_name_then_import
     assert done.status_code == 200, done.text
     lines = api.get("/api/v1/finance/budget-lines").json()["items"]
     assert sorted(line["name"] for line in lines)[0] == "Home care"
+
+
+def test_an_imported_total_that_does_not_add_up_shows_on_the_budget_until_explained(
+    api: TestClient,
+) -> None:
+    book = (Path(__file__).parent / "tables" / "budget-book-four-years.xlsx").read_bytes()
+    imported = api.post(
+        "/api/v1/finance/imports/budget-lines",
+        params={"commit": "true"},
+        files={"file": ("budget-book.xlsx", book)},
+        data={"mapping": '{"Service area": "name"}'},
+    )
+    assert imported.status_code == 200, imported.text
+    page = api.get("/budget")
+    assert "Imported totals to check" in page.text
+    assert "stated total £152.4m; the lines add up to £151.8m" in page.text
+    flag_id = _hidden(page.text, "flag_id")
+
+    empty = api.post(
+        "/reconciliation-flags/explain",
+        data={"flag_id": flag_id, "version": "1", "explanation": " ", "back": "/budget"},
+        follow_redirects=True,
+    )
+    assert "Say why the figures differ" in empty.text
+
+    done = api.post(
+        "/reconciliation-flags/explain",
+        data={
+            "flag_id": flag_id,
+            "version": "1",
+            "explanation": "A contingency line",
+            "back": "/budget",
+        },
+        follow_redirects=True,
+    )
+    assert done.status_code == 200
+    assert "Imported totals to check" not in done.text

@@ -87,6 +87,22 @@ class FinanceApiClient:
                 json={"month": f"{month:%Y-%m}"} | values,
             )
 
+    async def open_flags(self, tracker: str) -> list[dict[str, Any]]:
+        """The stated totals of imported tables that did not add up and are not yet explained."""
+        result: list[dict[str, Any]] = await self._get(
+            "/finance/reconciliation-flags", tracker=tracker, explained="false"
+        )
+        return result
+
+    async def explain_flag(self, flag_id: str, version: str, explanation: str) -> None:
+        await self._gateway.request(
+            "POST",
+            f"/finance/reconciliation-flags/{flag_id}/explain",
+            what=WHAT,
+            json={"explanation": explanation},
+            headers={"if-match": f'W/"{version}"'},
+        )
+
     async def owners(self) -> list[str]:
         result: list[str] = await self._get("/finance/savings/owners")
         return result

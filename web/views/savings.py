@@ -133,6 +133,8 @@ async def savings_tracker(
         return export(COLUMNS, tracker["items"], name="savings", fmt=fmt, sheet="Savings")
     projects = await finance.project_names()
     context = {
+        "flags": await finance.open_flags("savings"),
+        "flags_back": "/savings",
         **page,
         "nav": "savings",
         "title": "Savings tracker",
@@ -407,3 +409,19 @@ async def savings_line(
             ),
         },
     )
+
+
+@router.post("/reconciliation-flags/explain", response_class=HTMLResponse)
+async def explain_flag(
+    finance: Finance,
+    flag_id: Annotated[uuid.UUID, Form()],
+    version: Annotated[str, Form()] = "",
+    explanation: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "/savings",
+) -> Response:
+    """Mark an imported total that did not add up as explained, with why; back to its tracker."""
+    target = back if back in ("/budget", "/savings") else "/savings"
+    if not explanation.strip():
+        return RedirectResponse(f"{target}?flag_error={flag_id}#flag-{flag_id}", status_code=303)
+    await finance.explain_flag(str(flag_id), version, explanation.strip())
+    return RedirectResponse(f"{target}#flags", status_code=303)

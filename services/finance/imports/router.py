@@ -10,6 +10,7 @@ from common.importing import ImportCommit, ImportFile, ImportMapping, ImportRows
 from common.mapping import shape_upload
 from services.finance.deps import CallerDep, SessionDep, project_names
 from services.finance.imports import budgets, entries, savings
+from services.finance.reconciliations.service import keep_flags
 from services.finance.schemas import month_query, year_query
 
 router = APIRouter(prefix="/imports", tags=["imports"])
@@ -42,11 +43,16 @@ def import_budget_lines(
         month=month_query(month),
         financial_year=year_query(financial_year),
     )
+
+    def write() -> None:
+        budgets.commit(session, planned)
+        keep_flags(session, tracker="budget", filename=file.filename or "", shape=shaped)
+
     return import_response(
         report,
         commit=commit,
         rows=rows,
-        write=lambda: budgets.commit(session, planned),
+        write=write,
         shape=shaped,
     )
 
@@ -73,11 +79,16 @@ def import_savings(
         caller=caller,
         projects=lambda: project_names(request),
     )
+
+    def write() -> None:
+        savings.commit(session, planned)
+        keep_flags(session, tracker="savings", filename=file.filename or "", shape=shaped)
+
     return import_response(
         report,
         commit=commit,
         rows=rows,
-        write=lambda: savings.commit(session, planned),
+        write=write,
         shape=shaped,
     )
 
