@@ -88,7 +88,12 @@ KINDS: dict[str, dict[str, str]] = {
         "noun": "savings return",
     },
 }
-ACCEPT = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ACCEPT = (
+    ".csv,.xlsx,.ods,.docx,text/csv,"
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+    "application/vnd.oasis.opendocument.spreadsheet,"
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+)
 CHUNK = 512 * 1024
 """Characters per hidden field: a form field may hold up to 1 MB."""
 
