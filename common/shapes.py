@@ -221,8 +221,8 @@ def classify_rows(
     """Sort body rows into lines, section headings and totals, reconciling each total against
     the lines since the previous total of its level (a sub-total totals the lines since the last
     sub-total; a grand total all lines, or the sub-totals when there were some). `amounts` are
-    the columns holding figures. A row without a total label whose figures equal the sum of the
-    lines since the last total is a total too."""
+    the columns holding figures. A row of figures alone (no label) that equal the sum of the lines
+    since the last total is a total too; a named line never is, whatever its figures."""
     shape = Shape()
     units = {headings[c]: header_unit(headings[c]) for c in amounts}
     for c in amounts:  # a column of "£2.45 million" cells is money even under a plain heading
@@ -245,8 +245,8 @@ def classify_rows(
         # and goes on with a definition, a unit or an owner.
         labelled = is_total_label(label) and len(words) == 1
         known = {c: v for c, v in figures.items() if v is not None}
-        implied = (
-            not labelled
+        implied = (  # figures alone, no label: a line with a name is never taken for a total
+            not words
             and lines_since > 1
             and known
             and all(since_subtotal.get(c, Decimal(0)) == v for c, v in known.items())

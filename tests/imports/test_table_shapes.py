@@ -113,3 +113,17 @@ def test_the_savings_total_that_does_not_reconcile_is_reported_in_pounds() -> No
     assert flag.stated["Savings delivered"] == Decimal("5100000")
     assert flag.lines["Savings delivered"] == Decimal("4850000")
     assert "stated total £5.1m; the lines add up to £4.85m" in flag.message()
+
+
+def test_a_named_line_whose_figure_equals_the_lines_above_is_still_a_line() -> None:
+    rows = [(2, ["Reviews", "100"]), (3, ["Transport", "200"]), (4, ["Home care", "300"])]
+    shape = classify_rows(["Saving", "Target £"], rows, [1])
+    assert [number for number, _, _ in shape.lines] == [2, 3, 4]
+    assert shape.totals == []
+
+
+def test_a_row_of_figures_alone_that_adds_up_the_lines_above_is_a_total() -> None:
+    rows = [(2, ["Reviews", "100"]), (3, ["Transport", "200"]), (4, ["", "300"])]
+    shape = classify_rows(["Saving", "Target £"], rows, [1])
+    assert shape.totals == [4]
+    assert shape.reconciliations == []
