@@ -245,6 +245,11 @@ def classify_rows(
         # and goes on with a definition, a unit or an owner.
         labelled = is_total_label(label) and len(words) == 1
         known = {c: v for c, v in figures.items() if v is not None}
+        adds_up = bool(known) and all(
+            since_subtotal.get(c, Decimal(0)) == v for c, v in known.items()
+        )
+        # "Total" beside other words ("Total | 2 lines") is a total when its figures add up.
+        labelled = labelled or (is_total_label(label) and lines_since > 1 and adds_up)
         implied = (  # figures alone, no label: a line with a name is never taken for a total
             not words
             and lines_since > 1

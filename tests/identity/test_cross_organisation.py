@@ -133,6 +133,7 @@ ID_CASES: dict[str, Attempt] = {
     ),
     f"PATCH {FINANCE}/activity-measures/{{measure_id}}": Attempt({"done": 99}),
     f"DELETE {FINANCE}/activity-measures/{{measure_id}}": Attempt(),
+    f"POST {FINANCE}/reconciliation-flags/{{flag_id}}/explain": Attempt({"explanation": TAKEN}),
 }
 
 
@@ -192,6 +193,7 @@ LIST_CASES: dict[str, Listing] = {
         {"by": "owner", "financial_year": YEAR}, filters={"project_id": "projects"}
     ),
     f"GET {FINANCE}/savings/owners": Listing(),
+    f"GET {FINANCE}/reconciliation-flags": Listing({"tracker": "budget"}),
     f"GET {FINANCE}/audit-events": Listing(filters={"entity_id": "savings-lines"}),
 }
 

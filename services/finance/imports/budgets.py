@@ -56,7 +56,7 @@ COLUMNS = (
         groups=True,
     ),
     Column("financial_year", "Financial year", ("Year", "FY")),
-    Column("original", "Original budget", ("Base budget", "Approved budget")),
+    Column("original", "Original budget", ("Base budget", "Approved budget"), type="money"),
     Column(
         "current",
         "Current budget",
@@ -68,12 +68,14 @@ COLUMNS = (
             "Net budget",
             "Working budget",
         ),
+        type="money",
     ),
     Column("month", "Month", ("Period", "Forecast month", "Reporting month")),
     Column(
         "forecast",
         "Forecast outturn",
         ("Forecast", "Projected outturn", "Outturn", "Forecast out turn"),
+        type="money",
     ),
     Column("commentary", "Commentary", ("Comments", "Comment", "Narrative", "Notes")),
 )

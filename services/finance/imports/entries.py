@@ -41,12 +41,14 @@ COLUMNS = (
         "Achieved to date",
         ("Achieved", "Delivered to date", "Saving achieved", "Achieved so far"),
         required=True,
+        type="money",
     ),
     Column(
         "forecast_for_year",
         "Forecast for year",
         ("Forecast", "Forecast saving", "Full year forecast", "Forecast outturn", "Forecast £"),
         required=True,
+        type="money",
     ),
     Column("note", "Commentary", ("Comments", "Comment", "Note", "Notes", "Narrative")),
 )

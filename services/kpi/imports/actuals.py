@@ -64,10 +64,13 @@ COLUMNS = (
     ),
     Column("year", "Financial year", ("Year", "FY")),
     Column(
-        "value", "Value", ("Actual", "Figure", "Result", "Outturn", "Actual value", "Performance")
+        "value",
+        "Value",
+        ("Actual", "Figure", "Result", "Outturn", "Actual value", "Performance"),
+        type="quantity",
     ),
-    Column("numerator", "Numerator", ()),
-    Column("denominator", "Denominator", ()),
+    Column("numerator", "Numerator", (), type="quantity"),
+    Column("denominator", "Denominator", (), type="quantity"),
     Column("commentary", "Commentary", ("Comments", "Comment", "Narrative", "Notes", "Note")),
     Column("status", "Status", ("Workflow status", "Approval status")),
 )
