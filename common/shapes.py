@@ -222,7 +222,10 @@ def classify_rows(
     the lines since the previous total of its level (a sub-total totals the lines since the last
     sub-total; a grand total all lines, or the sub-totals when there were some). `amounts` are
     the columns holding figures. A row of figures alone (no label) that equal the sum of the lines
-    since the last total is a total too; a named line never is, whatever its figures."""
+    since the last total is a total too; a named line never is, whatever its figures. A "Total"
+    row that names a group in another column ("Total cashable | … | Cashable") and adds up to that
+    group's lines is a breakdown (it leaves the running sums alone); one that adds up to every
+    line is the grand total after such a breakdown."""
     shape = Shape()
     units = {headings[c]: header_unit(headings[c]) for c in amounts}
     for c in amounts:  # a column of "£2.45 million" cells is money even under a plain heading
@@ -233,6 +236,7 @@ def classify_rows(
     subtotals: dict[int, Decimal] = {}
     everything: dict[int, Decimal] = {}
     lines_since = 0
+    seen: list[tuple[Sequence[str], dict[int, Decimal]]] = []  # every line, with its figures
     for number, cells in rows:
         if is_section_row(cells):
             section = cells[0].strip()
@@ -244,12 +248,21 @@ def classify_rows(
         # "Total" with figures beside it, not a line whose title starts "Total number of ..."
         # and goes on with a definition, a unit or an owner.
         labelled = is_total_label(label) and len(words) == 1
+        whole = False  # a grand total found because it equals every line so far
         known = {c: v for c, v in figures.items() if v is not None}
         adds_up = bool(known) and all(
             since_subtotal.get(c, Decimal(0)) == v for c, v in known.items()
         )
         # "Total" beside other words ("Total | 2 lines") is a total when its figures add up.
         labelled = labelled or (is_total_label(label) and lines_since > 1 and adds_up)
+        if not labelled and is_total_label(label) and known:
+            if _group_total(label, cells, known, amounts, seen):
+                shape.totals.append(number)  # the lines of one group, already counted
+                continue
+            whole = len(seen) > 1 and all(
+                everything.get(c, Decimal(0)) == v for c, v in known.items()
+            )
+            labelled = whole
         implied = (  # figures alone, no label: a line with a name is never taken for a total
             not words
             and lines_since > 1
@@ -260,7 +273,13 @@ def classify_rows(
             grand = bool(re.search(r"grand|overall|net total|^total", label, re.I)) and bool(
                 subtotals
             )
-            basis = subtotals if grand else (since_subtotal if lines_since else everything)
+            basis = (
+                everything
+                if whole
+                else subtotals
+                if grand
+                else (since_subtotal if lines_since else everything)
+            )
             stated = {headings[c]: v for c, v in known.items()}
             summed = {headings[c]: basis.get(c, Decimal(0)) for c in known}
             shape.totals.append(number)
@@ -275,8 +294,36 @@ def classify_rows(
             since_subtotal[c] = since_subtotal.get(c, Decimal(0)) + v
             everything[c] = everything.get(c, Decimal(0)) + v
         lines_since += 1
+        seen.append((cells, known))
         shape.lines.append((number, list(cells), section))
     return shape
+
+
+def _group_total(
+    label: str,
+    cells: Sequence[str],
+    known: dict[int, Decimal],
+    amounts: Sequence[int],
+    lines: Sequence[tuple[Sequence[str], dict[int, Decimal]]],
+) -> bool:
+    """Whether a "Total <group>" row names one of its other cells ("Total cashable saving" beside
+    "Cashable saving" in the Type column) and its figures are the sum of the lines in that group:
+    a total of one group, as an export writes them by type."""
+    for column, cell in enumerate(cells):
+        name = cell.strip().lower()
+        if column in amounts or not name or name == label.strip().lower():
+            continue
+        if not re.search(rf"\b{re.escape(name)}\b", label.lower()):
+            continue
+        group = [
+            figures
+            for line, figures in lines
+            if column < len(line) and line[column].strip().lower() == cell.strip().lower()
+        ]
+        sums = {c: sum((f.get(c, Decimal(0)) for f in group), Decimal(0)) for c in known}
+        if sums == known:  # a group of no lines adds up to nothing: "Total non-cashable | 0"
+            return True
+    return False
 
 
 def _figure(cells: Sequence[str], column: int, unit: Unit) -> Decimal | None:

@@ -6,6 +6,7 @@ from common.db import Database
 from common.http import ServiceClients
 from common.service_app import create_service_app
 from common.settings import Settings
+from services.finance.benefits.router import router as benefits_router
 from services.finance.budgets.router import router as budgets_router
 from services.finance.imports.router import router as imports_router
 from services.finance.reconciliations.router import router as reconciliations_router
@@ -21,7 +22,13 @@ def create_app(
         "finance",
         title="ASC Tracker finance service",
         description="Budget monitoring and savings tracking.",
-        routers=[budgets_router, savings_router, imports_router, reconciliations_router],
+        routers=[
+            budgets_router,
+            savings_router,
+            benefits_router,
+            imports_router,
+            reconciliations_router,
+        ],
         settings=settings,
         database=database,
         clients=clients,

@@ -164,7 +164,13 @@ def test_the_savings_csv_reads_back_as_it_was_written(api: TestClient) -> None:
     report = again.json()
     assert report["unmatched_columns"] == ["Achieved to date", "Forecast for year", "Slippage"]
     assert [r["action"] for r in report["rows"]] == ["unchanged", "unchanged"]
-    assert [t["label"] for t in report["totals"]] == ["Total"]  # checked, never a line
+    # the totals of each type (of no lines too) and the overall total: checked, never lines
+    assert [t["label"] for t in report["totals"]] == [
+        "Total cashable",
+        "Total non-cashable",
+        "Total cost avoidance",
+        "Total",
+    ]
     assert report["reconciliations"] == []
 
 

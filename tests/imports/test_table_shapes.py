@@ -127,3 +127,31 @@ def test_a_row_of_figures_alone_that_adds_up_the_lines_above_is_a_total() -> Non
     shape = classify_rows(["Saving", "Target £"], rows, [1])
     assert shape.totals == [4]
     assert shape.reconciliations == []
+
+
+def test_totals_by_type_then_a_grand_total_are_totals_not_lines() -> None:
+    """The savings export's layout: lines of two types, a "Total <type>" row for each, then
+    "Total" for everything."""
+    rows = [
+        (2, ["SAV-1", "Reviews", "Cashable saving", "100"]),
+        (3, ["SAV-2", "Transport", "Cost avoidance", "200"]),
+        (4, ["SAV-3", "Home care", "Cashable saving", "300"]),
+        (5, ["Total cashable saving", "2 lines", "Cashable saving", "400"]),
+        (6, ["Total cost avoidance", "1 lines", "Cost avoidance", "200"]),
+        (7, ["Total non-cashable", "0 lines", "Non-cashable", "0"]),
+        (8, ["Total", "3 lines", "", "600"]),
+    ]
+    shape = classify_rows(["Ref", "Title", "Type", "Target £"], rows, [3])
+    assert [number for number, _, _ in shape.lines] == [2, 3, 4]
+    assert shape.totals == [5, 6, 7, 8]
+    assert shape.reconciliations == []
+
+
+def test_a_total_row_that_does_not_name_its_group_is_a_line() -> None:
+    rows = [
+        (2, ["SAV-1", "Reviews", "Operations", "100"]),
+        (3, ["SAV-2", "Transport", "Finance", "200"]),
+        (4, ["Total transport review", "Operations", "100"]),
+    ]
+    shape = classify_rows(["Ref", "Title", "Owner", "Target £"], rows, [3])
+    assert [number for number, _, _ in shape.lines] == [2, 3, 4]

@@ -7,13 +7,75 @@ from xml.etree import ElementTree
 
 from common.charts import Chart, ChartKind, ChartSeries
 from web.charts import Series, bar_chart, line_chart
+from web.clients.models import PositionLine, Totals, TotalsGroup
 from web.views.reports import MEASURE_RAGS, PROJECT_RAGS, budget_chart, rag_chart, savings_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def _line(name: str, variance: str | None, area: str = "Adult Social Care") -> dict[str, Any]:
-    return {"name": name, "service_area": area, "variance": variance}
+def _line(name: str, variance: str | None, area: str = "Adult Social Care") -> PositionLine:
+    return PositionLine(
+        budget_line_id=name,
+        name=name,
+        cost_centre="",
+        service_area=area,
+        original_budget=Decimal(0),
+        budget=Decimal(0),
+        forecast_outturn=None,
+        previous_forecast=None,
+        previous_month=None,
+        variance=None if variance is None else Decimal(variance),
+        variance_words="",
+        movement=None,
+        original_forecast=None,
+        original_month=None,
+        movement_since_original=None,
+        commentary="",
+        trend=[],
+    )
+
+
+def _variance(lines: list[PositionLine]) -> Decimal:
+    """The position's total variance as the finance service sends it: Σ line variances."""
+    return sum((line.variance for line in lines if line.variance is not None), Decimal(0))
+
+
+NO_SPLIT: dict[str, Any] = {
+    "by_type": [],
+    "cashable_percent_delivered": None,
+    "cashable_percent_forecast": None,
+    "brag": {},
+}
+"""The totals' split by type and BRAG, which the charts do not read."""
+
+
+def _overall(groups: list[TotalsGroup]) -> Totals:
+    """The overall savings totals the finance service sends with the groups."""
+    return Totals(
+        target=sum((g.target for g in groups), Decimal(0)),
+        achieved_to_date=sum((g.achieved_to_date for g in groups), Decimal(0)),
+        full_year_effect=Decimal(0),
+        forecast_for_year=Decimal(0),
+        slippage=Decimal(0),
+        lines=len(groups),
+        lines_without_return=0,
+        **NO_SPLIT,
+    )
+
+
+def _group(label: str, target: str, achieved_to_date: str) -> TotalsGroup:
+    return TotalsGroup(
+        key=label,
+        label=label,
+        target=Decimal(target),
+        achieved_to_date=Decimal(achieved_to_date),
+        full_year_effect=Decimal(0),
+        forecast_for_year=Decimal(0),
+        slippage=Decimal(0),
+        lines=1,
+        lines_without_return=0,
+        **NO_SPLIT,
+    )
 
 
 def _figure(chart: Chart) -> ElementTree.Element:
@@ -24,14 +86,12 @@ def _figure(chart: Chart) -> ElementTree.Element:
 def test_the_budget_chart_holds_each_lines_variance_exactly_and_names_the_largest_overspend() -> (
     None
 ):
-    chart = budget_chart(
-        [
-            _line("Residential care", "1200000.01"),
-            _line("Home care", "-186364.00"),
-            _line("Day services", "350000.00"),
-        ],
-        "December 2025",
-    )
+    lines = [
+        _line("Residential care", "1200000.01"),
+        _line("Home care", "-186364.00"),
+        _line("Day services", "350000.00"),
+    ]
+    chart = budget_chart(lines, _variance(lines), "December 2025")
     assert chart is not None
     assert chart.series[0].values == (
         Decimal("1200000.01"),
@@ -46,12 +106,13 @@ def test_the_budget_chart_holds_each_lines_variance_exactly_and_names_the_larges
 
 
 def test_lines_without_a_forecast_are_left_out_and_none_at_all_gives_no_chart() -> None:
-    chart = budget_chart([_line("Home care", None), _line("Day services", "-5.00")], "May 2025")
+    lines = [_line("Home care", None), _line("Day services", "-5.00")]
+    chart = budget_chart(lines, _variance(lines), "May 2025")
     assert chart is not None
     assert chart.categories == ("Day services",)
     assert chart.summary.startswith("Forecast £5.00 underspend at the end of May 2025")
-    assert budget_chart([_line("Home care", None)], "May 2025") is None
-    assert budget_chart([], "May 2025") is None
+    assert budget_chart([_line("Home care", None)], Decimal(0), "May 2025") is None
+    assert budget_chart([], Decimal(0), "May 2025") is None
 
 
 def test_many_budget_lines_are_charted_by_service_area_with_a_table_of_their_own() -> None:
@@ -59,7 +120,7 @@ def test_many_budget_lines_are_charted_by_service_area_with_a_table_of_their_own
         _line(f"Line {i}", "1000.00", "Older people" if i % 2 else "Mental health")
         for i in range(20)
     ]
-    chart = budget_chart(lines, "June 2025")
+    chart = budget_chart(lines, _variance(lines), "June 2025")
     assert chart is not None
     assert chart.title == "Forecast variance by service area, June 2025"
     assert chart.categories == ("Mental health", "Older people")
@@ -73,10 +134,10 @@ def test_many_budget_lines_are_charted_by_service_area_with_a_table_of_their_own
 
 def test_the_savings_chart_pairs_target_and_achieved_and_names_the_furthest_behind() -> None:
     groups = [
-        {"label": "p1", "target": "1100000.00", "achieved_to_date": "755000.00"},
-        {"label": "Reablement", "target": "300000.00", "achieved_to_date": "75000.00"},
+        _group("p1", "1100000.00", "755000.00"),
+        _group("Reablement", "300000.00", "75000.00"),
     ]
-    chart = savings_chart(groups, {"p1": "Spending Wisely"}, "project", "2025/26")
+    chart = savings_chart(groups, _overall(groups), {"p1": "Spending Wisely"}, "project", "2025/26")
     assert chart is not None
     assert chart.categories == ("Spending Wisely", "Reablement")
     assert [s.name for s in chart.series] == ["Target", "Achieved to date"]
@@ -86,15 +147,15 @@ def test_the_savings_chart_pairs_target_and_achieved_and_names_the_furthest_behi
         "£830k of the 2025/26 savings target of £1.4m achieved to date (59%); furthest behind "
         "is Reablement, £75k of £300k (25%)."
     )
-    assert savings_chart([], {}, "category", "2025/26") is None
+    assert savings_chart([], _overall([]), {}, "category", "2025/26") is None
 
 
 def test_savings_with_no_target_are_charted_but_never_called_furthest_behind() -> None:
     groups = [
-        {"label": "Extra income", "target": "0.00", "achieved_to_date": "5000.00"},
-        {"label": "Reviews", "target": "10000.00", "achieved_to_date": "9000.00"},
+        _group("Extra income", "0.00", "5000.00"),
+        _group("Reviews", "10000.00", "9000.00"),
     ]
-    chart = savings_chart(groups, {}, "category", "2025/26")
+    chart = savings_chart(groups, _overall(groups), {}, "category", "2025/26")
     assert chart is not None
     assert chart.categories == ("Extra income", "Reviews")
     assert chart.summary.endswith("furthest behind is Reviews, £9k of £10k (90%).")
@@ -231,3 +292,15 @@ def test_two_line_charts_on_one_page_each_name_their_own_title_and_description()
         assert svg.get("aria-labelledby") == f"{named['title']} {named['desc']}"
     assert drawn("Admissions").get("aria-labelledby") == svgs[0].get("aria-labelledby")
     assert drawn("Reviews", "reviews").get("aria-labelledby") == "reviews-title reviews-desc"
+
+
+def test_the_savings_sentence_takes_the_whole_from_the_service_not_the_sum_of_projects() -> None:
+    """A line linked to two projects is in both project groups: adding the groups would count
+    its target twice, so the sentence says the service's overall figures."""
+    groups = [_group("p1", "100000.00", "50000.00"), _group("p2", "100000.00", "50000.00")]
+    whole = _overall(groups[:1])  # one line, in both projects
+    chart = savings_chart(groups, whole, {}, "project", "2025/26")
+    assert chart is not None
+    assert chart.summary.startswith(
+        "£50k of the 2025/26 savings target of £100k achieved to date (50%)"
+    )

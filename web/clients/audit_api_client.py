@@ -1,22 +1,27 @@
 """A record's history, from the audit trail of the service that owns it."""
 
-from typing import Any
+from web.clients.gateway import ApiError, Endpoint, GatewayClient, UpstreamDown
+from web.clients.models import AuditEvent, Page
 
-from web.clients.gateway import ApiError, GatewayClient, UpstreamDown
+TRAILS = {
+    "": Endpoint("GET", "/audit-events", Page[AuditEvent], "administration"),
+    "kpi": Endpoint("GET", "/kpi/audit-events", Page[AuditEvent], "kpi service"),
+    "projects": Endpoint("GET", "/projects/audit-events", Page[AuditEvent], "projects service"),
+    "finance": Endpoint("GET", "/finance/audit-events", Page[AuditEvent], "finance service"),
+}
+# Module-level names, so that the client models test finds them.
+GATEWAY_TRAIL, KPI_TRAIL, PROJECTS_TRAIL, FINANCE_TRAIL = TRAILS.values()
 
 
 async def record_history(
     gateway: GatewayClient, service: str, entity: str, entity_id: str
-) -> list[dict[str, Any]] | None:
+) -> list[AuditEvent] | None:
     """Who changed the record and what, newest first; None when it cannot be read now.
     `service` "" is the gateway's own trail (users, API keys, the organisation; admins only)."""
     try:
-        page = await gateway.get_json(
-            f"/{service}/audit-events" if service else "/audit-events",
-            what=f"{service} service" if service else "administration",
-            params={"entity": entity, "entity_id": entity_id, "limit": 50},
+        page = await gateway.call(
+            TRAILS[service], params={"entity": entity, "entity_id": entity_id, "limit": 50}
         )
     except (UpstreamDown, ApiError):
         return None
-    events: list[dict[str, Any]] = page["items"]
-    return events
+    return page.items

@@ -1,14 +1,17 @@
 """The web app's one way to reach data: the gateway's public API, like any integrator."""
 
 import urllib.request
+from dataclasses import dataclass, field
+from functools import cached_property
 from http.cookiejar import Cookie, CookieJar, DefaultCookiePolicy
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import httpx
 from fastapi import Request
+from pydantic import TypeAdapter
 
 from common.errors import AppError
-from common.identity import IDENTITY_HEADER, verify_identity
+from common.identity import IDENTITY_HEADER, PAGE_PASS_HEADER, caller_from_token
 from common.logs import REQUEST_ID_HEADER, request_id_var
 
 
@@ -36,6 +39,51 @@ class ApiError(Exception):
         return errors
 
 
+T = TypeVar("T")
+NO_BODY = type(None)
+"""The `response` of an endpoint whose answer the web does not read."""
+
+
+@dataclass(frozen=True)
+class Endpoint(Generic[T]):
+    """One operation of the gateway's API as a client calls it: `path` is the merged OpenAPI
+    document's path without `/api/v1`, with its `{name}` parameters; `response` is what the
+    answer is read as (a pydantic model, a list of them, or `NO_BODY` for an answer the web
+    does not read). The client models test checks every endpoint against the document."""
+
+    method: str
+    path: str
+    response: type[T]
+    what: str
+    adapter: TypeAdapter[T] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "adapter", TypeAdapter(self.response))
+
+    def url(self, **names: object) -> str:
+        return self.path.format(**names)
+
+    @cached_property
+    def operation(self) -> tuple[str, str]:
+        """(method, path) as the OpenAPI document writes them."""
+        return self.method.lower(), "/api/v1" + self.path
+
+
+def endpoints(module: object) -> list[Endpoint[Any]]:
+    """The endpoints a client module declares (its module-level `Endpoint`s)."""
+    return [value for value in vars(module).values() if isinstance(value, Endpoint)]
+
+
+def if_match(version: int | str) -> dict[str, str]:
+    """The header that makes a change conditional on the version the page was shown."""
+    return {"if-match": f'"{version}"'}
+
+
+def query(params: dict[str, Any]) -> dict[str, Any]:
+    """Query parameters without the empty ones (an empty filter is no filter)."""
+    return {k: v for k, v in params.items() if v not in (None, "")}
+
+
 class _NoCookies(DefaultCookiePolicy):
     def set_ok(self, cookie: Cookie, request: urllib.request.Request) -> bool:
         return False
@@ -55,7 +103,8 @@ class GatewayClient:
     def _headers(self, extra: dict[str, str] | None) -> dict[str, str]:
         headers = {"accept": "application/json"}
         # The person's own credentials go with every call: the gateway decides what they may see.
-        for name in ("cookie", "authorization", "x-forwarded-for"):
+        # The page's pass, so that these calls count once, with the page (gateway/pagepass.py).
+        for name in ("cookie", "authorization", "x-forwarded-for", PAGE_PASS_HEADER):
             if value := self._request.headers.get(name):
                 headers[name] = value
         # The gateway wants the session's CSRF token on every change made with its cookie.
@@ -87,8 +136,25 @@ class GatewayClient:
             raise ApiError(response.status_code, body)
         return response
 
-    async def get_json(self, path: str, *, what: str, **kwargs: Any) -> Any:
-        return (await self.request("GET", path, what=what, **kwargs)).json()
+    async def call(
+        self,
+        endpoint: Endpoint[T],
+        path: dict[str, object] | None = None,
+        *,
+        headers: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> T:
+        """Call one endpoint and read its answer as the endpoint's response model."""
+        response = await self.request(
+            endpoint.method,
+            endpoint.url(**(path or {})),
+            what=endpoint.what,
+            headers=headers,
+            **kwargs,
+        )
+        if endpoint.response is NO_BODY:
+            return None  # type: ignore[return-value]  # T is None here
+        return endpoint.adapter.validate_json(response.content)
 
 
 def _csrf_token(request: Request) -> str | None:
@@ -96,8 +162,7 @@ def _csrf_token(request: Request) -> str | None:
     if not token:
         return None
     try:
-        key = request.app.state.settings.identity_signing_key.get_secret_value()
-        return verify_identity(token, key).csrf
+        return caller_from_token(token, request.app.state.settings, audience="web").csrf
     except AppError:
         return None
 

@@ -4,77 +4,76 @@ from typing import Annotated, Any
 
 from fastapi import Depends
 
-from web.clients.gateway import GatewayClient, gateway_client
+from web.clients.gateway import Endpoint, GatewayClient, gateway_client, if_match, query
+from web.clients.models import Actual, BulkResult, KpiTarget, Measure, Page, Revision, Scorecard
+from web.clients.models import Series as MeasureSeries
 
 WHAT = "KPI service"
+SCORECARD = Endpoint("GET", "/kpi/scorecard", Scorecard, WHAT)
+MEASURES = Endpoint("GET", "/kpi/measures", Page[Measure], WHAT)
+MEASURE = Endpoint("GET", "/kpi/measures/{measure_id}", Measure, WHAT)
+SERIES = Endpoint("GET", "/kpi/measures/{measure_id}/series", MeasureSeries, WHAT)
+TARGETS = Endpoint("GET", "/kpi/targets", Page[KpiTarget], WHAT)
+ACTUALS = Endpoint("GET", "/kpi/actuals", Page[Actual], WHAT)
+REVISIONS = Endpoint("GET", "/kpi/actuals/{actual_id}/revisions", list[Revision], WHAT)
+BULK = Endpoint("POST", "/kpi/actuals/bulk", BulkResult, WHAT)
+APPROVE = Endpoint("POST", "/kpi/actuals/{actual_id}/approve", Actual, WHAT)
+RETURN = Endpoint("POST", "/kpi/actuals/{actual_id}/return", Actual, WHAT)
+LIMIT = 500
 
 
 class KpiApiClient:
     def __init__(self, gateway: GatewayClient) -> None:
         self._gateway = gateway
 
-    async def scorecard(self, **params: Any) -> dict[str, Any]:
-        query = {k: v for k, v in params.items() if v not in (None, "")}
-        result: dict[str, Any] = await self._gateway.get_json(
-            "/kpi/scorecard", what=WHAT, params=query
-        )
-        return result
+    async def scorecard(self, **params: Any) -> Scorecard:
+        return await self._gateway.call(SCORECARD, params=query(params))
 
-    async def measure(self, measure_id: str) -> dict[str, Any]:
-        result: dict[str, Any] = await self._gateway.get_json(
-            f"/kpi/measures/{measure_id}", what=WHAT
-        )
-        return result
+    async def measure(self, measure_id: str) -> Measure:
+        return await self._gateway.call(MEASURE, {"measure_id": measure_id})
 
-    async def series(self, measure_id: str) -> dict[str, Any]:
-        result: dict[str, Any] = await self._gateway.get_json(
-            f"/kpi/measures/{measure_id}/series", what=WHAT
-        )
-        return result
+    async def all_measures(self) -> list[Measure]:
+        """Every measure, active or not."""
+        items: list[Measure] = []
+        while True:
+            page = await self._gateway.call(MEASURES, params={"limit": LIMIT, "offset": len(items)})
+            items.extend(page.items)
+            if not page.items or len(items) >= page.total:
+                return items
+
+    async def all_targets(self) -> list[KpiTarget]:
+        items: list[KpiTarget] = []
+        while True:
+            page = await self._gateway.call(TARGETS, params={"limit": LIMIT, "offset": len(items)})
+            items.extend(page.items)
+            if not page.items or len(items) >= page.total:
+                return items
+
+    async def series(self, measure_id: str) -> MeasureSeries:
+        return await self._gateway.call(SERIES, {"measure_id": measure_id})
 
     async def facets(self) -> tuple[list[str], list[str]]:
         """The data providers and service areas of active measures, for filter lists."""
-        page = await self._gateway.get_json(
-            "/kpi/measures", what=WHAT, params={"limit": 500, "active": "true"}
-        )
-        providers = sorted({m["data_provider"] for m in page["items"] if m["data_provider"]})
-        areas = sorted({m["service_area"] for m in page["items"] if m["service_area"]})
+        page = await self._gateway.call(MEASURES, params={"limit": LIMIT, "active": "true"})
+        providers = sorted({m.data_provider for m in page.items if m.data_provider})
+        areas = sorted({m.service_area for m in page.items if m.service_area})
         return providers, areas
 
-    async def actuals(self, **params: Any) -> list[dict[str, Any]]:
-        query = {k: v for k, v in params.items() if v not in (None, "")}
-        page = await self._gateway.get_json("/kpi/actuals", what=WHAT, params=query)
-        items: list[dict[str, Any]] = page["items"]
-        return items
+    async def actuals(self, **params: Any) -> list[Actual]:
+        return (await self._gateway.call(ACTUALS, params=query(params))).items
 
-    async def revisions(self, actual_id: str) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = await self._gateway.get_json(
-            f"/kpi/actuals/{actual_id}/revisions", what=WHAT
-        )
-        return result
+    async def revisions(self, actual_id: str) -> list[Revision]:
+        return await self._gateway.call(REVISIONS, {"actual_id": actual_id})
 
-    async def bulk(self, rows: list[dict[str, Any]], *, submit: bool) -> dict[str, Any]:
-        response = await self._gateway.request(
-            "POST", "/kpi/actuals/bulk", what=WHAT, json={"rows": rows, "submit": submit}
-        )
-        result: dict[str, Any] = response.json()
-        return result
+    async def bulk(self, rows: list[dict[str, Any]], *, submit: bool) -> BulkResult:
+        return await self._gateway.call(BULK, json={"rows": rows, "submit": submit})
 
     async def approve(self, actual_id: str, version: str) -> None:
-        await self._gateway.request(
-            "POST",
-            f"/kpi/actuals/{actual_id}/approve",
-            what=WHAT,
-            headers={"if-match": f'W/"{version}"'},
-        )
+        await self._gateway.call(APPROVE, {"actual_id": actual_id}, headers=if_match(version))
 
     async def return_actual(self, actual_id: str, version: str, reason: str) -> None:
-        await self._gateway.request(
-            "POST",
-            f"/kpi/actuals/{actual_id}/return",
-            what=WHAT,
-            headers={"if-match": f'W/"{version}"'},
-            json={"reason": reason},
+        await self._gateway.call(
+            RETURN, {"actual_id": actual_id}, headers=if_match(version), json={"reason": reason}
         )
 
 

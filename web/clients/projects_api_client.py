@@ -3,148 +3,162 @@
 Also reads what the objectives page needs of the kpi service: each measure's current RAG.
 """
 
-from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from web.clients.gateway import ApiError, GatewayClient
+from pydantic import BaseModel
+
+from web.clients.gateway import ApiError, Endpoint, GatewayClient, if_match, query
+from web.clients.kpi_api_client import MEASURE, SCORECARD
+from web.clients.models import (
+    HighlightReport,
+    ImprovementAction,
+    ImprovementPlanSummary,
+    Milestone,
+    Objective,
+    Page,
+    PortfolioSummary,
+    Priority,
+    Programme,
+    Project,
+    RaidItem,
+    Timeline,
+)
 
 WHAT = "projects service"
-KPI = "KPI service"
-API = "/projects"
+PROJECTS = Endpoint("GET", "/projects/projects", Page[Project], WHAT)
+PROJECT = Endpoint("GET", "/projects/projects/{project_id}", Project, WHAT)
+CHANGE_PROJECT = Endpoint("PATCH", "/projects/projects/{project_id}", Project, WHAT)
+LEAD_TEAMS = Endpoint("GET", "/projects/projects/lead-teams", list[str], WHAT)
+TIMELINE = Endpoint("GET", "/projects/projects/{project_id}/timeline", Timeline, WHAT)
+MILESTONE = Endpoint("GET", "/projects/milestones/{milestone_id}", Milestone, WHAT)
+CHANGE_MILESTONE = Endpoint("PATCH", "/projects/milestones/{milestone_id}", Milestone, WHAT)
+HIGHLIGHT_REPORTS = Endpoint("GET", "/projects/highlight-reports", Page[HighlightReport], WHAT)
+ADD_HIGHLIGHT_REPORT = Endpoint("POST", "/projects/highlight-reports", HighlightReport, WHAT)
+RAID_ITEMS = Endpoint("GET", "/projects/raid-items", Page[RaidItem], WHAT)
+OBJECTIVES = Endpoint("GET", "/projects/objectives", Page[Objective], WHAT)
+PRIORITIES = Endpoint("GET", "/projects/priorities", Page[Priority], WHAT)
+PROGRAMMES = Endpoint("GET", "/projects/programmes", Page[Programme], WHAT)
+ACTIONS = Endpoint("GET", "/projects/improvement-actions", Page[ImprovementAction], WHAT)
+PLAN_SUMMARY = Endpoint(
+    "GET", "/projects/improvement-actions/summary", ImprovementPlanSummary, WHAT
+)
+PORTFOLIO = Endpoint("GET", "/projects/portfolio/summary", PortfolioSummary, WHAT)
+M = TypeVar("M", bound=BaseModel)
 
 
-def _clean(params: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in params.items() if v not in (None, "")}
+class KpiStatus(BaseModel):
+    """A measure as the objectives page shows it: its title and its current RAG."""
 
-
-def if_match(version: int | str) -> dict[str, str]:
-    return {"If-Match": f'W/"{version}"'}
+    title: str
+    code: str = ""
+    rag: str | None = "No data"
+    period: str = ""
 
 
 class ProjectsApiClient:
     def __init__(self, gateway: GatewayClient) -> None:
         self._gateway = gateway
 
-    async def _get(self, path: str, *, what: str = WHAT, **params: Any) -> Any:
-        return await self._gateway.get_json(path, what=what, params=_clean(params))
-
-    async def _all(self, path: str, **params: Any) -> list[dict[str, Any]]:
+    async def _all(self, endpoint: Endpoint[Page[M]], **params: Any) -> list[M]:
         """Every item of a list endpoint (the pages show whole, council-sized lists)."""
-        items: list[dict[str, Any]] = []
+        items: list[M] = []
         while True:
-            page = await self._get(path, **params, limit=500, offset=len(items))
-            items.extend(page["items"])
-            if len(items) >= page["total"] or not page["items"]:
+            page = await self._gateway.call(
+                endpoint, params=query(params) | {"limit": 500, "offset": len(items)}
+            )
+            items.extend(page.items)
+            if len(items) >= page.total or not page.items:
                 return items
 
-    async def projects(self, **filters: Any) -> list[dict[str, Any]]:
-        projects = await self._all(f"{API}/projects", **filters)
-        for project in projects:
-            if project.get("budget_amount") is not None:
-                project["budget_amount"] = Decimal(project["budget_amount"])
-        return projects
+    async def projects(self, **filters: Any) -> list[Project]:
+        return await self._all(PROJECTS, **filters)
 
-    async def project(self, project_id: str) -> dict[str, Any]:
-        project: dict[str, Any] = await self._get(f"{API}/projects/{project_id}")
-        if project.get("budget_amount") is not None:
-            project["budget_amount"] = Decimal(project["budget_amount"])
-        return project
+    async def project(self, project_id: str) -> Project:
+        return await self._gateway.call(PROJECT, {"project_id": project_id})
 
     async def lead_teams(self) -> list[str]:
-        teams: list[str] = await self._get(f"{API}/projects/lead-teams")
-        return teams
+        return await self._gateway.call(LEAD_TEAMS)
 
-    async def timeline(self, project_id: str) -> dict[str, Any]:
-        timeline: dict[str, Any] = await self._get(f"{API}/projects/{project_id}/timeline")
-        return timeline
+    async def timeline(self, project_id: str) -> Timeline:
+        return await self._gateway.call(TIMELINE, {"project_id": project_id})
 
-    async def milestone(self, milestone_id: str) -> dict[str, Any]:
-        milestone: dict[str, Any] = await self._get(f"{API}/milestones/{milestone_id}")
-        return milestone
+    async def milestone(self, milestone_id: str) -> Milestone:
+        return await self._gateway.call(MILESTONE, {"milestone_id": milestone_id})
 
-    async def highlight_reports(self, project_id: str) -> list[dict[str, Any]]:
-        return await self._all(f"{API}/highlight-reports", project_id=project_id)
+    async def highlight_reports(self, project_id: str) -> list[HighlightReport]:
+        return await self._all(HIGHLIGHT_REPORTS, project_id=project_id)
 
-    async def raid_items(self, project_id: str) -> list[dict[str, Any]]:
-        return await self._all(f"{API}/raid-items", project_id=project_id)
+    async def raid_items(self, project_id: str) -> list[RaidItem]:
+        return await self._all(RAID_ITEMS, project_id=project_id)
 
-    async def objectives(self) -> list[dict[str, Any]]:
-        return await self._all(f"{API}/objectives")
+    async def objectives(self) -> list[Objective]:
+        return await self._all(OBJECTIVES)
 
-    async def priorities(self) -> list[dict[str, Any]]:
-        return await self._all(f"{API}/priorities")
+    async def priorities(self) -> list[Priority]:
+        return await self._all(PRIORITIES)
 
-    async def programmes(self) -> list[dict[str, Any]]:
-        return await self._all(f"{API}/programmes")
+    async def programmes(self) -> list[Programme]:
+        return await self._all(PROGRAMMES)
 
-    async def improvement_actions(self) -> list[dict[str, Any]]:
-        return await self._all(f"{API}/improvement-actions")
+    async def improvement_actions(self) -> list[ImprovementAction]:
+        return await self._all(ACTIONS)
 
-    async def improvement_summary(self) -> dict[str, Any]:
-        summary: dict[str, Any] = await self._get(f"{API}/improvement-actions/summary")
-        return summary
+    async def improvement_summary(self, as_at: str | None = None) -> ImprovementPlanSummary:
+        """Open, closed and overdue actions, today or as at a day (a quarter: as at its end)."""
+        return await self._gateway.call(PLAN_SUMMARY, params=query({"as_at": as_at}))
 
-    async def _patch(self, path: str, version: str, data: dict[str, Any]) -> dict[str, Any]:
-        response = await self._gateway.request(
-            "PATCH", path, what=WHAT, json=data, headers=if_match(version)
+    async def portfolio_summary(self, **params: Any) -> PortfolioSummary:
+        return await self._gateway.call(PORTFOLIO, params=query(params))
+
+    async def update_project(self, project_id: str, version: str, data: dict[str, Any]) -> Project:
+        return await self._gateway.call(
+            CHANGE_PROJECT, {"project_id": project_id}, json=data, headers=if_match(version)
         )
-        body: dict[str, Any] = response.json()
-        return body
-
-    async def update_project(self, project_id: str, version: str, data: dict[str, Any]) -> Any:
-        return await self._patch(f"{API}/projects/{project_id}", version, data)
 
     async def update_milestone(
         self, milestone_id: str, version: str, data: dict[str, Any]
-    ) -> dict[str, Any]:
-        return await self._patch(f"{API}/milestones/{milestone_id}", version, data)
-
-    async def create_highlight_report(self, data: dict[str, Any]) -> dict[str, Any]:
-        response = await self._gateway.request(
-            "POST", f"{API}/highlight-reports", what=WHAT, json=data
+    ) -> Milestone:
+        return await self._gateway.call(
+            CHANGE_MILESTONE, {"milestone_id": milestone_id}, json=data, headers=if_match(version)
         )
-        body: dict[str, Any] = response.json()
-        return body
 
-    async def kpi_statuses(self, measure_ids: set[str]) -> dict[str, dict[str, Any]]:
-        """{measure id: {"title", "code", "rag", "period"}} for the measures asked about.
+    async def create_highlight_report(self, data: dict[str, Any]) -> HighlightReport:
+        return await self._gateway.call(ADD_HIGHLIGHT_REPORT, json=data)
+
+    async def kpi_statuses(self, measure_ids: set[str]) -> dict[str, KpiStatus]:
+        """Each measure asked about, with its current RAG.
 
         Uses the kpi scorecard (each measure's current RAG); where the kpi service offers no
         scorecard, falls back to each measure's title with "No data".
         """
         if not measure_ids:
             return {}
-        statuses: dict[str, dict[str, Any]] = {}
+        statuses: dict[str, KpiStatus] = {}
         try:
             offset = 0
             while True:
-                page = await self._get("/kpi/scorecard", what=KPI, limit=500, offset=offset)
-                for row in page["items"]:
-                    measure = row["measure"]
-                    if measure["id"] in measure_ids:
-                        statuses[measure["id"]] = {
-                            "title": measure["title"],
-                            "code": measure.get("code", ""),
-                            "rag": row.get("rag") or "No data",
-                            "period": row.get("label") or page.get("period", ""),
-                        }
-                offset += len(page["items"])
-                if offset >= page["total"] or not page["items"]:
+                page = await self._gateway.call(SCORECARD, params={"limit": 500, "offset": offset})
+                for row in page.items:
+                    measure = row.measure
+                    if measure.id in measure_ids:
+                        statuses[measure.id] = KpiStatus(
+                            title=measure.title,
+                            code=measure.code,
+                            rag=row.rag or "No data",
+                            period=row.label or page.period,
+                        )
+                offset += len(page.items)
+                if offset >= page.total or not page.items:
                     break
         except ApiError as error:
             if error.status != 404:
                 raise
         for measure_id in measure_ids - set(statuses):
             try:
-                measure = await self._get(f"/kpi/measures/{measure_id}", what=KPI)
+                found = await self._gateway.call(MEASURE, {"measure_id": measure_id})
+                statuses[measure_id] = KpiStatus(title=found.title, code=found.code)
             except ApiError as error:
                 if error.status != 404:
                     raise
-                measure = {"title": "A measure that no longer exists", "code": ""}
-            statuses[measure_id] = {
-                "title": measure["title"],
-                "code": measure.get("code", ""),
-                "rag": "No data",
-                "period": "",
-            }
+                statuses[measure_id] = KpiStatus(title="A measure that no longer exists")
         return statuses

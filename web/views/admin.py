@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from common.identity import Role
 from web.clients.audit_api_client import record_history
 from web.clients.gateway import ApiError, GatewayClient, gateway_client
+from web.clients.gateway_api_client import GatewayApi
 from web.rendering import render
 from web.views.auth import page_caller, when
 from web.views.dashboard import PageContext
@@ -55,8 +56,8 @@ async def admin_home(request: Request, page: PageContext) -> HTMLResponse:
 
 
 @router.get("/users", response_class=HTMLResponse, dependencies=[Admin])
-async def users(request: Request, page: PageContext, gateway: Gateway) -> HTMLResponse:
-    people = await gateway.get_json("/users", what="administration")
+async def users(request: Request, page: PageContext, api: GatewayApi) -> HTMLResponse:
+    people = await api.users()
     return render(request, "admin/users.html", _context(page, title="Users", users=people))
 
 
@@ -87,11 +88,11 @@ async def new_user(request: Request, page: PageContext) -> HTMLResponse:
 
 
 @router.post("/users/new", response_class=HTMLResponse, dependencies=[Admin])
-async def create_user(request: Request, page: PageContext, gateway: Gateway) -> Response:
+async def create_user(request: Request, page: PageContext, api: GatewayApi) -> Response:
     values = _user_form(await request.form())
     body = {k: values[k] for k in ("email", "display_name", "team", "roles", "password")}
     try:
-        await gateway.request("POST", "/users", what="administration", json=body)
+        await api.add_user(body)
     except ApiError as error:
         context = _context(page, title="Add a user", user=values, errors=_errors(error))
         return render(request, "admin/user_form.html", context, status_code=422)
@@ -100,9 +101,9 @@ async def create_user(request: Request, page: PageContext, gateway: Gateway) -> 
 
 @router.get("/users/{user_id}", response_class=HTMLResponse, dependencies=[Admin])
 async def edit_user(
-    user_id: str, request: Request, page: PageContext, gateway: Gateway
+    user_id: str, request: Request, page: PageContext, api: GatewayApi, gateway: Gateway
 ) -> HTMLResponse:
-    user = await gateway.get_json(f"/users/{user_id}", what="administration")
+    user = await api.user(user_id)
     history = await record_history(gateway, "", "users", user_id)
     context = _context(
         page, title="Change a user", user=user, errors={}, editing=True, record_history=history
@@ -112,7 +113,7 @@ async def edit_user(
 
 @router.post("/users/{user_id}", response_class=HTMLResponse, dependencies=[Admin])
 async def update_user(
-    user_id: str, request: Request, page: PageContext, gateway: Gateway
+    user_id: str, request: Request, page: PageContext, api: GatewayApi
 ) -> Response:
     form = await request.form()
     values = _user_form(form)
@@ -126,13 +127,7 @@ async def update_user(
         body["password"] = values["password"]
     version = str(form.get("version", ""))
     try:
-        await gateway.request(
-            "PATCH",
-            f"/users/{user_id}",
-            what="administration",
-            json=body,
-            headers={"if-match": f'W/"{version}"'},
-        )
+        await api.change_user(user_id, version, body)
     except ApiError as error:
         values |= {"id": user_id, "version": version}
         context = _context(
@@ -143,8 +138,8 @@ async def update_user(
 
 
 @router.post("/users/{user_id}/sign-out", dependencies=[Admin])
-async def sign_user_out(user_id: str, gateway: Gateway) -> Response:
-    await gateway.request("POST", f"/users/{user_id}/sign-out", what="administration")
+async def sign_user_out(user_id: str, api: GatewayApi) -> Response:
+    await api.sign_user_out(user_id)
     return RedirectResponse(f"/admin/users/{user_id}", status_code=303)
 
 
@@ -162,13 +157,11 @@ def _site(request: Request) -> str:
 
 @router.post("/users/{user_id}/password-reset", response_class=HTMLResponse, dependencies=[Admin])
 async def password_reset(
-    user_id: str, request: Request, page: PageContext, gateway: Gateway
+    user_id: str, request: Request, page: PageContext, api: GatewayApi
 ) -> Response:
-    user = await gateway.get_json(f"/users/{user_id}", what="administration")
+    user = await api.user(user_id)
     try:
-        made = (
-            await gateway.request("POST", f"/users/{user_id}/password-reset", what="administration")
-        ).json()
+        made = await api.make_password_reset(user_id)
     except ApiError as error:
         context = _context(
             page, title="Change a user", user=user, errors=_errors(error), editing=True
@@ -178,8 +171,8 @@ async def password_reset(
         page,
         title="Link to set a password made",
         user=user,
-        link=_site(request) + made["path"],
-        expires=when(made["expires_at"]),
+        link=_site(request) + made.path,
+        expires=when(made.expires_at),
     )
     # Shown once, on this response only: only its digest is stored.
     response = render(request, "admin/password_reset_created.html", context)
@@ -189,27 +182,27 @@ async def password_reset(
 
 
 @router.get("/api-keys", response_class=HTMLResponse, dependencies=[Admin])
-async def api_keys(request: Request, page: PageContext, gateway: Gateway) -> HTMLResponse:
-    keys = await gateway.get_json("/api-keys", what="administration")
+async def api_keys(request: Request, page: PageContext, api: GatewayApi) -> HTMLResponse:
+    keys = await api.api_keys()
     context = _context(page, title="API keys", keys=keys, errors={}, key={"services": []})
     return render(request, "admin/api_keys.html", context)
 
 
 @router.post("/api-keys", response_class=HTMLResponse, dependencies=[Admin])
-async def create_api_key(request: Request, page: PageContext, gateway: Gateway) -> Response:
+async def create_api_key(request: Request, page: PageContext, api: GatewayApi) -> Response:
     form = await request.form()
     values = {
         "name": str(form.get("name", "")).strip(),
         "access": str(form.get("access", "")),
         "services": [str(s) for s in form.getlist("services")],
+        "role": str(form.get("role", "")) or None,
+        "team": str(form.get("team", "")).strip() or None,
         "expires_on": str(form.get("expires_on", "")).strip() or None,
     }
     try:
-        created = (
-            await gateway.request("POST", "/api-keys", what="administration", json=values)
-        ).json()
+        created = await api.add_api_key(values)
     except ApiError as error:
-        keys = await gateway.get_json("/api-keys", what="administration")
+        keys = await api.api_keys()
         context = _context(page, title="API keys", keys=keys, errors=_errors(error), key=values)
         return render(request, "admin/api_keys.html", context, status_code=422)
     # Shown once, on this response only: it is never stored and cannot be shown again.
@@ -221,23 +214,23 @@ async def create_api_key(request: Request, page: PageContext, gateway: Gateway) 
 
 
 @router.post("/api-keys/{key_id}/revoke", dependencies=[Admin])
-async def revoke_api_key(key_id: str, gateway: Gateway) -> Response:
-    await gateway.request("POST", f"/api-keys/{key_id}/revoke", what="administration")
+async def revoke_api_key(key_id: str, api: GatewayApi) -> Response:
+    await api.revoke_api_key(key_id)
     return RedirectResponse("/admin/api-keys", status_code=303)
 
 
 @router.get("/organisation", response_class=HTMLResponse, dependencies=[Admin])
-async def organisation(request: Request, page: PageContext, gateway: Gateway) -> HTMLResponse:
-    current = await gateway.get_json("/organisation", what="administration")
+async def organisation(request: Request, page: PageContext, api: GatewayApi) -> HTMLResponse:
+    current = await api.organisation()
     context = _context(page, title="Organisation", organisation=current, errors={})
     return render(request, "admin/organisation.html", context)
 
 
 @router.post("/organisation", response_class=HTMLResponse, dependencies=[Admin])
-async def rename_organisation(request: Request, page: PageContext, gateway: Gateway) -> Response:
+async def rename_organisation(request: Request, page: PageContext, api: GatewayApi) -> Response:
     name = str((await request.form()).get("name", "")).strip()
     try:
-        await gateway.request("PATCH", "/organisation", what="administration", json={"name": name})
+        await api.rename_organisation(name)
     except ApiError as error:
         context = _context(
             page, title="Organisation", organisation={"name": name}, errors=_errors(error)

@@ -1,23 +1,31 @@
 """The dashboard: the first page a director sees."""
 
+from collections.abc import Awaitable
+from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from common.periods import FinancialYear
+from web.clients.finance_api_client import FinanceApiClient
 from web.clients.gateway import ApiError, GatewayClient, UpstreamDown, gateway_client
+from web.clients.gateway_api_client import GatewayApi
+from web.clients.kpi_api_client import KpiApiClient
+from web.clients.models import TotalsGroup
+from web.clients.projects_api_client import ProjectsApiClient
 from web.rendering import render
 
 router = APIRouter()
 Gateway = Annotated[GatewayClient, Depends(gateway_client)]
+T = TypeVar("T")
 
 
-async def page_context(request: Request, gateway: Gateway) -> dict[str, Any]:
+async def page_context(request: Request, api: GatewayApi) -> dict[str, Any]:
     """What every page's header needs: the caller and their council."""
     try:
-        me = await gateway.get_json("/me", what="sign-in")
+        me = await api.me()
     except UpstreamDown:
         me = None
     return {"me": me}
@@ -26,28 +34,39 @@ async def page_context(request: Request, gateway: Gateway) -> dict[str, Any]:
 PageContext = Annotated[dict[str, Any], Depends(page_context)]
 
 
-async def _section(gateway: GatewayClient, path: str, what: str) -> dict[str, Any]:
-    """One card's data, or which service is down: one card never takes the page with it."""
+@dataclass
+class Card(Generic[T]):
+    """One card's data, or which service is down, or what the API said."""
+
+    data: T | None = None
+    down: str | None = None
+    error: str = ""
+
+
+async def _section(read: Awaitable[T]) -> Card[T]:
+    """One card never takes the page with it."""
     try:
-        return {"data": await gateway.get_json(path, what=what), "down": None}
+        return Card(await read)
     except UpstreamDown as down:
-        return {"data": None, "down": down.what}
+        return Card(down=down.what)
     except ApiError as error:
-        return {"data": None, "down": None, "error": error.problem.get("detail", "")}
+        return Card(error=str(error.problem.get("detail", "")))
 
 
 @router.get("/", response_class=HTMLResponse)
 async def dashboard(request: Request, page: PageContext, gateway: Gateway) -> HTMLResponse:
     """The position at a glance: KPI RAG, projects, savings and budget, each linking to detail."""
     year = FinancialYear.containing(date.today())
+    kpi, finance = KpiApiClient(gateway), FinanceApiClient(gateway)
     # One after another, not gathered: four small reads, and simpler to reason about.
-    kpis = await _section(gateway, "/kpi/scorecard?limit=1", "KPI service")
-    projects = await _section(gateway, "/projects/portfolio/summary", "projects service")
-    savings = await _section(gateway, "/finance/savings/totals?by=year", "finance service")
-    budget = await _section(gateway, "/finance/budget/position", "finance service")
-    if savings["data"]:
-        groups = savings["data"]["groups"]
-        savings["year"] = next((g for g in groups if g["key"] == year.label), None) or (
+    kpis = await _section(kpi.scorecard(limit=1))
+    projects = await _section(ProjectsApiClient(gateway).portfolio_summary())
+    savings = await _section(finance.savings_totals(by="year"))
+    budget = await _section(finance.budget_position(None))
+    savings_year: TotalsGroup | None = None
+    if savings.data:
+        groups = savings.data.groups
+        savings_year = next((g for g in groups if g.key == year.label), None) or (
             groups[-1] if groups else None
         )
     return render(
@@ -59,6 +78,7 @@ async def dashboard(request: Request, page: PageContext, gateway: Gateway) -> HT
             "kpis": kpis,
             "projects": projects,
             "savings": savings,
+            "savings_year": savings_year,
             "budget": budget,
         },
     )

@@ -17,6 +17,9 @@ from common.errors import NotFound
 from common.periods import Period
 from common.writing import write_csv, write_xlsx
 from web.clients.gateway import GatewayClient, gateway_client
+from web.clients.kpi_api_client import KpiApiClient
+from web.clients.models import KpiTarget, Measure, Objective, Priority, Project
+from web.clients.projects_api_client import ProjectsApiClient
 from web.rendering import render
 from web.views.dashboard import PageContext
 
@@ -26,7 +29,6 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TITLE = "Adult Social Care service plan"
 UNITS = {"count": "Number", "percent": "%", "gbp": "£", "days": "Days", "ratio": "Ratio"}
 BETTER = {"bigger_is_better": "Bigger", "smaller_is_better": "Smaller"}
-PAGE = 500
 
 
 @dataclass(frozen=True)
@@ -46,57 +48,47 @@ class Section:
     """Charts of the section's numbers, shown before its table (an addition, never instead)."""
 
 
-async def _all(gateway: GatewayClient, path: str, what: str) -> list[dict[str, Any]]:
-    """Every item of a paged list."""
-    items: list[dict[str, Any]] = []
-    while True:
-        page = await gateway.get_json(path, what=what, params={"limit": PAGE, "offset": len(items)})
-        items.extend(page["items"])
-        if not page["items"] or len(items) >= page["total"]:
-            return items
-
-
 def _number(value: Any) -> str:
     """A figure as people write it: "752", "5.25" (never "752.000000")."""
     return f"{Decimal(str(value)).normalize():f}"
 
 
-def _unit(measure: dict[str, Any]) -> str:
-    if measure["unit"] == "rate_per_100k":
-        band = measure.get("population_age_band")
+def _unit(measure: Measure) -> str:
+    if measure.unit == "rate_per_100k":
+        band = measure.population_age_band
         return f"Rate per 100k population of {band}" if band else "Rate per 100k population"
-    return UNITS.get(measure["unit"], str(measure["unit"]))
+    return UNITS.get(measure.unit, str(measure.unit))
 
 
-def _target(target: dict[str, Any] | None) -> str:
+def _target(target: KpiTarget | None) -> str:
     if target is None:
         return "Not set"
-    return str(target["note"]) or _number(target["value"])
+    return str(target.note) or _number(target.value)
 
 
 def _yes(value: bool) -> str:
     return "Y" if value else "N"
 
 
-def kpi_section(measures: list[dict[str, Any]], targets: list[dict[str, Any]]) -> Section:
-    years = sorted({t["financial_year"] for t in targets})[:3]
-    by_measure: dict[str, dict[str, dict[str, Any]]] = {}
+def kpi_section(measures: list[Measure], targets: list[KpiTarget]) -> Section:
+    years = sorted({t.financial_year for t in targets})[:3]
+    by_measure: dict[str, dict[str, KpiTarget]] = {}
     for target in targets:
-        by_measure.setdefault(target["measure_id"], {})[target["financial_year"]] = target
+        by_measure.setdefault(target.measure_id, {})[target.financial_year] = target
     rows = []
     for measure in measures:
-        held = by_measure.get(measure["id"], {})
+        held = by_measure.get(measure.id, {})
         rows.append(
             [
-                measure["title"],
-                measure["definition"],
+                measure.title,
+                measure.definition,
                 _unit(measure),
-                BETTER.get(measure["polarity"], measure["polarity"]),
-                str(measure["frequency"]).capitalize(),
-                str(measure["target_type"]).capitalize(),
+                BETTER.get(measure.polarity, measure.polarity),
+                str(measure.frequency).capitalize(),
+                str(measure.target_type).capitalize(),
                 *[_target(held.get(year)) for year in years],
-                _yes(measure["council_plan"]),
-                measure["data_provider"],
+                _yes(measure.council_plan),
+                measure.data_provider,
             ]
         )
     return Section(
@@ -118,10 +110,8 @@ def kpi_section(measures: list[dict[str, Any]], targets: list[dict[str, Any]]) -
     )
 
 
-def objective_section(
-    objectives: list[dict[str, Any]], priorities: list[dict[str, Any]]
-) -> Section:
-    titles = {p["id"]: p["title"] for p in priorities}
+def objective_section(objectives: list[Objective], priorities: list[Priority]) -> Section:
+    titles = {p.id: p.title for p in priorities}
     return Section(
         "objectives",
         "Objectives",
@@ -129,12 +119,12 @@ def objective_section(
         ["Number", "Objective", "Council Plan objective (Y/N)", "Relevant Council Plan priority"],
         [
             [
-                str(o["number"]),
-                o["statement"],
-                _yes(o["council_plan"]),
-                "\n".join(titles[p] for p in o["priority_ids"] if p in titles),
+                str(o.number),
+                o.statement,
+                _yes(o.council_plan),
+                "\n".join(titles[p] for p in o.priority_ids if p in titles),
             ]
-            for o in sorted(objectives, key=lambda o: int(o["number"]))
+            for o in sorted(objectives, key=lambda o: int(o.number))
         ],
     )
 
@@ -147,25 +137,25 @@ def _month(month: str | None, text: str) -> str:
     return f"{Period.parse(month[:7]).start:%B %Y}"
 
 
-def project_section(projects: list[dict[str, Any]], objectives: list[dict[str, Any]]) -> Section:
-    numbers = {o["id"]: int(o["number"]) for o in objectives}
+def project_section(projects: list[Project], objectives: list[Objective]) -> Section:
+    numbers = {o.id: int(o.number) for o in objectives}
     rows = []
     for project in projects:
-        served = sorted(numbers[i] for i in project["objective_ids"] if i in numbers)
-        budget = project["budget_text"] or (
-            f"£{Decimal(str(project['budget_amount'])):,.0f}" if project["budget_amount"] else ""
+        served = sorted(numbers[i] for i in project.objective_ids if i in numbers)
+        budget = project.budget_text or (
+            f"£{project.budget_amount:,.0f}" if project.budget_amount is not None else ""
         )
         rows.append(
             [
-                project["name"],
-                project["description"],
-                _month(project["start_month"], project["start_text"]),
-                _month(project["end_month"], project["end_text"]),
+                project.name,
+                project.description,
+                _month(project.start_month, project.start_text),
+                _month(project.end_month, project.end_text),
                 budget,
-                ", ".join(project["resources"]),
+                ", ".join(project.resources),
                 ", ".join(f"Objective {n}" for n in served),
-                _yes(project["council_plan"]),
-                project["lead_team"],
+                _yes(project.council_plan),
+                project.lead_team,
             ]
         )
     return Section(
@@ -188,12 +178,13 @@ def project_section(projects: list[dict[str, Any]], objectives: list[dict[str, A
 
 
 async def service_plan(gateway: GatewayClient) -> list[Section]:
-    measures = await _all(gateway, "/kpi/measures", "KPI service")
-    targets = await _all(gateway, "/kpi/targets", "KPI service")
-    objectives = await _all(gateway, "/projects/objectives", "projects service")
-    priorities = await _all(gateway, "/projects/priorities", "projects service")
-    projects = await _all(gateway, "/projects/projects", "projects service")
-    active = [m for m in measures if m.get("active", True)]
+    kpi, projects_api = KpiApiClient(gateway), ProjectsApiClient(gateway)
+    measures = await kpi.all_measures()
+    targets = await kpi.all_targets()
+    objectives = await projects_api.objectives()
+    priorities = await projects_api.priorities()
+    projects = await projects_api.projects()
+    active = [m for m in measures if m.active]
     return [
         kpi_section(active, targets),
         objective_section(objectives, priorities),

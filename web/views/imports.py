@@ -23,7 +23,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
-from web.clients.gateway import ApiError, GatewayClient, gateway_client
+from web.clients import imports_api_client as imports
+from web.clients.gateway import ApiError, Endpoint, GatewayClient, gateway_client
 from web.rendering import render
 from web.views.dashboard import PageContext
 
@@ -33,60 +34,54 @@ Gateway = Annotated[GatewayClient, Depends(gateway_client)]
 KINDS: dict[str, dict[str, str]] = {
     "kpis": {
         "label": "KPIs: the service plan KPI table",
-        "path": "/kpi/imports/kpis",
-        "what": "KPI service",
         "next": "/kpis",
         "noun": "measure",
     },
     "actuals": {
         "label": "KPI actuals: figures by measure and period (import the KPIs first)",
-        "path": "/kpi/imports/actuals",
-        "what": "KPI service",
         "next": "/kpis",
         "noun": "actual",
     },
     "objectives": {
         "label": "Objectives: the service plan objectives table",
-        "path": "/projects/imports/objectives",
-        "what": "projects service",
         "next": "/objectives",
         "noun": "objective",
     },
     "projects": {
         "label": "Projects: the service plan projects table (import objectives first)",
-        "path": "/projects/imports/projects",
-        "what": "projects service",
         "next": "/projects",
         "noun": "project",
     },
     "milestones": {
         "label": "Milestones: project milestones and their dates (import projects first)",
-        "path": "/projects/imports/milestones",
-        "what": "projects service",
         "next": "/projects",
         "noun": "milestone",
     },
     "budget-lines": {
         "label": "Budget lines: the budget monitoring sheet with monthly forecasts",
-        "path": "/finance/imports/budget-lines",
-        "what": "finance service",
         "next": "/budget",
         "noun": "budget line",
     },
     "savings": {
         "label": "Savings: the savings programme with targets per year",
-        "path": "/finance/imports/savings",
-        "what": "finance service",
         "next": "/savings",
         "noun": "savings line",
     },
     "savings-entries": {
         "label": "Savings returns: achieved and forecast by line and month",
-        "path": "/finance/imports/savings-entries",
-        "what": "finance service",
         "next": "/savings",
         "noun": "savings return",
     },
+}
+ENDPOINTS: dict[str, Endpoint[None]] = {
+    "kpis": imports.KPIS,
+    "actuals": imports.ACTUALS,
+    "objectives": imports.OBJECTIVES,
+    "projects": imports.PROJECTS,
+    "milestones": imports.MILESTONES,
+    "budget-lines": imports.BUDGET_LINES,
+    "savings": imports.SAVINGS,
+    "savings-entries": imports.SAVINGS_ENTRIES,
 }
 ACCEPT = (
     ".csv,.xlsx,.ods,.docx,text/csv,"
@@ -176,17 +171,7 @@ async def _send(
     commit: bool,
     mapping: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    spec = KINDS[kind]
-    response = await gateway.request(
-        "POST",
-        spec["path"],
-        what=spec["what"],
-        params={"commit": str(commit).lower(), "rows": "changes"},
-        files={"file": (name or "upload.csv", data, "application/octet-stream")},
-        data={"mapping": json.dumps(mapping)} if mapping else None,
-    )
-    report: dict[str, Any] = response.json()
-    return report
+    return await imports.send(gateway, ENDPOINTS[kind], name, data, commit=commit, mapping=mapping)
 
 
 @router.get("/imports", response_class=HTMLResponse)
@@ -227,7 +212,7 @@ async def preview(
     try:
         report = await _send(gateway, kind, name, data, commit=False, mapping=mapping)
     except ApiError as error:
-        if error.status == 422 and error.problem.get("mapping"):
+        if error.status == 422 and imports.column_mapping(error.problem):
             # The headings did not name what the import needs: the mapping step, to fix that.
             return _preview(
                 request, page, kind, name, data, error.problem, _file_errors(error), mapping
@@ -257,6 +242,7 @@ def _preview(
             "filename": name,
             "content": pack(data),
             "report": report,
+            "column_mapping": imports.column_mapping(report),
             "rows": listed(report.get("rows") or []),
             "errors": errors or {},
             "mapping_json": json.dumps(mapping or {}),

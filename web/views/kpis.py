@@ -1,9 +1,10 @@
 """KPI pages: the tracker, a measure's page, data entry and approvals."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -15,6 +16,7 @@ from web.charts import Series, line_chart, sparkline
 from web.clients.audit_api_client import record_history
 from web.clients.gateway import ApiError, GatewayClient, gateway_client
 from web.clients.kpi_api_client import KpiApi, KpiApiClient
+from web.clients.models import Actual, KpiTarget, Measure, Revision, ScorecardRow, SeriesPoint
 from web.exports import Column, download_links, export, header_cells, number, wanted
 from web.rendering import render
 from web.views.dashboard import PageContext
@@ -35,7 +37,26 @@ UNIT_WORDS = {
 FIGURE_FIELDS = ("value", "numerator", "denominator")
 
 
-def figure(value: str | None, measure: dict[str, Any]) -> str:
+class Shown(Protocol):
+    """What a figure's formatting needs of its measure."""
+
+    @property
+    def unit(self) -> str: ...
+    @property
+    def decimal_places(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class RetiredMeasure:
+    """Stands in for a measure the scorecard no longer lists."""
+
+    title: str = "Retired measure"
+    code: str = ""
+    unit: str = ""
+    decimal_places: int = 0
+
+
+def figure(value: str | None, measure: Shown) -> str:
     """A figure as people read it in the measure's unit: 78.5%, £4,656,450, 614.2 per 100,000."""
     if value is None or value == "":
         return "\N{EN DASH}"
@@ -45,9 +66,9 @@ def figure(value: str | None, measure: dict[str, Any]) -> str:
         return str(value)
     # Never round a figure away: a 5.25% target shows as 5.25% even on a 1-place measure.
     own_places = max(0, -int(number.normalize().as_tuple().exponent))
-    places = min(max(int(measure.get("decimal_places", 0)), own_places), 6)
+    places = min(max(measure.decimal_places, own_places), 6)
     text = f"{number:,.{places}f}"
-    unit = measure.get("unit")
+    unit = measure.unit
     if unit == "percent":
         return f"{text}%"
     if unit == "gbp":
@@ -72,46 +93,59 @@ def _url(path: str, params: dict[str, Any]) -> str:
     return f"{path}?{query}" if query else path
 
 
+class ShownPoint(SeriesPoint):
+    """A period of the measure's chart table, its figures written in the measure's unit."""
+
+    actual_text: str
+    target_text: str
+
+
+class ShownRevision(Revision):
+    value_text: str
+
+
+class ShownTarget(KpiTarget):
+    value_text: str | None
+
+
 # Tracker ----------------------------------------------------------------------------------------
 
 
-def _unit(item: dict[str, Any]) -> str:
-    return UNIT_WORDS.get(item["measure"]["unit"], str(item["measure"]["unit"]))
+def _unit(item: ScorecardRow) -> str:
+    return UNIT_WORDS.get(item.measure.unit, str(item.measure.unit))
 
 
 TRACKER_COLUMNS = [
-    Column("code", "Ref", lambda i: i["measure"]["code"], sortable=True),
-    Column("title", "Measure", lambda i: i["measure"]["title"], sortable=True),
-    Column("period", "Period", lambda i: i["label"]),
-    Column("actual", "Latest actual", lambda i: number(i["actual"]), numeric=True),
-    Column("target", "Target", lambda i: number(i["target"]), numeric=True),
+    Column("code", "Ref", lambda i: i.measure.code, sortable=True),
+    Column("title", "Measure", lambda i: i.measure.title, sortable=True),
+    Column("period", "Period", lambda i: i.label),
+    Column("actual", "Latest actual", lambda i: number(i.actual), numeric=True),
+    Column("target", "Target", lambda i: number(i.target), numeric=True),
     Column("unit", "Unit", _unit, page=False),
-    Column("rag", "Status", lambda i: i["rag"], sortable=True),
-    Column("direction", "Direction", lambda i: i["direction_previous"]),
+    Column("rag", "Status", lambda i: i.rag, sortable=True),
+    Column("direction", "Direction", lambda i: i.direction_previous),
     Column("trend", "Trend", lambda i: None, download=False),
-    Column(
-        "frequency", "Frequency", lambda i: str(i["measure"]["frequency"]).capitalize(), page=False
-    ),
+    Column("frequency", "Frequency", lambda i: str(i.measure.frequency).capitalize(), page=False),
     Column(
         "council_plan",
         "Council Plan KPI",
-        lambda i: "Y" if i["measure"]["council_plan"] else "N",
+        lambda i: "Y" if i.measure.council_plan else "N",
         page=False,
     ),
-    Column("data_provider", "Data provider", lambda i: i["measure"]["data_provider"], page=False),
-    Column("service_area", "Service area", lambda i: i["measure"]["service_area"], page=False),
+    Column("data_provider", "Data provider", lambda i: i.measure.data_provider, page=False),
+    Column("service_area", "Service area", lambda i: i.measure.service_area, page=False),
 ]
 """The KPI tracker's table, on the page and in its downloads. Figures are numbers in the
 measure's own unit, said in the Unit column (a percentage is 78.5, pounds are 4656450.00)."""
 
 
-async def _every_row(kpi: KpiApiClient, filters: dict[str, Any]) -> list[dict[str, Any]]:
+async def _every_row(kpi: KpiApiClient, filters: dict[str, Any]) -> list[ScorecardRow]:
     """Every measure matching the filters, in the tracker's order (the page shows 50 at a time)."""
-    items: list[dict[str, Any]] = []
+    items: list[ScorecardRow] = []
     while True:
         card = await kpi.scorecard(**filters, limit=500, offset=len(items))
-        items.extend(card["items"])
-        if not card["items"] or len(items) >= card["total"]:
+        items.extend(card.items)
+        if not card.items or len(items) >= card.total:
             return items
 
 
@@ -158,19 +192,18 @@ async def tracker(
         card = await kpi.scorecard(**(filters | {"sort": "code"}), limit=PAGE_SIZE, offset=0)
     providers, areas = await kpi.facets()
     rows = []
-    for item in card["items"]:
-        measure = item["measure"]
+    for item in card.items:
+        measure = item.measure
         rows.append(
             {
                 "item": item,
                 "measure": measure,
-                "actual": figure(item["actual"], measure),
-                "target": figure(item["target"], measure),
+                "actual": figure(item.actual, measure),
+                "target": figure(item.target, measure),
                 "spark": Markup(
                     sparkline(
-                        [_number(v) for v in item["trend"]],
-                        label=f"Trend of {measure['title']} over the last "
-                        f"{len(item['trend'])} periods",
+                        [_number(v) for v in item.trend],
+                        label=f"Trend of {measure.title} over the last {len(item.trend)} periods",
                     )
                 ),
             }
@@ -194,7 +227,7 @@ async def tracker(
         ),
         "next_page": (
             _url("/kpis", filters | {"offset": offset + PAGE_SIZE})
-            if offset + PAGE_SIZE < card["total"]
+            if offset + PAGE_SIZE < card.total
             else None
         ),
         "entry_link": _url("/kpis/entry", {"period": filters["period"]}),
@@ -209,24 +242,24 @@ async def _entry_context(
     kpi: KpiApi, period: str, provider: str, errors: dict[str, str], form: dict[str, str]
 ) -> dict[str, Any]:
     providers, _areas = await kpi.facets()
-    items: list[dict[str, Any]] = []
+    items: list[ScorecardRow] = []
     if provider:
         card = await kpi.scorecard(period=period, data_provider=provider, limit=500)
-        items = card["items"]
+        items = card.items
     rows = []
     for item in items:
-        measure, entry = item["measure"], item["entry"]
-        prefix = f"m-{measure['id']}"
+        measure, entry = item.measure, item.entry
+        prefix = f"m-{measure.id}"
 
-        def kept(field: str, prefix: str = prefix, entry: Any = entry) -> str:
+        def kept(field: str, prefix: str = prefix, entry: Actual | None = entry) -> str:
             key = f"{prefix}-{field}"
             if key in form:
                 return form[key]
             if entry is None:
                 return ""
-            if field == "value" and entry.get("numerator") is not None:
+            if field == "value" and entry.numerator is not None:
                 return ""
-            value = entry.get(field)
+            value = getattr(entry, field)
             return "" if value is None else str(value)
 
         rows.append(
@@ -235,7 +268,7 @@ async def _entry_context(
                 "item": item,
                 "entry": entry,
                 "prefix": prefix,
-                "unit_words": UNIT_WORDS.get(measure["unit"], measure["unit"]),
+                "unit_words": UNIT_WORDS.get(measure.unit, measure.unit),
                 "values": {f: kept(f) for f in (*FIGURE_FIELDS, "commentary")},
             }
         )
@@ -260,8 +293,10 @@ async def entry(
 ) -> HTMLResponse:
     """Every measure due from a data provider for a period, in one form."""
     period = period or default_period()
-    me = page.get("me") or {}
-    provider = provider or str(me.get("team") or "")  # a data provider starts with their team
+    me = page.get("me")
+    provider = provider or str(
+        (me.team if me else None) or ""
+    )  # a data provider starts with their team
     errors: dict[str, str] = {}
     try:
         Period.parse(period)
@@ -355,33 +390,33 @@ def _entry_errors(error: ApiError, row_prefix: list[str]) -> dict[str, str]:
 
 async def _approvals_context(kpi: KpiApi) -> dict[str, Any]:
     pending = await kpi.actuals(status="submitted", limit=500)
-    measures = {}
+    measures: dict[str, Measure] = {}
     if pending:
         card = await kpi.scorecard(limit=500)
-        measures = {row["measure"]["id"]: row["measure"] for row in card["items"]}
+        measures = {row.measure.id: row.measure for row in card.items}
     items = []
     for actual in pending:
-        measure = measures.get(actual["measure_id"], {"title": "Retired measure", "unit": ""})
+        measure: Measure | RetiredMeasure = measures.get(actual.measure_id, RetiredMeasure())
         items.append(
             {
                 "actual": actual,
                 "measure": measure,
-                "value": figure(actual["value"], measure),
-                "period_label": Period.parse(actual["period"]).label,
+                "value": figure(actual.value, measure),
+                "period_label": Period.parse(actual.period).label,
             }
         )
     return {"items": items}
 
 
 APPROVAL_COLUMNS = [
-    Column("code", "Ref", lambda i: i["measure"].get("code", "")),
-    Column("title", "Measure", lambda i: i["measure"]["title"]),
+    Column("code", "Ref", lambda i: i["measure"].code),
+    Column("title", "Measure", lambda i: i["measure"].title),
     Column("period", "Period", lambda i: i["period_label"]),
-    Column("value", "Figure", lambda i: number(i["actual"]["value"])),
-    Column("unit", "Unit", lambda i: UNIT_WORDS.get(i["measure"]["unit"], i["measure"]["unit"])),
-    Column("numerator", "Numerator", lambda i: number(i["actual"]["numerator"])),
-    Column("denominator", "Denominator", lambda i: number(i["actual"]["denominator"])),
-    Column("commentary", "Commentary", lambda i: i["actual"]["commentary"]),
+    Column("value", "Figure", lambda i: number(i["actual"].value)),
+    Column("unit", "Unit", lambda i: UNIT_WORDS.get(i["measure"].unit, i["measure"].unit)),
+    Column("numerator", "Numerator", lambda i: number(i["actual"].numerator)),
+    Column("denominator", "Denominator", lambda i: number(i["actual"].denominator)),
+    Column("commentary", "Commentary", lambda i: i["actual"].commentary),
 ]
 """The approvals queue in its downloads: each figure waiting, as a number in its unit."""
 
@@ -484,11 +519,11 @@ async def measure_page(
             return render(request, "errors/404.html", {**page}, status_code=404)
         raise
     series = await kpi.series(str(measure_id))
-    points = series["points"]
-    labels = [p["period"] for p in points]
+    points = series.points
+    labels = [p.period for p in points]
     chart = Markup(
         line_chart(
-            title=f"{measure['title']}: actual against target",
+            title=f"{measure.title}: actual against target",
             description=(
                 f"Line chart of {len(points)} periods from {labels[0]} to {labels[-1]}; "
                 "the same figures are in the table below."
@@ -497,31 +532,40 @@ async def measure_page(
             ),
             labels=labels,
             series=[
-                Series("Actual", [_number(p["actual"]) for p in points]),
-                Series("Target", [_number(p["target"]) for p in points], dashed=True),
+                Series("Actual", [_number(p.actual) for p in points]),
+                Series("Target", [_number(p.target) for p in points], dashed=True),
             ],
         )
     )
     rows = [
-        p
-        | {"actual_text": figure(p["actual"], measure), "target_text": figure(p["target"], measure)}
+        ShownPoint.model_validate(
+            p.model_dump()
+            | {"actual_text": figure(p.actual, measure), "target_text": figure(p.target, measure)}
+        )
         for p in points
     ]
     actuals = await kpi.actuals(measure_id=str(measure_id), limit=6)
     history = []
     for actual in actuals:
-        revisions = await kpi.revisions(actual["id"])
+        revisions = await kpi.revisions(actual.id)
         history.append(
             {
                 "actual": actual,
-                "label": Period.parse(actual["period"]).label,
-                "reported": figure(actual["approved_value"], measure),
-                "revisions": [r | {"value_text": figure(r["value"], measure)} for r in revisions],
+                "label": Period.parse(actual.period).label,
+                "reported": figure(actual.approved_value, measure),
+                "revisions": [
+                    ShownRevision.model_validate(
+                        r.model_dump() | {"value_text": figure(r.value, measure)}
+                    )
+                    for r in revisions
+                ],
             }
         )
     targets = [
-        t | {"value_text": figure(t["value"], measure) if t["kind"] == "level" else None}
-        for t in series["targets"]
+        ShownTarget.model_validate(
+            t.model_dump() | {"value_text": figure(t.value, measure) if t.kind == "level" else None}
+        )
+        for t in series.targets
     ]
     return render(
         request,
@@ -529,17 +573,17 @@ async def measure_page(
         {
             **page,
             "nav": "kpis",
-            "title": measure["title"],
+            "title": measure.title,
             "measure": measure,
-            "unit_words": UNIT_WORDS.get(measure["unit"], measure["unit"]),
+            "unit_words": UNIT_WORDS.get(measure.unit, measure.unit),
             "targets": targets,
-            "benchmarks": series["benchmarks"],
+            "benchmarks": series.benchmarks,
             "chart": chart,
             "rows": rows,
-            "commentary": [p for p in reversed(points) if p["commentary"]][:12],
+            "commentary": [p for p in reversed(points) if p.commentary][:12],
             "record_history": await record_history(gateway, "kpi", "measures", str(measure_id)),
             "history": history,
-            "baseline": figure(measure["baseline_value"], measure),
-            "tolerance": figure(measure["tolerance"], measure),
+            "baseline": figure(measure.baseline_value, measure),
+            "tolerance": figure(measure.tolerance, measure),
         },
     )

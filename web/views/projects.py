@@ -13,6 +13,7 @@ from common.writing import Cell
 from web.charts import PALETTE
 from web.clients.audit_api_client import record_history
 from web.clients.gateway import ApiError, GatewayClient, gateway_client
+from web.clients.models import Caller, Project, Timeline
 from web.clients.projects_api_client import ProjectsApiClient
 from web.exports import Column, day, download_links, export, header_cells, rag_word, wanted, yes_no
 from web.rendering import TEMPLATES, render
@@ -104,14 +105,16 @@ def _month_or_words(month: str | None, text: str) -> str:
     return month[:7] if month else text
 
 
-def _next(field: str) -> Callable[[dict[str, Any]], Cell]:
-    def value(project: dict[str, Any]) -> Cell:
-        milestone = project.get("next_milestone") or {}
+def _next(field: str) -> Callable[[Project], Cell]:
+    def value(project: Project) -> Cell:
+        milestone = project.next_milestone
+        if milestone is None:
+            return day(None) if field == "due_date" else None
         if field == "due_date":
-            return day(milestone.get("due_date"))
+            return day(milestone.due_date)
         if field == "overdue":
-            return yes_no(milestone.get("overdue")) if milestone else None
-        return milestone.get(field)
+            return yes_no(milestone.overdue)
+        return milestone.title
 
     return value
 
@@ -119,34 +122,30 @@ def _next(field: str) -> Callable[[dict[str, Any]], Cell]:
 def tracker_columns(objective_numbers: dict[str, Any]) -> list[Column]:
     """The projects tracker's table, on the page and in its downloads."""
 
-    def objectives(project: dict[str, Any]) -> str:
-        numbers = [objective_numbers[i] for i in project["objective_ids"] if i in objective_numbers]
+    def objectives(project: Project) -> str:
+        numbers = [objective_numbers[i] for i in project.objective_ids if i in objective_numbers]
         return ", ".join(str(n) for n in numbers)
 
     return [
-        Column("name", "Project", lambda p: p["name"], sortable=True),
+        Column("name", "Project", lambda p: p.name, sortable=True),
         Column("objectives", "Objectives", objectives),
         Column(
             "start",
             "Start",
-            lambda p: _month_or_words(p["start_month"], p["start_text"]),
+            lambda p: _month_or_words(p.start_month, p.start_text),
             sortable=True,
         ),
+        Column("end", "End", lambda p: _month_or_words(p.end_month, p.end_text), sortable=True),
+        Column("lead", "Lead team", lambda p: p.lead_team, sortable=True),
+        Column("stage", "Stage", lambda p: STAGES.get(p.stage, p.stage), sortable=True),
+        Column("rag", "RAG", lambda p: rag_word(p.rag), sortable=True),
         Column(
-            "end", "End", lambda p: _month_or_words(p["end_month"], p["end_text"]), sortable=True
-        ),
-        Column("lead", "Lead team", lambda p: p["lead_team"], sortable=True),
-        Column("stage", "Stage", lambda p: STAGES.get(p["stage"], p["stage"]), sortable=True),
-        Column("rag", "RAG", lambda p: rag_word(p["rag"]), sortable=True),
-        Column(
-            "council_plan", "Council Plan project", lambda p: yes_no(p["council_plan"]), page=False
+            "council_plan", "Council Plan project", lambda p: yes_no(p.council_plan), page=False
         ),
         Column("next_milestone", "Next milestone", _next("title")),
         Column("next_due", "Next milestone due", _next("due_date"), page=False),
         Column("overdue", "Overdue", _next("overdue"), page=False),
-        Column(
-            "slippage", "Slippage", lambda p: p["slippage_days"], unit="days late", numeric=True
-        ),
+        Column("slippage", "Slippage", lambda p: p.slippage_days, unit="days late", numeric=True),
     ]
 
 
@@ -165,7 +164,7 @@ async def projects_tracker(
     """The projects tracker; `format=csv` or `format=xlsx` downloads the same projects."""
     filters = {"objective_id": objective_id, "rag": rag, "lead_team": lead_team, "stage": stage}
     errors: dict[str, str] = {}
-    rows: list[dict[str, Any]] | None = None
+    rows: list[Project] | None = None
     try:
         rows = await projects.projects(**filters, sort=sort)
     except ApiError as error:
@@ -173,7 +172,7 @@ async def projects_tracker(
             raise
         errors = error.field_errors() or {"form": str(error)}
     objectives = await projects.objectives()
-    columns = tracker_columns({o["id"]: o["number"] for o in objectives})
+    columns = tracker_columns({o.id: o.number for o in objectives})
     fmt = wanted(format)
     if fmt and rows is not None:
         return export(columns, rows, name="projects", fmt=fmt, sheet="Projects")
@@ -188,7 +187,7 @@ async def projects_tracker(
         "columns": header_cells(columns, filters, sort, "/projects"),
         "download_links": download_links("/projects", filters | {"sort": sort}),
         "objectives": objectives,
-        "objective_numbers": {o["id"]: o["number"] for o in objectives},
+        "objective_numbers": {o.id: o.number for o in objectives},
         "lead_teams": await projects.lead_teams(),
     }
     return render(request, "projects/tracker.html", context, block="results")
@@ -197,16 +196,16 @@ async def projects_tracker(
 # --- a project's page ---------------------------------------------------------------------------
 
 
-def gantt(timeline: dict[str, Any], today: date) -> str:
+def gantt(timeline: Timeline, today: date) -> str:
     """Milestones as an SVG timeline: baseline (outline) against forecast or actual (filled)."""
-    milestones = timeline["milestones"]
-    start = timeline.get("start_month")
-    end = timeline.get("end_month")
+    milestones = timeline.milestones
+    start = timeline.start_month
+    end = timeline.end_month
     days: list[date] = [today]
     for m in milestones:
-        days += [date.fromisoformat(m["baseline_date"]), date.fromisoformat(m["due_date"])]
-        if m["actual_date"]:
-            days.append(date.fromisoformat(m["actual_date"]))
+        days += [date.fromisoformat(m.baseline_date), date.fromisoformat(m.due_date)]
+        if m.actual_date:
+            days.append(date.fromisoformat(m.actual_date))
     project_start = Period.parse(start).start if start else None
     project_end = Period.parse(end).end if end else None
     days += [d for d in (project_start, project_end) if d]
@@ -221,7 +220,7 @@ def gantt(timeline: dict[str, Any], today: date) -> str:
     def x(day: date) -> float:
         return label_w + (day - low).days / span * plot_w
 
-    name = timeline["project_name"]
+    name = timeline.project_name
     parts = [
         f'<svg class="app-chart app-gantt" viewBox="0 0 {width} {height}" role="img" '
         'aria-labelledby="gantt-title gantt-desc" font-family="arial, sans-serif" '
@@ -253,25 +252,27 @@ def gantt(timeline: dict[str, Any], today: date) -> str:
         parts.append(
             f'<rect x="{x(project_start):.1f}" y="{y - 8:.1f}" '
             f'width="{max(x(project_end) - x(project_start), 2):.1f}" height="16" '
-            f'fill="{PALETTE[0]}" opacity="0.35"><title>Project: {project_start:%B %Y} to '
-            f"{project_end:%B %Y}</title></rect>"
+            # A light fill with a full-strength outline: 3:1 against white (WCAG 1.4.11), and
+            # the diamonds drawn over it still stand out.
+            f'fill="{PALETTE[0]}" fill-opacity="0.25" stroke="{PALETTE[0]}" stroke-width="2">'
+            f"<title>Project: {project_start:%B %Y} to {project_end:%B %Y}</title></rect>"
         )
     for i, m in enumerate(milestones, start=1):
         y = top + i * row_h + row_h / 2
-        label = m["title"] if len(m["title"]) <= 38 else m["title"][:36] + "…"
-        baseline = date.fromisoformat(m["baseline_date"])
-        reached = date.fromisoformat(m["actual_date"] or m["due_date"])
-        late = m["slippage_days"] > 0
-        colour = PALETTE[1] if m["status"] == "completed" else PALETTE[3] if late else PALETTE[0]
+        label = m.title if len(m.title) <= 38 else m.title[:36] + "…"
+        baseline = date.fromisoformat(m.baseline_date)
+        reached = date.fromisoformat(m.actual_date or m.due_date)
+        late = m.slippage_days > 0
+        colour = PALETTE[1] if m.status == "completed" else PALETTE[3] if late else PALETTE[0]
         parts.append(
             f'<text x="0" y="{y + 4:.1f}" font-size="12" fill="#0b0c0c">{escape(label)}</text>'
             f'<line x1="{x(baseline):.1f}" x2="{x(reached):.1f}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="{colour}" stroke-width="4"/>'
             f'<path d="{_diamond(x(baseline), y)}" fill="#ffffff" stroke="{PALETTE[0]}" '
-            f'stroke-width="2"><title>{escape(m["title"])}: baseline {baseline:%d %B %Y}'
+            f'stroke-width="2"><title>{escape(m.title)}: baseline {baseline:%d %B %Y}'
             "</title></path>"
             f'<path d="{_diamond(x(reached), y)}" fill="{colour}">'
-            f"<title>{escape(m['title'])}: {'completed' if m['actual_date'] else 'forecast'} "
+            f"<title>{escape(m.title)}: {'completed' if m.actual_date else 'forecast'} "
             f"{reached:%d %B %Y}</title></path>"
         )
     parts.append(
@@ -292,18 +293,18 @@ EDITORS = frozenset({"admin", "programme_office"})
 """Roles that change every project; others see no edit controls, but for the project's lead."""
 
 
-def can_edit(page: dict[str, Any], project: dict[str, Any]) -> bool:
+def can_edit(page: dict[str, Any], project: Project) -> bool:
     """Whether to show the project's edit controls: to the programme office and administrators,
     and to the service lead of the team that leads it (the projects service's rule,
     `may_change_project`, which refuses everyone else whatever the page shows)."""
     me = page.get("me")
-    if not isinstance(me, dict):
+    if not isinstance(me, Caller):
         return False
-    roles = set(me.get("roles") or [])
+    roles = set(me.roles)
     if EDITORS & roles:
         return True
-    team = str(me.get("team") or "").strip()
-    lead_team = str(project.get("lead_team") or "").strip()
+    team = str(me.team or "").strip()
+    lead_team = project.lead_team.strip()
     return "service_lead" in roles and bool(team) and team == lead_team
 
 
@@ -317,20 +318,18 @@ async def _project_context(
             return None
         raise
     timeline = await projects.timeline(project_id)
-    objectives = {o["id"]: o for o in await projects.objectives()}
-    programmes = (
-        {p["id"]: p for p in await projects.programmes()} if project["programme_id"] else {}
-    )
+    objectives = {o.id: o for o in await projects.objectives()}
+    programmes = {p.id: p for p in await projects.programmes()} if project.programme_id else {}
     today = date.today()
     return {
         **page,
         "nav": "projects",
-        "title": project["name"],
+        "title": project.name,
         "project": project,
         "timeline": timeline,
-        "chart": gantt(timeline, today) if timeline["milestones"] else "",
-        "objectives": [objectives[i] for i in project["objective_ids"] if i in objectives],
-        "programme": programmes.get(project["programme_id"] or ""),
+        "chart": gantt(timeline, today) if timeline.milestones else "",
+        "objectives": [objectives[i] for i in project.objective_ids if i in objectives],
+        "programme": programmes.get(project.programme_id or ""),
         "reports": await projects.highlight_reports(project_id),
         "raid": await projects.raid_items(project_id),
         "can_edit": can_edit(page, project),
@@ -368,18 +367,17 @@ async def edit_milestone(
     context = await _project_context(projects, project_id, page)
     if context is None:
         return _not_found(request, page)
-    milestone = next(
-        (m for m in context["timeline"]["milestones"] if m["id"] == milestone_id), None
-    )
+    timeline: Timeline = context["timeline"]
+    milestone = next((m for m in timeline.milestones if m.id == milestone_id), None)
     if milestone is None:
         return _not_found(request, page)
     if not context["can_edit"]:  # no form for someone who may not change it: the page as it is
         return render(request, "projects/project.html", context, block="milestones")
     context["editing_milestone"] = milestone_id
     context["values"] = {
-        "forecast_date": milestone["forecast_date"] or "",
-        "actual_date": milestone["actual_date"] or "",
-        "version": milestone["version"],
+        "forecast_date": milestone.forecast_date or "",
+        "actual_date": milestone.actual_date or "",
+        "version": milestone.version,
     }
     return render(request, "projects/project.html", context, block="milestones")
 
@@ -450,14 +448,14 @@ async def edit_rag(
     context = await _project_context(projects, project_id, page)
     if context is None:
         return _not_found(request, page)
-    project = context["project"]
+    project: Project = context["project"]
     if not context["can_edit"]:
         return render(request, "projects/project.html", context, block="status")
     context["editing_rag"] = True
     context["values"] = {
-        "rag": project["rag"] or "",
-        "rag_reason": project["rag_reason"],
-        "version": project["version"],
+        "rag": project.rag or "",
+        "rag_reason": project.rag_reason,
+        "version": project.version,
     }
     return render(request, "projects/project.html", context, block="status")
 
@@ -519,7 +517,7 @@ async def new_highlight_report(
         return RedirectResponse(f"/projects/{project_id}#highlight-reports", status_code=303)
     values = dict.fromkeys(REPORT_FIELDS, "") | {
         "period": Period.month_of(date.today()).code,
-        "rag": project["rag"] or "",
+        "rag": project.rag or "",
     }
     return render(
         request,

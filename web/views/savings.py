@@ -16,6 +16,7 @@ from web.charts import Series, line_chart
 from web.clients.audit_api_client import record_history
 from web.clients.finance_api_client import FinanceApiClient
 from web.clients.gateway import ApiError, GatewayClient, gateway_client
+from web.clients.models import Caller, Entry, SavingsLine, TrackerRow
 from web.exports import Column, download_links, export, header_cells, number, rag_word, wanted
 from web.rendering import render
 from web.views.dashboard import PageContext
@@ -57,17 +58,17 @@ STATUSES = {
 CATEGORY_LABELS, TYPE_LABELS = dict(CATEGORIES), dict(TYPES)
 
 
-def _money(field: str) -> Callable[[dict[str, Any]], Cell]:
-    return lambda line: number(line["selected"][field])
+def _money(field: str) -> Callable[[TrackerRow], Cell]:
+    return lambda line: number(getattr(line.selected, field))
 
 
 COLUMNS = [
-    Column("reference", "Reference", lambda r: r["reference"], sortable=True),
-    Column("title", "Savings line", lambda r: r["title"], sortable=True),
-    Column("owner", "Owner", lambda r: r["owner_team"], sortable=True),
-    Column("category", "Category", lambda r: CATEGORY_LABELS.get(r["category"]), page=False),
-    Column("type", "Type", lambda r: TYPE_LABELS.get(r["saving_type"]), page=False),
-    Column("status", "Status", lambda r: STATUSES.get(r["status"], r["status"]), page=False),
+    Column("reference", "Reference", lambda r: r.reference, sortable=True),
+    Column("title", "Savings line", lambda r: r.title, sortable=True),
+    Column("owner", "Owner", lambda r: r.owner_team, sortable=True),
+    Column("category", "Category", lambda r: CATEGORY_LABELS.get(r.category), page=False),
+    Column("type", "Type", lambda r: TYPE_LABELS.get(r.saving_type), page=False),
+    Column("status", "Status", lambda r: STATUSES.get(r.status, r.status), page=False),
     Column("target", "Target", _money("target"), unit="£", money=True, sortable=True),
     Column(
         "achieved",
@@ -86,7 +87,7 @@ COLUMNS = [
         sortable=True,
     ),
     Column("slippage", "Slippage", _money("slippage"), unit="£", money=True, sortable=True),
-    Column("confidence", "Confidence", lambda r: rag_word(r["delivery_confidence"]), sortable=True),
+    Column("confidence", "Confidence", lambda r: rag_word(r.delivery_confidence), sortable=True),
 ]
 """The savings tracker's table, on the page and in its downloads (money in pounds and pence;
 a blank money cell is a line without a return)."""
@@ -130,7 +131,7 @@ async def savings_tracker(
         errors = error.field_errors() or {"financial_year": str(error)}
     fmt = wanted(format)
     if fmt and tracker is not None:
-        return export(COLUMNS, tracker["items"], name="savings", fmt=fmt, sheet="Savings")
+        return export(COLUMNS, tracker.items, name="savings", fmt=fmt, sheet="Savings")
     projects = await finance.project_names()
     context = {
         "flags": await finance.open_flags("savings"),
@@ -172,25 +173,22 @@ async def _entry_forms(
     finance: FinanceApiClient, month: date, owner_team: str
 ) -> list[dict[str, Any]]:
     year = FinancialYear.containing(month).label
-    tracker = await finance.tracker(financial_year=year, owner_team=owner_team, limit=500)
+    # As at the month's end, so each line's latest return is never a later month's.
+    tracker = await finance.tracker(
+        financial_year=year, owner_team=owner_team, as_at=f"{month:%Y-%m}", limit=500
+    )
     forms = []
-    for line in tracker["items"]:
-        latest = line["selected"]
+    for line in tracker.items:
         version = ""
-        if latest["latest_month"] == f"{month:%Y-%m}":
-            entry = await finance.entry(line["id"], month)
-            version = str(entry["version"])
+        # A month's form shows that month's own return, or nothing: never another month's.
+        values: dict[str, Any] = {"achieved_to_date": None, "forecast_for_year": None, "note": ""}
+        if line.selected.latest_month == f"{month:%Y-%m}":
+            entry = await finance.entry(line.id, month)
+            version = str(entry.version)
             values = {
-                "achieved_to_date": entry["achieved_to_date"],
-                "forecast_for_year": entry["forecast_for_year"],
-                "note": entry["note"],
-            }
-        else:
-            # start from the last return so a quiet month takes seconds
-            values = {
-                "achieved_to_date": latest["achieved_to_date"],
-                "forecast_for_year": latest["forecast_for_year"],
-                "note": "",
+                "achieved_to_date": entry.achieved_to_date,
+                "forecast_for_year": entry.forecast_for_year,
+                "note": entry.note,
             }
         forms.append(
             {
@@ -199,6 +197,7 @@ async def _entry_forms(
                 "version": version,
                 "errors": {},
                 "saved": False,
+                "confirm": False,
             }
         )
     return forms
@@ -212,17 +211,22 @@ def _plain(value: object) -> str:
     return str(value)
 
 
-_FIELD_IDS = {"achieved_to_date": "achieved", "forecast_for_year": "forecast", "note": "note"}
+_FIELD_IDS = {
+    "achieved_to_date": "achieved",
+    "forecast_for_year": "forecast",
+    "note": "note",
+    "confirm": "confirm",
+}
 
 
 def _lead_only(page: dict[str, Any]) -> tuple[bool, str]:
     """Whether the viewer is a service lead and nothing more, and their team."""
     me = page.get("me")
-    if not isinstance(me, dict):
+    if not isinstance(me, Caller):
         return False, ""
-    roles = set(me.get("roles") or [])
+    roles = set(me.roles)
     central = {"admin", "finance", "programme_office"}
-    return "service_lead" in roles and not roles & central, str(me.get("team") or "")
+    return "service_lead" in roles and not roles & central, str(me.team or "")
 
 
 @router.get("/savings/entry", response_class=HTMLResponse)
@@ -242,7 +246,7 @@ async def savings_entry(
     chosen = _month(month, date.today())
     forms = await _entry_forms(finance, chosen, team)
     for form in forms:
-        form["saved"] = form["line"]["id"] == saved
+        form["saved"] = form["line"].id == saved
     return render(
         request,
         "finance/entry.html",
@@ -273,6 +277,7 @@ async def save_savings_entry(
     note: Annotated[str, Form()] = "",
     version: Annotated[str, Form()] = "",
     owner_team: Annotated[str, Form()] = "",
+    confirm: Annotated[str, Form()] = "",
 ) -> Response:
     chosen = _month(month, date.today())
     values = {
@@ -289,21 +294,24 @@ async def save_savings_entry(
             errors[field] = f"Enter the {label}"
     if not errors:
         try:
-            await finance.save_entry(str(line_id), chosen, values, version or None)
+            # `confirm` answers the question the form asks of a forecast far above target.
+            sent = values | ({"confirm": "true"} if confirm else {})
+            await finance.save_entry(str(line_id), chosen, sent, version or None)
         except ApiError as error:
             errors = {
-                (k if k in values else "form"): v for k, v in error.field_errors().items()
+                (k if k in _FIELD_IDS else "form"): v for k, v in error.field_errors().items()
             } or {"form": str(error)}
     htmx = request.headers.get("hx-request") == "true"
     if not errors and not htmx:
         query = urlencode({"month": f"{chosen:%Y-%m}", "owner_team": owner_team, "saved": line_id})
         return RedirectResponse(f"/savings/entry?{query}#entry-{line_id}", status_code=303)
     forms = await _entry_forms(finance, chosen, owner_team)
-    form = next((f for f in forms if f["line"]["id"] == str(line_id)), None)
+    form = next((f for f in forms if f["line"].id == str(line_id)), None)
     if form is None:
         return RedirectResponse("/savings/entry", status_code=303)
     if errors:
         form["values"], form["errors"], form["version"] = values, errors, version
+        form["confirm"] = bool(confirm)
     else:
         form["saved"] = True
     if htmx:
@@ -327,7 +335,7 @@ async def save_savings_entry(
             "forms": forms,
             "page_summary": True,
             "errors": {
-                f"{_FIELD_IDS.get(k, 'achieved')}-{line_id}": f"{form['line']['reference']}: {v}"
+                f"{_FIELD_IDS.get(k, 'achieved')}-{line_id}": f"{form['line'].reference}: {v}"
                 for k, v in errors.items()
             },
         },
@@ -338,13 +346,16 @@ async def save_savings_entry(
 # --- one savings line ---------------------------------------------------------------------------
 
 
-def _chart(line: dict[str, Any], entries: list[dict[str, Any]], year: str) -> str:
+def _chart(line: SavingsLine, entries: list[Entry], year: str) -> str:
     months = FinancialYear.parse(year).months()
-    by_month = {e["month"]: e for e in entries if e["financial_year"] == year}
-    target = next((t["in_year"] for t in line["targets"] if t["financial_year"] == year), None)
+    by_month = {e.month: e for e in entries if e.financial_year == year}
+    target = next((t.in_year for t in line.targets if t.financial_year == year), None)
 
     def values(field: str) -> list[Decimal | None]:
-        return [by_month[f"{m:%Y-%m}"][field] if f"{m:%Y-%m}" in by_month else None for m in months]
+        return [
+            getattr(by_month[f"{m:%Y-%m}"], field) if f"{m:%Y-%m}" in by_month else None
+            for m in months
+        ]
 
     series = [
         Series("Achieved to date", values("achieved_to_date")),
@@ -353,7 +364,7 @@ def _chart(line: dict[str, Any], entries: list[dict[str, Any]], year: str) -> st
     if target is not None:
         series.append(Series("Target", [target] * len(months), dashed=True))
     return line_chart(
-        title=f"{line['title']}: monthly returns for {year}",
+        title=f"{line.title}: monthly returns for {year}",
         description=(
             f"Achieved to date and forecast for the year each month of {year}, "
             f"against the in-year target. The table below gives the same numbers."
@@ -379,8 +390,8 @@ async def savings_line(
             return render(request, "errors/404.html", {**page}, status_code=404)
         raise
     entries = await finance.entries(str(line_id))
-    years = [p["financial_year"] for p in line["progress"]]
-    with_returns = [e["financial_year"] for e in entries]
+    years = [p.financial_year for p in line.progress]
+    with_returns = [e.financial_year for e in entries]
     year = (
         financial_year
         if financial_year in years
@@ -393,12 +404,12 @@ async def savings_line(
         {
             **page,
             "nav": "savings",
-            "title": line["title"],
+            "title": line.title,
             "line": line,
             "year": year,
             "years": years,
-            "entries": [e for e in entries if e["financial_year"] == year],
-            "notes": [e for e in reversed(entries) if e["note"]],
+            "entries": [e for e in entries if e.financial_year == year],
+            "notes": [e for e in reversed(entries) if e.note],
             "chart": _chart(line, entries, year) if year else "",
             "projects": projects,
             "statuses": STATUSES,

@@ -1,7 +1,7 @@
 """keep reconciliation flags: imported stated totals that did not add up
 
 Revision ID: 5b2e9c1d7a40
-Revises: 8572d232a324
+Revises: b3f1c9a2d7e4
 Create Date: 2026-12-01 08:45:00+00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "5b2e9c1d7a40"
-down_revision: str | None = "8572d232a324"
+down_revision: str | None = "b3f1c9a2d7e4"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
