@@ -34,11 +34,14 @@ class AppError(Exception):
         *,
         errors: Sequence[FieldError] = (),
         headers: dict[str, str] | None = None,
+        extensions: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(detail or self.title)
         self.detail = detail or self.title
         self.errors = list(errors)
         self.headers = headers or {}
+        self.extensions = extensions or {}
+        """RFC 9457 extension members beside `errors` (an import's column mapping)."""
 
 
 class BadRequest(AppError):
@@ -87,8 +90,10 @@ def problem(
     instance: str | None = None,
     errors: Sequence[dict[str, str]] = (),
     headers: dict[str, str] | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
+        **(extensions or {}),
         "type": "about:blank",
         "title": title,
         "status": status,
@@ -165,6 +170,7 @@ def install_error_handlers(app: FastAPI, *, public_prefix: str = "") -> None:
             instance=where(request),
             errors=exc.errors,
             headers=exc.headers,
+            extensions=exc.extensions,
         )
 
     @app.exception_handler(RequestValidationError)

@@ -1,51 +1,43 @@
 """Exact money: Decimal pounds with pence, never float, and the council's ways of writing it."""
 
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
+from common.quantities import PLAIN, Unit, read_quantity
+
 PENNY = Decimal("0.01")
-LIMIT = Decimal("1e13")
-"""No council budget line reaches ten trillion pounds: bigger is a typing mistake."""
-_SCALES = {"": 1, "k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}
-_MONEY = re.compile(
-    r"""^\s*
-    (?P<sign>-)?\s*(?:£\s*)?(?P<sign2>-)?\s*
-    (?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)
-    \s*(?P<scale>k|m|bn)?\s*$""",
-    re.IGNORECASE | re.VERBOSE,
-)
+LIMIT = Decimal("1e12")
+"""No council budget line reaches a trillion pounds: bigger is a typing mistake (and the money
+columns hold 12 digits of pounds)."""
 
 
-def parse_money(text: str) -> Decimal:
-    """Read an amount the way council papers write it, or say plainly why not.
+def parse_money(text: str, unit: Unit = PLAIN) -> Decimal:
+    """Read an amount the way council papers write it (`common.quantities` reads every import's
+    numbers; `unit` is the column heading's, "£m" and the like), or say plainly why not.
 
     >>> parse_money("£1.2m"), parse_money("£376k"), parse_money("1,234.50"), parse_money("-£5k")
     (Decimal('1200000.00'), Decimal('376000.00'), Decimal('1234.50'), Decimal('-5000.00'))
+    >>> from common.quantities import header_unit
+    >>> parse_money("(4.2)", header_unit("Variance £m"))
+    Decimal('-4200000.00')
     """
-    match = _MONEY.match(text)
-    if not match:
-        raise ValueError(
-            f'"{text.strip()}" is not an amount of money; write it like "1,234.50", '
-            '"£376k" or "£1.2m"'
-        )
-    if match["sign"] and match["sign2"]:
-        raise ValueError(f'"{text.strip()}" has two minus signs')
-    number = Decimal(match["number"].replace(",", ""))
-    scale = (match["scale"] or "").lower()
-    amount = number * _SCALES[scale]
-    if match["sign"] or match["sign2"]:
-        amount = -amount
-    return _exact_pence(amount, text.strip())
+    try:
+        quantity = read_quantity(text, unit)
+    except ValueError as error:
+        message = str(error).replace("is not a number", "is not an amount of money")
+        raise ValueError(message) from None
+    if quantity.percent:
+        raise ValueError(f'"{text.strip()}" is a percentage, not an amount of money')
+    return _exact_pence(quantity.value, text.strip())
 
 
 def _exact_pence(amount: Decimal, shown: str) -> Decimal:
     if not amount.is_finite():
         raise ValueError("an amount of money must be a finite number")
     if abs(amount) >= LIMIT:
-        raise ValueError(f'"{shown}" is too large to be an amount of money')
+        raise ValueError(f'"{shown}" is too large; amounts must be under £1,000bn')
     if amount != amount.quantize(PENNY):
         raise ValueError(f'"{shown}" has fractions of a penny')
     return amount.quantize(PENNY)

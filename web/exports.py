@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 from fastapi.responses import Response
 
-from common.tables import Cell, write_csv, write_xlsx
+from common.writing import Cell, write_csv, write_xlsx
 from web.rendering import sort_links
 
 Row = Any

@@ -9,6 +9,7 @@ from common.settings import Settings
 from services.finance.benefits.router import router as benefits_router
 from services.finance.budgets.router import router as budgets_router
 from services.finance.imports.router import router as imports_router
+from services.finance.reconciliations.router import router as reconciliations_router
 from services.finance.savings.router import router as savings_router
 
 
@@ -21,7 +22,13 @@ def create_app(
         "finance",
         title="ASC Tracker finance service",
         description="Budget monitoring and savings tracking.",
-        routers=[budgets_router, savings_router, benefits_router, imports_router],
+        routers=[
+            budgets_router,
+            savings_router,
+            benefits_router,
+            imports_router,
+            reconciliations_router,
+        ],
         settings=settings,
         database=database,
         clients=clients,

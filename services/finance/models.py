@@ -3,6 +3,7 @@
 from services.finance.base import Base
 from services.finance.benefits.models import BenefitCalculation, BenefitInput
 from services.finance.budgets.models import BudgetAmount, BudgetLine, Forecast
+from services.finance.reconciliations.models import ReconciliationFlag
 from services.finance.savings.models import (
     ActivityMeasure,
     SavingsEntry,
@@ -18,6 +19,7 @@ __all__ = [
     "BudgetAmount",
     "BudgetLine",
     "Forecast",
+    "ReconciliationFlag",
     "SavingsEntry",
     "SavingsLine",
     "SavingsTarget",

@@ -1,14 +1,12 @@
-"""API field types budgets, savings and imports share: financial years, months and amounts as
+"""API field types budgets, savings and imports share: financial years and months as
 councils write them, and the query parameters that name them."""
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 from common.errors import FieldError, ValidationFailed
-from common.money import Money, to_money
 from common.periods import FinancialYear, Frequency, Period
 
 
@@ -77,22 +75,3 @@ MonthCode = Annotated[
 
 def financial_year_of(month: date) -> str:
     return FinancialYear.containing(month).label
-
-
-LARGEST = Decimal("999999999999.99")
-"""The largest amount a finance column holds (14 digits, 2 after the point)."""
-
-
-def to_amount(value: Any) -> Decimal:
-    """Money as `common.money` reads it, refusing amounts too large to be a council's pounds."""
-    try:
-        amount = to_money(value)
-    except InvalidOperation:
-        raise ValueError("this amount is too large; amounts must be under £1,000bn") from None
-    if abs(amount) > LARGEST:
-        raise ValueError("this amount is too large; amounts must be under £1,000bn")
-    return amount
-
-
-Amount = Annotated[Money, BeforeValidator(to_amount)]
-"""`Money` within what the finance tables hold (a larger amount is a 422, not a database error)."""

@@ -1,18 +1,20 @@
 """Field types and the base input shape every sub-domain's API shapes use: exact figures read
 as councils write them, financial years and periods."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
 
 from common.periods import FinancialYear, Period
+from common.quantities import read_amount
 
 _SIX_PLACES = Decimal("0.000001")
 
 
 def to_number(value: Any) -> Decimal:
-    """Read a figure from JSON or a form: numbers, or text like "1,102" or "19%"."""
+    """Read a figure from JSON, a form or a table: numbers, or text as `common.quantities` reads
+    it ("1,102", "19%", "(4.2)", "110k", "£2.45 million")."""
     if isinstance(value, bool):
         raise ValueError("Enter a number, not true or false")
     if isinstance(value, Decimal) and value.is_finite() and value == value.quantize(_SIX_PLACES):
@@ -23,10 +25,9 @@ def to_number(value: Any) -> Decimal:
         value = str(value)
     if not isinstance(value, str):
         raise ValueError("Enter a number, like 12 or 12.5")
-    text = value.strip().replace(",", "").removesuffix("%").strip()
     try:
-        number = Decimal(text)
-    except InvalidOperation:
+        number = read_amount(value) if value.strip() else Decimal("NaN")
+    except ValueError:
         number = Decimal("NaN")
     if not number.is_finite():  # also "nan" and "infinity", which Decimal would accept
         raise ValueError(f'"{value.strip()}" is not a number: enter a number, like 12.5')

@@ -1,12 +1,14 @@
 """Import throughput through the gateway, with every app a real process on loopback (as `make run`).
 
 Uploads 10,000 rows of the KPI table, then 10,000 KPI actuals (100 of those measures, 100 months
-each), 10,000 milestones (of 100 projects, imported first and not timed), 10,000 budget lines of
-the ledger's monitoring sheet (a budget and three months of forecasts each), 10,000 savings lines
-(a target each) and 10,000 monthly savings returns (ten months of a thousand of those lines),
-each as a preview, a commit, a re-import that changes nothing and a re-import that changes every
-row. Prints seconds and rows per second for each step and writes the table to
-`bench-results/imports.txt`. `BENCH_IMPORT_ROWS=2000` for a quick run.
+each) and 50,000 more (500 other measures), a 10,000-line budget book with a £m column for each
+of four years and a section row every 50 lines, 10,000 milestones (of 100 projects, imported
+first and not timed), 10,000 budget lines of the ledger's monitoring sheet (a budget and three
+months of forecasts each), 10,000 savings lines (a target each) and 10,000 monthly savings
+returns (ten months of a thousand of those lines), each as a preview and a commit, and most as
+a re-import that changes nothing and one that changes every row. Prints seconds and rows per
+second for each step and writes the table to `bench-results/imports.txt`.
+`BENCH_IMPORT_ROWS=2000` for a quick run.
 """
 
 import os
@@ -21,7 +23,7 @@ import httpx
 
 from common.periods import Period
 from common.pg import embedded_url, start_embedded
-from common.tables import write_csv
+from common.writing import write_csv
 from stack.testing.processes import running_system
 from tests.bench.shared import months_ending
 
@@ -71,20 +73,40 @@ def kpi_table(rows: int, shift: int = 0) -> bytes:
     )
 
 
-def actuals_table(rows: int, last: Period, shift: int = 0) -> bytes:
-    months = months_ending(last, max(rows // MEASURES_WITH_ACTUALS, 1))
+def actuals_table(
+    rows: int, last: Period, shift: int = 0, measures: int = MEASURES_WITH_ACTUALS, first: int = 1
+) -> bytes:
+    """`rows` actuals of `measures` monthly measures (codes from B{first}), a month each."""
+    months = months_ending(last, max(rows // measures, 1))
     return write_csv(
         ACTUAL_HEADERS,
         [
             [
-                f"B{n % MEASURES_WITH_ACTUALS + 1:05d}",
-                months[n // MEASURES_WITH_ACTUALS].label,
+                f"B{n % measures + first:05d}",
+                months[n // measures].label,
                 str(n % 997 + shift),
                 "Benchmark figure",
             ]
-            for n in range(len(months) * MEASURES_WITH_ACTUALS)
+            for n in range(len(months) * measures)
         ],
     )
+
+
+WIDE_YEARS = ["2024/25", "2025/26", "2026/27", "2027/28"]
+
+
+def wide_budget_table(rows: int) -> bytes:
+    """A budget book: a column per year in £m and a section row (its service area) every 50
+    lines."""
+    headers = ["Cost centre", "Budget line", *(f"Budget {y} £m" for y in WIDE_YEARS)]
+    body: list[list[str]] = []
+    for n in range(rows):
+        if n % 50 == 0:
+            body.append([f"Section {n // 50 + 1}", "", *("" for _ in WIDE_YEARS)])
+        body.append(
+            [f"WCC{n:05d}", f"Wide budget line {n}", *(f"{1 + n % 7}.25" for _ in WIDE_YEARS)]
+        )
+    return write_csv(headers, body)
 
 
 def project_table() -> bytes:
@@ -182,6 +204,38 @@ def main() -> int:
         ("Actuals: commit", "/kpi/imports/actuals", actuals, True, "create"),
         ("Actuals: same file again", "/kpi/imports/actuals", actuals, True, "unchanged"),
         ("Actuals: every figure corrected", "/kpi/imports/actuals", corrected, True, "update"),
+    ]
+    big_actuals = actuals_table(5 * ROWS, last, measures=min(500, ROWS - 100), first=101)
+    wide = wide_budget_table(ROWS)
+    steps += [
+        (
+            f"Actuals ({5 * ROWS:,} rows): preview",
+            "/kpi/imports/actuals",
+            big_actuals,
+            False,
+            "create",
+        ),
+        (
+            f"Actuals ({5 * ROWS:,} rows): commit",
+            "/kpi/imports/actuals",
+            big_actuals,
+            True,
+            "create",
+        ),
+        (
+            "Wide budget book (4 years £m): preview",
+            "/finance/imports/budget-lines",
+            wide,
+            False,
+            "create",
+        ),
+        (
+            "Wide budget book (4 years £m): commit",
+            "/finance/imports/budget-lines",
+            wide,
+            True,
+            "create",
+        ),
     ]
     milestones, ledger = milestone_table(ROWS), ledger_table(ROWS)
     savings, returns = savings_table(ROWS), returns_table(ROWS)

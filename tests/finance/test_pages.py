@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from common.identity import Role
 from common.periods import FinancialYear, Period
-from common.tables import Table, read_table
+from common.spreadsheets import Table, read_table
 from common.testing.plugin import make_caller
 from tests.finance.factories import add_entry, add_forecast, make_budget_line, make_savings_line
 

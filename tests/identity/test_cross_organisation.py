@@ -28,7 +28,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from common.settings import Settings
-from common.tables import write_csv
+from common.writing import write_csv
 from tests.identity.two_councils import (
     MARK,
     MONTH,
@@ -145,6 +145,7 @@ ID_CASES: dict[str, Attempt] = {
     f"GET {FINANCE}/savings-lines/{{line_id}}/benefit": Attempt(),
     f"PUT {FINANCE}/savings-lines/{{line_id}}/benefit": Attempt(BENEFIT),
     f"DELETE {FINANCE}/savings-lines/{{line_id}}/benefit": Attempt(),
+    f"POST {FINANCE}/reconciliation-flags/{{flag_id}}/explain": Attempt({"explanation": TAKEN}),
 }
 
 
@@ -207,6 +208,7 @@ LIST_CASES: dict[str, Listing] = {
         {"by": "owner", "financial_year": YEAR}, filters={"project_id": "projects"}
     ),
     f"GET {FINANCE}/savings/owners": Listing(),
+    f"GET {FINANCE}/reconciliation-flags": Listing({"tracker": "budget"}),
     f"GET {FINANCE}/audit-events": Listing(filters={"entity_id": "savings-lines"}),
     f"GET {KPI}/library/measures": Listing(unmarked=True),
     f"GET {KPI}/library/adoptions": Listing(unmarked=True),

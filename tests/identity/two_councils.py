@@ -298,6 +298,15 @@ def _council_a(a: TestClient) -> dict[str, str]:
         {"month": MONTH, "achieved_to_date": "£10k", "forecast_for_year": "£300k", "note": MARK},
     )
     ids["entries"] = MONTH
+    table = f"Budget line,Budget {YEAR}\n{MARK} day care,100\n{MARK} transport,200\nTotal,400\n"
+    imported = a.post(
+        f"{finance}/imports/budget-lines",
+        params={"commit": "true"},
+        files={"file": (f"{MARK} budget.csv", table.encode())},
+    )
+    assert imported.status_code == 200, imported.text
+    flags = a.get(f"{finance}/reconciliation-flags", params={"tracker": "budget"}).json()
+    ids["reconciliation-flags"] = flags[0]["id"]
     ids["activity-measures"] = _post(
         a,
         f"{finance}/savings-lines/{ids['savings-lines']}/activity-measures",

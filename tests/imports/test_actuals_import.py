@@ -8,8 +8,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from common.identity import Caller, Role
-from common.tables import write_csv, write_xlsx
 from common.testing.plugin import make_caller
+from common.writing import write_csv, write_xlsx
 from tests.imports.files import upload
 from tests.kpi.factories import approver_for, make_actual, make_measure, make_target
 

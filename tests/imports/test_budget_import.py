@@ -11,7 +11,8 @@ from sqlalchemy import update
 
 from common.db import Database
 from common.errors import Conflict
-from common.tables import read_table, write_csv, write_xlsx
+from common.spreadsheets import read_table
+from common.writing import write_csv, write_xlsx
 from services.finance.budgets.models import Forecast
 from services.finance.imports import budgets
 from tests.imports.files import upload
@@ -175,7 +176,9 @@ def test_the_budget_position_csv_reads_back_as_it_was_written(api: TestClient) -
         "Original forecast",
         "Movement since original forecast",
     ]  # derived figures: read back, left out
-    assert [r["action"] for r in report["rows"]] == ["unchanged", "unchanged"]  # line, totals
+    assert [r["action"] for r in report["rows"]] == ["unchanged"]
+    assert [t["label"] for t in report["totals"]] == ["Total"]  # checked, not a line
+    assert report["reconciliations"] == []
     assert report["rows"][0]["fields"]["commentary"] == "=Step-down"
 
     api.delete(f"/api/v1/finance/budget-lines/{line_id}", headers={"If-Match": '"1"'})

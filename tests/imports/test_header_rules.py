@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from common.headers import Column, match_headers, normalise_header, parse_yes_no
 from common.periods import FinancialYear
-from common.tables import Column, match_headers, normalise_header, parse_yes_no
 from services.kpi.imports.kpis import COLUMNS, target_columns
 from services.projects.imports.linking import numbered
 from services.projects.portfolio.rules import parse_month

@@ -7,8 +7,8 @@ from decimal import Decimal
 from fastapi.testclient import TestClient
 
 from common.identity import Caller, Role
-from common.tables import write_csv, write_xlsx
 from common.testing.plugin import make_caller
+from common.writing import write_csv, write_xlsx
 from tests.imports.files import KPIS, upload
 
 HEADERS = [
@@ -131,14 +131,27 @@ def test_a_bad_number_in_row_7_of_500_rejects_the_file_and_writes_nothing(
 
 
 def test_a_missing_required_column_is_named_and_nothing_is_written(api: TestClient) -> None:
-    headers = [h for h in HEADERS if not h.startswith("Better")]
-    rows = [[c for i, c in enumerate(r) if i != 3] for r in _rows(5)]
+    headers = HEADERS[1:]
+    rows = [r[1:] for r in _rows(5)]
     response = upload(api, "/kpi/imports/kpis", write_csv(headers, rows), commit=True)
     assert response.status_code == 422
     assert response.json()["errors"] == [
-        {"field": "columns.polarity", "message": "The file has no 'Better' column."}
+        {"field": "columns.title", "message": "The file has no 'Measure' column."}
     ]
     assert _measures(api) == []
+
+
+def test_without_a_better_column_the_polarity_is_guessed_and_marked_please_check(
+    api: TestClient,
+) -> None:
+    headers = [h for h in HEADERS if not h.startswith("Better")]
+    rows = [[c for i, c in enumerate(r) if i != 3] for r in _rows(2)]
+    preview = upload(api, "/kpi/imports/kpis", write_csv(headers, rows))
+    assert preview.status_code == 200, preview.text
+    assert {p["message"] for r in preview.json()["rows"] for p in r["problems"]} == {
+        "bigger is better, guessed: please check"
+    }
+    assert preview.json()["counts"]["error"] == 0
 
 
 def test_a_file_that_is_not_a_spreadsheet_is_refused(api: TestClient) -> None:

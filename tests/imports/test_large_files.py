@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from common.settings import Settings
-from common.tables import write_csv
+from common.writing import write_csv
 from stack.testing.plugin import System
 from web.views.imports import CHUNK, pack, unpack
 

@@ -9,7 +9,8 @@ from sqlalchemy import update
 
 from common.db import Database
 from common.errors import Conflict
-from common.tables import read_table, write_csv, write_xlsx
+from common.spreadsheets import read_table
+from common.writing import write_csv, write_xlsx
 from services.projects.imports import milestones
 from services.projects.milestones.models import Milestone
 from tests.imports.files import PROJECTS, upload

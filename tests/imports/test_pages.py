@@ -1,10 +1,12 @@
 """The import pages: choose a file, preview it, import it; errors beside the fields."""
 
+import html
 import re
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from common.tables import write_csv
+from common.writing import write_csv
 from tests.imports.files import KPIS
 from web.views.imports import KINDS, pack
 
@@ -62,14 +64,15 @@ def test_choosing_nothing_shows_both_errors_beside_their_fields(api: TestClient)
     assert 'id="kind-error"' in page.text
 
 
-def test_a_file_missing_a_column_is_shown_as_the_file_error(api: TestClient) -> None:
-    data = write_csv(["Measure", "Unit"], [["Carers", "Number"]])
+def test_a_file_missing_a_column_shows_the_error_and_the_mapping_step(api: TestClient) -> None:
+    data = write_csv(["Item", "Unit"], [["Carers", "Number"]])
     page = api.post(
         "/imports/preview", data={"kind": "kpis"}, files={"file": ("k.csv", data, "text/csv")}
     )
     assert page.status_code == 422
-    assert "The file has no &#39;Better&#39; column." in page.text
-    assert 'value="kpis" checked' in page.text
+    assert '<a href="#field-1">The file has no &#39;Measure&#39; column.</a>' in page.text
+    assert "We read your columns as…" in page.text
+    assert '<option value="title">Measure (needed)</option>' in page.text
 
 
 def test_rows_with_problems_are_listed_and_cannot_be_imported(api: TestClient) -> None:
@@ -139,3 +142,85 @@ def test_a_long_preview_lists_rows_with_problems_first_and_says_how_many_are_lis
     listed = re.findall(r'<tr class="govuk-table__row" id="row-(\d+)">', page.text)
     assert len(listed) == 1_000
     assert listed[:2] == ["1201", "2"]  # the row with a problem first, then the file's order
+
+
+def test_the_mapping_step_corrects_columns_the_headings_did_not_name_then_imports(
+    api: TestClient,
+) -> None:
+    book = (Path(__file__).parent / "tables" / "budget-book-four-years.xlsx").read_bytes()
+    refused = api.post(
+        "/imports/preview",
+        data={"kind": "budget-lines"},
+        files={"file": ("budget-book.xlsx", book, "application/octet-stream")},
+    )
+    assert refused.status_code == 422
+    assert "We read your columns as…" in refused.text
+    assert '<label class="govuk-label" for="field-1">Service area</label>' in refused.text
+    headings = re.findall(r'name="heading" value="([^"]*)"', refused.text)
+    assert headings[0] == "Service area"
+    fields = ["name"] + ["each-year"] * (len(headings) - 1)
+
+    preview = api.post(
+        "/imports/preview",
+        data={
+            "kind": "budget-lines",
+            "filename": _hidden(refused.text, "filename"),
+            "content": _hidden(refused.text, "content"),
+            "heading": headings,
+            "field": fields,
+        },
+    )
+    assert preview.status_code == 200, preview.text
+    assert "Totals that do not add up" in preview.text
+    assert "stated total £152.4m; the lines add up to £151.8m" in preview.text
+    assert "Import 4 budget lines" in preview.text
+
+    done = api.post(
+        "/imports/commit",
+        data={
+            "kind": "budget-lines",
+            "filename": _hidden(preview.text, "filename"),
+            "content": _hidden(preview.text, "content"),
+            "mapping": html.unescape(_hidden(preview.text, "mapping")),
+        },
+    )
+    assert done.status_code == 200, done.text
+    lines = api.get("/api/v1/finance/budget-lines").json()["items"]
+    assert sorted(line["name"] for line in lines)[0] == "Home care"
+
+
+def test_an_imported_total_that_does_not_add_up_shows_on_the_budget_until_explained(
+    api: TestClient,
+) -> None:
+    book = (Path(__file__).parent / "tables" / "budget-book-four-years.xlsx").read_bytes()
+    imported = api.post(
+        "/api/v1/finance/imports/budget-lines",
+        params={"commit": "true"},
+        files={"file": ("budget-book.xlsx", book)},
+        data={"mapping": '{"Service area": "name"}'},
+    )
+    assert imported.status_code == 200, imported.text
+    page = api.get("/budget")
+    assert "Imported totals to check" in page.text
+    assert "stated total £152.4m; the lines add up to £151.8m" in page.text
+    flag_id = _hidden(page.text, "flag_id")
+
+    empty = api.post(
+        "/reconciliation-flags/explain",
+        data={"flag_id": flag_id, "version": "1", "explanation": " ", "back": "/budget"},
+        follow_redirects=True,
+    )
+    assert "Say why the figures differ" in empty.text
+
+    done = api.post(
+        "/reconciliation-flags/explain",
+        data={
+            "flag_id": flag_id,
+            "version": "1",
+            "explanation": "A contingency line",
+            "back": "/budget",
+        },
+        follow_redirects=True,
+    )
+    assert done.status_code == 200
+    assert "Imported totals to check" not in done.text

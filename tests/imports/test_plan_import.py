@@ -5,7 +5,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from common.tables import write_csv
+from common.writing import write_csv
 from tests.imports.files import OBJECTIVES, PROJECTS, upload
 
 

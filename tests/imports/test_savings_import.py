@@ -12,8 +12,9 @@ from sqlalchemy import select, update
 from common.db import Database
 from common.errors import Conflict
 from common.identity import Caller, Role
-from common.tables import read_table, write_csv, write_xlsx
+from common.spreadsheets import read_table
 from common.testing.plugin import make_caller
+from common.writing import write_csv, write_xlsx
 from services.finance.imports import entries, savings
 from services.finance.savings.models import SavingsEntry, SavingsLine
 from tests.imports.files import PROJECTS, upload
@@ -162,8 +163,15 @@ def test_the_savings_csv_reads_back_as_it_was_written(api: TestClient) -> None:
     assert again.status_code == 200, again.text
     report = again.json()
     assert report["unmatched_columns"] == ["Achieved to date", "Forecast for year", "Slippage"]
-    # two lines, the totals of each type and the overall total: every row as it was
-    assert [r["action"] for r in report["rows"]] == ["unchanged"] * 6
+    assert [r["action"] for r in report["rows"]] == ["unchanged", "unchanged"]
+    # the totals of each type (of no lines too) and the overall total: checked, never lines
+    assert [t["label"] for t in report["totals"]] == [
+        "Total cashable",
+        "Total non-cashable",
+        "Total cost avoidance",
+        "Total",
+    ]
+    assert report["reconciliations"] == []
 
 
 def test_a_changed_target_gives_its_line_a_new_version_and_audits_the_target(

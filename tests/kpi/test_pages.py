@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from common.identity import Caller, Role
 from common.periods import Period
-from common.tables import Table, read_table
+from common.spreadsheets import Table, read_table
 from common.testing.plugin import make_caller
 from tests.kpi.factories import API, approver_for, make_actual, make_measure, make_target
 

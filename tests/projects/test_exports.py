@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 
-from common.tables import Table, read_table
+from common.spreadsheets import Table, read_table
 from tests.projects.conftest import API, created, days, make_milestone, make_objective, make_project
 
 

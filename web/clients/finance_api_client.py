@@ -4,7 +4,14 @@ from datetime import date
 from typing import Any
 
 from web.clients.gateway import ApiError, Endpoint, GatewayClient, UpstreamDown, if_match, query
-from web.clients.models import BudgetPosition, Entry, SavingsLine, SavingsTotals, TrackerPage
+from web.clients.models import (
+    BudgetPosition,
+    Entry,
+    Flag,
+    SavingsLine,
+    SavingsTotals,
+    TrackerPage,
+)
 from web.clients.projects_api_client import PROJECTS
 
 WHAT = "finance service"
@@ -17,6 +24,8 @@ CHANGE_ENTRY = Endpoint("PATCH", "/finance/savings-lines/{line_id}/entries/{mont
 OWNERS = Endpoint("GET", "/finance/savings/owners", list[str], WHAT)
 TOTALS = Endpoint("GET", "/finance/savings/totals", SavingsTotals, WHAT)
 POSITION = Endpoint("GET", "/finance/budget/position", BudgetPosition, WHAT)
+FLAGS = Endpoint("GET", "/finance/reconciliation-flags", list[Flag], WHAT)
+EXPLAIN_FLAG = Endpoint("POST", "/finance/reconciliation-flags/{flag_id}/explain", Flag, WHAT)
 
 
 class FinanceApiClient:
@@ -50,6 +59,19 @@ class FinanceApiClient:
             await self._gateway.call(
                 ADD_ENTRY, {"line_id": line_id}, json={"month": f"{month:%Y-%m}"} | values
             )
+
+    async def open_flags(self, tracker: str) -> list[Flag]:
+        """The stated totals of imported tables that did not add up and are not yet explained."""
+        return await self._gateway.call(FLAGS, params={"tracker": tracker, "explained": "false"})
+
+    async def explain_flag(self, flag_id: str, version: str, explanation: str) -> Flag:
+        """Mark a flag explained (If-Match on the version the banner was shown)."""
+        return await self._gateway.call(
+            EXPLAIN_FLAG,
+            {"flag_id": flag_id},
+            json={"explanation": explanation},
+            headers=if_match(version),
+        )
 
     async def owners(self) -> list[str]:
         return await self._gateway.call(OWNERS)

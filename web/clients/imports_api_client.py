@@ -1,8 +1,10 @@
 """The imports of each service: a file in, a row-by-row report out."""
 
+import json
 from typing import Any
 
 from web.clients.gateway import NO_BODY, Endpoint, GatewayClient
+from web.clients.models import ColumnMapping
 
 # The document gives the import answers no schema, so the report is read as the JSON it is.
 KPIS = Endpoint("POST", "/kpi/imports/kpis", NO_BODY, "KPI service")
@@ -16,15 +18,29 @@ SAVINGS_ENTRIES = Endpoint("POST", "/finance/imports/savings-entries", NO_BODY, 
 
 
 async def send(
-    gateway: GatewayClient, endpoint: Endpoint[None], name: str, data: bytes, *, commit: bool
+    gateway: GatewayClient,
+    endpoint: Endpoint[None],
+    name: str,
+    data: bytes,
+    *,
+    commit: bool,
+    mapping: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Preview (`commit=False`) or import a file; the import's report, row by row."""
+    """Preview (`commit=False`) or import a file, its columns read as `mapping` says (heading →
+    field key; headings left out are matched by their wording); the import's report, row by row."""
     response = await gateway.request(
         endpoint.method,
         endpoint.path,
         what=endpoint.what,
         params={"commit": str(commit).lower(), "rows": "changes"},
         files={"file": (name or "upload.csv", data, "application/octet-stream")},
+        data={"mapping": json.dumps(mapping)} if mapping else None,
     )
     report: dict[str, Any] = response.json()
     return report
+
+
+def column_mapping(answer: dict[str, Any]) -> ColumnMapping | None:
+    """The mapping step of an import's report, or of the 422 that refused its headings; None
+    when the answer has none (an unreadable file)."""
+    return ColumnMapping.model_validate(answer) if answer.get("mapping") else None

@@ -624,3 +624,45 @@ class Entry(Read):
     slippage: Decimal | None
     note: str
     version: int
+
+
+class Flag(Read):
+    """A stated total of an imported table that did not add up (`FlagRead`)."""
+
+    id: str
+    tracker: str
+    filename: str
+    sheet: str
+    row: int
+    label: str
+    message: str
+    version: int
+
+
+# The imports: the document gives an import's answer no schema (it is the row-by-row report, read
+# as JSON); the mapping step's part of it, in the preview or in a 422 refusing the headings, is
+# read as these.
+
+
+class MappedColumn(Read):
+    """A heading of the file and the field it was read as ("not-imported", "each-year"…)."""
+
+    heading: str
+    field: str
+    label: str
+    chosen: bool
+
+
+class ImportField(Read):
+    """A field the mapping step offers for a column."""
+
+    key: str
+    label: str
+    required: bool
+
+
+class ColumnMapping(Read):
+    """ "We read your columns as…": each heading with its field, and the fields to choose from."""
+
+    mapping: list[MappedColumn]
+    fields: list[ImportField]

@@ -8,12 +8,28 @@ if ("noModule" in HTMLScriptElement.prototype) {
 }
 initAll();
 
-// Import uploads (forms marked data-app-upload): a 422 preview still shows, with its errors.
+// Error answers to any htmx form (400, 409, 412, 413, 422…) swap in like a success when they
+// carry a GOV.UK error summary: htmx leaves 4xx unswapped by default, so a person would see
+// nothing (an upload stayed on "Checking N rows…"). The summary then takes focus (the focus
+// rule, afterSwap, below).
 document.body.addEventListener("htmx:beforeSwap", (event) => {
-  if (event.detail.xhr.status === 422 && event.detail.elt.closest("[data-app-upload]")) {
-    event.detail.shouldSwap = true;
-    event.detail.isError = false;
+  const xhr = event.detail.xhr;
+  if (xhr.status < 400 || xhr.status >= 500) return;
+  if (!/govuk-error-summary/.test(xhr.responseText || "")) return;
+  event.detail.shouldSwap = true;
+  event.detail.isError = false;
+});
+
+// An error answer without a summary (a proxy's 413 or 502, a lost connection) is still said.
+document.body.addEventListener("htmx:responseError", (event) => {
+  const form = event.detail.elt && event.detail.elt.closest("[data-app-upload]");
+  if (form && !/govuk-error-summary/.test(event.detail.xhr.responseText || "")) {
+    say(form, `The file could not be checked (error ${event.detail.xhr.status}). Try again.`);
   }
+});
+document.body.addEventListener("htmx:sendError", (event) => {
+  const form = event.detail.elt && event.detail.elt.closest("[data-app-upload]");
+  if (form) say(form, "The file could not be sent: check your connection and try again.");
 });
 
 // Counting a CSV's rows in the browser is quick; a workbook's rows are only known to the server.

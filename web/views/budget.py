@@ -139,5 +139,7 @@ async def budget_monitor(
         "trend_months": [(m, _month_label(m)) for m in trend_months],
         "columns": header_cells(COLUMNS, {}, "", "/budget"),
         "download_links": download_links("/budget", {"month": position.month}),
+        "flags": await finance.open_flags("budget"),
+        "flags_back": "/budget",
     }
     return render(request, "finance/budget.html", context, block="results")

@@ -18,7 +18,7 @@ from common.charts import Chart
 from common.docx import Document
 from common.errors import NotFound
 from common.periods import Period
-from common.tables import write_csv, write_xlsx
+from common.writing import write_csv, write_xlsx
 from web.charts import bar_chart_image
 from web.clients.gateway import GatewayClient, gateway_client
 from web.clients.kpi_api_client import KpiApiClient

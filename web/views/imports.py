@@ -16,6 +16,7 @@ the forms post as ordinary pages.
 
 import base64
 import binascii
+import json
 import zlib
 from typing import Annotated, Any
 
@@ -82,7 +83,12 @@ ENDPOINTS: dict[str, Endpoint[None]] = {
     "savings": imports.SAVINGS,
     "savings-entries": imports.SAVINGS_ENTRIES,
 }
-ACCEPT = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ACCEPT = (
+    ".csv,.xlsx,.ods,.docx,text/csv,"
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+    "application/vnd.oasis.opendocument.spreadsheet,"
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+)
 CHUNK = 512 * 1024
 """Characters per hidden field: a form field may hold up to 1 MB."""
 
@@ -141,6 +147,15 @@ def _form(
     )
 
 
+def _mapping(text: str) -> dict[str, str]:
+    """The mapping the preview form carried; the API checks every heading and field in it."""
+    try:
+        value = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
 def _file_errors(error: ApiError) -> dict[str, str]:
     """The API's answer about the file itself (unreadable, missing columns) as the file's error."""
     messages = [str(e.get("message", "")) for e in error.problem.get("errors") or []]
@@ -148,9 +163,15 @@ def _file_errors(error: ApiError) -> dict[str, str]:
 
 
 async def _send(
-    gateway: GatewayClient, kind: str, name: str, data: bytes, *, commit: bool
+    gateway: GatewayClient,
+    kind: str,
+    name: str,
+    data: bytes,
+    *,
+    commit: bool,
+    mapping: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    return await imports.send(gateway, ENDPOINTS[kind], name, data, commit=commit)
+    return await imports.send(gateway, ENDPOINTS[kind], name, data, commit=commit, mapping=mapping)
 
 
 @router.get("/imports", response_class=HTMLResponse)
@@ -166,25 +187,38 @@ async def preview(
     gateway: Gateway,
     kind: Annotated[str, Form()] = "",
     file: Annotated[UploadFile | None, File()] = None,
+    filename: Annotated[str, Form()] = "",
+    content: Annotated[list[str] | None, Form()] = None,
+    heading: Annotated[list[str] | None, Form()] = None,
+    field: Annotated[list[str] | None, Form()] = None,
 ) -> HTMLResponse:
-    """What the import would do, row by row, before anything is written."""
+    """What the import would do, row by row, before anything is written; after the mapping
+    step, the same file (`content`) again with the columns as the person chose them."""
     errors: dict[str, str] = {}
     if kind not in KINDS:
         errors["kind"] = "Select what the file holds"
     largest = request.app.state.settings.max_import_file_bytes
     data = await file.read(largest + 1) if file is not None else b""
+    if not data and content:
+        data = unpack(content, largest)
+    mapping = dict(zip(heading or [], field or [], strict=False))
     if not data:
         errors["file"] = "Select a CSV or Excel (.xlsx) file"
     elif len(data) > largest:
         errors["file"] = f"The file must be smaller than {_megabytes(largest)}"
     if errors:
         return _form(request, page, kind, errors)
-    name = (file.filename if file else "") or "upload.csv"
+    name = (file.filename if file else "") or filename or "upload.csv"
     try:
-        report = await _send(gateway, kind, name, data, commit=False)
+        report = await _send(gateway, kind, name, data, commit=False, mapping=mapping)
     except ApiError as error:
+        if error.status == 422 and imports.column_mapping(error.problem):
+            # The headings did not name what the import needs: the mapping step, to fix that.
+            return _preview(
+                request, page, kind, name, data, error.problem, _file_errors(error), mapping
+            )
         return _form(request, page, kind, _file_errors(error))
-    return _preview(request, page, kind, name, data, report)
+    return _preview(request, page, kind, name, data, report, mapping=mapping)
 
 
 def _preview(
@@ -195,6 +229,7 @@ def _preview(
     data: bytes,
     report: dict[str, Any],
     errors: dict[str, str] | None = None,
+    mapping: dict[str, str] | None = None,
 ) -> HTMLResponse:
     return render(
         request,
@@ -207,8 +242,10 @@ def _preview(
             "filename": name,
             "content": pack(data),
             "report": report,
+            "column_mapping": imports.column_mapping(report),
             "rows": listed(report.get("rows") or []),
             "errors": errors or {},
+            "mapping_json": json.dumps(mapping or {}),
         },
         status_code=422 if errors else 200,
     )
@@ -222,13 +259,16 @@ async def commit(
     kind: Annotated[str, Form()] = "",
     filename: Annotated[str, Form()] = "",
     content: Annotated[list[str] | None, Form()] = None,
+    mapping: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
-    """Import every row of the previewed file, or none (the problems are shown again)."""
+    """Import every row of the previewed file, or none (the problems are shown again), with the
+    columns as the mapping step left them."""
     data = unpack(content or [], request.app.state.settings.max_import_file_bytes)
     if kind not in KINDS or not data:
         return _form(request, page, kind, {"file": "Select the file again and preview it"})
     try:
-        report = await _send(gateway, kind, filename, data, commit=True)
+        chosen = _mapping(mapping)
+        report = await _send(gateway, kind, filename, data, commit=True, mapping=chosen)
     except ApiError as error:
         if error.status == 422 and "report" in error.problem:
             count = error.problem["report"]["counts"]["error"]
@@ -241,6 +281,7 @@ async def commit(
                 data,
                 error.problem["report"],
                 {"rows": f"Nothing was imported: {rows} problems to fix"},
+                chosen,
             )
         return _form(request, page, kind, _file_errors(error))
     return render(

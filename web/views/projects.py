@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from common.periods import Period
-from common.tables import Cell
+from common.writing import Cell
 from web.charts import PALETTE
 from web.clients.audit_api_client import record_history
 from web.clients.gateway import ApiError, GatewayClient, gateway_client

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from common.charts import money_tick
 from common.periods import FinancialYear, Period
-from common.tables import Cell
+from common.writing import Cell
 from web.charts import Series, line_chart
 from web.clients.audit_api_client import record_history
 from web.clients.finance_api_client import FinanceApiClient
@@ -135,6 +135,8 @@ async def savings_tracker(
         return export(COLUMNS, tracker.items, name="savings", fmt=fmt, sheet="Savings")
     projects = await finance.project_names()
     context = {
+        "flags": await finance.open_flags("savings"),
+        "flags_back": "/savings",
         **page,
         "nav": "savings",
         "title": "Savings tracker",
@@ -420,3 +422,19 @@ async def savings_line(
             ),
         },
     )
+
+
+@router.post("/reconciliation-flags/explain", response_class=HTMLResponse)
+async def explain_flag(
+    finance: Finance,
+    flag_id: Annotated[uuid.UUID, Form()],
+    version: Annotated[str, Form()] = "",
+    explanation: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "/savings",
+) -> Response:
+    """Mark an imported total that did not add up as explained, with why; back to its tracker."""
+    target = back if back in ("/budget", "/savings") else "/savings"
+    if not explanation.strip():
+        return RedirectResponse(f"{target}?flag_error={flag_id}#flag-{flag_id}", status_code=303)
+    await finance.explain_flag(str(flag_id), version, explanation.strip())
+    return RedirectResponse(f"{target}#flags", status_code=303)

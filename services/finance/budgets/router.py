@@ -11,7 +11,7 @@ from common.concurrency import set_etag
 from common.errors import FieldError, ValidationFailed
 from common.pagination import Page, PageDep
 from common.periods import AS_AT_DESCRIPTION, Period, as_at_query
-from common.tables import csv_response
+from common.writing import csv_response
 from services.finance.budgets import service
 from services.finance.budgets.models import BudgetLine
 from services.finance.budgets.schemas import (

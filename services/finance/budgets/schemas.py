@@ -6,7 +6,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from common.money import Money
-from services.finance.schemas import Amount, FinancialYearCode, MonthCode
+from services.finance.schemas import FinancialYearCode, MonthCode
 
 _INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -15,8 +15,8 @@ class BudgetAmountIn(BaseModel):
     model_config = _INPUT
 
     financial_year: FinancialYearCode
-    original_budget: Amount = Field(description="Negative for an income line.")
-    current_budget: Amount | None = Field(
+    original_budget: Money = Field(description="Negative for an income line.")
+    current_budget: Money | None = Field(
         default=None, description="The budget after virements; the original when left out."
     )
 
@@ -79,14 +79,14 @@ class ForecastCreate(BaseModel):
     financial_year: FinancialYearCode | None = Field(
         default=None, description="When given, the month must fall inside it."
     )
-    forecast_outturn: Amount
+    forecast_outturn: Money
     commentary: str = Field(default="", max_length=4000)
 
 
 class ForecastUpdate(BaseModel):
     model_config = _INPUT
 
-    forecast_outturn: Amount | None = None
+    forecast_outturn: Money | None = None
     commentary: str | None = Field(default=None, max_length=4000)
 
 

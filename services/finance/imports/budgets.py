@@ -27,19 +27,15 @@ from sqlalchemy.orm import Session
 from common.audit import record_created, record_updated
 from common.bulk import changed_row, import_conflict, insert_rows, update_rows
 from common.errors import FieldError, ValidationFailed
+from common.headers import Column, match_headers, missing_columns, normalise_header
+from common.importing import ImportReport, RowReport, row_originals
+from common.money import parse_money
 from common.periods import MONTH_NAMES, FinancialYear, read_month
-from common.tables import (
-    Column,
-    ImportReport,
-    RowReport,
-    Table,
-    match_headers,
-    missing_columns,
-    normalise_header,
-    row_originals,
-)
+from common.quantities import header_unit
+from common.shapes import month_of, without_year, year_of
+from common.spreadsheets import Table
 from services.finance.budgets.models import BudgetAmount, BudgetLine, Forecast
-from services.finance.imports.rules import is_empty, read_amount, words, year_in
+from services.finance.imports.rules import is_empty, words, year_in
 
 COLUMNS = (
     Column(
@@ -53,9 +49,14 @@ COLUMNS = (
         ("Name", "Budget line name", "Cost centre name", "Description", "Budget name"),
         required=True,
     ),
-    Column("service_area", "Service area", ("Service", "Area", "Division", "Policy area")),
+    Column(
+        "service_area",
+        "Service area",
+        ("Service", "Area", "Division", "Policy area"),
+        groups=True,
+    ),
     Column("financial_year", "Financial year", ("Year", "FY")),
-    Column("original", "Original budget", ("Base budget", "Approved budget")),
+    Column("original", "Original budget", ("Base budget", "Approved budget"), type="money"),
     Column(
         "current",
         "Current budget",
@@ -67,16 +68,17 @@ COLUMNS = (
             "Net budget",
             "Working budget",
         ),
+        type="money",
     ),
     Column("month", "Month", ("Period", "Forecast month", "Reporting month")),
     Column(
         "forecast",
         "Forecast outturn",
         ("Forecast", "Projected outturn", "Outturn", "Forecast out turn"),
+        type="money",
     ),
     Column("commentary", "Commentary", ("Comments", "Comment", "Narrative", "Notes")),
 )
-_TOTAL = frozenset(["total", "totals", "grand total", "net total"])
 _FORECAST_WORDS = frozenset(["forecast", "fcst", "outturn", "projected", "fc"])
 _NUMBERED = re.compile(r"(?:m|p|month|period)\s?(\d{1,2})")
 _MONTH_HEADER = re.compile(r"([a-z]+)(?:\s(\d{4}|\d{2}))?")
@@ -132,6 +134,53 @@ class BudgetRow:
     current: Decimal | None = None
     forecasts: dict[date, Decimal] = field(default_factory=dict)
     commentary: str | None = None
+    budgets: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+    """What the row gives for each financial year: "original_budget", "current_budget"."""
+
+
+_BUDGET_WORDS = frozenset(
+    [
+        "budget",
+        "budgets",
+        "net",
+        "gross",
+        "current",
+        "revised",
+        "latest",
+        "annual",
+        "working",
+        "original",
+        "base",
+        "approved",
+        "fy",
+        "£",
+        "m",
+        "k",
+        "000",
+        "million",
+        "thousand",
+        "s",
+    ]
+)
+_ORIGINAL_WORDS = frozenset(["original", "base", "approved"])
+
+
+def year_budget_columns(headers: list[str]) -> dict[int, tuple[FinancialYear, str]]:
+    """The headings of a budget book's year columns ("2024/25", "Budget 2026/27 £m", "Original
+    budget 25/26"), when there are two or more: position → (year, "original" or "current").
+
+    >>> year_budget_columns(["Service", "Budget 2024/25 £m", "Budget 2025/26 £m", "Variance"])
+    {1: (FinancialYear(start_year=2024), 'current'), 2: (FinancialYear(start_year=2025), 'current')}
+    """
+    found: dict[int, tuple[FinancialYear, str]] = {}
+    for position, heading in enumerate(headers):
+        year = year_of(heading)
+        if year is None or month_of(heading):
+            continue
+        rest = {w for w in normalise_header(without_year(heading)).split() if w[0] != "£"}
+        if rest <= _BUDGET_WORDS:
+            found[position] = (year, "original" if rest & _ORIGINAL_WORDS else "current")
+    return found if len({y for y, _ in found.values()}) > 1 else {}
 
 
 def _file_month(month: date | None, filename: str) -> date | None:
@@ -156,14 +205,17 @@ def plan(
 ) -> tuple[ImportReport, list[BudgetRow]]:
     """What importing `table` would do: each row's action against the lines there already."""
     months = month_columns(table.headers)
-    by_position = {c.position for c in months}
+    years = year_budget_columns(table.headers)
+    by_position = {c.position for c in months} | set(years)
     blanked = ["" if i in by_position else h for i, h in enumerate(table.headers)]
-    match = match_headers(blanked, COLUMNS)
+    match = match_headers(blanked, COLUMNS, table.mapping)
     if match.missing:
         raise missing_columns(match.missing, "a budget line")
     columns = dict(match.headers)
     for column in months:
         columns[f"forecast {column.position}"] = table.headers[column.position]
+    for position, (year_column, kind) in years.items():
+        columns[f"{kind} budget {year_column}"] = table.headers[position]
     header_year = next(
         (
             year_in(table.headers[match.positions[k]])
@@ -220,10 +272,6 @@ def plan(
         item = BudgetRow(row)
         rows.append(item)
         report.rows.append(row)
-        if not cell["name"] and any(words(c) in _TOTAL for c in cells):
-            row.key, row.action = "Total", "unchanged"
-            row.problem(columns["name"], "a totals row: left out", blocking=False)
-            continue
         values: dict[str, str] = {
             k: cell[k] for k in ("name", "service_area", "cost_centre") if k in cell
         }
@@ -264,16 +312,28 @@ def plan(
             if k not in cell or is_empty(cell[k]):
                 continue
             try:
-                setattr(item, k, read_amount(cell[k]))
+                setattr(item, k, parse_money(cell[k], header_unit(columns[k])))
             except ValueError as error:
                 row.problem(columns[k], str(error))
         if (item.original is not None or item.current is not None) and item.year:
-            amount_key = (key, item.year)
-            first = seen_amounts.setdefault(amount_key, item)
-            if (first.original, first.current) != (item.original, item.current):
+            stated = {"original_budget": item.original, "current_budget": item.current}
+            item.budgets[item.year] = {k: v for k, v in stated.items() if v is not None}
+        for position, (year_column, kind) in years.items():
+            heading = table.headers[position]
+            if is_empty(cells[position]):
+                continue
+            try:
+                amount = parse_money(cells[position], header_unit(heading))
+            except ValueError as error:
+                row.problem(heading, str(error))
+                continue
+            item.budgets.setdefault(year_column.label, {})[f"{kind}_budget"] = amount
+        for budget_year, amounts in item.budgets.items():
+            first = seen_amounts.setdefault((key, budget_year), item)
+            if first.budgets.get(budget_year) != amounts:
                 row.problem(
                     columns.get("current", columns.get("original", "")),
-                    f"gives another budget for {item.year} than row {first.report.row}",
+                    f"gives another budget for {budget_year} than row {first.report.row}",
                 )
 
         wanted: list[tuple[str, date | None, str]] = []
@@ -296,7 +356,7 @@ def plan(
                 row.problem(header, f"{when:%B %Y} is not in financial year {item.year}")
                 continue
             try:
-                item.forecasts[when] = read_amount(text)
+                item.forecasts[when] = parse_money(text, header_unit(header))
             except ValueError as error:
                 row.problem(header, str(error))
                 continue
@@ -316,6 +376,8 @@ def plan(
             "current_budget": item.current,
             "forecasts": {f"{m:%Y-%m}": v for m, v in sorted(item.forecasts.items())},
         }
+        if years:
+            row.fields["budgets"] = dict(sorted(item.budgets.items()))
         if item.commentary is not None:
             row.fields["commentary"] = item.commentary
         row.action = _action(item)
@@ -330,14 +392,10 @@ def _forecast(line: BudgetLine, month: date) -> Forecast | None:
     return next((f for f in line.forecasts if f.month == month), None)
 
 
-def _amount_values(item: BudgetRow, current: BudgetAmount | None) -> dict[str, Decimal]:
+def _amount_values(given: dict[str, Decimal], current: BudgetAmount | None) -> dict[str, Decimal]:
     """The budget to store: a lone current budget is also the original of a new year, and a
     lone original budget also the current one (as the API does); otherwise only what is given."""
-    values: dict[str, Decimal] = {}
-    if item.original is not None:
-        values["original_budget"] = item.original
-    if item.current is not None:
-        values["current_budget"] = item.current
+    values = dict(given)
     if current is None:
         values.setdefault("original_budget", values.get("current_budget", Decimal(0)))
         values.setdefault("current_budget", values["original_budget"])
@@ -350,11 +408,11 @@ def _action(item: BudgetRow) -> str:
     if line is None:
         return "create"
     changed = [k for k, v in item.line.values.items() if getattr(line, k) != v]
-    if item.year and (item.original is not None or item.current is not None):
-        amount = _amount(line, item.year)
-        wanted = _amount_values(item, amount)
+    for year, given in item.budgets.items():
+        amount = _amount(line, year)
+        wanted = _amount_values(given, amount)
         if amount is None or any(getattr(amount, k) != v for k, v in wanted.items()):
-            changed.append(f"budget {item.year}")
+            changed.append(f"budget {year}")
     latest = max(item.forecasts, default=None)
     for month, value in item.forecasts.items():
         forecast = _forecast(line, month)
@@ -406,14 +464,13 @@ def commit(session: Session, rows: list[BudgetRow]) -> None:
             line_id = line.id
             if any(getattr(line, k) != v for k, v in plan_.values.items()):
                 changed_lines[line_id] = plan_
-        if item.year and (item.original is not None or item.current is not None):
-            amount = _amount(line, item.year) if line is not None else None
-            values = _amount_values(item, amount)
+        for year, given in item.budgets.items():
+            amount = _amount(line, year) if line is not None else None
+            values = _amount_values(given, amount)
             if amount is None:
                 new_amounts.setdefault(
-                    (line_id, item.year),
-                    {"org_id": org_id, "budget_line_id": line_id, "financial_year": item.year}
-                    | values,
+                    (line_id, year),
+                    {"org_id": org_id, "budget_line_id": line_id, "financial_year": year} | values,
                 )
             elif any(getattr(amount, k) != v for k, v in values.items()):
                 amount_changes[amount.id] = changed_row(amount, values, _AMOUNT_FIELDS)

@@ -16,19 +16,14 @@ from sqlalchemy.orm import Session
 from common.audit import record_created, record_updated
 from common.bulk import changed_row, import_conflict, insert_rows, update_rows
 from common.errors import ValidationFailed
+from common.headers import Column, match_headers, missing_columns
 from common.identity import Caller
+from common.importing import ImportReport, RowReport, row_originals
+from common.money import parse_money
 from common.periods import FinancialYear, read_month
-from common.tables import (
-    Column,
-    ImportReport,
-    RowReport,
-    Table,
-    match_headers,
-    missing_columns,
-    row_originals,
-)
+from common.quantities import header_unit
+from common.spreadsheets import Table
 from services.finance.deps import refusal_to_change
-from services.finance.imports.rules import read_amount
 from services.finance.savings.models import SavingsEntry, SavingsLine
 from services.finance.savings.service import check_entry
 
@@ -46,12 +41,14 @@ COLUMNS = (
         "Achieved to date",
         ("Achieved", "Delivered to date", "Saving achieved", "Achieved so far"),
         required=True,
+        type="money",
     ),
     Column(
         "forecast_for_year",
         "Forecast for year",
         ("Forecast", "Forecast saving", "Full year forecast", "Forecast outturn", "Forecast £"),
         required=True,
+        type="money",
     ),
     Column("note", "Commentary", ("Comments", "Comment", "Note", "Notes", "Narrative")),
 )
@@ -70,7 +67,7 @@ def plan(
     session: Session, table: Table, filename: str, *, caller: Caller
 ) -> tuple[ImportReport, list[EntryRow]]:
     """What importing `table` would do: each return's action against the returns there already."""
-    match = match_headers(table.headers, COLUMNS)
+    match = match_headers(table.headers, COLUMNS, table.mapping)
     if match.missing:
         raise missing_columns(match.missing, "a savings return")
     columns = match.headers
@@ -105,7 +102,7 @@ def plan(
         values: dict[str, object] = {}
         for key in ("achieved_to_date", "forecast_for_year"):
             try:
-                values[key] = read_amount(cell[key])
+                values[key] = parse_money(cell[key], header_unit(columns[key]))
             except ValueError as error:
                 row.problem(columns[key], str(error))
         if "note" in cell:

@@ -6,9 +6,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from common.tables import ImportCommit, ImportFile, ImportRows, import_response, read_upload
+from common.importing import ImportCommit, ImportFile, ImportMapping, ImportRows, import_response
+from common.mapping import shape_upload
 from services.finance.deps import CallerDep, SessionDep, project_names
 from services.finance.imports import budgets, entries, savings
+from services.finance.reconciliations.service import keep_flags
 from services.finance.schemas import month_query, year_query
 
 router = APIRouter(prefix="/imports", tags=["imports"])
@@ -20,6 +22,7 @@ def import_budget_lines(
     session: SessionDep,
     commit: ImportCommit = False,
     rows: ImportRows = "all",
+    mapping: ImportMapping = None,
     month: Annotated[
         str | None,
         Query(description='The month of a single "Forecast outturn" column, "2025-09".'),
@@ -32,15 +35,25 @@ def import_budget_lines(
     forecast outturn by month: month columns ("Apr", "Forecast M7") as ledgers export them, a
     "Month" column, or this service's budget position CSV. Each row's action and every cell that
     could not be read; with `commit=true` every row is written, or none is."""
+    shaped = shape_upload(file, budgets.COLUMNS, mapping)
     report, planned = budgets.plan(
         session,
-        read_upload(file),
+        shaped.table,
         file.filename or "",
         month=month_query(month),
         financial_year=year_query(financial_year),
     )
+
+    def write() -> None:
+        budgets.commit(session, planned)
+        keep_flags(session, tracker="budget", filename=file.filename or "", shape=shaped)
+
     return import_response(
-        report, commit=commit, rows=rows, write=lambda: budgets.commit(session, planned)
+        report,
+        commit=commit,
+        rows=rows,
+        write=write,
+        shape=shaped,
     )
 
 
@@ -52,20 +65,31 @@ def import_savings(
     request: Request,
     commit: ImportCommit = False,
     rows: ImportRows = "all",
+    mapping: ImportMapping = None,
 ) -> JSONResponse:
     """Savings lines matched by reference, with their targets per year ("Target 2025/26") and
     the projects they belong to, checked against the projects service (503 when it cannot say).
     A service lead may create or change only their own team's lines. Reads this service's
     savings CSV back as it was written. With `commit=true` every row is written, or none is."""
+    shaped = shape_upload(file, savings.COLUMNS, mapping)
     report, planned = savings.plan(
         session,
-        read_upload(file),
+        shaped.table,
         file.filename or "",
         caller=caller,
         projects=lambda: project_names(request),
     )
+
+    def write() -> None:
+        savings.commit(session, planned)
+        keep_flags(session, tracker="savings", filename=file.filename or "", shape=shaped)
+
     return import_response(
-        report, commit=commit, rows=rows, write=lambda: savings.commit(session, planned)
+        report,
+        commit=commit,
+        rows=rows,
+        write=write,
+        shape=shaped,
     )
 
 
@@ -76,11 +100,17 @@ def import_savings_entries(
     caller: CallerDep,
     commit: ImportCommit = False,
     rows: ImportRows = "all",
+    mapping: ImportMapping = None,
 ) -> JSONResponse:
     """Monthly returns (achieved to date, forecast for the year, commentary) matched by line
     reference and month. A service lead may record returns only for their own team's lines.
     With `commit=true` every row is written, or none is."""
-    report, planned = entries.plan(session, read_upload(file), file.filename or "", caller=caller)
+    shaped = shape_upload(file, entries.COLUMNS, mapping)
+    report, planned = entries.plan(session, shaped.table, file.filename or "", caller=caller)
     return import_response(
-        report, commit=commit, rows=rows, write=lambda: entries.commit(session, planned)
+        report,
+        commit=commit,
+        rows=rows,
+        write=lambda: entries.commit(session, planned),
+        shape=shaped,
     )

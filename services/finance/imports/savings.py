@@ -14,6 +14,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -23,20 +24,16 @@ from sqlalchemy.orm import Session
 
 from common.audit import record_created, record_updated
 from common.bulk import changed_row, import_conflict, insert_rows, update_rows
+from common.headers import Column, match_headers, missing_columns, normalise_header
 from common.identity import Caller
-from common.tables import (
-    Column,
-    ImportReport,
-    RowReport,
-    Table,
-    match_headers,
-    missing_columns,
-    normalise_header,
-    row_originals,
-)
+from common.importing import ImportReport, RowReport, row_originals
+from common.money import parse_money
+from common.periods import FinancialYear
+from common.quantities import header_unit
+from common.spreadsheets import Table
 from services.finance.deps import refusal_to_change
-from services.finance.imports.rules import is_empty, read_amount, words, year_in
-from services.finance.savings.models import SavingsLine, SavingsTarget
+from services.finance.imports.rules import is_empty, words, year_in
+from services.finance.savings.models import SavingsEntry, SavingsLine, SavingsTarget
 from services.finance.savings.schemas import (
     Category,
     Confidence,
@@ -50,12 +47,21 @@ COLUMNS = (
         "reference",
         "Reference",
         ("Ref", "Saving reference", "Savings reference", "Saving ID", "Savings ID", "ID"),
-        required=True,
     ),
     Column(
         "title",
         "Title",
-        ("Saving", "Savings proposal", "Proposal", "Saving title", "Name", "Savings line"),
+        (
+            "Saving",
+            "Savings proposal",
+            "Proposal",
+            "Saving title",
+            "Name",
+            "Savings line",
+            "Savings area",
+            "Activity",
+            "Scheme",
+        ),
         required=True,
     ),
     Column("description", "Description", ("Detail", "Details", "Description of saving")),
@@ -76,7 +82,6 @@ COLUMNS = (
     ),
     Column("written_off_reason", "Written off reason", ("Reason written off", "Write-off reason")),
 )
-_TOTAL = frozenset(["total", "totals", "grand total"])
 _UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _SAME_NAME = 0.85
 _LIMITS = {"reference": 40, "title": 500, "description": 8000, "owner_team": 200}
@@ -153,6 +158,26 @@ _FIELDS = ("reference", "title", "description", "owner_team", "written_off_reaso
 _TARGET_FIELDS = ("in_year", "full_year_effect")
 
 
+def reference_of(title: str) -> str:
+    """A reference for a saving the table gives none: its title's words, so the same title
+    finds the same line when the file comes again.
+
+    >>> reference_of("Reablement: review of home care packages (older people)")
+    'REABLEMENT-REVIEW-OF-HOME-CARE-PACKAGES'
+    """
+    reference = "-".join(re.findall(r"[A-Z0-9]+", title.upper()))
+    return reference[:40].rsplit("-", 1)[0] if len(reference) > 40 else reference
+
+
+def year_end(year: str) -> date:
+    """The month a year's achieved savings are kept in: its last, March.
+
+    >>> year_end("2023/24")
+    datetime.date(2024, 3, 1)
+    """
+    return FinancialYear.parse(year).months()[-1]
+
+
 def read_choice(key: str, text: str) -> str | None:
     """A category, type, recurrence, confidence or status as people write it, or None.
 
@@ -172,23 +197,38 @@ class TargetColumns:
 
     in_year: dict[int, str]
     full_year: dict[int, str]
+    achieved: dict[int, str] = field(default_factory=dict)
+    """Savings achieved (delivered) in a year: "Savings delivered", "Achieved 2023/24"."""
 
 
-def target_columns(headers: list[str]) -> TargetColumns:
+_ACHIEVED = frozenset(["achieved", "delivered", "actual", "outturn"])
+
+
+def target_columns(headers: list[str], title: str = "") -> TargetColumns:
     """ "Target 2025/26", "Saving 25/26" (in year); "Full-year effect 2025/26", "FYE 25/26"; and
     a "Full-year effect" without a year belongs to the one target year beside it.
 
     >>> target_columns(["Target 2025/26", "Full-year effect"])
-    TargetColumns(in_year={0: '2025/26'}, full_year={1: '2025/26'})
+    TargetColumns(in_year={0: '2025/26'}, full_year={1: '2025/26'}, achieved={})
+
+    An achieved column without a year is of the year the table's title names:
+
+    >>> target_columns(["Savings area", "Savings delivered"], "Savings achieved, 2023/24").achieved
+    {1: '2023/24'}
     """
     in_year: dict[int, str] = {}
     full_year: dict[int, str] = {}
     plain_full_year: list[int] = []
+    achieved: dict[int, str] = {}
+    title_year = year_in(title)
     for position, header in enumerate(headers):
         plain = normalise_header(header)
         is_full_year = "full year" in plain or "fye" in plain.split()
         year = year_in(header)
-        if is_full_year and year is None:
+        if _ACHIEVED & set(plain.split()) and "target" not in plain:
+            if year or title_year:
+                achieved[position] = (year or title_year).label  # type: ignore[union-attr]
+        elif is_full_year and year is None:
             plain_full_year.append(position)
         elif is_full_year and year is not None:
             full_year[position] = year.label
@@ -197,7 +237,7 @@ def target_columns(headers: list[str]) -> TargetColumns:
     if len(set(in_year.values())) == 1:
         for position in plain_full_year:
             full_year[position] = next(iter(in_year.values()))
-    return TargetColumns(in_year, full_year)
+    return TargetColumns(in_year, full_year, achieved)
 
 
 class ProjectNames:
@@ -252,9 +292,10 @@ class SavingsRow:
     report: RowReport
     values: dict[str, object]
     targets: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+    achieved: dict[str, Decimal] = field(default_factory=dict)
+    """Savings achieved in a year, kept as the return for its last month (March)."""
     project_ids: list[uuid.UUID] | None = None
     existing: SavingsLine | None = None
-    total: bool = False
 
 
 def plan(
@@ -267,16 +308,21 @@ def plan(
 ) -> tuple[ImportReport, list[SavingsRow]]:
     """What importing `table` would do; `projects` lists the projects service's projects (asked
     only when the file names any)."""
-    years = target_columns(table.headers)
-    taken = set(years.in_year) | set(years.full_year)
-    match = match_headers(["" if i in taken else h for i, h in enumerate(table.headers)], COLUMNS)
+    years = target_columns(table.headers, table.title)
+    taken = set(years.in_year) | set(years.full_year) | set(years.achieved)
+    match = match_headers(
+        ["" if i in taken else h for i, h in enumerate(table.headers)], COLUMNS, table.mapping
+    )
     if match.missing:
         raise missing_columns(match.missing, "a savings line")
     columns = dict(match.headers)
+    columns.setdefault("reference", columns["title"])  # made from the title when not given
     for position, year in years.in_year.items():
         columns[f"target {year}"] = table.headers[position]
     for position, year in years.full_year.items():
         columns[f"full-year effect {year}"] = table.headers[position]
+    for position, year in years.achieved.items():
+        columns[f"achieved {year}"] = table.headers[position]
     report = ImportReport(
         "savings",
         filename,
@@ -295,12 +341,8 @@ def plan(
         item = SavingsRow(row, {})
         rows.append(item)
         report.rows.append(row)
+        cell["reference"] = cell.get("reference") or reference_of(cell["title"])
         row.key = cell["reference"]
-        # "Total", and the export's totals of each type ("Total cost avoidance").
-        if words(cell["reference"]) in _TOTAL or words(cell["reference"]).startswith("total "):
-            item.total, row.action = True, "unchanged"
-            row.problem(columns["reference"], "a totals row: left out", blocking=False)
-            continue
         item.existing = existing.get(cell["reference"].lower())
         _read_row(item, cell, cells, years, columns, names)
         key = cell["reference"].lower()
@@ -371,15 +413,13 @@ def _read_row(
     for kind, found in (("in_year", years.in_year), ("full_year_effect", years.full_year)):
         for position, year in found.items():
             text = cells[position]
+            heading = columns[f"{'target' if kind == 'in_year' else 'full-year effect'} {year}"]
             if is_empty(text):
                 continue
             try:
-                item.targets.setdefault(year, {})[kind] = read_amount(text)
+                item.targets.setdefault(year, {})[kind] = parse_money(text, header_unit(heading))
             except ValueError as error:
-                row.problem(
-                    columns[f"{'target' if kind == 'in_year' else 'full-year effect'} {year}"],
-                    str(error),
-                )
+                row.problem(heading, str(error))
     for year, target in item.targets.items():
         if "in_year" not in target:
             current = (
@@ -404,6 +444,16 @@ def _read_row(
             )
             # As the API does for a new year; a year already kept keeps its full-year effect.
             target["full_year_effect"] = kept.full_year_effect if kept else target["in_year"]
+    for position, year in years.achieved.items():
+        heading = columns[f"achieved {year}"]
+        if is_empty(cells[position]):
+            continue
+        try:
+            item.achieved[year] = parse_money(cells[position], header_unit(heading))
+        except ValueError as error:
+            row.problem(heading, str(error))
+    if item.achieved:
+        values["achieved"] = dict(item.achieved)
     if names is not None and "projects" in cell:
         ids, made, not_made = names.read(cell["projects"])
         item.project_ids = ids
@@ -428,6 +478,11 @@ def _action(item: SavingsRow) -> str:
         current = have.get(year)
         if current is None or any(getattr(current, k) != v for k, v in target.items()):
             changed.append(f"target {year}")
+    returns = {e.month: e for e in line.entries}
+    for year, amount in item.achieved.items():
+        entry = returns.get(year_end(year))
+        if entry is None or (entry.achieved_to_date, entry.forecast_for_year) != (amount, amount):
+            changed.append(f"achieved {year}")
     if changed:
         item.report.fields["changes"] = changed
     return "update" if changed else "unchanged"
@@ -439,7 +494,7 @@ def commit(session: Session, rows: list[SavingsRow]) -> None:
     with its audit row; a line whose targets change gets a new version (its ETag), as the API
     gives it, and a line someone changed since the file was read refuses it all."""
     org_id = session.info["org_id"]
-    writing = [r for r in rows if r.report.action != "unchanged" and not r.total]
+    writing = [r for r in rows if r.report.action != "unchanged"]
     # One shape for every changed line (update_rows sets the same columns on each row): the
     # fields any row brings, each row's own value or else what the line holds already.
     updating = [r for r in writing if r.existing is not None]
@@ -450,6 +505,8 @@ def commit(session: Session, rows: list[SavingsRow]) -> None:
     new_targets: list[dict[str, Any]] = []
     line_changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
     target_changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    new_entries: list[dict[str, Any]] = []
+    entry_changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for item in writing:
         stored: dict[str, Any] = {k: v for k, v in item.values.items() if k in _FIELDS}
         line = item.existing
@@ -473,6 +530,23 @@ def commit(session: Session, rows: list[SavingsRow]) -> None:
                 )
             elif any(getattr(current, k) != v for k, v in target.items()):
                 target_changes.append(changed_row(current, target, _TARGET_FIELDS))
+        returns = {e.month: e for e in line.entries} if line is not None else {}
+        for year, amount in item.achieved.items():
+            entry = returns.get(year_end(year))
+            achieved = {"achieved_to_date": amount, "forecast_for_year": amount}
+            if entry is None:
+                new_entries.append(
+                    {
+                        "org_id": org_id,
+                        "savings_line_id": line_id,
+                        "month": year_end(year),
+                        "financial_year": year,
+                        "note": f"Achieved in {year}, as the imported table states.",
+                    }
+                    | achieved
+                )
+            elif (entry.achieved_to_date, entry.forecast_for_year) != (amount, amount):
+                entry_changes.append(changed_row(entry, achieved, tuple(achieved)))
     with import_conflict("savings lines"):
         # Every changed line goes up a version, its targets' changes among them.
         update_rows(session, SavingsLine, [after for _, after in line_changes])
@@ -481,5 +555,9 @@ def commit(session: Session, rows: list[SavingsRow]) -> None:
     record_updated(session, SavingsTarget, target_changes)
     record_created(session, SavingsLine, insert_rows(session, SavingsLine, new_lines))
     record_created(session, SavingsTarget, insert_rows(session, SavingsTarget, new_targets))
+    with import_conflict("savings returns"):
+        update_rows(session, SavingsEntry, [after for _, after in entry_changes])
+    record_updated(session, SavingsEntry, entry_changes)
+    record_created(session, SavingsEntry, insert_rows(session, SavingsEntry, new_entries))
     if line_changes:
         session.expire_all()  # the lines read before were changed behind the session's back

@@ -12,7 +12,7 @@ from common.concurrency import set_etag
 from common.identity import Caller
 from common.pagination import PageDep, PageParams
 from common.periods import AS_AT_DESCRIPTION, FinancialYear, as_at_query
-from common.tables import csv_response
+from common.writing import csv_response
 from services.finance.deps import (
     CallerDep,
     SessionDep,

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from common.money import Money
 from services.finance.savings.rules import Brag
-from services.finance.schemas import Amount, FinancialYearCode, MonthCode
+from services.finance.schemas import FinancialYearCode, MonthCode
 
 _INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -67,8 +67,8 @@ class TargetIn(BaseModel):
     model_config = _INPUT
 
     financial_year: FinancialYearCode
-    in_year: Amount = Field(description="The saving to land in this financial year.")
-    full_year_effect: Amount | None = Field(
+    in_year: Money = Field(description="The saving to land in this financial year.")
+    full_year_effect: Money | None = Field(
         default=None, description="The saving over a whole year; the in-year target if left out."
     )
 
@@ -282,8 +282,8 @@ class EntryCreate(BaseModel):
     financial_year: FinancialYearCode | None = Field(
         default=None, description="When given, the month must fall inside it."
     )
-    achieved_to_date: Amount
-    forecast_for_year: Amount
+    achieved_to_date: Money
+    forecast_for_year: Money
     note: str = Field(default="", max_length=4000)
     confirm: bool = Field(
         default=False,
@@ -294,8 +294,8 @@ class EntryCreate(BaseModel):
 class EntryUpdate(BaseModel):
     model_config = _INPUT
 
-    achieved_to_date: Amount | None = None
-    forecast_for_year: Amount | None = None
+    achieved_to_date: Money | None = None
+    forecast_for_year: Money | None = None
     note: str | None = Field(default=None, max_length=4000)
     confirm: bool = Field(
         default=False,

@@ -26,19 +26,12 @@ from sqlalchemy.orm import Session
 from common.audit import record_created, record_updated
 from common.bulk import StaleRows, insert_rows, one_of, update_rows
 from common.errors import Conflict, Forbidden, ValidationFailed
+from common.headers import Column, match_headers, missing_columns, normalise_header
 from common.identity import Caller
+from common.importing import ImportReport, RowReport, row_originals
 from common.money import parse_money
 from common.periods import Frequency, Period, read_period
-from common.tables import (
-    Column,
-    ImportReport,
-    RowReport,
-    Table,
-    match_headers,
-    missing_columns,
-    normalise_header,
-    row_originals,
-)
+from common.spreadsheets import Table
 from services.kpi.actuals.models import Actual, ActualRevision
 from services.kpi.actuals.rules import (
     MANAGERS,
@@ -71,10 +64,13 @@ COLUMNS = (
     ),
     Column("year", "Financial year", ("Year", "FY")),
     Column(
-        "value", "Value", ("Actual", "Figure", "Result", "Outturn", "Actual value", "Performance")
+        "value",
+        "Value",
+        ("Actual", "Figure", "Result", "Outturn", "Actual value", "Performance"),
+        type="quantity",
     ),
-    Column("numerator", "Numerator", ()),
-    Column("denominator", "Denominator", ()),
+    Column("numerator", "Numerator", (), type="quantity"),
+    Column("denominator", "Denominator", (), type="quantity"),
     Column("commentary", "Commentary", ("Comments", "Comment", "Narrative", "Notes", "Note")),
     Column("status", "Status", ("Workflow status", "Approval status")),
 )
@@ -116,12 +112,7 @@ def _words(text: str) -> str:
 def _number(text: str, *, money: bool) -> Decimal | None:
     if not text:
         return None
-    try:
-        return to_number(text)
-    except ValueError:
-        if money and "£" in text:
-            return parse_money(text)
-        raise
+    return parse_money(text) if money else to_number(text)
 
 
 def plan(
@@ -129,7 +120,7 @@ def plan(
 ) -> tuple[ImportReport, list[_Row]]:
     """What importing `table` would do: each row's action against the actuals there already."""
     today = today or date.today()
-    match = match_headers(table.headers, COLUMNS)
+    match = match_headers(table.headers, COLUMNS, table.mapping)
     missing = list(match.missing)
     if "code" not in match.positions and "measure" not in match.positions:
         missing.insert(0, _COLUMN["measure"])

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from common.money import parse_money
-from services.kpi.measures.rules import Unit
+from common.quantities import read_amount
+from common.shapes import age_band
+from services.kpi.measures.rules import Polarity, Unit
 from services.kpi.targets.rules import TargetKind
 
 
@@ -48,8 +50,7 @@ def parse_target(text: str) -> CouncilTarget:
         return CouncilTarget(parse_money(match[1]), TargetKind.REDUCTION, cell)
     if match := re.search(r"target level of\s*([\d.,]+)\s*%?", cell, re.IGNORECASE):
         return CouncilTarget(Decimal(match[1].replace(",", "")), TargetKind.LEVEL, cell)
-    number = cell.replace(",", "").removesuffix("%")
-    return CouncilTarget(Decimal(number), TargetKind.LEVEL, "")
+    return CouncilTarget(read_amount(cell), TargetKind.LEVEL, "")
 
 
 def parse_baseline(*texts: str) -> Decimal | None:
@@ -58,3 +59,45 @@ def parse_baseline(*texts: str) -> Decimal | None:
         if match := re.search(r"baseline\s+([\d.,]+)", text, re.IGNORECASE):
             return Decimal(match[1].replace(",", ""))
     return None
+
+
+_SMALLER = re.compile(
+    r"\b(fewer|reduc\w*|admissions?|delay\w*|waiting|wait|complaints?|overdue|backlog|"
+    r"re-?admi\w*|falls|safeguarding concerns|out of area|vacanc\w*|sickness)\b",
+    re.IGNORECASE,
+)
+
+
+def infer_unit(title: str, definition: str = "") -> tuple[Unit, str | None]:
+    """The unit a KPI without a unit column is in, from its title and definition, and the age
+    band of a rate ("aged 65+", "18-64").
+
+    >>> infer_unit("% of people aged 65+ at home 91 days after reablement")
+    (<Unit.PERCENT: 'percent'>, None)
+    >>> infer_unit("Admissions to care homes per 100,000 aged 18-64")
+    (<Unit.RATE_PER_100K: 'rate_per_100k'>, '18-64')
+    >>> infer_unit("Number of carers' assessments"), infer_unit("Spend on agency staff (£)")
+    ((<Unit.COUNT: 'count'>, None), (<Unit.GBP: 'gbp'>, None))
+    """
+    text = f"{title} {definition}"
+    if re.search(r"per\s*100(,?000|k)\b", text, re.IGNORECASE):
+        return Unit.RATE_PER_100K, age_band(text) or "all ages"
+    if re.search(r"%|\bper ?cent(age)?\b|\bproportion\b", text, re.IGNORECASE):
+        return Unit.PERCENT, None
+    if "£" in text or re.search(r"\b(cost|spend|budget)\b", text, re.IGNORECASE):
+        return Unit.GBP, None
+    if re.search(r"\b(days|weeks)\b", title, re.IGNORECASE):
+        return Unit.DAYS, None
+    return Unit.COUNT, None
+
+
+def guess_polarity(title: str, definition: str = "") -> Polarity:
+    """Whether more is better, guessed from the words of a KPI's title (admissions, delays and
+    waits are better smaller); the import marks the guess "please check".
+
+    >>> guess_polarity("Permanent admissions to care homes"), guess_polarity("Carers supported")
+    (<Polarity.SMALLER_IS_BETTER: 'smaller_is_better'>, <Polarity.BIGGER_IS_BETTER: 'bigger_is_better'>)
+    """  # noqa: E501
+    if _SMALLER.search(title) or _SMALLER.search(definition):
+        return Polarity.SMALLER_IS_BETTER
+    return Polarity.BIGGER_IS_BETTER

@@ -20,18 +20,18 @@ from sqlalchemy.orm import Session
 from common.audit import record_created, record_updated
 from common.bulk import StaleRows, insert_rows, update_rows
 from common.errors import Conflict
+from common.headers import Column, match_headers, missing_columns, normalise_header
+from common.importing import ImportReport, RowReport, row_originals
 from common.periods import FinancialYear, Frequency
-from common.tables import (
-    Column,
-    ImportReport,
-    RowReport,
-    Table,
-    match_headers,
-    missing_columns,
-    normalise_header,
-    row_originals,
+from common.spreadsheets import Table
+from services.kpi.imports.cells import (
+    CouncilTarget,
+    guess_polarity,
+    infer_unit,
+    parse_baseline,
+    parse_target,
+    parse_unit,
 )
-from services.kpi.imports.cells import CouncilTarget, parse_baseline, parse_target, parse_unit
 from services.kpi.measures.models import Measure
 from services.kpi.measures.rules import Polarity, Unit
 from services.kpi.targets.models import Target
@@ -42,18 +42,26 @@ COLUMNS = (
     Column(
         "title",
         "Measure",
-        ("Measure title", "KPI", "Title", "Indicator", "Performance indicator", "KPI measure"),
+        (
+            "Measure title",
+            "KPI",
+            "Title",
+            "Indicator",
+            "Performance indicator",
+            "KPI measure",
+            "Activity",
+            "Measure of success",
+        ),
         required=True,
     ),
     Column("definition", "Definition", ("Description", "How it is measured")),
-    Column("unit", "Unit", ("Units", "Unit of measure"), required=True),
+    Column("unit", "Unit", ("Units", "Unit of measure")),
     Column(
         "polarity",
         "Better",
         ("Better bigger or smaller", "Polarity", "Good is", "Direction of travel", "Good"),
-        required=True,
     ),
-    Column("frequency", "Frequency", ("How often", "Reporting frequency"), required=True),
+    Column("frequency", "Frequency", ("How often", "Reporting frequency")),
     Column("target_type", "Target type", ("Flat or cumulative",)),
     Column("council_plan", "Council Plan KPI", ("Council plan", "Council plan measure")),
     Column("data_provider", "Data provider", ("Data owner", "Provided by", "Lead team")),
@@ -103,6 +111,7 @@ _TARGET_TYPES: dict[str, object] = {t.value: t for t in TargetType}
 _YES = frozenset(["y", "yes", "true", "1"])
 _NO = frozenset(["n", "no", "false", "0", ""])
 _LIMITS = {"code": 40, "data_provider": 200, "service_area": 200}
+_DEFAULTED = ("unit", "population_age_band", "polarity", "frequency")
 _DECIMALS = {Unit.PERCENT: 1, Unit.RATE_PER_100K: 1, Unit.RATIO: 2}
 _MEASURE_FIELDS = (
     "code",
@@ -136,6 +145,8 @@ class _Parsed:
     """The measure's stored fields, if it exists (read as plain rows: quicker than entities)."""
     stored_targets: dict[str, Any] = field(default_factory=dict)
     """The existing measure's targets by financial year, as plain rows."""
+    defaulted: tuple[str, ...] = ()
+    """Fields the table has no column for, given a default: a measure kept already keeps its own."""
 
 
 def target_columns(headers: list[str]) -> dict[int, FinancialYear]:
@@ -168,8 +179,12 @@ def parse_row(
     cells: dict[str, str],
     targets: dict[str, tuple[FinancialYear, str]],
     columns: dict[str, str],
+    frequency: Frequency | None = None,
 ) -> _Parsed:
-    """Read one row's cells (by field) into measure fields and targets, noting each problem."""
+    """Read one row's cells (by field) into measure fields and targets, noting each problem. A
+    table without a unit column gives each KPI the unit its title says, one without a "better"
+    column a guessed polarity (marked "please check"), and one without a frequency column the
+    one `frequency` chosen for the file."""
     measure: dict[str, object] = {}
     for key in ("code", "title", "definition", "data_provider", "service_area"):
         if key in cells:
@@ -195,6 +210,18 @@ def parse_row(
             )
         else:
             measure["unit"], measure["population_age_band"] = unit.value, band
+    title, definition = cells.get("title", ""), cells.get("definition", "")
+    where = columns.get("title", "")
+    if "unit" not in cells and title:
+        unit, band = infer_unit(title, definition)
+        measure["unit"], measure["population_age_band"] = unit.value, band
+        report.problem(where, f"unit read from the title: {unit.value}", blocking=False)
+    if "polarity" not in cells and title:
+        measure["polarity"] = guess_polarity(title, definition).value
+        better = "bigger" if measure["polarity"] == Polarity.BIGGER_IS_BETTER else "smaller"
+        report.problem(where, f"{better} is better, guessed: please check", blocking=False)
+    if "frequency" not in cells:
+        measure["frequency"] = str(frequency or Frequency.QUARTERLY)
     for key, options, expected in (
         ("polarity", _POLARITY, "Bigger or Smaller"),
         ("frequency", _FREQUENCY, "Monthly, Quarterly or Annual"),
@@ -246,14 +273,19 @@ def parse_row(
                 "reach can be worked out",
                 blocking=False,
             )
-    return _Parsed(report, measure, parsed)
+    defaulted = tuple(k for k in _DEFAULTED if k in measure and k not in cells)
+    if "unit" in cells:
+        defaulted = tuple(k for k in defaulted if k != "population_age_band")
+    return _Parsed(report, measure, parsed, defaulted=defaulted)
 
 
-def read_rows(table: Table, filename: str) -> tuple[ImportReport, list[_Parsed]]:
+def read_rows(
+    table: Table, filename: str, frequency: Frequency | None = None
+) -> tuple[ImportReport, list[_Parsed]]:
     """Every row read; a file without the columns a KPI needs is refused outright."""
     years = target_columns(table.headers)
     blanked = ["" if i in years else h for i, h in enumerate(table.headers)]
-    match = match_headers(blanked, COLUMNS)
+    match = match_headers(blanked, COLUMNS, table.mapping)
     if match.missing:
         raise missing_columns(match.missing, "a KPI")
     columns = dict(match.headers)
@@ -270,7 +302,7 @@ def read_rows(table: Table, filename: str) -> tuple[ImportReport, list[_Parsed]]
         row = RowReport(row=number, original=row_originals(table.headers, cells))
         by_field = {key: cells[position] for key, position in match.positions.items()}
         by_year = {table.headers[p]: (year, cells[p]) for p, year in years.items()}
-        parsed.append(parse_row(row, by_field, by_year, columns))
+        parsed.append(parse_row(row, by_field, by_year, columns, frequency))
         report.rows.append(row)
     return report, parsed
 
@@ -281,9 +313,12 @@ def _same(current: object, wanted: object) -> bool:
     return current == wanted
 
 
-def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, list[_Parsed]]:
-    """What importing `table` would do: each row's action against the measures there already."""
-    report, parsed = read_rows(table, filename)
+def plan(
+    session: Session, table: Table, filename: str, frequency: Frequency | None = None
+) -> tuple[ImportReport, list[_Parsed]]:
+    """What importing `table` would do: each row's action against the measures there already;
+    `frequency` is every KPI's when the table has no frequency column."""
+    report, parsed = read_rows(table, filename, frequency)
     measures = session.execute(
         select(
             Measure.id,
@@ -327,6 +362,13 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
         item.existing = by_code.get(code) if code else by_title.get(title)
         if item.existing is None and not code:
             item.existing = by_title.get(title)
+        where_guessed = report.columns.get("title", "") if item.defaulted else None
+        if item.existing is not None:
+            for name in item.defaulted:
+                if name != "frequency" or frequency is None:
+                    measure.pop(name, None)
+            # A measure kept already keeps its unit, polarity and frequency: no guesses shown.
+            row.problems = [p for p in row.problems if p.blocking or p.column != where_guessed]
         row.fields = dict(measure) | {
             f"target {year}": {"value": t.value, "kind": t.kind.value, "note": t.note}
             for year, t in item.targets.items()

@@ -3,11 +3,13 @@ council's KPI table, or its figures."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import JSONResponse
 
 from common.db import SessionDep
-from common.tables import ImportCommit, ImportRows, import_response, read_upload
+from common.importing import ImportCommit, ImportMapping, ImportRows, import_response
+from common.mapping import shape_upload
+from common.periods import Frequency
 from services.kpi.deps import Configure, Enterer
 from services.kpi.imports import actuals, kpis
 
@@ -24,13 +26,19 @@ def import_kpis(
     session: SessionDep,
     commit: ImportCommit = False,
     rows: ImportRows = "all",
+    mapping: ImportMapping = None,
+    frequency: Annotated[
+        Frequency | None,
+        Query(description="How often every KPI is reported, when the table has no such column."),
+    ] = None,
 ) -> JSONResponse:
     """Each row's action (create, update, unchanged), the fields read from it with its original
     cells, and every cell that could not be read. With `commit=true` every row is written, or
     none is (422 naming each blocking cell by row and column)."""
-    report, parsed = kpis.plan(session, read_upload(file), file.filename or "")
+    shaped = shape_upload(file, kpis.COLUMNS, mapping)
+    report, parsed = kpis.plan(session, shaped.table, file.filename or "", frequency)
     return import_response(
-        report, commit=commit, rows=rows, write=lambda: kpis.commit(session, parsed)
+        report, commit=commit, rows=rows, write=lambda: kpis.commit(session, parsed), shape=shaped
     )
 
 
@@ -41,13 +49,19 @@ def import_actuals(
     caller: Enterer,
     commit: ImportCommit = False,
     rows: ImportRows = "all",
+    mapping: ImportMapping = None,
 ) -> JSONResponse:
     """Each row's action: a new actual (draft), a correction of one (a new revision, back to
     draft, as `PATCH /actuals/{id}` does), a step of the workflow from its status column
     (Submitted, or Approved by approvers), or unchanged. Measures are found by code or title;
     periods read as written ("April 2025", "Q1 2025/26", "2025/26"). A data provider imports
     only their team's measures. With `commit=true` every row is written, or none is."""
-    report, planned = actuals.plan(session, read_upload(file), file.filename or "", caller)
+    shaped = shape_upload(file, actuals.COLUMNS, mapping)
+    report, planned = actuals.plan(session, shaped.table, file.filename or "", caller)
     return import_response(
-        report, commit=commit, rows=rows, write=lambda: actuals.commit(session, planned, caller)
+        report,
+        commit=commit,
+        rows=rows,
+        write=lambda: actuals.commit(session, planned, caller),
+        shape=shaped,
     )

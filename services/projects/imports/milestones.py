@@ -21,16 +21,9 @@ from sqlalchemy.orm import Session
 
 from common.audit import record_created, record_updated
 from common.bulk import changed_row, import_conflict, insert_rows, update_rows
-from common.tables import (
-    Column,
-    ImportReport,
-    RowReport,
-    Table,
-    match_headers,
-    missing_columns,
-    normalise_header,
-    row_originals,
-)
+from common.headers import Column, match_headers, missing_columns, normalise_header
+from common.importing import ImportReport, RowReport, row_originals
+from common.spreadsheets import Table
 from services.projects.milestones.models import Milestone
 from services.projects.milestones.rules import MilestoneStatus, milestone_errors
 from services.projects.models import Project
@@ -176,7 +169,7 @@ class MilestoneRow:
 
 def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, list[MilestoneRow]]:
     """What importing `table` would do: each milestone's action against those there already."""
-    match = match_headers(table.headers, COLUMNS)
+    match = match_headers(table.headers, COLUMNS, table.mapping)
     if match.missing:
         raise missing_columns(match.missing, "a milestone")
     columns = match.headers

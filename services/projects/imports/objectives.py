@@ -8,16 +8,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.tables import (
-    Column,
-    ImportReport,
-    RowReport,
-    Table,
-    match_headers,
-    missing_columns,
-    parse_yes_no,
-    row_originals,
-)
+from common.headers import Column, match_headers, missing_columns, parse_yes_no
+from common.importing import ImportReport, RowReport, row_originals
+from common.spreadsheets import Table
 from services.projects.imports.linking import PriorityBook, numbered
 from services.projects.models import Objective, Priority
 
@@ -57,7 +50,7 @@ class ObjectivesPlan:
 
 
 def plan(session: Session, table: Table, filename: str) -> ObjectivesPlan:
-    match = match_headers(table.headers, COLUMNS)
+    match = match_headers(table.headers, COLUMNS, table.mapping)
     if match.missing:
         raise missing_columns(match.missing, "an objective")
     columns = match.headers

@@ -9,17 +9,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.tables import (
-    Column,
-    ImportReport,
-    RowReport,
-    Table,
-    match_headers,
-    missing_columns,
-    normalise_header,
-    parse_yes_no,
-    row_originals,
-)
+from common.headers import Column, match_headers, missing_columns, normalise_header, parse_yes_no
+from common.importing import ImportReport, RowReport, row_originals
+from common.spreadsheets import Table
 from services.projects.imports.linking import PriorityBook, link_objectives
 from services.projects.models import Objective, Priority, Project
 from services.projects.portfolio.rules import parse_budget, parse_month, split_resources
@@ -78,7 +70,7 @@ def _words(text: str) -> str:
 
 
 def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, list[ProjectRow]]:
-    match = match_headers(table.headers, COLUMNS)
+    match = match_headers(table.headers, COLUMNS, table.mapping)
     if match.missing:
         raise missing_columns(match.missing, "a project")
     columns = match.headers

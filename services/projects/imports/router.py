@@ -4,7 +4,8 @@ default) or commit."""
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from common.tables import ImportCommit, ImportFile, ImportRows, import_response, read_upload
+from common.importing import ImportCommit, ImportFile, ImportMapping, ImportRows, import_response
+from common.mapping import shape_upload
 from services.projects.deps import SessionDep
 from services.projects.imports import milestones, objectives, projects
 
@@ -13,39 +14,66 @@ router = APIRouter(prefix="/imports", tags=["imports"])
 
 @router.post("/objectives", summary="Import the service plan objectives table (CSV or XLSX)")
 def import_objectives(
-    file: ImportFile, session: SessionDep, commit: ImportCommit = False, rows: ImportRows = "all"
+    file: ImportFile,
+    session: SessionDep,
+    commit: ImportCommit = False,
+    rows: ImportRows = "all",
+    mapping: ImportMapping = None,
 ) -> JSONResponse:
     """Each objective's action (create, update, unchanged, matched by number), what was read,
     the priorities it serves (new ones named), and every cell that could not be read. With
     `commit=true` every row is written, or none is (422 naming each blocking cell)."""
-    planned = objectives.plan(session, read_upload(file), file.filename or "")
+    shaped = shape_upload(file, objectives.COLUMNS, mapping)
+    planned = objectives.plan(session, shaped.table, file.filename or "")
     return import_response(
-        planned.report, commit=commit, rows=rows, write=lambda: objectives.commit(session, planned)
+        planned.report,
+        commit=commit,
+        rows=rows,
+        write=lambda: objectives.commit(session, planned),
+        shape=shaped,
     )
 
 
 @router.post("/projects", summary="Import the service plan projects table (CSV or XLSX)")
 def import_projects(
-    file: ImportFile, session: SessionDep, commit: ImportCommit = False, rows: ImportRows = "all"
+    file: ImportFile,
+    session: SessionDep,
+    commit: ImportCommit = False,
+    rows: ImportRows = "all",
+    mapping: ImportMapping = None,
 ) -> JSONResponse:
     """Each project's action (matched by name), its dates and budget read with the council's
     wording kept, the objectives it was linked to and the links that could not be made. Import
     the objectives first. With `commit=true` every row is written, or none is."""
-    report, planned = projects.plan(session, read_upload(file), file.filename or "")
+    shaped = shape_upload(file, projects.COLUMNS, mapping)
+    report, planned = projects.plan(session, shaped.table, file.filename or "")
     return import_response(
-        report, commit=commit, rows=rows, write=lambda: projects.commit(session, planned)
+        report,
+        commit=commit,
+        rows=rows,
+        write=lambda: projects.commit(session, planned),
+        shape=shaped,
     )
 
 
 @router.post("/milestones", summary="Import milestones of projects (CSV or XLSX)")
 def import_milestones(
-    file: ImportFile, session: SessionDep, commit: ImportCommit = False, rows: ImportRows = "all"
+    file: ImportFile,
+    session: SessionDep,
+    commit: ImportCommit = False,
+    rows: ImportRows = "all",
+    mapping: ImportMapping = None,
 ) -> JSONResponse:
     """Each milestone's action (matched by project and title), its dates read from the council's
     wording (a month alone is its last day) with the cells kept as written, and every cell that
     could not be read. Import the projects first. With `commit=true` every row is written, or
     none is."""
-    report, planned = milestones.plan(session, read_upload(file), file.filename or "")
+    shaped = shape_upload(file, milestones.COLUMNS, mapping)
+    report, planned = milestones.plan(session, shaped.table, file.filename or "")
     return import_response(
-        report, commit=commit, rows=rows, write=lambda: milestones.commit(session, planned)
+        report,
+        commit=commit,
+        rows=rows,
+        write=lambda: milestones.commit(session, planned),
+        shape=shaped,
     )
