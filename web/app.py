@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -18,6 +19,7 @@ from common.service_app import health_router
 from common.settings import Settings, get_settings
 from web.clients.gateway import ApiError, UpstreamDown
 from web.rendering import render
+from web.roles import area_of_path, refusal
 from web.views import dashboard, placeholders
 
 STATIC = Path(__file__).parent / "static"
@@ -66,6 +68,8 @@ def install_error_pages(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
             return render(request, "errors/404.html", {"me": None}, status_code=404)
+        if exc.status_code == 403:
+            return _forbidden(request)
         return render(
             request,
             "errors/500.html",
@@ -80,7 +84,24 @@ def install_error_pages(app: FastAPI) -> None:
         # refusal a view did not handle is still a failure.
         if exc.status == 404:
             return render(request, "errors/404.html", {"me": None}, status_code=404)
+        if exc.status == 403:
+            return _forbidden(request)
         raise exc
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_address(request: Request, exc: RequestValidationError) -> HTMLResponse:
+        # A page's address with an id that is not an id, or a query a link never makes:
+        # no such page, never the raw validation JSON.
+        return render(request, "errors/404.html", {"me": None}, status_code=404)
+
+    def _forbidden(request: Request) -> HTMLResponse:
+        action, area = area_of_path(request.url.path)
+        return render(
+            request,
+            "errors/403.html",
+            {"me": None, "message": refusal(action, area)},
+            status_code=403,
+        )
 
     @app.exception_handler(UpstreamDown)
     async def _down(request: Request, exc: UpstreamDown) -> HTMLResponse:

@@ -10,6 +10,8 @@ from web.clients.projects_api_client import PROJECTS
 WHAT = "finance service"
 TRACKER = Endpoint("GET", "/finance/savings-lines", TrackerPage, WHAT)
 SAVINGS_LINE = Endpoint("GET", "/finance/savings-lines/{line_id}", SavingsLine, WHAT)
+ADD_SAVINGS_LINE = Endpoint("POST", "/finance/savings-lines", SavingsLine, WHAT)
+CHANGE_SAVINGS_LINE = Endpoint("PATCH", "/finance/savings-lines/{line_id}", SavingsLine, WHAT)
 ENTRIES = Endpoint("GET", "/finance/savings-lines/{line_id}/entries", list[Entry], WHAT)
 ENTRY = Endpoint("GET", "/finance/savings-lines/{line_id}/entries/{month}", Entry, WHAT)
 ADD_ENTRY = Endpoint("POST", "/finance/savings-lines/{line_id}/entries", Entry, WHAT)

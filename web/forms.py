@@ -1,0 +1,385 @@
+"""One way to create and change a record from a page.
+
+A `Form` declares its questions (label, hint, kind, choices, the message when one is left
+empty); a `Resource` says which API operations read, create and change the record. `add_pages`
+gives every resource the same four pages, so each form works the same way:
+
+* a GOV.UK question page with an error summary linking to each field, keeping what was typed;
+* the API's 422 field errors shown on the question they belong to, all at once;
+* a change sent with the ETag the form was opened with, in If-Match; on a 412 a page that
+  shows their version beside the person's and lets them keep theirs or apply theirs again;
+* a 403 that says what the person may not do and who may; an unknown id is the 404 page.
+"""
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
+from starlette.datastructures import FormData
+
+from web.clients.gateway import ApiError, Endpoint, GatewayClient, Tagged, gateway_client
+from web.rendering import render
+from web.roles import Area, may_change, refusal
+from web.views.dashboard import PageContext
+
+Kind = Literal[
+    "text",
+    "textarea",
+    "lines",
+    "select",
+    "radios",
+    "checkboxes",
+    "yes_no",
+    "date",
+    "month",
+    "money",
+    "number",
+]
+Choices = Sequence[tuple[str, str]]
+Gateway = Annotated[GatewayClient, Depends(gateway_client)]
+HINTS = {
+    "date": "For example, 2026-03-27",
+    "month": "For example, 2026-04",
+}
+
+
+@dataclass(frozen=True)
+class Question:
+    """One field of a form. `required` is the message when it is left empty ("" = optional);
+    `empty` is what an empty answer is sent as (None for a field the API treats as "not set")."""
+
+    name: str
+    label: str
+    kind: Kind = "text"
+    hint: str = ""
+    choices: Choices = ()
+    required: str = ""
+    empty: Any = ""
+    width: str = ""
+
+    @property
+    def many(self) -> bool:
+        return self.kind == "checkboxes"
+
+    def shown(self, value: Any) -> str | list[str]:
+        """The API's value as the form shows it."""
+        if self.many:
+            return [str(v) for v in value or []]
+        if self.kind == "lines":
+            return "\n".join(str(v) for v in value or [])
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return str(value)
+
+    def sent(self, answer: str | list[str]) -> Any:
+        """The form's answer as the API takes it."""
+        if self.many:
+            return [a for a in answer if a]
+        text = str(answer).strip()
+        if self.kind == "lines":
+            return [line.strip() for line in text.splitlines() if line.strip()]
+        if self.kind == "yes_no":
+            return text == "yes" if text else self.empty
+        if self.kind == "money":
+            text = text.replace(",", "").removeprefix("£").strip()
+        return text if text else self.empty
+
+    def hint_text(self) -> str:
+        return self.hint or HINTS.get(self.kind, "")
+
+
+@dataclass(frozen=True)
+class Form:
+    questions: tuple[Question, ...]
+
+    def __iter__(self) -> Any:
+        return iter(self.questions)
+
+    @property
+    def names(self) -> list[str]:
+        return [q.name for q in self.questions]
+
+    def from_record(self, record: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
+        data = record if isinstance(record, Mapping) else record.model_dump()
+        return {q.name: q.shown(data.get(q.name)) for q in self.questions}
+
+    def from_post(self, data: FormData) -> dict[str, Any]:
+        return {
+            q.name: [str(v) for v in data.getlist(q.name)] if q.many else str(data.get(q.name, ""))
+            for q in self.questions
+        }
+
+    def check(self, values: Mapping[str, Any]) -> dict[str, str]:
+        """The questions that must be answered and were not, all at once."""
+        return {
+            q.name: q.required
+            for q in self.questions
+            if q.required and q.sent(values.get(q.name, "")) in ("", None, [])
+        }
+
+    def payload(
+        self, values: Mapping[str, Any], before: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """What to send: every answer for a new record; only the changed ones for a change."""
+        return {
+            q.name: q.sent(values.get(q.name, [] if q.many else ""))
+            for q in self.questions
+            if before is None or _differs(q, values.get(q.name), before.get(q.name))
+        }
+
+    def api_errors(self, error: ApiError) -> dict[str, str]:
+        """The API's field messages on the questions they belong to ("objective_ids.1" is the
+        objective_ids question); a message for no question goes on the first."""
+        messages: dict[str, str] = {}
+        first = self.questions[0].name
+        for path, message in error.field_errors().items():
+            name = next((n for n in self.names if path == n or path.startswith(n + ".")), first)
+            messages.setdefault(name, message)
+        if not messages:
+            messages[first] = str(error.problem.get("detail") or "This could not be saved")
+        return messages
+
+
+def _differs(question: Question, answer: Any, before: Any) -> bool:
+    if question.many:
+        return sorted(answer or []) != sorted(before or [])
+    return bool(question.sent(answer or "") != question.sent(before or ""))
+
+
+Options = Callable[[GatewayClient, Request], Awaitable[dict[str, Choices]]]
+
+
+async def _no_options(_gateway: GatewayClient, _request: Request) -> dict[str, Choices]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A kind of record the pages create and change through the API.
+
+    `base` is its pages' address ("/projects"); `noun` names one ("project");
+    `done(record)` is where to go after saving; `defaults(request)` prefills a new one (from
+    the query, e.g. the project a milestone belongs to)."""
+
+    base: str
+    noun: str
+    form: Form
+    area: Area
+    """Who may change one; `create_area` who may add one, when that differs."""
+    read: Endpoint[Any]
+    id_name: str
+    create: Endpoint[Any] | None = None
+    change: Endpoint[Any] | None = None
+    done: Callable[[Any], str] = lambda record: "/"
+    back: Callable[[Request, Any | None], str] = lambda request, record: "/"
+    defaults: Callable[[Request], dict[str, Any]] = lambda request: {}
+    options: Options = _no_options
+    caption: Callable[[Any | None], str] = lambda record: ""
+    hidden: tuple[str, ...] = ()
+    """Fields a new record takes from `defaults` without asking (the milestone's project)."""
+    nav: str = ""
+    create_area: Area | None = None
+
+    def title(self, record: Any | None) -> str:
+        return f"Change {self.noun}" if record is not None else f"Add {_a(self.noun)}"
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
+def add_pages(router: APIRouter, resource: Resource) -> None:
+    """The new and change pages of `resource`, on `router`."""
+    r = resource
+    if r.create is not None:
+
+        @router.get(f"{r.base}/new", response_class=HTMLResponse, name=f"new {r.noun}")
+        async def new(request: Request, page: PageContext, gateway: Gateway) -> Response:
+            if not _allowed(page, r.create_area or r.area):
+                return _refused(request, page, r, None)
+            values = {q.name: q.shown(None) for q in r.form} | r.defaults(request)
+            return await _question_page(request, page, gateway, r, None, values, {}, "")
+
+        @router.post(f"{r.base}/new", response_class=HTMLResponse, name=f"add {r.noun}")
+        async def add(request: Request, page: PageContext, gateway: Gateway) -> Response:
+            data = await request.form()
+            values = r.form.from_post(data)
+            for name in r.hidden:
+                values[name] = str(data.get(name, ""))
+            errors = r.form.check(values)
+            if not errors:
+                assert r.create is not None
+                payload = r.form.payload(values) | {n: values[n] for n in r.hidden}
+                try:
+                    record = await gateway.call(r.create, json=payload)
+                except ApiError as error:
+                    if error.status == 403:
+                        action = f"add {_a(r.noun)}"
+                        errors = {r.form.names[0]: refusal(action, r.create_area or r.area)}
+                    elif error.status == 404:
+                        return _not_found(request, page)
+                    else:
+                        errors = r.form.api_errors(error)
+                else:
+                    return RedirectResponse(r.done(record), status_code=303)
+            return await _question_page(request, page, gateway, r, None, values, errors, "")
+
+    if r.change is not None:
+        path = f"{r.base}/{{{r.id_name}}}/edit"
+
+        @router.get(path, response_class=HTMLResponse, name=f"change {r.noun}")
+        async def edit(request: Request, page: PageContext, gateway: Gateway) -> Response:
+            found = await _current(gateway, r, request)
+            if found is None:
+                return _not_found(request, page)
+            if not _allowed(page, r.area):
+                return _refused(request, page, r, found.record)
+            values = r.form.from_record(found.record)
+            return await _question_page(
+                request, page, gateway, r, found.record, values, {}, found.etag
+            )
+
+        @router.post(path, response_class=HTMLResponse, name=f"save {r.noun}")
+        async def save(request: Request, page: PageContext, gateway: Gateway) -> Response:
+            data = await request.form()
+            found = await _current(gateway, r, request)
+            if found is None:
+                return _not_found(request, page)
+            if data.get("conflict") == "theirs":
+                return RedirectResponse(r.done(found.record), status_code=303)
+            values = r.form.from_post(data)
+            etag = str(data.get("etag", ""))
+            errors = r.form.check(values)
+            if not errors:
+                assert r.change is not None
+                before = r.form.from_record(found.record)
+                try:
+                    saved = await gateway.call(
+                        r.change,
+                        {r.id_name: request.path_params[r.id_name]},
+                        json=r.form.payload(values, before),
+                        headers={"if-match": etag},
+                    )
+                except ApiError as error:
+                    if error.status == 412:
+                        return _conflict(request, page, r, found, values)
+                    if error.status == 404:
+                        return _not_found(request, page)
+                    if error.status == 403:
+                        errors = {r.form.names[0]: refusal(f"change this {r.noun}", r.area)}
+                    else:
+                        errors = r.form.api_errors(error)
+                else:
+                    return RedirectResponse(r.done(saved), status_code=303)
+            return await _question_page(
+                request, page, gateway, r, found.record, values, errors, etag
+            )
+
+
+def _allowed(page: Mapping[str, Any], area: Area) -> bool:
+    me = page.get("me")
+    return me is not None and may_change(me.roles, area)
+
+
+async def _current(gateway: GatewayClient, r: Resource, request: Request) -> Tagged[Any] | None:
+    try:
+        return await gateway.call_tagged(r.read, {r.id_name: request.path_params[r.id_name]})
+    except ApiError as error:
+        if error.status in (404, 422):
+            return None
+        raise
+
+
+async def _question_page(
+    request: Request,
+    page: Mapping[str, Any],
+    gateway: GatewayClient,
+    r: Resource,
+    record: Any | None,
+    values: Mapping[str, Any],
+    errors: Mapping[str, str],
+    etag: str,
+) -> HTMLResponse:
+    options = await r.options(gateway, request)
+    action = (
+        f"{r.base}/{request.path_params[r.id_name]}/edit" if record is not None else f"{r.base}/new"
+    )
+    return render(
+        request,
+        "forms/question_page.html",
+        {
+            **page,
+            "nav": r.nav,
+            "title": ("Error: " if errors else "") + r.title(record),
+            "heading": r.title(record),
+            "caption": r.caption(record),
+            "form": r.form,
+            "options": options,
+            "values": values,
+            "errors": errors,
+            "etag": etag,
+            "action": action,
+            "back": r.back(request, record),
+            "hidden": {n: values.get(n, "") for n in r.hidden},
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+def _conflict(
+    request: Request,
+    page: Mapping[str, Any],
+    r: Resource,
+    found: Tagged[Any],
+    values: Mapping[str, Any],
+) -> HTMLResponse:
+    """Someone saved the record after this person opened it: show both and let them choose."""
+    theirs = r.form.from_record(found.record)
+    rows = [
+        {
+            "question": q,
+            "theirs": theirs.get(q.name),
+            "mine": values.get(q.name),
+            "differs": _differs(q, values.get(q.name), theirs.get(q.name)),
+        }
+        for q in r.form
+    ]
+    return render(
+        request,
+        "forms/conflict.html",
+        {
+            **page,
+            "nav": r.nav,
+            "title": "Someone else changed this since you opened it",
+            "noun": r.noun,
+            "rows": rows,
+            "form": r.form,
+            "values": values,
+            "etag": found.etag,
+            "action": f"{r.base}/{request.path_params[r.id_name]}/edit",
+            "back": r.done(found.record),
+        },
+        status_code=409,
+    )
+
+
+def _not_found(request: Request, page: Mapping[str, Any]) -> HTMLResponse:
+    return render(request, "errors/404.html", {**page}, status_code=404)
+
+
+def _refused(
+    request: Request, page: Mapping[str, Any], r: Resource, record: Any | None
+) -> HTMLResponse:
+    action = f"change this {r.noun}" if record is not None else f"add {_a(r.noun)}"
+    return render(
+        request, "errors/403.html", {**page, "message": refusal(action, r.area)}, status_code=403
+    )
+
+
+def choices_of(labels: Mapping[str, str]) -> Choices:
+    return list(labels.items())
