@@ -152,10 +152,17 @@ def _differs(question: Question, answer: Any, before: Any) -> bool:
 
 
 Options = Callable[[GatewayClient, Request], Awaitable[dict[str, Choices]]]
+Owner = Callable[[GatewayClient, Mapping[str, Any], Any], Awaitable[str | None]]
+"""Whether the person may change this record (or add one like it): None if they may, else
+the sentence that says who may (a project's lead team, a savings line's owner)."""
 
 
 async def _no_options(_gateway: GatewayClient, _request: Request) -> dict[str, Choices]:
     return {}
+
+
+async def _anyone(_gateway: GatewayClient, _page: Mapping[str, Any], _record: Any) -> str | None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -184,6 +191,8 @@ class Resource:
     """Fields a new record takes from `defaults` without asking (the milestone's project)."""
     nav: str = ""
     create_area: Area | None = None
+    owner: Owner = _anyone
+    """The finer ownership rule, given the record (or for a new one, its `defaults`)."""
 
     def title(self, record: Any | None) -> str:
         return f"Change {self.noun}" if record is not None else f"Add {_a(self.noun)}"
@@ -200,9 +209,11 @@ def add_pages(router: APIRouter, resource: Resource) -> None:
 
         @router.get(f"{r.base}/new", response_class=HTMLResponse, name=f"new {r.noun}")
         async def new(request: Request, page: PageContext, gateway: Gateway) -> Response:
+            values = {q.name: q.shown(None) for q in r.form} | r.defaults(request)
             if not _allowed(page, r.create_area or r.area):
                 return _refused(request, page, r, None)
-            values = {q.name: q.shown(None) for q in r.form} | r.defaults(request)
+            if refused := await r.owner(gateway, page, values):
+                return _refused(request, page, r, None, refused)
             return await _question_page(request, page, gateway, r, None, values, {}, "")
 
         @router.post(f"{r.base}/new", response_class=HTMLResponse, name=f"add {r.noun}")
@@ -220,7 +231,8 @@ def add_pages(router: APIRouter, resource: Resource) -> None:
                 except ApiError as error:
                     if error.status == 403:
                         action = f"add {_a(r.noun)}"
-                        errors = {r.form.names[0]: refusal(action, r.create_area or r.area)}
+                        message = _refusal(error, action, r.create_area or r.area)
+                        errors = {r.form.names[0]: message}
                     elif error.status == 404:
                         return _not_found(request, page)
                     else:
@@ -239,6 +251,8 @@ def add_pages(router: APIRouter, resource: Resource) -> None:
                 return _not_found(request, page)
             if not _allowed(page, r.area):
                 return _refused(request, page, r, found.record)
+            if refused := await r.owner(gateway, page, found.record):
+                return _refused(request, page, r, found.record, refused)
             values = r.form.from_record(found.record)
             return await _question_page(
                 request, page, gateway, r, found.record, values, {}, found.etag
@@ -271,7 +285,8 @@ def add_pages(router: APIRouter, resource: Resource) -> None:
                     if error.status == 404:
                         return _not_found(request, page)
                     if error.status == 403:
-                        errors = {r.form.names[0]: refusal(f"change this {r.noun}", r.area)}
+                        message = _refusal(error, f"change this {r.noun}", r.area)
+                        errors = {r.form.names[0]: message}
                     else:
                         errors = r.form.api_errors(error)
                 else:
@@ -279,6 +294,14 @@ def add_pages(router: APIRouter, resource: Resource) -> None:
             return await _question_page(
                 request, page, gateway, r, found.record, values, errors, etag
             )
+
+
+def _refusal(error: ApiError, action: str, area: Area) -> str:
+    """The API's reason, when it gives one, after the sentence every refusal starts with."""
+    detail = str(error.problem.get("detail") or "")
+    if not detail or detail == "Forbidden":
+        return refusal(action, area)
+    return f"You do not have permission to {action}. {detail}"
 
 
 def _allowed(page: Mapping[str, Any], area: Area) -> bool:
@@ -373,12 +396,16 @@ def _not_found(request: Request, page: Mapping[str, Any]) -> HTMLResponse:
 
 
 def _refused(
-    request: Request, page: Mapping[str, Any], r: Resource, record: Any | None
+    request: Request,
+    page: Mapping[str, Any],
+    r: Resource,
+    record: Any | None,
+    message: str = "",
 ) -> HTMLResponse:
     action = f"change this {r.noun}" if record is not None else f"add {_a(r.noun)}"
-    return render(
-        request, "errors/403.html", {**page, "message": refusal(action, r.area)}, status_code=403
-    )
+    area = r.area if record is not None else r.create_area or r.area
+    message = message or refusal(action, area)
+    return render(request, "errors/403.html", {**page, "message": message}, status_code=403)
 
 
 def choices_of(labels: Mapping[str, str]) -> Choices:

@@ -79,6 +79,11 @@ class ProjectsApiClient:
     def __init__(self, gateway: GatewayClient) -> None:
         self._gateway = gateway
 
+    @property
+    def gateway(self) -> GatewayClient:
+        """The page view's gateway client, for a page that also reads another service."""
+        return self._gateway
+
     async def _all(self, endpoint: Endpoint[Page[M]], **params: Any) -> list[M]:
         """Every item of a list endpoint (the pages show whole, council-sized lists)."""
         items: list[M] = []
@@ -132,13 +137,6 @@ class ProjectsApiClient:
     async def update_project(self, project_id: str, version: str, data: dict[str, Any]) -> Project:
         return await self._gateway.call(
             CHANGE_PROJECT, {"project_id": project_id}, json=data, headers=if_match(version)
-        )
-
-    async def update_milestone(
-        self, milestone_id: str, version: str, data: dict[str, Any]
-    ) -> Milestone:
-        return await self._gateway.call(
-            CHANGE_MILESTONE, {"milestone_id": milestone_id}, json=data, headers=if_match(version)
         )
 
     async def create_highlight_report(self, data: dict[str, Any]) -> HighlightReport:

@@ -1,5 +1,6 @@
 """The pages that create and change the plan: each record's form, declared once (web/forms.py)."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -7,11 +8,12 @@ from fastapi import APIRouter, Request
 from web.clients import finance_api_client as finance
 from web.clients import projects_api_client as projects
 from web.clients.finance_api_client import FinanceApiClient
-from web.clients.gateway import GatewayClient
+from web.clients.gateway import ApiError, GatewayClient
 from web.clients.kpi_api_client import KpiApiClient
+from web.clients.models import Caller, Project
 from web.clients.projects_api_client import ProjectsApiClient
 from web.forms import Choices, Form, Question, Resource, add_pages, choices_of
-from web.views.projects import BASES, MILESTONE_STATUSES, RAGS, RAID_KINDS, STAGES
+from web.views.projects import BASES, MILESTONE_STATUSES, RAGS, RAID_KINDS, STAGES, can_edit
 from web.views.savings import CATEGORIES, STATUSES, TYPES
 
 router = APIRouter()
@@ -37,6 +39,47 @@ def _project_back(request: Request, record: Any | None) -> str:
     return f"/projects/{project_id}" if project_id else "/projects"
 
 
+def _field(record: Any, name: str) -> Any:
+    return record.get(name) if isinstance(record, Mapping) else getattr(record, name, None)
+
+
+async def _project_lead(gateway: GatewayClient, page: Mapping[str, Any], record: Any) -> str | None:
+    """Only the lead team's service lead (and the programme office, administrators) change a
+    project and what belongs to it: its milestones, RAID items and highlight reports."""
+    if isinstance(record, Project):
+        project = record
+    else:
+        project_id = _field(record, "project_id")
+        if not project_id:
+            return None  # a new project: the programme office's, checked by its area
+        try:
+            project = await ProjectsApiClient(gateway).project(str(project_id))
+        except ApiError:
+            return None  # an unknown project: the form says so when it is sent
+    if can_edit(dict(page), project):
+        return None
+    return (
+        "You do not have permission to change this project. It is led by the "
+        f"{project.lead_team or 'no team yet'}: its service lead, the programme office or an "
+        "administrator can."
+    )
+
+
+async def _line_owner(_gateway: GatewayClient, page: Mapping[str, Any], record: Any) -> str | None:
+    """A service lead changes only the savings lines their team owns (finance's rule)."""
+    me = page.get("me")
+    roles = set(me.roles) if isinstance(me, Caller) else set()
+    if roles & {"admin", "finance"}:
+        return None
+    owner = str(_field(record, "owner_team") or "")
+    if isinstance(record, Mapping) or (me is not None and owner == str(me.team or "")):
+        return None
+    return (
+        "You do not have permission to change this savings line. It belongs to "
+        f'"{owner or "no team"}": its service lead, a finance officer or an administrator can.'
+    )
+
+
 async def _project_options(gateway: GatewayClient, _request: Request) -> dict[str, Choices]:
     client = ProjectsApiClient(gateway)
     objectives = await client.objectives()
@@ -52,6 +95,7 @@ async def _project_options(gateway: GatewayClient, _request: Request) -> dict[st
 
 
 PROJECT = Resource(
+    owner=_project_lead,
     base="/projects",
     noun="project",
     nav="projects",
@@ -102,6 +146,7 @@ PROJECT = Resource(
 
 
 MILESTONE = Resource(
+    owner=_project_lead,
     base="/milestones",
     noun="milestone",
     nav="projects",
@@ -153,6 +198,7 @@ MILESTONE = Resource(
 )
 
 RAID_ITEM = Resource(
+    owner=_project_lead,
     base="/raid-items",
     noun="RAID item",
     nav="projects",
@@ -206,6 +252,7 @@ RAID_ITEM = Resource(
 )
 
 HIGHLIGHT_REPORT = Resource(
+    owner=_project_lead,
     base="/highlight-reports",
     noun="highlight report",
     nav="projects",
@@ -336,6 +383,7 @@ async def _savings_options(gateway: GatewayClient, _request: Request) -> dict[st
 
 
 SAVINGS_LINE = Resource(
+    owner=_line_owner,
     base="/savings",
     noun="savings line",
     nav="savings",
