@@ -11,7 +11,7 @@ gives every resource the same four pages, so each form works the same way:
 * a 403 that says what the person may not do and who may; an unknown id is the 404 page.
 """
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -59,6 +59,9 @@ class Question:
     required: str = ""
     empty: Any = ""
     width: str = ""
+    roles: frozenset[str] = frozenset()
+    """Only people with one of these roles are asked (empty: everyone who may use the form);
+    others see the answer on the record's page but not as a question (a project's lead team)."""
 
     @property
     def many(self) -> bool:
@@ -82,7 +85,7 @@ class Question:
             return [a for a in answer if a]
         text = str(answer).strip()
         if self.kind == "lines":
-            return [line.strip() for line in text.splitlines() if line.strip()]
+            return [line.strip() for line in text.splitlines() if line.strip()] or self.empty
         if self.kind == "yes_no":
             return text == "yes" if text else self.empty
         if self.kind == "money":
@@ -103,6 +106,11 @@ class Form:
     @property
     def names(self) -> list[str]:
         return [q.name for q in self.questions]
+
+    def for_roles(self, roles: Iterable[str]) -> "Form":
+        """The questions someone with `roles` is asked."""
+        held = set(roles)
+        return Form(tuple(q for q in self.questions if not q.roles or q.roles & held))
 
     def from_record(self, record: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
         data = record if isinstance(record, Mapping) else record.model_dump()
@@ -209,7 +217,7 @@ def add_pages(router: APIRouter, resource: Resource) -> None:
 
         @router.get(f"{r.base}/new", response_class=HTMLResponse, name=f"new {r.noun}")
         async def new(request: Request, page: PageContext, gateway: Gateway) -> Response:
-            values = {q.name: q.shown(None) for q in r.form} | r.defaults(request)
+            values = {q.name: q.shown(None) for q in _form(page, r)} | r.defaults(request)
             if not _allowed(page, r.create_area or r.area):
                 return _refused(request, page, r, None)
             if refused := await r.owner(gateway, page, values):
@@ -219,24 +227,24 @@ def add_pages(router: APIRouter, resource: Resource) -> None:
         @router.post(f"{r.base}/new", response_class=HTMLResponse, name=f"add {r.noun}")
         async def add(request: Request, page: PageContext, gateway: Gateway) -> Response:
             data = await request.form()
-            values = r.form.from_post(data)
+            values = _form(page, r).from_post(data)
             for name in r.hidden:
                 values[name] = str(data.get(name, ""))
-            errors = r.form.check(values)
+            errors = _form(page, r).check(values)
             if not errors:
                 assert r.create is not None
-                payload = r.form.payload(values) | {n: values[n] for n in r.hidden}
+                payload = _form(page, r).payload(values) | {n: values[n] for n in r.hidden}
                 try:
                     record = await gateway.call(r.create, json=payload)
                 except ApiError as error:
                     if error.status == 403:
                         action = f"add {_a(r.noun)}"
                         message = _refusal(error, action, r.create_area or r.area)
-                        errors = {r.form.names[0]: message}
+                        errors = {_form(page, r).names[0]: message}
                     elif error.status == 404:
                         return _not_found(request, page)
                     else:
-                        errors = r.form.api_errors(error)
+                        errors = _form(page, r).api_errors(error)
                 else:
                     return RedirectResponse(r.done(record), status_code=303)
             return await _question_page(request, page, gateway, r, None, values, errors, "")
@@ -253,7 +261,7 @@ def add_pages(router: APIRouter, resource: Resource) -> None:
                 return _refused(request, page, r, found.record)
             if refused := await r.owner(gateway, page, found.record):
                 return _refused(request, page, r, found.record, refused)
-            values = r.form.from_record(found.record)
+            values = _form(page, r).from_record(found.record)
             return await _question_page(
                 request, page, gateway, r, found.record, values, {}, found.etag
             )
@@ -266,17 +274,17 @@ def add_pages(router: APIRouter, resource: Resource) -> None:
                 return _not_found(request, page)
             if data.get("conflict") == "theirs":
                 return RedirectResponse(r.done(found.record), status_code=303)
-            values = r.form.from_post(data)
+            values = _form(page, r).from_post(data)
             etag = str(data.get("etag", ""))
-            errors = r.form.check(values)
+            errors = _form(page, r).check(values)
             if not errors:
                 assert r.change is not None
-                before = r.form.from_record(found.record)
+                before = _form(page, r).from_record(found.record)
                 try:
                     saved = await gateway.call(
                         r.change,
                         {r.id_name: request.path_params[r.id_name]},
-                        json=r.form.payload(values, before),
+                        json=_form(page, r).payload(values, before),
                         headers={"if-match": etag},
                     )
                 except ApiError as error:
@@ -286,14 +294,19 @@ def add_pages(router: APIRouter, resource: Resource) -> None:
                         return _not_found(request, page)
                     if error.status == 403:
                         message = _refusal(error, f"change this {r.noun}", r.area)
-                        errors = {r.form.names[0]: message}
+                        errors = {_form(page, r).names[0]: message}
                     else:
-                        errors = r.form.api_errors(error)
+                        errors = _form(page, r).api_errors(error)
                 else:
                     return RedirectResponse(r.done(saved), status_code=303)
             return await _question_page(
                 request, page, gateway, r, found.record, values, errors, etag
             )
+
+
+def _form(page: Mapping[str, Any], r: Resource) -> Form:
+    me = page.get("me")
+    return r.form.for_roles(me.roles if me is not None else ())
 
 
 def _refusal(error: ApiError, action: str, area: Area) -> str:
@@ -341,7 +354,7 @@ async def _question_page(
             "title": ("Error: " if errors else "") + r.title(record),
             "heading": r.title(record),
             "caption": r.caption(record),
-            "form": r.form,
+            "form": _form(page, r),
             "options": options,
             "values": values,
             "errors": errors,
@@ -362,7 +375,8 @@ def _conflict(
     values: Mapping[str, Any],
 ) -> HTMLResponse:
     """Someone saved the record after this person opened it: show both and let them choose."""
-    theirs = r.form.from_record(found.record)
+    form = _form(page, r)
+    theirs = form.from_record(found.record)
     rows = [
         {
             "question": q,
@@ -370,7 +384,7 @@ def _conflict(
             "mine": values.get(q.name),
             "differs": _differs(q, values.get(q.name), theirs.get(q.name)),
         }
-        for q in r.form
+        for q in form
     ]
     return render(
         request,
@@ -381,7 +395,7 @@ def _conflict(
             "title": "Someone else changed this since you opened it",
             "noun": r.noun,
             "rows": rows,
-            "form": r.form,
+            "form": form,
             "values": values,
             "etag": found.etag,
             "action": f"{r.base}/{request.path_params[r.id_name]}/edit",

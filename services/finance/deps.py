@@ -16,6 +16,7 @@ from services.finance.savings.rules import may_change_line
 __all__ = [
     "CallerDep",
     "SessionDep",
+    "check_measure_exists",
     "check_projects_exist",
     "project_names",
     "refusal_to_change",
@@ -61,6 +62,20 @@ def check_projects_exist(request: Request, project_ids: Iterable[uuid.UUID]) -> 
             )
     if errors:
         raise ValidationFailed("A linked project does not exist.", errors=errors)
+
+
+def check_measure_exists(request: Request, measure_id: uuid.UUID | None) -> None:
+    """422 when the kpi service does not know the measure (404); 503 when it cannot say."""
+    if measure_id is None:
+        return
+    response = call_service(request, "kpi", "GET", f"/measures/{measure_id}")
+    if response.status_code == 404:
+        raise ValidationFailed(
+            "The KPI does not exist.",
+            errors=[FieldError("kpi_measure_id", f"There is no KPI with id {measure_id}")],
+        )
+    if response.status_code != 200:
+        raise UpstreamUnavailable("The kpi service could not confirm the KPI. Try again shortly.")
 
 
 def project_names(request: Request) -> dict[uuid.UUID, str]:

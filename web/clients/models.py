@@ -74,6 +74,12 @@ class User(Read):
     version: int
 
 
+class Person(Read):
+    id: str
+    display_name: str
+    team: str | None
+
+
 class ApiKey(Read):
     id: str
     name: str
@@ -486,6 +492,7 @@ class SavingsLine(Read):
     written_off_reason: str
     project_ids: list[str]
     mitigates_line_id: str | None
+    kpi_measure_id: str | None
     mitigated_by: list[str]
     targets: list[SavingsTarget]
     progress: list[YearProgress]
@@ -529,6 +536,7 @@ class SavingsTotals(Read):
 
 
 class Entry(Read):
+    id: str
     month: str
     financial_year: str
     target: Decimal | None

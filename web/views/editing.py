@@ -6,6 +6,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from web.clients import finance_api_client as finance
+from web.clients import kpi_api_client as kpi
 from web.clients import projects_api_client as projects
 from web.clients.finance_api_client import FinanceApiClient
 from web.clients.gateway import ApiError, GatewayClient
@@ -13,10 +14,15 @@ from web.clients.kpi_api_client import KpiApiClient
 from web.clients.models import Caller, Project
 from web.clients.projects_api_client import ProjectsApiClient
 from web.forms import Choices, Form, Question, Resource, add_pages, choices_of
+from web.views.kpis import UNIT_WORDS
 from web.views.projects import BASES, MILESTONE_STATUSES, RAGS, RAID_KINDS, STAGES, can_edit
 from web.views.savings import CATEGORIES, STATUSES, TYPES
 
 router = APIRouter()
+CENTRAL_PROJECTS = frozenset({"programme_office", "admin"})
+"""Who hands a project to another lead team (its lead may not: the projects service's rule)."""
+CENTRAL_FINANCE = frozenset({"finance", "admin"})
+"""Who hands a savings line to another team (its service lead may not: the finance rule)."""
 
 SCORES = [(str(n), str(n)) for n in range(1, 6)]
 CONFIDENCE = [("green", "Green: on track"), ("amber", "Amber: at risk"), ("red", "Red: off track")]
@@ -114,6 +120,7 @@ PROJECT = Resource(
                 "Lead team",
                 "select",
                 hint="The team whose service lead runs the project.",
+                roles=CENTRAL_PROJECTS,
             ),
             Question("stage", "Stage", "radios", choices=choices_of(STAGES), required=""),
             Question("programme_id", "Programme", "select", empty=None),
@@ -134,6 +141,7 @@ PROJECT = Resource(
                 "Depends on",
                 "lines",
                 hint="Other projects, teams or resources it depends on, one a line.",
+                empty=[],
             ),
             Question("council_plan", "Is it a Council Plan project?", "yes_no", empty=False),
         )
@@ -376,7 +384,12 @@ async def _savings_options(gateway: GatewayClient, _request: Request) -> dict[st
     client = FinanceApiClient(gateway)
     names = await client.project_names()
     teams = sorted(set(await client.owners()) | set(await ProjectsApiClient(gateway).lead_teams()))
+    measures = await KpiApiClient(gateway).all_measures()
     return {
+        "kpi_measure_id": [
+            ("", "None"),
+            *((m.id, f"{m.code} {m.title}".strip()) for m in measures if m.active),
+        ],
         "project_ids": sorted(names.items(), key=lambda item: item[1].lower()),
         "owner_team": [("", "Not set"), *((t, t) for t in teams)],
     }
@@ -404,7 +417,11 @@ SAVINGS_LINE = Resource(
             Question("title", "Savings line", required="Enter a title"),
             Question("description", "Description", "textarea"),
             Question(
-                "owner_team", "Owner", "select", hint="The team whose service lead delivers it."
+                "owner_team",
+                "Owner",
+                "select",
+                hint="The team whose service lead delivers it.",
+                roles=CENTRAL_FINANCE,
             ),
             Question(
                 "category",
@@ -430,6 +447,13 @@ SAVINGS_LINE = Resource(
             Question("written_off_reason", "Reason it was written off", "textarea"),
             Question("delivery_confidence", "Delivery confidence", "radios", choices=CONFIDENCE),
             Question("project_ids", "Projects that deliver it", "checkboxes"),
+            Question(
+                "kpi_measure_id",
+                "The KPI it depends on",
+                "select",
+                hint="The measure whose progress the saving relies on, if there is one.",
+                empty=None,
+            ),
         )
     ),
     done=lambda record: f"/savings/{record.id}",
@@ -443,7 +467,139 @@ SAVINGS_LINE = Resource(
     options=_savings_options,
 )
 
+MEASURE = Resource(
+    base="/kpis",
+    noun="KPI",
+    nav="kpis",
+    area="targets",
+    read=kpi.MEASURE,
+    id_name="measure_id",
+    create=kpi.ADD_MEASURE,
+    change=kpi.CHANGE_MEASURE,
+    form=Form(
+        (
+            Question(
+                "code",
+                "Code",
+                hint="The council's short reference, for example ASCOF 2A",
+                required="Enter the KPI's code",
+                width="govuk-input--width-10",
+            ),
+            Question("title", "Title", required="Enter the KPI's title"),
+            Question("definition", "Definition", "textarea"),
+            Question("numerator_definition", "Numerator", "textarea"),
+            Question("denominator_definition", "Denominator", "textarea"),
+            Question(
+                "unit", "Unit", "radios", choices=choices_of(UNIT_WORDS), required="Select the unit"
+            ),
+            Question("decimal_places", "Decimal places shown", "number", empty=None),
+            Question(
+                "polarity",
+                "Which is better?",
+                "radios",
+                choices=[("bigger_is_better", "Bigger"), ("smaller_is_better", "Smaller")],
+                required="Select whether bigger or smaller is better",
+            ),
+            Question(
+                "frequency",
+                "How often it is reported",
+                "radios",
+                choices=[("monthly", "Monthly"), ("quarterly", "Quarterly"), ("annual", "Annual")],
+                required="Select how often it is reported",
+            ),
+            Question(
+                "target_type",
+                "Target type",
+                "radios",
+                choices=[
+                    ("flat", "Flat: the same target all year"),
+                    ("cumulative", "Cumulative: the year's total builds up"),
+                    ("profiled", "Profiled: a target for each period"),
+                ],
+            ),
+            Question(
+                "tolerance_kind",
+                "Amber tolerance is",
+                "radios",
+                choices=[("percent", "A percentage of the target"), ("absolute", "An amount")],
+            ),
+            Question("tolerance", "Amber tolerance", "number", empty=None),
+            Question("baseline_value", "Baseline", "number", empty=None),
+            Question("baseline_period", "Baseline period", hint="For example, 2024/25", empty=None),
+            Question("data_provider", "Data provider", hint="The team that reports it."),
+            Question("service_area", "Service area"),
+            Question("national_reference", "National reference"),
+            Question("population_area", "Population area", empty=None),
+            Question("population_age_band", "Population age band", empty=None),
+            Question("council_plan", "Is it a Council Plan KPI?", "yes_no", empty=False),
+            Question(
+                "active",
+                "Is it still reported?",
+                "yes_no",
+                hint="Retire a KPI by answering no: its figures and history are kept.",
+                empty=True,
+            ),
+        )
+    ),
+    done=lambda record: f"/kpis/{record.id}",
+    back=lambda request, record: f"/kpis/{record.id}" if record else "/kpis",
+    defaults=lambda request: {
+        "target_type": "flat",
+        "tolerance_kind": "percent",
+        "council_plan": "no",
+        "active": "yes",
+    },
+)
+
+TARGET = Resource(
+    base="/kpi-targets",
+    noun="target",
+    nav="kpis",
+    area="targets",
+    read=kpi.TARGET,
+    id_name="target_id",
+    create=kpi.ADD_TARGET,
+    change=kpi.CHANGE_TARGET,
+    form=Form(
+        (
+            Question(
+                "financial_year",
+                "Financial year",
+                hint="For example, 2026/27",
+                required="Enter the financial year",
+                width="govuk-input--width-5",
+            ),
+            Question(
+                "kind",
+                "The target is",
+                "radios",
+                choices=[("level", "A level to reach"), ("reduction", "An amount to reduce by")],
+            ),
+            Question("value", "Target for the year", "number", required="Enter the target"),
+            Question(
+                "profile",
+                "Profile",
+                "lines",
+                hint="For a profiled KPI, one target a line for each month or quarter, from April.",
+                empty=None,
+            ),
+            Question("note", "As the council wrote it", "textarea"),
+        )
+    ),
+    hidden=("measure_id",),
+    done=lambda record: f"/kpis/{record.measure_id}",
+    back=lambda request, record: (
+        f"/kpis/{record.measure_id if record else request.query_params.get('measure_id', '')}"
+    ),
+    defaults=lambda request: {
+        "measure_id": request.query_params.get("measure_id", ""),
+        "kind": "level",
+    },
+)
+
 for resource in (
+    MEASURE,
+    TARGET,
     PROJECT,
     MILESTONE,
     RAID_ITEM,

@@ -369,7 +369,13 @@ async def project_page(
     context = await _project_context(projects, project_id, page)
     if context is None:
         return _not_found(request, page)
-    context["record_history"] = await record_history(gateway, "projects", "projects", project_id)
+    timeline: Timeline = context["timeline"]
+    parts = [("milestones", m.id, f"Milestone “{m.title}”") for m in timeline.milestones]
+    parts += [("highlight_reports", r.id, "Highlight report") for r in context["reports"]]
+    parts += [("raid_items", i.id, f"RAID item “{i.title}”") for i in context["raid"]]
+    context["record_history"] = await record_history(
+        gateway, "projects", "projects", project_id, parts=parts
+    )
     return render(request, "projects/project.html", context)
 
 
