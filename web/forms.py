@@ -424,3 +424,14 @@ def _refused(
 
 def choices_of(labels: Mapping[str, str]) -> Choices:
     return list(labels.items())
+
+
+def unless_allowed(
+    request: Request, page: Mapping[str, Any], action: str, area: Area
+) -> HTMLResponse | None:
+    """The permission page for someone whose role may not `action` here, else None: a page
+    that only changes things is never shown to someone who cannot use it."""
+    if _allowed(page, area):
+        return None
+    message = refusal(action, area)
+    return render(request, "errors/403.html", {**page, "message": message}, status_code=403)

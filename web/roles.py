@@ -8,7 +8,9 @@ mirrors them so a page never offers what would be refused (docs/security.md, "Ro
 from collections.abc import Iterable
 from typing import Literal
 
-Area = Literal["kpi", "targets", "projects", "plan", "finance", "admin"]
+Area = Literal[
+    "kpi", "approve", "targets", "projects", "plan", "finance", "budget", "imports", "admin"
+]
 
 ROLE_NAMES = {
     "viewer": "a viewer",
@@ -22,6 +24,8 @@ ROLE_NAMES = {
 CHANGES: dict[str, frozenset[str]] = {
     # entering and correcting KPI figures: data providers (their team's measures) and above
     "kpi": frozenset({"data_provider", "programme_office", "admin"}),
+    # approving or returning KPI figures: never the data provider who entered them
+    "approve": frozenset({"programme_office", "admin"}),
     # the KPI table itself, targets and profiles
     "targets": frozenset({"programme_office", "admin"}),
     # projects, milestones, highlight reports, RAID: service leads only for their team's projects
@@ -30,6 +34,10 @@ CHANGES: dict[str, frozenset[str]] = {
     "plan": frozenset({"programme_office", "admin"}),
     # savings lines, budget lines and their monthly returns
     "finance": frozenset({"service_lead", "finance", "admin"}),
+    # budget lines and their monthly forecasts: finance's own
+    "budget": frozenset({"finance", "admin"}),
+    # the spreadsheet imports: whoever writes somewhere (each import checks its own service)
+    "imports": frozenset({"data_provider", "service_lead", "finance", "programme_office", "admin"}),
     "admin": frozenset({"admin"}),
 }
 
@@ -74,7 +82,7 @@ def area_of_path(path: str) -> tuple[str, Area]:
         ("/improvement", "change the improvement plan", "plan"),
         ("/projects", "change this project", "projects"),
         ("/savings", "change savings", "finance"),
-        ("/budget", "change the budget", "finance"),
+        ("/budget", "change the budget", "budget"),
     ):
         if path.startswith(prefix):
             return action, area  # type: ignore[return-value]

@@ -4,7 +4,14 @@ from datetime import date
 from typing import Any
 
 from web.clients.gateway import ApiError, Endpoint, GatewayClient, UpstreamDown, if_match, query
-from web.clients.models import BudgetPosition, Entry, SavingsLine, SavingsTotals, TrackerPage
+from web.clients.models import (
+    BudgetPosition,
+    Entry,
+    Forecast,
+    SavingsLine,
+    SavingsTotals,
+    TrackerPage,
+)
 from web.clients.projects_api_client import PROJECTS
 
 WHAT = "finance service"
@@ -19,6 +26,11 @@ CHANGE_ENTRY = Endpoint("PATCH", "/finance/savings-lines/{line_id}/entries/{mont
 OWNERS = Endpoint("GET", "/finance/savings/owners", list[str], WHAT)
 TOTALS = Endpoint("GET", "/finance/savings/totals", SavingsTotals, WHAT)
 POSITION = Endpoint("GET", "/finance/budget/position", BudgetPosition, WHAT)
+FORECASTS = Endpoint("GET", "/finance/budget-lines/{line_id}/forecasts", list[Forecast], WHAT)
+ADD_FORECAST = Endpoint("POST", "/finance/budget-lines/{line_id}/forecasts", Forecast, WHAT)
+CHANGE_FORECAST = Endpoint(
+    "PATCH", "/finance/budget-lines/{line_id}/forecasts/{month}", Forecast, WHAT
+)
 
 
 class FinanceApiClient:
@@ -52,6 +64,24 @@ class FinanceApiClient:
             await self._gateway.call(
                 ADD_ENTRY, {"line_id": line_id}, json={"month": f"{month:%Y-%m}"} | values
             )
+
+    async def forecasts(self, line_id: str) -> list[Forecast]:
+        return await self._gateway.call(FORECASTS, {"line_id": line_id})
+
+    async def save_forecast(
+        self, line_id: str, month: str, values: dict[str, str], version: int | None
+    ) -> Forecast:
+        """Record the month's forecast outturn, or change it (If-Match on the version shown)."""
+        if version is not None:
+            return await self._gateway.call(
+                CHANGE_FORECAST,
+                {"line_id": line_id, "month": month},
+                json=values,
+                headers=if_match(version),
+            )
+        return await self._gateway.call(
+            ADD_FORECAST, {"line_id": line_id}, json={"month": month} | values
+        )
 
     async def owners(self) -> list[str]:
         return await self._gateway.call(OWNERS)

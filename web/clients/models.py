@@ -535,6 +535,17 @@ class SavingsTotals(Read):
     overall: Totals
 
 
+class Forecast(Read):
+    month: str
+    financial_year: str
+    budget: Decimal | None
+    forecast_outturn: Decimal
+    variance: Decimal | None
+    movement: Decimal | None
+    commentary: str
+    version: int
+
+
 class Entry(Read):
     id: str
     month: str

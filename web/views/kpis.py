@@ -20,6 +20,7 @@ from web.clients.kpi_api_client import KpiApi, KpiApiClient
 from web.clients.models import Actual, KpiTarget, Measure, Revision, ScorecardRow, SeriesPoint
 from web.clients.projects_api_client import ProjectsApiClient
 from web.exports import Column, download_links, export, header_cells, number, wanted
+from web.forms import unless_allowed
 from web.rendering import render
 from web.roles import may_change
 from web.views.dashboard import PageContext
@@ -295,6 +296,8 @@ async def entry(
     submitted: bool = False,
 ) -> HTMLResponse:
     """Every measure due from a data provider for a period, in one form."""
+    if refused := unless_allowed(request, page, "enter KPI actuals", "kpi"):
+        return refused
     period = period or default_period()
     me = page.get("me")
     provider = provider or str(

@@ -19,6 +19,7 @@ from web.clients.gateway import ApiError, GatewayClient, gateway_client
 from web.clients.models import Caller, Entry, SavingsLine, TrackerRow
 from web.clients.projects_api_client import ProjectsApiClient
 from web.exports import Column, download_links, export, header_cells, number, rag_word, wanted
+from web.forms import unless_allowed
 from web.rendering import render
 from web.views.dashboard import PageContext
 
@@ -234,6 +235,8 @@ async def savings_entry(
     owner_team: str = "",
     saved: str = "",
 ) -> HTMLResponse:
+    if refused := unless_allowed(request, page, "enter savings returns", "finance"):
+        return refused
     lead_only, own_team = _lead_only(page)
     if lead_only:
         team = own_team  # a service lead sees their own team's lines only
