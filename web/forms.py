@@ -13,6 +13,8 @@ gives every resource the same four pages, so each form works the same way:
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
@@ -92,6 +94,29 @@ class Question:
             text = text.replace(",", "").removeprefix("£").strip()
         return text if text else self.empty
 
+    def problem(self, answer: str | list[str]) -> str | None:
+        """What is wrong with an answer that is not empty, before the API sees it, so a form's
+        errors all show at once; the API's own rules come after."""
+        if self.many or not str(answer).strip():
+            return None
+        text = str(self.sent(answer))
+        checks: dict[str, tuple[Callable[[str], object], str]] = {
+            "date": (date.fromisoformat, "must be a real date, like 2026-03-27"),
+            "month": (_month, "must be a month, like 2026-04"),
+            "money": (Decimal, "must be an amount of money, like 1250.50"),
+            "number": (Decimal, "must be a number"),
+        }
+        if self.kind in checks:
+            parse, words = checks[self.kind]
+            try:
+                parse(text)
+            except (ValueError, ArithmeticError):
+                return f"{self.label} {words}"
+        static = [value for value, _ in self.choices]
+        if self.kind in ("radios", "select") and static and text not in static:
+            return f"Select {self.label.lower()} from the list"
+        return None
+
     def hint_text(self) -> str:
         return self.hint or HINTS.get(self.kind, "")
 
@@ -117,27 +142,38 @@ class Form:
         return {q.name: q.shown(data.get(q.name)) for q in self.questions}
 
     def from_post(self, data: FormData) -> dict[str, Any]:
+        """The answers sent. A question the browser sent nothing for is left out (radios with
+        none chosen), so a change never clears it; unticked checkboxes are an empty list."""
         return {
-            q.name: [str(v) for v in data.getlist(q.name)] if q.many else str(data.get(q.name, ""))
+            q.name: [str(v) for v in data.getlist(q.name)] if q.many else str(data[q.name])
             for q in self.questions
+            if q.many or q.name in data
         }
 
     def check(self, values: Mapping[str, Any]) -> dict[str, str]:
-        """The questions that must be answered and were not, all at once."""
-        return {
-            q.name: q.required
-            for q in self.questions
-            if q.required and q.sent(values.get(q.name, "")) in ("", None, [])
-        }
+        """Every question left empty that must be answered, and every answer that is not the
+        kind of answer asked for, all at once."""
+        errors: dict[str, str] = {}
+        for q in self.questions:
+            answer = values.get(q.name, [] if q.many else "")
+            if q.required and q.sent(answer) in ("", None, []):
+                errors[q.name] = q.required
+            elif problem := q.problem(answer):
+                errors[q.name] = problem
+        return errors
 
     def payload(
         self, values: Mapping[str, Any], before: Mapping[str, Any] | None = None
     ) -> dict[str, Any]:
-        """What to send: every answer for a new record; only the changed ones for a change."""
+        """What to send: the answers given for a new record (an empty "not set" is left out, so
+        the API's default applies); only the changed ones for a change."""
+        if before is None:
+            sent = {q.name: q.sent(values.get(q.name, [] if q.many else "")) for q in self}
+            return {name: value for name, value in sent.items() if value is not None}
         return {
-            q.name: q.sent(values.get(q.name, [] if q.many else ""))
+            q.name: q.sent(values[q.name])
             for q in self.questions
-            if before is None or _differs(q, values.get(q.name), before.get(q.name))
+            if q.name in values and _differs(q, values[q.name], before.get(q.name))
         }
 
     def api_errors(self, error: ApiError) -> dict[str, str]:
@@ -151,6 +187,14 @@ class Form:
         if not messages:
             messages[first] = str(error.problem.get("detail") or "This could not be saved")
         return messages
+
+
+def _month(text: str) -> date:
+    """ "2026-04" as the first of its month; anything else is a ValueError."""
+    year, _, month = text.partition("-")
+    if len(year) != 4 or len(month) != 2:
+        raise ValueError(text)
+    return date(int(year), int(month), 1)
 
 
 def _differs(question: Question, answer: Any, before: Any) -> bool:

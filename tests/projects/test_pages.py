@@ -292,7 +292,9 @@ def test_objectives_page_shows_each_kpis_current_rag_from_the_scorecard(api: Tes
     kpis = {
         title: words
         for words, title in re.findall(
-            r'<li>\s*<strong class="govuk-tag[^"]*">([^<]+)</strong> ([^<]+?)\s*<', page.text
+            r'<li>\s*<strong class="govuk-tag[^"]*">([^<]+)</strong>\s*'
+            r'<a class="govuk-link" href="/kpis/[^"]+">([^<]+?)</a>',
+            page.text,
         )
     }
     assert kpis == {"Carers supported": "On track", "Debt recovered": "Off track"}

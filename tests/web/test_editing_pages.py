@@ -10,7 +10,9 @@ from fastapi.testclient import TestClient
 
 from common.identity import Caller, Role
 from common.testing.plugin import make_caller
-from tests.projects.conftest import API, days, make_objective, make_project
+from tests.finance.factories import add_entry, add_forecast, make_budget_line, make_savings_line
+from tests.kpi.factories import make_actual, make_measure
+from tests.projects.conftest import API, days, make_milestone, make_objective, make_project
 
 RAW = re.compile(
     r"String should|Input should|Field required|Value error|uuid_parsing|Extra inputs|"
@@ -67,20 +69,29 @@ def test_every_error_of_a_form_shows_at_once_in_plain_words_and_keeps_what_was_t
         data={"name": "", "start_month": "soon", "budget_amount": "lots", "stage": "proposed"},
     )
     assert page.status_code == 422
-    assert "Enter the project&#39;s name" in page.text
     no_raw_messages(page.text)
-    named = api.post(
+    summary = page.text.split("govuk-error-summary__list")[1].split("</ul>")[0]
+    assert re.findall(r'href="#(\w+)">([^<]+)<', summary) == [
+        ("name", "Enter the project&#39;s name"),
+        ("start_month", "Start month must be a month, like 2026-04"),
+        ("budget_amount", "Budget must be an amount of money, like 1250.50"),
+    ]
+    assert 'value="soon"' in page.text
+    assert 'value="lots"' in page.text
+    # a rule only the API knows comes back on its field too, in words for people
+    late = api.post(
         "/projects/new",
-        data={"name": "Kept", "start_month": "soon", "budget_amount": "lots", "stage": "proposed"},
+        data={
+            "name": "Kept",
+            "stage": "proposed",
+            "start_month": "2026-09",
+            "end_month": "2026-04",
+        },
     )
-    assert named.status_code == 422
-    no_raw_messages(named.text)
-    assert 'value="soon"' in named.text
-    assert 'value="lots"' in named.text
-    assert 'value="Kept"' in named.text
-    summary = named.text.split("govuk-error-summary__list")[1].split("</ul>")[0]
-    assert 'href="#start_month"' in summary
-    assert 'href="#budget_amount"' in summary
+    assert late.status_code == 422
+    no_raw_messages(late.text)
+    assert 'href="#end_month"' in late.text, late.text.split("govuk-error-summary__list")[1][:400]
+    assert 'value="Kept"' in late.text
 
 
 def test_a_change_is_sent_with_the_etag_the_form_was_opened_with(api: TestClient) -> None:
@@ -182,3 +193,316 @@ def test_the_admin_pages_refuse_others_with_the_permission_page(
     assert page.status_code == 403
     assert "You do not have permission to use the administration pages" in page.text
     assert "Sorry, there is a problem" not in page.text
+
+
+# --- every form, walked ---------------------------------------------------------------------
+
+NEW_PAGES = [
+    "/projects/new",
+    "/milestones/new?project_id={project}",
+    "/raid-items/new?project_id={project}",
+    "/objectives/new",
+    "/priorities/new",
+    "/improvement-plan/actions/new",
+    "/savings/new",
+    "/kpis/new",
+    "/kpi-targets/new?measure_id={measure}",
+]
+
+
+def test_every_form_shows_all_its_errors_at_once_in_words_for_people(api: TestClient) -> None:
+    """Each form's question page, then the form sent empty and sent with nonsense: every
+    message on the page is written for people, with a summary that links to each field."""
+    project = make_project(api)
+    measure = make_measure(api)
+    for template in NEW_PAGES:
+        path = template.format(project=project["id"], measure=measure["id"])
+        page = api.get(path)
+        assert page.status_code == 200, path
+        no_raw_messages(page.text)
+        action = re.search(r'<form method="post" action="([^"]+)"', page.text)
+        assert action is not None, path
+        hidden = dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', page.text))
+        names = set(re.findall(r'name="([a-z_]+)"', page.text)) - {"csrf_token", "etag"}
+        empty = api.post(action.group(1), data=hidden)
+        assert empty.status_code == 422, path
+        no_raw_messages(empty.text)
+        assert "govuk-error-summary" in empty.text, path
+        nonsense = api.post(
+            action.group(1),
+            data=hidden | dict.fromkeys(names - set(hidden), "§ not a value ¶"),
+        )
+        assert nonsense.status_code == 422, (path, nonsense.text[:300])
+        no_raw_messages(nonsense.text)
+        summary = nonsense.text.split("govuk-error-summary__list")[1].split("</ul>")[0]
+        assert summary.count("<li>") >= 1, path
+        assert "§ not a value ¶" in nonsense.text, path  # what was typed is kept
+
+
+def test_a_kpi_is_created_then_retired_without_losing_it(api: TestClient) -> None:
+    saved = api.post(
+        "/kpis/new",
+        data={
+            "code": "ASC-9",
+            "title": "People helped at home",
+            "unit": "count",
+            "polarity": "bigger_is_better",
+            "frequency": "monthly",
+            "target_type": "flat",
+            "tolerance_kind": "percent",
+            "council_plan": "no",
+            "active": "yes",
+        },
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text
+    measure_id = saved.headers["location"].split("/")[-1]
+    form = api.get(f"/kpis/{measure_id}/edit")
+    retired = api.post(
+        f"/kpis/{measure_id}/edit",
+        data=dict.fromkeys(("code", "title"), "")
+        | {"code": "ASC-9", "title": "People helped at home", "unit": "count"}
+        | {"polarity": "bigger_is_better", "frequency": "monthly", "active": "no"}
+        | {"target_type": "flat", "tolerance_kind": "percent", "council_plan": "no"}
+        | {"etag": etag_in(form.text)},
+        follow_redirects=False,
+    )
+    assert retired.status_code == 303, retired.text
+    assert api.get(f"/api/v1/kpi/measures/{measure_id}").json()["active"] is False
+    assert "Retired" in api.get(f"/kpis/{measure_id}").text
+
+
+def test_a_target_with_a_profile_is_added_to_a_kpi(api: TestClient) -> None:
+    measure = make_measure(api, frequency="quarterly", target_type="profiled")
+    saved = api.post(
+        "/kpi-targets/new",
+        data={
+            "measure_id": measure["id"],
+            "financial_year": "2026/27",
+            "kind": "level",
+            "value": "80",
+            "profile": "70\n75\n78\n80",
+        },
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text
+    targets = api.get("/api/v1/kpi/targets", params={"measure_id": measure["id"]}).json()
+    assert [t["profile"] for t in targets["items"]] == [["70", "75", "78", "80"]]
+
+
+# --- the month's budget forecasts -------------------------------------------------------------
+
+
+def test_a_finance_officer_enters_every_lines_forecast_in_one_form(
+    api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+) -> None:
+    first = make_budget_line(api, name="Learning Disabilities", cost_centre="LD100")
+    second = make_budget_line(api, name="Older People", cost_centre="OP200")
+    add_forecast(api, first["id"], "2025-08", "£1.1m")
+    finance = api_as(make_caller(demo_org, Role.FINANCE, team="Finance Team"))
+    form = finance.get("/budget/forecasts", params={"month": "2025-09"})
+    assert form.status_code == 200
+    assert 'value="1100000.00"' in form.text  # starts from last month
+    data = {
+        "month": "2025-09",
+        f"version-{first['id']}": "",
+        f"forecast-{first['id']}": "1150000",
+        f"commentary-{first['id']}": "More placements",
+        f"version-{second['id']}": "",
+        f"forecast-{second['id']}": "",
+    }
+    missing = finance.post("/budget/forecasts", data=data)
+    assert missing.status_code == 422
+    assert "Older People: Enter the forecast outturn" in missing.text
+    assert 'value="1150000"' in missing.text  # kept
+    saved = finance.post(
+        "/budget/forecasts",
+        data=data | {f"forecast-{second['id']}": "£800,000.50"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text
+    for line, amount in ((first, "1150000.00"), (second, "800000.50")):
+        forecasts = api.get(f"/api/v1/finance/budget-lines/{line['id']}/forecasts").json()
+        assert {f["month"]: f["forecast_outturn"] for f in forecasts}["2025-09"] == amount
+    assert "2 forecasts saved" in finance.get(saved.headers["location"]).text
+
+
+def test_a_forecast_changed_by_someone_else_since_the_form_opened_is_not_overwritten(
+    api: TestClient,
+) -> None:
+    line = make_budget_line(api)
+    add_forecast(api, line["id"], "2025-09", "£1m")
+    form = api.get("/budget/forecasts", params={"month": "2025-09"})
+    version = re.search(rf'name="version-{line["id"]}" value="(\d+)"', form.text)
+    assert version is not None
+    api.patch(
+        f"/api/v1/finance/budget-lines/{line['id']}/forecasts/2025-09",
+        json={"forecast_outturn": "£1.3m"},
+        headers={"if-match": "*"},
+    )
+    data = {
+        "month": "2025-09",
+        f"version-{line['id']}": version.group(1),
+        f"forecast-{line['id']}": "1200000",
+    }
+    conflict = api.post("/budget/forecasts", data=data)
+    assert conflict.status_code == 422
+    assert "Someone else changed this since you opened it" in conflict.text
+    assert "£1300000.00" in conflict.text
+    forecasts = api.get(f"/api/v1/finance/budget-lines/{line['id']}/forecasts").json()
+    assert forecasts[0]["forecast_outturn"] == "1300000.00"
+
+
+# --- roles --------------------------------------------------------------------------------------
+
+
+def test_a_viewer_is_offered_nothing_that_changes_anything(
+    api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+) -> None:
+    project = make_project(api)
+    make_milestone(api, project["id"])
+    measure = make_measure(api)
+    line = make_savings_line(api)
+    viewer = api_as(make_caller(demo_org, Role.VIEWER))
+    for path in (
+        "/",
+        "/kpis",
+        f"/kpis/{measure['id']}",
+        "/projects",
+        f"/projects/{project['id']}",
+        "/objectives",
+        "/improvement-plan",
+        "/savings",
+        f"/savings/{line['id']}",
+        "/budget",
+    ):
+        page = viewer.get(path)
+        assert page.status_code == 200, path
+        assert not re.search(r'method="post"(?! action="/sign-out")', page.text), path
+        assert not re.search(r'href="[^"]*(/edit|/new|/entry|/imports|/forecasts)', page.text), path
+        assert ">Change<" not in page.text, path
+    for path in ("/kpis/entry", "/savings/entry", "/budget/forecasts", "/imports", "/savings/new"):
+        refused = viewer.get(path)
+        assert refused.status_code == 403, path
+        assert "You do not have permission to" in refused.text, path
+
+
+def test_a_data_provider_sees_figures_waiting_but_no_approve_button(
+    api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+) -> None:
+    measure = make_measure(api, data_provider="Performance Team")
+    make_actual(api, measure, "2025-05", approve=False, value="50")
+    provider = api_as(make_caller(demo_org, Role.DATA_PROVIDER, team="Performance Team"))
+    entry = provider.get("/kpis/entry", params={"period": "2025-05"})
+    assert entry.status_code == 200
+    approvals = provider.get("/kpis/approvals")
+    assert ">Approve<" not in approvals.text
+    assert "/approve" not in approvals.text
+    assert "/kpis/approvals" not in provider.get("/kpis").text
+
+
+def test_only_finance_is_asked_who_owns_a_savings_line(
+    api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+) -> None:
+    line = make_savings_line(api, owner_team="Commissioning Team")
+    lead = api_as(make_caller(demo_org, Role.SERVICE_LEAD, team="Commissioning Team"))
+    form = lead.get(f"/savings/{line['id']}/edit")
+    assert form.status_code == 200
+    assert 'name="title"' in form.text
+    assert 'name="owner_team"' not in form.text  # the owner is handed on by finance
+    other = api_as(make_caller(demo_org, Role.SERVICE_LEAD, team="Operations Team"))
+    refused = other.get(f"/savings/{line['id']}/edit")
+    assert refused.status_code == 403
+    assert "Commissioning Team" in refused.text
+
+
+# --- history with names, and the golden thread ------------------------------------------------
+
+
+def _person(api: TestClient, name: str, team: str, role: str) -> str:
+    response = api.post(
+        "/api/v1/users",
+        json={
+            "email": f"{name.split()[0].lower()}@example.org",
+            "display_name": name,
+            "team": team,
+            "roles": [role],
+            "password": "a long enough password",
+        },
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+def test_a_savings_lines_history_names_who_changed_it_and_shows_its_returns(
+    api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+) -> None:
+    line = make_savings_line(api, owner_team="Commissioning Team")
+    officer = _person(api, "Ada Finance", "Finance Team", "finance")
+    finance = api_as(make_caller(demo_org, Role.FINANCE, team="Finance Team", user=officer))
+    form = finance.get(f"/savings/{line['id']}/edit")
+    changed = finance.post(
+        f"/savings/{line['id']}/edit",
+        data={
+            "reference": line["reference"],
+            "title": line["title"],
+            "owner_team": "Operations Team",
+            "category": line["category"],
+            "saving_type": line["saving_type"],
+            "recurrence": line["recurrence"],
+            "status": line["status"],
+            "delivery_confidence": line["delivery_confidence"],
+            "etag": etag_in(form.text),
+        },
+        follow_redirects=False,
+    )
+    assert changed.status_code == 303, changed.text
+    add_entry(finance, line["id"], "2025-09", "£100k", "£300k")
+    page = api.get(f"/savings/{line['id']}")
+    history = page.text.split('id="history"')[1]
+    assert "Ada Finance (Finance Team)" in history
+    assert officer not in history  # a name, never an id
+    assert "Operations Team" in history
+    assert "Return for September 2025" in history
+
+
+def test_the_gateway_names_people_of_the_callers_council_only(
+    api: TestClient, api_as: Callable[[Caller], TestClient], other_org: uuid.UUID
+) -> None:
+    ours = _person(api, "Bea Lead", "Operations Team", "service_lead")
+    found = api.get("/api/v1/people", params={"ids": [ours]}).json()
+    assert found == [{"id": ours, "display_name": "Bea Lead", "team": "Operations Team"}]
+    stranger = api_as(make_caller(other_org, Role.ADMIN))
+    assert stranger.get("/api/v1/people", params={"ids": [ours]}).json() == []
+
+
+def test_the_golden_thread_links_project_objective_kpi_and_savings_line_both_ways(
+    api: TestClient,
+) -> None:
+    measure = make_measure(api, code="ASC-1", title="Reablement outcomes")
+    objective = make_objective(api, number=3, kpi_measure_ids=[measure["id"]])
+    project = make_project(api, objective_ids=[objective["id"]])
+    line = make_savings_line(
+        api, project_ids=[project["id"]], kpi_measure_id=measure["id"], reference="SAV-9"
+    )
+    project_page = api.get(f"/projects/{project['id']}").text
+    assert f'href="/kpis/{measure["id"]}"' in project_page
+    assert "Reablement outcomes" in project_page
+    assert f'href="/savings/{line["id"]}"' in project_page
+    kpi_page = api.get(f"/kpis/{measure['id']}").text
+    assert 'href="/objectives#objective-3"' in kpi_page
+    assert f'href="/savings/{line["id"]}"' in kpi_page
+    line_page = api.get(f"/savings/{line['id']}").text
+    assert f'href="/kpis/{measure["id"]}"' in line_page
+
+
+def test_a_savings_line_cannot_depend_on_a_kpi_that_does_not_exist(api: TestClient) -> None:
+    missing = str(uuid.uuid4())
+    response = api.post(
+        "/api/v1/finance/savings-lines",
+        json={"reference": "S1", "title": "T", "category": "other", "kpi_measure_id": missing},
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "kpi_measure_id", "message": f"There is no KPI with id {missing}"}
+    ]
