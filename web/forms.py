@@ -11,6 +11,7 @@ gives every resource the same four pages, so each form works the same way:
 * a 403 that says what the person may not do and who may; an unknown id is the 404 page.
 """
 
+import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -90,8 +91,6 @@ class Question:
             return [line.strip() for line in text.splitlines() if line.strip()] or self.empty
         if self.kind == "yes_no":
             return text == "yes" if text else self.empty
-        if self.kind == "money":
-            text = text.replace(",", "").removeprefix("£").strip()
         return text if text else self.empty
 
     def problem(self, answer: str | list[str]) -> str | None:
@@ -103,7 +102,7 @@ class Question:
         checks: dict[str, tuple[Callable[[str], object], str]] = {
             "date": (date.fromisoformat, "must be a real date, like 2026-03-27"),
             "month": (_month, "must be a month, like 2026-04"),
-            "money": (Decimal, "must be an amount of money, like 1250.50"),
+            "money": (_money, "must be an amount of money, like 1250.50 or £376k"),
             "number": (Decimal, "must be a number"),
         }
         if self.kind in checks:
@@ -187,6 +186,17 @@ class Form:
         if not messages:
             messages[first] = str(error.problem.get("detail") or "This could not be saved")
         return messages
+
+
+MONEY = re.compile(r"-?£?\s*\d[\d,]*(\.\d+)?\s*[kKmM]?")
+
+
+def _money(text: str) -> str:
+    """An amount as the API reads it ("1,234.50", "£376k", "£1.2m"); anything else is a
+    ValueError."""
+    if not MONEY.fullmatch(text.strip()):
+        raise ValueError(text)
+    return text
 
 
 def _month(text: str) -> date:

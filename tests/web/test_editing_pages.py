@@ -74,7 +74,7 @@ def test_every_error_of_a_form_shows_at_once_in_plain_words_and_keeps_what_was_t
     assert re.findall(r'href="#(\w+)">([^<]+)<', summary) == [
         ("name", "Enter the project&#39;s name"),
         ("start_month", "Start month must be a month, like 2026-04"),
-        ("budget_amount", "Budget must be an amount of money, like 1250.50"),
+        ("budget_amount", "Budget must be an amount of money, like 1250.50 or £376k"),
     ]
     assert 'value="soon"' in page.text
     assert 'value="lots"' in page.text

@@ -125,6 +125,8 @@ async def save_forecasts(request: Request, page: PageContext, finance: Finance) 
         row.commentary = str(form.get(f"commentary-{key}", "")).strip()
         if not row.forecast:
             row.errors["forecast"] = "Enter the forecast outturn"
+        elif problem := FORECAST.problem(row.forecast):
+            row.errors["forecast"] = problem
         if (row.forecast, row.commentary) != before or row.version is None:
             typed.append((row, int(shown_version) if shown_version else None))
     if any(row.errors for row in rows):
