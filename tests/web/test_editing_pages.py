@@ -506,3 +506,34 @@ def test_a_savings_line_cannot_depend_on_a_kpi_that_does_not_exist(api: TestClie
     assert response.json()["errors"] == [
         {"field": "kpi_measure_id", "message": f"There is no KPI with id {missing}"}
     ]
+
+
+def test_finance_adds_and_renames_a_budget_line_from_the_budget_monitor(
+    api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+) -> None:
+    finance = api_as(make_caller(demo_org, Role.FINANCE, team="Finance Team"))
+    assert 'href="/budget/lines/new"' in finance.get("/budget").text
+    added = finance.post(
+        "/budget/lines/new",
+        data={"name": "Mental Health", "service_area": "Adults", "cost_centre": "MH300"},
+        follow_redirects=False,
+    )
+    assert added.status_code == 303, added.text
+    line = next(
+        item
+        for item in api.get("/api/v1/finance/budget-lines").json()["items"]
+        if item["name"] == "Mental Health"
+    )
+    form = finance.get(f"/budget/lines/{line['id']}/edit")
+    renamed = finance.post(
+        f"/budget/lines/{line['id']}/edit",
+        data={"name": "Mental Health and Wellbeing", "service_area": "Adults"}
+        | {"cost_centre": "MH300", "etag": etag_in(form.text)},
+        follow_redirects=False,
+    )
+    assert renamed.status_code == 303, renamed.text
+    assert api.get(f"/api/v1/finance/budget-lines/{line['id']}").json()["name"] == (
+        "Mental Health and Wellbeing"
+    )
+    lead = api_as(make_caller(demo_org, Role.SERVICE_LEAD, team="Operations Team"))
+    assert lead.get("/budget/lines/new").status_code == 403

@@ -5,6 +5,7 @@ from typing import Any
 
 from web.clients.gateway import ApiError, Endpoint, GatewayClient, UpstreamDown, if_match, query
 from web.clients.models import (
+    BudgetLine,
     BudgetPosition,
     Entry,
     Forecast,
@@ -26,6 +27,9 @@ CHANGE_ENTRY = Endpoint("PATCH", "/finance/savings-lines/{line_id}/entries/{mont
 OWNERS = Endpoint("GET", "/finance/savings/owners", list[str], WHAT)
 TOTALS = Endpoint("GET", "/finance/savings/totals", SavingsTotals, WHAT)
 POSITION = Endpoint("GET", "/finance/budget/position", BudgetPosition, WHAT)
+BUDGET_LINE = Endpoint("GET", "/finance/budget-lines/{line_id}", BudgetLine, WHAT)
+ADD_BUDGET_LINE = Endpoint("POST", "/finance/budget-lines", BudgetLine, WHAT)
+CHANGE_BUDGET_LINE = Endpoint("PATCH", "/finance/budget-lines/{line_id}", BudgetLine, WHAT)
 FORECASTS = Endpoint("GET", "/finance/budget-lines/{line_id}/forecasts", list[Forecast], WHAT)
 ADD_FORECAST = Endpoint("POST", "/finance/budget-lines/{line_id}/forecasts", Forecast, WHAT)
 CHANGE_FORECAST = Endpoint(

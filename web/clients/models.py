@@ -535,6 +535,21 @@ class SavingsTotals(Read):
     overall: Totals
 
 
+class BudgetAmount(Read):
+    financial_year: str
+    original_budget: Decimal
+    current_budget: Decimal
+
+
+class BudgetLine(Read):
+    id: str
+    name: str
+    service_area: str
+    cost_centre: str
+    budgets: list[BudgetAmount]
+    version: int
+
+
 class Forecast(Read):
     month: str
     financial_year: str

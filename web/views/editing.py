@@ -604,7 +604,33 @@ TARGET = Resource(
     },
 )
 
+BUDGET_LINE = Resource(
+    base="/budget/lines",
+    noun="budget line",
+    nav="budget",
+    area="budget",
+    read=finance.BUDGET_LINE,
+    id_name="line_id",
+    create=finance.ADD_BUDGET_LINE,
+    change=finance.CHANGE_BUDGET_LINE,
+    form=Form(
+        (
+            Question(
+                "name",
+                "Budget line",
+                hint="For example, Learning Disabilities",
+                required="Enter the budget line's name",
+            ),
+            Question("service_area", "Service area"),
+            Question("cost_centre", "Cost centre", width="govuk-input--width-10"),
+        )
+    ),
+    done=lambda record: "/budget",
+    back=lambda request, record: "/budget",
+)
+
 for resource in (
+    BUDGET_LINE,
     MEASURE,
     TARGET,
     PROJECT,
