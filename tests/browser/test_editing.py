@@ -186,6 +186,15 @@ def test_a_change_someone_else_made_first_is_shown_beside_mine_and_mine_can_be_a
     expect(second.locator("h1")).to_have_text("Mine: renamed second")
 
 
+def first_record(page: Page, live: RunningSystem, list_path: str, pattern: str) -> str:
+    """The address of the first record a list page links to."""
+    page.goto(live.url() + list_path)
+    hrefs: list[str] = page.eval_on_selector_all(
+        "main a[href]", "links => links.map(a => a.getAttribute('href'))"
+    )
+    return next(h for h in hrefs if re.search(pattern, h))
+
+
 NEW_PAGES = [
     "/projects/new",
     "/milestones/new?project_id={project}",
@@ -206,13 +215,9 @@ def test_every_new_form_has_no_serious_issues_in_its_normal_and_error_states(
     page: Page, live: RunningSystem
 ) -> None:
     sign_in(page, live, "admin@demo.example")
-    page.goto(live.url() + "/projects")
-    project = page.locator("main table a[href^='/projects/']").first.get_attribute("href") or ""
-    page.goto(live.url() + "/kpis")
-    measure = page.locator("main a[href^='/kpis/'][href*='-']").first.get_attribute("href") or ""
-    page.goto(live.url() + "/savings")
-    line = page.locator("main table a[href^='/savings/']").first.get_attribute("href") or ""
-    line = line.split("?")[0]
+    project = first_record(page, live, "/projects", r"^/projects/[0-9a-f-]{36}$")
+    measure = first_record(page, live, "/kpis", r"^/kpis/[0-9a-f-]{36}$")
+    line = first_record(page, live, "/savings", r"^/savings/[0-9a-f-]{36}").split("?")[0]
     for template in NEW_PAGES:
         path = template.format(
             project=project.split("/")[-1] if "?" in template else project,
