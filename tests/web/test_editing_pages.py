@@ -537,3 +537,26 @@ def test_finance_adds_and_renames_a_budget_line_from_the_budget_monitor(
     )
     lead = api_as(make_caller(demo_org, Role.SERVICE_LEAD, team="Operations Team"))
     assert lead.get("/budget/lines/new").status_code == 403
+
+
+def test_a_second_report_for_the_month_leads_to_changing_the_first(api: TestClient) -> None:
+    project = make_project(api)
+    url = f"/projects/{project['id']}/highlight-reports"
+    data = {"period": "2025-06", "rag": "green", "summary": "All milestones met"}
+    assert api.post(url, data=data, follow_redirects=False).status_code == 303
+    again = api.post(url, data=data | {"summary": "Second thoughts"})
+    assert again.status_code == 422
+    report = api.get(f"{API}/highlight-reports", params={"project_id": project["id"]}).json()
+    report_id = report["items"][0]["id"]
+    assert f'href="/highlight-reports/{report_id}/edit"' in again.text
+    form = api.get(f"/highlight-reports/{report_id}/edit")
+    changed = api.post(
+        f"/highlight-reports/{report_id}/edit",
+        data={"rag": "amber", "summary": "Second thoughts", "etag": etag_in(form.text)},
+        follow_redirects=False,
+    )
+    assert changed.status_code == 303, changed.text
+    assert changed.headers["location"] == f"/projects/{project['id']}#highlight-reports"
+    page = api.get(f"/projects/{project['id']}").text
+    assert "Second thoughts" in page
+    assert "Highlight report: changed" in page  # in the project's history

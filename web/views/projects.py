@@ -518,9 +518,18 @@ async def save_highlight_report(
         if error.status in (404, 422):
             return _not_found(request, page)
         raise
+    reports = await projects.highlight_reports(project_id)
+    existing = next((r for r in reports if r.period == values["period"]), None)
     return render(
         request,
         "projects/highlight_report.html",
-        {**page, "nav": "projects", "project": project, "values": values, "errors": errors},
+        {
+            **page,
+            "nav": "projects",
+            "project": project,
+            "values": values,
+            "errors": errors,
+            "existing": existing,
+        },
         status_code=422,
     )
