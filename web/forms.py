@@ -255,6 +255,15 @@ class Resource:
     create_area: Area | None = None
     owner: Owner = _anyone
     """The finer ownership rule, given the record (or for a new one, its `defaults`)."""
+    read_more: Callable[[Mapping[str, Any]], dict[str, Any]] = lambda data: {}
+    """Answers the record holds in another shape (a savings line's targets, one a year)."""
+    write_more: Callable[[dict[str, Any]], dict[str, Any]] = lambda payload: payload
+    """The payload with those answers folded back into the API's shape."""
+
+    def shown(self, form: "Form", record: Any) -> dict[str, Any]:
+        """The record as the form shows it."""
+        data = record.model_dump()
+        return form.from_record(data | self.read_more(data))
 
     def title(self, record: Any | None) -> str:
         return f"Change {self.noun}" if record is not None else f"Add {_a(self.noun)}"
@@ -288,6 +297,7 @@ def add_pages(router: APIRouter, resource: Resource) -> None:
             if not errors:
                 assert r.create is not None
                 payload = _form(page, r).payload(values) | {n: values[n] for n in r.hidden}
+                payload = r.write_more(payload)
                 try:
                     record = await gateway.call(r.create, json=payload)
                 except ApiError as error:
@@ -315,7 +325,7 @@ def add_pages(router: APIRouter, resource: Resource) -> None:
                 return _refused(request, page, r, found.record)
             if refused := await r.owner(gateway, page, found.record):
                 return _refused(request, page, r, found.record, refused)
-            values = _form(page, r).from_record(found.record)
+            values = r.shown(_form(page, r), found.record)
             return await _question_page(
                 request, page, gateway, r, found.record, values, {}, found.etag
             )
@@ -333,12 +343,12 @@ def add_pages(router: APIRouter, resource: Resource) -> None:
             errors = _form(page, r).check(values)
             if not errors:
                 assert r.change is not None
-                before = _form(page, r).from_record(found.record)
+                before = r.shown(_form(page, r), found.record)
                 try:
                     saved = await gateway.call(
                         r.change,
                         {r.id_name: request.path_params[r.id_name]},
-                        json=_form(page, r).payload(values, before),
+                        json=r.write_more(_form(page, r).payload(values, before)),
                         headers={"if-match": etag},
                     )
                 except ApiError as error:
@@ -430,7 +440,7 @@ def _conflict(
 ) -> HTMLResponse:
     """Someone saved the record after this person opened it: show both and let them choose."""
     form = _form(page, r)
-    theirs = form.from_record(found.record)
+    theirs = r.shown(form, found.record)
     rows = [
         {
             "question": q,

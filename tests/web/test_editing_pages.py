@@ -13,6 +13,7 @@ from common.testing.plugin import make_caller
 from tests.finance.factories import add_entry, add_forecast, make_budget_line, make_savings_line
 from tests.kpi.factories import make_actual, make_measure
 from tests.projects.conftest import API, days, make_milestone, make_objective, make_project
+from web.views.editing import TARGET_YEARS
 
 RAW = re.compile(
     r"String should|Input should|Field required|Value error|uuid_parsing|Extra inputs|"
@@ -560,3 +561,51 @@ def test_a_second_report_for_the_month_leads_to_changing_the_first(api: TestClie
     page = api.get(f"/projects/{project['id']}").text
     assert "Second thoughts" in page
     assert "Highlight report: changed" in page  # in the project's history
+
+
+def test_a_savings_line_is_added_with_a_target_a_year_and_one_year_changed(
+    api: TestClient,
+) -> None:
+    this, following = TARGET_YEARS[1], TARGET_YEARS[2]
+
+    def field(year: object) -> str:
+        return f"target_{str(year).replace('/', '_')}"
+
+    added = api.post(
+        "/savings/new",
+        data={
+            "reference": "SAV-77",
+            "title": "Reablement first",
+            "category": "reablement",
+            "saving_type": "cashable",
+            "recurrence": "recurring",
+            "status": "proposed",
+            "delivery_confidence": "amber",
+            "owner_team": "Operations Team",
+            field(this.label): "£100k",
+            field(following.label): "250,000",
+        },
+        follow_redirects=False,
+    )
+    assert added.status_code == 303, added.text
+    line_id = added.headers["location"].split("/")[-1]
+    line = api.get(f"/api/v1/finance/savings-lines/{line_id}").json()
+    assert {t["financial_year"]: t["in_year"] for t in line["targets"]} == {
+        this.label: "100000.00",
+        following.label: "250000.00",
+    }
+    form = api.get(f"/savings/{line_id}/edit")
+    assert 'value="100000.00"' in form.text
+    texts = re.findall(r'name="([^"]+)" type="text" value="([^"]*)"', form.text)
+    values = dict(texts) | {"category": "reablement", "owner_team": "Operations Team"}
+    changed = api.post(
+        f"/savings/{line_id}/edit",
+        data=values | {field(following.label): "300000", "etag": etag_in(form.text)},
+        follow_redirects=False,
+    )
+    assert changed.status_code == 303, changed.text
+    line = api.get(f"/api/v1/finance/savings-lines/{line_id}").json()
+    assert {t["financial_year"]: t["in_year"] for t in line["targets"]} == {
+        this.label: "100000.00",
+        following.label: "300000.00",
+    }

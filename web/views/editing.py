@@ -1,10 +1,12 @@
 """The pages that create and change the plan: each record's form, declared once (web/forms.py)."""
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
 
+from common.periods import FinancialYear
 from web.clients import finance_api_client as finance
 from web.clients import kpi_api_client as kpi
 from web.clients import projects_api_client as projects
@@ -387,6 +389,34 @@ IMPROVEMENT_ACTION = Resource(
 )
 
 
+TARGET_YEARS = [
+    FinancialYear(FinancialYear.containing(date.today()).start_year + offset)
+    for offset in range(-1, 3)
+]
+"""The years a savings line's form asks a target for: last year, this year and the next two."""
+
+
+def _target_name(year: FinancialYear) -> str:
+    return f"target_{year.label.replace('/', '_')}"
+
+
+def _targets_shown(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        f"target_{t['financial_year'].replace('/', '_')}": t["in_year"]
+        for t in data.get("targets") or []
+    }
+
+
+def _targets_sent(payload: dict[str, Any]) -> dict[str, Any]:
+    """The per-year answers as the API's `targets` (it sets the years named, keeps the rest)."""
+    targets = []
+    for year in TARGET_YEARS:
+        amount = payload.pop(_target_name(year), None)
+        if amount is not None:
+            targets.append({"financial_year": year.label, "in_year": amount})
+    return payload | ({"targets": targets} if targets else {})
+
+
 async def _savings_options(gateway: GatewayClient, _request: Request) -> dict[str, Choices]:
     client = FinanceApiClient(gateway)
     names = await client.project_names()
@@ -404,6 +434,8 @@ async def _savings_options(gateway: GatewayClient, _request: Request) -> dict[st
 
 SAVINGS_LINE = Resource(
     owner=_line_owner,
+    read_more=_targets_shown,
+    write_more=_targets_sent,
     base="/savings",
     noun="savings line",
     nav="savings",
@@ -454,6 +486,16 @@ SAVINGS_LINE = Resource(
             Question("written_off_reason", "Reason it was written off", "textarea"),
             Question("delivery_confidence", "Delivery confidence", "radios", choices=CONFIDENCE),
             Question("project_ids", "Projects that deliver it", "checkboxes"),
+            *(
+                Question(
+                    _target_name(year),
+                    f"In-year target for {year.label}",
+                    "money",
+                    hint="The saving to land in that financial year. Leave blank for none.",
+                    empty=None,
+                )
+                for year in TARGET_YEARS
+            ),
             Question(
                 "kpi_measure_id",
                 "The KPI it depends on",
