@@ -167,7 +167,7 @@ class Form:
         """What to send: the answers given for a new record (an empty "not set" is left out, so
         the API's default applies); only the changed ones for a change."""
         if before is None:
-            sent = {q.name: q.sent(values.get(q.name, [] if q.many else "")) for q in self}
+            sent = {q.name: q.sent(values[q.name]) for q in self if q.name in values}
             return {name: value for name, value in sent.items() if value is not None}
         return {
             q.name: q.sent(values[q.name])
@@ -182,6 +182,10 @@ class Form:
         first = self.questions[0].name
         for path, message in error.field_errors().items():
             name = next((n for n in self.names if path == n or path.startswith(n + ".")), first)
+            question = next(q for q in self.questions if q.name == name)
+            if question.choices and message.startswith("Select ") and "'" in message:
+                # the API lists its codes ('in_delivery'); the page names the question instead
+                message = f"Select {question.label.lower()} from the list"
             messages.setdefault(name, message)
         if not messages:
             messages[first] = str(error.problem.get("detail") or "This could not be saved")
@@ -255,6 +259,9 @@ class Resource:
     create_area: Area | None = None
     owner: Owner = _anyone
     """The finer ownership rule, given the record (or for a new one, its `defaults`)."""
+    unasked: Callable[[Mapping[str, Any]], dict[str, Any]] = lambda page: {}
+    """What a new record takes from the person adding it for a question they are not asked
+    (a service lead's savings line is their own team's)."""
     read_more: Callable[[Mapping[str, Any]], dict[str, Any]] = lambda data: {}
     """Answers the record holds in another shape (a savings line's targets, one a year)."""
     write_more: Callable[[dict[str, Any]], dict[str, Any]] = lambda payload: payload
@@ -297,7 +304,7 @@ def add_pages(router: APIRouter, resource: Resource) -> None:
             if not errors:
                 assert r.create is not None
                 payload = _form(page, r).payload(values) | {n: values[n] for n in r.hidden}
-                payload = r.write_more(payload)
+                payload = r.write_more(r.unasked(page) | payload)
                 try:
                     record = await gateway.call(r.create, json=payload)
                 except ApiError as error:

@@ -609,3 +609,21 @@ def test_a_savings_line_is_added_with_a_target_a_year_and_one_year_changed(
         this.label: "100000.00",
         following.label: "300000.00",
     }
+
+
+def test_a_service_lead_adds_a_savings_line_owned_by_their_own_team(
+    api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+) -> None:
+    lead = api_as(make_caller(demo_org, Role.SERVICE_LEAD, team="Operations Team"))
+    form = lead.get("/savings/new")
+    assert 'name="owner_team"' not in form.text
+    added = lead.post(
+        "/savings/new",
+        data={"reference": "SAV-5", "title": "Fewer agency staff", "category": "other"},
+        follow_redirects=False,
+    )
+    assert added.status_code == 303, added.text
+    line_id = added.headers["location"].split("/")[-1]
+    assert api.get(f"/api/v1/finance/savings-lines/{line_id}").json()["owner_team"] == (
+        "Operations Team"
+    )

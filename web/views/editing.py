@@ -432,8 +432,16 @@ async def _savings_options(gateway: GatewayClient, _request: Request) -> dict[st
     }
 
 
+def _own_team(page: Mapping[str, Any]) -> dict[str, Any]:
+    me = page.get("me")
+    if isinstance(me, Caller) and not set(me.roles) & CENTRAL_FINANCE:
+        return {"owner_team": me.team or ""}
+    return {}
+
+
 SAVINGS_LINE = Resource(
     owner=_line_owner,
+    unasked=_own_team,
     read_more=_targets_shown,
     write_more=_targets_sent,
     base="/savings",
