@@ -5,6 +5,8 @@
 #   docker run --entrypoint python asc-tracker:latest -m common.migrate
 #   docker run --entrypoint python asc-tracker:latest -m stack.demo
 # Health checks are defined by the orchestrator (docker-compose.yml, deploy/), not here.
+# WEB_CONCURRENCY: uvicorn worker processes of the app (1 here; compose and deploy/ set each
+# app's own: finance 2, the others 1: see deploy/README.md).
 
 ARG PYTHON_IMAGE=python:3.11-slim
 
@@ -37,7 +39,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONPATH=/app \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    HOST=0.0.0.0
+    HOST=0.0.0.0 \
+    WEB_CONCURRENCY=1
 
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --no-create-home \

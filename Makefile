@@ -7,12 +7,12 @@ UV := $(shell command -v uv 2>/dev/null || echo .uv/bin/uv)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: help run test lint types pytest bench fuzz env chromium
+.PHONY: help run test lint types pytest bench bench-all fuzz env chromium pgbouncer
 
 help:
 	@echo "make run    start everything (embedded PostgreSQL unless DATABASE_URL is set)"
 	@echo "make test   lint, types and the whole test suite against a real PostgreSQL"
-	@echo "make bench  latency benchmarks through the gateway"
+	@echo "make bench  national-scale latency, floors and mixed load (BENCH_COUNCILS=10: quick)"
 	@echo "make fuzz   a deeper schemathesis run over the whole API"
 
 .uv/bin/uv:
@@ -31,10 +31,16 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+# The PgBouncer test runs Debian's pgbouncer in transaction mode in front of the test database.
+pgbouncer:
+	@command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || { \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq pgbouncer >/dev/null; }
+
 run: env
 	$(PY) -m stack.devserver
 
-test: env chromium lint types pytest
+test: env chromium pgbouncer lint types pytest
 
 lint: env
 	$(VENV)/bin/ruff check .
@@ -46,10 +52,14 @@ types: env
 pytest: env
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# National scale by default (BENCH_COUNCILS=10 for a quick run); the KPI benchmark of 200 measures;
-# imports of 10,000 rows of KPIs and of actuals (BENCH_IMPORT_ROWS=2000 for a quick run).
+# National scale by default (BENCH_COUNCILS=10 for a quick run): the per-endpoint table through
+# the gateway and straight to each app, the floors (hand-written SQL, a bare proxy hop) and the
+# mixed load, written to bench-results/. `make bench-all` adds the KPI benchmark of 200 measures
+# and the imports of 10,000 rows (BENCH_IMPORT_ROWS=2000 for a quick run).
 bench: env
 	$(PY) -m tests.bench.national
+
+bench-all: bench
 	$(PY) -m tests.bench
 	$(PY) -m tests.bench.imports
 

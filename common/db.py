@@ -107,19 +107,28 @@ def _stamp_organisation(session: Session, _context: Any, _instances: Any) -> Non
                 )
 
 
-def make_engine(url: str, *, role: str | None = None, **kwargs: Any) -> Engine:
-    """An engine; with `role`, every connection works as that role (see common/rls.py)."""
+def make_engine(
+    url: str, *, role: str | None = None, transaction_pooling: bool = False, **kwargs: Any
+) -> Engine:
+    """An engine; with `role`, every transaction works as that role (see common/rls.py).
+
+    Safe behind PgBouncer in transaction mode, where each transaction may get another server
+    connection: the role is set with `SET LOCAL` in each transaction (never for the session), the
+    organisation likewise (`set_organisation`), and nothing else is kept on a connection. With
+    `transaction_pooling`, psycopg prepares no statements either (a prepared statement lives on
+    one server connection; PgBouncer before 1.21 cannot follow it)."""
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
+    if transaction_pooling:
+        kwargs.setdefault("connect_args", {})["prepare_threshold"] = None
     engine = create_engine(url, **kwargs)
     if role:
+        set_role = f'set local role "{role}"'
 
-        @event.listens_for(engine, "connect")
-        def _set_role(dbapi_connection: Any, _record: Any) -> None:
-            with dbapi_connection.cursor() as cursor:
-                cursor.execute(f'set role "{role}"')
-            dbapi_connection.commit()  # SET is transactional: keep it past the first rollback
+        @event.listens_for(engine, "begin")
+        def _set_role(connection: Connection) -> None:
+            connection.exec_driver_sql(set_role)
 
     return engine
 

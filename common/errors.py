@@ -2,13 +2,14 @@
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, get_args
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from pydantic_core.core_schema import ErrorType
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -98,6 +99,9 @@ def problem(
         body["instance"] = instance
     if errors:
         body["errors"] = list(errors)
+    if status == 401:
+        # RFC 9110 section 11.6.1: a 401 names the scheme that would be accepted.
+        headers = {"WWW-Authenticate": 'Bearer realm="asc-tracker"', **(headers or {})}
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -105,6 +109,23 @@ def internal_error(instance: str) -> JSONResponse:
     """The one answer to anything unexpected: a plain 500, never a trace or SQL."""
     return problem(
         500, "Internal Server Error", "Something went wrong on our side.", instance=instance
+    )
+
+
+def database_unavailable(exc: BaseException, instance: str) -> JSONResponse | None:
+    """503 with Retry-After when `exc` is the database being out of reach (restarting, or the
+    connection lost), else None. Said plainly; never SQL."""
+    if not isinstance(exc, DBAPIError):
+        return None
+    if not (isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated):
+        return None
+    log.warning("database unavailable", extra={"error": type(exc.orig).__name__})
+    return problem(
+        503,
+        "Service Unavailable",
+        "The database is not available. Try again shortly.",
+        instance=instance,
+        headers={"Retry-After": "2"},
     )
 
 
@@ -130,6 +151,11 @@ def _a(label: str) -> str:
     return f"{'an' if label[:1].lower() in 'aeiou' else 'a'} {label}"
 
 
+PYDANTIC_ERRORS = frozenset(get_args(ErrorType))
+"""pydantic's own error types; any other is one of ours (a PydanticCustomError, as in
+common/dates.py), whose message is already written for people."""
+
+
 def _plain_message(error: dict[str, Any]) -> str:
     """A pydantic error as a sentence for people, in the GOV.UK style ("Enter a title").
 
@@ -144,6 +170,8 @@ def _plain_message(error: dict[str, Any]) -> str:
     ctx: dict[str, Any] = error.get("ctx") or {}
     label = _label(error.get("loc", ()))
     name = label[:1].upper() + label[1:]
+    if kind not in PYDANTIC_ERRORS:
+        return str(error.get("msg", "")) or f"{name} is not valid"
     if kind in {"value_error", "assertion_error"}:
         message = str(error.get("msg", ""))
         if "valid email address" in message:
@@ -207,14 +235,20 @@ def validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     ]
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(app: FastAPI, *, public_prefix: str = "") -> None:
+    """`public_prefix` is where callers reach this app (`/api/v1/kpi` for a service behind the
+    gateway), so a problem's `instance` is the path the caller sent, not the internal one."""
+
+    def where(request: Request) -> str:
+        return public_prefix + request.url.path
+
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
         return problem(
             exc.status,
             exc.title,
             exc.detail,
-            instance=request.url.path,
+            instance=where(request),
             errors=exc.errors,
             headers=exc.headers,
         )
@@ -223,9 +257,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = validation_errors(exc)
         detail = "; ".join(e["message"] for e in errors[:5])
-        return problem(
-            422, "Unprocessable Content", detail, instance=request.url.path, errors=errors
-        )
+        return problem(422, "Unprocessable Content", detail, instance=where(request), errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -234,7 +266,7 @@ def install_error_handlers(app: FastAPI) -> None:
             exc.status_code,
             title,
             str(exc.detail),
-            instance=request.url.path,
+            instance=where(request),
             headers=dict(exc.headers or {}),
         )
 
@@ -244,7 +276,7 @@ def install_error_handlers(app: FastAPI) -> None:
             412,
             "Precondition Failed",
             "Someone else changed this record while you were editing it. Reload and try again.",
-            instance=request.url.path,
+            instance=where(request),
         )
 
     @app.exception_handler(IntegrityError)
@@ -254,7 +286,7 @@ def install_error_handlers(app: FastAPI) -> None:
             409,
             "Conflict",
             "This conflicts with a record that already exists.",
-            instance=request.url.path,
+            instance=where(request),
         )
 
     @app.exception_handler(DataError)
@@ -265,28 +297,20 @@ def install_error_handlers(app: FastAPI) -> None:
             422,
             "Unprocessable Content",
             "A value could not be stored: check for control characters or values out of range.",
-            instance=request.url.path,
+            instance=where(request),
         )
 
     @app.exception_handler(DBAPIError)
     async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
-        if isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated:
-            # Connection loss and similar: say so, never leak SQL.
-            log.warning("database unavailable", extra={"error": type(exc.orig).__name__})
-            return problem(
-                503,
-                "Service Unavailable",
-                "The database is not available. Try again shortly.",
-                instance=request.url.path,
-                headers={"Retry-After": "2"},
-            )
+        if unavailable := database_unavailable(exc, where(request)):
+            return unavailable
         log.exception("database error")
-        return internal_error(request.url.path)
+        return internal_error(where(request))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error")
-        return internal_error(request.url.path)
+        return internal_error(where(request))
 
 
 class ProblemFieldError(BaseModel):

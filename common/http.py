@@ -6,7 +6,7 @@ import httpx
 from fastapi import Request
 
 from common.errors import UpstreamUnavailable
-from common.identity import IDENTITY_HEADER
+from common.identity import IDENTITY_HEADER, get_caller, sign_identity
 from common.logs import REQUEST_ID_HEADER, request_id_var
 from common.settings import Settings
 
@@ -36,7 +36,15 @@ def call_service(
 ) -> httpx.Response:
     """Call service `name` as the current caller; a service that is down becomes a clear 503."""
     clients: ServiceClients = request.app.state.clients
-    headers = {IDENTITY_HEADER: request.headers.get(IDENTITY_HEADER, "")}
+    settings: Settings = request.app.state.settings
+    # The caller's own token was made for this service only: vouch for them to `name` afresh.
+    token = sign_identity(
+        get_caller(request),
+        settings.identity_signing_key.get_secret_value(),
+        audience=name,
+        ttl_seconds=settings.identity_token_ttl_seconds,
+    )
+    headers = {IDENTITY_HEADER: token}
     if request_id := request_id_var.get():
         headers[REQUEST_ID_HEADER] = request_id
     try:

@@ -2,14 +2,16 @@
 
 The gateway authenticates each request and forwards the caller to a service as a short-lived token
 in the `X-ASC-Identity` header, signed with HMAC-SHA256 under a key only the gateway and the
-services share. A service trusts nothing else: a request with no token, a forged one or an expired
-one is refused with 401, so reaching a service directly gives nothing.
+services share. A service trusts nothing else: a request with no token, a forged one, an expired
+one, one made for another part (its audience) or one made to live longer than the configured
+maximum is refused with 401, so reaching a service directly gives nothing.
 """
 
 import base64
 import hashlib
 import hmac
 import json
+import math
 import time
 import uuid
 from collections.abc import Callable
@@ -20,8 +22,15 @@ from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from common.errors import Forbidden, Unauthorized
+from common.settings import Settings
 
 IDENTITY_HEADER = "x-asc-identity"
+MIN_KEY_CHARACTERS = 32
+MIN_KEY_BITS = 128
+"""A signing key must look like at least this much randomness (see `estimated_key_bits`)."""
+CLOCK_SKEW_SECONDS = 5
+PAGE_PASS_HEADER = "x-asc-page-pass"
+"""The gateway's pass for one page's API calls, which the web app relays (gateway/pagepass.py)."""
 
 
 class Role(StrEnum):
@@ -47,6 +56,8 @@ class Caller(BaseModel):
     """How the caller reached us: "web", "api-key:<id>", "service"..."""
     csrf: str | None = None
     """The CSRF token of the caller's signed-in session (web only; None for keys and services)."""
+    self_approval: bool = False
+    """Their council lets one-person teams approve figures they submitted themselves."""
 
     def has_any(self, *roles: Role) -> bool:
         return bool(self.roles & set(roles))
@@ -60,26 +71,73 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def sign_identity(caller: Caller, key: str, *, ttl_seconds: int, now: float | None = None) -> str:
-    """Mint the token the gateway forwards: `<payload>.<signature>`, both base64url."""
+def estimated_key_bits(key: str) -> float:
+    """How many bits of randomness `key` seems to hold: its length times the Shannon entropy of
+    its characters. A generous estimate (it cannot see patterns), but enough to catch keys typed
+    by hand.
+
+    >>> estimated_key_bits("a" * 32)
+    0.0
+    >>> estimated_key_bits("0123456789abcdef" * 2)
+    128.0
+    """
+    if not key:
+        return 0.0
+    counts = [key.count(character) for character in set(key)]
+    entropy = -sum(n / len(key) * math.log2(n / len(key)) for n in counts)
+    return round(len(key) * entropy, 6) + 0.0
+
+
+def signing_key_problem(key: str) -> str | None:
+    """Why `key` may not sign identities, or None if it may."""
+    if len(key) < MIN_KEY_CHARACTERS:
+        return f"IDENTITY_SIGNING_KEY must be at least {MIN_KEY_CHARACTERS} characters."
+    if estimated_key_bits(key) < MIN_KEY_BITS:
+        return (
+            "IDENTITY_SIGNING_KEY is too easy to guess: it repeats too few characters. "
+            "Use a random one, e.g. `openssl rand -hex 32`."
+        )
+    return None
+
+
+def sign_identity(
+    caller: Caller, key: str, *, audience: str, ttl_seconds: int, now: float | None = None
+) -> str:
+    """Mint the token the gateway forwards to `audience` (a service's or the web app's name):
+    `<payload>.<signature>`, both base64url."""
     issued = int(now if now is not None else time.time())
-    payload = {"caller": caller.model_dump(mode="json"), "exp": issued + ttl_seconds}
+    payload = {
+        "caller": caller.model_dump(mode="json"),
+        "aud": audience,
+        "iat": issued,
+        "exp": issued + ttl_seconds,
+    }
     body = _b64(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode())
     signature = hmac.new(key.encode(), body.encode(), hashlib.sha256).digest()
     return f"{body}.{_b64(signature)}"
 
 
-def verify_identity(token: str, key: str, *, now: float | None = None) -> Caller:
-    """Return the caller a token vouches for, or raise Unauthorized."""
+def verify_identity(
+    token: str, key: str, *, audience: str, max_ttl_seconds: int, now: float | None = None
+) -> Caller:
+    """Return the caller a token vouches for to `audience`, or raise Unauthorized."""
     try:
         body, signature = token.split(".")
         expected = hmac.new(key.encode(), body.encode(), hashlib.sha256).digest()
         if not hmac.compare_digest(expected, _unb64(signature)):
             raise Unauthorized("The identity token is not signed by the gateway.")
         payload = json.loads(_unb64(body))
-    except (ValueError, TypeError) as error:
+        if not isinstance(payload, dict):
+            raise TypeError
+        issued, expires = int(payload["iat"]), int(payload["exp"])
+    except (ValueError, TypeError, KeyError) as error:
         raise Unauthorized("The identity token is malformed.") from error
-    if not isinstance(payload, dict) or int(payload.get("exp", 0)) < (now or time.time()):
+    now = now if now is not None else time.time()
+    if payload.get("aud") != audience:
+        raise Unauthorized("The identity token was made for another part of the system.")
+    if expires - issued > max_ttl_seconds or issued > now + CLOCK_SKEW_SECONDS:
+        raise Unauthorized("The identity token lives longer than this service accepts.")
+    if expires < now:
         raise Unauthorized("The identity token has expired.")
     try:
         return Caller.model_validate(payload.get("caller"))
@@ -87,13 +145,24 @@ def verify_identity(token: str, key: str, *, now: float | None = None) -> Caller
         raise Unauthorized("The identity token is malformed.") from error
 
 
+def caller_from_token(token: str, settings: Settings, *, audience: str) -> Caller:
+    """`verify_identity` with this deployment's key and maximum lifetime."""
+    return verify_identity(
+        token,
+        settings.identity_signing_key.get_secret_value(),
+        audience=audience,
+        max_ttl_seconds=settings.identity_token_max_ttl_seconds,
+    )
+
+
 def get_caller(request: Request) -> Caller:
     """FastAPI dependency: the verified caller of this request (401 otherwise)."""
+    if isinstance(cached := getattr(request.state, "caller", None), Caller):
+        return cached
     token = request.headers.get(IDENTITY_HEADER)
     if not token:
         raise Unauthorized("This service is reached through the gateway only.")
-    key: str = request.app.state.settings.identity_signing_key.get_secret_value()
-    caller = verify_identity(token, key)
+    caller = caller_from_token(token, request.app.state.settings, audience=request.app.state.name)
     request.state.caller = caller
     return caller
 

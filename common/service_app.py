@@ -7,18 +7,23 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 
 from common.audit import AUDIT_TABLES, AuditTallyMiddleware, audit_router
+from common.conditional import ConditionalGet
 from common.db import Database, make_engine
 from common.errors import PROBLEM_RESPONSES, Problem, install_error_handlers, problem
 from common.http import ServiceClients
+from common.identity import signing_key_problem
 from common.logs import install_request_logging
+from common.openapi import document_http_contract, operation_id
 from common.settings import Settings, get_settings
 
 
 def require_signing_key(settings: Settings) -> None:
-    if len(settings.identity_signing_key.get_secret_value()) < 32:
+    """Refuse to start with a short or guessable key, or tokens meant to outlive the maximum."""
+    if problem := signing_key_problem(settings.identity_signing_key.get_secret_value()):
+        raise RuntimeError(f"{problem} (`make run` makes one for you.)")
+    if settings.identity_token_ttl_seconds > settings.identity_token_max_ttl_seconds:
         raise RuntimeError(
-            "IDENTITY_SIGNING_KEY must be set to a secret of at least 32 characters "
-            "(`make run` makes one for you)."
+            "IDENTITY_TOKEN_TTL_SECONDS must not exceed IDENTITY_TOKEN_MAX_TTL_SECONDS."
         )
 
 
@@ -35,7 +40,13 @@ def create_service_app(
     settings = settings or get_settings()
     require_signing_key(settings)
     if database is None:
-        database = Database(make_engine(settings.database_url, role=settings.database_role))
+        database = Database(
+            make_engine(
+                settings.database_url,
+                role=settings.database_role,
+                transaction_pooling=settings.database_transaction_pooling,
+            )
+        )
     db = database
 
     @asynccontextmanager
@@ -51,13 +62,15 @@ def create_service_app(
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
     app.state.name = name
     app.state.settings = settings
     app.state.database = database
     app.state.clients = clients or ServiceClients(settings)
-    install_error_handlers(app)
+    install_error_handlers(app, public_prefix=f"/api/v1/{name}")
     app.add_middleware(AuditTallyMiddleware)
+    app.add_middleware(ConditionalGet)
     install_request_logging(app)
     app.include_router(health_router(database))
     for router in routers:
@@ -95,7 +108,7 @@ def _document_problem(app: FastAPI) -> None:
     def openapi() -> dict[str, object]:
         if app.openapi_schema:
             return app.openapi_schema
-        schema = original()
+        schema = document_http_contract(app, original())
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components["Problem"] = Problem.model_json_schema(
             ref_template="#/components/schemas/{model}"

@@ -2,9 +2,10 @@
 
 import uuid
 from functools import lru_cache
+from typing import Annotated
 
-from pydantic import SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import IPvAnyNetwork, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEMO_ORG_ID = uuid.UUID("00000000-0000-4000-8000-000000000001")
 """The demo council every request acts in until sign-in exists."""
@@ -24,16 +25,21 @@ class Settings(BaseSettings):
     gateway_url: str = "http://127.0.0.1:8000"
     identity_signing_key: SecretStr = SecretStr("")
     identity_token_ttl_seconds: int = 30
+    identity_token_max_ttl_seconds: int = 120
+    """Services refuse identity tokens made to live longer than this."""
     upstream_timeout_seconds: float = 10.0
     dev_identity: bool = False
     """Development only: with no sign-in, every request is an administrator of the demo council."""
     demo_org_id: uuid.UUID = DEMO_ORG_ID
     log_level: str = "INFO"
+    database_transaction_pooling: bool = False
+    """The database is reached through PgBouncer in transaction mode: prepare no statements."""
     database_role: str = "asc_app"
     """The role services work as: it owns no table, so row-level security always applies."""
     https_only: bool = False
     """Served over https: session cookies become `__Host-` and Secure, and HSTS is sent."""
-    session_idle_minutes: int = 30
+    session_idle_minutes: float = 30
+    """A session unused this long ends (a fraction in tests that let one end while they wait)."""
     session_absolute_hours: int = 12
     max_body_bytes: int = 5 * 1024 * 1024
     max_import_file_bytes: int = 15 * 1024 * 1024
@@ -43,10 +49,15 @@ class Settings(BaseSettings):
     """Requests a minute from one client address (0: no limit); bursts up to the same number."""
     rate_limit_per_key_per_minute: int = 1200
     """Requests a minute for one API key or signed-in session (0: no limit)."""
+    rate_limit_flush_seconds: float = 2.0
+    """How often each gateway process adds its request counts to the shared ones in PostgreSQL
+    (0: on every request). Sign-in attempts are always counted there at once."""
     sign_in_attempts_per_address_per_minute: int = 120
     """Password sign-ins a minute from one client address, whatever the account (0: no limit)."""
-    trusted_proxies: list[str] = []
-    """Addresses of proxies (the web app, a load balancer) whose X-Forwarded-For is believed."""
+    trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = []
+    """Addresses or CIDR ranges, comma-separated, of the proxies (the ingress, the web app) whose
+    X-Forwarded-For and X-Forwarded-Proto the gateway believes. Empty: none, the peer is the
+    client."""
     oidc_issuer: str = ""
     """Single sign-on through OpenID Connect (e.g. Entra ID); empty: password sign-in only."""
     oidc_client_id: str = ""
@@ -56,6 +67,13 @@ class Settings(BaseSettings):
     oidc_groups_claim: str = "groups"
     oidc_group_roles: dict[str, str] = {}
     """The provider's group (name or id) -> our role, e.g. {"asc-admins": "admin"}."""
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -18,13 +18,6 @@ WRITABLE: dict[Role, tuple[str, ...]] = {
 }
 """Where each role may change things; admins may change everything."""
 
-KEY_ROLES: dict[str, Role] = {
-    "kpi": Role.DATA_PROVIDER,
-    "projects": Role.PROGRAMME_OFFICE,
-    "finance": Role.FINANCE,
-}
-"""The role a read-write API key acts with in each service it is scoped to."""
-
 
 def role_allows(roles: frozenset[Role], method: str, path: str) -> bool:
     """Whether any of `roles` may send `method` to `path`.

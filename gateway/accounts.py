@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from common.identity import Caller, Role
 from common.settings import Settings
-from gateway.access import KEY_ROLES
-from gateway.models import ApiKey, LoginAttempt, User, UserSession
+from gateway.models import ApiKey, LoginAttempt, Organisation, User, UserSession
+from gateway.passwords import normalise_password
 
 Clock = Callable[[], datetime]
 MAX_FAILURES = 10
@@ -39,14 +39,24 @@ def digest(secret: str) -> str:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher.hash(normalise_password(password))
+
+
+def _verifies(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def password_matches(password_hash: str | None, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
-    except (VerificationError, InvalidHashError):
-        return False
+    normalised = normalise_password(password)
+    if _verifies(password_hash or _DUMMY_HASH, normalised):
+        return password_hash is not None
+    # A password set before passwords were normalised was hashed as it was typed.
+    return (
+        password_hash is not None and normalised != password and _verifies(password_hash, password)
+    )
 
 
 def normalise_email(email: str) -> str:
@@ -141,7 +151,9 @@ def start_session(session: Session, user: User, *, settings: Settings, now: date
     return NewSession(secret=secret, csrf_token=row.csrf_token, expires_at=row.expires_at)
 
 
-def caller_of(user: User, *, client: str = "web", csrf: str | None = None) -> Caller:
+def caller_of(
+    user: User, *, client: str = "web", csrf: str | None = None, self_approval: bool = False
+) -> Caller:
     return Caller(
         org_id=user.org_id,
         user_id=str(user.id),
@@ -150,7 +162,13 @@ def caller_of(user: User, *, client: str = "web", csrf: str | None = None) -> Ca
         team=user.team,
         client=client,
         csrf=csrf,
+        self_approval=self_approval,
     )
+
+
+def allows_self_approval(session: Session, org_id: uuid.UUID) -> bool:
+    organisation = session.get(Organisation, org_id)
+    return bool(organisation and organisation.allow_self_approval)
 
 
 def session_caller(
@@ -166,11 +184,17 @@ def session_caller(
         session.delete(row)
         session.flush()
         return None
-    # Touch at most once a minute: a write per request would be wasted work.
-    if now - row.last_seen_at >= timedelta(minutes=1):
+    # Touch at most once a minute (or a tenth of a short idle limit): a write per request would
+    # be wasted work, and the timeout warning allows for the minute.
+    if now - row.last_seen_at >= min(timedelta(minutes=1), idle / 10):
         row.last_seen_at = now
         session.flush()
-    return caller_of(user, client="web", csrf=row.csrf_token)
+    return caller_of(
+        user,
+        client="web",
+        csrf=row.csrf_token,
+        self_approval=allows_self_approval(session, user.org_id),
+    )
 
 
 def end_session(session: Session, secret: str) -> None:
@@ -194,6 +218,8 @@ def mint_api_key(
     name: str,
     access: str,
     services: list[str],
+    role: str,
+    team: str | None,
     expires_at: datetime | None,
     created_by: str,
 ) -> NewKey:
@@ -204,6 +230,8 @@ def mint_api_key(
         prefix=secret[: len(KEY_PREFIX) + 6],
         access=access,
         services=sorted(services),
+        role=role,
+        team=team,
         created_by=created_by,
         expires_at=expires_at,
     )
@@ -222,15 +250,15 @@ def key_caller(session: Session, secret: str, *, now: datetime) -> tuple[Caller,
     if row.last_used_at is None or now - row.last_used_at >= timedelta(minutes=1):
         row.last_used_at = now
         session.flush()
-    if row.access == "read_write":
-        roles = frozenset(KEY_ROLES[s] for s in row.services if s in KEY_ROLES)
-    else:
-        roles = frozenset({Role.VIEWER})
+    # Exactly the role it was made with, as a person of that role and team would have it.
+    role = Role(row.role) if row.access == "read_write" else Role.VIEWER
     caller = Caller(
         org_id=row.org_id,
         user_id=f"api-key:{row.id}",
         display_name=f"API key {row.name}",
-        roles=roles or frozenset({Role.VIEWER}),
+        roles=frozenset({role}),
+        team=row.team,
         client=f"api-key:{row.id}",
+        self_approval=allows_self_approval(session, row.org_id),
     )
     return caller, row

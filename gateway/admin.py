@@ -178,7 +178,12 @@ def list_api_keys(session: DbDep) -> list[ApiKey]:
 def create_api_key(
     body: ApiKeyCreate, session: DbDep, caller: AdminDep, request: Request
 ) -> ApiKeyCreated:
-    """Make a key for an integrator. The response is the only time the key is shown."""
+    """Make a key for an integrator, acting as one role. The response is the only time the key
+    is shown."""
+    if problems := body.problems():
+        raise ValidationFailed(
+            problems[0][1] + ".", errors=[FieldError(field, message) for field, message in problems]
+        )
     expires_at = None
     if body.expires_on is not None:
         expires_at = datetime.combine(body.expires_on, time.min, tzinfo=UTC)
@@ -192,6 +197,8 @@ def create_api_key(
         name=body.name,
         access=body.access,
         services=list(body.services),
+        role=body.role or "viewer",
+        team=(body.team or "").strip() or None,
         expires_at=expires_at,
         created_by=caller.display_name or caller.user_id,
     )
@@ -202,6 +209,7 @@ def create_api_key(
         key_id=str(new.row.id),
         access=new.row.access,
         services=new.row.services,
+        role=new.row.role,
     )
     return ApiKeyCreated(**ApiKeyRead.model_validate(new.row).model_dump(), key=new.secret)
 
@@ -231,9 +239,11 @@ def get_organisation(session: DbDep, caller: AdminDep) -> Organisation:
 
 @router.patch("/organisation", response_model=OrganisationRead)
 def update_organisation(body: OrganisationUpdate, session: DbDep, caller: AdminDep) -> Organisation:
-    """Rename the organisation (council)."""
+    """Rename the organisation (council), or allow one-person teams to approve their own
+    figures."""
     organisation = get_organisation(session, caller)
-    organisation.name = body.name
+    for field, value in body.model_dump(exclude_unset=True, exclude_none=True).items():
+        setattr(organisation, field, value)
     if not session.is_modified(organisation):
         declare_no_change("unchanged")
     session.flush()

@@ -8,7 +8,6 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI, Request, Response
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from common.audit import AuditTallyMiddleware
@@ -16,26 +15,47 @@ from common.db import Database, make_engine
 from common.errors import PROBLEM_RESPONSES, install_error_handlers, problem
 from common.identity import sign_identity
 from common.logs import install_request_logging
+from common.openapi import document_http_contract, operation_id
 from common.service_app import health_router, require_signing_key
 from common.settings import SERVICES, Settings, get_settings
 from gateway import admin, resets, sessions, sso
 from gateway.accounts import utcnow
 from gateway.auth import Authenticator, development_authenticator, sign_in_authenticator
-from gateway.guard import install_guard
+from gateway.guard import Limits, install_guard
 from gateway.hardening import (
+    BatchedRateLimiter,
     BodySizeLimit,
     RateLimitByAddress,
     RateLimiter,
     SecurityHeaders,
-    docs_content_security_policy,
+    TrustedProxies,
+    warn_if_https_only_is_off,
 )
 from gateway.idempotency import HEADER as IDEMPOTENCY_HEADER
 from gateway.idempotency import idempotent
-from gateway.openapi import merged_openapi
+from gateway.openapi import fetch_and_merge
+from gateway.pagepass import PAGE_PASS_HEADER, PagePasses
 from gateway.proxy import forward
 from gateway.router import router
 
 WEB = "web"
+API_DOCS_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>ASC Tracker API</title>
+  <link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css">
+  <link rel="stylesheet" href="/static/api-docs.css">
+</head>
+<body>
+  <header class="api-docs-header"><h1>ASC Tracker API</h1></header>
+  <main id="swagger-ui" data-openapi-url="/api/v1/openapi.json"></main>
+  <script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+  <script src="/static/api-docs.js"></script>
+</body>
+</html>
+"""
 
 
 def create_app(
@@ -48,7 +68,14 @@ def create_app(
     replaces sign-in (tests, or `DEV_IDENTITY=true` in development)."""
     settings = settings or get_settings()
     require_signing_key(settings)
-    database = database or Database(make_engine(settings.database_url, pool_size=5))
+    warn_if_https_only_is_off(settings)
+    database = database or Database(
+        make_engine(
+            settings.database_url,
+            pool_size=5,
+            transaction_pooling=settings.database_transaction_pooling,
+        )
+    )
     if authenticator is None:
         authenticator = (
             development_authenticator(settings)
@@ -86,6 +113,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.database = database
@@ -93,9 +121,18 @@ def create_app(
     app.state.clock = utcnow
     """Replaceable in tests, to reach a session's idle or absolute end without waiting."""
     install_error_handlers(app)
-    # Counted in PostgreSQL, so that every gateway process shares each limit.
-    key_limiter = RateLimiter(database, "key", settings.rate_limit_per_key_per_minute)
-    address_limiter = RateLimiter(database, "address", settings.rate_limit_per_address_per_minute)
+    # Counted in memory and shared through PostgreSQL in batches; sign-in attempts exactly.
+    flush = settings.rate_limit_flush_seconds
+    key_limiter = BatchedRateLimiter(
+        database, "key", settings.rate_limit_per_key_per_minute, flush_seconds=flush
+    )
+    address_limiter = BatchedRateLimiter(
+        database, "address", settings.rate_limit_per_address_per_minute, flush_seconds=flush
+    )
+    passes = PagePasses(
+        settings.identity_signing_key.get_secret_value(), settings.upstream_timeout_seconds
+    )
+    app.state.page_passes = passes
     app.state.rate_limiters = {
         "key": key_limiter,
         "address": address_limiter,
@@ -105,9 +142,11 @@ def create_app(
     }
     # Added innermost first: the request passes logging, headers, body limit, address limit, then
     # the guard (authentication, per-key limit, CSRF, roles) before any route.
-    install_guard(app, authenticator, key_limiter)
+    install_guard(app, authenticator, Limits(key_limiter, address_limiter, passes))
     app.add_middleware(
-        RateLimitByAddress, limiter=address_limiter, trusted_proxies=settings.trusted_proxies
+        RateLimitByAddress,
+        limiter=address_limiter,
+        passes=passes,
     )
     app.add_middleware(
         BodySizeLimit,
@@ -116,7 +155,9 @@ def create_app(
     )
     app.add_middleware(SecurityHeaders, https_only=settings.https_only)
     app.add_middleware(AuditTallyMiddleware)
-    install_request_logging(app)  # outermost: the request id is set before anything else runs
+    install_request_logging(app)  # the request id is set before anything else runs
+    # Outermost: every layer and route sees the client's address as decided here, once.
+    app.add_middleware(TrustedProxies, trusted_proxies=settings.trusted_proxies)
     app.include_router(health_router(database))
     app.include_router(router, responses=PROBLEM_RESPONSES)
     app.include_router(sessions.router, responses=PROBLEM_RESPONSES)
@@ -127,23 +168,21 @@ def create_app(
     def own_openapi() -> dict[str, Any]:
         from fastapi.openapi.utils import get_openapi
 
-        return get_openapi(
+        document = get_openapi(
             title=app.title, version=app.version, description=app.description, routes=app.routes
         )
+        return document_http_contract(app, document)
 
     @app.get("/api/v1/openapi.json", include_in_schema=False)
     async def openapi() -> JSONResponse:
         services = {name: upstreams[name] for name in SERVICES}
-        return JSONResponse(await merged_openapi(own_openapi(), services))
+        return JSONResponse(await fetch_and_merge(own_openapi(), services))
 
     @app.get("/api/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
-        page = get_swagger_ui_html(openapi_url="/api/v1/openapi.json", title="ASC Tracker API")
-        # Swagger UI comes from its CDN: this page alone gets a policy that allows that.
-        page.headers["Content-Security-Policy"] = docs_content_security_policy(
-            bytes(page.body).decode()
-        )
-        return page
+        """Swagger UI from the product's own static files, so the page works offline and keeps
+        the app's Content-Security-Policy."""
+        return HTMLResponse(API_DOCS_PAGE)
 
     @app.api_route(
         "/api/v1/{service}/{path:path}",
@@ -160,7 +199,7 @@ def create_app(
                 upstreams[service],
                 upstream_name=service,
                 path="/" + path,
-                identity_token=_token(request, settings),
+                identity_token=_token(request, settings, audience=service),
             )
 
         caller = request.state.caller
@@ -176,12 +215,15 @@ def create_app(
     async def to_web(path: str, request: Request) -> Response:
         if path.startswith("api/"):
             return problem(404, "Not Found", "There is no such API.", instance=request.url.path)
+        caller = request.state.caller
         return await forward(
             request,
             upstreams[WEB],
             upstream_name=WEB,
             path="/" + path,
-            identity_token=_token(request, settings, with_csrf=True),
+            identity_token=_token(request, settings, audience=WEB, with_csrf=True),
+            # The page is counted; the web app's API calls for it, under this pass, are not.
+            extra_headers={PAGE_PASS_HEADER: passes.mint(caller)} if caller else None,
         )
 
     return app
@@ -192,7 +234,10 @@ class _KeepNoCookies(DefaultCookiePolicy):
         return False
 
 
-def _token(request: Request, settings: Settings, *, with_csrf: bool = False) -> str | None:
+def _token(
+    request: Request, settings: Settings, *, audience: str, with_csrf: bool = False
+) -> str | None:
+    """The caller, signed for `audience` alone (a token for kpi is refused by finance)."""
     caller = request.state.caller
     if caller is None:
         return None
@@ -201,5 +246,6 @@ def _token(request: Request, settings: Settings, *, with_csrf: bool = False) -> 
     return sign_identity(
         caller,
         settings.identity_signing_key.get_secret_value(),
+        audience=audience,
         ttl_seconds=settings.identity_token_ttl_seconds,
     )

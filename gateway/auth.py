@@ -14,7 +14,8 @@ from common.db import Database
 from common.errors import Unauthorized
 from common.identity import Caller, Role
 from common.settings import Settings
-from gateway.accounts import key_caller, session_caller, unscoped
+from gateway.accounts import digest, key_caller, session_caller, unscoped
+from gateway.models import UserSession
 
 Authenticator = Callable[[Request], Awaitable[Caller | None]]
 SECURE_COOKIE = "__Host-asc_session"
@@ -65,11 +66,16 @@ def sign_in_authenticator(settings: Settings, database: Database) -> Authenticat
         caller, row = found
         return caller, frozenset(row.services), row.access == "read_write"
 
-    def by_cookie(secret: str, now: datetime) -> Caller | None:
+    def by_cookie(secret: str, now: datetime) -> tuple[Caller | None, str | None]:
         with unscoped(database.session(None)) as session:
+            # Whose session it was, read before an ended one is deleted (the same row
+            # session_caller reads, so no extra query): a form posted after it ended is kept
+            # for that person only.
+            row = session.get(UserSession, digest(secret))
+            owner = str(row.user_id) if row else None
             caller = session_caller(session, secret, settings=settings, now=now)
             session.commit()
-        return caller
+        return caller, owner
 
     async def authenticate(request: Request) -> Caller | None:
         now = now_of(request)
@@ -81,7 +87,12 @@ def sign_in_authenticator(settings: Settings, database: Database) -> Authenticat
             request.state.key_scope = (services, read_write)
             return caller
         if secret := request.cookies.get(cookie_name):
-            return await run_in_threadpool(by_cookie, secret, now)
+            session_of: tuple[Caller | None, str | None] = await run_in_threadpool(
+                by_cookie, secret, now
+            )
+            if session_of[0] is None:
+                request.state.ended_session_of = session_of[1]
+            return session_of[0]
         return None
 
     return authenticate

@@ -5,18 +5,22 @@ and whether their role allows the operation."""
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
+from sqlalchemy.exc import DBAPIError
 
-from common.errors import AppError, internal_error, problem
+from common.errors import AppError, database_unavailable, internal_error, problem
 from common.identity import Caller
 from common.settings import SERVICES
 from gateway.access import SAFE_METHODS, key_allows, role_allows
 from gateway.auth import Authenticator
 from gateway.events import security_event
-from gateway.hardening import RateLimiter
+from gateway.hardening import Limiter
+from gateway.kept import keep_posted_form, page_posted_from
+from gateway.pagepass import PagePasses
 
 log = logging.getLogger(__name__)
 CSRF_HEADER = "x-csrf-token"
@@ -64,7 +68,16 @@ async def presented_csrf(request: Request) -> str:
     return ""
 
 
-def install_guard(app: FastAPI, authenticate: Authenticator, limiter: RateLimiter) -> None:
+@dataclass(frozen=True)
+class Limits:
+    """The per-credential limit, and what the guard needs to count a page's inner calls once."""
+
+    per_credential: Limiter
+    per_address: Limiter
+    passes: PagePasses
+
+
+def install_guard(app: FastAPI, authenticate: Authenticator, limits: Limits) -> None:
     @app.middleware("http")
     async def guard(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
@@ -76,21 +89,25 @@ def install_guard(app: FastAPI, authenticate: Authenticator, limiter: RateLimite
         except AppError as error:
             security_event("credential_refused", warning=True, path=path, reason=error.detail)
             return problem(error.status, error.title, error.detail, instance=path)
+        except DBAPIError as error:
+            # Sessions and keys live in PostgreSQL: while it restarts nobody can be recognised.
+            if unavailable := database_unavailable(error, path):
+                return unavailable
+            raise
         request.state.caller = caller
         if caller is None:
+            if getattr(request.state, "page_pass", None) is not None:
+                # A pass skips a count only for the person it names: here there is nobody.
+                wait = await limits.per_address.take_async(request.state.client_address)
+                if wait is not None:
+                    return _too_many(path, wait)
             if is_public(path):
                 return await _answered(request, call_next)
-            return _sign_in_first(request)
-        wait = await limiter.take_async(f"{caller.client}|{caller.user_id}")
+            return await _sign_in_first(request)
+        wait = await _counted(request, caller, limits)
         if wait is not None:
             security_event("rate_limited", warning=True, user_id=caller.user_id, path=path)
-            return problem(
-                429,
-                "Too Many Requests",
-                f"Too many requests. Try again in {wait} seconds.",
-                instance=path,
-                headers={"Retry-After": str(wait)},
-            )
+            return _too_many(path, wait)
         if refusal := await _refusal(request, caller):
             security_event(
                 "access_refused",
@@ -105,6 +122,32 @@ def install_guard(app: FastAPI, authenticate: Authenticator, limiter: RateLimite
         return await _answered(request, call_next)
 
 
+async def _counted(request: Request, caller: Caller, limits: Limits) -> int | None:
+    """Count this request against the caller's limit (None: allowed; else seconds to wait).
+
+    A call made by the web app for a page already counted, under that person's own page pass,
+    is not counted again; a pass that is not the caller's buys nothing, and the address limit
+    the hardening layer left to us is counted here too."""
+    token = getattr(request.state, "page_pass", None)
+    if token is not None:
+        if limits.passes.use(token, caller):
+            return None
+        wait = await limits.per_address.take_async(request.state.client_address)
+        if wait is not None:
+            return wait
+    return await limits.per_credential.take_async(f"{caller.client}|{caller.user_id}")
+
+
+def _too_many(path: str, wait: int) -> Response:
+    return problem(
+        429,
+        "Too Many Requests",
+        f"Too many requests. Try again in {wait} seconds.",
+        instance=path,
+        headers={"Retry-After": str(wait)},
+    )
+
+
 async def _answered(
     request: Request, call_next: Callable[[Request], Awaitable[Response]]
 ) -> Response:
@@ -112,7 +155,9 @@ async def _answered(
     so that even this answer carries the security headers (and never a trace)."""
     try:
         return await call_next(request)
-    except Exception:
+    except Exception as error:
+        if unavailable := database_unavailable(error, request.url.path):
+            return unavailable
         log.exception("unhandled error")
         return internal_error(request.url.path)
 
@@ -133,7 +178,7 @@ async def _refusal(request: Request, caller: Caller) -> str | None:
     return None
 
 
-def _sign_in_first(request: Request) -> Response:
+async def _sign_in_first(request: Request) -> Response:
     path = request.url.path
     if path.startswith("/api/"):
         return problem(
@@ -143,11 +188,19 @@ def _sign_in_first(request: Request) -> Response:
             instance=path,
             headers={"WWW-Authenticate": 'Bearer realm="asc-tracker"'},
         )
-    target = SIGN_IN
     if request.method in SAFE_METHODS:
         here = path + (f"?{request.url.query}" if request.url.query else "")
-        target += "?next=" + quote(here, safe="")
-    response = RedirectResponse(target, status_code=303)
+    else:
+        here = page_posted_from(request)  # back to the form's page, with what was typed
+    target = SIGN_IN + "?next=" + quote(here, safe="")
+    if getattr(request.state, "ended_session_of", None):
+        target += "&ended=true"  # the sign-in page says why
     if request.headers.get("hx-request") == "true":
-        response.headers["HX-Redirect"] = target
+        # htmx would follow a 303 and swap the whole sign-in page into a fragment: HX-Redirect
+        # makes it load the sign-in page as the page.
+        response: Response = Response(status_code=401, headers={"HX-Redirect": target})
+    else:
+        response = RedirectResponse(target, status_code=303)
+    if request.method not in SAFE_METHODS:
+        await keep_posted_form(request, response, page=here)
     return response

@@ -1,18 +1,18 @@
 """What the gateway does to every request before anything else: security headers on every
-response, a cap on request bodies, and rate limits per client address and per credential (kept in
-PostgreSQL, so that every gateway process counts against the same limit).
+response, a cap on request bodies, and rate limits per client address and per credential (counted in
+each process's memory and shared through PostgreSQL in batches; sign-in attempts counted exactly,
+in PostgreSQL, on every attempt).
 
 These are plain ASGI middleware so that they see every response (errors included) and can stop a
 large body while it is still arriving.
 """
 
-import base64
-import hashlib
 import ipaddress
 import json
 import logging
 import math
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,28 +25,24 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common.db import Database
 from common.errors import PROBLEM_JSON
+from common.settings import Settings
+from gateway.pagepass import PAGE_PASS_HEADER, PagePasses
 
+log = logging.getLogger(__name__)
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 """No inline script or style anywhere; `object-src` and `base-uri` closed as ASVS 3.4.3 asks."""
-SWAGGER_CDN = "https://cdn.jsdelivr.net"
 HSTS = "max-age=31536000; includeSubDomains"
-
-
-def docs_content_security_policy(html: str) -> str:
-    """The policy of the Swagger UI page alone: its assets come from a CDN and it starts itself
-    with one inline script, which is allowed by its hash (never `'unsafe-inline'`)."""
-    hashes = " ".join(
-        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
-        for body in re.findall(r"<script>(.*?)</script>", html, flags=re.DOTALL)
-    )
-    return (
-        f"default-src 'self'; script-src 'self' {SWAGGER_CDN} {hashes}; "
-        f"style-src 'self' {SWAGGER_CDN}; img-src 'self' data: https://fastapi.tiangolo.com; "
-        "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-    )
+HTTPS_ONLY_OFF_UNDER_TLS = (
+    "HTTPS_ONLY is false, but requests arrive over https: session cookies go without the Secure "
+    "flag and the __Host- prefix. Set HTTPS_ONLY=true."
+)
+HTTPS_ONLY_OFF_BEHIND_PROXY = (
+    "HTTPS_ONLY is false behind TRUSTED_PROXIES: if they terminate TLS, session cookies go "
+    "without the Secure flag and the __Host- prefix. Set HTTPS_ONLY=true."
+)
 
 
 def problem_body(status: int, title: str, detail: str) -> bytes:
@@ -68,18 +64,33 @@ async def send_problem(
     await send({"type": "http.response.body", "body": body})
 
 
+def warn_if_https_only_is_off(settings: Settings) -> None:
+    """At start, before any request: HTTPS_ONLY is off where TLS is all but certain (the
+    gateway's own address is https, or it sits behind proxies, which terminate TLS)."""
+    if settings.https_only:
+        return
+    if settings.gateway_url.startswith("https://"):
+        log.warning(HTTPS_ONLY_OFF_UNDER_TLS)
+    elif settings.trusted_proxies:
+        log.warning(HTTPS_ONLY_OFF_BEHIND_PROXY)
+
+
 class SecurityHeaders:
     """Adds the browser-security headers to every response that has not set its own."""
 
     def __init__(self, app: ASGIApp, *, https_only: bool) -> None:
         self.app = app
         self.https_only = https_only
+        self._warned = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         https = self.https_only or scope.get("scheme") == "https"
+        if https and not self.https_only and not self._warned:
+            self._warned = True  # once a process: the setting is wrong, not the request
+            log.warning(HTTPS_ONLY_OFF_UNDER_TLS)
         static = scope["path"].startswith("/static/")
 
         async def send_with_headers(message: Message) -> None:
@@ -166,7 +177,6 @@ class BodySizeLimit:
 
 Clock = Callable[[], float]
 WINDOW_SECONDS = 60
-log = logging.getLogger(__name__)
 
 # One statement per request, atomic under concurrency (the row lock orders callers on one key).
 # A sliding-window counter: this minute's count plus last minute's, weighted by how much of last
@@ -246,8 +256,12 @@ class RateLimiter:
                     self._pruned_at = now
                     session.execute(_PRUNE, {"window": window})
                 session.commit()
-        except SQLAlchemyError:
-            log.exception("rate limit not checked: the database did not answer")
+        except SQLAlchemyError as error:
+            # Expected while PostgreSQL restarts, once a request: a warning, not a trace each.
+            log.warning(
+                "rate limit not checked: the database did not answer",
+                extra={"error": type(error).__name__},
+            )
             return None
         if allowed:
             return None
@@ -260,37 +274,266 @@ class RateLimiter:
         return await run_in_threadpool(self.take, key)
 
 
-def client_address(scope: Scope, trusted_proxies: list[str]) -> str:
-    """The address of whoever sent the request: the peer, or, when the peer is a trusted proxy,
-    the last address it reports in X-Forwarded-For that is not itself a trusted proxy."""
+# Many keys' counts added in one statement per window (sorted, so two processes flushing at once
+# lock rows in the same order). Counts may arrive late: a delta for the minute before the row's
+# goes to its previous count; one for an older minute counts for nothing any more.
+_ADD = text(
+    """
+    insert into identity.rate_limit_counters as c
+        (key, window_start, current_count, previous_count, allowed)
+    select k, :window, d, 0, true
+    from unnest(cast(:keys as text[]), cast(:deltas as integer[])) as t(k, d)
+    order by k
+    on conflict (key) do update set
+        window_start = greatest(c.window_start, :window),
+        previous_count = case
+            when c.window_start = :window + 1 then c.previous_count + excluded.current_count
+            when c.window_start > :window then c.previous_count
+            when c.window_start = :window then c.previous_count
+            when c.window_start = :window - 1 then c.current_count
+            else 0 end,
+        current_count = case
+            when c.window_start > :window then c.current_count
+            when c.window_start = :window then c.current_count + excluded.current_count
+            else excluded.current_count end
+    returning key, window_start, current_count, previous_count
+    """
+)
+
+_READ = text(
+    """select key, window_start, current_count, previous_count
+       from identity.rate_limit_counters where key = any(cast(:keys as text[]))"""
+)
+
+
+@dataclass
+class _Count:
+    """One key as this process knows it: every process's counts as of the last flush (`shared`,
+    for the minute `shared_window` and the one before), and its own since (`pending`)."""
+
+    shared_window: int = 0
+    shared_current: int = 0
+    shared_previous: int = 0
+    pending: dict[int, int] = field(default_factory=dict)
+
+    def counts(self, window: int) -> tuple[int, int]:
+        """(the minute before's count, this minute's) as far as this process knows."""
+        shared = {
+            self.shared_window: self.shared_current,
+            self.shared_window - 1: self.shared_previous,
+        }
+        return (
+            shared.get(window - 1, 0) + self.pending.get(window - 1, 0),
+            shared.get(window, 0) + self.pending.get(window, 0),
+        )
+
+
+@dataclass
+class BatchedRateLimiter:
+    """`per_minute` requests a minute for each key, counted in this process's memory and shared
+    with every other gateway process by adding the counts to PostgreSQL in one batch every
+    `flush_seconds` (the same sliding-window counter as `RateLimiter`, without a database write
+    per request).
+
+    Between flushes a process knows the others' counts as of its last flush: with `n` processes a
+    key can get up to `(n - 1) x` its rate `x flush_seconds` more than the limit, never more. Limits
+    that must be exact whatever the cost (sign-in attempts) use `RateLimiter`. A flush that fails
+    keeps its counts for the next; counting in memory goes on meanwhile.
+    """
+
+    database: Database
+    name: str
+    per_minute: int
+    flush_seconds: float = 2.0
+    clock: Clock = time.time
+    _counts: dict[str, _Count] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _flushed_at: float = 0.0
+    _flushing: bool = False
+    _pruned_at: float = 0.0
+
+    def take(self, key: str) -> int | None:
+        """Count one request for `key` in memory; None if allowed, else the seconds to wait."""
+        if self.per_minute <= 0:
+            return None
+        now = self.clock()
+        window = int(now // WINDOW_SECONDS)
+        elapsed = now - window * WINDOW_SECONDS
+        weight = 1 - elapsed / WINDOW_SECONDS
+        with self._lock:
+            count = self._counts.setdefault(f"{self.name}:{key}"[:400], _Count())
+            previous, current = count.counts(window)
+            if previous * weight + current + 1 <= self.per_minute:
+                count.pending[window] = count.pending.get(window, 0) + 1
+                return None
+        return seconds_to_wait(
+            previous=previous, current=current, elapsed=elapsed, limit=self.per_minute
+        )
+
+    def flush_due(self) -> bool:
+        return not self._flushing and self.clock() - self._flushed_at >= self.flush_seconds
+
+    def flush(self) -> None:
+        """Add this process's counts to the shared ones, and learn everyone's in return."""
+        now = self.clock()
+        window = int(now // WINDOW_SECONDS)
+        with self._lock:
+            self._flushing, self._flushed_at = True, now
+            batches: dict[int, dict[str, int]] = {}
+            # Keys still weighing here but with nothing new to add: read the others' counts.
+            idle = sorted(k for k, c in self._counts.items() if not c.pending)
+            for key, count in self._counts.items():
+                for minute, delta in count.pending.items():
+                    if minute >= window - 1:  # older counts no longer weigh on anything
+                        batches.setdefault(minute, {})[key] = delta
+                count.pending = {}
+            # Keys nobody has used for two minutes count for nothing: forget them.
+            for key in [k for k, c in self._counts.items() if c.shared_window < window - 1]:
+                if key not in batches.get(window, {}) and key not in batches.get(window - 1, {}):
+                    del self._counts[key]
+            idle = [k for k in idle if k in self._counts]
+        try:
+            learned = self._add(batches, idle, now, window)
+        except SQLAlchemyError:
+            # Plainly, without a traceback: while PostgreSQL restarts this happens every flush.
+            log.warning("rate limit counts not shared: the database did not answer")
+            with self._lock:
+                for minute, deltas in batches.items():
+                    for key, delta in deltas.items():
+                        count = self._counts.setdefault(key, _Count())
+                        count.pending[minute] = count.pending.get(minute, 0) + delta
+            return
+        finally:
+            self._flushing = False
+        with self._lock:
+            for key, (shared_window, current, previous) in learned.items():
+                count = self._counts.setdefault(key, _Count())
+                count.shared_window = shared_window
+                count.shared_current, count.shared_previous = current, previous
+
+    def _add(
+        self, batches: dict[int, dict[str, int]], idle: list[str], now: float, window: int
+    ) -> dict[str, tuple[int, int, int]]:
+        learned: dict[str, tuple[int, int, int]] = {}
+        with self.database.sessionmaker() as session:
+            if idle:
+                for key, shared_window, current, previous in session.execute(_READ, {"keys": idle}):
+                    learned[key] = (shared_window, current, previous)
+            for minute in sorted(batches):
+                keys = sorted(batches[minute])
+                rows = session.execute(
+                    _ADD,
+                    {"window": minute, "keys": keys, "deltas": [batches[minute][k] for k in keys]},
+                )
+                for key, shared_window, current, previous in rows:
+                    learned[key] = (shared_window, current, previous)
+            if now - self._pruned_at >= WINDOW_SECONDS:
+                self._pruned_at = now
+                session.execute(_PRUNE, {"window": window})
+            session.commit()
+        return learned
+
+    async def take_async(self, key: str) -> int | None:
+        """`take`; when a flush is due, this request makes it (off the event loop)."""
+        wait = self.take(key)
+        if self.per_minute > 0 and self.flush_due():
+            self._flushing = True  # one request flushes; the others go on counting meanwhile
+            await run_in_threadpool(self.flush)
+        return wait
+
+
+Limiter = RateLimiter | BatchedRateLimiter
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _trusted(address: str, trusted_proxies: list[Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in trusted_proxies)
+
+
+def resolve_client(scope: Scope, trusted_proxies: list[Network]) -> tuple[str, bool]:
+    """Who sent the request, and whether it came over https: the peer, or, when the peer is a
+    trusted proxy, the rightmost address in X-Forwarded-For that is not itself a trusted proxy
+    (hops left of it were written by the client and prove nothing), and that proxy's
+    X-Forwarded-Proto."""
     client = scope.get("client")
     peer = client[0] if client else ""
-    if peer not in trusted_proxies:
-        return peer
-    forwarded = Headers(scope=scope).get("x-forwarded-for", "")
-    for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
+    https = scope.get("scheme") == "https"
+    if not _trusted(peer, trusted_proxies):
+        return peer, https
+    headers = Headers(scope=scope)
+    https = https or headers.get("x-forwarded-proto", "").split(",")[-1].strip() == "https"
+    address = peer
+    for hop in reversed([h.strip() for h in headers.get("x-forwarded-for", "").split(",")]):
         try:
             ipaddress.ip_address(hop)
         except ValueError:
-            return peer  # a garbled header is not evidence of anything
-        if hop not in trusted_proxies:
-            return hop
-    return peer
+            break  # a garbled hop is not evidence of anything: stop at the last good one
+        address = hop
+        if not _trusted(hop, trusted_proxies):
+            break
+    return address, https
+
+
+class TrustedProxies:
+    """The one place the client's address is decided: `scope["client"]` (so `request.client`)
+    becomes the address `resolve_client` finds, and the scheme https when a trusted proxy says
+    the client used it. Nothing else reads X-Forwarded-For."""
+
+    def __init__(self, app: ASGIApp, *, trusted_proxies: list[Network]) -> None:
+        self.app = app
+        self.trusted_proxies = trusted_proxies
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            address, https = resolve_client(scope, self.trusted_proxies)
+            port = scope["client"][1] if scope.get("client") else 0
+            scope = {**scope, "client": (address, port), "scheme": "https" if https else "http"}
+        await self.app(scope, receive, send)
+
+
+def client_address(scope: Scope) -> str:
+    """The client's address, as `TrustedProxies` decided it."""
+    client = scope.get("client")
+    return client[0] if client else ""
 
 
 class RateLimitByAddress:
-    """429 with Retry-After once one client address sends too many requests."""
+    """429 with Retry-After once one client address sends too many requests.
 
-    def __init__(self, app: ASGIApp, *, limiter: RateLimiter, trusted_proxies: list[str]) -> None:
+    A call carrying a genuine page pass (the web app's call for a page already counted) is left
+    to the guard, which counts it here after all unless the pass is the caller's own."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limiter: Limiter,
+        passes: PagePasses | None = None,
+    ) -> None:
         self.app = app
         self.limiter = limiter
-        self.trusted_proxies = trusted_proxies
+        self.passes = passes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in ("/healthz", "/readyz"):
             await self.app(scope, receive, send)
             return
-        wait = await self.limiter.take_async(client_address(scope, self.trusted_proxies))
+        address = client_address(scope)
+        state = scope.setdefault("state", {})
+        state["client_address"] = address
+        if self.passes is not None:
+            token = Headers(scope=scope).get(PAGE_PASS_HEADER)
+            if self.passes.valid(token) is not None:
+                state["page_pass"] = token
+                await self.app(scope, receive, send)
+                return
+        wait = await self.limiter.take_async(address)
         if wait is not None:
             await send_too_many(send, wait)
             return

@@ -34,6 +34,8 @@ class Organisation(TimestampMixin, Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    allow_self_approval: Mapped[bool] = mapped_column(default=False, server_default="false")
+    """A one-person team may approve its own figures (each such approval is marked)."""
 
 
 class User(TenantMixin, TimestampMixin, VersionedMixin, Base):
@@ -97,6 +99,10 @@ class ApiKey(TenantMixin, TimestampMixin, Base):
     access: Mapped[str] = mapped_column(String(16))
     """"read" or "read_write"."""
     services: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
+    role: Mapped[str] = mapped_column(String(32))
+    """The one role the key acts as (viewer for a read-only key), never a union of roles."""
+    team: Mapped[str | None] = mapped_column(String(200))
+    """The team it acts for, as a person of that role would (data providers, service leads)."""
     created_by: Mapped[str] = mapped_column(String(200))
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

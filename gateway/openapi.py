@@ -1,62 +1,185 @@
-"""One OpenAPI document for the whole API, merged from the services' own documents."""
+"""One OpenAPI document for the whole API, merged from the services' own documents.
+
+What the merge adds is what the gateway does for every request, so no route declares it:
+security (an API key as a bearer token, or the web's session cookie), the rate limit (429 with
+Retry-After), the body size limit (413), and Idempotency-Key on the services' POSTs.
+"""
 
 import logging
+import re
+from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
 
+from common.openapi import problem_response
+from gateway.guard import is_public
+
 log = logging.getLogger(__name__)
 
+SHARED_SCHEMAS = frozenset({"Problem", "ProblemFieldError"})
+"""Schemas every part writes the same way: they keep their plain name and appear once."""
 
-def merge_service_document(
-    merged: dict[str, Any], name: str, document: dict[str, Any], *, shared: set[str]
-) -> None:
-    """Add one service's paths under `/api/v1/<name>` and its schemas as `<Name>.<Schema>`.
+SECURITY_SCHEMES: dict[str, Any] = {
+    "ApiKey": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API key made on the API keys page, as `Authorization: Bearer <key>`.",
+    },
+    "SessionCookie": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "__Host-asc_session",
+        "description": "The web app's sign-in session (POST /api/v1/sessions sets it).",
+    },
+}
+SECURITY: list[dict[str, list[str]]] = [{"ApiKey": []}, {"SessionCookie": []}]
 
-    Schemas in `shared` (the problem shape, say) keep their plain name and appear once.
-    """
-    prefix = name.capitalize() + "."
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before sending the request again.",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
+WWW_AUTHENTICATE = {
+    "description": "The scheme to authenticate with: `Bearer`.",
+    "schema": {"type": "string", "example": 'Bearer realm="asc-tracker"'},
+}
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "Any unique text (a UUID, say). A retry with the same key and request gets the first "
+        "response again instead of making a second record; kept for a day."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+}
+IDEMPOTENT_REPLAYED = {
+    "description": "`true` when this is the stored response to an earlier request with the key.",
+    "schema": {"type": "string", "enum": ["true"]},
+}
+
+
+def component_name(service: str, schema: str) -> str:
+    """`Kpi` + `Page_MeasureRead_` -> `KpiPageMeasureRead`: unique across services, no dots."""
+    words = [w for w in re.split(r"[^A-Za-z0-9]+", schema) if w]
+    return service.capitalize() + "".join(w[0].upper() + w[1:] for w in words)
+
+
+def _rename_refs(node: Any, renamed: dict[str, str]) -> Any:
+    if isinstance(node, dict):
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                target = value.rsplit("/", 1)[1]
+                out[key] = "#/components/schemas/" + renamed.get(target, target)
+            else:
+                out[key] = _rename_refs(value, renamed)
+        return out
+    if isinstance(node, list):
+        return [_rename_refs(item, renamed) for item in node]
+    return node
+
+
+def _add_schemas(
+    merged: dict[str, Any], prefix: str, document: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """Add `document`'s schemas under prefixed names (titles equal to the names); return its
+    paths with their references rewritten."""
     schemas = document.get("components", {}).get("schemas", {})
-    renamed = {s: s if s in shared else prefix + s for s in schemas}
-
-    def rename(node: Any) -> Any:
-        if isinstance(node, dict):
-            out: dict[str, Any] = {}
-            for key, value in node.items():
-                if key == "$ref" and isinstance(value, str):
-                    target = value.rsplit("/", 1)[1]
-                    out[key] = "#/components/schemas/" + renamed.get(target, target)
-                else:
-                    out[key] = rename(value)
-            return out
-        if isinstance(node, list):
-            return [rename(item) for item in node]
-        return node
-
-    for path, operations in document.get("paths", {}).items():
-        new_operations = rename(operations)
-        for operation in new_operations.values():
-            if isinstance(operation, dict):
-                if "operationId" in operation:
-                    operation["operationId"] = f"{name}_{operation['operationId']}"
-                operation["tags"] = [f"{name}: {tag}" for tag in operation.get("tags", [name])]
-        merged["paths"][f"/api/v1/{name}{path}"] = new_operations
-    target = merged.setdefault("components", {}).setdefault("schemas", {})
+    renamed = {s: s if s in SHARED_SCHEMAS else component_name(prefix, s) for s in schemas}
+    target = merged["components"]["schemas"]
     for original, schema in schemas.items():
-        target[renamed[original]] = rename(schema)
+        target[renamed[original]] = {**_rename_refs(schema, renamed), "title": renamed[original]}
+    paths: dict[str, dict[str, Any]] = _rename_refs(document.get("paths", {}), renamed)
+    return paths
 
 
-async def merged_openapi(
-    own: dict[str, Any], clients: dict[str, httpx.AsyncClient]
+def _operations(paths: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (path, method, operation)
+        for path, item in paths.items()
+        for method, operation in item.items()
+        if isinstance(operation, dict) and "responses" in operation
+    ]
+
+
+def _declare_gateway_contract(
+    path: str, method: str, operation: dict[str, Any], *, forwarded: bool
+) -> None:
+    """What the gateway adds to every operation: security, 401, 429, 413, and Idempotency-Key
+    on the POSTs it forwards to a service (`forwarded`)."""
+    responses = operation.setdefault("responses", {})
+    if is_public(path):
+        operation["security"] = []
+        responses.pop("401", None)
+    else:
+        responses["401"] = problem_response(
+            "Not authenticated", {"WWW-Authenticate": WWW_AUTHENTICATE}
+        )
+    responses.setdefault(
+        "429", problem_response("Too many requests: wait as Retry-After says", RETRY_AFTER)
+    )
+    if "requestBody" in operation:
+        responses.setdefault("413", problem_response("The body is larger than is accepted"))
+    if method == "post" and forwarded:
+        operation.setdefault("parameters", []).append(dict(IDEMPOTENCY_KEY))
+        for status, response in responses.items():
+            if str(status).startswith("2"):
+                response.setdefault("headers", {})["Idempotent-Replayed"] = IDEMPOTENT_REPLAYED
+        responses.setdefault(
+            "409", problem_response("A request with this Idempotency-Key is still being answered")
+        )
+
+
+def merged_openapi(
+    own: dict[str, Any], services: dict[str, dict[str, Any]], *, missing: Sequence[str] = ()
 ) -> dict[str, Any]:
-    """The gateway's own document plus every service that answers; a service that is down is
-    named in the description rather than failing the whole document."""
+    """The gateway's own document plus each service's, paths under `/api/v1/<name>`.
+
+    Operation ids are the route functions' names; a name used by more than one part
+    (`list_audit_events`) is prefixed with the service (`kpi_list_audit_events`) on the
+    services' operations, while the gateway's own keeps it plain.
+    """
     merged: dict[str, Any] = {
         **own,
-        "paths": dict(own.get("paths", {})),
-        "components": {"schemas": dict(own.get("components", {}).get("schemas", {}))},
+        "servers": [{"url": "/", "description": "This deployment"}],
+        "components": {"schemas": {}, "securitySchemes": SECURITY_SCHEMES},
+        "security": SECURITY,
     }
-    shared = {"Problem", "ProblemFieldError"}
+    merged["paths"] = _add_schemas(merged, "", own)
+    service_paths = {name: _add_schemas(merged, name, doc) for name, doc in services.items()}
+    ids = Counter(
+        operation.get("operationId")
+        for paths in [merged["paths"], *service_paths.values()]
+        for _, _, operation in _operations(paths)
+    )
+    for path, method, operation in _operations(merged["paths"]):
+        _declare_gateway_contract(path, method, operation, forwarded=False)
+    for name, paths in service_paths.items():
+        for path, method, operation in _operations(paths):
+            if ids[operation.get("operationId")] > 1:
+                operation["operationId"] = f"{name}_{operation['operationId']}"
+            operation["tags"] = [f"{name}: {tag}" for tag in operation.get("tags", [name])]
+            _declare_gateway_contract(f"/api/v1/{name}{path}", method, operation, forwarded=True)
+        merged["paths"].update({f"/api/v1/{name}{path}": item for path, item in paths.items()})
+    if missing:
+        merged["info"] = {
+            **merged["info"],
+            "description": merged["info"].get("description", "")
+            + f"\n\nNot available right now, so not listed: {', '.join(missing)}.",
+        }
+    return merged
+
+
+async def fetch_and_merge(
+    own: dict[str, Any], clients: dict[str, httpx.AsyncClient]
+) -> dict[str, Any]:
+    """The merged document of the services that answer; a service that is down is named in
+    the description rather than failing the whole document."""
+    documents: dict[str, dict[str, Any]] = {}
     missing = []
     for name, client in clients.items():
         try:
@@ -66,11 +189,5 @@ async def merged_openapi(
             log.warning("openapi unavailable", extra={"upstream": name})
             missing.append(name)
             continue
-        merge_service_document(merged, name, response.json(), shared=shared)
-    if missing:
-        merged["info"] = {
-            **merged["info"],
-            "description": merged["info"].get("description", "")
-            + f"\n\nNot available right now, so not listed: {', '.join(missing)}.",
-        }
-    return merged
+        documents[name] = response.json()
+    return merged_openapi(own, documents, missing=missing)

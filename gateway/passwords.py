@@ -8,6 +8,7 @@ and a repeated word read once (`monkeymonkey`): these are how people stretch a c
 """
 
 import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -20,6 +21,12 @@ TOO_COMMON = (
     "This password is too common. Choose one that is harder to guess, like 3 or 4 random words"
 )
 TOO_PERSONAL = "The password must not contain the email address or the name of this service"
+BLANK = "Enter a password that is not only spaces"
+CONTROL_CHARACTERS = (
+    "The password must not contain control characters, such as tabs, line breaks or null"
+)
+TOO_SHORT = "The password must be 12 characters or more"
+MIN_LENGTH = 12
 _LOOK_ALIKES = (
     str.maketrans("@4310$5!7+", "aaeiossitt"),
     str.maketrans("@4310$5!7+", "aaelossitt"),
@@ -76,8 +83,25 @@ def _personal_words(email: str) -> set[str]:
     return {word for word in words if len(word) >= 3}
 
 
+def normalise_password(password: str) -> str:
+    """The form a password is hashed and checked in: Unicode NFKC (ASVS 5.0 6.2.9's "any
+    characters" means the same characters typed on another keyboard or system must match).
+
+    >>> normalise_password("ﬁve ①")
+    'five 1'
+    """
+    return unicodedata.normalize("NFKC", password)
+
+
 def password_problem(password: str, *, email: str) -> str | None:
     """Why `password` may not be someone's (whose address is `email`), or None if it may."""
+    password = normalise_password(password)
+    if not password.strip():
+        return BLANK
+    if any(unicodedata.category(character) == "Cc" for character in password):
+        return CONTROL_CHARACTERS
+    if len(password) < MIN_LENGTH:
+        return TOO_SHORT
     readings = {_squashed(password)}
     readings |= {reading.translate(table) for reading in readings for table in _LOOK_ALIKES}
     if any(

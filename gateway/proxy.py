@@ -11,9 +11,11 @@ from starlette.background import BackgroundTask
 from common.errors import problem
 from common.identity import IDENTITY_HEADER
 from common.logs import REQUEST_ID_HEADER, request_id_var
+from gateway.pagepass import PAGE_PASS_HEADER
 
 log = logging.getLogger(__name__)
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
+_FORWARDED = ("x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded")
 
 # Hop-by-hop headers (RFC 9110 7.6.1) are about one connection, not the message.
 _HOP_BY_HOP = {
@@ -28,21 +30,27 @@ _HOP_BY_HOP = {
     "host",
     "content-length",
 }
+_GATEWAY_ONLY = {IDENTITY_HEADER, PAGE_PASS_HEADER, "x-request-id"}
 
 
-def _request_headers(request: Request, identity_token: str | None) -> list[tuple[str, str]]:
+def _request_headers(
+    request: Request, identity_token: str | None, extra: dict[str, str] | None = None
+) -> list[tuple[str, str]]:
     headers = [
         (name, value)
         for name, value in request.headers.items()
-        # A client can never speak for the gateway: drop any identity it sent.
-        if name not in _HOP_BY_HOP and name != IDENTITY_HEADER and name != "x-request-id"
+        # A client can never speak for the gateway: drop any identity or page pass it sent, and
+        # any forwarding header (the gateway says where the request came from).
+        if name not in _HOP_BY_HOP and name not in (*_GATEWAY_ONLY, *_FORWARDED)
     ]
     if identity_token:
         headers.append((IDENTITY_HEADER, identity_token))
+    headers.extend((extra or {}).items())
     headers.append((REQUEST_ID_HEADER, request_id_var.get() or ""))
-    client = request.client.host if request.client else ""
-    forwarded = request.headers.get("x-forwarded-for")
-    headers.append(("x-forwarded-for", f"{forwarded}, {client}" if forwarded else client))
+    # The address the gateway settled on (gateway.hardening.TrustedProxies), not the client's
+    # own claims: the web app passes it back when it calls the API for this person.
+    headers.append(("x-forwarded-for", request.client.host if request.client else ""))
+    headers.append(("x-forwarded-proto", request.url.scheme))
     return headers
 
 
@@ -53,6 +61,7 @@ async def forward(
     upstream_name: str,
     path: str,
     identity_token: str | None,
+    extra_headers: dict[str, str] | None = None,
 ) -> Response:
     """Send the request on, streaming both ways; a dead or slow upstream becomes a 502/504."""
     try:
@@ -68,7 +77,7 @@ async def forward(
     upstream_request = client.build_request(
         request.method,
         url,
-        headers=_request_headers(request, identity_token),
+        headers=_request_headers(request, identity_token, extra_headers),
         content=request.stream(),
     )
     try:

@@ -113,7 +113,7 @@ def look_up_password_reset(body: PasswordResetToken, request: Request) -> Passwo
     POST, so that the token never sits in a URL the gateway logs.)"""
     declare_no_change("lookup")
     database: Database = request.app.state.database
-    address = client_address(request.scope, request.app.state.settings.trusted_proxies)
+    address = client_address(request.scope)
     with unscoped(database.session(None)) as session:
         reset, user = _live_link(session, body.token, now_of(request), address=address)
         return PasswordResetLink(email=user.email, expires_at=reset.expires_at)
@@ -125,7 +125,7 @@ def use_password_reset(body: PasswordResetUse, request: Request) -> Response:
     in by this."""
     database: Database = request.app.state.database
     now = now_of(request)
-    address = client_address(request.scope, request.app.state.settings.trusted_proxies)
+    address = client_address(request.scope)
     with unscoped(database.session(None)) as session:
         reset, user = _live_link(session, body.token, now, address=address, lock=True)
         require_acceptable_password(body.new_password, email=user.email, field="new_password")

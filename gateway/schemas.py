@@ -26,6 +26,7 @@ class OrganisationRead(BaseModel):
     id: uuid.UUID
     slug: str
     name: str
+    allow_self_approval: bool
 
 
 class CallerRead(BaseModel):
@@ -112,14 +113,38 @@ class UserUpdate(BaseModel):
     password: str | None = Field(default=None, min_length=12, max_length=1000)
 
 
+KeyRole = Literal["viewer", "data_provider", "service_lead", "finance", "programme_office"]
+"""The roles a key may act as: any but admin (a key never administers)."""
+TEAM_ROLES = frozenset({"data_provider", "service_lead"})
+"""Roles whose reach is their team's: a key acting as one names its team."""
+
+
 class ApiKeyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=200)
     access: Literal["read", "read_write"]
     services: list[Literal["kpi", "projects", "finance"]] = Field(min_length=1)
+    role: KeyRole | None = None
+    """The one role the key acts as. A read-only key is a viewer; a read-write key needs one."""
+    team: str | None = Field(default=None, max_length=200)
+    """The team a data-provider or service-lead key acts for."""
     expires_on: date | None = None
     """The key stops working at the start of this day (UTC)."""
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(field, message) for each way the role, access and team do not fit together."""
+        if self.access == "read":
+            if self.role not in (None, "viewer"):
+                return [("role", "A read-only key acts as a viewer: choose read and write")]
+            return []
+        if self.role is None:
+            return [("role", "Choose the role the key acts as")]
+        if self.role == "viewer":
+            return [("role", "A viewer key is read-only: choose read only, or another role")]
+        if self.role in TEAM_ROLES and not (self.team or "").strip():
+            return [("team", "Enter the team the key acts for")]
+        return []
 
 
 class ApiKeyRead(BaseModel):
@@ -130,6 +155,8 @@ class ApiKeyRead(BaseModel):
     prefix: str
     access: str
     services: list[str]
+    role: str
+    team: str | None
     created_by: str
     created_at: datetime
     expires_at: datetime | None
@@ -145,7 +172,9 @@ class ApiKeyCreated(ApiKeyRead):
 class OrganisationUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    allow_self_approval: bool | None = None
+    """Let the submitter of a KPI figure approve it too (for one-person teams)."""
 
 
 class PasswordResetCreated(BaseModel):

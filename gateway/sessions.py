@@ -52,7 +52,7 @@ def sign_in(
     """Check an email and password and start a session (sets the session cookie)."""
     database: Database = request.app.state.database
     now = now_of(request)
-    address = client_address(request.scope, settings.trusted_proxies)
+    address = client_address(request.scope)
     # Many accounts tried from one place (credential stuffing) meet this before any lockout.
     if (wait := request.app.state.rate_limiters["sign_in"].take(address)) is not None:
         security_event("sign_in_rate_limited", warning=True, address=address)

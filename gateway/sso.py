@@ -186,7 +186,7 @@ async def callback(request: Request, code: str = "", state: str = "") -> Respons
         session.flush()
         new = start_session(session, user, settings=settings, now=now)
         session.commit()
-    address = client_address(request.scope, settings.trusted_proxies)
+    address = client_address(request.scope)
     security_event(
         "sign_in", user_id=str(user.id), org_id=str(org_id), method="sso", address=address
     )

@@ -1,7 +1,9 @@
 """`make run`: a database, migrations, demo data, then all five apps as separate processes.
 
 Uses DATABASE_URL when it is set; otherwise starts an embedded PostgreSQL whose data lives in
-`.data/postgres` and is reused by the next run. Ctrl-C stops everything.
+`.data/postgres` and is reused by the next run. An app that dies is started again, after a wait
+that doubles each time it dies soon after starting (as a supervisor would), and the restart is
+logged. Ctrl-C stops everything, the embedded PostgreSQL included.
 """
 
 import os
@@ -10,8 +12,10 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
+from typing import Any, Protocol
 
 import httpx
 
@@ -45,25 +49,76 @@ def app_environment(url: str, host: str) -> dict[str, str]:
     return env
 
 
+def start_app(
+    name: str, env: dict[str, str], host: str, log_dir: Path = ROOT / ".data" / "logs"
+) -> subprocess.Popen[bytes]:
+    log_dir.mkdir(parents=True, exist_ok=True)
+    app_env = env | {"HOST": host, "PORT": env.get(f"{name.upper()}_PORT", str(APPS[name].port))}
+    with (log_dir / f"{name}.log").open("ab") as log_file:
+        return subprocess.Popen(
+            [sys.executable, "-m", "stack.serve", name],
+            cwd=ROOT,
+            env=app_env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+
+
 def start_apps(
     env: dict[str, str], host: str, log_dir: Path = ROOT / ".data" / "logs"
 ) -> dict[str, subprocess.Popen[bytes]]:
-    processes = {}
-    log_dir.mkdir(parents=True, exist_ok=True)
-    for name in START_ORDER:
-        app_env = env | {
-            "HOST": host,
-            "PORT": env.get(f"{name.upper()}_PORT", str(APPS[name].port)),
-        }
-        with (log_dir / f"{name}.log").open("ab") as log_file:
-            processes[name] = subprocess.Popen(
-                [sys.executable, "-m", "stack.serve", name],
-                cwd=ROOT,
-                env=app_env,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
+    return {name: start_app(name, env, host, log_dir) for name in START_ORDER}
+
+
+class Process(Protocol):
+    def poll(self) -> int | None: ...
+
+
+class Supervisor:
+    """Keeps every app running: one that exits is started again after `backoff` seconds, doubled
+    (up to `max_backoff`) each time it dies within `stable_after` seconds of starting."""
+
+    def __init__(
+        self,
+        processes: dict[str, Any],
+        start: Callable[[str], Any],
+        *,
+        say: Callable[[str], None] = lambda line: print(line, flush=True),
+        clock: Callable[[], float] = time.monotonic,
+        backoff: float = 1.0,
+        max_backoff: float = 30.0,
+        stable_after: float = 60.0,
+    ) -> None:
+        self.processes = processes
+        self._start, self._say, self._clock = start, say, clock
+        self._first, self._max, self._stable = backoff, max_backoff, stable_after
+        now = clock()
+        self._started = dict.fromkeys(processes, now)
+        self._backoff = dict.fromkeys(processes, backoff)
+        self._due: dict[str, float] = {}
+
+    def check(self) -> None:
+        """Notice apps that exited, and start again those whose wait is over."""
+        now = self._clock()
+        for name, process in self.processes.items():
+            if name in self._due:
+                if now >= self._due[name]:
+                    del self._due[name]
+                    self.processes[name] = self._start(name)
+                    self._started[name] = now
+                    self._say(f"Started {name} again.")
+                continue
+            code = process.poll()
+            if code is None:
+                continue
+            if now - self._started[name] >= self._stable:
+                self._backoff[name] = self._first  # it had been running well: start afresh
+            wait = self._backoff[name]
+            self._backoff[name] = min(wait * 2, self._max)
+            self._due[name] = now + wait
+            self._say(
+                f"{name} exited with code {code}; starting it again in {wait:g} s. See .data/logs/."
             )
-    return processes
 
 
 def wait_until_ready(env: dict[str, str], timeout: float = 60.0) -> list[str]:
@@ -119,16 +174,20 @@ def main() -> int:
             "Logs are in .data/logs/. Press Ctrl-C to stop.",
             flush=True,
         )
-        while all(p.poll() is None for p in processes.values()):
+        supervisor = Supervisor(processes, lambda name: start_app(name, env, host))
+        while True:
+            supervisor.check()
             time.sleep(0.5)
-        died = [name for name, p in processes.items() if p.poll() is not None]
-        print(f"Stopped because {', '.join(died)} exited. See .data/logs/.", flush=True)
-        return 1
     except KeyboardInterrupt:
         print("\nStopping...", flush=True)
         return 0
     finally:
         stop(processes)
+        if _server is not None:
+            # Stop the embedded PostgreSQL now, not only if its exit hook decides to.
+            from common.pg import stop_embedded
+
+            stop_embedded(_server)
 
 
 if __name__ == "__main__":

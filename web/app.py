@@ -5,22 +5,24 @@ import pkgutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import web.views
 from common.logs import install_request_logging
-from common.service_app import health_router
+from common.service_app import health_router, require_signing_key
 from common.settings import Settings, get_settings
 from web.clients.gateway import ApiError, UpstreamDown
 from web.rendering import render
 from web.roles import area_of_path, refusal
 from web.views import dashboard, placeholders
+from web.views.auth import install_kept_forms
 
 STATIC = Path(__file__).parent / "static"
 
@@ -31,6 +33,7 @@ def create_app(
 ) -> FastAPI:
     """`gateway_transport` replaces the network to the gateway (in-process tests)."""
     settings = settings or get_settings()
+    require_signing_key(settings)  # it checks the gateway's signature on every page's caller
     gateway = httpx.AsyncClient(
         base_url=settings.gateway_url,
         transport=gateway_transport,
@@ -47,7 +50,8 @@ def create_app(
     )
     app.state.settings = settings
     app.state.gateway = gateway
-    install_request_logging(app)
+    install_kept_forms(app)
+    install_request_logging(app)  # outermost: the request id is set first
     app.include_router(health_router(None))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(dashboard.router)
@@ -78,10 +82,14 @@ def install_error_pages(app: FastAPI) -> None:
         )
 
     @app.exception_handler(ApiError)
-    async def _refused(request: Request, exc: ApiError) -> HTMLResponse:
+    async def _refused(request: Request, exc: ApiError) -> Response:
         # A record the API does not know (or another council's, which it will not name) is a
         # page that does not exist, wherever a view lets the API's 404 through; any other
         # refusal a view did not handle is still a failure.
+        if exc.status == 401:
+            # Nobody the gateway knows (the page was reached without it, or the session ended
+            # while the page was being made): the sign-in page, as the gateway would answer.
+            return _sign_in_first(request)
         if exc.status == 404:
             return render(request, "errors/404.html", {"me": None}, status_code=404)
         if exc.status == 403:
@@ -102,6 +110,16 @@ def install_error_pages(app: FastAPI) -> None:
             {"me": None, "message": refusal(action, area)},
             status_code=403,
         )
+
+    def _sign_in_first(request: Request) -> Response:
+        target = "/sign-in"
+        if request.method in ("GET", "HEAD"):
+            here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            target += "?next=" + quote(here, safe="")
+        response = RedirectResponse(target, status_code=303)
+        if request.headers.get("hx-request") == "true":
+            response.headers["HX-Redirect"] = target
+        return response
 
     @app.exception_handler(UpstreamDown)
     async def _down(request: Request, exc: UpstreamDown) -> HTMLResponse:

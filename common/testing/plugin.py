@@ -12,6 +12,7 @@ header counts, with its request id, or have declared that it rightly changed not
 """
 
 import os
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -37,7 +38,8 @@ from common.pg import drop_database, embedded_url, fresh_database, start_embedde
 from common.rls import APP_ROLE, TENANT_SCHEMAS
 from common.settings import SERVICES, Settings
 
-TEST_SIGNING_KEY = "test-signing-key-" + "x" * 32
+TEST_SIGNING_KEY = secrets.token_urlsafe(48)
+"""Random per run, as `make run` makes one: a weak key would be refused at start."""
 
 
 def _docker_engine_answers() -> bool:

@@ -6,6 +6,7 @@ from common.db import Database
 from common.http import ServiceClients
 from common.service_app import create_service_app
 from common.settings import Settings
+from services.finance.benefits.router import router as benefits_router
 from services.finance.budgets.router import router as budgets_router
 from services.finance.imports.router import router as imports_router
 from services.finance.savings.router import router as savings_router
@@ -20,7 +21,7 @@ def create_app(
         "finance",
         title="ASC Tracker finance service",
         description="Budget monitoring and savings tracking.",
-        routers=[budgets_router, savings_router, imports_router],
+        routers=[budgets_router, savings_router, benefits_router, imports_router],
         settings=settings,
         database=database,
         clients=clients,

@@ -3,7 +3,8 @@ change a savings line, and the projects service's answer on the projects a line 
 HTTP only: no service imports another's code)."""
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from decimal import Decimal
 
 from fastapi import Request
 
@@ -16,8 +17,9 @@ from services.finance.savings.rules import may_change_line
 __all__ = [
     "CallerDep",
     "SessionDep",
-    "check_measure_exists",
+    "check_measures_exist",
     "check_projects_exist",
+    "kpi_measure_actuals",
     "project_names",
     "refusal_to_change",
     "require_may_change",
@@ -64,20 +66,6 @@ def check_projects_exist(request: Request, project_ids: Iterable[uuid.UUID]) -> 
         raise ValidationFailed("A linked project does not exist.", errors=errors)
 
 
-def check_measure_exists(request: Request, measure_id: uuid.UUID | None) -> None:
-    """422 when the kpi service does not know the measure (404); 503 when it cannot say."""
-    if measure_id is None:
-        return
-    response = call_service(request, "kpi", "GET", f"/measures/{measure_id}")
-    if response.status_code == 404:
-        raise ValidationFailed(
-            "The KPI does not exist.",
-            errors=[FieldError("kpi_measure_id", f"There is no KPI with id {measure_id}")],
-        )
-    if response.status_code != 200:
-        raise UpstreamUnavailable("The kpi service could not confirm the KPI. Try again shortly.")
-
-
 def project_names(request: Request) -> dict[uuid.UUID, str]:
     """Every project the projects service knows in the caller's organisation, by id (a page of
     500 at a time, so an import checks its projects with a few calls, not one per row); 503 when
@@ -97,3 +85,41 @@ def project_names(request: Request) -> dict[uuid.UUID, str]:
         offset += len(page["items"])
         if not page["items"] or offset >= int(page["total"]):
             return found
+
+
+def check_measures_exist(request: Request, measure_ids: Iterable[tuple[str, uuid.UUID]]) -> None:
+    """422 naming each input whose KPI the kpi service does not know (404); 503 when it cannot
+    say. `measure_ids` pairs each field with the measure it names."""
+    errors: list[FieldError] = []
+    for field, measure_id in measure_ids:
+        response = call_service(request, "kpi", "GET", f"/measures/{measure_id}")
+        if response.status_code == 404:
+            errors.append(FieldError(field, f"There is no KPI with id {measure_id}"))
+        elif response.status_code != 200:
+            raise UpstreamUnavailable(
+                "The kpi service could not confirm the linked KPI. Try again shortly."
+            )
+    if errors:
+        raise ValidationFailed("A linked KPI does not exist.", errors=errors)
+
+
+def kpi_measure_actuals(request: Request) -> Callable[[uuid.UUID], list[Decimal] | None]:
+    """Reads a KPI's actuals from the kpi service as the caller, newest period first (up to 500
+    periods); None when the service cannot answer, so a page shows a warning, not an error."""
+
+    def actuals(measure_id: uuid.UUID) -> list[Decimal] | None:
+        try:
+            response = call_service(
+                request,
+                "kpi",
+                "GET",
+                "/actuals",
+                params={"measure_id": str(measure_id), "limit": 500},
+            )
+        except UpstreamUnavailable:
+            return None
+        if response.status_code != 200:
+            return None
+        return [Decimal(str(item["value"])) for item in response.json()["items"]]
+
+    return actuals

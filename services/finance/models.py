@@ -1,6 +1,7 @@
 """Every table of the `finance` schema, registered on one `Base` (migrations import this module)."""
 
 from services.finance.base import Base
+from services.finance.benefits.models import BenefitCalculation, BenefitInput
 from services.finance.budgets.models import BudgetAmount, BudgetLine, Forecast
 from services.finance.savings.models import (
     ActivityMeasure,
@@ -12,6 +13,8 @@ from services.finance.savings.models import (
 __all__ = [
     "ActivityMeasure",
     "Base",
+    "BenefitCalculation",
+    "BenefitInput",
     "BudgetAmount",
     "BudgetLine",
     "Forecast",

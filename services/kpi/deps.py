@@ -8,21 +8,21 @@ from fastapi import Depends, Query
 from common.errors import FieldError, Forbidden, ValidationFailed
 from common.identity import Caller, CallerDep, Role, require_roles
 from common.periods import FinancialYear, Period
-from services.kpi.actuals.rules import MANAGERS, is_integration
+from services.kpi.actuals.rules import MANAGERS
 
 
 def _configurer(caller: CallerDep) -> Caller:
-    """Measures, targets, populations and benchmarks are set up by managers (or integrations),
-    not by people who provide the figures."""
-    if not (caller.has_any(*MANAGERS) or is_integration(caller)):
+    """Measures, targets, populations and benchmarks are set up by managers, not by people who
+    provide the figures (an API key acts as its one role, like a person)."""
+    if not caller.has_any(*MANAGERS):
         raise Forbidden("Only the programme office or a service lead can set up measures.")
     return caller
 
 
 def _enterer(caller: CallerDep) -> Caller:
     """Figures are entered by data providers (for their team's measures, checked per row),
-    managers and integrations; not by viewers or finance."""
-    if not (caller.has_any(*MANAGERS, Role.DATA_PROVIDER) or is_integration(caller)):
+    and managers; not by viewers or finance."""
+    if not caller.has_any(*MANAGERS, Role.DATA_PROVIDER):
         raise Forbidden("Only data providers, service leads or the programme office enter figures.")
     return caller
 

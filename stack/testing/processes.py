@@ -34,12 +34,19 @@ def free_port() -> int:
 
 @contextmanager
 def running_system(
-    pg_server_url: str, log_dir: Path, *, prefix: str = "asc_e2e", dev_identity: bool = True
+    pg_server_url: str,
+    log_dir: Path,
+    *,
+    prefix: str = "asc_e2e",
+    dev_identity: bool = True,
+    settings: dict[str, str] | None = None,
+    ready_timeout: float = 60,
 ) -> Iterator[RunningSystem]:
     """A fresh database with the demo council, and all five apps serving it over TCP.
 
     With `dev_identity` every request acts as the demo council's administrator (for tests of
     processes, faults and load); without it, callers sign in as a person would.
+    `ready_timeout`: how long the apps may take to start (longer with several workers each).
     """
     url = fresh_database(pg_server_url, prefix)
     upgrade_all(url)
@@ -53,9 +60,10 @@ def running_system(
         env[f"{name.upper()}_URL"] = f"http://127.0.0.1:{port}"
     env["LOG_LEVEL"] = "WARNING"
     env["DEV_IDENTITY"] = "true" if dev_identity else "false"
+    env.update(settings or {})
     processes = start_apps(env, "127.0.0.1", log_dir)
     try:
-        not_ready = wait_until_ready(env, timeout=60)
+        not_ready = wait_until_ready(env, timeout=ready_timeout)
         if not_ready:
             logs = {n: (log_dir / f"{n}.log").read_text()[-2000:] for n in not_ready}
             raise RuntimeError(f"not ready: {not_ready}; logs: {logs}")

@@ -142,6 +142,9 @@ def test_budget_position_per_line_and_in_total_to_the_penny(api: TestClient) -> 
         "variance": "599999.84",
         "variance_words": "overspend",
         "movement": "-100000.01",
+        "original_forecast": "26199999.95",
+        "movement_since_original": "-100000.01",
+        "lines_with_forecast": 2,
         "lines_without_forecast": 1,
     }
 
@@ -183,7 +186,7 @@ def test_update_needs_the_current_etag(api: TestClient) -> None:
     etag = api.get(url).headers["ETag"]
     assert api.patch(url, json={"cost_centre": "X"}).status_code == 428
     assert (
-        api.patch(url, json={"cost_centre": "X"}, headers={"If-Match": 'W/"99"'}).status_code == 412
+        api.patch(url, json={"cost_centre": "X"}, headers={"If-Match": '"99"'}).status_code == 412
     )
     changed = api.patch(
         url,
@@ -207,7 +210,7 @@ def test_forecast_update_needs_if_match_and_recomputes_variance(api: TestClient)
     url = f"{LINES}/{line['id']}/forecasts/2025-09"
     assert api.patch(url, json={"forecast_outturn": "1"}).status_code == 428
     changed = api.patch(
-        url, json={"forecast_outturn": "£1.21m"}, headers={"If-Match": f'W/"{created["version"]}"'}
+        url, json={"forecast_outturn": "£1.21m"}, headers={"If-Match": f'"{created["version"]}"'}
     )
     assert changed.status_code == 200, changed.text
     assert changed.json()["variance"] == "10000.00"
@@ -217,7 +220,7 @@ def test_deleting_a_budget_line_needs_if_match(api: TestClient) -> None:
     line = make_budget_line(api)
     url = f"{LINES}/{line['id']}"
     assert api.delete(url).status_code == 428
-    assert api.delete(url, headers={"If-Match": 'W/"1"'}).status_code == 204
+    assert api.delete(url, headers={"If-Match": '"1"'}).status_code == 204
     assert api.get(url).status_code == 404
 
 
@@ -231,3 +234,73 @@ def test_an_amount_too_large_for_a_council_is_a_field_error_not_a_crash(
     )
     assert response.status_code == 422
     assert "too large" in _field_errors(response)["budgets.0.original_budget"]
+
+
+POSITION = "/api/v1/finance/budget/position"
+
+
+def _overspend_falling_since_april(api: TestClient) -> dict[str, object]:
+    """A £10m line forecast at £13.7m in April, £13.5m in June and £13.1m in September."""
+    line = make_budget_line(api, budgets=[{"financial_year": "2025/26", "original_budget": "£10m"}])
+    add_forecast(api, line["id"], "2025-04", "£13.7m")
+    add_forecast(api, line["id"], "2025-06", "£13.5m")
+    add_forecast(api, line["id"], "2025-09", "£13.1m")
+    return line
+
+
+def test_movement_is_against_the_latest_earlier_forecast_whatever_month_it_was(
+    api: TestClient,
+) -> None:
+    _overspend_falling_since_april(api)
+    line = api.get(POSITION, params={"month": "2025-09"}).json()["lines"][0]
+    assert line["previous_forecast"] == "13500000.00"
+    assert line["previous_month"] == "2025-06"
+    assert line["movement"] == "-400000.00"  # since June, though August had no forecast
+    assert api.get(POSITION, params={"month": "2025-09"}).json()["totals"]["movement"] == (
+        "-400000.00"
+    )
+
+
+def test_movement_against_the_years_original_forecast_in_the_api_and_csv(
+    api: TestClient,
+) -> None:
+    line = _overspend_falling_since_april(api)
+    position = api.get(POSITION, params={"month": "2025-09"}).json()
+    row = position["lines"][0]
+    assert (row["original_forecast"], row["original_month"]) == ("13700000.00", "2025-04")
+    assert row["movement_since_original"] == "-600000.00"
+    assert position["totals"]["original_forecast"] == "13700000.00"
+    assert position["totals"]["movement_since_original"] == "-600000.00"
+    forecasts = api.get(f"{LINES}/{line['id']}/forecasts").json()
+    assert [f["movement_since_original"] for f in forecasts] == ["0.00", "-200000.00", "-600000.00"]
+    assert [f["movement"] for f in forecasts] == [None, "-200000.00", "-400000.00"]
+    rows = list(csv.DictReader(io.StringIO(api.get(f"{POSITION}.csv?month=2025-09").text)))
+    assert rows[0]["Original forecast"] == "13700000.00"
+    assert rows[0]["Movement since original forecast"] == "-600000.00"
+    assert rows[-1]["Movement since original forecast"] == "-600000.00"
+
+
+def test_the_position_as_at_a_quarter_is_the_latest_forecast_inside_it_never_after(
+    api: TestClient,
+) -> None:
+    _overspend_falling_since_april(api)
+    q1 = api.get(POSITION, params={"as_at": "2025/26 Q1"}).json()
+    assert (q1["month"], q1["totals"]["forecast_outturn"]) == ("2025-06", "13500000.00")
+    assert q1["as_at"] == "2025-06-30"
+    q3 = api.get(POSITION, params={"as_at": "2025-12-31"}).json()
+    assert q3["month"] == "2025-09"  # the latest forecast before the quarter's end
+    empty = api.get(POSITION, params={"as_at": "2026/27 Q1"}).json()
+    assert empty["totals"]["lines_with_forecast"] == 0
+    assert empty["financial_year"] == "2026/27"
+
+
+def test_the_forecasts_as_at_a_day_leave_out_later_months(api: TestClient) -> None:
+    line = _overspend_falling_since_april(api)
+    forecasts = api.get(f"{LINES}/{line['id']}/forecasts", params={"as_at": "2025/26 Q1"}).json()
+    assert [f["month"] for f in forecasts] == ["2025-04", "2025-06"]
+
+
+def test_an_as_at_that_names_no_day_is_a_field_error(api: TestClient) -> None:
+    response = api.get(POSITION, params={"as_at": "garbage"})
+    assert response.status_code == 422
+    assert "as at" in _field_errors(response)["as_at"]

@@ -50,7 +50,7 @@ def test_savings_tracker_shows_each_line_and_the_totals_row(api: TestClient) -> 
     assert "SAV-01 Supported Living Efficiencies Commissioning Team £376k £100k £300k £76k" in text
     assert "Off track" in text  # RAG as words, not colour alone
     assert "On track" in text
-    assert "Total (2 lines) £826k £300k £760k £66k" in text
+    assert "Cashable savings (2 lines) £826k £300k £760k £66k" in text
     assert 'href="/savings?financial_year=2025%2F26&amp;sort=reference&amp;format=csv"' in page.text
 
 
@@ -371,3 +371,116 @@ def test_budget_download_holds_the_months_lines_with_exact_money(
     assert Decimal(
         dict(zip(august.headers, august.rows[0], strict=True))["Forecast outturn (£)"]
     ) == (Decimal("1300000"))
+
+
+def test_budget_monitor_shows_movement_since_the_previous_and_the_original_forecast(
+    api: TestClient,
+) -> None:
+    line = make_budget_line(api, budgets=[{"financial_year": "2025/26", "original_budget": "£10m"}])
+    add_forecast(api, line["id"], "2025-04", "£13.7m")
+    add_forecast(api, line["id"], "2025-06", "£13.5m")
+    add_forecast(api, line["id"], "2025-09", "£13.1m")
+    page = api.get("/budget", params={"month": "2025-09"})
+    text = _text(page.text)
+    # since June (August had no forecast), and since April's original forecast
+    assert "Learning Disabilities (LD100) £10m £13.1m £3.1m overspend -£400k -£600k" in text
+    assert "forecast overspend £3.1m, down £600k from the original forecast of £3.7m" in text
+    table = _download(api, "/budget", "budget-monitor-2025-09", month="2025-09", format="csv")
+    row = dict(zip(table.headers, table.rows[0], strict=True))
+    assert Decimal(row["Original forecast (£)"]) == Decimal("13700000")
+    assert Decimal(row["Movement since original forecast (£)"]) == Decimal("-600000")
+
+
+def _cashable_and_avoided(api: TestClient, year: str) -> None:
+    cashable = make_savings_line(api, targets=[{"financial_year": year, "in_year": "£400k"}])
+    avoided = make_savings_line(
+        api,
+        reference="SAV-CA",
+        title="Falls prevention",
+        saving_type="cost_avoidance",
+        targets=[{"financial_year": year, "in_year": "£1m"}],
+    )
+    add_entry(api, cashable["id"], f"{year[:4]}-09", "£100k", "£300k")
+    add_entry(api, avoided["id"], f"{year[:4]}-09", "£600k", "£900k")
+
+
+def test_savings_tracker_totals_each_type_and_never_adds_cost_avoidance_in(
+    api: TestClient,
+) -> None:
+    _cashable_and_avoided(api, "2025/26")
+    text = _text(api.get("/savings", params={"financial_year": "2025/26"}).text)
+    assert "Cashable savings (1 line) £400k £100k £300k £100k" in text
+    assert "Cost avoidance (1 line) £1m £600k £900k £100k" in text
+    assert "Non-cashable savings (0 lines)" in text
+    assert "£1.4m" not in text  # no total adds cost avoidance to savings
+
+
+def test_dashboard_headline_is_cashable_savings(api: TestClient) -> None:
+    _cashable_and_avoided(api, THIS_YEAR)
+    text = _text(api.get("/").text)
+    assert f"Cashable savings target {THIS_YEAR} £400k" in text
+    assert "Achieved to date £100k (25.0%)" in text
+    assert "Cost avoidance forecast £900k" in text
+    assert "£1.4m" not in text
+
+
+def _past_months() -> tuple[date, date]:
+    """The two months before this one, both of this financial year when it allows."""
+    last = Period.month_of(THIS_MONTH).previous()
+    return last.previous().start, last.start
+
+
+def test_a_past_months_form_shows_that_months_own_return_or_nothing(api: TestClient) -> None:
+    earlier, later = _past_months()
+    year = FinancialYear.containing(earlier).label
+    both = make_savings_line(api, targets=[{"financial_year": year, "in_year": "£500k"}])
+    later_only = make_savings_line(
+        api, reference="SAV-02", targets=[{"financial_year": year, "in_year": "£500k"}]
+    )
+    add_entry(api, both["id"], f"{earlier:%Y-%m}", "£11k", "£111k", note="Earlier note")
+    add_entry(api, both["id"], f"{later:%Y-%m}", "£22k", "£222k", note="Later note")
+    add_entry(api, later_only["id"], f"{later:%Y-%m}", "£33k", "£333k")
+    page = api.get("/savings/entry", params={"month": f"{earlier:%Y-%m}", "owner_team": ""}).text
+    assert 'value="11000.00"' in page
+    assert 'value="Earlier note"' in page
+    for later_figure in ("22000.00", "33000.00", "Later note"):
+        assert later_figure not in page
+    saved = api.post(
+        "/savings/entry",
+        data={
+            "line_id": later_only["id"],
+            "month": f"{earlier:%Y-%m}",
+            "achieved_to_date": "£5k",
+            "forecast_for_year": "£300k",
+        },
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    entries = api.get(f"/api/v1/finance/savings-lines/{later_only['id']}/entries").json()
+    assert [(e["month"], e["achieved_to_date"]) for e in entries] == [
+        (f"{earlier:%Y-%m}", "5000.00"),
+        (f"{later:%Y-%m}", "33000.00"),  # saving one month never changes another
+    ]
+
+
+def test_the_form_asks_to_confirm_a_forecast_more_than_double_the_target(
+    api: TestClient,
+) -> None:
+    line = make_savings_line(api, targets=[{"financial_year": THIS_YEAR, "in_year": "£100k"}])
+    data = {
+        "line_id": line["id"],
+        "month": f"{THIS_MONTH:%Y-%m}",
+        "achieved_to_date": "£20k",
+        "forecast_for_year": "£250k",
+    }
+    asked = api.post("/savings/entry", data=data)
+    assert asked.status_code == 422
+    assert "more than double the target" in asked.text
+    assert 'name="confirm" type="checkbox" value="yes"' in asked.text
+    assert 'value="£250k"' in asked.text
+    saved = api.post(
+        "/savings/entry",
+        data=data | {"confirm": "yes", "note": "Two homes closed early"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from common.db import Database
 from common.identity import Role
@@ -85,11 +86,21 @@ def person(database: Database, demo_org: uuid.UUID) -> User:
     return add_user(database, demo_org, Role.ADMIN, email="admin@demo.example")
 
 
+def post_sign_in(client: TestClient, form: dict[str, str]) -> Response:
+    """Fill in the sign-in page as a browser does: the form carries the page's sign-in token."""
+    page = client.get("/sign-in")
+    marker = 'name="sign_in_token" value="'
+    assert marker in page.text, page.text
+    token = page.text.split(marker, 1)[1].split('"', 1)[0]
+    response: Response = client.post("/sign-in", data={"sign_in_token": token, **form})
+    return response
+
+
 def sign_in(client: TestClient, email: str, password: str = PASSWORD, csrf: str = "") -> str:
     """Sign in through the web page; return the session's CSRF token. Someone already signed in
     sends their current token, as the sign-in form does for them."""
     form = {"email": email, "password": password, "next": "/", "csrf_token": csrf}
-    response = client.post("/sign-in", data=form)
+    response = post_sign_in(client, form)
     assert response.status_code == 303, response.text
     me = client.get("/")
     marker = 'name="csrf_token" value="'

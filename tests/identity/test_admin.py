@@ -9,7 +9,7 @@ from common.db import Database
 from common.identity import Caller, Role
 from common.testing.plugin import make_caller
 from gateway.models import User
-from tests.identity.conftest import PASSWORD, add_user, sign_in
+from tests.identity.conftest import PASSWORD, add_user, post_sign_in, sign_in
 
 
 def test_an_admin_adds_a_user_on_the_page_who_can_then_sign_in(
@@ -113,7 +113,7 @@ def test_disabling_someone_signs_them_out_and_keeps_them_out(
     csrf = sign_in(browser, person.email)
     _change(browser, csrf, colleague, disabled=True)
     assert theirs.get("/api/v1/me").status_code == 401
-    again = theirs.post("/sign-in", data={"email": colleague.email, "password": PASSWORD})
+    again = post_sign_in(theirs, {"email": colleague.email, "password": PASSWORD})
     assert again.status_code == 401
 
 
@@ -141,7 +141,7 @@ def test_users_of_another_council_are_invisible(
     assert all(u["id"] != str(stranger.id) for u in api.get("/api/v1/users").json())
     assert api.get(f"/api/v1/users/{stranger.id}").status_code == 404
     response = api.patch(
-        f"/api/v1/users/{stranger.id}", json={"disabled": True}, headers={"If-Match": "*"}
+        f"/api/v1/users/{stranger.id}", json={"disabled": True}, headers={"If-Match": '"1"'}
     )
     assert response.status_code == 404
 
@@ -191,3 +191,31 @@ def test_an_admin_signs_someone_out_everywhere(
     assert done.status_code == 303
     assert theirs.get("/api/v1/me").status_code == 401
     assert browser.get("/api/v1/me").status_code == 200
+
+
+def test_the_council_setting_lets_a_one_person_team_approve_its_own_figures(
+    browser: TestClient, person: User
+) -> None:
+    csrf = {"X-CSRF-Token": sign_in(browser, person.email)}
+    kpi = "/api/v1/kpi"
+    measure = browser.post(
+        f"{kpi}/measures", json={"code": "SOLO", "title": "Carers"}, headers=csrf
+    ).json()
+    actual = browser.post(
+        f"{kpi}/actuals",
+        json={"measure_id": measure["id"], "period": "2025-05", "value": "3"},
+        headers=csrf,
+    )
+    url = f"{kpi}/actuals/{actual.json()['id']}"
+    submitted = browser.post(f"{url}/submit", headers={**csrf, "If-Match": actual.headers["ETag"]})
+    etag = {**csrf, "If-Match": submitted.headers["ETag"]}
+    assert browser.post(f"{url}/approve", headers=etag).status_code == 403
+    assert browser.get("/api/v1/organisation").json()["allow_self_approval"] is False
+    allowed = browser.patch(
+        "/api/v1/organisation", json={"allow_self_approval": True}, headers=csrf
+    )
+    assert allowed.status_code == 200
+    assert allowed.json()["allow_self_approval"] is True
+    approved = browser.post(f"{url}/approve", headers=etag)
+    assert approved.status_code == 200, approved.text
+    assert browser.get(f"{url}/revisions").json()[-1]["self_approved"] is True

@@ -4,6 +4,7 @@ import hashlib
 import uuid
 from datetime import date, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -58,7 +59,8 @@ def test_a_read_key_reads_its_service_only_and_records_its_use(
 
 
 def test_a_read_write_key_writes_without_csrf(browser: TestClient, person: User) -> None:
-    key = str(make_key(browser, sign_in(browser, person.email), access="read_write")["key"])
+    csrf = sign_in(browser, person.email)
+    key = str(make_key(browser, csrf, access="read_write", role="programme_office")["key"])
     response = caller(browser).post(
         "/api/v1/kpi/measures",
         json={"code": "KEY1", "title": "Carers supported"},
@@ -68,7 +70,8 @@ def test_a_read_write_key_writes_without_csrf(browser: TestClient, person: User)
 
 
 def test_a_key_cannot_administer(browser: TestClient, person: User) -> None:
-    key = str(make_key(browser, sign_in(browser, person.email), access="read_write")["key"])
+    csrf = sign_in(browser, person.email)
+    key = str(make_key(browser, csrf, access="read_write", role="programme_office")["key"])
     client = caller(browser)
     assert client.get("/api/v1/users", headers={"X-API-Key": key}).status_code == 403
     assert client.post("/api/v1/api-keys", json={}, headers={"X-API-Key": key}).status_code == 403
@@ -135,6 +138,7 @@ def test_keys_of_another_council_are_invisible_and_cannot_be_revoked(
             prefix="asc_xx",
             access="read",
             services=["kpi"],
+            role="viewer",
             created_by="someone",
         )
         session.add(theirs)
@@ -143,3 +147,67 @@ def test_keys_of_another_council_are_invisible_and_cannot_be_revoked(
     assert browser.get("/api/v1/api-keys").json() == []
     response = browser.post(f"/api/v1/api-keys/{theirs.id}/revoke", headers={"X-CSRF-Token": csrf})
     assert response.status_code == 404
+
+
+def test_a_key_acts_as_exactly_the_one_role_it_was_made_with(
+    browser: TestClient, person: User
+) -> None:
+    # Scoped to kpi and projects, it once acted as data provider *and* programme office.
+    csrf = sign_in(browser, person.email)
+    made = make_key(
+        browser,
+        csrf,
+        access="read_write",
+        services=["kpi", "projects"],
+        role="data_provider",
+        team="Reablement",
+    )
+    assert (made["role"], made["team"]) == ("data_provider", "Reablement")
+    client = caller(browser)
+    headers = {"X-API-Key": str(made["key"])}
+    me = client.get("/api/v1/me", headers=headers).json()
+    assert (me["roles"], me["team"]) == (["data_provider"], "Reablement")
+    project = client.post("/api/v1/projects/projects", json={"title": "X"}, headers=headers)
+    assert project.status_code == 403
+    assert project.json()["detail"] == "Your role does not allow this operation."
+    listed = browser.get("/api/v1/api-keys").json()
+    assert [(k["role"], k["team"]) for k in listed] == [("data_provider", "Reablement")]
+    page = browser.get("/admin/api-keys").text
+    assert "Data provider (Reablement)" in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"access": "read_write"}, "role", "Choose the role the key acts as"),
+        ({"access": "read_write", "role": "admin"}, "role", None),
+        ({"access": "read_write", "role": "viewer"}, "role", "A viewer key is read-only"),
+        ({"access": "read", "role": "finance"}, "role", "A read-only key acts as a viewer"),
+        ({"access": "read_write", "role": "service_lead"}, "team", "Enter the team"),
+    ],
+)
+def test_a_key_needs_one_role_that_fits_its_access(
+    browser: TestClient, person: User, fields: dict[str, str], field: str, message: str | None
+) -> None:
+    csrf = sign_in(browser, person.email)
+    body = {"name": "Integration", "services": ["kpi"]} | fields
+    response = browser.post("/api/v1/api-keys", json=body, headers={"X-CSRF-Token": csrf})
+    assert response.status_code == 422
+    error = response.json()["errors"][0]
+    assert error["field"] == field
+    assert message is None or error["message"].startswith(message)
+
+
+def test_the_key_page_asks_for_the_role_and_shows_a_missing_one_by_the_field(
+    browser: TestClient, person: User
+) -> None:
+    csrf = sign_in(browser, person.email)
+    form = {"csrf_token": csrf, "name": "Feed", "access": "read_write", "services": ["kpi"]}
+    response = browser.post("/admin/api-keys", data=form)
+    assert response.status_code == 422
+    assert 'id="role-error"' in response.text or "Choose the role the key acts as" in response.text
+    assert 'name="role" type="radio" value="programme_office"' in response.text
+    assert 'value="Feed"' in response.text
+    made = browser.post("/admin/api-keys", data={**form, "role": "finance"})
+    assert made.status_code == 200
+    assert "Finance" in browser.get("/admin/api-keys").text

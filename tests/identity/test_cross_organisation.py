@@ -40,8 +40,9 @@ from tests.identity.two_councils import (
 )
 
 TAKEN = "Taken by Bramblewick"
-ANY_VERSION = {"If-Match": "*"}
-"""The strongest If-Match there is: a write must not get past the lookup even with it."""
+ANY_VERSION = {"If-Match": '"1"'}
+"""The ETag of a record never changed since it was made: a write must not get past the lookup
+even when it names the right version (`*` is refused for every record, so it proves nothing)."""
 
 
 @dataclass(frozen=True)

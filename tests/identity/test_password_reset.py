@@ -14,7 +14,7 @@ from common.db import Database
 from common.identity import Role
 from gateway.accounts import unscoped
 from gateway.models import PasswordReset, User
-from tests.identity.conftest import PASSWORD, Clock, add_user, sign_in
+from tests.identity.conftest import PASSWORD, Clock, add_user, post_sign_in, sign_in
 
 NEW_PASSWORD = "purple kettle orbit lamp"
 
@@ -69,7 +69,7 @@ def test_a_person_sets_a_new_password_with_the_link_an_admin_made_and_is_signed_
     assert "Your password has been set" in done.text
     assert stranger.get("/api/v1/me").status_code == 401  # nobody was signed in
     assert theirs.get("/api/v1/me").status_code == 401  # and their sessions ended
-    refused = stranger.post("/sign-in", data={"email": colleague.email, "password": PASSWORD})
+    refused = post_sign_in(stranger, {"email": colleague.email, "password": PASSWORD})
     assert refused.status_code == 401
     sign_in(stranger, colleague.email, NEW_PASSWORD)
 

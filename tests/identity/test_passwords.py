@@ -1,6 +1,8 @@
 """New passwords (ASVS 5.0 6.2): at least 12 characters, not a common one however decorated, and
 not holding the person's email name or this service's name; on every way a password is set."""
 
+import uuid
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -8,8 +10,11 @@ from common.db import Database
 from common.identity import Role
 from gateway.models import User
 from gateway.passwords import (
+    BLANK,
+    CONTROL_CHARACTERS,
     TOO_COMMON,
     TOO_PERSONAL,
+    TOO_SHORT,
     common_passwords,
     is_common,
     password_problem,
@@ -122,3 +127,41 @@ def test_a_person_cannot_change_their_password_to_a_common_one(
     assert 'id="new_password-error"' in response.text
     assert "This password is too common" in response.text
     sign_in(browser, person.email, csrf=csrf)  # the old password still works
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        (" " * 12, BLANK),
+        ("\u3000" * 12, BLANK),  # ideographic spaces: NFKC reads them as spaces
+        ("\x00" * 12, CONTROL_CHARACTERS),
+        ("purple kettle\torbit", CONTROL_CHARACTERS),
+        ("purple kettle\norbit", CONTROL_CHARACTERS),
+        ("e\u0301" * 6, TOO_SHORT),  # 12 code points, 6 characters once composed
+    ],
+)
+def test_blank_and_control_character_passwords_are_refused_by_the_field(
+    browser: TestClient, person: User, password: str, message: str
+) -> None:
+    csrf = sign_in(browser, person.email)
+    response = browser.post(
+        "/api/v1/users",
+        headers={"X-CSRF-Token": csrf},
+        json={
+            "email": "new.person@demo.example",
+            "display_name": "New person",
+            "roles": ["viewer"],
+            "password": password,
+        },
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "password", "message": message}]
+
+
+def test_passwords_are_compared_in_nfkc_form(database: Database, demo_org: uuid.UUID) -> None:
+    from gateway.accounts import hash_password, password_matches
+
+    stored = hash_password("ﬁne purple kettle")  # the "fi" ligature, as some keyboards type it
+    assert password_matches(stored, "fine purple kettle")
+    assert password_matches(stored, "ﬁne purple kettle")
+    assert not password_matches(stored, "fine purple kettles")

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gateway.models import User
-from tests.identity.conftest import PASSWORD, sign_in
+from tests.identity.conftest import PASSWORD, post_sign_in, sign_in
 
 
 def _events(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
@@ -17,7 +17,7 @@ def test_sign_in_failure_refusal_and_sign_out_are_logged_without_secrets(
     browser: TestClient, person: User, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="asc.security")
-    browser.post("/sign-in", data={"email": person.email, "password": "wrong guess"})
+    post_sign_in(browser, {"email": person.email, "password": "wrong guess"})
     csrf = sign_in(browser, person.email)
     session_id = str(browser.cookies.get("asc_session"))
     browser.post("/api/v1/kpi/measures", json={})  # no CSRF token: refused

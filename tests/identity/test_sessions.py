@@ -1,11 +1,15 @@
 """Signing in and out: the cookie, timeouts, lockout, and what a signed-out browser gets."""
 
+import uuid
+
 from fastapi.testclient import TestClient
 
 from common.db import Database
 from common.identity import Role
+from common.settings import Settings
 from gateway.models import User
-from tests.identity.conftest import Clock, add_user, sign_in
+from stack.testing.plugin import build_system
+from tests.identity.conftest import Clock, add_user, post_sign_in, sign_in
 
 
 def test_a_signed_out_page_request_goes_to_the_sign_in_page(browser: TestClient) -> None:
@@ -28,8 +32,8 @@ def test_the_sign_in_page_is_a_govuk_form(browser: TestClient) -> None:
 
 
 def test_signing_in_sets_an_httponly_lax_session_cookie(browser: TestClient, person: User) -> None:
-    response = browser.post(
-        "/sign-in", data={"email": "ADMIN@demo.example", "password": "correct horse battery staple"}
+    response = post_sign_in(
+        browser, {"email": "ADMIN@demo.example", "password": "correct horse battery staple"}
     )
     assert response.status_code == 303
     assert response.headers["location"] == "/"
@@ -62,16 +66,16 @@ def test_under_https_the_cookie_is_host_prefixed_and_secure(
 def test_a_wrong_password_shows_the_error_and_keeps_the_email(
     browser: TestClient, person: User
 ) -> None:
-    response = browser.post("/sign-in", data={"email": "admin@demo.example", "password": "wrong"})
+    response = post_sign_in(browser, {"email": "admin@demo.example", "password": "wrong"})
     assert response.status_code == 401
     assert "govuk-error-summary" in response.text
     assert "Enter a correct email address and password" in response.text
     assert 'value="admin@demo.example"' in response.text
-    assert "set-cookie" not in response.headers
+    assert "asc_session" not in response.headers.get("set-cookie", "")
 
 
 def test_an_unknown_email_gets_the_same_answer_as_a_wrong_password(browser: TestClient) -> None:
-    response = browser.post("/sign-in", data={"email": "nobody@demo.example", "password": "x"})
+    response = post_sign_in(browser, {"email": "nobody@demo.example", "password": "x"})
     assert response.status_code == 401
     assert "Enter a correct email address and password" in response.text
 
@@ -90,7 +94,7 @@ def test_after_ten_failures_in_five_minutes_the_account_is_locked(
     locked = browser.post("/api/v1/sessions", json=right)
     assert locked.status_code == 429
     assert "Wait 5 minutes" in locked.json()["detail"]
-    page = browser.post("/sign-in", data=right)
+    page = post_sign_in(browser, right)
     assert "too many attempts" in page.text
     clock.advance(minutes=5, seconds=1)
     assert browser.post("/api/v1/sessions", json=right).status_code == 201
@@ -144,8 +148,8 @@ def test_a_disabled_user_cannot_sign_in(
     with database.session(user.org_id) as session:
         session.get(User, user.id).disabled = True  # type: ignore[union-attr]
         session.commit()
-    response = browser.post(
-        "/sign-in", data={"email": "gone@demo.example", "password": "correct horse battery staple"}
+    response = post_sign_in(
+        browser, {"email": "gone@demo.example", "password": "correct horse battery staple"}
     )
     assert response.status_code == 401
 
@@ -159,7 +163,7 @@ def test_a_session_cookie_is_never_carried_over_to_another_browser(
     stranger = TestClient(secure_system.gateway, base_url="http://gateway", follow_redirects=False)  # type: ignore[attr-defined]
     assert stranger.get("/").status_code == 303
     assert stranger.get("/api/v1/me").status_code == 401
-    assert stranger.post("/sign-in", data={"email": "x@y.z", "password": "nope"}).status_code == 401
+    assert post_sign_in(stranger, {"email": "x@y.z", "password": "nope"}).status_code == 401
 
 
 def test_signing_in_again_gives_a_new_session_id_and_ends_the_old_one(
@@ -282,3 +286,31 @@ def test_a_person_sees_their_sessions_and_ends_the_others_with_their_password(
     assert done.status_code == 303
     assert elsewhere.get("/api/v1/me").status_code == 401
     assert browser.get("/api/v1/me").status_code == 200
+
+
+def test_a_sign_in_form_posted_from_another_site_is_refused(
+    browser: TestClient, person: User
+) -> None:
+    # Login CSRF: another site's form would sign the browser in to the attacker's account.
+    right = {"email": person.email, "password": "correct horse battery staple", "next": "/"}
+    forged = browser.post("/sign-in", data=right)
+    assert forged.status_code == 400
+    assert "This sign-in form has expired" in forged.text
+    assert "asc_session" not in forged.headers.get("set-cookie", "")
+    browser.cookies.clear()
+    guessed = browser.post("/sign-in", data={**right, "sign_in_token": "0" * 64})
+    assert guessed.status_code == 400
+    assert post_sign_in(browser, right).status_code == 303
+
+
+def test_the_sign_in_cookie_is_host_prefixed_and_strict_under_https(
+    settings: Settings, database: Database, demo_org: uuid.UUID
+) -> None:
+    secure = settings.model_copy(update={"https_only": True})
+    system = build_system(secure, database, caller=None, real_sign_in=True)
+    with TestClient(system.gateway, base_url="https://gateway") as client:
+        cookie = client.get("/sign-in").headers["set-cookie"]
+    assert cookie.startswith("__Host-asc_sign_in=")
+    assert "Secure" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=strict" in cookie

@@ -186,7 +186,7 @@ def _council_a(a: TestClient) -> dict[str, str]:
         f"{kpi}/actuals",
         {"measure_id": measure["id"], "period": MONTH, "value": "78", "commentary": MARK},
     )
-    _created(a.post(f"{kpi}/actuals/{submitted['id']}/submit", headers={"If-Match": "*"}))
+    _created(a.post(f"{kpi}/actuals/{submitted['id']}/submit", headers={"If-Match": '"1"'}))
     ids["actuals"] = submitted["id"]
     ids["draft actuals"] = _post(
         a,

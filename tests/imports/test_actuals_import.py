@@ -11,7 +11,7 @@ from common.identity import Caller, Role
 from common.tables import write_csv, write_xlsx
 from common.testing.plugin import make_caller
 from tests.imports.files import upload
-from tests.kpi.factories import make_actual, make_measure
+from tests.kpi.factories import approver_for, make_actual, make_measure
 
 PATH = "/kpi/imports/actuals"
 HEADERS = ["KPI code", "Month", "Actual", "Numerator", "Denominator", "Comments"]
@@ -171,7 +171,7 @@ def test_a_changed_figure_is_a_correction_with_a_new_revision(api: TestClient) -
         api.post(f"/api/v1/kpi/actuals/{actual['id']}/submit", headers=approve).status_code == 200
     )
     version = api.get(f"/api/v1/kpi/actuals/{actual['id']}").json()["version"]
-    approved = api.post(
+    approved = approver_for(api).post(
         f"/api/v1/kpi/actuals/{actual['id']}/approve", headers={"If-Match": f'"{version}"'}
     )
     assert approved.status_code == 200, approved.text
@@ -196,7 +196,22 @@ def test_a_changed_figure_is_a_correction_with_a_new_revision(api: TestClient) -
     ]
 
 
-def test_a_status_column_submits_and_approves(api: TestClient) -> None:
+def test_a_status_column_approving_your_own_rows_is_refused_by_the_row(api: TestClient) -> None:
+    _monthly(api, unit="count")
+    rows = [["M1", "2025-04", "10", "", "", "", "Approved"]]
+    response = upload(api, PATH, write_csv([*HEADERS, "Status"], rows), commit=True)
+    assert response.status_code == 422
+    (problem,) = response.json()["report"]["rows"][0]["problems"]
+    assert problem["column"] == "Status"
+    assert problem["message"].startswith("You submitted this figure, so someone else")
+    assert _actuals(api) == []
+
+
+def test_a_status_column_submits_and_approves(
+    api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+) -> None:
+    # A one-person team, in a council that allows it to approve its own figures.
+    api = api_as(make_caller(demo_org).model_copy(update={"self_approval": True}))
     _monthly(api, count=2, unit="count")
     headers = [*HEADERS, "Status"]
     rows = [
@@ -212,6 +227,12 @@ def test_a_status_column_submits_and_approves(api: TestClient) -> None:
     ]
     approved = next(a for a in by_code.values() if a["status"] == "approved")
     assert approved["approved_revision"] == 3
+    revisions = api.get(f"/api/v1/kpi/actuals/{approved['id']}/revisions").json()
+    assert [(r["action"], r["self_approved"]) for r in revisions] == [
+        ("created", False),
+        ("submitted", False),
+        ("approved", True),
+    ]
     again = upload(api, PATH, write_csv(headers, rows), commit=True)
     assert {r["action"] for r in again.json()["rows"]} == {"unchanged"}
 
@@ -310,9 +331,7 @@ def test_a_correction_is_in_the_audit_trail_with_what_it_was_and_is(api: TestCli
 def test_the_approvals_queue_download_reads_back_as_the_same_figures(api: TestClient) -> None:
     measure = make_measure(api, code="P1", title="Reviews on time", unit="percent")
     waiting = make_actual(api, measure, "2025-09", numerator="19", denominator="20", approve=False)
-    submitted = api.post(
-        f"/api/v1/kpi/actuals/{waiting['id']}/submit", headers={"If-Match": 'W/"1"'}
-    )
+    submitted = api.post(f"/api/v1/kpi/actuals/{waiting['id']}/submit", headers={"If-Match": '"1"'})
     assert submitted.status_code == 200, submitted.text
     download = api.get("/kpis/approvals", params={"format": "xlsx"})
     assert download.status_code == 200

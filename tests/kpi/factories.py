@@ -1,10 +1,34 @@
 """Small factories for KPI tests, going through the public API like any client."""
 
+import uuid
+import weakref
 from typing import Any
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from common.identity import Role
+from common.testing.plugin import make_caller
+
 API = "/api/v1/kpi"
+APPROVER = "approver"
+"""Who approves what the factories submit: never the submitter (separation of duties)."""
+_approvers: weakref.WeakKeyDictionary[FastAPI, TestClient] = weakref.WeakKeyDictionary()
+
+
+def approver_for(api: TestClient) -> TestClient:
+    """A client on the same system acting as a programme office colleague of `api`'s caller."""
+    from stack.testing.plugin import build_system
+
+    gateway: FastAPI = api.app  # type: ignore[assignment]
+    if gateway not in _approvers:
+        org_id = uuid.UUID(api.get("/api/v1/me").json()["organisation"]["id"])
+        colleague = make_caller(org_id, Role.PROGRAMME_OFFICE, user=APPROVER)
+        state = gateway.state
+        _approvers[gateway] = build_system(
+            state.settings, state.database, caller=colleague
+        ).client()
+    return _approvers[gateway]
 
 
 def make_measure(api: TestClient, **overrides: Any) -> dict[str, Any]:
@@ -47,8 +71,8 @@ def make_actual(
     assert response.status_code == 201, response.text
     actual: dict[str, Any] = response.json()
     if approve:
-        for action in ("submit", "approve"):
-            response = api.post(
+        for client, action in ((api, "submit"), (approver_for(api), "approve")):
+            response = client.post(
                 f"{API}/actuals/{actual['id']}/{action}",
                 headers={"If-Match": response.headers["ETag"]},
             )

@@ -9,7 +9,14 @@ from fastapi.testclient import TestClient
 
 from common.identity import Caller, Role
 from common.testing.plugin import make_caller
-from tests.kpi.factories import API, make_actual, make_measure, make_target
+from tests.kpi.factories import (
+    API,
+    APPROVER,
+    approver_for,
+    make_actual,
+    make_measure,
+    make_target,
+)
 
 
 def count_actuals(api: TestClient) -> int:
@@ -55,7 +62,7 @@ def test_a_measure_keeps_every_field_of_the_service_plan(api: TestClient) -> Non
         decimal_places=1,
     )
     read = api.get(f"{API}/measures/{measure['id']}")
-    assert read.headers["ETag"] == 'W/"1"'
+    assert read.headers["ETag"] == '"1"'
     assert read.json() | {"id": measure["id"]} == measure
     assert measure["baseline_value"] == "901.5"
 
@@ -82,10 +89,10 @@ def test_updating_a_measure_needs_the_current_etag(api: TestClient) -> None:
     measure = make_measure(api)
     url = f"{API}/measures/{measure['id']}"
     assert api.patch(url, json={"title": "New"}).status_code == 428
-    ok = api.patch(url, json={"title": "New"}, headers={"If-Match": 'W/"1"'})
+    ok = api.patch(url, json={"title": "New"}, headers={"If-Match": '"1"'})
     assert ok.status_code == 200
-    assert ok.headers["ETag"] == 'W/"2"'
-    stale = api.patch(url, json={"title": "Newer"}, headers={"If-Match": 'W/"1"'})
+    assert ok.headers["ETag"] == '"2"'
+    stale = api.patch(url, json={"title": "Newer"}, headers={"If-Match": '"1"'})
     assert stale.status_code == 412
     assert api.get(url).json()["title"] == "New"
 
@@ -94,9 +101,11 @@ def test_a_measure_with_actuals_cannot_be_deleted(api: TestClient) -> None:
     measure = make_measure(api)
     make_actual(api, measure, "2025-04", value="50", approve=False)
     url = f"{API}/measures/{measure['id']}"
-    assert api.delete(url, headers={"If-Match": 'W/"1"'}).status_code == 409
+    assert api.delete(url, headers={"If-Match": '"1"'}).status_code == 409
     empty = make_measure(api, code="EMPTY")
-    assert api.delete(f"{API}/measures/{empty['id']}", headers={"If-Match": "*"}).status_code == 204
+    assert (
+        api.delete(f"{API}/measures/{empty['id']}", headers={"If-Match": '"1"'}).status_code == 204
+    )
 
 
 # Targets ----------------------------------------------------------------------------------------
@@ -211,13 +220,15 @@ def test_a_correction_keeps_every_revision_and_reports_the_latest_approved(
     corrected = api.patch(
         url,
         json={"value": "55", "commentary": "Late returns added"},
-        headers={"If-Match": f'W/"{actual["version"]}"'},
+        headers={"If-Match": f'"{actual["version"]}"'},
     )
     assert corrected.status_code == 200
     assert corrected.json()["status"] == "draft"
     assert corrected.json()["approved_value"] == "50"  # still reported until approved
     submitted = api.post(f"{url}/submit", headers={"If-Match": corrected.headers["ETag"]})
-    approved = api.post(f"{url}/approve", headers={"If-Match": submitted.headers["ETag"]})
+    approved = approver_for(api).post(
+        f"{url}/approve", headers={"If-Match": submitted.headers["ETag"]}
+    )
     assert approved.json()["approved_value"] == "55"
     history = api.get(f"{url}/revisions").json()
     assert [(r["action"], r["value"]) for r in history] == [
@@ -228,7 +239,8 @@ def test_a_correction_keeps_every_revision_and_reports_the_latest_approved(
         ("submitted", "55"),
         ("approved", "55"),
     ]
-    assert {r["changed_by"] for r in history} == {"tester"}
+    assert [r["changed_by"] for r in history] == ["tester", "tester", APPROVER] * 2
+    assert not any(r["self_approved"] for r in history)
     assert approved.json()["approved_revision"] == 6
 
 
@@ -236,7 +248,7 @@ def test_an_approver_returns_an_actual_with_a_reason(api: TestClient) -> None:
     measure = make_measure(api)
     actual = make_actual(api, measure, "2025-05", value="50", approve=False)
     url = f"{API}/actuals/{actual['id']}"
-    submitted = api.post(f"{url}/submit", headers={"If-Match": 'W/"1"'})
+    submitted = api.post(f"{url}/submit", headers={"If-Match": '"1"'})
     no_reason = api.post(f"{url}/return", json={}, headers={"If-Match": submitted.headers["ETag"]})
     assert "reason" in field_errors(no_reason)
     returned = api.post(
@@ -260,7 +272,7 @@ def test_a_data_provider_cannot_approve(
         make_caller(demo_org, Role.DATA_PROVIDER, user="provider", team=measure["data_provider"])
     )
     url = f"{API}/actuals/{actual['id']}"
-    submitted = provider.post(f"{url}/submit", headers={"If-Match": 'W/"1"'})
+    submitted = provider.post(f"{url}/submit", headers={"If-Match": '"1"'})
     assert submitted.status_code == 200
     refused = provider.post(f"{url}/approve", headers={"If-Match": submitted.headers["ETag"]})
     assert refused.status_code == 403
@@ -471,6 +483,9 @@ def test_scorecard_gives_every_rag_state_in_words(api: TestClient) -> None:
     assert list(_rag_by_code(api, "2025-09", sort="rag")) == ["R", "A", "G", "ND", "NT"]
     counts = api.get(f"{API}/scorecard", params={"period": "2025-09"}).json()["counts"]
     assert counts == {"Green": 1, "Amber": 1, "Red": 1, "No data": 1, "No target": 1}
+    red_only = api.get(f"{API}/scorecard", params={"period": "2025-09", "rag": "Red"}).json()
+    assert red_only["total"] == 1
+    assert red_only["counts"] == {"Green": 0, "Amber": 0, "Red": 1, "No data": 0, "No target": 0}
 
 
 def test_scorecard_judges_a_cumulative_rate_year_to_date(api: TestClient) -> None:
@@ -563,3 +578,43 @@ def test_populations_crud(api: TestClient) -> None:
     )
     assert changed.json()["population"] == 25000
     assert api.get(f"{API}/populations").json()["total"] == 1
+
+
+def test_the_submitter_of_a_figure_cannot_approve_it(api: TestClient) -> None:
+    measure = make_measure(api)
+    actual = make_actual(api, measure, "2025-05", value="50", approve=False)
+    url = f"{API}/actuals/{actual['id']}"
+    submitted = api.post(f"{url}/submit", headers={"If-Match": '"1"'})
+    refused = api.post(f"{url}/approve", headers={"If-Match": submitted.headers["ETag"]})
+    assert refused.status_code == 403
+    assert refused.json()["detail"].startswith("You submitted this figure, so someone else")
+    assert api.get(url).json()["status"] == "submitted"
+    approved = approver_for(api).post(
+        f"{url}/approve", headers={"If-Match": submitted.headers["ETag"]}
+    )
+    assert approved.status_code == 200
+    assert approved.json()["approved_value"] == "50"
+
+
+def test_where_the_council_allows_it_a_one_person_team_approves_its_own_figure_marked_so(
+    api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+) -> None:
+    alone = api_as(
+        make_caller(demo_org, Role.PROGRAMME_OFFICE).model_copy(update={"self_approval": True})
+    )
+    measure = make_measure(alone)
+    actual = make_actual(alone, measure, "2025-05", value="50", approve=False)
+    url = f"{API}/actuals/{actual['id']}"
+    submitted = alone.post(f"{url}/submit", headers={"If-Match": '"1"'})
+    approved = alone.post(f"{url}/approve", headers={"If-Match": submitted.headers["ETag"]})
+    assert approved.status_code == 200, approved.text
+    last = alone.get(f"{url}/revisions").json()[-1]
+    assert (last["action"], last["changed_by"], last["self_approved"]) == (
+        "approved",
+        "tester",
+        True,
+    )
+    events = alone.get(f"{API}/audit-events", params={"entity": "actual_revisions"}).json()
+    assert any(
+        e["after"].get("self_approved") is True for e in events["items"] if e.get("after")
+    ), events

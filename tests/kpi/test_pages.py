@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from common.identity import Caller, Role
 from common.tables import Table, read_table
 from common.testing.plugin import make_caller
-from tests.kpi.factories import API, make_actual, make_measure, make_target
+from tests.kpi.factories import API, approver_for, make_actual, make_measure, make_target
 
 PROVIDER = "Performance and Data Team"
 
@@ -153,11 +153,11 @@ def test_an_approver_approves_or_returns_with_a_reason(api: TestClient) -> None:
     first = make_actual(api, measure, "2025-08", value="50", approve=False)
     second = make_actual(api, measure, "2025-09", value="55", approve=False)
     for actual in (first, second):
-        api.post(f"{API}/actuals/{actual['id']}/submit", headers={"If-Match": 'W/"1"'})
+        api.post(f"{API}/actuals/{actual['id']}/submit", headers={"If-Match": '"1"'})
     html = api.get("/kpis/approvals").text
     assert "August 2025" in html
     assert "September 2025" in html
-    approved = api.post(
+    approved = approver_for(api).post(
         f"/kpis/actuals/{first['id']}/approve", data={"version": "2"}, follow_redirects=False
     )
     assert approved.status_code == 303
@@ -265,7 +265,7 @@ def test_tracker_csv_guards_a_title_a_spreadsheet_would_run(api: TestClient) -> 
 def test_approvals_queue_downloads_each_figure_waiting(api: TestClient, kind: str) -> None:
     measure = make_measure(api, code="M1", title="Monthly one")
     waiting = make_actual(api, measure, "2025-09", value="55.5", approve=False, commentary="Up")
-    api.post(f"{API}/actuals/{waiting['id']}/submit", headers={"If-Match": 'W/"1"'})
+    api.post(f"{API}/actuals/{waiting['id']}/submit", headers={"If-Match": '"1"'})
     make_actual(api, measure, "2025-08", value="50", approve=False)  # a draft: not waiting
     page = api.get("/kpis/approvals").text
     assert 'href="/kpis/approvals?format=csv"' in page

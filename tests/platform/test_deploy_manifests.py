@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from common.settings import Settings
 from stack.apps import APPS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -195,11 +196,38 @@ def test_deployment_serves_the_app_on_its_contract_port(name: str) -> None:
     assert _container_port(container, liveness["port"]) == port
 
     minimum_replicas = 2 if name in MULTI_REPLICA else 1
-    assert deployment["spec"].get("replicas", 1) >= minimum_replicas
+    # The autoscaler owns the count: a `replicas` here would reset it at every apply.
+    assert "replicas" not in deployment["spec"]
+    assert _autoscaler(name)["spec"]["minReplicas"] >= minimum_replicas
     selector = _mapping(deployment["spec"]["selector"]["matchLabels"], "matchLabels")
     labels = _mapping(deployment["spec"]["template"]["metadata"]["labels"], "pod labels")
     assert selector
     assert selector.items() <= labels.items()
+
+
+def _autoscaler(name: str) -> Obj:
+    autoscalers = _of_kind("HorizontalPodAutoscaler")
+    assert name in autoscalers, f"no HorizontalPodAutoscaler for app {name}"
+    return autoscalers[name]
+
+
+@pytest.mark.parametrize("name", APP_NAMES)
+def test_each_app_scales_on_cpu_with_its_own_autoscaler(name: str) -> None:
+    spec = _autoscaler(name)["spec"]
+    assert spec["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": name}
+    assert spec["maxReplicas"] > spec["minReplicas"]
+    metrics = {m["resource"]["name"] for m in spec["metrics"] if m["type"] == "Resource"}
+    assert "cpu" in metrics
+    # Utilisation is a share of the request: a pod must request CPU for it to mean anything.
+    requests = _only_container(_deployment(name))["resources"]["requests"]
+    assert requests.get("cpu")
+
+
+@pytest.mark.parametrize("name", APP_NAMES)
+def test_each_pod_runs_the_chosen_number_of_worker_processes(name: str) -> None:
+    env = {e["name"]: e.get("value") for e in _only_container(_deployment(name)).get("env", [])}
+    assert int(env["WEB_CONCURRENCY"]) >= 1
+    assert int(str(_compose_env(_compose_services()[name])["WEB_CONCURRENCY"])) >= 1
 
 
 @pytest.mark.parametrize("name", APP_NAMES)
@@ -300,6 +328,23 @@ def test_config_map_points_at_each_service_and_holds_no_secret() -> None:
     assert data.get("HOST") == "0.0.0.0"
     assert "LOG_LEVEL" in data
     assert not SECRET_VARIABLES & data.keys()
+
+
+def test_the_gateway_trusts_forwarded_headers_only_from_a_proxy_range() -> None:
+    """uvicorn's FORWARDED_ALLOW_IPS="*" once let any client set its own address; the gateway's
+    TRUSTED_PROXIES is the only source of trust, and names a range, not everyone."""
+    for name in APP_NAMES:
+        env = {e["name"]: e.get("value") for e in _only_container(_deployment(name)).get("env", [])}
+        assert "FORWARDED_ALLOW_IPS" not in env, name
+    env = {e["name"]: e.get("value") for e in _only_container(_deployment("gateway"))["env"]}
+    ranges = Settings(trusted_proxies=env["TRUSTED_PROXIES"]).trusted_proxies
+    assert ranges
+    assert all(network.is_private and network.prefixlen >= 8 for network in ranges)
+
+
+def test_the_deployment_is_served_over_https_only() -> None:
+    data = _mapping(_of_kind("ConfigMap")[CONFIG_MAP].get("data"), "ConfigMap data")
+    assert data.get("HTTPS_ONLY") == "true"
 
 
 def test_secret_is_only_a_template_with_placeholders() -> None:

@@ -1,14 +1,17 @@
 """The gateway routes to the services, carries identity and request ids, and survives outages."""
 
+import logging
 import uuid
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 
-from common.db import Database
+from common.db import Database, make_engine
 from common.identity import IDENTITY_HEADER
 from common.settings import Settings
 from common.testing.plugin import make_caller
+from gateway.app import create_app as create_gateway
 from stack.testing.plugin import System, build_system
 
 
@@ -107,9 +110,30 @@ def test_merged_openapi_lists_every_service_under_its_prefix(api: TestClient) ->
     assert "/api/v1/projects/priorities" in paths
     assert "/api/v1/finance/budget-lines" in paths
     assert "/api/v1/me" in paths
-    assert "Kpi.MeasureRead" in document["components"]["schemas"]
+    assert "KpiMeasureRead" in document["components"]["schemas"]
     assert "Problem" in document["components"]["schemas"]
 
 
 def test_api_docs_page_points_at_the_merged_document(api: TestClient) -> None:
     assert "/api/v1/openapi.json" in api.get("/api/docs").text
+
+
+def test_while_postgres_is_unreachable_the_gateway_answers_503_with_retry_after(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Nothing listens on port 1: every connection is refused, as while PostgreSQL restarts.
+    unreachable = Database(make_engine("postgresql+psycopg://asc@127.0.0.1:1/asc"))
+    gateway = create_gateway(settings=settings, database=unreachable)
+    with TestClient(gateway, base_url="http://gateway") as client:
+        answers = [
+            client.get("/api/v1/kpi/measures", headers={"X-API-Key": "asc_a-key"}),
+            client.post("/api/v1/sessions", json={"email": "a@b.example", "password": "x"}),
+        ]
+        client.cookies.set("asc_session", "a-session")
+        answers += [client.get("/api/v1/kpi/measures"), client.get("/kpis")]
+    for answer in answers:
+        assert answer.status_code == 503, answer.text
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert int(answer.headers["retry-after"]) >= 1
+        assert answer.json()["detail"] == "The database is not available. Try again shortly."
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

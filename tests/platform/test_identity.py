@@ -1,47 +1,82 @@
 """Services trust only identities the gateway signed, and only for a short time."""
 
+import secrets
 import uuid
 
 import pytest
 
 from common.errors import Unauthorized
-from common.identity import Caller, Role, sign_identity, verify_identity
+from common.identity import Caller, Role, sign_identity, signing_key_problem, verify_identity
 
-KEY = "k" * 40
+KEY = "8f2b1c9e4d7a6053b1e2f4c8a9d0e7b3c6f1a2d4e5b8c9f0a1b3d5e7f9c2a4b6"
+OTHER_KEY = "Zq3v9XkP2mR7tW1yB8nC4dF6gH0jL5sA"
 CALLER = Caller(org_id=uuid.uuid4(), user_id="u1", roles=frozenset({Role.VIEWER}))
 
 
 def test_a_signed_identity_round_trips() -> None:
-    token = sign_identity(CALLER, KEY, ttl_seconds=30, now=1000)
-    assert verify_identity(token, KEY, now=1010) == CALLER
+    token = sign_identity(CALLER, KEY, audience="kpi", ttl_seconds=30, now=1000)
+    assert verify_identity(token, KEY, audience="kpi", max_ttl_seconds=120, now=1010) == CALLER
 
 
 def test_an_expired_identity_is_refused() -> None:
-    token = sign_identity(CALLER, KEY, ttl_seconds=30, now=1000)
+    token = sign_identity(CALLER, KEY, audience="kpi", ttl_seconds=30, now=1000)
     with pytest.raises(Unauthorized, match="expired"):
-        verify_identity(token, KEY, now=1031)
+        verify_identity(token, KEY, audience="kpi", max_ttl_seconds=120, now=1031)
 
 
 def test_an_identity_signed_with_another_key_is_refused() -> None:
-    token = sign_identity(CALLER, "x" * 40, ttl_seconds=30, now=1000)
+    token = sign_identity(CALLER, OTHER_KEY, audience="kpi", ttl_seconds=30, now=1000)
     with pytest.raises(Unauthorized, match="not signed"):
-        verify_identity(token, KEY, now=1000)
+        verify_identity(token, KEY, audience="kpi", max_ttl_seconds=120, now=1000)
 
 
 def test_a_tampered_identity_is_refused() -> None:
-    token = sign_identity(CALLER, KEY, ttl_seconds=30, now=1000)
+    token = sign_identity(CALLER, KEY, audience="kpi", ttl_seconds=30, now=1000)
     other = sign_identity(
         CALLER.model_copy(update={"roles": frozenset({Role.ADMIN})}),
-        "x" * 40,
+        OTHER_KEY,
+        audience="kpi",
         ttl_seconds=30,
         now=1000,
     )
     forged = other.split(".")[0] + "." + token.split(".")[1]
     with pytest.raises(Unauthorized):
-        verify_identity(forged, KEY, now=1000)
+        verify_identity(forged, KEY, audience="kpi", max_ttl_seconds=120, now=1000)
 
 
 @pytest.mark.parametrize("token", ["", "abc", "a.b.c", "!!!.???"])
 def test_garbage_is_refused(token: str) -> None:
     with pytest.raises(Unauthorized):
-        verify_identity(token, KEY, now=1000)
+        verify_identity(token, KEY, audience="kpi", max_ttl_seconds=120, now=1000)
+
+
+def test_an_identity_made_for_another_service_is_refused() -> None:
+    token = sign_identity(CALLER, KEY, audience="kpi", ttl_seconds=30, now=1000)
+    with pytest.raises(Unauthorized, match="another part"):
+        verify_identity(token, KEY, audience="finance", max_ttl_seconds=120, now=1000)
+
+
+@pytest.mark.parametrize("ttl", [121, 10**9])
+def test_an_identity_made_to_live_longer_than_the_maximum_is_refused(ttl: int) -> None:
+    token = sign_identity(CALLER, KEY, audience="kpi", ttl_seconds=ttl, now=1000)
+    with pytest.raises(Unauthorized, match="longer"):
+        verify_identity(token, KEY, audience="kpi", max_ttl_seconds=120, now=1000)
+
+
+def test_an_identity_issued_in_the_future_is_refused() -> None:
+    token = sign_identity(CALLER, KEY, audience="kpi", ttl_seconds=30, now=2000)
+    with pytest.raises(Unauthorized, match="longer"):
+        verify_identity(token, KEY, audience="kpi", max_ttl_seconds=120, now=1000)
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["a" * 32, "test-signing-key-" + "x" * 32, "short-but-random-9f8e7d", "ab" * 40],
+)
+def test_a_weak_signing_key_is_refused(key: str) -> None:
+    assert signing_key_problem(key)
+
+
+def test_generated_keys_are_accepted() -> None:
+    assert all(signing_key_problem(secrets.token_hex(32)) is None for _ in range(50))
+    assert all(signing_key_problem(secrets.token_urlsafe(48)) is None for _ in range(50))

@@ -80,3 +80,47 @@ def _only(schema: str) -> Any:
         return name == schema if type_ == "schema" else True
 
     return include_name
+
+
+def test_existing_api_keys_get_the_one_role_closest_to_what_they_did(empty_database: str) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from common.migrate import alembic_config
+
+    downgrade_all(empty_database)
+    command.upgrade(alembic_config("identity", empty_database), "e7b2d9c4a1f6")
+    scopes = {
+        "reader": ("read", ["finance", "kpi"]),
+        "kpi": ("read_write", ["kpi"]),
+        "kpi and projects": ("read_write", ["kpi", "projects"]),
+        "finance": ("read_write", ["finance"]),
+        "finance and projects": ("read_write", ["finance", "projects"]),
+    }
+    engine = create_engine(empty_database)
+    try:
+        with engine.begin() as connection:
+            for n, (name, (access, services)) in enumerate(scopes.items()):
+                connection.execute(
+                    text(
+                        "INSERT INTO identity.api_keys (id, org_id, name, digest, prefix, access,"
+                        " services, created_by, created_at, updated_at) VALUES (gen_random_uuid(),"
+                        " gen_random_uuid(), :name, :digest, 'asc_', :access, :services, 'admin',"
+                        " now(), now())"
+                    ),
+                    {"name": name, "digest": f"{n:064}", "access": access, "services": services},
+                )
+        command.upgrade(alembic_config("identity", empty_database), "head")
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT name, role FROM identity.api_keys")).all()
+            roles: dict[str, str] = dict(rows)
+    finally:
+        engine.dispose()
+    assert roles == {
+        "reader": "viewer",
+        "kpi": "programme_office",
+        "kpi and projects": "programme_office",
+        "finance": "finance",
+        "finance and projects": "programme_office",
+    }
+    upgrade_all(empty_database)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from common.periods import FinancialYear, Frequency, Period
+from common.periods import FinancialYear, Frequency, Period, as_at_end
 
 
 def test_financial_year_runs_april_to_march() -> None:
@@ -64,3 +64,23 @@ def test_every_day_lies_in_exactly_the_period_that_contains_it(
     assert Period.parse(period.code) == period
     assert period.next().previous() == period
     assert period.next().start.toordinal() == period.end.toordinal() + 1
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [
+        ("2026/27 Q2", date(2026, 9, 30)),
+        ("Q2 2026/27", date(2026, 9, 30)),
+        ("2026-11-15", date(2026, 11, 15)),
+        ("2026-02", date(2026, 2, 28)),
+        ("2025/26", date(2026, 3, 31)),
+    ],
+)
+def test_as_at_reads_a_quarter_month_year_or_date_as_the_day_it_ends(text: str, end: date) -> None:
+    assert as_at_end(text) == end
+
+
+@pytest.mark.parametrize("text", ["garbage", "2026/27 Q5", "2026-02-30", ""])
+def test_as_at_refuses_what_names_no_day(text: str) -> None:
+    with pytest.raises(ValueError, match="as at"):
+        as_at_end(text)

@@ -2,10 +2,12 @@
 
 import uuid
 from collections.abc import Callable
+from datetime import date
 
 from fastapi.testclient import TestClient
 
 from common.identity import Caller
+from common.periods import Period
 from common.testing.plugin import make_caller
 from tests.projects.conftest import (
     API,
@@ -107,7 +109,7 @@ def test_end_before_start_is_refused_on_update_too(api: TestClient) -> None:
     response = api.patch(
         f"{API}/projects/{project['id']}",
         json={"end_month": "2025-01"},
-        headers={"If-Match": f'W/"{project["version"]}"'},
+        headers={"If-Match": f'"{project["version"]}"'},
     )
     assert list(field_errors(response)) == ["end_month"]
 
@@ -129,7 +131,7 @@ def test_amber_or_red_without_a_reason_is_a_422_for_each_rag(api: TestClient) ->
 
 def test_setting_amber_on_a_project_without_its_reason_is_refused(api: TestClient) -> None:
     project = make_project(api)
-    etag = {"If-Match": f'W/"{project["version"]}"'}
+    etag = {"If-Match": f'"{project["version"]}"'}
     refused = api.patch(f"{API}/projects/{project['id']}", json={"rag": "red"}, headers=etag)
     assert list(field_errors(refused)) == ["rag_reason"]
     accepted = api.patch(
@@ -179,7 +181,7 @@ def test_update_without_if_match_is_428_and_with_a_stale_etag_is_412(api: TestCl
 def test_milestone_update_with_a_stale_etag_is_412(api: TestClient) -> None:
     milestone = make_milestone(api, make_project(api)["id"])
     url = f"{API}/milestones/{milestone['id']}"
-    stale = {"If-Match": f'W/"{milestone["version"]}"'}
+    stale = {"If-Match": f'"{milestone["version"]}"'}
     assert api.patch(url, json={"forecast_date": days(7)}, headers=stale).status_code == 200
     assert api.patch(url, json={"forecast_date": days(9)}, headers=stale).status_code == 412
 
@@ -203,7 +205,7 @@ def test_recording_an_actual_date_completes_the_milestone(api: TestClient) -> No
     response = api.patch(
         f"{API}/milestones/{milestone['id']}",
         json={"actual_date": days(-1)},
-        headers={"If-Match": f'W/"{milestone["version"]}"'},
+        headers={"If-Match": f'"{milestone["version"]}"'},
     )
     assert response.status_code == 200, response.text
     body = response.json()
@@ -222,6 +224,20 @@ def test_milestone_completed_in_the_future_is_a_422(api: TestClient) -> None:
         },
     )
     assert field_errors(response) == {"actual_date": "The completion date cannot be in the future"}
+
+
+def test_a_milestone_date_outside_2000_to_2100_is_refused_by_its_field(api: TestClient) -> None:
+    project = make_project(api)
+    body = {"project_id": project["id"], "title": "M", "baseline_date": "0015-06-30"}
+    message = "Enter a date between 2000 and 2100 (the year has four digits, like 2026)"
+    assert field_errors(api.post(f"{API}/milestones", json=body)) == {"baseline_date": message}
+    milestone = make_milestone(api, project["id"])
+    stale = {"If-Match": f'W/"{milestone["version"]}"'}
+    late = api.patch(
+        f"{API}/milestones/{milestone['id']}", json={"forecast_date": "2101-01-01"}, headers=stale
+    )
+    assert field_errors(late) == {"forecast_date": message}
+    assert api.get(f"{API}/milestones/{milestone['id']}").json()["forecast_date"] is None
 
 
 def test_milestone_of_an_unknown_project_is_a_422(api: TestClient) -> None:
@@ -344,7 +360,7 @@ def test_raid_score_is_derived_and_lists_highest_first(api: TestClient) -> None:
     updated = api.patch(
         f"{API}/raid-items/{listed[2]['id']}",
         json={"impact": 5},
-        headers={"If-Match": f'W/"{listed[2]["version"]}"'},
+        headers={"If-Match": f'"{listed[2]["version"]}"'},
     )
     assert updated.json()["score"] == 5
     bad = api.post(
@@ -375,8 +391,8 @@ def test_improvement_plan_counts_open_and_closed_actions_by_area(api: TestClient
     summary = api.get(f"{API}/improvement-actions/summary").json()
     assert (summary["open"], summary["closed"], summary["total"]) == (2, 1, 3)
     assert summary["areas"] == [
-        {"area": "Quality assurance", "open": 2, "closed": 0, "total": 2},
-        {"area": "Strategic decisions", "open": 0, "closed": 1, "total": 1},
+        {"area": "Quality assurance", "open": 2, "closed": 0, "total": 2, "overdue": 0},
+        {"area": "Strategic decisions", "open": 0, "closed": 1, "total": 1, "overdue": 0},
     ]
     listed = api.get(f"{API}/improvement-actions", params={"area": "Quality assurance"}).json()
     assert [a["open"] for a in listed["items"]] == [True, True]
@@ -440,7 +456,7 @@ def test_blanking_a_required_field_is_a_422_not_a_silent_no_op(api: TestClient) 
     response = api.patch(
         f"{API}/projects/{project['id']}",
         json={"name": None, "lead_team": None, "rag": None},
-        headers={"If-Match": f'W/"{project["version"]}"'},
+        headers={"If-Match": f'"{project["version"]}"'},
     )
     assert set(field_errors(response)) == {"name", "lead_team"}
     assert api.get(f"{API}/projects/{project['id']}").json()["name"] == "Keep me"
@@ -450,3 +466,120 @@ def test_text_with_a_nul_character_is_a_422(api: TestClient) -> None:
     response = api.post(f"{API}/projects", json={"name": "Bad\u0000name"})
     assert list(field_errors(response)) == ["name"]
     assert api.get(f"{API}/projects", params={"lead_team": "a\u0000b"}).status_code == 422
+
+
+def test_a_highlight_report_for_a_month_not_yet_begun_is_refused_by_the_field(
+    api: TestClient,
+) -> None:
+    project = make_project(api)
+    this_month = Period.month_of(date.today())
+    body = {"project_id": project["id"], "rag": "green", "summary": "Ok"}
+    refused = api.post(f"{API}/highlight-reports", json=body | {"period": this_month.next().code})
+    assert field_errors(refused)["period"] == (
+        f"You cannot report on {this_month.next().label} yet: it has not begun"
+    )
+    created(api.post(f"{API}/highlight-reports", json=body | {"period": this_month.code}))
+
+
+def _action(api: TestClient, **fields: object) -> dict[str, object]:
+    body = {"action": "Audit case files", "area": "Quality assurance"} | fields
+    return created(api.post(f"{API}/improvement-actions", json=body))
+
+
+def test_areas_differing_only_in_case_or_spacing_are_one_shown_as_first_written(
+    api: TestClient,
+) -> None:
+    _action(api, area="Quality Assurance")
+    _action(api, area="quality  assurance ", status="completed")
+    _action(api, area="Workforce")
+    summary = api.get(f"{API}/improvement-actions/summary").json()
+    assert [(a["area"], a["open"], a["closed"]) for a in summary["areas"]] == [
+        ("Quality Assurance", 1, 1),
+        ("Workforce", 1, 0),
+    ]
+    listed = api.get(f"{API}/improvement-actions", params={"area": "QUALITY ASSURANCE"}).json()
+    assert listed["total"] == 2
+
+
+def test_an_open_action_past_its_due_date_is_overdue_and_counted(api: TestClient) -> None:
+    late = _action(api, due_date=days(-1), status="in_progress")
+    done = _action(api, due_date=days(-1), status="completed")
+    due_today = _action(api, due_date=days(0))
+    assert (late["overdue"], done["overdue"], due_today["overdue"]) == (True, False, False)
+    summary = api.get(f"{API}/improvement-actions/summary").json()
+    assert summary["overdue"] == 1
+    assert summary["areas"][0]["overdue"] == 1
+
+
+def test_the_improvement_plan_as_at_a_quarter_ignores_later_completions(
+    api: TestClient,
+) -> None:
+    _action(api, due_date="2026-08-31", status="completed", completed_on="2026-11-20")
+    _action(api, due_date="2026-08-31", status="completed", completed_on="2026-09-15")
+    then = api.get(f"{API}/improvement-actions/summary", params={"as_at": "2026/27 Q2"}).json()
+    assert (then["open"], then["closed"], then["overdue"]) == (1, 1, 1)
+    now = api.get(f"{API}/improvement-actions/summary").json()
+    assert (now["open"], now["closed"], now["overdue"]) == (0, 2, 0)
+
+
+def test_completing_an_action_records_the_day(api: TestClient) -> None:
+    action = _action(api)
+    done = api.patch(
+        f"{API}/improvement-actions/{action['id']}",
+        json={"status": "completed"},
+        headers={"If-Match": f'"{action["version"]}"'},
+    )
+    assert done.json()["completed_on"] == date.today().isoformat()
+    future = api.post(
+        f"{API}/improvement-actions",
+        json={"action": "X", "area": "Y", "status": "completed", "completed_on": days(3)},
+    )
+    assert "completed_on" in field_errors(future)
+
+
+def test_a_project_past_its_end_month_still_in_delivery_is_overdue_and_counted(
+    api: TestClient,
+) -> None:
+    this_month = Period.month_of(date.today())
+    late = make_project(api, name="Late", end_month=this_month.previous().code)
+    on_time = make_project(api, name="Ends this month", end_month=this_month.code)
+    closed = make_project(api, name="Closed", stage="closed", end_month=this_month.previous().code)
+    assert [p["overdue"] for p in (late, on_time, closed)] == [True, False, False]
+    listed = api.get(f"{API}/projects").json()["items"]
+    assert {p["name"]: p["overdue"] for p in listed}["Late"] is True
+    assert api.get(f"{API}/portfolio/summary").json()["projects_overdue"] == 1
+
+
+def test_the_portfolio_as_at_a_quarter_counts_a_milestone_finished_after_it_as_overdue(
+    api: TestClient,
+) -> None:
+    project = make_project(api)
+    make_milestone(
+        api,
+        project["id"],
+        baseline_date="2026-08-14",
+        actual_date="2026-10-15",
+        status="completed",
+    )
+    window = {"from": "2026-07-01", "to": "2026-09-30"}
+    then = api.get(f"{API}/portfolio/summary", params=window | {"as_at": "2026/27 Q2"}).json()
+    assert (then["milestones_due"], then["milestones_overdue"]) == (1, 1)
+    assert then["milestones"][0]["slippage_days"] == 47  # 14 August to 30 September
+    assert then["as_at"] == "2026-09-30"
+    now = api.get(f"{API}/portfolio/summary", params=window).json()
+    assert now["milestones_due"] == 0
+
+
+def test_milestones_as_at_a_day_stand_as_they_did_then(api: TestClient) -> None:
+    project = make_project(api)
+    make_milestone(api, project["id"], baseline_date="2026-08-14", actual_date="2026-10-15")
+    then = api.get(f"{API}/milestones", params={"as_at": "2026/27 Q2"}).json()["items"][0]
+    assert (then["status"], then["actual_date"], then["overdue"]) == ("in_progress", None, True)
+    now = api.get(f"{API}/milestones").json()["items"][0]
+    assert (now["status"], now["actual_date"], now["overdue"]) == (
+        "completed",
+        "2026-10-15",
+        False,
+    )
+    both = api.get(f"{API}/milestones", params={"as_at": "2026/27 Q2", "overdue": True})
+    assert "as_at" in field_errors(both)

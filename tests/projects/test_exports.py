@@ -115,6 +115,6 @@ def test_improvement_plan_download_holds_every_action_with_iso_due_dates(
     )
     assert 'href="/improvement-plan?format=csv"' in api.get("/improvement-plan").text
     table = _download(api, "/improvement-plan", "improvement-plan", format=kind)
-    assert table.headers == ["Area", "Action", "Owner", "Due", "Status"]
+    assert table.headers == ["Area", "Action", "Owner", "Due", "Status", "Overdue"]
     assert table.rows[0][:2] == ["Quality assurance", "Audit case files"]
-    assert table.rows[0][3:] == ["2026-03-31", "In progress"]
+    assert table.rows[0][3:] == ["2026-03-31", "In progress", "Yes"]  # due before today

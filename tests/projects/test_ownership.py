@@ -20,7 +20,7 @@ from tests.projects.conftest import (
 )
 
 LEAD_TEAM = "Operations Team"  # make_project's lead team
-ANY_VERSION = {"If-Match": "*"}
+ANY_VERSION = {"If-Match": '"1"'}  # a fresh record's ETag: the version check passes
 
 
 def _lead(api_as: Callable[[Caller], TestClient], org: uuid.UUID, team: str | None) -> TestClient:

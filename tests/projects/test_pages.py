@@ -4,6 +4,7 @@ import re
 import uuid
 from collections.abc import Callable
 from datetime import date
+from html import unescape
 
 import httpx
 from fastapi.testclient import TestClient
@@ -134,6 +135,26 @@ def test_project_page_shows_summary_timeline_reports_and_raid(api: TestClient) -
 
 def test_unknown_project_page_is_404(api: TestClient) -> None:
     assert api.get("/projects/00000000-0000-4000-8000-00000000abcd").status_code == 404
+
+
+def test_a_milestone_year_typed_as_0015_is_refused_next_to_the_field(api: TestClient) -> None:
+    project = make_project(api)
+    milestone = make_milestone(api, project["id"], baseline_date=days(-1))
+    url = f"/milestones/{milestone['id']}/edit"
+    etag = re.search(r'name="etag" value="([^"]+)"', api.get(url).text)
+    assert etag is not None
+    data = {
+        "title": milestone["title"],
+        "baseline_date": milestone["baseline_date"],
+        "forecast_date": "0015-06-30",
+        "etag": unescape(etag.group(1)),
+    }
+    page = api.post(url, data=data)
+    assert page.status_code == 422
+    assert 'id="forecast_date-error"' in page.text
+    assert "Enter a date between 2000 and 2100" in page.text
+    assert 'value="0015-06-30"' in page.text  # what was typed stays, to be corrected
+    assert api.get(f"{API}/milestones/{milestone['id']}").json()["forecast_date"] is None
 
 
 def test_project_rag_needs_a_reason_when_amber(api: TestClient) -> None:
@@ -339,3 +360,44 @@ def test_improvement_plan_shows_open_and_closed_counts_by_area(api: TestClient) 
     assert "2 of 3 actions remain open." in page.text
     assert re.search(r"Quality assurance</a></th>\s*<td[^>]*>2</td>\s*<td[^>]*>0</td>", page.text)
     assert "Audit case files" in page.text
+
+
+def test_a_highlight_report_for_a_future_month_is_refused_beside_the_month(
+    api: TestClient,
+) -> None:
+    project = make_project(api)
+    next_month = Period.month_of(date.today()).next()
+    page = api.post(
+        f"/projects/{project['id']}/highlight-reports",
+        data={"period": next_month.code, "rag": "green", "summary": "All good"},
+    )
+    assert page.status_code == 422
+    assert f"You cannot report on {next_month.label} yet: it has not begun" in page.text
+    assert 'id="period-error"' in page.text
+    assert "All good" in page.text  # what was typed is kept
+
+
+def test_the_improvement_plan_flags_overdue_actions_in_words_and_merges_cased_areas(
+    api: TestClient,
+) -> None:
+    for area, due in (("Quality Assurance", days(-3)), ("Quality assurance", days(10))):
+        created(
+            api.post(
+                f"{API}/improvement-actions",
+                json={"action": f"Audit {due}", "area": area, "due_date": due},
+            )
+        )
+    html = api.get("/improvement-plan").text
+    assert html.count('<h2 class="govuk-heading-m" id="area-') == 1
+    assert ">Quality Assurance</h2>" in html
+    assert html.count(">Overdue</strong>") == 1  # a word, not colour alone
+    assert "2 of 2 actions remain open, 1 overdue." in re.sub(r"\s+", " ", html)
+
+
+def test_the_tracker_says_in_words_which_projects_are_past_their_end(api: TestClient) -> None:
+    this_month = Period.month_of(date.today())
+    make_project(api, name="Late", end_month=this_month.previous().code)
+    make_project(api, name="On time", end_month=this_month.code)
+    html = api.get("/projects").text
+    assert html.count(">Overdue</strong>") == 1
+    assert re.search(r"Late.*?In delivery\s*<strong[^>]*>Overdue</strong>", html, re.S)

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.projects.improvement.rules import ActionStatus, action_counts
+from services.projects.improvement.rules import ActionFacts, ActionStatus, action_counts
 from services.projects.milestones.rules import (
     MilestoneFacts,
     MilestoneStatus,
@@ -182,11 +182,15 @@ def test_worst_slippage_ignores_cancelled_milestones() -> None:
 def test_action_counts_open_and_closed_by_area() -> None:
     counts = action_counts(
         [
-            ("Workforce development", "completed"),
-            ("Quality assurance", "in_progress"),
-            ("Workforce development", "not_started"),
-            ("Quality assurance", "not_started"),
-        ]
+            ActionFacts(area, status, None, None)
+            for area, status in (
+                ("Workforce development", "completed"),
+                ("Quality assurance", "in_progress"),
+                ("Workforce development", "not_started"),
+                ("Quality assurance", "not_started"),
+            )
+        ],
+        on=D,
     )
     assert [(c.area, c.open, c.closed, c.total) for c in counts] == [
         ("Quality assurance", 2, 0, 2),
@@ -198,7 +202,7 @@ def test_action_counts_open_and_closed_by_area() -> None:
     st.lists(st.tuples(st.sampled_from("ABC"), st.sampled_from([s.value for s in ActionStatus])))
 )
 def test_action_counts_add_up_to_the_actions(actions: list[tuple[str, str]]) -> None:
-    counts = action_counts(actions)
+    counts = action_counts([ActionFacts(a, s, None, None) for a, s in actions], on=D)
     assert sum(c.total for c in counts) == len(actions)
     assert sum(c.closed for c in counts) == sum(s == "completed" for _, s in actions)
 

@@ -2,6 +2,7 @@
 
 import re
 from decimal import Decimal
+from typing import Any
 from xml.etree import ElementTree
 
 from common.charts import Chart, ChartKind, ChartSeries
@@ -22,9 +23,13 @@ def _line(name: str, variance: str | None, area: str = "Adult Social Care") -> P
         budget=Decimal(0),
         forecast_outturn=None,
         previous_forecast=None,
+        previous_month=None,
         variance=None if variance is None else Decimal(variance),
         variance_words="",
         movement=None,
+        original_forecast=None,
+        original_month=None,
+        movement_since_original=None,
         commentary="",
         trend=[],
     )
@@ -33,6 +38,15 @@ def _line(name: str, variance: str | None, area: str = "Adult Social Care") -> P
 def _variance(lines: list[PositionLine]) -> Decimal:
     """The position's total variance as the finance service sends it: Σ line variances."""
     return sum((line.variance for line in lines if line.variance is not None), Decimal(0))
+
+
+NO_SPLIT: dict[str, Any] = {
+    "by_type": [],
+    "cashable_percent_delivered": None,
+    "cashable_percent_forecast": None,
+    "brag": {},
+}
+"""The totals' split by type and BRAG, which the charts do not read."""
 
 
 def _overall(groups: list[TotalsGroup]) -> Totals:
@@ -45,6 +59,7 @@ def _overall(groups: list[TotalsGroup]) -> Totals:
         slippage=Decimal(0),
         lines=len(groups),
         lines_without_return=0,
+        **NO_SPLIT,
     )
 
 
@@ -59,6 +74,7 @@ def _group(label: str, target: str, achieved_to_date: str) -> TotalsGroup:
         slippage=Decimal(0),
         lines=1,
         lines_without_return=0,
+        **NO_SPLIT,
     )
 
 

@@ -113,8 +113,11 @@ def test_a_stale_change_shows_both_versions_and_can_be_applied_again(api: TestCl
     project = make_project(api)
     form = api.get(f"/projects/{project['id']}/edit")
     stale = etag_in(form.text)
+    current = api.get(f"{API}/projects/{project['id']}").headers["etag"]
     theirs = api.patch(
-        f"{API}/projects/{project['id']}", json={"name": "Their name"}, headers={"if-match": "*"}
+        f"{API}/projects/{project['id']}",
+        json={"name": "Their name"},
+        headers={"if-match": current},
     )
     assert theirs.status_code == 200
     data = {"name": "My name", "stage": "in_delivery", "lead_team": "Operations Team"}
@@ -336,11 +339,12 @@ def test_a_forecast_changed_by_someone_else_since_the_form_opened_is_not_overwri
     form = api.get("/budget/forecasts", params={"month": "2025-09"})
     version = re.search(rf'name="version-{line["id"]}" value="(\d+)"', form.text)
     assert version is not None
-    api.patch(
+    theirs = api.patch(
         f"/api/v1/finance/budget-lines/{line['id']}/forecasts/2025-09",
         json={"forecast_outturn": "£1.3m"},
-        headers={"if-match": "*"},
+        headers={"if-match": f'"{version.group(1)}"'},
     )
+    assert theirs.status_code == 200
     data = {
         "month": "2025-09",
         f"version-{line['id']}": version.group(1),

@@ -93,8 +93,11 @@ class FinanceApiClient:
     async def savings_totals(self, **params: Any) -> SavingsTotals:
         return await self._gateway.call(TOTALS, params=query(params))
 
-    async def budget_position(self, month: str | None) -> BudgetPosition:
-        return await self._gateway.call(POSITION, params=query({"month": month}))
+    async def budget_position(
+        self, month: str | None = None, *, as_at: str | None = None
+    ) -> BudgetPosition:
+        """A month's position, or as at a day (a quarter, month or year: as at its end)."""
+        return await self._gateway.call(POSITION, params=query({"month": month, "as_at": as_at}))
 
     async def project_names(self) -> dict[str, str]:
         """{project id: name} from the projects service, or {} while it has no project list."""

@@ -11,7 +11,7 @@ from fastapi import Request
 from pydantic import TypeAdapter
 
 from common.errors import AppError
-from common.identity import IDENTITY_HEADER, verify_identity
+from common.identity import IDENTITY_HEADER, PAGE_PASS_HEADER, caller_from_token
 from common.logs import REQUEST_ID_HEADER, request_id_var
 
 
@@ -84,7 +84,7 @@ def endpoints(module: object) -> list[Endpoint[Any]]:
 
 def if_match(version: int | str) -> dict[str, str]:
     """The header that makes a change conditional on the version the page was shown."""
-    return {"if-match": f'W/"{version}"'}
+    return {"if-match": f'"{version}"'}
 
 
 def query(params: dict[str, Any]) -> dict[str, Any]:
@@ -111,7 +111,8 @@ class GatewayClient:
     def _headers(self, extra: dict[str, str] | None) -> dict[str, str]:
         headers = {"accept": "application/json"}
         # The person's own credentials go with every call: the gateway decides what they may see.
-        for name in ("cookie", "authorization", "x-forwarded-for"):
+        # The page's pass, so that these calls count once, with the page (gateway/pagepass.py).
+        for name in ("cookie", "authorization", "x-forwarded-for", PAGE_PASS_HEADER):
             if value := self._request.headers.get(name):
                 headers[name] = value
         # The gateway wants the session's CSRF token on every change made with its cookie.
@@ -178,8 +179,7 @@ def _csrf_token(request: Request) -> str | None:
     if not token:
         return None
     try:
-        key = request.app.state.settings.identity_signing_key.get_secret_value()
-        return verify_identity(token, key).csrf
+        return caller_from_token(token, request.app.state.settings, audience="web").csrf
     except AppError:
         return None
 

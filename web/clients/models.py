@@ -86,6 +86,8 @@ class ApiKey(Read):
     prefix: str
     access: str
     services: list[str]
+    role: str
+    team: str | None
     created_by: str
     created_at: str
     expires_at: str | None
@@ -280,6 +282,7 @@ class Project(Read):
     cost_rag: str | None
     cost_rag_reason: str
     next_milestone: NextMilestone | None = None
+    overdue: bool = False
     slippage_days: int | None = None
     version: int
 
@@ -367,11 +370,14 @@ class Programme(Read):
 class ImprovementAction(Read):
     id: str
     area: str
+    area_label: str
     action: str
     owner: str
     due_date: str | None
     status: str
+    completed_on: str | None
     open: bool
+    overdue: bool
     version: int
 
 
@@ -380,13 +386,16 @@ class AreaSummary(Read):
     open: int
     closed: int
     total: int
+    overdue: int
 
 
 class ImprovementPlanSummary(Read):
+    as_at: str | None
     areas: list[AreaSummary]
     open: int
     closed: int
     total: int
+    overdue: int
 
 
 class MilestoneDue(Read):
@@ -402,7 +411,9 @@ class MilestoneDue(Read):
 class PortfolioSummary(Read):
     from_: str = Field(alias="from")
     to: str
+    as_at: str | None = None
     projects: int
+    projects_overdue: int = 0
     by_rag: dict[str, int]
     by_stage: dict[str, int]
     milestones_due: int
@@ -427,9 +438,13 @@ class PositionLine(Read):
     budget: Decimal
     forecast_outturn: Decimal | None
     previous_forecast: Decimal | None
+    previous_month: str | None
     variance: Decimal | None
     variance_words: str
     movement: Decimal | None
+    original_forecast: Decimal | None
+    original_month: str | None
+    movement_since_original: Decimal | None
     commentary: str
     trend: list[TrendPoint]
 
@@ -441,12 +456,16 @@ class PositionTotals(Read):
     variance: Decimal
     variance_words: str
     movement: Decimal
+    original_forecast: Decimal
+    movement_since_original: Decimal
+    lines_with_forecast: int
     lines_without_forecast: int
 
 
 class BudgetPosition(Read):
     financial_year: str
     month: str
+    as_at: str | None
     lines: list[PositionLine]
     totals: PositionTotals
 
@@ -465,6 +484,9 @@ class YearProgress(Read):
     forecast_for_year: Decimal | None
     slippage: Decimal | None
     latest_month: str | None
+    latest_note: str
+    brag: str
+    brag_label: str
 
 
 class ActivityMeasure(Read):
@@ -504,7 +526,22 @@ class TrackerRow(SavingsLine):
     selected: YearProgress
 
 
+class TypeTotals(Read):
+    saving_type: str
+    label: str
+    lines: int
+    target: Decimal
+    full_year_effect: Decimal
+    achieved_to_date: Decimal
+    forecast_for_year: Decimal
+    slippage: Decimal
+    lines_without_return: int
+
+
 class Totals(Read):
+    """`target` to `slippage` add every type together: the savings to quote are the cashable
+    figures of `by_type`."""
+
     target: Decimal
     full_year_effect: Decimal
     achieved_to_date: Decimal
@@ -512,6 +549,14 @@ class Totals(Read):
     slippage: Decimal
     lines: int
     lines_without_return: int
+    by_type: list[TypeTotals]
+    cashable_percent_delivered: str | None
+    cashable_percent_forecast: str | None
+    brag: dict[str, int]
+
+    def of_type(self, saving_type: str) -> TypeTotals:
+        """The totals of one type of saving (the service gives every type)."""
+        return next(t for t in self.by_type if t.saving_type == saving_type)
 
 
 class TrackerPage(Read):

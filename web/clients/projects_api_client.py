@@ -128,8 +128,9 @@ class ProjectsApiClient:
     async def improvement_actions(self) -> list[ImprovementAction]:
         return await self._all(ACTIONS)
 
-    async def improvement_summary(self) -> ImprovementPlanSummary:
-        return await self._gateway.call(PLAN_SUMMARY)
+    async def improvement_summary(self, as_at: str | None = None) -> ImprovementPlanSummary:
+        """Open, closed and overdue actions, today or as at a day (a quarter: as at its end)."""
+        return await self._gateway.call(PLAN_SUMMARY, params=query({"as_at": as_at}))
 
     async def portfolio_summary(self, **params: Any) -> PortfolioSummary:
         return await self._gateway.call(PORTFOLIO, params=query(params))

@@ -195,6 +195,8 @@ async def create_api_key(request: Request, page: PageContext, api: GatewayApi) -
         "name": str(form.get("name", "")).strip(),
         "access": str(form.get("access", "")),
         "services": [str(s) for s in form.getlist("services")],
+        "role": str(form.get("role", "")) or None,
+        "team": str(form.get("team", "")).strip() or None,
         "expires_on": str(form.get("expires_on", "")).strip() or None,
     }
     try:

@@ -4,17 +4,23 @@ The page is the web app's; the password check and the cookie are the gateway's
 (`POST /api/v1/sessions`), whose Set-Cookie this view passes on to the browser.
 """
 
+import hashlib
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from common.errors import AppError
-from common.identity import IDENTITY_HEADER, Caller, verify_identity
+from common.identity import IDENTITY_HEADER, Caller, caller_from_token
+from common.kept_forms import KeptForm, cookie_name, unseal
+from common.settings import Settings
 from web.clients.gateway import ApiError, GatewayClient
 from web.clients.gateway_api_client import GatewayApiClient
 from web.clients.models import PasswordResetLink
@@ -31,9 +37,8 @@ def page_caller(request: Request) -> Caller | None:
         return cached
     caller = None
     if token := request.headers.get(IDENTITY_HEADER):
-        key = request.app.state.settings.identity_signing_key.get_secret_value()
         try:
-            caller = verify_identity(token, key)
+            caller = caller_from_token(token, request.app.state.settings, audience="web")
         except AppError:
             caller = None
     request.state.page_caller = caller
@@ -63,9 +68,63 @@ def signed_in(context: Any) -> Caller | None:
     return page_caller(request) if request is not None else None
 
 
+@pass_context
+def kept_form(context: Any) -> dict[str, Any] | None:
+    """The form this person posted after their session ended, to put back on this page."""
+    request = context.get("request")
+    kept: KeptForm | None = getattr(request.state, "kept_form", None) if request else None
+    return {"action": kept.action, "fields": kept.fields} if kept else None
+
+
+@pass_context
+def idle_seconds(context: Any) -> int:
+    """How long a session may go unused (the timeout warning counts down to it)."""
+    request = context.get("request")
+    settings: Settings = request.app.state.settings
+    return int(settings.session_idle_minutes * 60)
+
+
 TEMPLATES.env.globals["csrf_field"] = csrf_field
 TEMPLATES.env.globals["csrf_token"] = csrf_token
 TEMPLATES.env.globals["signed_in"] = signed_in
+TEMPLATES.env.globals["kept_form"] = kept_form
+TEMPLATES.env.globals["idle_seconds"] = idle_seconds
+
+
+def install_kept_forms(app: FastAPI) -> None:
+    """Hand a kept form (common.kept_forms) to the page it came from, once, and only to the
+    person who typed it; anyone else signing in on that browser has it thrown away."""
+
+    @app.middleware("http")
+    async def kept_forms(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        settings: Settings = request.app.state.settings
+        name = cookie_name(https_only=settings.https_only)
+        if not (value := request.cookies.get(name)):
+            return await call_next(request)
+        kept = unseal(value, settings.identity_signing_key.get_secret_value())
+        caller = page_caller(request)
+        done = kept is None
+        if kept and caller and request.method == "GET" and "hx-request" not in request.headers:
+            here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            if kept.user_id != caller.user_id:
+                done = True
+            elif kept.page == here:
+                request.state.kept_form = kept
+                done = True
+        response = await call_next(request)
+        if done:
+            response.delete_cookie(
+                name, path="/", httponly=True, samesite="lax", secure=settings.https_only
+            )
+        return response
+
+
+@router.post("/session/keep-alive", status_code=204)
+async def keep_alive(request: Request) -> Response:
+    """The timeout warning's "Stay signed in": passing the gateway has noted the session's use."""
+    return Response(status_code=204 if page_caller(request) else 401)
 
 
 def _sso(request: Request) -> bool:
@@ -79,15 +138,61 @@ def safe_next(value: str | None) -> str:
     return "/"
 
 
+def _kept_waiting(request: Request) -> bool:
+    settings: Settings = request.app.state.settings
+    value = request.cookies.get(cookie_name(https_only=settings.https_only))
+    return bool(value and unseal(value, settings.identity_signing_key.get_secret_value()))
+
+
+SIGN_IN_COOKIE = "asc_sign_in"
+SIGN_IN_FORM_EXPIRED = "This sign-in form has expired. Enter your email address and password again"
+
+
+def _sign_in_cookie_name(request: Request) -> str:
+    return ("__Host-" if request.app.state.settings.https_only else "") + SIGN_IN_COOKIE
+
+
+def _sign_in_token(request: Request, nonce: str) -> str:
+    key = request.app.state.settings.identity_signing_key.get_secret_value()
+    return hmac.new(key.encode(), f"sign-in:{nonce}".encode(), hashlib.sha256).hexdigest()
+
+
+def _sign_in_form_is_ours(request: Request, token: str) -> bool:
+    """Login CSRF: the form must carry the token that goes with this browser's sign-in cookie,
+    which another site can neither read nor (its value being keyed) forge."""
+    nonce = request.cookies.get(_sign_in_cookie_name(request), "")
+    return bool(nonce) and hmac.compare_digest(token, _sign_in_token(request, nonce))
+
+
+def _render_sign_in(
+    request: Request, context: dict[str, Any], *, status_code: int = 200
+) -> HTMLResponse:
+    """The sign-in page, with a fresh sign-in token and the cookie it goes with."""
+    nonce = secrets.token_urlsafe(32)
+    context = {"me": None, "sso": _sso(request), **context}
+    context["sign_in_token"] = _sign_in_token(request, nonce)
+    response = render(request, "auth/sign_in.html", context, status_code=status_code)
+    response.set_cookie(
+        _sign_in_cookie_name(request),
+        nonce,
+        max_age=60 * 60,
+        path="/",
+        secure=request.app.state.settings.https_only,
+        httponly=True,
+        samesite="strict",
+    )
+    return response
+
+
 @router.get("/sign-in", response_class=HTMLResponse)
-async def sign_in_page(request: Request, next: str = "/") -> HTMLResponse:
-    context: dict[str, Any] = {
-        "me": None,
+async def sign_in_page(request: Request, next: str = "/", ended: bool = False) -> HTMLResponse:
+    context = {
         "next": safe_next(next),
         "errors": {},
-        "sso": _sso(request),
+        "ended": ended,
+        "kept": _kept_waiting(request),
     }
-    return render(request, "auth/sign_in.html", context)
+    return _render_sign_in(request, context)
 
 
 @router.post("/sign-in", response_class=HTMLResponse)
@@ -96,10 +201,13 @@ async def sign_in(
     email: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
+    sign_in_token: Annotated[str, Form()] = "",
 ) -> Response:
     errors: dict[str, str] = {}
     status = 400
-    if not email.strip():
+    if not _sign_in_form_is_ours(request, sign_in_token):
+        errors["email"] = SIGN_IN_FORM_EXPIRED
+    elif not email.strip():
         errors["email"] = "Enter your email address"
     if not password:
         errors["password"] = "Enter your password"
@@ -115,19 +223,15 @@ async def sign_in(
             response = RedirectResponse(safe_next(next), status_code=303)
             for value in cookies:
                 response.headers.append("set-cookie", value)
+            response.delete_cookie(_sign_in_cookie_name(request), path="/")
             return response
-    return render(
-        request,
-        "auth/sign_in.html",
-        {
-            "me": None,
-            "next": safe_next(next),
-            "errors": errors,
-            "email": email,
-            "sso": _sso(request),
-        },
-        status_code=status,
-    )
+    context = {
+        "next": safe_next(next),
+        "errors": errors,
+        "email": email,
+        "kept": _kept_waiting(request),
+    }
+    return _render_sign_in(request, context, status_code=status)
 
 
 @router.get("/account/password", response_class=HTMLResponse)

@@ -9,7 +9,7 @@ from common.money import format_money
 from common.periods import FinancialYear, Period
 from web.charts import sparkline
 from web.clients.gateway import ApiError
-from web.clients.models import PositionLine
+from web.clients.models import PositionLine, PositionTotals
 from web.exports import Column, download_links, export, header_cells, number, wanted
 from web.rendering import render
 from web.views.dashboard import PageContext
@@ -44,6 +44,25 @@ def _trend(line: PositionLine) -> str:
     return sparkline([p.forecast_outturn for p in points], label=label)
 
 
+def movement_sentence(totals: PositionTotals) -> str:
+    """How councils say the year's movement: "forecast overspend £3.1m, down £600k from the
+    original forecast of £3.7m" (the original forecast's variance against today's budget)."""
+    variance = totals.variance
+    moved = totals.movement_since_original
+    original = variance - moved
+    words = "overspend" if variance > 0 else "underspend" if variance < 0 else "on budget"
+    now = f"forecast {words}" + (f" {format_money(abs(variance), short=True)}" if variance else "")
+    if moved == 0:
+        return f"{now}, unchanged since the original forecast"
+    direction = "up" if moved > 0 else "down"
+    was = "overspend of " if original > 0 and variance <= 0 else ""
+    was = "underspend of " if original < 0 and variance >= 0 else was
+    return (
+        f"{now}, {direction} {format_money(abs(moved), short=True)} from the original forecast "
+        f"of {was}{format_money(abs(original), short=True)}"
+    )
+
+
 COLUMNS = [
     Column("name", "Budget line", lambda line: line.name),
     Column("cost_centre", "Cost centre", lambda line: line.cost_centre, page=False),
@@ -59,6 +78,21 @@ COLUMNS = [
     Column("variance", "Variance", lambda line: number(line.variance), unit="£", money=True),
     Column("variance_words", "Over or under", lambda line: line.variance_words, page=False),
     Column("movement", "Movement", lambda line: number(line.movement), unit="£", money=True),
+    Column(
+        "original_forecast",
+        "Original forecast",
+        lambda line: number(line.original_forecast),
+        unit="£",
+        money=True,
+        page=False,
+    ),
+    Column(
+        "movement_since_original",
+        "Movement since original forecast",
+        lambda line: number(line.movement_since_original),
+        unit="£",
+        money=True,
+    ),
     Column("trend", "Trend", lambda line: None, download=False),
     Column("commentary", "Commentary", lambda line: line.commentary, page=False),
 ]
@@ -96,6 +130,9 @@ async def budget_monitor(
         "title": "Budget monitor",
         "position": position,
         "month_label": _month_label(position.month),
+        "movement_sentence": movement_sentence(position.totals)
+        if position.totals.lines_with_forecast
+        else "",
         "errors": errors,
         "month_options": month_options(position.month, date.today()),
         "sparklines": {line.budget_line_id: _trend(line) for line in position.lines},

@@ -1,5 +1,5 @@
 """The month's budget forecasts: a finance officer enters the forecast outturn of every budget
-line in one form, starting from last month's figures so that a quiet month takes seconds."""
+line in one form, starting from the latest earlier figures so that a quiet month takes seconds."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,6 +35,8 @@ class Row:
     forecast: str
     commentary: str
     errors: dict[str, str] = field(default_factory=dict)
+    previous: Decimal | None = None
+    """The latest earlier forecast of the financial year, whatever month it was."""
     theirs: str = ""
     """Their figure, when someone else saved this line's forecast after the form was opened."""
 
@@ -53,14 +55,18 @@ def _plain(amount: Decimal | None) -> str:
 async def _rows(finance: FinanceApiClient, month: str) -> tuple[Any, list[Row]]:
     position = await finance.budget_position(month)
     rows = []
+    year = Period.parse(month).year.label
     for line in position.lines:
-        saved = next(
-            (f for f in await finance.forecasts(line.budget_line_id) if f.month == month), None
-        )
+        forecasts = await finance.forecasts(line.budget_line_id)
+        earlier = [f for f in forecasts if f.financial_year == year and f.month < month]
+        previous = max(earlier, key=lambda f: f.month).forecast_outturn if earlier else None
+        saved = next((f for f in forecasts if f.month == month), None)
         if saved is not None:
-            rows.append(Row(line, saved.version, _plain(saved.forecast_outturn), saved.commentary))
-        else:  # start from the month before, so only what moved needs typing
-            rows.append(Row(line, None, _plain(line.previous_forecast), ""))
+            row = Row(line, saved.version, _plain(saved.forecast_outturn), saved.commentary)
+        else:  # start from the previous forecast, so only what moved needs typing
+            row = Row(line, None, _plain(previous), "")
+        row.previous = previous
+        rows.append(row)
     return position, rows
 
 

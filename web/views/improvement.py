@@ -25,6 +25,7 @@ COLUMNS = [
     Column("owner", "Owner", lambda a: a.owner),
     Column("due", "Due", lambda a: day(a.due_date)),
     Column("status", "Status", lambda a: ACTION_STATUSES.get(a.status, a.status)),
+    Column("overdue", "Overdue", lambda a: "Yes" if a.overdue else "No", page=False),
 ]
 """The improvement plan's actions, on the page (a table per area) and in its downloads."""
 
@@ -39,7 +40,8 @@ async def improvement_plan(
     if fmt:
         return export(COLUMNS, actions, name="improvement-plan", fmt=fmt, sheet="Improvement plan")
     summary = await projects.improvement_summary()
-    areas = [(area, list(items)) for area, items in groupby(actions, key=lambda a: a.area)]
+    # The service gives each action its area as first written, so cased variants are one area.
+    areas = [(area, list(items)) for area, items in groupby(actions, key=lambda a: a.area_label)]
     return render(
         request,
         "projects/improvement_plan.html",

@@ -17,9 +17,10 @@ from web.charts import bar_chart
 from web.clients.finance_api_client import FinanceApiClient
 from web.clients.gateway import ApiError, GatewayClient, UpstreamDown, gateway_client
 from web.clients.kpi_api_client import KpiApiClient
-from web.clients.models import PositionLine, Totals, TotalsGroup
+from web.clients.models import PositionLine, Totals, TotalsGroup, TrackerPage
 from web.clients.projects_api_client import ProjectsApiClient
 from web.rendering import render
+from web.views.budget import movement_sentence
 from web.views.dashboard import PageContext
 from web.views.documents import DOCX, Section, document_docx, download
 
@@ -185,34 +186,116 @@ def _no_chart(chart: Chart | None, sentence: str) -> list[str]:
 
 
 async def budget_section(gateway: GatewayClient, quarter: Period) -> Section:
-    month = Period(quarter.year, Frequency.MONTHLY, quarter.index * 3)
-    position = await FinanceApiClient(gateway).budget_position(month.code)
+    # As at the quarter's end: the finance service picks the latest forecast made inside it.
+    position = await FinanceApiClient(gateway).budget_position(as_at=quarter.code)
     totals = position.totals
+    if not totals.lines_with_forecast:
+        return Section(
+            "budget",
+            "Budget forecast position",
+            "",
+            [],
+            [],
+            summary=["No budget forecast for this quarter yet."],
+            downloads=False,
+        )
+    month = Period.parse(position.month)
     chart = budget_chart(position.lines, totals.variance, month.label)
     return Section(
         "budget",
         "Budget forecast position",
         f"Budget, forecast outturn, variance and movement by budget line, {month.label}",
-        ["Budget line", "Budget", "Forecast outturn", "Variance", "Movement since last month"],
+        [
+            "Budget line",
+            "Budget",
+            "Forecast outturn",
+            "Variance",
+            "Movement since the previous forecast",
+            "Movement since the original forecast",
+        ],
         [
             [
                 line.name,
                 _money(line.budget),
-                _money(line.forecast_outturn),
-                f"{_money(line.variance)} {line.variance_words}".strip(),
-                _money(line.movement),
+                _money(line.forecast_outturn)
+                if line.forecast_outturn is not None
+                else "No forecast",
+                f"{_money(line.variance)} {line.variance_words}".strip()
+                if line.variance is not None
+                else "No forecast",
+                _money(line.movement) if line.movement is not None else "None earlier",
+                _money(line.movement_since_original)
+                if line.movement_since_original is not None
+                else "No forecast",
             ]
             for line in position.lines
         ],
         summary=[
             f"At the end of {month.label} the forecast outturn is "
             f"{_money(totals.forecast_outturn)} against a budget of {_money(totals.budget)}: "
-            f"{_money(abs(totals.variance))} {totals.variance_words}. "
-            f"The forecast moved by {_money(totals.movement)} since the month before.",
+            f"{movement_sentence(totals)}. The forecast moved by {_money(totals.movement)} "
+            "since each line's previous forecast.",
             *_no_chart(chart, f"No budget line has a forecast for {month.label} to chart."),
         ],
         downloads=False,
         charts=_charts(chart),
+    )
+
+
+def _percent(value: str | None) -> str:
+    return f" ({value}%)" if value is not None else ""
+
+
+def _savings_summary(overall: Totals, year: str) -> list[str]:
+    """Cashable savings first, the headline; each other type on its own, never added in."""
+    cash = overall.of_type("cashable")
+    brag = overall.brag
+    sentences = [
+        f"Cashable savings: {_money(cash.achieved_to_date)} achieved of a target of "
+        f"{_money(cash.target)}{_percent(overall.cashable_percent_delivered)}, "
+        f"{_money(cash.forecast_for_year)} forecast"
+        f"{_percent(overall.cashable_percent_forecast)} for {year}.",
+        f"By BRAG: {brag['blue']} delivered (Blue), {brag['green']} on track (Green), "
+        f"{brag['amber']} at risk (Amber), {brag['red']} undeliverable (Red).",
+    ]
+    for kind, words in (
+        ("non_cashable", "Non-cashable savings"),
+        ("cost_avoidance", "Cost avoidance (not a saving to the budget)"),
+    ):
+        other = overall.of_type(kind)
+        if other.lines:
+            sentences.append(
+                f"{words}: {_money(other.achieved_to_date)} achieved, "
+                f"{_money(other.forecast_for_year)} forecast."
+            )
+    return sentences
+
+
+def savings_exceptions(tracker: TrackerPage, year: str) -> Section:
+    """Every savings line at risk or undeliverable (Amber, Red), with its mitigation."""
+    by_id = {line.id: line for line in tracker.items}
+    at_risk = [line for line in tracker.items if line.selected.brag in ("amber", "red")]
+    rows = [
+        [
+            f"{line.reference} {line.title}",
+            line.selected.brag_label,
+            _money(line.selected.slippage) if line.selected.slippage is not None else "No return",
+            line.selected.latest_note or line.written_off_reason or "No commentary",
+            ", ".join(
+                f"{by_id[m].reference} {by_id[m].title}" for m in line.mitigated_by if m in by_id
+            )
+            or "None recorded",
+        ]
+        for line in sorted(at_risk, key=lambda line: (line.selected.brag != "red",))
+    ]
+    return Section(
+        "savings-exceptions",
+        "Savings exceptions",
+        f"Savings lines at risk (Amber) or undeliverable (Red), {year}, with their mitigation",
+        ["Savings line", "BRAG", "Slippage", "Commentary", "Mitigated by"],
+        rows,
+        summary=[] if rows else ["No savings line is at risk or undeliverable."],
+        downloads=False,
     )
 
 
@@ -223,16 +306,33 @@ async def savings_sections(gateway: GatewayClient, quarter: Period) -> list[Sect
     except (UpstreamDown, ApiError):
         names = {}
     finance = FinanceApiClient(gateway)
+    year = quarter.year.label
+    tracker = await finance.tracker(financial_year=year, as_at=quarter.code, limit=500)
+    if not any(line.selected.latest_month for line in tracker.items):
+        return [
+            Section(
+                "savings-project",
+                "Savings by project",
+                "",
+                [],
+                [],
+                summary=["No savings returns for this quarter yet."],
+                downloads=False,
+            )
+        ]
     sections = []
     for by, heading in (("project", "Savings by project"), ("category", "Savings by category")):
-        totals = await finance.savings_totals(by=by, financial_year=quarter.year.label)
-        overall = totals.overall
-        chart = savings_chart(totals.groups, overall, names, by, quarter.year.label)
+        # Cashable savings only: cost avoidance and non-cashable savings are not added in.
+        totals = await finance.savings_totals(
+            by=by, financial_year=year, saving_type="cashable", as_at=quarter.code
+        )
+        chart = savings_chart(totals.groups, totals.overall, names, by, year)
         sections.append(
             Section(
                 f"savings-{by}",
                 heading,
-                f"Savings target, achieved, forecast and slippage by {by}, {quarter.year.label}",
+                f"Cashable savings target, achieved, forecast and slippage by {by}, {year}, "
+                f"as at the end of {quarter.label}",
                 [
                     by.capitalize(),
                     "Target",
@@ -251,31 +351,21 @@ async def savings_sections(gateway: GatewayClient, quarter: Period) -> list[Sect
                     for g in totals.groups
                 ],
                 summary=[
-                    *(
-                        [
-                            f"Of a {quarter.year.label} savings target of "
-                            f"{_money(overall.target)}, "
-                            f"{_money(overall.achieved_to_date)} has been achieved and "
-                            f"{_money(overall.forecast_for_year)} is forecast: slippage of "
-                            f"{_money(overall.slippage)}."
-                        ]
-                        if by == "project"
-                        else []
-                    ),
-                    *_no_chart(
-                        chart, f"No savings are recorded for {quarter.year.label} to chart."
-                    ),
+                    *(_savings_summary(tracker.totals, year) if by == "project" else []),
+                    *_no_chart(chart, f"No cashable savings are recorded for {year} to chart."),
                 ],
                 downloads=False,
                 charts=_charts(chart),
             )
         )
+    sections.append(savings_exceptions(tracker, year))
     return sections
 
 
 async def project_section(gateway: GatewayClient, quarter: Period) -> Section:
     summary = await ProjectsApiClient(gateway).portfolio_summary(
-        **{"from": quarter.start.isoformat(), "to": quarter.end.isoformat()}
+        **{"from": quarter.start.isoformat(), "to": quarter.end.isoformat()},
+        as_at=quarter.code,
     )
     chart = rag_chart(
         "projects-chart",
@@ -305,7 +395,8 @@ async def project_section(gateway: GatewayClient, quarter: Period) -> Section:
         ],
         summary=[
             f"{summary.projects} projects: {by_rag}. {summary.milestones_due} milestones "
-            f"were due in {quarter.label}, of which {summary.milestones_overdue} are overdue.",
+            f"were due in {quarter.label}, of which {summary.milestones_overdue} are overdue. "
+            f"{summary.projects_overdue} projects are still in delivery after their end date.",
             *_no_chart(chart, "No projects are recorded yet, so there is no chart of them."),
         ],
         downloads=False,
@@ -351,15 +442,18 @@ async def kpi_section(gateway: GatewayClient, quarter: Period) -> Section:
     )
 
 
-async def improvement_section(gateway: GatewayClient) -> Section:
-    plan = await ProjectsApiClient(gateway).improvement_summary()
+async def improvement_section(gateway: GatewayClient, quarter: Period) -> Section:
+    plan = await ProjectsApiClient(gateway).improvement_summary(as_at=quarter.code)
     return Section(
         "improvement",
         "Improvement plan",
-        "Actions remaining by area of accountability",
-        ["Area", "Open", "Closed", "Total"],
-        [[a.area, str(a.open), str(a.closed), str(a.total)] for a in plan.areas],
-        summary=[f"{plan.open} of {plan.total} improvement plan actions remain open."],
+        f"Actions remaining by area of accountability at the end of {quarter.label}",
+        ["Area", "Open", "Overdue", "Closed", "Total"],
+        [[a.area, str(a.open), str(a.overdue), str(a.closed), str(a.total)] for a in plan.areas],
+        summary=[
+            f"{plan.open} of {plan.total} improvement plan actions remain open, "
+            f"{plan.overdue} overdue, at the end of {quarter.label}."
+        ],
         downloads=False,
     )
 
@@ -372,7 +466,7 @@ async def quarterly_report(gateway: GatewayClient, quarter: Period) -> list[Sect
         ("savings", "Savings", savings_sections(gateway, quarter)),
         ("projects", "Projects", project_section(gateway, quarter)),
         ("kpis", "KPI scorecard", kpi_section(gateway, quarter)),
-        ("improvement", "Improvement plan", improvement_section(gateway)),
+        ("improvement", "Improvement plan", improvement_section(gateway, quarter)),
     ]
     for key, heading, part in parts:
         try:
@@ -395,12 +489,19 @@ async def quarterly_report(gateway: GatewayClient, quarter: Period) -> list[Sect
     return sections
 
 
+QUARTER_HOW = 'write it like "2026/27 Q2"'
+
+
 def _quarter(text: str | None) -> Period:
+    """The quarter asked for (the latest complete one when none is); ValueError saying how."""
     if not text:
         return latest_complete_quarter(date.today())
-    period = Period.parse(text)
-    if period.frequency is not Frequency.QUARTERLY:
-        raise ValueError("not a quarter")
+    try:
+        period = Period.parse(text)
+    except ValueError:
+        period = None
+    if period is None or period.frequency is not Frequency.QUARTERLY:
+        raise ValueError(f'"{text}" is not a quarter: {QUARTER_HOW}')
     return period
 
 
@@ -409,15 +510,24 @@ QuarterQuery = Annotated[
 ]
 
 
+def _bad_quarter(request: Request, page: dict[str, Any], message: str) -> HTMLResponse:
+    return render(
+        request,
+        "errors/400.html",
+        {**page, "title": "This is not a quarter", "message": message},
+        status_code=400,
+    )
+
+
 @router.get("/documents/quarterly-report", response_class=HTMLResponse)
 async def quarterly_report_page(
     request: Request, page: PageContext, gateway: Gateway, quarter: QuarterQuery = None
 ) -> HTMLResponse:
-    """The quarterly performance report for members."""
+    """The quarterly performance report for members, as at the end of the quarter."""
     try:
         chosen = _quarter(quarter)
-    except ValueError:
-        chosen = latest_complete_quarter(date.today())
+    except ValueError as error:
+        return _bad_quarter(request, page, str(error))
     title = f"Quarterly performance report, {chosen.label}"
     sections = await quarterly_report(gateway, chosen)
     return render(
@@ -434,13 +544,15 @@ async def quarterly_report_page(
     )
 
 
-@router.get("/documents/quarterly-report.docx")
-async def quarterly_report_word(gateway: Gateway, quarter: QuarterQuery = None) -> Response:
+@router.get("/documents/quarterly-report.docx", response_model=None)
+async def quarterly_report_word(
+    request: Request, page: PageContext, gateway: Gateway, quarter: QuarterQuery = None
+) -> Response:
     """The same report as a Word document."""
     try:
         chosen = _quarter(quarter)
-    except ValueError:
-        chosen = latest_complete_quarter(date.today())
+    except ValueError as error:
+        return _bad_quarter(request, page, str(error))
     title = f"Quarterly performance report, {chosen.label}"
     data = document_docx(title, await quarterly_report(gateway, chosen))
     return download(

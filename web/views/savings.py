@@ -173,25 +173,22 @@ async def _entry_forms(
     finance: FinanceApiClient, month: date, owner_team: str
 ) -> list[dict[str, Any]]:
     year = FinancialYear.containing(month).label
-    tracker = await finance.tracker(financial_year=year, owner_team=owner_team, limit=500)
+    # As at the month's end, so each line's latest return is never a later month's.
+    tracker = await finance.tracker(
+        financial_year=year, owner_team=owner_team, as_at=f"{month:%Y-%m}", limit=500
+    )
     forms = []
     for line in tracker.items:
-        latest = line.selected
         version = ""
-        if latest.latest_month == f"{month:%Y-%m}":
+        # A month's form shows that month's own return, or nothing: never another month's.
+        values: dict[str, Any] = {"achieved_to_date": None, "forecast_for_year": None, "note": ""}
+        if line.selected.latest_month == f"{month:%Y-%m}":
             entry = await finance.entry(line.id, month)
             version = str(entry.version)
             values = {
                 "achieved_to_date": entry.achieved_to_date,
                 "forecast_for_year": entry.forecast_for_year,
                 "note": entry.note,
-            }
-        else:
-            # start from the last return so a quiet month takes seconds
-            values = {
-                "achieved_to_date": latest.achieved_to_date,
-                "forecast_for_year": latest.forecast_for_year,
-                "note": "",
             }
         forms.append(
             {
@@ -200,6 +197,7 @@ async def _entry_forms(
                 "version": version,
                 "errors": {},
                 "saved": False,
+                "confirm": False,
             }
         )
     return forms
@@ -213,7 +211,12 @@ def _plain(value: object) -> str:
     return str(value)
 
 
-_FIELD_IDS = {"achieved_to_date": "achieved", "forecast_for_year": "forecast", "note": "note"}
+_FIELD_IDS = {
+    "achieved_to_date": "achieved",
+    "forecast_for_year": "forecast",
+    "note": "note",
+    "confirm": "confirm",
+}
 
 
 def _lead_only(page: dict[str, Any]) -> tuple[bool, str]:
@@ -276,6 +279,7 @@ async def save_savings_entry(
     note: Annotated[str, Form()] = "",
     version: Annotated[str, Form()] = "",
     owner_team: Annotated[str, Form()] = "",
+    confirm: Annotated[str, Form()] = "",
 ) -> Response:
     chosen = _month(month, date.today())
     values = {
@@ -292,10 +296,12 @@ async def save_savings_entry(
             errors[field] = f"Enter the {label}"
     if not errors:
         try:
-            await finance.save_entry(str(line_id), chosen, values, version or None)
+            # `confirm` answers the question the form asks of a forecast far above target.
+            sent = values | ({"confirm": "true"} if confirm else {})
+            await finance.save_entry(str(line_id), chosen, sent, version or None)
         except ApiError as error:
             errors = {
-                (k if k in values else "form"): v for k, v in error.field_errors().items()
+                (k if k in _FIELD_IDS else "form"): v for k, v in error.field_errors().items()
             } or {"form": str(error)}
     htmx = request.headers.get("hx-request") == "true"
     if not errors and not htmx:
@@ -307,6 +313,7 @@ async def save_savings_entry(
         return RedirectResponse("/savings/entry", status_code=303)
     if errors:
         form["values"], form["errors"], form["version"] = values, errors, version
+        form["confirm"] = bool(confirm)
     else:
         form["saved"] = True
     if htmx:

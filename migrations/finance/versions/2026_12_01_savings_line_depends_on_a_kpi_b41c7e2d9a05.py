@@ -1,7 +1,7 @@
 """a savings line names the KPI it depends on
 
 Revision ID: b41c7e2d9a05
-Revises: 8572d232a324
+Revises: b3f1c9a2d7e4
 Create Date: 2026-12-01 08:30:00.000000+00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "b41c7e2d9a05"
-down_revision: str | None = "8572d232a324"
+down_revision: str | None = "b3f1c9a2d7e4"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

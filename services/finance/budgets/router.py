@@ -8,8 +8,9 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from common import crud
 from common.concurrency import set_etag
+from common.errors import FieldError, ValidationFailed
 from common.pagination import Page, PageDep
-from common.periods import Period
+from common.periods import AS_AT_DESCRIPTION, Period, as_at_query
 from common.tables import csv_response
 from services.finance.budgets import service
 from services.finance.budgets.models import BudgetLine
@@ -32,6 +33,7 @@ MonthQuery = Annotated[
     Query(description='A month, "2025-09"; the newest month with a forecast when left out.'),
 ]
 YearQuery = Annotated[str | None, Query(description='A financial year, "2025/26".')]
+AsAtQuery = Annotated[str | None, Query(max_length=40, description=AS_AT_DESCRIPTION)]
 
 
 @router.get("/budget-lines", response_model=Page[BudgetLineRead])
@@ -89,11 +91,17 @@ def delete_budget_line(session: SessionDep, line_id: uuid.UUID, request: Request
 
 @router.get("/budget-lines/{line_id}/forecasts", response_model=list[ForecastRead])
 def list_forecasts(
-    session: SessionDep, line_id: uuid.UUID, financial_year: YearQuery = None
+    session: SessionDep,
+    line_id: uuid.UUID,
+    financial_year: YearQuery = None,
+    as_at: AsAtQuery = None,
 ) -> list[ForecastRead]:
-    """A line's monthly forecasts with variance and movement."""
+    """A line's monthly forecasts with variance, and movement since the latest earlier forecast
+    and since the year's original forecast."""
     line = crud.get_or_404(session, BudgetLine, line_id, "budget line")
-    return service.forecast_reads(line, financial_year=year_query(financial_year))
+    return service.forecast_reads(
+        line, financial_year=year_query(financial_year), as_at=as_at_query(as_at)
+    )
 
 
 def _read_one(line_forecasts: list[ForecastRead], month: date) -> ForecastRead:
@@ -133,7 +141,16 @@ def update_forecast(
     return _read_one(service.forecast_reads(line), forecast.month)
 
 
-def _position(session: SessionDep, month: str | None) -> BudgetPosition:
+def _position(session: SessionDep, month: str | None, as_at: str | None) -> BudgetPosition:
+    day = as_at_query(as_at)
+    if day is not None:
+        if month:
+            message = "Give a month or an as-at day, not both"
+            raise ValidationFailed(message, errors=[FieldError("as_at", message)])
+        latest = service.latest_forecast_month(session, as_at=day)
+        return service.budget_position(
+            session, month=latest or Period.month_of(day).start, as_at=day
+        )
     chosen = month_query(month) or service.latest_forecast_month(session)
     if chosen is None:
         chosen = Period.month_of(date.today()).start
@@ -141,16 +158,22 @@ def _position(session: SessionDep, month: str | None) -> BudgetPosition:
 
 
 @router.get("/budget/position", response_model=BudgetPosition)
-def budget_position(session: SessionDep, month: MonthQuery = None) -> BudgetPosition:
-    """The budget monitor for a month: per line and in total, budget, forecast outturn, variance
-    (+ overspend, - underspend) and movement since the month before."""
-    return _position(session, month)
+def budget_position(
+    session: SessionDep, month: MonthQuery = None, as_at: AsAtQuery = None
+) -> BudgetPosition:
+    """The budget monitor for a month (or as at a day: its financial year's latest month with a
+    forecast on or before it): per line and in total, budget, forecast outturn, variance
+    (+ overspend, - underspend), and movement since the latest earlier forecast and since the
+    year's original forecast."""
+    return _position(session, month, as_at)
 
 
 @router.get("/budget/position.csv", response_class=Response)
-def budget_position_csv(session: SessionDep, month: MonthQuery = None) -> Response:
+def budget_position_csv(
+    session: SessionDep, month: MonthQuery = None, as_at: AsAtQuery = None
+) -> Response:
     """The budget monitor for a month as CSV."""
-    position = _position(session, month)
+    position = _position(session, month, as_at)
     rows: list[list[object]] = [
         [
             line.service_area,
@@ -162,12 +185,26 @@ def budget_position_csv(session: SessionDep, month: MonthQuery = None) -> Respon
             line.variance,
             line.movement,
             line.commentary,
+            line.original_forecast,
+            line.movement_since_original,
         ]
         for line in position.lines
     ]
     t = position.totals
     rows.append(
-        ["Total", "", "", t.original_budget, t.budget, t.forecast_outturn, t.variance, t.movement]
+        [
+            "Total",
+            "",
+            "",
+            t.original_budget,
+            t.budget,
+            t.forecast_outturn,
+            t.variance,
+            t.movement,
+            "",
+            t.original_forecast,
+            t.movement_since_original,
+        ]
     )
     return csv_response(
         f"budget-position-{month_code(position.month)}.csv",
@@ -181,6 +218,8 @@ def budget_position_csv(session: SessionDep, month: MonthQuery = None) -> Respon
             "Variance",
             "Movement",
             "Commentary",
+            "Original forecast",
+            "Movement since original forecast",
         ],
         rows,
     )

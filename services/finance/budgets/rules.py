@@ -5,8 +5,9 @@ positive variance is an overspend and a negative one an underspend. It holds for
 an income budget of -£500k forecast at -£450k is £50k of income not collected, a £50k overspend.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 ZERO = Decimal("0.00")
@@ -22,7 +23,7 @@ def variance(budget: Decimal, forecast_outturn: Decimal) -> Decimal:
 
 
 def movement(forecast_outturn: Decimal, previous_forecast: Decimal | None) -> Decimal | None:
-    """Change in the forecast since last month; None when there is no earlier forecast.
+    """Change in the forecast since an earlier one; None when there is no earlier forecast.
 
     >>> movement(Decimal("5399000.00"), Decimal("6200000.00"))
     Decimal('-801000.00')
@@ -30,6 +31,46 @@ def movement(forecast_outturn: Decimal, previous_forecast: Decimal | None) -> De
     if previous_forecast is None:
         return None
     return forecast_outturn - previous_forecast
+
+
+@dataclass(frozen=True)
+class Movement:
+    """How a month's forecast moved: since the latest earlier forecast of the financial year
+    (whatever month that was), and since the year's original forecast (its first)."""
+
+    previous_month: date | None
+    previous_forecast: Decimal | None
+    since_previous: Decimal | None
+    original_month: date
+    original_forecast: Decimal
+    since_original: Decimal
+
+
+def movements(year_forecasts: Sequence[tuple[date, Decimal]], month: date) -> Movement:
+    """The movement of the forecast made in `month`, from a line's forecasts of that financial
+    year as (month, forecast outturn) pairs. The original forecast is the first made for the
+    year; the original itself has moved by nothing since it. Never reaches back across 1 April:
+    give only the one year's forecasts.
+
+    >>> m = movements(
+    ...     [(date(2025, 4, 1), Decimal("3.7")), (date(2025, 6, 1), Decimal("3.5")),
+    ...      (date(2025, 9, 1), Decimal("3.1"))], date(2025, 9, 1))
+    >>> m.previous_month, m.since_previous, m.original_forecast, m.since_original
+    (datetime.date(2025, 6, 1), Decimal('-0.4'), Decimal('3.7'), Decimal('-0.6'))
+    """
+    ordered = sorted(year_forecasts)
+    current = next(amount for m, amount in ordered if m == month)
+    earlier = [(m, amount) for m, amount in ordered if m < month]
+    previous_month, previous = earlier[-1] if earlier else (None, None)
+    original_month, original = ordered[0]
+    return Movement(
+        previous_month=previous_month,
+        previous_forecast=previous,
+        since_previous=movement(current, previous),
+        original_month=original_month,
+        original_forecast=original,
+        since_original=current - original,
+    )
 
 
 def variance_words(amount: Decimal | None) -> str:
@@ -61,6 +102,7 @@ class LinePosition:
     budget: Decimal
     forecast_outturn: Decimal | None
     previous_forecast: Decimal | None
+    original_forecast: Decimal | None = None
 
     @property
     def variance(self) -> Decimal | None:
@@ -74,6 +116,12 @@ class LinePosition:
             return None
         return movement(self.forecast_outturn, self.previous_forecast)
 
+    @property
+    def movement_since_original(self) -> Decimal | None:
+        if self.forecast_outturn is None:
+            return None
+        return movement(self.forecast_outturn, self.original_forecast)
+
 
 @dataclass(frozen=True)
 class PositionTotals:
@@ -81,11 +129,15 @@ class PositionTotals:
     forecast_outturn: Decimal
     variance: Decimal
     movement: Decimal
+    original_forecast: Decimal
+    movement_since_original: Decimal
+    lines_with_forecast: int
 
 
 def position_totals(lines: Iterable[LinePosition]) -> PositionTotals:
     """Totals of a month's position. The forecast total counts only lines with a forecast, and the
-    variance total is taken over those same lines, so that total variance = Σ line variances.
+    variance total is taken over those same lines, so that total variance = Σ line variances;
+    likewise the original forecast total, so that it plus the movement since it is the forecast.
 
     >>> position_totals([LinePosition(Decimal("10"), Decimal("12"), Decimal("11"))]).movement
     Decimal('1.00')
@@ -96,4 +148,9 @@ def position_totals(lines: Iterable[LinePosition]) -> PositionTotals:
         forecast_outturn=total(line.forecast_outturn for line in lines),
         variance=total(line.variance for line in lines),
         movement=total(line.movement for line in lines),
+        original_forecast=total(
+            line.original_forecast for line in lines if line.forecast_outturn is not None
+        ),
+        movement_since_original=total(line.movement_since_original for line in lines),
+        lines_with_forecast=sum(1 for line in lines if line.forecast_outturn is not None),
     )

@@ -1,6 +1,7 @@
 """API shapes of budget monitoring."""
 
 import uuid
+from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -95,7 +96,13 @@ class ForecastRead(BaseModel):
     budget: Money | None
     forecast_outturn: Money
     variance: Money | None
-    movement: Money | None
+    movement: Money | None = Field(
+        description="Since the latest earlier forecast of the year, whatever month it was."
+    )
+    previous_month: MonthCode | None = Field(description="When that earlier forecast was made.")
+    original_forecast: Money = Field(description="The first forecast made for the year.")
+    original_month: MonthCode
+    movement_since_original: Money = Field(description="Since the year's original forecast.")
     commentary: str
     version: int
 
@@ -113,10 +120,16 @@ class PositionLine(BaseModel):
     original_budget: Money
     budget: Money
     forecast_outturn: Money | None
-    previous_forecast: Money | None
+    previous_forecast: Money | None = Field(
+        description="The latest earlier forecast of the year, whatever month it was."
+    )
+    previous_month: MonthCode | None
     variance: Money | None
     variance_words: str
-    movement: Money | None
+    movement: Money | None = Field(description="Since the previous forecast.")
+    original_forecast: Money | None = Field(description="The first forecast made for the year.")
+    original_month: MonthCode | None
+    movement_since_original: Money | None
     commentary: str
     trend: list[TrendPoint]
 
@@ -128,6 +141,11 @@ class PositionTotalsRead(BaseModel):
     variance: Money
     variance_words: str
     movement: Money
+    original_forecast: Money = Field(
+        description="The original forecasts of the lines that have a forecast this month."
+    )
+    movement_since_original: Money
+    lines_with_forecast: int
     lines_without_forecast: int
 
 
@@ -136,5 +154,8 @@ class BudgetPosition(BaseModel):
 
     month: MonthCode
     financial_year: str
+    as_at: date | None = Field(
+        description="The day asked for: the month is the latest with a forecast on or before it."
+    )
     lines: list[PositionLine]
     totals: PositionTotalsRead

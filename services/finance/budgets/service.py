@@ -1,6 +1,7 @@
 """Use cases of budget monitoring: keyword-only, flush but never commit."""
 
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -142,22 +143,27 @@ def delete_forecast(session: Session, *, line: BudgetLine, forecast: Forecast) -
     session.flush()
 
 
-def forecast_reads(line: BudgetLine, *, financial_year: str | None = None) -> list[ForecastRead]:
-    """The line's forecasts, each with its variance against that year's budget and its movement
-    since the month before (movement never reaches back across 1 April)."""
+def _year_forecasts(line: BudgetLine, financial_year: str) -> list[tuple[date, Decimal]]:
+    return [
+        (f.month, f.forecast_outturn) for f in line.forecasts if f.financial_year == financial_year
+    ]
+
+
+def forecast_reads(
+    line: BudgetLine, *, financial_year: str | None = None, as_at: date | None = None
+) -> list[ForecastRead]:
+    """The line's forecasts (those made on or before `as_at`, when given), each with its
+    variance against that year's budget and its movement since the latest earlier forecast and
+    since the year's original forecast (movement never reaches back across 1 April)."""
     reads: list[ForecastRead] = []
-    previous: Forecast | None = None
     for forecast in line.forecasts:
-        amount = _amount(line, forecast.financial_year)
-        budget = amount.current_budget if amount else None
-        earlier = (
-            previous.forecast_outturn
-            if previous is not None and previous.financial_year == forecast.financial_year
-            else None
-        )
-        previous = forecast
         if financial_year and forecast.financial_year != financial_year:
             continue
+        if as_at is not None and forecast.month > as_at:
+            continue
+        amount = _amount(line, forecast.financial_year)
+        budget = amount.current_budget if amount else None
+        moved = rules.movements(_year_forecasts(line, forecast.financial_year), forecast.month)
         reads.append(
             ForecastRead(
                 month=forecast.month,
@@ -167,7 +173,11 @@ def forecast_reads(line: BudgetLine, *, financial_year: str | None = None) -> li
                 variance=rules.variance(budget, forecast.forecast_outturn)
                 if budget is not None
                 else None,
-                movement=rules.movement(forecast.forecast_outturn, earlier),
+                movement=moved.since_previous,
+                previous_month=moved.previous_month,
+                original_forecast=moved.original_forecast,
+                original_month=moved.original_month,
+                movement_since_original=moved.since_original,
                 commentary=forecast.commentary,
                 version=forecast.version,
             )
@@ -175,18 +185,25 @@ def forecast_reads(line: BudgetLine, *, financial_year: str | None = None) -> li
     return reads
 
 
-def latest_forecast_month(session: Session) -> date | None:
-    """The newest month any line has a forecast for."""
-    return session.scalar(select(func.max(Forecast.month)))
+def latest_forecast_month(session: Session, *, as_at: date | None = None) -> date | None:
+    """The newest month any line has a forecast for; with `as_at`, the newest in that day's
+    financial year made on or before it."""
+    statement = select(func.max(Forecast.month))
+    if as_at is not None:
+        statement = statement.where(
+            Forecast.financial_year == FinancialYear.containing(as_at).label,
+            Forecast.month <= as_at,
+        )
+    return session.scalar(statement)
 
 
-def budget_position(session: Session, *, month: date) -> BudgetPosition:
+def budget_position(session: Session, *, month: date, as_at: date | None = None) -> BudgetPosition:
     """Every line with a budget in the month's financial year: budget, forecast outturn for the
-    month, variance, movement since the month before, and the forecasts so far as a trend."""
+    month, variance, movement since the latest earlier forecast and since the year's original
+    forecast, and the forecasts so far as a trend."""
     period = Period.month_of(month)
     year = period.year.label
     earlier_months = [p.start for p in period.year_to_date()]
-    previous_month = earlier_months[-2] if len(earlier_months) > 1 else None
     lines = session.scalars(
         select(BudgetLine)
         .where(BudgetLine.amounts.any(BudgetAmount.financial_year == year))
@@ -200,11 +217,16 @@ def budget_position(session: Session, *, month: date) -> BudgetPosition:
         assert amount is not None
         forecasts = {f.month: f for f in line.forecasts if f.month in earlier_months}
         this = forecasts.get(month)
-        previous = forecasts.get(previous_month) if previous_month else None
+        moved = (
+            rules.movements([(m, f.forecast_outturn) for m, f in forecasts.items()], month)
+            if this
+            else None
+        )
         position = rules.LinePosition(
             budget=amount.current_budget,
             forecast_outturn=this.forecast_outturn if this else None,
-            previous_forecast=previous.forecast_outturn if previous else None,
+            previous_forecast=moved.previous_forecast if moved else None,
+            original_forecast=moved.original_forecast if moved else None,
         )
         positions.append(position)
         original_total += amount.original_budget
@@ -218,9 +240,13 @@ def budget_position(session: Session, *, month: date) -> BudgetPosition:
                 budget=amount.current_budget,
                 forecast_outturn=position.forecast_outturn,
                 previous_forecast=position.previous_forecast,
+                previous_month=moved.previous_month if moved else None,
                 variance=position.variance,
                 variance_words=rules.variance_words(position.variance),
                 movement=position.movement,
+                original_forecast=position.original_forecast,
+                original_month=moved.original_month if moved else None,
+                movement_since_original=position.movement_since_original,
                 commentary=this.commentary if this else "",
                 trend=[
                     TrendPoint(month=m, forecast_outturn=forecasts[m].forecast_outturn)
@@ -233,6 +259,7 @@ def budget_position(session: Session, *, month: date) -> BudgetPosition:
     return BudgetPosition(
         month=month,
         financial_year=year,
+        as_at=as_at,
         lines=rows,
         totals=PositionTotalsRead(
             original_budget=original_total,
@@ -241,6 +268,9 @@ def budget_position(session: Session, *, month: date) -> BudgetPosition:
             variance=totals.variance,
             variance_words=rules.variance_words(totals.variance),
             movement=totals.movement,
+            original_forecast=totals.original_forecast,
+            movement_since_original=totals.movement_since_original,
+            lines_with_forecast=totals.lines_with_forecast,
             lines_without_forecast=sum(1 for p in positions if p.forecast_outturn is None),
         ),
     )

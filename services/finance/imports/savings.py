@@ -296,7 +296,8 @@ def plan(
         rows.append(item)
         report.rows.append(row)
         row.key = cell["reference"]
-        if words(cell["reference"]) in _TOTAL:
+        # "Total", and the export's totals of each type ("Total cost avoidance").
+        if words(cell["reference"]) in _TOTAL or words(cell["reference"]).startswith("total "):
             item.total, row.action = True, "unchanged"
             row.problem(columns["reference"], "a totals row: left out", blocking=False)
             continue

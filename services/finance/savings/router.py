@@ -11,12 +11,12 @@ from common import crud
 from common.concurrency import set_etag
 from common.identity import Caller
 from common.pagination import PageDep, PageParams
-from common.periods import FinancialYear
+from common.periods import AS_AT_DESCRIPTION, FinancialYear, as_at_query
 from common.tables import csv_response
 from services.finance.deps import (
     CallerDep,
     SessionDep,
-    check_measure_exists,
+    check_measures_exist,
     check_projects_exist,
     require_may_change,
 )
@@ -41,6 +41,7 @@ from services.finance.savings.schemas import (
 from services.finance.schemas import month_query, year_query
 
 router = APIRouter(tags=["savings"])
+AsAtQuery = Annotated[str | None, Query(max_length=40, description=AS_AT_DESCRIPTION)]
 
 
 def _year(value: str | None) -> str:
@@ -67,9 +68,14 @@ def tracker_filters(
     owner_team: Annotated[str | None, Query(max_length=200)] = None,
     project_id: uuid.UUID | None = None,
     status: Status | None = None,
+    as_at: str | None = None,
 ) -> service.TrackerFilters:
+    day = as_at_query(as_at)
+    if day is not None and not financial_year:
+        financial_year = FinancialYear.containing(day).label
     return service.TrackerFilters(
         financial_year=_year(financial_year),
+        as_at=day,
         category=category.value if category else None,
         saving_type=saving_type.value if saving_type else None,
         owner_team=owner_team or None,
@@ -101,10 +107,13 @@ def list_savings_lines(
     project_id: uuid.UUID | None = None,
     status: Status | None = None,
     sort: SortQuery = "reference",
+    as_at: AsAtQuery = None,
 ) -> TrackerPage:
     """The savings tracker: lines with a target in the year, their target, achieved, forecast and
     slippage in it, filtered and sorted, with totals across every matching line."""
-    filters = tracker_filters(financial_year, category, saving_type, owner_team, project_id, status)
+    filters = tracker_filters(
+        financial_year, category, saving_type, owner_team, project_id, status, as_at
+    )
     rows, total, totals = service.tracker(session, filters=filters, page=page, sort=sort)
     return TrackerPage(
         items=rows,
@@ -126,9 +135,12 @@ def export_savings_lines(
     project_id: uuid.UUID | None = None,
     status: Status | None = None,
     sort: SortQuery = "reference",
+    as_at: AsAtQuery = None,
 ) -> Response:
     """The savings tracker as CSV: every matching line and a totals row."""
-    filters = tracker_filters(financial_year, category, saving_type, owner_team, project_id, status)
+    filters = tracker_filters(
+        financial_year, category, saving_type, owner_team, project_id, status, as_at
+    )
     everything = PageParams(limit=100_000, offset=0)
     rows, _total, totals = service.tracker(session, filters=filters, page=everything, sort=sort)
     data: list[list[object]] = [
@@ -150,6 +162,25 @@ def export_savings_lines(
         ]
         for r in rows
     ]
+    for kind in totals.by_type:
+        data.append(
+            [
+                f"Total {kind.label.lower()}",
+                f"{kind.lines} lines",
+                "",
+                "",
+                kind.label,
+                "",
+                "",
+                "",
+                kind.target,
+                kind.full_year_effect,
+                kind.achieved_to_date,
+                kind.forecast_for_year,
+                kind.slippage,
+                "",
+            ]
+        )
     data.append(
         [
             "Total",
@@ -200,11 +231,16 @@ def savings_totals(
     owner_team: Annotated[str | None, Query(max_length=200)] = None,
     project_id: uuid.UUID | None = None,
     status: Status | None = None,
+    as_at: AsAtQuery = None,
 ) -> SavingsTotals:
     """Target, full-year effect, achieved, forecast and slippage totalled by financial year (all
     years), or within one year by category, type, project or owner."""
-    filters = tracker_filters(financial_year, category, saving_type, owner_team, project_id, status)
-    return service.totals(session, by=by, filters=None if by == "year" else filters)
+    filters = tracker_filters(
+        financial_year, category, saving_type, owner_team, project_id, status, as_at
+    )
+    return service.totals(
+        session, by=by, filters=None if by == "year" else filters, as_at=filters.as_at
+    )
 
 
 @router.get("/savings/owners", response_model=list[str])
@@ -225,7 +261,8 @@ def create_savings_line(
     may add lines for their own team only."""
     require_may_change(caller, data.owner_team)
     check_projects_exist(request, data.project_ids)
-    check_measure_exists(request, data.kpi_measure_id)
+    if data.kpi_measure_id is not None:
+        check_measures_exist(request, [("kpi_measure_id", data.kpi_measure_id)])
     line = service.create_line(session, data=data)
     set_etag(response, line.version)
     return service.line_read(session, line)
@@ -259,7 +296,7 @@ def update_savings_line(
         new = [p for p in data.project_ids if p not in (line.project_ids or [])]
         check_projects_exist(request, new)
     if data.kpi_measure_id is not None and data.kpi_measure_id != line.kpi_measure_id:
-        check_measure_exists(request, data.kpi_measure_id)
+        check_measures_exist(request, [("kpi_measure_id", data.kpi_measure_id)])
     line = service.update_line(session, line=line, data=data)
     set_etag(response, line.version)
     return service.line_read(session, line)

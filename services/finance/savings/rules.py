@@ -10,11 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 
 from common.money import PENNY
 from common.periods import FinancialYear
 
 ZERO = Decimal("0.00")
+SAVING_TYPES = ("cashable", "non_cashable", "cost_avoidance")
+"""Every type of saving, in the order reports list them: only cashable savings reduce spend."""
 
 
 def savings_shortfall(target: Decimal, forecast_for_year: Decimal) -> Decimal:
@@ -62,6 +65,77 @@ def carried_forward(full_year_effect: Decimal, in_year: Decimal) -> Decimal:
     return full_year_effect - in_year
 
 
+def percent_of(part: Decimal, whole: Decimal) -> Decimal | None:
+    """`part` as a percentage of `whole`, to one decimal place; None when `whole` is not positive.
+
+    >>> percent_of(Decimal("100000"), Decimal("400000"))
+    Decimal('25.0')
+    """
+    if whole <= 0:
+        return None
+    return (part * 100 / whole).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def far_above_target(forecast_for_year: Decimal, target: Decimal | None) -> bool:
+    """A forecast more than double a positive target: so unlikely it must be confirmed.
+
+    >>> far_above_target(Decimal("752001"), Decimal("376000")), far_above_target(Decimal("752000"), Decimal("376000"))
+    (True, False)
+    """  # noqa: E501
+    return target is not None and target > 0 and forecast_for_year > 2 * target
+
+
+class Brag(StrEnum):
+    """How councils rate a saving: Blue delivered, Green on track, Amber at risk, Red
+    undeliverable (or written off)."""
+
+    BLUE = "blue"
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+    @property
+    def label(self) -> str:
+        words = {
+            "blue": "Delivered",
+            "green": "On track",
+            "amber": "At risk",
+            "red": "Undeliverable",
+        }
+        return f"{words[self.value]} ({self.value.capitalize()})"
+
+
+def brag(
+    *,
+    status: str,
+    delivery_confidence: str,
+    target: Decimal,
+    achieved_to_date: Decimal | None,
+    forecast_for_year: Decimal | None,
+) -> Brag:
+    """A line's BRAG in a year. Blue once delivered (its status, or achieved the whole positive
+    target); Red when written off or its delivery confidence is red; Amber when its confidence
+    is amber or its forecast falls short of the target; else Green.
+
+    >>> brag(status="in_delivery", delivery_confidence="green", target=Decimal(10),
+    ...      achieved_to_date=Decimal(2), forecast_for_year=Decimal(8))
+    <Brag.AMBER: 'amber'>
+    """
+    if status == "written_off":
+        return Brag.RED
+    if status == "delivered" or (
+        target > 0 and achieved_to_date is not None and achieved_to_date >= target
+    ):
+        return Brag.BLUE
+    if delivery_confidence == "red":
+        return Brag.RED
+    if delivery_confidence == "amber" or (
+        forecast_for_year is not None and savings_shortfall(target, forecast_for_year) > 0
+    ):
+        return Brag.AMBER
+    return Brag.GREEN
+
+
 @dataclass(frozen=True)
 class LineProgress:
     """A savings line in one financial year: its targets and its latest monthly return."""
@@ -70,12 +144,25 @@ class LineProgress:
     full_year_effect: Decimal
     achieved_to_date: Decimal | None
     forecast_for_year: Decimal | None
+    saving_type: str = "cashable"
+    status: str = "in_delivery"
+    delivery_confidence: str = "amber"
 
     @property
     def shortfall(self) -> Decimal | None:
         if self.forecast_for_year is None:
             return None
         return savings_shortfall(self.target, self.forecast_for_year)
+
+    @property
+    def brag(self) -> Brag:
+        return brag(
+            status=self.status,
+            delivery_confidence=self.delivery_confidence,
+            target=self.target,
+            achieved_to_date=self.achieved_to_date,
+            forecast_for_year=self.forecast_for_year,
+        )
 
 
 @dataclass(frozen=True)
@@ -108,6 +195,33 @@ def progress_totals(lines: Iterable[LineProgress]) -> ProgressTotals:
         shortfall=sum((line.shortfall or ZERO for line in lines), ZERO),
         lines_without_return=sum(1 for line in lines if line.forecast_for_year is None),
     )
+
+
+def totals_by_type(lines: Iterable[LineProgress]) -> dict[str, ProgressTotals]:
+    """The totals of each type of saving (every type, in `SAVING_TYPES` order), so that cost
+    avoidance is never added into cashable savings.
+
+    >>> t = totals_by_type([LineProgress(Decimal("5"), Decimal("5"), None, None, "cost_avoidance")])
+    >>> t["cashable"].target, t["cost_avoidance"].target
+    (Decimal('0.00'), Decimal('5.00'))
+    """
+    lines = list(lines)
+    return {
+        kind: progress_totals(line for line in lines if line.saving_type == kind)
+        for kind in SAVING_TYPES
+    }
+
+
+def brag_counts(lines: Iterable[LineProgress]) -> dict[str, int]:
+    """How many lines have each BRAG, every BRAG present.
+
+    >>> brag_counts([LineProgress(Decimal("1"), Decimal("1"), None, None, status="delivered")])
+    {'blue': 1, 'green': 0, 'amber': 0, 'red': 0}
+    """
+    counts = dict.fromkeys([b.value for b in Brag], 0)
+    for line in lines:
+        counts[line.brag.value] += 1
+    return counts
 
 
 def may_change_line(*, roles: Iterable[str], team: str | None, owner_team: str) -> bool:

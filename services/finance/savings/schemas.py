@@ -6,6 +6,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from common.money import Money
+from services.finance.savings.rules import Brag
 from services.finance.schemas import Amount, FinancialYearCode, MonthCode
 
 _INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -36,7 +37,9 @@ class SavingType(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return {"non_cashable": "Non-cashable"}.get(self.value) or self.value.replace(
+            "_", " "
+        ).capitalize()
 
 
 class Recurrence(StrEnum):
@@ -183,6 +186,12 @@ class YearProgress(BaseModel):
     forecast_for_year: Money | None
     slippage: Money | None
     latest_month: MonthCode | None
+    latest_note: str = Field(description="The note of that latest return.")
+    brag: Brag = Field(
+        description="Blue delivered, Green on track, Amber at risk (amber confidence, or a "
+        "forecast short of the target), Red undeliverable or written off."
+    )
+    brag_label: str = Field(description='e.g. "At risk (Amber)".')
 
 
 class SavingsLineRead(BaseModel):
@@ -211,7 +220,11 @@ class TrackerRow(SavingsLineRead):
     selected: YearProgress = Field(description="Progress in the financial year asked for.")
 
 
-class TotalsRead(BaseModel):
+class TypeTotals(BaseModel):
+    """The totals of one type of saving."""
+
+    saving_type: SavingType
+    label: str
     lines: int
     target: Money
     full_year_effect: Money
@@ -219,6 +232,29 @@ class TotalsRead(BaseModel):
     forecast_for_year: Money
     slippage: Money
     lines_without_return: int
+
+
+class TotalsRead(BaseModel):
+    """`target` to `slippage` add every type together, cost avoidance included: quote the
+    cashable figures of `by_type` as the savings."""
+
+    lines: int
+    target: Money
+    full_year_effect: Money
+    achieved_to_date: Money
+    forecast_for_year: Money
+    slippage: Money
+    lines_without_return: int
+    by_type: list[TypeTotals] = Field(
+        description="Cashable, non-cashable and cost avoidance, each on its own."
+    )
+    cashable_percent_delivered: str | None = Field(
+        description='Cashable achieved to date as a % of the cashable target, e.g. "25.0".'
+    )
+    cashable_percent_forecast: str | None = Field(
+        description="Cashable forecast for the year as a % of the cashable target."
+    )
+    brag: dict[str, int] = Field(description="How many lines are blue, green, amber and red.")
 
 
 class TrackerPage(BaseModel):
@@ -254,6 +290,10 @@ class EntryCreate(BaseModel):
     achieved_to_date: Amount
     forecast_for_year: Amount
     note: str = Field(default="", max_length=4000)
+    confirm: bool = Field(
+        default=False,
+        description="Confirms a forecast more than double the line's target (a note must say why).",
+    )
 
 
 class EntryUpdate(BaseModel):
@@ -262,6 +302,10 @@ class EntryUpdate(BaseModel):
     achieved_to_date: Amount | None = None
     forecast_for_year: Amount | None = None
     note: str | None = Field(default=None, max_length=4000)
+    confirm: bool = Field(
+        default=False,
+        description="Confirms a forecast more than double the line's target (a note must say why).",
+    )
 
 
 class EntryRead(BaseModel):

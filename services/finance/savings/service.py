@@ -42,6 +42,7 @@ from services.finance.savings.schemas import (
     TotalsGroup,
     TotalsRead,
     TrackerRow,
+    TypeTotals,
     YearProgress,
 )
 
@@ -54,6 +55,7 @@ class TrackerFilters:
     owner_team: str | None = None
     project_id: uuid.UUID | None = None
     status: str | None = None
+    as_at: date | None = None
 
 
 SORT_KEYS = (
@@ -164,25 +166,40 @@ def _target(line: SavingsLine, financial_year: str) -> SavingsTarget | None:
     return next((t for t in line.targets if t.financial_year == financial_year), None)
 
 
-def latest_entry(line: SavingsLine, financial_year: str) -> SavingsEntry | None:
-    entries = [e for e in line.entries if e.financial_year == financial_year]
+def latest_entry(
+    line: SavingsLine, financial_year: str, as_at: date | None = None
+) -> SavingsEntry | None:
+    """The line's latest return of the year; with `as_at`, the latest for a month on or before
+    that day, never after."""
+    entries = [
+        e
+        for e in line.entries
+        if e.financial_year == financial_year and (as_at is None or e.month <= as_at)
+    ]
     return entries[-1] if entries else None
 
 
-def progress(line: SavingsLine, financial_year: str) -> rules.LineProgress:
+def progress(
+    line: SavingsLine, financial_year: str, as_at: date | None = None
+) -> rules.LineProgress:
     target = _target(line, financial_year)
-    entry = latest_entry(line, financial_year)
+    entry = latest_entry(line, financial_year, as_at)
     return rules.LineProgress(
         target=target.in_year if target else rules.ZERO,
         full_year_effect=target.full_year_effect if target else rules.ZERO,
         achieved_to_date=entry.achieved_to_date if entry else None,
         forecast_for_year=entry.forecast_for_year if entry else None,
+        saving_type=line.saving_type,
+        status=line.status,
+        delivery_confidence=line.delivery_confidence,
     )
 
 
-def year_progress(line: SavingsLine, financial_year: str) -> YearProgress:
-    p = progress(line, financial_year)
-    entry = latest_entry(line, financial_year)
+def year_progress(
+    line: SavingsLine, financial_year: str, as_at: date | None = None
+) -> YearProgress:
+    p = progress(line, financial_year, as_at)
+    entry = latest_entry(line, financial_year, as_at)
     return YearProgress(
         financial_year=financial_year,
         target=p.target,
@@ -191,6 +208,9 @@ def year_progress(line: SavingsLine, financial_year: str) -> YearProgress:
         forecast_for_year=p.forecast_for_year,
         slippage=p.shortfall,
         latest_month=entry.month if entry else None,
+        latest_note=entry.note if entry else "",
+        brag=p.brag,
+        brag_label=p.brag.label,
     )
 
 
@@ -267,9 +287,11 @@ def _matching_lines(session: Session, filters: TrackerFilters) -> list[SavingsLi
     return list(session.scalars(statement.order_by(SavingsLine.reference)))
 
 
-def _sort_key(name: str, year: str) -> Callable[[SavingsLine], tuple[bool, object]]:
+def _sort_key(
+    name: str, year: str, as_at: date | None
+) -> Callable[[SavingsLine], tuple[bool, object]]:
     def key(line: SavingsLine) -> tuple[bool, object]:
-        p = progress(line, year)
+        p = progress(line, year, as_at)
         value: object = {
             "reference": line.reference.lower(),
             "title": line.title.lower(),
@@ -298,15 +320,15 @@ def tracker(
     if name not in SORT_KEYS:
         message = f"sort by one of: {', '.join(SORT_KEYS)} (a leading - for descending)"
         raise ValidationFailed(message, errors=[FieldError("sort", message)])
-    key = _sort_key(name, filters.financial_year)
+    key = _sort_key(name, filters.financial_year, filters.as_at)
     known = [line for line in lines if not key(line)[0]]
     unknown = [line for line in lines if key(line)[0]]
     ordered = sorted(known, key=key, reverse=descending) + unknown
-    totals = _totals(progress(line, filters.financial_year) for line in lines)
+    totals = _totals(progress(line, filters.financial_year, filters.as_at) for line in lines)
     rows = [
         TrackerRow(
             **line_read(session, line).model_dump(),
-            selected=year_progress(line, filters.financial_year),
+            selected=year_progress(line, filters.financial_year, filters.as_at),
         )
         for line in ordered[page.offset : page.offset + page.limit]
     ]
@@ -314,7 +336,12 @@ def tracker(
 
 
 def _totals(progresses: Iterable[rules.LineProgress]) -> TotalsRead:
-    t = rules.progress_totals(progresses)
+    lines = list(progresses)
+    t = rules.progress_totals(lines)
+    by_type = rules.totals_by_type(lines)
+    cashable = by_type["cashable"]
+    delivered = rules.percent_of(cashable.achieved_to_date, cashable.target)
+    forecast = rules.percent_of(cashable.forecast_for_year, cashable.target)
     return TotalsRead(
         lines=t.lines,
         target=t.target,
@@ -323,16 +350,36 @@ def _totals(progresses: Iterable[rules.LineProgress]) -> TotalsRead:
         forecast_for_year=t.forecast_for_year,
         slippage=t.shortfall,
         lines_without_return=t.lines_without_return,
+        by_type=[
+            TypeTotals(
+                saving_type=SavingType(kind),
+                label=SavingType(kind).label,
+                lines=k.lines,
+                target=k.target,
+                full_year_effect=k.full_year_effect,
+                achieved_to_date=k.achieved_to_date,
+                forecast_for_year=k.forecast_for_year,
+                slippage=k.shortfall,
+                lines_without_return=k.lines_without_return,
+            )
+            for kind, k in by_type.items()
+        ],
+        cashable_percent_delivered=str(delivered) if delivered is not None else None,
+        cashable_percent_forecast=str(forecast) if forecast is not None else None,
+        brag=rules.brag_counts(lines),
     )
 
 
 TOTALS_BY = ("year", "category", "type", "project", "owner")
 
 
-def totals(session: Session, *, by: str, filters: TrackerFilters | None) -> SavingsTotals:
+def totals(
+    session: Session, *, by: str, filters: TrackerFilters | None, as_at: date | None = None
+) -> SavingsTotals:
     """Totals grouped by financial year (over every year), or within one year by category, type,
-    project or owner. A line linked to two projects counts in both project groups, so project
-    groups can add up to more than the overall total."""
+    project or owner; with `as_at`, from no return for a later month. A line linked to two
+    projects counts in both project groups, so project groups can add up to more than the
+    overall total."""
     if by not in TOTALS_BY:
         message = f"group totals by one of: {', '.join(TOTALS_BY)}"
         raise ValidationFailed(message, errors=[FieldError("by", message)])
@@ -346,7 +393,7 @@ def totals(session: Session, *, by: str, filters: TrackerFilters | None) -> Savi
                 e.financial_year for e in line.entries
             }
             for year in years:
-                p = progress(line, year)
+                p = progress(line, year, as_at)
                 groups.setdefault(year, []).append(p)
                 labels[year] = year
                 overall.append(p)
@@ -359,7 +406,7 @@ def totals(session: Session, *, by: str, filters: TrackerFilters | None) -> Savi
         )
     lines = _matching_lines(session, filters)
     for line in lines:
-        p = progress(line, filters.financial_year)
+        p = progress(line, filters.financial_year, filters.as_at)
         keys: list[tuple[str, str]]
         if by == "category":
             keys = [(line.category, Category(line.category).label)]
@@ -377,7 +424,7 @@ def totals(session: Session, *, by: str, filters: TrackerFilters | None) -> Savi
         financial_year=filters.financial_year,
         by=by,
         groups=[_group(k, labels[k], groups[k]) for k in sorted(groups, key=lambda k: labels[k])],
-        overall=_totals(progress(line, filters.financial_year) for line in lines),
+        overall=_totals(progress(line, filters.financial_year, filters.as_at) for line in lines),
     )
 
 
@@ -409,10 +456,41 @@ def check_entry(achieved: Decimal, forecast: Decimal) -> None:
         raise ValidationFailed(message, errors=[FieldError("achieved_to_date", message)])
 
 
+def check_far_above_target(
+    forecast: Decimal, target: SavingsTarget | None, *, confirm: bool, note: str
+) -> None:
+    """A forecast more than double the line's target counts only when confirmed with a note
+    saying why (a 422 on the field that needs it)."""
+    if target is None or not rules.far_above_target(forecast, target.in_year):
+        return
+    if not confirm:
+        message = (
+            f"The forecast for the year ({format_money(forecast)}) is more than double the "
+            f"target ({format_money(target.in_year)}). Check it; if it is right, confirm it "
+            "and add a note saying why"
+        )
+        raise ValidationFailed(
+            message,
+            errors=[
+                FieldError("forecast_for_year", message),
+                FieldError("confirm", "Confirm the forecast is right, and say why in the note"),
+            ],
+        )
+    if not note.strip():
+        message = "Add a note saying why the forecast is more than double the target"
+        raise ValidationFailed(message, errors=[FieldError("note", message)])
+
+
 def add_entry(session: Session, *, line: SavingsLine, data: EntryCreate) -> SavingsEntry:
     """Record a month's return for a line; one per line per month."""
     financial_year = check_month_in_year(data.month, data.financial_year)
     check_entry(data.achieved_to_date, data.forecast_for_year)
+    check_far_above_target(
+        data.forecast_for_year,
+        _target(line, financial_year),
+        confirm=data.confirm,
+        note=data.note,
+    )
     if any(e.month == data.month for e in line.entries):
         raise Conflict(f"{data.month:%B %Y} already has a return for this line; change it instead.")
     entry = SavingsEntry(
@@ -435,12 +513,24 @@ def get_entry(line: SavingsLine, *, month: date) -> SavingsEntry:
 
 
 def update_entry(session: Session, *, entry: SavingsEntry, data: EntryUpdate) -> SavingsEntry:
-    """Apply the fields that were sent; achieved may still not pass the forecast."""
-    changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
+    """Apply the fields that were sent; achieved may still not pass the forecast, and a new
+    forecast more than double the target must be confirmed with a note."""
+    changes = {
+        k: v
+        for k, v in data.model_dump(exclude_unset=True, exclude={"confirm"}).items()
+        if v is not None
+    }
     check_entry(
         changes.get("achieved_to_date", entry.achieved_to_date),
         changes.get("forecast_for_year", entry.forecast_for_year),
     )
+    if "forecast_for_year" in changes:
+        check_far_above_target(
+            changes["forecast_for_year"],
+            _target(entry.line, entry.financial_year),
+            confirm=data.confirm,
+            note=changes.get("note", entry.note),
+        )
     return crud.save(session, entry, changes)
 
 

@@ -58,3 +58,5 @@ class ActualRevision(TenantMixin, TimestampMixin, Base):
     commentary: Mapped[str] = mapped_column(Text, default="")
     reason: Mapped[str] = mapped_column(Text, default="")
     changed_by: Mapped[str] = mapped_column(String(200))
+    self_approved: Mapped[bool] = mapped_column(default=False, server_default="false")
+    """Approved by the person who submitted it, as the council allows one-person teams."""

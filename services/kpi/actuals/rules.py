@@ -17,14 +17,9 @@ MANAGERS = (Role.ADMIN, Role.PROGRAMME_OFFICE, Role.SERVICE_LEAD)
 """Roles that may enter figures for any team's measures (and approve them)."""
 
 
-def is_integration(caller: Caller) -> bool:
-    """An API key: the council's own system, whose reach the gateway already scoped."""
-    return caller.client.startswith("api-key:")
-
-
 def check_may_enter(caller: Caller, measure: Measure) -> None:
     """A data provider enters figures only for the measures their own team provides."""
-    if caller.has_any(*MANAGERS) or is_integration(caller):
+    if caller.has_any(*MANAGERS):
         return
     if caller.has_any(Role.DATA_PROVIDER) and caller.team and caller.team == measure.data_provider:
         return
@@ -55,6 +50,26 @@ def mark_submitted(actual: Actual) -> None:
             f"This actual is {actual.status}; only a draft or returned one is submitted."
         )
     actual.status = "submitted"
+
+
+SELF_APPROVAL_REFUSED = (
+    "You submitted this figure, so someone else must approve it. An administrator can allow "
+    "one-person teams to approve their own figures in the organisation's settings."
+)
+
+
+def check_may_approve(caller: Caller, submitted_by: str | None) -> bool:
+    """Whether approving is self-approval (allowed by the council), or Forbidden when the caller
+    submitted the figure and the council does not allow that (separation of duties).
+
+    >>> check_may_approve(Caller(org_id=uuid.UUID(int=1), user_id="a"), "b")
+    False
+    """
+    if submitted_by != caller.user_id:
+        return False
+    if not caller.self_approval:
+        raise Forbidden(SELF_APPROVAL_REFUSED)
+    return True
 
 
 def mark_approved(actual: Actual) -> None:

@@ -62,6 +62,7 @@ class RevisionRead(BaseModel):
     commentary: str
     reason: str
     changed_by: str
+    self_approved: bool
     created_at: datetime
 
 

@@ -26,6 +26,7 @@ from services.kpi.actuals.models import Actual, ActualRevision
 from services.kpi.actuals.rules import (
     SUBMITTABLE,
     Figures,
+    check_may_approve,
     check_may_enter,
     mark_approved,
     mark_corrected,
@@ -145,7 +146,13 @@ def _duplicate(measure: Measure, period: Period, prefix: str = "") -> Validation
 
 
 def _record(
-    session: Session, actual: Actual, *, action: str, caller: Caller, reason: str = ""
+    session: Session,
+    actual: Actual,
+    *,
+    action: str,
+    caller: Caller,
+    reason: str = "",
+    self_approved: bool = False,
 ) -> int:
     number = (
         session.scalar(
@@ -165,6 +172,7 @@ def _record(
             commentary=actual.commentary,
             reason=reason,
             changed_by=caller.user_id,
+            self_approved=self_approved,
         )
     )
     session.flush()
@@ -318,12 +326,26 @@ def submit_actual(session: Session, *, actual: Actual, caller: Caller) -> Actual
 
 
 def approve_actual(session: Session, *, actual: Actual, caller: Caller) -> Actual:
-    """Accept a submitted figure: from now on it is the one reported."""
+    """Accept a submitted figure: from now on it is the one reported. Its submitter may not,
+    unless the council allows one-person teams to (then the approval is marked self-approved)."""
     mark_approved(actual)
+    self_approved = check_may_approve(caller, submitter(session, actual.id))
     session.flush()
-    actual.approved_revision = _record(session, actual, action="approved", caller=caller)
+    actual.approved_revision = _record(
+        session, actual, action="approved", caller=caller, self_approved=self_approved
+    )
     session.flush()
     return actual
+
+
+def submitter(session: Session, actual_id: uuid.UUID) -> str | None:
+    """Who last sent this actual for approval."""
+    return session.scalar(
+        select(ActualRevision.changed_by)
+        .where(ActualRevision.actual_id == actual_id, ActualRevision.action == "submitted")
+        .order_by(ActualRevision.number.desc())
+        .limit(1)
+    )
 
 
 def return_actual(session: Session, *, actual: Actual, reason: str, caller: Caller) -> Actual:

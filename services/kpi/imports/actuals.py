@@ -44,14 +44,14 @@ from services.kpi.actuals.rules import (
     MANAGERS,
     SUBMITTABLE,
     Figures,
+    check_may_approve,
     check_may_enter,
-    is_integration,
     mark_approved,
     mark_corrected,
     mark_submitted,
     unchanged,
 )
-from services.kpi.actuals.service import check_figures, new_actual
+from services.kpi.actuals.service import check_figures, new_actual, submitter
 from services.kpi.fields import to_number
 from services.kpi.measures.models import Measure
 from services.kpi.measures.rules import Unit, derive_value
@@ -105,6 +105,8 @@ class _Row:
     existing: Actual | None = None
     steps: list[str] = field(default_factory=list)
     """What committing does, in order: "created"/"corrected", "submitted", "approved"."""
+    self_approved: bool = False
+    """Its approval is by the person who submitted it (the council allows that)."""
 
 
 def _words(text: str) -> str:
@@ -149,7 +151,7 @@ def plan(
         by_title={_words(m.title): m for m in measures},
     )
     existing = {(a.measure_id, a.period): a for a in session.scalars(select(Actual))}
-    may_approve = caller.has_any(*MANAGERS) or is_integration(caller)
+    may_approve = caller.has_any(*MANAGERS)
     refusals: dict[uuid.UUID, str] = {}
     seen: dict[tuple[uuid.UUID, str], int] = {}
     rows: list[_Row] = []
@@ -184,6 +186,17 @@ def plan(
         seen[key] = number
         row.existing = existing.get(key)
         _decide(row)
+        if "approved" in row.steps and may_approve:
+            # Submitted by this import, or earlier by the same person: separation of duties.
+            submitted_by = (
+                caller.user_id
+                if "submitted" in row.steps or row.existing is None
+                else submitter(session, row.existing.id)
+            )
+            try:
+                row.self_approved = check_may_approve(caller, submitted_by)
+            except Forbidden as refused:
+                row.report.problem(columns["status"], refused.detail)
     return report, rows
 
 
@@ -418,6 +431,7 @@ def commit(session: Session, rows: list[_Row], caller: Caller) -> None:
                     "commentary": actual.commentary,
                     "reason": "",
                     "changed_by": caller.user_id,
+                    "self_approved": step == "approved" and row.self_approved,
                 }
             )
         if existing is None:

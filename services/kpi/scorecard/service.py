@@ -188,11 +188,12 @@ def scorecard(
                 "entry": entries.get((measure.id, _code(measure_period))),
             }
         )
+    if rag_filter is not None:
+        rows = [row for row in rows if row["rag"] is rag_filter]
+    # Counted after the status filter, so the counts add up to the total they sit beside.
     counts = {r.value: 0 for r in Rag}
     for row in rows:
         counts[row["rag"].value] += 1
-    if rag_filter is not None:
-        rows = [row for row in rows if row["rag"] is rag_filter]
     key = sort.removeprefix("-")
     if key == "rag":
         rows.sort(key=lambda r: (RAG_ORDER[r["rag"]], r["measure"].code))

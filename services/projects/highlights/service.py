@@ -4,6 +4,7 @@ Keyword-only functions that flush but never commit.
 """
 
 import uuid
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from common.errors import FieldError
 from common.pagination import PageParams, paginate
 from common.periods import Period
 from services.projects.highlights.models import HighlightReport
+from services.projects.highlights.rules import period_errors
 from services.projects.highlights.schemas import (
     HighlightReportCreate,
     HighlightReportUpdate,
@@ -42,7 +44,7 @@ def create_highlight_report(
     session: Session, *, data: HighlightReportCreate, author: str
 ) -> HighlightReport:
     """Add a project's report for a month (one per month; earlier months stay as history)."""
-    errors = project_must_exist(session, data.project_id)
+    errors = project_must_exist(session, data.project_id) + period_errors(data.period, date.today())
     taken = session.scalar(
         select(HighlightReport.id).where(
             HighlightReport.project_id == data.project_id, HighlightReport.period == data.period

@@ -1,9 +1,9 @@
 """Tables of the improvement plan's actions by area of accountability."""
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Date, String, Text
+from sqlalchemy import Date, DateTime, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from common.db import TenantMixin, TimestampMixin, VersionedMixin
@@ -21,3 +21,10 @@ class ImprovementAction(TenantMixin, VersionedMixin, TimestampMixin, Base):
     owner: Mapped[str] = mapped_column(String(200), default="")
     due_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="not_started")
+    # The clock, not the transaction's start: which of the actions of one import came first
+    # names their area (rules.action_counts).
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.clock_timestamp()
+    )
+    # The day it was completed (None while open, or for actions completed before it was kept).
+    completed_on: Mapped[date | None] = mapped_column(Date)

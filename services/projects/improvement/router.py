@@ -1,6 +1,7 @@
 """HTTP routes of the improvement plan's actions by area of accountability."""
 
 import uuid
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
@@ -8,10 +9,11 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from common import crud
 from common.concurrency import set_etag
 from common.pagination import Page, PageDep
+from common.periods import AS_AT_DESCRIPTION, as_at_query
 from services.projects.deps import SessionDep, plan_editors_write
 from services.projects.improvement import service
 from services.projects.improvement.models import ImprovementAction
-from services.projects.improvement.rules import ActionStatus
+from services.projects.improvement.rules import ActionStatus, area_key, is_open, is_overdue
 from services.projects.improvement.schemas import (
     AreaSummary,
     ImprovementActionCreate,
@@ -28,11 +30,18 @@ actions = APIRouter(
 )
 
 
-def action_read(action: ImprovementAction) -> ImprovementActionRead:
+def action_read(action: ImprovementAction, labels: dict[str, str]) -> ImprovementActionRead:
     return ImprovementActionRead.model_validate(
         {
             **{c.key: getattr(action, c.key) for c in ImprovementAction.__table__.columns},
-            "open": action.status != ActionStatus.COMPLETED,
+            "area_label": labels.get(area_key(action.area), action.area),
+            "open": is_open(status=action.status, completed_on=action.completed_on),
+            "overdue": is_overdue(
+                due_date=action.due_date,
+                status=action.status,
+                completed_on=action.completed_on,
+                on=date.today(),
+            ),
         }
     )
 
@@ -46,19 +55,28 @@ def list_improvement_actions(
 ) -> Page[ImprovementActionRead]:
     """Improvement plan actions by area and due date."""
     items, total = service.list_improvement_actions(session, page=page, area=area, status=status)
-    return crud.page_of([action_read(i) for i in items], total, page)
+    labels = service.area_labels(session)
+    return crud.page_of([action_read(i, labels) for i in items], total, page)
 
 
 @actions.get("/summary", response_model=ImprovementPlanSummary)
-def improvement_plan_summary(session: SessionDep) -> ImprovementPlanSummary:
-    """How many actions remain open, overall and in each area."""
-    areas = service.improvement_plan_counts(session)
+def improvement_plan_summary(
+    session: SessionDep,
+    as_at: Annotated[str | None, Query(max_length=40, description=AS_AT_DESCRIPTION)] = None,
+) -> ImprovementPlanSummary:
+    """How many actions remain open and how many are overdue, overall and in each area (labels
+    differing only in case or spacing are one area), today or as at a day."""
+    day = as_at_query(as_at)
+    areas = service.improvement_plan_counts(session, as_at=day)
     return ImprovementPlanSummary(
+        as_at=day,
         open=sum(a.open for a in areas),
         closed=sum(a.closed for a in areas),
         total=sum(a.total for a in areas),
+        overdue=sum(a.overdue for a in areas),
         areas=[
-            AreaSummary(area=a.area, open=a.open, closed=a.closed, total=a.total) for a in areas
+            AreaSummary(area=a.area, open=a.open, closed=a.closed, total=a.total, overdue=a.overdue)
+            for a in areas
         ],
     )
 
@@ -69,7 +87,7 @@ def create_improvement_action(
 ) -> ImprovementActionRead:
     row = service.create_improvement_action(session, data=data)
     set_etag(response, row.version)
-    return action_read(row)
+    return action_read(row, service.area_labels(session))
 
 
 @actions.get("/{action_id}", response_model=ImprovementActionRead)
@@ -78,7 +96,7 @@ def get_improvement_action(
 ) -> ImprovementActionRead:
     row = crud.get_or_404(session, ImprovementAction, action_id, "improvement action")
     set_etag(response, row.version)
-    return action_read(row)
+    return action_read(row, service.area_labels(session))
 
 
 @actions.patch("/{action_id}", response_model=ImprovementActionRead)
@@ -93,7 +111,7 @@ def update_improvement_action(
     crud.check_version(request, row)
     row = service.update_improvement_action(session, action=row, data=data)
     set_etag(response, row.version)
-    return action_read(row)
+    return action_read(row, service.area_labels(session))
 
 
 @actions.delete("/{action_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -2,12 +2,15 @@
 
 import uuid
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from common import crud
 from common.concurrency import set_etag
+from common.errors import FieldError, ValidationFailed
 from common.pagination import Page, PageDep
+from common.periods import AS_AT_DESCRIPTION, as_at_query
 from services.projects.deps import CallerDep, SessionDep, require_may_change_project_of
 from services.projects.milestones import service
 from services.projects.milestones.models import Milestone
@@ -31,9 +34,14 @@ def list_milestones(
     overdue: bool | None = None,
     due_from: date | None = None,
     due_to: date | None = None,
+    as_at: Annotated[str | None, Query(max_length=40, description=AS_AT_DESCRIPTION)] = None,
 ) -> Page[MilestoneRead]:
-    """Milestones by due date (forecast, else baseline)."""
-    on = date.today()
+    """Milestones by due date (forecast, else baseline); as at a day, each as it stood then."""
+    day = as_at_query(as_at)
+    if day is not None and (status is not None or overdue is not None):
+        message = "Filter by status or overdue today, or read as at a day, not both"
+        raise ValidationFailed(message, errors=[FieldError("as_at", message)])
+    on = day or date.today()
     items, total = service.list_milestones(
         session,
         page=page,
@@ -44,7 +52,8 @@ def list_milestones(
         due_from=due_from,
         due_to=due_to,
     )
-    return crud.page_of([milestone_read(m, on) for m in items], total, page)
+    reads = [milestone_read(m, on, as_at=day is not None) for m in items]
+    return crud.page_of(reads, total, page)
 
 
 @milestones.post("", status_code=status.HTTP_201_CREATED, response_model=MilestoneRead)

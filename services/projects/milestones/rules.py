@@ -37,6 +37,18 @@ def milestone_errors(*, status: str, actual_date: date | None, today: date) -> l
     return errors
 
 
+def status_as_at(status: str, actual_date: date | None, on: date | None) -> str:
+    """The status a milestone had on the day `on` (today's when None): one completed after that
+    day was then still in progress.
+
+    >>> status_as_at("completed", date(2026, 10, 15), on=date(2026, 9, 30))
+    'in_progress'
+    """
+    if on is not None and status == MilestoneStatus.COMPLETED and actual_date and actual_date > on:
+        return MilestoneStatus.IN_PROGRESS.value
+    return status
+
+
 def due_date(baseline: date, forecast: date | None) -> date:
     """When a milestone is now expected: the forecast if there is one, else the baseline."""
     return forecast or baseline

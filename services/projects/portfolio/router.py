@@ -10,6 +10,7 @@ from common import crud
 from common.concurrency import set_etag
 from common.errors import FieldError, ValidationFailed
 from common.pagination import Page, PageDep
+from common.periods import AS_AT_DESCRIPTION, as_at_query
 from services.projects.deps import (
     CallerDep,
     SessionDep,
@@ -25,12 +26,13 @@ from services.projects.milestones.rules import (
     due_date,
     is_overdue,
     next_milestone,
+    status_as_at,
     worst_days_late,
 )
 from services.projects.milestones.schemas import Timeline, milestone_read
 from services.projects.portfolio import service
 from services.projects.portfolio.models import Programme, Project
-from services.projects.portfolio.rules import Rag, Stage
+from services.projects.portfolio.rules import Rag, Stage, project_overdue
 from services.projects.portfolio.schemas import (
     MilestoneDue,
     NextMilestone,
@@ -121,6 +123,7 @@ def project_read(project: Project, milestones: list[Milestone], on: date) -> Pro
         {
             **{c.key: getattr(project, c.key) for c in Project.__table__.columns},
             "next_milestone": next_,
+            "overdue": project_overdue(stage=project.stage, end_month=project.end_month, on=on),
             "slippage_days": worst_days_late(facts, on),
         }
     )
@@ -252,12 +255,15 @@ def portfolio_summary(
     session: SessionDep,
     window_from: Annotated[date | None, Query(alias="from")] = None,
     window_to: Annotated[date | None, Query(alias="to")] = None,
+    as_at: Annotated[str | None, Query(max_length=40, description=AS_AT_DESCRIPTION)] = None,
 ) -> PortfolioSummary:
-    """Projects by RAG and stage, and unfinished milestones due from `from` to `to`.
+    """Projects by RAG and stage, projects overdue, and unfinished milestones due from `from`
+    to `to`; as at a day, a milestone completed after it counts as it stood then.
 
-    The window defaults to today and the next 90 days.
+    The window defaults to the day (today, or `as_at`) and the next 90 days.
     """
-    on = date.today()
+    day = as_at_query(as_at)
+    on = day or date.today()
     start = window_from or on
     end = window_to or start + timedelta(days=90)
     if end < start:
@@ -265,25 +271,30 @@ def portfolio_summary(
             "The window ends before it starts.",
             errors=[FieldError("to", "The end of the window must be on or after its start")],
         )
-    result = service.portfolio(session, window_from=start, window_to=end)
-    due = [
-        MilestoneDue(
-            id=m.id,
-            project_id=m.project_id,
-            project_name=name,
-            title=m.title,
-            due_date=due_date(m.baseline_date, m.forecast_date),
-            overdue=is_overdue(
-                baseline=m.baseline_date, forecast=m.forecast_date, status=m.status, today=on
-            ),
-            slippage_days=days_late(m.baseline_date, m.forecast_date, m.actual_date, on),
+    result = service.portfolio(session, window_from=start, window_to=end, on=on, as_at=day)
+    due = []
+    for m, name in result.due:
+        status = status_as_at(m.status, m.actual_date, day)
+        actual = m.actual_date if day is None or (m.actual_date and m.actual_date <= day) else None
+        due.append(
+            MilestoneDue(
+                id=m.id,
+                project_id=m.project_id,
+                project_name=name,
+                title=m.title,
+                due_date=due_date(m.baseline_date, m.forecast_date),
+                overdue=is_overdue(
+                    baseline=m.baseline_date, forecast=m.forecast_date, status=status, today=on
+                ),
+                slippage_days=days_late(m.baseline_date, m.forecast_date, actual, on),
+            )
         )
-        for m, name in result.due
-    ]
     return PortfolioSummary(
         window_from=start,
         window_to=end,
+        as_at=day,
         projects=result.projects,
+        projects_overdue=result.projects_overdue,
         by_rag=result.by_rag,
         by_stage=result.by_stage,
         milestones_due=len(due),

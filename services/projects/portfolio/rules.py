@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from common.errors import FieldError
 from common.money import parse_money
-from common.periods import read_month
+from common.periods import Period, read_month
 from services.projects.plan.rules import may_change_plan
 
 
@@ -56,6 +56,19 @@ def month_order_errors(start: date | None, end: date | None) -> list[FieldError]
     if start is not None and end is not None and end < start:
         return [FieldError("end_month", "The end month must be the same as or after the start")]
     return []
+
+
+def project_overdue(*, stage: str, end_month: date | None, on: date) -> bool:
+    """Still in delivery after the end of its end month.
+
+    >>> project_overdue(stage="in_delivery", end_month=date(2026, 10, 1), on=date(2026, 11, 1))
+    True
+    >>> project_overdue(stage="in_delivery", end_month=date(2026, 10, 1), on=date(2026, 10, 31))
+    False
+    """
+    return (
+        stage == Stage.IN_DELIVERY and end_month is not None and Period.month_of(end_month).end < on
+    )
 
 
 def count_by(values: Sequence[str | None], keys: Iterable[str], none_key: str) -> dict[str, int]:

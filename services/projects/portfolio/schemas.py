@@ -125,6 +125,9 @@ class ProjectRead(Read):
     next_milestone: NextMilestone | None = Field(
         default=None, description="Derived: the unfinished milestone expected soonest."
     )
+    overdue: bool = Field(
+        default=False, description="Derived: still in delivery after the end of its end month."
+    )
     slippage_days: int | None = Field(
         default=None, description="Derived: the greatest slippage of its milestones, in days."
     )
@@ -143,7 +146,13 @@ class MilestoneDue(BaseModel):
 class PortfolioSummary(BaseModel):
     window_from: date = Field(serialization_alias="from")
     window_to: date = Field(serialization_alias="to")
+    as_at: date | None = Field(
+        default=None, description="The day the figures are as at; today when None."
+    )
     projects: int
+    projects_overdue: int = Field(
+        default=0, description="Projects still in delivery after the end of their end month."
+    )
     by_rag: dict[str, int] = Field(description="Overall RAG; projects with none are not_set.")
     by_stage: dict[str, int]
     milestones_due: int = Field(description="Unfinished milestones due in the window.")

@@ -16,7 +16,7 @@ from common.errors import Conflict, FieldError
 from common.pagination import PageParams, paginate
 from services.projects.highlights.models import HighlightReport
 from services.projects.milestones.models import Milestone, due_column
-from services.projects.milestones.rules import FINISHED_MILESTONE
+from services.projects.milestones.rules import FINISHED_MILESTONE, MilestoneStatus, status_as_at
 from services.projects.plan.models import Objective
 from services.projects.portfolio.models import Programme, Project
 from services.projects.portfolio.rules import (
@@ -24,6 +24,7 @@ from services.projects.portfolio.rules import (
     Stage,
     count_by,
     month_order_errors,
+    project_overdue,
     rag_reason_errors,
 )
 from services.projects.portfolio.schemas import (
@@ -192,33 +193,41 @@ def delete_project(session: Session, *, project: Project) -> None:
 @dataclass(frozen=True)
 class Portfolio:
     projects: int
+    projects_overdue: int
     by_rag: dict[str, int]
     by_stage: dict[str, int]
     due: list[tuple[Milestone, str]]
 
 
-def portfolio(session: Session, *, window_from: date, window_to: date) -> Portfolio:
-    """Counts by RAG and stage, and the unfinished milestones due between two dates."""
-    rows = session.execute(select(Project.rag, Project.stage)).all()
-    by_rag = count_by([r for r, _ in rows], [r.value for r in Rag], "not_set")
-    by_stage = count_by([s for _, s in rows], [s.value for s in Stage], "not_set")
+def portfolio(
+    session: Session, *, window_from: date, window_to: date, on: date, as_at: date | None = None
+) -> Portfolio:
+    """Counts by RAG and stage, projects overdue on the day `on`, and the milestones due between
+    two dates that were unfinished on the day `as_at` (today's status when None)."""
+    rows = session.execute(select(Project.rag, Project.stage, Project.end_month)).all()
+    by_rag = count_by([r for r, _, _ in rows], [r.value for r in Rag], "not_set")
+    by_stage = count_by([s for _, s, _ in rows], [s.value for s in Stage], "not_set")
     by_stage.pop("not_set")
     due = due_column()
     statement = (
         select(Milestone, Project.name)
         .join(Project, Project.id == Milestone.project_id)
-        .where(
-            Milestone.status.not_in(list(FINISHED_MILESTONE)),
-            due >= window_from,
-            due <= window_to,
-        )
+        .where(Milestone.status != MilestoneStatus.CANCELLED, due >= window_from, due <= window_to)
         .order_by(due, Project.name, Milestone.title)
     )
+    unfinished = [
+        (m, name)
+        for m, name in session.execute(statement)
+        if status_as_at(m.status, m.actual_date, as_at) not in FINISHED_MILESTONE
+    ]
     return Portfolio(
         projects=len(rows),
+        projects_overdue=sum(
+            project_overdue(stage=stage, end_month=end, on=on) for _, stage, end in rows
+        ),
         by_rag=by_rag,
         by_stage=by_stage,
-        due=[(m, name) for m, name in session.execute(statement)],
+        due=unfinished,
     )
 
 

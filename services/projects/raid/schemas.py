@@ -5,6 +5,7 @@ from datetime import date
 
 from pydantic import Field
 
+from common.dates import PlanDate
 from services.projects.portfolio.rules import Rag
 from services.projects.raid.rules import RaidKind, RaidStatus
 from services.projects.schemas import Input, Name, Read, Score, Short, Text
@@ -20,7 +21,7 @@ class RaidItemCreate(Input):
     owner: Short = ""
     mitigation: Text = ""
     status: RaidStatus = RaidStatus.OPEN
-    review_date: date | None = None
+    review_date: PlanDate | None = None
 
 
 class RaidItemUpdate(Input):
@@ -32,7 +33,7 @@ class RaidItemUpdate(Input):
     owner: Short | None = None
     mitigation: Text | None = None
     status: RaidStatus | None = None
-    review_date: date | None = None
+    review_date: PlanDate | None = None
 
 
 class RaidItemRead(Read):

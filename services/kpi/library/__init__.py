@@ -1,0 +1,1 @@
+"""The national measure library: ASCOF measures shipped as data, adopted into a plan in one step."""

@@ -1,0 +1,138 @@
+"""The quarterly report is as at the end of its quarter: figures made later, already in the
+database, never reach it; a quarter with nothing says so; a quarter that is none is refused."""
+
+import html
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.finance.factories import add_entry, add_forecast, make_budget_line, make_savings_line
+
+REPORT = "/documents/quarterly-report"
+PROJECTS = "/api/v1/projects"
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.fixture
+def a_year_of_returns(api: TestClient) -> None:
+    """Forecasts, savings returns, an action and a milestone through 2025/26, each quarter's
+    figures followed by later ones."""
+    line = make_budget_line(
+        api, name="Older People", budgets=[{"financial_year": "2025/26", "original_budget": "£10m"}]
+    )
+    for month, amount in (
+        ("2025-06", "£13.7m"),
+        ("2025-09", "£13.5m"),
+        ("2025-12", "£13.1m"),
+        ("2026-03", "£12m"),
+    ):
+        add_forecast(api, line["id"], month, amount)
+    cashable = make_savings_line(api, targets=[{"financial_year": "2025/26", "in_year": "£400k"}])
+    for month, achieved, forecast, note in (
+        ("2025-06", "£50k", "£400k", "Reviews started"),
+        ("2025-09", "£120k", "£380k", "Slower than planned"),
+        ("2025-12", "£200k", "£300k", "Two providers disputing"),
+        ("2026-02", "£390k", "£400k", "Caught up"),
+    ):
+        add_entry(api, cashable["id"], month, achieved, forecast, note=note)
+    make_savings_line(
+        api,
+        reference="SAV-02",
+        title="Direct payments uplift",
+        mitigates_line_id=cashable["id"],
+        targets=[{"financial_year": "2025/26", "in_year": "£50k"}],
+    )
+    avoided = make_savings_line(
+        api,
+        reference="SAV-CA",
+        title="Falls prevention",
+        saving_type="cost_avoidance",
+        delivery_confidence="green",
+        targets=[{"financial_year": "2025/26", "in_year": "£1m"}],
+    )
+    add_entry(api, avoided["id"], "2025-09", "£500k", "£1m")
+    action = {"action": "Audit files", "area": "Quality assurance", "due_date": "2025-08-31"}
+    created = api.post(
+        f"{PROJECTS}/improvement-actions",
+        json=action | {"status": "completed", "completed_on": "2025-11-10"},
+    )
+    assert created.status_code == 201, created.text
+    project = api.post(f"{PROJECTS}/projects", json={"name": "Reablement"}).json()
+    milestone = api.post(
+        f"{PROJECTS}/milestones",
+        json={
+            "project_id": project["id"],
+            "title": "Go live",
+            "baseline_date": "2025-08-15",
+            "actual_date": "2025-10-20",
+        },
+    )
+    assert milestone.status_code == 201, milestone.text
+
+
+def _report(api: TestClient, quarter: str) -> str:
+    page = api.get(REPORT, params={"quarter": quarter})
+    assert page.status_code == 200, page.text
+    return _text(page.text)
+
+
+@pytest.mark.usefixtures("a_year_of_returns")
+def test_q1_shows_q1s_figures_and_none_made_later(api: TestClient) -> None:
+    text = _report(api, "2025/26 Q1")
+    assert "At the end of June 2025 the forecast outturn is £13.7m" in text
+    assert "£13.5m" not in text
+    assert "£13.1m" not in text
+    assert "Cashable savings: £50k achieved of a target of £450k" in text
+    assert "£120k" not in text
+
+
+@pytest.mark.usefixtures("a_year_of_returns")
+def test_q2_shows_q2s_figures_movement_and_overdue_items(api: TestClient) -> None:
+    text = _report(api, "2025/26 Q2")
+    assert "At the end of September 2025 the forecast outturn is £13.5m" in text
+    assert "forecast overspend £3.5m, down £200k from the original forecast of £3.7m" in text
+    assert "Cashable savings: £120k achieved of a target of £450k" in text
+    assert "Cost avoidance (not a saving to the budget): £500k achieved" in text
+    assert "1 of 1 improvement plan actions remain open, 1 overdue" in text
+    assert "1 milestones were due in Q2 2025/26, of which 1 are overdue" in text
+    assert "£13.1m" not in text
+    assert "£200k achieved" not in text
+
+
+@pytest.mark.usefixtures("a_year_of_returns")
+def test_q3_shows_q3s_figures_brag_and_savings_exceptions(api: TestClient) -> None:
+    text = _report(api, "2025/26 Q3")
+    assert "At the end of December 2025 the forecast outturn is £13.1m" in text
+    assert "down £600k from the original forecast of £3.7m" in text
+    assert "Cashable savings: £200k achieved of a target of £450k (44.4%)" in text
+    assert "£300k forecast (66.7%)" in text
+    assert "0 of 1 improvement plan actions remain open" in text
+    assert "SAV-01 Supported Living Efficiencies At risk (Amber)" in text
+    assert "Two providers disputing" in text  # the line's own words on the risk
+    assert "SAV-02 Direct payments uplift" in text  # and the line that mitigates it
+    assert "£12m" not in text
+    assert "Caught up" not in text
+    assert "£390k" not in text
+
+
+def test_a_quarter_with_no_data_says_so_and_never_on_budget(api: TestClient) -> None:
+    make_budget_line(api)  # a budget, but no forecast yet
+    text = _report(api, "2025/26 Q1")
+    assert "No budget forecast for this quarter yet" in text
+    assert "on budget" not in text
+    assert "£0.00" not in text
+    assert "No savings returns for this quarter yet" in text
+
+
+@pytest.mark.parametrize("quarter", ["garbage", "2025-04", "2025/26 Q5"])
+def test_a_quarter_that_is_not_one_is_refused_with_a_plain_message(
+    api: TestClient, quarter: str
+) -> None:
+    page = api.get(REPORT, params={"quarter": quarter})
+    assert page.status_code == 400
+    assert f'"{quarter}" is not a quarter: write it like "2026/27 Q2"' in html.unescape(page.text)
+    assert api.get(f"{REPORT}.docx", params={"quarter": quarter}).status_code == 400
