@@ -2,13 +2,14 @@
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, get_args
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from pydantic_core.core_schema import ErrorType
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -141,13 +142,98 @@ def _field_path(loc: Sequence[Any]) -> str:
     return ".".join(parts) or "body"
 
 
+def _label(loc: Sequence[Any]) -> str:
+    """The field's name as people say it: ("body", "targets", 0, "in_year") -> "in year"."""
+    names = [str(p) for p in loc if not isinstance(p, int)]
+    if names and names[0] in {"body", "query", "path", "header", "cookie"}:
+        names = names[1:]
+    name = names[-1] if names else "value"
+    name = name.removesuffix("_ids").removesuffix("_id") if name not in {"id"} else name
+    return name.replace("_", " ").strip() or "value"
+
+
+def _a(label: str) -> str:
+    return f"{'an' if label[:1].lower() in 'aeiou' else 'a'} {label}"
+
+
+PYDANTIC_ERRORS = frozenset(get_args(ErrorType))
+"""pydantic's own error types; any other is one of ours (a PydanticCustomError, as in
+common/dates.py), whose message is already written for people."""
+
+
 def _plain_message(error: dict[str, Any]) -> str:
-    message = str(error.get("msg", "Invalid value"))
-    # pydantic prefixes messages raised by our validators with "Value error, ".
-    return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    """A pydantic error as a sentence for people, in the GOV.UK style ("Enter a title").
+
+    The messages our own validators raise are already written for people and are kept.
+
+    >>> _plain_message({"type": "missing", "loc": ("body", "title")})
+    'Enter a title'
+    >>> _plain_message({"type": "int_parsing", "loc": ("body", "targets", 0, "year")})
+    'Year must be a whole number'
+    """
+    kind = str(error.get("type", ""))
+    ctx: dict[str, Any] = error.get("ctx") or {}
+    label = _label(error.get("loc", ()))
+    name = label[:1].upper() + label[1:]
+    if kind not in PYDANTIC_ERRORS:
+        return str(error.get("msg", "")) or f"{name} is not valid"
+    if kind in {"value_error", "assertion_error"}:
+        message = str(error.get("msg", ""))
+        if "valid email address" in message:
+            return "Enter an email address in the correct format, like name@example.com"
+        return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
+        return f"Enter {_a(label)}"
+    messages = {
+        "string_too_short": f"{name} must be {ctx.get('min_length')} characters or more",
+        "string_too_long": f"{name} must be {ctx.get('max_length')} characters or fewer",
+        "too_short": f"{name} must have at least {ctx.get('min_length')}",
+        "too_long": f"{name} can have {ctx.get('max_length')} at most",
+        "string_type": f"{name} must be text",
+        "string_pattern_mismatch": f"{name} is not in the right format",
+        "int_parsing": f"{name} must be a whole number",
+        "int_type": f"{name} must be a whole number",
+        "int_from_float": f"{name} must be a whole number",
+        "decimal_parsing": f"{name} must be a number",
+        "decimal_type": f"{name} must be a number",
+        "float_parsing": f"{name} must be a number",
+        "float_type": f"{name} must be a number",
+        "finite_number": f"{name} must be a number",
+        "decimal_max_places": (
+            f"{name} must have {ctx.get('decimal_places')} decimal places or fewer"
+        ),
+        "decimal_max_digits": f"{name} must have {ctx.get('max_digits')} digits or fewer",
+        "decimal_whole_digits": f"{name} is too large",
+        "greater_than": f"{name} must be more than {ctx.get('gt')}",
+        "greater_than_equal": f"{name} must be {ctx.get('ge')} or more",
+        "less_than": f"{name} must be less than {ctx.get('lt')}",
+        "less_than_equal": f"{name} must be {ctx.get('le')} or less",
+        "bool_parsing": f"{name} must be yes or no",
+        "bool_type": f"{name} must be yes or no",
+        "date_parsing": f"{name} must be a real date, like 2026-03-27",
+        "date_from_datetime_parsing": f"{name} must be a real date, like 2026-03-27",
+        "date_from_datetime_inexact": f"{name} must be a date without a time",
+        "date_type": f"{name} must be a real date, like 2026-03-27",
+        "datetime_parsing": f"{name} must be a real date and time",
+        "datetime_from_date_parsing": f"{name} must be a real date and time",
+        "uuid_parsing": f"{name} must be the id of a record",
+        "uuid_type": f"{name} must be the id of a record",
+        "enum": f"Select {_a(label)}: {ctx.get('expected', '')}".rstrip(": "),
+        "literal_error": f"Select {_a(label)}: {ctx.get('expected', '')}".rstrip(": "),
+        "list_type": f"{name} must be a list",
+        "dict_type": f"{name} must be an object",
+        "model_type": f"{name} must be an object",
+        "model_attributes_type": f"{name} must be an object",
+        "extra_forbidden": f"{_field_path(error.get('loc', ()))} is not something you can set",
+        "json_invalid": "The request is not valid JSON",
+        "json_type": "The request is not valid JSON",
+        "url_parsing": f"{name} must be a web address",
+    }
+    return messages.get(kind, f"{name} is not valid")
 
 
 def validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
+    """Every field's problem at once, each as a sentence for people."""
     return [
         FieldError(_field_path(e.get("loc", ())), _plain_message(e))
         for e in jsonable_encoder(exc.errors())
@@ -176,7 +262,7 @@ def install_error_handlers(app: FastAPI, *, public_prefix: str = "") -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = validation_errors(exc)
-        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+        detail = "; ".join(e["message"] for e in errors[:5])
         return problem(422, "Unprocessable Content", detail, instance=where(request), errors=errors)
 
     @app.exception_handler(StarletteHTTPException)

@@ -1,11 +1,15 @@
 """The gateway's own API: who am I, and which organisation am I in."""
 
-from fastapi import APIRouter, Request
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from sqlalchemy import select
 
 from common.errors import Forbidden, NotFound
 from common.identity import Caller
-from gateway.models import Organisation
-from gateway.schemas import CallerRead, OrganisationRead
+from gateway.models import Organisation, User
+from gateway.schemas import CallerRead, OrganisationRead, PersonRead
 
 router = APIRouter(prefix="/api/v1", tags=["identity"])
 
@@ -32,3 +36,20 @@ async def me(request: Request) -> CallerRead:
         team=caller.team,
         organisation=OrganisationRead.model_validate(organisation),
     )
+
+
+@router.get("/people", response_model=list[PersonRead])
+async def people(
+    request: Request,
+    ids: Annotated[list[uuid.UUID], Query(max_length=100, description="The people asked about.")],
+) -> list[PersonRead]:
+    """The name and team of each person of the caller's council asked about: what a record's
+    history shows for who changed it. No email or role: only what the page shows anyway."""
+    caller: Caller = request.state.caller
+    with request.app.state.database.session(caller.org_id) as session:
+        found = session.scalars(
+            select(User)
+            .where(User.org_id == caller.org_id, User.id.in_(ids))
+            .order_by(User.display_name)
+        )
+        return [PersonRead.model_validate(user) for user in found]

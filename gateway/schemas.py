@@ -83,6 +83,16 @@ class UserRead(BaseModel):
     version: int
 
 
+class PersonRead(BaseModel):
+    """Who someone is, as a record's history names them."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    display_name: str
+    team: str | None
+
+
 class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import httpx
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -19,6 +20,7 @@ from common.service_app import health_router, require_signing_key
 from common.settings import Settings, get_settings
 from web.clients.gateway import ApiError, UpstreamDown
 from web.rendering import render
+from web.roles import area_of_path, refusal
 from web.views import dashboard, placeholders
 from web.views.auth import install_kept_forms
 from web.views.platform import send_platform_admins_to_their_pages
@@ -72,6 +74,8 @@ def install_error_pages(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
             return render(request, "errors/404.html", {"me": None}, status_code=404)
+        if exc.status_code == 403:
+            return _forbidden(request)
         return render(
             request,
             "errors/500.html",
@@ -90,7 +94,24 @@ def install_error_pages(app: FastAPI) -> None:
             return _sign_in_first(request)
         if exc.status == 404:
             return render(request, "errors/404.html", {"me": None}, status_code=404)
+        if exc.status == 403:
+            return _forbidden(request)
         raise exc
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_address(request: Request, exc: RequestValidationError) -> HTMLResponse:
+        # A page's address with an id that is not an id, or a query a link never makes:
+        # no such page, never the raw validation JSON.
+        return render(request, "errors/404.html", {"me": None}, status_code=404)
+
+    def _forbidden(request: Request) -> HTMLResponse:
+        action, area = area_of_path(request.url.path)
+        return render(
+            request,
+            "errors/403.html",
+            {"me": None, "message": refusal(action, area)},
+            status_code=403,
+        )
 
     def _sign_in_first(request: Request) -> Response:
         target = "/sign-in"

@@ -10,10 +10,12 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from common.money import format_money
+from web.roles import may_change
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.filters["money"] = lambda d: format_money(Decimal(str(d)))
 # Money arrives from the API as decimal strings ("376000.00"): never through float.
+TEMPLATES.env.globals["may_change"] = may_change
 TEMPLATES.env.filters["money_short"] = lambda d: format_money(Decimal(str(d)), short=True)
 
 

@@ -120,7 +120,7 @@ def test_programme_office_slips_a_milestone_and_sets_the_project_amber(
     forecast = page.get_by_label("Forecast date")
     expect(forecast).to_be_visible()
     forecast.fill(later.isoformat())
-    page.get_by_role("button", name="Save milestone").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     row = page.locator("#milestones tbody tr").filter(has_text=title).first
     expect(row).to_contain_text(f"{later.day} {later:%B %Y}")
     expect(row).to_contain_text("45 days late")

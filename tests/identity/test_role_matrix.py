@@ -17,7 +17,7 @@ from stack.testing.plugin import System
 
 PLATFORM_ONLY = ("/api/v1/platform/",)
 ADMIN_ONLY = ("/api/v1/users", "/api/v1/api-keys", "/api/v1/organisation", "/api/v1/audit-events")
-OPEN_TO_ALL = ("/api/v1/me", "/api/v1/sessions", "/api/v1/password-resets")
+OPEN_TO_ALL = ("/api/v1/me", "/api/v1/sessions", "/api/v1/password-resets", "/api/v1/people")
 
 
 def expected_allowed(role: Role, method: str, path: str) -> bool:

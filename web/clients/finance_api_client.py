@@ -5,9 +5,11 @@ from typing import Any
 
 from web.clients.gateway import ApiError, Endpoint, GatewayClient, UpstreamDown, if_match, query
 from web.clients.models import (
+    BudgetLine,
     BudgetPosition,
     Entry,
     Flag,
+    Forecast,
     SavingsLine,
     SavingsTotals,
     TrackerPage,
@@ -17,6 +19,8 @@ from web.clients.projects_api_client import PROJECTS
 WHAT = "finance service"
 TRACKER = Endpoint("GET", "/finance/savings-lines", TrackerPage, WHAT)
 SAVINGS_LINE = Endpoint("GET", "/finance/savings-lines/{line_id}", SavingsLine, WHAT)
+ADD_SAVINGS_LINE = Endpoint("POST", "/finance/savings-lines", SavingsLine, WHAT)
+CHANGE_SAVINGS_LINE = Endpoint("PATCH", "/finance/savings-lines/{line_id}", SavingsLine, WHAT)
 ENTRIES = Endpoint("GET", "/finance/savings-lines/{line_id}/entries", list[Entry], WHAT)
 ENTRY = Endpoint("GET", "/finance/savings-lines/{line_id}/entries/{month}", Entry, WHAT)
 ADD_ENTRY = Endpoint("POST", "/finance/savings-lines/{line_id}/entries", Entry, WHAT)
@@ -26,6 +30,14 @@ TOTALS = Endpoint("GET", "/finance/savings/totals", SavingsTotals, WHAT)
 POSITION = Endpoint("GET", "/finance/budget/position", BudgetPosition, WHAT)
 FLAGS = Endpoint("GET", "/finance/reconciliation-flags", list[Flag], WHAT)
 EXPLAIN_FLAG = Endpoint("POST", "/finance/reconciliation-flags/{flag_id}/explain", Flag, WHAT)
+BUDGET_LINE = Endpoint("GET", "/finance/budget-lines/{line_id}", BudgetLine, WHAT)
+ADD_BUDGET_LINE = Endpoint("POST", "/finance/budget-lines", BudgetLine, WHAT)
+CHANGE_BUDGET_LINE = Endpoint("PATCH", "/finance/budget-lines/{line_id}", BudgetLine, WHAT)
+FORECASTS = Endpoint("GET", "/finance/budget-lines/{line_id}/forecasts", list[Forecast], WHAT)
+ADD_FORECAST = Endpoint("POST", "/finance/budget-lines/{line_id}/forecasts", Forecast, WHAT)
+CHANGE_FORECAST = Endpoint(
+    "PATCH", "/finance/budget-lines/{line_id}/forecasts/{month}", Forecast, WHAT
+)
 
 
 class FinanceApiClient:
@@ -71,6 +83,24 @@ class FinanceApiClient:
             {"flag_id": flag_id},
             json={"explanation": explanation},
             headers=if_match(version),
+        )
+
+    async def forecasts(self, line_id: str) -> list[Forecast]:
+        return await self._gateway.call(FORECASTS, {"line_id": line_id})
+
+    async def save_forecast(
+        self, line_id: str, month: str, values: dict[str, str], version: int | None
+    ) -> Forecast:
+        """Record the month's forecast outturn, or change it (If-Match on the version shown)."""
+        if version is not None:
+            return await self._gateway.call(
+                CHANGE_FORECAST,
+                {"line_id": line_id, "month": month},
+                json=values,
+                headers=if_match(version),
+            )
+        return await self._gateway.call(
+            ADD_FORECAST, {"line_id": line_id}, json={"month": month} | values
         )
 
     async def owners(self) -> list[str]:

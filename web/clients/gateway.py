@@ -69,6 +69,14 @@ class Endpoint(Generic[T]):
         return self.method.lower(), "/api/v1" + self.path
 
 
+@dataclass(frozen=True)
+class Tagged(Generic[T]):
+    """A record with the ETag the API sent with it, to be echoed in If-Match unchanged."""
+
+    record: T
+    etag: str
+
+
 def endpoints(module: object) -> list[Endpoint[Any]]:
     """The endpoints a client module declares (its module-level `Endpoint`s)."""
     return [value for value in vars(module).values() if isinstance(value, Endpoint)]
@@ -155,6 +163,15 @@ class GatewayClient:
         if endpoint.response is NO_BODY:
             return None  # type: ignore[return-value]  # T is None here
         return endpoint.adapter.validate_json(response.content)
+
+    async def call_tagged(
+        self, endpoint: Endpoint[T], path: dict[str, object] | None = None, **kwargs: Any
+    ) -> Tagged[T]:
+        """Call one endpoint; its answer and the ETag it came with."""
+        response = await self.request(
+            endpoint.method, endpoint.url(**(path or {})), what=endpoint.what, **kwargs
+        )
+        return Tagged(endpoint.adapter.validate_json(response.content), response.headers["etag"])
 
 
 def _csrf_token(request: Request) -> str | None:

@@ -74,6 +74,12 @@ class User(Read):
     version: int
 
 
+class Person(Read):
+    id: str
+    display_name: str
+    team: str | None
+
+
 class ApiKey(Read):
     id: str
     name: str
@@ -550,6 +556,7 @@ class SavingsLine(Read):
     written_off_reason: str
     project_ids: list[str]
     mitigates_line_id: str | None
+    kpi_measure_id: str | None
     mitigated_by: list[str]
     targets: list[SavingsTarget]
     progress: list[YearProgress]
@@ -615,7 +622,34 @@ class SavingsTotals(Read):
     overall: Totals
 
 
+class BudgetAmount(Read):
+    financial_year: str
+    original_budget: Decimal
+    current_budget: Decimal
+
+
+class BudgetLine(Read):
+    id: str
+    name: str
+    service_area: str
+    cost_centre: str
+    budgets: list[BudgetAmount]
+    version: int
+
+
+class Forecast(Read):
+    month: str
+    financial_year: str
+    budget: Decimal | None
+    forecast_outturn: Decimal
+    variance: Decimal | None
+    movement: Decimal | None
+    commentary: str
+    version: int
+
+
 class Entry(Read):
+    id: str
     month: str
     financial_year: str
     target: Decimal | None

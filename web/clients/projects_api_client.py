@@ -27,11 +27,31 @@ from web.clients.models import (
 WHAT = "projects service"
 PROJECTS = Endpoint("GET", "/projects/projects", Page[Project], WHAT)
 PROJECT = Endpoint("GET", "/projects/projects/{project_id}", Project, WHAT)
+ADD_PROJECT = Endpoint("POST", "/projects/projects", Project, WHAT)
 CHANGE_PROJECT = Endpoint("PATCH", "/projects/projects/{project_id}", Project, WHAT)
 LEAD_TEAMS = Endpoint("GET", "/projects/projects/lead-teams", list[str], WHAT)
 TIMELINE = Endpoint("GET", "/projects/projects/{project_id}/timeline", Timeline, WHAT)
 MILESTONE = Endpoint("GET", "/projects/milestones/{milestone_id}", Milestone, WHAT)
 CHANGE_MILESTONE = Endpoint("PATCH", "/projects/milestones/{milestone_id}", Milestone, WHAT)
+ADD_MILESTONE = Endpoint("POST", "/projects/milestones", Milestone, WHAT)
+HIGHLIGHT_REPORT = Endpoint("GET", "/projects/highlight-reports/{report_id}", HighlightReport, WHAT)
+CHANGE_HIGHLIGHT_REPORT = Endpoint(
+    "PATCH", "/projects/highlight-reports/{report_id}", HighlightReport, WHAT
+)
+RAID_ITEM = Endpoint("GET", "/projects/raid-items/{item_id}", RaidItem, WHAT)
+ADD_RAID_ITEM = Endpoint("POST", "/projects/raid-items", RaidItem, WHAT)
+CHANGE_RAID_ITEM = Endpoint("PATCH", "/projects/raid-items/{item_id}", RaidItem, WHAT)
+OBJECTIVE = Endpoint("GET", "/projects/objectives/{objective_id}", Objective, WHAT)
+ADD_OBJECTIVE = Endpoint("POST", "/projects/objectives", Objective, WHAT)
+CHANGE_OBJECTIVE = Endpoint("PATCH", "/projects/objectives/{objective_id}", Objective, WHAT)
+PRIORITY = Endpoint("GET", "/projects/priorities/{priority_id}", Priority, WHAT)
+ADD_PRIORITY = Endpoint("POST", "/projects/priorities", Priority, WHAT)
+CHANGE_PRIORITY = Endpoint("PATCH", "/projects/priorities/{priority_id}", Priority, WHAT)
+ACTION = Endpoint("GET", "/projects/improvement-actions/{action_id}", ImprovementAction, WHAT)
+ADD_ACTION = Endpoint("POST", "/projects/improvement-actions", ImprovementAction, WHAT)
+CHANGE_ACTION = Endpoint(
+    "PATCH", "/projects/improvement-actions/{action_id}", ImprovementAction, WHAT
+)
 HIGHLIGHT_REPORTS = Endpoint("GET", "/projects/highlight-reports", Page[HighlightReport], WHAT)
 ADD_HIGHLIGHT_REPORT = Endpoint("POST", "/projects/highlight-reports", HighlightReport, WHAT)
 RAID_ITEMS = Endpoint("GET", "/projects/raid-items", Page[RaidItem], WHAT)
@@ -58,6 +78,11 @@ class KpiStatus(BaseModel):
 class ProjectsApiClient:
     def __init__(self, gateway: GatewayClient) -> None:
         self._gateway = gateway
+
+    @property
+    def gateway(self) -> GatewayClient:
+        """The page view's gateway client, for a page that also reads another service."""
+        return self._gateway
 
     async def _all(self, endpoint: Endpoint[Page[M]], **params: Any) -> list[M]:
         """Every item of a list endpoint (the pages show whole, council-sized lists)."""
@@ -113,13 +138,6 @@ class ProjectsApiClient:
     async def update_project(self, project_id: str, version: str, data: dict[str, Any]) -> Project:
         return await self._gateway.call(
             CHANGE_PROJECT, {"project_id": project_id}, json=data, headers=if_match(version)
-        )
-
-    async def update_milestone(
-        self, milestone_id: str, version: str, data: dict[str, Any]
-    ) -> Milestone:
-        return await self._gateway.call(
-            CHANGE_MILESTONE, {"milestone_id": milestone_id}, json=data, headers=if_match(version)
         )
 
     async def create_highlight_report(self, data: dict[str, Any]) -> HighlightReport:

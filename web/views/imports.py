@@ -25,6 +25,7 @@ from fastapi.responses import HTMLResponse
 
 from web.clients import imports_api_client as imports
 from web.clients.gateway import ApiError, Endpoint, GatewayClient, gateway_client
+from web.forms import unless_allowed
 from web.rendering import render
 from web.views.dashboard import PageContext
 
@@ -177,6 +178,8 @@ async def _send(
 @router.get("/imports", response_class=HTMLResponse)
 async def imports_page(request: Request, page: PageContext) -> HTMLResponse:
     """Upload a KPI, objectives or projects table to preview its import."""
+    if refused := unless_allowed(request, page, "import spreadsheets", "imports"):
+        return refused
     return _form(request, page)
 
 

@@ -16,11 +16,15 @@ from common.charts import money_tick, number_tick
 from common.periods import Period
 from web.charts import Series, line_chart, sparkline
 from web.clients.audit_api_client import record_history
-from web.clients.gateway import ApiError, GatewayClient, gateway_client
+from web.clients.finance_api_client import FinanceApiClient
+from web.clients.gateway import ApiError, GatewayClient, UpstreamDown, gateway_client
 from web.clients.kpi_api_client import KpiApi, KpiApiClient
 from web.clients.models import Actual, KpiTarget, Measure, Revision, ScorecardRow, SeriesPoint
+from web.clients.projects_api_client import ProjectsApiClient
 from web.exports import Column, download_links, export, header_cells, number, wanted
+from web.forms import unless_allowed
 from web.rendering import render
+from web.roles import may_change
 from web.views.dashboard import PageContext
 
 router = APIRouter()
@@ -310,6 +314,8 @@ async def entry(
     submitted: bool = False,
 ) -> HTMLResponse:
     """Every measure due from a data provider for a period, in one form."""
+    if refused := unless_allowed(request, page, "enter KPI actuals", "kpi"):
+        return refused
     period = period or default_period()
     me = page.get("me")
     provider = provider or str(
@@ -521,6 +527,24 @@ async def decide(
 # Measure page -----------------------------------------------------------------------------------
 
 
+async def _golden_thread(gateway: GatewayClient, measure_id: str) -> dict[str, Any]:
+    """The objectives that track the measure and the savings lines that depend on it (each
+    service's own, joined here); None for a part that cannot be read now."""
+    objectives: list[Any] | None
+    lines: list[Any] | None
+    try:
+        every = await ProjectsApiClient(gateway).objectives()
+        objectives = [o for o in every if measure_id in o.kpi_measure_ids]
+    except (ApiError, UpstreamDown):
+        objectives = None
+    try:
+        tracker = await FinanceApiClient(gateway).tracker(limit=500)
+        lines = [line for line in tracker.items if line.kpi_measure_id == measure_id]
+    except (ApiError, UpstreamDown):
+        lines = None
+    return {"objectives": objectives, "savings_lines": lines}
+
+
 @router.get("/kpis/{measure_id}", response_class=HTMLResponse)
 async def measure_page(
     request: Request,
@@ -601,6 +625,8 @@ async def measure_page(
             "rows": rows,
             "commentary": [p for p in reversed(points) if p.commentary][:12],
             "record_history": await record_history(gateway, "kpi", "measures", str(measure_id)),
+            **await _golden_thread(gateway, str(measure_id)),
+            "can_change": may_change(page["me"].roles if page.get("me") else (), "targets"),
             "history": history,
             "baseline": figure(measure.baseline_value, measure),
             "tolerance": figure(measure.tolerance, measure, places=_own_places(measure.tolerance)),

@@ -12,7 +12,8 @@ from common.periods import Period
 from common.writing import Cell
 from web.charts import PALETTE
 from web.clients.audit_api_client import record_history
-from web.clients.gateway import ApiError, GatewayClient, gateway_client
+from web.clients.finance_api_client import FinanceApiClient
+from web.clients.gateway import ApiError, GatewayClient, UpstreamDown, gateway_client
 from web.clients.models import Caller, Project, Timeline
 from web.clients.projects_api_client import ProjectsApiClient
 from web.exports import Column, day, download_links, export, header_cells, rag_word, wanted, yes_no
@@ -322,23 +323,38 @@ async def _project_context(
     objectives = {o.id: o for o in await projects.objectives()}
     programmes = {p.id: p for p in await projects.programmes()} if project.programme_id else {}
     today = date.today()
+    linked = [objectives[i] for i in project.objective_ids if i in objectives]
+    measure_ids = {m for o in linked for m in o.kpi_measure_ids}
     return {
         **page,
         "nav": "projects",
         "title": project.name,
+        "kpis": await projects.kpi_statuses(measure_ids),
+        "savings_lines": await _savings_lines_of(projects, project_id),
         "project": project,
         "timeline": timeline,
         "chart": gantt(timeline, today) if timeline.milestones else "",
-        "objectives": [objectives[i] for i in project.objective_ids if i in objectives],
+        "objectives": linked,
         "programme": programmes.get(project.programme_id or ""),
         "reports": await projects.highlight_reports(project_id),
         "raid": await projects.raid_items(project_id),
         "can_edit": can_edit(page, project),
-        "editing_milestone": None,
         "editing_rag": False,
         "values": {},
         "errors": {},
     }
+
+
+async def _savings_lines_of(projects: ProjectsApiClient, project_id: str) -> list[Any] | None:
+    """The savings lines the project delivers (finance's), or None while they cannot be read."""
+    try:
+        return list(
+            (
+                await FinanceApiClient(projects.gateway).tracker(project_id=project_id, limit=500)
+            ).items
+        )
+    except (ApiError, UpstreamDown):
+        return None
 
 
 def _not_found(request: Request, page: dict[str, Any]) -> HTMLResponse:
@@ -356,31 +372,14 @@ async def project_page(
     context = await _project_context(projects, project_id, page)
     if context is None:
         return _not_found(request, page)
-    context["record_history"] = await record_history(gateway, "projects", "projects", project_id)
-    return render(request, "projects/project.html", context)
-
-
-@router.get("/projects/{project_id}/milestones/{milestone_id}/edit", response_class=HTMLResponse)
-async def edit_milestone(
-    request: Request, page: PageContext, projects: Projects, project_id: str, milestone_id: str
-) -> HTMLResponse:
-    """The milestone's dates as a form inside the milestones table (htmx swaps just that)."""
-    context = await _project_context(projects, project_id, page)
-    if context is None:
-        return _not_found(request, page)
     timeline: Timeline = context["timeline"]
-    milestone = next((m for m in timeline.milestones if m.id == milestone_id), None)
-    if milestone is None:
-        return _not_found(request, page)
-    if not context["can_edit"]:  # no form for someone who may not change it: the page as it is
-        return render(request, "projects/project.html", context, block="milestones")
-    context["editing_milestone"] = milestone_id
-    context["values"] = {
-        "forecast_date": milestone.forecast_date or "",
-        "actual_date": milestone.actual_date or "",
-        "version": milestone.version,
-    }
-    return render(request, "projects/project.html", context, block="milestones")
+    parts = [("milestones", m.id, f"Milestone “{m.title}”") for m in timeline.milestones]
+    parts += [("highlight_reports", r.id, "Highlight report") for r in context["reports"]]
+    parts += [("raid_items", i.id, f"RAID item “{i.title}”") for i in context["raid"]]
+    context["record_history"] = await record_history(
+        gateway, "projects", "projects", project_id, parts=parts
+    )
+    return render(request, "projects/project.html", context)
 
 
 def _field_errors(error: ApiError, fields: set[str], fallback: str) -> dict[str, str]:
@@ -407,39 +406,6 @@ def _with_errors(request: Request, context: dict[str, Any], block: str) -> HTMLR
     # htmx swaps only 2xx answers, so the form with its errors comes back as 200 there.
     status = 200 if request.headers.get("hx-request") == "true" else 422
     return render(request, "projects/project.html", context, block=block, status_code=status)
-
-
-@router.post("/projects/{project_id}/milestones/{milestone_id}", response_class=HTMLResponse)
-async def save_milestone(
-    request: Request,
-    page: PageContext,
-    projects: Projects,
-    project_id: str,
-    milestone_id: str,
-    version: Annotated[str, Form()],
-    forecast_date: Annotated[str, Form()] = "",
-    actual_date: Annotated[str, Form()] = "",
-) -> Response:
-    """Record a milestone's new forecast or its completion date."""
-    values = {"forecast_date": forecast_date.strip(), "actual_date": actual_date.strip()}
-    errors: dict[str, str] = {}
-    try:
-        await projects.update_milestone(
-            milestone_id, version, {k: v or None for k, v in values.items()}
-        )
-    except ApiError as error:
-        if error.status == 404:
-            return _not_found(request, page)
-        errors = _field_errors(error, set(values), "forecast_date")
-    context = await _project_context(projects, project_id, page)
-    if context is None:
-        return _not_found(request, page)
-    if not errors:
-        return _after_save(request, f"/projects/{project_id}#milestones", context, "milestones")
-    context.update(
-        editing_milestone=milestone_id, values=values | {"version": version}, errors=errors
-    )
-    return _with_errors(request, context, "milestones")
 
 
 @router.get("/projects/{project_id}/rag/edit", response_class=HTMLResponse)
@@ -555,9 +521,18 @@ async def save_highlight_report(
         if error.status in (404, 422):
             return _not_found(request, page)
         raise
+    reports = await projects.highlight_reports(project_id)
+    existing = next((r for r in reports if r.period == values["period"]), None)
     return render(
         request,
         "projects/highlight_report.html",
-        {**page, "nav": "projects", "project": project, "values": values, "errors": errors},
+        {
+            **page,
+            "nav": "projects",
+            "project": project,
+            "values": values,
+            "errors": errors,
+            "existing": existing,
+        },
         status_code=422,
     )

@@ -18,7 +18,9 @@ from web.clients.audit_api_client import record_history
 from web.clients.finance_api_client import FinanceApiClient
 from web.clients.gateway import ApiError, GatewayClient, gateway_client
 from web.clients.models import Caller, Entry, SavingsLine, TrackerRow
+from web.clients.projects_api_client import ProjectsApiClient
 from web.exports import Column, download_links, export, header_cells, number, rag_word, wanted
+from web.forms import unless_allowed
 from web.rendering import render
 from web.views.dashboard import PageContext
 
@@ -239,6 +241,8 @@ async def savings_entry(
     owner_team: str = "",
     saved: str = "",
 ) -> HTMLResponse:
+    if refused := unless_allowed(request, page, "enter savings returns", "finance"):
+        return refused
     lead_only, own_team = _lead_only(page)
     if lead_only:
         team = own_team  # a service lead sees their own team's lines only
@@ -400,6 +404,12 @@ async def savings_line(
         else (with_returns[-1] if with_returns else (years[0] if years else ""))
     )
     projects = await finance.project_names()
+    kpi = None
+    if line.kpi_measure_id:
+        statuses = await ProjectsApiClient(gateway).kpi_statuses({line.kpi_measure_id})
+        kpi = statuses.get(line.kpi_measure_id)
+    me = page.get("me")
+    roles = set(me.roles) if isinstance(me, Caller) else set()
     return render(
         request,
         "finance/savings_line.html",
@@ -408,6 +418,10 @@ async def savings_line(
             "nav": "savings",
             "title": line.title,
             "line": line,
+            "kpi": kpi,
+            "can_change": bool(roles & {"finance", "admin"})
+            or ("service_lead" in roles and me is not None and me.team == line.owner_team),
+            "change_owner": bool(roles & {"finance", "admin"}),
             "year": year,
             "years": years,
             "entries": [e for e in entries if e.financial_year == year],
@@ -418,7 +432,14 @@ async def savings_line(
             "categories": dict(CATEGORIES),
             "types": dict(TYPES),
             "record_history": await record_history(
-                gateway, "finance", "savings_lines", str(line_id)
+                gateway,
+                "finance",
+                "savings_lines",
+                str(line_id),
+                parts=[
+                    ("savings_entries", e.id, f"Return for {Period.parse(e.month).start:%B %Y}")
+                    for e in entries
+                ],
             ),
         },
     )

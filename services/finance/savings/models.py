@@ -36,6 +36,8 @@ class SavingsLine(TenantMixin, VersionedMixin, TimestampMixin, Base):
     mitigates_line_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("savings_lines.id", ondelete="SET NULL"), index=True
     )
+    # The KPI the saving depends on: a measure of the kpi service, checked over HTTP.
+    kpi_measure_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
 
     targets: Mapped[list["SavingsTarget"]] = relationship(
         back_populates="line",

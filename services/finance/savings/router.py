@@ -16,6 +16,7 @@ from common.writing import csv_response
 from services.finance.deps import (
     CallerDep,
     SessionDep,
+    check_measures_exist,
     check_projects_exist,
     require_may_change,
 )
@@ -260,6 +261,8 @@ def create_savings_line(
     may add lines for their own team only."""
     require_may_change(caller, data.owner_team)
     check_projects_exist(request, data.project_ids)
+    if data.kpi_measure_id is not None:
+        check_measures_exist(request, [("kpi_measure_id", data.kpi_measure_id)])
     line = service.create_line(session, data=data)
     set_etag(response, line.version)
     return service.line_read(session, line)
@@ -292,6 +295,8 @@ def update_savings_line(
     if data.project_ids:
         new = [p for p in data.project_ids if p not in (line.project_ids or [])]
         check_projects_exist(request, new)
+    if data.kpi_measure_id is not None and data.kpi_measure_id != line.kpi_measure_id:
+        check_measures_exist(request, [("kpi_measure_id", data.kpi_measure_id)])
     line = service.update_line(session, line=line, data=data)
     set_etag(response, line.version)
     return service.line_read(session, line)

@@ -104,6 +104,9 @@ class SavingsLineCreate(BaseModel):
     mitigates_line_id: uuid.UUID | None = Field(
         default=None, description="The slipping savings line this one replaces or mitigates."
     )
+    kpi_measure_id: uuid.UUID | None = Field(
+        default=None, description="The KPI (a measure of the kpi service) the saving depends on."
+    )
     targets: list[TargetIn] = Field(default_factory=list)
 
     _years = field_validator("targets")(_one_per_year)
@@ -127,6 +130,7 @@ class SavingsLineUpdate(BaseModel):
     status: Status | None = None
     written_off_reason: str | None = Field(default=None, max_length=4000)
     mitigates_line_id: uuid.UUID | None = None
+    kpi_measure_id: uuid.UUID | None = None
     targets: list[TargetIn] | None = None
 
     _years = field_validator("targets")(_one_per_year)
@@ -204,6 +208,7 @@ class SavingsLineRead(BaseModel):
     status: Status
     written_off_reason: str
     mitigates_line_id: uuid.UUID | None
+    kpi_measure_id: uuid.UUID | None
     mitigated_by: list[uuid.UUID] = Field(description="Lines that replace or mitigate this one.")
     targets: list[TargetRead]
     activity_measures: list[ActivityMeasureRead]
@@ -304,6 +309,7 @@ class EntryUpdate(BaseModel):
 
 
 class EntryRead(BaseModel):
+    id: uuid.UUID = Field(description="The return's id: its changes in the audit trail name it.")
     month: MonthCode
     financial_year: str
     achieved_to_date: Money

@@ -113,7 +113,7 @@ def update_line(session: Session, *, line: SavingsLine, data: SavingsLineUpdate)
     if "reference" in changes:
         _check_reference_free(session, changes["reference"], line.id)
     for field, value in changes.items():
-        if value is None and field != "mitigates_line_id":
+        if value is None and field not in {"mitigates_line_id", "kpi_measure_id"}:
             continue  # an explicit null on a required field leaves it as it is
         setattr(line, field, value.value if hasattr(value, "value") else value)
     _check_line(session, line, line.id)
@@ -285,6 +285,7 @@ def _read_fields(line: Line, mitigated_by: list[uuid.UUID]) -> dict[str, Any]:
         "status": Status(line.status),
         "written_off_reason": line.written_off_reason,
         "mitigates_line_id": line.mitigates_line_id,
+        "kpi_measure_id": line.kpi_measure_id,
         "mitigated_by": mitigated_by,
         "targets": [TargetRead.model_validate(t) for t in line.targets],
         "activity_measures": [measure_read(m) for m in line.activity_measures],
@@ -607,6 +608,7 @@ def update_entry(session: Session, *, entry: SavingsEntry, data: EntryUpdate) ->
 def entry_read(line: SavingsLine, entry: SavingsEntry) -> EntryRead:
     target = _target(line, entry.financial_year)
     return EntryRead(
+        id=entry.id,
         month=entry.month,
         financial_year=entry.financial_year,
         achieved_to_date=entry.achieved_to_date,

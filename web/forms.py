@@ -1,0 +1,508 @@
+"""One way to create and change a record from a page.
+
+A `Form` declares its questions (label, hint, kind, choices, the message when one is left
+empty); a `Resource` says which API operations read, create and change the record. `add_pages`
+gives every resource the same four pages, so each form works the same way:
+
+* a GOV.UK question page with an error summary linking to each field, keeping what was typed;
+* the API's 422 field errors shown on the question they belong to, all at once;
+* a change sent with the ETag the form was opened with, in If-Match; on a 412 a page that
+  shows their version beside the person's and lets them keep theirs or apply theirs again;
+* a 403 that says what the person may not do and who may; an unknown id is the 404 page.
+"""
+
+import re
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
+from starlette.datastructures import FormData
+
+from web.clients.gateway import ApiError, Endpoint, GatewayClient, Tagged, gateway_client
+from web.rendering import render
+from web.roles import Area, may_change, refusal
+from web.views.dashboard import PageContext
+
+Kind = Literal[
+    "text",
+    "textarea",
+    "lines",
+    "select",
+    "radios",
+    "checkboxes",
+    "yes_no",
+    "date",
+    "month",
+    "money",
+    "number",
+]
+Choices = Sequence[tuple[str, str]]
+Gateway = Annotated[GatewayClient, Depends(gateway_client)]
+HINTS = {
+    "date": "For example, 2026-03-27",
+    "month": "For example, 2026-04",
+}
+
+
+@dataclass(frozen=True)
+class Question:
+    """One field of a form. `required` is the message when it is left empty ("" = optional);
+    `empty` is what an empty answer is sent as (None for a field the API treats as "not set")."""
+
+    name: str
+    label: str
+    kind: Kind = "text"
+    hint: str = ""
+    choices: Choices = ()
+    required: str = ""
+    empty: Any = ""
+    width: str = ""
+    roles: frozenset[str] = frozenset()
+    """Only people with one of these roles are asked (empty: everyone who may use the form);
+    others see the answer on the record's page but not as a question (a project's lead team)."""
+
+    @property
+    def many(self) -> bool:
+        return self.kind == "checkboxes"
+
+    def shown(self, value: Any) -> str | list[str]:
+        """The API's value as the form shows it."""
+        if self.many:
+            return [str(v) for v in value or []]
+        if self.kind == "lines":
+            return "\n".join(str(v) for v in value or [])
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return str(value)
+
+    def sent(self, answer: str | list[str]) -> Any:
+        """The form's answer as the API takes it."""
+        if self.many:
+            return [a for a in answer if a]
+        text = str(answer).strip()
+        if self.kind == "lines":
+            return [line.strip() for line in text.splitlines() if line.strip()] or self.empty
+        if self.kind == "yes_no":
+            return text == "yes" if text else self.empty
+        return text if text else self.empty
+
+    def problem(self, answer: str | list[str]) -> str | None:
+        """What is wrong with an answer that is not empty, before the API sees it, so a form's
+        errors all show at once; the API's own rules come after."""
+        if self.many or not str(answer).strip():
+            return None
+        text = str(self.sent(answer))
+        checks: dict[str, tuple[Callable[[str], object], str]] = {
+            "date": (date.fromisoformat, "must be a real date, like 2026-03-27"),
+            "month": (_month, "must be a month, like 2026-04"),
+            "money": (_money, "must be an amount of money, like 1250.50 or £376k"),
+            "number": (Decimal, "must be a number"),
+        }
+        if self.kind in checks:
+            parse, words = checks[self.kind]
+            try:
+                parse(text)
+            except (ValueError, ArithmeticError):
+                return f"{self.label} {words}"
+        static = [value for value, _ in self.choices]
+        if self.kind in ("radios", "select") and static and text not in static:
+            return f"Select {self.label.lower()} from the list"
+        return None
+
+    def hint_text(self) -> str:
+        return self.hint or HINTS.get(self.kind, "")
+
+
+@dataclass(frozen=True)
+class Form:
+    questions: tuple[Question, ...]
+
+    def __iter__(self) -> Any:
+        return iter(self.questions)
+
+    @property
+    def names(self) -> list[str]:
+        return [q.name for q in self.questions]
+
+    def for_roles(self, roles: Iterable[str]) -> "Form":
+        """The questions someone with `roles` is asked."""
+        held = set(roles)
+        return Form(tuple(q for q in self.questions if not q.roles or q.roles & held))
+
+    def from_record(self, record: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
+        data = record if isinstance(record, Mapping) else record.model_dump()
+        return {q.name: q.shown(data.get(q.name)) for q in self.questions}
+
+    def from_post(self, data: FormData) -> dict[str, Any]:
+        """The answers sent. A question the browser sent nothing for is left out (radios with
+        none chosen), so a change never clears it; unticked checkboxes are an empty list."""
+        return {
+            q.name: [str(v) for v in data.getlist(q.name)] if q.many else str(data[q.name])
+            for q in self.questions
+            if q.many or q.name in data
+        }
+
+    def check(self, values: Mapping[str, Any]) -> dict[str, str]:
+        """Every question left empty that must be answered, and every answer that is not the
+        kind of answer asked for, all at once."""
+        errors: dict[str, str] = {}
+        for q in self.questions:
+            answer = values.get(q.name, [] if q.many else "")
+            if q.required and q.sent(answer) in ("", None, []):
+                errors[q.name] = q.required
+            elif problem := q.problem(answer):
+                errors[q.name] = problem
+        return errors
+
+    def payload(
+        self, values: Mapping[str, Any], before: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """What to send: the answers given for a new record (an empty "not set" is left out, so
+        the API's default applies); only the changed ones for a change."""
+        if before is None:
+            sent = {q.name: q.sent(values[q.name]) for q in self if q.name in values}
+            return {name: value for name, value in sent.items() if value is not None}
+        return {
+            q.name: q.sent(values[q.name])
+            for q in self.questions
+            if q.name in values and _differs(q, values[q.name], before.get(q.name))
+        }
+
+    def api_errors(self, error: ApiError) -> dict[str, str]:
+        """The API's field messages on the questions they belong to ("objective_ids.1" is the
+        objective_ids question); a message for no question goes on the first."""
+        messages: dict[str, str] = {}
+        first = self.questions[0].name
+        for path, message in error.field_errors().items():
+            name = next((n for n in self.names if path == n or path.startswith(n + ".")), first)
+            question = next(q for q in self.questions if q.name == name)
+            if question.choices and message.startswith("Select ") and "'" in message:
+                # the API lists its codes ('in_delivery'); the page names the question instead
+                message = f"Select {question.label.lower()} from the list"
+            messages.setdefault(name, message)
+        if not messages:
+            messages[first] = str(error.problem.get("detail") or "This could not be saved")
+        return messages
+
+
+MONEY = re.compile(r"-?£?\s*\d[\d,]*(\.\d+)?\s*[kKmM]?")
+
+
+def _money(text: str) -> str:
+    """An amount as the API reads it ("1,234.50", "£376k", "£1.2m"); anything else is a
+    ValueError."""
+    if not MONEY.fullmatch(text.strip()):
+        raise ValueError(text)
+    return text
+
+
+def _month(text: str) -> date:
+    """ "2026-04" as the first of its month; anything else is a ValueError."""
+    year, _, month = text.partition("-")
+    if len(year) != 4 or len(month) != 2:
+        raise ValueError(text)
+    return date(int(year), int(month), 1)
+
+
+def _differs(question: Question, answer: Any, before: Any) -> bool:
+    if question.many:
+        return sorted(answer or []) != sorted(before or [])
+    return bool(question.sent(answer or "") != question.sent(before or ""))
+
+
+Options = Callable[[GatewayClient, Request], Awaitable[dict[str, Choices]]]
+Owner = Callable[[GatewayClient, Mapping[str, Any], Any], Awaitable[str | None]]
+"""Whether the person may change this record (or add one like it): None if they may, else
+the sentence that says who may (a project's lead team, a savings line's owner)."""
+
+
+async def _no_options(_gateway: GatewayClient, _request: Request) -> dict[str, Choices]:
+    return {}
+
+
+async def _anyone(_gateway: GatewayClient, _page: Mapping[str, Any], _record: Any) -> str | None:
+    return None
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A kind of record the pages create and change through the API.
+
+    `base` is its pages' address ("/projects"); `noun` names one ("project");
+    `done(record)` is where to go after saving; `defaults(request)` prefills a new one (from
+    the query, e.g. the project a milestone belongs to)."""
+
+    base: str
+    noun: str
+    form: Form
+    area: Area
+    """Who may change one; `create_area` who may add one, when that differs."""
+    read: Endpoint[Any]
+    id_name: str
+    create: Endpoint[Any] | None = None
+    change: Endpoint[Any] | None = None
+    done: Callable[[Any], str] = lambda record: "/"
+    back: Callable[[Request, Any | None], str] = lambda request, record: "/"
+    defaults: Callable[[Request], dict[str, Any]] = lambda request: {}
+    options: Options = _no_options
+    caption: Callable[[Any | None], str] = lambda record: ""
+    hidden: tuple[str, ...] = ()
+    """Fields a new record takes from `defaults` without asking (the milestone's project)."""
+    nav: str = ""
+    create_area: Area | None = None
+    owner: Owner = _anyone
+    """The finer ownership rule, given the record (or for a new one, its `defaults`)."""
+    unasked: Callable[[Mapping[str, Any]], dict[str, Any]] = lambda page: {}
+    """What a new record takes from the person adding it for a question they are not asked
+    (a service lead's savings line is their own team's)."""
+    read_more: Callable[[Mapping[str, Any]], dict[str, Any]] = lambda data: {}
+    """Answers the record holds in another shape (a savings line's targets, one a year)."""
+    write_more: Callable[[dict[str, Any]], dict[str, Any]] = lambda payload: payload
+    """The payload with those answers folded back into the API's shape."""
+
+    def shown(self, form: "Form", record: Any) -> dict[str, Any]:
+        """The record as the form shows it."""
+        data = record.model_dump()
+        return form.from_record(data | self.read_more(data))
+
+    def title(self, record: Any | None) -> str:
+        return f"Change {self.noun}" if record is not None else f"Add {_a(self.noun)}"
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
+def add_pages(router: APIRouter, resource: Resource) -> None:
+    """The new and change pages of `resource`, on `router`."""
+    r = resource
+    if r.create is not None:
+
+        @router.get(f"{r.base}/new", response_class=HTMLResponse, name=f"new {r.noun}")
+        async def new(request: Request, page: PageContext, gateway: Gateway) -> Response:
+            values = {q.name: q.shown(None) for q in _form(page, r)} | r.defaults(request)
+            if not _allowed(page, r.create_area or r.area):
+                return _refused(request, page, r, None)
+            if refused := await r.owner(gateway, page, values):
+                return _refused(request, page, r, None, refused)
+            return await _question_page(request, page, gateway, r, None, values, {}, "")
+
+        @router.post(f"{r.base}/new", response_class=HTMLResponse, name=f"add {r.noun}")
+        async def add(request: Request, page: PageContext, gateway: Gateway) -> Response:
+            data = await request.form()
+            values = _form(page, r).from_post(data)
+            for name in r.hidden:
+                values[name] = str(data.get(name, ""))
+            errors = _form(page, r).check(values)
+            if not errors:
+                assert r.create is not None
+                payload = _form(page, r).payload(values) | {n: values[n] for n in r.hidden}
+                payload = r.write_more(r.unasked(page) | payload)
+                try:
+                    record = await gateway.call(r.create, json=payload)
+                except ApiError as error:
+                    if error.status == 403:
+                        action = f"add {_a(r.noun)}"
+                        message = _refusal(error, action, r.create_area or r.area)
+                        errors = {_form(page, r).names[0]: message}
+                    elif error.status == 404:
+                        return _not_found(request, page)
+                    else:
+                        errors = _form(page, r).api_errors(error)
+                else:
+                    return RedirectResponse(r.done(record), status_code=303)
+            return await _question_page(request, page, gateway, r, None, values, errors, "")
+
+    if r.change is not None:
+        path = f"{r.base}/{{{r.id_name}}}/edit"
+
+        @router.get(path, response_class=HTMLResponse, name=f"change {r.noun}")
+        async def edit(request: Request, page: PageContext, gateway: Gateway) -> Response:
+            found = await _current(gateway, r, request)
+            if found is None:
+                return _not_found(request, page)
+            if not _allowed(page, r.area):
+                return _refused(request, page, r, found.record)
+            if refused := await r.owner(gateway, page, found.record):
+                return _refused(request, page, r, found.record, refused)
+            values = r.shown(_form(page, r), found.record)
+            return await _question_page(
+                request, page, gateway, r, found.record, values, {}, found.etag
+            )
+
+        @router.post(path, response_class=HTMLResponse, name=f"save {r.noun}")
+        async def save(request: Request, page: PageContext, gateway: Gateway) -> Response:
+            data = await request.form()
+            found = await _current(gateway, r, request)
+            if found is None:
+                return _not_found(request, page)
+            if data.get("conflict") == "theirs":
+                return RedirectResponse(r.done(found.record), status_code=303)
+            values = _form(page, r).from_post(data)
+            etag = str(data.get("etag", ""))
+            errors = _form(page, r).check(values)
+            if not errors:
+                assert r.change is not None
+                before = r.shown(_form(page, r), found.record)
+                try:
+                    saved = await gateway.call(
+                        r.change,
+                        {r.id_name: request.path_params[r.id_name]},
+                        json=r.write_more(_form(page, r).payload(values, before)),
+                        headers={"if-match": etag},
+                    )
+                except ApiError as error:
+                    if error.status == 412:
+                        return _conflict(request, page, r, found, values)
+                    if error.status == 404:
+                        return _not_found(request, page)
+                    if error.status == 403:
+                        message = _refusal(error, f"change this {r.noun}", r.area)
+                        errors = {_form(page, r).names[0]: message}
+                    else:
+                        errors = _form(page, r).api_errors(error)
+                else:
+                    return RedirectResponse(r.done(saved), status_code=303)
+            return await _question_page(
+                request, page, gateway, r, found.record, values, errors, etag
+            )
+
+
+def _form(page: Mapping[str, Any], r: Resource) -> Form:
+    me = page.get("me")
+    return r.form.for_roles(me.roles if me is not None else ())
+
+
+def _refusal(error: ApiError, action: str, area: Area) -> str:
+    """The API's reason, when it gives one, after the sentence every refusal starts with."""
+    detail = str(error.problem.get("detail") or "")
+    if not detail or detail == "Forbidden":
+        return refusal(action, area)
+    return f"You do not have permission to {action}. {detail}"
+
+
+def _allowed(page: Mapping[str, Any], area: Area) -> bool:
+    me = page.get("me")
+    return me is not None and may_change(me.roles, area)
+
+
+async def _current(gateway: GatewayClient, r: Resource, request: Request) -> Tagged[Any] | None:
+    try:
+        return await gateway.call_tagged(r.read, {r.id_name: request.path_params[r.id_name]})
+    except ApiError as error:
+        if error.status in (404, 422):
+            return None
+        raise
+
+
+async def _question_page(
+    request: Request,
+    page: Mapping[str, Any],
+    gateway: GatewayClient,
+    r: Resource,
+    record: Any | None,
+    values: Mapping[str, Any],
+    errors: Mapping[str, str],
+    etag: str,
+) -> HTMLResponse:
+    options = await r.options(gateway, request)
+    action = (
+        f"{r.base}/{request.path_params[r.id_name]}/edit" if record is not None else f"{r.base}/new"
+    )
+    return render(
+        request,
+        "forms/question_page.html",
+        {
+            **page,
+            "nav": r.nav,
+            "title": ("Error: " if errors else "") + r.title(record),
+            "heading": r.title(record),
+            "caption": r.caption(record),
+            "form": _form(page, r),
+            "options": options,
+            "values": values,
+            "errors": errors,
+            "etag": etag,
+            "action": action,
+            "back": r.back(request, record),
+            "hidden": {n: values.get(n, "") for n in r.hidden},
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+def _conflict(
+    request: Request,
+    page: Mapping[str, Any],
+    r: Resource,
+    found: Tagged[Any],
+    values: Mapping[str, Any],
+) -> HTMLResponse:
+    """Someone saved the record after this person opened it: show both and let them choose."""
+    form = _form(page, r)
+    theirs = r.shown(form, found.record)
+    rows = [
+        {
+            "question": q,
+            "theirs": theirs.get(q.name),
+            "mine": values.get(q.name),
+            "differs": _differs(q, values.get(q.name), theirs.get(q.name)),
+        }
+        for q in form
+    ]
+    return render(
+        request,
+        "forms/conflict.html",
+        {
+            **page,
+            "nav": r.nav,
+            "title": "Someone else changed this since you opened it",
+            "noun": r.noun,
+            "rows": rows,
+            "form": form,
+            "values": values,
+            "etag": found.etag,
+            "action": f"{r.base}/{request.path_params[r.id_name]}/edit",
+            "back": r.done(found.record),
+        },
+        status_code=409,
+    )
+
+
+def _not_found(request: Request, page: Mapping[str, Any]) -> HTMLResponse:
+    return render(request, "errors/404.html", {**page}, status_code=404)
+
+
+def _refused(
+    request: Request,
+    page: Mapping[str, Any],
+    r: Resource,
+    record: Any | None,
+    message: str = "",
+) -> HTMLResponse:
+    action = f"change this {r.noun}" if record is not None else f"add {_a(r.noun)}"
+    area = r.area if record is not None else r.create_area or r.area
+    message = message or refusal(action, area)
+    return render(request, "errors/403.html", {**page, "message": message}, status_code=403)
+
+
+def choices_of(labels: Mapping[str, str]) -> Choices:
+    return list(labels.items())
+
+
+def unless_allowed(
+    request: Request, page: Mapping[str, Any], action: str, area: Area
+) -> HTMLResponse | None:
+    """The permission page for someone whose role may not `action` here, else None: a page
+    that only changes things is never shown to someone who cannot use it."""
+    if _allowed(page, area):
+        return None
+    message = refusal(action, area)
+    return render(request, "errors/403.html", {**page, "message": message}, status_code=403)

@@ -1,0 +1,695 @@
+"""The pages that create and change the plan: each record's form, declared once (web/forms.py)."""
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from common.periods import FinancialYear
+from web.clients import finance_api_client as finance
+from web.clients import kpi_api_client as kpi
+from web.clients import projects_api_client as projects
+from web.clients.finance_api_client import FinanceApiClient
+from web.clients.gateway import ApiError, GatewayClient
+from web.clients.kpi_api_client import KpiApiClient
+from web.clients.models import Caller, Project
+from web.clients.projects_api_client import ProjectsApiClient
+from web.forms import Choices, Form, Question, Resource, add_pages, choices_of
+from web.views.kpis import UNIT_WORDS
+from web.views.projects import BASES, MILESTONE_STATUSES, RAGS, RAID_KINDS, STAGES, can_edit
+from web.views.savings import CATEGORIES, STATUSES, TYPES
+
+router = APIRouter()
+CENTRAL_PROJECTS = frozenset({"programme_office", "admin"})
+"""Who hands a project to another lead team (its lead may not: the projects service's rule)."""
+CENTRAL_FINANCE = frozenset({"finance", "admin"})
+"""Who hands a savings line to another team (its service lead may not: the finance rule)."""
+
+SCORES = [(str(n), str(n)) for n in range(1, 6)]
+CONFIDENCE = [("green", "Green: on track"), ("amber", "Amber: at risk"), ("red", "Red: off track")]
+ACTION_STATUSES = [
+    ("not_started", "Not started"),
+    ("in_progress", "In progress"),
+    ("completed", "Completed"),
+]
+
+
+def _from_query(*names: str) -> Any:
+    def defaults(request: Request) -> dict[str, Any]:
+        return {n: request.query_params.get(n, "") for n in names}
+
+    return defaults
+
+
+def _project_back(request: Request, record: Any | None) -> str:
+    project_id = record.project_id if record is not None else request.query_params.get("project_id")
+    return f"/projects/{project_id}" if project_id else "/projects"
+
+
+def _field(record: Any, name: str) -> Any:
+    return record.get(name) if isinstance(record, Mapping) else getattr(record, name, None)
+
+
+async def _project_lead(gateway: GatewayClient, page: Mapping[str, Any], record: Any) -> str | None:
+    """Only the lead team's service lead (and the programme office, administrators) change a
+    project and what belongs to it: its milestones, RAID items and highlight reports."""
+    if isinstance(record, Project):
+        project = record
+    else:
+        project_id = _field(record, "project_id")
+        if not project_id:
+            return None  # a new project: the programme office's, checked by its area
+        try:
+            project = await ProjectsApiClient(gateway).project(str(project_id))
+        except ApiError:
+            return None  # an unknown project: the form says so when it is sent
+    if can_edit(dict(page), project):
+        return None
+    return (
+        "You do not have permission to change this project. It is led by the "
+        f"{project.lead_team or 'no team yet'}: its service lead, the programme office or an "
+        "administrator can."
+    )
+
+
+async def _line_owner(_gateway: GatewayClient, page: Mapping[str, Any], record: Any) -> str | None:
+    """A service lead changes only the savings lines their team owns (finance's rule)."""
+    me = page.get("me")
+    roles = set(me.roles) if isinstance(me, Caller) else set()
+    if roles & {"admin", "finance"}:
+        return None
+    owner = str(_field(record, "owner_team") or "")
+    if isinstance(record, Mapping) or (me is not None and owner == str(me.team or "")):
+        return None
+    return (
+        "You do not have permission to change this savings line. It belongs to "
+        f'"{owner or "no team"}": its service lead, a finance officer or an administrator can.'
+    )
+
+
+async def _project_options(gateway: GatewayClient, _request: Request) -> dict[str, Choices]:
+    client = ProjectsApiClient(gateway)
+    objectives = await client.objectives()
+    teams = await client.lead_teams()
+    return {
+        "objective_ids": [(o.id, f"{o.number}. {o.statement[:90]}") for o in objectives],
+        "lead_team": [("", "Not set"), *((t, t) for t in teams)],
+        "programme_id": [
+            ("", "None"),
+            *((p.id, p.name) for p in await client.programmes()),
+        ],
+    }
+
+
+PROJECT = Resource(
+    owner=_project_lead,
+    base="/projects",
+    noun="project",
+    nav="projects",
+    area="projects",
+    create_area="plan",
+    read=projects.PROJECT,
+    id_name="project_id",
+    create=projects.ADD_PROJECT,
+    change=projects.CHANGE_PROJECT,
+    form=Form(
+        (
+            Question("name", "Project name", required="Enter the project's name"),
+            Question("description", "What it will deliver and its benefits", "textarea"),
+            Question(
+                "lead_team",
+                "Lead team",
+                "select",
+                hint="The team whose service lead runs the project.",
+                roles=CENTRAL_PROJECTS,
+            ),
+            Question(
+                "stage",
+                "Stage",
+                "radios",
+                choices=choices_of(STAGES),
+                hint="Close a project rather than removing it: its history is kept.",
+                required="Select the project's stage",
+            ),
+            Question("programme_id", "Programme", "select", empty=None),
+            Question("objective_ids", "Objectives it delivers", "checkboxes"),
+            Question("start_month", "Start month", "month", empty=None),
+            Question("end_month", "End month", "month", empty=None),
+            Question("budget_amount", "Budget", "money", empty=None),
+            Question(
+                "budget_basis",
+                "The budget is",
+                "radios",
+                choices=choices_of(BASES),
+                empty=None,
+            ),
+            Question("funding_source", "Funding source", empty=None),
+            Question(
+                "resources",
+                "Depends on",
+                "lines",
+                hint="Other projects, teams or resources it depends on, one a line.",
+                empty=[],
+            ),
+            Question("council_plan", "Is it a Council Plan project?", "yes_no", empty=False),
+        )
+    ),
+    done=lambda record: f"/projects/{record.id}",
+    back=lambda request, record: f"/projects/{record.id}" if record else "/projects",
+    defaults=lambda request: {"stage": "proposed", "council_plan": "no"},
+    options=_project_options,
+)
+
+
+MILESTONE = Resource(
+    owner=_project_lead,
+    base="/milestones",
+    noun="milestone",
+    nav="projects",
+    area="projects",
+    read=projects.MILESTONE,
+    id_name="milestone_id",
+    create=projects.ADD_MILESTONE,
+    change=projects.CHANGE_MILESTONE,
+    form=Form(
+        (
+            Question("title", "Milestone", required="Enter what the milestone is"),
+            Question(
+                "baseline_date",
+                "Baseline date",
+                "date",
+                hint="The date in the agreed plan. For example, 2026-03-27",
+                required="Enter the baseline date",
+            ),
+            Question(
+                "forecast_date",
+                "Forecast date",
+                "date",
+                hint="When it is now expected. Leave blank to use the baseline. "
+                "For example, 2026-03-27",
+                empty=None,
+            ),
+            Question(
+                "actual_date",
+                "Date completed",
+                "date",
+                hint="Entering a date marks the milestone completed. For example, 2026-03-27",
+                empty=None,
+            ),
+            Question(
+                "status",
+                "Status",
+                "radios",
+                choices=choices_of(MILESTONE_STATUSES),
+                hint="Cancel a milestone rather than removing it: its history is kept.",
+                empty=None,
+            ),
+        )
+    ),
+    hidden=("project_id",),
+    done=lambda record: f"/projects/{record.project_id}#milestones",
+    back=_project_back,
+    defaults=_from_query("project_id"),
+    caption=lambda record: "Milestones",
+)
+
+RAID_ITEM = Resource(
+    owner=_project_lead,
+    base="/raid-items",
+    noun="RAID item",
+    nav="projects",
+    area="projects",
+    read=projects.RAID_ITEM,
+    id_name="item_id",
+    create=projects.ADD_RAID_ITEM,
+    change=projects.CHANGE_RAID_ITEM,
+    form=Form(
+        (
+            Question(
+                "kind", "Type", "radios", choices=choices_of(RAID_KINDS), required="Select the type"
+            ),
+            Question("title", "Title", required="Enter a title"),
+            Question("description", "Description", "textarea"),
+            Question(
+                "likelihood",
+                "Likelihood",
+                "radios",
+                choices=SCORES,
+                hint="1 is very unlikely, 5 is almost certain.",
+                required="Select the likelihood",
+            ),
+            Question(
+                "impact",
+                "Impact",
+                "radios",
+                choices=SCORES,
+                hint="1 is very low, 5 is very high.",
+                required="Select the impact",
+            ),
+            Question("owner", "Owner"),
+            Question("mitigation", "Mitigation", "textarea"),
+            Question("review_date", "Review date", "date", empty=None),
+            Question(
+                "status",
+                "Status",
+                "radios",
+                choices=[("open", "Open"), ("closed", "Closed")],
+                hint="Close an item rather than removing it: its history is kept.",
+            ),
+        )
+    ),
+    hidden=("project_id",),
+    done=lambda record: f"/projects/{record.project_id}#raid",
+    back=_project_back,
+    defaults=lambda request: {
+        "project_id": request.query_params.get("project_id", ""),
+        "status": "open",
+    },
+)
+
+HIGHLIGHT_REPORT = Resource(
+    owner=_project_lead,
+    base="/highlight-reports",
+    noun="highlight report",
+    nav="projects",
+    area="projects",
+    read=projects.HIGHLIGHT_REPORT,
+    id_name="report_id",
+    change=projects.CHANGE_HIGHLIGHT_REPORT,
+    form=Form(
+        (
+            Question(
+                "rag",
+                "RAG status for the month",
+                "radios",
+                choices=RAGS,
+                required="Select the RAG status of the project for the month",
+            ),
+            Question("summary", "Summary", "textarea", required="Enter a summary"),
+            Question("achievements", "Achievements this month", "textarea"),
+            Question("next_steps", "Next steps", "textarea"),
+            Question("issues", "Issues", "textarea"),
+            Question("decisions_needed", "Decisions needed", "textarea"),
+        )
+    ),
+    done=lambda record: f"/projects/{record.project_id}#highlight-reports",
+    back=_project_back,
+)
+
+
+async def _objective_options(gateway: GatewayClient, _request: Request) -> dict[str, Choices]:
+    priorities = await ProjectsApiClient(gateway).priorities()
+    measures = await KpiApiClient(gateway).all_measures()
+    return {
+        "priority_ids": [(p.id, p.title) for p in priorities],
+        "kpi_measure_ids": [(m.id, f"{m.code} {m.title}".strip()) for m in measures if m.active],
+    }
+
+
+OBJECTIVE = Resource(
+    base="/objectives",
+    noun="objective",
+    nav="projects",
+    area="plan",
+    read=projects.OBJECTIVE,
+    id_name="objective_id",
+    create=projects.ADD_OBJECTIVE,
+    change=projects.CHANGE_OBJECTIVE,
+    form=Form(
+        (
+            Question(
+                "number",
+                "Objective number",
+                "number",
+                hint="Its number in the service plan.",
+                required="Enter the objective's number",
+            ),
+            Question("statement", "Objective", "textarea", required="Enter the objective"),
+            Question("owner", "Owner"),
+            Question("priority_ids", "Priorities it serves", "checkboxes"),
+            Question("kpi_measure_ids", "KPIs that track it", "checkboxes"),
+            Question("council_plan", "Is it a Council Plan objective?", "yes_no", empty=False),
+        )
+    ),
+    done=lambda record: f"/objectives#objective-{record.number}",
+    back=lambda request, record: "/objectives",
+    defaults=lambda request: {"council_plan": "no"},
+    options=_objective_options,
+)
+
+PRIORITY = Resource(
+    base="/priorities",
+    noun="priority",
+    nav="projects",
+    area="plan",
+    read=projects.PRIORITY,
+    id_name="priority_id",
+    create=projects.ADD_PRIORITY,
+    change=projects.CHANGE_PRIORITY,
+    form=Form(
+        (
+            Question("title", "Priority", required="Enter the priority"),
+            Question(
+                "position",
+                "Position in the plan",
+                "number",
+                hint="Priorities are listed in this order, lowest first.",
+                empty=None,
+            ),
+        )
+    ),
+    done=lambda record: "/objectives",
+    back=lambda request, record: "/objectives",
+)
+
+IMPROVEMENT_ACTION = Resource(
+    base="/improvement-plan/actions",
+    noun="improvement action",
+    nav="projects",
+    area="plan",
+    read=projects.ACTION,
+    id_name="action_id",
+    create=projects.ADD_ACTION,
+    change=projects.CHANGE_ACTION,
+    form=Form(
+        (
+            Question(
+                "area", "Area", hint="For example, Quality assurance", required="Enter the area"
+            ),
+            Question("action", "Action", "textarea", required="Enter the action"),
+            Question("owner", "Owner"),
+            Question("due_date", "Due date", "date", empty=None),
+            Question("status", "Status", "radios", choices=ACTION_STATUSES),
+        )
+    ),
+    done=lambda record: "/improvement-plan",
+    back=lambda request, record: "/improvement-plan",
+    defaults=lambda request: {"status": "not_started"},
+)
+
+
+TARGET_YEARS = [
+    FinancialYear(FinancialYear.containing(date.today()).start_year + offset)
+    for offset in range(-1, 3)
+]
+"""The years a savings line's form asks a target for: last year, this year and the next two."""
+
+
+def _target_name(year: FinancialYear) -> str:
+    return f"target_{year.label.replace('/', '_')}"
+
+
+def _targets_shown(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        f"target_{t['financial_year'].replace('/', '_')}": t["in_year"]
+        for t in data.get("targets") or []
+    }
+
+
+def _targets_sent(payload: dict[str, Any]) -> dict[str, Any]:
+    """The per-year answers as the API's `targets` (it sets the years named, keeps the rest)."""
+    targets = []
+    for year in TARGET_YEARS:
+        amount = payload.pop(_target_name(year), None)
+        if amount is not None:
+            targets.append({"financial_year": year.label, "in_year": amount})
+    return payload | ({"targets": targets} if targets else {})
+
+
+async def _savings_options(gateway: GatewayClient, _request: Request) -> dict[str, Choices]:
+    client = FinanceApiClient(gateway)
+    names = await client.project_names()
+    teams = sorted(set(await client.owners()) | set(await ProjectsApiClient(gateway).lead_teams()))
+    measures = await KpiApiClient(gateway).all_measures()
+    return {
+        "kpi_measure_id": [
+            ("", "None"),
+            *((m.id, f"{m.code} {m.title}".strip()) for m in measures if m.active),
+        ],
+        "project_ids": sorted(names.items(), key=lambda item: item[1].lower()),
+        "owner_team": [("", "Not set"), *((t, t) for t in teams)],
+    }
+
+
+def _own_team(page: Mapping[str, Any]) -> dict[str, Any]:
+    me = page.get("me")
+    if isinstance(me, Caller) and not set(me.roles) & CENTRAL_FINANCE:
+        return {"owner_team": me.team or ""}
+    return {}
+
+
+SAVINGS_LINE = Resource(
+    owner=_line_owner,
+    unasked=_own_team,
+    read_more=_targets_shown,
+    write_more=_targets_sent,
+    base="/savings",
+    noun="savings line",
+    nav="savings",
+    area="finance",
+    read=finance.SAVINGS_LINE,
+    id_name="line_id",
+    create=finance.ADD_SAVINGS_LINE,
+    change=finance.CHANGE_SAVINGS_LINE,
+    form=Form(
+        (
+            Question(
+                "reference",
+                "Reference",
+                hint="For example, ASC-SAV-01",
+                required="Enter a reference",
+                width="govuk-input--width-10",
+            ),
+            Question("title", "Savings line", required="Enter a title"),
+            Question("description", "Description", "textarea"),
+            Question(
+                "owner_team",
+                "Owner",
+                "select",
+                hint="The team whose service lead delivers it.",
+                roles=CENTRAL_FINANCE,
+            ),
+            Question(
+                "category",
+                "Category",
+                "select",
+                choices=[("", "Select a category"), *CATEGORIES],
+                required="Select a category",
+            ),
+            Question("saving_type", "Type of saving", "radios", choices=TYPES),
+            Question(
+                "recurrence",
+                "Recurrence",
+                "radios",
+                choices=[("recurring", "Recurring"), ("one_off", "One-off")],
+            ),
+            Question(
+                "status",
+                "Status",
+                "radios",
+                choices=choices_of(STATUSES),
+                hint="Write a line off rather than removing it: its history is kept.",
+            ),
+            Question("written_off_reason", "Reason it was written off", "textarea"),
+            Question("delivery_confidence", "Delivery confidence", "radios", choices=CONFIDENCE),
+            Question("project_ids", "Projects that deliver it", "checkboxes"),
+            *(
+                Question(
+                    _target_name(year),
+                    f"In-year target for {year.label}",
+                    "money",
+                    hint="The saving to land in that financial year. Leave blank for none.",
+                    empty=None,
+                )
+                for year in TARGET_YEARS
+            ),
+            Question(
+                "kpi_measure_id",
+                "The KPI it depends on",
+                "select",
+                hint="The measure whose progress the saving relies on, if there is one.",
+                empty=None,
+            ),
+        )
+    ),
+    done=lambda record: f"/savings/{record.id}",
+    back=lambda request, record: f"/savings/{record.id}" if record else "/savings",
+    defaults=lambda request: {
+        "saving_type": "cashable",
+        "recurrence": "recurring",
+        "status": "proposed",
+        "delivery_confidence": "amber",
+    },
+    options=_savings_options,
+)
+
+MEASURE = Resource(
+    base="/kpis",
+    noun="KPI",
+    nav="kpis",
+    area="targets",
+    read=kpi.MEASURE,
+    id_name="measure_id",
+    create=kpi.ADD_MEASURE,
+    change=kpi.CHANGE_MEASURE,
+    form=Form(
+        (
+            Question(
+                "code",
+                "Code",
+                hint="The council's short reference, for example ASCOF 2A",
+                required="Enter the KPI's code",
+                width="govuk-input--width-10",
+            ),
+            Question("title", "Title", required="Enter the KPI's title"),
+            Question("definition", "Definition", "textarea"),
+            Question("numerator_definition", "Numerator", "textarea"),
+            Question("denominator_definition", "Denominator", "textarea"),
+            Question(
+                "unit", "Unit", "radios", choices=choices_of(UNIT_WORDS), required="Select the unit"
+            ),
+            Question("decimal_places", "Decimal places shown", "number", empty=None),
+            Question(
+                "polarity",
+                "Which is better?",
+                "radios",
+                choices=[("bigger_is_better", "Bigger"), ("smaller_is_better", "Smaller")],
+                required="Select whether bigger or smaller is better",
+            ),
+            Question(
+                "frequency",
+                "How often it is reported",
+                "radios",
+                choices=[("monthly", "Monthly"), ("quarterly", "Quarterly"), ("annual", "Annual")],
+                required="Select how often it is reported",
+            ),
+            Question(
+                "target_type",
+                "Target type",
+                "radios",
+                choices=[
+                    ("flat", "Flat: the same target all year"),
+                    ("cumulative", "Cumulative: the year's total builds up"),
+                    ("profiled", "Profiled: a target for each period"),
+                ],
+            ),
+            Question(
+                "tolerance_kind",
+                "Amber tolerance is",
+                "radios",
+                choices=[("percent", "A percentage of the target"), ("absolute", "An amount")],
+            ),
+            Question("tolerance", "Amber tolerance", "number", empty=None),
+            Question("baseline_value", "Baseline", "number", empty=None),
+            Question("baseline_period", "Baseline period", hint="For example, 2024/25", empty=None),
+            Question("data_provider", "Data provider", hint="The team that reports it."),
+            Question("service_area", "Service area"),
+            Question("national_reference", "National reference"),
+            Question("population_area", "Population area", empty=None),
+            Question("population_age_band", "Population age band", empty=None),
+            Question("council_plan", "Is it a Council Plan KPI?", "yes_no", empty=False),
+            Question(
+                "active",
+                "Is it still reported?",
+                "yes_no",
+                hint="Retire a KPI by answering no: its figures and history are kept.",
+                empty=True,
+            ),
+        )
+    ),
+    done=lambda record: f"/kpis/{record.id}",
+    back=lambda request, record: f"/kpis/{record.id}" if record else "/kpis",
+    defaults=lambda request: {
+        "target_type": "flat",
+        "tolerance_kind": "percent",
+        "council_plan": "no",
+        "active": "yes",
+    },
+)
+
+TARGET = Resource(
+    base="/kpi-targets",
+    noun="target",
+    nav="kpis",
+    area="targets",
+    read=kpi.TARGET,
+    id_name="target_id",
+    create=kpi.ADD_TARGET,
+    change=kpi.CHANGE_TARGET,
+    form=Form(
+        (
+            Question(
+                "financial_year",
+                "Financial year",
+                hint="For example, 2026/27",
+                required="Enter the financial year",
+                width="govuk-input--width-5",
+            ),
+            Question(
+                "kind",
+                "The target is",
+                "radios",
+                choices=[("level", "A level to reach"), ("reduction", "An amount to reduce by")],
+            ),
+            Question("value", "Target for the year", "number", required="Enter the target"),
+            Question(
+                "profile",
+                "Profile",
+                "lines",
+                hint="For a profiled KPI, one target a line for each month or quarter, from April.",
+                empty=None,
+            ),
+            Question("note", "As the council wrote it", "textarea"),
+        )
+    ),
+    hidden=("measure_id",),
+    done=lambda record: f"/kpis/{record.measure_id}",
+    back=lambda request, record: (
+        f"/kpis/{record.measure_id if record else request.query_params.get('measure_id', '')}"
+    ),
+    defaults=lambda request: {
+        "measure_id": request.query_params.get("measure_id", ""),
+        "kind": "level",
+    },
+)
+
+BUDGET_LINE = Resource(
+    base="/budget/lines",
+    noun="budget line",
+    nav="budget",
+    area="budget",
+    read=finance.BUDGET_LINE,
+    id_name="line_id",
+    create=finance.ADD_BUDGET_LINE,
+    change=finance.CHANGE_BUDGET_LINE,
+    form=Form(
+        (
+            Question(
+                "name",
+                "Budget line",
+                hint="For example, Learning Disabilities",
+                required="Enter the budget line's name",
+            ),
+            Question("service_area", "Service area"),
+            Question("cost_centre", "Cost centre", width="govuk-input--width-10"),
+        )
+    ),
+    done=lambda record: "/budget",
+    back=lambda request, record: "/budget",
+)
+
+for resource in (
+    BUDGET_LINE,
+    MEASURE,
+    TARGET,
+    PROJECT,
+    MILESTONE,
+    RAID_ITEM,
+    HIGHLIGHT_REPORT,
+    OBJECTIVE,
+    PRIORITY,
+    IMPROVEMENT_ACTION,
+    SAVINGS_LINE,
+):
+    add_pages(router, resource)
