@@ -21,6 +21,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from common.deadlines import Deadlines
 from common.errors import Forbidden, Unauthorized
 from common.settings import Settings
 
@@ -58,6 +59,8 @@ class Caller(BaseModel):
     """The CSRF token of the caller's signed-in session (web only; None for keys and services)."""
     self_approval: bool = False
     """Their council lets one-person teams approve figures they submitted themselves."""
+    deadlines: Deadlines = Deadlines()
+    """Their council's deadlines (due dates, period close, reminders)."""
 
     def has_any(self, *roles: Role) -> bool:
         return bool(self.roles & set(roles))

@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from common.deadlines import Deadlines
 from common.identity import Caller, Role
 from common.settings import Settings
 from gateway.models import ApiKey, LoginAttempt, Organisation, User, UserSession
@@ -151,9 +152,18 @@ def start_session(session: Session, user: User, *, settings: Settings, now: date
     return NewSession(secret=secret, csrf_token=row.csrf_token, expires_at=row.expires_at)
 
 
+@dataclass(frozen=True)
+class Council:
+    """The organisation settings signed into every identity of the council's people."""
+
+    self_approval: bool = False
+    deadlines: Deadlines = Deadlines()
+
+
 def caller_of(
-    user: User, *, client: str = "web", csrf: str | None = None, self_approval: bool = False
+    user: User, *, client: str = "web", csrf: str | None = None, council: Council | None = None
 ) -> Caller:
+    council = council or Council()
     return Caller(
         org_id=user.org_id,
         user_id=str(user.id),
@@ -162,13 +172,24 @@ def caller_of(
         team=user.team,
         client=client,
         csrf=csrf,
-        self_approval=self_approval,
+        self_approval=council.self_approval,
+        deadlines=council.deadlines,
     )
 
 
-def allows_self_approval(session: Session, org_id: uuid.UUID) -> bool:
+def council_of(session: Session, org_id: uuid.UUID) -> Council:
     organisation = session.get(Organisation, org_id)
-    return bool(organisation and organisation.allow_self_approval)
+    if organisation is None:
+        return Council()
+    return Council(
+        self_approval=organisation.allow_self_approval,
+        deadlines=deadlines_of(organisation),
+    )
+
+
+def deadlines_of(organisation: Organisation) -> Deadlines:
+    """The council's deadlines: what it set (checked by the admin API), defaults for the rest."""
+    return Deadlines.model_validate(organisation.deadlines or {})
 
 
 def session_caller(
@@ -193,7 +214,7 @@ def session_caller(
         user,
         client="web",
         csrf=row.csrf_token,
-        self_approval=allows_self_approval(session, user.org_id),
+        council=council_of(session, user.org_id),
     )
 
 
@@ -259,6 +280,7 @@ def key_caller(session: Session, secret: str, *, now: datetime) -> tuple[Caller,
         roles=frozenset({role}),
         team=row.team,
         client=f"api-key:{row.id}",
-        self_approval=allows_self_approval(session, row.org_id),
+        self_approval=(council := council_of(session, row.org_id)).self_approval,
+        deadlines=council.deadlines,
     )
     return caller, row
