@@ -9,6 +9,7 @@ from common.settings import Settings
 from services.finance.budgets.router import router as budgets_router
 from services.finance.imports.router import router as imports_router
 from services.finance.savings.router import router as savings_router
+from services.finance.tasks.router import router as tasks_router
 
 
 def create_app(
@@ -20,7 +21,7 @@ def create_app(
         "finance",
         title="ASC Tracker finance service",
         description="Budget monitoring and savings tracking.",
-        routers=[budgets_router, savings_router, imports_router],
+        routers=[budgets_router, savings_router, imports_router, tasks_router],
         settings=settings,
         database=database,
         clients=clients,

@@ -13,6 +13,7 @@ from services.kpi.measures.router import router as measures_router
 from services.kpi.populations.router import router as populations_router
 from services.kpi.scorecard.router import router as scorecard_router
 from services.kpi.targets.router import router as targets_router
+from services.kpi.tasks.router import router as tasks_router
 
 
 def create_app(
@@ -32,6 +33,7 @@ def create_app(
             populations_router,
             benchmarks_router,
             imports_router,
+            tasks_router,
         ],
         settings=settings,
         database=database,
