@@ -122,3 +122,18 @@ def test_a_service_lead_sees_milestones_reports_actions_and_savings_returns(
     assert [s["key"] for s in savings] == [f"finance:savings:{owed['id']}:{LAST_MONTH.code}"]
     assert savings[0]["link"].startswith("/savings/entry?month=")
     assert items[0]["overdue"], "overdue items come first"
+
+
+def test_the_dashboard_lists_the_persons_tasks_with_links_or_says_nothing_is_due(
+    api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+) -> None:
+    make_measure(api, code="R1", title="Reablement starts", data_provider=TEAM)
+    provider = api_as(make_caller(demo_org, Role.DATA_PROVIDER, team=TEAM, user="provider"))
+    page = provider.get("/")
+    assert page.status_code == 200, page.text
+    assert "Your tasks" in page.text
+    assert 'class="govuk-task-list"' in page.text
+    assert f"Enter the figure for R1 Reablement starts, {LAST_MONTH.label}" in page.text
+    assert f'href="/kpis/entry?period={LAST_MONTH.code}&amp;provider=Reablement+Team"' in page.text
+    stranger = api_as(make_caller(demo_org, Role.DATA_PROVIDER, team="Quiet Team", user="q"))
+    assert "Nothing due." in stranger.get("/").text

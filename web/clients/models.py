@@ -539,3 +539,20 @@ class Entry(Read):
     slippage: Decimal | None
     note: str
     version: int
+
+
+# A person's tasks (`GET /me/tasks`).
+
+
+class TaskItem(Read):
+    key: str
+    kind: str
+    title: str
+    due: str
+    overdue: bool
+    link: str
+
+
+class MyTasks(Read):
+    items: list[TaskItem]
+    unavailable: list[str]
