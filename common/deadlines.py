@@ -25,8 +25,9 @@ class Deadlines(BaseModel):
     """Quarterly (and annual) KPI figures are due this many working days after the period ends."""
     savings_return_working_day: int = Field(default=5, ge=1, le=20)
     """A month's savings return is due by this working day of the following month."""
-    close_working_days: int = Field(default=10, ge=0, le=120)
-    """A period's figures are locked this many working days after they were due (period close)."""
+    close_working_days: int | None = Field(default=None, ge=0, le=120)
+    """A period's figures are locked this many working days after they were due (period close);
+    None: periods never close (until the council sets it)."""
     reminders_enabled: bool = True
     """Email people a digest of what is due (when the deployment has an SMTP host)."""
     reminder_lead_days: int = Field(default=5, ge=0, le=60)
@@ -96,20 +97,23 @@ def figures_due(period: Period, deadlines: Deadlines) -> date:
     return working_days_after(period.end, days)
 
 
-def figures_close(period: Period, deadlines: Deadlines) -> date:
-    """The first day a period's figures are locked: `close_working_days` after they were due.
+def figures_close(period: Period, deadlines: Deadlines) -> date | None:
+    """The first day a period's figures are locked, `close_working_days` after they were due;
+    None when the council does not close periods.
 
     >>> figures_close(Period.parse("2026-04"), Deadlines(close_working_days=5))
     datetime.date(2026, 5, 23)
     """
-    return working_days_after(figures_due(period, deadlines), deadlines.close_working_days) + (
-        timedelta(days=1)
-    )
+    if deadlines.close_working_days is None:
+        return None
+    due = figures_due(period, deadlines)
+    return working_days_after(due, deadlines.close_working_days) + timedelta(days=1)
 
 
 def is_closed(period: Period, deadlines: Deadlines, today: date) -> bool:
     """The period's figures are locked: only an approver, giving a reason, may change them."""
-    return today >= figures_close(period, deadlines)
+    closes = figures_close(period, deadlines)
+    return closes is not None and today >= closes
 
 
 def savings_return_due(month: date, deadlines: Deadlines) -> date:

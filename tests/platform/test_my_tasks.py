@@ -19,6 +19,14 @@ from tests.projects.conftest import make_milestone, make_project
 TEAM = "Reablement Team"
 TODAY = date.today()
 LAST_MONTH = Period.month_of(TODAY).previous()
+CLOSING = Deadlines(close_working_days=5)
+"""Periods close five working days after figures are due: only last month is still open."""
+
+
+def member(org_id: uuid.UUID, role: Role, team: str | None = TEAM, user: str = "p") -> Caller:
+    return make_caller(org_id, role, team=team, user=user).model_copy(
+        update={"deadlines": CLOSING}
+    )
 
 
 def tasks(client: TestClient) -> list[dict[str, Any]]:
@@ -36,15 +44,26 @@ def test_a_data_provider_sees_their_teams_figures_due_and_nobody_elses(
     make_measure(api, code="R1", title="Reablement starts", data_provider=TEAM)
     make_measure(api, code="R2", title="Reablement ends", data_provider=TEAM)
     make_measure(api, code="OTHER", title="Not theirs", data_provider="Another Team")
-    provider = api_as(make_caller(demo_org, Role.DATA_PROVIDER, team=TEAM, user="provider"))
+    provider = api_as(member(demo_org, Role.DATA_PROVIDER))
     figures = [t for t in tasks(provider) if t["kind"] == "figure"]
     assert [t["title"] for t in figures] == [
         f"Enter the figure for R1 Reablement starts, {LAST_MONTH.label}",
         f"Enter the figure for R2 Reablement ends, {LAST_MONTH.label}",
     ]
     assert figures[0]["link"].startswith(f"/kpis/entry?period={LAST_MONTH.code}")
-    stranger = api_as(make_caller(demo_org, Role.DATA_PROVIDER, team="Quiet Team", user="q"))
+    stranger = api_as(member(demo_org, Role.DATA_PROVIDER, team="Quiet Team"))
     assert tasks(stranger) == []
+
+
+def test_where_periods_never_close_the_last_three_months_are_listed(
+    api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+) -> None:
+    make_measure(api, code="R1", title="Reablement starts", data_provider=TEAM)
+    provider = api_as(make_caller(demo_org, Role.DATA_PROVIDER, team=TEAM))
+    months = [LAST_MONTH, LAST_MONTH.previous(), LAST_MONTH.previous().previous()]
+    assert [t["key"].rsplit(":", 1)[1] for t in tasks(provider)] == [
+        m.code for m in reversed(months)
+    ]
 
 
 def test_figures_past_their_due_date_are_overdue_and_listed_first(
@@ -66,7 +85,7 @@ def test_a_submitted_figure_leaves_the_providers_list_and_joins_the_approvers(
     api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
 ) -> None:
     measure = make_measure(api, code="R1", title="Reablement starts", data_provider=TEAM)
-    provider = api_as(make_caller(demo_org, Role.DATA_PROVIDER, team=TEAM, user="provider"))
+    provider = api_as(member(demo_org, Role.DATA_PROVIDER, user="provider"))
     created = provider.post(
         "/api/v1/kpi/actuals",
         json={"measure_id": measure["id"], "period": LAST_MONTH.code, "value": "40"},
@@ -128,12 +147,12 @@ def test_the_dashboard_lists_the_persons_tasks_with_links_or_says_nothing_is_due
     api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
 ) -> None:
     make_measure(api, code="R1", title="Reablement starts", data_provider=TEAM)
-    provider = api_as(make_caller(demo_org, Role.DATA_PROVIDER, team=TEAM, user="provider"))
+    provider = api_as(member(demo_org, Role.DATA_PROVIDER))
     page = provider.get("/")
     assert page.status_code == 200, page.text
     assert "Your tasks" in page.text
     assert 'class="govuk-task-list"' in page.text
     assert f"Enter the figure for R1 Reablement starts, {LAST_MONTH.label}" in page.text
     assert f'href="/kpis/entry?period={LAST_MONTH.code}&amp;provider=Reablement+Team"' in page.text
-    stranger = api_as(make_caller(demo_org, Role.DATA_PROVIDER, team="Quiet Team", user="q"))
+    stranger = api_as(member(demo_org, Role.DATA_PROVIDER, team="Quiet Team"))
     assert "Nothing due." in stranger.get("/").text

@@ -11,7 +11,8 @@ DONE = frozenset({"submitted", "approved"})
 
 def open_periods(frequency: Frequency, deadlines: Deadlines, today: date) -> list[Period]:
     """The ended periods whose figures can still be entered by their provider, newest first:
-    the last one ended, and earlier ones until the first that is closed.
+    the last one ended, and earlier ones until the first that is closed, a quarter of a year at
+    most (a year for annual measures).
 
     >>> deadlines = Deadlines(close_working_days=30)
     >>> [p.code for p in open_periods(Frequency.MONTHLY, deadlines, date(2026, 5, 20))]
@@ -19,7 +20,8 @@ def open_periods(frequency: Frequency, deadlines: Deadlines, today: date) -> lis
     """
     periods: list[Period] = []
     period = Period.containing(today, frequency).previous()
-    while not is_closed(period, deadlines, today):
+    most = max(1, frequency.periods_per_year // 4)
+    while len(periods) < most and not is_closed(period, deadlines, today):
         periods.append(period)
         period = period.previous()
     return periods

@@ -64,7 +64,7 @@ def _figures_due(session: Session, caller: Caller, today: date) -> list[TaskItem
 
 
 def _approvals(session: Session, caller: Caller, today: date) -> list[TaskItem]:
-    """Submitted figures the caller may approve: due before their period closes."""
+    """Submitted figures the caller may approve, due before their period closes."""
     if not caller.has_any(*MANAGERS):
         return []
     waiting = list(
@@ -90,7 +90,9 @@ def _approvals(session: Session, caller: Caller, today: date) -> list[TaskItem]:
         if submitters.get(actual.id) == caller.user_id and not caller.self_approval:
             continue  # someone else must approve it
         period = Period.parse(actual.period)
-        due = figures_close(period, caller.deadlines) - timedelta(days=1)
+        closes = figures_close(period, caller.deadlines)
+        # Due before the period closes; where periods never close, by the figures' due date.
+        due = closes - timedelta(days=1) if closes else figures_due(period, caller.deadlines)
         items.append(
             TaskItem(
                 key=f"kpi:approval:{actual.id}",
