@@ -8,7 +8,7 @@ import hashlib
 import secrets
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -157,7 +157,7 @@ class Council:
     """The organisation settings signed into every identity of the council's people."""
 
     self_approval: bool = False
-    deadlines: Deadlines = Deadlines()
+    deadlines: Deadlines = field(default_factory=Deadlines)
 
 
 def caller_of(

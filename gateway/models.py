@@ -38,9 +38,7 @@ class Organisation(TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     allow_self_approval: Mapped[bool] = mapped_column(default=False, server_default="false")
     """A one-person team may approve its own figures (each such approval is marked)."""
-    deadlines: Mapped[dict[str, object]] = mapped_column(
-        JSONB, default=dict, server_default="{}"
-    )
+    deadlines: Mapped[dict[str, object]] = mapped_column(JSONB, default=dict, server_default="{}")
     """The council's deadlines and reminder settings (`common.deadlines.Deadlines`); what is
     not set takes the default."""
 

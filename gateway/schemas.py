@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from common.deadlines import Deadlines, DeadlinesUpdate
-
 from common.identity import Role
 
 

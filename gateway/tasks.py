@@ -1,7 +1,8 @@
 """`GET /api/v1/me/tasks`: the caller's tasks, each service answering for its own items.
 
 The gateway asks the three services in turn (three small reads), with the caller's identity, and
-puts the answers together; a service that does not answer is named, so the page can say which items are missing.
+puts the answers together; a service that does not answer is named, so the page can say which
+items are missing.
 """
 
 import logging

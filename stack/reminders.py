@@ -12,6 +12,7 @@ import asyncio
 import logging
 import smtplib
 import sys
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -167,8 +168,10 @@ async def _remind_council(
                 message = digest(person, fresh, settings)
                 if send is None:
                     log.info(
-                        "reminder (no SMTP host set, not sent)",
-                        extra={"to": person.email, "body": message.get_content()},
+                        "Reminder to %s (no SMTP_HOST set, so not sent): %s\n%s",
+                        person.email,
+                        message["Subject"],
+                        message.get_content(),
                     )
                 else:
                     send(message)  # an error rolls the claim back: the next run tries again
@@ -193,6 +196,35 @@ async def run_once(settings: Settings, database: Database) -> Outcome:
     finally:
         for client in upstreams.values():
             await client.aclose()
+
+
+class Daily:
+    """Runs the reminders once a day in a background thread (the dev server's `make run`)."""
+
+    def __init__(self, settings: Settings, clock: Callable[[], date] = date.today) -> None:
+        self._settings = settings
+        self._clock = clock
+        self._last: date | None = None
+        self._running: threading.Thread | None = None
+
+    def tick(self) -> None:
+        """Start today's run if there has been none today and none is still going."""
+        today = self._clock()
+        if self._last == today or (self._running and self._running.is_alive()):
+            return
+        self._last = today
+        self._running = threading.Thread(target=self._run, name="reminders", daemon=True)
+        self._running.start()
+
+    def _run(self) -> None:
+        database = Database(make_engine(self._settings.database_url, pool_size=1))
+        try:
+            outcome = asyncio.run(run_once(self._settings, database))
+            log.info("reminders done", extra={"digests": len(outcome.sent)})
+        except Exception:  # a failed run must not stop the dev server; tomorrow tries again
+            log.exception("reminders failed")
+        finally:
+            database.dispose()
 
 
 def main() -> int:

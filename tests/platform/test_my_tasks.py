@@ -24,9 +24,7 @@ CLOSING = Deadlines(close_working_days=5)
 
 
 def member(org_id: uuid.UUID, role: Role, team: str | None = TEAM, user: str = "p") -> Caller:
-    return make_caller(org_id, role, team=team, user=user).model_copy(
-        update={"deadlines": CLOSING}
-    )
+    return make_caller(org_id, role, team=team, user=user).model_copy(update={"deadlines": CLOSING})
 
 
 def tasks(client: TestClient) -> list[dict[str, Any]]:
@@ -91,7 +89,7 @@ def test_a_submitted_figure_leaves_the_providers_list_and_joins_the_approvers(
         json={"measure_id": measure["id"], "period": LAST_MONTH.code, "value": "40"},
     )
     assert created.status_code == 201, created.text
-    assert [t["title"] for t in tasks(provider)][0].startswith("Enter the figure for R1")
+    assert next(t["title"] for t in tasks(provider)).startswith("Enter the figure for R1")
     submitted = provider.post(
         f"/api/v1/kpi/actuals/{created.json()['id']}/submit",
         headers={"If-Match": created.headers["ETag"]},

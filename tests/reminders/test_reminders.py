@@ -36,7 +36,7 @@ class Inbox:
 
     messages: list[tuple[list[str], Message]] = field(default_factory=list)
 
-    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
         self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content)))
         return "250 OK"
 
@@ -107,9 +107,7 @@ def test_each_person_gets_one_digest_with_every_item_and_none_the_second_time(
     assert remind(system, settings, database, port) == {}
     assert len(received.messages) == 2, "nothing is sent twice the same day"
     with database.session(demo_org) as session:
-        logged = session.scalars(
-            select(ReminderSent).where(ReminderSent.user_id == first.id)
-        ).all()
+        logged = session.scalars(select(ReminderSent).where(ReminderSent.user_id == first.id)).all()
         assert [(r.email, r.delivered) for r in logged] == [("a@demo.example", True)] * 2
 
 

@@ -556,3 +556,12 @@ class TaskItem(Read):
 class MyTasks(Read):
     items: list[TaskItem]
     unavailable: list[str]
+
+
+class ReminderSent(Read):
+    email: str
+    item: str
+    title: str
+    day: str
+    sent_at: str
+    delivered: bool

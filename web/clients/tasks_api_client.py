@@ -1,9 +1,10 @@
-"""The caller's tasks, gathered by the gateway from every service."""
+"""The caller's tasks, gathered by the gateway from every service, and the reminders sent."""
 
 from web.clients.gateway import Endpoint, GatewayClient
-from web.clients.models import MyTasks
+from web.clients.models import MyTasks, Page, ReminderSent
 
 MY_TASKS = Endpoint("GET", "/me/tasks", MyTasks, "task list")
+REMINDERS_SENT = Endpoint("GET", "/reminders-sent", Page[ReminderSent], "administration")
 
 
 class TasksApiClient:
@@ -12,3 +13,6 @@ class TasksApiClient:
 
     async def mine(self) -> MyTasks:
         return await self._gateway.call(MY_TASKS)
+
+    async def reminders_sent(self, *, limit: int = 100, offset: int = 0) -> Page[ReminderSent]:
+        return await self._gateway.call(REMINDERS_SENT, params={"limit": limit, "offset": offset})

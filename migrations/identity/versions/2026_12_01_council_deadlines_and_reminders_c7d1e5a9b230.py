@@ -24,9 +24,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.add_column(
         "organisations",
-        sa.Column(
-            "deadlines", postgresql.JSONB(), server_default="{}", nullable=False
-        ),
+        sa.Column("deadlines", postgresql.JSONB(), server_default="{}", nullable=False),
         schema="identity",
     )
     op.add_column(
