@@ -4,7 +4,7 @@ form, submits one figure, and the dashboard then lists one fewer."""
 from playwright.sync_api import Browser, Page, expect
 
 from stack.testing.processes import RunningSystem
-from tests.browser.conftest import DEMO_PASSWORD, sign_in
+from tests.browser.conftest import DEMO_PASSWORD, axe_violations, sign_in
 
 TEAM = "Hospital Discharge Team"
 PROVIDER = "discharge.provider@demo.example"
@@ -53,6 +53,7 @@ def test_a_data_provider_follows_a_due_figure_to_its_form_and_the_list_shrinks(
     tasks = provider.locator("#your-tasks .govuk-task-list__item")
     expect(tasks).to_have_count(2)
     expect(tasks.nth(0)).to_contain_text("HD1 Discharges home")
+    assert axe_violations(provider) == [], "the task list has no serious accessibility issue"
     tasks.nth(0).get_by_role("link").click()
     provider.wait_for_load_state("networkidle")
     expect(provider.get_by_label("Data provider")).to_have_value(TEAM)

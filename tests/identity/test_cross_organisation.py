@@ -194,6 +194,14 @@ LIST_CASES: dict[str, Listing] = {
     ),
     f"GET {FINANCE}/savings/owners": Listing(),
     f"GET {FINANCE}/audit-events": Listing(filters={"entity_id": "savings-lines"}),
+    # Each person's tasks: A's administrator is in the team that owns A's records.
+    "GET /api/v1/me/tasks": Listing(),
+    f"GET {KPI}/tasks": Listing(),
+    f"GET {PROJECTS}/tasks": Listing(),
+    f"GET {FINANCE}/tasks": Listing(),
+    # A person's own reminder setting, found by their user id.
+    "GET /api/v1/me/reminders": Listing(personal=True),
+    "GET /api/v1/reminders-sent": Listing(),
 }
 
 Body = Callable[[dict[str, str]], dict[str, Any]]
