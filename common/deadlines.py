@@ -17,7 +17,9 @@ from common.periods import Frequency, Period
 class Deadlines(BaseModel):
     """A council's deadlines and reminder settings (the defaults are common practice)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
+    )
 
     monthly_figures_working_days: int = Field(default=10, ge=0, le=60)
     """Monthly KPI figures are due this many working days after the month ends."""

@@ -565,3 +565,18 @@ class ReminderSent(Read):
     day: str
     sent_at: str
     delivered: bool
+
+
+class Deadlines(Read):
+    monthly_figures_working_days: int
+    quarterly_figures_working_days: int
+    savings_return_working_day: int
+    close_working_days: int | None
+    reminders_enabled: bool
+    reminder_lead_days: int
+
+
+class OrganisationDeadlines(Read):
+    """The organisation (`GET /organisation`) as the deadlines page reads it."""
+
+    deadlines: Deadlines
