@@ -21,6 +21,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from common.deadlines import Deadlines
 from common.errors import Forbidden, Unauthorized
 from common.settings import Settings
 
@@ -62,6 +63,9 @@ class Caller(BaseModel):
     """The CSRF token of the caller's signed-in session (web only; None for keys and services)."""
     self_approval: bool = False
     """Their council lets one-person teams approve figures they submitted themselves."""
+    deadlines: Deadlines = Deadlines()
+    """Their council's deadlines (due dates, period close, reminders)."""
+
     platform_admin: bool = False
     """A platform administrator: outside every council (`org_id` is `NO_COUNCIL`), with no
     council role. They add and disable councils; every service refuses them outright."""

@@ -68,6 +68,16 @@ class Settings(BaseSettings):
     oidc_group_roles: dict[str, str] = {}
     """The provider's group (name or id) -> our role, e.g. {"asc-admins": "admin"}."""
 
+    smtp_host: str = ""
+    """Where reminder emails go out (empty: reminders are written to the log instead)."""
+    smtp_port: int = 587
+    smtp_tls: bool = True
+    """STARTTLS before signing in to the SMTP server."""
+    smtp_user: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    mail_from: str = "asc-tracker@localhost"
+    """The From address of reminder emails."""
+
     @field_validator("trusted_proxies", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:

@@ -8,7 +8,7 @@ import hashlib
 import secrets
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from common.deadlines import Deadlines
 from common.identity import NO_COUNCIL, Caller, Role
 from common.settings import Settings
 from gateway.models import ApiKey, LoginAttempt, Organisation, User, UserSession
@@ -160,10 +161,19 @@ def start_session(session: Session, user: User, *, settings: Settings, now: date
     return NewSession(secret=secret, csrf_token=row.csrf_token, expires_at=row.expires_at)
 
 
+@dataclass(frozen=True)
+class Council:
+    """The organisation settings signed into every identity of the council's people."""
+
+    self_approval: bool = False
+    deadlines: Deadlines = field(default_factory=Deadlines)
+
+
 def caller_of(
-    user: User, *, client: str = "web", csrf: str | None = None, self_approval: bool = False
+    user: User, *, client: str = "web", csrf: str | None = None, council: Council | None = None
 ) -> Caller:
     platform_admin = user.org_id == NO_COUNCIL
+    council = council or Council()
     return Caller(
         org_id=user.org_id,
         user_id=str(user.id),
@@ -175,14 +185,25 @@ def caller_of(
         team=None if platform_admin else user.team,
         client=client,
         csrf=csrf,
-        self_approval=self_approval,
+        self_approval=council.self_approval,
+        deadlines=council.deadlines,
         platform_admin=platform_admin,
     )
 
 
-def allows_self_approval(session: Session, org_id: uuid.UUID) -> bool:
+def council_of(session: Session, org_id: uuid.UUID) -> Council:
     organisation = session.get(Organisation, org_id)
-    return bool(organisation and organisation.allow_self_approval)
+    if organisation is None:
+        return Council()
+    return Council(
+        self_approval=organisation.allow_self_approval,
+        deadlines=deadlines_of(organisation),
+    )
+
+
+def deadlines_of(organisation: Organisation) -> Deadlines:
+    """The council's deadlines: what it set (checked by the admin API), defaults for the rest."""
+    return Deadlines.model_validate(organisation.deadlines or {})
 
 
 def council_disabled(session: Session, org_id: uuid.UUID) -> bool:
@@ -222,7 +243,7 @@ def session_caller(
         user,
         client="web",
         csrf=row.csrf_token,
-        self_approval=allows_self_approval(session, user.org_id),
+        council=council_of(session, user.org_id),
     )
 
 
@@ -288,6 +309,7 @@ def key_caller(session: Session, secret: str, *, now: datetime) -> tuple[Caller,
         roles=frozenset({role}),
         team=row.team,
         client=f"api-key:{row.id}",
-        self_approval=allows_self_approval(session, row.org_id),
+        self_approval=(council := council_of(session, row.org_id)).self_approval,
+        deadlines=council.deadlines,
     )
     return caller, row

@@ -20,7 +20,7 @@ from common.db import unit_of_work
 from common.errors import FieldError, Forbidden, NotFound, Unauthorized, ValidationFailed
 from common.identity import Caller, Role
 from common.pagination import Page, PageDep
-from gateway.accounts import end_sessions_of, hash_password, mint_api_key
+from gateway.accounts import deadlines_of, end_sessions_of, hash_password, mint_api_key
 from gateway.auth import now_of
 from gateway.events import security_event
 from gateway.models import ApiKey, Organisation, User
@@ -239,10 +239,15 @@ def get_organisation(session: DbDep, caller: AdminDep) -> Organisation:
 
 @router.patch("/organisation", response_model=OrganisationRead)
 def update_organisation(body: OrganisationUpdate, session: DbDep, caller: AdminDep) -> Organisation:
-    """Rename the organisation (council), or allow one-person teams to approve their own
-    figures."""
+    """Rename the organisation (council), allow one-person teams to approve their own figures,
+    or change its deadlines and reminders. People's identities carry the change from their next
+    request."""
     organisation = get_organisation(session, caller)
-    for field, value in body.model_dump(exclude_unset=True, exclude_none=True).items():
+    changes = body.model_dump(exclude_unset=True, exclude_none=True)
+    if (deadlines := changes.pop("deadlines", None)) is not None:
+        merged = deadlines_of(organisation).model_copy(update=deadlines)
+        organisation.deadlines = merged.model_dump()
+    for field, value in changes.items():
         setattr(organisation, field, value)
     if not session.is_modified(organisation):
         declare_no_change("unchanged")

@@ -1,10 +1,11 @@
 """Tables of the `identity` schema, owned by the gateway."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Date,
     DateTime,
     Identity,
     Index,
@@ -12,6 +13,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
@@ -39,6 +41,9 @@ class Organisation(TimestampMixin, Base):
     disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     """Set by a platform administrator: its people cannot sign in and its keys do not work;
     its records stay."""
+    deadlines: Mapped[dict[str, object]] = mapped_column(JSONB, default=dict, server_default="{}")
+    """The council's deadlines and reminder settings (`common.deadlines.Deadlines`); what is
+    not set takes the default."""
 
 
 class User(TenantMixin, TimestampMixin, VersionedMixin, Base):
@@ -63,6 +68,8 @@ class User(TenantMixin, TimestampMixin, VersionedMixin, Base):
     disabled: Mapped[bool] = mapped_column(default=False)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     """Written without a new version or audit row: signing in is a security event."""
+    reminders_off: Mapped[bool] = mapped_column(default=False, server_default="false")
+    """They turned off email reminders for themselves."""
 
 
 class UserSession(TenantMixin, Base):
@@ -167,6 +174,29 @@ class IdempotencyRecord(Base):
     status_code: Mapped[int | None] = mapped_column(Integer)
     headers: Mapped[list[list[str]] | None] = mapped_column(JSONB)
     body: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class ReminderSent(TenantMixin, Base):
+    """One item of one person's reminder digest on one day (stack/reminders.py). The unique row
+    is claimed before the email goes, so a second run that day, or a second replica running at
+    the same time, sends nothing for it again."""
+
+    __tablename__ = "reminders_sent"
+    __audit__ = AuditRules(skip=True)
+    """A log of mail sent, not a change anyone made."""
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    user_id: Mapped[uuid.UUID]
+    email: Mapped[str] = mapped_column(String(320))
+    item: Mapped[str] = mapped_column(String(300))
+    """The task's stable key (`common.tasks.TaskItem.key`)."""
+    title: Mapped[str] = mapped_column(Text)
+    day: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    delivered: Mapped[bool] = mapped_column(default=False)
+    """Sent over SMTP (False: written to the log, as when no SMTP host is set)."""
+
+    __table_args__ = (UniqueConstraint("user_id", "item", "day"),)
 
 
 audit_events = audit_table(Base.metadata)

@@ -4,8 +4,9 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from common.deadlines import Deadlines, DeadlinesUpdate
 from common.identity import Role
 
 
@@ -27,6 +28,14 @@ class OrganisationRead(BaseModel):
     slug: str
     name: str
     allow_self_approval: bool
+    deadlines: Deadlines
+    """Due dates, period close and reminders (working days skip England and Wales bank
+    holidays)."""
+
+    @field_validator("deadlines", mode="before")
+    @classmethod
+    def _defaults(cls, value: object) -> object:
+        return value or {}
 
 
 class CallerRead(BaseModel):
@@ -175,6 +184,8 @@ class OrganisationUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     allow_self_approval: bool | None = None
     """Let the submitter of a KPI figure approve it too (for one-person teams)."""
+    deadlines: DeadlinesUpdate | None = None
+    """Change some of the council's deadlines; the rest stay as they are."""
 
 
 class PasswordResetCreated(BaseModel):

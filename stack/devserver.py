@@ -6,6 +6,7 @@ that doubles each time it dies soon after starting (as a supervisor would), and 
 logged. Ctrl-C stops everything, the embedded PostgreSQL included.
 """
 
+import logging
 import os
 import secrets
 import signal
@@ -21,9 +22,11 @@ import httpx
 
 from common.db import Database, make_engine
 from common.migrate import upgrade_all
+from common.settings import Settings
 from gateway.demo import describe
 from stack.apps import APPS
 from stack.demo import load_demo
+from stack.reminders import Daily
 
 ROOT = Path(__file__).resolve().parent.parent
 START_ORDER = ("kpi", "projects", "finance", "web", "gateway")
@@ -175,8 +178,14 @@ def main() -> int:
             flush=True,
         )
         supervisor = Supervisor(processes, lambda name: start_app(name, env, host))
+        # Reminder digests once a day; with no SMTP_HOST they are written to this log.
+        logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+        known = Settings.model_fields
+        config = {k.lower(): v for k, v in env.items() if k.lower() in known}
+        reminders = Daily(Settings.model_validate(config))
         while True:
             supervisor.check()
+            reminders.tick()
             time.sleep(0.5)
     except KeyboardInterrupt:
         print("\nStopping...", flush=True)

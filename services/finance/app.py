@@ -11,6 +11,7 @@ from services.finance.budgets.router import router as budgets_router
 from services.finance.imports.router import router as imports_router
 from services.finance.reconciliations.router import router as reconciliations_router
 from services.finance.savings.router import router as savings_router
+from services.finance.tasks.router import router as tasks_router
 
 
 def create_app(
@@ -28,6 +29,7 @@ def create_app(
             benefits_router,
             imports_router,
             reconciliations_router,
+            tasks_router,
         ],
         settings=settings,
         database=database,

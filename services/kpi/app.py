@@ -14,6 +14,7 @@ from services.kpi.measures.router import router as measures_router
 from services.kpi.populations.router import router as populations_router
 from services.kpi.scorecard.router import router as scorecard_router
 from services.kpi.targets.router import router as targets_router
+from services.kpi.tasks.router import router as tasks_router
 
 
 def create_app(
@@ -34,6 +35,7 @@ def create_app(
             benchmarks_router,
             imports_router,
             library_router,
+            tasks_router,
         ],
         settings=settings,
         database=database,

@@ -14,6 +14,7 @@ from services.projects.milestones.router import milestones
 from services.projects.plan.router import objectives, priorities
 from services.projects.portfolio.router import portfolio, programmes, projects
 from services.projects.raid.router import raid
+from services.projects.tasks.router import router as tasks_router
 
 
 def guarded_imports() -> APIRouter:
@@ -45,6 +46,7 @@ def create_app(
             actions,
             portfolio,
             guarded_imports(),
+            tasks_router,
         ],
         settings=settings,
         database=database,

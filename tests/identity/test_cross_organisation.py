@@ -213,6 +213,14 @@ LIST_CASES: dict[str, Listing] = {
     f"GET {KPI}/library/measures": Listing(unmarked=True),
     f"GET {KPI}/library/adoptions": Listing(unmarked=True),
     f"GET {FINANCE}/benefits/totals": Listing(unmarked=True),
+    # Each person's tasks: A's administrator is in the team that owns A's records.
+    "GET /api/v1/me/tasks": Listing(),
+    f"GET {KPI}/tasks": Listing(),
+    f"GET {PROJECTS}/tasks": Listing(),
+    f"GET {FINANCE}/tasks": Listing(),
+    # A person's own reminder setting, found by their user id.
+    "GET /api/v1/me/reminders": Listing(personal=True),
+    "GET /api/v1/reminders-sent": Listing(),
 }
 
 Body = Callable[[dict[str, str]], dict[str, Any]]

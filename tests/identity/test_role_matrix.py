@@ -16,7 +16,13 @@ from gateway.guard import KEY_REFUSAL, ROLE_REFUSAL, service_of
 from stack.testing.plugin import System
 
 PLATFORM_ONLY = ("/api/v1/platform/",)
-ADMIN_ONLY = ("/api/v1/users", "/api/v1/api-keys", "/api/v1/organisation", "/api/v1/audit-events")
+ADMIN_ONLY = (
+    "/api/v1/users",
+    "/api/v1/api-keys",
+    "/api/v1/organisation",
+    "/api/v1/audit-events",
+    "/api/v1/reminders-sent",
+)
 OPEN_TO_ALL = ("/api/v1/me", "/api/v1/sessions", "/api/v1/password-resets", "/api/v1/people")
 
 

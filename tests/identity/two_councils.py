@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi import FastAPI
@@ -22,9 +22,13 @@ from common.db import Database
 from common.rls import APP_ROLE, TENANT_SCHEMAS
 from common.settings import Settings
 from common.testing.plugin import make_caller
+from gateway.models import ReminderSent
 from stack.testing.plugin import build_system, make_organisation
 
 MARK = "Alderbrook"
+TEAM_A = f"{MARK} Team"
+"""A's one team: it provides A's figures, leads A's project and owns A's savings line, and A's
+administrator belongs to it, so A's tasks show A's records."""
 """A word only council A's records carry."""
 
 MONTH = "2025-04"
@@ -150,14 +154,37 @@ def two_councils(engine: Engine, settings: Settings) -> Iterator[Councils]:
         database = Database(connection)
         a_org = make_organisation(database, name=f"{MARK} Council")
         b_org = make_organisation(database, name="Bramblewick Council")
-        a_system = build_system(quiet, database, caller=make_caller(a_org, user="a-admin"))
-        b_system = build_system(quiet, database, caller=make_caller(b_org, user="b-admin"))
+        a_system = build_system(
+            quiet, database, caller=make_caller(a_org, user="a-admin", team=TEAM_A)
+        )
+        b_system = build_system(
+            quiet, database, caller=make_caller(b_org, user="b-admin", team="Bramblewick Team")
+        )
         with a_system.client() as a, b_system.client() as b:
             councils = Councils(connection, database, a_org, b_org, a, b, b_system.web)
             councils.a_ids = _council_a(a)
+            _reminder_of_a(database, a_org)
             councils.b_ids = _council_b(b)
             yield councils
         transaction.rollback()
+
+
+def _reminder_of_a(database: Database, a_org: uuid.UUID) -> None:
+    """A reminder sent in A (reminders are written by the reminders command, not the API)."""
+    with database.session(a_org) as session:
+        session.add(
+            ReminderSent(
+                org_id=a_org,
+                user_id=uuid.uuid4(),
+                email="someone@alderbrook.example",
+                item="kpi:figure:reminded",
+                title=f"{MARK} figure due",
+                day=date.today(),
+                sent_at=datetime.now(UTC),
+                delivered=True,
+            )
+        )
+        session.commit()
 
 
 def _council_a(a: TestClient) -> dict[str, str]:
@@ -172,7 +199,7 @@ def _council_a(a: TestClient) -> dict[str, str]:
             "title": f"{MARK} people supported at home",
             "unit": "percent",
             "service_area": f"{MARK} Adult Social Care",
-            "data_provider": f"{MARK} Performance Team",
+            "data_provider": TEAM_A,
         },
     )
     ids["measures"] = measure["id"]
@@ -230,7 +257,7 @@ def _council_a(a: TestClient) -> dict[str, str]:
         f"{projects}/projects",
         {
             "name": f"{MARK} reablement",
-            "lead_team": f"{MARK} Operations",
+            "lead_team": TEAM_A,
             "stage": "in_delivery",
             "programme_id": ids["workstreams"],
             "objective_ids": [ids["objectives"]],
@@ -278,7 +305,7 @@ def _council_a(a: TestClient) -> dict[str, str]:
     ids["forecasts"] = MONTH
     line = {
         "title": f"{MARK} supported living",
-        "owner_team": f"{MARK} Commissioning",
+        "owner_team": TEAM_A,
         "category": "care_package_reviews",
         "status": "in_delivery",
         "project_ids": [ids["projects"]],

@@ -700,3 +700,44 @@ class ColumnMapping(Read):
 
     mapping: list[MappedColumn]
     fields: list[ImportField]
+
+
+# A person's tasks (`GET /me/tasks`).
+
+
+class TaskItem(Read):
+    key: str
+    kind: str
+    title: str
+    due: str
+    overdue: bool
+    link: str
+
+
+class MyTasks(Read):
+    items: list[TaskItem]
+    unavailable: list[str]
+
+
+class ReminderSent(Read):
+    email: str
+    item: str
+    title: str
+    day: str
+    sent_at: str
+    delivered: bool
+
+
+class Deadlines(Read):
+    monthly_figures_working_days: int
+    quarterly_figures_working_days: int
+    savings_return_working_day: int
+    close_working_days: int | None
+    reminders_enabled: bool
+    reminder_lead_days: int
+
+
+class OrganisationDeadlines(Read):
+    """The organisation (`GET /organisation`) as the deadlines page reads it."""
+
+    deadlines: Deadlines

@@ -15,7 +15,9 @@ from web.clients.gateway_api_client import GatewayApi
 from web.clients.kpi_api_client import KpiApiClient
 from web.clients.models import TotalsGroup
 from web.clients.projects_api_client import ProjectsApiClient
+from web.clients.tasks_api_client import TasksApiClient
 from web.rendering import render
+from web.views.tasks import task_rows
 
 router = APIRouter()
 Gateway = Annotated[GatewayClient, Depends(gateway_client)]
@@ -60,10 +62,12 @@ async def _section(read: Awaitable[T]) -> Card[T]:
 
 @router.get("/", response_class=HTMLResponse)
 async def dashboard(request: Request, page: PageContext, gateway: Gateway) -> HTMLResponse:
-    """The position at a glance: KPI RAG, projects, savings and budget, each linking to detail."""
+    """The person's tasks, and the position at a glance: KPI RAG, projects, savings and budget,
+    each linking to detail."""
     year = FinancialYear.containing(date.today())
     kpi, finance = KpiApiClient(gateway), FinanceApiClient(gateway)
-    # One after another, not gathered: four small reads, and simpler to reason about.
+    # One after another, not gathered: a few small reads, and simpler to reason about.
+    tasks = await _section(TasksApiClient(gateway).mine())
     kpis = await _section(kpi.scorecard(limit=1))
     projects = await _section(ProjectsApiClient(gateway).portfolio_summary())
     savings = await _section(finance.savings_totals(by="year"))
@@ -80,6 +84,8 @@ async def dashboard(request: Request, page: PageContext, gateway: Gateway) -> HT
         {
             **page,
             "nav": "dashboard",
+            "tasks": tasks,
+            "task_rows": task_rows(tasks.data) if tasks.data else [],
             "kpis": kpis,
             "projects": projects,
             "savings": savings,

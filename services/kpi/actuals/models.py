@@ -60,3 +60,5 @@ class ActualRevision(TenantMixin, TimestampMixin, Base):
     changed_by: Mapped[str] = mapped_column(String(200))
     self_approved: Mapped[bool] = mapped_column(default=False, server_default="false")
     """Approved by the person who submitted it, as the council allows one-person teams."""
+    closed_period_role: Mapped[str | None] = mapped_column(String(32), default=None)
+    """Changed after its period closed, by an approver acting in this role (reason: `reason`)."""

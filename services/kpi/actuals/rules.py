@@ -2,9 +2,11 @@
 workflow (draft → submitted → approved, or returned). No I/O."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
-from common.errors import Conflict, Forbidden
+from common.deadlines import figures_close
+from common.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from common.identity import Caller, Role
 from common.periods import Period
 from services.kpi.actuals.models import Actual
@@ -88,3 +90,43 @@ def unchanged(actual: Actual, figures: Figures, commentary: str) -> bool:
         and actual.denominator == figures.denominator
         and actual.commentary == commentary
     )
+
+
+@dataclass(frozen=True)
+class LateChange:
+    """A change to a closed period's figure: who may make it, as which role, and why."""
+
+    role: Role
+    reason: str
+
+
+def check_period_open(
+    caller: Caller, period: Period, reason: str | None, today: date
+) -> LateChange | None:
+    """None while the period is open; once it has closed, only an approver may change its
+    figures, and only with a reason (both go in the revision, and so the audit trail).
+
+    >>> check_period_open(Caller(org_id=uuid.UUID(int=1), user_id="a"), Period.parse("2026-04"),
+    ...                   None, date(2026, 5, 1)) is None
+    True
+    """
+    closes = figures_close(period, caller.deadlines)
+    if closes is None or today < closes:
+        return None
+    locked = f"{period.label} closed on {closes - timedelta(days=1):%-d %B %Y}"
+    role = next((r for r in MANAGERS if r in caller.roles), None)
+    if role is None:
+        raise Forbidden(
+            f"{locked}, so its figures are locked. Ask an approver (the programme office or a "
+            "service lead) to change this figure."
+        )
+    if not (reason or "").strip():
+        raise ValidationFailed(
+            "The period is closed.",
+            errors=[
+                FieldError(
+                    "reason", f"{locked}: give a reason for changing a figure after it closed"
+                )
+            ],
+        )
+    return LateChange(role, (reason or "").strip())

@@ -13,6 +13,11 @@ class ActualFigures(Input):
     numerator: Number | None = Field(default=None, description="…send what it is made of.")
     denominator: Number | None = None
     commentary: str = Field(default="", max_length=4000)
+    reason: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="Why a figure of a closed period changes (approvers only, then required).",
+    )
 
 
 class ActualCreate(ActualFigures):
@@ -27,6 +32,11 @@ class ActualUpdate(Input):
     numerator: Number | None = None
     denominator: Number | None = None
     commentary: str | None = Field(default=None, max_length=4000)
+    reason: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="Why a figure of a closed period changes (approvers only, then required).",
+    )
 
 
 class ActualReturn(Input):
@@ -63,6 +73,9 @@ class RevisionRead(BaseModel):
     reason: str
     changed_by: str
     self_approved: bool
+    closed_period_role: str | None = Field(
+        description="Changed after its period closed, by an approver in this role."
+    )
     created_at: datetime
 
 

@@ -26,8 +26,10 @@ from services.kpi.actuals.models import Actual, ActualRevision
 from services.kpi.actuals.rules import (
     SUBMITTABLE,
     Figures,
+    LateChange,
     check_may_approve,
     check_may_enter,
+    check_period_open,
     mark_approved,
     mark_corrected,
     mark_submitted,
@@ -173,6 +175,7 @@ def _record(
     caller: Caller,
     reason: str = "",
     self_approved: bool = False,
+    late: LateChange | None = None,
 ) -> int:
     number = (
         session.scalar(
@@ -190,9 +193,10 @@ def _record(
             numerator=actual.numerator,
             denominator=actual.denominator,
             commentary=actual.commentary,
-            reason=reason,
+            reason=late.reason if late else reason,
             changed_by=caller.user_id,
             self_approved=self_approved,
+            closed_period_role=late.role.value if late else None,
         )
     )
     session.flush()
@@ -252,21 +256,27 @@ def create_actual(
         denominator=data.denominator,
         today=today or date.today(),
     )
+    late = check_period_open(caller, figures.period, data.reason, today or date.today())
     existing = select(Actual.id).where(
         Actual.measure_id == measure.id, Actual.period == figures.period.code
     )
     if session.scalar(existing):
         raise _duplicate(measure, figures.period)
-    return _store_new(session, measure, figures, data.commentary, caller)
+    return _store_new(session, measure, figures, data.commentary, caller, late)
 
 
 def _store_new(
-    session: Session, measure: Measure, figures: Figures, commentary: str, caller: Caller
+    session: Session,
+    measure: Measure,
+    figures: Figures,
+    commentary: str,
+    caller: Caller,
+    late: LateChange | None = None,
 ) -> Actual:
     actual = new_actual(measure, figures, commentary)
     session.add(actual)
     session.flush()
-    _record(session, actual, action="created", caller=caller)
+    _record(session, actual, action="created", caller=caller, late=late)
     return actual
 
 
@@ -277,6 +287,7 @@ def _store_correction(
     figures: Figures | None,
     commentary: str | None,
     caller: Caller,
+    late: LateChange | None = None,
 ) -> None:
     """A new revision of the figures and commentary sent; the actual is a draft again."""
     if figures is not None:
@@ -289,7 +300,7 @@ def _store_correction(
         actual.commentary = commentary
     mark_corrected(actual)
     session.flush()
-    _record(session, actual, action="corrected", caller=caller)
+    _record(session, actual, action="corrected", caller=caller, late=late)
 
 
 def new_actual(measure: Measure, figures: Figures, commentary: str) -> Actual:
@@ -318,6 +329,9 @@ def update_actual(
     changes = data.model_dump(exclude_unset=True)
     measure = crud.get_or_404(session, Measure, actual.measure_id, "measure")
     check_may_enter(caller, measure)
+    late = check_period_open(
+        caller, Period.parse(actual.period), data.reason, today or date.today()
+    )
     figures: Figures | None = None
     if {"value", "numerator", "denominator"} & changes.keys():
         value = changes.get("value")
@@ -332,7 +346,9 @@ def update_actual(
             denominator=denominator,
             today=today or date.today(),
         )
-    _store_correction(session, actual, figures=figures, commentary=data.commentary, caller=caller)
+    _store_correction(
+        session, actual, figures=figures, commentary=data.commentary, caller=caller, late=late
+    )
     return actual
 
 
@@ -498,7 +514,7 @@ def bulk_submit(
         )
     }
 
-    plan: list[tuple[Measure, Figures, BulkRow, Actual | None]] = []
+    plan: list[tuple[Measure, Figures, BulkRow, Actual | None, LateChange | None]] = []
     seen: set[tuple[uuid.UUID, str]] = set()
     for i, row in parsed:
         prefix = f"rows.{i}."
@@ -542,6 +558,11 @@ def bulk_submit(
                 )
             )
             continue
+        try:
+            late = check_period_open(caller, figures.period, row.reason, today)
+        except ValidationFailed as failed:
+            errors.extend(FieldError(prefix + e["field"], e["message"]) for e in failed.errors)
+            continue
         if submit:
             try:
                 check_commentary(
@@ -555,7 +576,7 @@ def bulk_submit(
             except ValidationFailed as failed:
                 errors.extend(failed.errors)
                 continue
-        plan.append((measure, figures, row, actual))
+        plan.append((measure, figures, row, actual, late))
     for measure in {m.code: m for m, *_ in plan}.values():
         check_may_enter(caller, measure)
     if errors:
@@ -565,9 +586,9 @@ def bulk_submit(
 
     stored: list[Actual] = []
     created = updated = 0
-    for measure, figures, row, actual in plan:
+    for measure, figures, row, actual, late in plan:
         if actual is None:
-            actual = _store_new(session, measure, figures, row.commentary, caller)
+            actual = _store_new(session, measure, figures, row.commentary, caller, late)
             created += 1
         elif unchanged(actual, figures, row.commentary):
             # Saving a form again changes nothing: no new revision, just submit if asked.
@@ -577,7 +598,12 @@ def bulk_submit(
             continue
         else:
             _store_correction(
-                session, actual, figures=figures, commentary=row.commentary, caller=caller
+                session,
+                actual,
+                figures=figures,
+                commentary=row.commentary,
+                caller=caller,
+                late=late,
             )
             updated += 1
         if submit:

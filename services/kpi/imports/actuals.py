@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from common.audit import record_created, record_updated
 from common.bulk import StaleRows, insert_rows, one_of, update_rows
+from common.deadlines import is_closed
 from common.errors import Conflict, Forbidden, ValidationFailed
 from common.headers import Column, match_headers, missing_columns, normalise_header
 from common.identity import Caller
@@ -177,6 +178,15 @@ def plan(
         seen[key] = number
         row.existing = existing.get(key)
         _decide(row)
+        if {"created", "corrected"} & set(row.steps) and is_closed(
+            figures.period, caller.deadlines, today
+        ):
+            # An import carries no reason: a closed period's figure changes on its form only.
+            row.report.problem(
+                columns["period"],
+                f"{figures.period.label} is closed, so its figures are locked; an approver can "
+                "still correct one on its form, giving a reason",
+            )
         if "approved" in row.steps and may_approve:
             # Submitted by this import, or earlier by the same person: separation of duties.
             submitted_by = (

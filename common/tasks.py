@@ -1,0 +1,25 @@
+"""A person's tasks: what is theirs to do, when it is due, and where the form that clears it is.
+
+Each service answers for its own items (`GET /tasks` on each); the gateway combines them into
+`GET /api/v1/me/tasks`, and the reminders command mails them.
+"""
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+
+class TaskItem(BaseModel):
+    """One thing a person has to do."""
+
+    key: str = Field(description="Stable for the same task on every read, e.g. `kpi:actual:…`.")
+    kind: str = Field(description="What sort of task: figures, approval, savings_return, ….")
+    title: str
+    due: date
+    overdue: bool = Field(description="Its due date has passed.")
+    link: str = Field(description="The page (on this site) with the form that clears it.")
+
+
+def ordered(items: list[TaskItem]) -> list[TaskItem]:
+    """Overdue first, then soonest due, then by title."""
+    return sorted(items, key=lambda item: (not item.overdue, item.due, item.title))

@@ -1,0 +1,64 @@
+"""`GET /api/v1/me/tasks`: the caller's tasks, each service answering for its own items.
+
+The gateway asks the three services in turn (three small reads), with the caller's identity, and
+puts the answers together; a service that does not answer is named, so the page can say which
+items are missing.
+"""
+
+import logging
+
+import httpx
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from common.identity import IDENTITY_HEADER, Caller, sign_identity
+from common.logs import REQUEST_ID_HEADER, request_id_var
+from common.settings import SERVICES, Settings
+from common.tasks import TaskItem, ordered
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/api/v1", tags=["identity"])
+_ITEMS = TypeAdapter(list[TaskItem])
+
+
+class MyTasks(BaseModel):
+    items: list[TaskItem]
+    """Overdue first, then soonest due."""
+    unavailable: list[str]
+    """Services that did not answer: their items are missing from `items`."""
+
+
+async def tasks_of(
+    caller: Caller, settings: Settings, upstreams: dict[str, httpx.AsyncClient]
+) -> MyTasks:
+    """Ask every service for the caller's tasks."""
+
+    async def ask(service: str) -> list[TaskItem] | None:
+        token = sign_identity(
+            caller.model_copy(update={"csrf": None}),
+            settings.identity_signing_key.get_secret_value(),
+            audience=service,
+            ttl_seconds=settings.identity_token_ttl_seconds,
+        )
+        headers = {IDENTITY_HEADER: token, REQUEST_ID_HEADER: request_id_var.get() or ""}
+        try:
+            response = await upstreams[service].get("/tasks", headers=headers)
+            response.raise_for_status()
+            return _ITEMS.validate_json(response.content)
+        except (httpx.HTTPError, ValidationError):
+            log.warning("tasks unavailable", extra={"upstream": service})
+            return None
+
+    answers = [await ask(service) for service in SERVICES]
+    items = [item for answer in answers if answer for item in answer]
+    down = [service for service, answer in zip(SERVICES, answers, strict=True) if answer is None]
+    return MyTasks(items=ordered(items), unavailable=down)
+
+
+@router.get("/me/tasks", response_model=MyTasks)
+async def my_tasks(request: Request) -> MyTasks:
+    """What is the caller's to do: figures due from their team and waiting for their approval,
+    savings returns, milestones and improvement actions due within 30 days or overdue, and this
+    month's highlight reports. Each item links to the form that clears it."""
+    caller: Caller = request.state.caller
+    return await tasks_of(caller, request.app.state.settings, request.app.state.upstreams)

@@ -1,0 +1,19 @@
+"""HTTP route of KPI tasks: the caller's own."""
+
+from datetime import date
+
+from fastapi import APIRouter
+
+from common.db import SessionDep
+from common.identity import CallerDep
+from common.tasks import TaskItem, ordered
+from services.kpi.tasks import service
+
+router = APIRouter()
+
+
+@router.get("/tasks", response_model=list[TaskItem], tags=["tasks"])
+def my_kpi_tasks(session: SessionDep, caller: CallerDep) -> list[TaskItem]:
+    """The caller's KPI tasks: figures due from their team in periods still open (overdue ones
+    too), and figures waiting for their approval. Overdue first."""
+    return ordered(service.tasks_for(session, caller=caller, today=date.today()))

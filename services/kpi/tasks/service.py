@@ -1,0 +1,106 @@
+"""KPI tasks of one person: figures their team owes, and figures waiting for their approval."""
+
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from common.deadlines import figures_close, figures_due
+from common.identity import Caller, Role
+from common.periods import Frequency, Period
+from common.tasks import TaskItem
+from services.kpi.actuals.models import Actual, ActualRevision
+from services.kpi.actuals.rules import MANAGERS
+from services.kpi.measures.models import Measure
+from services.kpi.tasks.rules import DONE, figure_overdue, open_periods
+
+
+def tasks_for(session: Session, *, caller: Caller, today: date) -> list[TaskItem]:
+    """What the caller has to do in KPIs today."""
+    return _figures_due(session, caller, today) + _approvals(session, caller, today)
+
+
+def _figures_due(session: Session, caller: Caller, today: date) -> list[TaskItem]:
+    """Figures of the periods still open that the caller's team provides and has not sent."""
+    if not caller.team or not caller.has_any(Role.DATA_PROVIDER, *MANAGERS):
+        return []
+    measures = list(
+        session.scalars(
+            select(Measure)
+            .where(Measure.active, Measure.data_provider == caller.team)
+            .order_by(Measure.code)
+        )
+    )
+    periods = {f: open_periods(f, caller.deadlines, today) for f in Frequency}
+    codes = {p.code for ps in periods.values() for p in ps}
+    status = {
+        (measure_id, period): state
+        for measure_id, period, state in session.execute(
+            select(Actual.measure_id, Actual.period, Actual.status).where(
+                Actual.measure_id.in_([m.id for m in measures]), Actual.period.in_(codes)
+            )
+        )
+    }
+    items: list[TaskItem] = []
+    for measure in measures:
+        for period in periods[Frequency(measure.frequency)]:
+            state = status.get((measure.id, period.code))
+            if state in DONE:
+                continue
+            verb = "Correct the returned figure" if state == "returned" else "Enter the figure"
+            items.append(
+                TaskItem(
+                    key=f"kpi:figure:{measure.id}:{period.code}",
+                    kind="figure",
+                    title=f"{verb} for {measure.code} {measure.title}, {period.label}",
+                    due=figures_due(period, caller.deadlines),
+                    overdue=figure_overdue(period, caller.deadlines, today),
+                    link="/kpis/entry?"
+                    + urlencode({"period": period.code, "provider": caller.team}),
+                )
+            )
+    return items
+
+
+def _approvals(session: Session, caller: Caller, today: date) -> list[TaskItem]:
+    """Submitted figures the caller may approve, due before their period closes."""
+    if not caller.has_any(*MANAGERS):
+        return []
+    waiting = list(
+        session.execute(
+            select(Actual, Measure)
+            .join(Measure, Measure.id == Actual.measure_id)
+            .where(Actual.status == "submitted")
+            .order_by(Actual.period_start, Measure.code)
+        )
+    )
+    submitters: dict[object, str] = {}
+    for actual_id, changed_by in session.execute(
+        select(ActualRevision.actual_id, ActualRevision.changed_by)
+        .where(
+            ActualRevision.actual_id.in_([a.id for a, _ in waiting]),
+            ActualRevision.action == "submitted",
+        )
+        .order_by(ActualRevision.number)
+    ):
+        submitters[actual_id] = changed_by  # the last submission wins
+    items: list[TaskItem] = []
+    for actual, measure in waiting:
+        if submitters.get(actual.id) == caller.user_id and not caller.self_approval:
+            continue  # someone else must approve it
+        period = Period.parse(actual.period)
+        closes = figures_close(period, caller.deadlines)
+        # Due before the period closes; where periods never close, by the figures' due date.
+        due = closes - timedelta(days=1) if closes else figures_due(period, caller.deadlines)
+        items.append(
+            TaskItem(
+                key=f"kpi:approval:{actual.id}",
+                kind="approval",
+                title=f"Approve or return {measure.code} {measure.title}, {period.label}",
+                due=due,
+                overdue=due < today,
+                link="/kpis/approvals",
+            )
+        )
+    return items

@@ -1,0 +1,131 @@
+"""The reminders command, over a real SMTP server run in-process (aiosmtpd): one digest per
+person with each item and its link, and nothing again the second time it runs that day."""
+
+import asyncio
+import socket
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from email import message_from_bytes
+from email.message import Message
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from common.db import Database
+from common.identity import Role
+from common.periods import Period
+from common.settings import Settings
+from gateway.models import Organisation, ReminderSent
+from stack.reminders import send_reminders, smtp_sender
+from stack.testing.plugin import System
+from tests.identity.conftest import add_user
+from tests.kpi.factories import make_measure
+
+TEAM = "Reablement Team"
+LAST_MONTH = Period.month_of(date.today()).previous()
+
+
+@dataclass
+class Inbox:
+    """What the SMTP server received: one entry per message."""
+
+    messages: list[tuple[list[str], Message]] = field(default_factory=list)
+
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
+        self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content)))
+        return "250 OK"
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[Inbox, int]]:
+    handler = Inbox()
+    with socket.socket() as probe:  # a free port for the server
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield handler, port
+    finally:
+        controller.stop()
+
+
+def remind(system: System, settings: Settings, database: Database, port: int) -> dict[str, Any]:
+    mail = settings.model_copy(
+        update={"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_tls": False}
+    )
+    outcome = asyncio.run(
+        send_reminders(
+            database,
+            mail,
+            system.gateway.state.upstreams,
+            send=smtp_sender(mail),
+        )
+    )
+    return outcome.sent
+
+
+def test_each_person_gets_one_digest_with_every_item_and_none_the_second_time(
+    system: System,
+    api: TestClient,
+    settings: Settings,
+    database: Database,
+    demo_org: uuid.UUID,
+    inbox: tuple[Inbox, int],
+) -> None:
+    received, port = inbox
+    with database.session(demo_org) as session:
+        council = session.get(Organisation, demo_org)
+        assert council is not None
+        council.deadlines = {"reminder_lead_days": 31, "close_working_days": 5}
+        session.commit()
+    make_measure(api, code="R1", title="Reablement starts", data_provider=TEAM)
+    make_measure(api, code="R2", title="Reablement ends", data_provider=TEAM)
+    first = add_user(database, demo_org, Role.DATA_PROVIDER, team=TEAM, email="a@demo.example")
+    add_user(database, demo_org, Role.DATA_PROVIDER, team=TEAM, email="b@demo.example")
+    add_user(database, demo_org, Role.DATA_PROVIDER, team="Quiet Team", email="q@demo.example")
+    with database.session(demo_org) as session:
+        off = add_user(database, demo_org, Role.DATA_PROVIDER, team=TEAM, email="off@demo.example")
+        session.get_one(type(off), off.id).reminders_off = True
+        session.commit()
+
+    remind(system, settings, database, port)
+    assert sorted(to for to, _ in received.messages) == [["a@demo.example"], ["b@demo.example"]]
+    message = next(m for to, m in received.messages if to == ["a@demo.example"])
+    assert message["Subject"] == "ASC Tracker: 2 tasks due"
+    body = message.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    for code, title in (("R1", "Reablement starts"), ("R2", "Reablement ends")):
+        assert f"- Enter the figure for {code} {title}, {LAST_MONTH.label} (due " in body
+    link = f"{settings.gateway_url}/kpis/entry?period={LAST_MONTH.code}&provider=Reablement+Team"
+    assert body.count(link) == 2
+
+    assert remind(system, settings, database, port) == {}
+    assert len(received.messages) == 2, "nothing is sent twice the same day"
+    with database.session(demo_org) as session:
+        logged = session.scalars(select(ReminderSent).where(ReminderSent.user_id == first.id)).all()
+        assert [(r.email, r.delivered) for r in logged] == [("a@demo.example", True)] * 2
+
+
+def test_a_council_that_turned_reminders_off_gets_none(
+    system: System,
+    api: TestClient,
+    settings: Settings,
+    database: Database,
+    demo_org: uuid.UUID,
+    inbox: tuple[Inbox, int],
+) -> None:
+    received, port = inbox
+    with database.session(demo_org) as session:
+        council = session.get(Organisation, demo_org)
+        assert council is not None
+        council.deadlines = {"reminders_enabled": False, "reminder_lead_days": 31}
+        session.commit()
+    make_measure(api, code="R1", title="Reablement starts", data_provider=TEAM)
+    add_user(database, demo_org, Role.DATA_PROVIDER, team=TEAM, email="a@demo.example")
+    assert remind(system, settings, database, port) == {}
+    assert received.messages == []
