@@ -166,6 +166,11 @@ class Listing:
 
 LIST_CASES: dict[str, Listing] = {
     "GET /api/v1/me": Listing(),
+    # People by id only (`ids` is required): B asks for A's user and must get nothing of them.
+    # tests/web/test_editing_pages.py shows the names to their own council.
+    "GET /api/v1/people": Listing(
+        {"ids": "00000000-0000-4000-8000-000000000001"}, filters={"ids": "users"}, unmarked=True
+    ),
     # The signed-in person's own sessions, found by their user id (tests/identity/test_sessions.py).
     "GET /api/v1/me/sessions": Listing(personal=True),
     "GET /api/v1/users": Listing(),
@@ -316,6 +321,12 @@ LINK_CASES: dict[str, Link] = {
     ),
     f"PATCH {FINANCE}/savings-lines/{{line_id}} mitigates_line_id": Link(
         lambda a: {"mitigates_line_id": a["savings-lines"]}, own="savings-lines"
+    ),
+    f"POST {FINANCE}/savings-lines kpi_measure_id": Link(
+        lambda a: LINE | {"kpi_measure_id": a["measures"]}
+    ),
+    f"PATCH {FINANCE}/savings-lines/{{line_id}} kpi_measure_id": Link(
+        lambda a: {"kpi_measure_id": a["measures"]}, own="savings-lines"
     ),
     f"PUT {FINANCE}/savings-lines/{{line_id}}/benefit overlaps_line_id": Link(
         lambda a: BENEFIT | {"overlaps_line_id": a["savings-lines"]}, own="savings-lines"
@@ -719,6 +730,17 @@ PAGES_WITHOUT_RECORDS = {
     "/platform",  # refused to every council's caller, as the next one is
     "/platform/councils/new",
     "/accessibility",
+    "/admin/deadlines",
+    # Blank forms for a new record: their choices are A's only where a record links to another.
+    "/budget/lines/new",
+    "/improvement-plan/actions/new",
+    "/kpi-targets/new",
+    "/kpis/new",
+    "/milestones/new",
+    "/priorities/new",
+    "/raid-items/new",
+    # The month's forecasts form lists the lines of this financial year; A's are of another.
+    "/budget/forecasts",
     # Compressed PDF text cannot be searched; each is drawn from the same sections as its HTML
     # page (/documents/quarterly-report, /documents/service-plan), which this test does check.
     "/documents/service-plan.pdf",
