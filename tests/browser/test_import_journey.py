@@ -77,44 +77,6 @@ def test_a_large_table_uploads_with_progress_previews_and_imports(
 BOOK = Path(__file__).resolve().parents[1] / "imports" / "tables" / "budget-book-four-years.xlsx"
 
 
-def test_a_table_whose_headings_do_not_match_is_mapped_previewed_imported_and_its_total_flagged(
-    page: Page, live: RunningSystem, tmp_path: Path
-) -> None:
-    sign_in(page, live, "finance@demo.example")
-    page.goto(live.url() + "/imports")
-    page.get_by_label("Budget lines: the budget monitoring sheet with monthly forecasts").check()
-    page.get_by_label("Upload a file").set_input_files(str(BOOK))
-    page.get_by_role("button", name="Preview").click()
-
-    # Refused for a missing column, in place, with the mapping step to fix it.
-    summary = page.locator(".govuk-error-summary")
-    expect(summary).to_contain_text("The file has no 'Budget line' column.", timeout=60_000)
-    expect(summary).to_be_focused()
-    expect(page.get_by_role("heading", name="We read your columns as…")).to_be_visible()
-    assert axe_violations(page) == []
-
-    page.get_by_label("Service area").select_option(label="Budget line (needed)")
-    page.get_by_label("Budget 2024/25 £m").select_option(label="not imported")
-    page.get_by_role("button", name="Check the preview with these columns").click()
-
-    expect(page.get_by_role("heading", level=1)).to_have_text("Preview the import", timeout=60_000)
-    flags = page.locator("#reconciliations + p + ul")
-    expect(flags).to_contain_text("stated total £152.4m; the lines add up to £151.8m")
-    expect(page.get_by_label("Budget 2024/25 £m")).to_have_value("not-imported")
-    assert axe_violations(page) == []
-
-    page.get_by_role("button", name="Import 4 budget lines").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Import complete", timeout=60_000)
-    assert axe_violations(page) == []
-
-    page.goto(live.url() + "/budget")
-    banner = page.get_by_role("region", name="Imported totals to check")
-    expect(banner).to_contain_text("budget-book-four-years.xlsx")
-    expect(banner).to_contain_text("stated total £152.4m; the lines add up to £151.8m")
-    assert axe_violations(page) == []
-    assert page.csp_violations == []  # type: ignore[attr-defined]
-
-
 def test_a_wrong_file_an_empty_file_and_a_bad_cell_each_show_their_message(
     page: Page, live: RunningSystem, tmp_path: Path
 ) -> None:

@@ -35,6 +35,7 @@ NOT_READY = frozenset(
         # Their parents (measures, savings lines) are keyed on `id` alone, so a key with org_id
         # has nothing to reference until those are re-keyed.
         *("kpi.library_adoptions", "finance.benefit_calculations", "finance.benefit_inputs"),
+        "finance.reconciliation_flags",
     }
 )
 """Tenant tables whose keys leave `org_id` out today (primary keys on `id` alone, foreign keys on
