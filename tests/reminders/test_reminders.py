@@ -5,6 +5,7 @@ import asyncio
 import socket
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from email import message_from_bytes
@@ -59,14 +60,16 @@ def remind(system: System, settings: Settings, database: Database, port: int) ->
     mail = settings.model_copy(
         update={"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_tls": False}
     )
-    outcome = asyncio.run(
-        send_reminders(
-            database,
-            mail,
-            system.gateway.state.upstreams,
-            send=smtp_sender(mail),
-        )
+    job = send_reminders(
+        database,
+        mail,
+        system.gateway.state.upstreams,
+        send=smtp_sender(mail),
     )
+    # In a thread of its own, as the command runs: an earlier test (a browser one) may have left
+    # this thread with an event loop running, where asyncio.run() refuses to start.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        outcome = pool.submit(asyncio.run, job).result()
     return outcome.sent
 
 
