@@ -112,6 +112,18 @@ def has_horizontal_scroll(page: Page) -> bool:
 DEMO_PASSWORD = "asc-demo-password"  # published: demo data only
 
 
+def settled(page: Page) -> None:
+    """Wait until htmx has settled its last swap.
+
+    htmx makes a swapped-in form live only when the swap settles (20 ms later): a key pressed
+    before then submits the form without htmx, as a full page. No person is that quick; a test
+    on a loaded machine can be.
+    """
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+
+
 def sign_in(page: Page, live: RunningSystem, email: str) -> None:
     """Sign in through the sign-in page, as a person would."""
     page.goto(live.url() + "/sign-in")

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from stack.testing.processes import RunningSystem
-from tests.browser.conftest import axe_violations, sign_in
+from tests.browser.conftest import axe_violations, settled, sign_in
 from tests.browser.test_journeys import focus_is_visible, focused, tab_to
 
 STATUS = "#app-status"
@@ -84,6 +84,7 @@ def test_milestone_and_rag_edits_by_keyboard_move_focus_and_say_what_was_saved(
     tab_to(page, "el.getAttribute('href') && el.getAttribute('href').endsWith('/rag/edit')")
     page.keyboard.press("Enter")
     expect(page.get_by_label("Overall RAG status")).to_be_focused()
+    settled(page)
     page.get_by_label("Overall RAG status").select_option("amber")
     page.get_by_label("Reason").fill("Two posts are vacant.")
     page.get_by_label("Reason").focus()
@@ -182,6 +183,7 @@ def test_an_import_preview_arrives_in_place_with_focus_on_its_heading(
     expect(heading).to_have_text("Preview the import", timeout=30_000)
     expect(heading).to_be_focused()
     assert page.url.endswith("/imports")
+    settled(page)
     page.get_by_role("button", name=re.compile("^Import ")).focus()
     page.keyboard.press("Enter")
     expect(heading).to_have_text("Import complete", timeout=30_000)
