@@ -119,9 +119,8 @@ def settled(page: Page) -> None:
     before then submits the form without htmx, as a full page. No person is that quick; a test
     on a loaded machine can be.
     """
-    page.wait_for_function(
-        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
-    )
+    busy = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
+    page.wait_for_function(f"() => !document.querySelector('{busy}')")
 
 
 def sign_in(page: Page, live: RunningSystem, email: str) -> None:
