@@ -40,7 +40,7 @@ def running_system(
     prefix: str = "asc_e2e",
     dev_identity: bool = True,
     settings: dict[str, str] | None = None,
-    ready_timeout: float = 60,
+    ready_timeout: float = 180,
 ) -> Iterator[RunningSystem]:
     """A fresh database with the demo council, and all five apps serving it over TCP.
 
