@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.headers import Column, match_headers, missing_columns, normalise_header, parse_yes_no
-from common.importing import ImportReport, RowReport, row_originals
+from common.importing import ImportReport, ProblemKind, RowReport, row_originals
 from common.spreadsheets import Table
 from services.projects.imports.linking import PriorityBook, link_objectives
 from services.projects.models import Objective, Priority, Project
@@ -87,10 +87,12 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
         cell = {key: cells[i] for key, i in match.positions.items()}
         values: dict[str, object] = {"name": cell["name"]}
         if not cell["name"]:
-            row.problem(columns["name"], "the project has no name")
+            row.problem(columns["name"], "the project has no name", ProblemKind.MISSING_CELL)
         key = _words(cell["name"])
         if key in seen:
-            row.problem(columns["name"], f"repeats the project of row {seen[key]}")
+            row.problem(
+                columns["name"], f"repeats the project of row {seen[key]}", ProblemKind.DUPLICATE
+            )
         seen.setdefault(key, line)
         if "description" in cell:
             values["description"] = cell["description"]
@@ -103,6 +105,7 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
                 row.problem(
                     columns[field],
                     f"could not read '{text}' as a month: kept as written",
+                    ProblemKind.DEFAULTED,
                     blocking=False,
                 )
         if "budget" in cell:
@@ -117,6 +120,7 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
                 row.problem(
                     columns["budget"],
                     f"found no amount in '{budget.text}': kept as written",
+                    ProblemKind.DEFAULTED,
                     blocking=False,
                 )
         if "resources" in cell:
@@ -125,7 +129,9 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
             answer = parse_yes_no(cell["council_plan"])
             if answer is None:
                 row.problem(
-                    columns["council_plan"], f"could not read '{cell['council_plan']}' as Y or N"
+                    columns["council_plan"],
+                    f"could not read '{cell['council_plan']}' as Y or N",
+                    ProblemKind.NOT_A_CHOICE,
                 )
             values["council_plan"] = bool(answer)
         if "lead_team" in cell:
@@ -135,6 +141,7 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
                 row.problem(
                     columns.get(field.removesuffix("_text"), field),
                     f"is longer than {limit} characters",
+                    ProblemKind.TOO_LONG,
                 )
         objective_ids: list[uuid.UUID] | None = None
         if "objectives" in cell:
