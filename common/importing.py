@@ -1,7 +1,7 @@
 """Import reports: what an import will do with each row of an upload, the problems it found, and
 the answer an import endpoint gives (a preview, or everything written, or nothing and a 422)."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -11,11 +11,15 @@ from fastapi import File, Form, Query, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PydanticField
+from sqlalchemy.orm import Session
 
-from common.audit import declare_no_change
+from common.audit import declare_no_change, record_created, record_updated
+from common.bulk import import_conflict, insert_rows, update_rows
 from common.errors import PROBLEM_JSON, FieldError, ValidationFailed
+from common.headers import Column, HeaderMatch, match_headers, missing_columns
 from common.mapping import Shaped, reconciliation_json
 from common.periods import Frequency, Period, read_period
+from common.spreadsheets import Table
 from common.writing import column_letters
 
 
@@ -125,6 +129,26 @@ class ImportReport:
     given: dict[str, str] = field(default_factory=dict)
     """What the person gave for the whole file because it has no column for it: the `period`."""
 
+    @classmethod
+    def of(
+        cls, kind: str, filename: str, match: HeaderMatch, more: Mapping[str, str] | None = None
+    ) -> "ImportReport":
+        """The report of an import whose fields `match` found, with `more` columns it reads
+        besides (a heading for each year, "target 2025/26"); the others are unmatched."""
+        columns = dict(match.headers) | dict(more or {})
+        unmatched = [h for h in match.unmatched if h not in columns.values()]
+        return cls(kind, filename, columns, unmatched)
+
+    def each_row(
+        self, table: Table, match: HeaderMatch
+    ) -> Iterator[tuple[RowReport, dict[str, str], list[str]]]:
+        """Each row of `table` with its report (added to this one), its cells by field key,
+        and all its cells."""
+        for number, cells in zip(table.row_numbers, table.rows, strict=True):
+            row = RowReport(row=number, original=row_originals(table.headers, cells))
+            self.rows.append(row)
+            yield row, {key: cells[i] for key, i in match.positions.items()}, cells
+
     @property
     def blocked_rows(self) -> list[RowReport]:
         return [r for r in self.rows if r.blocked]
@@ -184,6 +208,48 @@ class ImportReport:
             if p.blocking
         ]
         return errors[:limit]
+
+
+def read_header(
+    table: Table, columns: Sequence[Column], what: str, *, taken: Collection[int] = ()
+) -> HeaderMatch:
+    """Which column of `table` holds which of `columns` (as the person mapped them, else by
+    their wording), the `taken` positions (a value for each period) left aside; a 422 naming each
+    required column the file lacks, for `what` ("a savings line")."""
+    headers = ["" if i in taken else h for i, h in enumerate(table.headers)]
+    match = match_headers(headers, columns, table.mapping)
+    if match.missing:
+        raise missing_columns(match.missing, what)
+    return match
+
+
+Change = tuple[dict[str, Any], dict[str, Any]]
+"""A row as it was and as it will be (`common.bulk.changed_row`)."""
+
+
+@dataclass
+class Writes:
+    """What an import writes to one table: the rows to insert, and each change of a stored row."""
+
+    model: type[Any]
+    new: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+
+def write_rows(session: Session, what: str, *writes: Writes) -> None:
+    """Write an import in bulk (`common.bulk`), each row with its audit row: every change first,
+    so that a row someone changed since the file was read refuses it all (the 409 names `what`,
+    "savings lines"), then the new rows, table by table in the order given (a line before its
+    targets). The session then forgets what it read, which was changed behind its back."""
+    with import_conflict(what):
+        for write in writes:
+            update_rows(session, write.model, [after for _, after in write.changes])
+    for write in writes:
+        record_updated(session, write.model, write.changes)
+    for write in writes:
+        record_created(session, write.model, insert_rows(session, write.model, write.new))
+    if any(write.new or write.changes for write in writes):
+        session.expire_all()
 
 
 def row_originals(headers: Sequence[str], cells: Sequence[str]) -> dict[str, str]:

@@ -25,11 +25,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.audit import record_created, record_updated
-from common.bulk import changed_row, import_conflict, insert_rows, update_rows
+from common.bulk import changed_row
 from common.errors import FieldError, ValidationFailed
-from common.headers import Column, match_headers, missing_columns, normalise_header
-from common.importing import ImportReport, ProblemKind, RowReport, row_originals
+from common.headers import Column, normalise_header
+from common.importing import (
+    Change,
+    ImportReport,
+    ProblemKind,
+    RowReport,
+    Writes,
+    read_header,
+    write_rows,
+)
 from common.mapping import period_columns
 from common.money import parse_money
 from common.periods import MONTH_NAMES, FinancialYear, Frequency, read_month
@@ -84,7 +91,6 @@ _FORECAST_WORDS = frozenset(["forecast", "fcst", "outturn", "projected", "fc"])
 _NUMBERED = re.compile(r"(?:m|p|month|period)\s?(\d{1,2})")
 _MONTH_HEADER = re.compile(r"([a-z]+)(?:\s(\d{4}|\d{2}))?")
 _FILE_MONTH = re.compile(r"(?<!\d)(\d{4})-(\d{2})(?!\d)")
-Change = tuple[dict[str, Any], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -214,10 +220,7 @@ def plan(
     months = month_columns(table.headers)
     years = year_budget_columns(table.headers, table.mapping)
     by_position = {c.position for c in months} | set(years)
-    blanked = ["" if i in by_position else h for i, h in enumerate(table.headers)]
-    match = match_headers(blanked, COLUMNS, table.mapping)
-    if match.missing:
-        raise missing_columns(match.missing, "a budget line")
+    match = read_header(table, COLUMNS, "a budget line", taken=by_position)
     columns = dict(match.headers)
     for column in months:
         columns[f"forecast {column.position}"] = table.headers[column.position]
@@ -258,12 +261,8 @@ def plan(
             'year in the budget header ("Budget 2025/26"), or the year (e.g. "2025/26") '
             "beside the file.",
         )
-    report = ImportReport(
-        "budget-lines",
-        filename,
-        columns,
-        [h for h in match.unmatched if h not in columns.values()],
-    )
+    report = ImportReport.of("budget-lines", filename, match, columns)
+    columns = report.columns
     lines = list(session.scalars(select(BudgetLine)))
     by_code = {line.cost_centre.lower(): line for line in lines if line.cost_centre}
     by_name: dict[str, BudgetLine] = {}
@@ -273,12 +272,10 @@ def plan(
     seen_amounts: dict[tuple[str, str], BudgetRow] = {}
     seen_forecasts: dict[tuple[str, date], int] = {}
     rows: list[BudgetRow] = []
-    for number, cells in zip(table.row_numbers, table.rows, strict=True):
-        row = RowReport(row=number, original=row_originals(table.headers, cells))
-        cell = {key: cells[i] for key, i in match.positions.items()}
+    for row, cell, cells in report.each_row(table, match):
+        number = row.row
         item = BudgetRow(row)
         rows.append(item)
-        report.rows.append(row)
         values: dict[str, str] = {
             k: cell[k] for k in ("name", "service_area", "cost_centre") if k in cell
         }
@@ -528,16 +525,10 @@ def commit(session: Session, rows: list[BudgetRow]) -> None:
         for plan_ in changed_lines.values()
         if plan_.existing is not None
     ]
-    with import_conflict("budget lines or forecasts"):
-        update_rows(session, BudgetLine, [after for _, after in line_changes])
-        update_rows(session, Forecast, [after for _, after in forecast_changes])
-    update_rows(session, BudgetAmount, [after for _, after in amount_changes.values()])
-    record_updated(session, BudgetLine, line_changes)
-    record_updated(session, BudgetAmount, list(amount_changes.values()))
-    record_updated(session, Forecast, forecast_changes)
-    record_created(session, BudgetLine, insert_rows(session, BudgetLine, new_lines))
-    record_created(
-        session, BudgetAmount, insert_rows(session, BudgetAmount, list(new_amounts.values()))
+    write_rows(
+        session,
+        "budget lines or forecasts",
+        Writes(BudgetLine, new_lines, line_changes),
+        Writes(BudgetAmount, list(new_amounts.values()), list(amount_changes.values())),
+        Writes(Forecast, new_forecasts, forecast_changes),
     )
-    record_created(session, Forecast, insert_rows(session, Forecast, new_forecasts))
-    session.expire_all()  # the lines read before were changed behind the session's back

@@ -13,12 +13,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.audit import record_created, record_updated
-from common.bulk import changed_row, import_conflict, insert_rows, update_rows
+from common.bulk import changed_row
 from common.errors import FieldError, ValidationFailed
-from common.headers import Column, match_headers, missing_columns
+from common.headers import Column
 from common.identity import Caller
-from common.importing import ImportReport, ProblemKind, RowReport, row_originals
+from common.importing import ImportReport, ProblemKind, RowReport, Writes, read_header, write_rows
 from common.money import parse_money
 from common.periods import FinancialYear, Period, read_month
 from common.quantities import header_unit
@@ -79,27 +78,23 @@ def plan(
 ) -> tuple[ImportReport, list[EntryRow]]:
     """What importing `table` would do: each return's action against the returns there already;
     a file with no month column is of the one month `period` (a monthly period)."""
-    match = match_headers(table.headers, COLUMNS, table.mapping)
-    if match.missing:
-        raise missing_columns(match.missing, "a savings return")
+    match = read_header(table, COLUMNS, "a savings return")
     if "month" not in match.positions and period is None:
         raise ValidationFailed(NO_MONTH, errors=[FieldError("period", NO_MONTH)])
     columns = dict(match.headers)
-    report = ImportReport("savings-entries", filename, dict(columns), match.unmatched)
+    report = ImportReport.of("savings-entries", filename, match)
     if "month" not in match.positions and period is not None:
         report.given["period"] = period.code
         columns["month"] = "period"
     lines = {line.reference.lower(): line for line in session.scalars(select(SavingsLine))}
     seen: dict[tuple[str, date], int] = {}
     rows: list[EntryRow] = []
-    for number, cells in zip(table.row_numbers, table.rows, strict=True):
-        row = RowReport(row=number, original=row_originals(table.headers, cells))
-        cell = {key: cells[i] for key, i in match.positions.items()}
+    for row, cell, _ in report.each_row(table, match):
+        number = row.row
         if period is not None:
             cell.setdefault("month", period.code)
         item = EntryRow(row)
         rows.append(item)
-        report.rows.append(row)
         row.key = f"{cell['reference']} {cell['month']}"
         item.line = lines.get(cell["reference"].strip().lower())
         if item.line is None:
@@ -204,9 +199,4 @@ def commit(session: Session, rows: list[EntryRow]) -> None:
             )
         else:
             changes.append(changed_row(item.existing, values, keys))
-    with import_conflict("savings returns"):
-        update_rows(session, SavingsEntry, [after for _, after in changes])
-    record_updated(session, SavingsEntry, changes)
-    record_created(session, SavingsEntry, insert_rows(session, SavingsEntry, new))
-    if changes or new:
-        session.expire_all()  # the returns read before were changed behind the session's back
+    write_rows(session, "savings returns", Writes(SavingsEntry, new, changes))

@@ -22,11 +22,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.audit import record_created, record_updated
-from common.bulk import changed_row, import_conflict, insert_rows, update_rows
-from common.headers import Column, match_headers, missing_columns, normalise_header
+from common.bulk import changed_row
+from common.headers import Column, normalise_header
 from common.identity import Caller
-from common.importing import ImportReport, ProblemKind, RowReport, row_originals
+from common.importing import ImportReport, ProblemKind, RowReport, Writes, read_header, write_rows
 from common.mapping import period_columns
 from common.money import parse_money
 from common.periods import FinancialYear, Frequency
@@ -334,37 +333,26 @@ def plan(
     only when the file names any)."""
     years = target_columns(table.headers, table.title, table.mapping)
     taken = set(years.in_year) | set(years.full_year) | set(years.achieved)
-    match = match_headers(
-        ["" if i in taken else h for i, h in enumerate(table.headers)], COLUMNS, table.mapping
-    )
-    if match.missing:
-        raise missing_columns(match.missing, "a savings line")
-    columns = dict(match.headers)
-    columns.setdefault("reference", columns["title"])  # made from the title when not given
+    match = read_header(table, COLUMNS, "a savings line", taken=taken)
+    more = {"reference": match.headers["title"]} | match.headers  # made from the title if not given
     for position, year in years.in_year.items():
-        columns[f"target {year}"] = table.headers[position]
+        more[f"target {year}"] = table.headers[position]
     for position, year in years.full_year.items():
-        columns[f"full-year effect {year}"] = table.headers[position]
+        more[f"full-year effect {year}"] = table.headers[position]
     for position, year in years.achieved.items():
-        columns[f"achieved {year}"] = table.headers[position]
-    report = ImportReport(
-        "savings",
-        filename,
-        columns,
-        [h for h in match.unmatched if h not in columns.values()],
-    )
+        more[f"achieved {year}"] = table.headers[position]
+    report = ImportReport.of("savings", filename, match, more)
+    columns = report.columns
     existing = {line.reference.lower(): line for line in session.scalars(select(SavingsLine))}
     names: ProjectNames | None = None
     if "projects" in match.positions and any(r[match.positions["projects"]] for r in table.rows):
         names = ProjectNames(projects())
     seen: dict[str, int] = {}
     rows: list[SavingsRow] = []
-    for number, cells in zip(table.row_numbers, table.rows, strict=True):
-        row = RowReport(row=number, original=row_originals(table.headers, cells))
-        cell = {key: cells[i] for key, i in match.positions.items()}
+    for row, cell, cells in report.each_row(table, match):
+        number = row.row
         item = SavingsRow(row, {})
         rows.append(item)
-        report.rows.append(row)
         cell["reference"] = cell.get("reference") or reference_of(cell["title"])
         row.key = cell["reference"]
         item.existing = existing.get(cell["reference"].lower())
@@ -594,17 +582,10 @@ def commit(session: Session, rows: list[SavingsRow]) -> None:
                 )
             elif (entry.achieved_to_date, entry.forecast_for_year) != (amount, amount):
                 entry_changes.append(changed_row(entry, achieved, tuple(achieved)))
-    with import_conflict("savings lines"):
-        # Every changed line goes up a version, its targets' changes among them.
-        update_rows(session, SavingsLine, [after for _, after in line_changes])
-    update_rows(session, SavingsTarget, [after for _, after in target_changes])
-    record_updated(session, SavingsLine, line_changes)
-    record_updated(session, SavingsTarget, target_changes)
-    record_created(session, SavingsLine, insert_rows(session, SavingsLine, new_lines))
-    record_created(session, SavingsTarget, insert_rows(session, SavingsTarget, new_targets))
-    with import_conflict("savings returns"):
-        update_rows(session, SavingsEntry, [after for _, after in entry_changes])
-    record_updated(session, SavingsEntry, entry_changes)
-    record_created(session, SavingsEntry, insert_rows(session, SavingsEntry, new_entries))
-    if line_changes:
-        session.expire_all()  # the lines read before were changed behind the session's back
+    write_rows(  # every changed line goes up a version, its targets' changes among them
+        session,
+        "savings lines or returns",
+        Writes(SavingsLine, new_lines, line_changes),
+        Writes(SavingsTarget, new_targets, target_changes),
+        Writes(SavingsEntry, new_entries, entry_changes),
+    )

@@ -24,13 +24,12 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from common.audit import record_created, record_updated
-from common.bulk import StaleRows, insert_rows, one_of, update_rows
+from common.bulk import one_of
 from common.deadlines import is_closed
-from common.errors import Conflict, FieldError, Forbidden, ValidationFailed
+from common.errors import FieldError, Forbidden, ValidationFailed
 from common.headers import Column, match_headers, missing_columns, normalise_header
 from common.identity import Caller
-from common.importing import ImportReport, ProblemKind, RowReport, row_originals
+from common.importing import ImportReport, ProblemKind, RowReport, Writes, row_originals, write_rows
 from common.mapping import PeriodColumn, period_columns
 from common.money import parse_money
 from common.periods import Frequency, Period, read_period
@@ -530,15 +529,9 @@ def commit(session: Session, rows: list[_Row], caller: Caller) -> None:
         for key in _WORKED_ON:
             before[key], after[key] = getattr(existing, key), getattr(actual, key)
         corrections.append((before, after))
-    try:
-        update_rows(session, Actual, [after for _, after in corrections])
-    except StaleRows:
-        raise Conflict(
-            "Someone changed some of these actuals while the file was being imported; "
-            "nothing was imported: import the file again."
-        ) from None
-    record_updated(session, Actual, corrections)
-    record_created(session, Actual, insert_rows(session, Actual, new_actuals))
-    record_created(session, ActualRevision, insert_rows(session, ActualRevision, revisions))
-    if corrections:
-        session.expire_all()  # the actuals read before were changed behind the session's back
+    write_rows(
+        session,
+        "actuals",
+        Writes(Actual, new_actuals, corrections),
+        Writes(ActualRevision, revisions),
+    )

@@ -16,11 +16,8 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from common.audit import record_created, record_updated
-from common.bulk import StaleRows, insert_rows, update_rows
-from common.errors import Conflict
-from common.headers import Column, match_headers, missing_columns, normalise_header
-from common.importing import ImportReport, ProblemKind, RowReport, row_originals
+from common.headers import Column, normalise_header
+from common.importing import ImportReport, ProblemKind, RowReport, Writes, read_header, write_rows
 from common.mapping import period_columns
 from common.periods import FinancialYear, Frequency
 from common.quantities import Unit as QuantityUnit
@@ -317,26 +314,13 @@ def read_rows(
 ) -> tuple[ImportReport, list[_Parsed]]:
     """Every row read; a file without the columns a KPI needs is refused outright."""
     years = target_columns(table.headers, table.mapping)
-    blanked = ["" if i in years else h for i, h in enumerate(table.headers)]
-    match = match_headers(blanked, COLUMNS, table.mapping)
-    if match.missing:
-        raise missing_columns(match.missing, "a KPI")
-    columns = dict(match.headers)
-    for position, (year, _) in years.items():
-        columns[f"target {year}"] = table.headers[position]
-    report = ImportReport(
-        kind="kpis",
-        filename=filename,
-        columns=columns,
-        unmatched_columns=[h for h in match.unmatched if h not in columns.values()],
-    )
+    match = read_header(table, COLUMNS, "a KPI", taken=years)
+    more = {f"target {year}": table.headers[p] for p, (year, _) in years.items()}
+    report = ImportReport.of("kpis", filename, match, more)
     parsed = []
-    for number, cells in zip(table.row_numbers, table.rows, strict=True):
-        row = RowReport(row=number, original=row_originals(table.headers, cells))
-        by_field = {key: cells[position] for key, position in match.positions.items()}
+    for row, by_field, cells in report.each_row(table, match):
         by_year = {table.headers[p]: (year, cells[p], unit) for p, (year, unit) in years.items()}
-        parsed.append(parse_row(row, by_field, by_year, columns, frequency))
-        report.rows.append(row)
+        parsed.append(parse_row(row, by_field, by_year, report.columns, frequency))
     return report, parsed
 
 
@@ -504,15 +488,9 @@ def commit(session: Session, parsed: list[_Parsed]) -> None:
                         {"id": current.id, "version": current.version} | target,
                     )
                 )
-    try:
-        update_rows(session, Measure, [after for _, after in measure_changes])
-        update_rows(session, Target, [after for _, after in target_changes])
-    except StaleRows:
-        raise Conflict(
-            "Someone changed some of these measures while the file was being imported; "
-            "nothing was imported: import the file again."
-        ) from None
-    record_updated(session, Measure, measure_changes)
-    record_updated(session, Target, target_changes)
-    record_created(session, Measure, insert_rows(session, Measure, new_measures))
-    record_created(session, Target, insert_rows(session, Target, new_targets))
+    write_rows(
+        session,
+        "measures",
+        Writes(Measure, new_measures, measure_changes),
+        Writes(Target, new_targets, target_changes),
+    )

@@ -19,10 +19,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.audit import record_created, record_updated
-from common.bulk import changed_row, import_conflict, insert_rows, update_rows
-from common.headers import Column, match_headers, missing_columns, normalise_header
-from common.importing import ImportReport, ProblemKind, RowReport, row_originals
+from common.bulk import changed_row
+from common.headers import Column, normalise_header
+from common.importing import ImportReport, ProblemKind, RowReport, Writes, read_header, write_rows
 from common.spreadsheets import Table
 from services.projects.milestones.models import Milestone
 from services.projects.milestones.rules import MilestoneStatus, milestone_errors
@@ -169,11 +168,9 @@ class MilestoneRow:
 
 def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, list[MilestoneRow]]:
     """What importing `table` would do: each milestone's action against those there already."""
-    match = match_headers(table.headers, COLUMNS, table.mapping)
-    if match.missing:
-        raise missing_columns(match.missing, "a milestone")
+    match = read_header(table, COLUMNS, "a milestone")
     columns = match.headers
-    report = ImportReport("milestones", filename, dict(columns), match.unmatched)
+    report = ImportReport.of("milestones", filename, match)
     named = session.execute(select(Project.id, Project.name))
     finder = ProjectFinder([(pid, name) for pid, name in named])
     existing: dict[tuple[uuid.UUID, str], Milestone] = {}
@@ -182,9 +179,8 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
     on = date.today()
     rows: list[MilestoneRow] = []
     seen: dict[tuple[uuid.UUID, str], int] = {}
-    for line, cells in zip(table.row_numbers, table.rows, strict=True):
-        row = RowReport(row=line, original=row_originals(table.headers, cells))
-        cell = {key: cells[i] for key, i in match.positions.items()}
+    for row, cell, _ in report.each_row(table, match):
+        line = row.row
         values: dict[str, object] = {"title": cell["title"]}
         project_id: uuid.UUID | None = None
         if not cell["project"]:
@@ -259,7 +255,6 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
         row.fields = dict(values)
         row.action = _action(item)
         rows.append(item)
-        report.rows.append(row)
     return report, rows
 
 
@@ -314,9 +309,4 @@ def commit(session: Session, rows: list[MilestoneRow]) -> None:
             )
         else:
             changes.append(changed_row(item.existing, stored, keys))
-    with import_conflict("milestones"):
-        update_rows(session, Milestone, [after for _, after in changes])
-    record_updated(session, Milestone, changes)
-    record_created(session, Milestone, insert_rows(session, Milestone, new))
-    if changes:
-        session.expire_all()  # the milestones read before were changed behind the session's back
+    write_rows(session, "milestones", Writes(Milestone, new, changes))

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.headers import Column, match_headers, missing_columns, parse_yes_no
-from common.importing import ImportReport, ProblemKind, RowReport, row_originals
+from common.headers import Column, parse_yes_no
+from common.importing import ImportReport, ProblemKind, RowReport, read_header
 from common.spreadsheets import Table
 from services.projects.imports.linking import PriorityBook, numbered
 from services.projects.models import Objective, Priority
@@ -50,19 +50,16 @@ class ObjectivesPlan:
 
 
 def plan(session: Session, table: Table, filename: str) -> ObjectivesPlan:
-    match = match_headers(table.headers, COLUMNS, table.mapping)
-    if match.missing:
-        raise missing_columns(match.missing, "an objective")
+    match = read_header(table, COLUMNS, "an objective")
     columns = match.headers
-    report = ImportReport("objectives", filename, dict(columns), match.unmatched)
+    report = ImportReport.of("objectives", filename, match)
     existing = {o.number: o for o in session.scalars(select(Objective))}
     stored = list(session.scalars(select(Priority).order_by(Priority.position)))
     book = PriorityBook(stored)
     rows: list[ObjectiveRow] = []
     seen: dict[int, int] = {}
-    for position, (line, cells) in enumerate(zip(table.row_numbers, table.rows, strict=True)):
-        row = RowReport(row=line, original=row_originals(table.headers, cells))
-        cell = {key: cells[i] for key, i in match.positions.items()}
+    for position, (row, cell, _) in enumerate(report.each_row(table, match)):
+        line = row.row
         number, statement = numbered(cell["statement"])
         if cell.get("number"):
             try:
@@ -117,7 +114,6 @@ def plan(session: Session, table: Table, filename: str) -> ObjectivesPlan:
         row.key = f"objective {number}"
         row.fields = fields
         rows.append(item)
-        report.rows.append(row)
     for item in rows:
         item.report.action = _action(item, book)
     return ObjectivesPlan(report, rows, book, len(stored))

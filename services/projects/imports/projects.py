@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.headers import Column, match_headers, missing_columns, normalise_header, parse_yes_no
-from common.importing import ImportReport, ProblemKind, RowReport, row_originals
+from common.headers import Column, normalise_header, parse_yes_no
+from common.importing import ImportReport, ProblemKind, RowReport, read_header
 from common.spreadsheets import Table
 from services.projects.imports.linking import PriorityBook, link_objectives
 from services.projects.models import Objective, Priority, Project
@@ -70,11 +70,9 @@ def _words(text: str) -> str:
 
 
 def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, list[ProjectRow]]:
-    match = match_headers(table.headers, COLUMNS, table.mapping)
-    if match.missing:
-        raise missing_columns(match.missing, "a project")
+    match = read_header(table, COLUMNS, "a project")
     columns = match.headers
-    report = ImportReport("projects", filename, dict(columns), match.unmatched)
+    report = ImportReport.of("projects", filename, match)
     objectives = list(session.scalars(select(Objective).order_by(Objective.number)))
     book = PriorityBook(list(session.scalars(select(Priority).order_by(Priority.position))))
     position = {pid: i for i, pid in enumerate(book.ids) if pid is not None}
@@ -82,9 +80,8 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
     existing = {_words(p.name): p for p in session.scalars(select(Project))}
     rows: list[ProjectRow] = []
     seen: dict[str, int] = {}
-    for line, cells in zip(table.row_numbers, table.rows, strict=True):
-        row = RowReport(row=line, original=row_originals(table.headers, cells))
-        cell = {key: cells[i] for key, i in match.positions.items()}
+    for row, cell, _ in report.each_row(table, match):
+        line = row.row
         values: dict[str, object] = {"name": cell["name"]}
         if not cell["name"]:
             row.problem(columns["name"], "the project has no name", ProblemKind.MISSING_CELL)
@@ -160,7 +157,6 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
         row.fields = values | {"objectives": [str(i) for i in objective_ids or []]}
         row.action = _action(item)
         rows.append(item)
-        report.rows.append(row)
     return report, rows
 
 
