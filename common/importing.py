@@ -346,6 +346,25 @@ class ImportReportRead(_Answer):
     rows: list[ImportRowRead]
 
 
+IMPORT_SCHEMAS = frozenset(
+    [
+        "ProblemKind",
+        *(
+            m.__name__
+            for m in (
+                ImportProblemRead,
+                ImportRowRead,
+                ImportColumnRead,
+                ImportFieldRead,
+                ImportRowLabelRead,
+                ImportReconciliationRead,
+                ImportReportRead,
+            )
+        ),
+    ]
+)
+"""The schemas of an import's answer: every service writes them the same way."""
+
 IMPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"model": ImportReportRead, "description": "The report, row by row."}
 }

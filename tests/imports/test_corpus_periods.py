@@ -56,6 +56,21 @@ def test_kpi_targets_headed_by_year_three_ways_and_one_mapped_are_one_target_a_y
         "2025/26": Decimal("1400"),
         "2026/27": Decimal("1450"),
     }  # "TBC" sets none
+    assert _stored_targets(api, measures["ASC14"]) == {
+        "2025/26": Decimal("1200000"),
+        "2026/27": Decimal("1100000"),
+        "2027/28": Decimal("950000"),
+    }
+
+
+def test_a_money_measures_month_columns_take_the_unit_of_their_heading(api: TestClient) -> None:
+    _kpis(api)
+    _import(api, "/kpi/imports/actuals", "kpi-spend-by-month.csv")
+    assert _stored_actuals(api) == {
+        ("ASC14", "2025-04"): Decimal("96500"),
+        ("ASC14", "2025-05"): Decimal("101000"),
+        ("ASC14", "2025-06"): Decimal("99250"),  # "£99.25k" says its own scale
+    }
 
 
 def test_kpi_actuals_in_a_column_per_month_are_one_actual_per_filled_cell(

@@ -295,6 +295,7 @@ ASC10,People who use services who feel safe,%,Bigger,Monthly,70,72%,74.5,76
 ASC11,Care home admissions 65+,Rate per 100k population of 65+,Smaller,Quarterly,560,540,520,
 ASC12,Carers supported,Number,Bigger,Quarterly,"1,400","1,450",TBC,
 ASC13,Safeguarding enquiries concluded,Number,Bigger,Monthly,120,125,130,
+ASC14,Spend on agency social workers,£,Smaller,Monthly,£1.2m,£1.1m,£950k,
 """
 """A target for each year, headed three ways ("Target 2025/26 (%)", "Target 26/27", "2027/28"),
 and a fourth ("Stretch 2028/29") that only a mapping to "a value for each year" makes a
@@ -315,6 +316,11 @@ KPI_ACTUALS_BY_QUARTER: Rows = [
     ["Carers supported", "1,380", None],
 ]
 """A column per quarter, the measures named by title; an OpenDocument spreadsheet."""
+
+KPI_SPEND_BY_MONTH = """Ref,Apr-25 £k,May-25 £k,Jun-25 £k
+ASC14,96.5,101,£99.25k
+"""
+"""A money measure's figures a month a column, in £k by the heading; one cell says its own scale."""
 
 KPI_ACTUALS_ONE_PERIOD = """Ref,Figure,Comments
 ASC10,71.2%,Above target
@@ -368,6 +374,7 @@ def build() -> dict[str, bytes]:
         "kpi-actuals-by-month.xlsx": xlsx({"Performance": KPI_ACTUALS_BY_MONTH}),
         "kpi-actuals-by-quarter.ods": ods({"Quarterly": KPI_ACTUALS_BY_QUARTER}),
         "kpi-actuals-one-period.csv": KPI_ACTUALS_ONE_PERIOD.encode(),
+        "kpi-spend-by-month.csv": KPI_SPEND_BY_MONTH.encode(),
         "savings-by-year.csv": SAVINGS_BY_YEAR.encode(),
         "savings-returns-one-month.csv": SAVINGS_RETURNS_ONE_MONTH.encode(),
         "savings-delivered-by-year.xlsx": xlsx({"Delivered": SAVINGS_DELIVERED_BY_YEAR}),
