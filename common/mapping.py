@@ -59,8 +59,10 @@ class Shaped:
                 continue
             key = self.table.mapping.get(heading) or by_heading.get(heading) or NOT_IMPORTED
             if key not in labels and key not in _WIDE and key != NOT_IMPORTED:
-                dated = year_of(heading) or year_of(key)
-                key = EACH_YEAR if dated and not month_of(heading) else EACH_MONTH
+                # "Budget 2025/26" holds a year; "Apr-25", "M7" a month and "Q1 2025/26" a quarter
+                period = period_of(heading) or period_of(key)
+                yearly = period is not None and period.frequency is Frequency.ANNUAL
+                key = EACH_YEAR if yearly else EACH_MONTH
             answer.append(
                 {
                     "heading": heading,

@@ -114,6 +114,12 @@ def test_kpi_actuals_in_a_column_per_quarter_are_stored_for_each_quarter(
     _kpis(api)
     report = _import(api, "/kpi/imports/actuals", "kpi-actuals-by-quarter.ods")
     assert report["counts"]["create"] == 3
+    mapping = {m["heading"]: m["field"] for m in report["mapping"]}
+    assert mapping == {
+        "Indicator": "measure",
+        "Q1 2025/26": "each-month",
+        "Q2 2025/26": "each-month",
+    }
     assert _stored_actuals(api) == {
         ("ASC11", "2025/26 Q1"): Decimal("575.2"),
         ("ASC11", "2025/26 Q2"): Decimal("561"),
