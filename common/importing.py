@@ -18,7 +18,9 @@ from common.bulk import import_conflict, insert_rows, update_rows
 from common.errors import PROBLEM_JSON, FieldError, ValidationFailed
 from common.headers import Column, HeaderMatch, match_headers, missing_columns
 from common.mapping import Shaped, reconciliation_json
+from common.money import parse_money
 from common.periods import Frequency, Period, read_period
+from common.quantities import header_unit
 from common.spreadsheets import Table
 from common.writing import column_letters
 
@@ -85,6 +87,15 @@ class RowReport:
         self, column: str, message: str, kind: ProblemKind, *, blocking: bool = True
     ) -> None:
         self.problems.append(CellProblem(column, message, kind, blocking))
+
+    def money(self, column: str, text: str) -> Decimal | None:
+        """`text` as an amount of money under the unit of its `column`'s heading ("Budget
+        2025/26 £m"), or None with a not-a-number problem saying why it cannot be read."""
+        try:
+            return parse_money(text, header_unit(column))
+        except ValueError as error:
+            self.problem(column, str(error), ProblemKind.NOT_A_NUMBER)
+            return None
 
     def as_json(self) -> dict[str, object]:
         return {

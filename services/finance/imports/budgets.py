@@ -38,9 +38,7 @@ from common.importing import (
     write_rows,
 )
 from common.mapping import period_columns
-from common.money import parse_money
 from common.periods import MONTH_NAMES, FinancialYear, Frequency, read_month
-from common.quantities import header_unit
 from common.spreadsheets import Table
 from services.finance.budgets.models import BudgetAmount, BudgetLine, Forecast
 from services.finance.imports.rules import is_empty, words, year_in
@@ -319,10 +317,7 @@ def plan(
         for k in ("original", "current"):
             if k not in cell or is_empty(cell[k]):
                 continue
-            try:
-                setattr(item, k, parse_money(cell[k], header_unit(columns[k])))
-            except ValueError as error:
-                row.problem(columns[k], str(error), ProblemKind.NOT_A_NUMBER)
+            setattr(item, k, row.money(columns[k], cell[k]))
         if (item.original is not None or item.current is not None) and item.year:
             stated = {"original_budget": item.original, "current_budget": item.current}
             item.budgets[item.year] = {k: v for k, v in stated.items() if v is not None}
@@ -330,10 +325,8 @@ def plan(
             heading = table.headers[position]
             if is_empty(cells[position]):
                 continue
-            try:
-                amount = parse_money(cells[position], header_unit(heading))
-            except ValueError as error:
-                row.problem(heading, str(error), ProblemKind.NOT_A_NUMBER)
+            amount = row.money(heading, cells[position])
+            if amount is None:
                 continue
             item.budgets.setdefault(year_column.label, {})[f"{kind}_budget"] = amount
         for budget_year, amounts in item.budgets.items():
@@ -372,11 +365,10 @@ def plan(
                     ProblemKind.INCONSISTENT,
                 )
                 continue
-            try:
-                item.forecasts[when] = parse_money(text, header_unit(header))
-            except ValueError as error:
-                row.problem(header, str(error), ProblemKind.NOT_A_NUMBER)
+            outturn = row.money(header, text)
+            if outturn is None:
                 continue
+            item.forecasts[when] = outturn
             if (key, when) in seen_forecasts:
                 row.problem(
                     header,

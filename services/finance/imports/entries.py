@@ -18,9 +18,7 @@ from common.errors import FieldError, ValidationFailed
 from common.headers import Column
 from common.identity import Caller
 from common.importing import ImportReport, ProblemKind, RowReport, Writes, read_header, write_rows
-from common.money import parse_money
 from common.periods import FinancialYear, Period, read_month
-from common.quantities import header_unit
 from common.spreadsheets import Table
 from services.finance.deps import refusal_to_change
 from services.finance.savings.models import SavingsEntry, SavingsLine
@@ -124,10 +122,8 @@ def plan(
                     )
         values: dict[str, object] = {}
         for key in ("achieved_to_date", "forecast_for_year"):
-            try:
-                values[key] = parse_money(cell[key], header_unit(columns[key]))
-            except ValueError as error:
-                row.problem(columns[key], str(error), ProblemKind.NOT_A_NUMBER)
+            if (amount := row.money(columns[key], cell[key])) is not None:
+                values[key] = amount
         if "note" in cell:
             values["note"] = cell["note"]
         item.values = values

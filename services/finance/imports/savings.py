@@ -27,9 +27,7 @@ from common.headers import Column, normalise_header
 from common.identity import Caller
 from common.importing import ImportReport, ProblemKind, RowReport, Writes, read_header, write_rows
 from common.mapping import period_columns
-from common.money import parse_money
 from common.periods import FinancialYear, Frequency
-from common.quantities import header_unit
 from common.spreadsheets import Table
 from services.finance.deps import refusal_to_change
 from services.finance.imports.rules import is_empty, words, year_in
@@ -445,10 +443,8 @@ def _read_row(
             heading = columns[f"{'target' if kind == 'in_year' else 'full-year effect'} {year}"]
             if is_empty(text):
                 continue
-            try:
-                item.targets.setdefault(year, {})[kind] = parse_money(text, header_unit(heading))
-            except ValueError as error:
-                row.problem(heading, str(error), ProblemKind.NOT_A_NUMBER)
+            if (amount := row.money(heading, text)) is not None:
+                item.targets.setdefault(year, {})[kind] = amount
     for year, target in item.targets.items():
         if "in_year" not in target:
             current = (
@@ -479,10 +475,8 @@ def _read_row(
         heading = columns[f"achieved {year}"]
         if is_empty(cells[position]):
             continue
-        try:
-            item.achieved[year] = parse_money(cells[position], header_unit(heading))
-        except ValueError as error:
-            row.problem(heading, str(error), ProblemKind.NOT_A_NUMBER)
+        if (amount := row.money(heading, cells[position])) is not None:
+            item.achieved[year] = amount
     if item.achieved:
         values["achieved"] = dict(item.achieved)
     if names is not None and "projects" in cell:
