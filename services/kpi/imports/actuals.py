@@ -1,5 +1,7 @@
 """KPI actuals from a spreadsheet: one row per measure and period, read as councils write them
-("April 2025", "Q1 2025/26", "65%", "1,102"), matched to the actuals there already.
+("April 2025", "Q1 2025/26", "65%", "1,102"), matched to the actuals there already. A row per
+measure with a column for each month, quarter or year ("Apr-25", "Q1 2025/26") is read as one
+such row for each filled cell, and a file with no period column is of the one period given.
 
 Each row is checked by the same rules as the actuals API (`services.kpi.actuals`): who may enter
 figures for the measure, the period against the measure's frequency, a value or a numerator and
