@@ -1,18 +1,59 @@
 """Import reports: what an import will do with each row of an upload, the problems it found, and
 the answer an import endpoint gives (a preview, or everything written, or nothing and a 422)."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Annotated, Literal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
 
 from fastapi import File, Form, Query, UploadFile
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+from pydantic import Field as PydanticField
+from sqlalchemy.orm import Session
 
-from common.audit import declare_no_change
-from common.errors import PROBLEM_JSON
-from common.mapping import Shaped
+from common.audit import declare_no_change, record_created, record_updated
+from common.bulk import import_conflict, insert_rows, update_rows
+from common.errors import PROBLEM_JSON, FieldError, ValidationFailed
+from common.headers import Column, HeaderMatch, match_headers, missing_columns
+from common.mapping import Shaped, reconciliation_json
+from common.money import parse_money
+from common.periods import Frequency, Period, read_period
+from common.quantities import header_unit
+from common.spreadsheets import Table
 from common.writing import column_letters
+
+
+class ProblemKind(StrEnum):
+    """What kind of problem a cell of an import has, for a program to act on (the message is
+    for people). The kinds of frictionless-py's error types, in the council's terms."""
+
+    MISSING_CELL = "missing-cell"
+    """A cell the row needs is blank: a title, a name, a date."""
+    NOT_A_NUMBER = "not-a-number"
+    """A figure or an amount that cannot be read as one."""
+    NOT_A_DATE = "not-a-date"
+    """A date, month or period that cannot be read as one."""
+    NOT_A_CHOICE = "not-a-choice"
+    """A cell that must be one of a list (a status, a unit, Y or N) and is none of them."""
+    TOO_LONG = "too-long"
+    UNKNOWN_REFERENCE = "unknown-reference"
+    """The row names a record (a measure, a project, a savings line) that does not exist."""
+    DUPLICATE = "duplicate"
+    """Another row of the file is for the same record or period."""
+    INCONSISTENT = "inconsistent"
+    """The row disagrees with another row of the same record, or with itself."""
+    CLOSED_PERIOD = "closed-period"
+    """The period is closed, so its figures are locked."""
+    NOT_ALLOWED = "not-allowed"
+    """The caller may not make this change."""
+    INVALID = "invalid"
+    """A rule of the record refuses the value (achieved above forecast, a percentage over 100)."""
+    DEFAULTED = "defaulted"
+    """A warning: a value was guessed or defaulted, or the cell was read in part: please check."""
+    TOTAL_MISMATCH = "total-mismatch"
+    """A stated total that its lines do not add up to (the report's `reconciliations`)."""
 
 
 @dataclass
@@ -21,6 +62,7 @@ class CellProblem:
 
     column: str
     message: str
+    kind: ProblemKind
     blocking: bool = True
 
 
@@ -41,8 +83,19 @@ class RowReport:
     def blocked(self) -> bool:
         return any(p.blocking for p in self.problems)
 
-    def problem(self, column: str, message: str, *, blocking: bool = True) -> None:
-        self.problems.append(CellProblem(column, message, blocking))
+    def problem(
+        self, column: str, message: str, kind: ProblemKind, *, blocking: bool = True
+    ) -> None:
+        self.problems.append(CellProblem(column, message, kind, blocking))
+
+    def money(self, column: str, text: str) -> Decimal | None:
+        """`text` as an amount of money under the unit of its `column`'s heading ("Budget
+        2025/26 £m"), or None with a not-a-number problem saying why it cannot be read."""
+        try:
+            return parse_money(text, header_unit(column))
+        except ValueError as error:
+            self.problem(column, str(error), ProblemKind.NOT_A_NUMBER)
+            return None
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -52,7 +105,7 @@ class RowReport:
             "fields": {k: _json_value(v) for k, v in self.fields.items()},
             "original": self.original,
             "problems": [
-                {"column": p.column, "message": p.message, "blocking": p.blocking}
+                {"column": p.column, "kind": p.kind, "message": p.message, "blocking": p.blocking}
                 for p in self.problems
             ],
             "links": self.links,
@@ -84,6 +137,28 @@ class ImportReport:
     committed: bool = False
     shape: Shaped | None = None
     """How the table was read before its rows: the mapping, totals, sections (`common.mapping`)."""
+    given: dict[str, str] = field(default_factory=dict)
+    """What the person gave for the whole file because it has no column for it: the `period`."""
+
+    @classmethod
+    def of(
+        cls, kind: str, filename: str, match: HeaderMatch, more: Mapping[str, str] | None = None
+    ) -> "ImportReport":
+        """The report of an import whose fields `match` found, with `more` columns it reads
+        besides (a heading for each year, "target 2025/26"); the others are unmatched."""
+        columns = dict(match.headers) | dict(more or {})
+        unmatched = [h for h in match.unmatched if h not in columns.values()]
+        return cls(kind, filename, columns, unmatched)
+
+    def each_row(
+        self, table: Table, match: HeaderMatch
+    ) -> Iterator[tuple[RowReport, dict[str, str], list[str]]]:
+        """Each row of `table` with its report (added to this one), its cells by field key,
+        and all its cells."""
+        for number, cells in zip(table.row_numbers, table.rows, strict=True):
+            row = RowReport(row=number, original=row_originals(table.headers, cells))
+            self.rows.append(row)
+            yield row, {key: cells[i] for key, i in match.positions.items()}, cells
 
     @property
     def blocked_rows(self) -> list[RowReport]:
@@ -111,11 +186,23 @@ class ImportReport:
             "counts": self.counts(),
             "columns": self.columns,
             "unmatched_columns": self.unmatched_columns,
+            "given": self.given,
             **(
                 {
                     "mapping": self.shape.mapping_json(self.columns),
                     "fields": self.shape.fields_json(),
                     **self.shape.as_json(),
+                }
+                if self.shape
+                else {}
+            ),
+            **(
+                {
+                    "reconciliations": [
+                        reconciliation_json(r, self.shape.table)
+                        | {"kind": ProblemKind.TOTAL_MISMATCH}
+                        for r in self.shape.reconciliations
+                    ]
                 }
                 if self.shape
                 else {}
@@ -134,12 +221,165 @@ class ImportReport:
         return errors[:limit]
 
 
+def read_header(
+    table: Table, columns: Sequence[Column], what: str, *, taken: Collection[int] = ()
+) -> HeaderMatch:
+    """Which column of `table` holds which of `columns` (as the person mapped them, else by
+    their wording), the `taken` positions (a value for each period) left aside; a 422 naming each
+    required column the file lacks, for `what` ("a savings line")."""
+    headers = ["" if i in taken else h for i, h in enumerate(table.headers)]
+    match = match_headers(headers, columns, table.mapping)
+    if match.missing:
+        raise missing_columns(match.missing, what)
+    return match
+
+
+Change = tuple[dict[str, Any], dict[str, Any]]
+"""A row as it was and as it will be (`common.bulk.changed_row`)."""
+
+
+@dataclass
+class Writes:
+    """What an import writes to one table: the rows to insert, and each change of a stored row."""
+
+    model: type[Any]
+    new: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+
+def write_rows(session: Session, what: str, *writes: Writes) -> None:
+    """Write an import in bulk (`common.bulk`), each row with its audit row: every change first,
+    so that a row someone changed since the file was read refuses it all (the 409 names `what`,
+    "savings lines"), then the new rows, table by table in the order given (a line before its
+    targets). The session then forgets what it read, which was changed behind its back."""
+    with import_conflict(what):
+        for write in writes:
+            update_rows(session, write.model, [after for _, after in write.changes])
+    for write in writes:
+        record_updated(session, write.model, write.changes)
+    for write in writes:
+        record_created(session, write.model, insert_rows(session, write.model, write.new))
+    if any(write.new or write.changes for write in writes):
+        session.expire_all()
+
+
 def row_originals(headers: Sequence[str], cells: Sequence[str]) -> dict[str, str]:
     """A row's cells by their header, as written (headerless columns are named by letter)."""
     return {
         (header or f"Column {column_letters(i)}"): cell
         for i, (header, cell) in enumerate(zip(headers, cells, strict=True))
     }
+
+
+# The answer's schema, for the OpenAPI document (`IMPORT_RESPONSES`); `as_json` writes it.
+
+
+class _Answer(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class ImportProblemRead(_Answer):
+    """A problem of one cell: its column, its kind, a message for people, and whether it stops
+    the import (otherwise it is a warning)."""
+
+    column: str
+    kind: ProblemKind
+    message: str
+    blocking: bool
+
+
+class ImportRowRead(_Answer):
+    """One row of the file: what the import does with it, and what it read from it."""
+
+    row: int = PydanticField(description="The row's number in the spreadsheet, header row 1.")
+    action: Literal["create", "update", "unchanged", "error"]
+    key: str
+    fields: dict[str, Any] = PydanticField(description="What the row's cells were read as.")
+    original: dict[str, str] = PydanticField(description="The row's cells as written.")
+    problems: list[ImportProblemRead]
+    links: list[str]
+    links_not_made: list[str]
+
+
+class ImportColumnRead(_Answer):
+    """ "We read your columns as…": a heading, the field it was read as, and whether the person
+    chose it (in `mapping`)."""
+
+    heading: str
+    field: str
+    label: str
+    chosen: bool
+
+
+class ImportFieldRead(_Answer):
+    """A field a column may be mapped to."""
+
+    key: str
+    label: str
+    required: bool
+
+
+class ImportRowLabelRead(_Answer):
+    row: int
+    label: str
+
+
+class ImportReconciliationRead(_Answer):
+    """A stated total its lines do not add up to: both figures by column, in pounds."""
+
+    row: int
+    label: str
+    sheet: str
+    stated: dict[str, str]
+    lines: dict[str, str]
+    columns: list[str]
+    message: str
+    kind: Literal[ProblemKind.TOTAL_MISMATCH]
+
+
+class ImportReportRead(_Answer):
+    """An import's report: the preview, or what was written."""
+
+    kind: str
+    filename: str
+    committed: bool
+    counts: dict[str, int]
+    columns: dict[str, str] = PydanticField(description="Each field read, and its heading.")
+    unmatched_columns: list[str]
+    given: dict[str, str] = PydanticField(
+        description="What was given for the whole file because it has no column: `period`."
+    )
+    mapping: list[ImportColumnRead] = []
+    fields: list[ImportFieldRead] = []
+    totals: list[ImportRowLabelRead] = []
+    sections: list[ImportRowLabelRead] = []
+    reconciliations: list[ImportReconciliationRead] = []
+    rows: list[ImportRowRead]
+
+
+IMPORT_SCHEMAS = frozenset(
+    [
+        "ProblemKind",
+        *(
+            m.__name__
+            for m in (
+                ImportProblemRead,
+                ImportRowRead,
+                ImportColumnRead,
+                ImportFieldRead,
+                ImportRowLabelRead,
+                ImportReconciliationRead,
+                ImportReportRead,
+            )
+        ),
+    ]
+)
+"""The schemas of an import's answer: every service writes them the same way."""
+
+IMPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"model": ImportReportRead, "description": "The report, row by row."}
+}
+"""The answers of an import endpoint, for its route's `responses`."""
 
 
 ImportFile = Annotated[UploadFile, File(description="The table, CSV or XLSX.")]
@@ -168,6 +408,34 @@ ImportMapping = Annotated[
     ),
 ]
 """An import endpoint's `mapping` form field (`common.mapping.read_mapping`)."""
+
+
+ImportPeriod = Annotated[
+    str | None,
+    Form(
+        description="The one period every figure of the file is for, when it has no period "
+        'column: a month "2025-09", a quarter "2025/26 Q2" or a year "2025/26", as the API '
+        'writes them or as councils do ("September 2025", "Q2 2025/26"). A file with no '
+        "period column and no `period` is refused (422 on `period`)."
+    ),
+]
+"""An import endpoint's `period` form field (`read_period_field`)."""
+
+
+def read_period_field(text: str | None, *, months_only: bool = False) -> Period | None:
+    """The `period` form field as a period, or None when it is blank; a 422 on `period` when it
+    names none (or, with `months_only`, names a quarter or a year)."""
+    if text is None or not text.strip():
+        return None
+    try:
+        period = read_period(text)
+    except ValueError as error:
+        message = str(error)[0].upper() + str(error)[1:]
+        raise ValidationFailed(message, errors=[FieldError("period", message)]) from None
+    if months_only and period.frequency is not Frequency.MONTHLY:
+        message = f"'{text.strip()}' is not a month: write the month, like \"2025-09\"."
+        raise ValidationFailed(message, errors=[FieldError("period", message)])
+    return period
 
 
 def import_response(

@@ -8,15 +8,23 @@ answer to the preview's "we read your columns as…", so the API and the page ta
 """
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from fastapi import UploadFile
 
 from common.errors import FieldError, ValidationFailed
 from common.headers import Column, match_headers, missing_columns
-from common.quantities import header_unit, read_amount
-from common.shapes import Reconciliation, classify_rows, month_of, year_of
+from common.periods import Frequency, Period
+from common.quantities import Unit, header_unit, read_amount
+from common.shapes import (
+    Reconciliation,
+    classify_rows,
+    month_of,
+    period_of,
+    period_words,
+    year_of,
+)
 from common.spreadsheets import SheetChoice, Table, read_upload
 
 NOT_IMPORTED = "not-imported"
@@ -51,8 +59,10 @@ class Shaped:
                 continue
             key = self.table.mapping.get(heading) or by_heading.get(heading) or NOT_IMPORTED
             if key not in labels and key not in _WIDE and key != NOT_IMPORTED:
-                dated = year_of(heading) or year_of(key)
-                key = EACH_YEAR if dated and not month_of(heading) else EACH_MONTH
+                # "Budget 2025/26" holds a year; "Apr-25", "M7" a month and "Q1 2025/26" a quarter
+                period = period_of(heading) or period_of(key)
+                yearly = period is not None and period.frequency is Frequency.ANNUAL
+                key = EACH_YEAR if yearly else EACH_MONTH
             answer.append(
                 {
                     "heading": heading,
@@ -90,6 +100,68 @@ def reconciliation_json(reconciliation: Reconciliation, table: Table) -> dict[st
         "columns": reconciliation.columns,
         "message": reconciliation.message(),
     }
+
+
+@dataclass(frozen=True)
+class PeriodColumn:
+    """A column of a wide table holding one value a row for one period ("Target 2025/26 £k",
+    "Apr-25", "Q1 2025/26"): where it is, the period, the unit its heading gives its cells, and
+    the heading's other words, by which an importer tells a target from an achievement."""
+
+    position: int
+    heading: str
+    period: Period
+    unit: Unit
+    words: frozenset[str]
+    chosen: bool = False
+    """The person mapped it to "a value for each year" or "… each month"."""
+
+
+def period_columns(
+    headers: Sequence[str],
+    mapping: Mapping[str, str],
+    *,
+    fits: Callable[[frozenset[str]], bool],
+    frequencies: Sequence[Frequency] = tuple(Frequency),
+) -> list[PeriodColumn]:
+    """The columns of a table that hold a value for each year, quarter or month: those the
+    person mapped to "a value for each year/month", and those whose heading names a period of
+    one of `frequencies` with other words `fits` accepts ("Target 2025/26" for targets, "Apr-25"
+    for actuals). A column mapped to a field is never one; a column mapped to a value for each
+    period that names none is a 422 on its mapping.
+
+    >>> [(c.heading, str(c.period)) for c in period_columns(
+    ...     ["KPI", "Target 2025/26 %", "2026/27", "Notes 2025"], {}, fits=lambda w: w <= {"target"}
+    ... )]
+    [('Target 2025/26 %', '2025/26'), ('2026/27', '2026/27')]
+    """
+    found: list[PeriodColumn] = []
+    errors: list[FieldError] = []
+    for position, heading in enumerate(headers):
+        chosen = mapping.get(heading) in _WIDE
+        if heading in mapping and not chosen:
+            continue
+        period = period_of(heading)
+        if period is None or (not chosen and period.frequency not in frequencies):
+            if chosen:
+                errors.append(
+                    FieldError(
+                        f"mapping.{heading}",
+                        f"'{heading}' names no year, quarter or month, so it cannot hold a "
+                        'value for each: give its period in the heading ("2025/26", "Apr-25").',
+                    )
+                )
+            continue
+        words = period_words(heading)
+        if chosen or fits(words):
+            found.append(
+                PeriodColumn(position, heading, period, header_unit(heading), words, chosen)
+            )
+    if errors:
+        raise ValidationFailed(
+            "The column mapping cannot be used: " + errors[0]["message"], errors=errors
+        )
+    return found
 
 
 def read_mapping(text: str | None) -> dict[str, str]:

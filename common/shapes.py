@@ -5,10 +5,11 @@ stated total agrees with the lines above it. Pure functions: no I/O, no importer
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from common.money import format_money
-from common.periods import FinancialYear
+from common.periods import FinancialYear, Frequency, Period
 from common.quantities import Unit, header_unit, read_amount
 
 _TOTAL = re.compile(r"^\s*(?:grand|net|sub[\s-]?|overall)?\s*total\b|\btotal\s*$", re.IGNORECASE)
@@ -22,7 +23,8 @@ _MONTHS = {
     )
 }
 _MONTH = re.compile(
-    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[\s\-']*(\d{4}|\d{2})\b"
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"(?:uary|ruary|ch|il|e|y|ust|t|tember|ober|ember)?\.?[\s\-']*(\d{4}|\d{2})\b"
     r"|\b(20\d{2})-(0[1-9]|1[0-2])\b",
     re.IGNORECASE,
 )
@@ -78,6 +80,40 @@ def month_of(heading: str) -> tuple[int, int] | None:
         return int(match[3]), int(match[4])
     year = int(match[2]) if len(match[2]) == 4 else 2000 + int(match[2])
     return year, _MONTHS[match[1].lower()]
+
+
+_QUARTER = re.compile(r"\bQ([1-4])\b", re.IGNORECASE)
+_SCALE_WORD = frozenset(["£", "%", "m", "k", "bn", "000", "mn", "million", "millions", "thousand"])
+
+
+def period_of(heading: str) -> Period | None:
+    """The one period a heading names: a month ("Apr-25", "May 2025", "2025-04"), a quarter of a
+    financial year ("Q1 2025/26") or a financial year ("Target 2025/26", "26/27").
+
+    >>> [str(period_of(h)) for h in ("Apr-25", "May 2025", "Q1 2025/26", "Target 26/27")]
+    ['2025-04', '2025-05', '2025/26 Q1', '2026/27']
+    >>> period_of("Measure") is None, period_of("Decision 2025") is None
+    (True, True)
+    """
+    if month := month_of(heading):
+        return Period.month_of(date(month[0], month[1], 1))
+    year = year_of(heading)
+    if year is None:
+        return None
+    if quarter := _QUARTER.search(heading):
+        return Period(year, Frequency.QUARTERLY, int(quarter[1]))
+    return Period(year, Frequency.ANNUAL, 1)
+
+
+def period_words(heading: str) -> frozenset[str]:
+    """A heading's words besides the period it names and its unit.
+
+    >>> sorted(period_words("Savings target 2025/26 (£k)")), sorted(period_words("Q1 2025/26"))
+    (['savings', 'target'], [])
+    """
+    rest = _QUARTER.sub(" ", _MONTH.sub(" ", _YEAR.sub(" ", heading)))
+    words = re.findall(r"[a-z0-9£%]+", rest.lower())
+    return frozenset(w for w in words if w not in _SCALE_WORD and w[0] not in "£%")
 
 
 def year_columns(headers: Sequence[str]) -> dict[int, FinancialYear]:

@@ -13,12 +13,13 @@ from typing import Any
 
 import httpx
 
+from common.importing import IMPORT_SCHEMAS
 from common.openapi import problem_response
 from gateway.guard import is_public
 
 log = logging.getLogger(__name__)
 
-SHARED_SCHEMAS = frozenset({"Problem", "ProblemFieldError"})
+SHARED_SCHEMAS = frozenset({"Problem", "ProblemFieldError", *IMPORT_SCHEMAS})
 """Schemas every part writes the same way: they keep their plain name and appear once."""
 
 SECURITY_SCHEMES: dict[str, Any] = {

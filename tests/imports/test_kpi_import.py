@@ -59,6 +59,7 @@ def test_the_council_kpi_table_imports_as_it_is(api: TestClient) -> None:
             [
                 {
                     "column": "Normal level/ Target 25/26",
+                    "kind": "defaulted",
                     "message": "'£376k reduction' is a reduction: set the measure's baseline "
                     "so the 2025/26 level to reach can be worked out",
                     "blocking": False,
@@ -178,6 +179,7 @@ def test_words_for_no_target_are_kept_as_warnings_not_errors(api: TestClient) ->
     assert row["problems"] == [
         {
             "column": "Normal level/ Target 26/27",
+            "kind": "defaulted",
             "message": "no target set for 2026/27 ('TBC' kept)",
             "blocking": False,
         }

@@ -66,6 +66,7 @@ def test_milestone_dates_are_read_from_the_councils_wording(api: TestClient) -> 
     assert second["problems"] == [
         {
             "column": "Baseline date",
+            "kind": "defaulted",
             "message": "read 'June 2025 (Likely to be extended to June 2026)' as 30 June 2025; "
             "the rest of the cell is kept in the original",
             "blocking": False,
@@ -141,6 +142,7 @@ def test_milestone_headers_in_the_councils_own_words(api: TestClient) -> None:
     assert report["rows"][0]["problems"] == [
         {
             "column": "Revised date",
+            "kind": "not-a-date",
             "message": "could not read '1 May 2026' as a date",
             "blocking": True,
         }

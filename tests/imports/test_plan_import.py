@@ -76,6 +76,7 @@ def test_a_project_names_its_objective_by_number(api: TestClient) -> None:
     assert rows[0]["problems"] == [
         {
             "column": "Start date",
+            "kind": "defaulted",
             "message": "could not read 'Started in 2024' as a month: kept as written",
             "blocking": False,
         }

@@ -25,16 +25,21 @@ async def send(
     *,
     commit: bool,
     mapping: dict[str, str] | None = None,
+    period: str = "",
 ) -> dict[str, Any]:
     """Preview (`commit=False`) or import a file, its columns read as `mapping` says (heading →
-    field key; headings left out are matched by their wording); the import's report, row by row."""
+    field key; headings left out are matched by their wording), and of the one `period` given
+    for a file with no period column; the import's report, row by row."""
+    form = {"mapping": json.dumps(mapping)} if mapping else {}
+    if period.strip():
+        form["period"] = period.strip()
     response = await gateway.request(
         endpoint.method,
         endpoint.path,
         what=endpoint.what,
         params={"commit": str(commit).lower(), "rows": "changes"},
         files={"file": (name or "upload.csv", data, "application/octet-stream")},
-        data={"mapping": json.dumps(mapping)} if mapping else None,
+        data=form or None,
     )
     report: dict[str, Any] = response.json()
     return report

@@ -32,6 +32,8 @@ from web.views.dashboard import PageContext
 router = APIRouter()
 Gateway = Annotated[GatewayClient, Depends(gateway_client)]
 
+PERIOD_KINDS = ("actuals", "savings-entries")
+"""The imports that take one period for a whole file with no period column."""
 KINDS: dict[str, dict[str, str]] = {
     "kpis": {
         "label": "KPIs: the service plan KPI table",
@@ -130,7 +132,11 @@ def _megabytes(size: int) -> str:
 
 
 def _form(
-    request: Request, page: dict[str, Any], kind: str = "", errors: dict[str, str] | None = None
+    request: Request,
+    page: dict[str, Any],
+    kind: str = "",
+    errors: dict[str, str] | None = None,
+    period: str = "",
 ) -> HTMLResponse:
     return render(
         request,
@@ -140,6 +146,7 @@ def _form(
             "nav": "imports",
             "kinds": KINDS,
             "kind": kind,
+            "period": period,
             "errors": errors or {},
             "accept": ACCEPT,
             "largest": _megabytes(request.app.state.settings.max_import_file_bytes),
@@ -158,8 +165,13 @@ def _mapping(text: str) -> dict[str, str]:
 
 
 def _file_errors(error: ApiError) -> dict[str, str]:
-    """The API's answer about the file itself (unreadable, missing columns) as the file's error."""
-    messages = [str(e.get("message", "")) for e in error.problem.get("errors") or []]
+    """The API's answer about the file itself (unreadable, missing columns) as the file's error,
+    and one about the period of the whole file as the period's."""
+    found = error.problem.get("errors") or []
+    period = [str(e.get("message", "")) for e in found if e.get("field") == "period"]
+    if period:
+        return {"period": " ".join(period)}
+    messages = [str(e.get("message", "")) for e in found]
     return {"file": " ".join(messages) or str(error.problem.get("detail", "The file was refused."))}
 
 
@@ -171,8 +183,17 @@ async def _send(
     *,
     commit: bool,
     mapping: dict[str, str] | None = None,
+    period: str = "",
 ) -> dict[str, Any]:
-    return await imports.send(gateway, ENDPOINTS[kind], name, data, commit=commit, mapping=mapping)
+    return await imports.send(
+        gateway,
+        ENDPOINTS[kind],
+        name,
+        data,
+        commit=commit,
+        mapping=mapping,
+        period=period if kind in PERIOD_KINDS else "",
+    )
 
 
 @router.get("/imports", response_class=HTMLResponse)
@@ -194,6 +215,7 @@ async def preview(
     content: Annotated[list[str] | None, Form()] = None,
     heading: Annotated[list[str] | None, Form()] = None,
     field: Annotated[list[str] | None, Form()] = None,
+    period: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     """What the import would do, row by row, before anything is written; after the mapping
     step, the same file (`content`) again with the columns as the person chose them."""
@@ -210,18 +232,20 @@ async def preview(
     elif len(data) > largest:
         errors["file"] = f"The file must be smaller than {_megabytes(largest)}"
     if errors:
-        return _form(request, page, kind, errors)
+        return _form(request, page, kind, errors, period)
     name = (file.filename if file else "") or filename or "upload.csv"
     try:
-        report = await _send(gateway, kind, name, data, commit=False, mapping=mapping)
+        report = await _send(
+            gateway, kind, name, data, commit=False, mapping=mapping, period=period
+        )
     except ApiError as error:
         if error.status == 422 and imports.column_mapping(error.problem):
             # The headings did not name what the import needs: the mapping step, to fix that.
             return _preview(
-                request, page, kind, name, data, error.problem, _file_errors(error), mapping
+                request, page, kind, name, data, error.problem, _file_errors(error), mapping, period
             )
-        return _form(request, page, kind, _file_errors(error))
-    return _preview(request, page, kind, name, data, report, mapping=mapping)
+        return _form(request, page, kind, _file_errors(error), period)
+    return _preview(request, page, kind, name, data, report, mapping=mapping, period=period)
 
 
 def _preview(
@@ -233,11 +257,13 @@ def _preview(
     report: dict[str, Any],
     errors: dict[str, str] | None = None,
     mapping: dict[str, str] | None = None,
+    period: str = "",
 ) -> HTMLResponse:
     return render(
         request,
         "imports/preview.html",
         {
+            "period": period,
             **page,
             "nav": "imports",
             "kind": kind,
@@ -263,15 +289,18 @@ async def commit(
     filename: Annotated[str, Form()] = "",
     content: Annotated[list[str] | None, Form()] = None,
     mapping: Annotated[str, Form()] = "",
+    period: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     """Import every row of the previewed file, or none (the problems are shown again), with the
-    columns as the mapping step left them."""
+    columns as the mapping step left them and the period given for the file."""
     data = unpack(content or [], request.app.state.settings.max_import_file_bytes)
     if kind not in KINDS or not data:
         return _form(request, page, kind, {"file": "Select the file again and preview it"})
     try:
         chosen = _mapping(mapping)
-        report = await _send(gateway, kind, filename, data, commit=True, mapping=chosen)
+        report = await _send(
+            gateway, kind, filename, data, commit=True, mapping=chosen, period=period
+        )
     except ApiError as error:
         if error.status == 422 and "report" in error.problem:
             count = error.problem["report"]["counts"]["error"]
@@ -285,8 +314,9 @@ async def commit(
                 error.problem["report"],
                 {"rows": f"Nothing was imported: {rows} problems to fix"},
                 chosen,
+                period,
             )
-        return _form(request, page, kind, _file_errors(error))
+        return _form(request, page, kind, _file_errors(error), period)
     return render(
         request,
         "imports/done.html",

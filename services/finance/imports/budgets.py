@@ -16,6 +16,7 @@ financial year comes from a "Financial year" column, a year in a budget header (
 
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -24,15 +25,20 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.audit import record_created, record_updated
-from common.bulk import changed_row, import_conflict, insert_rows, update_rows
+from common.bulk import changed_row
 from common.errors import FieldError, ValidationFailed
-from common.headers import Column, match_headers, missing_columns, normalise_header
-from common.importing import ImportReport, RowReport, row_originals
-from common.money import parse_money
-from common.periods import MONTH_NAMES, FinancialYear, read_month
-from common.quantities import header_unit
-from common.shapes import month_of, without_year, year_of
+from common.headers import Column, normalise_header
+from common.importing import (
+    Change,
+    ImportReport,
+    ProblemKind,
+    RowReport,
+    Writes,
+    read_header,
+    write_rows,
+)
+from common.mapping import period_columns
+from common.periods import MONTH_NAMES, FinancialYear, Frequency, read_month
 from common.spreadsheets import Table
 from services.finance.budgets.models import BudgetAmount, BudgetLine, Forecast
 from services.finance.imports.rules import is_empty, words, year_in
@@ -83,7 +89,6 @@ _FORECAST_WORDS = frozenset(["forecast", "fcst", "outturn", "projected", "fc"])
 _NUMBERED = re.compile(r"(?:m|p|month|period)\s?(\d{1,2})")
 _MONTH_HEADER = re.compile(r"([a-z]+)(?:\s(\d{4}|\d{2}))?")
 _FILE_MONTH = re.compile(r"(?<!\d)(\d{4})-(\d{2})(?!\d)")
-Change = tuple[dict[str, Any], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -165,22 +170,28 @@ _BUDGET_WORDS = frozenset(
 _ORIGINAL_WORDS = frozenset(["original", "base", "approved"])
 
 
-def year_budget_columns(headers: list[str]) -> dict[int, tuple[FinancialYear, str]]:
+def year_budget_columns(
+    headers: list[str], mapping: Mapping[str, str] | None = None
+) -> dict[int, tuple[FinancialYear, str]]:
     """The headings of a budget book's year columns ("2024/25", "Budget 2026/27 £m", "Original
-    budget 25/26"), when there are two or more: position → (year, "original" or "current").
+    budget 25/26"), when there are two or more or the person mapped them so: position → (year,
+    "original" or "current").
 
     >>> year_budget_columns(["Service", "Budget 2024/25 £m", "Budget 2025/26 £m", "Variance"])
     {1: (FinancialYear(start_year=2024), 'current'), 2: (FinancialYear(start_year=2025), 'current')}
     """
-    found: dict[int, tuple[FinancialYear, str]] = {}
-    for position, heading in enumerate(headers):
-        year = year_of(heading)
-        if year is None or month_of(heading):
-            continue
-        rest = {w for w in normalise_header(without_year(heading)).split() if w[0] != "£"}
-        if rest <= _BUDGET_WORDS:
-            found[position] = (year, "original" if rest & _ORIGINAL_WORDS else "current")
-    return found if len({y for y, _ in found.values()}) > 1 else {}
+    found = period_columns(
+        headers,
+        mapping or {},
+        fits=lambda rest: rest <= _BUDGET_WORDS,
+        frequencies=(Frequency.ANNUAL,),
+    )
+    years = {
+        c.position: (c.period.year, "original" if c.words & _ORIGINAL_WORDS else "current")
+        for c in found
+    }
+    chosen = any(c.chosen for c in found)
+    return years if chosen or len({y for y, _ in years.values()}) > 1 else {}
 
 
 def _file_month(month: date | None, filename: str) -> date | None:
@@ -205,12 +216,9 @@ def plan(
 ) -> tuple[ImportReport, list[BudgetRow]]:
     """What importing `table` would do: each row's action against the lines there already."""
     months = month_columns(table.headers)
-    years = year_budget_columns(table.headers)
+    years = year_budget_columns(table.headers, table.mapping)
     by_position = {c.position for c in months} | set(years)
-    blanked = ["" if i in by_position else h for i, h in enumerate(table.headers)]
-    match = match_headers(blanked, COLUMNS, table.mapping)
-    if match.missing:
-        raise missing_columns(match.missing, "a budget line")
+    match = read_header(table, COLUMNS, "a budget line", taken=by_position)
     columns = dict(match.headers)
     for column in months:
         columns[f"forecast {column.position}"] = table.headers[column.position]
@@ -251,12 +259,8 @@ def plan(
             'year in the budget header ("Budget 2025/26"), or the year (e.g. "2025/26") '
             "beside the file.",
         )
-    report = ImportReport(
-        "budget-lines",
-        filename,
-        columns,
-        [h for h in match.unmatched if h not in columns.values()],
-    )
+    report = ImportReport.of("budget-lines", filename, match, columns)
+    columns = report.columns
     lines = list(session.scalars(select(BudgetLine)))
     by_code = {line.cost_centre.lower(): line for line in lines if line.cost_centre}
     by_name: dict[str, BudgetLine] = {}
@@ -266,20 +270,20 @@ def plan(
     seen_amounts: dict[tuple[str, str], BudgetRow] = {}
     seen_forecasts: dict[tuple[str, date], int] = {}
     rows: list[BudgetRow] = []
-    for number, cells in zip(table.row_numbers, table.rows, strict=True):
-        row = RowReport(row=number, original=row_originals(table.headers, cells))
-        cell = {key: cells[i] for key, i in match.positions.items()}
+    for row, cell, cells in report.each_row(table, match):
+        number = row.row
         item = BudgetRow(row)
         rows.append(item)
-        report.rows.append(row)
         values: dict[str, str] = {
             k: cell[k] for k in ("name", "service_area", "cost_centre") if k in cell
         }
         row.key = values.get("cost_centre") or values["name"]
         if not values["name"]:
-            row.problem(columns["name"], "the budget line has no name")
+            row.problem(columns["name"], "the budget line has no name", ProblemKind.MISSING_CELL)
         if len(values.get("cost_centre", "")) > 40:
-            row.problem(columns["cost_centre"], "is longer than 40 characters")
+            row.problem(
+                columns["cost_centre"], "is longer than 40 characters", ProblemKind.TOO_LONG
+            )
         key = (
             f"code {values['cost_centre'].lower()}"
             if values.get("cost_centre")
@@ -297,7 +301,9 @@ def plan(
             for k, v in values.items():
                 if line_plan.values.get(k) != v:
                     row.problem(
-                        columns[k], f"differs from row {line_plan.first_row} for the same line"
+                        columns[k],
+                        f"differs from row {line_plan.first_row} for the same line",
+                        ProblemKind.INCONSISTENT,
                     )
         item.line = line_plan
 
@@ -306,15 +312,12 @@ def plan(
             try:
                 year = FinancialYear.parse(cell["financial_year"])
             except ValueError as error:
-                row.problem(columns["financial_year"], str(error))
+                row.problem(columns["financial_year"], str(error), ProblemKind.NOT_A_DATE)
         item.year = year.label if year else None
         for k in ("original", "current"):
             if k not in cell or is_empty(cell[k]):
                 continue
-            try:
-                setattr(item, k, parse_money(cell[k], header_unit(columns[k])))
-            except ValueError as error:
-                row.problem(columns[k], str(error))
+            setattr(item, k, row.money(columns[k], cell[k]))
         if (item.original is not None or item.current is not None) and item.year:
             stated = {"original_budget": item.original, "current_budget": item.current}
             item.budgets[item.year] = {k: v for k, v in stated.items() if v is not None}
@@ -322,10 +325,8 @@ def plan(
             heading = table.headers[position]
             if is_empty(cells[position]):
                 continue
-            try:
-                amount = parse_money(cells[position], header_unit(heading))
-            except ValueError as error:
-                row.problem(heading, str(error))
+            amount = row.money(heading, cells[position])
+            if amount is None:
                 continue
             item.budgets.setdefault(year_column.label, {})[f"{kind}_budget"] = amount
         for budget_year, amounts in item.budgets.items():
@@ -334,6 +335,7 @@ def plan(
                 row.problem(
                     columns.get("current", columns.get("original", "")),
                     f"gives another budget for {budget_year} than row {first.report.row}",
+                    ProblemKind.INCONSISTENT,
                 )
 
         wanted: list[tuple[str, date | None, str]] = []
@@ -342,7 +344,11 @@ def plan(
             if "month" in cell:
                 when = read_month(cell["month"])
                 if when is None and cell["month"]:
-                    row.problem(columns["month"], f"could not read '{cell['month']}' as a month")
+                    row.problem(
+                        columns["month"],
+                        f"could not read '{cell['month']}' as a month",
+                        ProblemKind.NOT_A_DATE,
+                    )
             wanted.append((columns["forecast"], when, cell["forecast"]))
         for column in months:
             when = column.month
@@ -353,22 +359,31 @@ def plan(
             if is_empty(text) or when is None:
                 continue
             if item.year and FinancialYear.containing(when).label != item.year:
-                row.problem(header, f"{when:%B %Y} is not in financial year {item.year}")
+                row.problem(
+                    header,
+                    f"{when:%B %Y} is not in financial year {item.year}",
+                    ProblemKind.INCONSISTENT,
+                )
                 continue
-            try:
-                item.forecasts[when] = parse_money(text, header_unit(header))
-            except ValueError as error:
-                row.problem(header, str(error))
+            outturn = row.money(header, text)
+            if outturn is None:
                 continue
+            item.forecasts[when] = outturn
             if (key, when) in seen_forecasts:
                 row.problem(
-                    header, f"repeats the {when:%B %Y} forecast of row {seen_forecasts[key, when]}"
+                    header,
+                    f"repeats the {when:%B %Y} forecast of row {seen_forecasts[key, when]}",
+                    ProblemKind.DUPLICATE,
                 )
             seen_forecasts.setdefault((key, when), number)
         if "commentary" in cell and item.forecasts:
             item.commentary = cell["commentary"]
         if item.year is None and (item.original is not None or item.current is not None):
-            row.problem(columns.get("financial_year", "financial_year"), "names no financial year")
+            row.problem(
+                columns.get("financial_year", "financial_year"),
+                "names no financial year",
+                ProblemKind.MISSING_CELL,
+            )
         row.fields = {
             **values,
             "financial_year": item.year,
@@ -502,16 +517,10 @@ def commit(session: Session, rows: list[BudgetRow]) -> None:
         for plan_ in changed_lines.values()
         if plan_.existing is not None
     ]
-    with import_conflict("budget lines or forecasts"):
-        update_rows(session, BudgetLine, [after for _, after in line_changes])
-        update_rows(session, Forecast, [after for _, after in forecast_changes])
-    update_rows(session, BudgetAmount, [after for _, after in amount_changes.values()])
-    record_updated(session, BudgetLine, line_changes)
-    record_updated(session, BudgetAmount, list(amount_changes.values()))
-    record_updated(session, Forecast, forecast_changes)
-    record_created(session, BudgetLine, insert_rows(session, BudgetLine, new_lines))
-    record_created(
-        session, BudgetAmount, insert_rows(session, BudgetAmount, list(new_amounts.values()))
+    write_rows(
+        session,
+        "budget lines or forecasts",
+        Writes(BudgetLine, new_lines, line_changes),
+        Writes(BudgetAmount, list(new_amounts.values()), list(amount_changes.values())),
+        Writes(Forecast, new_forecasts, forecast_changes),
     )
-    record_created(session, Forecast, insert_rows(session, Forecast, new_forecasts))
-    session.expire_all()  # the lines read before were changed behind the session's back

@@ -13,15 +13,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.audit import record_created, record_updated
-from common.bulk import changed_row, import_conflict, insert_rows, update_rows
-from common.errors import ValidationFailed
-from common.headers import Column, match_headers, missing_columns
+from common.bulk import changed_row
+from common.errors import FieldError, ValidationFailed
+from common.headers import Column
 from common.identity import Caller
-from common.importing import ImportReport, RowReport, row_originals
-from common.money import parse_money
-from common.periods import FinancialYear, read_month
-from common.quantities import header_unit
+from common.importing import ImportReport, ProblemKind, RowReport, Writes, read_header, write_rows
+from common.periods import FinancialYear, Period, read_month
 from common.spreadsheets import Table
 from services.finance.deps import refusal_to_change
 from services.finance.savings.models import SavingsEntry, SavingsLine
@@ -34,7 +31,7 @@ COLUMNS = (
         ("Savings line", "Saving reference", "Line reference", "Ref", "Saving"),
         required=True,
     ),
-    Column("month", "Month", ("Period", "Reporting month", "Return month"), required=True),
+    Column("month", "Month", ("Period", "Reporting month", "Return month")),
     Column("financial_year", "Financial year", ("Year", "FY")),
     Column(
         "achieved_to_date",
@@ -63,48 +60,70 @@ class EntryRow:
     existing: SavingsEntry | None = None
 
 
+NO_MONTH = (
+    "Say which month the returns are for: a 'Month' column, or one month for the whole file "
+    '(e.g. "2025-09").'
+)
+
+
 def plan(
-    session: Session, table: Table, filename: str, *, caller: Caller
+    session: Session,
+    table: Table,
+    filename: str,
+    *,
+    caller: Caller,
+    period: Period | None = None,
 ) -> tuple[ImportReport, list[EntryRow]]:
-    """What importing `table` would do: each return's action against the returns there already."""
-    match = match_headers(table.headers, COLUMNS, table.mapping)
-    if match.missing:
-        raise missing_columns(match.missing, "a savings return")
-    columns = match.headers
-    report = ImportReport("savings-entries", filename, dict(columns), match.unmatched)
+    """What importing `table` would do: each return's action against the returns there already;
+    a file with no month column is of the one month `period` (a monthly period)."""
+    match = read_header(table, COLUMNS, "a savings return")
+    if "month" not in match.positions and period is None:
+        raise ValidationFailed(NO_MONTH, errors=[FieldError("period", NO_MONTH)])
+    columns = dict(match.headers)
+    report = ImportReport.of("savings-entries", filename, match)
+    if "month" not in match.positions and period is not None:
+        report.given["period"] = period.code
+        columns["month"] = "period"
     lines = {line.reference.lower(): line for line in session.scalars(select(SavingsLine))}
     seen: dict[tuple[str, date], int] = {}
     rows: list[EntryRow] = []
-    for number, cells in zip(table.row_numbers, table.rows, strict=True):
-        row = RowReport(row=number, original=row_originals(table.headers, cells))
-        cell = {key: cells[i] for key, i in match.positions.items()}
+    for row, cell, _ in report.each_row(table, match):
+        number = row.row
+        if period is not None:
+            cell.setdefault("month", period.code)
         item = EntryRow(row)
         rows.append(item)
-        report.rows.append(row)
         row.key = f"{cell['reference']} {cell['month']}"
         item.line = lines.get(cell["reference"].strip().lower())
         if item.line is None:
-            row.problem(columns["reference"], f"there is no savings line '{cell['reference']}'")
+            row.problem(
+                columns["reference"],
+                f"there is no savings line '{cell['reference']}'",
+                ProblemKind.UNKNOWN_REFERENCE,
+            )
         item.month = read_month(cell["month"])
         if item.month is None:
-            row.problem(columns["month"], f"could not read '{cell['month']}' as a month")
+            row.problem(
+                columns["month"],
+                f"could not read '{cell['month']}' as a month",
+                ProblemKind.NOT_A_DATE,
+            )
         elif cell.get("financial_year"):
             try:
                 year = FinancialYear.parse(cell["financial_year"])
             except ValueError as error:
-                row.problem(columns["financial_year"], str(error))
+                row.problem(columns["financial_year"], str(error), ProblemKind.NOT_A_DATE)
             else:
                 if not year.contains(item.month):
                     row.problem(
                         columns["month"],
                         f"{item.month:%B %Y} is not in financial year {year.label}",
+                        ProblemKind.INCONSISTENT,
                     )
         values: dict[str, object] = {}
         for key in ("achieved_to_date", "forecast_for_year"):
-            try:
-                values[key] = parse_money(cell[key], header_unit(columns[key]))
-            except ValueError as error:
-                row.problem(columns[key], str(error))
+            if (amount := row.money(columns[key], cell[key])) is not None:
+                values[key] = amount
         if "note" in cell:
             values["note"] = cell["note"]
         item.values = values
@@ -115,11 +134,15 @@ def plan(
                     Decimal(str(values["forecast_for_year"])),
                 )
             except ValidationFailed as invalid:
-                row.problem(columns["achieved_to_date"], invalid.detail)
+                row.problem(columns["achieved_to_date"], invalid.detail, ProblemKind.INVALID)
         if item.line is not None and item.month is not None:
             entry_key = (item.line.reference.lower(), item.month)
             if entry_key in seen:
-                row.problem(columns["month"], f"repeats the return of row {seen[entry_key]}")
+                row.problem(
+                    columns["month"],
+                    f"repeats the return of row {seen[entry_key]}",
+                    ProblemKind.DUPLICATE,
+                )
             seen.setdefault(entry_key, number)
             item.existing = next((e for e in item.line.entries if e.month == item.month), None)
         row.fields = {
@@ -134,7 +157,7 @@ def plan(
             else None
         )
         if refusal:
-            row.problem(columns["reference"], refusal)
+            row.problem(columns["reference"], refusal, ProblemKind.NOT_ALLOWED)
     return report, rows
 
 
@@ -172,9 +195,4 @@ def commit(session: Session, rows: list[EntryRow]) -> None:
             )
         else:
             changes.append(changed_row(item.existing, values, keys))
-    with import_conflict("savings returns"):
-        update_rows(session, SavingsEntry, [after for _, after in changes])
-    record_updated(session, SavingsEntry, changes)
-    record_created(session, SavingsEntry, insert_rows(session, SavingsEntry, new))
-    if changes or new:
-        session.expire_all()  # the returns read before were changed behind the session's back
+    write_rows(session, "savings returns", Writes(SavingsEntry, new, changes))

@@ -6,7 +6,16 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from common.importing import ImportCommit, ImportFile, ImportMapping, ImportRows, import_response
+from common.importing import (
+    IMPORT_RESPONSES,
+    ImportCommit,
+    ImportFile,
+    ImportMapping,
+    ImportPeriod,
+    ImportRows,
+    import_response,
+    read_period_field,
+)
 from common.mapping import shape_upload
 from services.finance.deps import CallerDep, SessionDep, project_names
 from services.finance.imports import budgets, entries, savings
@@ -16,7 +25,11 @@ from services.finance.schemas import month_query, year_query
 router = APIRouter(prefix="/imports", tags=["imports"])
 
 
-@router.post("/budget-lines", summary="Import budget lines and forecasts (CSV or XLSX)")
+@router.post(
+    "/budget-lines",
+    summary="Import budget lines and forecasts (CSV or XLSX)",
+    responses=IMPORT_RESPONSES,
+)
 def import_budget_lines(
     file: ImportFile,
     session: SessionDep,
@@ -57,7 +70,11 @@ def import_budget_lines(
     )
 
 
-@router.post("/savings", summary="Import the savings programme (CSV or XLSX)")
+@router.post(
+    "/savings",
+    summary="Import the savings programme (CSV or XLSX)",
+    responses=IMPORT_RESPONSES,
+)
 def import_savings(
     file: ImportFile,
     session: SessionDep,
@@ -93,7 +110,11 @@ def import_savings(
     )
 
 
-@router.post("/savings-entries", summary="Import monthly savings returns (CSV or XLSX)")
+@router.post(
+    "/savings-entries",
+    summary="Import monthly savings returns (CSV or XLSX)",
+    responses=IMPORT_RESPONSES,
+)
 def import_savings_entries(
     file: ImportFile,
     session: SessionDep,
@@ -101,12 +122,17 @@ def import_savings_entries(
     commit: ImportCommit = False,
     rows: ImportRows = "all",
     mapping: ImportMapping = None,
+    period: ImportPeriod = None,
 ) -> JSONResponse:
     """Monthly returns (achieved to date, forecast for the year, commentary) matched by line
-    reference and month. A service lead may record returns only for their own team's lines.
-    With `commit=true` every row is written, or none is."""
+    reference and month: a month column, or the one month `period` of the whole file. A service
+    lead may record returns only for their own team's lines. With `commit=true` every row is
+    written, or none is."""
+    month = read_period_field(period, months_only=True)
     shaped = shape_upload(file, entries.COLUMNS, mapping)
-    report, planned = entries.plan(session, shaped.table, file.filename or "", caller=caller)
+    report, planned = entries.plan(
+        session, shaped.table, file.filename or "", caller=caller, period=month
+    )
     return import_response(
         report,
         commit=commit,

@@ -12,7 +12,7 @@ team's lines (rows of other teams' lines that change nothing are fine).
 import difflib
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -22,14 +22,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.audit import record_created, record_updated
-from common.bulk import changed_row, import_conflict, insert_rows, update_rows
-from common.headers import Column, match_headers, missing_columns, normalise_header
+from common.bulk import changed_row
+from common.headers import Column, normalise_header
 from common.identity import Caller
-from common.importing import ImportReport, RowReport, row_originals
-from common.money import parse_money
-from common.periods import FinancialYear
-from common.quantities import header_unit
+from common.importing import ImportReport, ProblemKind, RowReport, Writes, read_header, write_rows
+from common.mapping import period_columns
+from common.periods import FinancialYear, Frequency
 from common.spreadsheets import Table
 from services.finance.deps import refusal_to_change
 from services.finance.imports.rules import is_empty, words, year_in
@@ -202,11 +200,29 @@ class TargetColumns:
 
 
 _ACHIEVED = frozenset(["achieved", "delivered", "actual", "outturn"])
+_TARGET = frozenset(["target", "targets", "saving", "savings"])
 
 
-def target_columns(headers: list[str], title: str = "") -> TargetColumns:
-    """ "Target 2025/26", "Saving 25/26" (in year); "Full-year effect 2025/26", "FYE 25/26"; and
-    a "Full-year effect" without a year belongs to the one target year beside it.
+def _year_kind(words: frozenset[str], achieved_table: bool) -> str | None:
+    """What a year column of a savings table holds, from its heading's other words."""
+    if words & _ACHIEVED and "target" not in words:
+        return "achieved"
+    if "fye" in words or {"full", "year"} <= words:
+        return "full_year"
+    if not words:  # "2025/26" alone: a target, or an achievement in an achieved table
+        return "achieved" if achieved_table else "in_year"
+    if words & _TARGET or {"in", "year"} <= words:
+        return "in_year"
+    return None
+
+
+def target_columns(
+    headers: list[str], title: str = "", mapping: Mapping[str, str] | None = None
+) -> TargetColumns:
+    """ "Target 2025/26", "Saving 25/26", "Savings 2025/26 £k" (in year); "Full-year effect
+    2025/26", "FYE 25/26"; "Achieved 2024/25"; a year alone ("2026/27") is a target, or an
+    achievement when the title says the table is of savings achieved; and a "Full-year effect"
+    without a year belongs to the one target year beside it.
 
     >>> target_columns(["Target 2025/26", "Full-year effect"])
     TargetColumns(in_year={0: '2025/26'}, full_year={1: '2025/26'}, achieved={})
@@ -215,29 +231,34 @@ def target_columns(headers: list[str], title: str = "") -> TargetColumns:
 
     >>> target_columns(["Savings area", "Savings delivered"], "Savings achieved, 2023/24").achieved
     {1: '2023/24'}
+    >>> target_columns(["Area", "2023/24", "2024/25"], "Savings delivered by year").achieved
+    {1: '2023/24', 2: '2024/25'}
     """
-    in_year: dict[int, str] = {}
-    full_year: dict[int, str] = {}
-    plain_full_year: list[int] = []
-    achieved: dict[int, str] = {}
+    found: dict[str, dict[int, str]] = {"in_year": {}, "full_year": {}, "achieved": {}}
+    achieved_table = bool(_ACHIEVED & set(normalise_header(title).split()))
+    for column in period_columns(
+        headers,
+        mapping or {},
+        fits=lambda words: _year_kind(words, achieved_table) is not None,
+        frequencies=(Frequency.ANNUAL,),
+    ):
+        kind = _year_kind(column.words, achieved_table) or "in_year"
+        found[kind][column.position] = column.period.year.label
     title_year = year_in(title)
+    taken = {p for positions in found.values() for p in positions}
+    plain_full_year: list[int] = []
     for position, header in enumerate(headers):
+        if position in taken or (mapping and header in mapping):
+            continue
         plain = normalise_header(header)
-        is_full_year = "full year" in plain or "fye" in plain.split()
-        year = year_in(header)
-        if _ACHIEVED & set(plain.split()) and "target" not in plain:
-            if year or title_year:
-                achieved[position] = (year or title_year).label  # type: ignore[union-attr]
-        elif is_full_year and year is None:
+        if _ACHIEVED & set(plain.split()) and "target" not in plain and title_year:
+            found["achieved"][position] = title_year.label
+        elif "full year" in plain or "fye" in plain.split():
             plain_full_year.append(position)
-        elif is_full_year and year is not None:
-            full_year[position] = year.label
-        elif year is not None and any(w in plain for w in ("target", "saving", "in year")):
-            in_year[position] = year.label
-    if len(set(in_year.values())) == 1:
+    if len(set(found["in_year"].values())) == 1:
         for position in plain_full_year:
-            full_year[position] = next(iter(in_year.values()))
-    return TargetColumns(in_year, full_year, achieved)
+            found["full_year"][position] = next(iter(found["in_year"].values()))
+    return TargetColumns(found["in_year"], found["full_year"], found["achieved"])
 
 
 class ProjectNames:
@@ -308,46 +329,39 @@ def plan(
 ) -> tuple[ImportReport, list[SavingsRow]]:
     """What importing `table` would do; `projects` lists the projects service's projects (asked
     only when the file names any)."""
-    years = target_columns(table.headers, table.title)
+    years = target_columns(table.headers, table.title, table.mapping)
     taken = set(years.in_year) | set(years.full_year) | set(years.achieved)
-    match = match_headers(
-        ["" if i in taken else h for i, h in enumerate(table.headers)], COLUMNS, table.mapping
-    )
-    if match.missing:
-        raise missing_columns(match.missing, "a savings line")
-    columns = dict(match.headers)
-    columns.setdefault("reference", columns["title"])  # made from the title when not given
+    match = read_header(table, COLUMNS, "a savings line", taken=taken)
+    more = {"reference": match.headers["title"]} | match.headers  # made from the title if not given
     for position, year in years.in_year.items():
-        columns[f"target {year}"] = table.headers[position]
+        more[f"target {year}"] = table.headers[position]
     for position, year in years.full_year.items():
-        columns[f"full-year effect {year}"] = table.headers[position]
+        more[f"full-year effect {year}"] = table.headers[position]
     for position, year in years.achieved.items():
-        columns[f"achieved {year}"] = table.headers[position]
-    report = ImportReport(
-        "savings",
-        filename,
-        columns,
-        [h for h in match.unmatched if h not in columns.values()],
-    )
+        more[f"achieved {year}"] = table.headers[position]
+    report = ImportReport.of("savings", filename, match, more)
+    columns = report.columns
     existing = {line.reference.lower(): line for line in session.scalars(select(SavingsLine))}
     names: ProjectNames | None = None
     if "projects" in match.positions and any(r[match.positions["projects"]] for r in table.rows):
         names = ProjectNames(projects())
     seen: dict[str, int] = {}
     rows: list[SavingsRow] = []
-    for number, cells in zip(table.row_numbers, table.rows, strict=True):
-        row = RowReport(row=number, original=row_originals(table.headers, cells))
-        cell = {key: cells[i] for key, i in match.positions.items()}
+    for row, cell, cells in report.each_row(table, match):
+        number = row.row
         item = SavingsRow(row, {})
         rows.append(item)
-        report.rows.append(row)
         cell["reference"] = cell.get("reference") or reference_of(cell["title"])
         row.key = cell["reference"]
         item.existing = existing.get(cell["reference"].lower())
         _read_row(item, cell, cells, years, columns, names)
         key = cell["reference"].lower()
         if key and key in seen:
-            row.problem(columns["reference"], f"repeats the savings line of row {seen[key]}")
+            row.problem(
+                columns["reference"],
+                f"repeats the savings line of row {seen[key]}",
+                ProblemKind.DUPLICATE,
+            )
         seen.setdefault(key, number)
         row.fields = dict(item.values) | {f"target {y}": dict(t) for y, t in item.targets.items()}
         if item.project_ids is not None:
@@ -362,7 +376,7 @@ def plan(
                     teams.append(str(item.values["owner_team"]))
             for team in dict.fromkeys(teams):
                 if refusal := refusal_to_change(caller, team):
-                    row.problem(owner_column, refusal)
+                    row.problem(owner_column, refusal, ProblemKind.NOT_ALLOWED)
     return report, rows
 
 
@@ -379,11 +393,17 @@ def _read_row(
         if key in cell:
             values[key] = cell[key]
             if len(cell[key]) > _LIMITS.get(key, 4000):
-                row.problem(columns[key], f"is longer than {_LIMITS.get(key, 4000)} characters")
+                row.problem(
+                    columns[key],
+                    f"is longer than {_LIMITS.get(key, 4000)} characters",
+                    ProblemKind.TOO_LONG,
+                )
     if not cell["reference"]:
-        row.problem(columns["reference"], "the savings line has no reference")
+        row.problem(
+            columns["reference"], "the savings line has no reference", ProblemKind.MISSING_CELL
+        )
     if not cell["title"]:
-        row.problem(columns["title"], "the savings line has no title")
+        row.problem(columns["title"], "the savings line has no title", ProblemKind.MISSING_CELL)
     for key in _ENUMS:
         text = cell.get(key, "")
         if not text:
@@ -393,13 +413,18 @@ def _read_row(
                     row.problem(
                         columns.get(key, columns["reference"]),
                         "no category: filed under Other",
+                        ProblemKind.DEFAULTED,
                         blocking=False,
                     )
             continue
         choice = read_choice(key, text)
         if choice is None:
             options = ", ".join(e.value.replace("_", " ") for e in _ENUMS[key])
-            row.problem(columns[key], f"could not read '{text}' as one of: {options}")
+            row.problem(
+                columns[key],
+                f"could not read '{text}' as one of: {options}",
+                ProblemKind.NOT_A_CHOICE,
+            )
         else:
             values[key] = choice
     reason = values.get(
@@ -408,7 +433,9 @@ def _read_row(
     status = values.get("status", item.existing.status if item.existing else "")
     if status == Status.WRITTEN_OFF and not str(reason or "").strip():
         row.problem(
-            columns.get("status", columns["reference"]), "Say why the saving is being written off"
+            columns.get("status", columns["reference"]),
+            "Say why the saving is being written off",
+            ProblemKind.MISSING_CELL,
         )
     for kind, found in (("in_year", years.in_year), ("full_year_effect", years.full_year)):
         for position, year in found.items():
@@ -416,10 +443,8 @@ def _read_row(
             heading = columns[f"{'target' if kind == 'in_year' else 'full-year effect'} {year}"]
             if is_empty(text):
                 continue
-            try:
-                item.targets.setdefault(year, {})[kind] = parse_money(text, header_unit(heading))
-            except ValueError as error:
-                row.problem(heading, str(error))
+            if (amount := row.money(heading, text)) is not None:
+                item.targets.setdefault(year, {})[kind] = amount
     for year, target in item.targets.items():
         if "in_year" not in target:
             current = (
@@ -429,7 +454,9 @@ def _read_row(
             )
             if current is None:
                 row.problem(
-                    columns[f"full-year effect {year}"], f"has no target for {year} beside it"
+                    columns[f"full-year effect {year}"],
+                    f"has no target for {year} beside it",
+                    ProblemKind.MISSING_CELL,
                 )
             else:
                 target["in_year"] = current.in_year
@@ -448,10 +475,8 @@ def _read_row(
         heading = columns[f"achieved {year}"]
         if is_empty(cells[position]):
             continue
-        try:
-            item.achieved[year] = parse_money(cells[position], header_unit(heading))
-        except ValueError as error:
-            row.problem(heading, str(error))
+        if (amount := row.money(heading, cells[position])) is not None:
+            item.achieved[year] = amount
     if item.achieved:
         values["achieved"] = dict(item.achieved)
     if names is not None and "projects" in cell:
@@ -459,9 +484,13 @@ def _read_row(
         item.project_ids = ids
         row.links = made
         for part in not_made:
-            row.problem(columns["projects"], f"the projects service knows no project '{part}'")
+            row.problem(
+                columns["projects"],
+                f"the projects service knows no project '{part}'",
+                ProblemKind.UNKNOWN_REFERENCE,
+            )
         if len(ids) > 20:
-            row.problem(columns["projects"], "links more than 20 projects")
+            row.problem(columns["projects"], "links more than 20 projects", ProblemKind.INVALID)
     elif "projects" in cell:
         item.project_ids = []
 
@@ -547,17 +576,10 @@ def commit(session: Session, rows: list[SavingsRow]) -> None:
                 )
             elif (entry.achieved_to_date, entry.forecast_for_year) != (amount, amount):
                 entry_changes.append(changed_row(entry, achieved, tuple(achieved)))
-    with import_conflict("savings lines"):
-        # Every changed line goes up a version, its targets' changes among them.
-        update_rows(session, SavingsLine, [after for _, after in line_changes])
-    update_rows(session, SavingsTarget, [after for _, after in target_changes])
-    record_updated(session, SavingsLine, line_changes)
-    record_updated(session, SavingsTarget, target_changes)
-    record_created(session, SavingsLine, insert_rows(session, SavingsLine, new_lines))
-    record_created(session, SavingsTarget, insert_rows(session, SavingsTarget, new_targets))
-    with import_conflict("savings returns"):
-        update_rows(session, SavingsEntry, [after for _, after in entry_changes])
-    record_updated(session, SavingsEntry, entry_changes)
-    record_created(session, SavingsEntry, insert_rows(session, SavingsEntry, new_entries))
-    if line_changes:
-        session.expire_all()  # the lines read before were changed behind the session's back
+    write_rows(  # every changed line goes up a version, its targets' changes among them
+        session,
+        "savings lines or returns",
+        Writes(SavingsLine, new_lines, line_changes),
+        Writes(SavingsTarget, new_targets, target_changes),
+        Writes(SavingsEntry, new_entries, entry_changes),
+    )

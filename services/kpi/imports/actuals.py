@@ -1,5 +1,7 @@
 """KPI actuals from a spreadsheet: one row per measure and period, read as councils write them
-("April 2025", "Q1 2025/26", "65%", "1,102"), matched to the actuals there already.
+("April 2025", "Q1 2025/26", "65%", "1,102"), matched to the actuals there already. A row per
+measure with a column for each month, quarter or year ("Apr-25", "Q1 2025/26") is read as one
+such row for each filled cell, and a file with no period column is of the one period given.
 
 Each row is checked by the same rules as the actuals API (`services.kpi.actuals`): who may enter
 figures for the measure, the period against the measure's frequency, a value or a numerator and
@@ -16,22 +18,24 @@ take seconds, not minutes.
 
 import re
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from common.audit import record_created, record_updated
-from common.bulk import StaleRows, insert_rows, one_of, update_rows
+from common.bulk import one_of
 from common.deadlines import is_closed
-from common.errors import Conflict, Forbidden, ValidationFailed
+from common.errors import FieldError, Forbidden, ValidationFailed
 from common.headers import Column, match_headers, missing_columns, normalise_header
 from common.identity import Caller
-from common.importing import ImportReport, RowReport, row_originals
+from common.importing import ImportReport, ProblemKind, RowReport, Writes, row_originals, write_rows
+from common.mapping import PeriodColumn, period_columns
 from common.money import parse_money
 from common.periods import Frequency, Period, read_period
+from common.quantities import PLAIN, header_unit, read_amount
 from common.spreadsheets import Table
 from services.kpi.actuals.models import Actual, ActualRevision
 from services.kpi.actuals.rules import (
@@ -57,12 +61,7 @@ COLUMNS = (
         "Measure",
         ("Measure title", "KPI", "Title", "Indicator", "Performance indicator", "KPI measure"),
     ),
-    Column(
-        "period",
-        "Period",
-        ("Month", "Quarter", "Reporting period", "Period ending", "Date"),
-        required=True,
-    ),
+    Column("period", "Period", ("Month", "Quarter", "Reporting period", "Period ending", "Date")),
     Column("year", "Financial year", ("Year", "FY")),
     Column(
         "value",
@@ -110,33 +109,65 @@ def _words(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def _number(text: str, *, money: bool) -> Decimal | None:
+def _number(text: str, heading: str, *, money: bool) -> Decimal | None:
+    """A figure under its heading's unit ("Apr-25 £k", "Value (%)")."""
     if not text:
         return None
-    return parse_money(text) if money else to_number(text)
+    unit = header_unit(heading)
+    if money:
+        return parse_money(text, unit)
+    return to_number(text if unit == PLAIN else read_amount(text, unit))
+
+
+_VALUE_WORDS = frozenset(["actual", "actuals", "value", "figure", "result", "outturn"])
+NO_PERIOD = (
+    "Say which period the figures are for: a 'Period' column, a column for each month or "
+    'quarter ("Apr-25", "Q1 2025/26"), or one period for the whole file (e.g. "2025/26 Q2" '
+    'or "2025-09").'
+)
 
 
 def plan(
-    session: Session, table: Table, filename: str, caller: Caller, today: date | None = None
+    session: Session,
+    table: Table,
+    filename: str,
+    caller: Caller,
+    today: date | None = None,
+    period: Period | None = None,
 ) -> tuple[ImportReport, list[_Row]]:
-    """What importing `table` would do: each row's action against the actuals there already."""
+    """What importing `table` would do: each row's action against the actuals there already.
+    A row per measure with a column per month, quarter or year ("Apr-25", "Q1 2025/26") is one
+    actual per filled cell; a file with no period column is of the one `period` given."""
     today = today or date.today()
-    match = match_headers(table.headers, COLUMNS, table.mapping)
+    wide = period_columns(table.headers, table.mapping, fits=lambda words: words <= _VALUE_WORDS)
+    taken = {c.position for c in wide}
+    match = match_headers(
+        ["" if i in taken else h for i, h in enumerate(table.headers)], COLUMNS, table.mapping
+    )
     missing = list(match.missing)
     if "code" not in match.positions and "measure" not in match.positions:
         missing.insert(0, _COLUMN["measure"])
-    if not ({"value", "numerator"} & match.positions.keys()):
+    if not wide and not ({"value", "numerator"} & match.positions.keys()):
         missing.append(_COLUMN["value"])
     if missing:
         raise missing_columns(missing, "an actual")
+    if not wide and not {"period", "year"} & match.positions.keys() and period is None:
+        raise ValidationFailed(NO_PERIOD, errors=[FieldError("period", NO_PERIOD)])
     columns = dict(match.headers)
+    for column in wide:
+        columns[f"value {column.period.code}"] = column.heading
     report = ImportReport(
-        kind="actuals", filename=filename, columns=columns, unmatched_columns=match.unmatched
+        kind="actuals",
+        filename=filename,
+        columns=columns,
+        unmatched_columns=[h for h in match.unmatched if h not in columns.values()],
     )
+    if period is not None and not wide and "period" not in match.positions:
+        report.given["period"] = period.code
     measures = list(session.scalars(select(Measure)))
     measure_column = columns.get("code") or columns.get("measure") or "measure"
     known = _Known(
-        columns=columns,
+        columns=columns | {"period": columns.get("period", "period")},
         measure_column=measure_column,
         today=today,
         by_code={m.code.lower(): m for m in measures},
@@ -147,12 +178,11 @@ def plan(
     refusals: dict[uuid.UUID, str] = {}
     seen: dict[tuple[uuid.UUID, str], int] = {}
     rows: list[_Row] = []
-    for number, cells in zip(table.row_numbers, table.rows, strict=True):
+    for number, cells, by_field, read in _unfolded(table, match.positions, wide, period, known):
         row = _Row(RowReport(row=number, original=row_originals(table.headers, cells)))
         report.rows.append(row.report)
         rows.append(row)
-        by_field = {key: cells[position] for key, position in match.positions.items()}
-        _read(session, row, by_field, known)
+        _read(session, row, by_field, read)
         measure, figures = row.measure, row.figures
         if measure is not None and measure.id not in refusals:
             try:
@@ -161,18 +191,21 @@ def plan(
             except Forbidden as refused:
                 refusals[measure.id] = refused.detail
         if measure is not None and refusals[measure.id]:
-            row.report.problem(measure_column, refusals[measure.id])
+            row.report.problem(measure_column, refusals[measure.id], ProblemKind.NOT_ALLOWED)
         if row.status == "approved" and not may_approve:
             row.report.problem(
-                columns["status"], "only the programme office or a service lead can approve figures"
+                columns["status"],
+                "only the programme office or a service lead can approve figures",
+                ProblemKind.NOT_ALLOWED,
             )
         if measure is None or figures is None:
             continue
         key = (measure.id, figures.period.code)
         if key in seen:
             row.report.problem(
-                columns["period"],
+                read.columns["period"],
                 f"repeats {measure.code} {figures.period.label} of row {seen[key]}",
+                ProblemKind.DUPLICATE,
             )
             continue
         seen[key] = number
@@ -183,9 +216,10 @@ def plan(
         ):
             # An import carries no reason: a closed period's figure changes on its form only.
             row.report.problem(
-                columns["period"],
+                read.columns["period"],
                 f"{figures.period.label} is closed, so its figures are locked; an approver can "
                 "still correct one on its form, giving a reason",
+                ProblemKind.CLOSED_PERIOD,
             )
         if "approved" in row.steps and may_approve:
             # Submitted by this import, or earlier by the same person: separation of duties.
@@ -197,8 +231,37 @@ def plan(
             try:
                 row.self_approved = check_may_approve(caller, submitted_by)
             except Forbidden as refused:
-                row.report.problem(columns["status"], refused.detail)
+                row.report.problem(columns["status"], refused.detail, ProblemKind.NOT_ALLOWED)
     return report, rows
+
+
+def _unfolded(
+    table: Table,
+    positions: dict[str, int],
+    wide: list[PeriodColumn],
+    period: Period | None,
+    known: "_Known",
+) -> Iterator[tuple[int, list[str], dict[str, str], "_Known"]]:
+    """Each row's cells by field, with what they are read against; a row of a wide table once
+    for each filled period column, as if it were a row of that period and its value (a problem
+    names the period's own column)."""
+    for number, cells in zip(table.row_numbers, table.rows, strict=True):
+        by_field = {key: cells[position] for key, position in positions.items()}
+        if not wide:
+            if period is not None and "period" not in by_field:
+                by_field["period"] = period.code
+            yield number, cells, by_field, known
+            continue
+        for column in wide:
+            if not cells[column.position].strip():
+                continue
+            at = {"period": column.heading, "value": column.heading}
+            yield (
+                number,
+                cells,
+                by_field | {"period": column.period.code, "value": cells[column.position]},
+                replace(known, columns=known.columns | at),
+            )
 
 
 @dataclass
@@ -230,12 +293,16 @@ def _read(session: Session, row: _Row, cells: dict[str, str], known: _Known) -> 
     if measure is None:
         named = code or title
         report.problem(
-            measure_column, f"there is no measure '{named}'" if named else "names no measure"
+            measure_column,
+            f"there is no measure '{named}'" if named else "names no measure",
+            ProblemKind.UNKNOWN_REFERENCE,
         )
     row.measure = measure
     row.commentary = cells.get("commentary", "")
     if len(row.commentary) > 4000:
-        report.problem(columns["commentary"], "is longer than 4,000 characters")
+        report.problem(
+            columns["commentary"], "is longer than 4,000 characters", ProblemKind.TOO_LONG
+        )
     status_text = cells.get("status", "")
     if normalise_header(status_text) in _STATUS:
         row.status = _STATUS[normalise_header(status_text)]
@@ -244,24 +311,31 @@ def _read(session: Session, row: _Row, cells: dict[str, str], known: _Known) -> 
                 columns["status"],
                 "a figure is returned from its approval page, with a reason; leave the status "
                 "blank or write Draft",
+                ProblemKind.NOT_A_CHOICE,
             )
     else:
         report.problem(
-            columns["status"], f"could not read '{status_text}' as Draft, Submitted or Approved"
+            columns["status"],
+            f"could not read '{status_text}' as Draft, Submitted or Approved",
+            ProblemKind.NOT_A_CHOICE,
         )
     period: Period | None = None
     try:
         period = _period(cells["period"], cells.get("year", ""), measure)
     except ValueError as error:
-        report.problem(columns["period"], str(error))
+        report.problem(columns["period"], str(error), ProblemKind.NOT_A_DATE)
     numbers: dict[str, Decimal | None] = {}
     for key in ("value", "numerator", "denominator"):
         try:
             numbers[key] = _number(
-                cells.get(key, ""), money=measure is not None and measure.unit == "gbp"
+                cells.get(key, ""),
+                columns.get(key, ""),
+                money=measure is not None and measure.unit == "gbp",
             )
         except ValueError as error:
-            report.problem(columns[key], f"could not read '{cells[key]}': {error}")
+            report.problem(
+                columns[key], f"could not read '{cells[key]}': {error}", ProblemKind.NOT_A_NUMBER
+            )
             numbers[key] = None
             period = None  # the figures are checked only when every number could be read
     report.fields = {
@@ -297,7 +371,7 @@ def _read(session: Session, row: _Row, cells: dict[str, str], known: _Known) -> 
     except ValidationFailed as failed:
         for problem in failed.errors:
             column = columns.get(problem["field"]) or columns.get("value") or columns["numerator"]
-            report.problem(column, problem["message"])
+            report.problem(column, problem["message"], ProblemKind.INVALID)
         return
     if row.status in ("submitted", "approved"):
         try:  # a Red or Amber figure goes for approval only with its commentary
@@ -311,7 +385,7 @@ def _read(session: Session, row: _Row, cells: dict[str, str], known: _Known) -> 
         except ValidationFailed as failed:
             column = columns.get("commentary") or columns["status"]
             for problem in failed.errors:
-                report.problem(column, problem["message"])
+                report.problem(column, problem["message"], ProblemKind.INVALID)
             return
     if numbers["value"] is None:  # worked out from the numerator and denominator
         report.fields["value"] = format(row.figures.value.normalize(), "f")
@@ -457,15 +531,9 @@ def commit(session: Session, rows: list[_Row], caller: Caller) -> None:
         for key in _WORKED_ON:
             before[key], after[key] = getattr(existing, key), getattr(actual, key)
         corrections.append((before, after))
-    try:
-        update_rows(session, Actual, [after for _, after in corrections])
-    except StaleRows:
-        raise Conflict(
-            "Someone changed some of these actuals while the file was being imported; "
-            "nothing was imported: import the file again."
-        ) from None
-    record_updated(session, Actual, corrections)
-    record_created(session, Actual, insert_rows(session, Actual, new_actuals))
-    record_created(session, ActualRevision, insert_rows(session, ActualRevision, revisions))
-    if corrections:
-        session.expire_all()  # the actuals read before were changed behind the session's back
+    write_rows(
+        session,
+        "actuals",
+        Writes(Actual, new_actuals, corrections),
+        Writes(ActualRevision, revisions),
+    )

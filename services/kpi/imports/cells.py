@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from common.money import parse_money
-from common.quantities import read_amount
+from common.quantities import PLAIN, read_amount
+from common.quantities import Unit as QuantityUnit
 from common.shapes import age_band
 from services.kpi.measures.rules import Polarity, Unit
 from services.kpi.targets.rules import TargetKind
@@ -35,7 +36,7 @@ def parse_unit(text: str) -> tuple[Unit, str | None]:
     return {"%": Unit.PERCENT, "£": Unit.GBP, "number": Unit.COUNT}[cleaned], None
 
 
-def parse_target(text: str) -> CouncilTarget:
+def parse_target(text: str, unit: QuantityUnit = PLAIN) -> CouncilTarget:
     """A target cell as the council wrote it.
 
     >>> parse_target("1,102").value, parse_target("65%").value
@@ -44,13 +45,15 @@ def parse_target(text: str) -> CouncilTarget:
     CouncilTarget(value=Decimal('30'), kind=<TargetKind.LEVEL: 'level'>, note='Current baseline 19% / Target level of 30%')
     >>> parse_target("£376k reduction").value
     Decimal('376000.00')
+    >>> parse_target("1.5", QuantityUnit("money", 1_000)).value
+    Decimal('1500.0')
     """  # noqa: E501
     cell = text.strip()
     if match := re.fullmatch(r"(£\S+)\s+reduction", cell, re.IGNORECASE):
         return CouncilTarget(parse_money(match[1]), TargetKind.REDUCTION, cell)
     if match := re.search(r"target level of\s*([\d.,]+)\s*%?", cell, re.IGNORECASE):
         return CouncilTarget(Decimal(match[1].replace(",", "")), TargetKind.LEVEL, cell)
-    return CouncilTarget(read_amount(cell), TargetKind.LEVEL, "")
+    return CouncilTarget(read_amount(cell, unit), TargetKind.LEVEL, "")
 
 
 def parse_baseline(*texts: str) -> Decimal | None:

@@ -6,7 +6,6 @@ changes nothing the second time. Target columns are found by the financial year 
 ("Normal level/ Target 25/26"), so a plan may carry any number of years.
 """
 
-import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,12 +16,11 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from common.audit import record_created, record_updated
-from common.bulk import StaleRows, insert_rows, update_rows
-from common.errors import Conflict
-from common.headers import Column, match_headers, missing_columns, normalise_header
-from common.importing import ImportReport, RowReport, row_originals
+from common.headers import Column, normalise_header
+from common.importing import ImportReport, ProblemKind, RowReport, Writes, read_header, write_rows
+from common.mapping import period_columns
 from common.periods import FinancialYear, Frequency
+from common.quantities import Unit as QuantityUnit
 from common.spreadsheets import Table
 from services.kpi.imports.cells import (
     CouncilTarget,
@@ -67,7 +65,8 @@ COLUMNS = (
     Column("data_provider", "Data provider", ("Data owner", "Provided by", "Lead team")),
     Column("service_area", "Service area", ("Service",)),
 )
-_YEAR_IN_HEADER = re.compile(r"(?<!\d)(?:20)?(\d{2})\s*[/-]\s*(?:20)?(\d{2})(?!\d)")
+TargetColumns = dict[int, tuple[FinancialYear, QuantityUnit]]
+"""Position → the financial year whose target the column holds, and its heading's unit."""
 _NO_TARGET = frozenset(["", "tbc", "tbd", "n a", "na", "none", "to be confirmed", "not set"])
 _POLARITY = {
     "bigger": Polarity.BIGGER_IS_BETTER,
@@ -149,17 +148,24 @@ class _Parsed:
     """Fields the table has no column for, given a default: a measure kept already keeps its own."""
 
 
-def target_columns(headers: list[str]) -> dict[int, FinancialYear]:
-    """Headers that hold a year's target: "target" and a financial year ("25/26", "2025/26")."""
-    found: dict[int, FinancialYear] = {}
-    for position, header in enumerate(headers):
-        if "target" not in header.lower() and "normal level" not in header.lower():
-            continue
-        if match := _YEAR_IN_HEADER.search(header):
-            first, second = int(match[1]), int(match[2])
-            if (first + 1) % 100 == second:
-                found[position] = FinancialYear(2000 + first)
-    return found
+_TARGET_WORDS = frozenset(["target", "targets", "normal", "level", "aim", "ambition", "goal"])
+
+
+def target_columns(headers: list[str], mapping: Mapping[str, str] | None = None) -> TargetColumns:
+    """Headers that hold a year's target: a financial year with "target" ("Target 25/26",
+    "Normal level/ Target 2025/26") or alone ("2027/28"), or mapped to a value for each year;
+    each with the unit its heading gives ("Target 2025/26 £k").
+
+    >>> {p: str(y) for p, (y, _) in target_columns(["KPI", "Target 2025/26", "2026/27 %"]).items()}
+    {1: '2025/26', 2: '2026/27'}
+    """
+    found = period_columns(
+        headers,
+        mapping or {},
+        fits=lambda words: words <= _TARGET_WORDS,
+        frequencies=(Frequency.ANNUAL,),
+    )
+    return {c.position: (c.period.year, c.unit) for c in found}
 
 
 def _words(text: str) -> str:
@@ -177,7 +183,7 @@ def _choice(text: str, options: Mapping[str, object]) -> object | None:
 def parse_row(
     report: RowReport,
     cells: dict[str, str],
-    targets: dict[str, tuple[FinancialYear, str]],
+    targets: dict[str, tuple[FinancialYear, str, QuantityUnit]],
     columns: dict[str, str],
     frequency: Frequency | None = None,
 ) -> _Parsed:
@@ -191,9 +197,11 @@ def parse_row(
             measure[key] = cells[key]
             limit = _LIMITS.get(key)
             if limit and len(cells[key]) > limit:
-                report.problem(columns[key], f"is longer than {limit} characters")
+                report.problem(
+                    columns[key], f"is longer than {limit} characters", ProblemKind.TOO_LONG
+                )
     if not cells.get("title"):
-        report.problem(columns["title"], "the measure has no title")
+        report.problem(columns["title"], "the measure has no title", ProblemKind.MISSING_CELL)
     if "unit" in cells:
         text = cells["unit"]
         unit: Unit | None
@@ -207,6 +215,7 @@ def parse_row(
                 columns["unit"],
                 f"could not read '{text}' as a unit (%, £, Number, Days, Ratio or "
                 "Rate per 100k population)",
+                ProblemKind.NOT_A_CHOICE,
             )
         else:
             measure["unit"], measure["population_age_band"] = unit.value, band
@@ -215,11 +224,18 @@ def parse_row(
     if "unit" not in cells and title:
         unit, band = infer_unit(title, definition)
         measure["unit"], measure["population_age_band"] = unit.value, band
-        report.problem(where, f"unit read from the title: {unit.value}", blocking=False)
+        report.problem(
+            where, f"unit read from the title: {unit.value}", ProblemKind.DEFAULTED, blocking=False
+        )
     if "polarity" not in cells and title:
         measure["polarity"] = guess_polarity(title, definition).value
         better = "bigger" if measure["polarity"] == Polarity.BIGGER_IS_BETTER else "smaller"
-        report.problem(where, f"{better} is better, guessed: please check", blocking=False)
+        report.problem(
+            where,
+            f"{better} is better, guessed: please check",
+            ProblemKind.DEFAULTED,
+            blocking=False,
+        )
     if "frequency" not in cells:
         measure["frequency"] = str(frequency or Frequency.QUARTERLY)
     for key, options, expected in (
@@ -231,7 +247,11 @@ def parse_row(
             continue
         value = _choice(cells[key], options)
         if value is None:
-            report.problem(columns[key], f"could not read '{cells[key]}' as {expected}")
+            report.problem(
+                columns[key],
+                f"could not read '{cells[key]}' as {expected}",
+                ProblemKind.NOT_A_CHOICE,
+            )
         else:
             measure[key] = str(value)
     if "council_plan" in cells:
@@ -239,18 +259,27 @@ def parse_row(
         if answer in _YES or answer in _NO:
             measure["council_plan"] = answer in _YES
         else:
-            report.problem(columns["council_plan"], f"could not read '{answer}' as Y or N")
+            report.problem(
+                columns["council_plan"],
+                f"could not read '{answer}' as Y or N",
+                ProblemKind.NOT_A_CHOICE,
+            )
 
     parsed: dict[str, CouncilTarget] = {}
-    for header, (year, text) in targets.items():
+    for header, (year, text, scale) in targets.items():
         if _normal(text) in _NO_TARGET:
             if text:
-                report.problem(header, f"no target set for {year} ('{text}' kept)", blocking=False)
+                report.problem(
+                    header,
+                    f"no target set for {year} ('{text}' kept)",
+                    ProblemKind.DEFAULTED,
+                    blocking=False,
+                )
             continue
         try:
-            target = _target(text)
+            target = _target(text, scale)
         except (InvalidOperation, ValueError):
-            report.problem(header, f"could not read '{text}' as a number")
+            report.problem(header, f"could not read '{text}' as a number", ProblemKind.NOT_A_NUMBER)
             continue
         note = target.note or (text if text != str(target.value) else "")
         parsed[str(year)] = CouncilTarget(target.value, target.kind, note)
@@ -262,15 +291,16 @@ def parse_row(
             measure["baseline_period"] = str(FinancialYear(first.start_year - 1))
         reductions = [
             h
-            for h, (y, _) in targets.items()
+            for h, (y, _, _) in targets.items()
             if str(y) in parsed and parsed[str(y)].kind is TargetKind.REDUCTION
         ]
         if reductions and baseline is None:
-            year, text = targets[reductions[0]]
+            year, text, _ = targets[reductions[0]]
             report.problem(
                 reductions[0],
                 f"'{text}' is a reduction: set the measure's baseline so the {year} level to "
                 "reach can be worked out",
+                ProblemKind.DEFAULTED,
                 blocking=False,
             )
     defaulted = tuple(k for k in _DEFAULTED if k in measure and k not in cells)
@@ -283,27 +313,14 @@ def read_rows(
     table: Table, filename: str, frequency: Frequency | None = None
 ) -> tuple[ImportReport, list[_Parsed]]:
     """Every row read; a file without the columns a KPI needs is refused outright."""
-    years = target_columns(table.headers)
-    blanked = ["" if i in years else h for i, h in enumerate(table.headers)]
-    match = match_headers(blanked, COLUMNS, table.mapping)
-    if match.missing:
-        raise missing_columns(match.missing, "a KPI")
-    columns = dict(match.headers)
-    for position, year in years.items():
-        columns[f"target {year}"] = table.headers[position]
-    report = ImportReport(
-        kind="kpis",
-        filename=filename,
-        columns=columns,
-        unmatched_columns=[h for h in match.unmatched if h not in columns.values()],
-    )
+    years = target_columns(table.headers, table.mapping)
+    match = read_header(table, COLUMNS, "a KPI", taken=years)
+    more = {f"target {year}": table.headers[p] for p, (year, _) in years.items()}
+    report = ImportReport.of("kpis", filename, match, more)
     parsed = []
-    for number, cells in zip(table.row_numbers, table.rows, strict=True):
-        row = RowReport(row=number, original=row_originals(table.headers, cells))
-        by_field = {key: cells[position] for key, position in match.positions.items()}
-        by_year = {table.headers[p]: (year, cells[p]) for p, year in years.items()}
-        parsed.append(parse_row(row, by_field, by_year, columns, frequency))
-        report.rows.append(row)
+    for row, by_field, cells in report.each_row(table, match):
+        by_year = {table.headers[p]: (year, cells[p], unit) for p, (year, unit) in years.items()}
+        parsed.append(parse_row(row, by_field, by_year, report.columns, frequency))
     return report, parsed
 
 
@@ -357,6 +374,7 @@ def plan(
             row.problem(
                 report.columns.get("code" if code else "title", "title"),
                 f"repeats the measure of row {seen[key]}",
+                ProblemKind.DUPLICATE,
             )
         seen.setdefault(key, row.row)
         item.existing = by_code.get(code) if code else by_title.get(title)
@@ -470,15 +488,9 @@ def commit(session: Session, parsed: list[_Parsed]) -> None:
                         {"id": current.id, "version": current.version} | target,
                     )
                 )
-    try:
-        update_rows(session, Measure, [after for _, after in measure_changes])
-        update_rows(session, Target, [after for _, after in target_changes])
-    except StaleRows:
-        raise Conflict(
-            "Someone changed some of these measures while the file was being imported; "
-            "nothing was imported: import the file again."
-        ) from None
-    record_updated(session, Measure, measure_changes)
-    record_updated(session, Target, target_changes)
-    record_created(session, Measure, insert_rows(session, Measure, new_measures))
-    record_created(session, Target, insert_rows(session, Target, new_targets))
+    write_rows(
+        session,
+        "measures",
+        Writes(Measure, new_measures, measure_changes),
+        Writes(Target, new_targets, target_changes),
+    )

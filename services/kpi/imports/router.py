@@ -7,7 +7,15 @@ from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import JSONResponse
 
 from common.db import SessionDep
-from common.importing import ImportCommit, ImportMapping, ImportRows, import_response
+from common.importing import (
+    IMPORT_RESPONSES,
+    ImportCommit,
+    ImportMapping,
+    ImportPeriod,
+    ImportRows,
+    import_response,
+    read_period_field,
+)
 from common.mapping import shape_upload
 from common.periods import Frequency
 from services.kpi.deps import Configure, Enterer
@@ -20,6 +28,7 @@ router = APIRouter(prefix="/imports", tags=["imports"])
     "/kpis",
     summary="Import the service plan KPI table (CSV or XLSX)",
     dependencies=Configure,
+    responses=IMPORT_RESPONSES,
 )
 def import_kpis(
     file: Annotated[UploadFile, File(description="The KPI table, CSV or XLSX.")],
@@ -42,7 +51,11 @@ def import_kpis(
     )
 
 
-@router.post("/actuals", summary="Import KPI actuals (CSV or XLSX)")
+@router.post(
+    "/actuals",
+    summary="Import KPI actuals (CSV or XLSX)",
+    responses=IMPORT_RESPONSES,
+)
 def import_actuals(
     file: Annotated[UploadFile, File(description="The figures: measure, period, value, ...")],
     session: SessionDep,
@@ -50,14 +63,20 @@ def import_actuals(
     commit: ImportCommit = False,
     rows: ImportRows = "all",
     mapping: ImportMapping = None,
+    period: ImportPeriod = None,
 ) -> JSONResponse:
     """Each row's action: a new actual (draft), a correction of one (a new revision, back to
     draft, as `PATCH /actuals/{id}` does), a step of the workflow from its status column
     (Submitted, or Approved by approvers), or unchanged. Measures are found by code or title;
-    periods read as written ("April 2025", "Q1 2025/26", "2025/26"). A data provider imports
-    only their team's measures. With `commit=true` every row is written, or none is."""
+    periods read as written ("April 2025", "Q1 2025/26", "2025/26"), from a period column, from
+    a column for each month, quarter or year ("Apr-25", "Q1 2025/26": one actual per filled
+    cell), or the one `period` of the whole file. A data provider imports only their team's
+    measures. With `commit=true` every row is written, or none is."""
+    chosen = read_period_field(period)
     shaped = shape_upload(file, actuals.COLUMNS, mapping)
-    report, planned = actuals.plan(session, shaped.table, file.filename or "", caller)
+    report, planned = actuals.plan(
+        session, shaped.table, file.filename or "", caller, period=chosen
+    )
     return import_response(
         report,
         commit=commit,

@@ -19,10 +19,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.audit import record_created, record_updated
-from common.bulk import changed_row, import_conflict, insert_rows, update_rows
-from common.headers import Column, match_headers, missing_columns, normalise_header
-from common.importing import ImportReport, RowReport, row_originals
+from common.bulk import changed_row
+from common.headers import Column, normalise_header
+from common.importing import ImportReport, ProblemKind, RowReport, Writes, read_header, write_rows
 from common.spreadsheets import Table
 from services.projects.milestones.models import Milestone
 from services.projects.milestones.rules import MilestoneStatus, milestone_errors
@@ -169,11 +168,9 @@ class MilestoneRow:
 
 def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, list[MilestoneRow]]:
     """What importing `table` would do: each milestone's action against those there already."""
-    match = match_headers(table.headers, COLUMNS, table.mapping)
-    if match.missing:
-        raise missing_columns(match.missing, "a milestone")
+    match = read_header(table, COLUMNS, "a milestone")
     columns = match.headers
-    report = ImportReport("milestones", filename, dict(columns), match.unmatched)
+    report = ImportReport.of("milestones", filename, match)
     named = session.execute(select(Project.id, Project.name))
     finder = ProjectFinder([(pid, name) for pid, name in named])
     existing: dict[tuple[uuid.UUID, str], Milestone] = {}
@@ -182,23 +179,22 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
     on = date.today()
     rows: list[MilestoneRow] = []
     seen: dict[tuple[uuid.UUID, str], int] = {}
-    for line, cells in zip(table.row_numbers, table.rows, strict=True):
-        row = RowReport(row=line, original=row_originals(table.headers, cells))
-        cell = {key: cells[i] for key, i in match.positions.items()}
+    for row, cell, _ in report.each_row(table, match):
+        line = row.row
         values: dict[str, object] = {"title": cell["title"]}
         project_id: uuid.UUID | None = None
         if not cell["project"]:
-            row.problem(columns["project"], "names no project")
+            row.problem(columns["project"], "names no project", ProblemKind.MISSING_CELL)
         else:
             project_id, how = finder.find(cell["project"])
             if project_id is None:
-                row.problem(columns["project"], how)
+                row.problem(columns["project"], how, ProblemKind.UNKNOWN_REFERENCE)
             elif how:
                 row.links.append(how)
         if not cell["title"]:
-            row.problem(columns["title"], "the milestone has no title")
+            row.problem(columns["title"], "the milestone has no title", ProblemKind.MISSING_CELL)
         elif len(cell["title"]) > 300:
-            row.problem(columns["title"], "is longer than 300 characters")
+            row.problem(columns["title"], "is longer than 300 characters", ProblemKind.TOO_LONG)
         for name, field in _DATE_FIELDS.items():
             if name not in cell:
                 continue
@@ -207,14 +203,19 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
             read = read_date(text)
             values[field] = read.day
             if read.day is None and normalise_header(text) not in _NO_DATE:
-                row.problem(columns[name], f"could not read '{text}' as a date")
+                row.problem(
+                    columns[name], f"could not read '{text}' as a date", ProblemKind.NOT_A_DATE
+                )
             elif read.day is None and name == "baseline":
-                row.problem(columns[name], "the milestone has no baseline date")
+                row.problem(
+                    columns[name], "the milestone has no baseline date", ProblemKind.MISSING_CELL
+                )
             elif read.extra_words:
                 row.problem(
                     columns[name],
                     f"read '{text}' as {read.day:%d %B %Y}; the rest of the cell is kept "
                     "in the original",
+                    ProblemKind.DEFAULTED,
                     blocking=False,
                 )
         if cell.get("status"):
@@ -224,6 +225,7 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
                     columns["status"],
                     f"could not read '{cell['status']}' as Not started, In progress, "
                     "Completed or Cancelled",
+                    ProblemKind.NOT_A_CHOICE,
                 )
             else:
                 values["status"] = status.value
@@ -231,7 +233,11 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
             (project_id, _words(cell["title"])) if project_id else None
         )
         if match_key is not None and match_key in seen:
-            row.problem(columns["title"], f"repeats the milestone of row {seen[match_key]}")
+            row.problem(
+                columns["title"],
+                f"repeats the milestone of row {seen[match_key]}",
+                ProblemKind.DUPLICATE,
+            )
         if match_key is not None:
             seen.setdefault(match_key, line)
         item = MilestoneRow(row, project_id, values, existing.get(match_key) if match_key else None)
@@ -242,12 +248,13 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
             today=on,
         ):
             field_key = "actual" if error["field"] == "actual_date" else "status"
-            row.problem(columns.get(field_key, columns["title"]), error["message"])
+            row.problem(
+                columns.get(field_key, columns["title"]), error["message"], ProblemKind.INVALID
+            )
         row.key = f"{cell['project']}: {cell['title']}"
         row.fields = dict(values)
         row.action = _action(item)
         rows.append(item)
-        report.rows.append(row)
     return report, rows
 
 
@@ -302,9 +309,4 @@ def commit(session: Session, rows: list[MilestoneRow]) -> None:
             )
         else:
             changes.append(changed_row(item.existing, stored, keys))
-    with import_conflict("milestones"):
-        update_rows(session, Milestone, [after for _, after in changes])
-    record_updated(session, Milestone, changes)
-    record_created(session, Milestone, insert_rows(session, Milestone, new))
-    if changes:
-        session.expire_all()  # the milestones read before were changed behind the session's back
+    write_rows(session, "milestones", Writes(Milestone, new, changes))

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.headers import Column, match_headers, missing_columns, parse_yes_no
-from common.importing import ImportReport, RowReport, row_originals
+from common.headers import Column, parse_yes_no
+from common.importing import ImportReport, ProblemKind, RowReport, read_header
 from common.spreadsheets import Table
 from services.projects.imports.linking import PriorityBook, numbered
 from services.projects.models import Objective, Priority
@@ -50,49 +50,59 @@ class ObjectivesPlan:
 
 
 def plan(session: Session, table: Table, filename: str) -> ObjectivesPlan:
-    match = match_headers(table.headers, COLUMNS, table.mapping)
-    if match.missing:
-        raise missing_columns(match.missing, "an objective")
+    match = read_header(table, COLUMNS, "an objective")
     columns = match.headers
-    report = ImportReport("objectives", filename, dict(columns), match.unmatched)
+    report = ImportReport.of("objectives", filename, match)
     existing = {o.number: o for o in session.scalars(select(Objective))}
     stored = list(session.scalars(select(Priority).order_by(Priority.position)))
     book = PriorityBook(stored)
     rows: list[ObjectiveRow] = []
     seen: dict[int, int] = {}
-    for position, (line, cells) in enumerate(zip(table.row_numbers, table.rows, strict=True)):
-        row = RowReport(row=line, original=row_originals(table.headers, cells))
-        cell = {key: cells[i] for key, i in match.positions.items()}
+    for position, (row, cell, _) in enumerate(report.each_row(table, match)):
+        line = row.row
         number, statement = numbered(cell["statement"])
         if cell.get("number"):
             try:
                 number = int(cell["number"].strip().rstrip("."))
             except ValueError:
-                row.problem(columns["number"], f"could not read '{cell['number']}' as a number")
+                row.problem(
+                    columns["number"],
+                    f"could not read '{cell['number']}' as a number",
+                    ProblemKind.NOT_A_NUMBER,
+                )
         if number is None:
             number = position + 1
             row.problem(
                 columns["statement"],
                 f"has no objective number: numbered {number} by its place in the file",
+                ProblemKind.DEFAULTED,
                 blocking=False,
             )
         if not statement:
-            row.problem(columns["statement"], "the objective has no statement")
+            row.problem(
+                columns["statement"], "the objective has no statement", ProblemKind.MISSING_CELL
+            )
         if number in seen:
-            row.problem(columns["statement"], f"repeats objective {number} of row {seen[number]}")
+            row.problem(
+                columns["statement"],
+                f"repeats objective {number} of row {seen[number]}",
+                ProblemKind.DUPLICATE,
+            )
         seen.setdefault(number, line)
         fields: dict[str, object] = {"number": number, "statement": statement}
         if "council_plan" in cell:
             answer = parse_yes_no(cell["council_plan"])
             if answer is None:
                 row.problem(
-                    columns["council_plan"], f"could not read '{cell['council_plan']}' as Y or N"
+                    columns["council_plan"],
+                    f"could not read '{cell['council_plan']}' as Y or N",
+                    ProblemKind.NOT_A_CHOICE,
                 )
             fields["council_plan"] = bool(answer)
         if "owner" in cell:
             fields["owner"] = cell["owner"]
             if len(cell["owner"]) > 200:
-                row.problem(columns["owner"], "is longer than 200 characters")
+                row.problem(columns["owner"], "is longer than 200 characters", ProblemKind.TOO_LONG)
         indexes = book.in_cell(cell["priorities"]) if cell.get("priorities") else []
         if indexes:
             fields["priorities"] = [book.title(i) for i in indexes]
@@ -104,7 +114,6 @@ def plan(session: Session, table: Table, filename: str) -> ObjectivesPlan:
         row.key = f"objective {number}"
         row.fields = fields
         rows.append(item)
-        report.rows.append(row)
     for item in rows:
         item.report.action = _action(item, book)
     return ObjectivesPlan(report, rows, book, len(stored))

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.headers import Column, match_headers, missing_columns, normalise_header, parse_yes_no
-from common.importing import ImportReport, RowReport, row_originals
+from common.headers import Column, normalise_header, parse_yes_no
+from common.importing import ImportReport, ProblemKind, RowReport, read_header
 from common.spreadsheets import Table
 from services.projects.imports.linking import PriorityBook, link_objectives
 from services.projects.models import Objective, Priority, Project
@@ -70,11 +70,9 @@ def _words(text: str) -> str:
 
 
 def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, list[ProjectRow]]:
-    match = match_headers(table.headers, COLUMNS, table.mapping)
-    if match.missing:
-        raise missing_columns(match.missing, "a project")
+    match = read_header(table, COLUMNS, "a project")
     columns = match.headers
-    report = ImportReport("projects", filename, dict(columns), match.unmatched)
+    report = ImportReport.of("projects", filename, match)
     objectives = list(session.scalars(select(Objective).order_by(Objective.number)))
     book = PriorityBook(list(session.scalars(select(Priority).order_by(Priority.position))))
     position = {pid: i for i, pid in enumerate(book.ids) if pid is not None}
@@ -82,15 +80,16 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
     existing = {_words(p.name): p for p in session.scalars(select(Project))}
     rows: list[ProjectRow] = []
     seen: dict[str, int] = {}
-    for line, cells in zip(table.row_numbers, table.rows, strict=True):
-        row = RowReport(row=line, original=row_originals(table.headers, cells))
-        cell = {key: cells[i] for key, i in match.positions.items()}
+    for row, cell, _ in report.each_row(table, match):
+        line = row.row
         values: dict[str, object] = {"name": cell["name"]}
         if not cell["name"]:
-            row.problem(columns["name"], "the project has no name")
+            row.problem(columns["name"], "the project has no name", ProblemKind.MISSING_CELL)
         key = _words(cell["name"])
         if key in seen:
-            row.problem(columns["name"], f"repeats the project of row {seen[key]}")
+            row.problem(
+                columns["name"], f"repeats the project of row {seen[key]}", ProblemKind.DUPLICATE
+            )
         seen.setdefault(key, line)
         if "description" in cell:
             values["description"] = cell["description"]
@@ -103,6 +102,7 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
                 row.problem(
                     columns[field],
                     f"could not read '{text}' as a month: kept as written",
+                    ProblemKind.DEFAULTED,
                     blocking=False,
                 )
         if "budget" in cell:
@@ -117,6 +117,7 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
                 row.problem(
                     columns["budget"],
                     f"found no amount in '{budget.text}': kept as written",
+                    ProblemKind.DEFAULTED,
                     blocking=False,
                 )
         if "resources" in cell:
@@ -125,7 +126,9 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
             answer = parse_yes_no(cell["council_plan"])
             if answer is None:
                 row.problem(
-                    columns["council_plan"], f"could not read '{cell['council_plan']}' as Y or N"
+                    columns["council_plan"],
+                    f"could not read '{cell['council_plan']}' as Y or N",
+                    ProblemKind.NOT_A_CHOICE,
                 )
             values["council_plan"] = bool(answer)
         if "lead_team" in cell:
@@ -135,6 +138,7 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
                 row.problem(
                     columns.get(field.removesuffix("_text"), field),
                     f"is longer than {limit} characters",
+                    ProblemKind.TOO_LONG,
                 )
         objective_ids: list[uuid.UUID] | None = None
         if "objectives" in cell:
@@ -153,7 +157,6 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
         row.fields = values | {"objectives": [str(i) for i in objective_ids or []]}
         row.action = _action(item)
         rows.append(item)
-        report.rows.append(row)
     return report, rows
 
 

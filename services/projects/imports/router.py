@@ -4,7 +4,14 @@ default) or commit."""
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from common.importing import ImportCommit, ImportFile, ImportMapping, ImportRows, import_response
+from common.importing import (
+    IMPORT_RESPONSES,
+    ImportCommit,
+    ImportFile,
+    ImportMapping,
+    ImportRows,
+    import_response,
+)
 from common.mapping import shape_upload
 from services.projects.deps import SessionDep
 from services.projects.imports import milestones, objectives, projects
@@ -12,7 +19,11 @@ from services.projects.imports import milestones, objectives, projects
 router = APIRouter(prefix="/imports", tags=["imports"])
 
 
-@router.post("/objectives", summary="Import the service plan objectives table (CSV or XLSX)")
+@router.post(
+    "/objectives",
+    summary="Import the service plan objectives table (CSV or XLSX)",
+    responses=IMPORT_RESPONSES,
+)
 def import_objectives(
     file: ImportFile,
     session: SessionDep,
@@ -34,7 +45,11 @@ def import_objectives(
     )
 
 
-@router.post("/projects", summary="Import the service plan projects table (CSV or XLSX)")
+@router.post(
+    "/projects",
+    summary="Import the service plan projects table (CSV or XLSX)",
+    responses=IMPORT_RESPONSES,
+)
 def import_projects(
     file: ImportFile,
     session: SessionDep,
@@ -56,7 +71,11 @@ def import_projects(
     )
 
 
-@router.post("/milestones", summary="Import milestones of projects (CSV or XLSX)")
+@router.post(
+    "/milestones",
+    summary="Import milestones of projects (CSV or XLSX)",
+    responses=IMPORT_RESPONSES,
+)
 def import_milestones(
     file: ImportFile,
     session: SessionDep,

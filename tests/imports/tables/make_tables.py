@@ -289,6 +289,70 @@ BUDGET_MONTHS_WIDE: Rows = [
 ]
 """Forecasts in month columns with cells of their own scale ("£1.15m", "250k", "-5k")."""
 
+KPI_TARGETS_BY_YEAR = """Adult Social Care: measures of success and targets 2025/26 to 2028/29
+Ref,Indicator,Units,Good is,How often,Target 2025/26 (%),Target 26/27,2027/28,Stretch 2028/29
+ASC10,People who use services who feel safe,%,Bigger,Monthly,70,72%,74.5,76
+ASC11,Care home admissions 65+,Rate per 100k population of 65+,Smaller,Quarterly,560,540,520,
+ASC12,Carers supported,Number,Bigger,Quarterly,"1,400","1,450",TBC,
+ASC13,Safeguarding enquiries concluded,Number,Bigger,Monthly,120,125,130,
+ASC14,Spend on agency social workers,£,Smaller,Monthly,£1.2m,£1.1m,£950k,
+"""
+"""A target for each year, headed three ways ("Target 2025/26 (%)", "Target 26/27", "2027/28"),
+and a fourth ("Stretch 2028/29") that only a mapping to "a value for each year" makes a
+target; "TBC" sets no target."""
+
+KPI_ACTUALS_BY_MONTH: Rows = [
+    ["Adult Social Care performance by month, 2025/26", None, None, None, None],
+    ["Ref", "Indicator", "Apr-25", "May 2025", "Jun-25"],
+    ["ASC10", "People who use services who feel safe", "68%", 69.5, None],
+    ["ASC13", "Safeguarding enquiries concluded", 112, "118", "1,21"],
+]
+"""A row per measure, a column per month, headed two ways; a month not yet reported is blank,
+and one cell ("1,21") is not a number."""
+
+KPI_ACTUALS_BY_QUARTER: Rows = [
+    ["Indicator", "Q1 2025/26", "Q2 2025/26"],
+    ["Care home admissions 65+", "575.2", "561"],
+    ["Carers supported", "1,380", None],
+]
+"""A column per quarter, the measures named by title; an OpenDocument spreadsheet."""
+
+KPI_SPEND_BY_MONTH = """Ref,Apr-25 £k,May-25 £k,Jun-25 £k
+ASC14,96.5,101,£99.25k
+"""
+"""A money measure's figures a month a column, in £k by the heading; one cell says its own scale."""
+
+KPI_ACTUALS_ONE_PERIOD = """Ref,Figure,Comments
+ASC10,71.2%,Above target
+ASC13,125,
+"""
+"""Figures with no period column: the period is given once for the file."""
+
+SAVINGS_BY_YEAR = """Savings programme 2024/25 to 2026/27
+Ref,Saving,Lead team,Achieved 2024/25 (£k),Savings 2025/26 £k,Savings 2026/27 £k
+SAV-01,Home first,Operations Team,310,450,300
+SAV-02,Day services review,Commissioning Team,95.5,"1,200.5",(50)
+Total,,,405.5,"1,650.5",250
+"""
+"""Achieved savings of one year beside the targets of the next two, in £k, a bracket negative,
+and a total that reconciles."""
+
+SAVINGS_DELIVERED_BY_YEAR: Rows = [
+    ["Savings delivered by year", None, None, None],
+    ["Savings area", "2022/23 £m", "2023/24 £m", "2024/25 £m"],
+    ["Care package reviews", 1.2, 0.9, "1.05"],
+    ["Reablement", 0.4, "0.6", "(0.1)"],
+    ["Total", 1.6, 1.5, 1.0],
+]
+"""Savings achieved by area and year (no targets): bare years under "£m", and a total that
+does not reconcile in 2024/25 (the lines add to £0.95m)."""
+
+SAVINGS_RETURNS_ONE_MONTH = """Saving,Achieved so far £k,Forecast £k,Notes
+SAV-01,210,450,On plan
+SAV-02,"(12.5)","1,150",Costs came first
+"""
+"""Returns with no month column, in £k: the month is given once for the file."""
+
 
 def build() -> dict[str, bytes]:
     return {
@@ -306,6 +370,14 @@ def build() -> dict[str, bytes]:
         "milestones-appendix.csv": MILESTONES_PLAN.encode(),
         "kpis-reworded.csv": KPI_REWORDED.encode(),
         "forecasts-by-month.xlsx": xlsx({"Forecasts": BUDGET_MONTHS_WIDE}),
+        "kpi-targets-by-year.csv": KPI_TARGETS_BY_YEAR.encode(),
+        "kpi-actuals-by-month.xlsx": xlsx({"Performance": KPI_ACTUALS_BY_MONTH}),
+        "kpi-actuals-by-quarter.ods": ods({"Quarterly": KPI_ACTUALS_BY_QUARTER}),
+        "kpi-actuals-one-period.csv": KPI_ACTUALS_ONE_PERIOD.encode(),
+        "kpi-spend-by-month.csv": KPI_SPEND_BY_MONTH.encode(),
+        "savings-by-year.csv": SAVINGS_BY_YEAR.encode(),
+        "savings-returns-one-month.csv": SAVINGS_RETURNS_ONE_MONTH.encode(),
+        "savings-delivered-by-year.xlsx": xlsx({"Delivered": SAVINGS_DELIVERED_BY_YEAR}),
     }
 
 
