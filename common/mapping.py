@@ -16,7 +16,14 @@ from fastapi import UploadFile
 from common.errors import FieldError, ValidationFailed
 from common.headers import Column, match_headers, missing_columns
 from common.quantities import header_unit, read_amount
-from common.shapes import Reconciliation, classify_rows, month_of, year_of
+from common.shapes import (
+    Reconciliation,
+    classify_rows,
+    month_columns,
+    month_of,
+    year_columns,
+    year_of,
+)
 from common.spreadsheets import SheetChoice, Table, read_upload
 
 NOT_IMPORTED = "not-imported"
@@ -40,16 +47,27 @@ class Shaped:
     totals: list[tuple[int, str]] = field(default_factory=list)
     sections: list[tuple[int, str]] = field(default_factory=list)
 
-    def mapping_json(self, read: Mapping[str, str]) -> list[dict[str, object]]:
+    def mapping_json(
+        self, read: Mapping[str, str], wide: Mapping[str, str] | None = None
+    ) -> list[dict[str, object]]:
         """ "We read your columns as…": each heading, the field it went to (`read` is the
-        importer's field → heading), and the choices a person may change it to."""
+        importer's field → heading; `wide`, heading → `EACH_YEAR` or `EACH_MONTH`, the columns
+        an importer would read a value each from), and the choices a person may change it to.
+        The page sends every heading back as it stands, so what this offers is what the import
+        does with a heading the person leaves alone."""
         labels = {c.key: c.label for c in self.columns}
         by_heading = {heading: key for key, heading in read.items()}
+        wide = wide or {}
         answer: list[dict[str, object]] = []
         for heading in self.headings:
             if not heading:
                 continue
-            key = self.table.mapping.get(heading) or by_heading.get(heading) or NOT_IMPORTED
+            key = (
+                self.table.mapping.get(heading)
+                or wide.get(heading)
+                or by_heading.get(heading)
+                or NOT_IMPORTED
+            )
             if key not in labels and key not in _WIDE and key != NOT_IMPORTED:
                 dated = year_of(heading) or year_of(key)
                 key = EACH_YEAR if dated and not month_of(heading) else EACH_MONTH
@@ -92,6 +110,23 @@ def reconciliation_json(reconciliation: Reconciliation, table: Table) -> dict[st
     }
 
 
+def wide_columns(headings: Sequence[str]) -> dict[str, str]:
+    """The headings an importer reads one value each from, as the refusal of a file without a
+    required column cannot ask the importer: two or more years ("Budget 2024/25 £m",
+    "Budget 2025/26 £m") are `EACH_YEAR`, two or more months `EACH_MONTH`. A single dated
+    heading ("Budget 2025/26") is an ordinary field's, matched by its wording.
+
+    >>> wide_columns(["Area", "Budget 2024/25 £m", "2025/26", "Apr-25"])
+    {'Budget 2024/25 £m': 'each-year', '2025/26': 'each-year'}
+    """
+    years = year_columns(headings)
+    months = month_columns(headings)
+    found = {headings[i]: EACH_YEAR for i in years} if len(set(years.values())) > 1 else {}
+    if len(set(months.values())) > 1:
+        found |= {headings[i]: EACH_MONTH for i in months}
+    return found
+
+
 def read_mapping(text: str | None) -> dict[str, str]:
     """The `mapping` form field: a JSON object of heading → field key (or "not-imported",
     "each-year", "each-month"). A 422 (field "mapping") when it is not one."""
@@ -127,7 +162,9 @@ def shape_table(
     if match.missing:  # the mapping step's answer comes back with the refusal, to correct it
         refusal = missing_columns(match.missing, "this import")
         refusal.extensions = {
-            "mapping": Shaped(table, columns, headings).mapping_json(match.headers),
+            "mapping": Shaped(table, columns, headings).mapping_json(
+                match.headers, wide_columns(headings)
+            ),
             "fields": Shaped(table, columns).fields_json(),
         }
         raise refusal
