@@ -16,6 +16,7 @@ from fastapi import UploadFile
 from common.errors import FieldError, ValidationFailed
 from common.headers import Column, match_headers, missing_columns
 from common.quantities import header_unit, read_amount
+from common.saved_mappings import MappingMemory, Recalled
 from common.shapes import (
     Reconciliation,
     classify_rows,
@@ -46,6 +47,17 @@ class Shaped:
     reconciliations: list[Reconciliation] = field(default_factory=list)
     totals: list[tuple[int, str]] = field(default_factory=list)
     sections: list[tuple[int, str]] = field(default_factory=list)
+    given: dict[str, str] | None = None
+    """The mapping the request gave (None: it gave none, and a saved one may have been used)."""
+    recalled: Recalled | None = None
+    """The mapping saved for these headings, used because the request gave none."""
+    memory: MappingMemory | None = None
+
+    def keep_mapping(self) -> None:
+        """Save the mapping the request gave for the next file with these headings (called
+        once its import is written: a person confirms a mapping by importing with it)."""
+        if self.memory is not None and self.given:
+            self.memory.keep(self.headings, self.given)
 
     def mapping_json(
         self, read: Mapping[str, str], wide: Mapping[str, str] | None = None
@@ -94,6 +106,7 @@ class Shaped:
             "totals": [{"row": r, "label": label} for r, label in self.totals],
             "sections": [{"row": r, "label": label} for r, label in self.sections],
             "reconciliations": [reconciliation_json(r, self.table) for r in self.reconciliations],
+            "saved_mapping": self.recalled.as_json() if self.recalled else None,
         }
 
 
@@ -215,22 +228,41 @@ def shape_upload(
     mapping: str | None = None,
     *,
     sheet: SheetChoice = None,
+    memory: MappingMemory | None = None,
 ) -> Shaped:
     """An uploaded file read (`read_upload`) and shaped for `columns` with the `mapping` form
     field, or a 422 that says why it cannot be. A Word document's tables are a plan's KPI,
     objectives and projects tables side by side, and a workbook's first sheet is often notes:
     unless one is chosen, a document's table, or a sheet when the first lacks a required field,
-    is the one whose headings name most of the import's fields."""
-    wanted = read_mapping(mapping)
+    is the one whose headings name most of the import's fields.
+
+    With no `mapping`, the one saved in `memory` for the file's headings is used (`{}` asks for
+    none: every heading matched by its wording); with one, it is saved when the import is."""
+    given = read_mapping(mapping) if mapping and mapping.strip() else None
+
+    def chosen(table: Table) -> tuple[dict[str, str], Recalled | None]:
+        if given is not None or memory is None:
+            return given or {}, None
+        recalled = memory.recall(table.headers)
+        if recalled is None:
+            return {}, None
+        keys = {c.key for c in columns} | set(_WIDE) | {NOT_IMPORTED}  # fields may have changed
+        recalled.mapping = {h: k for h, k in recalled.mapping.items() if k in keys}
+        return recalled.mapping, recalled
+
     table = read_upload(upload, sheet=sheet)
     docx = (upload.filename or "").lower().endswith(".docx")
-    if sheet is None and len(table.sheets) > 1 and (docx or _fit(table, columns, wanted) < 0):
+    fit = _fit(table, columns, chosen(table)[0])
+    if sheet is None and len(table.sheets) > 1 and (docx or fit < 0):
         tables = []
         for name in table.sheets:
             upload.file.seek(0)
             tables.append(read_upload(upload, sheet=name))
-        table = max(tables, key=lambda t: _fit(t, columns, wanted))
-    return shape_table(table, columns, wanted)
+        table = max(tables, key=lambda t: _fit(t, columns, chosen(t)[0]))
+    wanted, recalled = chosen(table)
+    shaped = shape_table(table, columns, wanted)
+    shaped.given, shaped.recalled, shaped.memory = given, recalled, memory
+    return shaped
 
 
 def _fit(table: Table, columns: Sequence[Column], mapping: Mapping[str, str]) -> int:

@@ -10,10 +10,13 @@ from common.db import SessionDep
 from common.importing import ImportCommit, ImportMapping, ImportRows, import_response
 from common.mapping import shape_upload
 from common.periods import Frequency
+from common.saved_mappings import MappingMemory, saved_mappings_router
 from services.kpi.deps import Configure, Enterer
 from services.kpi.imports import actuals, kpis
+from services.kpi.imports.models import SavedMapping
 
 router = APIRouter(prefix="/imports", tags=["imports"])
+KINDS = ("kpis", "actuals")
 
 
 @router.post(
@@ -35,7 +38,8 @@ def import_kpis(
     """Each row's action (create, update, unchanged), the fields read from it with its original
     cells, and every cell that could not be read. With `commit=true` every row is written, or
     none is (422 naming each blocking cell by row and column)."""
-    shaped = shape_upload(file, kpis.COLUMNS, mapping)
+    memory = MappingMemory(session, SavedMapping, "kpis")
+    shaped = shape_upload(file, kpis.COLUMNS, mapping, memory=memory)
     report, parsed = kpis.plan(session, shaped.table, file.filename or "", frequency)
     return import_response(
         report, commit=commit, rows=rows, write=lambda: kpis.commit(session, parsed), shape=shaped
@@ -56,7 +60,8 @@ def import_actuals(
     (Submitted, or Approved by approvers), or unchanged. Measures are found by code or title;
     periods read as written ("April 2025", "Q1 2025/26", "2025/26"). A data provider imports
     only their team's measures. With `commit=true` every row is written, or none is."""
-    shaped = shape_upload(file, actuals.COLUMNS, mapping)
+    memory = MappingMemory(session, SavedMapping, "actuals")
+    shaped = shape_upload(file, actuals.COLUMNS, mapping, memory=memory)
     report, planned = actuals.plan(session, shaped.table, file.filename or "", caller)
     return import_response(
         report,
@@ -65,3 +70,6 @@ def import_actuals(
         write=lambda: actuals.commit(session, planned, caller),
         shape=shaped,
     )
+
+
+saved_mappings = saved_mappings_router(SavedMapping, KINDS)
