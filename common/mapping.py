@@ -239,21 +239,26 @@ def shape_upload(
     With no `mapping`, the one saved in `memory` for the file's headings is used (`{}` asks for
     none: every heading matched by its wording); with one, it is saved when the import is."""
     given = read_mapping(mapping) if mapping and mapping.strip() else None
+    recalls: dict[int, Recalled | None] = {}
 
     def chosen(table: Table) -> tuple[dict[str, str], Recalled | None]:
         if given is not None or memory is None:
             return given or {}, None
-        recalled = memory.recall(table.headers)
+        if id(table) not in recalls:
+            recalls[id(table)] = memory.recall(table.headers)
+        recalled = recalls[id(table)]
         if recalled is None:
             return {}, None
         keys = {c.key for c in columns} | set(_WIDE) | {NOT_IMPORTED}  # fields may have changed
-        recalled.mapping = {h: k for h, k in recalled.mapping.items() if k in keys}
-        return recalled.mapping, recalled
+        return {h: k for h, k in recalled.mapping.items() if k in keys}, recalled
 
     table = read_upload(upload, sheet=sheet)
     docx = (upload.filename or "").lower().endswith(".docx")
-    fit = _fit(table, columns, chosen(table)[0])
-    if sheet is None and len(table.sheets) > 1 and (docx or fit < 0):
+    if (
+        sheet is None
+        and len(table.sheets) > 1
+        and (docx or _fit(table, columns, chosen(table)[0]) < 0)
+    ):
         tables = []
         for name in table.sheets:
             upload.file.seek(0)

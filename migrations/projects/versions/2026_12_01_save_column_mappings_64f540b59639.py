@@ -7,9 +7,7 @@ Create Date: 2026-12-01 11:00:00+00:00
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
-from alembic import op
-from sqlalchemy.dialects import postgresql
+from migrations.saved_mappings import create_saved_mappings, drop_saved_mappings
 
 revision: str = "64f540b59639"
 down_revision: str | None = "3c1f0d7e9a24"
@@ -18,38 +16,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "saved_mappings",
-        sa.Column("org_id", sa.Uuid(), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("kind", sa.String(length=40), nullable=False),
-        sa.Column("headings_key", sa.String(length=64), nullable=False),
-        sa.Column("headings", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("mapping", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("saved_by", sa.String(length=200), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_saved_mappings")),
-        sa.UniqueConstraint(
-            "org_id",
-            "kind",
-            "headings_key",
-            name=op.f("uq_saved_mappings_org_id_kind_headings_key"),
-        ),
-        schema="projects",
-    )
+    create_saved_mappings("projects")
 
 
 def downgrade() -> None:
-    op.drop_table("saved_mappings", schema="projects")
+    drop_saved_mappings("projects")
