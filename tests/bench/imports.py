@@ -318,7 +318,8 @@ def main() -> int:
             seconds, report = timed(client, path, data, commit=commit)
             counts = report["counts"]
             if counts[action] != counts["rows"]:
-                first = next((r["problems"] for r in report["rows"] if r["problems"]), [])
+                problems: list[Any] = [r["problems"] for r in report["rows"] if r["problems"]]
+                first = problems[0] if problems else []
                 raise SystemExit(f"{name}: expected every row to {action}, got {counts}: {first}")
             results.append((name, counts["rows"], len(data), seconds))
         refused = [
