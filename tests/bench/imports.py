@@ -220,7 +220,7 @@ def main() -> int:
     # Every request acts as an administrator of the demo council, as in `make run` development;
     # a generous upstream timeout, so that a slow machine measures rather than fails.
     os.environ["DEV_IDENTITY"] = "true"
-    os.environ.setdefault("UPSTREAM_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("UPSTREAM_TIMEOUT_SECONDS", "600")
     workdir = Path(tempfile.mkdtemp(prefix="asc-bench-imports-"))
     server = start_embedded(workdir / "pg", keep=False)
     kpis, actuals = kpi_table(ROWS), actuals_table(ROWS, last)
@@ -322,6 +322,7 @@ def main() -> int:
                 first = problems[0] if problems else []
                 raise SystemExit(f"{name}: expected every row to {action}, got {counts}: {first}")
             results.append((name, counts["rows"], len(data), seconds))
+            print(f"{name}: {counts['rows']} rows in {seconds:.2f} s", file=sys.stderr, flush=True)
         refused = [
             (name, len(data), *hostile(client, system.processes["finance"].pid, name, data))
             for name, data in ((n, make()) for n, make in HOSTILE.items())

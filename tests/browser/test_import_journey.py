@@ -133,6 +133,17 @@ def test_a_table_whose_headings_do_not_match_is_mapped_previewed_imported_and_it
     page.keyboard.press("Enter")
     page.wait_for_load_state("networkidle")
     expect(page.get_by_role("region", name="Imported totals to check")).to_have_count(0)
+
+    # The next file with these headings is read with the mapping the import saved.
+    page.goto(live.url() + "/imports")
+    page.get_by_label("Budget lines: the budget monitoring sheet with monthly forecasts").check()
+    page.get_by_label("Upload a file").set_input_files(str(BOOK))
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("#saved-mapping")).to_contain_text(
+        "We used the mapping you saved on", timeout=60_000
+    )
+    expect(page.get_by_label("Service area")).to_have_value("name")
+    assert axe_violations(page) == []
     assert page.csp_violations == []  # type: ignore[attr-defined]
 
 
