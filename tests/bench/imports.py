@@ -322,7 +322,7 @@ def main() -> int:
                 first = problems[0] if problems else []
                 raise SystemExit(f"{name}: expected every row to {action}, got {counts}: {first}")
             results.append((name, counts["rows"], len(data), seconds))
-            print(f"{name}: {counts['rows']} rows in {seconds:.2f} s", file=sys.stderr, flush=True)
+            sys.stderr.write(f"{name}: {counts['rows']} rows in {seconds:.2f} s\n")
         refused = [
             (name, len(data), *hostile(client, system.processes["finance"].pid, name, data))
             for name, data in ((n, make()) for n, make in HOSTILE.items())
