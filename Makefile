@@ -60,14 +60,16 @@ pytest: env
 
 # National scale by default (BENCH_COUNCILS=10 for a quick run): the per-endpoint table through
 # the gateway and straight to each app, the floors (hand-written SQL, a bare proxy hop) and the
-# mixed load, written to bench-results/. `make bench-all` adds the KPI benchmark of 200 measures
-# and the imports of 10,000 rows (BENCH_IMPORT_ROWS=2000 for a quick run).
+# mixed load, written to bench-results/. `make bench-all` adds the KPI benchmark of 200 measures,
+# the imports of 2,000 rows a file (BENCH_IMPORT_ROWS=10000: a 10,000-line budget book and 50,000
+# actuals) with the hostile files sent to a service, and the reader on each hostile file.
 bench: env
 	$(PY) -m tests.bench.national
 
 bench-all: bench
 	$(PY) -m tests.bench
 	$(PY) -m tests.bench.imports
+	$(PY) -m tests.bench.hostile
 
 # The suite fuzzes every operation with a few examples; this goes much deeper.
 fuzz: env

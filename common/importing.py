@@ -404,7 +404,10 @@ ImportMapping = Annotated[
         description="The columns as the person mapped them, a JSON object of column heading to "
         'field key: {"Savings area": "title", "Notes": "not-imported", "2024/25": "each-year"}. '
         "The preview's `mapping` lists each heading with the field it was read as, and `fields` "
-        "the keys to choose from. Headings left out are matched by their wording."
+        "the keys to choose from. Headings left out are matched by their wording. Without a "
+        "mapping, the one the council saved for a file with the same headings is used (the "
+        "answer's `saved_mapping` says which); `{}` uses none. An import written with a mapping "
+        "saves it for the next file with these headings (`GET /saved-mappings`)."
     ),
 ]
 """An import endpoint's `mapping` form field (`common.mapping.read_mapping`)."""
@@ -468,5 +471,7 @@ def import_response(
         declare_no_change("unchanged")  # an upload with nothing new rightly writes no audit row
     if commit:
         write()
+        if shape is not None:
+            shape.keep_mapping()
         report.committed = True
     return JSONResponse(report.as_json(rows))

@@ -17,12 +17,15 @@ from common.errors import FieldError, ValidationFailed
 from common.headers import Column, match_headers, missing_columns
 from common.periods import Frequency, Period
 from common.quantities import Unit, header_unit, read_amount
+from common.saved_mappings import MappingMemory, Recalled
 from common.shapes import (
     Reconciliation,
     classify_rows,
+    month_columns,
     month_of,
     period_of,
     period_words,
+    year_columns,
     year_of,
 )
 from common.spreadsheets import SheetChoice, Table, read_upload
@@ -47,17 +50,39 @@ class Shaped:
     reconciliations: list[Reconciliation] = field(default_factory=list)
     totals: list[tuple[int, str]] = field(default_factory=list)
     sections: list[tuple[int, str]] = field(default_factory=list)
+    given: dict[str, str] | None = None
+    """The mapping the request gave (None: it gave none, and a saved one may have been used)."""
+    recalled: Recalled | None = None
+    """The mapping saved for these headings, used because the request gave none."""
+    memory: MappingMemory | None = None
 
-    def mapping_json(self, read: Mapping[str, str]) -> list[dict[str, object]]:
+    def keep_mapping(self) -> None:
+        """Save the mapping the request gave for the next file with these headings (called
+        once its import is written: a person confirms a mapping by importing with it)."""
+        if self.memory is not None and self.given:
+            self.memory.keep(self.headings, self.given)
+
+    def mapping_json(
+        self, read: Mapping[str, str], wide: Mapping[str, str] | None = None
+    ) -> list[dict[str, object]]:
         """ "We read your columns as…": each heading, the field it went to (`read` is the
-        importer's field → heading), and the choices a person may change it to."""
+        importer's field → heading; `wide`, heading → `EACH_YEAR` or `EACH_MONTH`, the columns
+        an importer would read a value each from), and the choices a person may change it to.
+        The page sends every heading back as it stands, so what this offers is what the import
+        does with a heading the person leaves alone."""
         labels = {c.key: c.label for c in self.columns}
         by_heading = {heading: key for key, heading in read.items()}
+        wide = wide or {}
         answer: list[dict[str, object]] = []
         for heading in self.headings:
             if not heading:
                 continue
-            key = self.table.mapping.get(heading) or by_heading.get(heading) or NOT_IMPORTED
+            key = (
+                self.table.mapping.get(heading)
+                or wide.get(heading)
+                or by_heading.get(heading)
+                or NOT_IMPORTED
+            )
             if key not in labels and key not in _WIDE and key != NOT_IMPORTED:
                 # "Budget 2025/26" holds a year; "Apr-25", "M7" a month and "Q1 2025/26" a quarter
                 period = period_of(heading) or period_of(key)
@@ -86,6 +111,7 @@ class Shaped:
             "totals": [{"row": r, "label": label} for r, label in self.totals],
             "sections": [{"row": r, "label": label} for r, label in self.sections],
             "reconciliations": [reconciliation_json(r, self.table) for r in self.reconciliations],
+            "saved_mapping": self.recalled.as_json() if self.recalled else None,
         }
 
 
@@ -164,6 +190,23 @@ def period_columns(
     return found
 
 
+def wide_columns(headings: Sequence[str]) -> dict[str, str]:
+    """The headings an importer reads one value each from, as the refusal of a file without a
+    required column cannot ask the importer: two or more years ("Budget 2024/25 £m",
+    "Budget 2025/26 £m") are `EACH_YEAR`, two or more months `EACH_MONTH`. A single dated
+    heading ("Budget 2025/26") is an ordinary field's, matched by its wording.
+
+    >>> wide_columns(["Area", "Budget 2024/25 £m", "2025/26", "Apr-25"])
+    {'Budget 2024/25 £m': 'each-year', '2025/26': 'each-year'}
+    """
+    years = year_columns(headings)
+    months = month_columns(headings)
+    found = {headings[i]: EACH_YEAR for i in years} if len(set(years.values())) > 1 else {}
+    if len(set(months.values())) > 1:
+        found |= {headings[i]: EACH_MONTH for i in months}
+    return found
+
+
 def read_mapping(text: str | None) -> dict[str, str]:
     """The `mapping` form field: a JSON object of heading → field key (or "not-imported",
     "each-year", "each-month"). A 422 (field "mapping") when it is not one."""
@@ -199,7 +242,9 @@ def shape_table(
     if match.missing:  # the mapping step's answer comes back with the refusal, to correct it
         refusal = missing_columns(match.missing, "this import")
         refusal.extensions = {
-            "mapping": Shaped(table, columns, headings).mapping_json(match.headers),
+            "mapping": Shaped(table, columns, headings).mapping_json(
+                match.headers, wide_columns(headings)
+            ),
             "fields": Shaped(table, columns).fields_json(),
         }
         raise refusal
@@ -250,22 +295,46 @@ def shape_upload(
     mapping: str | None = None,
     *,
     sheet: SheetChoice = None,
+    memory: MappingMemory | None = None,
 ) -> Shaped:
     """An uploaded file read (`read_upload`) and shaped for `columns` with the `mapping` form
     field, or a 422 that says why it cannot be. A Word document's tables are a plan's KPI,
     objectives and projects tables side by side, and a workbook's first sheet is often notes:
     unless one is chosen, a document's table, or a sheet when the first lacks a required field,
-    is the one whose headings name most of the import's fields."""
-    wanted = read_mapping(mapping)
+    is the one whose headings name most of the import's fields.
+
+    With no `mapping`, the one saved in `memory` for the file's headings is used (`{}` asks for
+    none: every heading matched by its wording); with one, it is saved when the import is."""
+    given = read_mapping(mapping) if mapping and mapping.strip() else None
+    recalls: dict[int, Recalled | None] = {}
+
+    def chosen(table: Table) -> tuple[dict[str, str], Recalled | None]:
+        if given is not None or memory is None:
+            return given or {}, None
+        if id(table) not in recalls:
+            recalls[id(table)] = memory.recall(table.headers)
+        recalled = recalls[id(table)]
+        if recalled is None:
+            return {}, None
+        keys = {c.key for c in columns} | set(_WIDE) | {NOT_IMPORTED}  # fields may have changed
+        return {h: k for h, k in recalled.mapping.items() if k in keys}, recalled
+
     table = read_upload(upload, sheet=sheet)
     docx = (upload.filename or "").lower().endswith(".docx")
-    if sheet is None and len(table.sheets) > 1 and (docx or _fit(table, columns, wanted) < 0):
+    if (
+        sheet is None
+        and len(table.sheets) > 1
+        and (docx or _fit(table, columns, chosen(table)[0]) < 0)
+    ):
         tables = []
         for name in table.sheets:
             upload.file.seek(0)
             tables.append(read_upload(upload, sheet=name))
-        table = max(tables, key=lambda t: _fit(t, columns, wanted))
-    return shape_table(table, columns, wanted)
+        table = max(tables, key=lambda t: _fit(t, columns, chosen(t)[0]))
+    wanted, recalled = chosen(table)
+    shaped = shape_table(table, columns, wanted)
+    shaped.given, shaped.recalled, shaped.memory = given, recalled, memory
+    return shaped
 
 
 def _fit(table: Table, columns: Sequence[Column], mapping: Mapping[str, str]) -> int:

@@ -202,8 +202,13 @@ def find_header(rows: Sequence[Sequence[str]]) -> Header:
 
 
 def is_section_row(cells: Sequence[str]) -> bool:
-    """A row with only a label in its first cell (a group name above the lines under it)."""
-    return bool(cells and cells[0].strip()) and not any(c.strip() for c in cells[1:])
+    """A row with only a label in its first cell (a group name above the lines under it). In a
+    table of one column every row is that, and none is a heading.
+
+    >>> is_section_row(["Older people", "", ""]), is_section_row(["Bench project 1"])
+    (True, False)
+    """
+    return len(cells) > 1 and bool(cells[0].strip()) and not any(c.strip() for c in cells[1:])
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from services.finance.base import Base
 from services.finance.benefits.models import BenefitCalculation, BenefitInput
 from services.finance.budgets.models import BudgetAmount, BudgetLine, Forecast
+from services.finance.imports.models import SavedMapping
 from services.finance.reconciliations.models import ReconciliationFlag
 from services.finance.savings.models import (
     ActivityMeasure,
@@ -20,6 +21,7 @@ __all__ = [
     "BudgetLine",
     "Forecast",
     "ReconciliationFlag",
+    "SavedMapping",
     "SavingsEntry",
     "SavingsLine",
     "SavingsTarget",

@@ -9,6 +9,7 @@ from common.settings import Settings
 from services.kpi.actuals.router import router as actuals_router
 from services.kpi.benchmarks.router import router as benchmarks_router
 from services.kpi.imports.router import router as imports_router
+from services.kpi.imports.router import saved_mappings
 from services.kpi.library.router import router as library_router
 from services.kpi.measures.router import router as measures_router
 from services.kpi.populations.router import router as populations_router
@@ -34,6 +35,7 @@ def create_app(
             populations_router,
             benchmarks_router,
             imports_router,
+            saved_mappings,
             library_router,
             tasks_router,
         ],

@@ -5,6 +5,7 @@ from typing import Any
 from services.kpi.actuals.models import Actual, ActualRevision
 from services.kpi.base import Base
 from services.kpi.benchmarks.models import Benchmark
+from services.kpi.imports.models import SavedMapping
 from services.kpi.library.models import LibraryAdoption
 from services.kpi.measures.models import Measure
 from services.kpi.populations.models import Population
@@ -18,6 +19,7 @@ ALL_MODELS: tuple[type[Any], ...] = (
     Population,
     Benchmark,
     LibraryAdoption,
+    SavedMapping,
 )
 
 __all__ = ["ALL_MODELS", "Base"]

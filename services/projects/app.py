@@ -9,6 +9,7 @@ from common.settings import Settings
 from services.projects.deps import plan_editors_write
 from services.projects.highlights.router import reports
 from services.projects.imports.router import router as imports_router
+from services.projects.imports.router import saved_mappings
 from services.projects.improvement.router import actions
 from services.projects.milestones.router import milestones
 from services.projects.plan.router import objectives, priorities
@@ -18,9 +19,11 @@ from services.projects.tasks.router import router as tasks_router
 
 
 def guarded_imports() -> APIRouter:
-    """The table imports write whole plans at once: the programme office and administrators."""
+    """The table imports write whole plans at once: the programme office and administrators
+    (and they alone forget the column mappings those imports saved)."""
     guarded = APIRouter(dependencies=[Depends(plan_editors_write("import tables"))])
     guarded.include_router(imports_router)
+    guarded.include_router(saved_mappings)
     return guarded
 
 

@@ -2,6 +2,7 @@
 
 from services.projects.base import Base
 from services.projects.highlights.models import HighlightReport
+from services.projects.imports.models import SavedMapping
 from services.projects.improvement.models import ImprovementAction
 from services.projects.milestones.models import Milestone
 from services.projects.plan.models import Objective, Priority
@@ -18,4 +19,5 @@ __all__ = [
     "Programme",
     "Project",
     "RaidItem",
+    "SavedMapping",
 ]

@@ -2,7 +2,8 @@
 the record of why we chose it, by python-calamine and openpyxl (read-only) unguarded.
 
 Each read runs in a child process (capped at 3 GB of address space and 20 s, so a bomb cannot
-take the shared machine down) and prints seconds and peak memory growth:
+take the shared machine down) and prints seconds and peak memory growth (the child's `VmHWM`
+over its size before the read), also written to `bench-results/hostile.txt`:
 
     .venv/bin/python -m tests.bench.hostile            # our reader only
     .venv/bin/python -m tests.bench.hostile --compare  # also both libraries, unguarded
@@ -11,6 +12,7 @@ take the shared machine down) and prints seconds and peak memory growth:
 import io
 import json
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -22,6 +24,7 @@ from tests.imports.hostile import HOSTILE
 READERS = ("ours", "calamine", "openpyxl")
 ADDRESS_SPACE = 3 * 1024**3
 SECONDS = 20
+STARTING = 120
 
 
 def large_sheet(rows: int = 50_000) -> bytes:
@@ -82,6 +85,7 @@ def child(reader: str, path: str, filename: str) -> None:
     _read(reader, b"", "warm.csv") if reader == "ours" else None  # imports before the baseline
     Path("/proc/self/clear_refs").write_text("5")  # the peak (VmHWM) starts again from here
     before = _status_kb("VmRSS")
+    signal.alarm(SECONDS)  # the read's own limit; SIGALRM's default ends even a library's loop
     start = time.perf_counter()
     try:
         outcome = _read(reader, data, filename)
@@ -96,9 +100,15 @@ def child(reader: str, path: str, filename: str) -> None:
 
 def measure(reader: str, path: Path, filename: str) -> str:
     command = [sys.executable, "-m", "tests.bench.hostile", "--child", reader, str(path), filename]
+    # Starting Python and importing the reader can take long on a loaded machine: the child
+    # limits the read itself, and this only stops a child that never gets that far.
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=SECONDS, check=False)
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=SECONDS + STARTING, check=False
+        )
     except subprocess.TimeoutExpired:
+        return f"{'':>9}  {'':>7}       did not start within {SECONDS + STARTING} s"
+    if done.returncode == -signal.SIGALRM:
         return f"{'>' + str(SECONDS):>7} s  {'?':>7}       still reading after {SECONDS} s"
     if done.returncode != 0 or not done.stdout.strip():
         last = (done.stderr.strip().splitlines() or ["?"])[-1][:60]
@@ -112,13 +122,19 @@ def main() -> None:
         child(*sys.argv[2:5])
         return
     readers = READERS if "--compare" in sys.argv else ("ours",)
+    lines = ["Hostile files and a 50,000-row sheet: seconds, peak memory growth, outcome"]
     with tempfile.TemporaryDirectory() as folder:
         for name, (filename, data) in files().items():
             path = Path(folder) / filename
             path.write_bytes(data)
-            print(f"{name} ({len(data):,} bytes)", flush=True)
+            lines.append(f"{name} ({len(data):,} bytes)")
+            print(lines[-1], flush=True)
             for reader in readers:
-                print(f"  {reader:<9}{measure(reader, path, filename)}", flush=True)
+                lines.append(f"  {reader:<9}{measure(reader, path, filename)}")
+                print(lines[-1], flush=True)
+    out = Path(__file__).resolve().parents[2] / "bench-results" / "hostile.txt"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

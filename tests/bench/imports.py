@@ -7,8 +7,14 @@ first and not timed), 10,000 budget lines of the ledger's monitoring sheet (a bu
 months of forecasts each), 10,000 savings lines (a target each) and 10,000 monthly savings
 returns (ten months of a thousand of those lines), each as a preview and a commit, and most as
 a re-import that changes nothing and one that changes every row. Prints seconds and rows per
-second for each step and writes the table to `bench-results/imports.txt`.
-`BENCH_IMPORT_ROWS=2000` for a quick run.
+second for each step. Then each hostile file (`tests/imports/hostile.py`) is sent to the finance
+service's budget import, with the seconds it took to be refused and how much the service's
+resident memory grew (its peak, `VmHWM`, over its size before the upload). Both tables are
+written to `bench-results/imports.txt`.
+
+`BENCH_IMPORT_ROWS` (default 2,000, a few minutes on a small machine) sets the rows per file:
+`BENCH_IMPORT_ROWS=10000` runs the sizes the import issue names, a 10,000-line budget book and
+50,000 actuals.
 """
 
 import os
@@ -26,9 +32,10 @@ from common.pg import embedded_url, start_embedded
 from common.writing import write_csv
 from stack.testing.processes import running_system
 from tests.bench.shared import months_ending
+from tests.imports.hostile import HOSTILE
 
 ROOT = Path(__file__).resolve().parents[2]
-ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))
+ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "2000"))
 MEASURES_WITH_ACTUALS = 100
 KPI_HEADERS = [
     "Code",
@@ -185,12 +192,35 @@ def timed(
     return seconds, response.json()
 
 
+def _status_kb(pid: int, name: str) -> int:
+    """A figure of a process's memory from /proc, in kB ("VmRSS", "VmHWM")."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(name + ":"):
+            return int(line.split()[1])
+    raise LookupError(name)
+
+
+def hostile(client: httpx.Client, pid: int, name: str, data: bytes) -> tuple[int, float, float]:
+    """The status a hostile upload got from the finance service (process `pid`), in how many
+    seconds, and how many MB its resident memory grew: its peak is reset (`clear_refs` 5) just
+    before, so the peak after is this upload's."""
+    filename = "hostile.csv" if "CSV" in name else "hostile.xlsx"
+    Path(f"/proc/{pid}/clear_refs").write_text("5")
+    before = _status_kb(pid, "VmRSS")
+    started = time.perf_counter()
+    response = client.post(
+        "/api/v1/finance/imports/budget-lines", files={"file": (filename, data, "text/csv")}
+    )
+    seconds = time.perf_counter() - started
+    return response.status_code, seconds, (_status_kb(pid, "VmHWM") - before) / 1024
+
+
 def main() -> int:
     last = Period.month_of(date.today()).previous()
     # Every request acts as an administrator of the demo council, as in `make run` development;
     # a generous upstream timeout, so that a slow machine measures rather than fails.
     os.environ["DEV_IDENTITY"] = "true"
-    os.environ.setdefault("UPSTREAM_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("UPSTREAM_TIMEOUT_SECONDS", "600")
     workdir = Path(tempfile.mkdtemp(prefix="asc-bench-imports-"))
     server = start_embedded(workdir / "pg", keep=False)
     kpis, actuals = kpi_table(ROWS), actuals_table(ROWS, last)
@@ -206,17 +236,18 @@ def main() -> int:
         ("Actuals: every figure corrected", "/kpi/imports/actuals", corrected, True, "update"),
     ]
     big_actuals = actuals_table(5 * ROWS, last, measures=min(500, ROWS - 100), first=101)
+    big = big_actuals.count(b"\n") - 1  # whole months of each measure: 5 x ROWS or a little less
     wide = wide_budget_table(ROWS)
     steps += [
         (
-            f"Actuals ({5 * ROWS:,} rows): preview",
+            f"Actuals ({big:,} rows): preview",
             "/kpi/imports/actuals",
             big_actuals,
             False,
             "create",
         ),
         (
-            f"Actuals ({5 * ROWS:,} rows): commit",
+            f"Actuals ({big:,} rows): commit",
             "/kpi/imports/actuals",
             big_actuals,
             True,
@@ -277,7 +308,9 @@ def main() -> int:
         ]
     results = []
     with (
-        running_system(embedded_url(server, "postgres"), workdir, prefix="asc_bench") as system,
+        running_system(
+            embedded_url(server, "postgres"), workdir, prefix="asc_bench", ready_timeout=180
+        ) as system,
         httpx.Client(base_url=system.url(), timeout=300) as client,
     ):
         timed(client, "/projects/imports/projects", project_table(), commit=True)
@@ -285,8 +318,15 @@ def main() -> int:
             seconds, report = timed(client, path, data, commit=commit)
             counts = report["counts"]
             if counts[action] != counts["rows"]:
-                raise SystemExit(f"{name}: expected every row to {action}, got {counts}")
+                problems: list[Any] = [r["problems"] for r in report["rows"] if r["problems"]]
+                first = problems[0] if problems else []
+                raise SystemExit(f"{name}: expected every row to {action}, got {counts}: {first}")
             results.append((name, counts["rows"], len(data), seconds))
+            sys.stderr.write(f"{name}: {counts['rows']} rows in {seconds:.2f} s\n")
+        refused = [
+            (name, len(data), *hostile(client, system.processes["finance"].pid, name, data))
+            for name, data in ((n, make()) for n, make in HOSTILE.items())
+        ]
     lines = [
         "Import throughput through the gateway, every app its own process on loopback",
         f"{ROWS} rows per file; actuals for {MEASURES_WITH_ACTUALS} monthly measures to "
@@ -298,6 +338,13 @@ def main() -> int:
         lines.append(
             f"{name:<44} {rows:>7} {size / 1e6:>6.2f} {seconds:>8.2f} {rows / seconds:>8.0f}"
         )
+    lines += [
+        "",
+        "Hostile files sent to the finance service's budget import",
+        f"{'file':<24} {'MB':>6} {'status':>6} {'seconds':>8} {'memory growth MB':>17}",
+    ]
+    for name, size, status, seconds, growth in refused:
+        lines.append(f"{name:<24} {size / 1e6:>6.2f} {status:>6} {seconds:>8.3f} {growth:>17.1f}")
     report_text = "\n".join(lines) + "\n"
     sys.stdout.write(report_text)
     out = ROOT / "bench-results" / "imports.txt"

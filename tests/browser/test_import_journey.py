@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from common.writing import write_csv
 from stack.testing.processes import RunningSystem
-from tests.browser.conftest import axe_violations, sign_in
+from tests.browser.conftest import axe_violations, settled, sign_in
 
 ROWS = 3_000
 WATCH_STATUS = """() => {
@@ -75,6 +75,76 @@ def test_a_large_table_uploads_with_progress_previews_and_imports(
 
 
 BOOK = Path(__file__).resolve().parents[1] / "imports" / "tables" / "budget-book-four-years.xlsx"
+FLAG = "stated total £152.4m; the lines add up to £151.8m; difference £600k"
+
+
+def test_a_table_whose_headings_do_not_match_is_mapped_previewed_imported_and_its_total_flagged(
+    page: Page, live: RunningSystem
+) -> None:
+    sign_in(page, live, "finance@demo.example")
+    page.goto(live.url() + "/imports")
+    page.get_by_label("Budget lines: the budget monitoring sheet with monthly forecasts").check()
+    page.get_by_label("Upload a file").set_input_files(str(BOOK))
+    page.get_by_role("button", name="Preview").click()
+
+    # Refused for a missing column, in place, with the mapping step to fix it.
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("The file has no 'Budget line' column.", timeout=60_000)
+    expect(summary).to_be_focused()
+    expect(page.get_by_role("heading", name="We read your columns as…")).to_be_visible()
+    expect(page.get_by_label("Budget 2026/27 £m")).to_have_value("each-year")
+    assert axe_violations(page) == []
+
+    # Two columns changed from the keyboard: "Service area" up one to "Budget line", and the
+    # first year's column to its last choice, "not imported".
+    settled(page)
+    page.get_by_label("Service area").focus()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Tab")
+    page.keyboard.press("End")
+    expect(page.get_by_label("Service area")).to_have_value("name")
+    expect(page.get_by_label("Budget 2024/25 £m")).to_have_value("not-imported")
+    page.get_by_role("button", name="Check the preview with these columns").focus()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Preview the import", timeout=60_000)
+    expect(page.get_by_role("heading", name="Totals that do not add up")).to_be_visible()
+    expect(page.locator("#reconciliations + p + ul")).to_contain_text(FLAG)
+    expect(page.get_by_label("Service area")).to_have_value("name")
+    expect(page.get_by_label("Budget 2024/25 £m")).to_have_value("not-imported")
+    assert axe_violations(page) == []
+
+    settled(page)
+    page.get_by_role("button", name="Import 4 budget lines").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import complete", timeout=60_000)
+    assert axe_violations(page) == []
+
+    page.goto(live.url() + "/budget")
+    banner = page.get_by_role("region", name="Imported totals to check")
+    expect(banner).to_contain_text("budget-book-four-years.xlsx")
+    expect(banner).to_contain_text(FLAG)
+    assert axe_violations(page) == []
+
+    # Explained with a note, from the keyboard: the banner goes.
+    page.get_by_label("Why the figures differ").focus()
+    page.keyboard.type("The grand total includes a £0.6m contingency line.")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_role("region", name="Imported totals to check")).to_have_count(0)
+
+    # The next file with these headings is read with the mapping the import saved.
+    page.goto(live.url() + "/imports")
+    page.get_by_label("Budget lines: the budget monitoring sheet with monthly forecasts").check()
+    page.get_by_label("Upload a file").set_input_files(str(BOOK))
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("#saved-mapping")).to_contain_text(
+        "We used the mapping you saved on", timeout=60_000
+    )
+    expect(page.get_by_label("Service area")).to_have_value("name")
+    assert axe_violations(page) == []
+    assert page.csp_violations == []  # type: ignore[attr-defined]
 
 
 def test_a_wrong_file_an_empty_file_and_a_bad_cell_each_show_their_message(

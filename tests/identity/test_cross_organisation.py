@@ -146,6 +146,10 @@ ID_CASES: dict[str, Attempt] = {
     f"PUT {FINANCE}/savings-lines/{{line_id}}/benefit": Attempt(BENEFIT),
     f"DELETE {FINANCE}/savings-lines/{{line_id}}/benefit": Attempt(),
     f"POST {FINANCE}/reconciliation-flags/{{flag_id}}/explain": Attempt({"explanation": TAKEN}),
+    # Column mappings saved by each service's imports
+    f"DELETE {KPI}/saved-mappings/{{mapping_id}}": Attempt(),
+    f"DELETE {PROJECTS}/saved-mappings/{{mapping_id}}": Attempt(),
+    f"DELETE {FINANCE}/saved-mappings/{{mapping_id}}": Attempt(),
 }
 
 
@@ -214,6 +218,9 @@ LIST_CASES: dict[str, Listing] = {
     ),
     f"GET {FINANCE}/savings/owners": Listing(),
     f"GET {FINANCE}/reconciliation-flags": Listing({"tracker": "budget"}),
+    f"GET {KPI}/saved-mappings": Listing({"kind": "actuals"}),
+    f"GET {PROJECTS}/saved-mappings": Listing({"kind": "objectives"}),
+    f"GET {FINANCE}/saved-mappings": Listing({"kind": "budget-lines"}),
     f"GET {FINANCE}/audit-events": Listing(filters={"entity_id": "savings-lines"}),
     f"GET {KPI}/library/measures": Listing(unmarked=True),
     f"GET {KPI}/library/adoptions": Listing(unmarked=True),
@@ -580,6 +587,34 @@ def test_an_import_naming_another_councils_records_never_reaches_them(
     assert councils.leaks(response.text.replace(MARK, "")) == []
     assert councils.fingerprint(councils.a_org) == a_before
     assert councils.rows_naming(councils.b_org, councils.a_record_ids()) == []
+
+
+def test_a_column_mapping_another_council_saved_is_never_used_for_a_file_with_its_headings(
+    councils: Councils,
+) -> None:
+    """A saved a mapping for a budget table headed "Alderbrook line": B's file with the same
+    headings is read by its wording (and refused for its missing column), never as A mapped it."""
+    table = write_csv([f"{MARK} line", f"Budget {YEAR}"], [["B day care", "100"]])
+    before = councils.fingerprint(councils.a_org), councils.fingerprint(councils.b_org)
+    mine = councils.a.post(f"{FINANCE}/imports/budget-lines", files={"file": ("t.csv", table)})
+    assert mine.status_code == 200, mine.text
+    assert mine.json()["saved_mapping"]["id"] == councils.a_ids["finance saved-mappings"]
+
+    theirs = councils.b.post(
+        f"{FINANCE}/imports/budget-lines",
+        params={"commit": "true"},
+        files={"file": ("t.csv", table)},
+    )
+    assert theirs.status_code == 422, theirs.text
+    assert theirs.json()["mapping"][0] == {
+        "heading": f"{MARK} line",
+        "field": "not-imported",
+        "label": "not imported",
+        "chosen": False,
+    }
+    assert councils.leaks(theirs.text.replace(f"{MARK} line", "")) == []
+    after = councils.fingerprint(councils.a_org), councils.fingerprint(councils.b_org)
+    assert after == before
 
 
 @pytest.mark.parametrize("column", ["measure_code", "measure_id"])

@@ -167,7 +167,14 @@ def test_role_matrix_of_api_keys_over_every_operation(
 
 PLAN_PATHS = tuple(
     f"/api/v1/projects/{p}/"
-    for p in ("priorities", "objectives", "programmes", "improvement-actions", "imports")
+    for p in (
+        "priorities",
+        "objectives",
+        "programmes",
+        "improvement-actions",
+        "imports",
+        "saved-mappings",  # the mappings the plan's imports saved
+    )
 )
 """Where only the programme office and admins write in the projects service."""
 

@@ -5,6 +5,7 @@ Every record of A carries the word in `MARK` (in a title, name, note or commenta
 answer given to B can be searched for it, and for A's ids.
 """
 
+import json
 import re
 import uuid
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from common.db import Database
 from common.rls import APP_ROLE, TENANT_SCHEMAS
 from common.settings import Settings
 from common.testing.plugin import make_caller
+from common.writing import write_csv
 from gateway.models import ReminderSent
 from stack.testing.plugin import build_system, make_organisation
 
@@ -287,6 +289,23 @@ def _council_a(a: TestClient) -> dict[str, str]:
     ids["improvement-actions"] = _post(
         a, f"{projects}/improvement-actions", {"action": f"{MARK} action", "area": f"{MARK} area"}
     )["id"]
+    # Column mappings saved by importing A's own records again, unchanged, with a mapping.
+    _import_unchanged(
+        a,
+        f"{kpi}/imports/actuals",
+        {f"{MARK} code": "code"},
+        [f"{MARK} code", "Month", "Actual", "Commentary"],
+        ["ALD-1", "2025-05", "79", MARK],
+    )
+    ids["kpi saved-mappings"] = _saved_mapping(a, "kpi")
+    _import_unchanged(
+        a,
+        f"{projects}/imports/objectives",
+        {f"{MARK} plan": "statement"},
+        ["Number", f"{MARK} plan"],
+        ["7", f"{MARK} objective"],
+    )
+    ids["projects saved-mappings"] = _saved_mapping(a, "projects")
 
     ids["budget-lines"] = _post(
         a,
@@ -325,13 +344,15 @@ def _council_a(a: TestClient) -> dict[str, str]:
         {"month": MONTH, "achieved_to_date": "£10k", "forecast_for_year": "£300k", "note": MARK},
     )
     ids["entries"] = MONTH
-    table = f"Budget line,Budget {YEAR}\n{MARK} day care,100\n{MARK} transport,200\nTotal,400\n"
+    table = f"{MARK} line,Budget {YEAR}\n{MARK} day care,100\n{MARK} transport,200\nTotal,400\n"
     imported = a.post(
         f"{finance}/imports/budget-lines",
         params={"commit": "true"},
         files={"file": (f"{MARK} budget.csv", table.encode())},
+        data={"mapping": json.dumps({f"{MARK} line": "name"})},
     )
     assert imported.status_code == 200, imported.text
+    ids["finance saved-mappings"] = _saved_mapping(a, "finance")
     flags = a.get(f"{finance}/reconciliation-flags", params={"tracker": "budget"}).json()
     ids["reconciliation-flags"] = flags[0]["id"]
     ids["activity-measures"] = _post(
@@ -367,6 +388,28 @@ def _council_a(a: TestClient) -> dict[str, str]:
     return ids
 
 
+def _import_unchanged(
+    a: TestClient, path: str, mapping: dict[str, str], headings: list[str], row: list[str]
+) -> None:
+    """Import one of A's records as it is with a column mapped by hand, so that the import
+    saves the mapping for A and changes no record."""
+    response = a.post(
+        path,
+        params={"commit": "true"},
+        files={"file": ("a.csv", write_csv(headings, [row]))},
+        data={"mapping": json.dumps(mapping)},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["counts"]["unchanged"] == 1, response.text
+
+
+def _saved_mapping(a: TestClient, service: str) -> str:
+    [saved] = a.get(f"/api/v1/{service}/saved-mappings").json()
+    assert MARK in " ".join(saved["headings"])
+    found: str = saved["id"]
+    return found
+
+
 def _council_b(b: TestClient) -> dict[str, str]:
     """B's own records, whose links the tests try to point at A's."""
     projects, finance = "/api/v1/projects", "/api/v1/finance"
@@ -386,7 +429,9 @@ def fill(template: str, values: dict[str, str]) -> str:
     parts = template.split("/")
     for index, part in enumerate(parts):
         if part.startswith("{"):
-            parts[index] = values[parts[index - 1]]
+            # Each service has its own saved mappings: "kpi saved-mappings" before "saved-mappings".
+            collection = parts[index - 1]
+            parts[index] = values.get(f"{parts[3]} {collection}") or values[collection]
     return "/".join(parts)
 
 

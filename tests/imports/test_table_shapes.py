@@ -104,6 +104,13 @@ def test_a_row_equal_to_the_sum_of_the_lines_above_is_a_total_without_a_label() 
     assert shape.reconciliations == []
 
 
+def test_every_row_of_a_one_column_table_is_a_line_not_a_section_heading() -> None:
+    rows = [(2, ["Reablement"]), (3, ["Home care review"])]
+    shape = classify_rows(["Project name"], rows, [])
+    assert [number for number, _, _ in shape.lines] == [2, 3]
+    assert shape.sections == []
+
+
 def test_the_savings_total_that_does_not_reconcile_is_reported_in_pounds() -> None:
     sheet = read_sheet((TABLES / "savings-achieved-by-area.ods").read_bytes(), "s.ods")
     header = find_header(sheet.rows)

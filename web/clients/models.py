@@ -7,8 +7,10 @@ and put them in links); other figures (KPI values) stay strings too, formatted b
 measure says.
 """
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -695,11 +697,26 @@ class ImportField(Read):
     required: bool
 
 
+class SavedMappingUsed(Read):
+    """The mapping the council saved for files with these headings, used for this one."""
+
+    id: str
+    saved_on: str
+    saved_by: str
+
+    @property
+    def day(self) -> str:
+        """The day it was saved, in England: "1 December 2026"."""
+        when = datetime.fromisoformat(self.saved_on).astimezone(ZoneInfo("Europe/London"))
+        return f"{when.day} {when:%B %Y}"
+
+
 class ColumnMapping(Read):
     """ "We read your columns as…": each heading with its field, and the fields to choose from."""
 
     mapping: list[MappedColumn]
     fields: list[ImportField]
+    saved_mapping: SavedMappingUsed | None = None
 
 
 # A person's tasks (`GET /me/tasks`).

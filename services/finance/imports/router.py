@@ -17,12 +17,15 @@ from common.importing import (
     read_period_field,
 )
 from common.mapping import shape_upload
+from common.saved_mappings import MappingMemory, saved_mappings_router
 from services.finance.deps import CallerDep, SessionDep, project_names
 from services.finance.imports import budgets, entries, savings
+from services.finance.imports.models import SavedMapping
 from services.finance.reconciliations.service import keep_flags
 from services.finance.schemas import month_query, year_query
 
 router = APIRouter(prefix="/imports", tags=["imports"])
+KINDS = ("budget-lines", "savings", "savings-entries")
 
 
 @router.post(
@@ -48,7 +51,8 @@ def import_budget_lines(
     forecast outturn by month: month columns ("Apr", "Forecast M7") as ledgers export them, a
     "Month" column, or this service's budget position CSV. Each row's action and every cell that
     could not be read; with `commit=true` every row is written, or none is."""
-    shaped = shape_upload(file, budgets.COLUMNS, mapping)
+    memory = MappingMemory(session, SavedMapping, "budget-lines")
+    shaped = shape_upload(file, budgets.COLUMNS, mapping, memory=memory)
     report, planned = budgets.plan(
         session,
         shaped.table,
@@ -88,7 +92,8 @@ def import_savings(
     the projects they belong to, checked against the projects service (503 when it cannot say).
     A service lead may create or change only their own team's lines. Reads this service's
     savings CSV back as it was written. With `commit=true` every row is written, or none is."""
-    shaped = shape_upload(file, savings.COLUMNS, mapping)
+    memory = MappingMemory(session, SavedMapping, "savings")
+    shaped = shape_upload(file, savings.COLUMNS, mapping, memory=memory)
     report, planned = savings.plan(
         session,
         shaped.table,
@@ -129,7 +134,8 @@ def import_savings_entries(
     lead may record returns only for their own team's lines. With `commit=true` every row is
     written, or none is."""
     month = read_period_field(period, months_only=True)
-    shaped = shape_upload(file, entries.COLUMNS, mapping)
+    memory = MappingMemory(session, SavedMapping, "savings-entries")
+    shaped = shape_upload(file, entries.COLUMNS, mapping, memory=memory)
     report, planned = entries.plan(
         session, shaped.table, file.filename or "", caller=caller, period=month
     )
@@ -140,3 +146,6 @@ def import_savings_entries(
         write=lambda: entries.commit(session, planned),
         shape=shaped,
     )
+
+
+saved_mappings = saved_mappings_router(SavedMapping, KINDS)

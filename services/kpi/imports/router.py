@@ -18,10 +18,13 @@ from common.importing import (
 )
 from common.mapping import shape_upload
 from common.periods import Frequency
+from common.saved_mappings import MappingMemory, saved_mappings_router
 from services.kpi.deps import Configure, Enterer
 from services.kpi.imports import actuals, kpis
+from services.kpi.imports.models import SavedMapping
 
 router = APIRouter(prefix="/imports", tags=["imports"])
+KINDS = ("kpis", "actuals")
 
 
 @router.post(
@@ -44,7 +47,8 @@ def import_kpis(
     """Each row's action (create, update, unchanged), the fields read from it with its original
     cells, and every cell that could not be read. With `commit=true` every row is written, or
     none is (422 naming each blocking cell by row and column)."""
-    shaped = shape_upload(file, kpis.COLUMNS, mapping)
+    memory = MappingMemory(session, SavedMapping, "kpis")
+    shaped = shape_upload(file, kpis.COLUMNS, mapping, memory=memory)
     report, parsed = kpis.plan(session, shaped.table, file.filename or "", frequency)
     return import_response(
         report, commit=commit, rows=rows, write=lambda: kpis.commit(session, parsed), shape=shaped
@@ -73,7 +77,8 @@ def import_actuals(
     cell), or the one `period` of the whole file. A data provider imports only their team's
     measures. With `commit=true` every row is written, or none is."""
     chosen = read_period_field(period)
-    shaped = shape_upload(file, actuals.COLUMNS, mapping)
+    memory = MappingMemory(session, SavedMapping, "actuals")
+    shaped = shape_upload(file, actuals.COLUMNS, mapping, memory=memory)
     report, planned = actuals.plan(
         session, shaped.table, file.filename or "", caller, period=chosen
     )
@@ -84,3 +89,6 @@ def import_actuals(
         write=lambda: actuals.commit(session, planned, caller),
         shape=shaped,
     )
+
+
+saved_mappings = saved_mappings_router(SavedMapping, KINDS)

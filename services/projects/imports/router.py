@@ -13,10 +13,13 @@ from common.importing import (
     import_response,
 )
 from common.mapping import shape_upload
+from common.saved_mappings import MappingMemory, saved_mappings_router
 from services.projects.deps import SessionDep
 from services.projects.imports import milestones, objectives, projects
+from services.projects.imports.models import SavedMapping
 
 router = APIRouter(prefix="/imports", tags=["imports"])
+KINDS = ("objectives", "projects", "milestones")
 
 
 @router.post(
@@ -34,7 +37,8 @@ def import_objectives(
     """Each objective's action (create, update, unchanged, matched by number), what was read,
     the priorities it serves (new ones named), and every cell that could not be read. With
     `commit=true` every row is written, or none is (422 naming each blocking cell)."""
-    shaped = shape_upload(file, objectives.COLUMNS, mapping)
+    memory = MappingMemory(session, SavedMapping, "objectives")
+    shaped = shape_upload(file, objectives.COLUMNS, mapping, memory=memory)
     planned = objectives.plan(session, shaped.table, file.filename or "")
     return import_response(
         planned.report,
@@ -60,7 +64,8 @@ def import_projects(
     """Each project's action (matched by name), its dates and budget read with the council's
     wording kept, the objectives it was linked to and the links that could not be made. Import
     the objectives first. With `commit=true` every row is written, or none is."""
-    shaped = shape_upload(file, projects.COLUMNS, mapping)
+    memory = MappingMemory(session, SavedMapping, "projects")
+    shaped = shape_upload(file, projects.COLUMNS, mapping, memory=memory)
     report, planned = projects.plan(session, shaped.table, file.filename or "")
     return import_response(
         report,
@@ -87,7 +92,8 @@ def import_milestones(
     wording (a month alone is its last day) with the cells kept as written, and every cell that
     could not be read. Import the projects first. With `commit=true` every row is written, or
     none is."""
-    shaped = shape_upload(file, milestones.COLUMNS, mapping)
+    memory = MappingMemory(session, SavedMapping, "milestones")
+    shaped = shape_upload(file, milestones.COLUMNS, mapping, memory=memory)
     report, planned = milestones.plan(session, shaped.table, file.filename or "")
     return import_response(
         report,
@@ -96,3 +102,6 @@ def import_milestones(
         write=lambda: milestones.commit(session, planned),
         shape=shaped,
     )
+
+
+saved_mappings = saved_mappings_router(SavedMapping, KINDS)
