@@ -45,11 +45,11 @@ ORG_ID = "org_id"
 def _referring_column(constraint: Constraint, _table: Table) -> str:
     """The column a foreign key is named for: its first, after the council (`org_id`) that leads
     a tenant table's composite keys, so `(org_id, measure_id)` is still `..._measure_id_...`."""
-    names = [c.name for c in constraint.columns]  # type: ignore[attr-defined]
+    names: list[str] = [c.name for c in constraint.columns]  # type: ignore[attr-defined]
     return next((n for n in names if n != ORG_ID), names[0])
 
 
-NAMING_CONVENTION = {
+NAMING_CONVENTION: dict[str, Any] = {
     "referring_column": _referring_column,
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
