@@ -51,18 +51,6 @@ SCHEMA = Schema(
         Unique("benefit_calculations", ("savings_line_id",)),
         Unique("benefit_inputs", ("calculation_id", "name")),
     ),
-    org_indexes=(
-        "budget_lines",
-        "budget_amounts",
-        "forecasts",
-        "savings_lines",
-        "savings_targets",
-        "savings_entries",
-        "activity_measures",
-        "benefit_calculations",
-        "benefit_inputs",
-        "reconciliation_flags",
-    ),
 )
 
 

@@ -37,15 +37,6 @@ SCHEMA = Schema(
         Reference("actual_revisions", "actual_id", "actuals", "CASCADE"),
     ),
     uniques=(Unique("actual_revisions", ("actual_id", "number")),),
-    org_indexes=(
-        "measures",
-        "populations",
-        "actuals",
-        "actual_revisions",
-        "benchmarks",
-        "targets",
-        "library_adoptions",
-    ),
 )
 
 

@@ -38,16 +38,6 @@ SCHEMA = Schema(
         Reference("raid_items", "project_id", "projects", "CASCADE"),
     ),
     uniques=(Unique("highlight_reports", ("project_id", "period")),),
-    org_indexes=(
-        "priorities",
-        "objectives",
-        "programmes",
-        "projects",
-        "highlight_reports",
-        "milestones",
-        "raid_items",
-        "improvement_actions",
-    ),
 )
 
 
