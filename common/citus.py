@@ -51,8 +51,7 @@ def _same_council(foreign_key: ForeignKeyConstraint) -> bool:
     if not is_tenant(foreign_key.referred_table):
         return True
     return any(
-        element.parent.name == DISTRIBUTION_COLUMN
-        and element.column.name == DISTRIBUTION_COLUMN
+        element.parent.name == DISTRIBUTION_COLUMN and element.column.name == DISTRIBUTION_COLUMN
         for element in foreign_key.elements
     )
 
