@@ -25,7 +25,7 @@ class BenefitCalculation(DistributedTenantMixin, VersionedMixin, TimestampMixin,
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    savings_line_id: Mapped[uuid.UUID] = mapped_column()
+    savings_line_id: Mapped[uuid.UUID]
     method: Mapped[str] = mapped_column(String(20))
     stage: Mapped[str] = mapped_column(String(20))
     spend_line: Mapped[str] = mapped_column(Text, default="")
