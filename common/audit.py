@@ -30,6 +30,7 @@ from sqlalchemy import (
     Identity,
     Index,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Uuid,
@@ -61,7 +62,7 @@ def audit_table(metadata: MetaData) -> Table:
     table = Table(
         "audit_events",
         metadata,
-        Column("id", BigInteger, Identity(), primary_key=True),
+        Column("id", BigInteger, Identity(), nullable=False),
         Column("org_id", Uuid, nullable=False),
         Column("occurred_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         Column("actor", String(200), nullable=False),
@@ -73,6 +74,8 @@ def audit_table(metadata: MetaData) -> Table:
         Column("before", JSONB, nullable=True),
         Column("after", JSONB, nullable=True),
         Index(None, "org_id", "entity", "entity_id"),
+        # Council first, as every key of a table Citus distributes by council (common/citus.py).
+        PrimaryKeyConstraint("org_id", "id"),
     )
     AUDIT_TABLES[str(metadata.schema)] = table
     return table
@@ -264,6 +267,12 @@ def _write(session: Session, schema: str, batch: list[dict[str, Any]]) -> None:
         tally.rows += len(batch)
 
 
+def _identity(model: type[Any]) -> list[str]:
+    """The columns that name a row of `model` in the trail: the ORM's identity (`id`), not the
+    table's primary key, which a distributed tenant table leads with `org_id`."""
+    return [c.key for c in inspect(model).primary_key]
+
+
 def record_created(session: Session, model: type[Any], rows: Sequence[Mapping[str, Any]]) -> None:
     """Audit rows for `rows` of `model` that were inserted in bulk (`common.bulk.insert_rows`),
     which the session's hook never sees: the same "create" entries the hook would write."""
@@ -274,7 +283,7 @@ def record_created(session: Session, model: type[Any], rows: Sequence[Mapping[st
         return
     caller: Caller | None = session.info.get("caller")
     keys = [c.key for c in table.columns if _recorded(rules, c.key)]
-    primary = [c.key for c in table.primary_key.columns]
+    primary = _identity(model)
     actor = caller.user_id if caller else "system"
     client = caller.client if caller else "system"
     request_id = request_id_var.get()
@@ -308,7 +317,7 @@ def record_updated(
     if str(table.schema) not in AUDIT_TABLES or rules.skip:
         return
     caller: Caller | None = session.info.get("caller")
-    primary = [c.key for c in table.primary_key.columns]
+    primary = _identity(model)
     batch = []
     for before, after in changes:
         changed = [

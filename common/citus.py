@@ -30,11 +30,9 @@ def not_distributable(table: Table) -> list[str]:
     uniques, foreign_keys = [], []
     for constraint in table.constraints:
         columns = [c.name for c in constraint.columns]  # type: ignore[attr-defined]
-        if DISTRIBUTION_COLUMN in columns:
-            continue
-        if isinstance(constraint, UniqueConstraint):
+        if isinstance(constraint, UniqueConstraint) and DISTRIBUTION_COLUMN not in columns:
             uniques.append(f"unique ({', '.join(columns)})")
-        elif isinstance(constraint, ForeignKeyConstraint):
+        elif isinstance(constraint, ForeignKeyConstraint) and not _same_council(constraint):
             foreign_keys.append(
                 f"foreign key ({', '.join(columns)}) to {constraint.referred_table.name}"
             )
@@ -45,6 +43,17 @@ def not_distributable(table: Table) -> list[str]:
         if index.unique and DISTRIBUTION_COLUMN not in columns:
             problems.append(f"unique index ({', '.join(columns)})")
     return problems
+
+
+def _same_council(foreign_key: ForeignKeyConstraint) -> bool:
+    """A foreign key whose `org_id` refers to its parent's `org_id`: the two rows are of one
+    council, so Citus keeps them on one node. (A reference table's key needs no council.)"""
+    if not is_tenant(foreign_key.referred_table):
+        return True
+    return any(
+        element.parent.name == DISTRIBUTION_COLUMN and element.column.name == DISTRIBUTION_COLUMN
+        for element in foreign_key.elements
+    )
 
 
 def distribution_statements(metadatas: list[MetaData]) -> list[str]:

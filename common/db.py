@@ -13,7 +13,18 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, func, text
+from sqlalchemy import (
+    Constraint,
+    DateTime,
+    Engine,
+    ForeignKeyConstraint,
+    MetaData,
+    Table,
+    create_engine,
+    event,
+    func,
+    text,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import (
     Mapped,
@@ -27,11 +38,23 @@ from sqlalchemy.orm import (
 
 from common.identity import Caller, CallerDep
 
-NAMING_CONVENTION = {
+ORG_ID = "org_id"
+"""The column that names a row's council: the tenant key, and the Citus distribution column."""
+
+
+def _referring_column(constraint: Constraint, _table: Table) -> str:
+    """The column a foreign key is named for: its first, after the council (`org_id`) that leads
+    a tenant table's composite keys, so `(org_id, measure_id)` is still `..._measure_id_...`."""
+    names: list[str] = [c.name for c in constraint.columns]  # type: ignore[attr-defined]
+    return next((n for n in names if n != ORG_ID), names[0])
+
+
+NAMING_CONVENTION: dict[str, Any] = {
+    "referring_column": _referring_column,
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "fk": "fk_%(table_name)s_%(referring_column)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
 
@@ -45,6 +68,36 @@ class TenantMixin:
     """Rows that belong to one organisation (council)."""
 
     org_id: Mapped[uuid.UUID] = mapped_column(index=True)
+
+
+class DistributedTenantMixin(TenantMixin):
+    """A tenant row of a service schema, keyed `(org_id, id)` so that Citus can distribute its
+    table by council (common/citus.py): every key of a distributed table must hold `org_id`.
+
+    The ORM still knows a row by its `id` alone (ids are random UUIDs, unique on their own), so
+    `session.get(Model, id)` and every lookup by id work as before. The primary key's index
+    leads with `org_id`, so it also serves every query of one council: no index of its own."""
+
+    org_id: Mapped[uuid.UUID] = mapped_column(primary_key=True, sort_order=-1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return _mapper_args(cls)
+
+
+def council_foreign_key(column: str, parent: str, *, ondelete: str) -> ForeignKeyConstraint:
+    """`(org_id, column)` referring to `parent`'s `(org_id, id)`: a row can refer only to a row
+    of its own council, and Citus keeps the two on one node.
+
+    `SET NULL` clears `column` alone: the row keeps its council.
+
+    >>> # council_foreign_key("measure_id", "kpi.measures", ondelete="CASCADE")
+    """
+    if ondelete == "SET NULL":
+        ondelete = f"SET NULL ({column})"
+    return ForeignKeyConstraint(
+        [ORG_ID, column], [f"{parent}.{ORG_ID}", f"{parent}.id"], ondelete=ondelete
+    )
 
 
 class TimestampMixin:
@@ -61,7 +114,17 @@ class VersionedMixin:
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+        return _mapper_args(cls)
+
+
+def _mapper_args(cls: Any) -> dict[str, Any]:
+    """The mapper arguments of the mixins above, together: a class takes one `__mapper_args__`."""
+    args: dict[str, Any] = {}
+    if issubclass(cls, VersionedMixin):
+        args["version_id_col"] = cls.__table__.c.version
+    if issubclass(cls, DistributedTenantMixin):
+        args["primary_key"] = [cls.__table__.c.id]
+    return args
 
 
 class TenantScopeMissing(RuntimeError):
@@ -193,10 +256,12 @@ would commit after it, so a failed commit could follow a 201 the client already 
 __all__ = [
     "Caller",
     "Database",
+    "DistributedTenantMixin",
     "SessionDep",
     "TenantMixin",
     "TimestampMixin",
     "VersionedMixin",
+    "council_foreign_key",
     "get_session",
     "make_engine",
     "schema_metadata",

@@ -21,26 +21,11 @@ from common.migrate import SCHEMAS
 
 ROOT = Path(__file__).resolve().parents[2]
 
-NOT_READY = frozenset(
-    {
-        *(f"{s}.audit_events" for s in DISTRIBUTED_SCHEMAS),
-        *("kpi.measures", "kpi.populations", "kpi.actuals", "kpi.benchmarks", "kpi.targets"),
-        "kpi.actual_revisions",
-        *("projects.improvement_actions", "projects.objectives", "projects.priorities"),
-        *("projects.programmes", "projects.projects", "projects.highlight_reports"),
-        *("projects.milestones", "projects.raid_items"),
-        *("finance.budget_lines", "finance.savings_lines", "finance.activity_measures"),
-        *("finance.budget_amounts", "finance.forecasts", "finance.savings_entries"),
-        "finance.savings_targets",
-        # Their parents (measures, savings lines) are keyed on `id` alone, so a key with org_id
-        # has nothing to reference until those are re-keyed.
-        *("kpi.library_adoptions", "finance.benefit_calculations", "finance.benefit_inputs"),
-        "finance.reconciliation_flags",
-    }
-)
-"""Tenant tables whose keys leave `org_id` out today (primary keys on `id` alone, foreign keys on
-`<parent>_id` alone): the migration that re-keys them is to follow the services' move into
-sub-domain folders. Strict: a table made ready fails here until it is taken off this list."""
+NOT_READY: frozenset[str] = frozenset()
+"""Tenant tables whose keys leave `org_id` out (`schema.table`): none since the re-keying
+migrations. A new table belongs here only until its keys are `(org_id, id)` (mix in
+`common.db.DistributedTenantMixin`, refer with `council_foreign_key`). Strict: a table made
+ready fails here until it is taken off this list."""
 
 
 def schema_metadata(schema: str) -> MetaData:
@@ -111,6 +96,39 @@ def test_a_table_keyed_without_org_id_is_found_out() -> None:
         Column("code", Integer, unique=True),
     )
     assert not_distributable(child) == ["unique (code)", "foreign key (parent_id) to parents"]
+
+
+def test_a_foreign_key_must_refer_to_its_parents_council() -> None:
+    from sqlalchemy import Column, ForeignKeyConstraint, Integer, Uuid
+
+    metadata = MetaData(schema="kpi")
+    Table(
+        "parents",
+        metadata,
+        Column("org_id", Uuid, primary_key=True),
+        Column("id", Integer, primary_key=True),
+    )
+    Table("shared", metadata, Column("code", Integer, primary_key=True))
+
+    def child(*keys: ForeignKeyConstraint) -> Table:
+        return Table(
+            "children",
+            metadata,
+            Column("org_id", Uuid, primary_key=True),
+            Column("id", Integer, primary_key=True),
+            Column("parent_id", Integer),
+            Column("code", Integer),
+            *keys,
+            extend_existing=True,
+        )
+
+    # org_id crossed over to the parent's id: it names both columns, yet joins two councils.
+    crossed = ForeignKeyConstraint(["org_id", "parent_id"], ["parents.id", "parents.org_id"])
+    assert not_distributable(child(crossed)) == ["foreign key (org_id, parent_id) to parents"]
+    metadata.remove(metadata.tables["kpi.children"])
+    same = ForeignKeyConstraint(["parent_id", "org_id"], ["parents.id", "parents.org_id"])
+    to_shared = ForeignKeyConstraint(["code"], ["shared.code"])
+    assert not_distributable(child(same, to_shared)) == []
 
 
 def test_the_not_ready_list_names_only_tables_that_exist() -> None:

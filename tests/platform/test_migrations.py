@@ -1,6 +1,7 @@
 """Migrations build every schema from nothing, agree with the models, and undo cleanly."""
 
 import importlib
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -123,4 +124,85 @@ def test_existing_api_keys_get_the_one_role_closest_to_what_they_did(empty_datab
         "finance": "finance",
         "finance and projects": "programme_office",
     }
+    upgrade_all(empty_database)
+
+
+def test_rekeying_by_council_keeps_every_row_and_link_and_undoes(empty_database: str) -> None:
+    from alembic import command
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from common.migrate import alembic_config
+
+    before_rekeying = "b41c7e2d9a05"
+    finance = alembic_config("finance", empty_database)
+    downgrade_all(empty_database)
+    command.upgrade(finance, before_rekeying)
+    council, other = uuid.uuid4(), uuid.uuid4()
+    line, mitigation, foreign = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    engine = create_engine(empty_database)
+
+    def add_line(connection: Any, id_: uuid.UUID, org: uuid.UUID, mitigates: object) -> None:
+        connection.execute(
+            text(
+                "INSERT INTO finance.savings_lines (id, org_id, reference, title, description,"
+                " project_ids, owner_team, category, saving_type, recurrence,"
+                " delivery_confidence, status, written_off_reason, mitigates_line_id, version)"
+                " VALUES (:id, :org, :ref, 'Saving', '', '{}', '', 'demand', 'saving',"
+                " 'recurrent', 'high', 'on_track', '', :mitigates, 1)"
+            ),
+            {"id": id_, "org": org, "ref": str(id_)[:8], "mitigates": mitigates},
+        )
+
+    def rows(connection: Any) -> dict[str, list[Any]]:
+        return {
+            "lines": connection.execute(
+                text("SELECT id, org_id, mitigates_line_id FROM finance.savings_lines ORDER BY id")
+            ).all(),
+            "targets": connection.execute(
+                text("SELECT savings_line_id, org_id, in_year FROM finance.savings_targets")
+            ).all(),
+        }
+
+    try:
+        with engine.begin() as connection:
+            add_line(connection, line, council, None)
+            add_line(connection, mitigation, council, line)
+            connection.execute(
+                text(
+                    "INSERT INTO finance.savings_targets (id, org_id, savings_line_id,"
+                    " financial_year, in_year, full_year_effect)"
+                    " VALUES (gen_random_uuid(), :org, :line, '2026/27', 1000.00, 1200.00)"
+                ),
+                {"org": council, "line": line},
+            )
+            stored = rows(connection)
+        command.upgrade(finance, "head")
+        keyed = inspect(engine).get_pk_constraint("savings_lines", schema="finance")
+        assert keyed["constrained_columns"] == ["org_id", "id"]
+        with engine.begin() as connection:
+            assert rows(connection) == stored
+        # A row can no longer name another council's row.
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            add_line(connection, foreign, other, line)
+        # Taking the line away clears the link alone: the mitigation keeps its council.
+        with engine.begin() as connection:
+            connection.execute(
+                text("DELETE FROM finance.savings_lines WHERE id = :id"), {"id": line}
+            )
+            assert rows(connection) == {"lines": [(mitigation, council, None)], "targets": []}
+            add_line(connection, line, council, None)
+            connection.execute(
+                text("UPDATE finance.savings_lines SET mitigates_line_id = :line WHERE id = :id"),
+                {"line": line, "id": mitigation},
+            )
+        command.downgrade(finance, before_rekeying)
+        unkeyed = inspect(engine).get_pk_constraint("savings_lines", schema="finance")
+        assert unkeyed["constrained_columns"] == ["id"]
+        with engine.begin() as connection:
+            assert rows(connection)["lines"] == sorted(
+                [(line, council, None), (mitigation, council, line)]
+            )
+    finally:
+        engine.dispose()
     upgrade_all(empty_database)

@@ -4,16 +4,16 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Date, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from common.db import TenantMixin, TimestampMixin, VersionedMixin
+from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin, council_foreign_key
 from services.finance.base import Base
 
 MONEY = Numeric(14, 2)
 
 
-class BudgetLine(TenantMixin, VersionedMixin, TimestampMixin, Base):
+class BudgetLine(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     """A service area or policy budget ("Learning Disabilities"); negative budgets are income."""
 
     __tablename__ = "budget_lines"
@@ -37,16 +37,17 @@ class BudgetLine(TenantMixin, VersionedMixin, TimestampMixin, Base):
     )
 
 
-class BudgetAmount(TenantMixin, TimestampMixin, Base):
+class BudgetAmount(DistributedTenantMixin, TimestampMixin, Base):
     """A budget line's original and current budget for one financial year."""
 
     __tablename__ = "budget_amounts"
-    __table_args__ = (UniqueConstraint("budget_line_id", "financial_year"),)
+    __table_args__ = (
+        UniqueConstraint("org_id", "budget_line_id", "financial_year"),
+        council_foreign_key("budget_line_id", "finance.budget_lines", ondelete="CASCADE"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    budget_line_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("budget_lines.id", ondelete="CASCADE"), index=True
-    )
+    budget_line_id: Mapped[uuid.UUID] = mapped_column(index=True)
     financial_year: Mapped[str] = mapped_column(String(7))
     original_budget: Mapped[Decimal] = mapped_column(MONEY)
     current_budget: Mapped[Decimal] = mapped_column(MONEY)
@@ -54,16 +55,17 @@ class BudgetAmount(TenantMixin, TimestampMixin, Base):
     line: Mapped[BudgetLine] = relationship(back_populates="amounts")
 
 
-class Forecast(TenantMixin, VersionedMixin, TimestampMixin, Base):
+class Forecast(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     """The forecast outturn of a budget line made in one month, with its commentary."""
 
     __tablename__ = "forecasts"
-    __table_args__ = (UniqueConstraint("budget_line_id", "month"),)
+    __table_args__ = (
+        UniqueConstraint("org_id", "budget_line_id", "month"),
+        council_foreign_key("budget_line_id", "finance.budget_lines", ondelete="CASCADE"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    budget_line_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("budget_lines.id", ondelete="CASCADE"), index=True
-    )
+    budget_line_id: Mapped[uuid.UUID] = mapped_column(index=True)
     month: Mapped[date] = mapped_column(Date)
     financial_year: Mapped[str] = mapped_column(String(7))
     forecast_outturn: Mapped[Decimal] = mapped_column(MONEY)

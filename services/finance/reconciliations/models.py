@@ -9,11 +9,11 @@ from sqlalchemy import DateTime, Integer, String, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from common.db import TenantMixin, TimestampMixin, VersionedMixin
+from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin
 from services.finance.base import Base
 
 
-class ReconciliationFlag(TenantMixin, VersionedMixin, TimestampMixin, Base):
+class ReconciliationFlag(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     """One total row of an imported file whose figures differ from the sum of its lines."""
 
     __tablename__ = "reconciliation_flags"

@@ -4,21 +4,24 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Numeric, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import Date, Numeric, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from common.db import TenantMixin, TimestampMixin, VersionedMixin
+from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin, council_foreign_key
 from services.finance.base import Base
 
 MONEY = Numeric(14, 2)
 
 
-class SavingsLine(TenantMixin, VersionedMixin, TimestampMixin, Base):
+class SavingsLine(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     """One saving the directorate has committed to, with its targets and monthly progress."""
 
     __tablename__ = "savings_lines"
-    __table_args__ = (UniqueConstraint("org_id", "reference"),)
+    __table_args__ = (
+        UniqueConstraint("org_id", "reference"),
+        council_foreign_key("mitigates_line_id", "finance.savings_lines", ondelete="SET NULL"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     reference: Mapped[str] = mapped_column(String(40))
@@ -33,9 +36,7 @@ class SavingsLine(TenantMixin, VersionedMixin, TimestampMixin, Base):
     delivery_confidence: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(20))
     written_off_reason: Mapped[str] = mapped_column(Text, default="")
-    mitigates_line_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("savings_lines.id", ondelete="SET NULL"), index=True
-    )
+    mitigates_line_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     # The KPI the saving depends on: a measure of the kpi service, checked over HTTP.
     kpi_measure_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
 
@@ -59,16 +60,17 @@ class SavingsLine(TenantMixin, VersionedMixin, TimestampMixin, Base):
     )
 
 
-class SavingsTarget(TenantMixin, TimestampMixin, Base):
+class SavingsTarget(DistributedTenantMixin, TimestampMixin, Base):
     """A savings line's target for one financial year: in-year and full-year effect."""
 
     __tablename__ = "savings_targets"
-    __table_args__ = (UniqueConstraint("savings_line_id", "financial_year"),)
+    __table_args__ = (
+        UniqueConstraint("org_id", "savings_line_id", "financial_year"),
+        council_foreign_key("savings_line_id", "finance.savings_lines", ondelete="CASCADE"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    savings_line_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("savings_lines.id", ondelete="CASCADE"), index=True
-    )
+    savings_line_id: Mapped[uuid.UUID] = mapped_column(index=True)
     financial_year: Mapped[str] = mapped_column(String(7))
     in_year: Mapped[Decimal] = mapped_column(MONEY)
     full_year_effect: Mapped[Decimal] = mapped_column(MONEY)
@@ -76,16 +78,17 @@ class SavingsTarget(TenantMixin, TimestampMixin, Base):
     line: Mapped[SavingsLine] = relationship(back_populates="targets")
 
 
-class SavingsEntry(TenantMixin, VersionedMixin, TimestampMixin, Base):
+class SavingsEntry(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     """What a service lead reported for a savings line in one month."""
 
     __tablename__ = "savings_entries"
-    __table_args__ = (UniqueConstraint("savings_line_id", "month"),)
+    __table_args__ = (
+        UniqueConstraint("org_id", "savings_line_id", "month"),
+        council_foreign_key("savings_line_id", "finance.savings_lines", ondelete="CASCADE"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    savings_line_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("savings_lines.id", ondelete="CASCADE"), index=True
-    )
+    savings_line_id: Mapped[uuid.UUID] = mapped_column(index=True)
     month: Mapped[date] = mapped_column(Date)
     financial_year: Mapped[str] = mapped_column(String(7))
     achieved_to_date: Mapped[Decimal] = mapped_column(MONEY)
@@ -95,15 +98,16 @@ class SavingsEntry(TenantMixin, VersionedMixin, TimestampMixin, Base):
     line: Mapped[SavingsLine] = relationship(back_populates="entries")
 
 
-class ActivityMeasure(TenantMixin, VersionedMixin, TimestampMixin, Base):
+class ActivityMeasure(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     """The volume that drives a saving: e.g. a review cohort of 3,813 with 452 done."""
 
     __tablename__ = "activity_measures"
+    __table_args__ = (
+        council_foreign_key("savings_line_id", "finance.savings_lines", ondelete="CASCADE"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    savings_line_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("savings_lines.id", ondelete="CASCADE"), index=True
-    )
+    savings_line_id: Mapped[uuid.UUID] = mapped_column(index=True)
     name: Mapped[str] = mapped_column(Text)
     unit: Mapped[str] = mapped_column(String(80), default="")
     planned: Mapped[int] = mapped_column()

@@ -143,10 +143,17 @@ def _check_line(session: Session, line: SavingsLine, own_id: uuid.UUID | None) -
     if line.mitigates_line_id is not None:
         if line.mitigates_line_id == own_id:
             errors.append(FieldError("mitigates_line_id", "A savings line cannot mitigate itself"))
-        elif session.get(SavingsLine, line.mitigates_line_id) is None:
+        elif _line_of_this_council(session, line.mitigates_line_id) is None:
             errors.append(FieldError("mitigates_line_id", "There is no savings line with this id"))
     if errors:
         raise ValidationFailed("The savings line is not valid.", errors=errors)
+
+
+def _line_of_this_council(session: Session, line_id: uuid.UUID) -> SavingsLine | None:
+    # Without flushing first: the line being checked may already name another council's line,
+    # which the database refuses (its key holds the council) before this check could say so.
+    with session.no_autoflush:
+        return session.get(SavingsLine, line_id)
 
 
 def _set_targets(line: SavingsLine, targets: list[TargetIn]) -> None:

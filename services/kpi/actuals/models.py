@@ -4,26 +4,27 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from common.db import TenantMixin, TimestampMixin, VersionedMixin
+from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin, council_foreign_key
 from services.kpi.base import NUMBER, Base
 
 
-class Actual(TenantMixin, VersionedMixin, TimestampMixin, Base):
+class Actual(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     """A measure's figure for one period: the revision being worked on, and the one reported.
 
     Each change appends an `ActualRevision`; nothing here is ever the only copy of a figure.
     """
 
     __tablename__ = "actuals"
-    __table_args__ = (UniqueConstraint("org_id", "measure_id", "period"),)
+    __table_args__ = (
+        UniqueConstraint("org_id", "measure_id", "period"),
+        council_foreign_key("measure_id", "kpi.measures", ondelete="CASCADE"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    measure_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("kpi.measures.id", ondelete="CASCADE"), index=True
-    )
+    measure_id: Mapped[uuid.UUID] = mapped_column(index=True)
     period: Mapped[str] = mapped_column(String(20))
     period_start: Mapped[date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(20), default="draft")
@@ -39,16 +40,17 @@ class Actual(TenantMixin, VersionedMixin, TimestampMixin, Base):
     )
 
 
-class ActualRevision(TenantMixin, TimestampMixin, Base):
+class ActualRevision(DistributedTenantMixin, TimestampMixin, Base):
     """One state of an actual, as someone left it: never updated, never deleted."""
 
     __tablename__ = "actual_revisions"
-    __table_args__ = (UniqueConstraint("actual_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("org_id", "actual_id", "number"),
+        council_foreign_key("actual_id", "kpi.actuals", ondelete="CASCADE"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    actual_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("kpi.actuals.id", ondelete="CASCADE"), index=True
-    )
+    actual_id: Mapped[uuid.UUID] = mapped_column(index=True)
     number: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))

@@ -6,11 +6,11 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from common.db import TenantMixin, TimestampMixin, VersionedMixin
+from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin
 from services.kpi.base import NUMBER, Base
 
 
-class Measure(TenantMixin, VersionedMixin, TimestampMixin, Base):
+class Measure(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     """A KPI of the service plan: what is counted, how, by whom and which way is better."""
 
     __tablename__ = "measures"

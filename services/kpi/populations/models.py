@@ -5,11 +5,11 @@ import uuid
 from sqlalchemy import Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from common.db import TenantMixin, TimestampMixin, VersionedMixin
+from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin
 from services.kpi.base import Base
 
 
-class Population(TenantMixin, VersionedMixin, TimestampMixin, Base):
+class Population(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     """How many people live in an area, by age band and year: the denominator of a rate."""
 
     __tablename__ = "populations"

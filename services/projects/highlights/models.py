@@ -3,23 +3,24 @@
 import uuid
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from common.db import TenantMixin, TimestampMixin, VersionedMixin
+from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin, council_foreign_key
 from services.projects.base import Base
 
 
-class HighlightReport(TenantMixin, VersionedMixin, TimestampMixin, Base):
+class HighlightReport(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     """A project's report for one reporting period; earlier reports are kept as history."""
 
     __tablename__ = "highlight_reports"
-    __table_args__ = (UniqueConstraint("project_id", "period"),)
+    __table_args__ = (
+        UniqueConstraint("org_id", "project_id", "period"),
+        council_foreign_key("project_id", "projects.projects", ondelete="CASCADE"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    project_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("projects.id", ondelete="CASCADE"), index=True
-    )
+    project_id: Mapped[uuid.UUID] = mapped_column(index=True)
     period: Mapped[str] = mapped_column(String(20))
     period_start: Mapped[date] = mapped_column(Date)
     rag: Mapped[str] = mapped_column(String(10))

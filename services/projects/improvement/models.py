@@ -6,11 +6,11 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from common.db import TenantMixin, TimestampMixin, VersionedMixin
+from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin
 from services.projects.base import Base
 
 
-class ImprovementAction(TenantMixin, VersionedMixin, TimestampMixin, Base):
+class ImprovementAction(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     """An action of the service's improvement plan, under an area of accountability."""
 
     __tablename__ = "improvement_actions"

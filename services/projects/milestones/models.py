@@ -4,22 +4,21 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, String, func
+from sqlalchemy import Date, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from common.db import TenantMixin, TimestampMixin, VersionedMixin
+from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin, council_foreign_key
 from services.projects.base import Base
 
 
-class Milestone(TenantMixin, VersionedMixin, TimestampMixin, Base):
+class Milestone(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     """A dated point in a project; slippage and overdue are derived from its dates."""
 
     __tablename__ = "milestones"
+    __table_args__ = (council_foreign_key("project_id", "projects.projects", ondelete="CASCADE"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    project_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("projects.id", ondelete="CASCADE"), index=True
-    )
+    project_id: Mapped[uuid.UUID] = mapped_column(index=True)
     title: Mapped[str] = mapped_column(String(300))
     baseline_date: Mapped[date] = mapped_column(Date)
     forecast_date: Mapped[date | None] = mapped_column(Date)

@@ -6,11 +6,11 @@ from sqlalchemy import String, Text, UniqueConstraint, Uuid
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
-from common.db import TenantMixin, TimestampMixin, VersionedMixin
+from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin
 from services.projects.base import Base
 
 
-class Priority(TenantMixin, VersionedMixin, TimestampMixin, Base):
+class Priority(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     """A council plan priority."""
 
     __tablename__ = "priorities"
@@ -20,7 +20,7 @@ class Priority(TenantMixin, VersionedMixin, TimestampMixin, Base):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class Objective(TenantMixin, VersionedMixin, TimestampMixin, Base):
+class Objective(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     """A service plan objective: what the service commits to, and how we will know."""
 
     __tablename__ = "objectives"

@@ -4,38 +4,38 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Numeric, String, Text, Uuid
+from sqlalchemy import Date, Numeric, String, Text, Uuid
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
-from common.db import TenantMixin, TimestampMixin, VersionedMixin
+from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin, council_foreign_key
 from services.projects.base import Base
 
 
-class Programme(TenantMixin, VersionedMixin, TimestampMixin, Base):
+class Programme(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     """A programme, or a workstream of one (`parent_id`), that groups projects."""
 
     __tablename__ = "programmes"
+    __table_args__ = (council_foreign_key("parent_id", "projects.programmes", ondelete="RESTRICT"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
-    parent_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("programmes.id", ondelete="RESTRICT"), index=True
-    )
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
 
 
-class Project(TenantMixin, VersionedMixin, TimestampMixin, Base):
+class Project(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     """A project of the change portfolio, with the council's own wording kept beside our reading."""
 
     __tablename__ = "projects"
+    __table_args__ = (
+        council_foreign_key("programme_id", "projects.programmes", ondelete="RESTRICT"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
-    programme_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("programmes.id", ondelete="RESTRICT"), index=True
-    )
+    programme_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     start_month: Mapped[date | None] = mapped_column(Date)
     start_text: Mapped[str] = mapped_column(String(300), default="")
     end_month: Mapped[date | None] = mapped_column(Date)

@@ -3,22 +3,21 @@
 import uuid
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from common.db import TenantMixin, TimestampMixin, VersionedMixin
+from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin, council_foreign_key
 from services.projects.base import Base
 
 
-class RaidItem(TenantMixin, VersionedMixin, TimestampMixin, Base):
+class RaidItem(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     """A risk, assumption, issue or dependency of a project; its score is derived."""
 
     __tablename__ = "raid_items"
+    __table_args__ = (council_foreign_key("project_id", "projects.projects", ondelete="CASCADE"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    project_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("projects.id", ondelete="CASCADE"), index=True
-    )
+    project_id: Mapped[uuid.UUID] = mapped_column(index=True)
     kind: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
