@@ -1,7 +1,7 @@
 """save column mappings: a council's answer to "we read your columns as…", per import
 
 Revision ID: 64f540b59639
-Revises: 3c1f0d7e9a24
+Revises: e1d6ee3f0b11
 Create Date: 2026-12-01 11:00:00+00:00
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from migrations.saved_mappings import create_saved_mappings, drop_saved_mappings
 
 revision: str = "64f540b59639"
-down_revision: str | None = "3c1f0d7e9a24"
+down_revision: str | None = "e1d6ee3f0b11"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
