@@ -36,7 +36,9 @@ from random import Random
 from typing import Any
 
 import httpx
+import psycopg
 from sqlalchemy import insert, text
+from sqlalchemy.orm import Session
 
 from common.db import Database, make_engine, set_organisation
 from common.identity import IDENTITY_HEADER, Caller, Role, sign_identity
@@ -103,6 +105,41 @@ SAVINGS_SQL = text(
 """What the savings tracker needs, by hand: each line, its target, its latest return."""
 
 
+def copy_rows(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """Write `rows` into `model`'s table with PostgreSQL's COPY, in the session's transaction.
+
+    COPY takes no defaults from the model, so each column a row leaves out gets the model's own
+    client-side default (a new id, an empty text, an empty list); columns with a server default
+    (timestamps) are left to PostgreSQL. An insert through the ORM ran at about 3,000 rows a
+    second, which left the default 150 councils (3 million rows) loading for over 15 minutes.
+    """
+    if not rows:
+        return
+    table = model.__table__
+    given = set(rows[0])
+    columns = [c for c in table.columns if c.name in given or c.server_default is None]
+    fill: dict[str, Callable[[], Any]] = {}
+    for column in columns:
+        if column.name in given:
+            continue
+        default = column.default
+        if default is None:
+            fill[column.name] = lambda: None
+        elif default.is_callable:
+            fill[column.name] = lambda d=default: d.arg(None)  # type: ignore[misc]
+        else:
+            fill[column.name] = lambda d=default: d.arg  # type: ignore[misc]
+    names = [c.name for c in columns]
+    statement = "copy {}.{} ({}) from stdin".format(
+        table.schema, table.name, ", ".join(f'"{n}"' for n in names)
+    )
+    raw = session.connection().connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([row[n] if n in row else fill[n]() for n in names])
+
+
 def load_council(database: Database, org_id: uuid.UUID, n: int, months: list[Period]) -> int:
     """One council's data by bulk insert; returns the number of rows written."""
     rng = Random(n)
@@ -127,7 +164,7 @@ def load_council(database: Database, org_id: uuid.UUID, n: int, months: list[Per
             }
             for i in range(MEASURES)
         ]
-        session.execute(insert(Measure), measures)
+        copy_rows(session, Measure, measures)
         targets = [
             {
                 "org_id": org_id,
@@ -139,7 +176,7 @@ def load_council(database: Database, org_id: uuid.UUID, n: int, months: list[Per
             for m in measures
             for y in years
         ]
-        session.execute(insert(Target), targets)
+        copy_rows(session, Target, targets)
         loaded = months[:-FREE_MONTHS] if n == 0 else months
         actuals, revisions = [], []
         for m in measures:
@@ -171,8 +208,8 @@ def load_council(database: Database, org_id: uuid.UUID, n: int, months: list[Per
                         "changed_by": "bench",
                     }
                 )
-        session.execute(insert(Actual), actuals)
-        session.execute(insert(ActualRevision), revisions)
+        copy_rows(session, Actual, actuals)
+        copy_rows(session, ActualRevision, revisions)
         projects = [
             {
                 "id": uuid.uuid4(),
@@ -186,7 +223,7 @@ def load_council(database: Database, org_id: uuid.UUID, n: int, months: list[Per
             }
             for i in range(PROJECTS)
         ]
-        session.execute(insert(Project), projects)
+        copy_rows(session, Project, projects)
         start = months[-12].start
         milestones = [
             {
@@ -200,7 +237,7 @@ def load_council(database: Database, org_id: uuid.UUID, n: int, months: list[Per
             for p in projects
             for k in range(5)
         ]
-        session.execute(insert(Milestone), milestones)
+        copy_rows(session, Milestone, milestones)
         reports = [
             {
                 "org_id": org_id,
@@ -214,7 +251,7 @@ def load_council(database: Database, org_id: uuid.UUID, n: int, months: list[Per
             for p in projects
             for period in months[-12:]
         ]
-        session.execute(insert(HighlightReport), reports)
+        copy_rows(session, HighlightReport, reports)
         year = months[-1].year
         lines = [
             {
@@ -232,9 +269,10 @@ def load_council(database: Database, org_id: uuid.UUID, n: int, months: list[Per
             }
             for i in range(SAVINGS_LINES)
         ]
-        session.execute(insert(SavingsLine), lines)
-        session.execute(
-            insert(SavingsTarget),
+        copy_rows(session, SavingsLine, lines)
+        copy_rows(
+            session,
+            SavingsTarget,
             [
                 {
                     "org_id": org_id,
@@ -261,7 +299,7 @@ def load_council(database: Database, org_id: uuid.UUID, n: int, months: list[Per
             if period.year == year
         ]
         if entries:
-            session.execute(insert(SavingsEntry), entries)
+            copy_rows(session, SavingsEntry, entries)
         session.commit()
         written = (
             len(measures)
