@@ -19,8 +19,14 @@ from common.openapi import document_http_contract, operation_id
 from common.service_app import health_router, require_signing_key
 from common.settings import SERVICES, Settings, get_settings
 from gateway import admin, platform, reminders, resets, sessions, sso, tasks
-from gateway.accounts import utcnow
-from gateway.auth import Authenticator, development_authenticator, sign_in_authenticator
+from gateway.accounts import digest, utcnow
+from gateway.auth import (
+    Authenticator,
+    development_authenticator,
+    presented_key,
+    session_cookie_name,
+    sign_in_authenticator,
+)
 from gateway.guard import Limits, install_guard
 from gateway.hardening import (
     BatchedRateLimiter,
@@ -34,7 +40,7 @@ from gateway.hardening import (
 from gateway.idempotency import HEADER as IDEMPOTENCY_HEADER
 from gateway.idempotency import idempotent
 from gateway.openapi import fetch_and_merge
-from gateway.pagepass import PAGE_PASS_HEADER, PagePasses
+from gateway.pagepass import PAGE_PASS_HEADER, PagePasses, watch_sessions
 from gateway.proxy import forward
 from gateway.router import router
 
@@ -76,11 +82,15 @@ def create_app(
             transaction_pooling=settings.database_transaction_pooling,
         )
     )
+    passes = PagePasses(
+        settings.identity_signing_key.get_secret_value(), settings.upstream_timeout_seconds
+    )
+    watch_sessions(database, passes)
     if authenticator is None:
         authenticator = (
             development_authenticator(settings)
             if settings.dev_identity
-            else sign_in_authenticator(settings, database)
+            else sign_in_authenticator(settings, database, passes)
         )
     transports = transports or {}
     base_urls = {name: settings.service_url(name) for name in SERVICES} | {WEB: settings.web_url}
@@ -128,9 +138,6 @@ def create_app(
     )
     address_limiter = BatchedRateLimiter(
         database, "address", settings.rate_limit_per_address_per_minute, flush_seconds=flush
-    )
-    passes = PagePasses(
-        settings.identity_signing_key.get_secret_value(), settings.upstream_timeout_seconds
     )
     app.state.page_passes = passes
     app.state.rate_limiters = {
@@ -226,7 +233,9 @@ def create_app(
             path="/" + path,
             identity_token=_token(request, settings, audience=WEB, with_csrf=True),
             # The page is counted; the web app's API calls for it, under this pass, are not.
-            extra_headers={PAGE_PASS_HEADER: passes.mint(caller)} if caller else None,
+            extra_headers={PAGE_PASS_HEADER: _page_pass(request, settings, passes)}
+            if caller
+            else None,
         )
 
     return app
@@ -235,6 +244,15 @@ def create_app(
 class _KeepNoCookies(DefaultCookiePolicy):
     def set_ok(self, cookie: Cookie, request: urllib.request.Request) -> bool:
         return False
+
+
+def _page_pass(request: Request, settings: Settings, passes: PagePasses) -> str:
+    """The pass for this page's inner calls; for a person signed in by a session cookie (not a
+    key) it also carries them, bound to that cookie, so their calls are not looked up again."""
+    secret = request.cookies.get(session_cookie_name(settings))
+    signed_in_by_cookie = secret and request.state.key_scope is None and not presented_key(request)
+    session = digest(secret) if secret and signed_in_by_cookie else None
+    return passes.mint(request.state.caller, session=session)
 
 
 def _token(

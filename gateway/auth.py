@@ -16,6 +16,7 @@ from common.identity import Caller, Role
 from common.settings import Settings
 from gateway.accounts import digest, key_caller, session_caller, unscoped
 from gateway.models import UserSession
+from gateway.pagepass import PagePasses
 
 Authenticator = Callable[[Request], Awaitable[Caller | None]]
 SECURE_COOKIE = "__Host-asc_session"
@@ -53,8 +54,12 @@ def now_of(request: Request) -> datetime:
     return clock()
 
 
-def sign_in_authenticator(settings: Settings, database: Database) -> Authenticator:
-    """Sessions and API keys, checked against the identity schema."""
+def sign_in_authenticator(
+    settings: Settings, database: Database, passes: PagePasses | None = None
+) -> Authenticator:
+    """Sessions and API keys, checked against the identity schema; a page's inner call, sending
+    the session cookie its page was found signed in by, takes the caller from the page's pass
+    (see gateway/pagepass.py) instead of looking the session up again."""
     cookie_name = session_cookie_name(settings)
 
     def by_key(key: str, now: datetime) -> tuple[Caller, frozenset[str], bool] | None:
@@ -87,6 +92,10 @@ def sign_in_authenticator(settings: Settings, database: Database) -> Authenticat
             request.state.key_scope = (services, read_write)
             return caller
         if secret := request.cookies.get(cookie_name):
+            if passes is not None and (
+                known := passes.caller_of(getattr(request.state, "page_pass", None), digest(secret))
+            ):
+                return known
             session_of: tuple[Caller | None, str | None] = await run_in_threadpool(
                 by_cookie, secret, now
             )

@@ -13,6 +13,14 @@ the pass (it travels gateway → web → gateway only; the gateway drops any pas
 it cannot be forged without the key, it is bound to one person's credential, it dies within
 seconds, and even a leaked one buys at most `INNER_CALLS` uncounted calls. A request with a pass
 still needs the person's own cookie or key: the pass grants no access, only the skip of a count.
+
+A page's pass also carries whom the page's own request found signed in, bound to (a digest of)
+their session cookie, so that the page's inner calls, which send that same cookie, are not each
+looked up in the database again: the session is resolved once per page. Revocation still holds:
+a call whose cookie differs from the pass's is looked up as any other; once any session ends in
+this process (sign-out, a password change, an administrator's change) every earlier pass stops
+standing in for the lookup; and in another replica the pass lives no longer than one page's
+render may take (the upstream timeout).
 """
 
 import base64
@@ -24,10 +32,16 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from sqlalchemy import Delete, event
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from common.db import Database
 from common.identity import PAGE_PASS_HEADER, Caller
+from gateway.models import UserSession
 
-__all__ = ["PAGE_PASS_HEADER", "PagePasses"]
+__all__ = ["PAGE_PASS_HEADER", "PagePasses", "watch_sessions"]
 INNER_CALLS = 60
 """The most API calls one page may make uncounted; beyond that its calls count as any other."""
 
@@ -55,21 +69,48 @@ class PagePasses:
     _key: bytes = b""
     _uses: dict[str, tuple[float, int]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _sessions_ended_at: float = 0.0
 
     def __post_init__(self) -> None:
         self._key = hmac.new(self.signing_key.encode(), b"asc-page-pass", hashlib.sha256).digest()
 
-    def mint(self, caller: Caller) -> str:
-        payload = {
+    def mint(self, caller: Caller, *, session: str | None = None) -> str:
+        """A pass for `caller`'s page; with `session` (the digest of the session cookie the page
+        was found signed in by), the pass also stands in for that session's lookup."""
+        now = self.clock()
+        payload: dict[str, Any] = {
             "for": holder(caller),
-            "exp": self.clock() + self.ttl_seconds,
+            "exp": now + self.ttl_seconds,
             "n": secrets.token_urlsafe(9),
         }
+        if session is not None:
+            payload |= {"iat": now, "session": session, "who": caller.model_dump(mode="json")}
         body = _b64(json.dumps(payload, separators=(",", ":")).encode())
         return f"{body}.{_b64(hmac.new(self._key, body.encode(), hashlib.sha256).digest())}"
 
     def valid(self, token: str | None) -> str | None:
         """The holder a genuine, unexpired pass names, or None."""
+        payload = self._read(token)
+        found = payload.get("for") if payload else None
+        return found if isinstance(found, str) else None
+
+    def caller_of(self, token: str | None, session: str) -> Caller | None:
+        """Whom the page's request found signed in by the session whose cookie digest is
+        `session`, if `token` is a genuine pass minted for that very session since the last time
+        a session ended in this process; otherwise None, and the session is looked up."""
+        payload = self._read(token)
+        if not payload or payload.get("session") != session or "who" not in payload:
+            return None
+        if float(payload.get("iat", 0)) <= self._sessions_ended_at:
+            return None
+        return Caller.model_validate(payload["who"])
+
+    def sessions_ended(self) -> None:
+        """A session ended here: no pass minted until now stands in for a lookup any more."""
+        self._sessions_ended_at = self.clock()
+
+    def _read(self, token: str | None) -> dict[str, Any] | None:
+        """A genuine, unexpired pass's payload, or None."""
         if not token or token.count(".") != 1:
             return None
         body, signature = token.split(".")
@@ -82,8 +123,7 @@ class PagePasses:
             return None
         if not isinstance(payload, dict) or float(payload.get("exp", 0)) < self.clock():
             return None
-        found = payload.get("for")
-        return found if isinstance(found, str) else None
+        return payload
 
     def use(self, token: str | None, caller: Caller) -> bool:
         """Whether this call, by `caller`, rides on a page's pass (and so is not counted)."""
@@ -99,3 +139,31 @@ class PagePasses:
                 return False
             self._uses[token] = (expires, used + 1)
         return True
+
+
+SESSIONS: str = getattr(UserSession.__table__, "fullname", "")
+
+
+def watch_sessions(database: Database, passes: PagePasses) -> None:
+    """Tell `passes` whenever this process ends a session, however it does (every session ends by
+    a delete of its row): when the delete runs and again when it commits, so that a page that
+    found the session in between, before the delete was visible, cannot stand in for it either."""
+
+    @event.listens_for(database.sessionmaker, "do_orm_execute")
+    def _deleting(state: ORMExecuteState) -> None:
+        statement = state.statement
+        # Compared by name: an ORM-enabled delete carries an annotated copy of the table.
+        if isinstance(statement, Delete) and getattr(statement.table, "fullname", None) == SESSIONS:
+            state.session.info["sessions_ended"] = True
+            passes.sessions_ended()
+
+    @event.listens_for(database.sessionmaker, "after_flush")
+    def _flushed(session: Session, _context: object) -> None:
+        if any(isinstance(row, UserSession) for row in session.deleted):
+            session.info["sessions_ended"] = True
+            passes.sessions_ended()
+
+    @event.listens_for(database.sessionmaker, "after_commit")
+    def _committed(session: Session) -> None:
+        if session.info.pop("sessions_ended", False):
+            passes.sessions_ended()

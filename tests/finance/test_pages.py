@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -13,6 +14,7 @@ from common.identity import Role
 from common.periods import FinancialYear, Period
 from common.spreadsheets import Table, read_table
 from common.testing.plugin import make_caller
+from stack.testing.plugin import System
 from tests.finance.factories import add_entry, add_forecast, make_budget_line, make_savings_line
 
 THIS_YEAR = FinancialYear.containing(date.today()).label
@@ -484,3 +486,27 @@ def test_the_form_asks_to_confirm_a_forecast_more_than_double_the_target(
         follow_redirects=False,
     )
     assert saved.status_code == 303
+
+
+def test_the_tracker_s_owner_and_project_lists_are_read_again_only_when_they_change(
+    api: TestClient, system: System
+) -> None:
+    seen: dict[str, list[int]] = {"owners": [], "projects": []}
+
+    async def note(response: httpx.Response) -> None:
+        path = response.request.url.path
+        if path == "/api/v1/finance/savings/owners":
+            seen["owners"].append(response.status_code)
+        elif path == "/api/v1/projects/projects":
+            seen["projects"].append(response.status_code)
+
+    system.web.state.gateway.event_hooks["response"].append(note)
+    make_savings_line(api, reference="S1", owner_team="Team A")
+    assert "Team A" in api.get("/savings").text
+    assert "Team A" in api.get("/savings").text
+    api.post("/api/v1/projects/projects", json={"name": "Day services review"}).raise_for_status()
+    make_savings_line(api, reference="S2", owner_team="Team B")
+    page = api.get("/savings").text
+    assert "Team B" in page
+    assert "Day services review" in page
+    assert seen == {"owners": [200, 304, 200], "projects": [200, 304, 200]}

@@ -1,15 +1,20 @@
 """Signing in and out: the cookie, timeouts, lockout, and what a signed-out browser gets."""
 
 import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 from common.db import Database
-from common.identity import Role
+from common.identity import PAGE_PASS_HEADER, Role
 from common.settings import Settings
+from common.testing.statements import count_statements
+from gateway.accounts import digest, session_caller, unscoped
 from gateway.models import User
-from stack.testing.plugin import build_system
-from tests.identity.conftest import Clock, add_user, post_sign_in, sign_in
+from stack.testing.plugin import System, build_system
+from tests.identity.conftest import PASSWORD, Clock, add_user, post_sign_in, sign_in
 
 
 def test_a_signed_out_page_request_goes_to_the_sign_in_page(browser: TestClient) -> None:
@@ -314,3 +319,67 @@ def test_the_sign_in_cookie_is_host_prefixed_and_strict_under_https(
     assert "Secure" in cookie
     assert "HttpOnly" in cookie
     assert "SameSite=strict" in cookie
+
+
+def _session_lookups(engine: Engine, fetch: Callable[[], object]) -> int:
+    with count_statements(engine) as sent:
+        fetch()
+    return sum("FROM identity.sessions" in statement for statement in sent.sent)
+
+
+def _page_pass(system: System, database: Database, settings: Settings, secret: str) -> str:
+    """The pass the gateway gives the web app for a page of the person signed in by `secret`."""
+    with unscoped(database.session(None)) as session:
+        caller = session_caller(session, secret, settings=settings, now=datetime.now(UTC))
+    assert caller is not None
+    token: str = system.gateway.state.page_passes.mint(caller, session=digest(secret))
+    return token
+
+
+def test_a_page_looks_the_session_up_once_however_many_api_calls_it_makes(
+    browser: TestClient, person: User, engine: Engine
+) -> None:
+    sign_in(browser, person.email)
+    # /kpis makes several API calls for the person, each sending their cookie back through the
+    # gateway; the page's own request found the session, and its pass stands in for the rest.
+    assert _session_lookups(engine, lambda: browser.get("/kpis").raise_for_status()) == 1
+    assert _session_lookups(engine, lambda: browser.get("/api/v1/me").raise_for_status()) == 1
+
+
+def test_signing_out_ends_the_session_for_a_page_already_under_way(
+    browser: TestClient, person: User, secure_system: System, database: Database, settings: Settings
+) -> None:
+    csrf = sign_in(browser, person.email)
+    secret = str(browser.cookies.get("asc_session"))
+    token = _page_pass(secure_system, database, settings, secret)
+    assert browser.get("/api/v1/me", headers={PAGE_PASS_HEADER: token}).status_code == 200
+    assert browser.post("/sign-out", data={"csrf_token": csrf}).status_code == 303
+    browser.cookies.set("asc_session", secret)  # the page's inner calls still send the cookie
+    assert browser.get("/api/v1/me", headers={PAGE_PASS_HEADER: token}).status_code == 401
+
+
+def test_ending_a_person_s_other_sessions_ends_them_for_pages_under_way(
+    browser: TestClient, person: User, secure_system: System, database: Database, settings: Settings
+) -> None:
+    elsewhere = TestClient(secure_system.gateway, base_url="http://gateway", follow_redirects=False)
+    sign_in(elsewhere, person.email)
+    secret = str(elsewhere.cookies.get("asc_session"))
+    token = _page_pass(secure_system, database, settings, secret)
+    csrf = sign_in(browser, person.email)
+    ended = browser.post("/account/sessions", data={"csrf_token": csrf, "password": PASSWORD})
+    assert ended.status_code == 303
+    assert elsewhere.get("/api/v1/me", headers={PAGE_PASS_HEADER: token}).status_code == 401
+
+
+def test_a_page_pass_stands_in_only_for_the_session_it_was_made_for(
+    browser: TestClient, person: User, secure_system: System, database: Database, settings: Settings
+) -> None:
+    colleague = add_user(database, person.org_id, Role.VIEWER, email="viewer@demo.example")
+    sign_in(browser, person.email)
+    token = _page_pass(secure_system, database, settings, str(browser.cookies.get("asc_session")))
+    other = TestClient(secure_system.gateway, base_url="http://gateway", follow_redirects=False)
+    sign_in(other, colleague.email)
+    seen = other.get("/api/v1/me", headers={PAGE_PASS_HEADER: token})
+    assert seen.json()["user_id"] == str(colleague.id)  # their own session, not the pass's
+    other.cookies.set("asc_session", "made-up")
+    assert other.get("/api/v1/me", headers={PAGE_PASS_HEADER: token}).status_code == 401

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -13,6 +14,7 @@ from common.identity import Caller, Role
 from common.periods import Period
 from common.spreadsheets import Table, read_table
 from common.testing.plugin import make_caller
+from stack.testing.plugin import System
 from tests.kpi.factories import API, approver_for, make_actual, make_measure, make_target
 
 PROVIDER = "Performance and Data Team"
@@ -318,3 +320,23 @@ def test_pages_show_figures_to_the_measures_places_and_downloads_keep_them_exact
     assert "11.854183" not in measure_page
     csv = api.get("/kpis", params={"period": "2025-09", "format": "csv"}).text
     assert "11.854183" in csv
+
+
+def test_the_tracker_s_filter_lists_are_read_again_only_when_the_measures_change(
+    api: TestClient, system: System
+) -> None:
+    seen: list[int] = []
+
+    async def note(response: httpx.Response) -> None:
+        if response.request.url.path == "/api/v1/kpi/measures":
+            seen.append(response.status_code)
+
+    system.web.state.gateway.event_hooks["response"].append(note)
+    make_measure(api, code="F1", title="First", data_provider="Team A")
+    assert "Team A" in api.get("/kpis", params={"period": "2025-09"}).text
+    assert "Team A" in api.get("/kpis", params={"period": "2025-09"}).text
+    make_measure(api, code="F2", title="Second", data_provider="Team B")
+    page = api.get("/kpis", params={"period": "2025-09"}).text
+    assert "Team A" in page
+    assert "Team B" in page
+    assert seen == [200, 304, 200]  # kept while unchanged; read again once a measure was added

@@ -10,6 +10,8 @@ from web.clients.models import (
     Entry,
     Flag,
     Forecast,
+    Page,
+    Project,
     SavingsLine,
     SavingsTotals,
     TrackerPage,
@@ -104,7 +106,11 @@ class FinanceApiClient:
         )
 
     async def owners(self) -> list[str]:
-        return await self._gateway.call(OWNERS)
+        """The teams that own savings lines, kept per council until the list's ETag changes."""
+        owners = await self._gateway.call_revalidated(
+            OWNERS, tuple, key=("owners", self._gateway.council())
+        )
+        return list(owners)
 
     async def savings_totals(self, **params: Any) -> SavingsTotals:
         return await self._gateway.call(TOTALS, params=query(params))
@@ -118,7 +124,17 @@ class FinanceApiClient:
     async def project_names(self) -> dict[str, str]:
         """{project id: name} from the projects service, or {} while it has no project list."""
         try:
-            page = await self._gateway.call(PROJECTS, params={"limit": 500})
+            names = await self._gateway.call_revalidated(
+                PROJECTS,
+                _names,
+                key=("project names", self._gateway.council()),
+                params={"limit": 500},
+            )
         except (ApiError, UpstreamDown):
             return {}  # names are a nicety: the savings pages work without them
-        return {p.id: p.name or p.id for p in page.items}
+        return dict(names)
+
+
+def _names(page: Page[Project]) -> tuple[tuple[str, str], ...]:
+    """(id, name) of each project: kept and shared, so a tuple nobody can change."""
+    return tuple((p.id, p.name or p.id) for p in page.items)

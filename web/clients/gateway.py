@@ -1,6 +1,9 @@
 """The web app's one way to reach data: the gateway's public API, like any integrator."""
 
+import threading
 import urllib.request
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
 from http.cookiejar import Cookie, CookieJar, DefaultCookiePolicy
@@ -11,7 +14,7 @@ from fastapi import Request
 from pydantic import TypeAdapter
 
 from common.errors import AppError
-from common.identity import IDENTITY_HEADER, PAGE_PASS_HEADER, caller_from_token
+from common.identity import IDENTITY_HEADER, PAGE_PASS_HEADER, Caller, caller_from_token
 from common.logs import REQUEST_ID_HEADER, request_id_var
 
 
@@ -40,6 +43,7 @@ class ApiError(Exception):
 
 
 T = TypeVar("T")
+R = TypeVar("R")
 NO_BODY = type(None)
 """The `response` of an endpoint whose answer the web does not read."""
 
@@ -90,6 +94,35 @@ def if_match(version: int | str) -> dict[str, str]:
 def query(params: dict[str, Any]) -> dict[str, Any]:
     """Query parameters without the empty ones (an empty filter is no filter)."""
     return {k: v for k, v in params.items() if v not in (None, "")}
+
+
+class Revalidated:
+    """What the web app last read from a repeated API read, with that answer's ETag: sent back as
+    If-None-Match, a 304 means the kept reading still holds, and nothing is sent or parsed again.
+
+    Bounded (least recently used goes first) and shared by the process's page views: each entry
+    is keyed by whoever may see it, and a kept reading is only ever used after the gateway has
+    answered 304 to that very person, so it never outlives a change or crosses to someone whose
+    answer differs."""
+
+    def __init__(self, most: int = 512) -> None:
+        self.most = most
+        self._kept: OrderedDict[Hashable, tuple[str, object]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> tuple[str, object] | None:
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, etag: str, reading: object) -> None:
+        with self._lock:
+            self._kept[key] = (etag, reading)
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.most:
+                self._kept.popitem(last=False)
 
 
 class _NoCookies(DefaultCookiePolicy):
@@ -173,15 +206,60 @@ class GatewayClient:
         )
         return Tagged(endpoint.adapter.validate_json(response.content), response.headers["etag"])
 
+    async def call_revalidated(
+        self,
+        endpoint: Endpoint[T],
+        read: Callable[[T], R],
+        *,
+        key: Hashable,
+        params: dict[str, Any] | None = None,
+    ) -> R:
+        """`read` of the endpoint's answer, kept under `key` with the answer's ETag: the next call
+        sends it as If-None-Match and, on 304, returns the kept reading. `read` must give a value
+        nobody changes (tuples, frozen models): it is shared by every page view with that key."""
+        kept: Revalidated = self._client_state("revalidated", Revalidated)
+        url = endpoint.url()
+        entry = kept.get((key, url, tuple(sorted((params or {}).items()))))
+        response = await self.request(
+            endpoint.method,
+            url,
+            what=endpoint.what,
+            headers={"if-none-match": entry[0]} if entry else None,
+            params=params,
+        )
+        if response.status_code == 304 and entry is not None:
+            return entry[1]  # type: ignore[return-value]  # kept by this very call for this key
+        reading = read(endpoint.adapter.validate_json(response.content))
+        if etag := response.headers.get("etag"):
+            kept.put((key, url, tuple(sorted((params or {}).items()))), etag, reading)
+        return reading
 
-def _csrf_token(request: Request) -> str | None:
+    def council(self) -> str:
+        """The council of the person viewing the page, as the gateway vouches for it."""
+        caller = _caller(self._request)
+        return str(caller.org_id) if caller else ""
+
+    def _client_state(self, name: str, make: Callable[[], Any]) -> Any:
+        """A value kept for the app's lifetime beside its shared client."""
+        state = self._request.app.state
+        if not hasattr(state, name):
+            setattr(state, name, make())
+        return getattr(state, name)
+
+
+def _caller(request: Request) -> Caller | None:
     token = request.headers.get(IDENTITY_HEADER)
     if not token:
         return None
     try:
-        return caller_from_token(token, request.app.state.settings, audience="web").csrf
+        return caller_from_token(token, request.app.state.settings, audience="web")
     except AppError:
         return None
+
+
+def _csrf_token(request: Request) -> str | None:
+    caller = _caller(request)
+    return caller.csrf if caller else None
 
 
 def gateway_client(request: Request) -> GatewayClient:

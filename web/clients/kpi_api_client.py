@@ -58,11 +58,16 @@ class KpiApiClient:
         return await self._gateway.call(SERIES, {"measure_id": measure_id})
 
     async def facets(self) -> tuple[list[str], list[str]]:
-        """The data providers and service areas of active measures, for filter lists."""
-        page = await self._gateway.call(MEASURES, params={"limit": LIMIT, "active": "true"})
-        providers = sorted({m.data_provider for m in page.items if m.data_provider})
-        areas = sorted({m.service_area for m in page.items if m.service_area})
-        return providers, areas
+        """The data providers and service areas of active measures, for filter lists: kept per
+        council and its measures' version (the list's ETag), so a page load that finds them
+        unchanged gets a 304 and does not read the council's whole measure list again."""
+        providers, areas = await self._gateway.call_revalidated(
+            MEASURES,
+            _facets,
+            key=("facets", self._gateway.council()),
+            params={"limit": LIMIT, "active": "true"},
+        )
+        return list(providers), list(areas)
 
     async def actuals(self, **params: Any) -> list[Actual]:
         return (await self._gateway.call(ACTUALS, params=query(params))).items
@@ -80,6 +85,13 @@ class KpiApiClient:
         await self._gateway.call(
             RETURN, {"actual_id": actual_id}, headers=if_match(version), json={"reason": reason}
         )
+
+
+def _facets(page: Page[Measure]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return (
+        tuple(sorted({m.data_provider for m in page.items if m.data_provider})),
+        tuple(sorted({m.service_area for m in page.items if m.service_area})),
+    )
 
 
 def kpi_api_client(gateway: Annotated[GatewayClient, Depends(gateway_client)]) -> KpiApiClient:

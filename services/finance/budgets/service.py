@@ -204,40 +204,53 @@ def budget_position(session: Session, *, month: date, as_at: date | None = None)
     period = Period.month_of(month)
     year = period.year.label
     earlier_months = [p.start for p in period.year_to_date()]
-    lines = session.scalars(
-        select(BudgetLine)
-        .where(BudgetLine.amounts.any(BudgetAmount.financial_year == year))
+    # Plain rows, not ORM lines with every year's amounts and forecasts: building those cost
+    # about 50 ms of CPU per 100 lines.
+    lines = session.execute(
+        select(
+            BudgetLine.id,
+            BudgetLine.name,
+            BudgetLine.service_area,
+            BudgetLine.cost_centre,
+            BudgetAmount.original_budget,
+            BudgetAmount.current_budget,
+        )
+        .join(BudgetAmount, BudgetAmount.budget_line_id == BudgetLine.id)
+        .where(BudgetAmount.financial_year == year)
         .order_by(BudgetLine.service_area, BudgetLine.name)
     ).all()
+    by_line: dict[object, dict[date, tuple[Decimal, str]]] = {}
+    for line_id, forecast_month, outturn, commentary in session.execute(
+        select(
+            Forecast.budget_line_id, Forecast.month, Forecast.forecast_outturn, Forecast.commentary
+        )
+        .where(Forecast.month.in_(earlier_months))
+        .order_by(Forecast.budget_line_id, Forecast.month)
+    ):
+        by_line.setdefault(line_id, {})[forecast_month] = (outturn, commentary)
     rows: list[PositionLine] = []
     positions: list[rules.LinePosition] = []
     original_total = rules.ZERO
     for line in lines:
-        amount = _amount(line, year)
-        assert amount is not None
-        forecasts = {f.month: f for f in line.forecasts if f.month in earlier_months}
+        forecasts = by_line.get(line.id, {})
         this = forecasts.get(month)
-        moved = (
-            rules.movements([(m, f.forecast_outturn) for m, f in forecasts.items()], month)
-            if this
-            else None
-        )
+        moved = rules.movements([(m, f[0]) for m, f in forecasts.items()], month) if this else None
         position = rules.LinePosition(
-            budget=amount.current_budget,
-            forecast_outturn=this.forecast_outturn if this else None,
+            budget=line.current_budget,
+            forecast_outturn=this[0] if this else None,
             previous_forecast=moved.previous_forecast if moved else None,
             original_forecast=moved.original_forecast if moved else None,
         )
         positions.append(position)
-        original_total += amount.original_budget
+        original_total += line.original_budget
         rows.append(
             PositionLine(
                 budget_line_id=line.id,
                 name=line.name,
                 service_area=line.service_area,
                 cost_centre=line.cost_centre,
-                original_budget=amount.original_budget,
-                budget=amount.current_budget,
+                original_budget=line.original_budget,
+                budget=line.current_budget,
                 forecast_outturn=position.forecast_outturn,
                 previous_forecast=position.previous_forecast,
                 previous_month=moved.previous_month if moved else None,
@@ -247,12 +260,8 @@ def budget_position(session: Session, *, month: date, as_at: date | None = None)
                 original_forecast=position.original_forecast,
                 original_month=moved.original_month if moved else None,
                 movement_since_original=position.movement_since_original,
-                commentary=this.commentary if this else "",
-                trend=[
-                    TrendPoint(month=m, forecast_outturn=forecasts[m].forecast_outturn)
-                    for m in earlier_months
-                    if m in forecasts
-                ],
+                commentary=this[1] if this else "",
+                trend=[TrendPoint(month=m, forecast_outturn=f[0]) for m, f in forecasts.items()],
             )
         )
     totals = rules.position_totals(positions)

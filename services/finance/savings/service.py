@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Row, Select, Uuid, any_, func, literal, or_, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 from sqlalchemy.orm import Session
 
 from common import crud
@@ -322,11 +322,28 @@ def _tracker_lines(session: Session, filters: TrackerFilters) -> list[LineRows]:
         found: dict[uuid.UUID, list[Row[Any]]] = defaultdict(list)
         if lines:
             statement = select(*_columns(model)).where(model.savings_line_id == any_(ids))
-            for row in session.execute(statement.order_by(order)):
+            if model is SavingsEntry:
+                rows = sorted(
+                    session.execute(_latest_entries(statement, filters.as_at)),
+                    key=lambda row: row.month,
+                )
+            else:
+                rows = list(session.execute(statement.order_by(order)))
+            for row in rows:
                 found[row.savings_line_id].append(row)
         children.append(found)
     targets, entries, measures = children
     return [LineRows(line, targets[line.id], entries[line.id], measures[line.id]) for line in lines]
+
+
+def _latest_entries(statement: Select[Any], as_at: date | None) -> Select[Any]:
+    """Only the returns the tracker reads: each line's latest in each year (every year shows its
+    progress) and, as at a day, its latest on or before that day too. A line keeps a return a
+    month, so reading them all grew with every month of every year."""
+    keys: list[Any] = [SavingsEntry.savings_line_id, SavingsEntry.financial_year]
+    if as_at is not None:
+        keys.append(SavingsEntry.month <= as_at)
+    return statement.ext(distinct_on(*keys)).order_by(*keys, SavingsEntry.month.desc())
 
 
 def _columns(model: type[Base]) -> list[Any]:
