@@ -25,7 +25,7 @@ from sqlalchemy.orm import (
     with_loader_criteria,
 )
 
-from common.identity import Caller, CallerDep
+from common.identity import Caller, CallerDep, PlatformAdminDep
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -190,9 +190,29 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 """The request's unit of work, committed before the response is sent: FastAPI's default scope
 would commit after it, so a failed commit could follow a 201 the client already has."""
 
+
+def platform_session(request: Request, caller: PlatformAdminDep) -> Iterator[Session]:
+    """A platform administrator's unit of work: scoped to no council, so it reads and writes
+    platform data only (a tenant query is refused, and row-level security shows no council's
+    rows); it commits on success."""
+    database: Database = request.app.state.database
+    with database.session(None) as session:
+        session.info["caller"] = caller
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+PlatformSessionDep = Annotated[Session, Depends(platform_session, scope="function")]
+"""The platform administrator's unit of work, committed before the response is sent."""
+
 __all__ = [
     "Caller",
     "Database",
+    "PlatformSessionDep",
     "SessionDep",
     "TenantMixin",
     "TimestampMixin",

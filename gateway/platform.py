@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from common.audit import declare_no_change
 from common.db import Database, make_engine
 from common.errors import FieldError, Forbidden, NotFound, Unauthorized, ValidationFailed
-from common.identity import NO_COUNCIL, Caller, Role
+from common.identity import NO_COUNCIL, PLATFORM_ONLY, Caller, Role
 from common.settings import get_settings
 from gateway import resets
 from gateway.accounts import hash_password, normalise_email, unscoped
@@ -45,7 +45,6 @@ from gateway.platform_schemas import (
 from gateway.schemas import _email
 
 router = APIRouter(prefix="/api/v1/platform", tags=["platform"])
-ONLY = "Only a platform administrator may do this."
 
 
 def platform_admin(request: Request) -> Caller:
@@ -53,7 +52,7 @@ def platform_admin(request: Request) -> Caller:
     if caller is None:
         raise Unauthorized("Sign in first.")
     if not caller.platform_admin:
-        raise Forbidden(ONLY)
+        raise Forbidden(PLATFORM_ONLY)
     return caller
 
 

@@ -3,6 +3,12 @@
 from services.finance.base import Base
 from services.finance.benefits.models import BenefitCalculation, BenefitInput
 from services.finance.budgets.models import BudgetAmount, BudgetLine, Forecast
+from services.finance.library.models import (
+    LibrarySetting,
+    PublishedSaving,
+    PublishedTable,
+    SharedSaving,
+)
 from services.finance.reconciliations.models import ReconciliationFlag
 from services.finance.savings.models import (
     ActivityMeasure,
@@ -19,8 +25,12 @@ __all__ = [
     "BudgetAmount",
     "BudgetLine",
     "Forecast",
+    "LibrarySetting",
+    "PublishedSaving",
+    "PublishedTable",
     "ReconciliationFlag",
     "SavingsEntry",
     "SavingsLine",
     "SavingsTarget",
+    "SharedSaving",
 ]
