@@ -743,6 +743,11 @@ PAGES_WITHOUT_RECORDS = {
     "/platform/councils/new",
     "/accessibility",
     "/admin/deadlines",
+    # The savings library holds nothing of A's while A has not opted in (the API test
+    # test_a_council_that_opts_in_shares_only_the_allowed_fields shows what opting in shares),
+    # and the measure library holds national definitions.
+    "/savings-library",
+    "/measure-library",
     # Blank forms for a new record: their choices are A's only where a record links to another.
     "/budget/lines/new",
     "/improvement-plan/actions/new",

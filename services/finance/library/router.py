@@ -27,6 +27,7 @@ from services.finance.library.schemas import (
     LibrarySettingSet,
     PublishedTableRead,
     ThemeRead,
+    ThemeTable,
 )
 from services.finance.savings.models import SavingsLine
 from services.finance.schemas import year_query
@@ -103,25 +104,30 @@ def library_savings(
     )
 
 
+@router.get("/library/savings/by-theme", response_model=ThemeTable)
+def library_by_theme(
+    session: SessionDep, financial_year: YearQuery = None, amount: Amount = "achieved"
+) -> ThemeTable:
+    """Councils down, themes across: each council's savings on each theme, with its total."""
+    return service.theme_table(session, financial_year=year_query(financial_year), amount=amount)
+
+
 @router.get("/library/savings/table.csv", response_class=Response)
 def library_table_csv(
     session: SessionDep, financial_year: YearQuery = None, amount: Amount = "achieved"
 ) -> Response:
-    """Councils down, themes across, as CSV: each council's savings on each theme."""
-    header, rows = service.theme_table(
-        session, financial_year=year_query(financial_year), amount=amount
-    )
-    return csv_response("savings-library.csv", header, rows)
+    """The theme table (`/library/savings/by-theme`) as CSV."""
+    table = service.theme_table(session, financial_year=year_query(financial_year), amount=amount)
+    return csv_response("savings-library.csv", *service.table_cells(table))
 
 
 @router.get("/library/savings/table.xlsx", response_class=Response)
 def library_table_xlsx(
     session: SessionDep, financial_year: YearQuery = None, amount: Amount = "achieved"
 ) -> Response:
-    """Councils down, themes across, as a workbook: each council's savings on each theme."""
-    header, rows = service.theme_table(
-        session, financial_year=year_query(financial_year), amount=amount
-    )
+    """The theme table (`/library/savings/by-theme`) as a workbook."""
+    table = service.theme_table(session, financial_year=year_query(financial_year), amount=amount)
+    header, rows = service.table_cells(table)
     body = write_xlsx(
         header,
         [[csv_cell(v) for v in row] for row in rows],

@@ -100,3 +100,19 @@ class PublishedTableRead(BaseModel):
     imported_at: datetime
     lines: int
     reconciliations: list[dict[str, Any]]
+
+
+class CouncilByTheme(BaseModel):
+    council: str
+    by_theme: dict[Theme, Money] = Field(description="Theme → amount; themes with none left out.")
+    total: Money
+
+
+class ThemeTable(BaseModel):
+    """Councils down, themes across: each council's achieved (or planned) savings on each theme.
+    Planned and achieved are never added together."""
+
+    financial_year: str | None
+    amount: Literal["achieved", "planned"]
+    themes: list[ThemeRead]
+    councils: list[CouncilByTheme]

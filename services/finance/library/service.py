@@ -28,10 +28,13 @@ from services.finance.library.models import (
 )
 from services.finance.library.rules import Theme, chosen_or_suggested, per_head
 from services.finance.library.schemas import (
+    CouncilByTheme,
     CouncilYearTotal,
     LibraryLine,
     LibraryPage,
     LibrarySettingSet,
+    ThemeRead,
+    ThemeTable,
 )
 from services.finance.savings.models import SavingsEntry, SavingsLine, SavingsTarget
 from services.finance.savings.schemas import Status
@@ -318,25 +321,33 @@ def flags_of(session: Session, table_ids: Iterable[uuid.UUID]) -> list[dict[str,
     ]
 
 
-def theme_table(
-    session: Session, *, financial_year: str | None, amount: str
-) -> tuple[list[str], list[list[object]]]:
+def theme_table(session: Session, *, financial_year: str | None, amount: str) -> ThemeTable:
     """Councils down, themes across: each council's `amount` ("achieved" or "planned") on each
     theme, with a total for each council (planned and achieved are never added together)."""
     lines = matching_lines(session, theme=None, financial_year=financial_year, council=None)
-    cells: dict[str, dict[Theme, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    cells: dict[str, dict[Theme, Decimal]] = defaultdict(dict)
     for line in lines:
         value = line.achieved if amount == "achieved" else line.planned
         if value is not None:
-            cells[line.council][line.theme] += value
-    header = ["Council", *(t.label for t in Theme), f"Total {amount}"]
+            by_theme = cells[line.council]
+            by_theme[line.theme] = by_theme.get(line.theme, ZERO) + value
+    return ThemeTable(
+        financial_year=financial_year,
+        amount="planned" if amount == "planned" else "achieved",
+        themes=[ThemeRead(theme=t, label=t.label) for t in Theme],
+        councils=[
+            CouncilByTheme(council=council, by_theme=by_theme, total=sum(by_theme.values(), ZERO))
+            for council, by_theme in sorted(cells.items())
+        ],
+    )
+
+
+def table_cells(table: ThemeTable) -> tuple[list[str], list[list[object]]]:
+    """The theme table as a header and rows for a CSV or a workbook."""
+    header = ["Council", *(t.label for t in table.themes), f"Total {table.amount}"]
     rows: list[list[object]] = [
-        [
-            council,
-            *(by_theme.get(t) for t in Theme),
-            sum(by_theme.values(), ZERO),
-        ]
-        for council, by_theme in sorted(cells.items())
+        [c.council, *(c.by_theme.get(t.theme) for t in table.themes), c.total]
+        for c in table.councils
     ]
     return header, rows
 
