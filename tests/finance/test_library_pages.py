@@ -1,6 +1,7 @@
 """The savings library pages and a line's working, through the gateway as a browser reaches
 them (tests/browser/test_library_journey.py drives them in Chromium, with axe)."""
 
+import html
 import re
 from collections.abc import Callable
 
@@ -81,7 +82,9 @@ def test_the_measure_library_adopts_what_is_ticked_and_asks_when_nothing_is(
     assert done.status_code == 303, done.text
     after = api.get(done.headers["location"]).text
     assert "2 measures added to your plan." in after
-    assert after.count("Already in your plan:") == 2
+    adopted = after[after.index('id="adopted-measures"') :]
+    assert adopted.count("<li>") == 2
+    assert re.findall(r'name="keys" type="checkbox" value="([^"]+)"', after) == keys[2:]
 
 
 def test_the_library_page_downloads_councils_down_and_themes_across(
@@ -99,3 +102,27 @@ def test_the_library_page_downloads_councils_down_and_themes_across(
     assert north[-1] == "2512350.00"
     xlsx = api.get("/savings-library", params={"format": "xlsx"})
     assert xlsx.content[:2] == b"PK"
+
+
+def test_a_person_confirms_or_changes_a_lines_theme_on_its_form(api: TestClient) -> None:
+    line = make_savings_line(api, title="Review of care packages")
+    form = api.get(f"/savings/{line['id']}/edit").text
+    assert '<option value="" selected>As its words suggest</option>' in form
+    etag = html.unescape(re.findall(r'name="etag" value="([^"]*)"', form)[0])
+    data = {
+        "etag": etag,
+        "owner_team": "Commissioning Team",
+        "reference": "SAV-01",
+        "title": "Review of care packages",
+        "category": "care_package_reviews",
+        "saving_type": "cashable",
+        "recurrence": "recurring",
+        "status": "in_delivery",
+        "delivery_confidence": "amber",
+        "theme": "transport",
+    }
+    saved = api.post(f"/savings/{line['id']}/edit", data=data, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    read = api.get(f"/api/v1/finance/savings-lines/{line['id']}").json()
+    assert (read["theme"], read["theme_confirmed"]) == ("transport", True)
+    assert "Theme Transport Change" in _text(api.get(f"/savings/{line['id']}").text)

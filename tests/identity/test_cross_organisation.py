@@ -227,6 +227,7 @@ LIST_CASES: dict[str, Listing] = {
     f"GET {FINANCE}/library/themes": Listing(unmarked=True),
     f"GET {FINANCE}/library/setting": Listing(unmarked=True),
     f"GET {FINANCE}/library/savings": Listing(unmarked=True),
+    f"GET {FINANCE}/library/savings/by-theme": Listing(unmarked=True),
     f"GET {FINANCE}/library/savings/table.csv": Listing(unmarked=True),
     f"GET {FINANCE}/library/savings/table.xlsx": Listing(unmarked=True),
     f"GET {FINANCE}/library/published-tables": Listing(unmarked=True),
