@@ -168,16 +168,22 @@ def set_organisation(session: Session, org_id: uuid.UUID | None) -> None:
 
 
 @contextmanager
+def committed(session: Session, caller: Caller) -> Iterator[Session]:
+    """`session` as `caller`'s (for the audit trail): committed on success, rolled back on error."""
+    session.info["caller"] = caller
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+@contextmanager
 def unit_of_work(database: Database, caller: Caller) -> Iterator[Session]:
     """A session for `caller`'s organisation that commits on success and rolls back on error."""
-    with database.session(caller.org_id) as session:
-        session.info["caller"] = caller  # for the audit trail
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    with database.session(caller.org_id) as session, committed(session, caller):
+        yield session
 
 
 def get_session(request: Request, caller: CallerDep) -> Iterator[Session]:
@@ -196,14 +202,8 @@ def platform_session(request: Request, caller: PlatformAdminDep) -> Iterator[Ses
     platform data only (a tenant query is refused, and row-level security shows no council's
     rows); it commits on success."""
     database: Database = request.app.state.database
-    with database.session(None) as session:
-        session.info["caller"] = caller
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    with database.session(None) as session, committed(session, caller):
+        yield session
 
 
 PlatformSessionDep = Annotated[Session, Depends(platform_session, scope="function")]

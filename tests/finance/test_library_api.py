@@ -287,3 +287,20 @@ def test_the_library_filters_by_year(
         api.get(f"{FINANCE}/library/savings", params={"financial_year": "2024/25"}).json()["total"]
         == 0
     )
+
+
+def test_an_imported_savings_programme_is_shared_at_once_when_the_council_shares(
+    api: TestClient, api_as: Callable[[Caller], TestClient], other_org: uuid.UUID
+) -> None:
+    opt_in(api, "Demo Council")
+    table = "Reference,Title,Category,Target 2025/26\nIMP-1,Day centre review,other,£50k\n"
+    imported = api.post(
+        f"{FINANCE}/imports/savings",
+        params={"commit": "true"},
+        files={"file": ("savings.csv", table.encode(), "text/csv")},
+    )
+    assert imported.status_code == 200, imported.text
+    items = api_as(make_caller(other_org)).get(f"{FINANCE}/library/savings").json()["items"]
+    assert [(i["description"], i["theme"], i["planned"]) for i in items] == [
+        ("Day centre review", "day_services", "50000.00")
+    ]

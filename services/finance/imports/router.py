@@ -10,6 +10,7 @@ from common.importing import ImportCommit, ImportFile, ImportMapping, ImportRows
 from common.mapping import shape_upload
 from services.finance.deps import CallerDep, SessionDep, project_names
 from services.finance.imports import budgets, entries, savings
+from services.finance.library.service import lines_changed
 from services.finance.reconciliations.service import keep_flags
 from services.finance.schemas import month_query, year_query
 
@@ -83,6 +84,7 @@ def import_savings(
     def write() -> None:
         savings.commit(session, planned)
         keep_flags(session, tracker="savings", filename=file.filename or "", shape=shaped)
+        lines_changed(session)
 
     return import_response(
         report,
@@ -107,10 +109,9 @@ def import_savings_entries(
     With `commit=true` every row is written, or none is."""
     shaped = shape_upload(file, entries.COLUMNS, mapping)
     report, planned = entries.plan(session, shaped.table, file.filename or "", caller=caller)
-    return import_response(
-        report,
-        commit=commit,
-        rows=rows,
-        write=lambda: entries.commit(session, planned),
-        shape=shaped,
-    )
+
+    def write() -> None:
+        entries.commit(session, planned)
+        lines_changed(session)
+
+    return import_response(report, commit=commit, rows=rows, write=write, shape=shaped)

@@ -79,6 +79,12 @@ def _touches_library(objects: Iterable[object]) -> bool:
     return any(isinstance(o, _WATCHED) for o in objects)
 
 
+def lines_changed(session: Session) -> None:
+    """Say that the session changed savings lines in bulk (imports write rows the session's
+    hooks never see), so what the council shares is rewritten before it commits."""
+    session.info[_STALE] = True
+
+
 @event.listens_for(Session, "after_flush")
 def _note_change(session: Session, _flush: UOWTransaction) -> None:
     if session.info.get("org_id") and _touches_library(
