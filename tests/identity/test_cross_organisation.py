@@ -229,7 +229,6 @@ LIST_CASES: dict[str, Listing] = {
     f"GET {FINANCE}/library/savings": Listing(unmarked=True),
     f"GET {FINANCE}/library/savings/by-theme": Listing(unmarked=True),
     f"GET {FINANCE}/library/savings/table.csv": Listing(unmarked=True),
-    f"GET {FINANCE}/library/savings/table.xlsx": Listing(unmarked=True),
     f"GET {FINANCE}/library/published-tables": Listing(unmarked=True),
     # Each person's tasks: A's administrator is in the team that owns A's records.
     "GET /api/v1/me/tasks": Listing(),

@@ -16,7 +16,7 @@ from common.identity import Caller, PlatformAdminDep, Role, require_roles
 from common.importing import ImportCommit, ImportFile, ImportMapping, ImportRows, import_response
 from common.mapping import shape_upload
 from common.pagination import PageDep
-from common.writing import csv_cell, csv_response, write_xlsx
+from common.writing import csv_response
 from services.finance.deps import SessionDep
 from services.finance.library import published, service
 from services.finance.library.models import PublishedTable
@@ -38,7 +38,6 @@ Amount = Annotated[
     Literal["achieved", "planned"],
     Query(description="Which amount the table holds (the two are never added together)."),
 ]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/library/themes", response_model=list[ThemeRead])
@@ -119,26 +118,6 @@ def library_table_csv(
     """The theme table (`/library/savings/by-theme`) as CSV."""
     table = service.theme_table(session, financial_year=year_query(financial_year), amount=amount)
     return csv_response("savings-library.csv", *service.table_cells(table))
-
-
-@router.get("/library/savings/table.xlsx", response_class=Response)
-def library_table_xlsx(
-    session: SessionDep, financial_year: YearQuery = None, amount: Amount = "achieved"
-) -> Response:
-    """The theme table (`/library/savings/by-theme`) as a workbook."""
-    table = service.theme_table(session, financial_year=year_query(financial_year), amount=amount)
-    header, rows = service.table_cells(table)
-    body = write_xlsx(
-        header,
-        [[csv_cell(v) for v in row] for row in rows],
-        "Savings by theme",
-        formats=["text", *(["money"] * (len(header) - 1))],
-    )
-    return Response(
-        body,
-        media_type=XLSX,
-        headers={"Content-Disposition": 'attachment; filename="savings-library.xlsx"'},
-    )
 
 
 @router.get("/savings-lines/{line_id}/peers", response_model=LibraryPage)
