@@ -274,8 +274,8 @@ def test_the_theme_by_council_table_is_in_the_api_and_downloads_as_csv(
     assert planned["amount"] == "planned"
     assert planned["councils"] == []  # the annex gives achieved savings only
     achieved = api.get(f"{FINANCE}/library/savings/by-theme").json()
-    north = next(c for c in achieved["councils"] if c["council"] == "Northfield")
-    assert north["by_theme"] == {
+    northfield = next(c for c in achieved["councils"] if c["council"] == "Northfield")
+    assert northfield["by_theme"] == {
         "care_package_reviews": "2100000.00",
         "technology_enabled_care": "412350.00",
     }
