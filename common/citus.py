@@ -14,8 +14,11 @@ from sqlalchemy import ForeignKeyConstraint, MetaData, Table, UniqueConstraint
 DISTRIBUTION_COLUMN = "org_id"
 DISTRIBUTED_SCHEMAS = ("kpi", "projects", "finance")
 COORDINATOR_SCHEMAS = ("identity",)
-REFERENCE_TABLES: frozenset[str] = frozenset()
-"""Tables of the service schemas shared by every council (`schema.table`); none today."""
+REFERENCE_TABLES: frozenset[str] = frozenset(
+    {"finance.shared_savings", "finance.published_tables", "finance.published_savings"}
+)
+"""Tables of the service schemas shared by every council (`schema.table`): the savings library's
+platform data (services/finance/library/models.py)."""
 
 
 def is_tenant(table: Table) -> bool:

@@ -36,7 +36,7 @@ from sqlalchemy.orm import (
     with_loader_criteria,
 )
 
-from common.identity import Caller, CallerDep
+from common.identity import Caller, CallerDep, PlatformAdminDep
 
 ORG_ID = "org_id"
 """The column that names a row's council: the tenant key, and the Citus distribution column."""
@@ -231,16 +231,22 @@ def set_organisation(session: Session, org_id: uuid.UUID | None) -> None:
 
 
 @contextmanager
+def committed(session: Session, caller: Caller) -> Iterator[Session]:
+    """`session` as `caller`'s (for the audit trail): committed on success, rolled back on error."""
+    session.info["caller"] = caller
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+@contextmanager
 def unit_of_work(database: Database, caller: Caller) -> Iterator[Session]:
     """A session for `caller`'s organisation that commits on success and rolls back on error."""
-    with database.session(caller.org_id) as session:
-        session.info["caller"] = caller  # for the audit trail
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    with database.session(caller.org_id) as session, committed(session, caller):
+        yield session
 
 
 def get_session(request: Request, caller: CallerDep) -> Iterator[Session]:
@@ -253,10 +259,24 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 """The request's unit of work, committed before the response is sent: FastAPI's default scope
 would commit after it, so a failed commit could follow a 201 the client already has."""
 
+
+def platform_session(request: Request, caller: PlatformAdminDep) -> Iterator[Session]:
+    """A platform administrator's unit of work: scoped to no council, so it reads and writes
+    platform data only (a tenant query is refused, and row-level security shows no council's
+    rows); it commits on success."""
+    database: Database = request.app.state.database
+    with database.session(None) as session, committed(session, caller):
+        yield session
+
+
+PlatformSessionDep = Annotated[Session, Depends(platform_session, scope="function")]
+"""The platform administrator's unit of work, committed before the response is sent."""
+
 __all__ = [
     "Caller",
     "Database",
     "DistributedTenantMixin",
+    "PlatformSessionDep",
     "SessionDep",
     "TenantMixin",
     "TimestampMixin",

@@ -34,6 +34,15 @@ NO_COUNCIL = uuid.UUID(int=0)
 """The organisation of a platform administrator: none. No council has this id, so even a query
 scoped to it (or row-level security keyed to it) finds nothing."""
 PLATFORM_REFUSAL = "A platform administrator cannot read or change any council's records."
+PLATFORM_ONLY = "Only a platform administrator may do this."
+PLATFORM_DATA: tuple[tuple[str, str], ...] = (
+    ("POST", "/api/v1/finance/library/published-tables/import"),
+    ("DELETE", "/api/v1/finance/library/published-tables/"),
+)
+"""The service operations (method, path or path prefix) on platform data, which belong to no
+council: published tables of councils' savings. Only a platform administrator sends them (the
+gateway signs an identity for a service for these alone), and their session sees no council's
+rows (`common.db.platform_session`)."""
 PAGE_PASS_HEADER = "x-asc-page-pass"
 """The gateway's pass for one page's API calls, which the web app relays (gateway/pagepass.py)."""
 
@@ -192,6 +201,36 @@ def get_caller(request: Request) -> Caller:
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+def is_platform_data(method: str, path: str) -> bool:
+    """Whether `method path` (as the gateway sees it) is an operation on platform data.
+
+    >>> is_platform_data("DELETE", "/api/v1/finance/library/published-tables/1")
+    True
+    >>> is_platform_data("GET", "/api/v1/finance/library/published-tables")
+    False
+    """
+    return any(
+        method.upper() == m and (path == p or (p.endswith("/") and path.startswith(p)))
+        for m, p in PLATFORM_DATA
+    )
+
+
+def get_platform_admin(request: Request) -> Caller:
+    """FastAPI dependency of the platform-data operations: the verified caller, who must be a
+    platform administrator (401 without an identity, 403 for anyone else)."""
+    token = request.headers.get(IDENTITY_HEADER)
+    if not token:
+        raise Unauthorized("This service is reached through the gateway only.")
+    caller = caller_from_token(token, request.app.state.settings, audience=request.app.state.name)
+    if not caller.platform_admin:
+        raise Forbidden(PLATFORM_ONLY)
+    request.state.caller = caller
+    return caller
+
+
+PlatformAdminDep = Annotated[Caller, Depends(get_platform_admin)]
 
 
 def require_roles(*roles: Role) -> Callable[[Caller], Caller]:

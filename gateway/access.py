@@ -4,7 +4,7 @@ Finer rules (a data provider writes only their team's measures, a service lead o
 lines and the projects their team leads) belong to the services, which know who owns what.
 """
 
-from common.identity import Role
+from common.identity import Role, is_platform_data
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 API = "/api/v1/"
@@ -29,6 +29,8 @@ def role_allows(roles: frozenset[Role], method: str, path: str) -> bool:
     """
     if method.upper() in SAFE_METHODS:
         return bool(roles)
+    if is_platform_data(method, path):
+        return False  # platform data is no council's: a platform administrator's alone
     if Role.ADMIN in roles:
         return True
     return any(path.startswith(prefix) for role in roles for prefix in WRITABLE.get(role, ()))

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from common.audit import AuditTallyMiddleware
 from common.db import Database, make_engine
 from common.errors import PROBLEM_RESPONSES, install_error_handlers, problem
-from common.identity import sign_identity
+from common.identity import is_platform_data, sign_identity
 from common.logs import install_request_logging
 from common.openapi import document_http_contract, operation_id
 from common.service_app import health_router, require_signing_key
@@ -260,8 +260,12 @@ def _token(
 ) -> str | None:
     """The caller, signed for `audience` alone (a token for kpi is refused by finance)."""
     caller = request.state.caller
-    if caller is None or (caller.platform_admin and audience != WEB):
-        return None  # a platform administrator never gets an identity a service would take
+    if caller is None or (
+        caller.platform_admin
+        and audience != WEB
+        and not is_platform_data(request.method, request.url.path)
+    ):
+        return None  # a platform administrator gets an identity for platform data alone
     if not with_csrf:
         caller = caller.model_copy(update={"csrf": None})  # only the web app renders it
     return sign_identity(

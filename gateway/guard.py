@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.exc import DBAPIError
 
 from common.errors import AppError, database_unavailable, internal_error, problem
-from common.identity import PLATFORM_REFUSAL, Caller
+from common.identity import PLATFORM_REFUSAL, Caller, is_platform_data
 from common.settings import SERVICES
 from gateway.access import SAFE_METHODS, key_allows, role_allows
 from gateway.auth import Authenticator
@@ -175,7 +175,8 @@ async def _refusal(request: Request, caller: Caller) -> str | None:
         if not key_allows(services, read_write, method, path):
             return KEY_REFUSAL
     if service_of(path) and caller.platform_admin:
-        return PLATFORM_REFUSAL
+        # Platform data (published tables) is theirs alone; no council's records ever are.
+        return None if is_platform_data(method, path) else PLATFORM_REFUSAL
     if service_of(path) and not role_allows(caller.roles, method, path):
         return ROLE_REFUSAL
     return None

@@ -25,9 +25,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from common.audit import declare_no_change
-from common.db import Database, make_engine
+from common.db import Database, committed, make_engine
 from common.errors import FieldError, Forbidden, NotFound, Unauthorized, ValidationFailed
-from common.identity import NO_COUNCIL, Caller, Role
+from common.identity import NO_COUNCIL, PLATFORM_ONLY, Caller, Role
 from common.settings import get_settings
 from gateway import resets
 from gateway.accounts import hash_password, normalise_email, unscoped
@@ -45,7 +45,6 @@ from gateway.platform_schemas import (
 from gateway.schemas import _email
 
 router = APIRouter(prefix="/api/v1/platform", tags=["platform"])
-ONLY = "Only a platform administrator may do this."
 
 
 def platform_admin(request: Request) -> Caller:
@@ -53,7 +52,7 @@ def platform_admin(request: Request) -> Caller:
     if caller is None:
         raise Unauthorized("Sign in first.")
     if not caller.platform_admin:
-        raise Forbidden(ONLY)
+        raise Forbidden(PLATFORM_ONLY)
     return caller
 
 
@@ -64,14 +63,8 @@ def platform_session(request: Request, caller: PlatformAdminDep) -> Iterator[Ses
     """A unit of work over every council's identity rows (never a service's), recorded in the
     audit trail of the council each row belongs to, as done by this platform administrator."""
     database: Database = request.app.state.database
-    with unscoped(database.session(None)) as session:
-        session.info["caller"] = caller
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    with unscoped(database.session(None)) as session, committed(session, caller):
+        yield session
 
 
 DbDep = Annotated[Session, Depends(platform_session, scope="function")]

@@ -10,6 +10,7 @@ from services.finance.benefits.router import router as benefits_router
 from services.finance.budgets.router import router as budgets_router
 from services.finance.imports.router import router as imports_router
 from services.finance.imports.router import saved_mappings
+from services.finance.library.router import router as library_router
 from services.finance.reconciliations.router import router as reconciliations_router
 from services.finance.savings.router import router as savings_router
 from services.finance.tasks.router import router as tasks_router
@@ -30,6 +31,7 @@ def create_app(
             benefits_router,
             imports_router,
             saved_mappings,
+            library_router,
             reconciliations_router,
             tasks_router,
         ],

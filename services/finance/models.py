@@ -4,6 +4,12 @@ from services.finance.base import Base
 from services.finance.benefits.models import BenefitCalculation, BenefitInput
 from services.finance.budgets.models import BudgetAmount, BudgetLine, Forecast
 from services.finance.imports.models import SavedMapping
+from services.finance.library.models import (
+    LibrarySetting,
+    PublishedSaving,
+    PublishedTable,
+    SharedSaving,
+)
 from services.finance.reconciliations.models import ReconciliationFlag
 from services.finance.savings.models import (
     ActivityMeasure,
@@ -20,9 +26,13 @@ __all__ = [
     "BudgetAmount",
     "BudgetLine",
     "Forecast",
+    "LibrarySetting",
+    "PublishedSaving",
+    "PublishedTable",
     "ReconciliationFlag",
     "SavedMapping",
     "SavingsEntry",
     "SavingsLine",
     "SavingsTarget",
+    "SharedSaving",
 ]

@@ -1,6 +1,7 @@
 """The four benefit formulas are exact to the penny, and totals count an overlap once."""
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -134,3 +135,61 @@ def test_the_total_says_what_was_not_counted_twice() -> None:
 def test_an_overlap_with_a_line_outside_the_total_takes_nothing_off() -> None:
     result = total([Figure("SAV-2", Decimal(200), "SAV-1")])
     assert (result.net, result.notes) == (Decimal("200.00"), ())
+
+
+def test_a_chain_of_overlaps_takes_each_off_once() -> None:
+    # A's benefit is all inside B's, and B's all inside C's: together they save C's £90.
+    result = total(
+        [
+            Figure("SAV-A", Decimal(50), "SAV-B"),
+            Figure("SAV-B", Decimal(80), "SAV-C"),
+            Figure("SAV-C", Decimal(90)),
+        ]
+    )
+    assert result.net == Decimal("90.00")
+    assert [n.words for n in result.notes] == [
+        "£50.00 not counted twice: SAV-A overlaps SAV-B",
+        "£80.00 not counted twice: SAV-B overlaps SAV-C",
+    ]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=8), st.randoms())
+def test_nested_benefits_named_along_any_chain_or_tree_total_the_largest(
+    sizes: list[int], random: Any
+) -> None:
+    """Each line's benefit lies wholly inside the next larger one's, and names one larger line
+    (any of them: a chain, or many naming one): the total is what they save together, the
+    largest, and never more."""
+    amounts = sorted(Decimal(s) / 100 for s in sizes)
+    figures = [
+        Figure(f"SAV-{i}", amount, f"SAV-{random.randrange(i + 1, len(amounts))}")
+        if i < len(amounts) - 1
+        else Figure(f"SAV-{i}", amount)
+        for i, amount in enumerate(amounts)
+    ]
+    random.shuffle(figures)
+    assert total(figures).net == amounts[-1]
+
+
+@given(
+    st.lists(st.frozensets(st.integers(0, 29), min_size=1), min_size=1, max_size=7),
+    st.lists(st.integers(-1, 6), min_size=7, max_size=7),
+)
+def test_true_overlaps_never_take_off_more_than_the_lines_share(
+    lines: list[frozenset[int]], names: list[int]
+) -> None:
+    """Each line saves £1 for each item of its set and names any other line (or none), with the
+    share of its items that are in that line: chains, many naming one, and loops alike. The net
+    is never less than what the lines save together, nor more than the gross."""
+    figures = []
+    for i, items in enumerate(lines):
+        other = names[i]
+        if 0 <= other < len(lines) and other != i:
+            share = Decimal(100 * len(items & lines[other])) / Decimal(len(items))
+            figures.append(Figure(f"SAV-{i}", Decimal(len(items)), f"SAV-{other}", share))
+        else:
+            figures.append(Figure(f"SAV-{i}", Decimal(len(items))))
+    result = total(figures)
+    together = len(frozenset().union(*lines))
+    assert together <= result.net <= result.gross
+    assert result.net == result.gross - result.overlap

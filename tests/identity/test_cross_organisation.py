@@ -25,10 +25,13 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy.exc import DBAPIError
 
+from common.identity import is_platform_data
 from common.settings import Settings
 from common.writing import write_csv
+from services.finance.library.models import PublishedTable, SharedSaving
 from tests.identity.two_councils import (
     MARK,
     MONTH,
@@ -150,6 +153,7 @@ ID_CASES: dict[str, Attempt] = {
     f"DELETE {KPI}/saved-mappings/{{mapping_id}}": Attempt(),
     f"DELETE {PROJECTS}/saved-mappings/{{mapping_id}}": Attempt(),
     f"DELETE {FINANCE}/saved-mappings/{{mapping_id}}": Attempt(),
+    f"GET {FINANCE}/savings-lines/{{line_id}}/peers": Attempt(),
 }
 
 
@@ -225,6 +229,14 @@ LIST_CASES: dict[str, Listing] = {
     f"GET {KPI}/library/measures": Listing(unmarked=True),
     f"GET {KPI}/library/adoptions": Listing(unmarked=True),
     f"GET {FINANCE}/benefits/totals": Listing(unmarked=True),
+    # The savings library: A has not opted in, so nothing of A's is in it, for B or for A
+    # (test_a_council_that_opts_in_shares_only_the_allowed_fields shows what opting in shares).
+    f"GET {FINANCE}/library/themes": Listing(unmarked=True),
+    f"GET {FINANCE}/library/setting": Listing(unmarked=True),
+    f"GET {FINANCE}/library/savings": Listing(unmarked=True),
+    f"GET {FINANCE}/library/savings/by-theme": Listing(unmarked=True),
+    f"GET {FINANCE}/library/savings/table.csv": Listing(unmarked=True),
+    f"GET {FINANCE}/library/published-tables": Listing(unmarked=True),
     # Each person's tasks: A's administrator is in the team that owns A's records.
     "GET /api/v1/me/tasks": Listing(),
     f"GET {KPI}/tasks": Listing(),
@@ -766,6 +778,11 @@ PAGES_WITHOUT_RECORDS = {
     "/platform/councils/new",
     "/accessibility",
     "/admin/deadlines",
+    # The savings library holds nothing of A's while A has not opted in (the API test
+    # test_a_council_that_opts_in_shares_only_the_allowed_fields shows what opting in shares),
+    # and the measure library holds national definitions.
+    "/savings-library",
+    "/measure-library",
     # Blank forms for a new record: their choices are A's only where a record links to another.
     "/budget/lines/new",
     "/improvement-plan/actions/new",
@@ -859,13 +876,17 @@ _METHODS = {"get", "post", "put", "patch", "delete"}
 
 def _operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     """Every operation a council's caller could turn on another council. The platform API is
-    about councils, not within one: no council's caller reaches any of it
-    (`test_platform.py::test_no_council_role_and_no_api_key_reaches_the_platform_api`)."""
+    about councils, not within one, and platform data (published tables) is no council's: no
+    council's caller reaches any of it
+    (`test_platform.py::test_no_council_role_and_no_api_key_reaches_the_platform_api`,
+    `tests/finance/test_library_api.py::test_only_a_platform_administrator_imports_or_removes_published_tables`)."""
     return [
         (method.upper(), path, operation)
         for path, item in document["paths"].items()
         for method, operation in item.items()
-        if method in _METHODS and not path.startswith("/api/v1/platform/")
+        if method in _METHODS
+        and not path.startswith("/api/v1/platform/")
+        and not is_platform_data(method, path)
     ]
 
 
@@ -970,3 +991,55 @@ def test_rows_naming_finds_the_records_and_links_that_hold_an_id(councils: Counc
     found = councils.rows_naming(councils.a_org, [objective])
     assert {"projects.objectives", "projects.projects", "projects.audit_events"} <= set(found)
     assert councils.rows_naming(councils.b_org, [objective]) == []
+
+
+def test_a_council_that_opts_in_shares_only_the_allowed_fields(councils: Councils) -> None:
+    """Nothing of A's is in the savings library until A opts in (the other tests here run with
+    A opted out); then B sees each year of A's lines with only their theme, description (the
+    title), amounts and status: no id, owner, note, project or person of A's. PostgreSQL's
+    row-level security still lets B write none of it, nor any published table."""
+    library = f"{FINANCE}/library/savings"
+    assert councils.b.get(library).json()["total"] == 0
+    setting = councils.a.get(f"{FINANCE}/library/setting")
+    response = councils.a.put(
+        f"{FINANCE}/library/setting",
+        json={"share_savings": True, "council_name": "Council A"},
+        headers={"If-Match": setting.headers["ETag"]},
+    )
+    assert response.status_code == 200, response.text
+
+    seen = councils.b.get(library)
+    items = seen.json()["items"]
+    title = f"{MARK} supported living"
+    assert [(i["council"], i["description"], i["financial_year"]) for i in items] == [
+        ("Council A", title, YEAR),
+        ("Council A", title, YEAR),
+    ]
+    assert sorted(i["achieved"] or "" for i in items) == ["", "10000.00"]
+    assert {i["planned"] for i in items} == {"376000.00"}
+    assert councils.leaks(seen.text.replace(title, "")) == []
+    table = councils.b.get(f"{library}/table.csv")
+    assert councils.leaks(table.text) == []  # councils by name and sums only
+
+    with councils.database.session(councils.b_org) as session:
+        assert session.scalar(select(func.count()).select_from(SharedSaving)) == 2
+        session.execute(delete(SharedSaving).where(SharedSaving.council_org_id == councils.a_org))
+        # row-level security: not B's to remove
+        assert session.scalar(select(func.count()).select_from(SharedSaving)) == 2
+        for table_row in (
+            insert(SharedSaving).values(
+                council_org_id=councils.a_org,
+                council="Council A",
+                savings_line_id=uuid.uuid4(),
+                theme="other",
+                description=TAKEN,
+                financial_year=YEAR,
+                status="proposed",
+            ),
+            insert(PublishedTable).values(
+                source_document=TAKEN, imported_by="b", reconciliations=[]
+            ),
+        ):
+            with pytest.raises(DBAPIError, match="row-level security"), session.begin_nested():
+                session.execute(table_row)
+    assert TAKEN not in councils.b.get(library).text

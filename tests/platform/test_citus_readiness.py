@@ -78,8 +78,12 @@ def test_the_distribution_sql_covers_every_service_table_once() -> None:
     named = [re.search(r"'([a-z_]+\.[a-z_]+)'", s).group(1) for s in statements]  # type: ignore[union-attr]
     expected = [f"{t.schema}.{t.name}" for t in tables() if t.schema in DISTRIBUTED_SCHEMAS]
     assert sorted(named) == sorted(expected)
-    assert statements[0].startswith("select create_distributed_table('")
-    assert all("colocate_with" in s for s in statements[1:] if "distributed" in s)
+    reference = [s for s in statements if "create_reference_table" in s]
+    distributed = statements[len(reference) :]
+    assert statements[: len(reference)] == reference  # reference tables first
+    assert len(reference) == len(REFERENCE_TABLES)
+    assert "colocate_with" not in distributed[0]
+    assert all("colocate_with" in s for s in distributed[1:])
 
 
 def test_a_table_keyed_without_org_id_is_found_out() -> None:

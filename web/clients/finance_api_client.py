@@ -5,15 +5,19 @@ from typing import Any
 
 from web.clients.gateway import ApiError, Endpoint, GatewayClient, UpstreamDown, if_match, query
 from web.clients.models import (
+    Benefit,
     BudgetLine,
     BudgetPosition,
     Entry,
     Flag,
     Forecast,
+    LibraryPage,
+    LibraryTheme,
     Page,
     Project,
     SavingsLine,
     SavingsTotals,
+    ThemeTable,
     TrackerPage,
 )
 from web.clients.projects_api_client import PROJECTS
@@ -27,6 +31,11 @@ ENTRIES = Endpoint("GET", "/finance/savings-lines/{line_id}/entries", list[Entry
 ENTRY = Endpoint("GET", "/finance/savings-lines/{line_id}/entries/{month}", Entry, WHAT)
 ADD_ENTRY = Endpoint("POST", "/finance/savings-lines/{line_id}/entries", Entry, WHAT)
 CHANGE_ENTRY = Endpoint("PATCH", "/finance/savings-lines/{line_id}/entries/{month}", Entry, WHAT)
+BENEFIT = Endpoint("GET", "/finance/savings-lines/{line_id}/benefit", Benefit, WHAT)
+PEERS = Endpoint("GET", "/finance/savings-lines/{line_id}/peers", LibraryPage, WHAT)
+LIBRARY = Endpoint("GET", "/finance/library/savings", LibraryPage, WHAT)
+BY_THEME = Endpoint("GET", "/finance/library/savings/by-theme", ThemeTable, WHAT)
+THEMES = Endpoint("GET", "/finance/library/themes", list[LibraryTheme], WHAT)
 OWNERS = Endpoint("GET", "/finance/savings/owners", list[str], WHAT)
 TOTALS = Endpoint("GET", "/finance/savings/totals", SavingsTotals, WHAT)
 POSITION = Endpoint("GET", "/finance/budget/position", BudgetPosition, WHAT)
@@ -104,6 +113,29 @@ class FinanceApiClient:
         return await self._gateway.call(
             ADD_FORECAST, {"line_id": line_id}, json={"month": month} | values
         )
+
+    async def benefit(self, line_id: str) -> Benefit | None:
+        """The line's calculation with its working, or None when it has none."""
+        try:
+            return await self._gateway.call(BENEFIT, {"line_id": line_id})
+        except ApiError as error:
+            if error.status == 404:
+                return None
+            raise
+
+    async def peers(self, line_id: str) -> LibraryPage:
+        """Other councils' savings on the line's theme."""
+        return await self._gateway.call(PEERS, {"line_id": line_id}, params={"limit": 10})
+
+    async def library(self, **filters: Any) -> LibraryPage:
+        return await self._gateway.call(LIBRARY, params=query(filters))
+
+    async def by_theme(self, financial_year: str) -> ThemeTable:
+        """Councils down, themes across: each council's achieved savings on each theme."""
+        return await self._gateway.call(BY_THEME, params=query({"financial_year": financial_year}))
+
+    async def themes(self) -> list[LibraryTheme]:
+        return await self._gateway.call(THEMES)
 
     async def owners(self) -> list[str]:
         """The teams that own savings lines, kept per council until the list's ETag changes."""

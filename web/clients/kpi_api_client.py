@@ -5,7 +5,17 @@ from typing import Annotated, Any
 from fastapi import Depends
 
 from web.clients.gateway import Endpoint, GatewayClient, gateway_client, if_match, query
-from web.clients.models import Actual, BulkResult, KpiTarget, Measure, Page, Revision, Scorecard
+from web.clients.models import (
+    Actual,
+    Adoption,
+    BulkResult,
+    KpiTarget,
+    LibraryMeasure,
+    Measure,
+    Page,
+    Revision,
+    Scorecard,
+)
 from web.clients.models import Series as MeasureSeries
 
 WHAT = "KPI service"
@@ -24,12 +34,21 @@ REVISIONS = Endpoint("GET", "/kpi/actuals/{actual_id}/revisions", list[Revision]
 BULK = Endpoint("POST", "/kpi/actuals/bulk", BulkResult, WHAT)
 APPROVE = Endpoint("POST", "/kpi/actuals/{actual_id}/approve", Actual, WHAT)
 RETURN = Endpoint("POST", "/kpi/actuals/{actual_id}/return", Actual, WHAT)
+LIBRARY = Endpoint("GET", "/kpi/library/measures", list[LibraryMeasure], WHAT)
+ADOPT = Endpoint("POST", "/kpi/library/adoptions", list[Adoption], WHAT)
 LIMIT = 500
 
 
 class KpiApiClient:
     def __init__(self, gateway: GatewayClient) -> None:
         self._gateway = gateway
+
+    async def library(self) -> list[LibraryMeasure]:
+        return await self._gateway.call(LIBRARY)
+
+    async def adopt(self, keys: list[str]) -> list[Adoption]:
+        """Adopt library measures into the plan in one step, all or none."""
+        return await self._gateway.call(ADOPT, json={"keys": keys})
 
     async def scorecard(self, **params: Any) -> Scorecard:
         return await self._gateway.call(SCORECARD, params=query(params))

@@ -560,6 +560,9 @@ class SavingsLine(Read):
     mitigates_line_id: str | None
     kpi_measure_id: str | None
     mitigated_by: list[str]
+    theme: str = ""
+    theme_label: str = ""
+    theme_confirmed: bool = False
     targets: list[SavingsTarget]
     progress: list[YearProgress]
     activity_measures: list[ActivityMeasure]
@@ -758,3 +761,114 @@ class OrganisationDeadlines(Read):
     """The organisation (`GET /organisation`) as the deadlines page reads it."""
 
     deadlines: Deadlines
+
+
+# --- the savings library and benefits ---------------------------------------------------------
+
+
+class LibraryLine(Read):
+    source: str
+    council: str
+    theme: str
+    theme_label: str
+    description: str
+    area: str
+    financial_year: str
+    planned: Decimal | None
+    achieved: Decimal | None
+    status: str
+    source_document: str
+    page: str
+    your_council: bool
+
+
+class CouncilYearTotal(Read):
+    council: str
+    financial_year: str
+    lines: int
+    planned: Decimal
+    achieved: Decimal
+    adult_population: int | None
+    planned_per_head: Decimal | None
+    achieved_per_head: Decimal | None
+
+
+class LibraryPage(Read):
+    theme: str | None
+    theme_label: str
+    financial_year: str | None
+    items: list[LibraryLine]
+    total: int
+    totals: list[CouncilYearTotal]
+    reconciliations: list[dict[str, Any]]
+
+
+class LibraryTheme(Read):
+    theme: str
+    label: str
+
+
+class CouncilByTheme(Read):
+    council: str
+    by_theme: dict[str, Decimal]
+    total: Decimal
+
+
+class ThemeTable(Read):
+    financial_year: str | None
+    amount: str
+    themes: list[LibraryTheme]
+    councils: list[CouncilByTheme]
+
+
+class BenefitInput(Read):
+    name: str
+    label: str
+    kind: str
+    planned: Decimal
+    actual: Decimal | None
+    measure_id: str | None
+    actual_from_measure: Decimal | None
+
+
+class Working(Read):
+    amount: Decimal
+    words: str
+
+
+class Benefit(Read):
+    method: str
+    stage: str
+    spend_line: str
+    inputs: list[BenefitInput]
+    overlaps_reference: str | None
+    overlap_percent: Decimal
+    planned: Working
+    achieved_to_date: Working | None
+    rounding: str
+    warnings: list[str]
+    version: int
+
+
+class LibraryMeasure(Read):
+    key: str
+    framework: str
+    year: str
+    national_id: str
+    title: str
+    definition: str
+    numerator: str
+    denominator: str
+    unit: str
+    polarity: str
+    predecessor_id: str
+    source: str
+    unconfirmed: list[str]
+    note: str
+    adopted_measure_id: str | None = None
+
+
+class Adoption(Read):
+    measure_id: str
+    library_key: str
+    national_id: str

@@ -401,10 +401,12 @@ def _target_name(year: FinancialYear) -> str:
 
 
 def _targets_shown(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Each year's target as its own answer; the theme only as a person set it (a theme its
+    words suggest is shown as that choice, so saving the form leaves it to the words)."""
     return {
         f"target_{t['financial_year'].replace('/', '_')}": t["in_year"]
         for t in data.get("targets") or []
-    }
+    } | {"theme": data.get("theme") if data.get("theme_confirmed") else ""}
 
 
 def _targets_sent(payload: dict[str, Any]) -> dict[str, Any]:
@@ -422,7 +424,9 @@ async def _savings_options(gateway: GatewayClient, _request: Request) -> dict[st
     names = await client.project_names()
     teams = sorted(set(await client.owners()) | set(await ProjectsApiClient(gateway).lead_teams()))
     measures = await KpiApiClient(gateway).all_measures()
+    themes = await client.themes()
     return {
+        "theme": [("", "As its words suggest"), *((t.theme, t.label) for t in themes)],
         "kpi_measure_id": [
             ("", "None"),
             *((m.id, f"{m.code} {m.title}".strip()) for m in measures if m.active),
@@ -503,6 +507,14 @@ SAVINGS_LINE = Resource(
                     empty=None,
                 )
                 for year in TARGET_YEARS
+            ),
+            Question(
+                "theme",
+                "Theme in the savings library",
+                "select",
+                hint="Where other councils' savings like it are found. Left as its words "
+                "suggest, it follows them; choose one to confirm or change it.",
+                empty=None,
             ),
             Question(
                 "kpi_measure_id",

@@ -410,6 +410,8 @@ async def savings_line(
         kpi = statuses.get(line.kpi_measure_id)
     me = page.get("me")
     roles = set(me.roles) if isinstance(me, Caller) else set()
+    benefit = await finance.benefit(str(line_id))
+    peers = await finance.peers(str(line_id))
     return render(
         request,
         "finance/savings_line.html",
@@ -419,6 +421,8 @@ async def savings_line(
             "title": line.title,
             "line": line,
             "kpi": kpi,
+            "benefit": benefit,
+            "peers": peers,
             "can_change": bool(roles & {"finance", "admin"})
             or ("service_lead" in roles and me is not None and me.team == line.owner_team),
             "change_owner": bool(roles & {"finance", "admin"}),

@@ -21,6 +21,7 @@ from common.saved_mappings import MappingMemory, saved_mappings_router
 from services.finance.deps import CallerDep, SessionDep, project_names
 from services.finance.imports import budgets, entries, savings
 from services.finance.imports.models import SavedMapping
+from services.finance.library.service import lines_changed
 from services.finance.reconciliations.service import keep_flags
 from services.finance.schemas import month_query, year_query
 
@@ -105,6 +106,7 @@ def import_savings(
     def write() -> None:
         savings.commit(session, planned)
         keep_flags(session, tracker="savings", filename=file.filename or "", shape=shaped)
+        lines_changed(session)
 
     return import_response(
         report,
@@ -139,13 +141,12 @@ def import_savings_entries(
     report, planned = entries.plan(
         session, shaped.table, file.filename or "", caller=caller, period=month
     )
-    return import_response(
-        report,
-        commit=commit,
-        rows=rows,
-        write=lambda: entries.commit(session, planned),
-        shape=shaped,
-    )
+
+    def write() -> None:
+        entries.commit(session, planned)
+        lines_changed(session)
+
+    return import_response(report, commit=commit, rows=rows, write=write, shape=shaped)
 
 
 saved_mappings = saved_mappings_router(SavedMapping, KINDS)

@@ -39,6 +39,8 @@ class SavingsLine(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     mitigates_line_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     # The KPI the saving depends on: a measure of the kpi service, checked over HTTP.
     kpi_measure_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    # The savings library's theme as a person set it; None: the one its words suggest.
+    theme: Mapped[str | None] = mapped_column(String(40), default=None)
 
     targets: Mapped[list["SavingsTarget"]] = relationship(
         back_populates="line",

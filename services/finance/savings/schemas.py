@@ -6,6 +6,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from common.money import Money
+from services.finance.library.rules import Theme
 from services.finance.savings.rules import Brag
 from services.finance.schemas import FinancialYearCode, MonthCode
 
@@ -107,6 +108,10 @@ class SavingsLineCreate(BaseModel):
     kpi_measure_id: uuid.UUID | None = Field(
         default=None, description="The KPI (a measure of the kpi service) the saving depends on."
     )
+    theme: Theme | None = Field(
+        default=None,
+        description="The savings library's theme; left out, the one the line's words suggest.",
+    )
     targets: list[TargetIn] = Field(default_factory=list)
 
     _years = field_validator("targets")(_one_per_year)
@@ -131,6 +136,11 @@ class SavingsLineUpdate(BaseModel):
     written_off_reason: str | None = Field(default=None, max_length=4000)
     mitigates_line_id: uuid.UUID | None = None
     kpi_measure_id: uuid.UUID | None = None
+    theme: Theme | None = Field(
+        default=None,
+        description="Confirm or change the savings library's theme; null goes back to the one "
+        "the line's words suggest.",
+    )
     targets: list[TargetIn] | None = None
 
     _years = field_validator("targets")(_one_per_year)
@@ -210,6 +220,11 @@ class SavingsLineRead(BaseModel):
     mitigates_line_id: uuid.UUID | None
     kpi_measure_id: uuid.UUID | None
     mitigated_by: list[uuid.UUID] = Field(description="Lines that replace or mitigate this one.")
+    theme: Theme = Field(description="The savings library's theme.")
+    theme_label: str
+    theme_confirmed: bool = Field(
+        description="A person set or confirmed the theme; otherwise the line's words suggest it."
+    )
     targets: list[TargetRead]
     activity_measures: list[ActivityMeasureRead]
     progress: list[YearProgress]

@@ -18,6 +18,7 @@ from common.money import format_money
 from common.pagination import PageParams
 from services.finance.base import Base
 from services.finance.budgets.service import check_month_in_year
+from services.finance.library.rules import chosen_or_suggested
 from services.finance.savings import rules
 from services.finance.savings.models import (
     ActivityMeasure,
@@ -92,8 +93,10 @@ def create_line(session: Session, *, data: SavingsLineCreate) -> SavingsLine:
                 "recurrence",
                 "delivery_confidence",
                 "status",
+                "theme",
             }
         ),
+        theme=data.theme.value if data.theme else None,
         category=data.category.value,
         saving_type=data.saving_type.value,
         recurrence=data.recurrence.value,
@@ -113,7 +116,7 @@ def update_line(session: Session, *, line: SavingsLine, data: SavingsLineUpdate)
     if "reference" in changes:
         _check_reference_free(session, changes["reference"], line.id)
     for field, value in changes.items():
-        if value is None and field not in {"mitigates_line_id", "kpi_measure_id"}:
+        if value is None and field not in {"mitigates_line_id", "kpi_measure_id", "theme"}:
             continue  # an explicit null on a required field leaves it as it is
         setattr(line, field, value.value if hasattr(value, "value") else value)
     _check_line(session, line, line.id)
@@ -278,6 +281,7 @@ def _read_fields(line: Line, mitigated_by: list[uuid.UUID]) -> dict[str, Any]:
     years = sorted(
         {t.financial_year for t in line.targets} | {e.financial_year for e in line.entries}
     )
+    theme = chosen_or_suggested(line.theme, line.title, line.description)
     return {
         "id": line.id,
         "reference": line.reference,
@@ -294,6 +298,9 @@ def _read_fields(line: Line, mitigated_by: list[uuid.UUID]) -> dict[str, Any]:
         "mitigates_line_id": line.mitigates_line_id,
         "kpi_measure_id": line.kpi_measure_id,
         "mitigated_by": mitigated_by,
+        "theme": theme,
+        "theme_label": theme.label,
+        "theme_confirmed": line.theme is not None,
         "targets": [TargetRead.model_validate(t) for t in line.targets],
         "activity_measures": [measure_read(m) for m in line.activity_measures],
         "progress": [year_progress(line, year) for year in years],
