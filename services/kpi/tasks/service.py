@@ -6,10 +6,10 @@ from urllib.parse import urlencode
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.deadlines import figures_close, figures_due
+from common.deadlines import Deadlines, figures_close, figures_due
 from common.identity import Caller, Role
 from common.periods import Frequency, Period
-from common.tasks import TaskItem
+from common.tasks import OverdueItem, TaskItem
 from services.kpi.actuals.models import Actual, ActualRevision
 from services.kpi.actuals.rules import MANAGERS
 from services.kpi.measures.models import Measure
@@ -25,14 +25,28 @@ def _figures_due(session: Session, caller: Caller, today: date) -> list[TaskItem
     """Figures of the periods still open that the caller's team provides and has not sent."""
     if not caller.team or not caller.has_any(Role.DATA_PROVIDER, *MANAGERS):
         return []
-    measures = list(
-        session.scalars(
-            select(Measure)
-            .where(Measure.active, Measure.data_provider == caller.team)
-            .order_by(Measure.code)
-        )
-    )
-    periods = {f: open_periods(f, caller.deadlines, today) for f in Frequency}
+    return [item for item, _ in _figures_owed(session, caller.deadlines, today, team=caller.team)]
+
+
+def overdue(session: Session, *, deadlines: Deadlines, today: date) -> list[OverdueItem]:
+    """Every team's figures past their due date in the periods still open."""
+    return [
+        OverdueItem(**item.model_dump(), owner=team)
+        for item, team in _figures_owed(session, deadlines, today, team=None)
+        if item.overdue
+    ]
+
+
+def _figures_owed(
+    session: Session, deadlines: Deadlines, today: date, *, team: str | None
+) -> list[tuple[TaskItem, str]]:
+    """Figures of the periods still open not yet sent, each with the team that provides it:
+    one team's, or (`team=None`) every active measure's."""
+    statement = select(Measure).where(Measure.active).order_by(Measure.code)
+    if team is not None:
+        statement = statement.where(Measure.data_provider == team)
+    measures = list(session.scalars(statement))
+    periods = {f: open_periods(f, deadlines, today) for f in Frequency}
     codes = {p.code for ps in periods.values() for p in ps}
     status = {
         (measure_id, period): state
@@ -42,24 +56,23 @@ def _figures_due(session: Session, caller: Caller, today: date) -> list[TaskItem
             )
         )
     }
-    items: list[TaskItem] = []
+    items: list[tuple[TaskItem, str]] = []
     for measure in measures:
         for period in periods[Frequency(measure.frequency)]:
             state = status.get((measure.id, period.code))
             if state in DONE:
                 continue
             verb = "Correct the returned figure" if state == "returned" else "Enter the figure"
-            items.append(
-                TaskItem(
-                    key=f"kpi:figure:{measure.id}:{period.code}",
-                    kind="figure",
-                    title=f"{verb} for {measure.code} {measure.title}, {period.label}",
-                    due=figures_due(period, caller.deadlines),
-                    overdue=figure_overdue(period, caller.deadlines, today),
-                    link="/kpis/entry?"
-                    + urlencode({"period": period.code, "provider": caller.team}),
-                )
+            item = TaskItem(
+                key=f"kpi:figure:{measure.id}:{period.code}",
+                kind="figure",
+                title=f"{verb} for {measure.code} {measure.title}, {period.label}",
+                due=figures_due(period, deadlines),
+                overdue=figure_overdue(period, deadlines, today),
+                link="/kpis/entry?"
+                + urlencode({"period": period.code, "provider": measure.data_provider}),
             )
+            items.append((item, measure.data_provider))
     return items
 
 
