@@ -4,6 +4,8 @@ target (`GET /finance/savings/trend`) and the forecast outturn against the budge
 
 from fastapi.testclient import TestClient
 
+from common.periods import FinancialYear
+
 from tests.finance.factories import add_entry, add_forecast, make_budget_line, make_savings_line
 
 YEAR = "2025/26"
@@ -30,7 +32,7 @@ def test_cashable_savings_each_month_total_every_lines_latest_return(api: TestCl
     trend = response.json()
     assert (trend["saving_type"], trend["lines"], trend["target"]) == ("cashable", 2, "150000.15")
     months = {m["month"]: m for m in trend["months"]}
-    assert list(months)[0] == "2025-04" and list(months)[-1] == "2026-03"
+    assert list(months) == [f"{m:%Y-%m}" for m in FinancialYear.parse(YEAR).months()]
     assert months["2025-04"] == {
         "month": "2025-04",
         "achieved_to_date": "1000.01",
