@@ -42,6 +42,21 @@ CHANGES: dict[str, frozenset[str]] = {
 }
 
 
+DIRECTOR_VIEW = frozenset({"viewer", "programme_office", "admin"})
+"""Who sees the director's part of the dashboard: directors and councillors (who are given
+the viewer role), the programme office that runs the plan for them, and administrators. The
+roles that enter figures keep a dashboard of their own tasks."""
+
+
+def sees_director_view(roles: Iterable[str]) -> bool:
+    """Whether someone with `roles` sees the director's part of the dashboard.
+
+    >>> sees_director_view(["viewer"]), sees_director_view(["data_provider"])
+    (True, False)
+    """
+    return bool(set(roles) & DIRECTOR_VIEW)
+
+
 def may_change(roles: Iterable[str], area: Area) -> bool:
     """Whether someone with `roles` may change things in `area` (ownership aside).
 

@@ -47,6 +47,10 @@ class Caller(Read):
     organisation: Organisation
 
 
+class MyReminders(Read):
+    enabled: bool
+
+
 class MySession(Read):
     created_at: str
     last_seen_at: str
@@ -741,3 +745,71 @@ class OrganisationDeadlines(Read):
     """The organisation (`GET /organisation`) as the deadlines page reads it."""
 
     deadlines: Deadlines
+
+
+# The director's dashboard.
+
+
+class AreaStatus(Read):
+    service_area: str
+    measures: int
+    counts: dict[str, int]
+    previous_counts: dict[str, int]
+    improved: int
+    worsened: int
+    direction: str
+    """Better, Worse, Same or Not known."""
+
+
+class ServiceAreas(Read):
+    period: str
+    label: str
+    previous_label: str
+    areas: list[AreaStatus]
+
+
+class OverdueItem(TaskItem):
+    owner: str
+
+
+class SavingsMonth(Read):
+    month: str
+    achieved_to_date: Decimal | None
+    forecast_for_year: Decimal | None
+    lines_with_return: int
+
+
+class SavingsTrend(Read):
+    financial_year: str
+    saving_type: str
+    lines: int
+    target: Decimal
+    months: list[SavingsMonth]
+
+
+class BudgetMonth(Read):
+    month: str
+    forecast_outturn: Decimal | None
+    variance: Decimal | None
+    lines_with_forecast: int
+
+
+class BudgetTrend(Read):
+    financial_year: str
+    lines: int
+    budget: Decimal
+    months: list[BudgetMonth]
+
+
+class NoActiveOwnerItem(Read):
+    kind: str
+    id: str
+    name: str
+    team: str
+    reason: str
+    link: str
+
+
+class NoActiveOwner(Read):
+    items: list[NoActiveOwnerItem]
+    unavailable: list[str]
