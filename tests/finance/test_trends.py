@@ -5,7 +5,6 @@ target (`GET /finance/savings/trend`) and the forecast outturn against the budge
 from fastapi.testclient import TestClient
 
 from common.periods import FinancialYear
-
 from tests.finance.factories import add_entry, add_forecast, make_budget_line, make_savings_line
 
 YEAR = "2025/26"

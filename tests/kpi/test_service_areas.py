@@ -1,13 +1,15 @@
 """RAG counts by service area with the direction of travel, as the director's dashboard shows
 them (`GET /kpi/scorecard/service-areas`)."""
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 
 from services.kpi.scorecard.rules import Rag, Travel, area_travel
 from tests.kpi.factories import API, make_actual, make_measure, make_target
 
 
-def areas(api: TestClient, period: str) -> dict[str, dict[str, object]]:
+def areas(api: TestClient, period: str) -> dict[str, dict[str, Any]]:
     response = api.get(f"{API}/scorecard/service-areas", params={"period": period})
     assert response.status_code == 200, response.text
     body = response.json()
