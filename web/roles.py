@@ -9,7 +9,16 @@ from collections.abc import Iterable
 from typing import Literal
 
 Area = Literal[
-    "kpi", "approve", "targets", "projects", "plan", "finance", "budget", "imports", "admin"
+    "kpi",
+    "approve",
+    "closed",
+    "targets",
+    "projects",
+    "plan",
+    "finance",
+    "budget",
+    "imports",
+    "admin",
 ]
 
 ROLE_NAMES = {
@@ -26,6 +35,8 @@ CHANGES: dict[str, frozenset[str]] = {
     "kpi": frozenset({"data_provider", "programme_office", "admin"}),
     # approving or returning KPI figures: never the data provider who entered them
     "approve": frozenset({"programme_office", "admin"}),
+    # changing a figure of a closed period, with a reason: the approvers of any team's figures
+    "closed": frozenset({"service_lead", "programme_office", "admin"}),
     # the KPI table itself, targets and profiles
     "targets": frozenset({"programme_office", "admin"}),
     # projects, milestones, highlight reports, RAID: service leads only for their team's projects
