@@ -734,6 +734,7 @@ PAGES_WITHOUT_RECORDS = {
     "/reset-password",
     "/account/password",
     "/account/sessions",
+    "/account/reminders",
     "/imports",
     "/platform",  # refused to every council's caller, as the next one is
     "/platform/councils/new",

@@ -21,7 +21,7 @@ from common.errors import AppError
 from common.identity import IDENTITY_HEADER, Caller, caller_from_token
 from common.kept_forms import KeptForm, cookie_name, unseal
 from common.settings import Settings
-from web.clients.gateway import ApiError, GatewayClient
+from web.clients.gateway import ApiError, GatewayClient, signed_caller
 from web.clients.gateway_api_client import GatewayApiClient
 from web.clients.models import PasswordResetLink
 from web.rendering import TEMPLATES, render
@@ -392,3 +392,58 @@ async def reset_password(
     except ApiError as error:
         return _gone(request, str(error.problem.get("detail") or "This link does not work."))
     return _reset_page(request, token, errors=errors, link=link)
+
+
+_REMINDERS = "Your reminders"
+_CHOICES = {"on": True, "off": False}
+
+
+@router.get("/account/reminders", response_class=HTMLResponse)
+async def reminders_page(request: Request, page: PageContext, done: str = "") -> HTMLResponse:
+    """Whether the person gets reminder emails, and the choice to change it."""
+    return await _reminders(request, page, {}, done=done if done in _CHOICES else "")
+
+
+async def _reminders(
+    request: Request,
+    page: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    done: str = "",
+    chosen: str = "",
+) -> HTMLResponse:
+    gateway = GatewayClient(request.app.state.gateway, request)
+    try:
+        mine = await GatewayApiClient(gateway).my_reminders()
+    except ApiError as error:
+        if error.status != 403:
+            raise
+        mine = None  # an API key, or development's shared identity: nobody to remind
+    caller = signed_caller(request)
+    context = {
+        **page,
+        "title": _REMINDERS,
+        "reminders": mine,
+        "chosen": chosen or ("" if mine is None else "on" if mine.enabled else "off"),
+        "council_off": caller is not None and not caller.deadlines.reminders_enabled,
+        "errors": errors,
+        "done": done,
+    }
+    return render(request, "auth/reminders.html", context, status_code=422 if errors else 200)
+
+
+@router.post("/account/reminders", response_class=HTMLResponse)
+async def change_reminders(
+    request: Request, page: PageContext, reminders: Annotated[str, Form()] = ""
+) -> Response:
+    """Turn the person's own reminder emails on or off."""
+    if reminders not in _CHOICES:
+        errors = {"reminders": "Select whether you want reminder emails"}
+        return await _reminders(request, page, errors)
+    gateway = GatewayClient(request.app.state.gateway, request)
+    try:
+        await GatewayApiClient(gateway).set_my_reminders(_CHOICES[reminders])
+    except ApiError as error:
+        message = error.field_errors().get("enabled") or str(error.problem.get("detail", ""))
+        return await _reminders(request, page, {"reminders": message}, chosen=reminders)
+    return RedirectResponse(f"/account/reminders?done={reminders}", status_code=303)
