@@ -45,7 +45,7 @@ MY_REMINDERS = Endpoint("GET", "/me/reminders", MyReminders, SIGN_IN)
 SET_MY_REMINDERS = Endpoint("PUT", "/me/reminders", MyReminders, SIGN_IN)
 NO_ACTIVE_OWNER = Endpoint("GET", "/no-active-owner", NoActiveOwner, "people service")
 ORGANISATION = Endpoint("GET", "/organisation", Organisation, ADMIN)
-RENAME_ORGANISATION = Endpoint("PATCH", "/organisation", Organisation, ADMIN)
+CHANGE_ORGANISATION = Endpoint("PATCH", "/organisation", Organisation, ADMIN)
 
 
 class GatewayApiClient:
@@ -128,8 +128,12 @@ class GatewayApiClient:
     async def organisation(self) -> Organisation:
         return await self._gateway.call(ORGANISATION)
 
-    async def rename_organisation(self, name: str) -> Organisation:
-        return await self._gateway.call(RENAME_ORGANISATION, json={"name": name})
+    async def change_organisation(self, *, name: str, allow_self_approval: bool) -> Organisation:
+        """The council's name, and whether a one-person team may approve its own figures."""
+        return await self._gateway.call(
+            CHANGE_ORGANISATION,
+            json={"name": name, "allow_self_approval": allow_self_approval},
+        )
 
 
 def gateway_api_client(

@@ -37,6 +37,7 @@ class Organisation(Read):
     id: str
     name: str
     slug: str
+    allow_self_approval: bool
 
 
 class Caller(Read):
