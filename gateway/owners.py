@@ -44,6 +44,21 @@ class _Owned(BaseModel):
     reference: str = ""
     owner_team: str = ""
 
+    @property
+    def team(self) -> str:
+        return self.data_provider or self.owner_team
+
+    @property
+    def name(self) -> str:
+        return f"{self.code or self.reference} {self.title}"
+
+
+_SOURCES: tuple[tuple[str, str, dict[str, str], Literal["measure", "savings_line"], str], ...] = (
+    ("kpi", "/measures", {"active": "true"}, "measure", "/kpis/"),
+    ("finance", "/savings-lines", {}, "savings_line", "/savings/"),
+)
+"""Where each kind of owned thing is listed (service, path, query), and its page on the site."""
+
 
 class _Page(BaseModel):
     items: list[_Owned]
@@ -105,34 +120,16 @@ async def no_active_owner(request: Request) -> NoActiveOwner:
             if not page.items or len(found) >= page.total:
                 return found
 
-    measures = await read("kpi", "/measures", active="true")
-    if measures is None:
-        down.append("kpi")
-    for measure in measures or []:
-        if why := reason(measure.data_provider, active):
-            items.append(
-                NoActiveOwnerItem(
-                    kind="measure",
-                    id=measure.id,
-                    name=f"{measure.code} {measure.title}",
-                    team=measure.data_provider,
-                    reason=why,
-                    link=f"/kpis/{measure.id}",
-                )
+    for service, path, params, kind, page in _SOURCES:
+        owned = await read(service, path, **params)
+        if owned is None:
+            down.append(service)
+            continue
+        items += [
+            NoActiveOwnerItem(
+                kind=kind, id=o.id, name=o.name, team=o.team, reason=why, link=page + o.id
             )
-    lines = await read("finance", "/savings-lines")
-    if lines is None:
-        down.append("finance")
-    for line in lines or []:
-        if why := reason(line.owner_team, active):
-            items.append(
-                NoActiveOwnerItem(
-                    kind="savings_line",
-                    id=line.id,
-                    name=f"{line.reference} {line.title}",
-                    team=line.owner_team,
-                    reason=why,
-                    link=f"/savings/{line.id}",
-                )
-            )
+            for o in owned
+            if (why := reason(o.team, active))
+        ]
     return NoActiveOwner(items=items, unavailable=down)

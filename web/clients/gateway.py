@@ -11,7 +11,7 @@ from fastapi import Request
 from pydantic import TypeAdapter
 
 from common.errors import AppError
-from common.identity import IDENTITY_HEADER, PAGE_PASS_HEADER, Caller, caller_from_token
+from common.identity import IDENTITY_HEADER, PAGE_PASS_HEADER, caller_from_token
 from common.logs import REQUEST_ID_HEADER, request_id_var
 
 
@@ -174,21 +174,14 @@ class GatewayClient:
         return Tagged(endpoint.adapter.validate_json(response.content), response.headers["etag"])
 
 
-def signed_caller(request: Request) -> Caller | None:
-    """The person viewing the page, as the gateway signed them for the web (their roles and
-    their council's deadlines); None when the request carries no valid identity."""
+def _csrf_token(request: Request) -> str | None:
     token = request.headers.get(IDENTITY_HEADER)
     if not token:
         return None
     try:
-        return caller_from_token(token, request.app.state.settings, audience="web")
+        return caller_from_token(token, request.app.state.settings, audience="web").csrf
     except AppError:
         return None
-
-
-def _csrf_token(request: Request) -> str | None:
-    caller = signed_caller(request)
-    return caller.csrf if caller else None
 
 
 def gateway_client(request: Request) -> GatewayClient:

@@ -9,7 +9,7 @@ import hmac
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, FastAPI, Form, Request
@@ -21,7 +21,7 @@ from common.errors import AppError
 from common.identity import IDENTITY_HEADER, Caller, caller_from_token
 from common.kept_forms import KeptForm, cookie_name, unseal
 from common.settings import Settings
-from web.clients.gateway import ApiError, GatewayClient, signed_caller
+from web.clients.gateway import ApiError, GatewayClient
 from web.clients.gateway_api_client import GatewayApiClient
 from web.clients.models import PasswordResetLink
 from web.rendering import TEMPLATES, render
@@ -268,6 +268,18 @@ async def change_password(
 
 
 _SESSIONS = "Where you are signed in"
+T = TypeVar("T")
+
+
+async def _own(read: Awaitable[T]) -> T | None:
+    """Something of the signed-in person's own; None when they signed in some other way than
+    as a person with a password (an API key, or `DEV_IDENTITY` in development)."""
+    try:
+        return await read
+    except ApiError as error:
+        if error.status != 403:
+            raise
+        return None
 
 
 @router.get("/account/sessions", response_class=HTMLResponse)
@@ -279,13 +291,8 @@ async def _sessions(
     request: Request, page: dict[str, Any], errors: dict[str, str], *, done: bool = False
 ) -> HTMLResponse:
     gateway = GatewayClient(request.app.state.gateway, request)
-    try:
-        mine = await GatewayApiClient(gateway).my_sessions()
-    except ApiError as error:
-        if error.status != 403:
-            raise
-        # Signed in some other way than with a password (an API key, or `DEV_IDENTITY` in
-        # development): there are no sessions to list or end.
+    mine = await _own(GatewayApiClient(gateway).my_sessions())
+    if mine is None:
         context = {**page, "sessions": None, "errors": {}, "done": False, "title": _SESSIONS}
         return render(request, "auth/sessions.html", context)
     context = {
@@ -413,13 +420,8 @@ async def _reminders(
     chosen: str = "",
 ) -> HTMLResponse:
     gateway = GatewayClient(request.app.state.gateway, request)
-    try:
-        mine = await GatewayApiClient(gateway).my_reminders()
-    except ApiError as error:
-        if error.status != 403:
-            raise
-        mine = None  # an API key, or development's shared identity: nobody to remind
-    caller = signed_caller(request)
+    mine = await _own(GatewayApiClient(gateway).my_reminders())
+    caller = page_caller(request)
     context = {
         **page,
         "title": _REMINDERS,

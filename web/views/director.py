@@ -68,6 +68,22 @@ def _latest(months: list[M], known: Callable[[M], bool]) -> M | None:
     return next((m for m in reversed(months) if known(m)), None)
 
 
+def _by_month(
+    chart_id: str, title: str, message: str, months: list[str], series: list[Series]
+) -> Markup:
+    """A money chart over the months of a year; its description is its message."""
+    return Markup(
+        line_chart(
+            title=title,
+            description=message + " The table beside the chart gives every month's numbers.",
+            labels=[f"{Period.parse(m).start:%b}" for m in months],
+            series=series,
+            chart_id=chart_id,
+            tick_label=money_tick,
+        )
+    )
+
+
 def savings_chart(trend: SavingsTrend) -> Markup | None:
     """Achieved and forecast against target month by month; None with no returns yet."""
     latest = _latest(trend.months, lambda m: m.forecast_for_year is not None)
@@ -79,25 +95,18 @@ def savings_chart(trend: SavingsTrend) -> Markup | None:
         f"delivered and {format_money(forecast or Decimal(0), short=True)} forecast for the "
         f"year, against a target of {format_money(trend.target, short=True)}."
     )
-    return Markup(
-        line_chart(
-            title=f"Cashable savings {trend.financial_year}, month by month",
-            description=message + " The table beside the chart gives every month's numbers.",
-            labels=[f"{Period.parse(m.month).start:%b}" for m in trend.months],
-            series=[
-                Series("Delivered to date", [m.achieved_to_date for m in trend.months]),
-                Series(
-                    "Forecast for the year",
-                    [m.forecast_for_year for m in trend.months],
-                    dashed=True,
-                ),
-                Series(
-                    "Target", [trend.target] * len(trend.months), dashed=True, dash_pattern="2 4"
-                ),
-            ],
-            chart_id="savings-trend-chart",
-            tick_label=money_tick,
-        )
+    return _by_month(
+        "savings-trend-chart",
+        f"Cashable savings {trend.financial_year}, month by month",
+        message,
+        [m.month for m in trend.months],
+        [
+            Series("Delivered to date", [m.achieved_to_date for m in trend.months]),
+            Series(
+                "Forecast for the year", [m.forecast_for_year for m in trend.months], dashed=True
+            ),
+            Series("Target", [trend.target] * len(trend.months), dashed=True, dash_pattern="2 4"),
+        ],
     )
 
 
@@ -111,18 +120,15 @@ def budget_chart(trend: BudgetTrend) -> Markup | None:
         f"{format_money(latest.forecast_outturn, short=True)} against a budget of "
         f"{format_money(trend.budget, short=True)}: {variance_words(latest.variance)}."
     )
-    return Markup(
-        line_chart(
-            title=f"Budget forecast {trend.financial_year}, month by month",
-            description=message + " The table beside the chart gives every month's numbers.",
-            labels=[f"{Period.parse(m.month).start:%b}" for m in trend.months],
-            series=[
-                Series("Forecast outturn", [m.forecast_outturn for m in trend.months]),
-                Series("Budget", [trend.budget] * len(trend.months), dashed=True),
-            ],
-            chart_id="budget-trend-chart",
-            tick_label=money_tick,
-        )
+    return _by_month(
+        "budget-trend-chart",
+        f"Budget forecast {trend.financial_year}, month by month",
+        message,
+        [m.month for m in trend.months],
+        [
+            Series("Forecast outturn", [m.forecast_outturn for m in trend.months]),
+            Series("Budget", [trend.budget] * len(trend.months), dashed=True),
+        ],
     )
 
 

@@ -23,7 +23,6 @@ from web.clients.gateway import (
     GatewayClient,
     UpstreamDown,
     gateway_client,
-    signed_caller,
 )
 from web.clients.kpi_api_client import KpiApi, KpiApiClient
 from web.clients.models import Actual, KpiTarget, Measure, Revision, ScorecardRow, SeriesPoint
@@ -32,6 +31,7 @@ from web.exports import Column, download_links, export, header_cells, number, wa
 from web.forms import unless_allowed
 from web.rendering import render
 from web.roles import may_change
+from web.views.auth import page_caller
 from web.views.dashboard import PageContext
 
 router = APIRouter()
@@ -276,7 +276,7 @@ async def _entry_context(
     form: dict[str, str],
 ) -> dict[str, Any]:
     providers, _areas = await kpi.facets()
-    caller = signed_caller(request)
+    caller = page_caller(request)
     deadlines = caller.deadlines if caller else Deadlines()
     late_changes = caller is not None and may_change(caller.roles, "closed")
     today = date.today()
