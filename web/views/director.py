@@ -135,8 +135,8 @@ def budget_chart(trend: BudgetTrend) -> Markup | None:
 def variance_words(variance: Decimal | None) -> str:
     """A variance as councils say it.
 
-    >>> variance_words(Decimal("-900"))
-    '£900 underspend'
+    >>> variance_words(Decimal("-250000"))
+    '£250k underspend'
     >>> variance_words(Decimal("0"))
     'on budget'
     """
