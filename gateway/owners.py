@@ -8,7 +8,7 @@ as it does for tasks.
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from sqlalchemy import select
 
 from common.identity import Caller
@@ -60,6 +60,13 @@ _SOURCES: tuple[tuple[str, str, dict[str, str], Literal["measure", "savings_line
 """Where each kind of owned thing is listed (service, path, query), and its page on the site."""
 
 
+class _Unreported(_Owned):
+    periods: list[str]
+
+
+_UNREPORTED = TypeAdapter(list[_Unreported])
+
+
 class _Page(BaseModel):
     items: list[_Owned]
     total: int
@@ -97,7 +104,8 @@ def reason(team: str, active: set[str]) -> str | None:
 @router.get("/no-active-owner", response_model=NoActiveOwner, dependencies=[Depends(in_a_council)])
 async def no_active_owner(request: Request) -> NoActiveOwner:
     """Active measures and this year's savings lines whose team has no one who can sign in, or
-    that name no team: nobody will enter their figures or returns, and nobody is reminded."""
+    that name no team, and active measures with no figure sent for their last two periods:
+    nobody enters their figures or returns, and nobody is reminded."""
     caller: Caller = request.state.caller
     settings, upstreams = request.app.state.settings, request.app.state.upstreams
     active = active_teams(request, caller)
@@ -132,4 +140,25 @@ async def no_active_owner(request: Request) -> NoActiveOwner:
             for o in owned
             if (why := reason(o.team, active))
         ]
+    # Measures nobody reports, though their team may have people: no figure for two periods.
+    content = await ask_service(caller, settings, upstreams, "kpi", "/unreported")
+    try:
+        quiet = None if content is None else _UNREPORTED.validate_json(content)
+    except ValidationError:
+        quiet = None
+    if quiet is None and "kpi" not in down:
+        down.append("kpi")
+    listed = {item.id for item in items}
+    items += [
+        NoActiveOwnerItem(
+            kind="measure",
+            id=m.id,
+            name=m.name,
+            team=m.team,
+            reason=f"No figure for {' or '.join(m.periods)}",
+            link=f"/kpis/{m.id}",
+        )
+        for m in quiet or []
+        if m.id not in listed
+    ]
     return NoActiveOwner(items=items, unavailable=down)

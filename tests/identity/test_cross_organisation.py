@@ -228,6 +228,8 @@ LIST_CASES: dict[str, Listing] = {
     f"GET {FINANCE}/tasks": Listing(),
     # What a director chases: A's figures are overdue, and A's improvement action is past due.
     f"GET {KPI}/overdue": Listing(),
+    # A's measure has figures for two months of 2025 only: nothing for its last two periods.
+    f"GET {KPI}/unreported": Listing(),
     f"GET {PROJECTS}/overdue": Listing(),
     # A's team has nobody who signs in (A's one person has no team), so A's records are listed.
     "GET /api/v1/no-active-owner": Listing(),

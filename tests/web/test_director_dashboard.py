@@ -86,7 +86,7 @@ def test_a_year_with_nothing_reported_says_so(
     assert f"No savings returns yet in {YEAR.label}, so there is no chart." in html
     assert "No active measures yet." in html
     assert "Nothing is overdue." in html
-    assert "Every active measure and savings line has an owner who can sign in." in html
+    assert "Every active measure and savings line has an owner who can sign in" in html
 
 
 def test_a_data_provider_sees_their_tasks_not_the_directors_view(

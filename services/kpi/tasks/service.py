@@ -13,6 +13,7 @@ from common.tasks import OverdueItem, TaskItem
 from services.kpi.actuals.models import Actual, ActualRevision
 from services.kpi.actuals.rules import MANAGERS
 from services.kpi.measures.models import Measure
+from services.kpi.scorecard.rules import period_ended_by
 from services.kpi.tasks.rules import DONE, figure_overdue, open_periods
 
 
@@ -117,3 +118,38 @@ def _approvals(session: Session, caller: Caller, today: date) -> list[TaskItem]:
             )
         )
     return items
+
+
+def unreported(session: Session, *, today: date) -> list[dict[str, object]]:
+    """Active measures with no figure sent (submitted or approved) for either of their last
+    two ended periods, each with those periods' labels: measures nobody is reporting."""
+    measures = list(session.scalars(select(Measure).where(Measure.active).order_by(Measure.code)))
+    last_two: dict[Frequency, list[Period]] = {}
+    for frequency in Frequency:
+        latest = period_ended_by(frequency, today)
+        last_two[frequency] = [latest.previous(), latest]
+    codes = {p.code for ps in last_two.values() for p in ps}
+    sent = {
+        measure_id
+        for measure_id, state in session.execute(
+            select(Actual.measure_id, Actual.status).where(
+                Actual.measure_id.in_([m.id for m in measures]), Actual.period.in_(codes)
+            )
+        )
+        if state in DONE
+    }
+    found: list[dict[str, object]] = []
+    for measure in measures:
+        periods = last_two[Frequency(measure.frequency)]
+        if measure.id in sent:
+            continue
+        found.append(
+            {
+                "id": measure.id,
+                "code": measure.code,
+                "title": measure.title,
+                "data_provider": measure.data_provider,
+                "periods": [p.label for p in periods],
+            }
+        )
+    return found
