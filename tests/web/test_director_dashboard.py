@@ -2,6 +2,7 @@
 words, cashable savings and the budget forecast as charts beside tables of the same numbers,
 the council's overdue items and what has no active owner. Only for the roles that direct."""
 
+import re
 import uuid
 from collections.abc import Callable
 from datetime import date
@@ -75,6 +76,10 @@ def test_overdue_items_and_what_has_no_active_owner_are_listed(
     html = api_as(make_caller(demo_org, Role.VIEWER)).get("/").text
     assert "Milestone: Contract signed (Home first)" in html
     assert "Overdue</strong> " in html
+    # A viewer is not offered the form that clears it; the programme office is.
+    assert "/milestones/" not in html
+    office = api_as(make_caller(demo_org, Role.PROGRAMME_OFFICE)).get("/").text
+    assert re.search(r'href="/projects/[^"]+/milestones/[^"]+/edit">Milestone: Contract', office)
     assert "No active owner</strong> Performance and Data Team" in html
     assert "Nobody in Performance and Data Team can sign in" in html
 

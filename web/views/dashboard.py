@@ -82,7 +82,9 @@ async def dashboard(request: Request, page: PageContext, gateway: Gateway) -> HT
         )
     me = page.get("me")
     director = (
-        await director_view(gateway, _section) if me and sees_director_view(me.roles) else None
+        await director_view(gateway, _section, me.roles)
+        if me and sees_director_view(me.roles)
+        else None
     )
     return render(
         request,

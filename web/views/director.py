@@ -23,6 +23,7 @@ from web.clients.gateway_api_client import GatewayApiClient
 from web.clients.kpi_api_client import KpiApiClient
 from web.clients.models import AreaStatus, BudgetTrend, OverdueItem, SavingsTrend
 from web.clients.projects_api_client import ProjectsApiClient
+from web.roles import Area, may_change
 
 M = TypeVar("M")
 RAGS = ("Green", "Amber", "Red", "No data", "No target")
@@ -148,8 +149,35 @@ def variance_words(variance: Decimal | None) -> str:
     return f"{format_money(abs(variance), short=True)} {words}"
 
 
+OVERDUE_AREAS: dict[str, Area] = {
+    "figure": "kpi",
+    "milestone": "projects",
+    "improvement_action": "plan",
+}
+"""Who may clear each kind of overdue item, as `web.roles` names it."""
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    item: OverdueItem
+    link: str | None
+    """The form that clears it, for someone who may use that form; None for anyone else."""
+
+
+def overdue_rows(items: list[OverdueItem], roles: list[str]) -> list[OverdueRow]:
+    """The council's overdue items, oldest first, each linking to its form only for someone
+    who may clear it (a viewer is never offered a form they would be refused)."""
+    return [
+        OverdueRow(
+            item=item,
+            link=item.link if may_change(roles, OVERDUE_AREAS.get(item.kind, "admin")) else None,
+        )
+        for item in sorted(items, key=lambda item: (item.due, item.title))
+    ]
+
+
 async def director_view(
-    gateway: GatewayClient, section: Callable[[Awaitable[Any]], Awaitable[Any]]
+    gateway: GatewayClient, section: Callable[[Awaitable[Any]], Awaitable[Any]], roles: list[str]
 ) -> dict[str, Any]:
     """What the director's part of the dashboard shows, each section on its own (one service
     down never takes the others with it)."""
@@ -161,10 +189,7 @@ async def director_view(
     overdue_kpi = await section(kpi.overdue())
     overdue_projects = await section(ProjectsApiClient(gateway).overdue())
     unowned = await section(GatewayApiClient(gateway).no_active_owner())
-    overdue: list[OverdueItem] = sorted(
-        [*(overdue_kpi.data or []), *(overdue_projects.data or [])],
-        key=lambda item: (item.due, item.title),
-    )
+    overdue = overdue_rows([*(overdue_kpi.data or []), *(overdue_projects.data or [])], roles)
     return {
         "areas": areas,
         "area_rows": area_rows(areas.data.areas) if areas.data else [],
