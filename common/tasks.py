@@ -5,6 +5,7 @@ Each service answers for its own items (`GET /tasks` on each); the gateway combi
 """
 
 from datetime import date
+from typing import TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -20,6 +21,15 @@ class TaskItem(BaseModel):
     link: str = Field(description="The page (on this site) with the form that clears it.")
 
 
-def ordered(items: list[TaskItem]) -> list[TaskItem]:
+T = TypeVar("T", bound=TaskItem)
+
+
+def ordered(items: list[T]) -> list[T]:
     """Overdue first, then soonest due, then by title."""
     return sorted(items, key=lambda item: (not item.overdue, item.due, item.title))
+
+
+class OverdueItem(TaskItem):
+    """Something past its due date in the council, and whom it is waiting on."""
+
+    owner: str = Field(description="The team (or person) it is waiting on; empty when none.")

@@ -18,7 +18,7 @@ from common.logs import install_request_logging
 from common.openapi import document_http_contract, operation_id
 from common.service_app import health_router, require_signing_key
 from common.settings import SERVICES, Settings, get_settings
-from gateway import admin, platform, reminders, resets, sessions, sso, tasks
+from gateway import admin, owners, platform, reminders, resets, sessions, sso, tasks
 from gateway.accounts import digest, utcnow
 from gateway.auth import (
     Authenticator,
@@ -168,6 +168,7 @@ def create_app(
     app.include_router(health_router(database))
     app.include_router(router, responses=PROBLEM_RESPONSES)
     app.include_router(tasks.router, responses=PROBLEM_RESPONSES)
+    app.include_router(owners.router, responses=PROBLEM_RESPONSES)
     app.include_router(reminders.router, responses=PROBLEM_RESPONSES)
     app.include_router(sessions.router, responses=PROBLEM_RESPONSES)
     app.include_router(admin.router, responses=PROBLEM_RESPONSES)

@@ -38,13 +38,13 @@ async def me(request: Request) -> CallerRead:
     )
 
 
-def _in_a_council(request: Request) -> None:
+def in_a_council(request: Request) -> None:
     """Refuse a platform administrator before anything else is read of the request."""
     if request.state.caller.platform_admin:
         raise Forbidden("A platform administrator belongs to no council.")
 
 
-@router.get("/people", response_model=list[PersonRead], dependencies=[Depends(_in_a_council)])
+@router.get("/people", response_model=list[PersonRead], dependencies=[Depends(in_a_council)])
 async def people(
     request: Request,
     ids: Annotated[list[uuid.UUID], Query(max_length=100, description="The people asked about.")],

@@ -28,24 +28,42 @@ class MyTasks(BaseModel):
     """Services that did not answer: their items are missing from `items`."""
 
 
+async def ask_service(
+    caller: Caller,
+    settings: Settings,
+    upstreams: dict[str, httpx.AsyncClient],
+    service: str,
+    path: str,
+    params: dict[str, str | int] | None = None,
+) -> bytes | None:
+    """One read of a service on the caller's behalf, straight to it; None when it does not
+    answer (the caller is told which, never shown an error for the whole page)."""
+    token = sign_identity(
+        caller.model_copy(update={"csrf": None}),
+        settings.identity_signing_key.get_secret_value(),
+        audience=service,
+        ttl_seconds=settings.identity_token_ttl_seconds,
+    )
+    headers = {IDENTITY_HEADER: token, REQUEST_ID_HEADER: request_id_var.get() or ""}
+    try:
+        response = await upstreams[service].get(path, headers=headers, params=params)
+        response.raise_for_status()
+    except httpx.HTTPError:
+        log.warning("service unavailable", extra={"upstream": service, "path": path})
+        return None
+    return response.content
+
+
 async def tasks_of(
     caller: Caller, settings: Settings, upstreams: dict[str, httpx.AsyncClient]
 ) -> MyTasks:
     """Ask every service for the caller's tasks."""
 
     async def ask(service: str) -> list[TaskItem] | None:
-        token = sign_identity(
-            caller.model_copy(update={"csrf": None}),
-            settings.identity_signing_key.get_secret_value(),
-            audience=service,
-            ttl_seconds=settings.identity_token_ttl_seconds,
-        )
-        headers = {IDENTITY_HEADER: token, REQUEST_ID_HEADER: request_id_var.get() or ""}
+        content = await ask_service(caller, settings, upstreams, service, "/tasks")
         try:
-            response = await upstreams[service].get("/tasks", headers=headers)
-            response.raise_for_status()
-            return _ITEMS.validate_json(response.content)
-        except (httpx.HTTPError, ValidationError):
+            return None if content is None else _ITEMS.validate_json(content)
+        except ValidationError:
             log.warning("tasks unavailable", extra={"upstream": service})
             return None
 

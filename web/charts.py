@@ -28,6 +28,8 @@ class Series:
     name: str
     values: Sequence[Decimal | float | int | None]
     dashed: bool = False
+    dash_pattern: str = "6 4"
+    """How a dashed line is drawn: two dashed lines of one chart differ by more than colour."""
 
 
 _CHAR_W = 7.2
@@ -99,7 +101,7 @@ def line_chart(
     for row, keys in enumerate(legend_rows):
         for key_x, n, s in keys:
             colour = PALETTE[n % len(PALETTE)]
-            dash = ' stroke-dasharray="6 4"' if s.dashed else ""
+            dash = f' stroke-dasharray="{s.dash_pattern}"' if s.dashed else ""
             key_y = 10 + row * 22
             parts.append(
                 f'<g class="app-chart__legend-key"><line x1="{key_x:.1f}" x2="{key_x + 24:.1f}" '
@@ -121,7 +123,7 @@ def line_chart(
         )
     for n, s in enumerate(series):
         colour = PALETTE[n % len(PALETTE)]
-        dash = ' stroke-dasharray="6 4"' if s.dashed else ""
+        dash = f' stroke-dasharray="{s.dash_pattern}"' if s.dashed else ""
         segment: list[str] = []
         segments: list[list[str]] = []
         for i, v in enumerate(s.values):

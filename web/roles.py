@@ -9,7 +9,16 @@ from collections.abc import Iterable
 from typing import Literal
 
 Area = Literal[
-    "kpi", "approve", "targets", "projects", "plan", "finance", "budget", "imports", "admin"
+    "kpi",
+    "approve",
+    "closed",
+    "targets",
+    "projects",
+    "plan",
+    "finance",
+    "budget",
+    "imports",
+    "admin",
 ]
 
 ROLE_NAMES = {
@@ -26,6 +35,8 @@ CHANGES: dict[str, frozenset[str]] = {
     "kpi": frozenset({"data_provider", "programme_office", "admin"}),
     # approving or returning KPI figures: never the data provider who entered them
     "approve": frozenset({"programme_office", "admin"}),
+    # changing a figure of a closed period, with a reason: the approvers of any team's figures
+    "closed": frozenset({"service_lead", "programme_office", "admin"}),
     # the KPI table itself, targets and profiles
     "targets": frozenset({"programme_office", "admin"}),
     # projects, milestones, highlight reports, RAID: service leads only for their team's projects
@@ -40,6 +51,21 @@ CHANGES: dict[str, frozenset[str]] = {
     "imports": frozenset({"data_provider", "service_lead", "finance", "programme_office", "admin"}),
     "admin": frozenset({"admin"}),
 }
+
+
+DIRECTOR_VIEW = frozenset({"viewer", "programme_office", "admin"})
+"""Who sees the director's part of the dashboard: directors and councillors (who are given
+the viewer role), the programme office that runs the plan for them, and administrators. The
+roles that enter figures keep a dashboard of their own tasks."""
+
+
+def sees_director_view(roles: Iterable[str]) -> bool:
+    """Whether someone with `roles` sees the director's part of the dashboard.
+
+    >>> sees_director_view(["viewer"]), sees_director_view(["data_provider"])
+    (True, False)
+    """
+    return bool(set(roles) & DIRECTOR_VIEW)
 
 
 def may_change(roles: Iterable[str], area: Area) -> bool:

@@ -29,6 +29,7 @@ PAGES = [
     "/admin/api-keys",
     "/admin/organisation",
     "/account/password",
+    "/account/reminders",
     "/imports",
     "/documents/service-plan",
     "/documents/quarterly-report",

@@ -219,3 +219,36 @@ def test_the_council_setting_lets_a_one_person_team_approve_its_own_figures(
     approved = browser.post(f"{url}/approve", headers=etag)
     assert approved.status_code == 200, approved.text
     assert browser.get(f"{url}/revisions").json()[-1]["self_approved"] is True
+
+
+def test_an_admin_lets_one_person_teams_approve_their_own_figures_and_takes_it_back(
+    browser: TestClient, person: User
+) -> None:
+    csrf = sign_in(browser, person.email)
+    page = browser.get("/admin/organisation").text
+    assert "Let a one-person team approve its own figures" in page
+    assert 'value="true" checked' not in page
+    ticked = browser.post(
+        "/admin/organisation",
+        data={"name": "Demo Council", "allow_self_approval": "true", "csrf_token": csrf},
+    )
+    assert ticked.status_code == 303, ticked.text
+    assert browser.get("/api/v1/organisation").json()["allow_self_approval"] is True
+    assert 'value="true" checked' in browser.get("/admin/organisation").text
+    # An unticked box sends nothing: the setting goes back off.
+    unticked = browser.post(
+        "/admin/organisation", data={"name": "Demo Council", "csrf_token": csrf}
+    )
+    assert unticked.status_code == 303, unticked.text
+    assert browser.get("/api/v1/organisation").json()["allow_self_approval"] is False
+
+
+def test_a_refused_change_keeps_the_box_as_ticked(browser: TestClient, person: User) -> None:
+    csrf = sign_in(browser, person.email)
+    refused = browser.post(
+        "/admin/organisation",
+        data={"name": "", "allow_self_approval": "true", "csrf_token": csrf},
+    )
+    assert refused.status_code == 422
+    assert 'value="true" checked' in refused.text
+    assert browser.get("/api/v1/organisation").json()["allow_self_approval"] is False

@@ -187,6 +187,7 @@ LIST_CASES: dict[str, Listing] = {
     "GET /api/v1/audit-events": Listing(filters={"entity_id": "users"}),
     f"GET {KPI}/measures": Listing(),
     f"GET {KPI}/scorecard": Listing({"period": MONTH}),
+    f"GET {KPI}/scorecard/service-areas": Listing({"period": MONTH}),
     f"GET {KPI}/targets": Listing(filters={"measure_id": "measures"}),
     f"GET {KPI}/actuals": Listing(filters={"measure_id": "measures"}),
     f"GET {KPI}/populations": Listing(),
@@ -221,6 +222,8 @@ LIST_CASES: dict[str, Listing] = {
         {"by": "owner", "financial_year": YEAR}, filters={"project_id": "projects"}
     ),
     f"GET {FINANCE}/savings/owners": Listing(),
+    f"GET {FINANCE}/savings/trend": Listing({"financial_year": YEAR}, unmarked=True),
+    f"GET {FINANCE}/budget/trend": Listing({"financial_year": YEAR}, unmarked=True),
     f"GET {FINANCE}/reconciliation-flags": Listing({"tracker": "budget"}),
     f"GET {KPI}/saved-mappings": Listing({"kind": "actuals"}),
     f"GET {PROJECTS}/saved-mappings": Listing({"kind": "objectives"}),
@@ -242,6 +245,13 @@ LIST_CASES: dict[str, Listing] = {
     f"GET {KPI}/tasks": Listing(),
     f"GET {PROJECTS}/tasks": Listing(),
     f"GET {FINANCE}/tasks": Listing(),
+    # What a director chases: A's figures are overdue, and A's improvement action is past due.
+    f"GET {KPI}/overdue": Listing(),
+    # A's measure has figures for two months of 2025 only: nothing for its last two periods.
+    f"GET {KPI}/unreported": Listing(),
+    f"GET {PROJECTS}/overdue": Listing(),
+    # A's team has nobody who signs in (A's one person has no team), so A's records are listed.
+    "GET /api/v1/no-active-owner": Listing(),
     # A person's own reminder setting, found by their user id.
     "GET /api/v1/me/reminders": Listing(personal=True),
     "GET /api/v1/reminders-sent": Listing(),
@@ -765,7 +775,6 @@ def test_another_councils_pages_are_not_found_and_its_forms_change_nothing(
 
 
 PAGES_WITHOUT_RECORDS = {
-    "/",
     "/admin",
     "/admin/users/new",
     "/admin/organisation",
@@ -773,6 +782,7 @@ PAGES_WITHOUT_RECORDS = {
     "/reset-password",
     "/account/password",
     "/account/sessions",
+    "/account/reminders",
     "/imports",
     "/platform",  # refused to every council's caller, as the next one is
     "/platform/councils/new",

@@ -52,3 +52,36 @@ def test_an_admin_lists_the_reminders_sent_and_others_may_not(
     other = TestClient(browser.app, base_url="http://gateway", follow_redirects=False)
     sign_in(other, provider.email)
     assert other.get("/api/v1/reminders-sent").status_code == 403
+
+
+def test_a_person_turns_their_reminders_off_on_their_page_and_is_told(
+    browser: TestClient, database: Database, demo_org: object
+) -> None:
+    person = add_user(database, demo_org, Role.DATA_PROVIDER, team="Reablement Team")  # type: ignore[arg-type]
+    csrf = sign_in(browser, person.email)
+    page = browser.get("/")
+    assert 'href="/account/reminders">Your reminders</a>' in page.text
+    shown = browser.get("/account/reminders").text
+    assert 'value="on" checked' in shown
+    saved = browser.post("/account/reminders", data={"reminders": "off", "csrf_token": csrf})
+    assert saved.status_code == 303, saved.text
+    assert saved.headers["location"] == "/account/reminders?done=off"
+    after = browser.get(saved.headers["location"]).text
+    assert "You will not get reminder emails." in after
+    assert 'value="off" checked' in after
+    with database.session(person.org_id) as session:
+        assert session.get_one(User, person.id).reminders_off is True
+
+
+def test_saving_without_a_choice_shows_the_error_beside_the_radios(
+    browser: TestClient, database: Database, demo_org: object
+) -> None:
+    person = add_user(database, demo_org, Role.VIEWER)  # type: ignore[arg-type]
+    csrf = sign_in(browser, person.email)
+    refused = browser.post("/account/reminders", data={"csrf_token": csrf})
+    assert refused.status_code == 422
+    assert 'href="#reminders"' in refused.text
+    assert 'id="reminders-error"' in refused.text
+    assert "Select whether you want reminder emails" in refused.text
+    with database.session(person.org_id) as session:
+        assert session.get_one(User, person.id).reminders_off is False

@@ -287,7 +287,10 @@ def _council_a(a: TestClient) -> dict[str, str]:
         },
     )["id"]
     ids["improvement-actions"] = _post(
-        a, f"{projects}/improvement-actions", {"action": f"{MARK} action", "area": f"{MARK} area"}
+        a,
+        f"{projects}/improvement-actions",
+        # Past due, so that the council's overdue items show it.
+        {"action": f"{MARK} action", "area": f"{MARK} area", "due_date": "2025-06-30"},
     )["id"]
     # Column mappings saved by importing A's own records again, unchanged, with a mapping.
     _import_unchanged(

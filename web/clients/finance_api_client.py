@@ -8,6 +8,7 @@ from web.clients.models import (
     Benefit,
     BudgetLine,
     BudgetPosition,
+    BudgetTrend,
     Entry,
     Flag,
     Forecast,
@@ -17,6 +18,7 @@ from web.clients.models import (
     Project,
     SavingsLine,
     SavingsTotals,
+    SavingsTrend,
     ThemeTable,
     TrackerPage,
 )
@@ -39,6 +41,8 @@ THEMES = Endpoint("GET", "/finance/library/themes", list[LibraryTheme], WHAT)
 OWNERS = Endpoint("GET", "/finance/savings/owners", list[str], WHAT)
 TOTALS = Endpoint("GET", "/finance/savings/totals", SavingsTotals, WHAT)
 POSITION = Endpoint("GET", "/finance/budget/position", BudgetPosition, WHAT)
+BUDGET_TREND = Endpoint("GET", "/finance/budget/trend", BudgetTrend, WHAT)
+SAVINGS_TREND = Endpoint("GET", "/finance/savings/trend", SavingsTrend, WHAT)
 FLAGS = Endpoint("GET", "/finance/reconciliation-flags", list[Flag], WHAT)
 EXPLAIN_FLAG = Endpoint("POST", "/finance/reconciliation-flags/{flag_id}/explain", Flag, WHAT)
 BUDGET_LINE = Endpoint("GET", "/finance/budget-lines/{line_id}", BudgetLine, WHAT)
@@ -146,6 +150,16 @@ class FinanceApiClient:
 
     async def savings_totals(self, **params: Any) -> SavingsTotals:
         return await self._gateway.call(TOTALS, params=query(params))
+
+    async def savings_trend(self, financial_year: str) -> SavingsTrend:
+        """Cashable savings month by month through the year, against the target."""
+        return await self._gateway.call(SAVINGS_TREND, params={"financial_year": financial_year})
+
+    async def budget_trend(self, financial_year: str | None = None) -> BudgetTrend:
+        """The forecast outturn month by month (the latest forecast's year when not given)."""
+        return await self._gateway.call(
+            BUDGET_TREND, params=query({"financial_year": financial_year})
+        )
 
     async def budget_position(
         self, month: str | None = None, *, as_at: str | None = None

@@ -10,7 +10,9 @@ from web.clients.models import (
     ApiKey,
     ApiKeyCreated,
     Caller,
+    MyReminders,
     MySession,
+    NoActiveOwner,
     Organisation,
     PasswordResetCreated,
     PasswordResetLink,
@@ -39,8 +41,11 @@ MAKE_PASSWORD_RESET = Endpoint(
 API_KEYS = Endpoint("GET", "/api-keys", list[ApiKey], ADMIN)
 ADD_API_KEY = Endpoint("POST", "/api-keys", ApiKeyCreated, ADMIN)
 REVOKE_API_KEY = Endpoint("POST", "/api-keys/{key_id}/revoke", ApiKey, ADMIN)
+MY_REMINDERS = Endpoint("GET", "/me/reminders", MyReminders, SIGN_IN)
+SET_MY_REMINDERS = Endpoint("PUT", "/me/reminders", MyReminders, SIGN_IN)
+NO_ACTIVE_OWNER = Endpoint("GET", "/no-active-owner", NoActiveOwner, "people service")
 ORGANISATION = Endpoint("GET", "/organisation", Organisation, ADMIN)
-RENAME_ORGANISATION = Endpoint("PATCH", "/organisation", Organisation, ADMIN)
+CHANGE_ORGANISATION = Endpoint("PATCH", "/organisation", Organisation, ADMIN)
 
 
 class GatewayApiClient:
@@ -72,6 +77,16 @@ class GatewayApiClient:
 
     async def end_other_sessions(self, password: str) -> None:
         await self._gateway.call(END_OTHER_SESSIONS, json={"password": password})
+
+    async def my_reminders(self) -> MyReminders:
+        return await self._gateway.call(MY_REMINDERS)
+
+    async def set_my_reminders(self, enabled: bool) -> MyReminders:
+        return await self._gateway.call(SET_MY_REMINDERS, json={"enabled": enabled})
+
+    async def no_active_owner(self) -> NoActiveOwner:
+        """Measures and savings lines whose team has nobody who can sign in."""
+        return await self._gateway.call(NO_ACTIVE_OWNER)
 
     async def password_reset_link(self, token: str) -> PasswordResetLink:
         return await self._gateway.call(LOOK_UP_RESET, json={"token": token or "-"})
@@ -113,8 +128,12 @@ class GatewayApiClient:
     async def organisation(self) -> Organisation:
         return await self._gateway.call(ORGANISATION)
 
-    async def rename_organisation(self, name: str) -> Organisation:
-        return await self._gateway.call(RENAME_ORGANISATION, json={"name": name})
+    async def change_organisation(self, *, name: str, allow_self_approval: bool) -> Organisation:
+        """The council's name, and whether a one-person team may approve its own figures."""
+        return await self._gateway.call(
+            CHANGE_ORGANISATION,
+            json={"name": name, "allow_self_approval": allow_self_approval},
+        )
 
 
 def gateway_api_client(

@@ -12,14 +12,18 @@ from web.clients.models import (
     KpiTarget,
     LibraryMeasure,
     Measure,
+    OverdueItem,
     Page,
     Revision,
     Scorecard,
+    ServiceAreas,
 )
 from web.clients.models import Series as MeasureSeries
 
 WHAT = "KPI service"
 SCORECARD = Endpoint("GET", "/kpi/scorecard", Scorecard, WHAT)
+SERVICE_AREAS = Endpoint("GET", "/kpi/scorecard/service-areas", ServiceAreas, WHAT)
+OVERDUE = Endpoint("GET", "/kpi/overdue", list[OverdueItem], WHAT)
 MEASURES = Endpoint("GET", "/kpi/measures", Page[Measure], WHAT)
 MEASURE = Endpoint("GET", "/kpi/measures/{measure_id}", Measure, WHAT)
 ADD_MEASURE = Endpoint("POST", "/kpi/measures", Measure, WHAT)
@@ -52,6 +56,14 @@ class KpiApiClient:
 
     async def scorecard(self, **params: Any) -> Scorecard:
         return await self._gateway.call(SCORECARD, params=query(params))
+
+    async def service_areas(self) -> ServiceAreas:
+        """Measures by RAG in each service area, with its direction of travel."""
+        return await self._gateway.call(SERVICE_AREAS)
+
+    async def overdue(self) -> list[OverdueItem]:
+        """Every team's figures past their due date."""
+        return await self._gateway.call(OVERDUE)
 
     async def measure(self, measure_id: str) -> Measure:
         return await self._gateway.call(MEASURE, {"measure_id": measure_id})

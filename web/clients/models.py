@@ -39,6 +39,7 @@ class Organisation(Read):
     id: str
     name: str
     slug: str
+    allow_self_approval: bool
 
 
 class Caller(Read):
@@ -47,6 +48,10 @@ class Caller(Read):
     roles: list[str]
     team: str | None
     organisation: Organisation
+
+
+class MyReminders(Read):
+    enabled: bool
 
 
 class MySession(Read):
@@ -872,3 +877,71 @@ class Adoption(Read):
     measure_id: str
     library_key: str
     national_id: str
+
+
+# The director's dashboard.
+
+
+class AreaStatus(Read):
+    service_area: str
+    measures: int
+    counts: dict[str, int]
+    previous_counts: dict[str, int]
+    improved: int
+    worsened: int
+    direction: str
+    """Better, Worse, Same or Not known."""
+
+
+class ServiceAreas(Read):
+    period: str
+    label: str
+    previous_label: str
+    areas: list[AreaStatus]
+
+
+class OverdueItem(TaskItem):
+    owner: str
+
+
+class SavingsMonth(Read):
+    month: str
+    achieved_to_date: Decimal | None
+    forecast_for_year: Decimal | None
+    lines_with_return: int
+
+
+class SavingsTrend(Read):
+    financial_year: str
+    saving_type: str
+    lines: int
+    target: Decimal
+    months: list[SavingsMonth]
+
+
+class BudgetMonth(Read):
+    month: str
+    forecast_outturn: Decimal | None
+    variance: Decimal | None
+    lines_with_forecast: int
+
+
+class BudgetTrend(Read):
+    financial_year: str
+    lines: int
+    budget: Decimal
+    months: list[BudgetMonth]
+
+
+class NoActiveOwnerItem(Read):
+    kind: str
+    id: str
+    name: str
+    team: str
+    reason: str
+    link: str
+
+
+class NoActiveOwner(Read):
+    items: list[NoActiveOwnerItem]
+    unavailable: list[str]

@@ -15,6 +15,7 @@ from web.clients.models import (
     ImprovementPlanSummary,
     Milestone,
     Objective,
+    OverdueItem,
     Page,
     PortfolioSummary,
     Priority,
@@ -63,6 +64,7 @@ PLAN_SUMMARY = Endpoint(
     "GET", "/projects/improvement-actions/summary", ImprovementPlanSummary, WHAT
 )
 PORTFOLIO = Endpoint("GET", "/projects/portfolio/summary", PortfolioSummary, WHAT)
+OVERDUE = Endpoint("GET", "/projects/overdue", list[OverdueItem], WHAT)
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -134,6 +136,10 @@ class ProjectsApiClient:
 
     async def portfolio_summary(self, **params: Any) -> PortfolioSummary:
         return await self._gateway.call(PORTFOLIO, params=query(params))
+
+    async def overdue(self) -> list[OverdueItem]:
+        """Every open project's milestones and every improvement action past their due date."""
+        return await self._gateway.call(OVERDUE)
 
     async def update_project(self, project_id: str, version: str, data: dict[str, Any]) -> Project:
         return await self._gateway.call(

@@ -227,13 +227,15 @@ async def organisation(request: Request, page: PageContext, api: GatewayApi) -> 
 
 
 @router.post("/organisation", response_class=HTMLResponse, dependencies=[Admin])
-async def rename_organisation(request: Request, page: PageContext, api: GatewayApi) -> Response:
-    name = str((await request.form()).get("name", "")).strip()
+async def change_organisation(request: Request, page: PageContext, api: GatewayApi) -> Response:
+    """The council's name, and whether a one-person team may approve its own figures."""
+    form = await request.form()
+    name = str(form.get("name", "")).strip()
+    self_approval = form.get("allow_self_approval") == "true"
     try:
-        await api.rename_organisation(name)
+        await api.change_organisation(name=name, allow_self_approval=self_approval)
     except ApiError as error:
-        context = _context(
-            page, title="Organisation", organisation={"name": name}, errors=_errors(error)
-        )
+        kept = {"name": name, "allow_self_approval": self_approval}
+        context = _context(page, title="Organisation", organisation=kept, errors=_errors(error))
         return render(request, "admin/organisation.html", context, status_code=422)
     return RedirectResponse("/admin", status_code=303)

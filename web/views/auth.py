@@ -9,7 +9,7 @@ import hmac
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, FastAPI, Form, Request
@@ -268,6 +268,18 @@ async def change_password(
 
 
 _SESSIONS = "Where you are signed in"
+T = TypeVar("T")
+
+
+async def _own(read: Awaitable[T]) -> T | None:
+    """Something of the signed-in person's own; None when they signed in some other way than
+    as a person with a password (an API key, or `DEV_IDENTITY` in development)."""
+    try:
+        return await read
+    except ApiError as error:
+        if error.status != 403:
+            raise
+        return None
 
 
 @router.get("/account/sessions", response_class=HTMLResponse)
@@ -279,13 +291,8 @@ async def _sessions(
     request: Request, page: dict[str, Any], errors: dict[str, str], *, done: bool = False
 ) -> HTMLResponse:
     gateway = GatewayClient(request.app.state.gateway, request)
-    try:
-        mine = await GatewayApiClient(gateway).my_sessions()
-    except ApiError as error:
-        if error.status != 403:
-            raise
-        # Signed in some other way than with a password (an API key, or `DEV_IDENTITY` in
-        # development): there are no sessions to list or end.
+    mine = await _own(GatewayApiClient(gateway).my_sessions())
+    if mine is None:
         context = {**page, "sessions": None, "errors": {}, "done": False, "title": _SESSIONS}
         return render(request, "auth/sessions.html", context)
     context = {
@@ -392,3 +399,53 @@ async def reset_password(
     except ApiError as error:
         return _gone(request, str(error.problem.get("detail") or "This link does not work."))
     return _reset_page(request, token, errors=errors, link=link)
+
+
+_REMINDERS = "Your reminders"
+_CHOICES = {"on": True, "off": False}
+
+
+@router.get("/account/reminders", response_class=HTMLResponse)
+async def reminders_page(request: Request, page: PageContext, done: str = "") -> HTMLResponse:
+    """Whether the person gets reminder emails, and the choice to change it."""
+    return await _reminders(request, page, {}, done=done if done in _CHOICES else "")
+
+
+async def _reminders(
+    request: Request,
+    page: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    done: str = "",
+    chosen: str = "",
+) -> HTMLResponse:
+    gateway = GatewayClient(request.app.state.gateway, request)
+    mine = await _own(GatewayApiClient(gateway).my_reminders())
+    caller = page_caller(request)
+    context = {
+        **page,
+        "title": _REMINDERS,
+        "reminders": mine,
+        "chosen": chosen or ("" if mine is None else "on" if mine.enabled else "off"),
+        "council_off": caller is not None and not caller.deadlines.reminders_enabled,
+        "errors": errors,
+        "done": done,
+    }
+    return render(request, "auth/reminders.html", context, status_code=422 if errors else 200)
+
+
+@router.post("/account/reminders", response_class=HTMLResponse)
+async def change_reminders(
+    request: Request, page: PageContext, reminders: Annotated[str, Form()] = ""
+) -> Response:
+    """Turn the person's own reminder emails on or off."""
+    if reminders not in _CHOICES:
+        errors = {"reminders": "Select whether you want reminder emails"}
+        return await _reminders(request, page, errors)
+    gateway = GatewayClient(request.app.state.gateway, request)
+    try:
+        await GatewayApiClient(gateway).set_my_reminders(_CHOICES[reminders])
+    except ApiError as error:
+        message = error.field_errors().get("enabled") or str(error.problem.get("detail", ""))
+        return await _reminders(request, page, {"reminders": message}, chosen=reminders)
+    return RedirectResponse(f"/account/reminders?done={reminders}", status_code=303)

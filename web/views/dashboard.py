@@ -17,6 +17,8 @@ from web.clients.models import TotalsGroup
 from web.clients.projects_api_client import ProjectsApiClient
 from web.clients.tasks_api_client import TasksApiClient
 from web.rendering import render
+from web.roles import sees_director_view
+from web.views.director import director_view
 from web.views.tasks import task_rows
 
 router = APIRouter()
@@ -78,11 +80,18 @@ async def dashboard(request: Request, page: PageContext, gateway: Gateway) -> HT
         savings_year = next((g for g in groups if g.key == year.label), None) or (
             groups[-1] if groups else None
         )
+    me = page.get("me")
+    director = (
+        await director_view(gateway, _section, me.roles)
+        if me and sees_director_view(me.roles)
+        else None
+    )
     return render(
         request,
         "dashboard.html",
         {
             **page,
+            "director": director,
             "nav": "dashboard",
             "tasks": tasks,
             "task_rows": task_rows(tasks.data) if tasks.data else [],

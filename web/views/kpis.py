@@ -13,11 +13,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from common.charts import money_tick, number_tick
+from common.deadlines import Deadlines, is_closed
 from common.periods import Period
 from web.charts import Series, line_chart, sparkline
 from web.clients.audit_api_client import record_history
 from web.clients.finance_api_client import FinanceApiClient
-from web.clients.gateway import ApiError, GatewayClient, UpstreamDown, gateway_client
+from web.clients.gateway import (
+    ApiError,
+    GatewayClient,
+    UpstreamDown,
+    gateway_client,
+)
 from web.clients.kpi_api_client import KpiApi, KpiApiClient
 from web.clients.models import Actual, KpiTarget, Measure, Revision, ScorecardRow, SeriesPoint
 from web.clients.projects_api_client import ProjectsApiClient
@@ -25,6 +31,7 @@ from web.exports import Column, download_links, export, header_cells, number, wa
 from web.forms import unless_allowed
 from web.rendering import render
 from web.roles import may_change
+from web.views.auth import page_caller
 from web.views.dashboard import PageContext
 
 router = APIRouter()
@@ -261,9 +268,18 @@ async def tracker(
 
 
 async def _entry_context(
-    kpi: KpiApi, period: str, provider: str, errors: dict[str, str], form: dict[str, str]
+    request: Request,
+    kpi: KpiApi,
+    period: str,
+    provider: str,
+    errors: dict[str, str],
+    form: dict[str, str],
 ) -> dict[str, Any]:
     providers, _areas = await kpi.facets()
+    caller = page_caller(request)
+    deadlines = caller.deadlines if caller else Deadlines()
+    late_changes = caller is not None and may_change(caller.roles, "closed")
+    today = date.today()
     items: list[ScorecardRow] = []
     if provider:
         card = await kpi.scorecard(period=period, data_provider=provider, limit=500)
@@ -284,6 +300,7 @@ async def _entry_context(
             value = getattr(entry, field)
             return "" if value is None else str(value)
 
+        closed = is_closed(Period.parse(item.period), deadlines, today)
         rows.append(
             {
                 "measure": measure,
@@ -292,6 +309,11 @@ async def _entry_context(
                 "prefix": prefix,
                 "unit_words": UNIT_WORDS.get(measure.unit, measure.unit),
                 "values": {f: kept(f) for f in (*FIGURE_FIELDS, "commentary")},
+                # A closed period's figure changes only with an approver's reason; the field is
+                # shown where that applies, or where the API asked for it.
+                "closed": closed,
+                "ask_reason": (closed and late_changes) or f"{prefix}-reason" in errors,
+                "reason": form.get(f"{prefix}-reason", ""),
             }
         )
     return {
@@ -327,7 +349,7 @@ async def entry(
     except ValueError as error:
         errors["period"] = str(error)
         period = default_period()
-    context = await _entry_context(kpi, period, provider, errors, {})
+    context = await _entry_context(request, kpi, period, provider, errors, {})
     return render(
         request,
         "kpis/entry.html",
@@ -365,6 +387,8 @@ async def save_entry(
             "commentary": commentary,
             **{f: v for f, v in figures.items() if v},
         }
+        if reason := form.get(f"{prefix}-reason", ""):
+            row["reason"] = reason
         version = form.get(f"{prefix}-version", "")
         if version.isdigit():
             row["version"] = int(version)
@@ -383,7 +407,7 @@ async def save_entry(
         if submit:
             query["submitted"] = "true"
         return RedirectResponse(_url("/kpis/entry", query), status_code=303)
-    context = await _entry_context(kpi, period, provider, errors, form)
+    context = await _entry_context(request, kpi, period, provider, errors, form)
     return render(
         request,
         "kpis/entry.html",
@@ -399,7 +423,7 @@ def _entry_errors(error: ApiError, row_prefix: list[str]) -> dict[str, str]:
         parts = field.split(".")
         if len(parts) >= 3 and parts[0] == "rows" and parts[1].isdigit():
             index = int(parts[1])
-            name = parts[2] if parts[2] in (*FIGURE_FIELDS, "commentary") else "value"
+            name = parts[2] if parts[2] in (*FIGURE_FIELDS, "commentary", "reason") else "value"
             if index < len(row_prefix):
                 errors.setdefault(f"{row_prefix[index]}-{name}", message)
                 continue

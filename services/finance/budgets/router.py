@@ -10,7 +10,7 @@ from common import crud
 from common.concurrency import set_etag
 from common.errors import FieldError, ValidationFailed
 from common.pagination import Page, PageDep
-from common.periods import AS_AT_DESCRIPTION, Period, as_at_query
+from common.periods import AS_AT_DESCRIPTION, FinancialYear, Period, as_at_query
 from common.writing import csv_response
 from services.finance.budgets import service
 from services.finance.budgets.models import BudgetLine
@@ -19,6 +19,7 @@ from services.finance.budgets.schemas import (
     BudgetLineRead,
     BudgetLineUpdate,
     BudgetPosition,
+    BudgetTrend,
     ForecastCreate,
     ForecastRead,
     ForecastUpdate,
@@ -166,6 +167,23 @@ def budget_position(
     (+ overspend, - underspend), and movement since the latest earlier forecast and since the
     year's original forecast."""
     return _position(session, month, as_at)
+
+
+@router.get("/budget/trend", response_model=BudgetTrend)
+def budget_trend(
+    session: SessionDep,
+    financial_year: Annotated[
+        str | None,
+        Query(description='"2025/26"; when left out, the year of the latest forecast.'),
+    ] = None,
+) -> BudgetTrend:
+    """The forecast outturn month by month through a financial year against its budget: each
+    month, the forecasts made that month added up (months with none have no figure)."""
+    year = year_query(financial_year)
+    if year is None:
+        latest = service.latest_forecast_month(session) or date.today()
+        year = FinancialYear.containing(latest).label
+    return service.budget_trend(session, financial_year=year)
 
 
 @router.get("/budget/position.csv", response_class=Response)

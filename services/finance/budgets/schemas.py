@@ -159,3 +159,25 @@ class BudgetPosition(BaseModel):
     )
     lines: list[PositionLine]
     totals: PositionTotalsRead
+
+
+class BudgetMonth(BaseModel):
+    """The year's position as forecast in one month."""
+
+    month: MonthCode
+    forecast_outturn: Money | None = Field(
+        description="The month's forecasts added up; None when no line forecast that month."
+    )
+    variance: Money | None = Field(
+        description="Over the lines with a forecast that month (+ overspend, - underspend)."
+    )
+    lines_with_forecast: int
+
+
+class BudgetTrend(BaseModel):
+    """The forecast outturn month by month through a financial year, against the budget."""
+
+    financial_year: str
+    lines: int
+    budget: Money = Field(description="The current budget of every line of the year.")
+    months: list[BudgetMonth] = Field(description="April to March.")

@@ -16,7 +16,9 @@ from services.finance.budgets.schemas import (
     BudgetAmountIn,
     BudgetLineCreate,
     BudgetLineUpdate,
+    BudgetMonth,
     BudgetPosition,
+    BudgetTrend,
     ForecastCreate,
     ForecastRead,
     ForecastUpdate,
@@ -282,4 +284,43 @@ def budget_position(session: Session, *, month: date, as_at: date | None = None)
             lines_with_forecast=totals.lines_with_forecast,
             lines_without_forecast=sum(1 for p in positions if p.forecast_outturn is None),
         ),
+    )
+
+
+def budget_trend(session: Session, *, financial_year: str) -> BudgetTrend:
+    """Month by month, the forecast outturn the lines gave that month, added up as the budget
+    monitor adds them (only lines with a forecast count in the forecast and the variance)."""
+    lines = session.scalars(
+        select(BudgetLine).where(
+            BudgetLine.amounts.any(BudgetAmount.financial_year == financial_year)
+        )
+    ).all()
+    budgets = [(line, _amount(line, financial_year)) for line in lines]
+    months: list[BudgetMonth] = []
+    for month in FinancialYear.parse(financial_year).months():
+        totals = rules.position_totals(
+            rules.LinePosition(
+                budget=amount.current_budget,
+                forecast_outturn=next(
+                    (f.forecast_outturn for f in line.forecasts if f.month == month), None
+                ),
+                previous_forecast=None,
+            )
+            for line, amount in budgets
+            if amount is not None
+        )
+        any_forecast = totals.lines_with_forecast > 0
+        months.append(
+            BudgetMonth(
+                month=month,
+                forecast_outturn=totals.forecast_outturn if any_forecast else None,
+                variance=totals.variance if any_forecast else None,
+                lines_with_forecast=totals.lines_with_forecast,
+            )
+        )
+    return BudgetTrend(
+        financial_year=financial_year,
+        lines=len(lines),
+        budget=rules.total(amount.current_budget for _, amount in budgets if amount is not None),
+        months=months,
     )

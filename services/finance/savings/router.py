@@ -34,6 +34,7 @@ from services.finance.savings.schemas import (
     SavingsLineRead,
     SavingsLineUpdate,
     SavingsTotals,
+    SavingsTrend,
     SavingType,
     Status,
     TrackerPage,
@@ -240,6 +241,22 @@ def savings_totals(
     )
     return service.totals(
         session, by=by, filters=None if by == "year" else filters, as_at=filters.as_at
+    )
+
+
+@router.get("/savings/trend", response_model=SavingsTrend)
+def savings_trend(
+    session: SessionDep,
+    financial_year: Annotated[
+        str | None, Query(description='"2025/26"; the current financial year when left out.')
+    ] = None,
+    saving_type: SavingType = SavingType.CASHABLE,
+) -> SavingsTrend:
+    """One type of saving (cashable unless asked) month by month through a financial year:
+    achieved to date and forecast for the year, totalled over every line's latest return by
+    each month, against the in-year target."""
+    return service.trend(
+        session, financial_year=_year(financial_year), saving_type=saving_type.value
     )
 
 

@@ -333,3 +333,24 @@ class EntryRead(BaseModel):
     slippage: Money | None
     note: str
     version: int
+
+
+class SavingsMonth(BaseModel):
+    """One month of the year: the totals of every line's latest return by then."""
+
+    month: MonthCode
+    achieved_to_date: Money | None = Field(description="None: no line has a return by then.")
+    forecast_for_year: Money | None
+    lines_with_return: int
+
+
+class SavingsTrend(BaseModel):
+    """One type of saving month by month through a financial year, against its target."""
+
+    financial_year: str
+    saving_type: SavingType
+    lines: int
+    target: Money = Field(description="The in-year target of every line of the type.")
+    months: list[SavingsMonth] = Field(
+        description="April to March; months after the latest return have no figures."
+    )

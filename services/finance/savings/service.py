@@ -16,6 +16,7 @@ from common import crud
 from common.errors import Conflict, FieldError, NotFound, ValidationFailed
 from common.money import format_money
 from common.pagination import PageParams
+from common.periods import FinancialYear
 from services.finance.base import Base
 from services.finance.budgets.service import check_month_in_year
 from services.finance.library.rules import chosen_or_suggested
@@ -39,7 +40,9 @@ from services.finance.savings.schemas import (
     SavingsLineCreate,
     SavingsLineRead,
     SavingsLineUpdate,
+    SavingsMonth,
     SavingsTotals,
+    SavingsTrend,
     SavingType,
     Status,
     TargetIn,
@@ -685,3 +688,41 @@ def update_measure(
 def delete_measure(session: Session, *, measure: ActivityMeasure) -> None:
     session.delete(measure)
     session.flush()
+
+
+def trend(session: Session, *, financial_year: str, saving_type: str) -> SavingsTrend:
+    """One type of saving month by month: each month, the totals of every line's latest return
+    of the year by then. Months after the latest return of any line have no figures (a return
+    is never carried into months not yet reported)."""
+    lines = [
+        line
+        for line in session.scalars(
+            select(SavingsLine).where(SavingsLine.saving_type == saving_type)
+        )
+        if any(t.financial_year == financial_year for t in line.targets)
+        or any(e.financial_year == financial_year for e in line.entries)
+    ]
+    reported = [
+        e.month for line in lines for e in line.entries if e.financial_year == financial_year
+    ]
+    last = max(reported, default=None)
+    months: list[SavingsMonth] = []
+    for month in FinancialYear.parse(financial_year).months():
+        t = rules.progress_totals(progress(line, financial_year, month) for line in lines)
+        with_return = t.lines - t.lines_without_return
+        known = last is not None and month <= last and with_return > 0
+        months.append(
+            SavingsMonth(
+                month=month,
+                achieved_to_date=t.achieved_to_date if known else None,
+                forecast_for_year=t.forecast_for_year if known else None,
+                lines_with_return=with_return if known else 0,
+            )
+        )
+    return SavingsTrend(
+        financial_year=financial_year,
+        saving_type=SavingType(saving_type),
+        lines=len(lines),
+        target=rules.progress_totals(progress(line, financial_year) for line in lines).target,
+        months=months,
+    )

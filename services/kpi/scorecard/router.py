@@ -14,7 +14,13 @@ from services.kpi.deps import SortQuery, period_param, year_param
 from services.kpi.measures.models import Measure
 from services.kpi.scorecard import service
 from services.kpi.scorecard.rules import Rag, period_ended_by
-from services.kpi.scorecard.schemas import Scorecard, ScorecardRow, Series
+from services.kpi.scorecard.schemas import (
+    AreaStatus,
+    Scorecard,
+    ScorecardRow,
+    Series,
+    ServiceAreas,
+)
 
 router = APIRouter()
 AsAtQuery = Annotated[
@@ -94,4 +100,27 @@ def get_scorecard(
         limit=page.limit,
         offset=page.offset,
         counts=counts,
+    )
+
+
+@router.get("/scorecard/service-areas", response_model=ServiceAreas, tags=["reports"])
+def scorecard_by_service_area(
+    session: SessionDep,
+    period: Annotated[
+        str | None,
+        Query(description="Defaults to the latest complete month.", examples=["2025-10"]),
+    ] = None,
+) -> ServiceAreas:
+    """Active measures by RAG in each service area, each in its latest period ended by the
+    period asked for and in the period before it, with the area's direction of travel: better
+    when more measures moved up a RAG than down, worse when more moved down."""
+    report_period = period_param(period) if period else service.latest_complete_month()
+    return ServiceAreas(
+        period=report_period.code,
+        label=report_period.label,
+        previous_label=report_period.previous().label,
+        areas=[
+            AreaStatus.model_validate(area)
+            for area in service.service_areas(session, period=report_period)
+        ],
     )

@@ -4,7 +4,7 @@ figure a cumulative measure is judged on, direction of travel, and which period 
 No I/O here: every function takes plain values and is unit- and property-tested.
 """
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -177,3 +177,38 @@ def year_end_forecast(
     elif unit is not Unit.GBP:
         forecast = max(forecast, Decimal(0))
     return forecast.quantize(_PLACES)
+
+
+class Travel(StrEnum):
+    """A service area's direction of travel since the previous period, in words."""
+
+    BETTER = "Better"
+    WORSE = "Worse"
+    SAME = "Same"
+    NOT_KNOWN = "Not known"
+
+
+_RANK = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
+
+
+def area_travel(statuses: Iterable[tuple[Rag, Rag]]) -> tuple[Travel, int, int]:
+    """Where a service area is heading, from each measure's (RAG now, RAG the period before):
+    better when more measures moved up (Red → Amber → Green) than down, worse when more moved
+    down, the same when as many moved each way; not known when no measure has a RAG both times.
+    Returns the direction and how many measures improved and worsened.
+
+    >>> area_travel([(Rag.GREEN, Rag.AMBER), (Rag.RED, Rag.RED), (Rag.NO_DATA, Rag.RED)])
+    (<Travel.BETTER: 'Better'>, 1, 0)
+    >>> area_travel([(Rag.GREEN, Rag.NO_DATA)])
+    (<Travel.NOT_KNOWN: 'Not known'>, 0, 0)
+    """
+    compared = [
+        (_RANK[now], _RANK[before]) for now, before in statuses if now in _RANK and before in _RANK
+    ]
+    improved = sum(1 for now, before in compared if now > before)
+    worsened = sum(1 for now, before in compared if now < before)
+    if not compared:
+        return Travel.NOT_KNOWN, 0, 0
+    if improved == worsened:
+        return Travel.SAME, improved, worsened
+    return (Travel.BETTER if improved > worsened else Travel.WORSE), improved, worsened

@@ -8,7 +8,7 @@ from services.kpi.actuals.schemas import ActualRead
 from services.kpi.benchmarks.schemas import BenchmarkRead
 from services.kpi.fields import Number
 from services.kpi.measures.schemas import MeasureRead
-from services.kpi.scorecard.rules import Direction, Rag
+from services.kpi.scorecard.rules import Direction, Rag, Travel
 from services.kpi.targets.schemas import TargetRead
 
 
@@ -67,3 +67,25 @@ class Series(BaseModel):
     points: list[SeriesPoint]
     targets: list[TargetRead]
     benchmarks: list[BenchmarkRead]
+
+
+class AreaStatus(BaseModel):
+    """One service area's measures by RAG in the period and the period before, and which way
+    the area is heading."""
+
+    service_area: str = Field(description='"" for measures with no service area.')
+    measures: int
+    counts: dict[str, int] = Field(description="Active measures by RAG in the period.")
+    previous_counts: dict[str, int] = Field(
+        description="The same measures by RAG, each in its own period before."
+    )
+    improved: int = Field(description="Measures whose RAG moved up (Red → Amber → Green).")
+    worsened: int = Field(description="Measures whose RAG moved down.")
+    direction: Travel
+
+
+class ServiceAreas(BaseModel):
+    period: str
+    label: str
+    previous_label: str = Field(description="The month before, as the direction compares to.")
+    areas: list[AreaStatus]

@@ -22,6 +22,7 @@ from services.kpi.measures.rules import Polarity, ToleranceKind, Unit, display
 from services.kpi.measures.service import measure_query
 from services.kpi.scorecard.rules import (
     Rag,
+    area_travel,
     direction,
     latest_reported,
     period_ended_by,
@@ -382,3 +383,50 @@ def series(
         "targets": sorted(targets.values(), key=lambda t: t.financial_year),
         "benchmarks": benchmarks,
     }
+
+
+def _rags(
+    session: Session, measures: list[Measure], due: Mapping[uuid.UUID, Period]
+) -> dict[uuid.UUID, Rag]:
+    """Each measure's RAG in its period due."""
+    if not measures:
+        return {}
+    since = FinancialYear(min(p.year.start_year for p in due.values()) - 2).start
+    targets = _targets_by_measure(
+        session, [m.id for m in measures], {p.year.label for p in due.values()}
+    )
+    reported, _ = _actuals_by_measure(session, due, since)
+    return {m.id: status_for(m, due[m.id], targets[m.id], reported[m.id]).rag for m in measures}
+
+
+def service_areas(session: Session, *, period: Period) -> list[dict[str, Any]]:
+    """Active measures by RAG in each service area, in the period the report is for and each
+    measure's period before, with the area's direction of travel."""
+    measures = list(session.scalars(measure_query(active=True)))
+    due = {m.id: reporting_period(Frequency(m.frequency), period) for m in measures}
+    now = _rags(session, measures, due)
+    before = _rags(session, measures, {i: p.previous() for i, p in due.items()})
+    areas: dict[str, list[Measure]] = defaultdict(list)
+    for measure in measures:
+        areas[measure.service_area or ""].append(measure)
+    found: list[dict[str, Any]] = []
+    for area in sorted(areas, key=lambda a: (a == "", a.lower())):
+        members = areas[area]
+        counts = {r.value: 0 for r in Rag}
+        previous = {r.value: 0 for r in Rag}
+        for measure in members:
+            counts[now[measure.id].value] += 1
+            previous[before[measure.id].value] += 1
+        travel, improved, worsened = area_travel((now[m.id], before[m.id]) for m in members)
+        found.append(
+            {
+                "service_area": area,
+                "measures": len(members),
+                "counts": counts,
+                "previous_counts": previous,
+                "improved": improved,
+                "worsened": worsened,
+                "direction": travel,
+            }
+        )
+    return found

@@ -6,8 +6,9 @@ from fastapi import APIRouter
 
 from common.db import SessionDep
 from common.identity import CallerDep
-from common.tasks import TaskItem, ordered
+from common.tasks import OverdueItem, TaskItem, ordered
 from services.kpi.tasks import service
+from services.kpi.tasks.schemas import UnreportedMeasure
 
 router = APIRouter()
 
@@ -17,3 +18,19 @@ def my_kpi_tasks(session: SessionDep, caller: CallerDep) -> list[TaskItem]:
     """The caller's KPI tasks: figures due from their team in periods still open (overdue ones
     too), and figures waiting for their approval. Overdue first."""
     return ordered(service.tasks_for(session, caller=caller, today=date.today()))
+
+
+@router.get("/overdue", response_model=list[OverdueItem], tags=["tasks"])
+def overdue_figures(session: SessionDep, caller: CallerDep) -> list[OverdueItem]:
+    """Every team's figures past their due date in the periods still open, each with the team
+    that provides it: what a director chases. Oldest due first."""
+    return ordered(service.overdue(session, deadlines=caller.deadlines, today=date.today()))
+
+
+@router.get("/unreported", response_model=list[UnreportedMeasure], tags=["tasks"])
+def unreported_measures(session: SessionDep) -> list[UnreportedMeasure]:
+    """Active measures with no figure sent (submitted or approved) for either of their last two
+    ended periods: nobody is reporting them."""
+    return [
+        UnreportedMeasure.model_validate(m) for m in service.unreported(session, today=date.today())
+    ]

@@ -6,13 +6,14 @@ from urllib.parse import urlencode
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.deadlines import figures_close, figures_due
+from common.deadlines import Deadlines, figures_close, figures_due
 from common.identity import Caller, Role
 from common.periods import Frequency, Period
-from common.tasks import TaskItem
+from common.tasks import OverdueItem, TaskItem
 from services.kpi.actuals.models import Actual, ActualRevision
 from services.kpi.actuals.rules import MANAGERS
 from services.kpi.measures.models import Measure
+from services.kpi.scorecard.rules import period_ended_by
 from services.kpi.tasks.rules import DONE, figure_overdue, open_periods
 
 
@@ -25,14 +26,28 @@ def _figures_due(session: Session, caller: Caller, today: date) -> list[TaskItem
     """Figures of the periods still open that the caller's team provides and has not sent."""
     if not caller.team or not caller.has_any(Role.DATA_PROVIDER, *MANAGERS):
         return []
-    measures = list(
-        session.scalars(
-            select(Measure)
-            .where(Measure.active, Measure.data_provider == caller.team)
-            .order_by(Measure.code)
-        )
-    )
-    periods = {f: open_periods(f, caller.deadlines, today) for f in Frequency}
+    return [item for item, _ in _figures_owed(session, caller.deadlines, today, team=caller.team)]
+
+
+def overdue(session: Session, *, deadlines: Deadlines, today: date) -> list[OverdueItem]:
+    """Every team's figures past their due date in the periods still open."""
+    return [
+        OverdueItem(**item.model_dump(), owner=team)
+        for item, team in _figures_owed(session, deadlines, today, team=None)
+        if item.overdue
+    ]
+
+
+def _figures_owed(
+    session: Session, deadlines: Deadlines, today: date, *, team: str | None
+) -> list[tuple[TaskItem, str]]:
+    """Figures of the periods still open not yet sent, each with the team that provides it:
+    one team's, or (`team=None`) every active measure's."""
+    statement = select(Measure).where(Measure.active).order_by(Measure.code)
+    if team is not None:
+        statement = statement.where(Measure.data_provider == team)
+    measures = list(session.scalars(statement))
+    periods = {f: open_periods(f, deadlines, today) for f in Frequency}
     codes = {p.code for ps in periods.values() for p in ps}
     status = {
         (measure_id, period): state
@@ -42,24 +57,23 @@ def _figures_due(session: Session, caller: Caller, today: date) -> list[TaskItem
             )
         )
     }
-    items: list[TaskItem] = []
+    items: list[tuple[TaskItem, str]] = []
     for measure in measures:
         for period in periods[Frequency(measure.frequency)]:
             state = status.get((measure.id, period.code))
             if state in DONE:
                 continue
             verb = "Correct the returned figure" if state == "returned" else "Enter the figure"
-            items.append(
-                TaskItem(
-                    key=f"kpi:figure:{measure.id}:{period.code}",
-                    kind="figure",
-                    title=f"{verb} for {measure.code} {measure.title}, {period.label}",
-                    due=figures_due(period, caller.deadlines),
-                    overdue=figure_overdue(period, caller.deadlines, today),
-                    link="/kpis/entry?"
-                    + urlencode({"period": period.code, "provider": caller.team}),
-                )
+            item = TaskItem(
+                key=f"kpi:figure:{measure.id}:{period.code}",
+                kind="figure",
+                title=f"{verb} for {measure.code} {measure.title}, {period.label}",
+                due=figures_due(period, deadlines),
+                overdue=figure_overdue(period, deadlines, today),
+                link="/kpis/entry?"
+                + urlencode({"period": period.code, "provider": measure.data_provider}),
             )
+            items.append((item, measure.data_provider))
     return items
 
 
@@ -104,3 +118,38 @@ def _approvals(session: Session, caller: Caller, today: date) -> list[TaskItem]:
             )
         )
     return items
+
+
+def unreported(session: Session, *, today: date) -> list[dict[str, object]]:
+    """Active measures with no figure sent (submitted or approved) for either of their last
+    two ended periods, each with those periods' labels: measures nobody is reporting."""
+    measures = list(session.scalars(select(Measure).where(Measure.active).order_by(Measure.code)))
+    last_two: dict[Frequency, list[Period]] = {}
+    for frequency in Frequency:
+        latest = period_ended_by(frequency, today)
+        last_two[frequency] = [latest.previous(), latest]
+    codes = {p.code for ps in last_two.values() for p in ps}
+    sent = {
+        measure_id
+        for measure_id, state in session.execute(
+            select(Actual.measure_id, Actual.status).where(
+                Actual.measure_id.in_([m.id for m in measures]), Actual.period.in_(codes)
+            )
+        )
+        if state in DONE
+    }
+    found: list[dict[str, object]] = []
+    for measure in measures:
+        periods = last_two[Frequency(measure.frequency)]
+        if measure.id in sent:
+            continue
+        found.append(
+            {
+                "id": measure.id,
+                "code": measure.code,
+                "title": measure.title,
+                "data_provider": measure.data_provider,
+                "periods": [p.label for p in periods],
+            }
+        )
+    return found

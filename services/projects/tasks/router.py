@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from common.db import SessionDep
 from common.identity import CallerDep
-from common.tasks import TaskItem, ordered
+from common.tasks import OverdueItem, TaskItem, ordered
 from services.projects.tasks import service
 
 router = APIRouter()
@@ -18,3 +18,10 @@ def my_project_tasks(session: SessionDep, caller: CallerDep) -> list[TaskItem]:
     they own, due within 30 days or overdue, and this month's highlight reports of their
     projects in delivery. Overdue first."""
     return ordered(service.tasks_for(session, caller=caller, today=date.today()))
+
+
+@router.get("/overdue", response_model=list[OverdueItem], tags=["tasks"])
+def overdue_project_items(session: SessionDep) -> list[OverdueItem]:
+    """Every open project's milestones and every improvement action past their due date, each
+    with the team (or person) it is waiting on: what a director chases. Oldest due first."""
+    return ordered(service.overdue(session, today=date.today()))

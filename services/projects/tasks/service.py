@@ -1,6 +1,7 @@
 """Project tasks of one person: milestones of their projects, improvement actions they own, and
 this month's highlight reports of their projects."""
 
+import uuid
 from datetime import date
 
 from sqlalchemy import select
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Session
 from common.deadlines import highlight_report_due
 from common.identity import Caller
 from common.periods import Period
-from common.tasks import TaskItem
+from common.tasks import OverdueItem, TaskItem
 from services.projects.highlights.models import HighlightReport
 from services.projects.improvement.models import ImprovementAction
 from services.projects.improvement.rules import ActionStatus
@@ -40,7 +41,32 @@ def tasks_for(session: Session, *, caller: Caller, today: date) -> list[TaskItem
     )
 
 
+def overdue(session: Session, *, today: date) -> list[OverdueItem]:
+    """Every open project's milestones and every improvement action past their due date, each
+    with the team (or person) it is waiting on."""
+    projects = list(session.scalars(select(Project).where(Project.stage != Stage.CLOSED)))
+    teams = {p.id: p.lead_team for p in projects}
+    milestones = [
+        OverdueItem(**item.model_dump(), owner=teams[project_id])
+        for item, project_id in _milestone_rows(session, projects, today, until=today)
+        if item.overdue
+    ]
+    actions = [
+        OverdueItem(**item.model_dump(), owner=owner)
+        for item, owner in _action_rows(session, None, today)
+        if item.overdue
+    ]
+    return milestones + actions
+
+
 def _milestones(session: Session, projects: list[Project], today: date) -> list[TaskItem]:
+    return [item for item, _ in _milestone_rows(session, projects, today, until=today + LOOK_AHEAD)]
+
+
+def _milestone_rows(
+    session: Session, projects: list[Project], today: date, *, until: date
+) -> list[tuple[TaskItem, uuid.UUID]]:
+    """The projects' unfinished milestones due by `until`, each with its project's id."""
     names = {p.id: p.name for p in projects}
     due = due_column()
     rows = session.execute(
@@ -49,18 +75,21 @@ def _milestones(session: Session, projects: list[Project], today: date) -> list[
             Milestone.project_id.in_(names),
             Milestone.status.not_in(FINISHED_MILESTONE),
             Milestone.actual_date.is_(None),
-            due <= today + LOOK_AHEAD,
+            due <= until,
         )
         .order_by(due)
     )
     return [
-        TaskItem(
-            key=f"projects:milestone:{milestone.id}",
-            kind="milestone",
-            title=f"Milestone: {milestone.title} ({names[milestone.project_id]})",
-            due=when,
-            overdue=when < today,
-            link=f"/projects/{milestone.project_id}/milestones/{milestone.id}/edit",
+        (
+            TaskItem(
+                key=f"projects:milestone:{milestone.id}",
+                kind="milestone",
+                title=f"Milestone: {milestone.title} ({names[milestone.project_id]})",
+                due=when,
+                overdue=when < today,
+                link=f"/projects/{milestone.project_id}/milestones/{milestone.id}/edit",
+            ),
+            milestone.project_id,
         )
         for milestone, when in rows
     ]
@@ -98,24 +127,36 @@ def _actions(session: Session, caller: Caller, today: date) -> list[TaskItem]:
     owners = [o for o in (caller.team, caller.display_name) if o]
     if not owners:
         return []
-    actions = session.scalars(
+    return [item for item, _ in _action_rows(session, owners, today) if in_view(item.due, today)]
+
+
+def _action_rows(
+    session: Session, owners: list[str] | None, today: date
+) -> list[tuple[TaskItem, str]]:
+    """Improvement actions with a due date not completed, each with its owner: those of
+    `owners`, or (None) everyone's."""
+    statement = (
         select(ImprovementAction)
         .where(
-            ImprovementAction.owner.in_(owners),
             ImprovementAction.status != ActionStatus.COMPLETED,
             ImprovementAction.due_date.is_not(None),
         )
         .order_by(ImprovementAction.due_date)
     )
+    if owners is not None:
+        statement = statement.where(ImprovementAction.owner.in_(owners))
     return [
-        TaskItem(
-            key=f"projects:action:{action.id}",
-            kind="improvement_action",
-            title=f"Improvement action: {action.action}",
-            due=action.due_date,
-            overdue=action.due_date < today,
-            link="/improvement-plan",
+        (
+            TaskItem(
+                key=f"projects:action:{action.id}",
+                kind="improvement_action",
+                title=f"Improvement action: {action.action}",
+                due=action.due_date,
+                overdue=action.due_date < today,
+                link="/improvement-plan",
+            ),
+            action.owner,
         )
-        for action in actions
-        if action.due_date is not None and in_view(action.due_date, today)
+        for action in session.scalars(statement)
+        if action.due_date is not None
     ]
