@@ -12,7 +12,7 @@ from common.audit import declare_no_change
 from common.concurrency import require_if_match, set_etag
 from common.db import PlatformSessionDep
 from common.errors import NotFound
-from common.identity import Caller, PlatformAdminDep, Role, require_roles
+from common.identity import Caller, CallerDep, PlatformAdminDep, Role, require_roles
 from common.importing import ImportCommit, ImportFile, ImportMapping, ImportRows, import_response
 from common.mapping import shape_upload
 from common.pagination import PageDep
@@ -41,8 +41,9 @@ Amount = Annotated[
 
 
 @router.get("/library/themes", response_model=list[ThemeRead])
-def list_themes() -> list[ThemeRead]:
-    """The themes savings are filed under, in order."""
+def list_themes(caller: CallerDep) -> list[ThemeRead]:
+    """The themes savings are filed under, in order (asked by a caller the gateway signed, as
+    every service answer is)."""
     return [ThemeRead(theme=t, label=t.label) for t in Theme]
 
 
