@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from common import crud
+from common import crud, retiring
 from common.errors import Conflict, FieldError, NotFound, ValidationFailed
 from common.pagination import PageParams, paginate
 from common.periods import FinancialYear, Period
@@ -27,11 +27,17 @@ from services.finance.budgets.schemas import (
 
 
 def list_budget_lines(
-    session: Session, *, page: PageParams, financial_year: str | None = None, q: str | None = None
+    session: Session,
+    *,
+    page: PageParams,
+    financial_year: str | None = None,
+    q: str | None = None,
+    include_retired: bool = False,
 ) -> tuple[list[BudgetLine], int]:
     """The organisation's budget lines, by service area then name; optionally only those with a
     budget for `financial_year`, or whose name contains `q`."""
     statement = select(BudgetLine).order_by(BudgetLine.service_area, BudgetLine.name)
+    statement = retiring.in_use(statement, BudgetLine, include_retired)
     if financial_year:
         statement = statement.where(
             BudgetLine.amounts.any(BudgetAmount.financial_year == financial_year)
@@ -207,6 +213,7 @@ def budget_position(session: Session, *, month: date, as_at: date | None = None)
     lines = session.scalars(
         select(BudgetLine)
         .where(BudgetLine.amounts.any(BudgetAmount.financial_year == year))
+        .where(BudgetLine.retired_at.is_(None))
         .order_by(BudgetLine.service_area, BudgetLine.name)
     ).all()
     rows: list[PositionLine] = []

@@ -3,9 +3,10 @@
 import uuid
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from common.periods import Frequency
+from common.retiring import RetiredRead
 from services.kpi.fields import Input, Number, PeriodText
 from services.kpi.measures.rules import Polarity, ToleranceKind, Unit
 from services.kpi.targets.rules import TargetType
@@ -68,7 +69,7 @@ class MeasureUpdate(Input):
     active: bool | None = None
 
 
-class MeasureRead(BaseModel):
+class MeasureRead(RetiredRead):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID

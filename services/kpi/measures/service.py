@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from common import crud
+from common import crud, retiring
 from common.errors import Conflict, FieldError, ValidationFailed
 from common.pagination import PageParams, paginate
 from common.periods import Frequency
@@ -63,7 +63,9 @@ def create_measure(session: Session, *, data: MeasureCreate) -> Measure:
     """Add a measure; its code must be new in the organisation."""
     if session.scalar(select(Measure.id).where(Measure.code == data.code)):
         raise Conflict(f'A measure with code "{data.code}" already exists.')
-    return crud.save(session, Measure(), data.model_dump())
+    measure = Measure()
+    retiring.set_retired(measure, not data.active)
+    return crud.save(session, measure, data.model_dump())
 
 
 def update_measure(session: Session, *, measure: Measure, data: MeasureUpdate) -> Measure:
@@ -85,7 +87,15 @@ def update_measure(session: Session, *, measure: Measure, data: MeasureUpdate) -
                 )
             ],
         )
+    if changes.get("active") is not None:
+        set_retired(measure, not changes["active"])
     return crud.save(session, measure, changes)
+
+
+def set_retired(measure: Measure, retired: bool) -> None:
+    """A measure is retired when it is no longer reported (`active` is false)."""
+    retiring.set_retired(measure, retired)
+    measure.active = not retired
 
 
 def delete_measure(session: Session, *, measure: Measure) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from common.db import TenantMixin, TimestampMixin, VersionedMixin
+from common.retiring import RetiredMixin
 from services.projects.base import Base
 
 
@@ -25,7 +26,7 @@ class Programme(TenantMixin, VersionedMixin, TimestampMixin, Base):
     )
 
 
-class Project(TenantMixin, VersionedMixin, TimestampMixin, Base):
+class Project(TenantMixin, VersionedMixin, TimestampMixin, RetiredMixin, Base):
     """A project of the change portfolio, with the council's own wording kept beside our reading."""
 
     __tablename__ = "projects"

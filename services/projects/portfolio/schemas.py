@@ -6,6 +6,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.money import Money
+from common.retiring import RetiredRead
 from services.projects.portfolio.rules import BudgetBasis, Rag, Stage
 from services.projects.schemas import Input, Month, Name, Read, Short, Text
 
@@ -95,7 +96,7 @@ class NextMilestone(BaseModel):
     overdue: bool
 
 
-class ProjectRead(Read):
+class ProjectRead(RetiredRead, Read):
     id: uuid.UUID
     name: str
     description: str
