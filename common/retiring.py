@@ -58,7 +58,7 @@ def in_use(statement: S, model: Any, include_retired: bool) -> S:
     """`statement` without retired rows, unless they are asked for."""
     if include_retired:
         return statement
-    return statement.where(model.retired_at.is_(None))  # type: ignore[return-value]
+    return statement.where(model.retired_at.is_(None))
 
 
 def set_retired(row: Any, retired: bool) -> None:

@@ -266,6 +266,9 @@ class Resource:
     """Answers the record holds in another shape (a savings line's targets, one a year)."""
     write_more: Callable[[dict[str, Any]], dict[str, Any]] = lambda payload: payload
     """The payload with those answers folded back into the API's shape."""
+    retire: Endpoint[Any] | None = None
+    restore: Endpoint[Any] | None = None
+    """Retire and restore (web.clients.gateway.retiring): the change page offers them."""
 
     def shown(self, form: "Form", record: Any) -> dict[str, Any]:
         """The record as the form shows it."""
@@ -374,6 +377,51 @@ def add_pages(router: APIRouter, resource: Resource) -> None:
                 request, page, gateway, r, found.record, values, errors, etag
             )
 
+    if r.retire is not None and r.restore is not None:
+        for endpoint, verb in ((r.retire, "retire"), (r.restore, "restore")):
+            _add_retiring(router, r, endpoint, verb)
+
+
+RETIRED = Question("retired", "Retired", "yes_no")
+"""The conflict page's row for whether the record is retired."""
+
+
+def _add_retiring(router: APIRouter, r: Resource, endpoint: Endpoint[Any], verb: str) -> None:
+    """POST `{base}/{id}/retire` (or `restore`): the change page's button, with its ETag."""
+    path = f"{r.base}/{{{r.id_name}}}/{verb}"
+
+    @router.post(path, response_class=HTMLResponse, name=f"{verb} {r.noun}")
+    async def retiring(request: Request, page: PageContext, gateway: Gateway) -> Response:
+        data = await request.form()
+        found = await _current(gateway, r, request)
+        if found is None:
+            return _not_found(request, page)
+        if not _allowed(page, r.area):
+            return _refused(request, page, r, found.record)
+        if refused := await r.owner(gateway, page, found.record):
+            return _refused(request, page, r, found.record, refused)
+        if data.get("conflict") == "theirs":
+            return RedirectResponse(r.done(found.record), status_code=303)
+        try:
+            saved = await gateway.call(
+                endpoint,
+                {r.id_name: request.path_params[r.id_name]},
+                headers={"if-match": str(data.get("etag", ""))},
+            )
+        except ApiError as error:
+            if error.status == 412:
+                mine = r.shown(_form(page, r), found.record) | {
+                    "retired": "yes" if verb == "retire" else "no"
+                }
+                return _conflict(request, page, r, found, mine, action=request.url.path)
+            if error.status == 404:
+                return _not_found(request, page)
+            if error.status == 403:
+                message = _refusal(error, f"{verb} this {r.noun}", r.area)
+                return _refused(request, page, r, found.record, message)
+            raise
+        return RedirectResponse(r.done(saved), status_code=303)
+
 
 def _form(page: Mapping[str, Any], r: Resource) -> Form:
     me = page.get("me")
@@ -433,9 +481,23 @@ async def _question_page(
             "action": action,
             "back": r.back(request, record),
             "hidden": {n: values.get(n, "") for n in r.hidden},
+            "retiring": _retiring_action(r, request, record),
         },
         status_code=422 if errors else 200,
     )
+
+
+def _retiring_action(r: Resource, request: Request, record: Any | None) -> dict[str, str]:
+    """The change page's retire (or restore) button: where it posts and what it says."""
+    if record is None or r.retire is None:
+        return {}
+    verb = "restore" if getattr(record, "retired", False) else "retire"
+    return {
+        "action": f"{r.base}/{request.path_params[r.id_name]}/{verb}",
+        "label": f"{verb.capitalize()} this {r.noun}",
+        "verb": verb,
+        "noun": r.noun,
+    }
 
 
 def _conflict(
@@ -444,10 +506,14 @@ def _conflict(
     r: Resource,
     found: Tagged[Any],
     values: Mapping[str, Any],
+    action: str = "",
 ) -> HTMLResponse:
     """Someone saved the record after this person opened it: show both and let them choose."""
     form = _form(page, r)
     theirs = r.shown(form, found.record)
+    if "retired" in values:
+        form = Form((*form.questions, RETIRED))
+        theirs["retired"] = "yes" if getattr(found.record, "retired", False) else "no"
     rows = [
         {
             "question": q,
@@ -469,7 +535,7 @@ def _conflict(
             "form": form,
             "values": values,
             "etag": found.etag,
-            "action": f"{r.base}/{request.path_params[r.id_name]}/edit",
+            "action": action or f"{r.base}/{request.path_params[r.id_name]}/edit",
             "back": r.done(found.record),
         },
         status_code=409,

@@ -151,6 +151,7 @@ class AuditEvent(Read):
 
 
 class Measure(Read):
+    retired: bool = False
     id: str
     code: str
     title: str
@@ -298,6 +299,7 @@ class NextMilestone(Read):
 
 
 class Project(Read):
+    retired: bool = False
     id: str
     name: str
     description: str
@@ -384,6 +386,7 @@ class RaidItem(Read):
 
 
 class Objective(Read):
+    retired: bool = False
     id: str
     number: int
     statement: str
@@ -395,6 +398,7 @@ class Objective(Read):
 
 
 class Priority(Read):
+    retired: bool = False
     id: str
     position: int
     title: str
@@ -410,6 +414,7 @@ class Programme(Read):
 
 
 class ImprovementAction(Read):
+    retired: bool = False
     id: str
     area: str
     area_label: str
@@ -543,6 +548,7 @@ class ActivityMeasure(Read):
 
 
 class SavingsLine(Read):
+    retired: bool = False
     id: str
     reference: str
     title: str
@@ -629,6 +635,7 @@ class BudgetAmount(Read):
 
 
 class BudgetLine(Read):
+    retired: bool = False
     id: str
     name: str
     service_area: str

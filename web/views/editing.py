@@ -103,6 +103,8 @@ async def _project_options(gateway: GatewayClient, _request: Request) -> dict[st
 
 
 PROJECT = Resource(
+    retire=projects.RETIRE_PROJECT,
+    restore=projects.RESTORE_PROJECT,
     owner=_project_lead,
     base="/projects",
     noun="project",
@@ -308,6 +310,8 @@ async def _objective_options(gateway: GatewayClient, _request: Request) -> dict[
 
 
 OBJECTIVE = Resource(
+    retire=projects.RETIRE_OBJECTIVE,
+    restore=projects.RESTORE_OBJECTIVE,
     base="/objectives",
     noun="objective",
     nav="projects",
@@ -339,6 +343,8 @@ OBJECTIVE = Resource(
 )
 
 PRIORITY = Resource(
+    retire=projects.RETIRE_PRIORITY,
+    restore=projects.RESTORE_PRIORITY,
     base="/priorities",
     noun="priority",
     nav="projects",
@@ -364,6 +370,8 @@ PRIORITY = Resource(
 )
 
 IMPROVEMENT_ACTION = Resource(
+    retire=projects.RETIRE_ACTION,
+    restore=projects.RESTORE_ACTION,
     base="/improvement-plan/actions",
     noun="improvement action",
     nav="projects",
@@ -440,6 +448,8 @@ def _own_team(page: Mapping[str, Any]) -> dict[str, Any]:
 
 
 SAVINGS_LINE = Resource(
+    retire=finance.RETIRE_SAVINGS_LINE,
+    restore=finance.RESTORE_SAVINGS_LINE,
     owner=_line_owner,
     unasked=_own_team,
     read_more=_targets_shown,
@@ -525,6 +535,8 @@ SAVINGS_LINE = Resource(
 )
 
 MEASURE = Resource(
+    retire=kpi.RETIRE_MEASURE,
+    restore=kpi.RESTORE_MEASURE,
     base="/kpis",
     noun="KPI",
     nav="kpis",
@@ -589,13 +601,6 @@ MEASURE = Resource(
             Question("population_area", "Population area", empty=None),
             Question("population_age_band", "Population age band", empty=None),
             Question("council_plan", "Is it a Council Plan KPI?", "yes_no", empty=False),
-            Question(
-                "active",
-                "Is it still reported?",
-                "yes_no",
-                hint="Retire a KPI by answering no: its figures and history are kept.",
-                empty=True,
-            ),
         )
     ),
     done=lambda record: f"/kpis/{record.id}",
@@ -604,7 +609,6 @@ MEASURE = Resource(
         "target_type": "flat",
         "tolerance_kind": "percent",
         "council_plan": "no",
-        "active": "yes",
     },
 )
 
@@ -655,6 +659,8 @@ TARGET = Resource(
 )
 
 BUDGET_LINE = Resource(
+    retire=finance.RETIRE_BUDGET_LINE,
+    restore=finance.RESTORE_BUDGET_LINE,
     base="/budget/lines",
     noun="budget line",
     nav="budget",

@@ -161,13 +161,17 @@ async def projects_tracker(
     stage: str = "",
     sort: str = "name",
     format: str = "",
+    retired: str = "",
 ) -> Response:
-    """The projects tracker; `format=csv` or `format=xlsx` downloads the same projects."""
+    """The projects tracker; `format=csv` or `format=xlsx` downloads the same projects.
+    Retired projects are left out unless `retired=yes` ("Show retired")."""
     filters = {"objective_id": objective_id, "rag": rag, "lead_team": lead_team, "stage": stage}
     errors: dict[str, str] = {}
     rows: list[Project] | None = None
     try:
-        rows = await projects.projects(**filters, sort=sort)
+        rows = await projects.projects(
+            **filters, sort=sort, include_retired="true" if retired == "yes" else ""
+        )
     except ApiError as error:
         if error.status != 422:
             raise
@@ -183,10 +187,10 @@ async def projects_tracker(
         "title": "Projects",
         "projects": rows,
         "errors": errors,
-        "filters": filters,
+        "filters": filters | {"retired": retired},
         "sort": sort,
-        "columns": header_cells(columns, filters, sort, "/projects"),
-        "download_links": download_links("/projects", filters | {"sort": sort}),
+        "columns": header_cells(columns, filters | {"retired": retired}, sort, "/projects"),
+        "download_links": download_links("/projects", filters | {"sort": sort, "retired": retired}),
         "objectives": objectives,
         "objective_numbers": {o.id: o.number for o in objectives},
         "lead_teams": await projects.lead_teams(),
