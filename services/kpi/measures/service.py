@@ -11,7 +11,9 @@ from common.pagination import PageParams, paginate
 from common.periods import Frequency
 from services.kpi.actuals.models import Actual
 from services.kpi.measures.models import Measure
-from services.kpi.measures.schemas import MeasureCreate, MeasureUpdate
+from services.kpi.measures.schemas import MeasureCreate, MeasureTarget, MeasureUpdate
+from services.kpi.targets.schemas import TargetCreate
+from services.kpi.targets.service import create_target
 
 MEASURE_SORTS = {
     "code": Measure.code,
@@ -65,7 +67,27 @@ def create_measure(session: Session, *, data: MeasureCreate) -> Measure:
         raise Conflict(f'A measure with code "{data.code}" already exists.')
     measure = Measure()
     retiring.set_retired(measure, not data.active)
-    return crud.save(session, measure, data.model_dump())
+    crud.save(session, measure, data.model_dump(exclude={"targets"}))
+    _add_targets(session, measure, data.targets)
+    return measure
+
+
+def _add_targets(session: Session, measure: Measure, targets: list[MeasureTarget]) -> None:
+    """A new measure's targets, each checked as a target of its own; every problem is reported
+    on its place in `targets`, all at once."""
+    errors: list[FieldError] = []
+    for i, target in enumerate(targets):
+        if any(t.financial_year == target.financial_year for t in targets[:i]):
+            message = f"Give {target.financial_year} one target only"
+            errors.append(FieldError(f"targets.{i}.financial_year", message))
+            continue
+        try:
+            create_target(session, data=TargetCreate(measure_id=measure.id, **target.model_dump()))
+        except ValidationFailed as failed:
+            errors += [
+                FieldError(f"targets.{i}.{e['field']}", e["message"]) for e in failed.errors
+            ]
+    crud.fail(errors)
 
 
 def update_measure(session: Session, *, measure: Measure, data: MeasureUpdate) -> Measure:
