@@ -255,25 +255,20 @@ def test_a_kpi_is_created_then_retired_without_losing_it(api: TestClient) -> Non
             "target_type": "flat",
             "tolerance_kind": "percent",
             "council_plan": "no",
-            "active": "yes",
         },
         follow_redirects=False,
     )
     assert saved.status_code == 303, saved.text
     measure_id = saved.headers["location"].split("/")[-1]
     form = api.get(f"/kpis/{measure_id}/edit")
+    assert "Retire this KPI" in form.text
     retired = api.post(
-        f"/kpis/{measure_id}/edit",
-        data=dict.fromkeys(("code", "title"), "")
-        | {"code": "ASC-9", "title": "People helped at home", "unit": "count"}
-        | {"polarity": "bigger_is_better", "frequency": "monthly", "active": "no"}
-        | {"target_type": "flat", "tolerance_kind": "percent", "council_plan": "no"}
-        | {"etag": etag_in(form.text)},
-        follow_redirects=False,
+        f"/kpis/{measure_id}/retire", data={"etag": etag_in(form.text)}, follow_redirects=False
     )
     assert retired.status_code == 303, retired.text
     assert api.get(f"/api/v1/kpi/measures/{measure_id}").json()["active"] is False
     assert "Retired" in api.get(f"/kpis/{measure_id}").text
+    assert "Restore this KPI" in api.get(f"/kpis/{measure_id}/edit").text
 
 
 def test_a_target_with_a_profile_is_added_to_a_kpi(api: TestClient) -> None:

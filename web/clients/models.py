@@ -305,6 +305,7 @@ class Project(Read):
     description: str
     stage: str
     lead_team: str
+    sro: str = ""
     programme_id: str | None
     objective_ids: list[str]
     council_plan: bool

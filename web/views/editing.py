@@ -127,6 +127,11 @@ PROJECT = Resource(
                 roles=CENTRAL_PROJECTS,
             ),
             Question(
+                "sro",
+                "Senior responsible owner (SRO)",
+                hint="The person accountable for the project delivering its benefits.",
+            ),
+            Question(
                 "stage",
                 "Stage",
                 "radios",

@@ -138,6 +138,7 @@ def tracker_columns(objective_numbers: dict[str, Any]) -> list[Column]:
         ),
         Column("end", "End", lambda p: _month_or_words(p.end_month, p.end_text), sortable=True),
         Column("lead", "Lead team", lambda p: p.lead_team, sortable=True),
+        Column("sro", "SRO", lambda p: p.sro),
         Column("stage", "Stage", lambda p: STAGES.get(p.stage, p.stage), sortable=True),
         Column("rag", "RAG", lambda p: rag_word(p.rag), sortable=True),
         Column(

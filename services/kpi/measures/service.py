@@ -84,9 +84,7 @@ def _add_targets(session: Session, measure: Measure, targets: list[MeasureTarget
         try:
             create_target(session, data=TargetCreate(measure_id=measure.id, **target.model_dump()))
         except ValidationFailed as failed:
-            errors += [
-                FieldError(f"targets.{i}.{e['field']}", e["message"]) for e in failed.errors
-            ]
+            errors += [FieldError(f"targets.{i}.{e['field']}", e["message"]) for e in failed.errors]
     crud.fail(errors)
 
 

@@ -49,6 +49,8 @@ class Project(TenantMixin, VersionedMixin, TimestampMixin, RetiredMixin, Base):
     objective_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid), default=list)
     council_plan: Mapped[bool] = mapped_column(default=False)
     lead_team: Mapped[str] = mapped_column(String(200), default="")
+    # The senior responsible owner: the person accountable for the project's benefits.
+    sro: Mapped[str] = mapped_column(String(200), default="")
     stage: Mapped[str] = mapped_column(String(20), default="proposed")
     rag: Mapped[str | None] = mapped_column(String(10))
     rag_reason: Mapped[str] = mapped_column(Text, default="")

@@ -51,6 +51,7 @@ class ProjectCreate(Input):
     objective_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
     council_plan: bool = False
     lead_team: Short = ""
+    sro: Short = Field(default="", description="The senior responsible owner, by name or role.")
     stage: Stage = Stage.PROPOSED
     rag: Rag | None = None
     rag_reason: Text = ""
@@ -78,6 +79,7 @@ class ProjectUpdate(Input):
     objective_ids: list[uuid.UUID] | None = Field(default=None, max_length=50)
     council_plan: bool | None = None
     lead_team: Short | None = None
+    sro: Short | None = None
     stage: Stage | None = None
     rag: Rag | None = None
     rag_reason: Text | None = None
@@ -113,6 +115,7 @@ class ProjectRead(RetiredRead, Read):
     objective_ids: list[uuid.UUID]
     council_plan: bool
     lead_team: str
+    sro: str
     stage: Stage
     rag: Rag | None
     rag_reason: str
