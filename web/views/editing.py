@@ -15,7 +15,7 @@ from web.clients.gateway import ApiError, GatewayClient
 from web.clients.kpi_api_client import KpiApiClient
 from web.clients.models import Caller, Project
 from web.clients.projects_api_client import ProjectsApiClient
-from web.forms import Choices, Form, Question, Resource, add_pages, choices_of
+from web.forms import Choices, Form, Question, Resource, Step, add_pages, choices_of
 from web.views.kpis import UNIT_WORDS
 from web.views.projects import BASES, MILESTONE_STATUSES, RAGS, RAID_KINDS, STAGES, can_edit
 from web.views.savings import CATEGORIES, STATUSES, TYPES
@@ -160,7 +160,18 @@ PROJECT = Resource(
                 empty=[],
             ),
             Question("council_plan", "Is it a Council Plan project?", "yes_no", empty=False),
-        )
+        ),
+        steps=(
+            Step(
+                "About the project",
+                ("name", "description", "lead_team", "sro", "stage", "programme_id"),
+            ),
+            Step("What it delivers", ("objective_ids", "council_plan", "resources")),
+            Step(
+                "Dates and budget",
+                ("start_month", "end_month", "budget_amount", "budget_basis", "funding_source"),
+            ),
+        ),
     ),
     done=lambda record: f"/projects/{record.id}",
     back=lambda request, record: f"/projects/{record.id}" if record else "/projects",
@@ -526,7 +537,19 @@ SAVINGS_LINE = Resource(
                 hint="The measure whose progress the saving relies on, if there is one.",
                 empty=None,
             ),
-        )
+        ),
+        steps=(
+            Step(
+                "About the saving",
+                ("reference", "title", "description", "owner_team", "category", "saving_type"),
+            ),
+            Step(
+                "Its status",
+                ("recurrence", "status", "written_off_reason", "delivery_confidence"),
+            ),
+            Step("Targets by year", tuple(_target_name(year) for year in TARGET_YEARS)),
+            Step("What it depends on", ("project_ids", "kpi_measure_id")),
+        ),
     ),
     done=lambda record: f"/savings/{record.id}",
     back=lambda request, record: f"/savings/{record.id}" if record else "/savings",
@@ -537,6 +560,115 @@ SAVINGS_LINE = Resource(
         "delivery_confidence": "amber",
     },
     options=_savings_options,
+)
+
+MEASURE_QUESTIONS = (
+    Question(
+        "code",
+        "Code",
+        hint="The council's short reference, for example ASCOF 2A",
+        required="Enter the KPI's code",
+        width="govuk-input--width-10",
+    ),
+    Question("title", "Title", required="Enter the KPI's title"),
+    Question("definition", "Definition", "textarea"),
+    Question("numerator_definition", "Numerator", "textarea"),
+    Question("denominator_definition", "Denominator", "textarea"),
+    Question("unit", "Unit", "radios", choices=choices_of(UNIT_WORDS), required="Select the unit"),
+    Question("decimal_places", "Decimal places shown", "number", empty=None),
+    Question(
+        "polarity",
+        "Which is better?",
+        "radios",
+        choices=[("bigger_is_better", "Bigger"), ("smaller_is_better", "Smaller")],
+        required="Select whether bigger or smaller is better",
+    ),
+    Question(
+        "frequency",
+        "How often it is reported",
+        "radios",
+        choices=[("monthly", "Monthly"), ("quarterly", "Quarterly"), ("annual", "Annual")],
+        required="Select how often it is reported",
+    ),
+    Question(
+        "target_type",
+        "Target type",
+        "radios",
+        choices=[
+            ("flat", "Flat: the same target all year"),
+            ("cumulative", "Cumulative: the year's total builds up"),
+            ("profiled", "Profiled: a target for each period"),
+        ],
+    ),
+    Question(
+        "tolerance_kind",
+        "Amber tolerance is",
+        "radios",
+        choices=[("percent", "A percentage of the target"), ("absolute", "An amount")],
+    ),
+    Question("tolerance", "Amber tolerance", "number", empty=None),
+    Question("baseline_value", "Baseline", "number", empty=None),
+    Question("baseline_period", "Baseline period", hint="For example, 2024/25", empty=None),
+    Question("data_provider", "Data provider", hint="The team that reports it."),
+    Question("service_area", "Service area"),
+    Question("national_reference", "National reference"),
+    Question("population_area", "Population area", empty=None),
+    Question("population_age_band", "Population age band", empty=None),
+    Question("council_plan", "Is it a Council Plan KPI?", "yes_no", empty=False),
+)
+KPI_TARGET_YEARS = TARGET_YEARS[1:]
+"""The years a new KPI is asked a target for: this year and the next two."""
+
+
+def _kpi_target(year: FinancialYear) -> tuple[str, str]:
+    code = year.label.replace("/", "_")
+    return f"kpi_target_{code}", f"kpi_profile_{code}"
+
+
+def _kpi_targets_sent(payload: dict[str, Any]) -> dict[str, Any]:
+    """A new KPI's per-year answers as the API's `targets`, the years left blank left out."""
+    targets = []
+    for year in KPI_TARGET_YEARS:
+        value_name, profile_name = _kpi_target(year)
+        value, profile = payload.pop(value_name, None), payload.pop(profile_name, None)
+        if value is not None or profile:
+            targets.append({"financial_year": year.label, "value": value, "profile": profile})
+    return payload | ({"targets": targets} if targets else {})
+
+
+def _kpi_target_error(path: str, payload: Mapping[str, Any]) -> str:
+    """`targets.1.profile` is the profile question of the second year sent."""
+    parts = path.split(".")
+    if parts[0] != "targets" or len(parts) < 2 or not parts[1].isdigit():
+        return path
+    sent = payload.get("targets") or []
+    if int(parts[1]) >= len(sent):
+        return path
+    value_name, profile_name = _kpi_target(
+        FinancialYear.parse(sent[int(parts[1])]["financial_year"])
+    )
+    return profile_name if parts[-1] == "profile" else value_name
+
+
+KPI_TARGET_QUESTIONS = tuple(
+    question
+    for year in KPI_TARGET_YEARS
+    for question in (
+        Question(
+            _kpi_target(year)[0],
+            f"Target for {year.label}",
+            "number",
+            hint="The level to reach in the year. Leave blank to set it later.",
+            empty=None,
+        ),
+        Question(
+            _kpi_target(year)[1],
+            f"Profile for {year.label}",
+            "lines",
+            hint="For a profiled KPI, one target a line for each month or quarter, from April.",
+            empty=None,
+        ),
+    )
 )
 
 MEASURE = Resource(
@@ -550,64 +682,44 @@ MEASURE = Resource(
     id_name="measure_id",
     create=kpi.ADD_MEASURE,
     change=kpi.CHANGE_MEASURE,
-    form=Form(
-        (
-            Question(
-                "code",
-                "Code",
-                hint="The council's short reference, for example ASCOF 2A",
-                required="Enter the KPI's code",
-                width="govuk-input--width-10",
+    form=Form(MEASURE_QUESTIONS),
+    create_form=Form(
+        MEASURE_QUESTIONS + KPI_TARGET_QUESTIONS,
+        steps=(
+            Step(
+                "About the KPI",
+                ("code", "title", "definition", "numerator_definition", "denominator_definition"),
             ),
-            Question("title", "Title", required="Enter the KPI's title"),
-            Question("definition", "Definition", "textarea"),
-            Question("numerator_definition", "Numerator", "textarea"),
-            Question("denominator_definition", "Denominator", "textarea"),
-            Question(
-                "unit", "Unit", "radios", choices=choices_of(UNIT_WORDS), required="Select the unit"
+            Step(
+                "How it is measured",
+                (
+                    "unit",
+                    "decimal_places",
+                    "polarity",
+                    "frequency",
+                    "target_type",
+                    "tolerance_kind",
+                    "tolerance",
+                    "baseline_value",
+                    "baseline_period",
+                ),
             ),
-            Question("decimal_places", "Decimal places shown", "number", empty=None),
-            Question(
-                "polarity",
-                "Which is better?",
-                "radios",
-                choices=[("bigger_is_better", "Bigger"), ("smaller_is_better", "Smaller")],
-                required="Select whether bigger or smaller is better",
+            Step(
+                "Who reports it",
+                (
+                    "data_provider",
+                    "service_area",
+                    "national_reference",
+                    "population_area",
+                    "population_age_band",
+                    "council_plan",
+                ),
             ),
-            Question(
-                "frequency",
-                "How often it is reported",
-                "radios",
-                choices=[("monthly", "Monthly"), ("quarterly", "Quarterly"), ("annual", "Annual")],
-                required="Select how often it is reported",
-            ),
-            Question(
-                "target_type",
-                "Target type",
-                "radios",
-                choices=[
-                    ("flat", "Flat: the same target all year"),
-                    ("cumulative", "Cumulative: the year's total builds up"),
-                    ("profiled", "Profiled: a target for each period"),
-                ],
-            ),
-            Question(
-                "tolerance_kind",
-                "Amber tolerance is",
-                "radios",
-                choices=[("percent", "A percentage of the target"), ("absolute", "An amount")],
-            ),
-            Question("tolerance", "Amber tolerance", "number", empty=None),
-            Question("baseline_value", "Baseline", "number", empty=None),
-            Question("baseline_period", "Baseline period", hint="For example, 2024/25", empty=None),
-            Question("data_provider", "Data provider", hint="The team that reports it."),
-            Question("service_area", "Service area"),
-            Question("national_reference", "National reference"),
-            Question("population_area", "Population area", empty=None),
-            Question("population_age_band", "Population age band", empty=None),
-            Question("council_plan", "Is it a Council Plan KPI?", "yes_no", empty=False),
-        )
+            Step("Targets by year", tuple(q.name for q in KPI_TARGET_QUESTIONS)),
+        ),
     ),
+    write_more=_kpi_targets_sent,
+    error_field=_kpi_target_error,
     done=lambda record: f"/kpis/{record.id}",
     back=lambda request, record: f"/kpis/{record.id}" if record else "/kpis",
     defaults=lambda request: {
