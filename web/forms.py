@@ -289,8 +289,13 @@ class Resource:
     (a service lead's savings line is their own team's)."""
     read_more: Callable[[Mapping[str, Any]], dict[str, Any]] = lambda data: {}
     """Answers the record holds in another shape (a savings line's targets, one a year)."""
-    write_more: Callable[[dict[str, Any]], dict[str, Any]] = lambda payload: payload
-    """The payload with those answers folded back into the API's shape."""
+    write_more: Callable[[dict[str, Any], Mapping[str, Any]], dict[str, Any]] = (
+        lambda payload, values: payload
+    )
+    """The payload with those answers folded back into the API's shape (given every answer,
+    for a shape that needs the unchanged ones beside the changed)."""
+    more_questions: Callable[[Any | None], tuple[Question, ...]] = lambda record: ()
+    """Questions that depend on the record (a budget line's amount for each of its years)."""
     retire: Endpoint[Any] | None = None
     restore: Endpoint[Any] | None = None
     """Retire and restore (web.clients.gateway.retiring): the change page offers them."""
@@ -356,7 +361,7 @@ def add_pages(router: APIRouter, resource: Resource) -> None:
             if not errors:
                 assert r.create is not None
                 payload = form.payload(values) | {n: values[n] for n in r.hidden}
-                payload = r.write_more(r.unasked(page) | payload)
+                payload = r.write_more(r.unasked(page) | payload, values)
                 try:
                     record = await gateway.call(r.create, json=payload)
                 except ApiError as error:
@@ -388,7 +393,7 @@ def add_pages(router: APIRouter, resource: Resource) -> None:
                 return _refused(request, page, r, found.record)
             if refused := await r.owner(gateway, page, found.record):
                 return _refused(request, page, r, found.record, refused)
-            values = r.shown(_form(page, r), found.record)
+            values = r.shown(_form(page, r, found.record), found.record)
             return await _question_page(
                 request, page, gateway, r, found.record, values, {}, found.etag
             )
@@ -401,17 +406,19 @@ def add_pages(router: APIRouter, resource: Resource) -> None:
                 return _not_found(request, page)
             if data.get("conflict") == "theirs":
                 return RedirectResponse(r.done(found.record), status_code=303)
-            values = _form(page, r).from_post(data)
+            form = _form(page, r, found.record)
+            values = form.from_post(data)
             etag = str(data.get("etag", ""))
-            errors = _form(page, r).check(values)
+            errors = form.check(values)
             if not errors:
                 assert r.change is not None
-                before = r.shown(_form(page, r), found.record)
+                before = r.shown(form, found.record)
+                payload = r.write_more(form.payload(values, before), values)
                 try:
                     saved = await gateway.call(
                         r.change,
                         {r.id_name: request.path_params[r.id_name]},
-                        json=r.write_more(_form(page, r).payload(values, before)),
+                        json=payload,
                         headers={"if-match": etag},
                     )
                 except ApiError as error:
@@ -421,9 +428,9 @@ def add_pages(router: APIRouter, resource: Resource) -> None:
                         return _not_found(request, page)
                     if error.status == 403:
                         message = _refusal(error, f"change this {r.noun}", r.area)
-                        errors = {_form(page, r).names[0]: message}
+                        errors = {form.names[0]: message}
                     else:
-                        errors = _form(page, r).api_errors(error)
+                        errors = form.api_errors(error, lambda path: r.error_field(path, payload))
                 else:
                     return RedirectResponse(r.done(saved), status_code=303)
             return await _question_page(
@@ -463,7 +470,7 @@ def _add_retiring(router: APIRouter, r: Resource, endpoint: Endpoint[Any], verb:
             )
         except ApiError as error:
             if error.status == 412:
-                mine = r.shown(_form(page, r), found.record) | {
+                mine = r.shown(_form(page, r, found.record), found.record) | {
                     "retired": "yes" if verb == "retire" else "no"
                 }
                 return _conflict(request, page, r, found, mine, action=request.url.path)
@@ -492,9 +499,13 @@ def _step_number(sent: object, form: Form) -> int:
         return 0
 
 
-def _form(page: Mapping[str, Any], r: Resource, *, new: bool = False) -> Form:
+def _form(
+    page: Mapping[str, Any], r: Resource, record: Any | None = None, *, new: bool = False
+) -> Form:
+    """The questions this person is asked about `record` (or a new one)."""
     me = page.get("me")
     form = r.create_form if new and r.create_form is not None else r.form
+    form = Form(form.questions + r.more_questions(record), form.steps)
     return form.for_roles(me.roles if me is not None else ())
 
 
@@ -536,7 +547,7 @@ async def _question_page(
     action = (
         f"{r.base}/{request.path_params[r.id_name]}/edit" if record is not None else f"{r.base}/new"
     )
-    form = _form(page, r, new=record is None)
+    form = _form(page, r, record, new=record is None)
     heading, caption, carried = r.title(record), r.caption(record), Form(())
     asking = asking if form.steps else None
     if asking is not None:
@@ -623,7 +634,7 @@ def _conflict(
     action: str = "",
 ) -> HTMLResponse:
     """Someone saved the record after this person opened it: show both and let them choose."""
-    form = _form(page, r)
+    form = _form(page, r, found.record)
     theirs = r.shown(form, found.record)
     if "retired" in values:
         form = Form((*form.questions, RETIRED))

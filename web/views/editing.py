@@ -431,7 +431,7 @@ def _targets_shown(data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _targets_sent(payload: dict[str, Any]) -> dict[str, Any]:
+def _targets_sent(payload: dict[str, Any], _values: Mapping[str, Any]) -> dict[str, Any]:
     """The per-year answers as the API's `targets` (it sets the years named, keeps the rest)."""
     targets = []
     for year in TARGET_YEARS:
@@ -625,7 +625,7 @@ def _kpi_target(year: FinancialYear) -> tuple[str, str]:
     return f"kpi_target_{code}", f"kpi_profile_{code}"
 
 
-def _kpi_targets_sent(payload: dict[str, Any]) -> dict[str, Any]:
+def _kpi_targets_sent(payload: dict[str, Any], _values: Mapping[str, Any]) -> dict[str, Any]:
     """A new KPI's per-year answers as the API's `targets`, the years left blank left out."""
     targets = []
     for year in KPI_TARGET_YEARS:
@@ -775,7 +775,89 @@ TARGET = Resource(
     },
 )
 
+
+def _budget_years(record: Any | None) -> list[str]:
+    """The financial years a budget line's form asks amounts for: each year the line has, or
+    this year for a new line (or one with none yet)."""
+    years = [b.financial_year for b in record.budgets] if record is not None else []
+    return years or [FinancialYear.containing(date.today()).label]
+
+
+def _budget_names(year: str) -> tuple[str, str]:
+    code = year.replace("/", "_")
+    return f"budget_{code}_original", f"budget_{code}_current"
+
+
+def _budget_questions(record: Any | None) -> tuple[Question, ...]:
+    return tuple(
+        question
+        for year in _budget_years(record)
+        for question in (
+            Question(
+                _budget_names(year)[0],
+                f"Original budget for {year}",
+                "money",
+                hint="The budget set for the year. Negative for an income line.",
+                empty=None,
+            ),
+            Question(
+                _budget_names(year)[1],
+                f"Current budget for {year}",
+                "money",
+                hint="The budget after virements. Leave blank to use the original.",
+                empty=None,
+            ),
+        )
+    )
+
+
+def _budgets_shown(data: Mapping[str, Any]) -> dict[str, Any]:
+    shown: dict[str, Any] = {}
+    for amount in data.get("budgets") or []:
+        original, current = _budget_names(amount["financial_year"])
+        shown |= {original: amount["original_budget"], current: amount["current_budget"]}
+    return shown
+
+
+def _budgets_sent(payload: dict[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Each year with an amount changed, as the API's `budgets` (it sets the years named and
+    keeps the rest): both of that year's amounts, as typed, so the money stays exact."""
+    changed = {
+        name.removeprefix("budget_").rsplit("_", 1)[0].replace("_", "/")
+        for name in payload
+        if name.startswith("budget_")
+    }
+    budgets = []
+    for year in sorted(changed):
+        original, current = _budget_names(year)
+        budgets.append(
+            {
+                "financial_year": year,
+                "original_budget": str(values.get(original, "")).strip() or None,
+                "current_budget": str(values.get(current, "")).strip() or None,
+            }
+        )
+    rest = {n: v for n, v in payload.items() if not n.startswith("budget_")}
+    return rest | ({"budgets": budgets} if budgets else {})
+
+
+def _budget_error(path: str, payload: Mapping[str, Any]) -> str:
+    """`budgets.0.current_budget` is the current budget question of the first year sent."""
+    parts = path.split(".")
+    sent = payload.get("budgets") or []
+    if parts[0] != "budgets" or len(parts) < 3 or not parts[1].isdigit():
+        return path
+    if int(parts[1]) >= len(sent):
+        return path
+    original, current = _budget_names(sent[int(parts[1])]["financial_year"])
+    return current if parts[2] == "current_budget" else original
+
+
 BUDGET_LINE = Resource(
+    more_questions=_budget_questions,
+    read_more=_budgets_shown,
+    write_more=_budgets_sent,
+    error_field=_budget_error,
     retire=finance.RETIRE_BUDGET_LINE,
     restore=finance.RESTORE_BUDGET_LINE,
     base="/budget/lines",
