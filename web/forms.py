@@ -256,6 +256,12 @@ async def _anyone(_gateway: GatewayClient, _page: Mapping[str, Any], _record: An
     return None
 
 
+async def _nothing_instead(
+    _gateway: GatewayClient, _values: Mapping[str, Any], _errors: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    return []
+
+
 @dataclass(frozen=True)
 class Resource:
     """A kind of record the pages create and change through the API.
@@ -294,6 +300,11 @@ class Resource:
     )
     """The payload with those answers folded back into the API's shape (given every answer,
     for a shape that needs the unchanged ones beside the changed)."""
+    instead: Callable[
+        [GatewayClient, Mapping[str, Any], Mapping[str, str]], Awaitable[list[tuple[str, str]]]
+    ] = _nothing_instead
+    """Links beside a new record's errors to what to do instead (change the month's report
+    rather than writing a second), as (text, address)."""
     more_questions: Callable[[Any | None], tuple[Question, ...]] = lambda record: ()
     """Questions that depend on the record (a budget line's amount for each of its years)."""
     retire: Endpoint[Any] | None = None
@@ -576,6 +587,7 @@ async def _question_page(
             "back": r.back(request, record),
             "hidden": {n: values.get(n, "") for n in r.hidden},
             "retiring": _retiring_action(r, request, record),
+            "instead": await r.instead(gateway, values, errors) if record is None else [],
         },
         status_code=422 if errors else 200,
     )

@@ -41,7 +41,7 @@ DETAIL_PAGES = {
     "project": ("/projects", r"^/projects/[0-9a-f-]{36}$"),
     "savings line": ("/savings", r"^/savings/[0-9a-f-]{36}\b"),
     "user": ("/admin/users", r"^/admin/users/[0-9a-f-]{36}$"),
-    "highlight report form": ("{project}", r"/highlight-reports/new$"),
+    "highlight report form": ("{project}", r"/highlight-reports/new\?project_id="),
     "milestone form": ("{project}", r"/milestones/[0-9a-f-]{36}/edit$"),
     "status form": ("{project}", r"/rag/edit$"),
 }

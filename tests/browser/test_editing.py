@@ -232,6 +232,7 @@ NEW_PAGES = [
     "/projects/new",
     "/milestones/new?project_id={project}",
     "/raid-items/new?project_id={project}",
+    "/highlight-reports/new?project_id={project}",
     "/objectives/new",
     "/priorities/new",
     "/improvement-plan/actions/new",

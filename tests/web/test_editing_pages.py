@@ -204,6 +204,7 @@ NEW_PAGES = [
     "/projects/new",
     "/milestones/new?project_id={project}",
     "/raid-items/new?project_id={project}",
+    "/highlight-reports/new?project_id={project}",
     "/objectives/new",
     "/priorities/new",
     "/improvement-plan/actions/new",
@@ -542,8 +543,9 @@ def test_finance_adds_and_renames_a_budget_line_from_the_budget_monitor(
 
 def test_a_second_report_for_the_month_leads_to_changing_the_first(api: TestClient) -> None:
     project = make_project(api)
-    url = f"/projects/{project['id']}/highlight-reports"
-    data = {"period": "2025-06", "rag": "green", "summary": "All milestones met"}
+    url = "/highlight-reports/new"
+    data = {"project_id": project["id"], "period": "2025-06", "rag": "green"}
+    data |= {"summary": "All milestones met"}
     assert api.post(url, data=data, follow_redirects=False).status_code == 303
     again = api.post(url, data=data | {"summary": "Second thoughts"})
     assert again.status_code == 422

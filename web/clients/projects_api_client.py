@@ -151,9 +151,6 @@ class ProjectsApiClient:
             CHANGE_PROJECT, {"project_id": project_id}, json=data, headers=if_match(version)
         )
 
-    async def create_highlight_report(self, data: dict[str, Any]) -> HighlightReport:
-        return await self._gateway.call(ADD_HIGHLIGHT_REPORT, json=data)
-
     async def kpi_statuses(self, measure_ids: set[str]) -> dict[str, KpiStatus]:
         """Each measure asked about, with its current RAG.
 

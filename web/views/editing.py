@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from common.periods import FinancialYear
+from common.periods import FinancialYear, Period
 from web.clients import finance_api_client as finance
 from web.clients import kpi_api_client as kpi
 from web.clients import projects_api_client as projects
@@ -17,7 +17,15 @@ from web.clients.models import Caller, Project
 from web.clients.projects_api_client import ProjectsApiClient
 from web.forms import Choices, Form, Question, Resource, Step, add_pages, choices_of
 from web.views.kpis import UNIT_WORDS
-from web.views.projects import BASES, MILESTONE_STATUSES, RAGS, RAID_KINDS, STAGES, can_edit
+from web.views.projects import (
+    BASES,
+    MILESTONE_STATUSES,
+    RAGS,
+    RAID_KINDS,
+    STAGES,
+    can_edit,
+    month_label,
+)
 from web.views.savings import CATEGORIES, STATUSES, TYPES
 
 router = APIRouter()
@@ -286,6 +294,36 @@ RAID_ITEM = Resource(
     },
 )
 
+REPORT_QUESTIONS = (
+    Question(
+        "rag",
+        "RAG status for the month",
+        "radios",
+        choices=RAGS,
+        required="Select the RAG status of the project for the month",
+    ),
+    Question("summary", "Summary", "textarea", required="Enter a summary"),
+    Question("achievements", "Achievements this month", "textarea"),
+    Question("next_steps", "Next steps", "textarea"),
+    Question("issues", "Issues", "textarea"),
+    Question("decisions_needed", "Decisions needed", "textarea"),
+)
+
+
+async def _month_reported(
+    gateway: GatewayClient, values: Mapping[str, Any], errors: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    """The month's report already written, to change instead of writing a second."""
+    if "already has a report" not in errors.get("period", ""):
+        return []
+    reports = await ProjectsApiClient(gateway).highlight_reports(str(values.get("project_id")))
+    return [
+        (f"Change the report for {month_label(r.period)}", f"/highlight-reports/{r.id}/edit")
+        for r in reports
+        if r.period == values.get("period")
+    ]
+
+
 HIGHLIGHT_REPORT = Resource(
     owner=_project_lead,
     base="/highlight-reports",
@@ -294,25 +332,30 @@ HIGHLIGHT_REPORT = Resource(
     area="projects",
     read=projects.HIGHLIGHT_REPORT,
     id_name="report_id",
+    create=projects.ADD_HIGHLIGHT_REPORT,
     change=projects.CHANGE_HIGHLIGHT_REPORT,
-    form=Form(
+    form=Form(REPORT_QUESTIONS),
+    create_form=Form(
         (
             Question(
-                "rag",
-                "RAG status for the month",
-                "radios",
-                choices=RAGS,
-                required="Select the RAG status of the project for the month",
+                "period",
+                "Month the report covers",
+                "month",
+                required="Enter the month the report covers",
+                width="govuk-input--width-5",
             ),
-            Question("summary", "Summary", "textarea", required="Enter a summary"),
-            Question("achievements", "Achievements this month", "textarea"),
-            Question("next_steps", "Next steps", "textarea"),
-            Question("issues", "Issues", "textarea"),
-            Question("decisions_needed", "Decisions needed", "textarea"),
+            *REPORT_QUESTIONS,
         )
     ),
+    hidden=("project_id",),
+    defaults=lambda request: {
+        "project_id": request.query_params.get("project_id", ""),
+        "period": Period.month_of(date.today()).code,
+    },
+    instead=_month_reported,
     done=lambda record: f"/projects/{record.project_id}#highlight-reports",
     back=_project_back,
+    caption=lambda record: "Highlight reports",
 )
 
 
