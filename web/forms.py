@@ -397,13 +397,9 @@ def add_pages(router: APIRouter, resource: Resource) -> None:
 
         @router.get(path, response_class=HTMLResponse, name=f"change {r.noun}")
         async def edit(request: Request, page: PageContext, gateway: Gateway) -> Response:
-            found = await _current(gateway, r, request)
-            if found is None:
-                return _not_found(request, page)
-            if not _allowed(page, r.area):
-                return _refused(request, page, r, found.record)
-            if refused := await r.owner(gateway, page, found.record):
-                return _refused(request, page, r, found.record, refused)
+            found = await _to_change(request, page, gateway, r)
+            if isinstance(found, HTMLResponse):
+                return found
             values = r.shown(_form(page, r, found.record), found.record)
             return await _question_page(
                 request, page, gateway, r, found.record, values, {}, found.etag
@@ -464,13 +460,9 @@ def _add_retiring(router: APIRouter, r: Resource, endpoint: Endpoint[Any], verb:
     @router.post(path, response_class=HTMLResponse, name=f"{verb} {r.noun}")
     async def retiring(request: Request, page: PageContext, gateway: Gateway) -> Response:
         data = await request.form()
-        found = await _current(gateway, r, request)
-        if found is None:
-            return _not_found(request, page)
-        if not _allowed(page, r.area):
-            return _refused(request, page, r, found.record)
-        if refused := await r.owner(gateway, page, found.record):
-            return _refused(request, page, r, found.record, refused)
+        found = await _to_change(request, page, gateway, r)
+        if isinstance(found, HTMLResponse):
+            return found
         if data.get("conflict") == "theirs":
             return RedirectResponse(r.done(found.record), status_code=303)
         try:
@@ -531,6 +523,20 @@ def _refusal(error: ApiError, action: str, area: Area) -> str:
 def _allowed(page: Mapping[str, Any], area: Area) -> bool:
     me = page.get("me")
     return me is not None and may_change(me.roles, area)
+
+
+async def _to_change(
+    request: Request, page: Mapping[str, Any], gateway: GatewayClient, r: Resource
+) -> Tagged[Any] | HTMLResponse:
+    """The record with its ETag, if this person may change it; else the 404 or 403 page."""
+    found = await _current(gateway, r, request)
+    if found is None:
+        return _not_found(request, page)
+    if not _allowed(page, r.area):
+        return _refused(request, page, r, found.record)
+    if refused := await r.owner(gateway, page, found.record):
+        return _refused(request, page, r, found.record, refused)
+    return found
 
 
 async def _current(gateway: GatewayClient, r: Resource, request: Request) -> Tagged[Any] | None:
