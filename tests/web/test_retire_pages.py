@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from common.identity import Caller, Role
 from common.testing.plugin import make_caller
 from tests.finance.factories import make_budget_line, make_savings_line
+from tests.kpi.factories import make_measure
 from tests.projects.conftest import API, created, make_objective, make_priority, make_project
 from tests.web.test_editing_pages import etag_in
 
@@ -24,6 +25,7 @@ def _action(api: TestClient) -> dict[str, Any]:
 
 # (the change page's base, its list page, the API's read, a factory, the name the list shows)
 RECORDS: list[tuple[str, str, str, Callable[[TestClient], dict[str, Any]], str]] = [
+    ("/kpis", "/kpis", "/api/v1/kpi/measures", make_measure, "title"),
     ("/priorities", "/objectives", f"{API}/priorities", make_priority, "title"),
     ("/objectives", "/objectives", f"{API}/objectives", make_objective, "statement"),
     (
