@@ -4,14 +4,14 @@ from fastapi.testclient import TestClient
 
 from tests.kpi.factories import API
 
+QUARTERLY = {"code": "ASC 9", "title": "Reviews done", "frequency": "quarterly"}
+
 
 def test_a_measure_is_created_with_its_targets_and_profile(api: TestClient) -> None:
     created = api.post(
         f"{API}/measures",
-        json={
-            "code": "ASC 9",
-            "title": "Reviews done",
-            "frequency": "quarterly",
+        json=QUARTERLY
+        | {
             "targets": [
                 {"financial_year": "2026/27", "value": "400", "profile": [90, 100, 100, 110]},
                 {"financial_year": "2027/28", "value": "420"},
@@ -29,10 +29,8 @@ def test_a_measure_is_created_with_its_targets_and_profile(api: TestClient) -> N
 def test_a_target_that_does_not_fit_saves_nothing_and_says_which(api: TestClient) -> None:
     refused = api.post(
         f"{API}/measures",
-        json={
-            "code": "ASC 9",
-            "title": "Reviews done",
-            "frequency": "quarterly",
+        json=QUARTERLY
+        | {
             "targets": [
                 {"financial_year": "2026/27", "value": "400"},
                 {"financial_year": "2027/28", "value": "420", "profile": [1, 2]},
