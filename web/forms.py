@@ -121,8 +121,18 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One question page of a form asked in steps: its heading and the questions on it."""
+
+    title: str
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Form:
     questions: tuple[Question, ...]
+    steps: tuple[Step, ...] = ()
+    """A new record's questions in pages, then "Check your answers" (empty: one page)."""
 
     def __iter__(self) -> Any:
         return iter(self.questions)
@@ -132,9 +142,21 @@ class Form:
         return [q.name for q in self.questions]
 
     def for_roles(self, roles: Iterable[str]) -> "Form":
-        """The questions someone with `roles` is asked."""
+        """The questions someone with `roles` is asked (a step left with none is skipped)."""
         held = set(roles)
-        return Form(tuple(q for q in self.questions if not q.roles or q.roles & held))
+        asked = tuple(q for q in self.questions if not q.roles or q.roles & held)
+        names = {q.name for q in asked}
+        steps = (Step(s.title, tuple(n for n in s.names if n in names)) for s in self.steps)
+        return Form(asked, tuple(s for s in steps if s.names))
+
+    def step(self, index: int) -> "Form":
+        """The questions of one step, in the form's order."""
+        names = set(self.steps[index].names)
+        return Form(tuple(q for q in self.questions if q.name in names))
+
+    def step_of(self, name: str) -> int:
+        """The step that asks `name` (the first, for a name no step asks)."""
+        return next((i for i, s in enumerate(self.steps) if name in s.names), 0)
 
     def from_record(self, record: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
         data = record if isinstance(record, Mapping) else record.model_dump()
@@ -175,12 +197,15 @@ class Form:
             if q.name in values and _differs(q, values[q.name], before.get(q.name))
         }
 
-    def api_errors(self, error: ApiError) -> dict[str, str]:
+    def api_errors(
+        self, error: ApiError, rename: Callable[[str], str] = lambda path: path
+    ) -> dict[str, str]:
         """The API's field messages on the questions they belong to ("objective_ids.1" is the
         objective_ids question); a message for no question goes on the first."""
         messages: dict[str, str] = {}
         first = self.questions[0].name
-        for path, message in error.field_errors().items():
+        for sent_path, message in error.field_errors().items():
+            path = rename(sent_path)
             name = next((n for n in self.names if path == n or path.startswith(n + ".")), first)
             question = next(q for q in self.questions if q.name == name)
             if question.choices and message.startswith("Select ") and "'" in message:
@@ -231,6 +256,12 @@ async def _anyone(_gateway: GatewayClient, _page: Mapping[str, Any], _record: An
     return None
 
 
+async def _nothing_instead(
+    _gateway: GatewayClient, _values: Mapping[str, Any], _errors: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    return []
+
+
 @dataclass(frozen=True)
 class Resource:
     """A kind of record the pages create and change through the API.
@@ -264,8 +295,26 @@ class Resource:
     (a service lead's savings line is their own team's)."""
     read_more: Callable[[Mapping[str, Any]], dict[str, Any]] = lambda data: {}
     """Answers the record holds in another shape (a savings line's targets, one a year)."""
-    write_more: Callable[[dict[str, Any]], dict[str, Any]] = lambda payload: payload
-    """The payload with those answers folded back into the API's shape."""
+    write_more: Callable[[dict[str, Any], Mapping[str, Any]], dict[str, Any]] = (
+        lambda payload, values: payload
+    )
+    """The payload with those answers folded back into the API's shape (given every answer,
+    for a shape that needs the unchanged ones beside the changed)."""
+    instead: Callable[
+        [GatewayClient, Mapping[str, Any], Mapping[str, str]], Awaitable[list[tuple[str, str]]]
+    ] = _nothing_instead
+    """Links beside a new record's errors to what to do instead (change the month's report
+    rather than writing a second), as (text, address)."""
+    more_questions: Callable[[Any | None], tuple[Question, ...]] = lambda record: ()
+    """Questions that depend on the record (a budget line's amount for each of its years)."""
+    retire: Endpoint[Any] | None = None
+    restore: Endpoint[Any] | None = None
+    """Retire and restore (web.clients.gateway.retiring): the change page offers them."""
+    create_form: Form | None = None
+    """The questions of a new record, when it is asked more than a change (a KPI's targets)."""
+    error_field: Callable[[str, Mapping[str, Any]], str] = lambda path, payload: path
+    """The question an API error on `path` of the sent payload belongs to (`targets.1.value`
+    is the second year's target)."""
 
     def shown(self, form: "Form", record: Any) -> dict[str, Any]:
         """The record as the form shows it."""
@@ -287,52 +336,71 @@ def add_pages(router: APIRouter, resource: Resource) -> None:
 
         @router.get(f"{r.base}/new", response_class=HTMLResponse, name=f"new {r.noun}")
         async def new(request: Request, page: PageContext, gateway: Gateway) -> Response:
-            values = {q.name: q.shown(None) for q in _form(page, r)} | r.defaults(request)
+            form = _form(page, r, new=True)
+            values = {q.name: q.shown(None) for q in form} | r.defaults(request)
             if not _allowed(page, r.create_area or r.area):
                 return _refused(request, page, r, None)
             if refused := await r.owner(gateway, page, values):
                 return _refused(request, page, r, None, refused)
-            return await _question_page(request, page, gateway, r, None, values, {}, "")
+            return await _question_page(request, page, gateway, r, None, values, {}, "", Asking(0))
 
         @router.post(f"{r.base}/new", response_class=HTMLResponse, name=f"add {r.noun}")
         async def add(request: Request, page: PageContext, gateway: Gateway) -> Response:
+            """A step's answers (`step`), a Change button of "Check your answers" (`change`),
+            or every answer at once: the one-page form, or "Create" after checking."""
             data = await request.form()
-            values = _form(page, r).from_post(data)
+            form = _form(page, r, new=True)
+            values = form.from_post(data)
             for name in r.hidden:
                 values[name] = str(data.get(name, ""))
-            errors = _form(page, r).check(values)
+            if form.steps and "change" in data:
+                step = form.step_of(str(data["change"]))
+                return await _question_page(
+                    request, page, gateway, r, None, values, {}, "", Asking(step, True)
+                )
+            if form.steps and "step" in data:
+                asked = Asking(_step_number(data.get("step"), form), bool(data.get("returning")))
+                errors = form.step(asked.step).check(values)
+                if not errors and (asked.returning or asked.step == len(form.steps) - 1):
+                    return await _check_page(request, page, gateway, r, values)
+                if not errors:
+                    asked = Asking(asked.step + 1)
+                return await _question_page(
+                    request, page, gateway, r, None, values, errors, "", asked
+                )
+            errors = form.check(values)
             if not errors:
                 assert r.create is not None
-                payload = _form(page, r).payload(values) | {n: values[n] for n in r.hidden}
-                payload = r.write_more(r.unasked(page) | payload)
+                payload = form.payload(values) | {n: values[n] for n in r.hidden}
+                payload = r.write_more(r.unasked(page) | payload, values)
                 try:
                     record = await gateway.call(r.create, json=payload)
                 except ApiError as error:
                     if error.status == 403:
                         action = f"add {_a(r.noun)}"
                         message = _refusal(error, action, r.create_area or r.area)
-                        errors = {_form(page, r).names[0]: message}
+                        errors = {form.names[0]: message}
                     elif error.status == 404:
                         return _not_found(request, page)
                     else:
-                        errors = _form(page, r).api_errors(error)
+                        errors = form.api_errors(error, lambda path: r.error_field(path, payload))
                 else:
                     return RedirectResponse(r.done(record), status_code=303)
-            return await _question_page(request, page, gateway, r, None, values, errors, "")
+            # Back to the one page with problems, the others' answers carried along; problems on
+            # several pages are shown all at once, on one page that asks every question.
+            steps = {form.step_of(name) for name in errors}
+            asking = Asking(steps.pop(), returning=True) if len(steps) == 1 else None
+            return await _question_page(request, page, gateway, r, None, values, errors, "", asking)
 
     if r.change is not None:
         path = f"{r.base}/{{{r.id_name}}}/edit"
 
         @router.get(path, response_class=HTMLResponse, name=f"change {r.noun}")
         async def edit(request: Request, page: PageContext, gateway: Gateway) -> Response:
-            found = await _current(gateway, r, request)
-            if found is None:
-                return _not_found(request, page)
-            if not _allowed(page, r.area):
-                return _refused(request, page, r, found.record)
-            if refused := await r.owner(gateway, page, found.record):
-                return _refused(request, page, r, found.record, refused)
-            values = r.shown(_form(page, r), found.record)
+            found = await _to_change(request, page, gateway, r)
+            if isinstance(found, HTMLResponse):
+                return found
+            values = r.shown(_form(page, r, found.record), found.record)
             return await _question_page(
                 request, page, gateway, r, found.record, values, {}, found.etag
             )
@@ -345,17 +413,19 @@ def add_pages(router: APIRouter, resource: Resource) -> None:
                 return _not_found(request, page)
             if data.get("conflict") == "theirs":
                 return RedirectResponse(r.done(found.record), status_code=303)
-            values = _form(page, r).from_post(data)
+            form = _form(page, r, found.record)
+            values = form.from_post(data)
             etag = str(data.get("etag", ""))
-            errors = _form(page, r).check(values)
+            errors = form.check(values)
             if not errors:
                 assert r.change is not None
-                before = r.shown(_form(page, r), found.record)
+                before = r.shown(form, found.record)
+                payload = r.write_more(form.payload(values, before), values)
                 try:
                     saved = await gateway.call(
                         r.change,
                         {r.id_name: request.path_params[r.id_name]},
-                        json=r.write_more(_form(page, r).payload(values, before)),
+                        json=payload,
                         headers={"if-match": etag},
                     )
                 except ApiError as error:
@@ -365,19 +435,81 @@ def add_pages(router: APIRouter, resource: Resource) -> None:
                         return _not_found(request, page)
                     if error.status == 403:
                         message = _refusal(error, f"change this {r.noun}", r.area)
-                        errors = {_form(page, r).names[0]: message}
+                        errors = {form.names[0]: message}
                     else:
-                        errors = _form(page, r).api_errors(error)
+                        errors = form.api_errors(error, lambda path: r.error_field(path, payload))
                 else:
                     return RedirectResponse(r.done(saved), status_code=303)
             return await _question_page(
                 request, page, gateway, r, found.record, values, errors, etag
             )
 
+    if r.retire is not None and r.restore is not None:
+        for endpoint, verb in ((r.retire, "retire"), (r.restore, "restore")):
+            _add_retiring(router, r, endpoint, verb)
 
-def _form(page: Mapping[str, Any], r: Resource) -> Form:
+
+RETIRED = Question("retired", "Retired", "yes_no")
+"""The conflict page's row for whether the record is retired."""
+
+
+def _add_retiring(router: APIRouter, r: Resource, endpoint: Endpoint[Any], verb: str) -> None:
+    """POST `{base}/{id}/retire` (or `restore`): the change page's button, with its ETag."""
+    path = f"{r.base}/{{{r.id_name}}}/{verb}"
+
+    @router.post(path, response_class=HTMLResponse, name=f"{verb} {r.noun}")
+    async def retiring(request: Request, page: PageContext, gateway: Gateway) -> Response:
+        data = await request.form()
+        found = await _to_change(request, page, gateway, r)
+        if isinstance(found, HTMLResponse):
+            return found
+        if data.get("conflict") == "theirs":
+            return RedirectResponse(r.done(found.record), status_code=303)
+        try:
+            saved = await gateway.call(
+                endpoint,
+                {r.id_name: request.path_params[r.id_name]},
+                headers={"if-match": str(data.get("etag", ""))},
+            )
+        except ApiError as error:
+            if error.status == 412:
+                mine = r.shown(_form(page, r, found.record), found.record) | {
+                    "retired": "yes" if verb == "retire" else "no"
+                }
+                return _conflict(request, page, r, found, mine, action=request.url.path)
+            if error.status == 404:
+                return _not_found(request, page)
+            if error.status == 403:
+                message = _refusal(error, f"{verb} this {r.noun}", r.area)
+                return _refused(request, page, r, found.record, message)
+            raise
+        return RedirectResponse(r.done(saved), status_code=303)
+
+
+@dataclass(frozen=True)
+class Asking:
+    """Which step of a new record's questions is shown; `returning` once its answers have been
+    checked, so the next Continue goes back to "Check your answers"."""
+
+    step: int
+    returning: bool = False
+
+
+def _step_number(sent: object, form: Form) -> int:
+    try:
+        return min(max(int(str(sent)), 0), len(form.steps) - 1)
+    except ValueError:
+        return 0
+
+
+def _form(
+    page: Mapping[str, Any], r: Resource, record: Any | None = None, *, new: bool = False
+) -> Form:
+    """The questions this person is asked about `record` (or a new one)."""
     me = page.get("me")
-    return r.form.for_roles(me.roles if me is not None else ())
+    form = r.create_form if new and r.create_form is not None else r.form
+    form = Form(form.questions + r.more_questions(record), form.steps)
+    return form.for_roles(me.roles if me is not None else ())
 
 
 def _refusal(error: ApiError, action: str, area: Area) -> str:
@@ -391,6 +523,20 @@ def _refusal(error: ApiError, action: str, area: Area) -> str:
 def _allowed(page: Mapping[str, Any], area: Area) -> bool:
     me = page.get("me")
     return me is not None and may_change(me.roles, area)
+
+
+async def _to_change(
+    request: Request, page: Mapping[str, Any], gateway: GatewayClient, r: Resource
+) -> Tagged[Any] | HTMLResponse:
+    """The record with its ETag, if this person may change it; else the 404 or 403 page."""
+    found = await _current(gateway, r, request)
+    if found is None:
+        return _not_found(request, page)
+    if not _allowed(page, r.area):
+        return _refused(request, page, r, found.record)
+    if refused := await r.owner(gateway, page, found.record):
+        return _refused(request, page, r, found.record, refused)
+    return found
 
 
 async def _current(gateway: GatewayClient, r: Resource, request: Request) -> Tagged[Any] | None:
@@ -411,21 +557,34 @@ async def _question_page(
     values: Mapping[str, Any],
     errors: Mapping[str, str],
     etag: str,
+    asking: Asking | None = None,
 ) -> HTMLResponse:
+    """A record's question page: its change page, a new one's form, or one step of it."""
     options = await r.options(gateway, request)
     action = (
         f"{r.base}/{request.path_params[r.id_name]}/edit" if record is not None else f"{r.base}/new"
     )
+    form = _form(page, r, record, new=record is None)
+    heading, caption, carried = r.title(record), r.caption(record), Form(())
+    asking = asking if form.steps else None
+    if asking is not None:
+        shown = form.step(asking.step)
+        carried = Form(tuple(q for q in form if q.name not in shown.names))
+        errors = {name: message for name, message in errors.items() if name in shown.names}
+        heading, caption = form.steps[asking.step].title, r.title(None)
+        form = shown
     return render(
         request,
         "forms/question_page.html",
         {
             **page,
             "nav": r.nav,
-            "title": ("Error: " if errors else "") + r.title(record),
-            "heading": r.title(record),
-            "caption": r.caption(record),
-            "form": _form(page, r),
+            "title": ("Error: " if errors else "") + heading,
+            "heading": heading,
+            "caption": caption,
+            "form": form,
+            "carried": carried,
+            "asking": asking,
             "options": options,
             "values": values,
             "errors": errors,
@@ -433,9 +592,55 @@ async def _question_page(
             "action": action,
             "back": r.back(request, record),
             "hidden": {n: values.get(n, "") for n in r.hidden},
+            "retiring": _retiring_action(r, request, record),
+            "instead": await r.instead(gateway, values, errors) if record is None else [],
         },
         status_code=422 if errors else 200,
     )
+
+
+async def _check_page(
+    request: Request,
+    page: Mapping[str, Any],
+    gateway: GatewayClient,
+    r: Resource,
+    values: Mapping[str, Any],
+) -> HTMLResponse:
+    """GOV.UK "Check your answers": every answer by step, each with a Change button that goes
+    back to its question with everything typed kept, then Create."""
+    form = _form(page, r, new=True)
+    sections = [(step.title, form.step(i)) for i, step in enumerate(form.steps)]
+    return render(
+        request,
+        "forms/check_answers.html",
+        {
+            **page,
+            "nav": r.nav,
+            "title": f"Check your answers before adding {_a(r.noun)}",
+            "caption": r.title(None),
+            "noun": r.noun,
+            "sections": sections,
+            "form": form,
+            "options": await r.options(gateway, request),
+            "values": values,
+            "action": f"{r.base}/new",
+            "back": r.back(request, None),
+            "hidden": {n: values.get(n, "") for n in r.hidden},
+        },
+    )
+
+
+def _retiring_action(r: Resource, request: Request, record: Any | None) -> dict[str, str]:
+    """The change page's retire (or restore) button: where it posts and what it says."""
+    if record is None or r.retire is None:
+        return {}
+    verb = "restore" if getattr(record, "retired", False) else "retire"
+    return {
+        "action": f"{r.base}/{request.path_params[r.id_name]}/{verb}",
+        "label": f"{verb.capitalize()} this {r.noun}",
+        "verb": verb,
+        "noun": r.noun,
+    }
 
 
 def _conflict(
@@ -444,10 +649,14 @@ def _conflict(
     r: Resource,
     found: Tagged[Any],
     values: Mapping[str, Any],
+    action: str = "",
 ) -> HTMLResponse:
     """Someone saved the record after this person opened it: show both and let them choose."""
-    form = _form(page, r)
+    form = _form(page, r, found.record)
     theirs = r.shown(form, found.record)
+    if "retired" in values:
+        form = Form((*form.questions, RETIRED))
+        theirs["retired"] = "yes" if getattr(found.record, "retired", False) else "no"
     rows = [
         {
             "question": q,
@@ -469,7 +678,7 @@ def _conflict(
             "form": form,
             "values": values,
             "etag": found.etag,
-            "action": f"{r.base}/{request.path_params[r.id_name]}/edit",
+            "action": action or f"{r.base}/{request.path_params[r.id_name]}/edit",
             "back": r.done(found.record),
         },
         status_code=409,

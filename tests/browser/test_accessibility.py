@@ -42,7 +42,7 @@ DETAIL_PAGES = {
     "project": ("/projects", r"^/projects/[0-9a-f-]{36}$"),
     "savings line": ("/savings", r"^/savings/[0-9a-f-]{36}\b"),
     "user": ("/admin/users", r"^/admin/users/[0-9a-f-]{36}$"),
-    "highlight report form": ("{project}", r"/highlight-reports/new$"),
+    "highlight report form": ("{project}", r"/highlight-reports/new\?project_id="),
     "milestone form": ("{project}", r"/milestones/[0-9a-f-]{36}/edit$"),
     "status form": ("{project}", r"/rag/edit$"),
 }
@@ -169,7 +169,7 @@ def test_highlight_report_form_in_its_error_state(
 ) -> None:
     visit(tab, live.url() + detail_urls["highlight report form"])
     tab.get_by_label("Summary").fill("")
-    tab.get_by_role("button", name="Save highlight report").click()
+    tab.get_by_role("button", name="Save", exact=True).click()
     expect(tab).to_have_title(re.compile("^Error: "))
     expect(tab.locator(".govuk-error-summary")).to_be_focused()
     expect(tab.locator("#summary-error")).to_be_visible()

@@ -30,16 +30,49 @@ def no_serious_issues(page: Page) -> None:
 def test_programme_office_creates_a_project_with_two_milestones_by_keyboard_alone(
     page: Page, live: RunningSystem
 ) -> None:
+    """A project is asked a page at a time, then "Check your answers": a Change goes back to
+    its question with everything kept, and Create adds it. Keyboard only, axe on each page."""
     sign_in(page, live, "programme.office@demo.example")
     page.goto(live.url() + "/projects")
     tab_to(page, "el.textContent.trim() === 'Add a project'")
     page.keyboard.press("Enter")
-    expect(page.locator("h1")).to_have_text("Add a project")
+    expect(page.locator("h1")).to_have_text("About the project")
+    expect(page.locator(".govuk-caption-l")).to_have_text("Add a project")
+    tab_to(page, "el.textContent.trim() === 'Continue'", limit=120)
+    page.keyboard.press("Enter")  # nothing typed yet: the name is needed
+    expect(page).to_have_title(re.compile("^Error: About the project"))
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    expect(page.locator("#name-error")).to_contain_text("Enter the project's name")
+    no_serious_issues(page)
     keyboard_fill(page, "name", "Digital front door")
+    keyboard_fill(page, "sro", "Director of Adult Social Care")
+    page.keyboard.press("Enter")  # Enter in a text field sends the page
+    expect(page.locator("h1")).to_have_text("What it delivers")
+    tab_to(page, "el.textContent.trim() === 'Continue'", limit=120)
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Dates and budget")
     keyboard_fill(page, "start_month", "2026-04")
+    keyboard_fill(page, "budget_amount", "100,000")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Check your answers before adding the project")
+    summary = page.locator("main")
+    expect(summary).to_contain_text("Director of Adult Social Care")
+    expect(summary).to_contain_text("£100,000")
+    no_serious_issues(page)
+
+    tab_to(page, "el.textContent.trim() === 'Change budget'", limit=200)
+    assert focus_is_visible(page)
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Dates and budget")
+    expect(page.locator("#start_month")).to_have_value("2026-04")  # what was typed is kept
     keyboard_fill(page, "budget_amount", "120,000")
-    page.keyboard.press("Enter")  # Enter in a text field sends the form
+    page.keyboard.press("Enter")  # back to the summary, not on to the next page
+    expect(page.locator("h1")).to_have_text("Check your answers before adding the project")
+    expect(summary).to_contain_text("£120,000")
+    tab_to(page, "el.textContent.trim() === 'Create project'", limit=200)
+    page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("Digital front door")
+    expect(page.locator("main")).to_contain_text("Director of Adult Social Care")
     project_url = page.url
 
     start = date.today() + timedelta(days=30)
@@ -199,6 +232,7 @@ NEW_PAGES = [
     "/projects/new",
     "/milestones/new?project_id={project}",
     "/raid-items/new?project_id={project}",
+    "/highlight-reports/new?project_id={project}",
     "/objectives/new",
     "/priorities/new",
     "/improvement-plan/actions/new",
@@ -233,7 +267,7 @@ def test_every_new_form_has_no_serious_issues_in_its_normal_and_error_states(
         first.fill("")
         for number in page.locator("main form input[inputmode='decimal']").all():
             number.fill("not a number")
-        page.get_by_role("button", name="Save", exact=True).click()
+        page.get_by_role("button", name=re.compile("^(Save|Continue)$")).click()
         expect(page).to_have_title(re.compile("^Error: "), timeout=10_000)
         expect(page.locator(".govuk-error-summary")).to_be_focused()
         no_serious_issues(page)

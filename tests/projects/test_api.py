@@ -583,3 +583,13 @@ def test_milestones_as_at_a_day_stand_as_they_did_then(api: TestClient) -> None:
     )
     both = api.get(f"{API}/milestones", params={"as_at": "2026/27 Q2", "overdue": True})
     assert "as_at" in field_errors(both)
+
+
+def test_a_project_names_its_senior_responsible_owner(api: TestClient) -> None:
+    project = make_project(api, sro="Director of Adult Social Care")
+    assert project["sro"] == "Director of Adult Social Care"
+    url = f"{API}/projects/{project['id']}"
+    changed = api.patch(url, json={"sro": "Head of Commissioning"}, headers={"If-Match": '"1"'})
+    assert changed.status_code == 200, changed.text
+    assert api.get(url).json()["sro"] == "Head of Commissioning"
+    assert make_project(api, name="Another")["sro"] == ""

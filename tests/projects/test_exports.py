@@ -31,6 +31,7 @@ def test_projects_download_holds_the_filtered_projects_in_the_pages_order(
         rag_reason="Recruitment",
         objective_ids=[objective["id"]],
         start_month="2025-04",
+        sro="Head of Operations",
     )
     make_milestone(api, late["id"], title="Team recruited", baseline_date=days(-10))
     make_project(api, name="Direct Payments", rag="green", lead_team="Direct Payments Team")
@@ -42,6 +43,7 @@ def test_projects_download_holds_the_filtered_projects_in_the_pages_order(
         "Start",
         "End",
         "Lead team",
+        "SRO",
         "Stage",
         "RAG",
         "Council Plan project",
@@ -64,6 +66,7 @@ def test_projects_download_holds_the_filtered_projects_in_the_pages_order(
         "Y",
     )
     assert row["Slippage (days late)"] == "10"
+    assert row["SRO"] == "Head of Operations"
     everything = _download(api, "/projects", "projects", sort="-name", format=kind)
     assert [r[0] for r in everything.rows] == ["Reablement", "Direct Payments", "Brokerage"]
 

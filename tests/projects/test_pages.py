@@ -210,7 +210,8 @@ def test_the_projects_lead_sees_edit_controls_and_changes_the_rag(
     assert "/rag/edit" in page
     assert f"/milestones/{milestone['id']}/edit" in page
     assert "Write a highlight report" in page
-    assert 'name="summary"' in lead.get(f"/projects/{project['id']}/highlight-reports/new").text
+    new_report = lead.get("/highlight-reports/new", params={"project_id": project["id"]})
+    assert 'name="summary"' in new_report.text
     saved = lead.post(
         f"/projects/{project['id']}/rag",
         data={"version": project["version"], "rag": "amber", "rag_reason": "Supplier late"},
@@ -236,8 +237,9 @@ def test_another_teams_service_lead_sees_no_edit_controls_and_cannot_change_the_
     assert form.status_code == 403
     assert 'name="forecast_date"' not in form.text
     assert "Operations Team" in form.text  # the refusal says who leads it
-    new = other.get(f"{url}/highlight-reports/new", follow_redirects=False)
-    assert new.status_code == 303
+    new = other.get("/highlight-reports/new", params={"project_id": project["id"]})
+    assert new.status_code == 403
+    assert "Operations Team" in new.text
     refused = other.post(
         f"{url}/rag",
         data={"version": project["version"], "rag": "red", "rag_reason": "x"},
@@ -250,20 +252,22 @@ def test_another_teams_service_lead_sees_no_edit_controls_and_cannot_change_the_
 
 def test_highlight_report_is_written_and_joins_the_history(api: TestClient) -> None:
     project = make_project(api)
-    form = api.get(f"/projects/{project['id']}/highlight-reports/new")
+    form = api.get("/highlight-reports/new", params={"project_id": project["id"]})
     assert form.status_code == 200
     assert 'for="summary"' in form.text
-    url = f"/projects/{project['id']}/highlight-reports"
-    missing = api.post(url, data={"period": "2025-06", "rag": "green", "summary": ""})
+    assert f'name="project_id" value="{project["id"]}"' in form.text
+    url = "/highlight-reports/new"
+    project_id = {"project_id": project["id"]}
+    missing = api.post(url, data=project_id | {"period": "2025-06", "rag": "green", "summary": ""})
     assert missing.status_code == 422
     assert 'href="#summary"' in missing.text
     assert 'value="2025-06"' in missing.text
-    bad_month = api.post(url, data={"period": "June", "rag": "green", "summary": "Fine"})
+    bad_month = api.post(url, data=project_id | {"period": "June", "rag": "green", "summary": "x"})
     assert bad_month.status_code == 422
     assert 'id="period-error"' in bad_month.text
     saved = api.post(
         url,
-        data={"period": "2025-06", "rag": "green", "summary": "All milestones met"},
+        data=project_id | {"period": "2025-06", "rag": "green", "summary": "All milestones met"},
         follow_redirects=False,
     )
     assert saved.status_code == 303
@@ -368,8 +372,9 @@ def test_a_highlight_report_for_a_future_month_is_refused_beside_the_month(
     project = make_project(api)
     next_month = Period.month_of(date.today()).next()
     page = api.post(
-        f"/projects/{project['id']}/highlight-reports",
-        data={"period": next_month.code, "rag": "green", "summary": "All good"},
+        "/highlight-reports/new",
+        data={"project_id": project["id"], "period": next_month.code, "rag": "green"}
+        | {"summary": "All good"},
     )
     assert page.status_code == 422
     assert f"You cannot report on {next_month.label} yet: it has not begun" in page.text

@@ -3,7 +3,15 @@
 from datetime import date
 from typing import Any
 
-from web.clients.gateway import ApiError, Endpoint, GatewayClient, UpstreamDown, if_match, query
+from web.clients.gateway import (
+    ApiError,
+    Endpoint,
+    GatewayClient,
+    UpstreamDown,
+    if_match,
+    query,
+    retiring,
+)
 from web.clients.models import (
     Benefit,
     BudgetLine,
@@ -27,6 +35,7 @@ from web.clients.projects_api_client import PROJECTS
 WHAT = "finance service"
 TRACKER = Endpoint("GET", "/finance/savings-lines", TrackerPage, WHAT)
 SAVINGS_LINE = Endpoint("GET", "/finance/savings-lines/{line_id}", SavingsLine, WHAT)
+RETIRE_SAVINGS_LINE, RESTORE_SAVINGS_LINE = retiring(SAVINGS_LINE)
 ADD_SAVINGS_LINE = Endpoint("POST", "/finance/savings-lines", SavingsLine, WHAT)
 CHANGE_SAVINGS_LINE = Endpoint("PATCH", "/finance/savings-lines/{line_id}", SavingsLine, WHAT)
 ENTRIES = Endpoint("GET", "/finance/savings-lines/{line_id}/entries", list[Entry], WHAT)
@@ -46,6 +55,8 @@ SAVINGS_TREND = Endpoint("GET", "/finance/savings/trend", SavingsTrend, WHAT)
 FLAGS = Endpoint("GET", "/finance/reconciliation-flags", list[Flag], WHAT)
 EXPLAIN_FLAG = Endpoint("POST", "/finance/reconciliation-flags/{flag_id}/explain", Flag, WHAT)
 BUDGET_LINE = Endpoint("GET", "/finance/budget-lines/{line_id}", BudgetLine, WHAT)
+RETIRE_BUDGET_LINE, RESTORE_BUDGET_LINE = retiring(BUDGET_LINE)
+BUDGET_LINES = Endpoint("GET", "/finance/budget-lines", Page[BudgetLine], WHAT)
 ADD_BUDGET_LINE = Endpoint("POST", "/finance/budget-lines", BudgetLine, WHAT)
 CHANGE_BUDGET_LINE = Endpoint("PATCH", "/finance/budget-lines/{line_id}", BudgetLine, WHAT)
 FORECASTS = Endpoint("GET", "/finance/budget-lines/{line_id}/forecasts", list[Forecast], WHAT)
@@ -140,6 +151,13 @@ class FinanceApiClient:
 
     async def themes(self) -> list[LibraryTheme]:
         return await self._gateway.call(THEMES)
+
+    async def retired_budget_lines(self) -> list[BudgetLine]:
+        """The budget lines that have left the monitor, to show and restore."""
+        found = await self._gateway.call(
+            BUDGET_LINES, params={"include_retired": "true", "limit": 500}
+        )
+        return [line for line in found.items if line.retired]
 
     async def owners(self) -> list[str]:
         """The teams that own savings lines, kept per council until the list's ETag changes."""

@@ -86,6 +86,14 @@ def endpoints(module: object) -> list[Endpoint[Any]]:
     return [value for value in vars(module).values() if isinstance(value, Endpoint)]
 
 
+def retiring(read: Endpoint[T]) -> tuple[Endpoint[T], Endpoint[T]]:
+    """The retire and restore operations of the record `read` gets (common/retiring.py)."""
+    return (
+        Endpoint("POST", read.path + "/retire", read.response, read.what),
+        Endpoint("POST", read.path + "/restore", read.response, read.what),
+    )
+
+
 def if_match(version: int | str) -> dict[str, str]:
     """The header that makes a change conditional on the version the page was shown."""
     return {"if-match": f'"{version}"'}

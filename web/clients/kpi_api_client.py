@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends
 
-from web.clients.gateway import Endpoint, GatewayClient, gateway_client, if_match, query
+from web.clients.gateway import Endpoint, GatewayClient, gateway_client, if_match, query, retiring
 from web.clients.models import (
     Actual,
     Adoption,
@@ -26,6 +26,7 @@ SERVICE_AREAS = Endpoint("GET", "/kpi/scorecard/service-areas", ServiceAreas, WH
 OVERDUE = Endpoint("GET", "/kpi/overdue", list[OverdueItem], WHAT)
 MEASURES = Endpoint("GET", "/kpi/measures", Page[Measure], WHAT)
 MEASURE = Endpoint("GET", "/kpi/measures/{measure_id}", Measure, WHAT)
+RETIRE_MEASURE, RESTORE_MEASURE = retiring(MEASURE)
 ADD_MEASURE = Endpoint("POST", "/kpi/measures", Measure, WHAT)
 CHANGE_MEASURE = Endpoint("PATCH", "/kpi/measures/{measure_id}", Measure, WHAT)
 TARGET = Endpoint("GET", "/kpi/targets/{target_id}", KpiTarget, WHAT)

@@ -158,6 +158,7 @@ class AuditEvent(Read):
 
 
 class Measure(Read):
+    retired: bool = False
     id: str
     code: str
     title: str
@@ -305,11 +306,13 @@ class NextMilestone(Read):
 
 
 class Project(Read):
+    retired: bool = False
     id: str
     name: str
     description: str
     stage: str
     lead_team: str
+    sro: str = ""
     programme_id: str | None
     objective_ids: list[str]
     council_plan: bool
@@ -391,6 +394,7 @@ class RaidItem(Read):
 
 
 class Objective(Read):
+    retired: bool = False
     id: str
     number: int
     statement: str
@@ -402,6 +406,7 @@ class Objective(Read):
 
 
 class Priority(Read):
+    retired: bool = False
     id: str
     position: int
     title: str
@@ -417,6 +422,7 @@ class Programme(Read):
 
 
 class ImprovementAction(Read):
+    retired: bool = False
     id: str
     area: str
     area_label: str
@@ -550,6 +556,7 @@ class ActivityMeasure(Read):
 
 
 class SavingsLine(Read):
+    retired: bool = False
     id: str
     reference: str
     title: str
@@ -639,6 +646,7 @@ class BudgetAmount(Read):
 
 
 class BudgetLine(Read):
+    retired: bool = False
     id: str
     name: str
     service_area: str

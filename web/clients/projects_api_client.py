@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from web.clients.gateway import ApiError, Endpoint, GatewayClient, if_match, query
+from web.clients.gateway import ApiError, Endpoint, GatewayClient, if_match, query, retiring
 from web.clients.kpi_api_client import MEASURE, SCORECARD
 from web.clients.models import (
     HighlightReport,
@@ -53,6 +53,10 @@ ADD_ACTION = Endpoint("POST", "/projects/improvement-actions", ImprovementAction
 CHANGE_ACTION = Endpoint(
     "PATCH", "/projects/improvement-actions/{action_id}", ImprovementAction, WHAT
 )
+RETIRE_PROJECT, RESTORE_PROJECT = retiring(PROJECT)
+RETIRE_OBJECTIVE, RESTORE_OBJECTIVE = retiring(OBJECTIVE)
+RETIRE_PRIORITY, RESTORE_PRIORITY = retiring(PRIORITY)
+RETIRE_ACTION, RESTORE_ACTION = retiring(ACTION)
 HIGHLIGHT_REPORTS = Endpoint("GET", "/projects/highlight-reports", Page[HighlightReport], WHAT)
 ADD_HIGHLIGHT_REPORT = Endpoint("POST", "/projects/highlight-reports", HighlightReport, WHAT)
 RAID_ITEMS = Endpoint("GET", "/projects/raid-items", Page[RaidItem], WHAT)
@@ -75,6 +79,11 @@ class KpiStatus(BaseModel):
     code: str = ""
     rag: str | None = "No data"
     period: str = ""
+
+
+def _retired(include: bool) -> dict[str, str]:
+    """The query that also lists retired records (left out by default)."""
+    return {"include_retired": "true"} if include else {}
 
 
 class ProjectsApiClient:
@@ -118,17 +127,19 @@ class ProjectsApiClient:
     async def raid_items(self, project_id: str) -> list[RaidItem]:
         return await self._all(RAID_ITEMS, project_id=project_id)
 
-    async def objectives(self) -> list[Objective]:
-        return await self._all(OBJECTIVES)
+    async def objectives(self, *, include_retired: bool = False) -> list[Objective]:
+        return await self._all(OBJECTIVES, **_retired(include_retired))
 
-    async def priorities(self) -> list[Priority]:
-        return await self._all(PRIORITIES)
+    async def priorities(self, *, include_retired: bool = False) -> list[Priority]:
+        return await self._all(PRIORITIES, **_retired(include_retired))
 
     async def programmes(self) -> list[Programme]:
         return await self._all(PROGRAMMES)
 
-    async def improvement_actions(self) -> list[ImprovementAction]:
-        return await self._all(ACTIONS)
+    async def improvement_actions(
+        self, *, include_retired: bool = False
+    ) -> list[ImprovementAction]:
+        return await self._all(ACTIONS, **_retired(include_retired))
 
     async def improvement_summary(self, as_at: str | None = None) -> ImprovementPlanSummary:
         """Open, closed and overdue actions, today or as at a day (a quarter: as at its end)."""
@@ -145,9 +156,6 @@ class ProjectsApiClient:
         return await self._gateway.call(
             CHANGE_PROJECT, {"project_id": project_id}, json=data, headers=if_match(version)
         )
-
-    async def create_highlight_report(self, data: dict[str, Any]) -> HighlightReport:
-        return await self._gateway.call(ADD_HIGHLIGHT_REPORT, json=data)
 
     async def kpi_statuses(self, measure_ids: set[str]) -> dict[str, KpiStatus]:
         """Each measure asked about, with its current RAG.

@@ -102,9 +102,15 @@ overspend; money in pounds and pence)."""
 
 @router.get("/budget", response_class=HTMLResponse, response_model=None)
 async def budget_monitor(
-    request: Request, page: PageContext, finance: Finance, month: str = "", format: str = ""
+    request: Request,
+    page: PageContext,
+    finance: Finance,
+    month: str = "",
+    format: str = "",
+    retired: str = "",
 ) -> Response:
-    """The budget monitor for a month; `format=csv` or `format=xlsx` downloads its lines."""
+    """The budget monitor for a month; `format=csv` or `format=xlsx` downloads its lines.
+    `retired=yes` lists the retired lines below it too."""
     errors: dict[str, str] = {}
     try:
         position = await finance.budget_position(month or None)
@@ -141,5 +147,7 @@ async def budget_monitor(
         "download_links": download_links("/budget", {"month": position.month}),
         "flags": await finance.open_flags("budget"),
         "flags_back": "/budget",
+        "show_retired": retired == "yes",
+        "retired_lines": await finance.retired_budget_lines() if retired == "yes" else [],
     }
     return render(request, "finance/budget.html", context, block="results")

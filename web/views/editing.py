@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from common.periods import FinancialYear
+from common.periods import FinancialYear, Period
 from web.clients import finance_api_client as finance
 from web.clients import kpi_api_client as kpi
 from web.clients import projects_api_client as projects
@@ -15,9 +15,17 @@ from web.clients.gateway import ApiError, GatewayClient
 from web.clients.kpi_api_client import KpiApiClient
 from web.clients.models import Caller, Project
 from web.clients.projects_api_client import ProjectsApiClient
-from web.forms import Choices, Form, Question, Resource, add_pages, choices_of
+from web.forms import Choices, Form, Question, Resource, Step, add_pages, choices_of
 from web.views.kpis import UNIT_WORDS
-from web.views.projects import BASES, MILESTONE_STATUSES, RAGS, RAID_KINDS, STAGES, can_edit
+from web.views.projects import (
+    BASES,
+    MILESTONE_STATUSES,
+    RAGS,
+    RAID_KINDS,
+    STAGES,
+    can_edit,
+    month_label,
+)
 from web.views.savings import CATEGORIES, STATUSES, TYPES
 
 router = APIRouter()
@@ -103,6 +111,8 @@ async def _project_options(gateway: GatewayClient, _request: Request) -> dict[st
 
 
 PROJECT = Resource(
+    retire=projects.RETIRE_PROJECT,
+    restore=projects.RESTORE_PROJECT,
     owner=_project_lead,
     base="/projects",
     noun="project",
@@ -123,6 +133,11 @@ PROJECT = Resource(
                 "select",
                 hint="The team whose service lead runs the project.",
                 roles=CENTRAL_PROJECTS,
+            ),
+            Question(
+                "sro",
+                "Senior responsible owner (SRO)",
+                hint="The person accountable for the project delivering its benefits.",
             ),
             Question(
                 "stage",
@@ -153,7 +168,18 @@ PROJECT = Resource(
                 empty=[],
             ),
             Question("council_plan", "Is it a Council Plan project?", "yes_no", empty=False),
-        )
+        ),
+        steps=(
+            Step(
+                "About the project",
+                ("name", "description", "lead_team", "sro", "stage", "programme_id"),
+            ),
+            Step("What it delivers", ("objective_ids", "council_plan", "resources")),
+            Step(
+                "Dates and budget",
+                ("start_month", "end_month", "budget_amount", "budget_basis", "funding_source"),
+            ),
+        ),
     ),
     done=lambda record: f"/projects/{record.id}",
     back=lambda request, record: f"/projects/{record.id}" if record else "/projects",
@@ -268,6 +294,36 @@ RAID_ITEM = Resource(
     },
 )
 
+REPORT_QUESTIONS = (
+    Question(
+        "rag",
+        "RAG status for the month",
+        "radios",
+        choices=RAGS,
+        required="Select the RAG status of the project for the month",
+    ),
+    Question("summary", "Summary", "textarea", required="Enter a summary"),
+    Question("achievements", "Achievements this month", "textarea"),
+    Question("next_steps", "Next steps", "textarea"),
+    Question("issues", "Issues", "textarea"),
+    Question("decisions_needed", "Decisions needed", "textarea"),
+)
+
+
+async def _month_reported(
+    gateway: GatewayClient, values: Mapping[str, Any], errors: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    """The month's report already written, to change instead of writing a second."""
+    if "already has a report" not in errors.get("period", ""):
+        return []
+    reports = await ProjectsApiClient(gateway).highlight_reports(str(values.get("project_id")))
+    return [
+        (f"Change the report for {month_label(r.period)}", f"/highlight-reports/{r.id}/edit")
+        for r in reports
+        if r.period == values.get("period")
+    ]
+
+
 HIGHLIGHT_REPORT = Resource(
     owner=_project_lead,
     base="/highlight-reports",
@@ -276,25 +332,30 @@ HIGHLIGHT_REPORT = Resource(
     area="projects",
     read=projects.HIGHLIGHT_REPORT,
     id_name="report_id",
+    create=projects.ADD_HIGHLIGHT_REPORT,
     change=projects.CHANGE_HIGHLIGHT_REPORT,
-    form=Form(
+    form=Form(REPORT_QUESTIONS),
+    create_form=Form(
         (
             Question(
-                "rag",
-                "RAG status for the month",
-                "radios",
-                choices=RAGS,
-                required="Select the RAG status of the project for the month",
+                "period",
+                "Month the report covers",
+                "month",
+                required="Enter the month the report covers",
+                width="govuk-input--width-5",
             ),
-            Question("summary", "Summary", "textarea", required="Enter a summary"),
-            Question("achievements", "Achievements this month", "textarea"),
-            Question("next_steps", "Next steps", "textarea"),
-            Question("issues", "Issues", "textarea"),
-            Question("decisions_needed", "Decisions needed", "textarea"),
+            *REPORT_QUESTIONS,
         )
     ),
+    hidden=("project_id",),
+    defaults=lambda request: {
+        "project_id": request.query_params.get("project_id", ""),
+        "period": Period.month_of(date.today()).code,
+    },
+    instead=_month_reported,
     done=lambda record: f"/projects/{record.project_id}#highlight-reports",
     back=_project_back,
+    caption=lambda record: "Highlight reports",
 )
 
 
@@ -308,6 +369,8 @@ async def _objective_options(gateway: GatewayClient, _request: Request) -> dict[
 
 
 OBJECTIVE = Resource(
+    retire=projects.RETIRE_OBJECTIVE,
+    restore=projects.RESTORE_OBJECTIVE,
     base="/objectives",
     noun="objective",
     nav="projects",
@@ -339,6 +402,8 @@ OBJECTIVE = Resource(
 )
 
 PRIORITY = Resource(
+    retire=projects.RETIRE_PRIORITY,
+    restore=projects.RESTORE_PRIORITY,
     base="/priorities",
     noun="priority",
     nav="projects",
@@ -364,6 +429,8 @@ PRIORITY = Resource(
 )
 
 IMPROVEMENT_ACTION = Resource(
+    retire=projects.RETIRE_ACTION,
+    restore=projects.RESTORE_ACTION,
     base="/improvement-plan/actions",
     noun="improvement action",
     nav="projects",
@@ -409,7 +476,7 @@ def _targets_shown(data: Mapping[str, Any]) -> dict[str, Any]:
     } | {"theme": data.get("theme") if data.get("theme_confirmed") else ""}
 
 
-def _targets_sent(payload: dict[str, Any]) -> dict[str, Any]:
+def _targets_sent(payload: dict[str, Any], _values: Mapping[str, Any]) -> dict[str, Any]:
     """The per-year answers as the API's `targets` (it sets the years named, keeps the rest)."""
     targets = []
     for year in TARGET_YEARS:
@@ -444,6 +511,8 @@ def _own_team(page: Mapping[str, Any]) -> dict[str, Any]:
 
 
 SAVINGS_LINE = Resource(
+    retire=finance.RETIRE_SAVINGS_LINE,
+    restore=finance.RESTORE_SAVINGS_LINE,
     owner=_line_owner,
     unasked=_own_team,
     read_more=_targets_shown,
@@ -523,7 +592,19 @@ SAVINGS_LINE = Resource(
                 hint="The measure whose progress the saving relies on, if there is one.",
                 empty=None,
             ),
-        )
+        ),
+        steps=(
+            Step(
+                "About the saving",
+                ("reference", "title", "description", "owner_team", "category", "saving_type"),
+            ),
+            Step(
+                "Its status",
+                ("recurrence", "status", "written_off_reason", "delivery_confidence"),
+            ),
+            Step("Targets by year", tuple(_target_name(year) for year in TARGET_YEARS)),
+            Step("What it depends on", ("project_ids", "kpi_measure_id")),
+        ),
     ),
     done=lambda record: f"/savings/{record.id}",
     back=lambda request, record: f"/savings/{record.id}" if record else "/savings",
@@ -536,7 +617,118 @@ SAVINGS_LINE = Resource(
     options=_savings_options,
 )
 
+MEASURE_QUESTIONS = (
+    Question(
+        "code",
+        "Code",
+        hint="The council's short reference, for example ASCOF 2A",
+        required="Enter the KPI's code",
+        width="govuk-input--width-10",
+    ),
+    Question("title", "Title", required="Enter the KPI's title"),
+    Question("definition", "Definition", "textarea"),
+    Question("numerator_definition", "Numerator", "textarea"),
+    Question("denominator_definition", "Denominator", "textarea"),
+    Question("unit", "Unit", "radios", choices=choices_of(UNIT_WORDS), required="Select the unit"),
+    Question("decimal_places", "Decimal places shown", "number", empty=None),
+    Question(
+        "polarity",
+        "Which is better?",
+        "radios",
+        choices=[("bigger_is_better", "Bigger"), ("smaller_is_better", "Smaller")],
+        required="Select whether bigger or smaller is better",
+    ),
+    Question(
+        "frequency",
+        "How often it is reported",
+        "radios",
+        choices=[("monthly", "Monthly"), ("quarterly", "Quarterly"), ("annual", "Annual")],
+        required="Select how often it is reported",
+    ),
+    Question(
+        "target_type",
+        "Target type",
+        "radios",
+        choices=[
+            ("flat", "Flat: the same target all year"),
+            ("cumulative", "Cumulative: the year's total builds up"),
+            ("profiled", "Profiled: a target for each period"),
+        ],
+    ),
+    Question(
+        "tolerance_kind",
+        "Amber tolerance is",
+        "radios",
+        choices=[("percent", "A percentage of the target"), ("absolute", "An amount")],
+    ),
+    Question("tolerance", "Amber tolerance", "number", empty=None),
+    Question("baseline_value", "Baseline", "number", empty=None),
+    Question("baseline_period", "Baseline period", hint="For example, 2024/25", empty=None),
+    Question("data_provider", "Data provider", hint="The team that reports it."),
+    Question("service_area", "Service area"),
+    Question("national_reference", "National reference"),
+    Question("population_area", "Population area", empty=None),
+    Question("population_age_band", "Population age band", empty=None),
+    Question("council_plan", "Is it a Council Plan KPI?", "yes_no", empty=False),
+)
+KPI_TARGET_YEARS = TARGET_YEARS[1:]
+"""The years a new KPI is asked a target for: this year and the next two."""
+
+
+def _kpi_target(year: FinancialYear) -> tuple[str, str]:
+    code = year.label.replace("/", "_")
+    return f"kpi_target_{code}", f"kpi_profile_{code}"
+
+
+def _kpi_targets_sent(payload: dict[str, Any], _values: Mapping[str, Any]) -> dict[str, Any]:
+    """A new KPI's per-year answers as the API's `targets`, the years left blank left out."""
+    targets = []
+    for year in KPI_TARGET_YEARS:
+        value_name, profile_name = _kpi_target(year)
+        value, profile = payload.pop(value_name, None), payload.pop(profile_name, None)
+        if value is not None or profile:
+            targets.append({"financial_year": year.label, "value": value, "profile": profile})
+    return payload | ({"targets": targets} if targets else {})
+
+
+def _kpi_target_error(path: str, payload: Mapping[str, Any]) -> str:
+    """`targets.1.profile` is the profile question of the second year sent."""
+    parts = path.split(".")
+    if parts[0] != "targets" or len(parts) < 2 or not parts[1].isdigit():
+        return path
+    sent = payload.get("targets") or []
+    if int(parts[1]) >= len(sent):
+        return path
+    value_name, profile_name = _kpi_target(
+        FinancialYear.parse(sent[int(parts[1])]["financial_year"])
+    )
+    return profile_name if parts[-1] == "profile" else value_name
+
+
+KPI_TARGET_QUESTIONS = tuple(
+    question
+    for year in KPI_TARGET_YEARS
+    for question in (
+        Question(
+            _kpi_target(year)[0],
+            f"Target for {year.label}",
+            "number",
+            hint="The level to reach in the year. Leave blank to set it later.",
+            empty=None,
+        ),
+        Question(
+            _kpi_target(year)[1],
+            f"Profile for {year.label}",
+            "lines",
+            hint="For a profiled KPI, one target a line for each month or quarter, from April.",
+            empty=None,
+        ),
+    )
+)
+
 MEASURE = Resource(
+    retire=kpi.RETIRE_MEASURE,
+    restore=kpi.RESTORE_MEASURE,
     base="/kpis",
     noun="KPI",
     nav="kpis",
@@ -545,78 +737,50 @@ MEASURE = Resource(
     id_name="measure_id",
     create=kpi.ADD_MEASURE,
     change=kpi.CHANGE_MEASURE,
-    form=Form(
-        (
-            Question(
-                "code",
-                "Code",
-                hint="The council's short reference, for example ASCOF 2A",
-                required="Enter the KPI's code",
-                width="govuk-input--width-10",
+    form=Form(MEASURE_QUESTIONS),
+    create_form=Form(
+        MEASURE_QUESTIONS + KPI_TARGET_QUESTIONS,
+        steps=(
+            Step(
+                "About the KPI",
+                ("code", "title", "definition", "numerator_definition", "denominator_definition"),
             ),
-            Question("title", "Title", required="Enter the KPI's title"),
-            Question("definition", "Definition", "textarea"),
-            Question("numerator_definition", "Numerator", "textarea"),
-            Question("denominator_definition", "Denominator", "textarea"),
-            Question(
-                "unit", "Unit", "radios", choices=choices_of(UNIT_WORDS), required="Select the unit"
+            Step(
+                "How it is measured",
+                (
+                    "unit",
+                    "decimal_places",
+                    "polarity",
+                    "frequency",
+                    "target_type",
+                    "tolerance_kind",
+                    "tolerance",
+                    "baseline_value",
+                    "baseline_period",
+                ),
             ),
-            Question("decimal_places", "Decimal places shown", "number", empty=None),
-            Question(
-                "polarity",
-                "Which is better?",
-                "radios",
-                choices=[("bigger_is_better", "Bigger"), ("smaller_is_better", "Smaller")],
-                required="Select whether bigger or smaller is better",
+            Step(
+                "Who reports it",
+                (
+                    "data_provider",
+                    "service_area",
+                    "national_reference",
+                    "population_area",
+                    "population_age_band",
+                    "council_plan",
+                ),
             ),
-            Question(
-                "frequency",
-                "How often it is reported",
-                "radios",
-                choices=[("monthly", "Monthly"), ("quarterly", "Quarterly"), ("annual", "Annual")],
-                required="Select how often it is reported",
-            ),
-            Question(
-                "target_type",
-                "Target type",
-                "radios",
-                choices=[
-                    ("flat", "Flat: the same target all year"),
-                    ("cumulative", "Cumulative: the year's total builds up"),
-                    ("profiled", "Profiled: a target for each period"),
-                ],
-            ),
-            Question(
-                "tolerance_kind",
-                "Amber tolerance is",
-                "radios",
-                choices=[("percent", "A percentage of the target"), ("absolute", "An amount")],
-            ),
-            Question("tolerance", "Amber tolerance", "number", empty=None),
-            Question("baseline_value", "Baseline", "number", empty=None),
-            Question("baseline_period", "Baseline period", hint="For example, 2024/25", empty=None),
-            Question("data_provider", "Data provider", hint="The team that reports it."),
-            Question("service_area", "Service area"),
-            Question("national_reference", "National reference"),
-            Question("population_area", "Population area", empty=None),
-            Question("population_age_band", "Population age band", empty=None),
-            Question("council_plan", "Is it a Council Plan KPI?", "yes_no", empty=False),
-            Question(
-                "active",
-                "Is it still reported?",
-                "yes_no",
-                hint="Retire a KPI by answering no: its figures and history are kept.",
-                empty=True,
-            ),
-        )
+            Step("Targets by year", tuple(q.name for q in KPI_TARGET_QUESTIONS)),
+        ),
     ),
+    write_more=_kpi_targets_sent,
+    error_field=_kpi_target_error,
     done=lambda record: f"/kpis/{record.id}",
     back=lambda request, record: f"/kpis/{record.id}" if record else "/kpis",
     defaults=lambda request: {
         "target_type": "flat",
         "tolerance_kind": "percent",
         "council_plan": "no",
-        "active": "yes",
     },
 )
 
@@ -666,7 +830,91 @@ TARGET = Resource(
     },
 )
 
+
+def _budget_years(record: Any | None) -> list[str]:
+    """The financial years a budget line's form asks amounts for: each year the line has, or
+    this year for a new line (or one with none yet)."""
+    years = [b.financial_year for b in record.budgets] if record is not None else []
+    return years or [FinancialYear.containing(date.today()).label]
+
+
+def _budget_names(year: str) -> tuple[str, str]:
+    code = year.replace("/", "_")
+    return f"budget_{code}_original", f"budget_{code}_current"
+
+
+def _budget_questions(record: Any | None) -> tuple[Question, ...]:
+    return tuple(
+        question
+        for year in _budget_years(record)
+        for question in (
+            Question(
+                _budget_names(year)[0],
+                f"Original budget for {year}",
+                "money",
+                hint="The budget set for the year. Negative for an income line.",
+                empty=None,
+            ),
+            Question(
+                _budget_names(year)[1],
+                f"Current budget for {year}",
+                "money",
+                hint="The budget after virements. Leave blank to use the original.",
+                empty=None,
+            ),
+        )
+    )
+
+
+def _budgets_shown(data: Mapping[str, Any]) -> dict[str, Any]:
+    shown: dict[str, Any] = {}
+    for amount in data.get("budgets") or []:
+        original, current = _budget_names(amount["financial_year"])
+        shown |= {original: amount["original_budget"], current: amount["current_budget"]}
+    return shown
+
+
+def _budgets_sent(payload: dict[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Each year with an amount changed, as the API's `budgets` (it sets the years named and
+    keeps the rest): both of that year's amounts, as typed, so the money stays exact."""
+    changed = {
+        name.removeprefix("budget_").rsplit("_", 1)[0].replace("_", "/")
+        for name in payload
+        if name.startswith("budget_")
+    }
+    budgets = []
+    for year in sorted(changed):
+        original, current = _budget_names(year)
+        budgets.append(
+            {
+                "financial_year": year,
+                "original_budget": str(values.get(original, "")).strip() or None,
+                "current_budget": str(values.get(current, "")).strip() or None,
+            }
+        )
+    rest = {n: v for n, v in payload.items() if not n.startswith("budget_")}
+    return rest | ({"budgets": budgets} if budgets else {})
+
+
+def _budget_error(path: str, payload: Mapping[str, Any]) -> str:
+    """`budgets.0.current_budget` is the current budget question of the first year sent."""
+    parts = path.split(".")
+    sent = payload.get("budgets") or []
+    if parts[0] != "budgets" or len(parts) < 3 or not parts[1].isdigit():
+        return path
+    if int(parts[1]) >= len(sent):
+        return path
+    original, current = _budget_names(sent[int(parts[1])]["financial_year"])
+    return current if parts[2] == "current_budget" else original
+
+
 BUDGET_LINE = Resource(
+    more_questions=_budget_questions,
+    read_more=_budgets_shown,
+    write_more=_budgets_sent,
+    error_field=_budget_error,
+    retire=finance.RETIRE_BUDGET_LINE,
+    restore=finance.RESTORE_BUDGET_LINE,
     base="/budget/lines",
     noun="budget line",
     nav="budget",

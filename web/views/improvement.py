@@ -32,10 +32,11 @@ COLUMNS = [
 
 @router.get("/improvement-plan", response_class=HTMLResponse, response_model=None)
 async def improvement_plan(
-    request: Request, page: PageContext, projects: Projects, format: str = ""
+    request: Request, page: PageContext, projects: Projects, format: str = "", retired: str = ""
 ) -> Response:
-    """Actions by area; `format=csv` or `format=xlsx` downloads every action."""
-    actions = await projects.improvement_actions()
+    """Actions by area; `format=csv` or `format=xlsx` downloads every action. Retired actions
+    are shown only with `retired=yes`."""
+    actions = await projects.improvement_actions(include_retired=retired == "yes")
     fmt = wanted(format)
     if fmt:
         return export(COLUMNS, actions, name="improvement-plan", fmt=fmt, sheet="Improvement plan")
@@ -53,6 +54,7 @@ async def improvement_plan(
             "areas": areas,
             "action_statuses": ACTION_STATUSES,
             "columns": [c for c in COLUMNS if c.key != "area"],
-            "download_links": download_links("/improvement-plan", {}),
+            "show_retired": retired == "yes",
+            "download_links": download_links("/improvement-plan", {"retired": retired}),
         },
     )

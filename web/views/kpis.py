@@ -192,9 +192,11 @@ async def tracker(
     sort: str = "code",
     offset: Annotated[int, Query(ge=0)] = 0,
     format: str | None = None,
+    retired: str = "",
 ) -> Response:
     """The service plan's KPI table with latest actual, target, RAG, direction and trend;
-    `format=csv` or `format=xlsx` downloads every matching measure instead."""
+    `format=csv` or `format=xlsx` downloads every matching measure instead. Retired KPIs are
+    left out unless `retired=yes` ("Show retired")."""
     filters = {
         "period": period or default_period(),
         "service_area": service_area,
@@ -203,6 +205,7 @@ async def tracker(
         "frequency": frequency,
         "data_provider": data_provider,
         "sort": sort,
+        "include_retired": "true" if retired == "yes" else None,
     }
     fmt = wanted(format)
     if fmt:
@@ -220,6 +223,7 @@ async def tracker(
         filters["period"] = default_period()
         card = await kpi.scorecard(**(filters | {"sort": "code"}), limit=PAGE_SIZE, offset=0)
     providers, areas = await kpi.facets()
+    links = {k: v for k, v in filters.items() if k != "include_retired"} | {"retired": retired}
     rows = []
     for item in card.items:
         measure = item.measure
@@ -241,7 +245,7 @@ async def tracker(
         **page,
         "nav": "kpis",
         "title": "KPI tracker",
-        "filters": filters,
+        "filters": links,
         "errors": errors,
         "rows": rows,
         "card": card,
@@ -249,13 +253,13 @@ async def tracker(
         "area_options": [(a, a) for a in areas],
         "rag_states": RAG_STATES,
         "rag_options": [(state, state) for state in RAG_STATES],
-        "columns": header_cells(TRACKER_COLUMNS, filters, filters["sort"] or "code", "/kpis"),
-        "download_links": download_links("/kpis", filters),
+        "columns": header_cells(TRACKER_COLUMNS, links, filters["sort"] or "code", "/kpis"),
+        "download_links": download_links("/kpis", links),
         "previous_page": (
-            _url("/kpis", filters | {"offset": max(offset - PAGE_SIZE, 0)}) if offset else None
+            _url("/kpis", links | {"offset": max(offset - PAGE_SIZE, 0)}) if offset else None
         ),
         "next_page": (
-            _url("/kpis", filters | {"offset": offset + PAGE_SIZE})
+            _url("/kpis", links | {"offset": offset + PAGE_SIZE})
             if offset + PAGE_SIZE < card.total
             else None
         ),

@@ -53,11 +53,13 @@ COLUMNS = [
 
 @router.get("/objectives", response_class=HTMLResponse, response_model=None)
 async def objectives_page(
-    request: Request, page: PageContext, projects: Projects, format: str = ""
+    request: Request, page: PageContext, projects: Projects, format: str = "", retired: str = ""
 ) -> Response:
-    """The golden thread; `format=csv` or `format=xlsx` downloads it, one row per objective."""
-    objectives = await projects.objectives()
-    priorities = {p.id: p for p in await projects.priorities()}
+    """The golden thread; `format=csv` or `format=xlsx` downloads it, one row per objective.
+    Retired objectives and priorities are shown only with `retired=yes`."""
+    show_retired = retired == "yes"
+    objectives = await projects.objectives(include_retired=show_retired)
+    priorities = {p.id: p for p in await projects.priorities(include_retired=show_retired)}
     all_projects = await projects.projects()
     measure_ids = {m for o in objectives for m in o.kpi_measure_ids}
     kpi_down = None
@@ -88,6 +90,8 @@ async def objectives_page(
             "title": "Objectives",
             "rows": rows,
             "kpi_down": kpi_down,
-            "download_links": download_links("/objectives", {}),
+            "show_retired": show_retired,
+            "retired_priorities": [p for p in priorities.values() if p.retired],
+            "download_links": download_links("/objectives", {"retired": retired}),
         },
     )

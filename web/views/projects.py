@@ -138,6 +138,7 @@ def tracker_columns(objective_numbers: dict[str, Any]) -> list[Column]:
         ),
         Column("end", "End", lambda p: _month_or_words(p.end_month, p.end_text), sortable=True),
         Column("lead", "Lead team", lambda p: p.lead_team, sortable=True),
+        Column("sro", "SRO", lambda p: p.sro),
         Column("stage", "Stage", lambda p: STAGES.get(p.stage, p.stage), sortable=True),
         Column("rag", "RAG", lambda p: rag_word(p.rag), sortable=True),
         Column(
@@ -161,13 +162,17 @@ async def projects_tracker(
     stage: str = "",
     sort: str = "name",
     format: str = "",
+    retired: str = "",
 ) -> Response:
-    """The projects tracker; `format=csv` or `format=xlsx` downloads the same projects."""
+    """The projects tracker; `format=csv` or `format=xlsx` downloads the same projects.
+    Retired projects are left out unless `retired=yes` ("Show retired")."""
     filters = {"objective_id": objective_id, "rag": rag, "lead_team": lead_team, "stage": stage}
     errors: dict[str, str] = {}
     rows: list[Project] | None = None
     try:
-        rows = await projects.projects(**filters, sort=sort)
+        rows = await projects.projects(
+            **filters, sort=sort, include_retired="true" if retired == "yes" else ""
+        )
     except ApiError as error:
         if error.status != 422:
             raise
@@ -183,10 +188,10 @@ async def projects_tracker(
         "title": "Projects",
         "projects": rows,
         "errors": errors,
-        "filters": filters,
+        "filters": filters | {"retired": retired},
         "sort": sort,
-        "columns": header_cells(columns, filters, sort, "/projects"),
-        "download_links": download_links("/projects", filters | {"sort": sort}),
+        "columns": header_cells(columns, filters | {"retired": retired}, sort, "/projects"),
+        "download_links": download_links("/projects", filters | {"sort": sort, "retired": retired}),
         "objectives": objectives,
         "objective_numbers": {o.id: o.number for o in objectives},
         "lead_teams": await projects.lead_teams(),
@@ -455,84 +460,3 @@ async def save_rag(
         return _after_save(request, f"/projects/{project_id}#status", context, "status")
     context.update(editing_rag=True, values=values | {"version": version}, errors=errors)
     return _with_errors(request, context, "status")
-
-
-# --- writing a highlight report -----------------------------------------------------------------
-
-REPORT_FIELDS = (
-    "period",
-    "rag",
-    "summary",
-    "achievements",
-    "next_steps",
-    "issues",
-    "decisions_needed",
-)
-
-
-@router.get("/projects/{project_id}/highlight-reports/new", response_class=HTMLResponse)
-async def new_highlight_report(
-    request: Request, page: PageContext, projects: Projects, project_id: str
-) -> Response:
-    try:
-        project = await projects.project(project_id)
-    except ApiError as error:
-        if error.status in (404, 422):
-            return _not_found(request, page)
-        raise
-    if not can_edit(page, project):  # only those who may write one get the form
-        return RedirectResponse(f"/projects/{project_id}#highlight-reports", status_code=303)
-    values = dict.fromkeys(REPORT_FIELDS, "") | {
-        "period": Period.month_of(date.today()).code,
-        "rag": project.rag or "",
-    }
-    return render(
-        request,
-        "projects/highlight_report.html",
-        {**page, "nav": "projects", "project": project, "values": values, "errors": {}},
-    )
-
-
-@router.post("/projects/{project_id}/highlight-reports", response_class=HTMLResponse)
-async def save_highlight_report(
-    request: Request, page: PageContext, projects: Projects, project_id: str
-) -> Response:
-    form = await request.form()
-    values = {field: str(form.get(field, "")).strip() for field in REPORT_FIELDS}
-    errors: dict[str, str] = {}
-    if not values["period"]:
-        errors["period"] = "Enter the month the report covers"
-    if not values["rag"]:
-        errors["rag"] = "Select the RAG status of the project for the month"
-    if not values["summary"]:
-        errors["summary"] = "Enter a summary"
-    if not errors:
-        try:
-            await projects.create_highlight_report({"project_id": project_id, **values})
-        except ApiError as error:
-            if error.status == 404:
-                return _not_found(request, page)
-            errors = _field_errors(error, set(REPORT_FIELDS), "summary")
-    if not errors:
-        return RedirectResponse(f"/projects/{project_id}#highlight-reports", status_code=303)
-    try:
-        project = await projects.project(project_id)
-    except ApiError as error:
-        if error.status in (404, 422):
-            return _not_found(request, page)
-        raise
-    reports = await projects.highlight_reports(project_id)
-    existing = next((r for r in reports if r.period == values["period"]), None)
-    return render(
-        request,
-        "projects/highlight_report.html",
-        {
-            **page,
-            "nav": "projects",
-            "project": project,
-            "values": values,
-            "errors": errors,
-            "existing": existing,
-        },
-        status_code=422,
-    )

@@ -114,8 +114,10 @@ async def savings_tracker(
     project_id: str = "",
     sort: str = "reference",
     format: str | None = None,
+    retired: str = "",
 ) -> Response:
-    """The savings tracker; `format=csv` or `format=xlsx` downloads the same lines."""
+    """The savings tracker; `format=csv` or `format=xlsx` downloads the same lines. Retired
+    lines are left out unless `retired=yes` ("Show retired")."""
     today = date.today()
     filters = {
         "financial_year": financial_year or FinancialYear.containing(today).label,
@@ -126,7 +128,9 @@ async def savings_tracker(
     }
     errors: dict[str, str] = {}
     try:
-        tracker = await finance.tracker(**filters, sort=sort, limit=500)
+        tracker = await finance.tracker(
+            **filters, sort=sort, limit=500, include_retired="true" if retired == "yes" else ""
+        )
     except ApiError as error:
         if error.status != 422:
             raise
@@ -144,10 +148,10 @@ async def savings_tracker(
         "title": "Savings tracker",
         "tracker": tracker,
         "errors": errors,
-        "filters": filters,
+        "filters": filters | {"retired": retired},
         "sort": sort,
-        "columns": header_cells(COLUMNS, filters, sort, "/savings"),
-        "download_links": download_links("/savings", filters | {"sort": sort}),
+        "columns": header_cells(COLUMNS, filters | {"retired": retired}, sort, "/savings"),
+        "download_links": download_links("/savings", filters | {"sort": sort, "retired": retired}),
         "year_options": [(y, y) for y in year_options(today)],
         "categories": CATEGORIES,
         "types": TYPES,

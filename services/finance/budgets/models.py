@@ -8,12 +8,13 @@ from sqlalchemy import Date, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin, council_foreign_key
+from common.retiring import RetiredMixin
 from services.finance.base import Base
 
 MONEY = Numeric(14, 2)
 
 
-class BudgetLine(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
+class BudgetLine(DistributedTenantMixin, VersionedMixin, TimestampMixin, RetiredMixin, Base):
     """A service area or policy budget ("Learning Disabilities"); negative budgets are income."""
 
     __tablename__ = "budget_lines"

@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from common import crud
+from common import crud, retiring
 from common.concurrency import set_etag
 from common.errors import FieldError, ValidationFailed
 from common.pagination import Page, PageDep
 from common.periods import AS_AT_DESCRIPTION, FinancialYear, Period, as_at_query
+from common.retiring import IncludeRetired
 from common.writing import csv_response
 from services.finance.budgets import service
 from services.finance.budgets.models import BudgetLine
@@ -43,10 +44,16 @@ def list_budget_lines(
     page: PageDep,
     financial_year: YearQuery = None,
     q: Annotated[str | None, Query(max_length=200, description="Part of the name.")] = None,
+    include_retired: IncludeRetired = False,
 ) -> Page[BudgetLineRead]:
-    """List the organisation's budget lines, optionally those with a budget in one year."""
+    """List the organisation's budget lines, optionally those with a budget in one year;
+    retired lines only when asked."""
     items, total = service.list_budget_lines(
-        session, page=page, financial_year=year_query(financial_year), q=q
+        session,
+        page=page,
+        financial_year=year_query(financial_year),
+        q=q,
+        include_retired=include_retired,
     )
     return crud.page(items, total, page, BudgetLineRead)
 
@@ -80,6 +87,16 @@ def update_budget_line(
     crud.check_version(request, line)
     line = service.update_budget_line(session, line=line, data=data)
     return crud.one(response, line, BudgetLineRead)
+
+
+retiring.add_routes(
+    router,
+    BudgetLine,
+    BudgetLineRead,
+    what="budget line",
+    id_name="line_id",
+    prefix="/budget-lines",
+)
 
 
 @router.delete("/budget-lines/{line_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -6,6 +6,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from common.money import Money
+from common.retiring import RetiredRead
 from services.finance.schemas import FinancialYearCode, MonthCode
 
 _INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -61,7 +62,7 @@ class BudgetAmountRead(BaseModel):
     current_budget: Money
 
 
-class BudgetLineRead(BaseModel):
+class BudgetLineRead(RetiredRead):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID

@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from common import crud
+from common import crud, retiring
 from common.errors import Conflict, FieldError, NotFound, ValidationFailed
 from common.pagination import PageParams, paginate
 from common.periods import FinancialYear, Period
@@ -29,11 +29,17 @@ from services.finance.budgets.schemas import (
 
 
 def list_budget_lines(
-    session: Session, *, page: PageParams, financial_year: str | None = None, q: str | None = None
+    session: Session,
+    *,
+    page: PageParams,
+    financial_year: str | None = None,
+    q: str | None = None,
+    include_retired: bool = False,
 ) -> tuple[list[BudgetLine], int]:
     """The organisation's budget lines, by service area then name; optionally only those with a
     budget for `financial_year`, or whose name contains `q`."""
     statement = select(BudgetLine).order_by(BudgetLine.service_area, BudgetLine.name)
+    statement = retiring.in_use(statement, BudgetLine, include_retired)
     if financial_year:
         statement = statement.where(
             BudgetLine.amounts.any(BudgetAmount.financial_year == financial_year)
@@ -219,6 +225,7 @@ def budget_position(session: Session, *, month: date, as_at: date | None = None)
         )
         .join(BudgetAmount, BudgetAmount.budget_line_id == BudgetLine.id)
         .where(BudgetAmount.financial_year == year)
+        .where(BudgetLine.retired_at.is_(None))
         .order_by(BudgetLine.service_area, BudgetLine.name)
     ).all()
     by_line: dict[object, dict[date, tuple[Decimal, str]]] = {}

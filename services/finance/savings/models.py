@@ -9,12 +9,13 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin, council_foreign_key
+from common.retiring import RetiredMixin
 from services.finance.base import Base
 
 MONEY = Numeric(14, 2)
 
 
-class SavingsLine(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
+class SavingsLine(DistributedTenantMixin, VersionedMixin, TimestampMixin, RetiredMixin, Base):
     """One saving the directorate has committed to, with its targets and monthly progress."""
 
     __tablename__ = "savings_lines"

@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 from sqlalchemy.orm import Session
 
-from common import crud
+from common import crud, retiring
 from common.concurrency import set_etag
 from common.identity import Caller
 from common.pagination import PageDep, PageParams
 from common.periods import AS_AT_DESCRIPTION, FinancialYear, as_at_query
+from common.retiring import IncludeRetired
 from common.writing import csv_response
 from services.finance.deps import (
     CallerDep,
@@ -70,6 +71,7 @@ def tracker_filters(
     project_id: uuid.UUID | None = None,
     status: Status | None = None,
     as_at: str | None = None,
+    include_retired: IncludeRetired = False,
 ) -> service.TrackerFilters:
     day = as_at_query(as_at)
     if day is not None and not financial_year:
@@ -82,6 +84,7 @@ def tracker_filters(
         owner_team=owner_team or None,
         project_id=project_id,
         status=status.value if status else None,
+        include_retired=include_retired,
     )
 
 
@@ -109,11 +112,20 @@ def list_savings_lines(
     status: Status | None = None,
     sort: SortQuery = "reference",
     as_at: AsAtQuery = None,
+    include_retired: IncludeRetired = False,
 ) -> TrackerPage:
     """The savings tracker: lines with a target in the year, their target, achieved, forecast and
-    slippage in it, filtered and sorted, with totals across every matching line."""
+    slippage in it, filtered and sorted, with totals across every matching line. Retired lines
+    are left out unless asked for."""
     filters = tracker_filters(
-        financial_year, category, saving_type, owner_team, project_id, status, as_at
+        financial_year,
+        category,
+        saving_type,
+        owner_team,
+        project_id,
+        status,
+        as_at,
+        include_retired,
     )
     rows, total, totals = service.tracker(session, filters=filters, page=page, sort=sort)
     return TrackerPage(
@@ -317,6 +329,18 @@ def update_savings_line(
     line = service.update_line(session, line=line, data=data)
     set_etag(response, line.version)
     return service.line_read(session, line)
+
+
+retiring.add_routes(
+    router,
+    SavingsLine,
+    SavingsLineRead,
+    what="savings line",
+    id_name="line_id",
+    prefix="/savings-lines",
+    may_change=lambda caller, line: require_may_change(caller, line.owner_team),
+    respond=service.line_read,
+)
 
 
 @router.delete("/savings-lines/{line_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -6,6 +6,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from common.money import Money
+from common.retiring import RetiredRead
 from services.finance.library.rules import Theme
 from services.finance.savings.rules import Brag
 from services.finance.schemas import FinancialYearCode, MonthCode
@@ -204,7 +205,7 @@ class YearProgress(BaseModel):
     brag_label: str = Field(description='e.g. "At risk (Amber)".')
 
 
-class SavingsLineRead(BaseModel):
+class SavingsLineRead(RetiredRead):
     id: uuid.UUID
     reference: str
     title: str

@@ -64,6 +64,7 @@ class TrackerFilters:
     project_id: uuid.UUID | None = None
     status: str | None = None
     as_at: date | None = None
+    include_retired: bool = False
 
 
 SORT_KEYS = (
@@ -308,6 +309,7 @@ def _read_fields(line: Line, mitigated_by: list[uuid.UUID]) -> dict[str, Any]:
         "activity_measures": [measure_read(m) for m in line.activity_measures],
         "progress": [year_progress(line, year) for year in years],
         "version": line.version,
+        "retired_at": line.retired_at,
     }
 
 
@@ -377,6 +379,8 @@ def _matching(filters: TrackerFilters) -> Select[SavingsLine]:
         statement = statement.where(SavingsLine.owner_team == filters.owner_team)
     if filters.status:
         statement = statement.where(SavingsLine.status == filters.status)
+    if not filters.include_retired:
+        statement = statement.where(SavingsLine.retired_at.is_(None))
     if filters.project_id:
         statement = statement.where(SavingsLine.project_ids.any_() == filters.project_id)
     return statement.order_by(SavingsLine.reference)
@@ -491,7 +495,9 @@ def totals(
     groups: dict[str, list[rules.LineProgress]] = {}
     labels: dict[str, str] = {}
     if by == "year" or filters is None:
-        all_lines = list(session.scalars(select(SavingsLine)))
+        all_lines = list(
+            session.scalars(select(SavingsLine).where(SavingsLine.retired_at.is_(None)))
+        )
         overall: list[rules.LineProgress] = []
         for line in all_lines:
             years = {t.financial_year for t in line.targets} | {

@@ -7,10 +7,11 @@ from sqlalchemy import Boolean, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin
+from common.retiring import RetiredMixin
 from services.kpi.base import NUMBER, Base
 
 
-class Measure(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
+class Measure(DistributedTenantMixin, VersionedMixin, TimestampMixin, RetiredMixin, Base):
     """A KPI of the service plan: what is counted, how, by whom and which way is better."""
 
     __tablename__ = "measures"

@@ -5,10 +5,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from common import crud
+from common import crud, retiring
 from common.db import SessionDep
 from common.pagination import Page, PageDep
 from common.periods import Frequency
+from common.retiring import IncludeRetired
 from services.kpi.deps import Configure, SortQuery
 from services.kpi.measures import service
 from services.kpi.measures.models import Measure
@@ -28,13 +29,17 @@ def list_measures(
     frequency: Frequency | None = None,
     data_provider: str | None = None,
     active: bool | None = None,
+    include_retired: IncludeRetired = False,
     search: Annotated[str | None, Query(max_length=100)] = None,
     rag: Annotated[
         Rag | None, Query(description="Status in the latest complete month's report.")
     ] = None,
     sort: SortQuery = "code",
 ) -> Page[MeasureRead]:
-    """List the organisation's measures, filtered and sorted."""
+    """List the organisation's measures, filtered and sorted; retired ones (not active) only
+    with `include_retired=true` or `active=false`."""
+    if active is None and not include_retired:
+        active = True
     filters: dict[str, Any] = {
         "service_area": service_area,
         "council_plan": council_plan,
@@ -110,3 +115,15 @@ def delete_measure(session: SessionDep, measure_id: uuid.UUID, request: Request)
     measure = crud.get_or_404(session, Measure, measure_id, "measure")
     crud.check_version(request, measure)
     service.delete_measure(session, measure=measure)
+
+
+retiring.add_routes(
+    router,
+    Measure,
+    MeasureRead,
+    what="measure",
+    id_name="measure_id",
+    prefix="/measures",
+    change=service.set_retired,
+    dependencies=Configure,
+)

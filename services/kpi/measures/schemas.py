@@ -3,12 +3,13 @@
 import uuid
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from common.periods import Frequency
-from services.kpi.fields import Input, Number, PeriodText
+from common.retiring import RetiredRead
+from services.kpi.fields import FinancialYearText, Input, Number, PeriodText
 from services.kpi.measures.rules import Polarity, ToleranceKind, Unit
-from services.kpi.targets.rules import TargetType
+from services.kpi.targets.rules import TargetKind, TargetType
 
 
 class MeasureFields(Input):
@@ -39,9 +40,24 @@ class MeasureFields(Input):
     active: bool = True
 
 
+class MeasureTarget(Input):
+    """A target set with a new measure: the same fields as a target of its own."""
+
+    financial_year: FinancialYearText = Field(examples=["2025/26"])
+    value: Number = Field(description="The year's target (or, for a reduction, the amount).")
+    kind: TargetKind = TargetKind.LEVEL
+    profile: list[Number] | None = Field(default=None, max_length=12)
+    note: str = Field(default="", max_length=2000)
+
+
 class MeasureCreate(MeasureFields):
     code: str = Field(min_length=1, max_length=40, description="The council's short reference.")
     title: str = Field(min_length=1, max_length=500)
+    targets: list[MeasureTarget] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Targets by financial year, set with the measure in one change.",
+    )
 
 
 class MeasureUpdate(Input):
@@ -68,7 +84,7 @@ class MeasureUpdate(Input):
     active: bool | None = None
 
 
-class MeasureRead(BaseModel):
+class MeasureRead(RetiredRead):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID

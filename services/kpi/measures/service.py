@@ -5,13 +5,15 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from common import crud
+from common import crud, retiring
 from common.errors import Conflict, FieldError, ValidationFailed
 from common.pagination import PageParams, paginate
 from common.periods import Frequency
 from services.kpi.actuals.models import Actual
 from services.kpi.measures.models import Measure
-from services.kpi.measures.schemas import MeasureCreate, MeasureUpdate
+from services.kpi.measures.schemas import MeasureCreate, MeasureTarget, MeasureUpdate
+from services.kpi.targets.schemas import TargetCreate
+from services.kpi.targets.service import create_target
 
 MEASURE_SORTS = {
     "code": Measure.code,
@@ -63,7 +65,27 @@ def create_measure(session: Session, *, data: MeasureCreate) -> Measure:
     """Add a measure; its code must be new in the organisation."""
     if session.scalar(select(Measure.id).where(Measure.code == data.code)):
         raise Conflict(f'A measure with code "{data.code}" already exists.')
-    return crud.save(session, Measure(), data.model_dump())
+    measure = Measure()
+    retiring.set_retired(measure, not data.active)
+    crud.save(session, measure, data.model_dump(exclude={"targets"}))
+    _add_targets(session, measure, data.targets)
+    return measure
+
+
+def _add_targets(session: Session, measure: Measure, targets: list[MeasureTarget]) -> None:
+    """A new measure's targets, each checked as a target of its own; every problem is reported
+    on its place in `targets`, all at once."""
+    errors: list[FieldError] = []
+    for i, target in enumerate(targets):
+        if any(t.financial_year == target.financial_year for t in targets[:i]):
+            message = f"Give {target.financial_year} one target only"
+            errors.append(FieldError(f"targets.{i}.financial_year", message))
+            continue
+        try:
+            create_target(session, data=TargetCreate(measure_id=measure.id, **target.model_dump()))
+        except ValidationFailed as failed:
+            errors += [FieldError(f"targets.{i}.{e['field']}", e["message"]) for e in failed.errors]
+    crud.fail(errors)
 
 
 def update_measure(session: Session, *, measure: Measure, data: MeasureUpdate) -> Measure:
@@ -85,7 +107,15 @@ def update_measure(session: Session, *, measure: Measure, data: MeasureUpdate) -
                 )
             ],
         )
+    if changes.get("active") is not None:
+        set_retired(measure, not changes["active"])
     return crud.save(session, measure, changes)
+
+
+def set_retired(measure: Measure, retired: bool) -> None:
+    """A measure is retired when it is no longer reported (`active` is false)."""
+    retiring.set_retired(measure, retired)
+    measure.active = not retired
 
 
 def delete_measure(session: Session, *, measure: Measure) -> None:

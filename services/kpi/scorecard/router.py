@@ -10,6 +10,7 @@ from common.db import SessionDep
 from common.errors import FieldError, ValidationFailed
 from common.pagination import PageDep
 from common.periods import AS_AT_DESCRIPTION, Frequency, as_at_query
+from common.retiring import IncludeRetired
 from services.kpi.deps import SortQuery, period_param, year_param
 from services.kpi.measures.models import Measure
 from services.kpi.scorecard import service
@@ -65,9 +66,11 @@ def get_scorecard(
     search: Annotated[str | None, Query(max_length=100)] = None,
     sort: SortQuery = "code",
     as_at: AsAtQuery = None,
+    include_retired: IncludeRetired = False,
 ) -> Scorecard:
     """Every active measure's status for a period, each in its own latest period ended by then;
-    `as_at` instead: each in its latest period ended by then that has an approved figure."""
+    `as_at` instead: each in its latest period ended by then that has an approved figure.
+    Retired measures too with `include_retired=true`."""
     until = as_at_query(as_at)
     if until is not None and period:
         raise ValidationFailed(
@@ -88,7 +91,7 @@ def get_scorecard(
         council_plan=council_plan,
         frequency=frequency,
         data_provider=data_provider,
-        active=True,
+        active=None if include_retired else True,
         search=search,
         as_at=until is not None,
     )

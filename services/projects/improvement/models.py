@@ -7,10 +7,11 @@ from sqlalchemy import Date, DateTime, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin
+from common.retiring import RetiredMixin
 from services.projects.base import Base
 
 
-class ImprovementAction(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
+class ImprovementAction(DistributedTenantMixin, VersionedMixin, TimestampMixin, RetiredMixin, Base):
     """An action of the service's improvement plan, under an area of accountability."""
 
     __tablename__ = "improvement_actions"

@@ -6,10 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from common import crud
+from common import crud, retiring
 from common.concurrency import set_etag
 from common.pagination import Page, PageDep
 from common.periods import AS_AT_DESCRIPTION, as_at_query
+from common.retiring import IncludeRetired
 from services.projects.deps import SessionDep, plan_editors_write
 from services.projects.improvement import service
 from services.projects.improvement.models import ImprovementAction
@@ -52,9 +53,12 @@ def list_improvement_actions(
     page: PageDep,
     area: Annotated[str | None, Query(max_length=200, pattern=NO_NUL)] = None,
     status: ActionStatus | None = None,
+    include_retired: IncludeRetired = False,
 ) -> Page[ImprovementActionRead]:
-    """Improvement plan actions by area and due date."""
-    items, total = service.list_improvement_actions(session, page=page, area=area, status=status)
+    """Improvement plan actions by area and due date (retired ones only when asked)."""
+    items, total = service.list_improvement_actions(
+        session, page=page, area=area, status=status, include_retired=include_retired
+    )
     labels = service.area_labels(session)
     return crud.page_of([action_read(i, labels) for i in items], total, page)
 
@@ -112,6 +116,16 @@ def update_improvement_action(
     row = service.update_improvement_action(session, action=row, data=data)
     set_etag(response, row.version)
     return action_read(row, service.area_labels(session))
+
+
+retiring.add_routes(
+    actions,
+    ImprovementAction,
+    ImprovementActionRead,
+    what="improvement action",
+    id_name="action_id",
+    respond=lambda session, row: action_read(row, service.area_labels(session)),
+)
 
 
 @actions.delete("/{action_id}", status_code=status.HTTP_204_NO_CONTENT)

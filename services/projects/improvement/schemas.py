@@ -6,6 +6,7 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from common.dates import PlanDate
+from common.retiring import RetiredRead
 from services.projects.improvement.rules import ActionStatus
 from services.projects.schemas import Input, Read, Short
 
@@ -32,7 +33,7 @@ class ImprovementActionUpdate(Input):
     completed_on: date | None = None
 
 
-class ImprovementActionRead(Read):
+class ImprovementActionRead(RetiredRead, Read):
     id: uuid.UUID
     action: str
     area: str

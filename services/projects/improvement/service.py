@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from common import crud
+from common import crud, retiring
 from common.pagination import PageParams, paginate
 from services.projects.improvement.models import ImprovementAction
 from services.projects.improvement.rules import (
@@ -32,11 +32,13 @@ def list_improvement_actions(
     page: PageParams,
     area: str | None = None,
     status: str | None = None,
+    include_retired: bool = False,
 ) -> tuple[list[ImprovementAction], int]:
     key = _area_key_sql()
     statement = select(ImprovementAction).order_by(
         key, ImprovementAction.due_date.nulls_last(), ImprovementAction.action
     )
+    statement = retiring.in_use(statement, ImprovementAction, include_retired)
     if area is not None:
         statement = statement.where(key == area_key(area))
     if status is not None:
@@ -95,6 +97,8 @@ def improvement_plan_counts(session: Session, *, as_at: date | None = None) -> l
             ImprovementAction.status,
             ImprovementAction.due_date,
             ImprovementAction.completed_on,
-        ).order_by(ImprovementAction.created_at, ImprovementAction.id)
+        )
+        .where(ImprovementAction.retired_at.is_(None))
+        .order_by(ImprovementAction.created_at, ImprovementAction.id)
     )
     return action_counts((ActionFacts(*row) for row in rows), on=date.today(), as_at=as_at)

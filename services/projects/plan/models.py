@@ -7,10 +7,11 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin
+from common.retiring import RetiredMixin
 from services.projects.base import Base
 
 
-class Priority(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
+class Priority(DistributedTenantMixin, VersionedMixin, TimestampMixin, RetiredMixin, Base):
     """A council plan priority."""
 
     __tablename__ = "priorities"
@@ -20,7 +21,7 @@ class Priority(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class Objective(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
+class Objective(DistributedTenantMixin, VersionedMixin, TimestampMixin, RetiredMixin, Base):
     """A service plan objective: what the service commits to, and how we will know."""
 
     __tablename__ = "objectives"

@@ -4,8 +4,9 @@ import uuid
 
 from fastapi import APIRouter, Depends, Request, Response, status
 
-from common import crud
+from common import crud, retiring
 from common.pagination import Page, PageDep
+from common.retiring import IncludeRetired
 from services.projects.deps import SessionDep, kpi_measure_check, plan_editors_write
 from services.projects.plan import service
 from services.projects.plan.models import Objective, Priority
@@ -26,9 +27,11 @@ priorities = APIRouter(
 
 
 @priorities.get("", response_model=Page[PriorityRead])
-def list_priorities(session: SessionDep, page: PageDep) -> Page[PriorityRead]:
-    """List the organisation's council plan priorities."""
-    items, total = service.list_priorities(session, page=page)
+def list_priorities(
+    session: SessionDep, page: PageDep, include_retired: IncludeRetired = False
+) -> Page[PriorityRead]:
+    """List the organisation's council plan priorities (retired ones only when asked)."""
+    items, total = service.list_priorities(session, page=page, include_retired=include_retired)
     return crud.page(items, total, page, PriorityRead)
 
 
@@ -60,6 +63,9 @@ def update_priority(
     return crud.one(response, row, PriorityRead)
 
 
+retiring.add_routes(priorities, Priority, PriorityRead, what="priority", id_name="priority_id")
+
+
 @priorities.delete("/{priority_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_priority(session: SessionDep, priority_id: uuid.UUID) -> None:
     """Remove a priority that no objective serves (409 otherwise)."""
@@ -82,11 +88,14 @@ def list_objectives(
     priority_id: uuid.UUID | None = None,
     kpi_measure_id: uuid.UUID | None = None,
     council_plan: bool | None = None,
+    include_retired: IncludeRetired = False,
 ) -> Page[ObjectiveRead]:
-    """Objectives by number; filter by the priority they serve or a KPI that measures them."""
+    """Objectives by number; filter by the priority they serve or a KPI that measures them.
+    Retired objectives are left out unless asked for."""
     items, total = service.list_objectives(
         session,
         page=page,
+        include_retired=include_retired,
         priority_id=priority_id,
         kpi_measure_id=kpi_measure_id,
         council_plan=council_plan,
@@ -134,3 +143,6 @@ def delete_objective(session: SessionDep, objective_id: uuid.UUID) -> None:
     service.delete_objective(
         session, objective=crud.get_or_404(session, Objective, objective_id, "objective")
     )
+
+
+retiring.add_routes(objectives, Objective, ObjectiveRead, what="objective", id_name="objective_id")

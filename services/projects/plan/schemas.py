@@ -4,6 +4,7 @@ import uuid
 
 from pydantic import Field
 
+from common.retiring import RetiredRead
 from services.projects.schemas import Input, Read, Short
 
 
@@ -17,7 +18,7 @@ class PriorityUpdate(Input):
     position: int | None = Field(default=None, ge=0, le=1000)
 
 
-class PriorityRead(Read):
+class PriorityRead(RetiredRead, Read):
     id: uuid.UUID
     title: str
     position: int
@@ -44,7 +45,7 @@ class ObjectiveUpdate(Input):
     owner: Short | None = None
 
 
-class ObjectiveRead(Read):
+class ObjectiveRead(RetiredRead, Read):
     id: uuid.UUID
     number: int
     statement: str

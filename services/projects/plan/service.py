@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common import crud
+from common import crud, retiring
 from common.errors import Conflict, FieldError
 from common.pagination import PageParams, paginate
 from services.projects.plan.models import Objective, Priority
@@ -26,9 +26,12 @@ MeasureExists = Callable[[uuid.UUID], bool]
 """Asks the kpi service whether a measure exists for the caller's organisation."""
 
 
-def list_priorities(session: Session, *, page: PageParams) -> tuple[list[Priority], int]:
+def list_priorities(
+    session: Session, *, page: PageParams, include_retired: bool = False
+) -> tuple[list[Priority], int]:
     """The organisation's council plan priorities, in the plan's order."""
-    return paginate(session, select(Priority).order_by(Priority.position, Priority.title), page)
+    statement = select(Priority).order_by(Priority.position, Priority.title)
+    return paginate(session, retiring.in_use(statement, Priority, include_retired), page)
 
 
 def create_priority(session: Session, *, data: PriorityCreate) -> Priority:
@@ -54,9 +57,12 @@ def list_objectives(
     priority_id: uuid.UUID | None = None,
     kpi_measure_id: uuid.UUID | None = None,
     council_plan: bool | None = None,
+    include_retired: bool = False,
 ) -> tuple[list[Objective], int]:
     """Objectives by number, optionally those serving a priority or measured by a KPI."""
-    statement = select(Objective).order_by(Objective.number)
+    statement = retiring.in_use(
+        select(Objective).order_by(Objective.number), Objective, include_retired
+    )
     if priority_id is not None:
         statement = statement.where(Objective.priority_ids.contains([priority_id]))
     if kpi_measure_id is not None:

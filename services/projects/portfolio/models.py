@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin, council_foreign_key
+from common.retiring import RetiredMixin
 from services.projects.base import Base
 
 
@@ -24,7 +25,7 @@ class Programme(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     parent_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
 
 
-class Project(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
+class Project(DistributedTenantMixin, VersionedMixin, TimestampMixin, RetiredMixin, Base):
     """A project of the change portfolio, with the council's own wording kept beside our reading."""
 
     __tablename__ = "projects"
@@ -48,6 +49,8 @@ class Project(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     objective_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid), default=list)
     council_plan: Mapped[bool] = mapped_column(default=False)
     lead_team: Mapped[str] = mapped_column(String(200), default="")
+    # The senior responsible owner: the person accountable for the project's benefits.
+    sro: Mapped[str] = mapped_column(String(200), default="")
     stage: Mapped[str] = mapped_column(String(20), default="proposed")
     rag: Mapped[str | None] = mapped_column(String(10))
     rag_reason: Mapped[str] = mapped_column(Text, default="")

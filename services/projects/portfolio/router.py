@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from common import crud
+from common import crud, retiring
 from common.concurrency import set_etag
 from common.errors import FieldError, ValidationFailed
 from common.pagination import Page, PageDep
 from common.periods import AS_AT_DESCRIPTION, as_at_query
+from common.retiring import IncludeRetired
 from services.projects.deps import (
     CallerDep,
     SessionDep,
@@ -144,6 +145,7 @@ def list_projects(
     stage: Stage | None = None,
     lead_team: Annotated[str | None, Query(max_length=200, pattern=NO_NUL)] = None,
     council_plan: bool | None = None,
+    include_retired: IncludeRetired = False,
     q: Annotated[
         str | None, Query(max_length=200, pattern=NO_NUL, description="Words in name or text")
     ] = None,
@@ -165,6 +167,7 @@ def list_projects(
         council_plan=council_plan,
         search=q,
         sort=sort,
+        include_retired=include_retired,
     )
     items, total = service.list_projects(session, page=page, filters=filters)
     milestones = milestone_service.milestones_by_project(session, [p.id for p in items])
@@ -217,6 +220,17 @@ def update_project(
     row = service.update_project(session, project=row, data=data)
     set_etag(response, row.version)
     return _one_project(session, row)
+
+
+retiring.add_routes(
+    projects,
+    Project,
+    ProjectRead,
+    what="project",
+    id_name="project_id",
+    may_change=require_may_change_project,
+    respond=_one_project,
+)
 
 
 @projects.delete(

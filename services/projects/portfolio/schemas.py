@@ -6,6 +6,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.money import Money
+from common.retiring import RetiredRead
 from services.projects.portfolio.rules import BudgetBasis, Rag, Stage
 from services.projects.schemas import Input, Month, Name, Read, Short, Text
 
@@ -50,6 +51,7 @@ class ProjectCreate(Input):
     objective_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
     council_plan: bool = False
     lead_team: Short = ""
+    sro: Short = Field(default="", description="The senior responsible owner, by name or role.")
     stage: Stage = Stage.PROPOSED
     rag: Rag | None = None
     rag_reason: Text = ""
@@ -77,6 +79,7 @@ class ProjectUpdate(Input):
     objective_ids: list[uuid.UUID] | None = Field(default=None, max_length=50)
     council_plan: bool | None = None
     lead_team: Short | None = None
+    sro: Short | None = None
     stage: Stage | None = None
     rag: Rag | None = None
     rag_reason: Text | None = None
@@ -95,7 +98,7 @@ class NextMilestone(BaseModel):
     overdue: bool
 
 
-class ProjectRead(Read):
+class ProjectRead(RetiredRead, Read):
     id: uuid.UUID
     name: str
     description: str
@@ -112,6 +115,7 @@ class ProjectRead(Read):
     objective_ids: list[uuid.UUID]
     council_plan: bool
     lead_team: str
+    sro: str
     stage: Stage
     rag: Rag | None
     rag_reason: str

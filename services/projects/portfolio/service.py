@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session
 
-from common import crud
+from common import crud, retiring
 from common.errors import Conflict, FieldError
 from common.pagination import PageParams, paginate
 from services.projects.highlights.models import HighlightReport
@@ -99,13 +99,14 @@ class ProjectFilters:
     council_plan: bool | None = None
     search: str | None = None
     sort: str = "name"
+    include_retired: bool = False
 
 
 def list_projects(
     session: Session, *, page: PageParams, filters: ProjectFilters
 ) -> tuple[list[Project], int]:
     """Projects matching the filters, sorted by `sort` (a key of PROJECT_SORTS, "-" to reverse)."""
-    statement = select(Project)
+    statement = retiring.in_use(select(Project), Project, filters.include_retired)
     if filters.objective_id is not None:
         statement = statement.where(Project.objective_ids.contains([filters.objective_id]))
     if filters.programme_id is not None:
@@ -204,7 +205,8 @@ def portfolio(
 ) -> Portfolio:
     """Counts by RAG and stage, projects overdue on the day `on`, and the milestones due between
     two dates that were unfinished on the day `as_at` (today's status when None)."""
-    rows = session.execute(select(Project.rag, Project.stage, Project.end_month)).all()
+    live = Project.retired_at.is_(None)
+    rows = session.execute(select(Project.rag, Project.stage, Project.end_month).where(live)).all()
     by_rag = count_by([r for r, _, _ in rows], [r.value for r in Rag], "not_set")
     by_stage = count_by([s for _, s, _ in rows], [s.value for s in Stage], "not_set")
     by_stage.pop("not_set")
@@ -212,6 +214,7 @@ def portfolio(
     statement = (
         select(Milestone, Project.name)
         .join(Project, Project.id == Milestone.project_id)
+        .where(live)
         .where(Milestone.status != MilestoneStatus.CANCELLED, due >= window_from, due <= window_to)
         .order_by(due, Project.name, Milestone.title)
     )

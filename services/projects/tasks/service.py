@@ -27,7 +27,9 @@ def tasks_for(session: Session, *, caller: Caller, today: date) -> list[TaskItem
         list(
             session.scalars(
                 select(Project).where(
-                    Project.lead_team == caller.team, Project.stage != Stage.CLOSED
+                    Project.lead_team == caller.team,
+                    Project.stage != Stage.CLOSED,
+                    Project.retired_at.is_(None),
                 )
             )
         )
