@@ -13,12 +13,14 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from common.identity import IDENTITY_HEADER, Caller, sign_identity
 from common.logs import REQUEST_ID_HEADER, request_id_var
+from common.pagination import Page
 from common.settings import SERVICES, Settings
 from common.tasks import TaskItem, ordered
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1", tags=["identity"])
-_ITEMS = TypeAdapter(list[TaskItem])
+_PAGE = TypeAdapter(Page[TaskItem])
+_LIMIT = 500
 
 
 class MyTasks(BaseModel):
@@ -41,10 +43,17 @@ async def tasks_of(
             ttl_seconds=settings.identity_token_ttl_seconds,
         )
         headers = {IDENTITY_HEADER: token, REQUEST_ID_HEADER: request_id_var.get() or ""}
+        items: list[TaskItem] = []
         try:
-            response = await upstreams[service].get("/tasks", headers=headers)
-            response.raise_for_status()
-            return _ITEMS.validate_json(response.content)
+            while True:
+                response = await upstreams[service].get(
+                    "/tasks", headers=headers, params={"limit": _LIMIT, "offset": len(items)}
+                )
+                response.raise_for_status()
+                page = _PAGE.validate_json(response.content)
+                items.extend(page.items)
+                if not page.items or len(items) >= page.total:
+                    return items
         except (httpx.HTTPError, ValidationError):
             log.warning("tasks unavailable", extra={"upstream": service})
             return None

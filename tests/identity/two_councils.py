@@ -332,7 +332,7 @@ def _council_a(a: TestClient) -> dict[str, str]:
         files={"file": (f"{MARK} budget.csv", table.encode())},
     )
     assert imported.status_code == 200, imported.text
-    flags = a.get(f"{finance}/reconciliation-flags", params={"tracker": "budget"}).json()
+    flags = a.get(f"{finance}/reconciliation-flags", params={"tracker": "budget"}).json()["items"]
     ids["reconciliation-flags"] = flags[0]["id"]
     ids["activity-measures"] = _post(
         a,

@@ -20,11 +20,10 @@ CHANGE_TARGET = Endpoint("PATCH", "/kpi/targets/{target_id}", KpiTarget, WHAT)
 SERIES = Endpoint("GET", "/kpi/measures/{measure_id}/series", MeasureSeries, WHAT)
 TARGETS = Endpoint("GET", "/kpi/targets", Page[KpiTarget], WHAT)
 ACTUALS = Endpoint("GET", "/kpi/actuals", Page[Actual], WHAT)
-REVISIONS = Endpoint("GET", "/kpi/actuals/{actual_id}/revisions", list[Revision], WHAT)
+REVISIONS = Endpoint("GET", "/kpi/actuals/{actual_id}/revisions", Page[Revision], WHAT)
 BULK = Endpoint("POST", "/kpi/actuals/bulk", BulkResult, WHAT)
 APPROVE = Endpoint("POST", "/kpi/actuals/{actual_id}/approve", Actual, WHAT)
 RETURN = Endpoint("POST", "/kpi/actuals/{actual_id}/return", Actual, WHAT)
-LIMIT = 500
 
 
 class KpiApiClient:
@@ -39,36 +38,26 @@ class KpiApiClient:
 
     async def all_measures(self) -> list[Measure]:
         """Every measure, active or not."""
-        items: list[Measure] = []
-        while True:
-            page = await self._gateway.call(MEASURES, params={"limit": LIMIT, "offset": len(items)})
-            items.extend(page.items)
-            if not page.items or len(items) >= page.total:
-                return items
+        return await self._gateway.every(MEASURES)
 
     async def all_targets(self) -> list[KpiTarget]:
-        items: list[KpiTarget] = []
-        while True:
-            page = await self._gateway.call(TARGETS, params={"limit": LIMIT, "offset": len(items)})
-            items.extend(page.items)
-            if not page.items or len(items) >= page.total:
-                return items
+        return await self._gateway.every(TARGETS)
 
     async def series(self, measure_id: str) -> MeasureSeries:
         return await self._gateway.call(SERIES, {"measure_id": measure_id})
 
     async def facets(self) -> tuple[list[str], list[str]]:
         """The data providers and service areas of active measures, for filter lists."""
-        page = await self._gateway.call(MEASURES, params={"limit": LIMIT, "active": "true"})
-        providers = sorted({m.data_provider for m in page.items if m.data_provider})
-        areas = sorted({m.service_area for m in page.items if m.service_area})
+        active = await self._gateway.every(MEASURES, active="true")
+        providers = sorted({m.data_provider for m in active if m.data_provider})
+        areas = sorted({m.service_area for m in active if m.service_area})
         return providers, areas
 
     async def actuals(self, **params: Any) -> list[Actual]:
         return (await self._gateway.call(ACTUALS, params=query(params))).items
 
     async def revisions(self, actual_id: str) -> list[Revision]:
-        return await self._gateway.call(REVISIONS, {"actual_id": actual_id})
+        return await self._gateway.every(REVISIONS, {"actual_id": actual_id})
 
     async def bulk(self, rows: list[dict[str, Any]], *, submit: bool) -> BulkResult:
         return await self._gateway.call(BULK, json={"rows": rows, "submit": submit})

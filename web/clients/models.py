@@ -37,6 +37,7 @@ class Organisation(Read):
     id: str
     name: str
     slug: str
+    version: int
 
 
 class Caller(Read):
@@ -741,3 +742,4 @@ class OrganisationDeadlines(Read):
     """The organisation (`GET /organisation`) as the deadlines page reads it."""
 
     deadlines: Deadlines
+    version: int

@@ -228,12 +228,13 @@ async def organisation(request: Request, page: PageContext, api: GatewayApi) -> 
 
 @router.post("/organisation", response_class=HTMLResponse, dependencies=[Admin])
 async def rename_organisation(request: Request, page: PageContext, api: GatewayApi) -> Response:
-    name = str((await request.form()).get("name", "")).strip()
+    form = await request.form()
+    name = str(form.get("name", "")).strip()
+    version = str(form.get("version", ""))
     try:
-        await api.rename_organisation(name)
+        await api.rename_organisation(name, version)
     except ApiError as error:
-        context = _context(
-            page, title="Organisation", organisation={"name": name}, errors=_errors(error)
-        )
+        shown = {"name": name, "version": version}
+        context = _context(page, title="Organisation", organisation=shown, errors=_errors(error))
         return render(request, "admin/organisation.html", context, status_code=422)
     return RedirectResponse("/admin", status_code=303)

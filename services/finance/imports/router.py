@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 
 from common.importing import ImportCommit, ImportFile, ImportMapping, ImportRows, import_response
 from common.mapping import shape_upload
+from common.periods import FinancialYearText, MonthText
 from services.finance.deps import CallerDep, SessionDep, project_names
 from services.finance.imports import budgets, entries, savings
 from services.finance.reconciliations.service import keep_flags
@@ -24,11 +25,12 @@ def import_budget_lines(
     rows: ImportRows = "all",
     mapping: ImportMapping = None,
     month: Annotated[
-        str | None,
+        MonthText | None,
         Query(description='The month of a single "Forecast outturn" column, "2025-09".'),
     ] = None,
     financial_year: Annotated[
-        str | None, Query(description="The year of the budgets when the file does not say.")
+        FinancialYearText | None,
+        Query(description="The year of the budgets when the file does not say."),
     ] = None,
 ) -> JSONResponse:
     """Budget lines matched by cost centre (else name), their budget for the year and their
