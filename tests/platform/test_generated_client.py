@@ -29,7 +29,11 @@ PACKAGE = "asc_tracker_client"
 def live(pg_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
     """Every app as its own process over a fresh demo council; callers sign in for real."""
     with running_system(
-        pg_server_url, tmp_path_factory.mktemp("logs"), prefix="asc_client", dev_identity=False
+        pg_server_url,
+        tmp_path_factory.mktemp("logs"),
+        prefix="asc_client",
+        dev_identity=False,
+        ready_timeout=180,  # five apps starting on a shared, loaded machine
     ) as system:
         yield system
 
