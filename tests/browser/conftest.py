@@ -49,7 +49,11 @@ def live(pg_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     People sign in for real (`sign_in`), so sessions, cookies and CSRF tokens are exercised.
     """
     with running_system(
-        pg_server_url, tmp_path_factory.mktemp("logs"), prefix="asc_browser", dev_identity=False
+        pg_server_url,
+        tmp_path_factory.mktemp("logs"),
+        prefix="asc_browser",
+        dev_identity=False,
+        ready_timeout=180,  # five apps starting on a shared, loaded machine
     ) as system:
         yield system
 
