@@ -56,6 +56,12 @@ def page_of(items: Sequence[T], total: int, page: PageParams) -> Page[T]:
     return Page(items=list(items), total=total, limit=page.limit, offset=page.offset)
 
 
+def page_from(items: Sequence[T], params: PageParams) -> Page[T]:
+    """A page of a short list built whole (a line's forecasts, a caller's tasks): the same
+    envelope as a list read page by page from the database."""
+    return page_of(items[params.offset : params.offset + params.limit], len(items), params)
+
+
 def page(rows: Iterable[Any], total: int, params: PageParams, read: type[R]) -> Page[R]:
     """A page of rows, each validated into its read shape."""
     return page_of([read.model_validate(row) for row in rows], total, params)

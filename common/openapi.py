@@ -19,11 +19,15 @@ from common.errors import PROBLEM_JSON
 IF_MATCH_CHECKS = frozenset({"require_if_match", "check_version"})
 ETAG_SETTERS = frozenset({"set_etag"})
 WRITES = frozenset({"post", "put", "patch", "delete"})
-DOWNLOADS = {
-    ".csv": "text/csv",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+DOWNLOADS: dict[str, tuple[str, dict[str, Any]]] = {
+    ".csv": ("text/csv", {"type": "string"}),
+    ".xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        {"type": "string", "format": "binary"},
+    ),
 }
-"""A route whose path ends so answers with that file type, not JSON."""
+"""A read whose path ends so answers with that file type, not JSON (`POST .../bulk.csv` takes a
+CSV file and answers JSON). CSV is text: a generated client gives it as a string."""
 
 
 def operation_id(route: APIRoute) -> str:
@@ -138,12 +142,10 @@ def document_http_contract(app: FastAPI, document: dict[str, Any]) -> dict[str, 
             if endpoint and _calls(endpoint, ETAG_SETTERS):
                 for response in _success_responses(operation):
                     response.setdefault("headers", {})["ETag"] = ETAG_HEADER
-            for suffix, media_type in DOWNLOADS.items():
-                if (route.path_format or "").endswith(suffix):
+            for suffix, (media_type, schema) in DOWNLOADS.items():
+                if method == "GET" and (route.path_format or "").endswith(suffix):
                     for response in _success_responses(operation):
-                        response["content"] = {
-                            media_type: {"schema": {"type": "string", "format": "binary"}}
-                        }
+                        response["content"] = {media_type: {"schema": dict(schema)}}
                         response["description"] = f"The file ({media_type})"
             if method.lower() in WRITES:
                 responses.setdefault(

@@ -10,12 +10,46 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
+
+from pydantic import WithJsonSchema
 
 from common.errors import FieldError, ValidationFailed
 
-_FY = re.compile(r"^\s*(\d{2}|\d{4})\s*/\s*(\d{2})\s*$")
-_MONTH = re.compile(r"^\s*(\d{4})-(\d{2})\s*$")
-_QUARTER = re.compile(r"^\s*(\d{2}|\d{4})\s*/\s*(\d{2})\s*[- ]?\s*Q([1-4])\s*$", re.IGNORECASE)
+_YEAR_TEXT = r"(\d{2}|\d{4})\s*/\s*(\d{2})"
+_MONTH_TEXT = r"(\d{4})-(\d{2})"
+_QUARTER_TEXT = _YEAR_TEXT + r"\s*[- ]?\s*[Qq]([1-4])"
+_FY = re.compile(rf"^\s*{_YEAR_TEXT}\s*$")
+_MONTH = re.compile(rf"^\s*{_MONTH_TEXT}\s*$")
+_QUARTER = re.compile(rf"^\s*{_QUARTER_TEXT}\s*$")
+
+FINANCIAL_YEAR_PATTERN = _FY.pattern
+"""What a financial year may be written as: "2025/26" (or "25/26")."""
+MONTH_PATTERN = _MONTH.pattern
+"""What a month may be written as: "2025-04"."""
+PERIOD_PATTERN = rf"^\s*({_MONTH_TEXT}|{_QUARTER_TEXT}|{_YEAR_TEXT})\s*$"
+"""What a period may be written as: a month, a quarter "2025/26 Q1" or a year."""
+
+
+def _text(pattern: str, example: str, description: str) -> WithJsonSchema:
+    return WithJsonSchema(
+        {"type": "string", "pattern": pattern, "examples": [example], "description": description}
+    )
+
+
+FinancialYearText = Annotated[
+    str, _text(FINANCIAL_YEAR_PATTERN, "2025/26", 'A financial year, April to March: "2025/26".')
+]
+"""A financial year as sent, documented with its pattern (read by `FinancialYear.parse`)."""
+MonthText = Annotated[str, _text(MONTH_PATTERN, "2025-09", 'A calendar month: "2025-09".')]
+"""A month as sent, documented with its pattern (read by `Period.parse`)."""
+PeriodText = Annotated[
+    str,
+    _text(
+        PERIOD_PATTERN, "2025-09", 'A month "2025-09", a quarter "2025/26 Q2" or a year "2025/26".'
+    ),
+]
+"""A period code as sent, documented with its pattern (read by `Period.parse`)."""
 
 
 @dataclass(frozen=True, order=True)

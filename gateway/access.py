@@ -43,8 +43,10 @@ def key_allows(services: frozenset[str], read_write: bool, method: str, path: st
     True
     >>> key_allows(frozenset({"kpi"}), False, "POST", "/api/v1/kpi/measures")
     False
+    >>> key_allows(frozenset({"kpi"}), False, "GET", "/api/v1/openapi.json")
+    True
     """
-    if path == API + "me":
+    if path in (API + "me", API + "openapi.json"):  # the document is public anyway
         return method.upper() in SAFE_METHODS
     service = path.removeprefix(API).split("/", 1)[0]
     if not path.startswith(API) or service not in services:

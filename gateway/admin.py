@@ -14,12 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from common import crud
 from common.audit import AuditEventRead, audit_page, declare_no_change
 from common.concurrency import require_if_match, set_etag
 from common.db import unit_of_work
 from common.errors import FieldError, Forbidden, NotFound, Unauthorized, ValidationFailed
 from common.identity import Caller, Role
-from common.pagination import Page, PageDep
+from common.pagination import Page, PageDep, paginate
 from gateway.accounts import deadlines_of, end_sessions_of, hash_password, mint_api_key
 from gateway.auth import now_of
 from gateway.events import security_event
@@ -66,10 +67,11 @@ def _user(session: Session, user_id: uuid.UUID) -> User:
     return user
 
 
-@router.get("/users", response_model=list[UserRead])
-def list_users(session: DbDep) -> list[User]:
-    """Everyone who can sign in to this organisation."""
-    return list(session.scalars(select(User).order_by(User.display_name)))
+@router.get("/users", response_model=Page[UserRead])
+def list_users(session: DbDep, page: PageDep) -> Page[UserRead]:
+    """Everyone who can sign in to this organisation, by name."""
+    items, total = paginate(session, select(User).order_by(User.display_name, User.id), page)
+    return crud.page(items, total, page, UserRead)
 
 
 @router.post("/users", response_model=UserRead, status_code=201)
@@ -168,10 +170,13 @@ def sign_user_out(user_id: uuid.UUID, session: DbDep, caller: AdminDep) -> Respo
     return Response(status_code=204)
 
 
-@router.get("/api-keys", response_model=list[ApiKeyRead])
-def list_api_keys(session: DbDep) -> list[ApiKey]:
-    """Every API key of this organisation, revoked ones too (never the keys themselves)."""
-    return list(session.scalars(select(ApiKey).order_by(ApiKey.created_at.desc())))
+@router.get("/api-keys", response_model=Page[ApiKeyRead])
+def list_api_keys(session: DbDep, page: PageDep) -> Page[ApiKeyRead]:
+    """Every API key of this organisation, newest first, revoked ones too (never the keys
+    themselves)."""
+    newest = select(ApiKey).order_by(ApiKey.created_at.desc(), ApiKey.id)
+    items, total = paginate(session, newest, page)
+    return crud.page(items, total, page, ApiKeyRead)
 
 
 @router.post("/api-keys", response_model=ApiKeyCreated, status_code=201)
@@ -230,7 +235,12 @@ def revoke_api_key(key_id: uuid.UUID, session: DbDep, caller: AdminDep, request:
 
 
 @router.get("/organisation", response_model=OrganisationRead)
-def get_organisation(session: DbDep, caller: AdminDep) -> Organisation:
+def get_organisation(session: DbDep, caller: AdminDep, response: Response) -> OrganisationRead:
+    """The council's name, self-approval setting and deadlines, with its version as the ETag."""
+    return crud.one(response, _organisation(session, caller), OrganisationRead)
+
+
+def _organisation(session: Session, caller: Caller) -> Organisation:
     organisation = session.get(Organisation, caller.org_id)
     if organisation is None:
         raise NotFound("Your organisation does not exist.")
@@ -238,11 +248,18 @@ def get_organisation(session: DbDep, caller: AdminDep) -> Organisation:
 
 
 @router.patch("/organisation", response_model=OrganisationRead)
-def update_organisation(body: OrganisationUpdate, session: DbDep, caller: AdminDep) -> Organisation:
+def update_organisation(
+    body: OrganisationUpdate,
+    session: DbDep,
+    caller: AdminDep,
+    request: Request,
+    response: Response,
+) -> OrganisationRead:
     """Rename the organisation (council), allow one-person teams to approve their own figures,
-    or change its deadlines and reminders. People's identities carry the change from their next
-    request."""
-    organisation = get_organisation(session, caller)
+    or change its deadlines and reminders. Requires If-Match. People's identities carry the
+    change from their next request."""
+    organisation = _organisation(session, caller)
+    crud.check_version(request, organisation)
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
     if (deadlines := changes.pop("deadlines", None)) is not None:
         merged = deadlines_of(organisation).model_copy(update=deadlines)
@@ -253,7 +270,7 @@ def update_organisation(body: OrganisationUpdate, session: DbDep, caller: AdminD
         declare_no_change("unchanged")
     session.flush()
     security_event("organisation_renamed", by=caller.user_id, org_id=str(caller.org_id))
-    return organisation
+    return crud.one(response, organisation, OrganisationRead)
 
 
 @router.get("/audit-events", response_model=Page[AuditEventRead], tags=["audit"])

@@ -18,7 +18,7 @@ from common.settings import SERVICES
 from gateway.access import SAFE_METHODS, key_allows, role_allows
 from gateway.auth import Authenticator
 from gateway.events import security_event
-from gateway.hardening import Limiter
+from gateway.hardening import BatchedRateLimiter, Limiter, Standing
 from gateway.kept import keep_posted_form, page_posted_from
 from gateway.pagepass import PagePasses
 
@@ -73,7 +73,7 @@ async def presented_csrf(request: Request) -> str:
 class Limits:
     """The per-credential limit, and what the guard needs to count a page's inner calls once."""
 
-    per_credential: Limiter
+    per_credential: BatchedRateLimiter
     per_address: Limiter
     passes: PagePasses
 
@@ -106,9 +106,10 @@ def install_guard(app: FastAPI, authenticate: Authenticator, limits: Limits) -> 
                 return await _answered(request, call_next)
             return await _sign_in_first(request)
         wait = await _counted(request, caller, limits)
+        quota = limits.per_credential.standing(_credential(caller), wait=wait)
         if wait is not None:
             security_event("rate_limited", warning=True, user_id=caller.user_id, path=path)
-            return _too_many(path, wait)
+            return _with_quota(_too_many(path, wait), quota, path)
         if refusal := await _refusal(request, caller):
             security_event(
                 "access_refused",
@@ -119,8 +120,19 @@ def install_guard(app: FastAPI, authenticate: Authenticator, limits: Limits) -> 
                 path=path,
                 reason=refusal,
             )
-            return problem(403, "Forbidden", refusal, instance=path)
-        return await _answered(request, call_next)
+            return _with_quota(problem(403, "Forbidden", refusal, instance=path), quota, path)
+        return _with_quota(await _answered(request, call_next), quota, path)
+
+
+def _credential(caller: Caller) -> str:
+    return f"{caller.client}|{caller.user_id}"
+
+
+def _with_quota(response: Response, quota: Standing | None, path: str) -> Response:
+    """The caller's standing against their limit, on an answer of the API (not on pages)."""
+    if quota is not None and path.startswith("/api/"):
+        response.headers.update(quota.headers())
+    return response
 
 
 async def _counted(request: Request, caller: Caller, limits: Limits) -> int | None:
@@ -136,7 +148,7 @@ async def _counted(request: Request, caller: Caller, limits: Limits) -> int | No
         wait = await limits.per_address.take_async(request.state.client_address)
         if wait is not None:
             return wait
-    return await limits.per_credential.take_async(f"{caller.client}|{caller.user_id}")
+    return await limits.per_credential.take_async(_credential(caller))
 
 
 def _too_many(path: str, wait: int) -> Response:

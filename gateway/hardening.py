@@ -328,6 +328,25 @@ class _Count:
         )
 
 
+@dataclass(frozen=True)
+class Standing:
+    """Where a key stands against its limit, as the `RateLimit-*` response headers say it."""
+
+    limit: int
+    remaining: int
+    """Requests that would still be let in now."""
+    reset: int
+    """Seconds until this minute's count starts to fall away (to wait, when refused)."""
+
+    def headers(self) -> dict[str, str]:
+        """The separate fields of the IETF draft (draft-ietf-httpapi-ratelimit-headers-06)."""
+        return {
+            "RateLimit-Limit": str(self.limit),
+            "RateLimit-Remaining": str(self.remaining),
+            "RateLimit-Reset": str(self.reset),
+        }
+
+
 @dataclass
 class BatchedRateLimiter:
     """`per_minute` requests a minute for each key, counted in this process's memory and shared
@@ -368,6 +387,26 @@ class BatchedRateLimiter:
                 return None
         return seconds_to_wait(
             previous=previous, current=current, elapsed=elapsed, limit=self.per_minute
+        )
+
+    def standing(self, key: str, *, wait: int | None = None) -> Standing | None:
+        """Where `key` stands now, as far as this process knows (None: no limit). `wait`: the
+        request was refused, and may be sent again in that many seconds."""
+        if self.per_minute <= 0:
+            return None
+        if wait is not None:
+            return Standing(self.per_minute, 0, wait)
+        now = self.clock()
+        window = int(now // WINDOW_SECONDS)
+        elapsed = now - window * WINDOW_SECONDS
+        with self._lock:
+            count = self._counts.get(f"{self.name}:{key}"[:400])
+            previous, current = count.counts(window) if count else (0, 0)
+        used = previous * (1 - elapsed / WINDOW_SECONDS) + current
+        return Standing(
+            self.per_minute,
+            max(0, math.floor(self.per_minute - used)),
+            max(1, math.ceil(WINDOW_SECONDS - elapsed)),
         )
 
     def flush_due(self) -> bool:

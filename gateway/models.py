@@ -27,7 +27,7 @@ class Base(DeclarativeBase):
     metadata = schema_metadata("identity")
 
 
-class Organisation(TimestampMixin, Base):
+class Organisation(TimestampMixin, VersionedMixin, Base):
     """A council: the tenant every record in every schema belongs to."""
 
     __tablename__ = "organisations"

@@ -2,7 +2,8 @@
 
 What the merge adds is what the gateway does for every request, so no route declares it:
 security (an API key as a bearer token, or the web's session cookie), the rate limit (429 with
-Retry-After), the body size limit (413), and Idempotency-Key on the services' POSTs.
+Retry-After, and the `RateLimit-*` headers on every answer to a signed-in caller), the body size
+limit (413), and Idempotency-Key on the services' POSTs.
 """
 
 import logging
@@ -43,6 +44,24 @@ RETRY_AFTER = {
         "schema": {"type": "integer", "minimum": 1},
     }
 }
+RATE_LIMIT = {
+    "RateLimit-Limit": {
+        "description": (
+            "Requests a minute this credential may send (the separate fields of "
+            "draft-ietf-httpapi-ratelimit-headers-06)."
+        ),
+        "schema": {"type": "integer", "minimum": 1},
+    },
+    "RateLimit-Remaining": {
+        "description": "Requests it may still send now; 0 when refused.",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "RateLimit-Reset": {
+        "description": "Seconds until the count starts to fall away; when refused, as Retry-After.",
+        "schema": {"type": "integer", "minimum": 1},
+    },
+}
+"""On every answer to a signed-in caller: where their credential stands against its limit."""
 WWW_AUTHENTICATE = {
     "description": "The scheme to authenticate with: `Bearer`.",
     "schema": {"type": "string", "example": 'Bearer realm="asc-tracker"'},
@@ -113,15 +132,23 @@ def _declare_gateway_contract(
     """What the gateway adds to every operation: security, 401, 429, 413, and Idempotency-Key
     on the POSTs it forwards to a service (`forwarded`)."""
     responses = operation.setdefault("responses", {})
-    if is_public(path):
-        operation["security"] = []
-        responses.pop("401", None)
-    else:
+    counted = not is_public(path)
+    if counted:
         responses["401"] = problem_response(
             "Not authenticated", {"WWW-Authenticate": WWW_AUTHENTICATE}
         )
+        for status, response in responses.items():
+            if str(status).startswith("2"):
+                response.setdefault("headers", {}).update(RATE_LIMIT)
+    else:
+        operation["security"] = []
+        responses.pop("401", None)
     responses.setdefault(
-        "429", problem_response("Too many requests: wait as Retry-After says", RETRY_AFTER)
+        "429",
+        problem_response(
+            "Too many requests: wait as Retry-After says",
+            RETRY_AFTER | (RATE_LIMIT if counted else {}),
+        ),
     )
     if "requestBody" in operation:
         responses.setdefault("413", problem_response("The body is larger than is accepted"))

@@ -24,10 +24,12 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from common import crud
 from common.audit import declare_no_change
 from common.db import Database, committed, make_engine
 from common.errors import FieldError, Forbidden, NotFound, Unauthorized, ValidationFailed
 from common.identity import NO_COUNCIL, PLATFORM_ONLY, Caller, Role
+from common.pagination import Page, PageDep, paginate
 from common.settings import get_settings
 from gateway import resets
 from gateway.accounts import hash_password, normalise_email, unscoped
@@ -122,13 +124,14 @@ def _council(session: Session, org_id: uuid.UUID) -> Organisation:
     return organisation
 
 
-@router.get("/councils", response_model=list[CouncilRead])
-def list_councils(session: DbDep, request: Request) -> list[CouncilRead]:
+@router.get("/councils", response_model=Page[CouncilRead])
+def list_councils(session: DbDep, request: Request, page: PageDep) -> Page[CouncilRead]:
     """Every council on the deployment, by name, with its usage: people, working API keys and
     the last sign-in (from the identity schema only: no council's records are read)."""
     usage = _usage(session, now_of(request))
-    councils = session.scalars(select(Organisation).order_by(Organisation.name))
-    return [_read(organisation, usage) for organisation in councils]
+    by_name = select(Organisation).order_by(Organisation.name, Organisation.id)
+    councils, total = paginate(session, by_name, page)
+    return crud.page_of([_read(organisation, usage) for organisation in councils], total, page)
 
 
 @router.get("/councils/{org_id}", response_model=CouncilRead)

@@ -6,8 +6,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import select
 
+from common import crud
 from common.errors import Forbidden, NotFound
 from common.identity import Caller
+from common.pagination import Page, PageDep, paginate
 from gateway.models import Organisation, User
 from gateway.schemas import CallerRead, OrganisationRead, PersonRead
 
@@ -44,18 +46,20 @@ def in_a_council(request: Request) -> None:
         raise Forbidden("A platform administrator belongs to no council.")
 
 
-@router.get("/people", response_model=list[PersonRead], dependencies=[Depends(in_a_council)])
+@router.get("/people", response_model=Page[PersonRead], dependencies=[Depends(in_a_council)])
 async def people(
     request: Request,
     ids: Annotated[list[uuid.UUID], Query(max_length=100, description="The people asked about.")],
-) -> list[PersonRead]:
+    page: PageDep,
+) -> Page[PersonRead]:
     """The name and team of each person of the caller's council asked about: what a record's
     history shows for who changed it. No email or role: only what the page shows anyway."""
     caller: Caller = request.state.caller
     with request.app.state.database.session(caller.org_id) as session:
-        found = session.scalars(
+        asked = (
             select(User)
             .where(User.org_id == caller.org_id, User.id.in_(ids))
-            .order_by(User.display_name)
+            .order_by(User.display_name, User.id)
         )
-        return [PersonRead.model_validate(user) for user in found]
+        found, total = paginate(session, asked, page)
+        return crud.page(found, total, page, PersonRead)

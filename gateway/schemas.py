@@ -31,6 +31,8 @@ class OrganisationRead(BaseModel):
     deadlines: Deadlines
     """Due dates, period close and reminders (working days skip England and Wales bank
     holidays)."""
+    version: int
+    """Goes up with every change; send it back as the ETag in If-Match."""
 
     @field_validator("deadlines", mode="before")
     @classmethod

@@ -9,9 +9,11 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from common import crud
 from common.audit import declare_no_change
 from common.db import Database
 from common.errors import AppError, FieldError, Forbidden, Unauthorized, ValidationFailed
+from common.pagination import Page, PageDep, paginate
 from common.settings import Settings
 from gateway.accounts import (
     SignInRefused,
@@ -135,19 +137,20 @@ def _signed_in_user(request: Request, session: Session) -> User:
     return user
 
 
-@router.get("/api/v1/me/sessions", response_model=list[MySession])
-def my_sessions(request: Request, settings: SettingsDep) -> list[MySession]:
-    """Where you are signed in: each session's start, last use and end."""
+@router.get("/api/v1/me/sessions", response_model=Page[MySession])
+def my_sessions(request: Request, settings: SettingsDep, page: PageDep) -> Page[MySession]:
+    """Where you are signed in, last used first: each session's start, last use and end."""
     database: Database = request.app.state.database
     here = digest(request.cookies.get(session_cookie_name(settings), ""))
     with unscoped(database.session(None)) as session:
         user = _signed_in_user(request, session)
-        rows = session.scalars(
+        latest = (
             select(UserSession)
             .where(UserSession.user_id == user.id)
-            .order_by(UserSession.last_seen_at.desc())
+            .order_by(UserSession.last_seen_at.desc(), UserSession.id_digest)
         )
-        return [
+        rows, total = paginate(session, latest, page)
+        mine = [
             MySession(
                 created_at=row.created_at,
                 last_seen_at=row.last_seen_at,
@@ -156,6 +159,7 @@ def my_sessions(request: Request, settings: SettingsDep) -> list[MySession]:
             )
             for row in rows
         ]
+        return crud.page_of(mine, total, page)
 
 
 @router.post("/api/v1/me/sessions/end-others", status_code=204)

@@ -13,12 +13,14 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from common.identity import IDENTITY_HEADER, Caller, sign_identity
 from common.logs import REQUEST_ID_HEADER, request_id_var
+from common.pagination import Page
 from common.settings import SERVICES, Settings
 from common.tasks import TaskItem, ordered
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1", tags=["identity"])
-_ITEMS = TypeAdapter(list[TaskItem])
+_PAGE = TypeAdapter(Page[TaskItem])
+_LIMIT = 500
 
 
 class MyTasks(BaseModel):
@@ -60,9 +62,17 @@ async def tasks_of(
     """Ask every service for the caller's tasks."""
 
     async def ask(service: str) -> list[TaskItem] | None:
-        content = await ask_service(caller, settings, upstreams, service, "/tasks")
+        items: list[TaskItem] = []
         try:
-            return None if content is None else _ITEMS.validate_json(content)
+            while True:
+                params: dict[str, str | int] = {"limit": _LIMIT, "offset": len(items)}
+                content = await ask_service(caller, settings, upstreams, service, "/tasks", params)
+                if content is None:
+                    return None
+                page = _PAGE.validate_json(content)
+                items.extend(page.items)
+                if not page.items or len(items) >= page.total:
+                    return items
         except ValidationError:
             log.warning("tasks unavailable", extra={"upstream": service})
             return None

@@ -54,3 +54,11 @@ def render(
         html = "".join(template.blocks[block](template.new_context(context)))
         return HTMLResponse(html, status_code=status_code)
     return TEMPLATES.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def as_words(value: object) -> str:
+    """An API value as people read it: "no_data" is "No data", "improving" is "Improving"."""
+    return str(value or "").replace("_", " ").capitalize()
+
+
+TEMPLATES.env.filters["as_words"] = as_words

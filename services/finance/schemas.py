@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 from common.errors import FieldError, ValidationFailed
-from common.periods import FinancialYear, Frequency, Period
+from common.periods import FINANCIAL_YEAR_PATTERN, MONTH_PATTERN, FinancialYear, Frequency, Period
 
 
 def to_financial_year(value: Any) -> str:
@@ -60,7 +60,7 @@ def month_code(month: date) -> str:
 FinancialYearCode = Annotated[
     str,
     BeforeValidator(to_financial_year),
-    WithJsonSchema({"type": "string", "examples": ["2025/26"]}),
+    WithJsonSchema({"type": "string", "pattern": FINANCIAL_YEAR_PATTERN, "examples": ["2025/26"]}),
 ]
 """A financial year, April to March, normalised to "2025/26"."""
 
@@ -68,7 +68,7 @@ MonthCode = Annotated[
     date,
     BeforeValidator(to_month),
     PlainSerializer(month_code, return_type=str, when_used="json"),
-    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}$", "examples": ["2025-09"]}),
+    WithJsonSchema({"type": "string", "pattern": MONTH_PATTERN, "examples": ["2025-09"]}),
 ]
 """A calendar month, "2025-09", held as its first day."""
 

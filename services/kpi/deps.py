@@ -1,7 +1,7 @@
 """Annotated dependencies of the KPI routers: who may set up, enter and approve, and the query
 parameters several routers read (sort order, periods, financial years)."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, Query
 
@@ -32,12 +32,22 @@ Configure = [Depends(_configurer)]
 Enterer = Annotated[Caller, Depends(_enterer)]
 Approver = Annotated[Caller, Depends(require_roles(*MANAGERS))]
 
+MeasureSort = Literal[
+    "code",
+    "-code",
+    "title",
+    "-title",
+    "rag",
+    "-rag",
+    "frequency",
+    "-frequency",
+    "data_provider",
+    "-data_provider",
+    "service_area",
+    "-service_area",
+]
 SortQuery = Annotated[
-    str,
-    Query(
-        pattern=r"^-?(code|title|rag|frequency|data_provider|service_area)$",
-        description='A column to sort by; "-" first for descending ("-rag").',
-    ),
+    MeasureSort, Query(description='A column to sort by; "-" first for descending ("-rag").')
 ]
 
 

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
 
+from common import periods
 from common.periods import FinancialYear, Period
 from common.quantities import read_amount
 
@@ -68,6 +69,11 @@ def _period_code(value: str | None) -> str | None:
 
 
 FinancialYearText = Annotated[
-    str, BeforeValidator(lambda v: _financial_year(v) if isinstance(v, str) else v)
+    periods.FinancialYearText,
+    BeforeValidator(lambda v: _financial_year(v) if isinstance(v, str) else v),
 ]
-PeriodText = Annotated[str, BeforeValidator(lambda v: _period_code(v) if isinstance(v, str) else v)]
+"""A financial year, normalised to "2025/26"."""
+PeriodText = Annotated[
+    periods.PeriodText, BeforeValidator(lambda v: _period_code(v) if isinstance(v, str) else v)
+]
+"""A period code, normalised ("2025/26 q1" is "2025/26 Q1")."""

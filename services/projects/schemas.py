@@ -13,7 +13,7 @@ from pydantic import (
     field_validator,
 )
 
-from common.periods import Frequency, Period
+from common.periods import Frequency, MonthText, Period
 from services.projects.portfolio.rules import parse_month
 
 
@@ -81,4 +81,4 @@ def _monthly_period(value: Any) -> Any:
     return value
 
 
-PeriodCode = Annotated[str, BeforeValidator(_monthly_period)]
+PeriodCode = Annotated[MonthText, BeforeValidator(_monthly_period)]

@@ -23,8 +23,11 @@ def set_up_two_measures_for_a_new_team(page: Page, live: RunningSystem) -> None:
     sign_in(page, live, "admin@demo.example")
     headers = {"X-CSRF-Token": csrf_token(page)}
     api = live.url() + "/api/v1"
+    etag = page.request.get(f"{api}/organisation").headers["etag"]
     changed = page.request.patch(
-        f"{api}/organisation", data={"deadlines": {"close_working_days": 5}}, headers=headers
+        f"{api}/organisation",
+        data={"deadlines": {"close_working_days": 5}},
+        headers=headers | {"If-Match": etag},
     )
     assert changed.ok, changed.text()
     for code, title in (("HD1", "Discharges home"), ("HD2", "Discharges to care")):

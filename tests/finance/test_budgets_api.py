@@ -271,7 +271,7 @@ def test_movement_against_the_years_original_forecast_in_the_api_and_csv(
     assert row["movement_since_original"] == "-600000.00"
     assert position["totals"]["original_forecast"] == "13700000.00"
     assert position["totals"]["movement_since_original"] == "-600000.00"
-    forecasts = api.get(f"{LINES}/{line['id']}/forecasts").json()
+    forecasts = api.get(f"{LINES}/{line['id']}/forecasts").json()["items"]
     assert [f["movement_since_original"] for f in forecasts] == ["0.00", "-200000.00", "-600000.00"]
     assert [f["movement"] for f in forecasts] == [None, "-200000.00", "-400000.00"]
     rows = list(csv.DictReader(io.StringIO(api.get(f"{POSITION}.csv?month=2025-09").text)))
@@ -296,7 +296,9 @@ def test_the_position_as_at_a_quarter_is_the_latest_forecast_inside_it_never_aft
 
 def test_the_forecasts_as_at_a_day_leave_out_later_months(api: TestClient) -> None:
     line = _overspend_falling_since_april(api)
-    forecasts = api.get(f"{LINES}/{line['id']}/forecasts", params={"as_at": "2025/26 Q1"}).json()
+    forecasts = api.get(f"{LINES}/{line['id']}/forecasts", params={"as_at": "2025/26 Q1"}).json()[
+        "items"
+    ]
     assert [f["month"] for f in forecasts] == ["2025-04", "2025-06"]
 
 

@@ -52,7 +52,7 @@ def test_demo_savings_follow_the_shared_projects(
     cohort = by_ref["SAV-CPR"]["activity_measures"][0]
     assert (cohort["planned"], cohort["done"], cohort["percent_done"]) == (3813, 452, "11.9")
     assert by_ref["SAV-DP"]["mitigates_line_id"] == by_ref["SAV-REA"]["id"]
-    entries = api.get(f"/api/v1/finance/savings-lines/{sle['id']}/entries").json()
+    entries = api.get(f"/api/v1/finance/savings-lines/{sle['id']}/entries").json()["items"]
     assert [e["month"] for e in entries][:2] == ["2025-04", "2025-05"]
     assert all(Decimal(e["achieved_to_date"]) <= Decimal(e["forecast_for_year"]) for e in entries)
 

@@ -458,7 +458,7 @@ def test_a_past_months_form_shows_that_months_own_return_or_nothing(api: TestCli
         follow_redirects=False,
     )
     assert saved.status_code == 303
-    entries = api.get(f"/api/v1/finance/savings-lines/{later_only['id']}/entries").json()
+    entries = api.get(f"/api/v1/finance/savings-lines/{later_only['id']}/entries").json()["items"]
     assert [(e["month"], e["achieved_to_date"]) for e in entries] == [
         (f"{earlier:%Y-%m}", "5000.00"),
         (f"{later:%Y-%m}", "33000.00"),  # saving one month never changes another

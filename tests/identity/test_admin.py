@@ -138,7 +138,7 @@ def test_users_of_another_council_are_invisible(
     api: TestClient, database: Database, other_org: uuid.UUID
 ) -> None:
     stranger = add_user(database, other_org, Role.VIEWER)
-    assert all(u["id"] != str(stranger.id) for u in api.get("/api/v1/users").json())
+    assert all(u["id"] != str(stranger.id) for u in api.get("/api/v1/users").json()["items"])
     assert api.get(f"/api/v1/users/{stranger.id}").status_code == 404
     response = api.patch(
         f"/api/v1/users/{stranger.id}", json={"disabled": True}, headers={"If-Match": '"1"'}
@@ -165,7 +165,7 @@ def test_the_admin_makes_and_revokes_a_key_on_the_page(browser: TestClient, pers
     listed = browser.get("/admin/api-keys").text
     assert key not in listed
     assert "Warehouse" in listed
-    key_id = browser.get("/api/v1/api-keys").json()[0]["id"]
+    key_id = browser.get("/api/v1/api-keys").json()["items"][0]["id"]
     revoked = browser.post(f"/admin/api-keys/{key_id}/revoke", data={"csrf_token": csrf})
     assert revoked.status_code == 303
     assert "Revoked" in browser.get("/admin/api-keys").text
@@ -210,15 +210,23 @@ def test_the_council_setting_lets_a_one_person_team_approve_its_own_figures(
     submitted = browser.post(f"{url}/submit", headers={**csrf, "If-Match": actual.headers["ETag"]})
     etag = {**csrf, "If-Match": submitted.headers["ETag"]}
     assert browser.post(f"{url}/approve", headers=etag).status_code == 403
-    assert browser.get("/api/v1/organisation").json()["allow_self_approval"] is False
+    council = browser.get("/api/v1/organisation")
+    assert council.json()["allow_self_approval"] is False
     allowed = browser.patch(
-        "/api/v1/organisation", json={"allow_self_approval": True}, headers=csrf
+        "/api/v1/organisation",
+        json={"allow_self_approval": True},
+        headers={**csrf, "If-Match": council.headers["ETag"]},
     )
     assert allowed.status_code == 200
     assert allowed.json()["allow_self_approval"] is True
     approved = browser.post(f"{url}/approve", headers=etag)
     assert approved.status_code == 200, approved.text
-    assert browser.get(f"{url}/revisions").json()[-1]["self_approved"] is True
+    assert browser.get(f"{url}/revisions").json()["items"][-1]["self_approved"] is True
+
+
+def version(browser: TestClient) -> str:
+    """The council's version, as the organisation page's hidden field carries it."""
+    return str(browser.get("/api/v1/organisation").json()["version"])
 
 
 def test_an_admin_lets_one_person_teams_approve_their_own_figures_and_takes_it_back(
@@ -230,14 +238,20 @@ def test_an_admin_lets_one_person_teams_approve_their_own_figures_and_takes_it_b
     assert 'value="true" checked' not in page
     ticked = browser.post(
         "/admin/organisation",
-        data={"name": "Demo Council", "allow_self_approval": "true", "csrf_token": csrf},
+        data={
+            "name": "Demo Council",
+            "allow_self_approval": "true",
+            "version": version(browser),
+            "csrf_token": csrf,
+        },
     )
     assert ticked.status_code == 303, ticked.text
     assert browser.get("/api/v1/organisation").json()["allow_self_approval"] is True
     assert 'value="true" checked' in browser.get("/admin/organisation").text
     # An unticked box sends nothing: the setting goes back off.
     unticked = browser.post(
-        "/admin/organisation", data={"name": "Demo Council", "csrf_token": csrf}
+        "/admin/organisation",
+        data={"name": "Demo Council", "version": version(browser), "csrf_token": csrf},
     )
     assert unticked.status_code == 303, unticked.text
     assert browser.get("/api/v1/organisation").json()["allow_self_approval"] is False
@@ -247,7 +261,12 @@ def test_a_refused_change_keeps_the_box_as_ticked(browser: TestClient, person: U
     csrf = sign_in(browser, person.email)
     refused = browser.post(
         "/admin/organisation",
-        data={"name": "", "allow_self_approval": "true", "csrf_token": csrf},
+        data={
+            "name": "",
+            "allow_self_approval": "true",
+            "version": version(browser),
+            "csrf_token": csrf,
+        },
     )
     assert refused.status_code == 422
     assert 'value="true" checked' in refused.text

@@ -33,7 +33,7 @@ def test_a_key_is_shown_once_and_stored_only_as_its_digest(
     created = make_key(browser, csrf)
     key = str(created["key"])
     assert len(key) >= 4 + 43  # prefix + 256 bits in base64url
-    listed = browser.get("/api/v1/api-keys").json()
+    listed = browser.get("/api/v1/api-keys").json()["items"]
     assert "key" not in listed[0]
     with database.session(person.org_id) as session:
         row = session.scalar(select(ApiKey))
@@ -55,7 +55,7 @@ def test_a_read_key_reads_its_service_only_and_records_its_use(
     assert client.get("/api/v1/finance/budget-lines", headers={"X-API-Key": key}).status_code == 403
     write = client.post("/api/v1/kpi/measures", json={}, headers={"X-API-Key": key})
     assert write.status_code == 403
-    assert browser.get("/api/v1/api-keys").json()[0]["last_used_at"] is not None
+    assert browser.get("/api/v1/api-keys").json()["items"][0]["last_used_at"] is not None
 
 
 def test_a_read_write_key_writes_without_csrf(browser: TestClient, person: User) -> None:
@@ -144,7 +144,7 @@ def test_keys_of_another_council_are_invisible_and_cannot_be_revoked(
         session.add(theirs)
         session.commit()
     csrf = sign_in(browser, person.email)
-    assert browser.get("/api/v1/api-keys").json() == []
+    assert browser.get("/api/v1/api-keys").json()["items"] == []
     response = browser.post(f"/api/v1/api-keys/{theirs.id}/revoke", headers={"X-CSRF-Token": csrf})
     assert response.status_code == 404
 
@@ -170,7 +170,7 @@ def test_a_key_acts_as_exactly_the_one_role_it_was_made_with(
     project = client.post("/api/v1/projects/projects", json={"title": "X"}, headers=headers)
     assert project.status_code == 403
     assert project.json()["detail"] == "Your role does not allow this operation."
-    listed = browser.get("/api/v1/api-keys").json()
+    listed = browser.get("/api/v1/api-keys").json()["items"]
     assert [(k["role"], k["team"]) for k in listed] == [("data_provider", "Reablement")]
     page = browser.get("/admin/api-keys").text
     assert "Data provider (Reablement)" in page

@@ -10,13 +10,14 @@ def test_an_admin_changes_some_deadlines_and_the_rest_keep_their_defaults(
     browser: TestClient, person: User
 ) -> None:
     csrf = {"X-CSRF-Token": sign_in(browser, person.email)}
-    before = browser.get("/api/v1/organisation").json()["deadlines"]
+    council = browser.get("/api/v1/organisation")
+    before = council.json()["deadlines"]
     assert before["monthly_figures_working_days"] == 10
     assert before["savings_return_working_day"] == 5
     changed = browser.patch(
         "/api/v1/organisation",
         json={"deadlines": {"monthly_figures_working_days": 7, "reminders_enabled": False}},
-        headers=csrf,
+        headers=csrf | {"If-Match": council.headers["ETag"]},
     )
     assert changed.status_code == 200, changed.text
     after = changed.json()["deadlines"]
@@ -33,7 +34,7 @@ def test_a_deadline_out_of_range_is_refused_naming_the_field(
     refused = browser.patch(
         "/api/v1/organisation",
         json={"deadlines": {"savings_return_working_day": 0}},
-        headers=csrf,
+        headers=csrf | {"If-Match": browser.get("/api/v1/organisation").headers["ETag"]},
     )
     assert refused.status_code == 422
     assert "deadlines.savings_return_working_day" in refused.text
@@ -48,6 +49,7 @@ def test_an_admin_sets_deadlines_on_the_page_and_a_wrong_number_is_shown_beside_
     assert 'value="10"' in page.text
     form = {
         "csrf_token": csrf,
+        "version": browser.get("/api/v1/organisation").json()["version"],
         "monthly_figures_working_days": "7",
         "quarterly_figures_working_days": "10",
         "savings_return_working_day": "5",
@@ -60,7 +62,36 @@ def test_an_admin_sets_deadlines_on_the_page_and_a_wrong_number_is_shown_beside_
     assert deadlines["monthly_figures_working_days"] == 7
     assert deadlines["close_working_days"] == 5
     assert deadlines["reminders_enabled"] is False  # the box was not ticked
+    form["version"] = browser.get("/api/v1/organisation").json()["version"]
     refused = browser.post("/admin/deadlines", data=form | {"savings_return_working_day": "0"})
     assert refused.status_code == 422
     assert 'id="savings_return_working_day-error"' in refused.text
     assert 'value="0"' in refused.text
+
+
+def test_two_admins_changing_the_council_at_once_cannot_overwrite_each_other(
+    browser: TestClient, person: User
+) -> None:
+    csrf = {"X-CSRF-Token": sign_in(browser, person.email)}
+    shown = browser.get("/api/v1/organisation").headers["ETag"]
+    first = browser.patch(
+        "/api/v1/organisation", json={"name": "First"}, headers=csrf | {"If-Match": shown}
+    )
+    assert first.status_code == 200, first.text
+    assert first.headers["ETag"] != shown
+    stale = browser.patch(
+        "/api/v1/organisation", json={"name": "Second"}, headers=csrf | {"If-Match": shown}
+    )
+    assert stale.status_code == 412
+    assert (
+        browser.patch("/api/v1/organisation", json={"name": "Third"}, headers=csrf).status_code
+        == 428
+    )
+    assert browser.get("/api/v1/organisation").json()["name"] == "First"
+    page = browser.post(
+        "/admin/organisation",
+        data={"name": "Second", "csrf_token": csrf["X-CSRF-Token"], "version": shown.strip('"')},
+    )
+    assert page.status_code == 422
+    assert 'class="govuk-error-summary"' in page.text
+    assert 'value="Second"' in page.text

@@ -655,18 +655,23 @@ def test_a_column_mapping_another_council_saved_is_never_used_for_a_file_with_it
     assert after == before
 
 
+@pytest.mark.parametrize("upload", ["bulk.csv", "bulk as text/csv"])
 @pytest.mark.parametrize("column", ["measure_code", "measure_id"])
 def test_a_csv_of_figures_naming_another_councils_measure_is_refused(
-    councils: Councils, column: str
+    councils: Councils, column: str, upload: str
 ) -> None:
     measure = "ALD-1" if column == "measure_code" else councils.a_ids["measures"]
     before = councils.fingerprint(councils.a_org), councils.fingerprint(councils.b_org)
+    table = f"{column},period,value\n{measure},2025-06,1\n".encode()
 
-    response = councils.b.post(
-        f"{KPI}/actuals/bulk",
-        content=f"{column},period,value\n{measure},2025-06,1\n".encode(),
-        headers={"content-type": "text/csv"},
-    )
+    if upload == "bulk.csv":
+        response = councils.b.post(
+            f"{KPI}/actuals/bulk.csv", files={"file": ("figures.csv", table, "text/csv")}
+        )
+    else:
+        response = councils.b.post(
+            f"{KPI}/actuals/bulk", content=table, headers={"content-type": "text/csv"}
+        )
 
     assert response.status_code == 422, response.text
     fields = [e["field"] for e in response.json()["errors"]]

@@ -67,8 +67,10 @@ def test_the_web_app_passes_the_token_on_when_it_writes_through_the_api(
     browser: TestClient, person: User
 ) -> None:
     csrf = sign_in(browser, person.email)
+    version = browser.get("/api/v1/organisation").json()["version"]
     response = browser.post(
-        "/admin/organisation", data={"name": "Renamed Council", "csrf_token": csrf}
+        "/admin/organisation",
+        data={"name": "Renamed Council", "csrf_token": csrf, "version": version},
     )
     assert response.status_code == 303, response.text
     assert browser.get("/api/v1/organisation").json()["name"] == "Renamed Council"

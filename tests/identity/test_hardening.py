@@ -112,6 +112,21 @@ def test_too_many_requests_for_one_credential_get_429(
     assert statuses == [200, 200, 200, 429]
 
 
+def test_every_api_answer_says_where_the_caller_stands_against_the_limit(
+    settings: Settings, database: object, demo_org: object
+) -> None:
+    with _limited_client(settings, database, rate_limit_per_key_per_minute=3) as client:
+        answers = [client.get("/api/v1/me") for _ in range(4)]
+        page = client.get("/")
+    assert [a.headers["RateLimit-Remaining"] for a in answers] == ["2", "1", "0", "0"]
+    assert {a.headers["RateLimit-Limit"] for a in answers} == {"3"}
+    assert all(1 <= int(a.headers["RateLimit-Reset"]) <= 60 for a in answers[:3])
+    refused = answers[-1]
+    assert refused.status_code == 429
+    assert refused.headers["RateLimit-Reset"] == refused.headers["Retry-After"]
+    assert "RateLimit-Limit" not in page.headers  # a page of the web app is not an API answer
+
+
 def test_two_gateway_processes_share_one_limit(
     settings: Settings, database: Database, demo_org: object
 ) -> None:

@@ -141,7 +141,7 @@ def test_a_platform_administrator_adds_a_council_whose_admin_sets_a_password_and
     me = admin.get("/api/v1/me").json()
     assert me["organisation"]["id"] == council["id"]
     assert me["roles"] == ["admin"]
-    listed = {c["slug"]: c for c in browser.get("/api/v1/platform/councils").json()}
+    listed = {c["slug"]: c for c in browser.get("/api/v1/platform/councils").json()["items"]}
     assert listed["northshire"]["usage"]["last_sign_in_at"] is not None
 
 
@@ -274,7 +274,9 @@ def test_the_usage_counts_people_working_keys_and_the_last_sign_in(
         session.commit()
     api_sign_in(fresh(browser), admin.email, PASSWORD)
     api_sign_in(browser, PLATFORM_EMAIL, PLATFORM_PASSWORD)
-    (demo,) = [c for c in browser.get("/api/v1/platform/councils").json() if c["slug"] != "x"]
+    (demo,) = [
+        c for c in browser.get("/api/v1/platform/councils").json()["items"] if c["slug"] != "x"
+    ]
     assert demo["id"] == str(demo_org)
     usage = demo["usage"]
     assert (usage["people"], usage["active_people"], usage["api_keys"]) == (2, 1, 1)

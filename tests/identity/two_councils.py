@@ -356,7 +356,7 @@ def _council_a(a: TestClient) -> dict[str, str]:
     )
     assert imported.status_code == 200, imported.text
     ids["finance saved-mappings"] = _saved_mapping(a, "finance")
-    flags = a.get(f"{finance}/reconciliation-flags", params={"tracker": "budget"}).json()
+    flags = a.get(f"{finance}/reconciliation-flags", params={"tracker": "budget"}).json()["items"]
     ids["reconciliation-flags"] = flags[0]["id"]
     ids["activity-measures"] = _post(
         a,

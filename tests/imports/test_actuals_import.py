@@ -187,7 +187,7 @@ def test_a_changed_figure_is_a_correction_with_a_new_revision(api: TestClient) -
     now = api.get(f"/api/v1/kpi/actuals/{actual['id']}").json()
     # As the API corrects: back to draft, the approved figure still the one reported.
     assert (now["status"], now["value"], now["approved_value"]) == ("draft", "12", "10")
-    revisions = api.get(f"/api/v1/kpi/actuals/{actual['id']}/revisions").json()
+    revisions = api.get(f"/api/v1/kpi/actuals/{actual['id']}/revisions").json()["items"]
     assert [(r["number"], r["action"], r["value"]) for r in revisions] == [
         (1, "created", "10"),
         (2, "submitted", "10"),
@@ -227,7 +227,7 @@ def test_a_status_column_submits_and_approves(
     ]
     approved = next(a for a in by_code.values() if a["status"] == "approved")
     assert approved["approved_revision"] == 3
-    revisions = api.get(f"/api/v1/kpi/actuals/{approved['id']}/revisions").json()
+    revisions = api.get(f"/api/v1/kpi/actuals/{approved['id']}/revisions").json()["items"]
     assert [(r["action"], r["self_approved"]) for r in revisions] == [
         ("created", False),
         ("submitted", False),

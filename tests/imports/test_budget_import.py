@@ -38,7 +38,7 @@ def _lines(api: TestClient) -> list[dict[str, Any]]:
 def _forecasts(api: TestClient, line_id: str) -> list[dict[str, Any]]:
     response = api.get(f"/api/v1/finance/budget-lines/{line_id}/forecasts")
     assert response.status_code == 200, response.text
-    items: list[dict[str, Any]] = response.json()
+    items: list[dict[str, Any]] = response.json()["items"]
     return items
 
 

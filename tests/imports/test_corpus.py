@@ -98,7 +98,7 @@ def test_a_four_year_budget_book_in_pounds_million_with_sections_and_totals(
 
     flags = api.get(
         "/api/v1/finance/reconciliation-flags", params={"tracker": "budget", "explained": "false"}
-    ).json()
+    ).json()["items"]
     assert [(f["filename"], f["sheet"], f["row"], f["label"]) for f in flags] == [
         ("budget-book-four-years.xlsx", "Budget", 13, "Grand total")
     ]
@@ -112,7 +112,7 @@ def test_a_four_year_budget_book_in_pounds_million_with_sections_and_totals(
     assert explained.status_code == 200, explained.text
     still_open = api.get(
         "/api/v1/finance/reconciliation-flags", params={"tracker": "budget", "explained": "false"}
-    ).json()
+    ).json()["items"]
     assert still_open == []
 
 
@@ -142,7 +142,7 @@ def test_a_ledger_export_in_thousands_with_title_lines_and_income_in_brackets(
     assert lines["Residential care (older people)"]["cost_centre"] == "A1001"
     forecasts = api.get(
         f"/api/v1/finance/budget-lines/{lines['Residential care (older people)']['id']}/forecasts"
-    ).json()
+    ).json()["items"]
     assert [(f["month"], f["forecast_outturn"]) for f in forecasts] == [("2025-09", "53150500.00")]
     assert _flagged(report) == [(8, ["Forecast outturn (£000)"])]
 
@@ -179,7 +179,7 @@ def test_savings_without_references_in_millions_with_a_total_that_does_not_add_u
     returns = _import(api, "/finance/imports/savings-entries", "savings-returns-2025-09.csv")
     assert returns["counts"]["create"] == 2
     line = _savings(api)["DAY-SERVICES-RECOMMISSIONING"]
-    entries = api.get(f"/api/v1/finance/savings-lines/{line['id']}/entries").json()
+    entries = api.get(f"/api/v1/finance/savings-lines/{line['id']}/entries").json()["items"]
     assert [(e["achieved_to_date"], e["forecast_for_year"]) for e in entries] == [
         ("1020500.00", "2450000.00")
     ]
@@ -204,7 +204,7 @@ def test_forecasts_in_month_columns_with_cells_of_their_own_scale(api: TestClien
         "forecasts-by-month.xlsx",
     )
     line = _budgets(api)["Extra care"]
-    forecasts = api.get(f"/api/v1/finance/budget-lines/{line['id']}/forecasts").json()
+    forecasts = api.get(f"/api/v1/finance/budget-lines/{line['id']}/forecasts").json()["items"]
     assert [(f["month"], f["forecast_outturn"]) for f in forecasts] == [
         ("2025-04", "250000.00"),
         ("2025-05", "255000.00"),

@@ -236,7 +236,7 @@ def test_a_correction_keeps_every_revision_and_reports_the_latest_approved(
         f"{url}/approve", headers={"If-Match": submitted.headers["ETag"]}
     )
     assert approved.json()["approved_value"] == "55"
-    history = api.get(f"{url}/revisions").json()
+    history = api.get(f"{url}/revisions").json()["items"]
     assert [(r["action"], r["value"]) for r in history] == [
         ("created", "50"),
         ("submitted", "50"),
@@ -264,7 +264,7 @@ def test_an_approver_returns_an_actual_with_a_reason(api: TestClient) -> None:
     )
     assert returned.json()["status"] == "returned"
     assert returned.json()["return_reason"] == "Check the denominator"
-    assert api.get(f"{url}/revisions").json()[-1]["reason"] == "Check the denominator"
+    assert api.get(f"{url}/revisions").json()["items"][-1]["reason"] == "Check the denominator"
     again = api.post(f"{url}/approve", headers={"If-Match": returned.headers["ETag"]})
     assert again.status_code == 409
 
@@ -282,7 +282,7 @@ def test_a_data_provider_cannot_approve(
     assert submitted.status_code == 200
     refused = provider.post(f"{url}/approve", headers={"If-Match": submitted.headers["ETag"]})
     assert refused.status_code == 403
-    assert api.get(f"{url}/revisions").json()[-1]["changed_by"] == "provider"
+    assert api.get(f"{url}/revisions").json()["items"][-1]["changed_by"] == "provider"
 
 
 def test_a_data_provider_enters_figures_only_for_their_own_teams_measures(
@@ -415,7 +415,7 @@ def test_bulk_is_all_or_nothing_with_an_error_for_each_bad_row(api: TestClient) 
     assert count_actuals(api) == 0
 
 
-def test_bulk_csv_upload(api: TestClient) -> None:
+def test_a_csv_file_of_actuals_is_stored_and_submitted_in_one_step(api: TestClient) -> None:
     make_measure(api, code="A")
     csv_body = (
         "measure_code,period,value,numerator,denominator,commentary\n"
@@ -423,20 +423,41 @@ def test_bulk_csv_upload(api: TestClient) -> None:
         "A,2025-05,,1,2,\n"
     )
     response = api.post(
-        f"{API}/actuals/bulk",
-        content=csv_body.encode(),
-        headers={"content-type": "text/csv"},
+        f"{API}/actuals/bulk.csv",
+        files={"file": ("actuals.csv", csv_body.encode(), "text/csv")},
+        params={"submit": "true"},
     )
     assert response.status_code == 200, response.text
     assert [a["value"] for a in response.json()["actuals"]] == ["50", "50"]
     assert response.json()["actuals"][0]["commentary"] == "Demo, with a comma"
+    assert {a["status"] for a in response.json()["actuals"]} == {"submitted"}
+
+
+def test_a_csv_body_sent_to_the_json_bulk_operation_is_still_read(api: TestClient) -> None:
+    make_measure(api, code="A")
+    csv_body = "measure_code,period,value\nA,2025-04,50\n"
+    response = api.post(
+        f"{API}/actuals/bulk",
+        content=csv_body.encode(),
+        headers={"content-type": "text/csv"},
+        params={"submit": "true"},
+    )
+    assert response.status_code == 200, response.text
+    assert [a["status"] for a in response.json()["actuals"]] == ["submitted"]
+
+
+def test_bulk_csv_with_an_unknown_column_names_the_file_field(api: TestClient) -> None:
+    response = api.post(
+        f"{API}/actuals/bulk.csv", files={"file": ("a.csv", b"code,month\nA,2025-04\n", "text/csv")}
+    )
+    assert set(field_errors(response)) == {"file"}
 
 
 def test_bulk_csv_with_a_bad_row_stores_nothing(api: TestClient) -> None:
     make_measure(api, code="A")
     csv_body = "measure_code,period,value\nA,2025-04,50\nA,2025/26 Q2,50\n"
     response = api.post(
-        f"{API}/actuals/bulk", content=csv_body.encode(), headers={"content-type": "text/csv"}
+        f"{API}/actuals/bulk.csv", files={"file": ("actuals.csv", csv_body.encode(), "text/csv")}
     )
     assert set(field_errors(response)) == {"rows.1.period"}
     assert count_actuals(api) == 0
@@ -463,7 +484,7 @@ def _rag_by_code(api: TestClient, period: str, **params: Any) -> dict[str, str]:
     return {row["measure"]["code"]: row["rag"] for row in response.json()["items"]}
 
 
-def test_scorecard_gives_every_rag_state_in_words(api: TestClient) -> None:
+def test_scorecard_gives_every_rag_state(api: TestClient) -> None:
     green = make_measure(api, code="G")
     make_target(api, green, "78")
     make_actual(api, green, "2025-09", value="80")
@@ -479,19 +500,19 @@ def test_scorecard_gives_every_rag_state_in_words(api: TestClient) -> None:
     no_target = make_measure(api, code="NT")
     make_actual(api, no_target, "2025-09", value="80")
     assert _rag_by_code(api, "2025-09") == {
-        "A": "Amber",
-        "G": "Green",
-        "ND": "No data",
-        "NT": "No target",
-        "R": "Red",
+        "A": "amber",
+        "G": "green",
+        "ND": "no_data",
+        "NT": "no_target",
+        "R": "red",
     }
-    assert list(_rag_by_code(api, "2025-09", rag="Red")) == ["R"]
+    assert list(_rag_by_code(api, "2025-09", rag="red")) == ["R"]
     assert list(_rag_by_code(api, "2025-09", sort="rag")) == ["R", "A", "G", "ND", "NT"]
     counts = api.get(f"{API}/scorecard", params={"period": "2025-09"}).json()["counts"]
-    assert counts == {"Green": 1, "Amber": 1, "Red": 1, "No data": 1, "No target": 1}
-    red_only = api.get(f"{API}/scorecard", params={"period": "2025-09", "rag": "Red"}).json()
+    assert counts == {"green": 1, "amber": 1, "red": 1, "no_data": 1, "no_target": 1}
+    red_only = api.get(f"{API}/scorecard", params={"period": "2025-09", "rag": "red"}).json()
     assert red_only["total"] == 1
-    assert red_only["counts"] == {"Green": 0, "Amber": 0, "Red": 1, "No data": 0, "No target": 0}
+    assert red_only["counts"] == {"green": 0, "amber": 0, "red": 1, "no_data": 0, "no_target": 0}
 
 
 def test_scorecard_judges_a_cumulative_rate_year_to_date(api: TestClient) -> None:
@@ -509,8 +530,8 @@ def test_scorecard_judges_a_cumulative_rate_year_to_date(api: TestClient) -> Non
     row = api.get(f"{API}/scorecard", params={"period": "2025-10"}).json()["items"][0]
     assert row["period"] == "2025/26 Q2"
     assert (row["target"], row["actual"], row["period_actual"]) == ("551", "560", "300")
-    assert row["rag"] == "Amber"
-    assert row["direction_previous"] == "Worsening"
+    assert row["rag"] == "amber"
+    assert row["direction_previous"] == "worsening"
 
 
 def test_scorecard_for_a_money_reduction_target(api: TestClient) -> None:
@@ -526,7 +547,7 @@ def test_scorecard_for_a_money_reduction_target(api: TestClient) -> None:
     make_target(api, measure, "376000", kind="reduction", note="£376k reduction")
     make_actual(api, measure, "2025-09", value="4860000")
     row = api.get(f"{API}/scorecard", params={"period": "2025-09"}).json()["items"][0]
-    assert (row["target"], row["rag"]) == ("4824000", "Amber")
+    assert (row["target"], row["rag"]) == ("4824000", "amber")
 
 
 def test_series_lists_every_period_with_target_rag_and_direction(api: TestClient) -> None:
@@ -537,10 +558,10 @@ def test_series_lists_every_period_with_target_rag_and_direction(api: TestClient
     response = api.get(f"{API}/measures/{measure['id']}/series", params={"to_year": "2025/26"})
     assert response.status_code == 200, response.text
     points = {p["period"]: p for p in response.json()["points"]}
-    assert points["2024/25 Q1"]["rag"] == "Red"
-    assert points["2024/25 Q2"]["rag"] == "No data"
-    assert points["2025/26 Q1"]["rag"] == "No target"
-    assert points["2025/26 Q1"]["direction_last_year"] == "Improving"
+    assert points["2024/25 Q1"]["rag"] == "red"
+    assert points["2024/25 Q2"]["rag"] == "no_data"
+    assert points["2025/26 Q1"]["rag"] == "no_target"
+    assert points["2025/26 Q1"]["direction_last_year"] == "improving"
     assert points["2025/26 Q1"]["status"] == "approved"
 
 
@@ -614,7 +635,7 @@ def test_where_the_council_allows_it_a_one_person_team_approves_its_own_figure_m
     submitted = alone.post(f"{url}/submit", headers={"If-Match": '"1"'})
     approved = alone.post(f"{url}/approve", headers={"If-Match": submitted.headers["ETag"]})
     assert approved.status_code == 200, approved.text
-    last = alone.get(f"{url}/revisions").json()[-1]
+    last = alone.get(f"{url}/revisions").json()["items"][-1]
     assert (last["action"], last["changed_by"], last["self_approved"]) == (
         "approved",
         "tester",
@@ -753,20 +774,20 @@ def test_scorecard_as_at_shows_each_measures_latest_approved_figure_by_then_neve
     assert (rows["M1"]["period"], rows["M1"]["actual"], rows["M1"]["rag"]) == (
         "2025-08",
         "60",
-        "Red",
+        "red",
     )
     assert rows["M1"]["entry"]["commentary"] == "Short of staff"
     assert (rows["Q1"]["period"], rows["Q1"]["actual"], rows["Q1"]["rag"]) == (
         "2025/26 Q2",
         "77",
-        "Amber",
+        "amber",
     )
 
 
 def test_scorecard_as_at_before_any_figure_says_no_data(api: TestClient) -> None:
     _reported_before_and_after_q2(api)
     card = api.get(f"{API}/scorecard", params={"as_at": "2025/26 Q1"}).json()
-    assert {row["rag"] for row in card["items"]} == {"No data"}
+    assert {row["rag"] for row in card["items"]} == {"no_data"}
 
 
 def test_series_as_at_ends_with_the_last_period_ended_by_then(api: TestClient) -> None:
@@ -811,6 +832,6 @@ def test_scorecard_forecasts_the_year_end_rag_from_the_trajectory(api: TestClien
         for r in api.get(f"{API}/scorecard", params={"period": "2025-06"}).json()["items"]
     }
     # Green now; one point a month down the line gives 69 in March, beyond 5% of 78.
-    assert (rows["F1"]["rag"], rows["F1"]["year_end_forecast"]) == ("Green", "69")
-    assert rows["F1"]["year_end_rag"] == "Red"
-    assert (rows["C1"]["year_end_forecast"], rows["C1"]["year_end_rag"]) == ("1320", "Green")
+    assert (rows["F1"]["rag"], rows["F1"]["year_end_forecast"]) == ("green", "69")
+    assert rows["F1"]["year_end_rag"] == "red"
+    assert (rows["C1"]["year_end_forecast"], rows["C1"]["year_end_rag"]) == ("1320", "green")

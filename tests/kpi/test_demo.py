@@ -61,9 +61,9 @@ def test_the_councils_twelve_measures_and_36_targets_as_written(
 @pytest.mark.usefixtures("loaded")
 def test_every_rag_state_appears(api: TestClient) -> None:
     latest = api.get(f"{API}/scorecard", params={"period": "2026-10"}).json()["counts"]
-    assert all(latest[state] > 0 for state in ("Green", "Amber", "Red", "No data")), latest
+    assert all(latest[state] > 0 for state in ("green", "amber", "red", "no_data")), latest
     baseline_year = api.get(f"{API}/scorecard", params={"period": "2025-03"}).json()["counts"]
-    assert baseline_year["No target"] == 1
+    assert baseline_year["no_target"] == 1
 
 
 @pytest.mark.usefixtures("loaded")

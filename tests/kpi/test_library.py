@@ -40,7 +40,7 @@ def test_a_council_adopts_library_measures_in_one_step(api: TestClient) -> None:
     assert measure["unit"] == "rate_per_100k"
     assert measure["polarity"] == "smaller_is_better"
     assert "per 100,000" in measure["title"]
-    listed = {m["key"]: m for m in api.get(f"{API}/library/measures").json()}
+    listed = {m["key"]: m for m in api.get(f"{API}/library/measures").json()["items"]}
     assert listed["ascof-2023-24:2C"]["adopted_measure_id"] == adopted["2C"]["measure_id"]
     assert listed["ascof-2023-24:1A"]["adopted_measure_id"] is None
 
@@ -51,7 +51,7 @@ def test_adopting_is_all_or_none_and_never_twice(api: TestClient) -> None:
     )
     assert mixed.status_code == 422
     assert mixed.json()["errors"][0]["field"] == "keys.1"
-    assert api.get(f"{API}/library/adoptions").json() == []
+    assert api.get(f"{API}/library/adoptions").json()["items"] == []
     assert (
         api.post(f"{API}/library/adoptions", json={"keys": ["ascof-2023-24:2C"]}).status_code == 201
     )

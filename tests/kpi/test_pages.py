@@ -50,7 +50,7 @@ def test_tracker_shows_each_measure_with_rag_in_words(api: TestClient) -> None:
 def test_tracker_filters_by_htmx_return_only_the_table(api: TestClient) -> None:
     _two_measures(api)
     page = api.get(
-        "/kpis", params={"period": "2025-09", "rag": "Red"}, headers={"HX-Request": "true"}
+        "/kpis", params={"period": "2025-09", "rag": "red"}, headers={"HX-Request": "true"}
     )
     assert page.status_code == 200
     assert "<html" not in page.text
@@ -230,7 +230,7 @@ def test_tracker_downloads_hold_the_filtered_rows_with_figures_as_numbers(
     api: TestClient, kind: str
 ) -> None:
     _two_measures(api)
-    table = _download(api, "/kpis", "kpis", period="2025-09", rag="Red", format=kind)
+    table = _download(api, "/kpis", "kpis", period="2025-09", rag="red", format=kind)
     assert table.headers == KPI_HEADERS
     assert len(table.rows) == 1  # the green measure is filtered out
     row = table.rows[0]
@@ -248,10 +248,10 @@ def test_tracker_download_links_carry_the_filters_inside_the_htmx_fragment(
 ) -> None:
     _two_measures(api)
     fragment = api.get(
-        "/kpis", params={"period": "2025-09", "rag": "Red"}, headers={"HX-Request": "true"}
+        "/kpis", params={"period": "2025-09", "rag": "red"}, headers={"HX-Request": "true"}
     ).text
-    assert 'href="/kpis?period=2025-09&amp;rag=Red&amp;sort=code&amp;format=csv"' in fragment
-    assert 'href="/kpis?period=2025-09&amp;rag=Red&amp;sort=code&amp;format=xlsx"' in fragment
+    assert 'href="/kpis?period=2025-09&amp;rag=red&amp;sort=code&amp;format=csv"' in fragment
+    assert 'href="/kpis?period=2025-09&amp;rag=red&amp;sort=code&amp;format=xlsx"' in fragment
     assert "Download Excel (.xlsx)" in fragment
 
 

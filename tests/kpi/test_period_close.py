@@ -61,7 +61,7 @@ def test_an_approver_changes_a_closed_periods_figure_only_with_a_reason_kept_in_
         headers={"If-Match": created.headers["ETag"]},
     )
     assert corrected.status_code == 200, corrected.text
-    revisions = approver.get(f"{API}/actuals/{actual['id']}/revisions").json()
+    revisions = approver.get(f"{API}/actuals/{actual['id']}/revisions").json()["items"]
     assert [(r["action"], r["reason"], r["closed_period_role"]) for r in revisions] == [
         ("created", "Figure found in the care records audit", "programme_office"),
         ("corrected", "Two starts were counted twice", "programme_office"),

@@ -102,14 +102,20 @@ def test_a_reduction_target_without_a_baseline_is_no_target() -> None:
     assert rag(D(4800000), level, SMALLER) is Rag.NO_TARGET
 
 
-def test_missing_data_is_no_data_in_words() -> None:
+def test_missing_data_is_no_data() -> None:
     assert rag(None, D(78), BIGGER) is Rag.NO_DATA
-    assert str(Rag.NO_DATA) == "No data"
+    assert str(Rag.NO_DATA) == "no_data"
 
 
-def test_no_target_is_no_target_in_words() -> None:
+def test_no_target_is_no_target() -> None:
     assert rag(D(78), None, BIGGER) is Rag.NO_TARGET
-    assert str(Rag.NO_TARGET) == "No target"
+    assert str(Rag.NO_TARGET) == "no_target"
+
+
+def test_the_words_the_api_wrote_before_read_as_the_same_rag() -> None:
+    assert Rag("No data") is Rag.NO_DATA
+    assert Rag("Green") is Rag.GREEN
+    assert Direction("No change") is Direction.NO_CHANGE
 
 
 def test_missing_year_to_date_figure_is_no_data() -> None:

@@ -196,7 +196,11 @@ def test_using_an_api_key_writes_no_audit_row(
 
 
 def test_renaming_the_organisation_is_recorded(api: TestClient, demo_org: uuid.UUID) -> None:
-    assert api.patch("/api/v1/organisation", json={"name": "Demo Borough"}).status_code == 200
+    etag = api.get("/api/v1/organisation").headers["ETag"]
+    renamed = api.patch(
+        "/api/v1/organisation", json={"name": "Demo Borough"}, headers={"If-Match": etag}
+    )
+    assert renamed.status_code == 200, renamed.text
     events = _identity_events(api, "organisations", str(demo_org))
     assert events[0]["action"] == "update"
     assert events[0]["after"] == {"name": "Demo Borough"}

@@ -102,7 +102,7 @@ def test_every_update_that_checks_if_match_declares_it_with_412_and_428(
     unchecked = [
         p for m, p, op in operations(document) if m == "patch" and "412" not in op["responses"]
     ]
-    assert unchecked == ["/api/v1/organisation"]  # the council's settings carry no version yet
+    assert unchecked == []
 
 
 def test_reads_of_one_record_declare_their_etag(document: dict[str, Any]) -> None:
@@ -127,6 +127,47 @@ def test_rate_limit_and_body_limit_answers_are_declared(document: dict[str, Any]
             assert "413" in operation["responses"]
 
 
+def test_every_answer_to_a_signed_in_caller_declares_the_rate_limit_headers(
+    document: dict[str, Any],
+) -> None:
+    names = {"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"}
+    undeclared = [
+        (method, path, status)
+        for method, path, operation in operations(document)
+        if operation.get("security") != []
+        for status, response in operation["responses"].items()
+        if (status[0] == "2" or status == "429") and not names <= set(response.get("headers", {}))
+    ]
+    assert undeclared == []
+
+
+def test_every_list_answers_one_page_in_the_one_envelope(document: dict[str, Any]) -> None:
+    """No bare arrays: every read that answers many answers `items`, `total`, `limit` and
+    `offset`, and takes `limit` and `offset`."""
+    schemas = document["components"]["schemas"]
+
+    def answer(operation: dict[str, Any]) -> dict[str, Any]:
+        ok = operation["responses"].get("200", {}).get("content", {})
+        schema: dict[str, Any] = ok.get("application/json", {}).get("schema", {})
+        named: dict[str, Any] = schemas.get(schema.get("$ref", "").rsplit("/", 1)[-1], schema)
+        return named
+
+    reads = [(path, op) for method, path, op in operations(document) if method == "get"]
+    assert [path for path, op in reads if answer(op).get("type") == "array"] == []
+    pages = [
+        (path, op)
+        for path, op in reads
+        if set(answer(op).get("properties", {})) == {"items", "total", "limit", "offset"}
+    ]
+    assert len(pages) > 30
+    unpaged = [
+        path
+        for path, op in pages
+        if not {"limit", "offset"} <= {p["name"] for p in op.get("parameters", [])}
+    ]
+    assert unpaged == []
+
+
 def test_downloads_declare_their_file_type(document: dict[str, Any]) -> None:
     download = document["paths"]["/api/v1/finance/budget/position.csv"]["get"]
     assert "text/csv" in download["responses"]["200"]["content"]
@@ -141,3 +182,83 @@ def test_a_service_problem_names_the_public_path(api: TestClient) -> None:
     response = api.get(missing)
     assert response.status_code == 404
     assert response.json()["instance"] == missing
+
+
+def _patterns(schema: dict[str, Any]) -> list[str]:
+    """The pattern of a string schema, or of each string in its anyOf."""
+    return [s["pattern"] for s in [schema, *schema.get("anyOf", [])] if "pattern" in s]
+
+
+def test_periods_months_and_financial_years_are_sent_in_a_declared_pattern(
+    document: dict[str, Any],
+) -> None:
+    named = {"period", "month", "financial_year"}
+    parameters = [
+        (path, p["name"], p["schema"])
+        for _, path, operation in operations(document)
+        for p in operation.get("parameters", [])
+        if p["name"] in named
+    ]
+    fields = [
+        (schema_name, field, schema)
+        for schema_name, component in document["components"]["schemas"].items()
+        if schema_name.endswith(("Create", "Update"))
+        for field, schema in component.get("properties", {}).items()
+        if field in named
+    ]
+    assert len(parameters) > 15
+    assert [(w, n) for w, n, schema in parameters + fields if not _patterns(schema)] == []
+
+
+def test_sort_and_group_by_offer_their_choices_as_enums(document: dict[str, Any]) -> None:
+    choices = {
+        (path, p["name"]): p["schema"].get("enum")
+        for _, path, operation in operations(document)
+        for p in operation.get("parameters", [])
+        if p["name"] in {"sort", "by"}
+    }
+    assert [key for key, enum in choices.items() if not enum] == []
+    assert {"code", "-rag"} <= set(choices["/api/v1/kpi/measures", "sort"])
+    assert choices["/api/v1/finance/savings/totals", "by"] == [
+        "year",
+        "category",
+        "type",
+        "project",
+        "owner",
+    ]
+
+
+def test_rag_and_status_values_are_snake_case_in_every_service(document: dict[str, Any]) -> None:
+    values = {
+        name: schema["enum"]
+        for name, schema in document["components"]["schemas"].items()
+        if "enum" in schema
+    }
+    assert [
+        (n, v) for n, vs in values.items() for v in vs if not re.fullmatch(r"[a-z0-9_]+", v)
+    ] == []
+    assert values["KpiRag"] == ["green", "amber", "red", "no_data", "no_target"]
+    assert values["ProjectsRag"] == ["green", "amber", "red"]
+
+
+def test_the_words_the_kpi_service_wrote_before_are_still_read(api: TestClient) -> None:
+    for old in ("Green", "No data"):
+        response = api.get("/api/v1/kpi/scorecard", params={"rag": old})
+        assert response.status_code == 200, response.text
+
+
+def test_the_main_operations_show_an_example_request_and_answer(
+    document: dict[str, Any],
+) -> None:
+    def answer(method: str, path: str, status: str = "200") -> Any:
+        content = document["paths"][path][method]["responses"][status]["content"]
+        return content["application/json"].get("example")
+
+    create = document["paths"]["/api/v1/kpi/actuals"]["post"]
+    sent = create["requestBody"]["content"]["application/json"]["example"]
+    assert sent["period"] == "2025-09"
+    assert answer("post", "/api/v1/kpi/actuals", "201")["status"] == "draft"
+    assert answer("post", "/api/v1/kpi/actuals/{actual_id}/submit")["status"] == "submitted"
+    assert answer("get", "/api/v1/kpi/measures")["items"][0]["code"] == "ASC01"
+    assert answer("get", "/api/v1/finance/savings-lines")["totals"]["lines"] == 1
+    assert answer("get", "/api/v1/finance/budget/position")["month"] == "2025-09"

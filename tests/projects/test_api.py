@@ -300,7 +300,10 @@ def test_projects_are_filtered_sorted_and_paginated(api: TestClient) -> None:
     assert names(sort="-name", limit="2", offset="1") == ["Bravo", "Alpha"]
     assert api.get(f"{API}/projects", params={"limit": 1}).json()["total"] == 3
     assert api.get(f"{API}/projects", params={"sort": "drop table"}).status_code == 422
-    assert api.get(f"{API}/projects/lead-teams").json() == ["Commissioning Team", "Operations Team"]
+    assert api.get(f"{API}/projects/lead-teams").json()["items"] == [
+        "Commissioning Team",
+        "Operations Team",
+    ]
 
 
 def test_highlight_reports_keep_history_newest_first_and_default_the_author(

@@ -114,7 +114,7 @@ def test_each_chart_on_the_page_is_drawn_from_the_reports_own_figures(api: TestC
     paired = [Decimal(g[key]) for g in savings["groups"] for key in ("target", "achieved_to_date")]
     assert _bar_values(_figure(html, "savings-category-chart")) == paired
     card = api.get("/api/v1/kpi/scorecard", params={"as_at": QUARTER}).json()["counts"]
-    measures = [Decimal(card[rag]) for rag in ("Red", "Amber", "Green", "No data", "No target")]
+    measures = [Decimal(card[rag]) for rag in ("red", "amber", "green", "no_data", "no_target")]
     assert _bar_values(_figure(html, "kpis-chart")) == measures
     assert "The figures in the chart: KPI measures by status (RAG), Q3 2025/26" in html
 

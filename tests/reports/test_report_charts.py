@@ -180,7 +180,7 @@ def test_rag_charts_count_each_status_in_words_and_none_when_there_is_nothing_to
     assert chart.table[1] == ("Off track (Red)", "3")
     measures = rag_chart(
         "k",
-        {"Red": 0, "Amber": 0, "Green": 0, "No data": 0, "No target": 0},
+        {"red": 0, "amber": 0, "green": 0, "no_data": 0, "no_target": 0},
         MEASURE_RAGS,
         unit="measures",
         title="t",

@@ -323,7 +323,7 @@ def test_a_finance_officer_enters_every_lines_forecast_in_one_form(
     )
     assert saved.status_code == 303, saved.text
     for line, amount in ((first, "1150000.00"), (second, "800000.50")):
-        forecasts = api.get(f"/api/v1/finance/budget-lines/{line['id']}/forecasts").json()
+        forecasts = api.get(f"/api/v1/finance/budget-lines/{line['id']}/forecasts").json()["items"]
         assert {f["month"]: f["forecast_outturn"] for f in forecasts}["2025-09"] == amount
     assert "2 forecasts saved" in finance.get(saved.headers["location"]).text
 
@@ -351,7 +351,7 @@ def test_a_forecast_changed_by_someone_else_since_the_form_opened_is_not_overwri
     assert conflict.status_code == 422
     assert "Someone else changed this since you opened it" in conflict.text
     assert "£1300000.00" in conflict.text
-    forecasts = api.get(f"/api/v1/finance/budget-lines/{line['id']}/forecasts").json()
+    forecasts = api.get(f"/api/v1/finance/budget-lines/{line['id']}/forecasts").json()["items"]
     assert forecasts[0]["forecast_outturn"] == "1300000.00"
 
 
@@ -472,10 +472,10 @@ def test_the_gateway_names_people_of_the_callers_council_only(
     api: TestClient, api_as: Callable[[Caller], TestClient], other_org: uuid.UUID
 ) -> None:
     ours = _person(api, "Bea Lead", "Operations Team", "service_lead")
-    found = api.get("/api/v1/people", params={"ids": [ours]}).json()
+    found = api.get("/api/v1/people", params={"ids": [ours]}).json()["items"]
     assert found == [{"id": ours, "display_name": "Bea Lead", "team": "Operations Team"}]
     stranger = api_as(make_caller(other_org, Role.ADMIN))
-    assert stranger.get("/api/v1/people", params={"ids": [ours]}).json() == []
+    assert stranger.get("/api/v1/people", params={"ids": [ours]}).json()["items"] == []
 
 
 def test_the_golden_thread_links_project_objective_kpi_and_savings_line_both_ways(

@@ -16,7 +16,7 @@ TRAILS = {
 }
 # Module-level names, so that the client models test finds them.
 GATEWAY_TRAIL, KPI_TRAIL, PROJECTS_TRAIL, FINANCE_TRAIL = TRAILS.values()
-PEOPLE = Endpoint("GET", "/people", list[Person], "sign-in")
+PEOPLE = Endpoint("GET", "/people", Page[Person], "sign-in")
 WHAT = {
     "milestones": "Milestone",
     "highlight_reports": "Highlight report",
@@ -71,7 +71,7 @@ async def people(gateway: GatewayClient, actors: set[str]) -> dict[str, str]:
     if not ids:
         return {}
     try:
-        found = await gateway.call(PEOPLE, params={"ids": ids[:100]})
+        found = await gateway.every(PEOPLE, ids=ids[:100])
     except (UpstreamDown, ApiError):
         return {}
     return {p.id: f"{p.display_name} ({p.team})" if p.team else p.display_name for p in found}

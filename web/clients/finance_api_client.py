@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from web.clients.gateway import (
+    LIMIT,
     ApiError,
     Endpoint,
     GatewayClient,
@@ -38,7 +39,7 @@ SAVINGS_LINE = Endpoint("GET", "/finance/savings-lines/{line_id}", SavingsLine, 
 RETIRE_SAVINGS_LINE, RESTORE_SAVINGS_LINE = retiring(SAVINGS_LINE)
 ADD_SAVINGS_LINE = Endpoint("POST", "/finance/savings-lines", SavingsLine, WHAT)
 CHANGE_SAVINGS_LINE = Endpoint("PATCH", "/finance/savings-lines/{line_id}", SavingsLine, WHAT)
-ENTRIES = Endpoint("GET", "/finance/savings-lines/{line_id}/entries", list[Entry], WHAT)
+ENTRIES = Endpoint("GET", "/finance/savings-lines/{line_id}/entries", Page[Entry], WHAT)
 ENTRY = Endpoint("GET", "/finance/savings-lines/{line_id}/entries/{month}", Entry, WHAT)
 ADD_ENTRY = Endpoint("POST", "/finance/savings-lines/{line_id}/entries", Entry, WHAT)
 CHANGE_ENTRY = Endpoint("PATCH", "/finance/savings-lines/{line_id}/entries/{month}", Entry, WHAT)
@@ -47,19 +48,19 @@ PEERS = Endpoint("GET", "/finance/savings-lines/{line_id}/peers", LibraryPage, W
 LIBRARY = Endpoint("GET", "/finance/library/savings", LibraryPage, WHAT)
 BY_THEME = Endpoint("GET", "/finance/library/savings/by-theme", ThemeTable, WHAT)
 THEMES = Endpoint("GET", "/finance/library/themes", list[LibraryTheme], WHAT)
-OWNERS = Endpoint("GET", "/finance/savings/owners", list[str], WHAT)
+OWNERS = Endpoint("GET", "/finance/savings/owners", Page[str], WHAT)
 TOTALS = Endpoint("GET", "/finance/savings/totals", SavingsTotals, WHAT)
 POSITION = Endpoint("GET", "/finance/budget/position", BudgetPosition, WHAT)
 BUDGET_TREND = Endpoint("GET", "/finance/budget/trend", BudgetTrend, WHAT)
 SAVINGS_TREND = Endpoint("GET", "/finance/savings/trend", SavingsTrend, WHAT)
-FLAGS = Endpoint("GET", "/finance/reconciliation-flags", list[Flag], WHAT)
+FLAGS = Endpoint("GET", "/finance/reconciliation-flags", Page[Flag], WHAT)
 EXPLAIN_FLAG = Endpoint("POST", "/finance/reconciliation-flags/{flag_id}/explain", Flag, WHAT)
 BUDGET_LINE = Endpoint("GET", "/finance/budget-lines/{line_id}", BudgetLine, WHAT)
 RETIRE_BUDGET_LINE, RESTORE_BUDGET_LINE = retiring(BUDGET_LINE)
 BUDGET_LINES = Endpoint("GET", "/finance/budget-lines", Page[BudgetLine], WHAT)
 ADD_BUDGET_LINE = Endpoint("POST", "/finance/budget-lines", BudgetLine, WHAT)
 CHANGE_BUDGET_LINE = Endpoint("PATCH", "/finance/budget-lines/{line_id}", BudgetLine, WHAT)
-FORECASTS = Endpoint("GET", "/finance/budget-lines/{line_id}/forecasts", list[Forecast], WHAT)
+FORECASTS = Endpoint("GET", "/finance/budget-lines/{line_id}/forecasts", Page[Forecast], WHAT)
 ADD_FORECAST = Endpoint("POST", "/finance/budget-lines/{line_id}/forecasts", Forecast, WHAT)
 CHANGE_FORECAST = Endpoint(
     "PATCH", "/finance/budget-lines/{line_id}/forecasts/{month}", Forecast, WHAT
@@ -77,7 +78,7 @@ class FinanceApiClient:
         return await self._gateway.call(SAVINGS_LINE, {"line_id": line_id})
 
     async def entries(self, line_id: str) -> list[Entry]:
-        return await self._gateway.call(ENTRIES, {"line_id": line_id})
+        return await self._gateway.every(ENTRIES, {"line_id": line_id})
 
     async def entry(self, line_id: str, month: date) -> Entry:
         return await self._gateway.call(ENTRY, {"line_id": line_id, "month": f"{month:%Y-%m}"})
@@ -100,7 +101,7 @@ class FinanceApiClient:
 
     async def open_flags(self, tracker: str) -> list[Flag]:
         """The stated totals of imported tables that did not add up and are not yet explained."""
-        return await self._gateway.call(FLAGS, params={"tracker": tracker, "explained": "false"})
+        return await self._gateway.every(FLAGS, tracker=tracker, explained="false")
 
     async def explain_flag(self, flag_id: str, version: str, explanation: str) -> Flag:
         """Mark a flag explained (If-Match on the version the banner was shown)."""
@@ -112,7 +113,7 @@ class FinanceApiClient:
         )
 
     async def forecasts(self, line_id: str) -> list[Forecast]:
-        return await self._gateway.call(FORECASTS, {"line_id": line_id})
+        return await self._gateway.every(FORECASTS, {"line_id": line_id})
 
     async def save_forecast(
         self, line_id: str, month: str, values: dict[str, str], version: int | None
@@ -162,7 +163,10 @@ class FinanceApiClient:
     async def owners(self) -> list[str]:
         """The teams that own savings lines, kept per council until the list's ETag changes."""
         owners = await self._gateway.call_revalidated(
-            OWNERS, tuple, key=("owners", self._gateway.council())
+            OWNERS,
+            lambda page: tuple(page.items),
+            key=("owners", self._gateway.council()),
+            params={"limit": LIMIT},
         )
         return list(owners)
 

@@ -16,6 +16,7 @@ from pydantic import TypeAdapter
 from common.errors import AppError
 from common.identity import IDENTITY_HEADER, PAGE_PASS_HEADER, Caller, caller_from_token
 from common.logs import REQUEST_ID_HEADER, request_id_var
+from web.clients.models import Page
 
 
 class UpstreamDown(Exception):
@@ -44,6 +45,9 @@ class ApiError(Exception):
 
 T = TypeVar("T")
 R = TypeVar("R")
+Item = TypeVar("Item")
+LIMIT = 500
+"""The most items a list endpoint gives in one page."""
 NO_BODY = type(None)
 """The `response` of an endpoint whose answer the web does not read."""
 
@@ -204,6 +208,23 @@ class GatewayClient:
         if endpoint.response is NO_BODY:
             return None  # type: ignore[return-value]  # T is None here
         return endpoint.adapter.validate_json(response.content)
+
+    async def every(
+        self,
+        endpoint: Endpoint[Page[Item]],
+        path: dict[str, object] | None = None,
+        **params: Any,
+    ) -> list[Item]:
+        """Every item of a list endpoint, page after page (the pages show whole, council-sized
+        lists)."""
+        items: list[Item] = []
+        while True:
+            page = await self.call(
+                endpoint, path, params=query(params) | {"limit": LIMIT, "offset": len(items)}
+            )
+            items.extend(page.items)
+            if not page.items or len(items) >= page.total:
+                return items
 
     async def call_tagged(
         self, endpoint: Endpoint[T], path: dict[str, object] | None = None, **kwargs: Any

@@ -14,6 +14,7 @@ from web.clients.models import (
     MySession,
     NoActiveOwner,
     Organisation,
+    Page,
     PasswordResetCreated,
     PasswordResetLink,
     SessionStarted,
@@ -26,11 +27,11 @@ ADMIN = "administration"
 ME = Endpoint("GET", "/me", Caller, SIGN_IN)
 START_SESSION = Endpoint("POST", "/sessions", SessionStarted, SIGN_IN)
 CHANGE_PASSWORD = Endpoint("POST", "/me/password", NO_BODY, SIGN_IN)
-MY_SESSIONS = Endpoint("GET", "/me/sessions", list[MySession], SIGN_IN)
+MY_SESSIONS = Endpoint("GET", "/me/sessions", Page[MySession], SIGN_IN)
 END_OTHER_SESSIONS = Endpoint("POST", "/me/sessions/end-others", NO_BODY, SIGN_IN)
 LOOK_UP_RESET = Endpoint("POST", "/password-resets/lookup", PasswordResetLink, SIGN_IN)
 USE_RESET = Endpoint("POST", "/password-resets/use", NO_BODY, SIGN_IN)
-USERS = Endpoint("GET", "/users", list[User], ADMIN)
+USERS = Endpoint("GET", "/users", Page[User], ADMIN)
 USER = Endpoint("GET", "/users/{user_id}", User, ADMIN)
 ADD_USER = Endpoint("POST", "/users", User, ADMIN)
 CHANGE_USER = Endpoint("PATCH", "/users/{user_id}", User, ADMIN)
@@ -38,7 +39,7 @@ SIGN_USER_OUT = Endpoint("POST", "/users/{user_id}/sign-out", NO_BODY, ADMIN)
 MAKE_PASSWORD_RESET = Endpoint(
     "POST", "/users/{user_id}/password-reset", PasswordResetCreated, ADMIN
 )
-API_KEYS = Endpoint("GET", "/api-keys", list[ApiKey], ADMIN)
+API_KEYS = Endpoint("GET", "/api-keys", Page[ApiKey], ADMIN)
 ADD_API_KEY = Endpoint("POST", "/api-keys", ApiKeyCreated, ADMIN)
 REVOKE_API_KEY = Endpoint("POST", "/api-keys/{key_id}/revoke", ApiKey, ADMIN)
 MY_REMINDERS = Endpoint("GET", "/me/reminders", MyReminders, SIGN_IN)
@@ -73,7 +74,7 @@ class GatewayApiClient:
         )
 
     async def my_sessions(self) -> list[MySession]:
-        return await self._gateway.call(MY_SESSIONS)
+        return await self._gateway.every(MY_SESSIONS)
 
     async def end_other_sessions(self, password: str) -> None:
         await self._gateway.call(END_OTHER_SESSIONS, json={"password": password})
@@ -97,7 +98,7 @@ class GatewayApiClient:
         )
 
     async def users(self) -> list[User]:
-        return await self._gateway.call(USERS)
+        return await self._gateway.every(USERS)
 
     async def user(self, user_id: str) -> User:
         return await self._gateway.call(USER, {"user_id": user_id})
@@ -117,7 +118,7 @@ class GatewayApiClient:
         return await self._gateway.call(MAKE_PASSWORD_RESET, {"user_id": user_id})
 
     async def api_keys(self) -> list[ApiKey]:
-        return await self._gateway.call(API_KEYS)
+        return await self._gateway.every(API_KEYS)
 
     async def add_api_key(self, values: dict[str, Any]) -> ApiKeyCreated:
         return await self._gateway.call(ADD_API_KEY, json=values)
@@ -128,11 +129,14 @@ class GatewayApiClient:
     async def organisation(self) -> Organisation:
         return await self._gateway.call(ORGANISATION)
 
-    async def change_organisation(self, *, name: str, allow_self_approval: bool) -> Organisation:
+    async def change_organisation(
+        self, *, name: str, allow_self_approval: bool, version: str
+    ) -> Organisation:
         """The council's name, and whether a one-person team may approve its own figures."""
         return await self._gateway.call(
             CHANGE_ORGANISATION,
             json={"name": name, "allow_self_approval": allow_self_approval},
+            headers=if_match(version),
         )
 
 

@@ -4,7 +4,15 @@ from typing import Annotated, Any
 
 from fastapi import Depends
 
-from web.clients.gateway import Endpoint, GatewayClient, gateway_client, if_match, query, retiring
+from web.clients.gateway import (
+    LIMIT,
+    Endpoint,
+    GatewayClient,
+    gateway_client,
+    if_match,
+    query,
+    retiring,
+)
 from web.clients.models import (
     Actual,
     Adoption,
@@ -35,13 +43,12 @@ CHANGE_TARGET = Endpoint("PATCH", "/kpi/targets/{target_id}", KpiTarget, WHAT)
 SERIES = Endpoint("GET", "/kpi/measures/{measure_id}/series", MeasureSeries, WHAT)
 TARGETS = Endpoint("GET", "/kpi/targets", Page[KpiTarget], WHAT)
 ACTUALS = Endpoint("GET", "/kpi/actuals", Page[Actual], WHAT)
-REVISIONS = Endpoint("GET", "/kpi/actuals/{actual_id}/revisions", list[Revision], WHAT)
+REVISIONS = Endpoint("GET", "/kpi/actuals/{actual_id}/revisions", Page[Revision], WHAT)
 BULK = Endpoint("POST", "/kpi/actuals/bulk", BulkResult, WHAT)
 APPROVE = Endpoint("POST", "/kpi/actuals/{actual_id}/approve", Actual, WHAT)
 RETURN = Endpoint("POST", "/kpi/actuals/{actual_id}/return", Actual, WHAT)
-LIBRARY = Endpoint("GET", "/kpi/library/measures", list[LibraryMeasure], WHAT)
+LIBRARY = Endpoint("GET", "/kpi/library/measures", Page[LibraryMeasure], WHAT)
 ADOPT = Endpoint("POST", "/kpi/library/adoptions", list[Adoption], WHAT)
-LIMIT = 500
 
 
 class KpiApiClient:
@@ -49,7 +56,7 @@ class KpiApiClient:
         self._gateway = gateway
 
     async def library(self) -> list[LibraryMeasure]:
-        return await self._gateway.call(LIBRARY)
+        return await self._gateway.every(LIBRARY)
 
     async def adopt(self, keys: list[str]) -> list[Adoption]:
         """Adopt library measures into the plan in one step, all or none."""
@@ -71,20 +78,10 @@ class KpiApiClient:
 
     async def all_measures(self) -> list[Measure]:
         """Every measure, active or not."""
-        items: list[Measure] = []
-        while True:
-            page = await self._gateway.call(MEASURES, params={"limit": LIMIT, "offset": len(items)})
-            items.extend(page.items)
-            if not page.items or len(items) >= page.total:
-                return items
+        return await self._gateway.every(MEASURES)
 
     async def all_targets(self) -> list[KpiTarget]:
-        items: list[KpiTarget] = []
-        while True:
-            page = await self._gateway.call(TARGETS, params={"limit": LIMIT, "offset": len(items)})
-            items.extend(page.items)
-            if not page.items or len(items) >= page.total:
-                return items
+        return await self._gateway.every(TARGETS)
 
     async def series(self, measure_id: str) -> MeasureSeries:
         return await self._gateway.call(SERIES, {"measure_id": measure_id})
@@ -105,7 +102,7 @@ class KpiApiClient:
         return (await self._gateway.call(ACTUALS, params=query(params))).items
 
     async def revisions(self, actual_id: str) -> list[Revision]:
-        return await self._gateway.call(REVISIONS, {"actual_id": actual_id})
+        return await self._gateway.every(REVISIONS, {"actual_id": actual_id})
 
     async def bulk(self, rows: list[dict[str, Any]], *, submit: bool) -> BulkResult:
         return await self._gateway.call(BULK, json={"rows": rows, "submit": submit})

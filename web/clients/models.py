@@ -40,6 +40,7 @@ class Organisation(Read):
     name: str
     slug: str
     allow_self_approval: bool
+    version: int
 
 
 class Caller(Read):
@@ -774,6 +775,7 @@ class OrganisationDeadlines(Read):
     """The organisation (`GET /organisation`) as the deadlines page reads it."""
 
     deadlines: Deadlines
+    version: int
 
 
 # --- the savings library and benefits ---------------------------------------------------------

@@ -6,11 +6,11 @@ from typing import Annotated, Any
 from fastapi import Depends
 
 from web.clients.gateway import Endpoint, GatewayClient, gateway_client
-from web.clients.models import Council, CouncilCreated
+from web.clients.models import Council, CouncilCreated, Page
 
 PLATFORM = "platform administration"
 
-COUNCILS = Endpoint("GET", "/platform/councils", list[Council], PLATFORM)
+COUNCILS = Endpoint("GET", "/platform/councils", Page[Council], PLATFORM)
 COUNCIL = Endpoint("GET", "/platform/councils/{org_id}", Council, PLATFORM)
 ADD_COUNCIL = Endpoint("POST", "/platform/councils", CouncilCreated, PLATFORM)
 DISABLE_COUNCIL = Endpoint("POST", "/platform/councils/{org_id}/disable", Council, PLATFORM)
@@ -22,7 +22,7 @@ class PlatformApiClient:
         self._gateway = gateway
 
     async def councils(self) -> list[Council]:
-        return await self._gateway.call(COUNCILS)
+        return await self._gateway.every(COUNCILS)
 
     async def council(self, org_id: str) -> Council:
         return await self._gateway.call(COUNCIL, {"org_id": org_id})

@@ -3,7 +3,7 @@
 Also reads what the objectives page needs of the kpi service: each measure's current RAG.
 """
 
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -30,7 +30,7 @@ PROJECTS = Endpoint("GET", "/projects/projects", Page[Project], WHAT)
 PROJECT = Endpoint("GET", "/projects/projects/{project_id}", Project, WHAT)
 ADD_PROJECT = Endpoint("POST", "/projects/projects", Project, WHAT)
 CHANGE_PROJECT = Endpoint("PATCH", "/projects/projects/{project_id}", Project, WHAT)
-LEAD_TEAMS = Endpoint("GET", "/projects/projects/lead-teams", list[str], WHAT)
+LEAD_TEAMS = Endpoint("GET", "/projects/projects/lead-teams", Page[str], WHAT)
 TIMELINE = Endpoint("GET", "/projects/projects/{project_id}/timeline", Timeline, WHAT)
 MILESTONE = Endpoint("GET", "/projects/milestones/{milestone_id}", Milestone, WHAT)
 CHANGE_MILESTONE = Endpoint("PATCH", "/projects/milestones/{milestone_id}", Milestone, WHAT)
@@ -69,7 +69,6 @@ PLAN_SUMMARY = Endpoint(
 )
 PORTFOLIO = Endpoint("GET", "/projects/portfolio/summary", PortfolioSummary, WHAT)
 OVERDUE = Endpoint("GET", "/projects/overdue", list[OverdueItem], WHAT)
-M = TypeVar("M", bound=BaseModel)
 
 
 class KpiStatus(BaseModel):
@@ -77,7 +76,7 @@ class KpiStatus(BaseModel):
 
     title: str
     code: str = ""
-    rag: str | None = "No data"
+    rag: str | None = "no_data"
     period: str = ""
 
 
@@ -95,25 +94,14 @@ class ProjectsApiClient:
         """The page view's gateway client, for a page that also reads another service."""
         return self._gateway
 
-    async def _all(self, endpoint: Endpoint[Page[M]], **params: Any) -> list[M]:
-        """Every item of a list endpoint (the pages show whole, council-sized lists)."""
-        items: list[M] = []
-        while True:
-            page = await self._gateway.call(
-                endpoint, params=query(params) | {"limit": 500, "offset": len(items)}
-            )
-            items.extend(page.items)
-            if len(items) >= page.total or not page.items:
-                return items
-
     async def projects(self, **filters: Any) -> list[Project]:
-        return await self._all(PROJECTS, **filters)
+        return await self._gateway.every(PROJECTS, **filters)
 
     async def project(self, project_id: str) -> Project:
         return await self._gateway.call(PROJECT, {"project_id": project_id})
 
     async def lead_teams(self) -> list[str]:
-        return await self._gateway.call(LEAD_TEAMS)
+        return await self._gateway.every(LEAD_TEAMS)
 
     async def timeline(self, project_id: str) -> Timeline:
         return await self._gateway.call(TIMELINE, {"project_id": project_id})
@@ -122,24 +110,24 @@ class ProjectsApiClient:
         return await self._gateway.call(MILESTONE, {"milestone_id": milestone_id})
 
     async def highlight_reports(self, project_id: str) -> list[HighlightReport]:
-        return await self._all(HIGHLIGHT_REPORTS, project_id=project_id)
+        return await self._gateway.every(HIGHLIGHT_REPORTS, project_id=project_id)
 
     async def raid_items(self, project_id: str) -> list[RaidItem]:
-        return await self._all(RAID_ITEMS, project_id=project_id)
+        return await self._gateway.every(RAID_ITEMS, project_id=project_id)
 
     async def objectives(self, *, include_retired: bool = False) -> list[Objective]:
-        return await self._all(OBJECTIVES, **_retired(include_retired))
+        return await self._gateway.every(OBJECTIVES, None, **_retired(include_retired))
 
     async def priorities(self, *, include_retired: bool = False) -> list[Priority]:
-        return await self._all(PRIORITIES, **_retired(include_retired))
+        return await self._gateway.every(PRIORITIES, None, **_retired(include_retired))
 
     async def programmes(self) -> list[Programme]:
-        return await self._all(PROGRAMMES)
+        return await self._gateway.every(PROGRAMMES)
 
     async def improvement_actions(
         self, *, include_retired: bool = False
     ) -> list[ImprovementAction]:
-        return await self._all(ACTIONS, **_retired(include_retired))
+        return await self._gateway.every(ACTIONS, None, **_retired(include_retired))
 
     async def improvement_summary(self, as_at: str | None = None) -> ImprovementPlanSummary:
         """Open, closed and overdue actions, today or as at a day (a quarter: as at its end)."""
@@ -161,7 +149,7 @@ class ProjectsApiClient:
         """Each measure asked about, with its current RAG.
 
         Uses the kpi scorecard (each measure's current RAG); where the kpi service offers no
-        scorecard, falls back to each measure's title with "No data".
+        scorecard, falls back to each measure's title with "no_data".
         """
         if not measure_ids:
             return {}
@@ -176,7 +164,7 @@ class ProjectsApiClient:
                         statuses[measure.id] = KpiStatus(
                             title=measure.title,
                             code=measure.code,
-                            rag=row.rag or "No data",
+                            rag=row.rag or "no_data",
                             period=row.label or page.period,
                         )
                 offset += len(page.items)

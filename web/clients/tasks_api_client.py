@@ -1,6 +1,6 @@
 """The caller's tasks, gathered by the gateway from every service, and the reminders sent."""
 
-from web.clients.gateway import Endpoint, GatewayClient
+from web.clients.gateway import Endpoint, GatewayClient, if_match
 from web.clients.models import MyTasks, OrganisationDeadlines, Page, ReminderSent
 
 MY_TASKS = Endpoint("GET", "/me/tasks", MyTasks, "task list")
@@ -22,5 +22,9 @@ class TasksApiClient:
     async def deadlines(self) -> OrganisationDeadlines:
         return await self._gateway.call(DEADLINES)
 
-    async def change_deadlines(self, values: dict[str, object]) -> OrganisationDeadlines:
-        return await self._gateway.call(CHANGE_DEADLINES, json={"deadlines": values})
+    async def change_deadlines(
+        self, values: dict[str, object], version: str
+    ) -> OrganisationDeadlines:
+        return await self._gateway.call(
+            CHANGE_DEADLINES, json={"deadlines": values}, headers=if_match(version)
+        )

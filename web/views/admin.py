@@ -232,10 +232,11 @@ async def change_organisation(request: Request, page: PageContext, api: GatewayA
     form = await request.form()
     name = str(form.get("name", "")).strip()
     self_approval = form.get("allow_self_approval") == "true"
+    version = str(form.get("version", ""))
     try:
-        await api.change_organisation(name=name, allow_self_approval=self_approval)
+        await api.change_organisation(name=name, allow_self_approval=self_approval, version=version)
     except ApiError as error:
-        kept = {"name": name, "allow_self_approval": self_approval}
+        kept = {"name": name, "allow_self_approval": self_approval, "version": version}
         context = _context(page, title="Organisation", organisation=kept, errors=_errors(error))
         return render(request, "admin/organisation.html", context, status_code=422)
     return RedirectResponse("/admin", status_code=303)

@@ -29,7 +29,7 @@ from web.clients.models import Actual, KpiTarget, Measure, Revision, ScorecardRo
 from web.clients.projects_api_client import ProjectsApiClient
 from web.exports import Column, download_links, export, header_cells, number, wanted
 from web.forms import unless_allowed
-from web.rendering import render
+from web.rendering import as_words, render
 from web.roles import may_change
 from web.views.auth import page_caller
 from web.views.dashboard import PageContext
@@ -38,7 +38,7 @@ router = APIRouter()
 
 PAGE_SIZE = 50
 FILTERS = ("period", "service_area", "council_plan", "rag", "frequency", "data_provider", "sort")
-RAG_STATES = ("Green", "Amber", "Red", "No data", "No target")
+RAG_STATES = ("green", "amber", "red", "no_data", "no_target")
 UNIT_WORDS = {
     "count": "Number",
     "percent": "Percentage",
@@ -151,8 +151,8 @@ TRACKER_COLUMNS = [
     Column("actual", "Latest actual", lambda i: number(i.actual), numeric=True),
     Column("target", "Target", lambda i: number(i.target), numeric=True),
     Column("unit", "Unit", _unit, page=False),
-    Column("rag", "Status", lambda i: i.rag, sortable=True),
-    Column("direction", "Direction", lambda i: i.direction_previous),
+    Column("rag", "Status", lambda i: as_words(i.rag), sortable=True),
+    Column("direction", "Direction", lambda i: as_words(i.direction_previous)),
     Column("trend", "Trend", lambda i: None, download=False),
     Column("frequency", "Frequency", lambda i: str(i.measure.frequency).capitalize(), page=False),
     Column(
@@ -252,7 +252,7 @@ async def tracker(
         "provider_options": [(p, p) for p in providers],
         "area_options": [(a, a) for a in areas],
         "rag_states": RAG_STATES,
-        "rag_options": [(state, state) for state in RAG_STATES],
+        "rag_options": [(state, as_words(state)) for state in RAG_STATES],
         "columns": header_cells(TRACKER_COLUMNS, links, filters["sort"] or "code", "/kpis"),
         "download_links": download_links("/kpis", links),
         "previous_page": (

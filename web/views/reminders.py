@@ -39,9 +39,9 @@ NUMBERS = (
 @router.get("/deadlines", response_class=HTMLResponse, dependencies=[Admin])
 async def deadlines(request: Request, page: PageContext, gateway: Gateway) -> HTMLResponse:
     """The council's deadlines and reminders, in one form."""
-    current = (await TasksApiClient(gateway).deadlines()).deadlines.model_dump()
-    values = {k: "" if v is None else str(v) for k, v in current.items()}
-    return _deadlines_page(request, page, values, {})
+    current = await TasksApiClient(gateway).deadlines()
+    values = {k: "" if v is None else str(v) for k, v in current.deadlines.model_dump().items()}
+    return _deadlines_page(request, page, values | {"version": str(current.version)}, {})
 
 
 def _deadlines_page(
@@ -70,11 +70,12 @@ async def change_deadlines(request: Request, page: PageContext, gateway: Gateway
     form = await request.form()
     values = {name: str(form.get(name, "")).strip() for name in NUMBERS}
     values["reminders_enabled"] = "True" if form.get("reminders_enabled") else "False"
+    values["version"] = str(form.get("version", ""))
     # Blank close: periods never close. The API checks every number and names each wrong one.
     change: dict[str, object] = {k: v or None for k, v in values.items() if k in NUMBERS}
     change["reminders_enabled"] = values["reminders_enabled"] == "True"
     try:
-        await TasksApiClient(gateway).change_deadlines(change)
+        await TasksApiClient(gateway).change_deadlines(change, values["version"])
     except ApiError as error:
         errors = {k.removeprefix("deadlines."): v for k, v in _errors(error).items()}
         return _deadlines_page(request, page, values, errors, status_code=422)

@@ -19,7 +19,7 @@ from web.clients.gateway import ApiError, GatewayClient, UpstreamDown, gateway_c
 from web.clients.kpi_api_client import KpiApiClient
 from web.clients.models import PositionLine, Scorecard, Totals, TotalsGroup, TrackerPage
 from web.clients.projects_api_client import ProjectsApiClient
-from web.rendering import render
+from web.rendering import as_words, render
 from web.views.budget import movement_sentence
 from web.views.dashboard import PageContext
 from web.views.documents import DOCX, PDF, Section, document_docx, document_pdf, download
@@ -37,11 +37,11 @@ PROJECT_RAGS = (
     ("not_set", "Not set", "#b1b4b6"),
 )
 MEASURE_RAGS = (
-    ("Red", "Off track (Red)", "#d4351c"),
-    ("Amber", "At risk (Amber)", "#f47738"),
-    ("Green", "On track (Green)", "#00703c"),
-    ("No data", "No data", "#b1b4b6"),
-    ("No target", "No target", "#ffffff"),
+    ("red", "Off track (Red)", "#d4351c"),
+    ("amber", "At risk (Amber)", "#f47738"),
+    ("green", "On track (Green)", "#00703c"),
+    ("no_data", "No data", "#b1b4b6"),
+    ("no_target", "No target", "#ffffff"),
 )
 MOST_BARS = 15
 """More budget lines than this are charted by service area (the table keeps every line)."""
@@ -405,13 +405,7 @@ async def project_section(gateway: GatewayClient, quarter: Period) -> Section:
     )
 
 
-KPI_WORDS = {
-    "Red": "Off track (Red)",
-    "Amber": "At risk (Amber)",
-    "Green": "On track (Green)",
-    "No data": "No data",
-    "No target": "No target",
-}
+KPI_WORDS = {value: label for value, label, _ in MEASURE_RAGS}
 
 
 async def _kpi_scorecard(gateway: GatewayClient, quarter: Period) -> Scorecard:
@@ -423,9 +417,9 @@ async def _kpi_scorecard(gateway: GatewayClient, quarter: Period) -> Scorecard:
 async def kpi_exceptions_section(gateway: GatewayClient, quarter: Period) -> Section:
     """Exceptions first: every Red or Amber measure with the commentary that explains it."""
     card = await _kpi_scorecard(gateway, quarter)
-    exceptions = [row for row in card.items if row.rag in ("Red", "Amber")]
-    exceptions.sort(key=lambda row: (row.rag != "Red", row.measure.code))
-    red = sum(1 for row in exceptions if row.rag == "Red")
+    exceptions = [row for row in card.items if row.rag in ("red", "amber")]
+    exceptions.sort(key=lambda row: (row.rag != "red", row.measure.code))
+    red = sum(1 for row in exceptions if row.rag == "red")
     return Section(
         "kpi-exceptions",
         "Exceptions: KPIs off track or at risk",
@@ -456,7 +450,7 @@ async def kpi_exceptions_section(gateway: GatewayClient, quarter: Period) -> Sec
 
 async def kpi_section(gateway: GatewayClient, quarter: Period) -> Section:
     card = await _kpi_scorecard(gateway, quarter)
-    counts = ", ".join(f"{n} {rag}" for rag, n in card.counts.items())
+    counts = ", ".join(f"{n} {as_words(rag)}" for rag, n in card.counts.items())
     forecast = dict.fromkeys(KPI_WORDS, 0)
     for row in card.items:
         forecast[row.year_end_rag] += 1

@@ -9,11 +9,20 @@ from fastapi import APIRouter, Query, Request, Response, status
 from common import crud, retiring
 from common.concurrency import set_etag
 from common.errors import FieldError, ValidationFailed
+from common.examples import example
 from common.pagination import Page, PageDep
-from common.periods import AS_AT_DESCRIPTION, FinancialYear, Period, as_at_query
+from common.periods import (
+    AS_AT_DESCRIPTION,
+    FinancialYear,
+    FinancialYearText,
+    MonthText,
+    Period,
+    as_at_query,
+)
 from common.retiring import IncludeRetired
 from common.writing import csv_response
 from services.finance.budgets import service
+from services.finance.budgets.examples import POSITION
 from services.finance.budgets.models import BudgetLine
 from services.finance.budgets.schemas import (
     BudgetLineCreate,
@@ -31,10 +40,10 @@ from services.finance.schemas import month_code, month_query, year_query
 router = APIRouter(tags=["budgets"])
 
 MonthQuery = Annotated[
-    str | None,
+    MonthText | None,
     Query(description='A month, "2025-09"; the newest month with a forecast when left out.'),
 ]
-YearQuery = Annotated[str | None, Query(description='A financial year, "2025/26".')]
+YearQuery = Annotated[FinancialYearText | None, Query(description='A financial year, "2025/26".')]
 AsAtQuery = Annotated[str | None, Query(max_length=40, description=AS_AT_DESCRIPTION)]
 
 
@@ -107,19 +116,21 @@ def delete_budget_line(session: SessionDep, line_id: uuid.UUID, request: Request
     service.delete_budget_line(session, line=line)
 
 
-@router.get("/budget-lines/{line_id}/forecasts", response_model=list[ForecastRead])
+@router.get("/budget-lines/{line_id}/forecasts", response_model=Page[ForecastRead])
 def list_forecasts(
     session: SessionDep,
     line_id: uuid.UUID,
+    page: PageDep,
     financial_year: YearQuery = None,
     as_at: AsAtQuery = None,
-) -> list[ForecastRead]:
+) -> Page[ForecastRead]:
     """A line's monthly forecasts with variance, and movement since the latest earlier forecast
     and since the year's original forecast."""
     line = crud.get_or_404(session, BudgetLine, line_id, "budget line")
-    return service.forecast_reads(
+    forecasts = service.forecast_reads(
         line, financial_year=year_query(financial_year), as_at=as_at_query(as_at)
     )
+    return crud.page_from(forecasts, page)
 
 
 def _read_one(line_forecasts: list[ForecastRead], month: date) -> ForecastRead:
@@ -145,7 +156,7 @@ def add_forecast(
 def update_forecast(
     session: SessionDep,
     line_id: uuid.UUID,
-    month: str,
+    month: MonthText,
     data: ForecastUpdate,
     request: Request,
     response: Response,
@@ -175,7 +186,7 @@ def _position(session: SessionDep, month: str | None, as_at: str | None) -> Budg
     return service.budget_position(session, month=chosen)
 
 
-@router.get("/budget/position", response_model=BudgetPosition)
+@router.get("/budget/position", response_model=BudgetPosition, **example(answer=POSITION))
 def budget_position(
     session: SessionDep, month: MonthQuery = None, as_at: AsAtQuery = None
 ) -> BudgetPosition:

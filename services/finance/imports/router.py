@@ -17,6 +17,7 @@ from common.importing import (
     read_period_field,
 )
 from common.mapping import shape_upload
+from common.periods import FinancialYearText, MonthText
 from common.saved_mappings import MappingMemory, saved_mappings_router
 from services.finance.deps import CallerDep, SessionDep, project_names
 from services.finance.imports import budgets, entries, savings
@@ -41,11 +42,12 @@ def import_budget_lines(
     rows: ImportRows = "all",
     mapping: ImportMapping = None,
     month: Annotated[
-        str | None,
+        MonthText | None,
         Query(description='The month of a single "Forecast outturn" column, "2025-09".'),
     ] = None,
     financial_year: Annotated[
-        str | None, Query(description="The year of the budgets when the file does not say.")
+        FinancialYearText | None,
+        Query(description="The year of the budgets when the file does not say."),
     ] = None,
 ) -> JSONResponse:
     """Budget lines matched by cost centre (else name), their budget for the year and their

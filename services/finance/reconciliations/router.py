@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from common import crud
+from common.pagination import Page, PageDep
 from services.finance.deps import CallerDep, SessionDep
 from services.finance.reconciliations import service
 from services.finance.reconciliations.models import ReconciliationFlag
@@ -14,20 +15,20 @@ from services.finance.reconciliations.schemas import FlagExplain, FlagRead, Trac
 router = APIRouter(prefix="/reconciliation-flags", tags=["reconciliation flags"])
 
 
-@router.get("", response_model=list[FlagRead])
+@router.get("", response_model=Page[FlagRead])
 def list_flags(
     session: SessionDep,
     tracker: Tracker,
     explained: Annotated[
         bool | None, Query(description="false: only those still open; true: only explained.")
     ] = None,
-) -> list[FlagRead]:
+    *,
+    page: PageDep,
+) -> Page[FlagRead]:
     """Each stated total of an imported table that did not match its lines, kept with the
     tracker the lines went to (file, row, both figures) until someone explains it."""
-    return [
-        FlagRead.model_validate(f)
-        for f in service.flags(session, tracker=tracker, explained=explained)
-    ]
+    flags = service.flags(session, tracker=tracker, explained=explained)
+    return crud.page_from([FlagRead.model_validate(f) for f in flags], page)
 
 
 @router.post("/{flag_id}/explain", response_model=FlagRead)

@@ -2,16 +2,23 @@
 
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
 from sqlalchemy.orm import Session
 
 from common import crud, retiring
 from common.concurrency import set_etag
+from common.examples import example
 from common.identity import Caller
-from common.pagination import PageDep, PageParams
-from common.periods import AS_AT_DESCRIPTION, FinancialYear, as_at_query
+from common.pagination import Page, PageDep, PageParams
+from common.periods import (
+    AS_AT_DESCRIPTION,
+    FinancialYear,
+    FinancialYearText,
+    MonthText,
+    as_at_query,
+)
 from common.retiring import IncludeRetired
 from common.writing import csv_response
 from services.finance.deps import (
@@ -22,6 +29,7 @@ from services.finance.deps import (
     require_may_change,
 )
 from services.finance.savings import service
+from services.finance.savings.examples import TRACKER
 from services.finance.savings.models import ActivityMeasure, SavingsLine
 from services.finance.savings.schemas import (
     ActivityMeasureCreate,
@@ -63,7 +71,8 @@ def _line_to_change(session: Session, caller: Caller, line_id: uuid.UUID) -> Sav
 
 def tracker_filters(
     financial_year: Annotated[
-        str | None, Query(description='"2025/26"; the current financial year when left out.')
+        FinancialYearText | None,
+        Query(description='"2025/26"; the current financial year when left out.'),
     ] = None,
     category: Category | None = None,
     saving_type: SavingType | None = None,
@@ -89,21 +98,42 @@ def tracker_filters(
 
 
 SortQuery = Annotated[
-    str,
+    Literal[
+        "reference",
+        "-reference",
+        "title",
+        "-title",
+        "owner",
+        "-owner",
+        "category",
+        "-category",
+        "target",
+        "-target",
+        "achieved",
+        "-achieved",
+        "forecast",
+        "-forecast",
+        "slippage",
+        "-slippage",
+        "confidence",
+        "-confidence",
+        "status",
+        "-status",
+    ],
     Query(
-        max_length=20,
         description="reference, title, owner, category, target, achieved, forecast, slippage, "
-        "confidence or status; a leading - for descending.",
+        "confidence or status; a leading - for descending."
     ),
 ]
 
 
-@router.get("/savings-lines", response_model=TrackerPage)
+@router.get("/savings-lines", response_model=TrackerPage, **example(answer=TRACKER))
 def list_savings_lines(
     session: SessionDep,
     page: PageDep,
     financial_year: Annotated[
-        str | None, Query(description='"2025/26"; the current financial year when left out.')
+        FinancialYearText | None,
+        Query(description='"2025/26"; the current financial year when left out.'),
     ] = None,
     category: Category | None = None,
     saving_type: SavingType | None = None,
@@ -141,7 +171,7 @@ def list_savings_lines(
 @router.get("/savings-lines/export.csv", response_class=Response)
 def export_savings_lines(
     session: SessionDep,
-    financial_year: Annotated[str | None, Query()] = None,
+    financial_year: FinancialYearText | None = None,
     category: Category | None = None,
     saving_type: SavingType | None = None,
     owner_team: Annotated[str | None, Query(max_length=200)] = None,
@@ -237,8 +267,14 @@ def export_savings_lines(
 @router.get("/savings/totals", response_model=SavingsTotals)
 def savings_totals(
     session: SessionDep,
-    by: Annotated[str, Query(description="year, category, type, project or owner")] = "year",
-    financial_year: Annotated[str | None, Query()] = None,
+    by: Annotated[
+        Literal["year", "category", "type", "project", "owner"],
+        Query(
+            description="Group by financial year (every year), or within one year by category, "
+            "type, project or owner."
+        ),
+    ] = "year",
+    financial_year: FinancialYearText | None = None,
     category: Category | None = None,
     saving_type: SavingType | None = None,
     owner_team: Annotated[str | None, Query(max_length=200)] = None,
@@ -272,10 +308,10 @@ def savings_trend(
     )
 
 
-@router.get("/savings/owners", response_model=list[str])
-def savings_owners(session: SessionDep) -> list[str]:
-    """The teams that own savings lines."""
-    return service.owners(session)
+@router.get("/savings/owners", response_model=Page[str])
+def savings_owners(session: SessionDep, page: PageDep) -> Page[str]:
+    """The teams that own savings lines, by name."""
+    return crud.page_from(service.owners(session), page)
 
 
 @router.post("/savings-lines", status_code=status.HTTP_201_CREATED, response_model=SavingsLineRead)
@@ -353,15 +389,20 @@ def delete_savings_line(
     service.delete_line(session, line=line)
 
 
-@router.get("/savings-lines/{line_id}/entries", response_model=list[EntryRead])
+@router.get("/savings-lines/{line_id}/entries", response_model=Page[EntryRead])
 def list_entries(
     session: SessionDep,
     line_id: uuid.UUID,
-    financial_year: Annotated[str | None, Query(description="Only this year.")] = None,
-) -> list[EntryRead]:
+    page: PageDep,
+    financial_year: Annotated[
+        FinancialYearText | None, Query(description="Only this year.")
+    ] = None,
+) -> Page[EntryRead]:
     """The line's monthly returns, oldest first, each with its slippage against the target."""
     line = crud.get_or_404(session, SavingsLine, line_id, "savings line")
-    return service.entry_reads(line, financial_year=year_query(financial_year))
+    return crud.page_from(
+        service.entry_reads(line, financial_year=year_query(financial_year)), page
+    )
 
 
 @router.post(
@@ -385,7 +426,9 @@ def add_entry(
 
 
 @router.get("/savings-lines/{line_id}/entries/{month}", response_model=EntryRead)
-def get_entry(session: SessionDep, line_id: uuid.UUID, month: str, response: Response) -> EntryRead:
+def get_entry(
+    session: SessionDep, line_id: uuid.UUID, month: MonthText, response: Response
+) -> EntryRead:
     """One month's return; its ETag is the version to send in If-Match."""
     line = crud.get_or_404(session, SavingsLine, line_id, "savings line")
     entry = service.get_entry(line, month=_month(month))
@@ -398,7 +441,7 @@ def update_entry(
     session: SessionDep,
     caller: CallerDep,
     line_id: uuid.UUID,
-    month: str,
+    month: MonthText,
     data: EntryUpdate,
     request: Request,
     response: Response,

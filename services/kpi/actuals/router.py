@@ -4,18 +4,24 @@ import json
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from common import crud
 from common.db import SessionDep
 from common.errors import FieldError, ValidationFailed
-from common.identity import CallerDep
+from common.examples import example
+from common.identity import Caller, CallerDep
 from common.pagination import Page, PageDep
+from common.periods import PeriodText
+from common.spreadsheets import UnreadableFile, decode_text
 from services.kpi.actuals import service
+from services.kpi.actuals.examples import DRAFT, NEW_ACTUAL, SUBMITTED
 from services.kpi.actuals.models import Actual
+from services.kpi.actuals.rules import ActualStatus
 from services.kpi.actuals.schemas import (
+    BULK_MAX_ROWS,
     ActualCreate,
     ActualRead,
     ActualReturn,
@@ -41,8 +47,8 @@ def list_actuals(
     session: SessionDep,
     page: PageDep,
     measure_id: uuid.UUID | None = None,
-    period: str | None = None,
-    status: Annotated[str | None, Query(pattern="^(draft|submitted|approved|returned)$")] = None,
+    period: PeriodText | None = None,
+    status: ActualStatus | None = None,
     data_provider: str | None = None,
 ) -> Page[ActualRead]:
     """Actuals, newest period first."""
@@ -58,7 +64,11 @@ def list_actuals(
 
 
 @router.post(
-    "/actuals", status_code=status.HTTP_201_CREATED, response_model=ActualRead, tags=["actuals"]
+    "/actuals",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ActualRead,
+    tags=["actuals"],
+    **example(request=NEW_ACTUAL, answer=DRAFT, status=201),
 )
 def create_actual(
     session: SessionDep, caller: CallerDep, data: ActualCreate, response: Response
@@ -89,14 +99,7 @@ def _inline(schema: dict[str, Any]) -> dict[str, Any]:
 _BULK_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
-        "content": {
-            "application/json": {"schema": _inline(BulkRequest.model_json_schema())},
-            "text/csv": {
-                "schema": {"type": "string"},
-                "example": "measure_code,period,value,numerator,denominator,commentary\n"
-                "ASC01,2025-04,752,,,\n",
-            },
-        },
+        "content": {"application/json": {"schema": _inline(BulkRequest.model_json_schema())}},
     }
 }
 
@@ -107,37 +110,59 @@ _BULK_BODY: dict[str, Any] = {
     tags=["actuals"],
     openapi_extra=_BULK_BODY,
 )
-async def bulk_actuals(
-    request: Request,
+async def bulk_actuals(request: Request, session: SessionDep, caller: CallerDep) -> BulkResult:
+    """Store many actuals at once, all or nothing: any bad row gives 422 listing every problem
+    (`rows.<n>.<field>`, counting data rows from 0). For a CSV file, use `bulk_actuals_csv`."""
+    body = (await request.body()).decode("utf-8", errors="replace")
+    if "csv" in request.headers.get("content-type", ""):
+        # Before bulk.csv a CSV body came here: it is still read, so no integrator breaks.
+        submit = request.query_params.get("submit", "").lower() in {"true", "1"}
+        return await _store(session, caller, service.rows_from_csv(body, field="body"), submit)
+    try:
+        document = json.loads(body)
+    except ValueError:
+        raise ValidationFailed(
+            "The body is not JSON.", errors=[FieldError("body", "Send JSON")]
+        ) from None
+    if not isinstance(document, dict) or not isinstance(document.get("rows"), list):
+        raise ValidationFailed("No rows.", errors=[FieldError("rows", "Send a list of rows")])
+    extra = set(document) - {"rows", "submit"}
+    if extra:
+        raise ValidationFailed(
+            "Unknown fields.",
+            errors=[FieldError(name, "Extra inputs are not permitted") for name in sorted(extra)],
+        )
+    return await _store(session, caller, document["rows"], bool(document.get("submit", False)))
+
+
+@router.post("/actuals/bulk.csv", response_model=BulkResult, tags=["actuals"])
+async def bulk_actuals_csv(
     session: SessionDep,
     caller: CallerDep,
-    submit: Annotated[bool, Query(description="For CSV bodies: submit every row.")] = False,
+    file: Annotated[
+        UploadFile,
+        File(
+            description="CSV with a header line: "
+            + ", ".join(service.CSV_COLUMNS)
+            + f" (a measure_id or version column also works); at most {BULK_MAX_ROWS} rows."
+        ),
+    ],
+    submit: Annotated[bool, Query(description="Submit every row for approval.")] = False,
 ) -> BulkResult:
-    """Store many actuals at once, all or nothing: any bad row gives 422 listing every problem
-    (`rows.<n>.<field>`, counting data rows from 0). Send JSON (`BulkRequest`) or CSV."""
-    body = (await request.body()).decode("utf-8", errors="replace")
-    content_type = request.headers.get("content-type", "")
-    if "csv" in content_type:
-        rows: list[Any] = service.rows_from_csv(body)
-    else:
-        try:
-            document = json.loads(body)
-        except ValueError:
-            raise ValidationFailed(
-                "The body is not JSON.", errors=[FieldError("body", "Send JSON or text/csv")]
-            ) from None
-        if not isinstance(document, dict) or not isinstance(document.get("rows"), list):
-            raise ValidationFailed("No rows.", errors=[FieldError("rows", "Send a list of rows")])
-        extra = set(document) - {"rows", "submit"}
-        if extra:
-            raise ValidationFailed(
-                "Unknown fields.",
-                errors=[
-                    FieldError(name, "Extra inputs are not permitted") for name in sorted(extra)
-                ],
-            )
-        rows = document["rows"]
-        submit = bool(document.get("submit", submit))
+    """Store many actuals from a CSV file, all or nothing: any bad row gives 422 listing every
+    problem (`rows.<n>.<field>`, counting data rows from 0)."""
+    try:
+        text = decode_text(await file.read())
+    except UnreadableFile as error:
+        raise ValidationFailed(str(error), errors=[FieldError("file", str(error))]) from None
+    rows = service.rows_from_csv(text)
+    if len(rows) > BULK_MAX_ROWS:
+        message = f"Send at most {BULK_MAX_ROWS} rows at once"
+        raise ValidationFailed(message + ".", errors=[FieldError("file", message)])
+    return await _store(session, caller, rows, submit)
+
+
+async def _store(session: Session, caller: Caller, rows: list[Any], submit: bool) -> BulkResult:
     stored, created, updated = await run_in_threadpool(
         service.bulk_submit, session, raw_rows=rows, submit=submit, caller=caller
     )
@@ -169,14 +194,22 @@ def update_actual(
     return crud.one(response, actual, ActualRead)
 
 
-@router.get("/actuals/{actual_id}/revisions", response_model=list[RevisionRead], tags=["actuals"])
-def actual_revisions(session: SessionDep, actual_id: uuid.UUID) -> list[RevisionRead]:
+@router.get("/actuals/{actual_id}/revisions", response_model=Page[RevisionRead], tags=["actuals"])
+def actual_revisions(
+    session: SessionDep, actual_id: uuid.UUID, page: PageDep
+) -> Page[RevisionRead]:
     """Every revision of the actual, oldest first, with who made it and when."""
     actual = crud.get_or_404(session, Actual, actual_id, "actual")
-    return [RevisionRead.model_validate(r) for r in service.revisions(session, actual=actual)]
+    revisions = [RevisionRead.model_validate(r) for r in service.revisions(session, actual=actual)]
+    return crud.page_from(revisions, page)
 
 
-@router.post("/actuals/{actual_id}/submit", response_model=ActualRead, tags=["actuals"])
+@router.post(
+    "/actuals/{actual_id}/submit",
+    response_model=ActualRead,
+    tags=["actuals"],
+    **example(answer=SUBMITTED),
+)
 def submit_actual(
     session: SessionDep,
     caller: CallerDep,

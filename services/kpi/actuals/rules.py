@@ -4,6 +4,7 @@ workflow (draft → submitted → approved, or returned). No I/O."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from enum import StrEnum
 
 from common.deadlines import figures_close
 from common.errors import Conflict, FieldError, Forbidden, ValidationFailed
@@ -11,6 +12,16 @@ from common.identity import Caller, Role
 from common.periods import Period
 from services.kpi.actuals.models import Actual
 from services.kpi.measures.models import Measure
+
+
+class ActualStatus(StrEnum):
+    """Where a figure is in its approval."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
 
 SUBMITTABLE = {"draft", "returned"}
 """The states an actual is sent for approval from."""

@@ -5,6 +5,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from common.periods import PeriodText
+from services.kpi.actuals.rules import ActualStatus
 from services.kpi.fields import Input, Number
 
 
@@ -22,7 +24,7 @@ class ActualFigures(Input):
 
 class ActualCreate(ActualFigures):
     measure_id: uuid.UUID
-    period: str = Field(
+    period: PeriodText = Field(
         max_length=20, description='A month "2025-04", quarter "2025/26 Q1" or year "2025/26".'
     )
 
@@ -49,7 +51,7 @@ class ActualRead(BaseModel):
     id: uuid.UUID
     measure_id: uuid.UUID
     period: str
-    status: str
+    status: ActualStatus
     value: Number
     numerator: Number | None
     denominator: Number | None
@@ -65,7 +67,7 @@ class RevisionRead(BaseModel):
 
     number: int
     action: str
-    status: str
+    status: ActualStatus
     value: Number
     numerator: Number | None
     denominator: Number | None
@@ -82,7 +84,7 @@ class RevisionRead(BaseModel):
 class BulkRow(ActualFigures):
     measure_id: uuid.UUID | None = None
     measure_code: str | None = Field(default=None, max_length=40)
-    period: str = Field(max_length=20)
+    period: PeriodText = Field(max_length=20)
     version: int | None = Field(
         default=None,
         ge=1,
@@ -91,8 +93,11 @@ class BulkRow(ActualFigures):
     )
 
 
+BULK_MAX_ROWS = 5000
+
+
 class BulkRequest(Input):
-    rows: list[BulkRow] = Field(max_length=5000)
+    rows: list[BulkRow] = Field(max_length=BULK_MAX_ROWS)
     submit: bool = Field(default=False, description="Submit every row for approval.")
 
 

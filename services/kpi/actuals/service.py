@@ -458,8 +458,9 @@ def return_actual(session: Session, *, actual: Actual, reason: str, caller: Call
 # Bulk -------------------------------------------------------------------------------------------
 
 
-def rows_from_csv(text: str) -> list[dict[str, Any]]:
-    """Rows of a CSV upload with the columns of `CSV_COLUMNS` (a measure_id column also works)."""
+def rows_from_csv(text: str, *, field: str = "file") -> list[dict[str, Any]]:
+    """Rows of a CSV upload with the columns of `CSV_COLUMNS` (a measure_id column also works);
+    a problem with the header is reported against `field`."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     known = {*CSV_COLUMNS, "measure_id", "version"}
     unknown = [name for name in reader.fieldnames or [] if name not in known]
@@ -468,7 +469,7 @@ def rows_from_csv(text: str) -> list[dict[str, Any]]:
             "The CSV header is not recognised.",
             errors=[
                 FieldError(
-                    "body",
+                    field,
                     "The first line must name the columns: "
                     + ", ".join(CSV_COLUMNS)
                     + (f" (not {', '.join(unknown)})" if unknown else ""),

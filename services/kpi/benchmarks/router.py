@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response, status
 from common import crud
 from common.db import SessionDep
 from common.pagination import Page, PageDep
+from common.periods import FinancialYearText
 from services.kpi.benchmarks import service
 from services.kpi.benchmarks.models import Benchmark
 from services.kpi.benchmarks.schemas import BenchmarkCreate, BenchmarkRead, BenchmarkUpdate
@@ -20,7 +21,7 @@ def list_benchmarks(
     session: SessionDep,
     page: PageDep,
     measure_id: uuid.UUID | None = None,
-    financial_year: str | None = None,
+    financial_year: FinancialYearText | None = None,
 ) -> Page[BenchmarkRead]:
     year = year_param(financial_year, "financial_year")
     items, total = service.list_benchmarks(

@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, Query, UploadFile, status
 from common import crud
 from common.db import SessionDep
 from common.errors import FieldError, ValidationFailed
+from common.pagination import Page, PageDep
 from services.kpi.deps import Configure
 from services.kpi.library import service
 from services.kpi.library.schemas import (
@@ -23,16 +24,19 @@ router = APIRouter(tags=["library"])
 MAX_BYTES = 2_000_000
 
 
-@router.get("/library/measures", response_model=list[LibraryMeasureRead])
-def list_library(session: SessionDep) -> list[LibraryMeasureRead]:
+@router.get("/library/measures", response_model=Page[LibraryMeasureRead])
+def list_library(session: SessionDep, page: PageDep) -> Page[LibraryMeasureRead]:
     """The national measures shipped with ASC Tracker (ASCOF 2023-24), each with its source and
     the fields no source confirmed, and the caller's measure adopted from it."""
-    return service.list_library(session)
+    return crud.page_from(service.list_library(session), page)
 
 
-@router.get("/library/adoptions", response_model=list[AdoptionRead])
-def list_adoptions(session: SessionDep) -> list[AdoptionRead]:
-    return [AdoptionRead.model_validate(a) for a in service.list_adoptions(session)]
+@router.get("/library/adoptions", response_model=Page[AdoptionRead])
+def list_adoptions(session: SessionDep, page: PageDep) -> Page[AdoptionRead]:
+    """The library measures this council has adopted, by library key, with the measure each
+    became."""
+    adoptions = [AdoptionRead.model_validate(a) for a in service.list_adoptions(session)]
+    return crud.page_from(adoptions, page)
 
 
 @router.post(

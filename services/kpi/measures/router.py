@@ -7,11 +7,13 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from common import crud, retiring
 from common.db import SessionDep
+from common.examples import example
 from common.pagination import Page, PageDep
 from common.periods import Frequency
 from common.retiring import IncludeRetired
 from services.kpi.deps import Configure, SortQuery
 from services.kpi.measures import service
+from services.kpi.measures.examples import MEASURES
 from services.kpi.measures.models import Measure
 from services.kpi.measures.schemas import MeasureCreate, MeasureRead, MeasureUpdate
 from services.kpi.scorecard import service as scorecard
@@ -20,7 +22,9 @@ from services.kpi.scorecard.rules import Rag
 router = APIRouter()
 
 
-@router.get("/measures", response_model=Page[MeasureRead], tags=["measures"])
+@router.get(
+    "/measures", response_model=Page[MeasureRead], tags=["measures"], **example(answer=MEASURES)
+)
 def list_measures(
     session: SessionDep,
     page: PageDep,

@@ -9,7 +9,7 @@ from common import crud
 from common.db import SessionDep
 from common.errors import FieldError, ValidationFailed
 from common.pagination import PageDep
-from common.periods import AS_AT_DESCRIPTION, Frequency, as_at_query
+from common.periods import AS_AT_DESCRIPTION, Frequency, PeriodText, as_at_query
 from common.retiring import IncludeRetired
 from services.kpi.deps import SortQuery, period_param, year_param
 from services.kpi.measures.models import Measure
@@ -55,7 +55,7 @@ def get_scorecard(
     session: SessionDep,
     page: PageDep,
     period: Annotated[
-        str | None,
+        PeriodText | None,
         Query(description="Defaults to the latest complete month.", examples=["2025-10"]),
     ] = None,
     service_area: str | None = None,

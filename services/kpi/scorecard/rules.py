@@ -13,19 +13,34 @@ from common.periods import Frequency, Period
 from services.kpi.measures.rules import Polarity, ToleranceKind, Unit
 
 
-class Rag(StrEnum):
-    GREEN = "Green"
-    AMBER = "Amber"
-    RED = "Red"
-    NO_DATA = "No data"
-    NO_TARGET = "No target"
+class _Worded(StrEnum):
+    """Values in snake_case, as every enum of the API writes them; the words this service wrote
+    before 2026-12 ("Green", "No data") are still read as the same value.
+
+    >>> Rag("No data")
+    <Rag.NO_DATA: 'no_data'>
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> "_Worded | None":
+        if isinstance(value, str):
+            return cls.__members__.get(value.strip().upper().replace(" ", "_"))
+        return None
 
 
-class Direction(StrEnum):
-    IMPROVING = "Improving"
-    WORSENING = "Worsening"
-    NO_CHANGE = "No change"
-    NOT_KNOWN = "Not known"
+class Rag(_Worded):
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+    NO_DATA = "no_data"
+    NO_TARGET = "no_target"
+
+
+class Direction(_Worded):
+    IMPROVING = "improving"
+    WORSENING = "worsening"
+    NO_CHANGE = "no_change"
+    NOT_KNOWN = "not_known"
 
 
 DEFAULT_TOLERANCE = Decimal(5)
@@ -59,9 +74,9 @@ def rag(
     """Green when the target is met, Amber when missed within tolerance, Red beyond it.
 
     >>> rag(Decimal(76), Decimal(78), Polarity.BIGGER_IS_BETTER)
-    <Rag.AMBER: 'Amber'>
+    <Rag.AMBER: 'amber'>
     >>> rag(None, Decimal(78), Polarity.BIGGER_IS_BETTER)
-    <Rag.NO_DATA: 'No data'>
+    <Rag.NO_DATA: 'no_data'>
     """
     if actual is None:
         return Rag.NO_DATA
@@ -80,7 +95,7 @@ def direction(current: Decimal | None, earlier: Decimal | None, polarity: Polari
     """Whether the figure moved the good way since an earlier one.
 
     >>> direction(Decimal(90), Decimal(100), Polarity.SMALLER_IS_BETTER)
-    <Direction.IMPROVING: 'Improving'>
+    <Direction.IMPROVING: 'improving'>
     """
     if current is None or earlier is None:
         return Direction.NOT_KNOWN

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response, status
 from common import crud
 from common.db import SessionDep
 from common.pagination import Page, PageDep
+from common.periods import FinancialYearText
 from services.kpi.deps import Configure, year_param
 from services.kpi.targets import service
 from services.kpi.targets.models import Target
@@ -20,7 +21,7 @@ def list_targets(
     session: SessionDep,
     page: PageDep,
     measure_id: uuid.UUID | None = None,
-    financial_year: str | None = None,
+    financial_year: FinancialYearText | None = None,
 ) -> Page[TargetRead]:
     """Targets, by year."""
     year = year_param(financial_year, "financial_year")

@@ -4,8 +4,10 @@ from datetime import date
 
 from fastapi import APIRouter
 
+from common import crud
 from common.db import SessionDep
 from common.identity import CallerDep
+from common.pagination import Page, PageDep
 from common.tasks import OverdueItem, TaskItem, ordered
 from services.kpi.tasks import service
 from services.kpi.tasks.schemas import UnreportedMeasure
@@ -13,11 +15,13 @@ from services.kpi.tasks.schemas import UnreportedMeasure
 router = APIRouter()
 
 
-@router.get("/tasks", response_model=list[TaskItem], tags=["tasks"])
-def my_kpi_tasks(session: SessionDep, caller: CallerDep) -> list[TaskItem]:
+@router.get("/tasks", response_model=Page[TaskItem], tags=["tasks"])
+def my_kpi_tasks(session: SessionDep, caller: CallerDep, page: PageDep) -> Page[TaskItem]:
     """The caller's KPI tasks: figures due from their team in periods still open (overdue ones
     too), and figures waiting for their approval. Overdue first."""
-    return ordered(service.tasks_for(session, caller=caller, today=date.today()))
+    return crud.page_from(
+        ordered(service.tasks_for(session, caller=caller, today=date.today())), page
+    )
 
 
 @router.get("/overdue", response_model=list[OverdueItem], tags=["tasks"])

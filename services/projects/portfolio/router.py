@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import date, timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
@@ -150,11 +150,21 @@ def list_projects(
         str | None, Query(max_length=200, pattern=NO_NUL, description="Words in name or text")
     ] = None,
     sort: Annotated[
-        str,
-        Query(
-            pattern=r"^-?(name|start|end|rag|stage|lead)$",
-            description='name, start, end, rag, stage or lead; "-" first to reverse.',
-        ),
+        Literal[
+            "name",
+            "-name",
+            "start",
+            "-start",
+            "end",
+            "-end",
+            "rag",
+            "-rag",
+            "stage",
+            "-stage",
+            "lead",
+            "-lead",
+        ],
+        Query(description='name, start, end, rag, stage or lead; "-" first to reverse.'),
     ] = "name",
 ) -> Page[ProjectRead]:
     """The portfolio, filtered and sorted, with each project's next milestone and slippage."""
@@ -175,10 +185,10 @@ def list_projects(
     return crud.page_of([project_read(p, milestones[p.id], on) for p in items], total, page)
 
 
-@projects.get("/lead-teams", response_model=list[str])
-def list_lead_teams(session: SessionDep) -> list[str]:
-    """The teams that lead projects (for filters)."""
-    return service.lead_teams(session)
+@projects.get("/lead-teams", response_model=Page[str])
+def list_lead_teams(session: SessionDep, page: PageDep) -> Page[str]:
+    """The teams that lead projects, by name (for filters)."""
+    return crud.page_from(service.lead_teams(session), page)
 
 
 @projects.post(
