@@ -41,6 +41,9 @@ TRACKER = TrackerPage.model_validate(
                 "written_off_reason": "",
                 "mitigates_line_id": None,
                 "kpi_measure_id": None,
+                "theme": "care_package_reviews",
+                "theme_label": "Care package reviews",
+                "theme_confirmed": False,
                 "mitigated_by": [],
                 "targets": [
                     {
