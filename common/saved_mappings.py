@@ -29,6 +29,7 @@ from common import crud
 from common.db import SessionDep, TenantMixin, TimestampMixin
 from common.headers import normalise_header
 from common.identity import Caller
+from common.pagination import Page, PageDep
 
 
 class SavedMappingColumns(TenantMixin, TimestampMixin):
@@ -154,17 +155,19 @@ def saved_mappings_router(model: type[SavedMappingColumns], kinds: Sequence[str]
     router = APIRouter(prefix="/saved-mappings", tags=["imports"])
     described = "Only the mappings of one import: " + ", ".join(f'"{k}"' for k in kinds) + "."
 
-    @router.get("", response_model=list[SavedMappingRead])
+    @router.get("", response_model=Page[SavedMappingRead])
     def list_saved_mappings(
         session: SessionDep,
+        page: PageDep,
         kind: Annotated[str | None, Query(description=described, max_length=40)] = None,
-    ) -> list[SavedMappingRead]:
+    ) -> Page[SavedMappingRead]:
         """The column mappings the council saved by importing with them, newest first; each is
         used again for a file with the same headings when the import is given no mapping."""
         query = select(model).order_by(model.updated_at.desc(), model.id)
         if kind is not None:
             query = query.where(model.kind == kind)
-        return [SavedMappingRead.model_validate(row) for row in session.scalars(query)]
+        found = [SavedMappingRead.model_validate(row) for row in session.scalars(query)]
+        return crud.page_from(found, page)
 
     @router.delete("/{mapping_id}", status_code=status.HTTP_204_NO_CONTENT)
     def delete_saved_mapping(session: SessionDep, mapping_id: uuid.UUID, request: Request) -> None:

@@ -5,13 +5,14 @@ KPI and finance services'; the gateway holds the first and asks the services for
 as it does for tasks.
 """
 
-from typing import Literal
+from typing import Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from sqlalchemy import select
 
 from common.identity import Caller
+from common.pagination import Page
 from gateway.models import User
 from gateway.router import in_a_council
 from gateway.tasks import ask_service
@@ -64,12 +65,11 @@ class _Unreported(_Owned):
     periods: list[str]
 
 
-_UNREPORTED = TypeAdapter(list[_Unreported])
+_UNREPORTED_PAGES = TypeAdapter(Page[_Unreported])
 
 
-class _Page(BaseModel):
-    items: list[_Owned]
-    total: int
+_OWNED_PAGES = TypeAdapter(Page[_Owned])
+M = TypeVar("M", bound=BaseModel)
 
 
 def active_teams(request: Request, caller: Caller) -> set[str]:
@@ -112,14 +112,16 @@ async def no_active_owner(request: Request) -> NoActiveOwner:
     items: list[NoActiveOwnerItem] = []
     down: list[str] = []
 
-    async def read(service: str, path: str, **params: str) -> list[_Owned] | None:
+    async def every(
+        service: str, path: str, pages: TypeAdapter[Page[M]], **params: str
+    ) -> list[M] | None:
         """Every item of a list, page by page; None when the service does not answer."""
-        found: list[_Owned] = []
+        found: list[M] = []
         while True:
             wanted: dict[str, str | int] = {**params, "limit": _LIMIT, "offset": len(found)}
             content = await ask_service(caller, settings, upstreams, service, path, wanted)
             try:
-                page = None if content is None else _Page.model_validate_json(content)
+                page = None if content is None else pages.validate_json(content)
             except ValidationError:
                 page = None
             if page is None:
@@ -129,7 +131,7 @@ async def no_active_owner(request: Request) -> NoActiveOwner:
                 return found
 
     for service, path, params, kind, page in _SOURCES:
-        owned = await read(service, path, **params)
+        owned = await every(service, path, _OWNED_PAGES, **params)
         if owned is None:
             down.append(service)
             continue
@@ -141,11 +143,7 @@ async def no_active_owner(request: Request) -> NoActiveOwner:
             if (why := reason(o.team, active))
         ]
     # Measures nobody reports, though their team may have people: no figure for two periods.
-    content = await ask_service(caller, settings, upstreams, "kpi", "/unreported")
-    try:
-        quiet = None if content is None else _UNREPORTED.validate_json(content)
-    except ValidationError:
-        quiet = None
+    quiet = await every("kpi", "/unreported", _UNREPORTED_PAGES)
     if quiet is None and "kpi" not in down:
         down.append("kpi")
     listed = {item.id for item in items}

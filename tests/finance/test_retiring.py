@@ -26,7 +26,7 @@ def test_a_retired_budget_line_leaves_the_list_and_the_monitor(api: TestClient) 
     assert [r["retired"] for r in listed["items"]] == [True]
     monitor = api.get(f"{FINANCE}/budget/position", params={"month": "2025-09"}).json()
     assert monitor["lines"] == []
-    assert api.get(f"{url}/forecasts").json()  # its forecasts are kept
+    assert api.get(f"{url}/forecasts").json()["items"]  # its forecasts are kept
 
     restored = api.post(f"{url}/restore", headers={"If-Match": retired.headers["ETag"]})
     assert restored.json()["retired"] is False

@@ -163,7 +163,7 @@ def test_figures_with_no_period_column_need_the_period_of_the_whole_file(
 
 
 def _achieved(api: TestClient, line: dict[str, Any]) -> list[tuple[str, str]]:
-    entries = api.get(f"/api/v1/finance/savings-lines/{line['id']}/entries").json()
+    entries = api.get(f"/api/v1/finance/savings-lines/{line['id']}/entries").json()["items"]
     return sorted((e["month"], e["achieved_to_date"]) for e in entries)
 
 
@@ -230,7 +230,7 @@ def test_savings_returns_with_no_month_column_are_of_the_month_given_for_the_fil
     assert done.status_code == 200, done.text
     assert done.json()["given"] == {"period": "2025-09"}
     line = _savings(api)["SAV-02"]
-    entries = api.get(f"/api/v1/finance/savings-lines/{line['id']}/entries").json()
+    entries = api.get(f"/api/v1/finance/savings-lines/{line['id']}/entries").json()["items"]
     assert sorted((e["month"], e["achieved_to_date"], e["forecast_for_year"]) for e in entries) == [
         ("2025-03", "95500.00", "95500.00"),  # 2024/25 achieved, from the programme
         ("2025-09", "-12500.00", "1150000.00"),

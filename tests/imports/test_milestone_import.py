@@ -142,7 +142,7 @@ def test_milestone_headers_in_the_councils_own_words(api: TestClient) -> None:
     assert report["rows"][0]["problems"] == [
         {
             "column": "Revised date",
-            "kind": "not-a-date",
+            "kind": "not_a_date",
             "message": "could not read '1 May 2026' as a date",
             "blocking": True,
         }

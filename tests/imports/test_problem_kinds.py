@@ -28,9 +28,9 @@ def test_budget_rows_say_what_kind_of_problem_each_cell_has(api: TestClient) -> 
     )
     report = upload(api, "/finance/imports/budget-lines", data).json()
     assert _kinds(report) == [
-        (2, "Budget line", "missing-cell"),
-        (3, "Current budget 2025/26", "not-a-number"),
-        (4, "Month", "not-a-date"),
+        (2, "Budget line", "missing_cell"),
+        (3, "Current budget 2025/26", "not_a_number"),
+        (4, "Month", "not_a_date"),
         (6, "Forecast outturn", "duplicate"),
     ]
 
@@ -48,9 +48,9 @@ def test_actual_rows_name_an_unknown_measure_and_a_repeated_period(api: TestClie
     )
     report = upload(api, "/kpi/imports/actuals", data).json()
     assert _kinds(report) == [
-        (2, "Code", "unknown-reference"),
+        (2, "Code", "unknown_reference"),
         (4, "Month", "duplicate"),
-        (5, "Status", "not-a-choice"),
+        (5, "Status", "not_a_choice"),
     ]
 
 
@@ -60,7 +60,7 @@ def test_a_total_that_does_not_add_up_is_a_total_mismatch(api: TestClient) -> No
         [["Day care", "100"], ["Home care", "200"], ["Total", "400"]],
     )
     report = upload(api, "/finance/imports/budget-lines", data).json()
-    assert [(r["row"], r["kind"]) for r in report["reconciliations"]] == [(4, "total-mismatch")]
+    assert [(r["row"], r["kind"]) for r in report["reconciliations"]] == [(4, "total_mismatch")]
 
 
 def test_the_kinds_are_an_enum_of_the_openapi_document(api: TestClient) -> None:

@@ -37,23 +37,23 @@ def test_each_service_area_counts_its_measures_by_rag_now_and_the_period_before(
     assert list(found) == ["Quality", "Reablement", "Safeguarding"]
     reablement = found["Reablement"]
     assert reablement["measures"] == 2
-    assert reablement["counts"] == {"Green": 2, "Amber": 0, "Red": 0, "No data": 0, "No target": 0}
+    assert reablement["counts"] == {"green": 2, "amber": 0, "red": 0, "no_data": 0, "no_target": 0}
     assert reablement["previous_counts"] == {
-        "Green": 1,
-        "Amber": 0,
-        "Red": 1,
-        "No data": 0,
-        "No target": 0,
+        "green": 1,
+        "amber": 0,
+        "red": 1,
+        "no_data": 0,
+        "no_target": 0,
     }
     assert (reablement["improved"], reablement["worsened"], reablement["direction"]) == (
         1,
         0,
-        "Better",
+        "better",
     )
-    assert found["Safeguarding"]["direction"] == "Worse"
+    assert found["Safeguarding"]["direction"] == "worse"
     quality = found["Quality"]
-    assert quality["counts"]["No data"] == 1
-    assert quality["direction"] == "Not known"
+    assert quality["counts"]["no_data"] == 1
+    assert quality["direction"] == "not_known"
 
 
 def test_as_many_measures_up_as_down_is_the_same() -> None:
@@ -66,9 +66,9 @@ def test_quarterly_measures_read_their_previous_quarter(api: TestClient) -> None
     make_actual(api, measure, "2025/26 Q1", value="60")
     make_actual(api, measure, "2025/26 Q2", value="80")
     reablement = areas(api, "2025-09")["Reablement"]
-    assert reablement["counts"]["Green"] == 1
-    assert reablement["previous_counts"]["Red"] == 1
-    assert reablement["direction"] == "Better"
+    assert reablement["counts"]["green"] == 1
+    assert reablement["previous_counts"]["red"] == 1
+    assert reablement["direction"] == "better"
 
 
 def test_a_bad_period_is_a_422_on_period(api: TestClient) -> None:

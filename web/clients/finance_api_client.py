@@ -47,7 +47,7 @@ BENEFIT = Endpoint("GET", "/finance/savings-lines/{line_id}/benefit", Benefit, W
 PEERS = Endpoint("GET", "/finance/savings-lines/{line_id}/peers", LibraryPage, WHAT)
 LIBRARY = Endpoint("GET", "/finance/library/savings", LibraryPage, WHAT)
 BY_THEME = Endpoint("GET", "/finance/library/savings/by-theme", ThemeTable, WHAT)
-THEMES = Endpoint("GET", "/finance/library/themes", list[LibraryTheme], WHAT)
+THEMES = Endpoint("GET", "/finance/library/themes", Page[LibraryTheme], WHAT)
 OWNERS = Endpoint("GET", "/finance/savings/owners", Page[str], WHAT)
 TOTALS = Endpoint("GET", "/finance/savings/totals", SavingsTotals, WHAT)
 POSITION = Endpoint("GET", "/finance/budget/position", BudgetPosition, WHAT)
@@ -151,7 +151,7 @@ class FinanceApiClient:
         return await self._gateway.call(BY_THEME, params=query({"financial_year": financial_year}))
 
     async def themes(self) -> list[LibraryTheme]:
-        return await self._gateway.call(THEMES)
+        return await self._gateway.every(THEMES)
 
     async def retired_budget_lines(self) -> list[BudgetLine]:
         """The budget lines that have left the monitor, to show and restore."""

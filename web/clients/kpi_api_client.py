@@ -31,7 +31,7 @@ from web.clients.models import Series as MeasureSeries
 WHAT = "KPI service"
 SCORECARD = Endpoint("GET", "/kpi/scorecard", Scorecard, WHAT)
 SERVICE_AREAS = Endpoint("GET", "/kpi/scorecard/service-areas", ServiceAreas, WHAT)
-OVERDUE = Endpoint("GET", "/kpi/overdue", list[OverdueItem], WHAT)
+OVERDUE = Endpoint("GET", "/kpi/overdue", Page[OverdueItem], WHAT)
 MEASURES = Endpoint("GET", "/kpi/measures", Page[Measure], WHAT)
 MEASURE = Endpoint("GET", "/kpi/measures/{measure_id}", Measure, WHAT)
 RETIRE_MEASURE, RESTORE_MEASURE = retiring(MEASURE)
@@ -71,7 +71,7 @@ class KpiApiClient:
 
     async def overdue(self) -> list[OverdueItem]:
         """Every team's figures past their due date."""
-        return await self._gateway.call(OVERDUE)
+        return await self._gateway.every(OVERDUE)
 
     async def measure(self, measure_id: str) -> Measure:
         return await self._gateway.call(MEASURE, {"measure_id": measure_id})

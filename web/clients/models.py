@@ -900,7 +900,7 @@ class AreaStatus(Read):
     improved: int
     worsened: int
     direction: str
-    """Better, Worse, Same or Not known."""
+    """better, worse, same or not_known."""
 
 
 class ServiceAreas(Read):

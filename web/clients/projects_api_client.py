@@ -68,7 +68,7 @@ PLAN_SUMMARY = Endpoint(
     "GET", "/projects/improvement-actions/summary", ImprovementPlanSummary, WHAT
 )
 PORTFOLIO = Endpoint("GET", "/projects/portfolio/summary", PortfolioSummary, WHAT)
-OVERDUE = Endpoint("GET", "/projects/overdue", list[OverdueItem], WHAT)
+OVERDUE = Endpoint("GET", "/projects/overdue", Page[OverdueItem], WHAT)
 
 
 class KpiStatus(BaseModel):
@@ -138,7 +138,7 @@ class ProjectsApiClient:
 
     async def overdue(self) -> list[OverdueItem]:
         """Every open project's milestones and every improvement action past their due date."""
-        return await self._gateway.call(OVERDUE)
+        return await self._gateway.every(OVERDUE)
 
     async def update_project(self, project_id: str, version: str, data: dict[str, Any]) -> Project:
         return await self._gateway.call(

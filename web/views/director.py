@@ -26,12 +26,12 @@ from web.clients.projects_api_client import ProjectsApiClient
 from web.roles import Area, may_change
 
 M = TypeVar("M")
-RAGS = ("Green", "Amber", "Red", "No data", "No target")
+RAGS = ("green", "amber", "red", "no_data", "no_target")
 TRAVEL = {
-    "Better": ("↑", "Better than last period"),
-    "Worse": ("↓", "Worse than last period"),
-    "Same": ("→", "The same as last period"),
-    "Not known": ("", "Not known: no measure has a status in both periods"),
+    "better": ("↑", "Better than last period"),
+    "worse": ("↓", "Worse than last period"),
+    "same": ("→", "The same as last period"),
+    "not_known": ("", "Not known: no measure has a status in both periods"),
 }
 """Each direction of travel as an arrow (for the eye) and words (for everyone)."""
 
@@ -55,7 +55,7 @@ def area_rows(areas: list[AreaStatus]) -> list[AreaRow]:
             name=a.service_area or "No service area",
             arrow=TRAVEL.get(a.direction, ("", a.direction))[0],
             words=TRAVEL.get(a.direction, ("", a.direction))[1],
-            no_data=a.counts.get("No data", 0) == a.measures,
+            no_data=a.counts.get("no_data", 0) == a.measures,
         )
         for a in areas
     ]

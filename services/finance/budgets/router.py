@@ -201,7 +201,7 @@ def budget_position(
 def budget_trend(
     session: SessionDep,
     financial_year: Annotated[
-        str | None,
+        FinancialYearText | None,
         Query(description='"2025/26"; when left out, the year of the latest forecast.'),
     ] = None,
 ) -> BudgetTrend:

@@ -15,7 +15,8 @@ from common.errors import NotFound
 from common.identity import Caller, CallerDep, PlatformAdminDep, Role, require_roles
 from common.importing import ImportCommit, ImportFile, ImportMapping, ImportRows, import_response
 from common.mapping import shape_upload
-from common.pagination import PageDep
+from common.pagination import Page, PageDep
+from common.periods import FinancialYearText
 from common.writing import csv_response
 from services.finance.deps import SessionDep
 from services.finance.library import published, service
@@ -33,18 +34,20 @@ from services.finance.savings.models import SavingsLine
 from services.finance.schemas import year_query
 
 router = APIRouter(tags=["savings library"])
-YearQuery = Annotated[str | None, Query(description='Only this financial year, "2023/24".')]
+YearQuery = Annotated[
+    FinancialYearText | None, Query(description='Only this financial year, "2023/24".')
+]
 Amount = Annotated[
     Literal["achieved", "planned"],
     Query(description="Which amount the table holds (the two are never added together)."),
 ]
 
 
-@router.get("/library/themes", response_model=list[ThemeRead])
-def list_themes(caller: CallerDep) -> list[ThemeRead]:
+@router.get("/library/themes", response_model=Page[ThemeRead])
+def list_themes(caller: CallerDep, page: PageDep) -> Page[ThemeRead]:
     """The themes savings are filed under, in order (asked by a caller the gateway signed, as
     every service answer is)."""
-    return [ThemeRead(theme=t, label=t.label) for t in Theme]
+    return crud.page_from([ThemeRead(theme=t, label=t.label) for t in Theme], page)
 
 
 @router.get("/library/setting", response_model=LibrarySettingRead)
@@ -137,13 +140,14 @@ def savings_line_peers(
     )
 
 
-@router.get("/library/published-tables", response_model=list[PublishedTableRead])
-def list_published_tables(session: SessionDep) -> list[PublishedTableRead]:
+@router.get("/library/published-tables", response_model=Page[PublishedTableRead])
+def list_published_tables(session: SessionDep, page: PageDep) -> Page[PublishedTableRead]:
     """The published tables in the library, newest first, with their source and flags."""
-    return [
+    tables = [
         PublishedTableRead.model_validate({**_fields(t), "lines": n})
         for t, n in service.published_tables(session)
     ]
+    return crud.page_from(tables, page)
 
 
 def _fields(table: PublishedTable) -> dict[str, object]:

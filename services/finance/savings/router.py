@@ -296,7 +296,8 @@ def savings_totals(
 def savings_trend(
     session: SessionDep,
     financial_year: Annotated[
-        str | None, Query(description='"2025/26"; the current financial year when left out.')
+        FinancialYearText | None,
+        Query(description='"2025/26"; the current financial year when left out.'),
     ] = None,
     saving_type: SavingType = SavingType.CASHABLE,
 ) -> SavingsTrend:

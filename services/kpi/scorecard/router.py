@@ -110,7 +110,7 @@ def get_scorecard(
 def scorecard_by_service_area(
     session: SessionDep,
     period: Annotated[
-        str | None,
+        PeriodText | None,
         Query(description="Defaults to the latest complete month.", examples=["2025-10"]),
     ] = None,
 ) -> ServiceAreas:

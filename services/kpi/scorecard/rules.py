@@ -197,10 +197,10 @@ def year_end_forecast(
 class Travel(StrEnum):
     """A service area's direction of travel since the previous period, in words."""
 
-    BETTER = "Better"
-    WORSE = "Worse"
-    SAME = "Same"
-    NOT_KNOWN = "Not known"
+    BETTER = "better"
+    WORSE = "worse"
+    SAME = "same"
+    NOT_KNOWN = "not_known"
 
 
 _RANK = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
@@ -213,9 +213,9 @@ def area_travel(statuses: Iterable[tuple[Rag, Rag]]) -> tuple[Travel, int, int]:
     Returns the direction and how many measures improved and worsened.
 
     >>> area_travel([(Rag.GREEN, Rag.AMBER), (Rag.RED, Rag.RED), (Rag.NO_DATA, Rag.RED)])
-    (<Travel.BETTER: 'Better'>, 1, 0)
+    (<Travel.BETTER: 'better'>, 1, 0)
     >>> area_travel([(Rag.GREEN, Rag.NO_DATA)])
-    (<Travel.NOT_KNOWN: 'Not known'>, 0, 0)
+    (<Travel.NOT_KNOWN: 'not_known'>, 0, 0)
     """
     compared = [
         (_RANK[now], _RANK[before]) for now, before in statuses if now in _RANK and before in _RANK

@@ -24,17 +24,17 @@ def my_kpi_tasks(session: SessionDep, caller: CallerDep, page: PageDep) -> Page[
     )
 
 
-@router.get("/overdue", response_model=list[OverdueItem], tags=["tasks"])
-def overdue_figures(session: SessionDep, caller: CallerDep) -> list[OverdueItem]:
+@router.get("/overdue", response_model=Page[OverdueItem], tags=["tasks"])
+def overdue_figures(session: SessionDep, caller: CallerDep, page: PageDep) -> Page[OverdueItem]:
     """Every team's figures past their due date in the periods still open, each with the team
     that provides it: what a director chases. Oldest due first."""
-    return ordered(service.overdue(session, deadlines=caller.deadlines, today=date.today()))
+    overdue = service.overdue(session, deadlines=caller.deadlines, today=date.today())
+    return crud.page_from(ordered(overdue), page)
 
 
-@router.get("/unreported", response_model=list[UnreportedMeasure], tags=["tasks"])
-def unreported_measures(session: SessionDep) -> list[UnreportedMeasure]:
+@router.get("/unreported", response_model=Page[UnreportedMeasure], tags=["tasks"])
+def unreported_measures(session: SessionDep, page: PageDep) -> Page[UnreportedMeasure]:
     """Active measures with no figure sent (submitted or approved) for either of their last two
     ended periods: nobody is reporting them."""
-    return [
-        UnreportedMeasure.model_validate(m) for m in service.unreported(session, today=date.today())
-    ]
+    unreported = service.unreported(session, today=date.today())
+    return crud.page_from([UnreportedMeasure.model_validate(m) for m in unreported], page)

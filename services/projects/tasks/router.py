@@ -24,8 +24,8 @@ def my_project_tasks(session: SessionDep, caller: CallerDep, page: PageDep) -> P
     )
 
 
-@router.get("/overdue", response_model=list[OverdueItem], tags=["tasks"])
-def overdue_project_items(session: SessionDep) -> list[OverdueItem]:
+@router.get("/overdue", response_model=Page[OverdueItem], tags=["tasks"])
+def overdue_project_items(session: SessionDep, page: PageDep) -> Page[OverdueItem]:
     """Every open project's milestones and every improvement action past their due date, each
     with the team (or person) it is waiting on: what a director chases. Oldest due first."""
-    return ordered(service.overdue(session, today=date.today()))
+    return crud.page_from(ordered(service.overdue(session, today=date.today())), page)
