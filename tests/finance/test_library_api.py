@@ -90,7 +90,7 @@ def test_a_stated_total_that_disagrees_is_shown_beside_the_lines_with_its_flag(
     assert flag["lines"]["Savings achieved"].startswith("3357350")
     assert "difference" in flag["message"]
     assert flag["source_document"] == "Adult social care savings annex 2024"
-    tables = api.get(f"{FINANCE}/library/published-tables").json()
+    tables = api.get(f"{FINANCE}/library/published-tables").json()["items"]
     assert tables[0]["lines"] == 4
     assert len(tables[0]["reconciliations"]) == 1
 
@@ -112,7 +112,7 @@ def test_only_a_platform_administrator_imports_or_removes_published_tables(
     assert import_annex(api_as(make_caller(demo_org, Role.FINANCE))).status_code == 403
     admin = platform(api_as)
     assert import_annex(admin).status_code == 200
-    table = api.get(f"{FINANCE}/library/published-tables").json()[0]["id"]
+    table = api.get(f"{FINANCE}/library/published-tables").json()["items"][0]["id"]
     assert api.delete(f"{FINANCE}/library/published-tables/{table}").status_code == 403
     assert admin.delete(f"{FINANCE}/library/published-tables/{table}").status_code == 204
     assert api.get(f"{FINANCE}/library/savings").json()["total"] == 0

@@ -407,7 +407,7 @@ def _import_unchanged(
 
 
 def _saved_mapping(a: TestClient, service: str) -> str:
-    [saved] = a.get(f"/api/v1/{service}/saved-mappings").json()
+    [saved] = a.get(f"/api/v1/{service}/saved-mappings").json()["items"]
     assert MARK in " ".join(saved["headings"])
     found: str = saved["id"]
     return found

@@ -82,7 +82,7 @@ CHOSEN = {"Service area": "name", "Budget 2024/25 £m": "not-imported"}
 def _saved(api: TestClient, **params: str) -> list[dict[str, Any]]:
     response = api.get(SAVED, params=params)
     assert response.status_code == 200, response.text
-    found: list[dict[str, Any]] = response.json()
+    found: list[dict[str, Any]] = response.json()["items"]
     return found
 
 
@@ -183,7 +183,7 @@ def test_each_service_keeps_the_mappings_of_its_own_imports(api: TestClient) -> 
         data={"mapping": json.dumps(mapping)},
     )
     assert done.status_code == 200, done.text
-    [saved] = api.get("/api/v1/kpi/saved-mappings").json()
+    [saved] = api.get("/api/v1/kpi/saved-mappings").json()["items"]
     assert (saved["kind"], saved["mapping"]) == ("kpis", mapping)
     assert _saved(api) == []  # finance has none
     again = api.post(

@@ -21,7 +21,7 @@ DUE_AT_MONTH_END = Deadlines(monthly_figures_working_days=0, close_working_days=
 def overdue(client: TestClient, path: str) -> list[dict[str, Any]]:
     response = client.get(path)
     assert response.status_code == 200, response.text
-    items: list[dict[str, Any]] = response.json()
+    items: list[dict[str, Any]] = response.json()["items"]
     assert all(item["overdue"] for item in items)
     return items
 

@@ -68,7 +68,7 @@ def test_without_a_reason_the_error_is_beside_the_field_and_the_figure_is_kept(
     )
     assert saved.status_code == 303, saved.text
     actual = approver.get(f"{API}/actuals").json()["items"][0]
-    revisions = approver.get(f"{API}/actuals/{actual['id']}/revisions").json()
+    revisions = approver.get(f"{API}/actuals/{actual['id']}/revisions").json()["items"]
     assert [r["reason"] for r in revisions] == ["Found in the audit"]
 
 
