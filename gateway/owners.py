@@ -5,20 +5,19 @@ KPI and finance services'; the gateway holds the first and asks the services for
 as it does for tasks.
 """
 
-from typing import Literal, TypeVar
+from typing import Literal
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter
 from sqlalchemy import select
 
 from common.identity import Caller
 from common.pagination import Page
 from gateway.models import User
 from gateway.router import in_a_council
-from gateway.tasks import ask_service
+from gateway.tasks import every_item
 
 router = APIRouter(prefix="/api/v1", tags=["identity"])
-_LIMIT = 500
 
 
 class NoActiveOwnerItem(BaseModel):
@@ -69,7 +68,6 @@ _UNREPORTED_PAGES = TypeAdapter(Page[_Unreported])
 
 
 _OWNED_PAGES = TypeAdapter(Page[_Owned])
-M = TypeVar("M", bound=BaseModel)
 
 
 def active_teams(request: Request, caller: Caller) -> set[str]:
@@ -112,26 +110,8 @@ async def no_active_owner(request: Request) -> NoActiveOwner:
     items: list[NoActiveOwnerItem] = []
     down: list[str] = []
 
-    async def every(
-        service: str, path: str, pages: TypeAdapter[Page[M]], **params: str
-    ) -> list[M] | None:
-        """Every item of a list, page by page; None when the service does not answer."""
-        found: list[M] = []
-        while True:
-            wanted: dict[str, str | int] = {**params, "limit": _LIMIT, "offset": len(found)}
-            content = await ask_service(caller, settings, upstreams, service, path, wanted)
-            try:
-                page = None if content is None else pages.validate_json(content)
-            except ValidationError:
-                page = None
-            if page is None:
-                return None
-            found.extend(page.items)
-            if not page.items or len(found) >= page.total:
-                return found
-
     for service, path, params, kind, page in _SOURCES:
-        owned = await every(service, path, _OWNED_PAGES, **params)
+        owned = await every_item(caller, settings, upstreams, service, path, _OWNED_PAGES, **params)
         if owned is None:
             down.append(service)
             continue
@@ -143,7 +123,7 @@ async def no_active_owner(request: Request) -> NoActiveOwner:
             if (why := reason(o.team, active))
         ]
     # Measures nobody reports, though their team may have people: no figure for two periods.
-    quiet = await every("kpi", "/unreported", _UNREPORTED_PAGES)
+    quiet = await every_item(caller, settings, upstreams, "kpi", "/unreported", _UNREPORTED_PAGES)
     if quiet is None and "kpi" not in down:
         down.append("kpi")
     listed = {item.id for item in items}

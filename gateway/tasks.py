@@ -6,6 +6,7 @@ items are missing.
 """
 
 import logging
+from typing import TypeVar
 
 import httpx
 from fastapi import APIRouter, Request
@@ -16,6 +17,8 @@ from common.logs import REQUEST_ID_HEADER, request_id_var
 from common.pagination import Page
 from common.settings import SERVICES, Settings
 from common.tasks import TaskItem, ordered
+
+M = TypeVar("M", bound=BaseModel)
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1", tags=["identity"])
@@ -56,26 +59,40 @@ async def ask_service(
     return response.content
 
 
+async def every_item(
+    caller: Caller,
+    settings: Settings,
+    upstreams: dict[str, httpx.AsyncClient],
+    service: str,
+    path: str,
+    pages: TypeAdapter[Page[M]],
+    **params: str,
+) -> list[M] | None:
+    """Every item of a service's list, page by page, on the caller's behalf; None when the
+    service does not answer or answers something that is not a page of them."""
+    found: list[M] = []
+    while True:
+        wanted: dict[str, str | int] = {**params, "limit": _LIMIT, "offset": len(found)}
+        content = await ask_service(caller, settings, upstreams, service, path, wanted)
+        try:
+            page = None if content is None else pages.validate_json(content)
+        except ValidationError:
+            log.warning("not a page", extra={"upstream": service, "path": path})
+            page = None
+        if page is None:
+            return None
+        found.extend(page.items)
+        if not page.items or len(found) >= page.total:
+            return found
+
+
 async def tasks_of(
     caller: Caller, settings: Settings, upstreams: dict[str, httpx.AsyncClient]
 ) -> MyTasks:
     """Ask every service for the caller's tasks."""
 
     async def ask(service: str) -> list[TaskItem] | None:
-        items: list[TaskItem] = []
-        try:
-            while True:
-                params: dict[str, str | int] = {"limit": _LIMIT, "offset": len(items)}
-                content = await ask_service(caller, settings, upstreams, service, "/tasks", params)
-                if content is None:
-                    return None
-                page = _PAGE.validate_json(content)
-                items.extend(page.items)
-                if not page.items or len(items) >= page.total:
-                    return items
-        except ValidationError:
-            log.warning("tasks unavailable", extra={"upstream": service})
-            return None
+        return await every_item(caller, settings, upstreams, service, "/tasks", _PAGE)
 
     answers = [await ask(service) for service in SERVICES]
     items = [item for answer in answers if answer for item in answer]
