@@ -5,9 +5,9 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import File, Form, Query, UploadFile
+from fastapi import Depends, File, Form, Query, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PydanticField
@@ -17,10 +17,11 @@ from common.audit import declare_no_change, record_created, record_updated
 from common.bulk import import_conflict, insert_rows, update_rows
 from common.errors import PROBLEM_JSON, FieldError, ValidationFailed
 from common.headers import Column, HeaderMatch, match_headers, missing_columns
-from common.mapping import Shaped, reconciliation_json
+from common.mapping import Shaped, reconciliation_json, shape_upload
 from common.money import parse_money
 from common.periods import Frequency, Period, read_period
 from common.quantities import header_unit
+from common.saved_mappings import MappingMemory
 from common.spreadsheets import Table
 from common.writing import column_letters
 
@@ -475,3 +476,56 @@ def import_response(
             shape.keep_mapping()
         report.committed = True
     return JSONResponse(report.as_json(rows))
+
+
+P = TypeVar("P")
+
+
+@dataclass
+class ImportUpload:
+    """What every import endpoint is sent, as a dependency (`Annotated[ImportUpload,
+    Depends()]`): the table and its `mapping` (form fields), whether to write it and which rows
+    to list (query). An import that takes more (a `period`, a `frequency`) or describes its file
+    otherwise subclasses it: its fields follow these in the request, as FastAPI reads them."""
+
+    file: ImportFile
+    commit: ImportCommit = False
+    rows: ImportRows = "all"
+    mapping: ImportMapping = None
+
+    @property
+    def filename(self) -> str:
+        return self.file.filename or ""
+
+    def answer(
+        self,
+        memory: MappingMemory,
+        columns: Sequence[Column],
+        plan: Callable[[Table, str], tuple[ImportReport, P]],
+        write: Callable[[P, Shaped], None],
+    ) -> JSONResponse:
+        """The import of this upload: the table shaped for `columns` with the mapping given or
+        the one `memory` saved (`common.mapping.shape_upload`), its rows planned by `plan`
+        (given the table and the file's name), and the answer (`import_response`), with `write`
+        writing what was planned when the rows are to be written."""
+        shaped = shape_upload(self.file, columns, self.mapping, memory=memory)
+        report, planned = plan(shaped.table, self.filename)
+        return import_response(
+            report,
+            commit=self.commit,
+            rows=self.rows,
+            write=lambda: write(planned, shaped),
+            shape=shaped,
+        )
+
+
+ImportUploadDep = Annotated[ImportUpload, Depends()]
+"""An import endpoint's upload, when it takes nothing more."""
+
+
+@dataclass
+class PeriodUpload(ImportUpload):
+    """An upload whose figures may all be for one `period` the file does not name
+    (`read_period_field`)."""
+
+    period: ImportPeriod = None

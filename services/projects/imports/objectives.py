@@ -43,13 +43,12 @@ class ObjectiveRow:
 
 @dataclass
 class ObjectivesPlan:
-    report: ImportReport
     rows: list[ObjectiveRow]
     book: PriorityBook
     priorities: int
 
 
-def plan(session: Session, table: Table, filename: str) -> ObjectivesPlan:
+def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, ObjectivesPlan]:
     match = read_header(table, COLUMNS, "an objective")
     columns = match.headers
     report = ImportReport.of("objectives", filename, match)
@@ -116,7 +115,7 @@ def plan(session: Session, table: Table, filename: str) -> ObjectivesPlan:
         rows.append(item)
     for item in rows:
         item.report.action = _action(item, book)
-    return ObjectivesPlan(report, rows, book, len(stored))
+    return report, ObjectivesPlan(rows, book, len(stored))
 
 
 def _action(item: ObjectiveRow, book: PriorityBook) -> str:
