@@ -1,11 +1,8 @@
 """The finance service app."""
 
-from fastapi import FastAPI
+from functools import partial
 
-from common.db import Database
-from common.http import ServiceClients
 from common.service_app import create_service_app
-from common.settings import Settings
 from services.finance.benefits.router import router as benefits_router
 from services.finance.budgets.router import router as budgets_router
 from services.finance.imports.router import router as imports_router
@@ -15,27 +12,21 @@ from services.finance.reconciliations.router import router as reconciliations_ro
 from services.finance.savings.router import router as savings_router
 from services.finance.tasks.router import router as tasks_router
 
-
-def create_app(
-    settings: Settings | None = None,
-    database: Database | None = None,
-    clients: ServiceClients | None = None,
-) -> FastAPI:
-    return create_service_app(
-        "finance",
-        title="ASC Tracker finance service",
-        description="Budget monitoring and savings tracking.",
-        routers=[
-            budgets_router,
-            savings_router,
-            benefits_router,
-            imports_router,
-            saved_mappings,
-            library_router,
-            reconciliations_router,
-            tasks_router,
-        ],
-        settings=settings,
-        database=database,
-        clients=clients,
-    )
+create_app = partial(
+    create_service_app,
+    "finance",
+    title="ASC Tracker finance service",
+    description="Budget monitoring and savings tracking.",
+    routers=[
+        budgets_router,
+        savings_router,
+        benefits_router,
+        imports_router,
+        saved_mappings,
+        library_router,
+        reconciliations_router,
+        tasks_router,
+    ],
+)
+"""`create_app(settings=…, database=…, clients=…)`: what is left out, `create_service_app`
+makes from the environment."""

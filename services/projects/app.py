@@ -1,11 +1,10 @@
 """The projects service app."""
 
-from fastapi import APIRouter, Depends, FastAPI
+from functools import partial
 
-from common.db import Database
-from common.http import ServiceClients
+from fastapi import APIRouter, Depends
+
 from common.service_app import create_service_app
-from common.settings import Settings
 from services.projects.deps import plan_editors_write
 from services.projects.highlights.router import reports
 from services.projects.imports.router import router as imports_router
@@ -27,31 +26,26 @@ def guarded_imports() -> APIRouter:
     return guarded
 
 
-def create_app(
-    settings: Settings | None = None,
-    database: Database | None = None,
-    clients: ServiceClients | None = None,
-) -> FastAPI:
-    return create_service_app(
-        "projects",
-        title="ASC Tracker projects service",
-        description=(
-            "Objectives, projects, milestones, highlight reports, RAID and improvement actions."
-        ),
-        routers=[
-            priorities,
-            objectives,
-            programmes,
-            projects,
-            milestones,
-            reports,
-            raid,
-            actions,
-            portfolio,
-            guarded_imports(),
-            tasks_router,
-        ],
-        settings=settings,
-        database=database,
-        clients=clients,
-    )
+create_app = partial(
+    create_service_app,
+    "projects",
+    title="ASC Tracker projects service",
+    description=(
+        "Objectives, projects, milestones, highlight reports, RAID and improvement actions."
+    ),
+    routers=[
+        priorities,
+        objectives,
+        programmes,
+        projects,
+        milestones,
+        reports,
+        raid,
+        actions,
+        portfolio,
+        guarded_imports(),
+        tasks_router,
+    ],
+)
+"""`create_app(settings=…, database=…, clients=…)`: what is left out, `create_service_app`
+makes from the environment."""
