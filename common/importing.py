@@ -1,7 +1,7 @@
 """Import reports: what an import will do with each row of an upload, the problems it found, and
 the answer an import endpoint gives (a preview, or everything written, or nothing and a 422)."""
 
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from common.audit import declare_no_change, record_created, record_updated
 from common.bulk import import_conflict, insert_rows, update_rows
 from common.errors import PROBLEM_JSON, FieldError, ValidationFailed
-from common.headers import Column, HeaderMatch, match_headers, missing_columns
+from common.headers import Column, HeaderMatch, match_headers, missing_columns, parse_yes_no
 from common.mapping import Shaped, reconciliation_json, shape_upload
 from common.money import parse_money
 from common.periods import Frequency, Period, read_period
@@ -24,6 +24,8 @@ from common.quantities import header_unit
 from common.saved_mappings import MappingMemory
 from common.spreadsheets import Table
 from common.writing import column_letters
+
+K = TypeVar("K")
 
 
 class ProblemKind(StrEnum):
@@ -97,6 +99,44 @@ class RowReport:
         except ValueError as error:
             self.problem(column, str(error), ProblemKind.NOT_A_NUMBER)
             return None
+
+    def repeats(self, seen: dict[K, int], key: K, column: str, what: str) -> None:
+        """A duplicate problem when an earlier row of the file was for `key` ("repeats `what`
+        of row 4"); `seen` keeps the first row of each key."""
+        if key in seen:
+            self.problem(column, f"repeats {what} of row {seen[key]}", ProblemKind.DUPLICATE)
+        seen.setdefault(key, self.row)
+
+    def changes(self, changed: list[str]) -> str:
+        """ "update", with the `changed` fields listed among the row's fields, or "unchanged"
+        when there are none."""
+        if changed:
+            self.fields["changes"] = changed
+        return "update" if changed else "unchanged"
+
+    def compare(
+        self,
+        stored: object,
+        wanted: Mapping[str, object],
+        keys: Iterable[str] | None = None,
+        *,
+        more: Sequence[str] = (),
+    ) -> str:
+        """What the row does to the `stored` record (`changes`): it changes each field of
+        `wanted` (of `keys` only, in their order, when given) whose value the record does not
+        hold, then the `more` the importer found (a target, a link)."""
+        keys = wanted if keys is None else keys
+        return self.changes(
+            [k for k in keys if k in wanted and getattr(stored, k) != wanted[k]] + list(more)
+        )
+
+    def yes_no(self, column: str, text: str) -> bool:
+        """A Y/N cell (`parse_yes_no`): False, with a not-a-choice problem, when it says
+        neither."""
+        answer = parse_yes_no(text)
+        if answer is None:
+            self.problem(column, f"could not read '{text}' as Y or N", ProblemKind.NOT_A_CHOICE)
+        return bool(answer)
 
     def as_json(self) -> dict[str, object]:
         return {

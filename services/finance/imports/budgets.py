@@ -369,13 +369,7 @@ def plan(
             if outturn is None:
                 continue
             item.forecasts[when] = outturn
-            if (key, when) in seen_forecasts:
-                row.problem(
-                    header,
-                    f"repeats the {when:%B %Y} forecast of row {seen_forecasts[key, when]}",
-                    ProblemKind.DUPLICATE,
-                )
-            seen_forecasts.setdefault((key, when), number)
+            row.repeats(seen_forecasts, (key, when), header, f"the {when:%B %Y} forecast")
         if "commentary" in cell and item.forecasts:
             item.commentary = cell["commentary"]
         if item.year is None and (item.original is not None or item.current is not None):
@@ -422,7 +416,7 @@ def _action(item: BudgetRow) -> str:
     line = item.line.existing
     if line is None:
         return "create"
-    changed = [k for k, v in item.line.values.items() if getattr(line, k) != v]
+    changed: list[str] = []
     for year, given in item.budgets.items():
         amount = _amount(line, year)
         wanted = _amount_values(given, amount)
@@ -441,9 +435,7 @@ def _action(item: BudgetRow) -> str:
             )
         ):
             changed.append(f"forecast {month:%Y-%m}")
-    if changed:
-        item.report.fields["changes"] = changed
-    return "update" if changed else "unchanged"
+    return item.report.compare(line, item.line.values, more=changed)
 
 
 _AMOUNT_FIELDS = ("original_budget", "current_budget")

@@ -88,7 +88,6 @@ def plan(
     seen: dict[tuple[str, date], int] = {}
     rows: list[EntryRow] = []
     for row, cell, _ in report.each_row(table, match):
-        number = row.row
         if period is not None:
             cell.setdefault("month", period.code)
         item = EntryRow(row)
@@ -137,13 +136,7 @@ def plan(
                 row.problem(columns["achieved_to_date"], invalid.detail, ProblemKind.INVALID)
         if item.line is not None and item.month is not None:
             entry_key = (item.line.reference.lower(), item.month)
-            if entry_key in seen:
-                row.problem(
-                    columns["month"],
-                    f"repeats the return of row {seen[entry_key]}",
-                    ProblemKind.DUPLICATE,
-                )
-            seen.setdefault(entry_key, number)
+            row.repeats(seen, entry_key, columns["month"], "the return")
             item.existing = next((e for e in item.line.entries if e.month == item.month), None)
         row.fields = {
             "reference": cell["reference"],
@@ -164,10 +157,7 @@ def plan(
 def _action(item: EntryRow) -> str:
     if item.existing is None:
         return "create"
-    changed = [k for k, v in (item.values or {}).items() if getattr(item.existing, k) != v]
-    if changed:
-        item.report.fields["changes"] = changed
-    return "update" if changed else "unchanged"
+    return item.report.compare(item.existing, item.values or {})
 
 
 def commit(session: Session, rows: list[EntryRow]) -> None:

@@ -348,7 +348,6 @@ def plan(
     seen: dict[str, int] = {}
     rows: list[SavingsRow] = []
     for row, cell, cells in report.each_row(table, match):
-        number = row.row
         item = SavingsRow(row, {})
         rows.append(item)
         cell["reference"] = cell.get("reference") or reference_of(cell["title"])
@@ -356,13 +355,8 @@ def plan(
         item.existing = existing.get(cell["reference"].lower())
         _read_row(item, cell, cells, years, columns, names)
         key = cell["reference"].lower()
-        if key and key in seen:
-            row.problem(
-                columns["reference"],
-                f"repeats the savings line of row {seen[key]}",
-                ProblemKind.DUPLICATE,
-            )
-        seen.setdefault(key, number)
+        if key:
+            row.repeats(seen, key, columns["reference"], "the savings line")
         row.fields = dict(item.values) | {f"target {y}": dict(t) for y, t in item.targets.items()}
         if item.project_ids is not None:
             row.fields["project_ids"] = [str(p) for p in item.project_ids]
@@ -499,7 +493,7 @@ def _action(item: SavingsRow) -> str:
     line = item.existing
     if line is None:
         return "create"
-    changed = [k for k in _FIELDS if k in item.values and getattr(line, k) != item.values[k]]
+    changed: list[str] = []
     if item.project_ids is not None and list(line.project_ids or []) != item.project_ids:
         changed.append("project_ids")
     have = {t.financial_year: t for t in line.targets}
@@ -512,9 +506,7 @@ def _action(item: SavingsRow) -> str:
         entry = returns.get(year_end(year))
         if entry is None or (entry.achieved_to_date, entry.forecast_for_year) != (amount, amount):
             changed.append(f"achieved {year}")
-    if changed:
-        item.report.fields["changes"] = changed
-    return "update" if changed else "unchanged"
+    return item.report.compare(line, item.values, _FIELDS, more=changed)
 
 
 def commit(session: Session, rows: list[SavingsRow]) -> None:

@@ -409,9 +409,7 @@ def plan(
                 or current.note != wanted.note
             ):
                 changed.append(f"target {year}")
-        row.action = "update" if changed else "unchanged"
-        if changed:
-            row.fields["changes"] = changed
+        row.action = row.changes(changed)
         row.key = item.existing.code
     return report, parsed
 

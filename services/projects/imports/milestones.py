@@ -180,7 +180,6 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
     rows: list[MilestoneRow] = []
     seen: dict[tuple[uuid.UUID, str], int] = {}
     for row, cell, _ in report.each_row(table, match):
-        line = row.row
         values: dict[str, object] = {"title": cell["title"]}
         project_id: uuid.UUID | None = None
         if not cell["project"]:
@@ -232,14 +231,8 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
         match_key: tuple[uuid.UUID, str] | None = (
             (project_id, _words(cell["title"])) if project_id else None
         )
-        if match_key is not None and match_key in seen:
-            row.problem(
-                columns["title"],
-                f"repeats the milestone of row {seen[match_key]}",
-                ProblemKind.DUPLICATE,
-            )
         if match_key is not None:
-            seen.setdefault(match_key, line)
+            row.repeats(seen, match_key, columns["title"], "the milestone")
         item = MilestoneRow(row, project_id, values, existing.get(match_key) if match_key else None)
         _settle_status(item)
         for error in milestone_errors(
@@ -281,12 +274,7 @@ _STORED = ("baseline_date", "forecast_date", "actual_date", "status")
 def _action(item: MilestoneRow) -> str:
     if item.existing is None:
         return "create"
-    changed = [
-        k for k in _STORED if k in item.values and getattr(item.existing, k) != item.values[k]
-    ]
-    if changed:
-        item.report.fields["changes"] = changed
-    return "update" if changed else "unchanged"
+    return item.report.compare(item.existing, item.values, _STORED)
 
 
 def commit(session: Session, rows: list[MilestoneRow]) -> None:

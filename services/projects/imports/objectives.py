@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.headers import Column, parse_yes_no
+from common.headers import Column
 from common.importing import ImportReport, ProblemKind, RowReport, read_header
 from common.spreadsheets import Table
 from services.projects.imports.linking import PriorityBook, numbered
@@ -58,7 +58,6 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, O
     rows: list[ObjectiveRow] = []
     seen: dict[int, int] = {}
     for position, (row, cell, _) in enumerate(report.each_row(table, match)):
-        line = row.row
         number, statement = numbered(cell["statement"])
         if cell.get("number"):
             try:
@@ -81,23 +80,10 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, O
             row.problem(
                 columns["statement"], "the objective has no statement", ProblemKind.MISSING_CELL
             )
-        if number in seen:
-            row.problem(
-                columns["statement"],
-                f"repeats objective {number} of row {seen[number]}",
-                ProblemKind.DUPLICATE,
-            )
-        seen.setdefault(number, line)
+        row.repeats(seen, number, columns["statement"], f"objective {number}")
         fields: dict[str, object] = {"number": number, "statement": statement}
         if "council_plan" in cell:
-            answer = parse_yes_no(cell["council_plan"])
-            if answer is None:
-                row.problem(
-                    columns["council_plan"],
-                    f"could not read '{cell['council_plan']}' as Y or N",
-                    ProblemKind.NOT_A_CHOICE,
-                )
-            fields["council_plan"] = bool(answer)
+            fields["council_plan"] = row.yes_no(columns["council_plan"], cell["council_plan"])
         if "owner" in cell:
             fields["owner"] = cell["owner"]
             if len(cell["owner"]) > 200:
@@ -123,18 +109,13 @@ def _action(item: ObjectiveRow, book: PriorityBook) -> str:
         return "create"
     current = item.existing
     wanted_ids = [book.ids[i] for i in item.priority_indexes]
-    changed: list[str] = [
-        key
-        for key in ("statement", "council_plan", "owner")
-        if key in item.fields and getattr(current, key) != item.fields[key]
-    ]
-    if "priorities" in item.fields and (
+    relinked = "priorities" in item.fields and (
         None in wanted_ids or set(wanted_ids) != set(current.priority_ids)
-    ):
-        changed.append("priorities")
-    if changed:
-        item.fields["changes"] = changed
-    return "update" if changed else "unchanged"
+    )
+    more = ["priorities"] if relinked else []
+    return item.report.compare(
+        current, item.fields, ("statement", "council_plan", "owner"), more=more
+    )
 
 
 def commit(session: Session, planned: ObjectivesPlan) -> None:

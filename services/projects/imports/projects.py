@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.headers import Column, normalise_header, parse_yes_no
+from common.headers import Column, normalise_header
 from common.importing import ImportReport, ProblemKind, RowReport, read_header
 from common.spreadsheets import Table
 from services.projects.imports.linking import PriorityBook, link_objectives
@@ -81,16 +81,11 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
     rows: list[ProjectRow] = []
     seen: dict[str, int] = {}
     for row, cell, _ in report.each_row(table, match):
-        line = row.row
         values: dict[str, object] = {"name": cell["name"]}
         if not cell["name"]:
             row.problem(columns["name"], "the project has no name", ProblemKind.MISSING_CELL)
         key = _words(cell["name"])
-        if key in seen:
-            row.problem(
-                columns["name"], f"repeats the project of row {seen[key]}", ProblemKind.DUPLICATE
-            )
-        seen.setdefault(key, line)
+        row.repeats(seen, key, columns["name"], "the project")
         if "description" in cell:
             values["description"] = cell["description"]
         for field in ("start", "end"):
@@ -123,14 +118,7 @@ def plan(session: Session, table: Table, filename: str) -> tuple[ImportReport, l
         if "resources" in cell:
             values["resources"] = split_resources(cell["resources"])
         if "council_plan" in cell:
-            answer = parse_yes_no(cell["council_plan"])
-            if answer is None:
-                row.problem(
-                    columns["council_plan"],
-                    f"could not read '{cell['council_plan']}' as Y or N",
-                    ProblemKind.NOT_A_CHOICE,
-                )
-            values["council_plan"] = bool(answer)
+            values["council_plan"] = row.yes_no(columns["council_plan"], cell["council_plan"])
         if "lead_team" in cell:
             values["lead_team"] = cell["lead_team"]
         for field, limit in _LIMITS.items():
@@ -164,12 +152,11 @@ def _action(item: ProjectRow) -> str:
     if item.existing is None:
         return "create"
     current = item.existing
-    changed = [k for k in _COMPARED if k in item.values and getattr(current, k) != item.values[k]]
-    if item.objective_ids is not None and set(item.objective_ids) != set(current.objective_ids):
-        changed.append("objectives")
-    if changed:
-        item.report.fields["changes"] = changed
-    return "update" if changed else "unchanged"
+    wanted = item.objective_ids
+    more = (
+        ["objectives"] if wanted is not None and set(wanted) != set(current.objective_ids) else []
+    )
+    return item.report.compare(current, item.values, _COMPARED, more=more)
 
 
 def commit(session: Session, rows: list[ProjectRow]) -> None:
