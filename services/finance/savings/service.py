@@ -12,8 +12,8 @@ from sqlalchemy import Row, Select, Uuid, any_, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 from sqlalchemy.orm import Session
 
-from common import crud
-from common.errors import Conflict, FieldError, NotFound, ValidationFailed
+from common import crud, per_period
+from common.errors import Conflict, FieldError, ValidationFailed
 from common.money import format_money
 from common.pagination import PageParams
 from common.periods import FinancialYear
@@ -133,8 +133,7 @@ def update_line(session: Session, *, line: SavingsLine, data: SavingsLineUpdate)
 
 def delete_line(session: Session, *, line: SavingsLine) -> None:
     """Remove a savings line with its targets, entries and activity measures."""
-    session.delete(line)
-    session.flush()
+    crud.delete(session, line)
 
 
 def _check_reference_free(session: Session, reference: str, own_id: uuid.UUID | None) -> None:
@@ -164,20 +163,10 @@ def _line_of_this_council(session: Session, line_id: uuid.UUID) -> SavingsLine |
 
 
 def _set_targets(line: SavingsLine, targets: list[TargetIn]) -> None:
-    by_year = {t.financial_year: t for t in line.targets}
-    for given in targets:
-        full_year = given.full_year_effect if given.full_year_effect is not None else given.in_year
-        if given.financial_year in by_year:
-            by_year[given.financial_year].in_year = given.in_year
-            by_year[given.financial_year].full_year_effect = full_year
-        else:
-            line.targets.append(
-                SavingsTarget(
-                    financial_year=given.financial_year,
-                    in_year=given.in_year,
-                    full_year_effect=full_year,
-                )
-            )
+    """A year's full-year effect is its in-year target unless it is given."""
+    per_period.set_by_year(
+        line.targets, SavingsTarget, targets, defaults_from={"full_year_effect": "in_year"}
+    )
 
 
 @dataclass(frozen=True)
@@ -602,25 +591,13 @@ def add_entry(session: Session, *, line: SavingsLine, data: EntryCreate) -> Savi
         confirm=data.confirm,
         note=data.note,
     )
-    if any(e.month == data.month for e in line.entries):
-        raise Conflict(f"{data.month:%B %Y} already has a return for this line; change it instead.")
-    entry = SavingsEntry(
-        month=data.month,
-        financial_year=financial_year,
-        achieved_to_date=data.achieved_to_date,
-        forecast_for_year=data.forecast_for_year,
-        note=data.note,
-    )
-    line.entries.append(entry)
-    session.flush()
-    return entry
+    values = data.model_dump(exclude={"financial_year", "confirm"})
+    entry = SavingsEntry(**values, financial_year=financial_year)
+    return per_period.add_for_month(session, line.entries, entry, "a return")
 
 
 def get_entry(line: SavingsLine, *, month: date) -> SavingsEntry:
-    entry = next((e for e in line.entries if e.month == month), None)
-    if entry is None:
-        raise NotFound(f"This savings line has no return for {month:%B %Y}.")
-    return entry
+    return per_period.get_for_month(line.entries, month, "This savings line has no return")
 
 
 def update_entry(session: Session, *, entry: SavingsEntry, data: EntryUpdate) -> SavingsEntry:
@@ -692,8 +669,7 @@ def update_measure(
 
 
 def delete_measure(session: Session, *, measure: ActivityMeasure) -> None:
-    session.delete(measure)
-    session.flush()
+    crud.delete(session, measure)
 
 
 def trend(session: Session, *, financial_year: str, saving_type: str) -> SavingsTrend:
