@@ -3,14 +3,15 @@ one a month, found by their month; its budgets and savings targets one a financi
 
     forecast = per_period.add_for_month(session, line.forecasts, Forecast(...), "a forecast")
     forecast = per_period.get_for_month(line.forecasts, month, "This budget line has no forecast")
-    per_period.set_by_year(line.targets, SavingsTarget, data.targets, defaults_from={...})
+    per_period.set_by_year(line, line.targets, SavingsTarget, data.targets, defaults_from={...})
 """
 
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
+from sqlalchemy import func, inspect
 from sqlalchemy.orm import Session
 
 from common.errors import Conflict, NotFound
@@ -48,15 +49,20 @@ def get_for_month(rows: Iterable[M], month: date, missing: str) -> M:
 
 
 def set_by_year(
+    line: Any,
     rows: list[Y],
     make: Callable[..., Y],
-    given: Iterable[BaseModel],
+    given: Iterable[BaseModel] | None,
     *,
     defaults_from: dict[str, str],
 ) -> None:
     """Give each financial year that is `given` its values: on the line's row for that year, or
-    on a new row made for it; years not given keep their rows. A field left out (None) takes the
-    value of the field `defaults_from` names for it."""
+    on a new row made for it; years not given keep their rows, and nothing changes when `given`
+    is None. A field left out (None) takes the value of the field `defaults_from` names for it.
+    A line already saved gets a new version (its ETag), even when none of its own fields
+    change."""
+    if given is None:
+        return
     by_year = {r.financial_year: r for r in rows}
     for item in given:
         values = item.model_dump()
@@ -70,3 +76,5 @@ def set_by_year(
         else:
             for field, value in values.items():
                 setattr(row, field, value)
+    if inspect(line).persistent:
+        line.updated_at = func.now()  # a new version for the ETag

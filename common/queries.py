@@ -1,8 +1,8 @@
-"""Query steps the services' use cases share: a list's optional filters, and refusing a record
-that is there already.
+"""Query steps the services' use cases share: a list's optional filters, refusing a record that
+is there already, and finding the row a request body names.
 
     statement = queries.where_given(statement, (Target.measure_id, measure_id))
-    queries.refuse_existing(session, Population, data, {"area", "age_band"}, summary, error)
+    queries.refuse_existing(session, Target, data, {"measure_id", "financial_year"}, summary, error)
     measure = queries.get_or_422(session, Measure, data.measure_id, "measure")
 """
 

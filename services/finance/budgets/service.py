@@ -51,23 +51,15 @@ def list_budget_lines(
 
 def create_budget_line(session: Session, *, data: BudgetLineCreate) -> BudgetLine:
     """Add a budget line with its budgets per financial year."""
-    line = BudgetLine(name=data.name, service_area=data.service_area, cost_centre=data.cost_centre)
+    line = BudgetLine()
     _set_amounts(line, data.budgets)
-    session.add(line)
-    session.flush()
-    return line
+    return crud.save(session, line, data.model_dump(exclude={"budgets"}))
 
 
 def update_budget_line(session: Session, *, line: BudgetLine, data: BudgetLineUpdate) -> BudgetLine:
     """Apply the fields that were sent; `budgets` replaces only the years it names."""
-    changes = data.model_dump(exclude_unset=True, exclude={"budgets"})
-    for field, value in changes.items():
-        setattr(line, field, value)
-    if data.budgets is not None:
-        _set_amounts(line, data.budgets)
-        line.updated_at = func.now()  # a new version for the ETag
-    session.flush()
-    return line
+    _set_amounts(line, data.budgets)
+    return crud.save(session, line, data.model_dump(exclude_unset=True, exclude={"budgets"}))
 
 
 def delete_budget_line(session: Session, *, line: BudgetLine) -> None:
@@ -75,10 +67,14 @@ def delete_budget_line(session: Session, *, line: BudgetLine) -> None:
     crud.delete(session, line)
 
 
-def _set_amounts(line: BudgetLine, amounts: list[BudgetAmountIn]) -> None:
+def _set_amounts(line: BudgetLine, amounts: list[BudgetAmountIn] | None) -> None:
     """A year's current budget is its original budget unless it is given."""
     per_period.set_by_year(
-        line.amounts, BudgetAmount, amounts, defaults_from={"current_budget": "original_budget"}
+        line,
+        line.amounts,
+        BudgetAmount,
+        amounts,
+        defaults_from={"current_budget": "original_budget"},
     )
 
 

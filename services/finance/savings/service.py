@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, Select, Uuid, any_, func, literal, or_, select
+from sqlalchemy import Row, Select, Uuid, any_, literal, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 from sqlalchemy.orm import Session
 
@@ -124,9 +124,7 @@ def update_line(session: Session, *, line: SavingsLine, data: SavingsLineUpdate)
             continue  # an explicit null on a required field leaves it as it is
         setattr(line, field, value.value if hasattr(value, "value") else value)
     _check_line(session, line, line.id)
-    if data.targets is not None:
-        _set_targets(line, data.targets)
-        line.updated_at = func.now()  # a new version for the ETag
+    _set_targets(line, data.targets)
     session.flush()
     return line
 
@@ -162,10 +160,10 @@ def _line_of_this_council(session: Session, line_id: uuid.UUID) -> SavingsLine |
         return session.get(SavingsLine, line_id)
 
 
-def _set_targets(line: SavingsLine, targets: list[TargetIn]) -> None:
+def _set_targets(line: SavingsLine, targets: list[TargetIn] | None) -> None:
     """A year's full-year effect is its in-year target unless it is given."""
     per_period.set_by_year(
-        line.targets, SavingsTarget, targets, defaults_from={"full_year_effect": "in_year"}
+        line, line.targets, SavingsTarget, targets, defaults_from={"full_year_effect": "in_year"}
     )
 
 
