@@ -221,16 +221,28 @@ def year_progress(line: Line, financial_year: str, as_at: date | None = None) ->
     entry = latest_entry(line, financial_year, as_at)
     return YearProgress(
         financial_year=financial_year,
-        target=p.target,
-        full_year_effect=p.full_year_effect,
-        achieved_to_date=p.achieved_to_date,
-        forecast_for_year=p.forecast_for_year,
-        slippage=p.shortfall,
+        **_figures(p),
         latest_month=entry.month if entry else None,
         latest_note=entry.note if entry else "",
         brag=p.brag,
         brag_label=p.brag.label,
     )
+
+
+def _figures(p: rules.LineProgress | rules.ProgressTotals) -> dict[str, Any]:
+    """The money every savings read shows, the shortfall under the council's word, slippage."""
+    return {
+        "target": p.target,
+        "full_year_effect": p.full_year_effect,
+        "achieved_to_date": p.achieved_to_date,
+        "forecast_for_year": p.forecast_for_year,
+        "slippage": p.shortfall,
+    }
+
+
+def _total_figures(t: rules.ProgressTotals) -> dict[str, Any]:
+    """A total's figures, with how many lines it adds up and how many have sent no return."""
+    return {"lines": t.lines, **_figures(t), "lines_without_return": t.lines_without_return}
 
 
 def measure_read(measure: ActivityMeasure | Row[Any]) -> ActivityMeasureRead:
@@ -439,24 +451,10 @@ def _totals(progresses: Iterable[rules.LineProgress]) -> TotalsRead:
     delivered = rules.percent_of(cashable.achieved_to_date, cashable.target)
     forecast = rules.percent_of(cashable.forecast_for_year, cashable.target)
     return TotalsRead(
-        lines=t.lines,
-        target=t.target,
-        full_year_effect=t.full_year_effect,
-        achieved_to_date=t.achieved_to_date,
-        forecast_for_year=t.forecast_for_year,
-        slippage=t.shortfall,
-        lines_without_return=t.lines_without_return,
+        **_total_figures(t),
         by_type=[
             TypeTotals(
-                saving_type=SavingType(kind),
-                label=SavingType(kind).label,
-                lines=k.lines,
-                target=k.target,
-                full_year_effect=k.full_year_effect,
-                achieved_to_date=k.achieved_to_date,
-                forecast_for_year=k.forecast_for_year,
-                slippage=k.shortfall,
-                lines_without_return=k.lines_without_return,
+                saving_type=SavingType(kind), label=SavingType(kind).label, **_total_figures(k)
             )
             for kind, k in by_type.items()
         ],
