@@ -229,22 +229,6 @@ def year_progress(line: Line, financial_year: str, as_at: date | None = None) ->
     )
 
 
-def _figures(p: rules.LineProgress | rules.ProgressTotals) -> dict[str, Any]:
-    """The money every savings read shows, the shortfall under the council's word, slippage."""
-    return {
-        "target": p.target,
-        "full_year_effect": p.full_year_effect,
-        "achieved_to_date": p.achieved_to_date,
-        "forecast_for_year": p.forecast_for_year,
-        "slippage": p.shortfall,
-    }
-
-
-def _total_figures(t: rules.ProgressTotals) -> dict[str, Any]:
-    """A total's figures, with how many lines it adds up and how many have sent no return."""
-    return {"lines": t.lines, **_figures(t), "lines_without_return": t.lines_without_return}
-
-
 def measure_read(measure: ActivityMeasure | Row[Any]) -> ActivityMeasureRead:
     percent = rules.percent_done(measure.planned, measure.done)
     return ActivityMeasureRead(
@@ -441,6 +425,22 @@ def tracker(
         )
         rows.append(TrackerRow(**fields, selected=selected or year_progress(line, year, as_at)))
     return rows, len(lines), _totals(progresses.values())
+
+
+def _figures(p: rules.LineProgress | rules.ProgressTotals) -> dict[str, Any]:
+    """The money every savings read shows, the shortfall under the council's word, slippage."""
+    return {
+        "target": p.target,
+        "full_year_effect": p.full_year_effect,
+        "achieved_to_date": p.achieved_to_date,
+        "forecast_for_year": p.forecast_for_year,
+        "slippage": p.shortfall,
+    }
+
+
+def _total_figures(t: rules.ProgressTotals) -> dict[str, Any]:
+    """A total's figures, with how many lines it adds up and how many have sent no return."""
+    return {"lines": t.lines, **_figures(t), "lines_without_return": t.lines_without_return}
 
 
 def _totals(progresses: Iterable[rules.LineProgress]) -> TotalsRead:
