@@ -6,8 +6,8 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from common import crud, retiring
-from common.errors import Conflict, FieldError, NotFound, ValidationFailed
+from common import crud, per_period, retiring
+from common.errors import FieldError, ValidationFailed
 from common.pagination import PageParams, paginate
 from common.periods import FinancialYear, Period
 from services.finance.budgets import rules
@@ -51,47 +51,31 @@ def list_budget_lines(
 
 def create_budget_line(session: Session, *, data: BudgetLineCreate) -> BudgetLine:
     """Add a budget line with its budgets per financial year."""
-    line = BudgetLine(name=data.name, service_area=data.service_area, cost_centre=data.cost_centre)
+    line = BudgetLine()
     _set_amounts(line, data.budgets)
-    session.add(line)
-    session.flush()
-    return line
+    return crud.save(session, line, data.model_dump(exclude={"budgets"}))
 
 
 def update_budget_line(session: Session, *, line: BudgetLine, data: BudgetLineUpdate) -> BudgetLine:
     """Apply the fields that were sent; `budgets` replaces only the years it names."""
-    changes = data.model_dump(exclude_unset=True, exclude={"budgets"})
-    for field, value in changes.items():
-        setattr(line, field, value)
-    if data.budgets is not None:
-        _set_amounts(line, data.budgets)
-        line.updated_at = func.now()  # a new version for the ETag
-    session.flush()
-    return line
+    _set_amounts(line, data.budgets)
+    return crud.save(session, line, data.model_dump(exclude_unset=True, exclude={"budgets"}))
 
 
 def delete_budget_line(session: Session, *, line: BudgetLine) -> None:
     """Remove a budget line with its budgets and forecasts."""
-    session.delete(line)
-    session.flush()
+    crud.delete(session, line)
 
 
-def _set_amounts(line: BudgetLine, amounts: list[BudgetAmountIn]) -> None:
-    by_year = {a.financial_year: a for a in line.amounts}
-    for given in amounts:
-        current = given.current_budget
-        if given.financial_year in by_year:
-            row = by_year[given.financial_year]
-            row.original_budget = given.original_budget
-            row.current_budget = current if current is not None else given.original_budget
-        else:
-            line.amounts.append(
-                BudgetAmount(
-                    financial_year=given.financial_year,
-                    original_budget=given.original_budget,
-                    current_budget=current if current is not None else given.original_budget,
-                )
-            )
+def _set_amounts(line: BudgetLine, amounts: list[BudgetAmountIn] | None) -> None:
+    """A year's current budget is its original budget unless it is given."""
+    per_period.set_by_year(
+        line,
+        line.amounts,
+        BudgetAmount,
+        amounts,
+        defaults_from={"current_budget": "original_budget"},
+    )
 
 
 def _amount(line: BudgetLine, financial_year: str) -> BudgetAmount | None:
@@ -119,26 +103,14 @@ def check_month_in_year(month: date, financial_year: str | None) -> str:
 def add_forecast(session: Session, *, line: BudgetLine, data: ForecastCreate) -> Forecast:
     """Record a month's forecast outturn; one per line per month."""
     financial_year = check_month_in_year(data.month, data.financial_year)
-    if any(f.month == data.month for f in line.forecasts):
-        raise Conflict(
-            f"{data.month:%B %Y} already has a forecast for this line; change it instead."
-        )
     forecast = Forecast(
-        month=data.month,
-        financial_year=financial_year,
-        forecast_outturn=data.forecast_outturn,
-        commentary=data.commentary,
+        **data.model_dump(exclude={"financial_year"}), financial_year=financial_year
     )
-    line.forecasts.append(forecast)
-    session.flush()
-    return forecast
+    return per_period.add_for_month(session, line.forecasts, forecast, "a forecast")
 
 
 def get_forecast(line: BudgetLine, *, month: date) -> Forecast:
-    forecast = next((f for f in line.forecasts if f.month == month), None)
-    if forecast is None:
-        raise NotFound(f"This budget line has no forecast for {month:%B %Y}.")
-    return forecast
+    return per_period.get_for_month(line.forecasts, month, "This budget line has no forecast")
 
 
 def update_forecast(session: Session, *, forecast: Forecast, data: ForecastUpdate) -> Forecast:

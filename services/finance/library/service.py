@@ -210,8 +210,10 @@ def matching_lines(
         shared = shared.where(SharedSaving.council == council)
     if exclude_own and own is not None:
         shared = shared.where(SharedSaving.council_org_id != own)
-    found = [_published_line(p) for p in session.scalars(published)]
-    found += [_shared_line(s, own) for s in session.scalars(shared)]
+    found = [_library_line(p, your_council=False) for p in session.scalars(published)]
+    found += [
+        _library_line(s, your_council=s.council_org_id == own) for s in session.scalars(shared)
+    ]
     return sorted(
         found,
         key=lambda line: (
@@ -223,41 +225,26 @@ def matching_lines(
     )
 
 
-def _published_line(row: PublishedSaving) -> LibraryLine:
+def _library_line(row: PublishedSaving | SharedSaving, *, your_council: bool) -> LibraryLine:
+    """A saving from either table as the library lists it; a council's shared line has no
+    published source."""
+    published = row if isinstance(row, PublishedSaving) else None
+    theme = Theme(row.theme)
     return LibraryLine(
-        source="published",
+        source="published" if published else "council",
         council=row.council,
-        theme=Theme(row.theme),
-        theme_label=Theme(row.theme).label,
+        theme=theme,
+        theme_label=theme.label,
         description=row.description,
-        area=row.area,
+        area=published.area if published else "",
         financial_year=row.financial_year,
         planned=row.planned,
         achieved=row.achieved,
         status=row.status,
-        source_document=row.source_document,
-        page=row.page,
-        table_id=row.table_id,
-        your_council=False,
-    )
-
-
-def _shared_line(row: SharedSaving, own: uuid.UUID | None) -> LibraryLine:
-    return LibraryLine(
-        source="council",
-        council=row.council,
-        theme=Theme(row.theme),
-        theme_label=Theme(row.theme).label,
-        description=row.description,
-        area="",
-        financial_year=row.financial_year,
-        planned=row.planned,
-        achieved=row.achieved,
-        status=row.status,
-        source_document="",
-        page="",
-        table_id=None,
-        your_council=row.council_org_id == own,
+        source_document=published.source_document if published else "",
+        page=published.page if published else "",
+        table_id=published.table_id if published else None,
+        your_council=your_council,
     )
 
 

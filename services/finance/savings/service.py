@@ -8,12 +8,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, Select, Uuid, any_, func, literal, or_, select
+from sqlalchemy import Row, Select, Uuid, any_, literal, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 from sqlalchemy.orm import Session
 
-from common import crud
-from common.errors import Conflict, FieldError, NotFound, ValidationFailed
+from common import crud, per_period
+from common.errors import Conflict, FieldError, ValidationFailed
 from common.money import format_money
 from common.pagination import PageParams
 from common.periods import FinancialYear
@@ -124,17 +124,14 @@ def update_line(session: Session, *, line: SavingsLine, data: SavingsLineUpdate)
             continue  # an explicit null on a required field leaves it as it is
         setattr(line, field, value.value if hasattr(value, "value") else value)
     _check_line(session, line, line.id)
-    if data.targets is not None:
-        _set_targets(line, data.targets)
-        line.updated_at = func.now()  # a new version for the ETag
+    _set_targets(line, data.targets)
     session.flush()
     return line
 
 
 def delete_line(session: Session, *, line: SavingsLine) -> None:
     """Remove a savings line with its targets, entries and activity measures."""
-    session.delete(line)
-    session.flush()
+    crud.delete(session, line)
 
 
 def _check_reference_free(session: Session, reference: str, own_id: uuid.UUID | None) -> None:
@@ -163,21 +160,11 @@ def _line_of_this_council(session: Session, line_id: uuid.UUID) -> SavingsLine |
         return session.get(SavingsLine, line_id)
 
 
-def _set_targets(line: SavingsLine, targets: list[TargetIn]) -> None:
-    by_year = {t.financial_year: t for t in line.targets}
-    for given in targets:
-        full_year = given.full_year_effect if given.full_year_effect is not None else given.in_year
-        if given.financial_year in by_year:
-            by_year[given.financial_year].in_year = given.in_year
-            by_year[given.financial_year].full_year_effect = full_year
-        else:
-            line.targets.append(
-                SavingsTarget(
-                    financial_year=given.financial_year,
-                    in_year=given.in_year,
-                    full_year_effect=full_year,
-                )
-            )
+def _set_targets(line: SavingsLine, targets: list[TargetIn] | None) -> None:
+    """A year's full-year effect is its in-year target unless it is given."""
+    per_period.set_by_year(
+        line, line.targets, SavingsTarget, targets, defaults_from={"full_year_effect": "in_year"}
+    )
 
 
 @dataclass(frozen=True)
@@ -234,11 +221,7 @@ def year_progress(line: Line, financial_year: str, as_at: date | None = None) ->
     entry = latest_entry(line, financial_year, as_at)
     return YearProgress(
         financial_year=financial_year,
-        target=p.target,
-        full_year_effect=p.full_year_effect,
-        achieved_to_date=p.achieved_to_date,
-        forecast_for_year=p.forecast_for_year,
-        slippage=p.shortfall,
+        **_figures(p),
         latest_month=entry.month if entry else None,
         latest_note=entry.note if entry else "",
         brag=p.brag,
@@ -444,6 +427,22 @@ def tracker(
     return rows, len(lines), _totals(progresses.values())
 
 
+def _figures(p: rules.LineProgress | rules.ProgressTotals) -> dict[str, Any]:
+    """The money every savings read shows, the shortfall under the council's word, slippage."""
+    return {
+        "target": p.target,
+        "full_year_effect": p.full_year_effect,
+        "achieved_to_date": p.achieved_to_date,
+        "forecast_for_year": p.forecast_for_year,
+        "slippage": p.shortfall,
+    }
+
+
+def _total_figures(t: rules.ProgressTotals) -> dict[str, Any]:
+    """A total's figures, with how many lines it adds up and how many have sent no return."""
+    return {"lines": t.lines, **_figures(t), "lines_without_return": t.lines_without_return}
+
+
 def _totals(progresses: Iterable[rules.LineProgress]) -> TotalsRead:
     lines = list(progresses)
     t = rules.progress_totals(lines)
@@ -452,24 +451,10 @@ def _totals(progresses: Iterable[rules.LineProgress]) -> TotalsRead:
     delivered = rules.percent_of(cashable.achieved_to_date, cashable.target)
     forecast = rules.percent_of(cashable.forecast_for_year, cashable.target)
     return TotalsRead(
-        lines=t.lines,
-        target=t.target,
-        full_year_effect=t.full_year_effect,
-        achieved_to_date=t.achieved_to_date,
-        forecast_for_year=t.forecast_for_year,
-        slippage=t.shortfall,
-        lines_without_return=t.lines_without_return,
+        **_total_figures(t),
         by_type=[
             TypeTotals(
-                saving_type=SavingType(kind),
-                label=SavingType(kind).label,
-                lines=k.lines,
-                target=k.target,
-                full_year_effect=k.full_year_effect,
-                achieved_to_date=k.achieved_to_date,
-                forecast_for_year=k.forecast_for_year,
-                slippage=k.shortfall,
-                lines_without_return=k.lines_without_return,
+                saving_type=SavingType(kind), label=SavingType(kind).label, **_total_figures(k)
             )
             for kind, k in by_type.items()
         ],
@@ -602,25 +587,13 @@ def add_entry(session: Session, *, line: SavingsLine, data: EntryCreate) -> Savi
         confirm=data.confirm,
         note=data.note,
     )
-    if any(e.month == data.month for e in line.entries):
-        raise Conflict(f"{data.month:%B %Y} already has a return for this line; change it instead.")
-    entry = SavingsEntry(
-        month=data.month,
-        financial_year=financial_year,
-        achieved_to_date=data.achieved_to_date,
-        forecast_for_year=data.forecast_for_year,
-        note=data.note,
-    )
-    line.entries.append(entry)
-    session.flush()
-    return entry
+    values = data.model_dump(exclude={"financial_year", "confirm"})
+    entry = SavingsEntry(**values, financial_year=financial_year)
+    return per_period.add_for_month(session, line.entries, entry, "a return")
 
 
 def get_entry(line: SavingsLine, *, month: date) -> SavingsEntry:
-    entry = next((e for e in line.entries if e.month == month), None)
-    if entry is None:
-        raise NotFound(f"This savings line has no return for {month:%B %Y}.")
-    return entry
+    return per_period.get_for_month(line.entries, month, "This savings line has no return")
 
 
 def update_entry(session: Session, *, entry: SavingsEntry, data: EntryUpdate) -> SavingsEntry:
@@ -692,8 +665,7 @@ def update_measure(
 
 
 def delete_measure(session: Session, *, measure: ActivityMeasure) -> None:
-    session.delete(measure)
-    session.flush()
+    crud.delete(session, measure)
 
 
 def trend(session: Session, *, financial_year: str, saving_type: str) -> SavingsTrend:

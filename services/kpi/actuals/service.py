@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from common import crud
+from common import crud, queries
 from common.audit import declare_no_change
 from common.errors import Conflict, FieldError, ValidationFailed
 from common.identity import Caller
@@ -237,25 +237,26 @@ def revisions(session: Session, *, actual: Actual) -> list[ActualRevision]:
     )
 
 
+def check_sent_figures(
+    session: Session,
+    measure: Measure,
+    sent: ActualCreate | BulkRow,
+    *,
+    today: date,
+    prefix: str = "",
+) -> Figures:
+    """`check_figures` for a figure as it was sent: a new actual, or a row of a bulk entry."""
+    figures = sent.model_dump(include={"period", "value", "numerator", "denominator"})
+    return check_figures(session, measure, **figures, today=today, prefix=prefix)
+
+
 def create_actual(
     session: Session, *, data: ActualCreate, caller: Caller, today: date | None = None
 ) -> Actual:
     """Record a draft figure for a period that has none yet."""
-    measure = session.get(Measure, data.measure_id)
-    if measure is None:
-        raise ValidationFailed(
-            "Unknown measure.", errors=[FieldError("measure_id", "There is no such measure")]
-        )
+    measure = queries.get_or_422(session, Measure, data.measure_id, "measure")
     check_may_enter(caller, measure)
-    figures = check_figures(
-        session,
-        measure,
-        period=data.period,
-        value=data.value,
-        numerator=data.numerator,
-        denominator=data.denominator,
-        today=today or date.today(),
-    )
+    figures = check_sent_figures(session, measure, data, today=today or date.today())
     late = check_period_open(caller, figures.period, data.reason, today or date.today())
     existing = select(Actual.id).where(
         Actual.measure_id == measure.id, Actual.period == figures.period.code
@@ -527,16 +528,7 @@ def bulk_submit(
             errors.append(FieldError(prefix + field, "There is no such measure"))
             continue
         try:
-            figures = check_figures(
-                session,
-                measure,
-                period=row.period,
-                value=row.value,
-                numerator=row.numerator,
-                denominator=row.denominator,
-                today=today,
-                prefix=prefix,
-            )
+            figures = check_sent_figures(session, measure, row, today=today, prefix=prefix)
         except ValidationFailed as failed:
             errors.extend(failed.errors)
             continue

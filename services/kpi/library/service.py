@@ -2,6 +2,7 @@
 (keyword-only; flush, never commit)."""
 
 from collections import Counter
+from dataclasses import asdict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,23 +26,7 @@ def list_library(session: Session) -> list[LibraryMeasureRead]:
     """Every shipped definition, with the caller's measure adopted from it."""
     adopted = {a.library_key: a.measure_id for a in session.scalars(select(LibraryAdoption))}
     return [
-        LibraryMeasureRead(
-            key=m.key,
-            framework=m.framework,
-            year=m.year,
-            national_id=m.national_id,
-            title=m.title,
-            definition=m.definition,
-            numerator=m.numerator,
-            denominator=m.denominator,
-            unit=m.unit,
-            polarity=m.polarity,
-            predecessor_id=m.predecessor_id,
-            source=m.source,
-            unconfirmed=list(m.unconfirmed),
-            note=m.note,
-            adopted_measure_id=adopted.get(m.key),
-        )
+        LibraryMeasureRead(**asdict(m), key=m.key, adopted_measure_id=adopted.get(m.key))
         for m in rules.library()
     ]
 

@@ -3,8 +3,8 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common import crud
-from common.errors import FieldError, ValidationFailed
+from common import crud, queries
+from common.errors import FieldError
 from common.pagination import PageParams, paginate
 from services.kpi.populations.models import Population
 from services.kpi.populations.schemas import PopulationCreate, PopulationUpdate
@@ -16,30 +16,24 @@ def list_populations(
     statement = select(Population).order_by(
         Population.area, Population.age_band, Population.financial_year
     )
-    if area:
-        statement = statement.where(Population.area == area)
-    if age_band:
-        statement = statement.where(Population.age_band == age_band)
+    statement = queries.where_given(
+        statement, (Population.area, area), (Population.age_band, age_band)
+    )
     return paginate(session, statement, page)
 
 
 def create_population(session: Session, *, data: PopulationCreate) -> Population:
-    exists = select(Population.id).where(
-        Population.area == data.area,
-        Population.age_band == data.age_band,
-        Population.financial_year == data.financial_year,
+    queries.refuse_existing(
+        session,
+        Population,
+        data,
+        {"area", "age_band", "financial_year"},
+        "This population is already recorded.",
+        FieldError(
+            "financial_year",
+            f"{data.area} {data.age_band} already has a population for {data.financial_year}",
+        ),
     )
-    if session.scalar(exists):
-        raise ValidationFailed(
-            "This population is already recorded.",
-            errors=[
-                FieldError(
-                    "financial_year",
-                    f"{data.area} {data.age_band} already has a population for "
-                    f"{data.financial_year}",
-                )
-            ],
-        )
     return crud.save(session, Population(), data.model_dump())
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common import crud
+from common import crud, queries
 from common.errors import FieldError, ValidationFailed
 from common.pagination import PageParams, paginate
 from common.periods import Frequency
@@ -40,34 +40,27 @@ def list_targets(
     financial_year: str | None = None,
 ) -> tuple[list[Target], int]:
     statement = select(Target).order_by(Target.financial_year, Target.id)
-    if measure_id:
-        statement = statement.where(Target.measure_id == measure_id)
-    if financial_year:
-        statement = statement.where(Target.financial_year == financial_year)
+    statement = queries.where_given(
+        statement, (Target.measure_id, measure_id), (Target.financial_year, financial_year)
+    )
     return paginate(session, statement, page)
 
 
 def create_target(session: Session, *, data: TargetCreate) -> Target:
     """Set a measure's target for a year; one per measure per year."""
-    measure = session.get(Measure, data.measure_id)
-    if measure is None:
-        raise ValidationFailed(
-            "Unknown measure.", errors=[FieldError("measure_id", "There is no such measure")]
-        )
+    measure = queries.get_or_422(session, Measure, data.measure_id, "measure")
     _check_profile(measure, data.profile)
-    exists = select(Target.id).where(
-        Target.measure_id == data.measure_id, Target.financial_year == data.financial_year
+    queries.refuse_existing(
+        session,
+        Target,
+        data,
+        {"measure_id", "financial_year"},
+        "This measure already has a target for that year.",
+        FieldError(
+            "financial_year",
+            f"There is already a target for {data.financial_year}; change that one",
+        ),
     )
-    if session.scalar(exists):
-        raise ValidationFailed(
-            "This measure already has a target for that year.",
-            errors=[
-                FieldError(
-                    "financial_year",
-                    f"There is already a target for {data.financial_year}; change that one",
-                )
-            ],
-        )
     values = data.model_dump()
     values["profile"] = _profile_json(data.profile)
     return crud.save(session, Target(), values)
