@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 
 from common.identity import Caller, Role
 from common.periods import Period
-from common.spreadsheets import Table, read_table
 from common.testing.plugin import make_caller
 from stack.testing.plugin import System
+from tests.helpers import download
 from tests.kpi.factories import API, approver_for, make_actual, make_measure, make_target
 
 PROVIDER = "Performance and Data Team"
@@ -195,20 +195,6 @@ def test_a_data_provider_starts_with_their_own_teams_measures(
 # Downloads --------------------------------------------------------------------------------------
 
 
-def _download(api: TestClient, path: str, name: str, **params: str) -> Table:
-    response = api.get(path, params=params)
-    assert response.status_code == 200, response.text
-    kind = params["format"]
-    assert response.headers["content-type"].startswith(
-        "text/csv" if kind == "csv" else "application/vnd.openxmlformats"
-    )
-    assert (
-        f'filename="{name}-{date.today().isoformat()}.{kind}"'
-        in (response.headers["content-disposition"])
-    )
-    return read_table(response.content, f"export.{kind}")
-
-
 KPI_HEADERS = [
     "Ref",
     "Measure",
@@ -230,13 +216,13 @@ def test_tracker_downloads_hold_the_filtered_rows_with_figures_as_numbers(
     api: TestClient, kind: str
 ) -> None:
     _two_measures(api)
-    table = _download(api, "/kpis", "kpis", period="2025-09", rag="red", format=kind)
+    table = download(api, "/kpis", "kpis", period="2025-09", rag="red", format=kind)
     assert table.headers == KPI_HEADERS
     assert len(table.rows) == 1  # the green measure is filtered out
     row = table.rows[0]
     assert row[:7] == ["R1", "Carers assessed", "September 2025", "600", "752", "Number", "Red"]
     assert row[8:] == ["Monthly", "N", PROVIDER, "Adult Social Care"]
-    everything = _download(api, "/kpis", "kpis", period="2025-09", sort="-code", format=kind)
+    everything = download(api, "/kpis", "kpis", period="2025-09", sort="-code", format=kind)
     assert [r[0] for r in everything.rows] == ["R1", "G1"]  # the page's sort
     good = everything.rows[1]
     assert (good[3], good[4], good[5], good[6]) == ("80", "78", "Percentage", "Green")
@@ -272,7 +258,7 @@ def test_approvals_queue_downloads_each_figure_waiting(api: TestClient, kind: st
     make_actual(api, measure, "2025-08", value="50", approve=False)  # a draft: not waiting
     page = api.get("/kpis/approvals").text
     assert 'href="/kpis/approvals?format=csv"' in page
-    table = _download(api, "/kpis/approvals", "kpi-approvals", format=kind)
+    table = download(api, "/kpis/approvals", "kpi-approvals", format=kind)
     assert table.headers[:5] == ["Ref", "Measure", "Period", "Figure", "Unit"]
     assert table.rows == [
         ["M1", "Monthly one", "September 2025", "55.5", "Percentage", "", "", "Up"]

@@ -5,6 +5,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.helpers import created
+
 API = "/api/v1/projects"
 TODAY = date.today()
 
@@ -12,12 +14,6 @@ TODAY = date.today()
 def days(n: int) -> str:
     """The ISO date `n` days from today."""
     return (TODAY + timedelta(days=n)).isoformat()
-
-
-def created(response: Any) -> dict[str, Any]:
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def make_priority(api: TestClient, **overrides: Any) -> dict[str, Any]:
@@ -37,9 +33,3 @@ def make_project(api: TestClient, **overrides: Any) -> dict[str, Any]:
 def make_milestone(api: TestClient, project_id: str, **overrides: Any) -> dict[str, Any]:
     body = {"project_id": project_id, "title": "Business case approved", "baseline_date": days(0)}
     return created(api.post(f"{API}/milestones", json=body | overrides))
-
-
-def field_errors(response: Any) -> dict[str, str]:
-    assert response.status_code == 422, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    return {e["field"]: e["message"] for e in response.json()["errors"]}

@@ -9,11 +9,10 @@ from fastapi.testclient import TestClient
 from common.identity import Caller
 from common.periods import Period
 from common.testing.plugin import make_caller
+from tests.helpers import created, field_errors
 from tests.projects.conftest import (
     API,
-    created,
     days,
-    field_errors,
     make_milestone,
     make_objective,
     make_priority,

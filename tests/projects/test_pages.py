@@ -15,10 +15,10 @@ from common.periods import Period
 from common.settings import Settings
 from common.testing.plugin import make_caller
 from stack.testing.plugin import build_system
+from tests.helpers import created
 from tests.kpi.factories import make_actual, make_measure, make_target
 from tests.projects.conftest import (
     API,
-    created,
     days,
     make_milestone,
     make_objective,

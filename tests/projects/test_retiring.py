@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.projects.conftest import API, created, make_objective, make_priority, make_project
+from tests.helpers import created
+from tests.projects.conftest import API, make_objective, make_priority, make_project
 
 
 def _action(api: TestClient) -> dict[str, Any]:

@@ -2,19 +2,15 @@
 database, never reach it; a quarter with nothing says so; a quarter that is none is refused."""
 
 import html
-import re
 
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.finance.factories import add_entry, add_forecast, make_budget_line, make_savings_line
+from tests.helpers import text_of
 
 REPORT = "/documents/quarterly-report"
 PROJECTS = "/api/v1/projects"
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 @pytest.fixture
@@ -77,7 +73,7 @@ def a_year_of_returns(api: TestClient) -> None:
 def _report(api: TestClient, quarter: str) -> str:
     page = api.get(REPORT, params={"quarter": quarter})
     assert page.status_code == 200, page.text
-    return _text(page.text)
+    return text_of(page.text)
 
 
 @pytest.mark.usefixtures("a_year_of_returns")

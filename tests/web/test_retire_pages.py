@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 from common.identity import Caller, Role
 from common.testing.plugin import make_caller
 from tests.finance.factories import make_budget_line, make_savings_line
+from tests.helpers import created
 from tests.kpi.factories import make_measure
-from tests.projects.conftest import API, created, make_objective, make_priority, make_project
+from tests.projects.conftest import API, make_objective, make_priority, make_project
 from tests.web.test_editing_pages import etag_in
 
 
