@@ -169,7 +169,8 @@ def test_entry_by_htmx_answers_with_the_form_and_its_error(api: TestClient) -> N
     assert f'id="achieved-{line["id"]}-error"' in fragment.text
 
 
-def test_entry_shows_only_the_chosen_team(api: TestClient) -> None:
+def _lines_of_two_teams(api: TestClient) -> None:
+    """SAV-01 of the Commissioning Team and SAV-OPS of the Operations Team, both this year."""
     make_savings_line(api, targets=[{"financial_year": THIS_YEAR, "in_year": "1"}])
     make_savings_line(
         api,
@@ -178,6 +179,10 @@ def test_entry_shows_only_the_chosen_team(api: TestClient) -> None:
         owner_team="Operations Team",
         targets=[{"financial_year": THIS_YEAR, "in_year": "1"}],
     )
+
+
+def test_entry_shows_only_the_chosen_team(api: TestClient) -> None:
+    _lines_of_two_teams(api)
     page = api.get("/savings/entry", params={"owner_team": "Operations Team"})
     assert "SAV-OPS" in page.text
     assert "SAV-01" not in text_of(page.text.split('id="entries"')[1])
@@ -236,14 +241,7 @@ def test_savings_pages_name_the_linked_projects_and_filter_by_them(api: TestClie
 def test_a_service_lead_sees_only_their_own_lines_to_enter(
     api: TestClient, api_as: Any, demo_org: uuid.UUID
 ) -> None:
-    make_savings_line(api, targets=[{"financial_year": THIS_YEAR, "in_year": "1"}])
-    make_savings_line(
-        api,
-        reference="SAV-OPS",
-        title="Reablement",
-        owner_team="Operations Team",
-        targets=[{"financial_year": THIS_YEAR, "in_year": "1"}],
-    )
+    _lines_of_two_teams(api)
     lead = api_as(make_caller(demo_org, Role.SERVICE_LEAD, team="Operations Team"))
     page = lead.get("/savings/entry", params={"owner_team": ""})
     assert page.status_code == 200

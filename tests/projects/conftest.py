@@ -30,6 +30,21 @@ def make_project(api: TestClient, **overrides: Any) -> dict[str, Any]:
     return created(api.post(f"{API}/projects", json=body | overrides))
 
 
+def make_improvement_action(api: TestClient, **overrides: Any) -> dict[str, Any]:
+    body = {"action": "Audit case files", "area": "Quality assurance"} | overrides
+    return created(api.post(f"{API}/improvement-actions", json=body))
+
+
+def make_improvement_plan(api: TestClient) -> None:
+    """Three actions: one closed in Strategic decisions, two open in Quality assurance."""
+    for action, area, status in (
+        ("Refresh the scheme of delegation", "Strategic decisions", "completed"),
+        ("Audit case files", "Quality assurance", "in_progress"),
+        ("Practice week", "Quality assurance", "not_started"),
+    ):
+        make_improvement_action(api, action=action, area=area, status=status)
+
+
 def make_milestone(api: TestClient, project_id: str, **overrides: Any) -> dict[str, Any]:
     body = {"project_id": project_id, "title": "Business case approved", "baseline_date": days(0)}
     return created(api.post(f"{API}/milestones", json=body | overrides))

@@ -4,8 +4,14 @@ CSV and Excel, holding what the page shows under the same filters and sort."""
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.helpers import created, download
-from tests.projects.conftest import API, days, make_milestone, make_objective, make_project
+from tests.helpers import download
+from tests.projects.conftest import (
+    days,
+    make_improvement_action,
+    make_milestone,
+    make_objective,
+    make_project,
+)
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
@@ -94,17 +100,7 @@ def test_objectives_download_has_one_row_per_objective_with_its_links(
 def test_improvement_plan_download_holds_every_action_with_iso_due_dates(
     api: TestClient, kind: str
 ) -> None:
-    created(
-        api.post(
-            f"{API}/improvement-actions",
-            json={
-                "action": "Audit case files",
-                "area": "Quality assurance",
-                "status": "in_progress",
-                "due_date": "2026-03-31",
-            },
-        )
-    )
+    make_improvement_action(api, status="in_progress", due_date="2026-03-31")
     assert 'href="/improvement-plan?format=csv"' in api.get("/improvement-plan").text
     table = download(api, "/improvement-plan", "improvement-plan", format=kind)
     assert table.headers == ["Area", "Action", "Owner", "Due", "Status", "Overdue"]

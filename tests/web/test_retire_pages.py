@@ -12,17 +12,15 @@ from fastapi.testclient import TestClient
 from common.identity import Caller, Role
 from common.testing.plugin import make_caller
 from tests.finance.factories import make_budget_line, make_savings_line
-from tests.helpers import created
 from tests.kpi.factories import make_measure
-from tests.projects.conftest import API, make_objective, make_priority, make_project
+from tests.projects.conftest import (
+    API,
+    make_improvement_action,
+    make_objective,
+    make_priority,
+    make_project,
+)
 from tests.web.test_editing_pages import etag_in
-
-
-def _action(api: TestClient) -> dict[str, Any]:
-    return created(
-        api.post(f"{API}/improvement-actions", json={"action": "Audit files", "area": "QA"})
-    )
-
 
 # (the change page's base, its list page, the API's read, a factory, the name the list shows)
 RECORDS: list[tuple[str, str, str, Callable[[TestClient], dict[str, Any]], str]] = [
@@ -33,7 +31,7 @@ RECORDS: list[tuple[str, str, str, Callable[[TestClient], dict[str, Any]], str]]
         "/improvement-plan/actions",
         "/improvement-plan",
         f"{API}/improvement-actions",
-        _action,
+        make_improvement_action,
         "action",
     ),
     ("/projects", "/projects", f"{API}/projects", make_project, "name"),
