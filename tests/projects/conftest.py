@@ -30,6 +30,23 @@ def make_project(api: TestClient, **overrides: Any) -> dict[str, Any]:
     return created(api.post(f"{API}/projects", json=body | overrides))
 
 
+def make_late_and_on_track(api: TestClient, **late: Any) -> None:
+    """Objective 4's Reablement, At risk, its milestone 10 days late, and Direct Payments, On track
+    and another team's."""
+    objective = make_objective(api, number=4)
+    project = make_project(
+        api,
+        name="Reablement",
+        rag="amber",
+        rag_reason="Recruitment",
+        objective_ids=[objective["id"]],
+        start_month="2025-04",
+        **late,
+    )
+    make_milestone(api, project["id"], title="Team recruited", baseline_date=days(-10))
+    make_project(api, name="Direct Payments", rag="green", lead_team="Direct Payments Team")
+
+
 def make_improvement_action(api: TestClient, **overrides: Any) -> dict[str, Any]:
     body = {"action": "Audit case files", "area": "Quality assurance"} | overrides
     return created(api.post(f"{API}/improvement-actions", json=body))

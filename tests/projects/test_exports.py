@@ -8,7 +8,7 @@ from tests.helpers import download
 from tests.projects.conftest import (
     days,
     make_improvement_action,
-    make_milestone,
+    make_late_and_on_track,
     make_objective,
     make_project,
 )
@@ -18,18 +18,7 @@ from tests.projects.conftest import (
 def test_projects_download_holds_the_filtered_projects_in_the_pages_order(
     api: TestClient, kind: str
 ) -> None:
-    objective = make_objective(api, number=4)
-    late = make_project(
-        api,
-        name="Reablement",
-        rag="amber",
-        rag_reason="Recruitment",
-        objective_ids=[objective["id"]],
-        start_month="2025-04",
-        sro="Head of Operations",
-    )
-    make_milestone(api, late["id"], title="Team recruited", baseline_date=days(-10))
-    make_project(api, name="Direct Payments", rag="green", lead_team="Direct Payments Team")
+    make_late_and_on_track(api, sro="Head of Operations")
     make_project(api, name="Brokerage", rag="red", rag_reason="Late")
     table = download(api, "/projects", "projects", rag="amber", format=kind)
     assert table.headers == [

@@ -22,6 +22,7 @@ from tests.projects.conftest import (
     days,
     make_improvement_action,
     make_improvement_plan,
+    make_late_and_on_track,
     make_milestone,
     make_objective,
     make_priority,
@@ -34,19 +35,7 @@ HTMX = {"HX-Request": "true"}
 def test_tracker_lists_projects_with_rag_words_next_milestone_and_slippage(
     api: TestClient,
 ) -> None:
-    objective = make_objective(api, number=4)
-    late = make_project(
-        api,
-        name="Reablement",
-        rag="amber",
-        rag_reason="Recruitment",
-        objective_ids=[objective["id"]],
-        budget_amount="200000",
-        budget_basis="per_annum",
-        start_month="2025-04",
-    )
-    make_milestone(api, late["id"], title="Team recruited", baseline_date=days(-10))
-    make_project(api, name="Direct Payments", rag="green", lead_team="Direct Payments Team")
+    make_late_and_on_track(api, budget_amount="200000", budget_basis="per_annum")
     page = api.get("/projects")
     assert page.status_code == 200
     assert "At risk" in page.text
