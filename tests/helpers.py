@@ -42,3 +42,11 @@ def download(api: TestClient, path: str, name: str, **params: str) -> Table:
         in (response.headers["content-disposition"])
     )
     return read_table(response.content, f"export.{kind}")
+
+
+def listed(api: TestClient, path: str, **params: Any) -> list[dict[str, Any]]:
+    """The items of one page of a list the API answers."""
+    response = api.get(path, params=params)
+    assert response.status_code == 200, response.text
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
