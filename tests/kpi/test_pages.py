@@ -31,6 +31,20 @@ def _two_measures(api: TestClient) -> tuple[dict[str, Any], dict[str, Any]]:
     return good, bad
 
 
+def _enter(api: TestClient, figures: dict[str, dict[str, str]]) -> httpx.Response:
+    """Submits the entry form of September 2025 with each measure's fields, by measure id; a
+    measure's period is September 2025 unless its fields give another."""
+    form: dict[str, str | list[str]] = {
+        "period": "2025-09",
+        "provider": PROVIDER,
+        "measure": list(figures),
+        "action": "submit",
+    }
+    for measure_id, fields in figures.items():
+        form |= {f"m-{measure_id}-{k}": v for k, v in ({"period": "2025-09"} | fields).items()}
+    return api.post("/kpis/entry", data=form, follow_redirects=False)
+
+
 def test_tracker_shows_each_measure_with_rag_in_words(api: TestClient) -> None:
     _two_measures(api)
     page = api.get("/kpis", params={"period": "2025-09"})
@@ -111,17 +125,7 @@ def test_entry_errors_are_shown_by_field_keep_the_input_and_store_nothing(
 ) -> None:
     one = make_measure(api, code="M1", title="Monthly one")
     two = make_measure(api, code="M2", title="Monthly two")
-    form = {
-        "period": "2025-09",
-        "provider": PROVIDER,
-        "measure": [one["id"], two["id"]],
-        f"m-{one['id']}-period": "2025-09",
-        f"m-{one['id']}-value": "70",
-        f"m-{two['id']}-period": "2025-09",
-        f"m-{two['id']}-value": "seventy",
-        "action": "submit",
-    }
-    page = api.post("/kpis/entry", data=form, follow_redirects=False)
+    page = _enter(api, {one["id"]: {"value": "70"}, two["id"]: {"value": "seventy"}})
     assert page.status_code == 422
     assert "govuk-error-summary" in page.text
     assert f'href="#m-{two["id"]}-value"' in page.text
@@ -132,17 +136,8 @@ def test_entry_errors_are_shown_by_field_keep_the_input_and_store_nothing(
 
 def test_entry_submits_every_figure_for_approval(api: TestClient) -> None:
     one = make_measure(api, code="M1", title="Monthly one")
-    form = {
-        "period": "2025-09",
-        "provider": PROVIDER,
-        "measure": [one["id"]],
-        f"m-{one['id']}-period": "2025-09",
-        f"m-{one['id']}-numerator": "3",
-        f"m-{one['id']}-denominator": "4",
-        f"m-{one['id']}-commentary": "Three of four",
-        "action": "submit",
-    }
-    page = api.post("/kpis/entry", data=form, follow_redirects=False)
+    figures = {"numerator": "3", "denominator": "4", "commentary": "Three of four"}
+    page = _enter(api, {one["id"]: figures})
     assert page.status_code == 303
     actual = api.get(f"{API}/actuals").json()["items"][0]
     assert (actual["status"], actual["value"]) == ("submitted", "75")
@@ -272,18 +267,8 @@ def test_entry_form_asks_for_commentary_beside_a_red_figure_and_refuses_a_runnin
     make_target(api, red, "78")
     running = make_measure(api, code="M2", title="Monthly two", unit="count")
     this_month = Period.month_of(date.today())
-    form = {
-        "period": "2025-09",
-        "provider": PROVIDER,
-        "measure": [red["id"], running["id"]],
-        f"m-{red['id']}-period": "2025-09",
-        f"m-{red['id']}-value": "60",
-        f"m-{running['id']}-period": this_month.code,
-        f"m-{running['id']}-numerator": "412",
-        f"m-{running['id']}-denominator": "500",
-        "action": "submit",
-    }
-    page = api.post("/kpis/entry", data=form, follow_redirects=False)
+    running_figures = {"period": this_month.code, "numerator": "412", "denominator": "500"}
+    page = _enter(api, {red["id"]: {"value": "60"}, running["id"]: running_figures})
     assert page.status_code == 422
     assert f'href="#m-{red["id"]}-commentary"' in page.text
     assert "This figure is off track (Red): say why" in page.text
