@@ -20,7 +20,7 @@ from tests.projects.conftest import (
     make_priority,
     make_project,
 )
-from tests.web.test_editing_pages import etag_in
+from tests.web.test_editing_pages import etag_in, retire_or_restore
 
 # (the change page's base, its list page, the API's read, a factory, the name the list shows)
 RECORDS: list[tuple[str, str, str, Callable[[TestClient], dict[str, Any]], str]] = [
@@ -67,12 +67,7 @@ def test_a_record_is_retired_from_its_change_page_and_shown_again_on_asking(
         make_objective(api, priority_ids=[record["id"]])
     before = api.get(listed)
     assert words in before.text
-    form = api.get(f"{base}/{record['id']}/edit")
-    assert "Retire this" in form.text
-    retired = api.post(
-        f"{base}/{record['id']}/retire", data={"etag": etag_in(form.text)}, follow_redirects=False
-    )
-    assert retired.status_code == 303, retired.text
+    retire_or_restore(api, base, record["id"], "Retire")
     assert api.get(f"{read}/{record['id']}").json()["retired"] is True
 
     assert words not in api.get(listed).text
@@ -82,12 +77,7 @@ def test_a_record_is_retired_from_its_change_page_and_shown_again_on_asking(
     assert "Retired</strong>" in shown.text
     assert 'name="retired" type="checkbox" value="yes" checked' in shown.text
 
-    again = api.get(f"{base}/{record['id']}/edit")
-    assert "Restore this" in again.text
-    restored = api.post(
-        f"{base}/{record['id']}/restore", data={"etag": etag_in(again.text)}, follow_redirects=False
-    )
-    assert restored.status_code == 303, restored.text
+    retire_or_restore(api, base, record["id"], "Restore")
     assert words in api.get(listed).text
 
 
