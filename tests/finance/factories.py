@@ -48,6 +48,17 @@ def make_savings_line(api: TestClient, **overrides: Any) -> dict[str, Any]:
     return created(response)
 
 
+def make_income_line(api: TestClient, **overrides: Any) -> dict[str, Any]:
+    """The Client Finances Team's Income Review, an income line in green confidence."""
+    income = {
+        "title": "Income Review",
+        "owner_team": "Client Finances Team",
+        "category": "income_and_charging",
+        "delivery_confidence": "green",
+    }
+    return make_savings_line(api, **income | overrides)
+
+
 def add_entry(
     api: TestClient, line_id: str, month: str, achieved: str, forecast: str, **extra: Any
 ) -> dict[str, Any]:

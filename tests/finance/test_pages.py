@@ -19,6 +19,7 @@ from tests.finance.factories import (
     add_forecast,
     make_budget_line,
     make_cashable_and_avoided,
+    make_income_line,
     make_savings_line,
 )
 from tests.helpers import download, text_of
@@ -31,14 +32,8 @@ def _lines(api: TestClient) -> tuple[dict[str, str], dict[str, str]]:
     sle = make_savings_line(
         api, targets=[{"financial_year": "2025/26", "in_year": "£376k"}], delivery_confidence="red"
     )
-    income = make_savings_line(
-        api,
-        reference="SAV-INC",
-        title="Income Review",
-        owner_team="Client Finances Team",
-        category="income_and_charging",
-        delivery_confidence="green",
-        targets=[{"financial_year": "2025/26", "in_year": "£450k"}],
+    income = make_income_line(
+        api, reference="SAV-INC", targets=[{"financial_year": "2025/26", "in_year": "£450k"}]
     )
     add_entry(api, sle["id"], "2025-08", "£50k", "£350k", note="Reviews started")
     add_entry(api, sle["id"], "2025-09", "£100k", "£300k", note="Two providers disputing")
@@ -124,12 +119,13 @@ def _enter(
 ) -> httpx.Response:
     """Posts the entry form for one line, this month unless `month` is given."""
     data = {"line_id": line["id"], "month": f"{THIS_MONTH:%Y-%m}"} | fields
-    return api.post(
+    response: httpx.Response = api.post(
         "/savings/entry",
         data=data | {"achieved_to_date": achieved, "forecast_for_year": forecast},
         headers=headers,
         follow_redirects=False,
     )
+    return response
 
 
 def test_entry_form_saves_a_month_and_returns_to_the_form(api: TestClient) -> None:

@@ -13,7 +13,7 @@ from common.identity import Role
 from common.settings import Settings
 from common.testing.plugin import make_caller
 from stack.testing.plugin import System
-from tests.finance.factories import add_entry, make_savings_line
+from tests.finance.factories import add_entry, make_income_line, make_savings_line
 from tests.helpers import field_errors
 
 LINES = "/api/v1/finance/savings-lines"
@@ -217,13 +217,9 @@ def test_the_tracker_uses_the_latest_return_of_the_year(api: TestClient) -> None
 
 def _three_lines(api: TestClient) -> dict[str, dict[str, Any]]:
     a = make_savings_line(api)
-    b = make_savings_line(
+    b = make_income_line(
         api,
         reference="SAV-02",
-        title="Income Review",
-        owner_team="Client Finances Team",
-        category="income_and_charging",
-        delivery_confidence="green",
         targets=[{"financial_year": "2025/26", "in_year": "£250k", "full_year_effect": "£300k"}],
     )
     c = make_savings_line(

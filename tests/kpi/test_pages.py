@@ -42,7 +42,8 @@ def _enter(api: TestClient, figures: dict[str, dict[str, str]]) -> httpx.Respons
     }
     for measure_id, fields in figures.items():
         form |= {f"m-{measure_id}-{k}": v for k, v in ({"period": "2025-09"} | fields).items()}
-    return api.post("/kpis/entry", data=form, follow_redirects=False)
+    response: httpx.Response = api.post("/kpis/entry", data=form, follow_redirects=False)
+    return response
 
 
 def test_tracker_shows_each_measure_with_rag_in_words(api: TestClient) -> None:

@@ -22,7 +22,8 @@ YEAR = FinancialYear.containing(date.today())
 
 
 def _dashboard(api_as: Callable[[Caller], TestClient], org: uuid.UUID, role: Role) -> str:
-    return api_as(make_caller(org, role)).get("/").text
+    page: str = api_as(make_caller(org, role)).get("/").text
+    return page
 
 
 @pytest.fixture

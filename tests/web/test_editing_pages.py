@@ -39,7 +39,8 @@ def retire_or_restore(api: TestClient, base: str, record_id: str, action: str) -
         follow_redirects=False,
     )
     assert done.status_code == 303, done.text
-    return form.text
+    page: str = form.text
+    return page
 
 
 def no_raw_messages(html: str) -> None:
