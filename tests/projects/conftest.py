@@ -5,7 +5,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.helpers import created
+# `as created` re-exports it: tests outside this area still import it from here.
+from tests.helpers import created as created
 
 API = "/api/v1/projects"
 TODAY = date.today()
