@@ -4,6 +4,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.helpers import created
+
 
 def make_budget_line(api: TestClient, **overrides: Any) -> dict[str, Any]:
     payload: dict[str, Any] = {
@@ -13,9 +15,7 @@ def make_budget_line(api: TestClient, **overrides: Any) -> dict[str, Any]:
         "budgets": [{"financial_year": "2025/26", "original_budget": "£1.2m"}],
     } | overrides
     response = api.post("/api/v1/finance/budget-lines", json=payload)
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
+    return created(response)
 
 
 def add_forecast(
@@ -25,9 +25,7 @@ def add_forecast(
         f"/api/v1/finance/budget-lines/{line_id}/forecasts",
         json={"month": month, "forecast_outturn": amount} | extra,
     )
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
+    return created(response)
 
 
 def make_savings_line(api: TestClient, **overrides: Any) -> dict[str, Any]:
@@ -47,9 +45,18 @@ def make_savings_line(api: TestClient, **overrides: Any) -> dict[str, Any]:
         ],
     } | overrides
     response = api.post("/api/v1/finance/savings-lines", json=payload)
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
+    return created(response)
+
+
+def make_income_line(api: TestClient, **overrides: Any) -> dict[str, Any]:
+    """The Client Finances Team's Income Review, an income line in green confidence."""
+    income = {
+        "title": "Income Review",
+        "owner_team": "Client Finances Team",
+        "category": "income_and_charging",
+        "delivery_confidence": "green",
+    }
+    return make_savings_line(api, **income | overrides)
 
 
 def add_entry(
@@ -59,6 +66,19 @@ def add_entry(
         f"/api/v1/finance/savings-lines/{line_id}/entries",
         json={"month": month, "achieved_to_date": achieved, "forecast_for_year": forecast} | extra,
     )
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
+    return created(response)
+
+
+def make_cashable_and_avoided(api: TestClient, year: str) -> None:
+    """A cashable line (£400k target) and a cost avoidance line (£1m) of `year`, with September
+    returns of £100k achieved of £300k forecast and £600k of £900k."""
+    cashable = make_savings_line(api, targets=[{"financial_year": year, "in_year": "£400k"}])
+    avoided = make_savings_line(
+        api,
+        reference="SAV-02",
+        title="Falls prevention",
+        saving_type="cost_avoidance",
+        targets=[{"financial_year": year, "in_year": "£1m"}],
+    )
+    add_entry(api, cashable["id"], f"{year[:4]}-09", "£100k", "£300k")
+    add_entry(api, avoided["id"], f"{year[:4]}-09", "£600k", "£900k")

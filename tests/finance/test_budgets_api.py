@@ -7,13 +7,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.finance.factories import add_forecast, make_budget_line
+from tests.helpers import field_errors
 
 LINES = "/api/v1/finance/budget-lines"
-
-
-def _field_errors(response: object) -> dict[str, str]:
-    body = response.json()  # type: ignore[attr-defined]
-    return {e["field"]: e["message"] for e in body.get("errors", [])}
 
 
 def test_budget_accepts_the_ways_reports_write_money(api: TestClient) -> None:
@@ -45,7 +41,7 @@ def test_ambiguous_money_is_refused_with_a_field_message(api: TestClient, amount
     )
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
-    errors = _field_errors(response)
+    errors = field_errors(response)
     assert "budgets.0.original_budget" in errors
     assert (
         "money" in errors["budgets.0.original_budget"]
@@ -79,7 +75,7 @@ def test_a_forecast_month_outside_the_financial_year_is_refused(api: TestClient)
         json={"month": "2026-04", "financial_year": "2025/26", "forecast_outturn": "1"},
     )
     assert response.status_code == 422
-    assert "April 2026 is not in financial year 2025/26" in _field_errors(response)["month"]
+    assert "April 2026 is not in financial year 2025/26" in field_errors(response)["month"]
 
 
 def test_a_month_that_is_not_a_month_is_refused(api: TestClient) -> None:
@@ -88,7 +84,7 @@ def test_a_month_that_is_not_a_month_is_refused(api: TestClient) -> None:
         f"{LINES}/{line['id']}/forecasts", json={"month": "2025-13", "forecast_outturn": "1"}
     )
     assert response.status_code == 422
-    assert "month" in _field_errors(response)
+    assert "month" in field_errors(response)
 
 
 def test_a_second_forecast_for_the_same_month_conflicts(api: TestClient) -> None:
@@ -233,7 +229,7 @@ def test_an_amount_too_large_for_a_council_is_a_field_error_not_a_crash(
         json={"name": "X", "budgets": [{"financial_year": "2025/26", "original_budget": amount}]},
     )
     assert response.status_code == 422
-    assert "too large" in _field_errors(response)["budgets.0.original_budget"]
+    assert "too large" in field_errors(response)["budgets.0.original_budget"]
 
 
 POSITION = "/api/v1/finance/budget/position"
@@ -305,4 +301,4 @@ def test_the_forecasts_as_at_a_day_leave_out_later_months(api: TestClient) -> No
 def test_an_as_at_that_names_no_day_is_a_field_error(api: TestClient) -> None:
     response = api.get(POSITION, params={"as_at": "garbage"})
     assert response.status_code == 422
-    assert "as at" in _field_errors(response)["as_at"]
+    assert "as at" in field_errors(response)["as_at"]

@@ -11,10 +11,7 @@ from common.identity import Caller
 from common.spreadsheets import read_table
 from tests.finance.factories import make_savings_line
 from tests.finance.test_library_api import import_annex, platform
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+from tests.helpers import text_of
 
 
 def test_a_savings_line_page_shows_its_working_its_theme_and_its_peers(
@@ -31,7 +28,7 @@ def test_a_savings_line_page_shows_its_working_its_theme_and_its_peers(
         },
     }
     assert api.put(f"/api/v1/finance/savings-lines/{line['id']}/benefit", json=benefit).is_success
-    text = _text(api.get(f"/savings/{line['id']}").text)
+    text = text_of(api.get(f"/savings/{line['id']}").text)
     assert "120 people × £28.40 a week × 38.1 weeks = £129,844.80" in text
     assert "No actuals yet, so nothing is achieved to date." in text
     assert "Theme Care package reviews (suggested by its words)" in text
@@ -42,7 +39,7 @@ def test_a_savings_line_page_shows_its_working_its_theme_and_its_peers(
 
 def test_a_savings_line_without_a_calculation_says_nothing_of_one(api: TestClient) -> None:
     line = make_savings_line(api, title="Review of care packages")
-    text = _text(api.get(f"/savings/{line['id']}").text)
+    text = text_of(api.get(f"/savings/{line['id']}").text)
     assert "How the benefit is worked out" not in text
     assert "No other council\u2019s savings on this theme are in the library yet." in text
 
@@ -52,7 +49,7 @@ def test_the_library_page_filters_by_theme_and_year_and_shows_a_bad_year_by_its_
 ) -> None:
     import_annex(platform(api_as))
     page = api.get("/savings-library", params={"theme": "technology_enabled_care"})
-    text = _text(page.text)
+    text = text_of(page.text)
     assert "Northfield" in text
     assert "£412,350.00" in text
     assert "Eastmoor" not in text
@@ -125,4 +122,4 @@ def test_a_person_confirms_or_changes_a_lines_theme_on_its_form(api: TestClient)
     assert saved.status_code == 303, saved.text
     read = api.get(f"/api/v1/finance/savings-lines/{line['id']}").json()
     assert (read["theme"], read["theme_confirmed"]) == ("transport", True)
-    assert "Theme Transport Change" in _text(api.get(f"/savings/{line['id']}").text)
+    assert "Theme Transport Change" in text_of(api.get(f"/savings/{line['id']}").text)

@@ -12,31 +12,28 @@ from fastapi.testclient import TestClient
 
 from common.identity import Role
 from common.periods import FinancialYear, Period
-from common.spreadsheets import Table, read_table
 from common.testing.plugin import make_caller
 from stack.testing.plugin import System
-from tests.finance.factories import add_entry, add_forecast, make_budget_line, make_savings_line
+from tests.finance.factories import (
+    add_entry,
+    add_forecast,
+    make_budget_line,
+    make_cashable_and_avoided,
+    make_income_line,
+    make_savings_line,
+)
+from tests.helpers import download, text_of
 
 THIS_YEAR = FinancialYear.containing(date.today()).label
 THIS_MONTH = Period.month_of(date.today()).start
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def _lines(api: TestClient) -> tuple[dict[str, str], dict[str, str]]:
     sle = make_savings_line(
         api, targets=[{"financial_year": "2025/26", "in_year": "£376k"}], delivery_confidence="red"
     )
-    income = make_savings_line(
-        api,
-        reference="SAV-INC",
-        title="Income Review",
-        owner_team="Client Finances Team",
-        category="income_and_charging",
-        delivery_confidence="green",
-        targets=[{"financial_year": "2025/26", "in_year": "£450k"}],
+    income = make_income_line(
+        api, reference="SAV-INC", targets=[{"financial_year": "2025/26", "in_year": "£450k"}]
     )
     add_entry(api, sle["id"], "2025-08", "£50k", "£350k", note="Reviews started")
     add_entry(api, sle["id"], "2025-09", "£100k", "£300k", note="Two providers disputing")
@@ -48,7 +45,7 @@ def test_savings_tracker_shows_each_line_and_the_totals_row(api: TestClient) -> 
     _lines(api)
     page = api.get("/savings", params={"financial_year": "2025/26"})
     assert page.status_code == 200
-    text = _text(page.text)
+    text = text_of(page.text)
     assert "SAV-01 Supported Living Efficiencies Commissioning Team £376k £100k £300k £76k" in text
     assert "Off track" in text  # RAG as words, not colour alone
     assert "On track" in text
@@ -64,7 +61,7 @@ def test_savings_tracker_filters_and_sort_live_in_the_url(api: TestClient) -> No
     assert "Income Review" in page.text
     assert "Supported Living Efficiencies" not in page.text
     sorted_page = api.get("/savings", params={"financial_year": "2025/26", "sort": "-slippage"})
-    text = _text(sorted_page.text)
+    text = text_of(sorted_page.text)
     assert text.index("SAV-01") < text.index("SAV-INC")
     # the active column offers the reverse order, and says how it is sorted
     assert 'aria-sort="descending"' in sorted_page.text
@@ -98,7 +95,7 @@ def test_savings_line_page_has_an_accessible_chart_table_activity_and_notes(
         page.text,
     )
     assert re.search(r'<desc id="chart-[0-9a-f]+-desc">', page.text)
-    text = _text(page.text)
+    text = text_of(page.text)
     assert "2025-09 £100,000.00 £300,000.00 £376,000.00 £76,000.00" in text
     assert "452 of 3,813 reviews done (11.9%)" in text
     assert text.index("Two providers disputing") < text.index("Reviews started")  # newest first
@@ -108,54 +105,48 @@ def test_an_unknown_savings_line_page_is_not_found(api: TestClient) -> None:
     assert api.get(f"/savings/{uuid.uuid4()}").status_code == 404
 
 
-def test_entry_form_saves_a_month_and_returns_to_the_form(api: TestClient) -> None:
-    line = make_savings_line(api, targets=[{"financial_year": THIS_YEAR, "in_year": "£100k"}])
-    form = api.get("/savings/entry")
-    assert f'id="achieved-{line["id"]}"' in form.text
-    saved = api.post(
+def _line_of_this_year(api: TestClient) -> dict[str, Any]:
+    return make_savings_line(api, targets=[{"financial_year": THIS_YEAR, "in_year": "£100k"}])
+
+
+def _enter(
+    api: TestClient,
+    line: dict[str, Any],
+    achieved: str,
+    forecast: str,
+    headers: dict[str, str] | None = None,
+    **fields: str,
+) -> httpx.Response:
+    """Posts the entry form for one line, this month unless `month` is given."""
+    data = {"line_id": line["id"], "month": f"{THIS_MONTH:%Y-%m}"} | fields
+    response: httpx.Response = api.post(
         "/savings/entry",
-        data={
-            "line_id": line["id"],
-            "month": f"{THIS_MONTH:%Y-%m}",
-            "achieved_to_date": "£20k",
-            "forecast_for_year": "£90k",
-            "note": "On plan",
-        },
+        data=data | {"achieved_to_date": achieved, "forecast_for_year": forecast},
+        headers=headers,
         follow_redirects=False,
     )
+    return response
+
+
+def test_entry_form_saves_a_month_and_returns_to_the_form(api: TestClient) -> None:
+    line = _line_of_this_year(api)
+    form = api.get("/savings/entry")
+    assert f'id="achieved-{line["id"]}"' in form.text
+    saved = _enter(api, line, "£20k", "£90k", note="On plan")
     assert saved.status_code == 303
-    entry = api.get(f"/api/v1/finance/savings-lines/{line['id']}/entries/{THIS_MONTH:%Y-%m}")
-    assert entry.json()["achieved_to_date"] == "20000.00"
+    entry = f"/api/v1/finance/savings-lines/{line['id']}/entries/{THIS_MONTH:%Y-%m}"
+    assert api.get(entry).json()["achieved_to_date"] == "20000.00"
     again = api.get(saved.headers["location"])
     assert "Saved the" in again.text
     assert 'name="version" value="1"' in again.text  # a second save changes, with If-Match
-    changed = api.post(
-        "/savings/entry",
-        data={
-            "line_id": line["id"],
-            "month": f"{THIS_MONTH:%Y-%m}",
-            "achieved_to_date": "£25k",
-            "forecast_for_year": "£90k",
-            "version": "1",
-        },
-        follow_redirects=False,
-    )
+    changed = _enter(api, line, "£25k", "£90k", version="1")
     assert changed.status_code == 303
-    entry = api.get(f"/api/v1/finance/savings-lines/{line['id']}/entries/{THIS_MONTH:%Y-%m}")
-    assert entry.json()["achieved_to_date"] == "25000.00"
+    assert api.get(entry).json()["achieved_to_date"] == "25000.00"
 
 
 def test_entry_errors_sit_by_the_field_and_keep_what_was_typed(api: TestClient) -> None:
-    line = make_savings_line(api, targets=[{"financial_year": THIS_YEAR, "in_year": "£100k"}])
-    refused = api.post(
-        "/savings/entry",
-        data={
-            "line_id": line["id"],
-            "month": f"{THIS_MONTH:%Y-%m}",
-            "achieved_to_date": "£95k",
-            "forecast_for_year": "about £3k",
-        },
-    )
+    line = _line_of_this_year(api)
+    refused = _enter(api, line, "£95k", "about £3k")
     assert refused.status_code == 422
     assert refused.text.count("govuk-error-summary__list") == 1  # one summary, at the top
     assert f'<a href="#forecast-{line["id"]}">SAV-01: ' in refused.text
@@ -166,24 +157,16 @@ def test_entry_errors_sit_by_the_field_and_keep_what_was_typed(api: TestClient) 
 
 
 def test_entry_by_htmx_answers_with_the_form_and_its_error(api: TestClient) -> None:
-    line = make_savings_line(api, targets=[{"financial_year": THIS_YEAR, "in_year": "£100k"}])
-    fragment = api.post(
-        "/savings/entry",
-        data={
-            "line_id": line["id"],
-            "month": f"{THIS_MONTH:%Y-%m}",
-            "achieved_to_date": "£95k",
-            "forecast_for_year": "£90k",
-        },
-        headers={"HX-Request": "true"},
-    )
+    line = _line_of_this_year(api)
+    fragment = _enter(api, line, "£95k", "£90k", headers={"HX-Request": "true"})
     assert fragment.status_code == 200
     assert fragment.text.lstrip().startswith("<form")
     assert "cannot be more than the forecast for the year" in fragment.text
     assert f'id="achieved-{line["id"]}-error"' in fragment.text
 
 
-def test_entry_shows_only_the_chosen_team(api: TestClient) -> None:
+def _lines_of_two_teams(api: TestClient) -> None:
+    """SAV-01 of the Commissioning Team and SAV-OPS of the Operations Team, both this year."""
     make_savings_line(api, targets=[{"financial_year": THIS_YEAR, "in_year": "1"}])
     make_savings_line(
         api,
@@ -192,9 +175,13 @@ def test_entry_shows_only_the_chosen_team(api: TestClient) -> None:
         owner_team="Operations Team",
         targets=[{"financial_year": THIS_YEAR, "in_year": "1"}],
     )
+
+
+def test_entry_shows_only_the_chosen_team(api: TestClient) -> None:
+    _lines_of_two_teams(api)
     page = api.get("/savings/entry", params={"owner_team": "Operations Team"})
     assert "SAV-OPS" in page.text
-    assert "SAV-01" not in _text(page.text.split('id="entries"')[1])
+    assert "SAV-01" not in text_of(page.text.split('id="entries"')[1])
 
 
 def test_budget_monitor_shows_each_line_totals_and_a_trend(api: TestClient) -> None:
@@ -209,7 +196,7 @@ def test_budget_monitor_shows_each_line_totals_and_a_trend(api: TestClient) -> N
     add_forecast(api, income["id"], "2025-09", "-£4.9m")
     page = api.get("/budget", params={"month": "2025-09"})
     assert page.status_code == 200
-    text = _text(page.text)
+    text = text_of(page.text)
     assert "Learning Disabilities (LD100) £1.2m £1.25m £50k overspend -£50k" in text
     assert "Client Finances income (LD100) -£5m -£4.9m £100k overspend" in text
     assert "Total £-3.8m" not in text
@@ -240,7 +227,7 @@ def test_savings_pages_name_the_linked_projects_and_filter_by_them(api: TestClie
     )
     tracker = api.get("/savings", params={"financial_year": "2025/26", "project_id": project["id"]})
     assert f'<option value="{project["id"]}" selected>Income Review</option>' in tracker.text
-    assert "SAV-02" not in _text(tracker.text.split('id="savings-results"')[1])
+    assert "SAV-02" not in text_of(tracker.text.split('id="savings-results"')[1])
     detail = api.get(f"/savings/{line['id']}")
     assert (
         f'<a class="govuk-link" href="/projects/{project["id"]}">Income Review</a>' in detail.text
@@ -250,14 +237,7 @@ def test_savings_pages_name_the_linked_projects_and_filter_by_them(api: TestClie
 def test_a_service_lead_sees_only_their_own_lines_to_enter(
     api: TestClient, api_as: Any, demo_org: uuid.UUID
 ) -> None:
-    make_savings_line(api, targets=[{"financial_year": THIS_YEAR, "in_year": "1"}])
-    make_savings_line(
-        api,
-        reference="SAV-OPS",
-        title="Reablement",
-        owner_team="Operations Team",
-        targets=[{"financial_year": THIS_YEAR, "in_year": "1"}],
-    )
+    _lines_of_two_teams(api)
     lead = api_as(make_caller(demo_org, Role.SERVICE_LEAD, team="Operations Team"))
     page = lead.get("/savings/entry", params={"owner_team": ""})
     assert page.status_code == 200
@@ -269,21 +249,12 @@ def test_a_service_lead_sees_only_their_own_lines_to_enter(
 # Downloads --------------------------------------------------------------------------------------
 
 
-def _download(api: TestClient, path: str, name: str, **params: str) -> Table:
-    response = api.get(path, params=params)
-    assert response.status_code == 200, response.text
-    kind = params["format"]
-    disposition = response.headers["content-disposition"]
-    assert f'filename="{name}-{date.today().isoformat()}.{kind}"' in disposition
-    return read_table(response.content, f"export.{kind}")
-
-
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_savings_download_holds_the_filtered_lines_with_exact_money(
     api: TestClient, kind: str
 ) -> None:
     _lines(api)
-    table = _download(
+    table = download(
         api,
         "/savings",
         "savings",
@@ -323,7 +294,7 @@ def test_savings_download_holds_the_filtered_lines_with_exact_money(
 
 def test_savings_download_keeps_the_pages_sort(api: TestClient) -> None:
     _lines(api)
-    table = _download(
+    table = download(
         api, "/savings", "savings", financial_year="2025/26", sort="-reference", format="csv"
     )
     assert [r[0] for r in table.rows] == ["SAV-INC", "SAV-01"]
@@ -361,7 +332,7 @@ def test_budget_download_holds_the_months_lines_with_exact_money(
     ld = make_budget_line(api, name="Learning Disabilities")
     add_forecast(api, ld["id"], "2025-08", "£1.3m")
     add_forecast(api, ld["id"], "2025-09", "£1,250,000.55")
-    table = _download(api, "/budget", "budget-monitor-2025-09", month="2025-09", format=kind)
+    table = download(api, "/budget", "budget-monitor-2025-09", month="2025-09", format=kind)
     assert table.headers[:4] == ["Budget line", "Cost centre", "Service area", "Budget (£)"]
     assert "Forecast outturn (£)" in table.headers
     row = dict(zip(table.headers, table.rows[0], strict=True))
@@ -369,7 +340,7 @@ def test_budget_download_holds_the_months_lines_with_exact_money(
     assert Decimal(row["Forecast outturn (£)"]) == Decimal("1250000.55")
     assert Decimal(row["Variance (£)"]) == Decimal("50000.55")
     assert row["Over or under"] == "overspend"
-    august = _download(api, "/budget", "budget-monitor-2025-08", month="2025-08", format=kind)
+    august = download(api, "/budget", "budget-monitor-2025-08", month="2025-08", format=kind)
     assert Decimal(
         dict(zip(august.headers, august.rows[0], strict=True))["Forecast outturn (£)"]
     ) == (Decimal("1300000"))
@@ -383,34 +354,21 @@ def test_budget_monitor_shows_movement_since_the_previous_and_the_original_forec
     add_forecast(api, line["id"], "2025-06", "£13.5m")
     add_forecast(api, line["id"], "2025-09", "£13.1m")
     page = api.get("/budget", params={"month": "2025-09"})
-    text = _text(page.text)
+    text = text_of(page.text)
     # since June (August had no forecast), and since April's original forecast
     assert "Learning Disabilities (LD100) £10m £13.1m £3.1m overspend -£400k -£600k" in text
     assert "forecast overspend £3.1m, down £600k from the original forecast of £3.7m" in text
-    table = _download(api, "/budget", "budget-monitor-2025-09", month="2025-09", format="csv")
+    table = download(api, "/budget", "budget-monitor-2025-09", month="2025-09", format="csv")
     row = dict(zip(table.headers, table.rows[0], strict=True))
     assert Decimal(row["Original forecast (£)"]) == Decimal("13700000")
     assert Decimal(row["Movement since original forecast (£)"]) == Decimal("-600000")
 
 
-def _cashable_and_avoided(api: TestClient, year: str) -> None:
-    cashable = make_savings_line(api, targets=[{"financial_year": year, "in_year": "£400k"}])
-    avoided = make_savings_line(
-        api,
-        reference="SAV-CA",
-        title="Falls prevention",
-        saving_type="cost_avoidance",
-        targets=[{"financial_year": year, "in_year": "£1m"}],
-    )
-    add_entry(api, cashable["id"], f"{year[:4]}-09", "£100k", "£300k")
-    add_entry(api, avoided["id"], f"{year[:4]}-09", "£600k", "£900k")
-
-
 def test_savings_tracker_totals_each_type_and_never_adds_cost_avoidance_in(
     api: TestClient,
 ) -> None:
-    _cashable_and_avoided(api, "2025/26")
-    text = _text(api.get("/savings", params={"financial_year": "2025/26"}).text)
+    make_cashable_and_avoided(api, "2025/26")
+    text = text_of(api.get("/savings", params={"financial_year": "2025/26"}).text)
     assert "Cashable savings (1 line) £400k £100k £300k £100k" in text
     assert "Cost avoidance (1 line) £1m £600k £900k £100k" in text
     assert "Non-cashable savings (0 lines)" in text
@@ -418,8 +376,8 @@ def test_savings_tracker_totals_each_type_and_never_adds_cost_avoidance_in(
 
 
 def test_dashboard_headline_is_cashable_savings(api: TestClient) -> None:
-    _cashable_and_avoided(api, THIS_YEAR)
-    text = _text(api.get("/").text)
+    make_cashable_and_avoided(api, THIS_YEAR)
+    text = text_of(api.get("/").text)
     assert f"Cashable savings target {THIS_YEAR} £400k" in text
     assert "Achieved to date £100k (25.0%)" in text
     assert "Cost avoidance forecast £900k" in text
@@ -447,16 +405,7 @@ def test_a_past_months_form_shows_that_months_own_return_or_nothing(api: TestCli
     assert 'value="Earlier note"' in page
     for later_figure in ("22000.00", "33000.00", "Later note"):
         assert later_figure not in page
-    saved = api.post(
-        "/savings/entry",
-        data={
-            "line_id": later_only["id"],
-            "month": f"{earlier:%Y-%m}",
-            "achieved_to_date": "£5k",
-            "forecast_for_year": "£300k",
-        },
-        follow_redirects=False,
-    )
+    saved = _enter(api, later_only, "£5k", "£300k", month=f"{earlier:%Y-%m}")
     assert saved.status_code == 303
     entries = api.get(f"/api/v1/finance/savings-lines/{later_only['id']}/entries").json()["items"]
     assert [(e["month"], e["achieved_to_date"]) for e in entries] == [
@@ -468,23 +417,13 @@ def test_a_past_months_form_shows_that_months_own_return_or_nothing(api: TestCli
 def test_the_form_asks_to_confirm_a_forecast_more_than_double_the_target(
     api: TestClient,
 ) -> None:
-    line = make_savings_line(api, targets=[{"financial_year": THIS_YEAR, "in_year": "£100k"}])
-    data = {
-        "line_id": line["id"],
-        "month": f"{THIS_MONTH:%Y-%m}",
-        "achieved_to_date": "£20k",
-        "forecast_for_year": "£250k",
-    }
-    asked = api.post("/savings/entry", data=data)
+    line = _line_of_this_year(api)
+    asked = _enter(api, line, "£20k", "£250k")
     assert asked.status_code == 422
     assert "more than double the target" in asked.text
     assert 'name="confirm" type="checkbox" value="yes"' in asked.text
     assert 'value="£250k"' in asked.text
-    saved = api.post(
-        "/savings/entry",
-        data=data | {"confirm": "yes", "note": "Two homes closed early"},
-        follow_redirects=False,
-    )
+    saved = _enter(api, line, "£20k", "£250k", confirm="yes", note="Two homes closed early")
     assert saved.status_code == 303
 
 

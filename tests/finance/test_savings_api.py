@@ -13,13 +13,10 @@ from common.identity import Role
 from common.settings import Settings
 from common.testing.plugin import make_caller
 from stack.testing.plugin import System
-from tests.finance.factories import add_entry, make_savings_line
+from tests.finance.factories import add_entry, make_income_line, make_savings_line
+from tests.helpers import field_errors
 
 LINES = "/api/v1/finance/savings-lines"
-
-
-def _field_errors(response: httpx.Response) -> dict[str, str]:
-    return {e["field"]: e["message"] for e in response.json().get("errors", [])}
 
 
 def test_savings_line_keeps_every_field_of_the_issue(api: TestClient) -> None:
@@ -47,7 +44,7 @@ def test_savings_line_keeps_every_field_of_the_issue(api: TestClient) -> None:
 def test_an_unknown_category_is_refused_with_a_field_message(api: TestClient) -> None:
     response = api.post(LINES, json={"reference": "X", "title": "X", "category": "magic"})
     assert response.status_code == 422
-    assert "category" in _field_errors(response)
+    assert "category" in field_errors(response)
 
 
 def test_ambiguous_target_money_is_refused(api: TestClient) -> None:
@@ -61,7 +58,7 @@ def test_ambiguous_target_money_is_refused(api: TestClient) -> None:
         },
     )
     assert response.status_code == 422
-    assert "not an amount of money" in _field_errors(response)["targets.0.in_year"]
+    assert "not an amount of money" in field_errors(response)["targets.0.in_year"]
 
 
 def test_writing_off_needs_a_reason(api: TestClient) -> None:
@@ -69,7 +66,7 @@ def test_writing_off_needs_a_reason(api: TestClient) -> None:
     url = f"{LINES}/{line['id']}"
     refused = api.patch(url, json={"status": "written_off"}, headers={"If-Match": '"1"'})
     assert refused.status_code == 422
-    assert "written_off_reason" in _field_errors(refused)
+    assert "written_off_reason" in field_errors(refused)
     accepted = api.patch(
         url,
         json={"status": "written_off", "written_off_reason": "Provider market cannot absorb it"},
@@ -92,7 +89,7 @@ def test_a_savings_line_linked_to_an_unknown_project_is_refused(api: TestClient)
         json={"reference": "P1", "title": "T", "category": "other", "project_ids": [str(missing)]},
     )
     assert response.status_code == 422
-    assert str(missing) in _field_errors(response)["project_ids.0"]
+    assert str(missing) in field_errors(response)["project_ids.0"]
     assert api.get(LINES, params={"financial_year": "2025/26"}).json()["total"] == 0
 
 
@@ -108,7 +105,7 @@ def test_a_savings_line_links_to_a_project_the_projects_service_knows(api: TestC
         headers={"If-Match": '"1"'},
     )
     assert mixed.status_code == 422
-    assert unknown in _field_errors(mixed)["project_ids.0"]
+    assert unknown in field_errors(mixed)["project_ids.0"]
 
 
 class _Answer(httpx.BaseTransport):
@@ -155,7 +152,7 @@ def test_achieved_to_date_cannot_exceed_the_forecast_for_the_year(api: TestClien
         json={"month": "2025-09", "achieved_to_date": "£200k", "forecast_for_year": "£150k"},
     )
     assert response.status_code == 422
-    assert _field_errors(response) == {
+    assert field_errors(response) == {
         "achieved_to_date": "Achieved to date (£200,000.00) cannot be more than the forecast "
         "for the year (£150,000.00)"
     }
@@ -173,7 +170,7 @@ def test_an_entry_month_outside_the_financial_year_is_refused(api: TestClient) -
         },
     )
     assert response.status_code == 422
-    assert "March 2025 is not in financial year 2025/26" in _field_errors(response)["month"]
+    assert "March 2025 is not in financial year 2025/26" in field_errors(response)["month"]
 
 
 def test_entry_slippage_is_target_less_forecast_to_the_penny(api: TestClient) -> None:
@@ -192,7 +189,7 @@ def test_an_entry_update_needs_if_match_and_keeps_the_rule(api: TestClient) -> N
     assert api.patch(url, json={"achieved_to_date": "200"}).status_code == 428
     too_much = api.patch(url, json={"achieved_to_date": "301"}, headers={"If-Match": etag})
     assert too_much.status_code == 422
-    assert "achieved_to_date" in _field_errors(too_much)
+    assert "achieved_to_date" in field_errors(too_much)
     ok = api.patch(url, json={"achieved_to_date": "300"}, headers={"If-Match": etag})
     assert ok.status_code == 200
     assert api.patch(url, json={"note": "x"}, headers={"If-Match": etag}).status_code == 412
@@ -220,13 +217,9 @@ def test_the_tracker_uses_the_latest_return_of_the_year(api: TestClient) -> None
 
 def _three_lines(api: TestClient) -> dict[str, dict[str, Any]]:
     a = make_savings_line(api)
-    b = make_savings_line(
+    b = make_income_line(
         api,
         reference="SAV-02",
-        title="Income Review",
-        owner_team="Client Finances Team",
-        category="income_and_charging",
-        delivery_confidence="green",
         targets=[{"financial_year": "2025/26", "in_year": "£250k", "full_year_effect": "£300k"}],
     )
     c = make_savings_line(
@@ -277,7 +270,7 @@ def test_tracker_filters_by_category_type_owner_and_sorts(api: TestClient) -> No
     assert refs(financial_year="2027/28") == ["SAV-01"]
     bad = api.get(LINES, params={"sort": "colour"})
     assert bad.status_code == 422
-    assert "sort" in _field_errors(bad)
+    assert "sort" in field_errors(bad)
 
 
 def test_tracker_filters_by_project(api: TestClient, system: System, settings: Settings) -> None:
@@ -350,7 +343,7 @@ def test_a_mitigating_line_is_linked_to_the_slipping_line(api: TestClient) -> No
         },
     )
     assert unknown.status_code == 422
-    assert "mitigates_line_id" in _field_errors(unknown)
+    assert "mitigates_line_id" in field_errors(unknown)
 
 
 def test_activity_measure_shows_the_share_done(api: TestClient) -> None:

@@ -5,26 +5,16 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.finance.factories import add_entry, make_savings_line
+from tests.finance.factories import add_entry, make_cashable_and_avoided, make_savings_line
+from tests.helpers import field_errors
 
 LINES = "/api/v1/finance/savings-lines"
 TOTALS = "/api/v1/finance/savings/totals"
 YEAR = "2025/26"
 
 
-def _errors(response: Any) -> dict[str, str]:
-    return {e["field"]: e["message"] for e in response.json().get("errors", [])}
-
-
 def _one_of_each_type(api: TestClient) -> None:
-    cashable = make_savings_line(api, targets=[{"financial_year": YEAR, "in_year": "£400k"}])
-    avoided = make_savings_line(
-        api,
-        reference="SAV-02",
-        title="Falls prevention",
-        saving_type="cost_avoidance",
-        targets=[{"financial_year": YEAR, "in_year": "£1m"}],
-    )
+    make_cashable_and_avoided(api, YEAR)
     make_savings_line(
         api,
         reference="SAV-03",
@@ -32,8 +22,6 @@ def _one_of_each_type(api: TestClient) -> None:
         saving_type="non_cashable",
         targets=[{"financial_year": YEAR, "in_year": "£50k"}],
     )
-    add_entry(api, cashable["id"], "2025-09", "£100k", "£300k")
-    add_entry(api, avoided["id"], "2025-09", "£600k", "£900k")
 
 
 def _by_type(totals: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -114,7 +102,7 @@ def test_the_tracker_and_totals_as_at_a_quarter_use_no_later_return(api: TestCli
 def test_an_as_at_that_is_no_day_is_refused_on_the_field(api: TestClient) -> None:
     response = api.get(LINES, params={"as_at": "Q9"})
     assert response.status_code == 422
-    assert "as_at" in _errors(response)
+    assert "as_at" in field_errors(response)
 
 
 def test_a_forecast_more_than_double_the_target_needs_confirming_with_a_note(
@@ -125,10 +113,10 @@ def test_a_forecast_more_than_double_the_target_needs_confirming_with_a_note(
     body = {"month": "2025-09", "achieved_to_date": "£10k", "forecast_for_year": "£800k"}
     refused = api.post(url, json=body)
     assert refused.status_code == 422
-    assert "more than double" in _errors(refused)["forecast_for_year"]
+    assert "more than double" in field_errors(refused)["forecast_for_year"]
     no_note = api.post(url, json=body | {"confirm": True})
     assert no_note.status_code == 422
-    assert "note" in _errors(no_note)
+    assert "note" in field_errors(no_note)
     saved = api.post(url, json=body | {"confirm": True, "note": "Two homes closed early"})
     assert saved.status_code == 201, saved.text
     changed = api.patch(
@@ -137,7 +125,7 @@ def test_a_forecast_more_than_double_the_target_needs_confirming_with_a_note(
         headers={"If-Match": f'"{saved.json()["version"]}"'},
     )
     assert changed.status_code == 422
-    assert "more than double" in _errors(changed)["forecast_for_year"]
+    assert "more than double" in field_errors(changed)["forecast_for_year"]
     exactly_double = make_savings_line(api, reference="SAV-09")
     assert (
         api.post(

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from common.identity import Caller, Role
 from common.testing.plugin import make_caller
 from common.writing import write_csv, write_xlsx
+from tests.helpers import listed
 from tests.imports.files import upload
 from tests.kpi.factories import approver_for, make_actual, make_measure, make_target
 
@@ -18,10 +19,7 @@ HEADERS = ["KPI code", "Month", "Actual", "Numerator", "Denominator", "Comments"
 
 
 def _actuals(api: TestClient) -> list[dict[str, Any]]:
-    response = api.get("/api/v1/kpi/actuals", params={"limit": 200})
-    assert response.status_code == 200, response.text
-    items: list[dict[str, Any]] = response.json()["items"]
-    return items
+    return listed(api, "/api/v1/kpi/actuals", limit=200)
 
 
 def _monthly(api: TestClient, count: int = 1, **extra: Any) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from common.spreadsheets import read_table
 from common.writing import write_csv, write_xlsx
 from services.finance.budgets.models import Forecast
 from services.finance.imports import budgets
+from tests.helpers import listed
 from tests.imports.files import upload
 
 PATH = "/finance/imports/budget-lines"
@@ -29,17 +30,11 @@ def _ledger(count: int) -> list[list[str]]:
 
 
 def _lines(api: TestClient) -> list[dict[str, Any]]:
-    response = api.get("/api/v1/finance/budget-lines", params={"limit": 500})
-    assert response.status_code == 200, response.text
-    items: list[dict[str, Any]] = response.json()["items"]
-    return items
+    return listed(api, "/api/v1/finance/budget-lines", limit=500)
 
 
 def _forecasts(api: TestClient, line_id: str) -> list[dict[str, Any]]:
-    response = api.get(f"/api/v1/finance/budget-lines/{line_id}/forecasts")
-    assert response.status_code == 200, response.text
-    items: list[dict[str, Any]] = response.json()["items"]
-    return items
+    return listed(api, f"/api/v1/finance/budget-lines/{line_id}/forecasts")
 
 
 def test_the_ledger_monitoring_sheet_imports_with_forecasts_by_month(api: TestClient) -> None:

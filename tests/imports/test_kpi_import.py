@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from common.identity import Caller, Role
 from common.testing.plugin import make_caller
 from common.writing import write_csv, write_xlsx
+from tests.helpers import listed
 from tests.imports.files import KPIS, upload
 
 HEADERS = [
@@ -34,10 +35,7 @@ def _rows(count: int) -> list[list[str]]:
 
 
 def _measures(api: TestClient) -> list[dict[str, object]]:
-    response = api.get("/api/v1/kpi/measures", params={"limit": 100})
-    assert response.status_code == 200, response.text
-    items: list[dict[str, object]] = response.json()["items"]
-    return items
+    return listed(api, "/api/v1/kpi/measures", limit=100)
 
 
 def test_the_council_kpi_table_imports_as_it_is(api: TestClient) -> None:

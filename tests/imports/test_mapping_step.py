@@ -9,6 +9,8 @@ from typing import Any
 import httpx
 from fastapi.testclient import TestClient
 
+from tests.helpers import listed
+
 BOOK_NAME = "budget-book-four-years.xlsx"
 BOOK = (Path(__file__).parent / "tables" / BOOK_NAME).read_bytes()
 BUDGETS = "/api/v1/finance/imports/budget-lines"
@@ -80,10 +82,7 @@ CHOSEN = {"Service area": "name", "Budget 2024/25 £m": "not-imported"}
 
 
 def _saved(api: TestClient, **params: str) -> list[dict[str, Any]]:
-    response = api.get(SAVED, params=params)
-    assert response.status_code == 200, response.text
-    found: list[dict[str, Any]] = response.json()["items"]
-    return found
+    return listed(api, SAVED, **params)
 
 
 def test_a_preview_saves_no_mapping_and_an_import_with_one_saves_it_for_the_council(

@@ -13,6 +13,7 @@ from common.spreadsheets import read_table
 from common.writing import write_csv, write_xlsx
 from services.projects.imports import milestones
 from services.projects.milestones.models import Milestone
+from tests.helpers import listed
 from tests.imports.files import PROJECTS, upload
 
 PATH = "/projects/imports/milestones"
@@ -25,10 +26,7 @@ def _projects(api: TestClient) -> None:
 
 
 def _milestones(api: TestClient) -> list[dict[str, Any]]:
-    response = api.get("/api/v1/projects/milestones", params={"limit": 500})
-    assert response.status_code == 200, response.text
-    items: list[dict[str, Any]] = response.json()["items"]
-    return items
+    return listed(api, "/api/v1/projects/milestones", limit=500)
 
 
 def _rows(count: int) -> list[list[str]]:

@@ -6,14 +6,12 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from common.writing import write_csv
+from tests.helpers import listed
 from tests.imports.files import OBJECTIVES, PROJECTS, upload
 
 
 def _items(api: TestClient, path: str) -> list[dict[str, object]]:
-    response = api.get(f"/api/v1/projects/{path}", params={"limit": 100})
-    assert response.status_code == 200, response.text
-    items: list[dict[str, object]] = response.json()["items"]
-    return items
+    return listed(api, f"/api/v1/projects/{path}", limit=100)
 
 
 def _import_both(api: TestClient) -> tuple[dict[str, Any], dict[str, Any]]:

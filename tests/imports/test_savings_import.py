@@ -17,6 +17,7 @@ from common.testing.plugin import make_caller
 from common.writing import write_csv, write_xlsx
 from services.finance.imports import entries, savings
 from services.finance.savings.models import SavingsEntry, SavingsLine
+from tests.helpers import listed
 from tests.imports.files import PROJECTS, upload
 
 LINES = "/finance/imports/savings"
@@ -32,12 +33,7 @@ def _rows(count: int, team: str = "Operations Team") -> list[list[str]]:
 
 
 def _lines(api: TestClient) -> list[dict[str, Any]]:
-    response = api.get(
-        "/api/v1/finance/savings-lines", params={"financial_year": "2025/26", "limit": 500}
-    )
-    assert response.status_code == 200, response.text
-    items: list[dict[str, Any]] = response.json()["items"]
-    return items
+    return listed(api, "/api/v1/finance/savings-lines", financial_year="2025/26", limit=500)
 
 
 def test_savings_lines_import_with_targets_and_projects_by_name(api: TestClient) -> None:

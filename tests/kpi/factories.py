@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from common.identity import Role
 from common.testing.plugin import make_caller
+from tests.helpers import created
 
 API = "/api/v1/kpi"
 APPROVER = "approver"
@@ -43,22 +44,18 @@ def make_measure(api: TestClient, **overrides: Any) -> dict[str, Any]:
         "service_area": "Adult Social Care",
     }
     body.update(overrides)
-    response = api.post(f"{API}/measures", json=body)
-    assert response.status_code == 201, response.text
-    result: dict[str, Any] = response.json()
-    return result
+    return created(api.post(f"{API}/measures", json=body))
 
 
 def make_target(
     api: TestClient, measure: dict[str, Any], value: str, year: str = "2025/26", **extra: Any
 ) -> dict[str, Any]:
-    response = api.post(
-        f"{API}/targets",
-        json={"measure_id": measure["id"], "financial_year": year, "value": value, **extra},
+    return created(
+        api.post(
+            f"{API}/targets",
+            json={"measure_id": measure["id"], "financial_year": year, "value": value, **extra},
+        )
     )
-    assert response.status_code == 201, response.text
-    result: dict[str, Any] = response.json()
-    return result
 
 
 def make_actual(

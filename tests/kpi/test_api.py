@@ -15,6 +15,7 @@ from common.periods import Period
 from common.testing.plugin import make_caller
 from services.kpi.actuals.service import check_figures
 from services.kpi.measures.models import Measure
+from tests.helpers import field_errors
 from tests.kpi.factories import (
     API,
     APPROVER,
@@ -28,12 +29,6 @@ from tests.kpi.factories import (
 def count_actuals(api: TestClient) -> int:
     total: int = api.get(f"{API}/actuals").json()["total"]
     return total
-
-
-def field_errors(response: Any) -> dict[str, str]:
-    assert response.status_code == 422, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    return {e["field"]: e["message"] for e in response.json()["errors"]}
 
 
 # Measures ---------------------------------------------------------------------------------------

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 
 from common.identity import Caller, Role
 from common.periods import Period
-from common.spreadsheets import Table, read_table
 from common.testing.plugin import make_caller
 from stack.testing.plugin import System
+from tests.helpers import download
 from tests.kpi.factories import API, approver_for, make_actual, make_measure, make_target
 
 PROVIDER = "Performance and Data Team"
@@ -29,6 +29,21 @@ def _two_measures(api: TestClient) -> tuple[dict[str, Any], dict[str, Any]]:
     make_target(api, bad, "752")
     make_actual(api, bad, "2025-09", value="600")
     return good, bad
+
+
+def _enter(api: TestClient, figures: dict[str, dict[str, str]]) -> httpx.Response:
+    """Submits the entry form of September 2025 with each measure's fields, by measure id; a
+    measure's period is September 2025 unless its fields give another."""
+    form: dict[str, str | list[str]] = {
+        "period": "2025-09",
+        "provider": PROVIDER,
+        "measure": list(figures),
+        "action": "submit",
+    }
+    for measure_id, fields in figures.items():
+        form |= {f"m-{measure_id}-{k}": v for k, v in ({"period": "2025-09"} | fields).items()}
+    response: httpx.Response = api.post("/kpis/entry", data=form, follow_redirects=False)
+    return response
 
 
 def test_tracker_shows_each_measure_with_rag_in_words(api: TestClient) -> None:
@@ -111,17 +126,7 @@ def test_entry_errors_are_shown_by_field_keep_the_input_and_store_nothing(
 ) -> None:
     one = make_measure(api, code="M1", title="Monthly one")
     two = make_measure(api, code="M2", title="Monthly two")
-    form = {
-        "period": "2025-09",
-        "provider": PROVIDER,
-        "measure": [one["id"], two["id"]],
-        f"m-{one['id']}-period": "2025-09",
-        f"m-{one['id']}-value": "70",
-        f"m-{two['id']}-period": "2025-09",
-        f"m-{two['id']}-value": "seventy",
-        "action": "submit",
-    }
-    page = api.post("/kpis/entry", data=form, follow_redirects=False)
+    page = _enter(api, {one["id"]: {"value": "70"}, two["id"]: {"value": "seventy"}})
     assert page.status_code == 422
     assert "govuk-error-summary" in page.text
     assert f'href="#m-{two["id"]}-value"' in page.text
@@ -132,17 +137,8 @@ def test_entry_errors_are_shown_by_field_keep_the_input_and_store_nothing(
 
 def test_entry_submits_every_figure_for_approval(api: TestClient) -> None:
     one = make_measure(api, code="M1", title="Monthly one")
-    form = {
-        "period": "2025-09",
-        "provider": PROVIDER,
-        "measure": [one["id"]],
-        f"m-{one['id']}-period": "2025-09",
-        f"m-{one['id']}-numerator": "3",
-        f"m-{one['id']}-denominator": "4",
-        f"m-{one['id']}-commentary": "Three of four",
-        "action": "submit",
-    }
-    page = api.post("/kpis/entry", data=form, follow_redirects=False)
+    figures = {"numerator": "3", "denominator": "4", "commentary": "Three of four"}
+    page = _enter(api, {one["id"]: figures})
     assert page.status_code == 303
     actual = api.get(f"{API}/actuals").json()["items"][0]
     assert (actual["status"], actual["value"]) == ("submitted", "75")
@@ -195,20 +191,6 @@ def test_a_data_provider_starts_with_their_own_teams_measures(
 # Downloads --------------------------------------------------------------------------------------
 
 
-def _download(api: TestClient, path: str, name: str, **params: str) -> Table:
-    response = api.get(path, params=params)
-    assert response.status_code == 200, response.text
-    kind = params["format"]
-    assert response.headers["content-type"].startswith(
-        "text/csv" if kind == "csv" else "application/vnd.openxmlformats"
-    )
-    assert (
-        f'filename="{name}-{date.today().isoformat()}.{kind}"'
-        in (response.headers["content-disposition"])
-    )
-    return read_table(response.content, f"export.{kind}")
-
-
 KPI_HEADERS = [
     "Ref",
     "Measure",
@@ -230,13 +212,13 @@ def test_tracker_downloads_hold_the_filtered_rows_with_figures_as_numbers(
     api: TestClient, kind: str
 ) -> None:
     _two_measures(api)
-    table = _download(api, "/kpis", "kpis", period="2025-09", rag="red", format=kind)
+    table = download(api, "/kpis", "kpis", period="2025-09", rag="red", format=kind)
     assert table.headers == KPI_HEADERS
     assert len(table.rows) == 1  # the green measure is filtered out
     row = table.rows[0]
     assert row[:7] == ["R1", "Carers assessed", "September 2025", "600", "752", "Number", "Red"]
     assert row[8:] == ["Monthly", "N", PROVIDER, "Adult Social Care"]
-    everything = _download(api, "/kpis", "kpis", period="2025-09", sort="-code", format=kind)
+    everything = download(api, "/kpis", "kpis", period="2025-09", sort="-code", format=kind)
     assert [r[0] for r in everything.rows] == ["R1", "G1"]  # the page's sort
     good = everything.rows[1]
     assert (good[3], good[4], good[5], good[6]) == ("80", "78", "Percentage", "Green")
@@ -272,7 +254,7 @@ def test_approvals_queue_downloads_each_figure_waiting(api: TestClient, kind: st
     make_actual(api, measure, "2025-08", value="50", approve=False)  # a draft: not waiting
     page = api.get("/kpis/approvals").text
     assert 'href="/kpis/approvals?format=csv"' in page
-    table = _download(api, "/kpis/approvals", "kpi-approvals", format=kind)
+    table = download(api, "/kpis/approvals", "kpi-approvals", format=kind)
     assert table.headers[:5] == ["Ref", "Measure", "Period", "Figure", "Unit"]
     assert table.rows == [
         ["M1", "Monthly one", "September 2025", "55.5", "Percentage", "", "", "Up"]
@@ -286,18 +268,8 @@ def test_entry_form_asks_for_commentary_beside_a_red_figure_and_refuses_a_runnin
     make_target(api, red, "78")
     running = make_measure(api, code="M2", title="Monthly two", unit="count")
     this_month = Period.month_of(date.today())
-    form = {
-        "period": "2025-09",
-        "provider": PROVIDER,
-        "measure": [red["id"], running["id"]],
-        f"m-{red['id']}-period": "2025-09",
-        f"m-{red['id']}-value": "60",
-        f"m-{running['id']}-period": this_month.code,
-        f"m-{running['id']}-numerator": "412",
-        f"m-{running['id']}-denominator": "500",
-        "action": "submit",
-    }
-    page = api.post("/kpis/entry", data=form, follow_redirects=False)
+    running_figures = {"period": this_month.code, "numerator": "412", "denominator": "500"}
+    page = _enter(api, {red["id"]: {"value": "60"}, running["id"]: running_figures})
     assert page.status_code == 422
     assert f'href="#m-{red["id"]}-commentary"' in page.text
     assert "This figure is off track (Red): say why" in page.text

@@ -5,6 +5,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+# `as created` re-exports it: tests outside this area still import it from here.
+from tests.helpers import created as created
+
 API = "/api/v1/projects"
 TODAY = date.today()
 
@@ -12,12 +15,6 @@ TODAY = date.today()
 def days(n: int) -> str:
     """The ISO date `n` days from today."""
     return (TODAY + timedelta(days=n)).isoformat()
-
-
-def created(response: Any) -> dict[str, Any]:
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def make_priority(api: TestClient, **overrides: Any) -> dict[str, Any]:
@@ -34,12 +31,38 @@ def make_project(api: TestClient, **overrides: Any) -> dict[str, Any]:
     return created(api.post(f"{API}/projects", json=body | overrides))
 
 
+def make_late_and_on_track(api: TestClient, **late: Any) -> None:
+    """Objective 4's Reablement, At risk, its milestone 10 days late, and Direct Payments, On track
+    and another team's."""
+    objective = make_objective(api, number=4)
+    project = make_project(
+        api,
+        name="Reablement",
+        rag="amber",
+        rag_reason="Recruitment",
+        objective_ids=[objective["id"]],
+        start_month="2025-04",
+        **late,
+    )
+    make_milestone(api, project["id"], title="Team recruited", baseline_date=days(-10))
+    make_project(api, name="Direct Payments", rag="green", lead_team="Direct Payments Team")
+
+
+def make_improvement_action(api: TestClient, **overrides: Any) -> dict[str, Any]:
+    body = {"action": "Audit case files", "area": "Quality assurance"} | overrides
+    return created(api.post(f"{API}/improvement-actions", json=body))
+
+
+def make_improvement_plan(api: TestClient) -> None:
+    """Three actions: one closed in Strategic decisions, two open in Quality assurance."""
+    for action, area, status in (
+        ("Refresh the scheme of delegation", "Strategic decisions", "completed"),
+        ("Audit case files", "Quality assurance", "in_progress"),
+        ("Practice week", "Quality assurance", "not_started"),
+    ):
+        make_improvement_action(api, action=action, area=area, status=status)
+
+
 def make_milestone(api: TestClient, project_id: str, **overrides: Any) -> dict[str, Any]:
     body = {"project_id": project_id, "title": "Business case approved", "baseline_date": days(0)}
     return created(api.post(f"{API}/milestones", json=body | overrides))
-
-
-def field_errors(response: Any) -> dict[str, str]:
-    assert response.status_code == 422, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    return {e["field"]: e["message"] for e in response.json()["errors"]}

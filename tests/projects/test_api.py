@@ -9,11 +9,12 @@ from fastapi.testclient import TestClient
 from common.identity import Caller
 from common.periods import Period
 from common.testing.plugin import make_caller
+from tests.helpers import created, field_errors
 from tests.projects.conftest import (
     API,
-    created,
     days,
-    field_errors,
+    make_improvement_action,
+    make_improvement_plan,
     make_milestone,
     make_objective,
     make_priority,
@@ -380,17 +381,7 @@ def test_raid_score_is_derived_and_lists_highest_first(api: TestClient) -> None:
 
 
 def test_improvement_plan_counts_open_and_closed_actions_by_area(api: TestClient) -> None:
-    for action, area, status in (
-        ("Refresh scheme of delegation", "Strategic decisions", "completed"),
-        ("Audit case files monthly", "Quality assurance", "in_progress"),
-        ("Practice week", "Quality assurance", "not_started"),
-    ):
-        created(
-            api.post(
-                f"{API}/improvement-actions",
-                json={"action": action, "area": area, "status": status},
-            )
-        )
+    make_improvement_plan(api)
     summary = api.get(f"{API}/improvement-actions/summary").json()
     assert (summary["open"], summary["closed"], summary["total"]) == (2, 1, 3)
     assert summary["areas"] == [
@@ -484,17 +475,12 @@ def test_a_highlight_report_for_a_month_not_yet_begun_is_refused_by_the_field(
     created(api.post(f"{API}/highlight-reports", json=body | {"period": this_month.code}))
 
 
-def _action(api: TestClient, **fields: object) -> dict[str, object]:
-    body = {"action": "Audit case files", "area": "Quality assurance"} | fields
-    return created(api.post(f"{API}/improvement-actions", json=body))
-
-
 def test_areas_differing_only_in_case_or_spacing_are_one_shown_as_first_written(
     api: TestClient,
 ) -> None:
-    _action(api, area="Quality Assurance")
-    _action(api, area="quality  assurance ", status="completed")
-    _action(api, area="Workforce")
+    make_improvement_action(api, area="Quality Assurance")
+    make_improvement_action(api, area="quality  assurance ", status="completed")
+    make_improvement_action(api, area="Workforce")
     summary = api.get(f"{API}/improvement-actions/summary").json()
     assert [(a["area"], a["open"], a["closed"]) for a in summary["areas"]] == [
         ("Quality Assurance", 1, 1),
@@ -505,9 +491,9 @@ def test_areas_differing_only_in_case_or_spacing_are_one_shown_as_first_written(
 
 
 def test_an_open_action_past_its_due_date_is_overdue_and_counted(api: TestClient) -> None:
-    late = _action(api, due_date=days(-1), status="in_progress")
-    done = _action(api, due_date=days(-1), status="completed")
-    due_today = _action(api, due_date=days(0))
+    late = make_improvement_action(api, due_date=days(-1), status="in_progress")
+    done = make_improvement_action(api, due_date=days(-1), status="completed")
+    due_today = make_improvement_action(api, due_date=days(0))
     assert (late["overdue"], done["overdue"], due_today["overdue"]) == (True, False, False)
     summary = api.get(f"{API}/improvement-actions/summary").json()
     assert summary["overdue"] == 1
@@ -517,8 +503,12 @@ def test_an_open_action_past_its_due_date_is_overdue_and_counted(api: TestClient
 def test_the_improvement_plan_as_at_a_quarter_ignores_later_completions(
     api: TestClient,
 ) -> None:
-    _action(api, due_date="2026-08-31", status="completed", completed_on="2026-11-20")
-    _action(api, due_date="2026-08-31", status="completed", completed_on="2026-09-15")
+    make_improvement_action(
+        api, due_date="2026-08-31", status="completed", completed_on="2026-11-20"
+    )
+    make_improvement_action(
+        api, due_date="2026-08-31", status="completed", completed_on="2026-09-15"
+    )
     then = api.get(f"{API}/improvement-actions/summary", params={"as_at": "2026/27 Q2"}).json()
     assert (then["open"], then["closed"], then["overdue"]) == (1, 1, 1)
     now = api.get(f"{API}/improvement-actions/summary").json()
@@ -526,7 +516,7 @@ def test_the_improvement_plan_as_at_a_quarter_ignores_later_completions(
 
 
 def test_completing_an_action_records_the_day(api: TestClient) -> None:
-    action = _action(api)
+    action = make_improvement_action(api)
     done = api.patch(
         f"{API}/improvement-actions/{action['id']}",
         json={"status": "completed"},

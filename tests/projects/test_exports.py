@@ -1,42 +1,26 @@
 """The projects trackers' downloads: the projects tracker, objectives and improvement plan as
 CSV and Excel, holding what the page shows under the same filters and sort."""
 
-from datetime import date
-
 import pytest
 from fastapi.testclient import TestClient
 
-from common.spreadsheets import Table, read_table
-from tests.projects.conftest import API, created, days, make_milestone, make_objective, make_project
-
-
-def _download(api: TestClient, path: str, name: str, **params: str) -> Table:
-    response = api.get(path, params=params)
-    assert response.status_code == 200, response.text
-    kind = params["format"]
-    disposition = response.headers["content-disposition"]
-    assert f'filename="{name}-{date.today().isoformat()}.{kind}"' in disposition
-    return read_table(response.content, f"export.{kind}")
+from tests.helpers import download
+from tests.projects.conftest import (
+    days,
+    make_improvement_action,
+    make_late_and_on_track,
+    make_objective,
+    make_project,
+)
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_projects_download_holds_the_filtered_projects_in_the_pages_order(
     api: TestClient, kind: str
 ) -> None:
-    objective = make_objective(api, number=4)
-    late = make_project(
-        api,
-        name="Reablement",
-        rag="amber",
-        rag_reason="Recruitment",
-        objective_ids=[objective["id"]],
-        start_month="2025-04",
-        sro="Head of Operations",
-    )
-    make_milestone(api, late["id"], title="Team recruited", baseline_date=days(-10))
-    make_project(api, name="Direct Payments", rag="green", lead_team="Direct Payments Team")
+    make_late_and_on_track(api, sro="Head of Operations")
     make_project(api, name="Brokerage", rag="red", rag_reason="Late")
-    table = _download(api, "/projects", "projects", rag="amber", format=kind)
+    table = download(api, "/projects", "projects", rag="amber", format=kind)
     assert table.headers == [
         "Project",
         "Objectives",
@@ -67,7 +51,7 @@ def test_projects_download_holds_the_filtered_projects_in_the_pages_order(
     )
     assert row["Slippage (days late)"] == "10"
     assert row["SRO"] == "Head of Operations"
-    everything = _download(api, "/projects", "projects", sort="-name", format=kind)
+    everything = download(api, "/projects", "projects", sort="-name", format=kind)
     assert [r[0] for r in everything.rows] == ["Reablement", "Direct Payments", "Brokerage"]
 
 
@@ -94,7 +78,7 @@ def test_objectives_download_has_one_row_per_objective_with_its_links(
     objective = make_objective(api, number=2, statement="Support carers")
     make_project(api, name="Carers hub", rag="green", objective_ids=[objective["id"]])
     assert 'href="/objectives?format=xlsx"' in api.get("/objectives").text
-    table = _download(api, "/objectives", "objectives", format=kind)
+    table = download(api, "/objectives", "objectives", format=kind)
     assert table.headers[:2] == ["Number", "Objective"]
     row = dict(zip(table.headers, table.rows[0], strict=True))
     assert (row["Number"], row["Objective"]) == ("2", "Support carers")
@@ -105,19 +89,9 @@ def test_objectives_download_has_one_row_per_objective_with_its_links(
 def test_improvement_plan_download_holds_every_action_with_iso_due_dates(
     api: TestClient, kind: str
 ) -> None:
-    created(
-        api.post(
-            f"{API}/improvement-actions",
-            json={
-                "action": "Audit case files",
-                "area": "Quality assurance",
-                "status": "in_progress",
-                "due_date": "2026-03-31",
-            },
-        )
-    )
+    make_improvement_action(api, status="in_progress", due_date="2026-03-31")
     assert 'href="/improvement-plan?format=csv"' in api.get("/improvement-plan").text
-    table = _download(api, "/improvement-plan", "improvement-plan", format=kind)
+    table = download(api, "/improvement-plan", "improvement-plan", format=kind)
     assert table.headers == ["Area", "Action", "Owner", "Due", "Status", "Overdue"]
     assert table.rows[0][:2] == ["Quality assurance", "Audit case files"]
     assert table.rows[0][3:] == ["2026-03-31", "In progress", "Yes"]  # due before today

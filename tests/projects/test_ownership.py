@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 
 from common.identity import Caller, Role
 from common.testing.plugin import make_caller
+from tests.helpers import created
 from tests.projects.conftest import (
     API,
-    created,
     days,
     make_milestone,
     make_objective,

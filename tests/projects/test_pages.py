@@ -15,11 +15,14 @@ from common.periods import Period
 from common.settings import Settings
 from common.testing.plugin import make_caller
 from stack.testing.plugin import build_system
+from tests.helpers import created
 from tests.kpi.factories import make_actual, make_measure, make_target
 from tests.projects.conftest import (
     API,
-    created,
     days,
+    make_improvement_action,
+    make_improvement_plan,
+    make_late_and_on_track,
     make_milestone,
     make_objective,
     make_priority,
@@ -32,19 +35,7 @@ HTMX = {"HX-Request": "true"}
 def test_tracker_lists_projects_with_rag_words_next_milestone_and_slippage(
     api: TestClient,
 ) -> None:
-    objective = make_objective(api, number=4)
-    late = make_project(
-        api,
-        name="Reablement",
-        rag="amber",
-        rag_reason="Recruitment",
-        objective_ids=[objective["id"]],
-        budget_amount="200000",
-        budget_basis="per_annum",
-        start_month="2025-04",
-    )
-    make_milestone(api, late["id"], title="Team recruited", baseline_date=days(-10))
-    make_project(api, name="Direct Payments", rag="green", lead_team="Direct Payments Team")
+    make_late_and_on_track(api, budget_amount="200000", budget_basis="per_annum")
     page = api.get("/projects")
     assert page.status_code == 200
     assert "At risk" in page.text
@@ -348,17 +339,7 @@ def test_objectives_page_still_shows_when_the_kpi_service_is_down(
 
 
 def test_improvement_plan_shows_open_and_closed_counts_by_area(api: TestClient) -> None:
-    for action, area, status in (
-        ("Refresh the scheme of delegation", "Strategic decisions", "completed"),
-        ("Audit case files", "Quality assurance", "in_progress"),
-        ("Practice week", "Quality assurance", "not_started"),
-    ):
-        created(
-            api.post(
-                f"{API}/improvement-actions",
-                json={"action": action, "area": area, "status": status},
-            )
-        )
+    make_improvement_plan(api)
     page = api.get("/improvement-plan")
     assert page.status_code == 200
     assert "2 of 3 actions remain open." in page.text
@@ -386,12 +367,7 @@ def test_the_improvement_plan_flags_overdue_actions_in_words_and_merges_cased_ar
     api: TestClient,
 ) -> None:
     for area, due in (("Quality Assurance", days(-3)), ("Quality assurance", days(10))):
-        created(
-            api.post(
-                f"{API}/improvement-actions",
-                json={"action": f"Audit {due}", "area": area, "due_date": due},
-            )
-        )
+        make_improvement_action(api, action=f"Audit {due}", area=area, due_date=due)
     html = api.get("/improvement-plan").text
     assert html.count('<h2 class="govuk-heading-m" id="area-') == 1
     assert ">Quality Assurance</h2>" in html

@@ -7,19 +7,18 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.projects.conftest import API, created, make_objective, make_priority, make_project
-
-
-def _action(api: TestClient) -> dict[str, Any]:
-    return created(
-        api.post(f"{API}/improvement-actions", json={"action": "Audit files", "area": "QA"})
-    )
-
+from tests.projects.conftest import (
+    API,
+    make_improvement_action,
+    make_objective,
+    make_priority,
+    make_project,
+)
 
 RECORDS: list[tuple[str, Callable[[TestClient], dict[str, Any]]]] = [
     ("priorities", make_priority),
     ("objectives", make_objective),
-    ("improvement-actions", _action),
+    ("improvement-actions", make_improvement_action),
     ("projects", make_project),
 ]
 

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 
+import pytest
 from fastapi.testclient import TestClient
 
 from common.identity import Caller, Role
@@ -20,7 +21,15 @@ LAST = Period.month_of(date.today()).previous()
 YEAR = FinancialYear.containing(date.today())
 
 
-def _council(api: TestClient) -> None:
+def _dashboard(api_as: Callable[[Caller], TestClient], org: uuid.UUID, role: Role) -> str:
+    page: str = api_as(make_caller(org, role)).get("/").text
+    return page
+
+
+@pytest.fixture
+def council(api: TestClient) -> None:
+    """A measure improving and one unreported, a savings line, a budget line and a milestone
+    overdue: something in each of the director's parts."""
     measure = make_measure(api, code="R1", title="Reablement works", service_area="Reablement")
     for year in {LAST.year.label, LAST.previous().year.label}:
         make_target(api, measure, "78", year=year)
@@ -39,11 +48,11 @@ def _council(api: TestClient) -> None:
     make_milestone(api, project["id"], title="Contract signed", baseline_date=days(-2))
 
 
+@pytest.mark.usefixtures("council")
 def test_a_director_sees_each_area_heading_in_words_and_arrows(
-    api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+    api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
 ) -> None:
-    _council(api)
-    html = api_as(make_caller(demo_org, Role.VIEWER)).get("/").text
+    html = _dashboard(api_as, demo_org, Role.VIEWER)
     assert "Performance by service area" in html
     assert f"Measures by status, {LAST.label}" in html
     assert '<span aria-hidden="true" class="app-travel">↑</span> Better than last period' in html
@@ -51,11 +60,11 @@ def test_a_director_sees_each_area_heading_in_words_and_arrows(
     assert f"No figures for {LAST.label}" in html  # Quality: nothing reported
 
 
+@pytest.mark.usefixtures("council")
 def test_the_savings_and_budget_charts_sit_beside_tables_of_their_numbers(
-    api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+    api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
 ) -> None:
-    _council(api)
-    html = api_as(make_caller(demo_org, Role.VIEWER)).get("/").text
+    html = _dashboard(api_as, demo_org, Role.VIEWER)
     april = f"{YEAR.start:%b %Y}"
     assert f"Cashable savings {YEAR.label}, month by month</title>" in html
     assert f"By {april}, £10k of cashable savings delivered and £350k forecast" in html
@@ -69,16 +78,16 @@ def test_the_savings_and_budget_charts_sit_beside_tables_of_their_numbers(
     assert ">Forecast for the year</text>" in html
 
 
+@pytest.mark.usefixtures("council")
 def test_overdue_items_and_what_has_no_active_owner_are_listed(
-    api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+    api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
 ) -> None:
-    _council(api)
-    html = api_as(make_caller(demo_org, Role.VIEWER)).get("/").text
+    html = _dashboard(api_as, demo_org, Role.VIEWER)
     assert "Milestone: Contract signed (Home first)" in html
     assert "Overdue</strong> " in html
     # A viewer is not offered the form that clears it; the programme office is.
     assert "/milestones/" not in html
-    office = api_as(make_caller(demo_org, Role.PROGRAMME_OFFICE)).get("/").text
+    office = _dashboard(api_as, demo_org, Role.PROGRAMME_OFFICE)
     assert re.search(r'href="/projects/[^"]+/milestones/[^"]+/edit">Milestone: Contract', office)
     assert "No active owner</strong> Performance and Data Team" in html
     assert "Nobody in Performance and Data Team can sign in" in html
@@ -87,7 +96,7 @@ def test_overdue_items_and_what_has_no_active_owner_are_listed(
 def test_a_year_with_nothing_reported_says_so(
     api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
 ) -> None:
-    html = api_as(make_caller(demo_org, Role.VIEWER)).get("/").text
+    html = _dashboard(api_as, demo_org, Role.VIEWER)
     assert f"No savings returns yet in {YEAR.label}, so there is no chart." in html
     assert "No active measures yet." in html
     assert "Nothing is overdue." in html

@@ -28,6 +28,21 @@ def etag_in(html: str) -> str:
     return unescape(found.group(1))
 
 
+def retire_or_restore(api: TestClient, base: str, record_id: str, action: str) -> str:
+    """Opens a record's change page, checks it offers to `action` ("Retire" or "Restore") the
+    record, does so with the page's ETag and returns the page it was done from."""
+    form = api.get(f"{base}/{record_id}/edit")
+    assert f"{action} this" in form.text
+    done = api.post(
+        f"{base}/{record_id}/{action.lower()}",
+        data={"etag": etag_in(form.text)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    page: str = form.text
+    return page
+
+
 def no_raw_messages(html: str) -> None:
     assert not RAW.search(html), RAW.search(html)
 
@@ -262,12 +277,7 @@ def test_a_kpi_is_created_then_retired_without_losing_it(api: TestClient) -> Non
     )
     assert saved.status_code == 303, saved.text
     measure_id = saved.headers["location"].split("/")[-1]
-    form = api.get(f"/kpis/{measure_id}/edit")
-    assert "Retire this KPI" in form.text
-    retired = api.post(
-        f"/kpis/{measure_id}/retire", data={"etag": etag_in(form.text)}, follow_redirects=False
-    )
-    assert retired.status_code == 303, retired.text
+    assert "Retire this KPI" in retire_or_restore(api, "/kpis", measure_id, "Retire")
     assert api.get(f"/api/v1/kpi/measures/{measure_id}").json()["active"] is False
     assert "Retired" in api.get(f"/kpis/{measure_id}").text
     assert "Restore this KPI" in api.get(f"/kpis/{measure_id}/edit").text

@@ -13,15 +13,14 @@ from common.identity import Caller, Role
 from common.testing.plugin import make_caller
 from tests.finance.factories import make_budget_line, make_savings_line
 from tests.kpi.factories import make_measure
-from tests.projects.conftest import API, created, make_objective, make_priority, make_project
-from tests.web.test_editing_pages import etag_in
-
-
-def _action(api: TestClient) -> dict[str, Any]:
-    return created(
-        api.post(f"{API}/improvement-actions", json={"action": "Audit files", "area": "QA"})
-    )
-
+from tests.projects.conftest import (
+    API,
+    make_improvement_action,
+    make_objective,
+    make_priority,
+    make_project,
+)
+from tests.web.test_editing_pages import etag_in, retire_or_restore
 
 # (the change page's base, its list page, the API's read, a factory, the name the list shows)
 RECORDS: list[tuple[str, str, str, Callable[[TestClient], dict[str, Any]], str]] = [
@@ -32,7 +31,7 @@ RECORDS: list[tuple[str, str, str, Callable[[TestClient], dict[str, Any]], str]]
         "/improvement-plan/actions",
         "/improvement-plan",
         f"{API}/improvement-actions",
-        _action,
+        make_improvement_action,
         "action",
     ),
     ("/projects", "/projects", f"{API}/projects", make_project, "name"),
@@ -68,12 +67,7 @@ def test_a_record_is_retired_from_its_change_page_and_shown_again_on_asking(
         make_objective(api, priority_ids=[record["id"]])
     before = api.get(listed)
     assert words in before.text
-    form = api.get(f"{base}/{record['id']}/edit")
-    assert "Retire this" in form.text
-    retired = api.post(
-        f"{base}/{record['id']}/retire", data={"etag": etag_in(form.text)}, follow_redirects=False
-    )
-    assert retired.status_code == 303, retired.text
+    retire_or_restore(api, base, record["id"], "Retire")
     assert api.get(f"{read}/{record['id']}").json()["retired"] is True
 
     assert words not in api.get(listed).text
@@ -83,12 +77,7 @@ def test_a_record_is_retired_from_its_change_page_and_shown_again_on_asking(
     assert "Retired</strong>" in shown.text
     assert 'name="retired" type="checkbox" value="yes" checked' in shown.text
 
-    again = api.get(f"{base}/{record['id']}/edit")
-    assert "Restore this" in again.text
-    restored = api.post(
-        f"{base}/{record['id']}/restore", data={"etag": etag_in(again.text)}, follow_redirects=False
-    )
-    assert restored.status_code == 303, restored.text
+    retire_or_restore(api, base, record["id"], "Restore")
     assert words in api.get(listed).text
 
 

@@ -1,0 +1,52 @@
+"""Small helpers the API and page tests of every area share: reading a created record, a 422's
+field errors, a page's words and a download."""
+
+import re
+from datetime import date
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from common.spreadsheets import Table, read_table
+
+
+def created(response: Any) -> dict[str, Any]:
+    """The JSON of a 201 Created response."""
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def field_errors(response: Any) -> dict[str, str]:
+    """The field-level errors of a problem+json 422, by field."""
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    return {e["field"]: e["message"] for e in response.json()["errors"]}
+
+
+def text_of(html: str) -> str:
+    """A page's words with its tags taken out and its white space folded, as a reader sees them."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def download(api: TestClient, path: str, name: str, **params: str) -> Table:
+    """The table a page's `format=csv|xlsx` download gives, checking its type and file name."""
+    response = api.get(path, params=params)
+    assert response.status_code == 200, response.text
+    kind = params["format"]
+    assert response.headers["content-type"].startswith(
+        "text/csv" if kind == "csv" else "application/vnd.openxmlformats"
+    )
+    assert (
+        f'filename="{name}-{date.today().isoformat()}.{kind}"'
+        in (response.headers["content-disposition"])
+    )
+    return read_table(response.content, f"export.{kind}")
+
+
+def listed(api: TestClient, path: str, **params: Any) -> list[dict[str, Any]]:
+    """The items of one page of a list the API answers."""
+    response = api.get(path, params=params)
+    assert response.status_code == 200, response.text
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
