@@ -1,19 +1,17 @@
 """The create, read, change and remove routes of a kind of record, declared once.
 
 Most records are kept the same way: `POST /things` adds one (201, with its ETag), `GET
-/things/{id}` reads it with its ETag, `PATCH /things/{id}` changes it (If-Match) and `DELETE
-/things/{id}` removes it (204). A router declares what is its own (the service's steps, the
-docstrings, who may write) and this module writes the routes. Each route function gets its own
-name and docstring, so the OpenAPI document names and describes it as if written by hand
-(`common/openapi.py` reads both; it reads If-Match and the ETag from the calls in the route's own
-code, so each route calls `crud.check_version` and `set_etag` itself).
+/things/{thing_id}` reads it with its ETag, `PATCH` changes it (If-Match), `POST …/retire` and
+`…/restore` move it out of the plan and back (`common/retiring.py`) and `DELETE` removes it
+(204). A router declares what is its own (the service's steps, the docstrings, who may write)
+and this module writes the routes. Each route function gets its own name and docstring, so the
+OpenAPI document names and describes it as if written by hand: `common/openapi.py` reads both,
+and reads If-Match and the ETag from the calls in the route's own code, so each route here calls
+`crud.check_version` (through `_to_change`) and `set_etag` itself.
 
-    BENCHMARKS = routes.Resource(
-        Benchmark, BenchmarkRead, what="benchmark", id_name="benchmark_id", path="/benchmarks"
-    )
     routes.add_routes(
-        router,
-        BENCHMARKS,
+        router,  # APIRouter(prefix="/benchmarks", tags=["benchmarks"])
+        routes.Resource(Benchmark, BenchmarkRead, what="benchmark", writes=Configure),
         create=routes.Create(BenchmarkCreate, service.create_benchmark, doc="Record a value."),
         update=routes.Update(BenchmarkUpdate, service.update_benchmark),
         delete=routes.Delete(service.delete_benchmark),
@@ -46,6 +44,16 @@ def _nothing_more(caller: Caller, request: Request) -> dict[str, Any]:
     return {}
 
 
+Guard = Callable[[Session, Caller, Any], None]
+"""Raises Forbidden for a caller who may not change the record (given the body of a new one)."""
+
+
+def by_owner(check: Guard, field: str) -> Guard:
+    """A guard that holds a record to the rules of what owns it: `check(session, caller,
+    record.<field>)` (a milestone, a RAID item, a highlight report: its project's)."""
+    return lambda session, caller, record: check(session, caller, getattr(record, field))
+
+
 @dataclass(frozen=True)
 class Resource:
     """A kind of record and what its routes share.
@@ -53,21 +61,21 @@ class Resource:
     `what` names it in a 404 ("There is no budget line with this id."); `name` in its operation
     ids (`create_budget_line`: `what` in snake case when left out); `keyword` is how the
     service's update and delete steps take the record (`line=` in `update_budget_line`: `name`
-    when left out). `path` is the collection's path under the router ("" under a router with a
-    prefix). `writes` are the dependencies of every write (who may set up); `guard` raises
-    Forbidden for a caller who may not change it, given the body of a new record or the record
-    to change; `respond` shapes the answer when the read shape needs more than the row."""
+    when left out), and the path names its id after it (`{line_id}`). `path` is the collection's
+    path under the router ("" under a router with a prefix). `writes` are the dependencies of
+    every write (who may set up); `guard` raises Forbidden for a caller who may not change it,
+    given the body of a new record or the record to change; `respond` shapes the answer when the
+    read shape needs more than the row."""
 
     model: type[Any]
     read: type[BaseModel]
     what: str
-    id_name: str
     path: str = ""
     name: str = ""
     keyword: str = ""
     tags: list[str | Enum] | None = None
     writes: Sequence[Any] = ()
-    guard: Callable[[Session, Caller, Any], None] | None = None
+    guard: Guard | None = None
     respond: Callable[[Session, Any], Any] | None = None
 
     @property
@@ -75,11 +83,8 @@ class Resource:
         return self.name or self.what.lower().replace(" ", "_")
 
     @property
-    def item_path(self) -> str:
-        return f"{self.path}/{{{self.id_name}}}"
-
-    def find(self, session: Session, row_id: uuid.UUID) -> Any:
-        return crud.get_or_404(session, self.model, row_id, self.what)
+    def id_name(self) -> str:
+        return f"{self.keyword or self.stem}_id"
 
     def check(self, session: Session, caller: Caller, record: Any) -> None:
         if self.guard is not None:
@@ -98,13 +103,17 @@ class Resource:
 
 @dataclass(frozen=True)
 class Create:
-    """`POST {path}`: `create(session, data=…)` makes the record from the body."""
+    """`POST {path}`: `step(session, data=…)` makes the record from the body."""
 
     body: type[BaseModel]
-    create: Callable[..., Any]
+    step: Callable[..., Any]
     doc: str | None = None
     extra: Extra = _nothing_more
     dependencies: Sequence[Any] = ()
+
+
+class Update(Create):
+    """`PATCH {path}/{id}` with If-Match: `step(session, <keyword>=row, data=…)` changes it."""
 
 
 @dataclass(frozen=True)
@@ -115,33 +124,23 @@ class Read:
 
 
 @dataclass(frozen=True)
-class Update:
-    """`PATCH {path}/{id}` with If-Match: `update(session, <keyword>=row, data=…)` changes it."""
+class Retire:
+    """`POST {path}/{id}/retire` and `…/restore`: `change` sets the state, `may_change` raises
+    Forbidden for a caller who may not."""
 
-    body: type[BaseModel]
-    update: Callable[..., Any]
-    doc: str | None = None
-    extra: Extra = _nothing_more
+    change: Callable[[Any, bool], None] = retiring.set_retired
+    may_change: Callable[[Caller, Any], None] = lambda caller, row: None
 
 
 @dataclass(frozen=True)
 class Delete:
-    """`DELETE {path}/{id}`: `delete(session, <keyword>=row)` removes it (`crud.delete` when
-    left out); with `if_match`, only as the caller last read it."""
+    """`DELETE {path}/{id}`: `step(session, <keyword>=row)` removes it (`crud.delete` when left
+    out); with `if_match`, only as the caller last read it."""
 
-    delete: Callable[..., None] | None = None
+    step: Callable[..., None] | None = None
     doc: str | None = None
     if_match: bool = True
     dependencies: Sequence[Any] = ()
-
-
-@dataclass(frozen=True)
-class Retire:
-    """`POST {path}/{id}/retire` and `…/restore` (`common/retiring.py`): `change` sets the state,
-    `may_change` raises Forbidden for a caller who may not."""
-
-    change: Callable[[Any, bool], None] = retiring.set_retired
-    may_change: Callable[[Caller, Any], None] = lambda caller, row: None
 
 
 def _named(endpoint: Callable[..., Any], name: str, doc: str | None) -> Callable[..., Any]:
@@ -151,87 +150,102 @@ def _named(endpoint: Callable[..., Any], name: str, doc: str | None) -> Callable
     return endpoint
 
 
-def _create(resource: Resource, spec: Create) -> Callable[..., Any]:
-    def endpoint(
-        session: SessionDep,
-        caller: CallerDep,
-        data: BaseModel,
-        request: Request,
-        response: Response,
-    ) -> Any:
-        resource.check(session, caller, data)
-        row = spec.create(session, data=data, **spec.extra(caller, request))
-        set_etag(response, row.version)
-        return resource.answer(session, row)
-
-    endpoint.__annotations__["data"] = spec.body
-    return _named(endpoint, f"create_{resource.stem}", spec.doc)
+def _found(resource: Resource, session: Session, caller: Caller, row_id: uuid.UUID) -> Any:
+    """The record, if the caller may change it (404 before 403, as for any other id)."""
+    row = crud.get_or_404(session, resource.model, row_id, resource.what)
+    resource.check(session, caller, row)
+    return row
 
 
-def _read(resource: Resource, spec: Read) -> Callable[..., Any]:
-    def endpoint(
-        session: SessionDep,
-        row_id: Annotated[uuid.UUID, Path(alias=resource.id_name)],
-        response: Response,
-    ) -> Any:
-        row = resource.find(session, row_id)
-        set_etag(response, row.version)
-        return resource.answer(session, row)
-
-    return _named(endpoint, f"get_{resource.stem}", spec.doc)
-
-
-def _update(resource: Resource, spec: Update) -> Callable[..., Any]:
-    def endpoint(
-        session: SessionDep,
-        caller: CallerDep,
-        row_id: Annotated[uuid.UUID, Path(alias=resource.id_name)],
-        data: BaseModel,
-        request: Request,
-        response: Response,
-    ) -> Any:
-        row = resource.find(session, row_id)
-        resource.check(session, caller, row)
-        crud.check_version(request, row)
-        row = spec.update(session, **resource.row_of(row), data=data, **spec.extra(caller, request))
-        set_etag(response, row.version)
-        return resource.answer(session, row)
-
-    endpoint.__annotations__["data"] = spec.body
-    return _named(endpoint, f"update_{resource.stem}", spec.doc)
+def _to_change(
+    resource: Resource, session: Session, caller: Caller, row_id: uuid.UUID, request: Request
+) -> Any:
+    """The record, if the caller may change it and names the version it last read."""
+    row = _found(resource, session, caller, row_id)
+    crud.check_version(request, row)
+    return row
 
 
 def _remove(resource: Resource, spec: Delete, session: Session, row: Any) -> None:
-    if spec.delete is None:
+    if spec.step is None:
         crud.delete(session, row)
     else:
-        spec.delete(session, **resource.row_of(row))
+        spec.step(session, **resource.row_of(row))
 
 
-def _delete(resource: Resource, spec: Delete) -> Callable[..., None]:
-    # Two functions, not one with a branch: the OpenAPI document declares If-Match for a route
-    # whose code checks the version, and only for it.
-    def checked(
-        session: SessionDep,
-        caller: CallerDep,
-        row_id: Annotated[uuid.UUID, Path(alias=resource.id_name)],
-        request: Request,
-    ) -> None:
-        row = resource.find(session, row_id)
-        resource.check(session, caller, row)
-        crud.check_version(request, row)
-        _remove(resource, spec, session, row)
+def _endpoints(
+    resource: Resource,
+    create: Create | None,
+    read: Read | None,
+    update: Update | None,
+    delete: Delete | None,
+) -> dict[str, Callable[..., Any]]:
+    """The route functions, by HTTP method, of the operations given."""
+    RowId = Annotated[uuid.UUID, Path(alias=resource.id_name)]
+    found: dict[str, Callable[..., Any]] = {}
 
-    def unchecked(
-        session: SessionDep,
-        caller: CallerDep,
-        row_id: Annotated[uuid.UUID, Path(alias=resource.id_name)],
-    ) -> None:
-        row = resource.find(session, row_id)
-        resource.check(session, caller, row)
-        _remove(resource, spec, session, row)
+    if create is not None:
 
-    return _named(checked if spec.if_match else unchecked, f"delete_{resource.stem}", spec.doc)
+        def create_one(
+            session: SessionDep,
+            caller: CallerDep,
+            data: BaseModel,
+            request: Request,
+            response: Response,
+        ) -> Any:
+            resource.check(session, caller, data)
+            row = create.step(session, data=data, **create.extra(caller, request))
+            set_etag(response, row.version)
+            return resource.answer(session, row)
+
+        create_one.__annotations__["data"] = create.body
+        found["POST"] = _named(create_one, f"create_{resource.stem}", create.doc)
+
+    if read is not None:
+
+        def read_one(session: SessionDep, row_id: RowId, response: Response) -> Any:
+            row = crud.get_or_404(session, resource.model, row_id, resource.what)
+            set_etag(response, row.version)
+            return resource.answer(session, row)
+
+        found["GET"] = _named(read_one, f"get_{resource.stem}", read.doc)
+
+    if update is not None:
+
+        def update_one(
+            session: SessionDep,
+            caller: CallerDep,
+            row_id: RowId,
+            data: BaseModel,
+            request: Request,
+            response: Response,
+        ) -> Any:
+            row = _to_change(resource, session, caller, row_id, request)
+            more = update.extra(caller, request)
+            row = update.step(session, **resource.row_of(row), data=data, **more)
+            set_etag(response, row.version)
+            return resource.answer(session, row)
+
+        update_one.__annotations__["data"] = update.body
+        found["PATCH"] = _named(update_one, f"update_{resource.stem}", update.doc)
+
+    if delete is not None:
+        # Two functions, not one with a branch: the OpenAPI document declares If-Match for a
+        # route whose code checks the version, and only for it.
+        def delete_checked(
+            session: SessionDep, caller: CallerDep, row_id: RowId, request: Request
+        ) -> None:
+            _remove(
+                resource, delete, session, _to_change(resource, session, caller, row_id, request)
+            )
+
+        def delete_unchecked(session: SessionDep, caller: CallerDep, row_id: RowId) -> None:
+            _remove(resource, delete, session, _found(resource, session, caller, row_id))
+
+        chosen = delete_checked if delete.if_match else delete_unchecked
+        found["DELETE"] = _named(chosen, f"delete_{resource.stem}", delete.doc)
+
+    return found
 
 
 def add_routes(
@@ -239,41 +253,33 @@ def add_routes(
     resource: Resource,
     *,
     create: Create | None = None,
-    read: Read | None = None,
+    read: Read | None = Read(),
     update: Update | None = None,
     retire: Retire | None = None,
     delete: Delete | None = None,
 ) -> None:
-    """The routes of `resource` on `router`, in this order: create, read, update, retire and
-    restore, delete (each only when given)."""
+    """The routes of `resource` on `router`: create, read (unless `read=None`), update, retire
+    and restore, delete, each only when given."""
+    endpoints = _endpoints(resource, create, read, update, delete)
+    item = f"{resource.path}/{{{resource.id_name}}}"
     writes = list(resource.writes)
-    if create is not None:
-        router.add_api_route(
-            resource.path,
-            _create(resource, create),
-            methods=["POST"],
-            status_code=status.HTTP_201_CREATED,
-            response_model=resource.read,
-            tags=resource.tags,
-            dependencies=writes + list(create.dependencies),
-        )
-    if read is not None:
-        router.add_api_route(
-            resource.item_path,
-            _read(resource, read),
-            methods=["GET"],
-            response_model=resource.read,
-            tags=resource.tags,
-        )
-    if update is not None:
-        router.add_api_route(
-            resource.item_path,
-            _update(resource, update),
-            methods=["PATCH"],
-            response_model=resource.read,
-            tags=resource.tags,
-            dependencies=writes,
-        )
+
+    def add(method: str, path: str, status_code: int, dependencies: Sequence[Any]) -> None:
+        if method in endpoints:
+            router.add_api_route(
+                path,
+                endpoints[method],
+                methods=[method],
+                status_code=status_code,
+                response_model=None if method == "DELETE" else resource.read,
+                tags=resource.tags,
+                dependencies=list(dependencies),
+            )
+
+    own = create.dependencies if create else ()
+    add("POST", resource.path, status.HTTP_201_CREATED, [*writes, *own])
+    add("GET", item, status.HTTP_200_OK, [])
+    add("PATCH", item, status.HTTP_200_OK, writes)
     if retire is not None:
         retiring.add_routes(
             router,
@@ -287,13 +293,5 @@ def add_routes(
             change=retire.change,
             dependencies=writes,
         )
-    if delete is not None:
-        router.add_api_route(
-            resource.item_path,
-            _delete(resource, delete),
-            methods=["DELETE"],
-            status_code=status.HTTP_204_NO_CONTENT,
-            response_model=None,
-            tags=resource.tags,
-            dependencies=writes + list(delete.dependencies),
-        )
+    own = delete.dependencies if delete else ()
+    add("DELETE", item, status.HTTP_204_NO_CONTENT, [*writes, *own])

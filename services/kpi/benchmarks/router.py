@@ -13,10 +13,10 @@ from services.kpi.benchmarks.models import Benchmark
 from services.kpi.benchmarks.schemas import BenchmarkCreate, BenchmarkRead, BenchmarkUpdate
 from services.kpi.deps import Configure, year_param
 
-router = APIRouter()
+router = APIRouter(prefix="/benchmarks", tags=["benchmarks"])
 
 
-@router.get("/benchmarks", response_model=Page[BenchmarkRead], tags=["benchmarks"])
+@router.get("", response_model=Page[BenchmarkRead])
 def list_benchmarks(
     session: SessionDep,
     page: PageDep,
@@ -32,21 +32,12 @@ def list_benchmarks(
 
 routes.add_routes(
     router,
-    routes.Resource(
-        Benchmark,
-        BenchmarkRead,
-        what="benchmark",
-        id_name="benchmark_id",
-        path="/benchmarks",
-        tags=["benchmarks"],
-        writes=Configure,
-    ),
+    routes.Resource(Benchmark, BenchmarkRead, what="benchmark", writes=Configure),
     create=routes.Create(
         BenchmarkCreate,
         service.create_benchmark,
         doc="Record a comparator's value for a measure and year, with its source.",
     ),
-    read=routes.Read(),
     update=routes.Update(BenchmarkUpdate, service.update_benchmark),
     delete=routes.Delete(service.delete_benchmark),
 )

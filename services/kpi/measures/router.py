@@ -18,12 +18,10 @@ from services.kpi.measures.schemas import MeasureCreate, MeasureRead, MeasureUpd
 from services.kpi.scorecard import service as scorecard
 from services.kpi.scorecard.rules import Rag
 
-router = APIRouter()
+router = APIRouter(prefix="/measures")
 
 
-@router.get(
-    "/measures", response_model=Page[MeasureRead], tags=["measures"], **example(answer=MEASURES)
-)
+@router.get("", response_model=Page[MeasureRead], tags=["measures"], **example(answer=MEASURES))
 def list_measures(
     session: SessionDep,
     page: PageDep,
@@ -69,15 +67,7 @@ def list_measures(
 
 routes.add_routes(
     router,
-    routes.Resource(
-        Measure,
-        MeasureRead,
-        what="measure",
-        id_name="measure_id",
-        path="/measures",
-        tags=["measures"],
-        writes=Configure,
-    ),
+    routes.Resource(Measure, MeasureRead, what="measure", tags=["measures"], writes=Configure),
     create=routes.Create(
         MeasureCreate,
         service.create_measure,

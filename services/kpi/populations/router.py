@@ -10,10 +10,10 @@ from services.kpi.populations import service
 from services.kpi.populations.models import Population
 from services.kpi.populations.schemas import PopulationCreate, PopulationRead, PopulationUpdate
 
-router = APIRouter()
+router = APIRouter(prefix="/populations", tags=["populations"])
 
 
-@router.get("/populations", response_model=Page[PopulationRead], tags=["populations"])
+@router.get("", response_model=Page[PopulationRead])
 def list_populations(
     session: SessionDep, page: PageDep, area: str | None = None, age_band: str | None = None
 ) -> Page[PopulationRead]:
@@ -27,10 +27,7 @@ routes.add_routes(
         Population,
         PopulationRead,
         what="population figure",
-        id_name="population_id",
-        path="/populations",
         name="population",
-        tags=["populations"],
         writes=Configure,
     ),
     create=routes.Create(
@@ -38,7 +35,6 @@ routes.add_routes(
         service.create_population,
         doc="Record a population, the denominator of rates per 100,000.",
     ),
-    read=routes.Read(),
     update=routes.Update(PopulationUpdate, service.update_population),
     delete=routes.Delete(service.delete_population),
 )

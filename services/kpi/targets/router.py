@@ -13,10 +13,10 @@ from services.kpi.targets import service
 from services.kpi.targets.models import Target
 from services.kpi.targets.schemas import TargetCreate, TargetRead, TargetUpdate
 
-router = APIRouter()
+router = APIRouter(prefix="/targets", tags=["targets"])
 
 
-@router.get("/targets", response_model=Page[TargetRead], tags=["targets"])
+@router.get("", response_model=Page[TargetRead])
 def list_targets(
     session: SessionDep,
     page: PageDep,
@@ -33,19 +33,10 @@ def list_targets(
 
 routes.add_routes(
     router,
-    routes.Resource(
-        Target,
-        TargetRead,
-        what="target",
-        id_name="target_id",
-        path="/targets",
-        tags=["targets"],
-        writes=Configure,
-    ),
+    routes.Resource(Target, TargetRead, what="target", writes=Configure),
     create=routes.Create(
         TargetCreate, service.create_target, doc="Set a measure's target for a financial year."
     ),
-    read=routes.Read(),
     update=routes.Update(
         TargetUpdate, service.update_target, doc="Change a target. Requires If-Match."
     ),
