@@ -279,7 +279,8 @@ def add_routes(
     own = create.dependencies if create else ()
     add("POST", resource.path, status.HTTP_201_CREATED, [*writes, *own])
     add("GET", item, status.HTTP_200_OK, [])
-    add("PATCH", item, status.HTTP_200_OK, writes)
+    own = update.dependencies if update else ()
+    add("PATCH", item, status.HTTP_200_OK, [*writes, *own])
     if retire is not None:
         retiring.add_routes(
             router,
