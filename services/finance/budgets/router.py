@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from common import crud, retiring
+from common import crud, routes
 from common.concurrency import set_etag
 from common.errors import FieldError, ValidationFailed
 from common.examples import example
@@ -67,53 +67,31 @@ def list_budget_lines(
     return crud.page(items, total, page, BudgetLineRead)
 
 
-@router.post("/budget-lines", status_code=status.HTTP_201_CREATED, response_model=BudgetLineRead)
-def create_budget_line(
-    session: SessionDep, data: BudgetLineCreate, response: Response
-) -> BudgetLineRead:
-    """Add a budget line, with its original and current budget per financial year."""
-    line = service.create_budget_line(session, data=data)
-    return crud.one(response, line, BudgetLineRead)
-
-
-@router.get("/budget-lines/{line_id}", response_model=BudgetLineRead)
-def get_budget_line(session: SessionDep, line_id: uuid.UUID, response: Response) -> BudgetLineRead:
-    """Read one budget line; its ETag is the version to send back in If-Match."""
-    line = crud.get_or_404(session, BudgetLine, line_id, "budget line")
-    return crud.one(response, line, BudgetLineRead)
-
-
-@router.patch("/budget-lines/{line_id}", response_model=BudgetLineRead)
-def update_budget_line(
-    session: SessionDep,
-    line_id: uuid.UUID,
-    data: BudgetLineUpdate,
-    request: Request,
-    response: Response,
-) -> BudgetLineRead:
-    """Change a budget line. Requires If-Match with the ETag you read (412 when stale)."""
-    line = crud.get_or_404(session, BudgetLine, line_id, "budget line")
-    crud.check_version(request, line)
-    line = service.update_budget_line(session, line=line, data=data)
-    return crud.one(response, line, BudgetLineRead)
-
-
-retiring.add_routes(
+routes.add_routes(
     router,
-    BudgetLine,
-    BudgetLineRead,
-    what="budget line",
-    id_name="line_id",
-    prefix="/budget-lines",
+    routes.Resource(
+        BudgetLine,
+        BudgetLineRead,
+        what="budget line",
+        path="/budget-lines",
+        keyword="line",
+    ),
+    create=routes.Create(
+        BudgetLineCreate,
+        service.create_budget_line,
+        doc="Add a budget line, with its original and current budget per financial year.",
+    ),
+    read=routes.Read("Read one budget line; its ETag is the version to send back in If-Match."),
+    update=routes.Update(
+        BudgetLineUpdate,
+        service.update_budget_line,
+        doc="Change a budget line. Requires If-Match with the ETag you read (412 when stale).",
+    ),
+    retire=routes.Retire(),
+    delete=routes.Delete(
+        service.delete_budget_line, doc="Remove a budget line and its forecasts. Requires If-Match."
+    ),
 )
-
-
-@router.delete("/budget-lines/{line_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_budget_line(session: SessionDep, line_id: uuid.UUID, request: Request) -> None:
-    """Remove a budget line and its forecasts. Requires If-Match."""
-    line = crud.get_or_404(session, BudgetLine, line_id, "budget line")
-    crud.check_version(request, line)
-    service.delete_budget_line(session, line=line)
 
 
 @router.get("/budget-lines/{line_id}/forecasts", response_model=Page[ForecastRead])

@@ -1,11 +1,10 @@
 """HTTP routes of measures: parse, call the service, shape the response."""
 
-import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query
 
-from common import crud, retiring
+from common import crud, routes
 from common.db import SessionDep
 from common.examples import example
 from common.pagination import Page, PageDep
@@ -19,12 +18,10 @@ from services.kpi.measures.schemas import MeasureCreate, MeasureRead, MeasureUpd
 from services.kpi.scorecard import service as scorecard
 from services.kpi.scorecard.rules import Rag
 
-router = APIRouter()
+router = APIRouter(prefix="/measures")
 
 
-@router.get(
-    "/measures", response_model=Page[MeasureRead], tags=["measures"], **example(answer=MEASURES)
-)
+@router.get("", response_model=Page[MeasureRead], tags=["measures"], **example(answer=MEASURES))
 def list_measures(
     session: SessionDep,
     page: PageDep,
@@ -68,66 +65,24 @@ def list_measures(
     return crud.page_of(items, total, page)
 
 
-@router.post(
-    "/measures",
-    dependencies=Configure,
-    status_code=status.HTTP_201_CREATED,
-    response_model=MeasureRead,
-    tags=["measures"],
-)
-def create_measure(session: SessionDep, data: MeasureCreate, response: Response) -> MeasureRead:
-    """Add a measure. Only `code` and `title` are required; the rest have defaults."""
-    measure = service.create_measure(session, data=data)
-    return crud.one(response, measure, MeasureRead)
-
-
-@router.get("/measures/{measure_id}", response_model=MeasureRead, tags=["measures"])
-def get_measure(session: SessionDep, measure_id: uuid.UUID, response: Response) -> MeasureRead:
-    """Read one measure; its ETag is the version to send back in If-Match."""
-    measure = crud.get_or_404(session, Measure, measure_id, "measure")
-    return crud.one(response, measure, MeasureRead)
-
-
-@router.patch(
-    "/measures/{measure_id}",
-    dependencies=Configure,
-    response_model=MeasureRead,
-    tags=["measures"],
-)
-def update_measure(
-    session: SessionDep,
-    measure_id: uuid.UUID,
-    data: MeasureUpdate,
-    request: Request,
-    response: Response,
-) -> MeasureRead:
-    """Change a measure. Requires If-Match with the ETag you read (412 when stale)."""
-    measure = crud.get_or_404(session, Measure, measure_id, "measure")
-    crud.check_version(request, measure)
-    measure = service.update_measure(session, measure=measure, data=data)
-    return crud.one(response, measure, MeasureRead)
-
-
-@router.delete(
-    "/measures/{measure_id}",
-    dependencies=Configure,
-    status_code=status.HTTP_204_NO_CONTENT,
-    tags=["measures"],
-)
-def delete_measure(session: SessionDep, measure_id: uuid.UUID, request: Request) -> None:
-    """Remove a measure with no actuals (409 otherwise: retire it instead). Requires If-Match."""
-    measure = crud.get_or_404(session, Measure, measure_id, "measure")
-    crud.check_version(request, measure)
-    service.delete_measure(session, measure=measure)
-
-
-retiring.add_routes(
+routes.add_routes(
     router,
-    Measure,
-    MeasureRead,
-    what="measure",
-    id_name="measure_id",
-    prefix="/measures",
-    change=service.set_retired,
-    dependencies=Configure,
+    routes.Resource(Measure, MeasureRead, what="measure", tags=["measures"], writes=Configure),
+    create=routes.Create(
+        MeasureCreate,
+        service.create_measure,
+        doc="Add a measure. Only `code` and `title` are required; the rest have defaults.",
+    ),
+    read=routes.Read("Read one measure; its ETag is the version to send back in If-Match."),
+    update=routes.Update(
+        MeasureUpdate,
+        service.update_measure,
+        doc="Change a measure. Requires If-Match with the ETag you read (412 when stale).",
+    ),
+    retire=routes.Retire(change=service.set_retired),
+    delete=routes.Delete(
+        service.delete_measure,
+        doc="Remove a measure with no actuals (409 otherwise: retire it instead). Requires "
+        "If-Match.",
+    ),
 )

@@ -2,9 +2,9 @@
 
 import uuid
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter
 
-from common import crud
+from common import crud, routes
 from common.db import SessionDep
 from common.pagination import Page, PageDep
 from common.periods import FinancialYearText
@@ -13,10 +13,10 @@ from services.kpi.targets import service
 from services.kpi.targets.models import Target
 from services.kpi.targets.schemas import TargetCreate, TargetRead, TargetUpdate
 
-router = APIRouter()
+router = APIRouter(prefix="/targets", tags=["targets"])
 
 
-@router.get("/targets", response_model=Page[TargetRead], tags=["targets"])
+@router.get("", response_model=Page[TargetRead])
 def list_targets(
     session: SessionDep,
     page: PageDep,
@@ -31,52 +31,14 @@ def list_targets(
     return crud.page(items, total, page, TargetRead)
 
 
-@router.post(
-    "/targets",
-    dependencies=Configure,
-    status_code=status.HTTP_201_CREATED,
-    response_model=TargetRead,
-    tags=["targets"],
+routes.add_routes(
+    router,
+    routes.Resource(Target, TargetRead, what="target", writes=Configure),
+    create=routes.Create(
+        TargetCreate, service.create_target, doc="Set a measure's target for a financial year."
+    ),
+    update=routes.Update(
+        TargetUpdate, service.update_target, doc="Change a target. Requires If-Match."
+    ),
+    delete=routes.Delete(service.delete_target),
 )
-def create_target(session: SessionDep, data: TargetCreate, response: Response) -> TargetRead:
-    """Set a measure's target for a financial year."""
-    target = service.create_target(session, data=data)
-    return crud.one(response, target, TargetRead)
-
-
-@router.get("/targets/{target_id}", response_model=TargetRead, tags=["targets"])
-def get_target(session: SessionDep, target_id: uuid.UUID, response: Response) -> TargetRead:
-    target = crud.get_or_404(session, Target, target_id, "target")
-    return crud.one(response, target, TargetRead)
-
-
-@router.patch(
-    "/targets/{target_id}",
-    dependencies=Configure,
-    response_model=TargetRead,
-    tags=["targets"],
-)
-def update_target(
-    session: SessionDep,
-    target_id: uuid.UUID,
-    data: TargetUpdate,
-    request: Request,
-    response: Response,
-) -> TargetRead:
-    """Change a target. Requires If-Match."""
-    target = crud.get_or_404(session, Target, target_id, "target")
-    crud.check_version(request, target)
-    target = service.update_target(session, target=target, data=data)
-    return crud.one(response, target, TargetRead)
-
-
-@router.delete(
-    "/targets/{target_id}",
-    dependencies=Configure,
-    status_code=status.HTTP_204_NO_CONTENT,
-    tags=["targets"],
-)
-def delete_target(session: SessionDep, target_id: uuid.UUID, request: Request) -> None:
-    target = crud.get_or_404(session, Target, target_id, "target")
-    crud.check_version(request, target)
-    service.delete_target(session, target=target)

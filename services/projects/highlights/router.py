@@ -1,12 +1,14 @@
 """HTTP routes of highlight reports, a project's monthly report with its history kept."""
 
 import uuid
+from typing import Any
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Request
 
-from common import crud
+from common import crud, routes
+from common.identity import Caller
 from common.pagination import Page, PageDep
-from services.projects.deps import CallerDep, SessionDep, require_may_change_project_of
+from services.projects.deps import SessionDep, require_may_change_project_of
 from services.projects.highlights import service
 from services.projects.highlights.models import HighlightReport
 from services.projects.highlights.schemas import (
@@ -33,44 +35,26 @@ def list_highlight_reports(
     return crud.page(items, total, page, HighlightReportRead)
 
 
-@reports.post("", status_code=status.HTTP_201_CREATED, response_model=HighlightReportRead)
-def create_highlight_report(
-    session: SessionDep, caller: CallerDep, data: HighlightReportCreate, response: Response
-) -> HighlightReportRead:
-    """Write a project's report for a month; the author defaults to the signed-in person."""
-    require_may_change_project_of(session, caller, data.project_id)
-    row = service.create_highlight_report(
-        session, data=data, author=caller.display_name or caller.user_id
-    )
-    return crud.one(response, row, HighlightReportRead)
+def _author(caller: Caller, request: Request) -> dict[str, Any]:
+    """A report's author defaults to the signed-in person."""
+    return {"author": caller.display_name or caller.user_id}
 
 
-@reports.get("/{report_id}", response_model=HighlightReportRead)
-def get_highlight_report(
-    session: SessionDep, report_id: uuid.UUID, response: Response
-) -> HighlightReportRead:
-    row = crud.get_or_404(session, HighlightReport, report_id, "highlight report")
-    return crud.one(response, row, HighlightReportRead)
-
-
-@reports.patch("/{report_id}", response_model=HighlightReportRead)
-def update_highlight_report(
-    session: SessionDep,
-    caller: CallerDep,
-    report_id: uuid.UUID,
-    data: HighlightReportUpdate,
-    request: Request,
-    response: Response,
-) -> HighlightReportRead:
-    row = crud.get_or_404(session, HighlightReport, report_id, "highlight report")
-    require_may_change_project_of(session, caller, row.project_id)
-    crud.check_version(request, row)
-    row = service.update_highlight_report(session, report=row, data=data)
-    return crud.one(response, row, HighlightReportRead)
-
-
-@reports.delete("/{report_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_highlight_report(session: SessionDep, caller: CallerDep, report_id: uuid.UUID) -> None:
-    row = crud.get_or_404(session, HighlightReport, report_id, "highlight report")
-    require_may_change_project_of(session, caller, row.project_id)
-    crud.delete(session, row)
+routes.add_routes(
+    reports,
+    routes.Resource(
+        HighlightReport,
+        HighlightReportRead,
+        what="highlight report",
+        keyword="report",
+        guard=routes.by_owner(require_may_change_project_of, "project_id"),
+    ),
+    create=routes.Create(
+        HighlightReportCreate,
+        service.create_highlight_report,
+        doc="Write a project's report for a month; the author defaults to the signed-in person.",
+        extra=_author,
+    ),
+    update=routes.Update(HighlightReportUpdate, service.update_highlight_report),
+    delete=routes.Delete(if_match=False),
+)

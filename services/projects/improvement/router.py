@@ -1,13 +1,11 @@
 """HTTP routes of the improvement plan's actions by area of accountability."""
 
-import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query
 
-from common import crud, retiring
-from common.concurrency import set_etag
+from common import crud, routes
 from common.pagination import Page, PageDep
 from common.periods import AS_AT_DESCRIPTION, as_at_query
 from common.retiring import IncludeRetired
@@ -85,51 +83,17 @@ def improvement_plan_summary(
     )
 
 
-@actions.post("", status_code=status.HTTP_201_CREATED, response_model=ImprovementActionRead)
-def create_improvement_action(
-    session: SessionDep, data: ImprovementActionCreate, response: Response
-) -> ImprovementActionRead:
-    row = service.create_improvement_action(session, data=data)
-    set_etag(response, row.version)
-    return action_read(row, service.area_labels(session))
-
-
-@actions.get("/{action_id}", response_model=ImprovementActionRead)
-def get_improvement_action(
-    session: SessionDep, action_id: uuid.UUID, response: Response
-) -> ImprovementActionRead:
-    row = crud.get_or_404(session, ImprovementAction, action_id, "improvement action")
-    set_etag(response, row.version)
-    return action_read(row, service.area_labels(session))
-
-
-@actions.patch("/{action_id}", response_model=ImprovementActionRead)
-def update_improvement_action(
-    session: SessionDep,
-    action_id: uuid.UUID,
-    data: ImprovementActionUpdate,
-    request: Request,
-    response: Response,
-) -> ImprovementActionRead:
-    row = crud.get_or_404(session, ImprovementAction, action_id, "improvement action")
-    crud.check_version(request, row)
-    row = service.update_improvement_action(session, action=row, data=data)
-    set_etag(response, row.version)
-    return action_read(row, service.area_labels(session))
-
-
-retiring.add_routes(
+routes.add_routes(
     actions,
-    ImprovementAction,
-    ImprovementActionRead,
-    what="improvement action",
-    id_name="action_id",
-    respond=lambda session, row: action_read(row, service.area_labels(session)),
+    routes.Resource(
+        ImprovementAction,
+        ImprovementActionRead,
+        what="improvement action",
+        keyword="action",
+        respond=lambda session, row: action_read(row, service.area_labels(session)),
+    ),
+    create=routes.Create(ImprovementActionCreate, service.create_improvement_action),
+    update=routes.Update(ImprovementActionUpdate, service.update_improvement_action),
+    retire=routes.Retire(),
+    delete=routes.Delete(if_match=False),
 )
-
-
-@actions.delete("/{action_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_improvement_action(session: SessionDep, action_id: uuid.UUID) -> None:
-    crud.delete(
-        session, crud.get_or_404(session, ImprovementAction, action_id, "improvement action")
-    )

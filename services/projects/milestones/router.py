@@ -2,16 +2,16 @@
 
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request
 
-from common import crud
-from common.concurrency import set_etag
+from common import crud, routes
 from common.errors import FieldError, ValidationFailed
+from common.identity import Caller
 from common.pagination import Page, PageDep
 from common.periods import AS_AT_DESCRIPTION, as_at_query
-from services.projects.deps import CallerDep, SessionDep, require_may_change_project_of
+from services.projects.deps import SessionDep, require_may_change_project_of
 from services.projects.milestones import service
 from services.projects.milestones.models import Milestone
 from services.projects.milestones.rules import MilestoneStatus
@@ -56,46 +56,30 @@ def list_milestones(
     return crud.page_of(reads, total, page)
 
 
-@milestones.post("", status_code=status.HTTP_201_CREATED, response_model=MilestoneRead)
-def create_milestone(
-    session: SessionDep, caller: CallerDep, data: MilestoneCreate, response: Response
-) -> MilestoneRead:
-    """Add a milestone. It cannot be completed in the future."""
-    require_may_change_project_of(session, caller, data.project_id)
-    row = service.create_milestone(session, data=data, today=date.today())
-    set_etag(response, row.version)
-    return milestone_read(row, date.today())
+def _today(caller: Caller, request: Request) -> dict[str, Any]:
+    return {"today": date.today()}
 
 
-@milestones.get("/{milestone_id}", response_model=MilestoneRead)
-def get_milestone(
-    session: SessionDep, milestone_id: uuid.UUID, response: Response
-) -> MilestoneRead:
-    row = crud.get_or_404(session, Milestone, milestone_id, "milestone")
-    set_etag(response, row.version)
-    return milestone_read(row, date.today())
-
-
-@milestones.patch("/{milestone_id}", response_model=MilestoneRead)
-def update_milestone(
-    session: SessionDep,
-    caller: CallerDep,
-    milestone_id: uuid.UUID,
-    data: MilestoneUpdate,
-    request: Request,
-    response: Response,
-) -> MilestoneRead:
-    """Change a milestone's forecast or record its completion. Requires If-Match."""
-    row = crud.get_or_404(session, Milestone, milestone_id, "milestone")
-    require_may_change_project_of(session, caller, row.project_id)
-    crud.check_version(request, row)
-    row = service.update_milestone(session, milestone=row, data=data, today=date.today())
-    set_etag(response, row.version)
-    return milestone_read(row, date.today())
-
-
-@milestones.delete("/{milestone_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_milestone(session: SessionDep, caller: CallerDep, milestone_id: uuid.UUID) -> None:
-    row = crud.get_or_404(session, Milestone, milestone_id, "milestone")
-    require_may_change_project_of(session, caller, row.project_id)
-    crud.delete(session, row)
+routes.add_routes(
+    milestones,
+    routes.Resource(
+        Milestone,
+        MilestoneRead,
+        what="milestone",
+        guard=routes.by_owner(require_may_change_project_of, "project_id"),
+        respond=lambda session, row: milestone_read(row, date.today()),
+    ),
+    create=routes.Create(
+        MilestoneCreate,
+        service.create_milestone,
+        doc="Add a milestone. It cannot be completed in the future.",
+        extra=_today,
+    ),
+    update=routes.Update(
+        MilestoneUpdate,
+        service.update_milestone,
+        doc="Change a milestone's forecast or record its completion. Requires If-Match.",
+        extra=_today,
+    ),
+    delete=routes.Delete(if_match=False),
+)

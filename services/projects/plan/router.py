@@ -1,10 +1,12 @@
 """HTTP routes of council plan priorities and the service plan's objectives."""
 
 import uuid
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Request
 
-from common import crud, retiring
+from common import crud, routes
+from common.identity import Caller
 from common.pagination import Page, PageDep
 from common.retiring import IncludeRetired
 from services.projects.deps import SessionDep, kpi_measure_check, plan_editors_write
@@ -35,43 +37,24 @@ def list_priorities(
     return crud.page(items, total, page, PriorityRead)
 
 
-@priorities.post("", status_code=status.HTTP_201_CREATED, response_model=PriorityRead)
-def create_priority(session: SessionDep, data: PriorityCreate, response: Response) -> PriorityRead:
-    """Add a council plan priority."""
-    row = service.create_priority(session, data=data)
-    return crud.one(response, row, PriorityRead)
-
-
-@priorities.get("/{priority_id}", response_model=PriorityRead)
-def get_priority(session: SessionDep, priority_id: uuid.UUID, response: Response) -> PriorityRead:
-    row = crud.get_or_404(session, Priority, priority_id, "priority")
-    return crud.one(response, row, PriorityRead)
-
-
-@priorities.patch("/{priority_id}", response_model=PriorityRead)
-def update_priority(
-    session: SessionDep,
-    priority_id: uuid.UUID,
-    data: PriorityUpdate,
-    request: Request,
-    response: Response,
-) -> PriorityRead:
-    """Change a priority. Requires If-Match with the ETag you read (412 when stale)."""
-    row = crud.get_or_404(session, Priority, priority_id, "priority")
-    crud.check_version(request, row)
-    row = service.update_priority(session, priority=row, data=data)
-    return crud.one(response, row, PriorityRead)
-
-
-retiring.add_routes(priorities, Priority, PriorityRead, what="priority", id_name="priority_id")
-
-
-@priorities.delete("/{priority_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_priority(session: SessionDep, priority_id: uuid.UUID) -> None:
-    """Remove a priority that no objective serves (409 otherwise)."""
-    service.delete_priority(
-        session, priority=crud.get_or_404(session, Priority, priority_id, "priority")
-    )
+routes.add_routes(
+    priorities,
+    routes.Resource(Priority, PriorityRead, what="priority"),
+    create=routes.Create(
+        PriorityCreate, service.create_priority, doc="Add a council plan priority."
+    ),
+    update=routes.Update(
+        PriorityUpdate,
+        service.update_priority,
+        doc="Change a priority. Requires If-Match with the ETag you read (412 when stale).",
+    ),
+    retire=routes.Retire(),
+    delete=routes.Delete(
+        service.delete_priority,
+        doc="Remove a priority that no objective serves (409 otherwise).",
+        if_match=False,
+    ),
+)
 
 
 objectives = APIRouter(
@@ -103,46 +86,30 @@ def list_objectives(
     return crud.page(items, total, page, ObjectiveRead)
 
 
-@objectives.post("", status_code=status.HTTP_201_CREATED, response_model=ObjectiveRead)
-def create_objective(
-    session: SessionDep, data: ObjectiveCreate, request: Request, response: Response
-) -> ObjectiveRead:
-    """Add an objective. Its KPI measure ids are checked with the kpi service."""
-    row = service.create_objective(session, data=data, measure_exists=kpi_measure_check(request))
-    return crud.one(response, row, ObjectiveRead)
+def _measure_check(caller: Caller, request: Request) -> dict[str, Any]:
+    """An objective's KPI measure ids are checked with the kpi service."""
+    return {"measure_exists": kpi_measure_check(request)}
 
 
-@objectives.get("/{objective_id}", response_model=ObjectiveRead)
-def get_objective(
-    session: SessionDep, objective_id: uuid.UUID, response: Response
-) -> ObjectiveRead:
-    row = crud.get_or_404(session, Objective, objective_id, "objective")
-    return crud.one(response, row, ObjectiveRead)
-
-
-@objectives.patch("/{objective_id}", response_model=ObjectiveRead)
-def update_objective(
-    session: SessionDep,
-    objective_id: uuid.UUID,
-    data: ObjectiveUpdate,
-    request: Request,
-    response: Response,
-) -> ObjectiveRead:
-    """Change an objective. Requires If-Match (412 when stale)."""
-    row = crud.get_or_404(session, Objective, objective_id, "objective")
-    crud.check_version(request, row)
-    row = service.update_objective(
-        session, objective=row, data=data, measure_exists=kpi_measure_check(request)
-    )
-    return crud.one(response, row, ObjectiveRead)
-
-
-@objectives.delete("/{objective_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_objective(session: SessionDep, objective_id: uuid.UUID) -> None:
-    """Remove an objective no project is linked to (409 otherwise)."""
-    service.delete_objective(
-        session, objective=crud.get_or_404(session, Objective, objective_id, "objective")
-    )
-
-
-retiring.add_routes(objectives, Objective, ObjectiveRead, what="objective", id_name="objective_id")
+routes.add_routes(
+    objectives,
+    routes.Resource(Objective, ObjectiveRead, what="objective"),
+    create=routes.Create(
+        ObjectiveCreate,
+        service.create_objective,
+        doc="Add an objective. Its KPI measure ids are checked with the kpi service.",
+        extra=_measure_check,
+    ),
+    update=routes.Update(
+        ObjectiveUpdate,
+        service.update_objective,
+        doc="Change an objective. Requires If-Match (412 when stale).",
+        extra=_measure_check,
+    ),
+    retire=routes.Retire(),
+    delete=routes.Delete(
+        service.delete_objective,
+        doc="Remove an objective no project is linked to (409 otherwise).",
+        if_match=False,
+    ),
+)

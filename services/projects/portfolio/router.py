@@ -4,9 +4,9 @@ import uuid
 from datetime import date, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response
 
-from common import crud, retiring
+from common import crud, routes
 from common.concurrency import set_etag
 from common.errors import FieldError, ValidationFailed
 from common.pagination import Page, PageDep
@@ -63,41 +63,13 @@ def list_programmes(
     return crud.page(items, total, page, ProgrammeRead)
 
 
-@programmes.post("", status_code=status.HTTP_201_CREATED, response_model=ProgrammeRead)
-def create_programme(
-    session: SessionDep, data: ProgrammeCreate, response: Response
-) -> ProgrammeRead:
-    row = service.create_programme(session, data=data)
-    return crud.one(response, row, ProgrammeRead)
-
-
-@programmes.get("/{programme_id}", response_model=ProgrammeRead)
-def get_programme(
-    session: SessionDep, programme_id: uuid.UUID, response: Response
-) -> ProgrammeRead:
-    row = crud.get_or_404(session, Programme, programme_id, "programme")
-    return crud.one(response, row, ProgrammeRead)
-
-
-@programmes.patch("/{programme_id}", response_model=ProgrammeRead)
-def update_programme(
-    session: SessionDep,
-    programme_id: uuid.UUID,
-    data: ProgrammeUpdate,
-    request: Request,
-    response: Response,
-) -> ProgrammeRead:
-    row = crud.get_or_404(session, Programme, programme_id, "programme")
-    crud.check_version(request, row)
-    row = service.update_programme(session, programme=row, data=data)
-    return crud.one(response, row, ProgrammeRead)
-
-
-@programmes.delete("/{programme_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_programme(session: SessionDep, programme_id: uuid.UUID) -> None:
-    service.delete_programme(
-        session, programme=crud.get_or_404(session, Programme, programme_id, "programme")
-    )
+routes.add_routes(
+    programmes,
+    routes.Resource(Programme, ProgrammeRead, what="programme"),
+    create=routes.Create(ProgrammeCreate, service.create_programme),
+    update=routes.Update(ProgrammeUpdate, service.update_programme),
+    delete=routes.Delete(service.delete_programme, if_match=False),
+)
 
 
 projects = APIRouter(prefix="/projects", tags=["projects"])
@@ -191,25 +163,25 @@ def list_lead_teams(session: SessionDep, page: PageDep) -> Page[str]:
     return crud.page_from(service.lead_teams(session), page)
 
 
-@projects.post(
-    "",
-    status_code=status.HTTP_201_CREATED,
-    response_model=ProjectRead,
-    dependencies=[Depends(plan_editors_only("add a project"))],
+routes.add_routes(
+    projects,
+    routes.Resource(Project, ProjectRead, what="project", respond=_one_project),
+    create=routes.Create(
+        ProjectCreate,
+        service.create_project,
+        doc="""Add a project (the programme office and administrators). Amber or red needs a reason;
+        the end may not be before the start.""",
+        dependencies=[Depends(plan_editors_only("add a project"))],
+    ),
+    retire=routes.Retire(may_change=require_may_change_project),
+    delete=routes.Delete(
+        service.delete_project,
+        doc="""Remove a project with its milestones, highlight reports and RAID items (the programme
+        office and administrators).""",
+        if_match=False,
+        dependencies=[Depends(plan_editors_only("remove a project"))],
+    ),
 )
-def create_project(session: SessionDep, data: ProjectCreate, response: Response) -> ProjectRead:
-    """Add a project (the programme office and administrators). Amber or red needs a reason;
-    the end may not be before the start."""
-    row = service.create_project(session, data=data)
-    set_etag(response, row.version)
-    return _one_project(session, row)
-
-
-@projects.get("/{project_id}", response_model=ProjectRead)
-def get_project(session: SessionDep, project_id: uuid.UUID, response: Response) -> ProjectRead:
-    row = crud.get_or_404(session, Project, project_id, "project")
-    set_etag(response, row.version)
-    return _one_project(session, row)
 
 
 @projects.patch("/{project_id}", response_model=ProjectRead)
@@ -230,30 +202,6 @@ def update_project(
     row = service.update_project(session, project=row, data=data)
     set_etag(response, row.version)
     return _one_project(session, row)
-
-
-retiring.add_routes(
-    projects,
-    Project,
-    ProjectRead,
-    what="project",
-    id_name="project_id",
-    may_change=require_may_change_project,
-    respond=_one_project,
-)
-
-
-@projects.delete(
-    "/{project_id}",
-    status_code=status.HTTP_204_NO_CONTENT,
-    dependencies=[Depends(plan_editors_only("remove a project"))],
-)
-def delete_project(session: SessionDep, project_id: uuid.UUID) -> None:
-    """Remove a project with its milestones, highlight reports and RAID items (the programme
-    office and administrators)."""
-    service.delete_project(
-        session, project=crud.get_or_404(session, Project, project_id, "project")
-    )
 
 
 @projects.get("/{project_id}/timeline", response_model=Timeline)

@@ -3,12 +3,11 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query
 
-from common import crud
-from common.concurrency import set_etag
+from common import crud, routes
 from common.pagination import Page, PageDep
-from services.projects.deps import CallerDep, SessionDep, require_may_change_project_of
+from services.projects.deps import SessionDep, require_may_change_project_of
 from services.projects.raid import service
 from services.projects.raid.models import RaidItem
 from services.projects.raid.rules import RaidKind, RaidStatus, raid_score, raid_severity
@@ -48,42 +47,17 @@ def list_raid_items(
     return crud.page_of([raid_read(i) for i in items], total, page)
 
 
-@raid.post("", status_code=status.HTTP_201_CREATED, response_model=RaidItemRead)
-def create_raid_item(
-    session: SessionDep, caller: CallerDep, data: RaidItemCreate, response: Response
-) -> RaidItemRead:
-    require_may_change_project_of(session, caller, data.project_id)
-    row = service.create_raid_item(session, data=data)
-    set_etag(response, row.version)
-    return raid_read(row)
-
-
-@raid.get("/{item_id}", response_model=RaidItemRead)
-def get_raid_item(session: SessionDep, item_id: uuid.UUID, response: Response) -> RaidItemRead:
-    row = crud.get_or_404(session, RaidItem, item_id, "RAID item")
-    set_etag(response, row.version)
-    return raid_read(row)
-
-
-@raid.patch("/{item_id}", response_model=RaidItemRead)
-def update_raid_item(
-    session: SessionDep,
-    caller: CallerDep,
-    item_id: uuid.UUID,
-    data: RaidItemUpdate,
-    request: Request,
-    response: Response,
-) -> RaidItemRead:
-    row = crud.get_or_404(session, RaidItem, item_id, "RAID item")
-    require_may_change_project_of(session, caller, row.project_id)
-    crud.check_version(request, row)
-    row = service.update_raid_item(session, item=row, data=data)
-    set_etag(response, row.version)
-    return raid_read(row)
-
-
-@raid.delete("/{item_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_raid_item(session: SessionDep, caller: CallerDep, item_id: uuid.UUID) -> None:
-    row = crud.get_or_404(session, RaidItem, item_id, "RAID item")
-    require_may_change_project_of(session, caller, row.project_id)
-    crud.delete(session, row)
+routes.add_routes(
+    raid,
+    routes.Resource(
+        RaidItem,
+        RaidItemRead,
+        what="RAID item",
+        keyword="item",
+        guard=routes.by_owner(require_may_change_project_of, "project_id"),
+        respond=lambda session, row: raid_read(row),
+    ),
+    create=routes.Create(RaidItemCreate, service.create_raid_item),
+    update=routes.Update(RaidItemUpdate, service.update_raid_item),
+    delete=routes.Delete(if_match=False),
+)
