@@ -236,11 +236,9 @@ class TrackerRow(SavingsLineRead):
     selected: YearProgress = Field(description="Progress in the financial year asked for.")
 
 
-class TypeTotals(BaseModel):
-    """The totals of one type of saving."""
+class ProgressFigures(BaseModel):
+    """The figures that sum up the progress of some savings lines (rules.progress_totals)."""
 
-    saving_type: SavingType
-    label: str
     lines: int
     target: Money
     full_year_effect: Money
@@ -250,17 +248,20 @@ class TypeTotals(BaseModel):
     lines_without_return: int
 
 
-class TotalsRead(BaseModel):
+class _OfType(BaseModel):
+    saving_type: SavingType
+    label: str
+
+
+# pydantic puts the fields of the last base first: the type, then its figures.
+class TypeTotals(ProgressFigures, _OfType):
+    """The totals of one type of saving."""
+
+
+class TotalsRead(ProgressFigures):
     """`target` to `slippage` add every type together, cost avoidance included: quote the
     cashable figures of `by_type` as the savings."""
 
-    lines: int
-    target: Money
-    full_year_effect: Money
-    achieved_to_date: Money
-    forecast_for_year: Money
-    slippage: Money
-    lines_without_return: int
     by_type: list[TypeTotals] = Field(
         description="Cashable, non-cashable and cost avoidance, each on its own."
     )
