@@ -2,7 +2,7 @@
 councils write them, and the query parameters that name them."""
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol, TypeVar
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
@@ -75,3 +75,20 @@ MonthCode = Annotated[
 
 def financial_year_of(month: date) -> str:
     return FinancialYear.containing(month).label
+
+
+class _OfYear(Protocol):
+    @property
+    def financial_year(self) -> str: ...
+
+
+Y = TypeVar("Y", bound=_OfYear)
+
+
+def one_per_year(items: list[Y] | None) -> list[Y] | None:
+    """A validator of a list of a line's yearly figures: each financial year is given once."""
+    if items is not None:
+        years = [item.financial_year for item in items]
+        if len(set(years)) != len(years):
+            raise ValueError("give each financial year once")
+    return items

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from common.money import Money
 from common.retiring import RetiredRead
-from services.finance.schemas import FinancialYearCode, MonthCode
+from services.finance.schemas import FinancialYearCode, MonthCode, one_per_year
 
 _INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -22,14 +22,6 @@ class BudgetAmountIn(BaseModel):
     )
 
 
-def _one_per_year(amounts: list[BudgetAmountIn] | None) -> list[BudgetAmountIn] | None:
-    if amounts is not None:
-        years = [a.financial_year for a in amounts]
-        if len(set(years)) != len(years):
-            raise ValueError("give each financial year once")
-    return amounts
-
-
 class BudgetLineCreate(BaseModel):
     model_config = _INPUT
 
@@ -38,7 +30,7 @@ class BudgetLineCreate(BaseModel):
     cost_centre: str = Field(default="", max_length=40)
     budgets: list[BudgetAmountIn] = Field(default_factory=list)
 
-    _years = field_validator("budgets")(_one_per_year)
+    _years = field_validator("budgets")(one_per_year)
 
 
 class BudgetLineUpdate(BaseModel):
@@ -51,7 +43,7 @@ class BudgetLineUpdate(BaseModel):
     cost_centre: str | None = Field(default=None, max_length=40)
     budgets: list[BudgetAmountIn] | None = None
 
-    _years = field_validator("budgets")(_one_per_year)
+    _years = field_validator("budgets")(one_per_year)
 
 
 class BudgetAmountRead(BaseModel):

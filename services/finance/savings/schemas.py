@@ -9,7 +9,7 @@ from common.money import Money
 from common.retiring import RetiredRead
 from services.finance.library.rules import Theme
 from services.finance.savings.rules import Brag
-from services.finance.schemas import FinancialYearCode, MonthCode
+from services.finance.schemas import FinancialYearCode, MonthCode, one_per_year
 
 _INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -75,14 +75,6 @@ class TargetIn(BaseModel):
     )
 
 
-def _one_per_year(targets: list[TargetIn] | None) -> list[TargetIn] | None:
-    if targets is not None:
-        years = [t.financial_year for t in targets]
-        if len(set(years)) != len(years):
-            raise ValueError("give each financial year once")
-    return targets
-
-
 def _distinct(ids: list[uuid.UUID] | None) -> list[uuid.UUID] | None:
     return list(dict.fromkeys(ids)) if ids is not None else None
 
@@ -115,7 +107,7 @@ class SavingsLineCreate(BaseModel):
     )
     targets: list[TargetIn] = Field(default_factory=list)
 
-    _years = field_validator("targets")(_one_per_year)
+    _years = field_validator("targets")(one_per_year)
     _ids = field_validator("project_ids")(_distinct)
 
 
@@ -144,7 +136,7 @@ class SavingsLineUpdate(BaseModel):
     )
     targets: list[TargetIn] | None = None
 
-    _years = field_validator("targets")(_one_per_year)
+    _years = field_validator("targets")(one_per_year)
     _ids = field_validator("project_ids")(_distinct)
 
 
