@@ -4,10 +4,13 @@ councils write them, and the query parameters that name them."""
 from datetime import date
 from typing import Annotated, Any, Protocol, TypeVar
 
-from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+from pydantic import BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
 
 from common.errors import FieldError, ValidationFailed
 from common.periods import FINANCIAL_YEAR_PATTERN, MONTH_PATTERN, FinancialYear, Frequency, Period
+
+INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
+"""The `model_config` of every input shape: an unknown field is refused, text is trimmed."""
 
 
 def to_financial_year(value: Any) -> str:

@@ -7,13 +7,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from common.money import Money
 from common.retiring import RetiredRead
-from services.finance.schemas import FinancialYearCode, MonthCode, one_per_year
-
-_INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
+from services.finance.schemas import INPUT, FinancialYearCode, MonthCode, one_per_year
 
 
 class BudgetAmountIn(BaseModel):
-    model_config = _INPUT
+    model_config = INPUT
 
     financial_year: FinancialYearCode
     original_budget: Money = Field(description="Negative for an income line.")
@@ -23,7 +21,7 @@ class BudgetAmountIn(BaseModel):
 
 
 class BudgetLineCreate(BaseModel):
-    model_config = _INPUT
+    model_config = INPUT
 
     name: str = Field(min_length=1, max_length=500, description='e.g. "Learning Disabilities"')
     service_area: str = Field(default="", max_length=200)
@@ -36,7 +34,7 @@ class BudgetLineCreate(BaseModel):
 class BudgetLineUpdate(BaseModel):
     """Fields sent replace those stored; `budgets` sets the years it names and keeps the rest."""
 
-    model_config = _INPUT
+    model_config = INPUT
 
     name: str | None = Field(default=None, min_length=1, max_length=500)
     service_area: str | None = Field(default=None, max_length=200)
@@ -66,7 +64,7 @@ class BudgetLineRead(RetiredRead):
 
 
 class ForecastCreate(BaseModel):
-    model_config = _INPUT
+    model_config = INPUT
 
     month: MonthCode
     financial_year: FinancialYearCode | None = Field(
@@ -77,7 +75,7 @@ class ForecastCreate(BaseModel):
 
 
 class ForecastUpdate(BaseModel):
-    model_config = _INPUT
+    model_config = INPUT
 
     forecast_outturn: Money | None = None
     commentary: str | None = Field(default=None, max_length=4000)

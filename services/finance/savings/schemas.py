@@ -9,9 +9,7 @@ from common.money import Money
 from common.retiring import RetiredRead
 from services.finance.library.rules import Theme
 from services.finance.savings.rules import Brag
-from services.finance.schemas import FinancialYearCode, MonthCode, one_per_year
-
-_INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
+from services.finance.schemas import INPUT, FinancialYearCode, MonthCode, one_per_year
 
 
 class Category(StrEnum):
@@ -66,7 +64,7 @@ class Status(StrEnum):
 
 
 class TargetIn(BaseModel):
-    model_config = _INPUT
+    model_config = INPUT
 
     financial_year: FinancialYearCode
     in_year: Money = Field(description="The saving to land in this financial year.")
@@ -80,7 +78,7 @@ def _distinct(ids: list[uuid.UUID] | None) -> list[uuid.UUID] | None:
 
 
 class SavingsLineCreate(BaseModel):
-    model_config = _INPUT
+    model_config = INPUT
 
     reference: str = Field(min_length=1, max_length=40, description='e.g. "ASC-SAV-01"')
     title: str = Field(min_length=1, max_length=500)
@@ -114,7 +112,7 @@ class SavingsLineCreate(BaseModel):
 class SavingsLineUpdate(BaseModel):
     """Fields sent replace those stored; `targets` sets the years it names and keeps the rest."""
 
-    model_config = _INPUT
+    model_config = INPUT
 
     reference: str | None = Field(default=None, min_length=1, max_length=40)
     title: str | None = Field(default=None, min_length=1, max_length=500)
@@ -149,7 +147,7 @@ class TargetRead(BaseModel):
 
 
 class ActivityMeasureCreate(BaseModel):
-    model_config = _INPUT
+    model_config = INPUT
 
     name: str = Field(min_length=1, max_length=500, description='e.g. "Care package reviews"')
     unit: str = Field(default="", max_length=80, description='e.g. "reviews"')
@@ -158,7 +156,7 @@ class ActivityMeasureCreate(BaseModel):
 
 
 class ActivityMeasureUpdate(BaseModel):
-    model_config = _INPUT
+    model_config = INPUT
 
     name: str | None = Field(default=None, min_length=1, max_length=500)
     unit: str | None = Field(default=None, max_length=80)
@@ -290,7 +288,7 @@ class SavingsTotals(BaseModel):
 
 
 class EntryCreate(BaseModel):
-    model_config = _INPUT
+    model_config = INPUT
 
     month: MonthCode
     financial_year: FinancialYearCode | None = Field(
@@ -306,7 +304,7 @@ class EntryCreate(BaseModel):
 
 
 class EntryUpdate(BaseModel):
-    model_config = _INPUT
+    model_config = INPUT
 
     achieved_to_date: Money | None = None
     forecast_for_year: Money | None = None
