@@ -5,7 +5,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Protocol, TypeVar
 
-from pydantic import BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from common.errors import FieldError, ValidationFailed
 from common.periods import FINANCIAL_YEAR_PATTERN, MONTH_PATTERN, FinancialYear, Frequency, Period
@@ -98,3 +98,15 @@ def one_per_year(items: list[Y] | None) -> list[Y] | None:
         if len(set(years)) != len(years):
             raise ValueError("give each financial year once")
     return items
+
+
+class MonthlyReturnIn(BaseModel):
+    """What a new monthly return of a line (a budget forecast, a savings return) begins with:
+    its month, and the financial year it must fall inside when one is named."""
+
+    model_config = INPUT
+
+    month: MonthCode
+    financial_year: FinancialYearCode | None = Field(
+        default=None, description="When given, the month must fall inside it."
+    )

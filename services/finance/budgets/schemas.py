@@ -7,7 +7,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from common.money import Money
 from common.retiring import RetiredRead
-from services.finance.schemas import INPUT, FinancialYearCode, MonthCode, one_per_year
+from services.finance.schemas import (
+    INPUT,
+    FinancialYearCode,
+    MonthCode,
+    MonthlyReturnIn,
+    one_per_year,
+)
 
 
 class BudgetAmountIn(BaseModel):
@@ -63,13 +69,7 @@ class BudgetLineRead(RetiredRead):
     version: int
 
 
-class ForecastCreate(BaseModel):
-    model_config = INPUT
-
-    month: MonthCode
-    financial_year: FinancialYearCode | None = Field(
-        default=None, description="When given, the month must fall inside it."
-    )
+class ForecastCreate(MonthlyReturnIn):
     forecast_outturn: Money
     commentary: str = Field(default="", max_length=4000)
 

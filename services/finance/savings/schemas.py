@@ -2,6 +2,7 @@
 
 import uuid
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -9,7 +10,13 @@ from common.money import Money
 from common.retiring import RetiredRead
 from services.finance.library.rules import Theme
 from services.finance.savings.rules import Brag
-from services.finance.schemas import INPUT, FinancialYearCode, MonthCode, one_per_year
+from services.finance.schemas import (
+    INPUT,
+    FinancialYearCode,
+    MonthCode,
+    MonthlyReturnIn,
+    one_per_year,
+)
 
 
 class Category(StrEnum):
@@ -287,20 +294,20 @@ class SavingsTotals(BaseModel):
     overall: TotalsRead
 
 
-class EntryCreate(BaseModel):
-    model_config = INPUT
+Confirm = Annotated[
+    bool,
+    Field(
+        description="Confirms a forecast more than double the line's target (a note must say why)."
+    ),
+]
+"""A savings return's say-so for a forecast more than double the target: refused without it."""
 
-    month: MonthCode
-    financial_year: FinancialYearCode | None = Field(
-        default=None, description="When given, the month must fall inside it."
-    )
+
+class EntryCreate(MonthlyReturnIn):
     achieved_to_date: Money
     forecast_for_year: Money
     note: str = Field(default="", max_length=4000)
-    confirm: bool = Field(
-        default=False,
-        description="Confirms a forecast more than double the line's target (a note must say why).",
-    )
+    confirm: Confirm = False
 
 
 class EntryUpdate(BaseModel):
@@ -309,10 +316,7 @@ class EntryUpdate(BaseModel):
     achieved_to_date: Money | None = None
     forecast_for_year: Money | None = None
     note: str | None = Field(default=None, max_length=4000)
-    confirm: bool = Field(
-        default=False,
-        description="Confirms a forecast more than double the line's target (a note must say why).",
-    )
+    confirm: Confirm = False
 
 
 class EntryRead(BaseModel):
