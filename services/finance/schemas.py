@@ -1,13 +1,19 @@
 """API field types budgets, savings and imports share: financial years and months as
 councils write them, and the query parameters that name them."""
 
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol, TypeVar
 
-from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from common.errors import FieldError, ValidationFailed
 from common.periods import FINANCIAL_YEAR_PATTERN, MONTH_PATTERN, FinancialYear, Frequency, Period
+
+T = TypeVar("T")
+
+INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
+"""The `model_config` of every input shape: an unknown field is refused, text is trimmed."""
 
 
 def to_financial_year(value: Any) -> str:
@@ -32,25 +38,25 @@ def to_month(value: Any) -> date:
     return period.start
 
 
-def month_query(value: str | None) -> date | None:
-    """A month query parameter ("2025-09"); None when left out or empty; else a 422 naming it."""
+def _query(value: str | None, read: Callable[[str], T], name: str) -> T | None:
+    """The query parameter `name` as `read` reads it; None when left out or empty; else a 422
+    naming it."""
     if not value:
         return None
     try:
-        return to_month(value)
+        return read(value)
     except ValueError as error:
-        raise ValidationFailed(str(error), errors=[FieldError("month", str(error))]) from None
+        raise ValidationFailed(str(error), errors=[FieldError(name, str(error))]) from None
+
+
+def month_query(value: str | None) -> date | None:
+    """A month query parameter ("2025-09"); None when left out or empty; else a 422 naming it."""
+    return _query(value, to_month, "month")
 
 
 def year_query(value: str | None) -> str | None:
     """A financial year query parameter ("2025/26"); None when left out or empty; else a 422."""
-    if not value:
-        return None
-    try:
-        return to_financial_year(value)
-    except ValueError as error:
-        message = str(error)
-        raise ValidationFailed(message, errors=[FieldError("financial_year", message)]) from None
+    return _query(value, to_financial_year, "financial_year")
 
 
 def month_code(month: date) -> str:
@@ -75,3 +81,32 @@ MonthCode = Annotated[
 
 def financial_year_of(month: date) -> str:
     return FinancialYear.containing(month).label
+
+
+class _OfYear(Protocol):
+    @property
+    def financial_year(self) -> str: ...
+
+
+Y = TypeVar("Y", bound=_OfYear)
+
+
+def one_per_year(items: list[Y] | None) -> list[Y] | None:
+    """A validator of a list of a line's yearly figures: each financial year is given once."""
+    if items is not None:
+        years = [item.financial_year for item in items]
+        if len(set(years)) != len(years):
+            raise ValueError("give each financial year once")
+    return items
+
+
+class MonthlyReturnIn(BaseModel):
+    """What a new monthly return of a line (a budget forecast, a savings return) begins with:
+    its month, and the financial year it must fall inside when one is named."""
+
+    model_config = INPUT
+
+    month: MonthCode
+    financial_year: FinancialYearCode | None = Field(
+        default=None, description="When given, the month must fall inside it."
+    )

@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import Numeric, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from common.columns import Id, belongs_to, owned_rows
 from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin, council_foreign_key
 from services.finance.base import Base
 
@@ -24,7 +25,7 @@ class BenefitCalculation(DistributedTenantMixin, VersionedMixin, TimestampMixin,
         council_foreign_key("overlaps_line_id", "finance.savings_lines", ondelete="SET NULL"),
     )
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[Id]
     savings_line_id: Mapped[uuid.UUID]
     method: Mapped[str] = mapped_column(String(20))
     stage: Mapped[str] = mapped_column(String(20))
@@ -32,11 +33,8 @@ class BenefitCalculation(DistributedTenantMixin, VersionedMixin, TimestampMixin,
     overlaps_line_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     overlap_percent: Mapped[Decimal] = mapped_column(Numeric(9, 6), default=Decimal(100))
 
-    inputs: Mapped[list["BenefitInput"]] = relationship(
-        back_populates="calculation",
-        cascade="all, delete-orphan",
-        order_by="BenefitInput.name",
-        lazy="selectin",
+    inputs: Mapped[list["BenefitInput"]] = owned_rows(
+        "BenefitInput.name", back_populates="calculation"
     )
 
 
@@ -45,12 +43,9 @@ class BenefitInput(DistributedTenantMixin, TimestampMixin, Base):
     actuals give that actual instead. Every change is in the audit trail (a tenant row)."""
 
     __tablename__ = "benefit_inputs"
-    __table_args__ = (
-        UniqueConstraint("org_id", "calculation_id", "name"),
-        council_foreign_key("calculation_id", "finance.benefit_calculations", ondelete="CASCADE"),
-    )
+    __table_args__ = belongs_to("calculation_id", "finance.benefit_calculations", one_per=["name"])
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[Id]
     calculation_id: Mapped[uuid.UUID] = mapped_column(index=True)
     name: Mapped[str] = mapped_column(String(40))
     planned: Mapped[Decimal] = mapped_column(FIGURE)

@@ -5,12 +5,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from common.money import Money
 from services.finance.benefits.rules import Method, Stage
-
-_INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
+from services.finance.schemas import INPUT
 
 InputValue = Annotated[Decimal, Field(ge=0, lt=Decimal(10) ** 14, decimal_places=6)]
 """An input as entered: never negative, at most six decimal places (money: two)."""
@@ -25,7 +24,7 @@ class MeasureReading(StrEnum):
 
 
 class InputSet(BaseModel):
-    model_config = _INPUT
+    model_config = INPUT
 
     planned: InputValue
     actual: InputValue | None = Field(
@@ -40,7 +39,7 @@ class InputSet(BaseModel):
 class BenefitSet(BaseModel):
     """The whole calculation of a line: sent again in full to change any part of it."""
 
-    model_config = _INPUT
+    model_config = INPUT
 
     method: Method
     stage: Stage = Stage.PLANNED

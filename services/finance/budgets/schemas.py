@@ -7,13 +7,17 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from common.money import Money
 from common.retiring import RetiredRead
-from services.finance.schemas import FinancialYearCode, MonthCode
-
-_INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
+from services.finance.schemas import (
+    INPUT,
+    FinancialYearCode,
+    MonthCode,
+    MonthlyReturnIn,
+    one_per_year,
+)
 
 
 class BudgetAmountIn(BaseModel):
-    model_config = _INPUT
+    model_config = INPUT
 
     financial_year: FinancialYearCode
     original_budget: Money = Field(description="Negative for an income line.")
@@ -22,36 +26,28 @@ class BudgetAmountIn(BaseModel):
     )
 
 
-def _one_per_year(amounts: list[BudgetAmountIn] | None) -> list[BudgetAmountIn] | None:
-    if amounts is not None:
-        years = [a.financial_year for a in amounts]
-        if len(set(years)) != len(years):
-            raise ValueError("give each financial year once")
-    return amounts
-
-
 class BudgetLineCreate(BaseModel):
-    model_config = _INPUT
+    model_config = INPUT
 
     name: str = Field(min_length=1, max_length=500, description='e.g. "Learning Disabilities"')
     service_area: str = Field(default="", max_length=200)
     cost_centre: str = Field(default="", max_length=40)
     budgets: list[BudgetAmountIn] = Field(default_factory=list)
 
-    _years = field_validator("budgets")(_one_per_year)
+    _years = field_validator("budgets")(one_per_year)
 
 
 class BudgetLineUpdate(BaseModel):
     """Fields sent replace those stored; `budgets` sets the years it names and keeps the rest."""
 
-    model_config = _INPUT
+    model_config = INPUT
 
     name: str | None = Field(default=None, min_length=1, max_length=500)
     service_area: str | None = Field(default=None, max_length=200)
     cost_centre: str | None = Field(default=None, max_length=40)
     budgets: list[BudgetAmountIn] | None = None
 
-    _years = field_validator("budgets")(_one_per_year)
+    _years = field_validator("budgets")(one_per_year)
 
 
 class BudgetAmountRead(BaseModel):
@@ -73,19 +69,13 @@ class BudgetLineRead(RetiredRead):
     version: int
 
 
-class ForecastCreate(BaseModel):
-    model_config = _INPUT
-
-    month: MonthCode
-    financial_year: FinancialYearCode | None = Field(
-        default=None, description="When given, the month must fall inside it."
-    )
+class ForecastCreate(MonthlyReturnIn):
     forecast_outturn: Money
     commentary: str = Field(default="", max_length=4000)
 
 
 class ForecastUpdate(BaseModel):
-    model_config = _INPUT
+    model_config = INPUT
 
     forecast_outturn: Money | None = None
     commentary: str | None = Field(default=None, max_length=4000)

@@ -9,17 +9,15 @@ own), and published tables only a session of no council, a platform administrato
 
 import uuid
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, Numeric, String, Text, Uuid, func
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, Uuid, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.columns import FinancialYearText, Id, Money
 from common.db import TenantMixin, TimestampMixin, VersionedMixin
 from services.finance.base import Base
-
-MONEY = Numeric(14, 2)
 
 
 class LibrarySetting(TenantMixin, VersionedMixin, TimestampMixin, Base):
@@ -41,16 +39,16 @@ class SharedSaving(Base):
 
     __tablename__ = "shared_savings"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[Id]
     council_org_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     council: Mapped[str] = mapped_column(String(200))
     adult_population: Mapped[int | None] = mapped_column(Integer, default=None)
     savings_line_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     theme: Mapped[str] = mapped_column(String(40), index=True)
     description: Mapped[str] = mapped_column(Text)
-    financial_year: Mapped[str] = mapped_column(String(7))
-    planned: Mapped[Decimal | None] = mapped_column(MONEY)
-    achieved: Mapped[Decimal | None] = mapped_column(MONEY)
+    financial_year: Mapped[FinancialYearText]
+    planned: Mapped[Money | None]
+    achieved: Mapped[Money | None]
     status: Mapped[str] = mapped_column(String(40))
     shared_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -61,7 +59,7 @@ class PublishedTable(Base):
 
     __tablename__ = "published_tables"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[Id]
     source_document: Mapped[str] = mapped_column(Text)
     filename: Mapped[str] = mapped_column(Text, default="")
     sheet: Mapped[str] = mapped_column(Text, default="")
@@ -78,7 +76,7 @@ class PublishedSaving(Base):
 
     __tablename__ = "published_savings"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[Id]
     table_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("published_tables.id", ondelete="CASCADE"), index=True
     )
@@ -89,9 +87,9 @@ class PublishedSaving(Base):
     """The theme or area as the table wrote it."""
     theme: Mapped[str] = mapped_column(String(40), index=True)
     description: Mapped[str] = mapped_column(Text)
-    financial_year: Mapped[str] = mapped_column(String(7))
-    planned: Mapped[Decimal | None] = mapped_column(MONEY)
-    achieved: Mapped[Decimal | None] = mapped_column(MONEY)
+    financial_year: Mapped[FinancialYearText]
+    planned: Mapped[Money | None]
+    achieved: Mapped[Money | None]
     status: Mapped[str] = mapped_column(String(80), default="")
     source_document: Mapped[str] = mapped_column(Text)
     page: Mapped[str] = mapped_column(String(20), default="")

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from common.money import Money
 from services.finance.library.rules import Theme
+from services.finance.schemas import INPUT
 
 Source = Literal["published", "council"]
 
@@ -32,7 +33,7 @@ class LibrarySettingRead(BaseModel):
 
 
 class LibrarySettingSet(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = INPUT
 
     share_savings: bool
     council_name: str = Field(default="", max_length=200)

@@ -1,7 +1,6 @@
 """Stated totals of imported tables that did not add up: kept beside the tracker the lines went
 to until someone marks them explained."""
 
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -9,6 +8,7 @@ from sqlalchemy import DateTime, Integer, String, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.columns import Id
 from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin
 from services.finance.base import Base
 
@@ -18,7 +18,7 @@ class ReconciliationFlag(DistributedTenantMixin, VersionedMixin, TimestampMixin,
 
     __tablename__ = "reconciliation_flags"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[Id]
     tracker: Mapped[str] = mapped_column(String(20), index=True)
     """Where the lines went: "budget" or "savings"."""
     filename: Mapped[str] = mapped_column(Text, default="")

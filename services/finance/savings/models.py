@@ -2,17 +2,15 @@
 
 import uuid
 from datetime import date
-from decimal import Decimal
 
-from sqlalchemy import Date, Numeric, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import Date, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from common.columns import FinancialYearText, Id, Money, belongs_to, owned_rows
 from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin, council_foreign_key
 from common.retiring import RetiredMixin
 from services.finance.base import Base
-
-MONEY = Numeric(14, 2)
 
 
 class SavingsLine(DistributedTenantMixin, VersionedMixin, TimestampMixin, RetiredMixin, Base):
@@ -24,7 +22,7 @@ class SavingsLine(DistributedTenantMixin, VersionedMixin, TimestampMixin, Retire
         council_foreign_key("mitigates_line_id", "finance.savings_lines", ondelete="SET NULL"),
     )
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[Id]
     reference: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(Text)
     description: Mapped[str] = mapped_column(Text, default="")
@@ -43,40 +41,24 @@ class SavingsLine(DistributedTenantMixin, VersionedMixin, TimestampMixin, Retire
     # The savings library's theme as a person set it; None: the one its words suggest.
     theme: Mapped[str | None] = mapped_column(String(40), default=None)
 
-    targets: Mapped[list["SavingsTarget"]] = relationship(
-        back_populates="line",
-        cascade="all, delete-orphan",
-        order_by="SavingsTarget.financial_year",
-        lazy="selectin",
-    )
-    entries: Mapped[list["SavingsEntry"]] = relationship(
-        back_populates="line",
-        cascade="all, delete-orphan",
-        order_by="SavingsEntry.month",
-        lazy="selectin",
-    )
-    activity_measures: Mapped[list["ActivityMeasure"]] = relationship(
-        back_populates="line",
-        cascade="all, delete-orphan",
-        order_by="ActivityMeasure.created_at",
-        lazy="selectin",
-    )
+    targets: Mapped[list["SavingsTarget"]] = owned_rows("SavingsTarget.financial_year")
+    entries: Mapped[list["SavingsEntry"]] = owned_rows("SavingsEntry.month")
+    activity_measures: Mapped[list["ActivityMeasure"]] = owned_rows("ActivityMeasure.created_at")
 
 
 class SavingsTarget(DistributedTenantMixin, TimestampMixin, Base):
     """A savings line's target for one financial year: in-year and full-year effect."""
 
     __tablename__ = "savings_targets"
-    __table_args__ = (
-        UniqueConstraint("org_id", "savings_line_id", "financial_year"),
-        council_foreign_key("savings_line_id", "finance.savings_lines", ondelete="CASCADE"),
+    __table_args__ = belongs_to(
+        "savings_line_id", "finance.savings_lines", one_per=["financial_year"]
     )
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[Id]
     savings_line_id: Mapped[uuid.UUID] = mapped_column(index=True)
-    financial_year: Mapped[str] = mapped_column(String(7))
-    in_year: Mapped[Decimal] = mapped_column(MONEY)
-    full_year_effect: Mapped[Decimal] = mapped_column(MONEY)
+    financial_year: Mapped[FinancialYearText]
+    in_year: Mapped[Money]
+    full_year_effect: Mapped[Money]
 
     line: Mapped[SavingsLine] = relationship(back_populates="targets")
 
@@ -85,17 +67,14 @@ class SavingsEntry(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base)
     """What a service lead reported for a savings line in one month."""
 
     __tablename__ = "savings_entries"
-    __table_args__ = (
-        UniqueConstraint("org_id", "savings_line_id", "month"),
-        council_foreign_key("savings_line_id", "finance.savings_lines", ondelete="CASCADE"),
-    )
+    __table_args__ = belongs_to("savings_line_id", "finance.savings_lines", one_per=["month"])
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[Id]
     savings_line_id: Mapped[uuid.UUID] = mapped_column(index=True)
     month: Mapped[date] = mapped_column(Date)
-    financial_year: Mapped[str] = mapped_column(String(7))
-    achieved_to_date: Mapped[Decimal] = mapped_column(MONEY)
-    forecast_for_year: Mapped[Decimal] = mapped_column(MONEY)
+    financial_year: Mapped[FinancialYearText]
+    achieved_to_date: Mapped[Money]
+    forecast_for_year: Mapped[Money]
     note: Mapped[str] = mapped_column(Text, default="")
 
     line: Mapped[SavingsLine] = relationship(back_populates="entries")
@@ -105,11 +84,9 @@ class ActivityMeasure(DistributedTenantMixin, VersionedMixin, TimestampMixin, Ba
     """The volume that drives a saving: e.g. a review cohort of 3,813 with 452 done."""
 
     __tablename__ = "activity_measures"
-    __table_args__ = (
-        council_foreign_key("savings_line_id", "finance.savings_lines", ondelete="CASCADE"),
-    )
+    __table_args__ = belongs_to("savings_line_id", "finance.savings_lines")
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[Id]
     savings_line_id: Mapped[uuid.UUID] = mapped_column(index=True)
     name: Mapped[str] = mapped_column(Text)
     unit: Mapped[str] = mapped_column(String(80), default="")

@@ -2,6 +2,7 @@
 
 import uuid
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -9,9 +10,13 @@ from common.money import Money
 from common.retiring import RetiredRead
 from services.finance.library.rules import Theme
 from services.finance.savings.rules import Brag
-from services.finance.schemas import FinancialYearCode, MonthCode
-
-_INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
+from services.finance.schemas import (
+    INPUT,
+    FinancialYearCode,
+    MonthCode,
+    MonthlyReturnIn,
+    one_per_year,
+)
 
 
 class Category(StrEnum):
@@ -66,7 +71,7 @@ class Status(StrEnum):
 
 
 class TargetIn(BaseModel):
-    model_config = _INPUT
+    model_config = INPUT
 
     financial_year: FinancialYearCode
     in_year: Money = Field(description="The saving to land in this financial year.")
@@ -75,20 +80,12 @@ class TargetIn(BaseModel):
     )
 
 
-def _one_per_year(targets: list[TargetIn] | None) -> list[TargetIn] | None:
-    if targets is not None:
-        years = [t.financial_year for t in targets]
-        if len(set(years)) != len(years):
-            raise ValueError("give each financial year once")
-    return targets
-
-
 def _distinct(ids: list[uuid.UUID] | None) -> list[uuid.UUID] | None:
     return list(dict.fromkeys(ids)) if ids is not None else None
 
 
 class SavingsLineCreate(BaseModel):
-    model_config = _INPUT
+    model_config = INPUT
 
     reference: str = Field(min_length=1, max_length=40, description='e.g. "ASC-SAV-01"')
     title: str = Field(min_length=1, max_length=500)
@@ -115,14 +112,14 @@ class SavingsLineCreate(BaseModel):
     )
     targets: list[TargetIn] = Field(default_factory=list)
 
-    _years = field_validator("targets")(_one_per_year)
+    _years = field_validator("targets")(one_per_year)
     _ids = field_validator("project_ids")(_distinct)
 
 
 class SavingsLineUpdate(BaseModel):
     """Fields sent replace those stored; `targets` sets the years it names and keeps the rest."""
 
-    model_config = _INPUT
+    model_config = INPUT
 
     reference: str | None = Field(default=None, min_length=1, max_length=40)
     title: str | None = Field(default=None, min_length=1, max_length=500)
@@ -144,7 +141,7 @@ class SavingsLineUpdate(BaseModel):
     )
     targets: list[TargetIn] | None = None
 
-    _years = field_validator("targets")(_one_per_year)
+    _years = field_validator("targets")(one_per_year)
     _ids = field_validator("project_ids")(_distinct)
 
 
@@ -157,7 +154,7 @@ class TargetRead(BaseModel):
 
 
 class ActivityMeasureCreate(BaseModel):
-    model_config = _INPUT
+    model_config = INPUT
 
     name: str = Field(min_length=1, max_length=500, description='e.g. "Care package reviews"')
     unit: str = Field(default="", max_length=80, description='e.g. "reviews"')
@@ -166,7 +163,7 @@ class ActivityMeasureCreate(BaseModel):
 
 
 class ActivityMeasureUpdate(BaseModel):
-    model_config = _INPUT
+    model_config = INPUT
 
     name: str | None = Field(default=None, min_length=1, max_length=500)
     unit: str | None = Field(default=None, max_length=80)
@@ -236,11 +233,9 @@ class TrackerRow(SavingsLineRead):
     selected: YearProgress = Field(description="Progress in the financial year asked for.")
 
 
-class TypeTotals(BaseModel):
-    """The totals of one type of saving."""
+class ProgressFigures(BaseModel):
+    """The figures that sum up the progress of some savings lines (rules.progress_totals)."""
 
-    saving_type: SavingType
-    label: str
     lines: int
     target: Money
     full_year_effect: Money
@@ -250,17 +245,20 @@ class TypeTotals(BaseModel):
     lines_without_return: int
 
 
-class TotalsRead(BaseModel):
+class _OfType(BaseModel):
+    saving_type: SavingType
+    label: str
+
+
+# pydantic puts the fields of the last base first: the type, then its figures.
+class TypeTotals(ProgressFigures, _OfType):
+    """The totals of one type of saving."""
+
+
+class TotalsRead(ProgressFigures):
     """`target` to `slippage` add every type together, cost avoidance included: quote the
     cashable figures of `by_type` as the savings."""
 
-    lines: int
-    target: Money
-    full_year_effect: Money
-    achieved_to_date: Money
-    forecast_for_year: Money
-    slippage: Money
-    lines_without_return: int
     by_type: list[TypeTotals] = Field(
         description="Cashable, non-cashable and cost avoidance, each on its own."
     )
@@ -296,32 +294,29 @@ class SavingsTotals(BaseModel):
     overall: TotalsRead
 
 
-class EntryCreate(BaseModel):
-    model_config = _INPUT
+Confirm = Annotated[
+    bool,
+    Field(
+        description="Confirms a forecast more than double the line's target (a note must say why)."
+    ),
+]
+"""A savings return's say-so for a forecast more than double the target: refused without it."""
 
-    month: MonthCode
-    financial_year: FinancialYearCode | None = Field(
-        default=None, description="When given, the month must fall inside it."
-    )
+
+class EntryCreate(MonthlyReturnIn):
     achieved_to_date: Money
     forecast_for_year: Money
     note: str = Field(default="", max_length=4000)
-    confirm: bool = Field(
-        default=False,
-        description="Confirms a forecast more than double the line's target (a note must say why).",
-    )
+    confirm: Confirm = False
 
 
 class EntryUpdate(BaseModel):
-    model_config = _INPUT
+    model_config = INPUT
 
     achieved_to_date: Money | None = None
     forecast_for_year: Money | None = None
     note: str | None = Field(default=None, max_length=4000)
-    confirm: bool = Field(
-        default=False,
-        description="Confirms a forecast more than double the line's target (a note must say why).",
-    )
+    confirm: Confirm = False
 
 
 class EntryRead(BaseModel):

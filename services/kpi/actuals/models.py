@@ -4,10 +4,11 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Date, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin, council_foreign_key
+from common.columns import Id, belongs_to
+from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin
 from services.kpi.base import NUMBER, Base
 
 
@@ -18,12 +19,9 @@ class Actual(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     """
 
     __tablename__ = "actuals"
-    __table_args__ = (
-        UniqueConstraint("org_id", "measure_id", "period"),
-        council_foreign_key("measure_id", "kpi.measures", ondelete="CASCADE"),
-    )
+    __table_args__ = belongs_to("measure_id", "kpi.measures", one_per=["period"])
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[Id]
     measure_id: Mapped[uuid.UUID] = mapped_column(index=True)
     period: Mapped[str] = mapped_column(String(20))
     period_start: Mapped[date] = mapped_column(Date, index=True)
@@ -44,12 +42,9 @@ class ActualRevision(DistributedTenantMixin, TimestampMixin, Base):
     """One state of an actual, as someone left it: never updated, never deleted."""
 
     __tablename__ = "actual_revisions"
-    __table_args__ = (
-        UniqueConstraint("org_id", "actual_id", "number"),
-        council_foreign_key("actual_id", "kpi.actuals", ondelete="CASCADE"),
-    )
+    __table_args__ = belongs_to("actual_id", "kpi.actuals", one_per=["number"])
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[Id]
     actual_id: Mapped[uuid.UUID] = mapped_column(index=True)
     number: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(20))

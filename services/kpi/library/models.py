@@ -5,6 +5,7 @@ import uuid
 from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.columns import Id
 from common.db import DistributedTenantMixin, TimestampMixin, council_foreign_key
 from services.kpi.base import Base
 
@@ -18,7 +19,7 @@ class LibraryAdoption(DistributedTenantMixin, TimestampMixin, Base):
         council_foreign_key("measure_id", "kpi.measures", ondelete="CASCADE"),
     )
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[Id]
     measure_id: Mapped[uuid.UUID] = mapped_column(index=True)
     library_key: Mapped[str] = mapped_column(String(60))
     framework: Mapped[str] = mapped_column(String(20))

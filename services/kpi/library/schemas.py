@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-_INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
+from services.kpi.fields import Input
 
 
 class LibraryMeasureRead(BaseModel):
@@ -30,9 +30,7 @@ class LibraryMeasureRead(BaseModel):
     )
 
 
-class AdoptRequest(BaseModel):
-    model_config = _INPUT
-
+class AdoptRequest(Input):
     keys: list[str] = Field(min_length=1, max_length=100, examples=[["ascof-2023-24:2C"]])
     data_provider: str = Field(default="", max_length=200)
     service_area: str = Field(default="Adult Social Care", max_length=200)

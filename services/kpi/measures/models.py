@@ -1,11 +1,11 @@
 """The table of measures."""
 
-import uuid
 from decimal import Decimal
 
 from sqlalchemy import Boolean, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.columns import Id
 from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin
 from common.retiring import RetiredMixin
 from services.kpi.base import NUMBER, Base
@@ -17,7 +17,7 @@ class Measure(DistributedTenantMixin, VersionedMixin, TimestampMixin, RetiredMix
     __tablename__ = "measures"
     __table_args__ = (UniqueConstraint("org_id", "code"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[Id]
     code: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(Text)
     definition: Mapped[str] = mapped_column(Text, default="")

@@ -1,10 +1,9 @@
 """The table of populations."""
 
-import uuid
-
 from sqlalchemy import Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.columns import FinancialYearText, Id
 from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin
 from services.kpi.base import Base
 
@@ -15,9 +14,9 @@ class Population(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     __tablename__ = "populations"
     __table_args__ = (UniqueConstraint("org_id", "area", "age_band", "financial_year"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[Id]
     area: Mapped[str] = mapped_column(String(200))
     age_band: Mapped[str] = mapped_column(String(40))
-    financial_year: Mapped[str] = mapped_column(String(7))
+    financial_year: Mapped[FinancialYearText]
     population: Mapped[int] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(Text, default="")

@@ -3,10 +3,11 @@
 import uuid
 from datetime import date
 
-from sqlalchemy import Date, String, Text, UniqueConstraint
+from sqlalchemy import Date, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin, council_foreign_key
+from common.columns import Id, belongs_to
+from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin
 from services.projects.base import Base
 
 
@@ -14,12 +15,9 @@ class HighlightReport(DistributedTenantMixin, VersionedMixin, TimestampMixin, Ba
     """A project's report for one reporting period; earlier reports are kept as history."""
 
     __tablename__ = "highlight_reports"
-    __table_args__ = (
-        UniqueConstraint("org_id", "project_id", "period"),
-        council_foreign_key("project_id", "projects.projects", ondelete="CASCADE"),
-    )
+    __table_args__ = belongs_to("project_id", "projects.projects", one_per=["period"])
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[Id]
     project_id: Mapped[uuid.UUID] = mapped_column(index=True)
     period: Mapped[str] = mapped_column(String(20))
     period_start: Mapped[date] = mapped_column(Date)

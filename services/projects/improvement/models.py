@@ -1,11 +1,11 @@
 """Tables of the improvement plan's actions by area of accountability."""
 
-import uuid
 from datetime import date, datetime
 
 from sqlalchemy import Date, DateTime, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.columns import Id
 from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin
 from common.retiring import RetiredMixin
 from services.projects.base import Base
@@ -16,7 +16,7 @@ class ImprovementAction(DistributedTenantMixin, VersionedMixin, TimestampMixin, 
 
     __tablename__ = "improvement_actions"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[Id]
     action: Mapped[str] = mapped_column(Text)
     area: Mapped[str] = mapped_column(String(200))
     owner: Mapped[str] = mapped_column(String(200), default="")

@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import Date, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin, council_foreign_key
+from common.columns import Id, belongs_to
+from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin
 from services.projects.base import Base
 
 
@@ -15,9 +16,9 @@ class Milestone(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     """A dated point in a project; slippage and overdue are derived from its dates."""
 
     __tablename__ = "milestones"
-    __table_args__ = (council_foreign_key("project_id", "projects.projects", ondelete="CASCADE"),)
+    __table_args__ = belongs_to("project_id", "projects.projects")
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[Id]
     project_id: Mapped[uuid.UUID] = mapped_column(index=True)
     title: Mapped[str] = mapped_column(String(300))
     baseline_date: Mapped[date] = mapped_column(Date)

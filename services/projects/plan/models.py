@@ -6,6 +6,7 @@ from sqlalchemy import String, Text, UniqueConstraint, Uuid
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.columns import Id
 from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin
 from common.retiring import RetiredMixin
 from services.projects.base import Base
@@ -16,7 +17,7 @@ class Priority(DistributedTenantMixin, VersionedMixin, TimestampMixin, RetiredMi
 
     __tablename__ = "priorities"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[Id]
     title: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
 
@@ -27,7 +28,7 @@ class Objective(DistributedTenantMixin, VersionedMixin, TimestampMixin, RetiredM
     __tablename__ = "objectives"
     __table_args__ = (UniqueConstraint("org_id", "number"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[Id]
     number: Mapped[int]
     statement: Mapped[str] = mapped_column(Text)
     council_plan: Mapped[bool] = mapped_column(default=False)

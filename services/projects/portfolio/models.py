@@ -2,12 +2,12 @@
 
 import uuid
 from datetime import date
-from decimal import Decimal
 
-from sqlalchemy import Date, Numeric, String, Text, Uuid
+from sqlalchemy import Date, String, Text, Uuid
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.columns import Id, Money
 from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin, council_foreign_key
 from common.retiring import RetiredMixin
 from services.projects.base import Base
@@ -19,7 +19,7 @@ class Programme(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     __tablename__ = "programmes"
     __table_args__ = (council_foreign_key("parent_id", "projects.programmes", ondelete="RESTRICT"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[Id]
     name: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     parent_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
@@ -33,7 +33,7 @@ class Project(DistributedTenantMixin, VersionedMixin, TimestampMixin, RetiredMix
         council_foreign_key("programme_id", "projects.programmes", ondelete="RESTRICT"),
     )
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[Id]
     name: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     programme_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
@@ -41,7 +41,7 @@ class Project(DistributedTenantMixin, VersionedMixin, TimestampMixin, RetiredMix
     start_text: Mapped[str] = mapped_column(String(300), default="")
     end_month: Mapped[date | None] = mapped_column(Date)
     end_text: Mapped[str] = mapped_column(String(300), default="")
-    budget_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    budget_amount: Mapped[Money | None]
     budget_basis: Mapped[str | None] = mapped_column(String(20))
     funding_source: Mapped[str | None] = mapped_column(String(200))
     budget_text: Mapped[str] = mapped_column(String(300), default="")

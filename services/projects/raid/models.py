@@ -6,7 +6,8 @@ from datetime import date
 from sqlalchemy import Date, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin, council_foreign_key
+from common.columns import Id, belongs_to
+from common.db import DistributedTenantMixin, TimestampMixin, VersionedMixin
 from services.projects.base import Base
 
 
@@ -14,9 +15,9 @@ class RaidItem(DistributedTenantMixin, VersionedMixin, TimestampMixin, Base):
     """A risk, assumption, issue or dependency of a project; its score is derived."""
 
     __tablename__ = "raid_items"
-    __table_args__ = (council_foreign_key("project_id", "projects.projects", ondelete="CASCADE"),)
+    __table_args__ = belongs_to("project_id", "projects.projects")
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[Id]
     project_id: Mapped[uuid.UUID] = mapped_column(index=True)
     kind: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(300))
