@@ -127,6 +127,11 @@ async def keep_alive(request: Request) -> Response:
     return Response(status_code=204 if page_caller(request) else 401)
 
 
+def _account(request: Request) -> GatewayApiClient:
+    """The gateway's own endpoints (signing in, passwords, sessions), as the person viewing."""
+    return GatewayApiClient(GatewayClient(request.app.state.gateway, request))
+
+
 def _sso(request: Request) -> bool:
     return bool(request.app.state.settings.oidc_issuer)
 
@@ -212,9 +217,9 @@ async def sign_in(
     if not password:
         errors["password"] = "Enter your password"
     if not errors:
-        gateway = GatewayClient(request.app.state.gateway, request)
+        api = _account(request)
         try:
-            cookies = await GatewayApiClient(gateway).sign_in(email, password)
+            cookies = await api.sign_in(email, password)
         except ApiError as error:
             detail = error.problem.get("detail") or "Enter a correct email address and password."
             errors["email"] = str(detail)
@@ -256,9 +261,9 @@ async def change_password(
     elif new_password != confirm_password:
         errors["confirm_password"] = "The two new passwords do not match"
     if not errors:
-        gateway = GatewayClient(request.app.state.gateway, request)
+        api = _account(request)
         try:
-            await GatewayApiClient(gateway).change_password(current_password, new_password)
+            await api.change_password(current_password, new_password)
         except ApiError as error:
             errors = error.field_errors() or {"current_password": str(error.problem.get("detail"))}
         else:
@@ -290,8 +295,7 @@ async def sessions_page(request: Request, page: PageContext) -> HTMLResponse:
 async def _sessions(
     request: Request, page: dict[str, Any], errors: dict[str, str], *, done: bool = False
 ) -> HTMLResponse:
-    gateway = GatewayClient(request.app.state.gateway, request)
-    mine = await _own(GatewayApiClient(gateway).my_sessions())
+    mine = await _own(_account(request).my_sessions())
     if mine is None:
         context = {**page, "sessions": None, "errors": {}, "done": False, "title": _SESSIONS}
         return render(request, "auth/sessions.html", context)
@@ -311,9 +315,9 @@ async def end_other_sessions(
 ) -> Response:
     if not password:
         return await _sessions(request, page, {"password": "Enter your password"})
-    gateway = GatewayClient(request.app.state.gateway, request)
+    api = _account(request)
     try:
-        await GatewayApiClient(gateway).end_other_sessions(password)
+        await api.end_other_sessions(password)
     except ApiError as error:
         return await _sessions(request, page, error.field_errors() or {"password": "Not done"})
     return RedirectResponse("/account/sessions?done=true", status_code=303)
@@ -358,9 +362,9 @@ def _gone(request: Request, detail: str) -> HTMLResponse:
 @router.get("/reset-password", response_class=HTMLResponse)
 async def reset_password_page(request: Request, token: str = "") -> HTMLResponse:
     """The page a password reset link opens: whose password, until when, and the form."""
-    gateway = GatewayClient(request.app.state.gateway, request)
+    api = _account(request)
     try:
-        link = await GatewayApiClient(gateway).password_reset_link(token)
+        link = await api.password_reset_link(token)
     except ApiError as error:
         return _gone(request, str(error.problem.get("detail") or "This link does not work."))
     return _reset_page(request, token, errors={}, link=link)
@@ -373,7 +377,7 @@ async def reset_password(
     new_password: Annotated[str, Form()] = "",
     confirm_password: Annotated[str, Form()] = "",
 ) -> Response:
-    gateway = GatewayClient(request.app.state.gateway, request)
+    api = _account(request)
     errors: dict[str, str] = {}
     if len(new_password) < 12:
         errors["new_password"] = "Enter a new password of at least 12 characters"
@@ -381,7 +385,7 @@ async def reset_password(
         errors["confirm_password"] = "The two new passwords do not match"
     if not errors:
         try:
-            await GatewayApiClient(gateway).use_password_reset(token, new_password)
+            await api.use_password_reset(token, new_password)
         except ApiError as error:
             if error.status == 410:
                 return _gone(request, str(error.problem.get("detail")))
@@ -395,7 +399,7 @@ async def reset_password(
             response.headers["Referrer-Policy"] = "no-referrer"
             return response
     try:
-        link = await GatewayApiClient(gateway).password_reset_link(token)
+        link = await api.password_reset_link(token)
     except ApiError as error:
         return _gone(request, str(error.problem.get("detail") or "This link does not work."))
     return _reset_page(request, token, errors=errors, link=link)
@@ -419,8 +423,7 @@ async def _reminders(
     done: str = "",
     chosen: str = "",
 ) -> HTMLResponse:
-    gateway = GatewayClient(request.app.state.gateway, request)
-    mine = await _own(GatewayApiClient(gateway).my_reminders())
+    mine = await _own(_account(request).my_reminders())
     caller = page_caller(request)
     context = {
         **page,
@@ -442,9 +445,9 @@ async def change_reminders(
     if reminders not in _CHOICES:
         errors = {"reminders": "Select whether you want reminder emails"}
         return await _reminders(request, page, errors)
-    gateway = GatewayClient(request.app.state.gateway, request)
+    api = _account(request)
     try:
-        await GatewayApiClient(gateway).set_my_reminders(_CHOICES[reminders])
+        await api.set_my_reminders(_CHOICES[reminders])
     except ApiError as error:
         message = error.field_errors().get("enabled") or str(error.problem.get("detail", ""))
         return await _reminders(request, page, {"reminders": message}, chosen=reminders)

@@ -175,25 +175,9 @@ def _file_errors(error: ApiError) -> dict[str, str]:
     return {"file": " ".join(messages) or str(error.problem.get("detail", "The file was refused."))}
 
 
-async def _send(
-    gateway: GatewayClient,
-    kind: str,
-    name: str,
-    data: bytes,
-    *,
-    commit: bool,
-    mapping: dict[str, str] | None = None,
-    period: str = "",
-) -> dict[str, Any]:
-    return await imports.send(
-        gateway,
-        ENDPOINTS[kind],
-        name,
-        data,
-        commit=commit,
-        mapping=mapping,
-        period=period if kind in PERIOD_KINDS else "",
-    )
+def _period(kind: str, period: str) -> str:
+    """The one period for the whole file, sent only to the imports that take one."""
+    return period if kind in PERIOD_KINDS else ""
 
 
 @router.get("/imports", response_class=HTMLResponse)
@@ -235,8 +219,14 @@ async def preview(
         return _form(request, page, kind, errors, period)
     name = (file.filename if file else "") or filename or "upload.csv"
     try:
-        report = await _send(
-            gateway, kind, name, data, commit=False, mapping=mapping, period=period
+        report = await imports.send(
+            gateway,
+            ENDPOINTS[kind],
+            name,
+            data,
+            commit=False,
+            mapping=mapping,
+            period=_period(kind, period),
         )
     except ApiError as error:
         if error.status == 422 and imports.column_mapping(error.problem):
@@ -298,8 +288,14 @@ async def commit(
         return _form(request, page, kind, {"file": "Select the file again and preview it"})
     try:
         chosen = _mapping(mapping)
-        report = await _send(
-            gateway, kind, filename, data, commit=True, mapping=chosen, period=period
+        report = await imports.send(
+            gateway,
+            ENDPOINTS[kind],
+            filename,
+            data,
+            commit=True,
+            mapping=chosen,
+            period=_period(kind, period),
         )
     except ApiError as error:
         if error.status == 422 and "report" in error.problem:
