@@ -132,6 +132,13 @@ def _account(request: Request) -> GatewayApiClient:
     return GatewayApiClient(GatewayClient(request.app.state.gateway, request))
 
 
+def _account_page(
+    request: Request, name: str, context: dict[str, Any], errors: dict[str, str]
+) -> HTMLResponse:
+    """One of the person's own account pages; sent back with errors, it answers 422."""
+    return render(request, name, context | {"errors": errors}, status_code=422 if errors else 200)
+
+
 def _sso(request: Request) -> bool:
     return bool(request.app.state.settings.oidc_issuer)
 
@@ -217,9 +224,8 @@ async def sign_in(
     if not password:
         errors["password"] = "Enter your password"
     if not errors:
-        api = _account(request)
         try:
-            cookies = await api.sign_in(email, password)
+            cookies = await _account(request).sign_in(email, password)
         except ApiError as error:
             detail = error.problem.get("detail") or "Enter a correct email address and password."
             errors["email"] = str(detail)
@@ -241,8 +247,8 @@ async def sign_in(
 
 @router.get("/account/password", response_class=HTMLResponse)
 async def password_page(request: Request, page: PageContext, done: bool = False) -> HTMLResponse:
-    context = {**page, "errors": {}, "done": done, "title": "Change your password"}
-    return render(request, "auth/password.html", context)
+    context = {**page, "done": done, "title": "Change your password"}
+    return _account_page(request, "auth/password.html", context, {})
 
 
 @router.post("/account/password", response_class=HTMLResponse)
@@ -261,15 +267,14 @@ async def change_password(
     elif new_password != confirm_password:
         errors["confirm_password"] = "The two new passwords do not match"
     if not errors:
-        api = _account(request)
         try:
-            await api.change_password(current_password, new_password)
+            await _account(request).change_password(current_password, new_password)
         except ApiError as error:
             errors = error.field_errors() or {"current_password": str(error.problem.get("detail"))}
         else:
             return RedirectResponse("/account/password?done=true", status_code=303)
-    context = {**page, "errors": errors, "done": False, "title": "Change your password"}
-    return render(request, "auth/password.html", context, status_code=422)
+    context = {**page, "done": False, "title": "Change your password"}
+    return _account_page(request, "auth/password.html", context, errors)
 
 
 _SESSIONS = "Where you are signed in"
@@ -297,16 +302,10 @@ async def _sessions(
 ) -> HTMLResponse:
     mine = await _own(_account(request).my_sessions())
     if mine is None:
-        context = {**page, "sessions": None, "errors": {}, "done": False, "title": _SESSIONS}
-        return render(request, "auth/sessions.html", context)
-    context = {
-        **page,
-        "sessions": mine,
-        "errors": errors,
-        "done": done,
-        "title": _SESSIONS,
-    }
-    return render(request, "auth/sessions.html", context, status_code=422 if errors else 200)
+        context = {**page, "sessions": None, "done": False, "title": _SESSIONS}
+        return _account_page(request, "auth/sessions.html", context, {})
+    context = {**page, "sessions": mine, "done": done, "title": _SESSIONS}
+    return _account_page(request, "auth/sessions.html", context, errors)
 
 
 @router.post("/account/sessions", response_class=HTMLResponse)
@@ -315,9 +314,8 @@ async def end_other_sessions(
 ) -> Response:
     if not password:
         return await _sessions(request, page, {"password": "Enter your password"})
-    api = _account(request)
     try:
-        await api.end_other_sessions(password)
+        await _account(request).end_other_sessions(password)
     except ApiError as error:
         return await _sessions(request, page, error.field_errors() or {"password": "Not done"})
     return RedirectResponse("/account/sessions?done=true", status_code=303)
@@ -362,9 +360,8 @@ def _gone(request: Request, detail: str) -> HTMLResponse:
 @router.get("/reset-password", response_class=HTMLResponse)
 async def reset_password_page(request: Request, token: str = "") -> HTMLResponse:
     """The page a password reset link opens: whose password, until when, and the form."""
-    api = _account(request)
     try:
-        link = await api.password_reset_link(token)
+        link = await _account(request).password_reset_link(token)
     except ApiError as error:
         return _gone(request, str(error.problem.get("detail") or "This link does not work."))
     return _reset_page(request, token, errors={}, link=link)
@@ -431,10 +428,9 @@ async def _reminders(
         "reminders": mine,
         "chosen": chosen or ("" if mine is None else "on" if mine.enabled else "off"),
         "council_off": caller is not None and not caller.deadlines.reminders_enabled,
-        "errors": errors,
         "done": done,
     }
-    return render(request, "auth/reminders.html", context, status_code=422 if errors else 200)
+    return _account_page(request, "auth/reminders.html", context, errors)
 
 
 @router.post("/account/reminders", response_class=HTMLResponse)
@@ -445,9 +441,8 @@ async def change_reminders(
     if reminders not in _CHOICES:
         errors = {"reminders": "Select whether you want reminder emails"}
         return await _reminders(request, page, errors)
-    api = _account(request)
     try:
-        await api.set_my_reminders(_CHOICES[reminders])
+        await _account(request).set_my_reminders(_CHOICES[reminders])
     except ApiError as error:
         message = error.field_errors().get("enabled") or str(error.problem.get("detail", ""))
         return await _reminders(request, page, {"reminders": message}, chosen=reminders)

@@ -175,9 +175,10 @@ def _file_errors(error: ApiError) -> dict[str, str]:
     return {"file": " ".join(messages) or str(error.problem.get("detail", "The file was refused."))}
 
 
-def _period(kind: str, period: str) -> str:
-    """The one period for the whole file, sent only to the imports that take one."""
-    return period if kind in PERIOD_KINDS else ""
+def _options(kind: str, mapping: dict[str, str] | None, period: str) -> dict[str, Any]:
+    """How the import is to read the file: its columns as mapped, and the one period for the
+    whole file (sent only to the imports that take one)."""
+    return {"mapping": mapping, "period": period if kind in PERIOD_KINDS else ""}
 
 
 @router.get("/imports", response_class=HTMLResponse)
@@ -220,13 +221,7 @@ async def preview(
     name = (file.filename if file else "") or filename or "upload.csv"
     try:
         report = await imports.send(
-            gateway,
-            ENDPOINTS[kind],
-            name,
-            data,
-            commit=False,
-            mapping=mapping,
-            period=_period(kind, period),
+            gateway, ENDPOINTS[kind], name, data, commit=False, **_options(kind, mapping, period)
         )
     except ApiError as error:
         if error.status == 422 and imports.column_mapping(error.problem):
@@ -289,13 +284,7 @@ async def commit(
     try:
         chosen = _mapping(mapping)
         report = await imports.send(
-            gateway,
-            ENDPOINTS[kind],
-            filename,
-            data,
-            commit=True,
-            mapping=chosen,
-            period=_period(kind, period),
+            gateway, ENDPOINTS[kind], filename, data, commit=True, **_options(kind, chosen, period)
         )
     except ApiError as error:
         if error.status == 422 and "report" in error.problem:

@@ -4,7 +4,7 @@ improvement plan for one quarter, as a page and as a Word document with the same
 from collections.abc import Coroutine
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -576,17 +576,26 @@ def _bad_quarter(request: Request, page: dict[str, Any], message: str) -> HTMLRe
     )
 
 
-@router.get("/documents/quarterly-report", response_class=HTMLResponse)
-async def quarterly_report_page(
-    request: Request, page: PageContext, gateway: Gateway, quarter: QuarterQuery = None
-) -> HTMLResponse:
-    """The quarterly performance report for members, as at the end of the quarter."""
+async def _quarterly(
+    request: Request,
+    page: dict[str, Any],
+    gateway: GatewayClient,
+    quarter: str | None,
+    form: Literal["page", "docx", "pdf"],
+) -> Response:
+    """The report of the quarter asked for, as a page, a Word document or a PDF (or the page
+    saying the quarter is not one)."""
     try:
         chosen = _quarter(quarter)
     except ValueError as error:
         return _bad_quarter(request, page, str(error))
     title = f"Quarterly performance report, {chosen.label}"
     sections = await quarterly_report(gateway, chosen)
+    name = f"quarterly-report-{chosen.code.replace('/', '-').replace(' ', '-')}.{form}"
+    if form == "docx":
+        return download(document_docx(title, sections), DOCX, name)
+    if form == "pdf":
+        return download(await document_pdf(title, sections), PDF, name)
     return render(
         request,
         "documents/document.html",
@@ -602,20 +611,20 @@ async def quarterly_report_page(
     )
 
 
+@router.get("/documents/quarterly-report", response_class=HTMLResponse)
+async def quarterly_report_page(
+    request: Request, page: PageContext, gateway: Gateway, quarter: QuarterQuery = None
+) -> Response:
+    """The quarterly performance report for members, as at the end of the quarter."""
+    return await _quarterly(request, page, gateway, quarter, "page")
+
+
 @router.get("/documents/quarterly-report.docx", response_model=None)
 async def quarterly_report_word(
     request: Request, page: PageContext, gateway: Gateway, quarter: QuarterQuery = None
 ) -> Response:
     """The same report as a Word document."""
-    try:
-        chosen = _quarter(quarter)
-    except ValueError as error:
-        return _bad_quarter(request, page, str(error))
-    title = f"Quarterly performance report, {chosen.label}"
-    data = document_docx(title, await quarterly_report(gateway, chosen))
-    return download(
-        data, DOCX, f"quarterly-report-{chosen.code.replace('/', '-').replace(' ', '-')}.docx"
-    )
+    return await _quarterly(request, page, gateway, quarter, "docx")
 
 
 @router.get("/documents/quarterly-report.pdf", response_model=None)
@@ -623,12 +632,4 @@ async def quarterly_report_pdf(
     request: Request, page: PageContext, gateway: Gateway, quarter: QuarterQuery = None
 ) -> Response:
     """The same report as a tagged PDF, made from the page's own markup."""
-    try:
-        chosen = _quarter(quarter)
-    except ValueError as error:
-        return _bad_quarter(request, page, str(error))
-    title = f"Quarterly performance report, {chosen.label}"
-    data = await document_pdf(title, await quarterly_report(gateway, chosen))
-    return download(
-        data, PDF, f"quarterly-report-{chosen.code.replace('/', '-').replace(' ', '-')}.pdf"
-    )
+    return await _quarterly(request, page, gateway, quarter, "pdf")
