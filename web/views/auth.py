@@ -245,6 +245,15 @@ async def sign_in(
     return _render_sign_in(request, context, status_code=status)
 
 
+def _new_password_errors(new_password: str, confirm_password: str) -> dict[str, str]:
+    """What is wrong with a new password typed twice (the gateway checks the rest)."""
+    if len(new_password) < 12:
+        return {"new_password": "Enter a new password of at least 12 characters"}
+    if new_password != confirm_password:
+        return {"confirm_password": "The two new passwords do not match"}
+    return {}
+
+
 @router.get("/account/password", response_class=HTMLResponse)
 async def password_page(request: Request, page: PageContext, done: bool = False) -> HTMLResponse:
     context = {**page, "done": done, "title": "Change your password"}
@@ -262,10 +271,7 @@ async def change_password(
     errors: dict[str, str] = {}
     if not current_password:
         errors["current_password"] = "Enter your current password"
-    if len(new_password) < 12:
-        errors["new_password"] = "Enter a new password of at least 12 characters"
-    elif new_password != confirm_password:
-        errors["confirm_password"] = "The two new passwords do not match"
+    errors |= _new_password_errors(new_password, confirm_password)
     if not errors:
         try:
             await _account(request).change_password(current_password, new_password)
@@ -375,11 +381,7 @@ async def reset_password(
     confirm_password: Annotated[str, Form()] = "",
 ) -> Response:
     api = _account(request)
-    errors: dict[str, str] = {}
-    if len(new_password) < 12:
-        errors["new_password"] = "Enter a new password of at least 12 characters"
-    elif new_password != confirm_password:
-        errors["confirm_password"] = "The two new passwords do not match"
+    errors = _new_password_errors(new_password, confirm_password)
     if not errors:
         try:
             await api.use_password_reset(token, new_password)
