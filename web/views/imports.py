@@ -138,19 +138,26 @@ def _form(
     errors: dict[str, str] | None = None,
     period: str = "",
 ) -> HTMLResponse:
+    largest = _megabytes(request.app.state.settings.max_import_file_bytes)
+    context = {"kinds": KINDS, "accept": ACCEPT, "largest": largest}
+    return _page(request, page, "imports/index.html", kind, period, errors, context)
+
+
+def _page(
+    request: Request,
+    page: dict[str, Any],
+    name: str,
+    kind: str,
+    period: str,
+    errors: dict[str, str] | None,
+    context: dict[str, Any],
+) -> HTMLResponse:
+    """A step of an import, for the `kind` of file and the `period` chosen; with errors, 422."""
     return render(
         request,
-        "imports/index.html",
-        {
-            **page,
-            "nav": "imports",
-            "kinds": KINDS,
-            "kind": kind,
-            "period": period,
-            "errors": errors or {},
-            "accept": ACCEPT,
-            "largest": _megabytes(request.app.state.settings.max_import_file_bytes),
-        },
+        name,
+        {**page, "nav": "imports", "kind": kind, "period": period, "errors": errors or {}}
+        | context,
         status_code=422 if errors else 200,
     )
 
@@ -244,25 +251,16 @@ def _preview(
     mapping: dict[str, str] | None = None,
     period: str = "",
 ) -> HTMLResponse:
-    return render(
-        request,
-        "imports/preview.html",
-        {
-            "period": period,
-            **page,
-            "nav": "imports",
-            "kind": kind,
-            "spec": KINDS[kind],
-            "filename": name,
-            "content": pack(data),
-            "report": report,
-            "column_mapping": imports.column_mapping(report),
-            "rows": listed(report.get("rows") or []),
-            "errors": errors or {},
-            "mapping_json": json.dumps(mapping or {}),
-        },
-        status_code=422 if errors else 200,
-    )
+    context = {
+        "spec": KINDS[kind],
+        "filename": name,
+        "content": pack(data),
+        "report": report,
+        "column_mapping": imports.column_mapping(report),
+        "rows": listed(report.get("rows") or []),
+        "mapping_json": json.dumps(mapping or {}),
+    }
+    return _page(request, page, "imports/preview.html", kind, period, errors, context)
 
 
 @router.post("/imports/commit", response_class=HTMLResponse)
