@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from operator import attrgetter
 from typing import Any, Literal
 from urllib.parse import urlencode
 
@@ -61,6 +62,28 @@ class Column:
     @property
     def header(self) -> str:
         return f"{self.label} ({self.unit})" if self.unit else self.label
+
+
+def money_column(
+    key: str,
+    label: str,
+    value: Callable[[Row], object] | None = None,
+    *,
+    page: bool = True,
+    sortable: bool = False,
+) -> Column:
+    """A column of money: pounds and pence on the page, a number of pounds in a download.
+    `value` reads the amount from a row (the row's attribute named `key` unless given)."""
+    read = value or attrgetter(key)
+    return Column(
+        key,
+        label,
+        lambda row: number(read(row)),
+        unit="£",
+        money=True,
+        page=page,
+        sortable=sortable,
+    )
 
 
 def wanted(format: str | None) -> ExportFormat | None:
@@ -118,6 +141,24 @@ def header_cells(
             cell |= sort_links([(column.key, column.label)], kept, sort, path)[0]
         cells.append(cell | {"numeric": column.numeric or column.money})
     return cells
+
+
+def tracker_table(
+    columns: Sequence[Column],
+    path: str,
+    filters: Mapping[str, object],
+    sort: str,
+    retired: str,
+) -> dict[str, Any]:
+    """A filtered, sorted tracker's table for its page: the filters (with "Show retired"), the
+    sort, the header row and the download links, all from the same filters."""
+    shown = {**filters, "retired": retired}
+    return {
+        "filters": shown,
+        "sort": sort,
+        "columns": header_cells(columns, shown, sort, path),
+        "download_links": download_links(path, {**filters, "sort": sort, "retired": retired}),
+    }
 
 
 # Values as a spreadsheet wants them -------------------------------------------------------------

@@ -62,3 +62,12 @@ def as_words(value: object) -> str:
 
 
 TEMPLATES.env.filters["as_words"] = as_words
+
+
+def render_once(request: Request, name: str, context: dict[str, Any]) -> HTMLResponse:
+    """A page that shows a secret on this response only (a link to set a password): never
+    cached, and its address never sent on to another site."""
+    response = render(request, name, context)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

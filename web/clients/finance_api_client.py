@@ -9,6 +9,7 @@ from web.clients.gateway import (
     Endpoint,
     GatewayClient,
     UpstreamDown,
+    editing,
     if_match,
     query,
     retiring,
@@ -36,13 +37,11 @@ from web.clients.projects_api_client import PROJECTS
 WHAT = "finance service"
 TRACKER = Endpoint("GET", "/finance/savings-lines", TrackerPage, WHAT)
 SAVINGS_LINE = Endpoint("GET", "/finance/savings-lines/{line_id}", SavingsLine, WHAT)
+ADD_SAVINGS_LINE, CHANGE_SAVINGS_LINE = editing(SAVINGS_LINE)
 RETIRE_SAVINGS_LINE, RESTORE_SAVINGS_LINE = retiring(SAVINGS_LINE)
-ADD_SAVINGS_LINE = Endpoint("POST", "/finance/savings-lines", SavingsLine, WHAT)
-CHANGE_SAVINGS_LINE = Endpoint("PATCH", "/finance/savings-lines/{line_id}", SavingsLine, WHAT)
 ENTRIES = Endpoint("GET", "/finance/savings-lines/{line_id}/entries", Page[Entry], WHAT)
 ENTRY = Endpoint("GET", "/finance/savings-lines/{line_id}/entries/{month}", Entry, WHAT)
-ADD_ENTRY = Endpoint("POST", "/finance/savings-lines/{line_id}/entries", Entry, WHAT)
-CHANGE_ENTRY = Endpoint("PATCH", "/finance/savings-lines/{line_id}/entries/{month}", Entry, WHAT)
+ADD_ENTRY, CHANGE_ENTRY = editing(ENTRY)
 BENEFIT = Endpoint("GET", "/finance/savings-lines/{line_id}/benefit", Benefit, WHAT)
 PEERS = Endpoint("GET", "/finance/savings-lines/{line_id}/peers", LibraryPage, WHAT)
 LIBRARY = Endpoint("GET", "/finance/library/savings", LibraryPage, WHAT)
@@ -56,10 +55,9 @@ SAVINGS_TREND = Endpoint("GET", "/finance/savings/trend", SavingsTrend, WHAT)
 FLAGS = Endpoint("GET", "/finance/reconciliation-flags", Page[Flag], WHAT)
 EXPLAIN_FLAG = Endpoint("POST", "/finance/reconciliation-flags/{flag_id}/explain", Flag, WHAT)
 BUDGET_LINE = Endpoint("GET", "/finance/budget-lines/{line_id}", BudgetLine, WHAT)
+ADD_BUDGET_LINE, CHANGE_BUDGET_LINE = editing(BUDGET_LINE)
 RETIRE_BUDGET_LINE, RESTORE_BUDGET_LINE = retiring(BUDGET_LINE)
 BUDGET_LINES = Endpoint("GET", "/finance/budget-lines", Page[BudgetLine], WHAT)
-ADD_BUDGET_LINE = Endpoint("POST", "/finance/budget-lines", BudgetLine, WHAT)
-CHANGE_BUDGET_LINE = Endpoint("PATCH", "/finance/budget-lines/{line_id}", BudgetLine, WHAT)
 FORECASTS = Endpoint("GET", "/finance/budget-lines/{line_id}/forecasts", Page[Forecast], WHAT)
 ADD_FORECAST = Endpoint("POST", "/finance/budget-lines/{line_id}/forecasts", Forecast, WHAT)
 CHANGE_FORECAST = Endpoint(

@@ -98,6 +98,15 @@ def retiring(read: Endpoint[T]) -> tuple[Endpoint[T], Endpoint[T]]:
     )
 
 
+def editing(read: Endpoint[T]) -> tuple[Endpoint[T], Endpoint[T]]:
+    """The add and change operations of the record `read` gets: POST to the list it is in,
+    PATCH on the record itself."""
+    return (
+        Endpoint("POST", read.path.rsplit("/", 1)[0], read.response, read.what),
+        Endpoint("PATCH", read.path, read.response, read.what),
+    )
+
+
 def if_match(version: int | str) -> dict[str, str]:
     """The header that makes a change conditional on the version the page was shown."""
     return {"if-match": f'"{version}"'}

@@ -5,7 +5,14 @@ from typing import Annotated, Any
 
 from fastapi import Depends
 
-from web.clients.gateway import NO_BODY, Endpoint, GatewayClient, gateway_client, if_match
+from web.clients.gateway import (
+    NO_BODY,
+    Endpoint,
+    GatewayClient,
+    editing,
+    gateway_client,
+    if_match,
+)
 from web.clients.models import (
     ApiKey,
     ApiKeyCreated,
@@ -33,8 +40,7 @@ LOOK_UP_RESET = Endpoint("POST", "/password-resets/lookup", PasswordResetLink, S
 USE_RESET = Endpoint("POST", "/password-resets/use", NO_BODY, SIGN_IN)
 USERS = Endpoint("GET", "/users", Page[User], ADMIN)
 USER = Endpoint("GET", "/users/{user_id}", User, ADMIN)
-ADD_USER = Endpoint("POST", "/users", User, ADMIN)
-CHANGE_USER = Endpoint("PATCH", "/users/{user_id}", User, ADMIN)
+ADD_USER, CHANGE_USER = editing(USER)
 SIGN_USER_OUT = Endpoint("POST", "/users/{user_id}/sign-out", NO_BODY, ADMIN)
 MAKE_PASSWORD_RESET = Endpoint(
     "POST", "/users/{user_id}/password-reset", PasswordResetCreated, ADMIN

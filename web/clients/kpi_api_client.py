@@ -8,6 +8,7 @@ from web.clients.gateway import (
     LIMIT,
     Endpoint,
     GatewayClient,
+    editing,
     gateway_client,
     if_match,
     query,
@@ -34,12 +35,10 @@ SERVICE_AREAS = Endpoint("GET", "/kpi/scorecard/service-areas", ServiceAreas, WH
 OVERDUE = Endpoint("GET", "/kpi/overdue", Page[OverdueItem], WHAT)
 MEASURES = Endpoint("GET", "/kpi/measures", Page[Measure], WHAT)
 MEASURE = Endpoint("GET", "/kpi/measures/{measure_id}", Measure, WHAT)
+ADD_MEASURE, CHANGE_MEASURE = editing(MEASURE)
 RETIRE_MEASURE, RESTORE_MEASURE = retiring(MEASURE)
-ADD_MEASURE = Endpoint("POST", "/kpi/measures", Measure, WHAT)
-CHANGE_MEASURE = Endpoint("PATCH", "/kpi/measures/{measure_id}", Measure, WHAT)
 TARGET = Endpoint("GET", "/kpi/targets/{target_id}", KpiTarget, WHAT)
-ADD_TARGET = Endpoint("POST", "/kpi/targets", KpiTarget, WHAT)
-CHANGE_TARGET = Endpoint("PATCH", "/kpi/targets/{target_id}", KpiTarget, WHAT)
+ADD_TARGET, CHANGE_TARGET = editing(TARGET)
 SERIES = Endpoint("GET", "/kpi/measures/{measure_id}/series", MeasureSeries, WHAT)
 TARGETS = Endpoint("GET", "/kpi/targets", Page[KpiTarget], WHAT)
 ACTUALS = Endpoint("GET", "/kpi/actuals", Page[Actual], WHAT)

@@ -240,8 +240,10 @@ class Benchmark(Read):
     version: int
 
 
-class ScorecardRow(Read):
-    measure: Measure
+class Status(Read):
+    """A measure in one period: what was compared, and what it says (the KPI service's
+    `Status`, which a scorecard row and a series point both are)."""
+
     period: str
     label: str
     actual: str | None
@@ -252,11 +254,15 @@ class ScorecardRow(Read):
     target_display: str | None
     period_actual_display: str | None
     rag: str
+    direction_previous: str
+    direction_last_year: str
+
+
+class ScorecardRow(Status):
+    measure: Measure
     year_end_forecast: str | None
     year_end_forecast_display: str | None
     year_end_rag: str
-    direction_previous: str
-    direction_last_year: str
     trend: list[str | None]
     trend_periods: list[str]
     entry: Actual | None
@@ -273,18 +279,7 @@ class Scorecard(Read):
     offset: int
 
 
-class SeriesPoint(Read):
-    period: str
-    label: str
-    actual: str | None
-    period_actual: str | None
-    target: str | None
-    actual_display: str | None
-    target_display: str | None
-    period_actual_display: str | None
-    rag: str
-    direction_previous: str
-    direction_last_year: str
+class SeriesPoint(Status):
     status: str | None
     commentary: str
 

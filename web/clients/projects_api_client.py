@@ -7,7 +7,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from web.clients.gateway import ApiError, Endpoint, GatewayClient, if_match, query, retiring
+from web.clients.gateway import (
+    ApiError,
+    Endpoint,
+    GatewayClient,
+    editing,
+    if_match,
+    query,
+    retiring,
+)
 from web.clients.kpi_api_client import MEASURE, SCORECARD
 from web.clients.models import (
     HighlightReport,
@@ -28,37 +36,26 @@ from web.clients.models import (
 WHAT = "projects service"
 PROJECTS = Endpoint("GET", "/projects/projects", Page[Project], WHAT)
 PROJECT = Endpoint("GET", "/projects/projects/{project_id}", Project, WHAT)
-ADD_PROJECT = Endpoint("POST", "/projects/projects", Project, WHAT)
-CHANGE_PROJECT = Endpoint("PATCH", "/projects/projects/{project_id}", Project, WHAT)
+ADD_PROJECT, CHANGE_PROJECT = editing(PROJECT)
 LEAD_TEAMS = Endpoint("GET", "/projects/projects/lead-teams", Page[str], WHAT)
 TIMELINE = Endpoint("GET", "/projects/projects/{project_id}/timeline", Timeline, WHAT)
 MILESTONE = Endpoint("GET", "/projects/milestones/{milestone_id}", Milestone, WHAT)
-CHANGE_MILESTONE = Endpoint("PATCH", "/projects/milestones/{milestone_id}", Milestone, WHAT)
-ADD_MILESTONE = Endpoint("POST", "/projects/milestones", Milestone, WHAT)
+ADD_MILESTONE, CHANGE_MILESTONE = editing(MILESTONE)
 HIGHLIGHT_REPORT = Endpoint("GET", "/projects/highlight-reports/{report_id}", HighlightReport, WHAT)
-CHANGE_HIGHLIGHT_REPORT = Endpoint(
-    "PATCH", "/projects/highlight-reports/{report_id}", HighlightReport, WHAT
-)
+ADD_HIGHLIGHT_REPORT, CHANGE_HIGHLIGHT_REPORT = editing(HIGHLIGHT_REPORT)
 RAID_ITEM = Endpoint("GET", "/projects/raid-items/{item_id}", RaidItem, WHAT)
-ADD_RAID_ITEM = Endpoint("POST", "/projects/raid-items", RaidItem, WHAT)
-CHANGE_RAID_ITEM = Endpoint("PATCH", "/projects/raid-items/{item_id}", RaidItem, WHAT)
+ADD_RAID_ITEM, CHANGE_RAID_ITEM = editing(RAID_ITEM)
 OBJECTIVE = Endpoint("GET", "/projects/objectives/{objective_id}", Objective, WHAT)
-ADD_OBJECTIVE = Endpoint("POST", "/projects/objectives", Objective, WHAT)
-CHANGE_OBJECTIVE = Endpoint("PATCH", "/projects/objectives/{objective_id}", Objective, WHAT)
+ADD_OBJECTIVE, CHANGE_OBJECTIVE = editing(OBJECTIVE)
 PRIORITY = Endpoint("GET", "/projects/priorities/{priority_id}", Priority, WHAT)
-ADD_PRIORITY = Endpoint("POST", "/projects/priorities", Priority, WHAT)
-CHANGE_PRIORITY = Endpoint("PATCH", "/projects/priorities/{priority_id}", Priority, WHAT)
+ADD_PRIORITY, CHANGE_PRIORITY = editing(PRIORITY)
 ACTION = Endpoint("GET", "/projects/improvement-actions/{action_id}", ImprovementAction, WHAT)
-ADD_ACTION = Endpoint("POST", "/projects/improvement-actions", ImprovementAction, WHAT)
-CHANGE_ACTION = Endpoint(
-    "PATCH", "/projects/improvement-actions/{action_id}", ImprovementAction, WHAT
-)
+ADD_ACTION, CHANGE_ACTION = editing(ACTION)
 RETIRE_PROJECT, RESTORE_PROJECT = retiring(PROJECT)
 RETIRE_OBJECTIVE, RESTORE_OBJECTIVE = retiring(OBJECTIVE)
 RETIRE_PRIORITY, RESTORE_PRIORITY = retiring(PRIORITY)
 RETIRE_ACTION, RESTORE_ACTION = retiring(ACTION)
 HIGHLIGHT_REPORTS = Endpoint("GET", "/projects/highlight-reports", Page[HighlightReport], WHAT)
-ADD_HIGHLIGHT_REPORT = Endpoint("POST", "/projects/highlight-reports", HighlightReport, WHAT)
 RAID_ITEMS = Endpoint("GET", "/projects/raid-items", Page[RaidItem], WHAT)
 OBJECTIVES = Endpoint("GET", "/projects/objectives", Page[Objective], WHAT)
 PRIORITIES = Endpoint("GET", "/projects/priorities", Page[Priority], WHAT)

@@ -13,7 +13,7 @@ from common.identity import Role
 from web.clients.audit_api_client import record_history
 from web.clients.gateway import ApiError, GatewayClient, gateway_client
 from web.clients.gateway_api_client import GatewayApi
-from web.rendering import render
+from web.rendering import render, render_once
 from web.views.auth import page_caller, when
 from web.views.dashboard import PageContext
 
@@ -175,10 +175,7 @@ async def password_reset(
         expires=when(made.expires_at),
     )
     # Shown once, on this response only: only its digest is stored.
-    response = render(request, "admin/password_reset_created.html", context)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+    return render_once(request, "admin/password_reset_created.html", context)
 
 
 @router.get("/api-keys", response_class=HTMLResponse, dependencies=[Admin])

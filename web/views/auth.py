@@ -127,6 +127,18 @@ async def keep_alive(request: Request) -> Response:
     return Response(status_code=204 if page_caller(request) else 401)
 
 
+def _account(request: Request) -> GatewayApiClient:
+    """The gateway's own endpoints (signing in, passwords, sessions), as the person viewing."""
+    return GatewayApiClient(GatewayClient(request.app.state.gateway, request))
+
+
+def _account_page(
+    request: Request, name: str, context: dict[str, Any], errors: dict[str, str]
+) -> HTMLResponse:
+    """One of the person's own account pages; sent back with errors, it answers 422."""
+    return render(request, name, context | {"errors": errors}, status_code=422 if errors else 200)
+
+
 def _sso(request: Request) -> bool:
     return bool(request.app.state.settings.oidc_issuer)
 
@@ -212,9 +224,8 @@ async def sign_in(
     if not password:
         errors["password"] = "Enter your password"
     if not errors:
-        gateway = GatewayClient(request.app.state.gateway, request)
         try:
-            cookies = await GatewayApiClient(gateway).sign_in(email, password)
+            cookies = await _account(request).sign_in(email, password)
         except ApiError as error:
             detail = error.problem.get("detail") or "Enter a correct email address and password."
             errors["email"] = str(detail)
@@ -234,10 +245,19 @@ async def sign_in(
     return _render_sign_in(request, context, status_code=status)
 
 
+def _new_password_errors(new_password: str, confirm_password: str) -> dict[str, str]:
+    """What is wrong with a new password typed twice (the gateway checks the rest)."""
+    if len(new_password) < 12:
+        return {"new_password": "Enter a new password of at least 12 characters"}
+    if new_password != confirm_password:
+        return {"confirm_password": "The two new passwords do not match"}
+    return {}
+
+
 @router.get("/account/password", response_class=HTMLResponse)
 async def password_page(request: Request, page: PageContext, done: bool = False) -> HTMLResponse:
-    context = {**page, "errors": {}, "done": done, "title": "Change your password"}
-    return render(request, "auth/password.html", context)
+    context = {**page, "done": done, "title": "Change your password"}
+    return _account_page(request, "auth/password.html", context, {})
 
 
 @router.post("/account/password", response_class=HTMLResponse)
@@ -251,20 +271,16 @@ async def change_password(
     errors: dict[str, str] = {}
     if not current_password:
         errors["current_password"] = "Enter your current password"
-    if len(new_password) < 12:
-        errors["new_password"] = "Enter a new password of at least 12 characters"
-    elif new_password != confirm_password:
-        errors["confirm_password"] = "The two new passwords do not match"
+    errors |= _new_password_errors(new_password, confirm_password)
     if not errors:
-        gateway = GatewayClient(request.app.state.gateway, request)
         try:
-            await GatewayApiClient(gateway).change_password(current_password, new_password)
+            await _account(request).change_password(current_password, new_password)
         except ApiError as error:
             errors = error.field_errors() or {"current_password": str(error.problem.get("detail"))}
         else:
             return RedirectResponse("/account/password?done=true", status_code=303)
-    context = {**page, "errors": errors, "done": False, "title": "Change your password"}
-    return render(request, "auth/password.html", context, status_code=422)
+    context = {**page, "done": False, "title": "Change your password"}
+    return _account_page(request, "auth/password.html", context, errors)
 
 
 _SESSIONS = "Where you are signed in"
@@ -290,19 +306,12 @@ async def sessions_page(request: Request, page: PageContext) -> HTMLResponse:
 async def _sessions(
     request: Request, page: dict[str, Any], errors: dict[str, str], *, done: bool = False
 ) -> HTMLResponse:
-    gateway = GatewayClient(request.app.state.gateway, request)
-    mine = await _own(GatewayApiClient(gateway).my_sessions())
+    mine = await _own(_account(request).my_sessions())
     if mine is None:
-        context = {**page, "sessions": None, "errors": {}, "done": False, "title": _SESSIONS}
-        return render(request, "auth/sessions.html", context)
-    context = {
-        **page,
-        "sessions": mine,
-        "errors": errors,
-        "done": done,
-        "title": _SESSIONS,
-    }
-    return render(request, "auth/sessions.html", context, status_code=422 if errors else 200)
+        context = {**page, "sessions": None, "done": False, "title": _SESSIONS}
+        return _account_page(request, "auth/sessions.html", context, {})
+    context = {**page, "sessions": mine, "done": done, "title": _SESSIONS}
+    return _account_page(request, "auth/sessions.html", context, errors)
 
 
 @router.post("/account/sessions", response_class=HTMLResponse)
@@ -311,9 +320,8 @@ async def end_other_sessions(
 ) -> Response:
     if not password:
         return await _sessions(request, page, {"password": "Enter your password"})
-    gateway = GatewayClient(request.app.state.gateway, request)
     try:
-        await GatewayApiClient(gateway).end_other_sessions(password)
+        await _account(request).end_other_sessions(password)
     except ApiError as error:
         return await _sessions(request, page, error.field_errors() or {"password": "Not done"})
     return RedirectResponse("/account/sessions?done=true", status_code=303)
@@ -358,9 +366,8 @@ def _gone(request: Request, detail: str) -> HTMLResponse:
 @router.get("/reset-password", response_class=HTMLResponse)
 async def reset_password_page(request: Request, token: str = "") -> HTMLResponse:
     """The page a password reset link opens: whose password, until when, and the form."""
-    gateway = GatewayClient(request.app.state.gateway, request)
     try:
-        link = await GatewayApiClient(gateway).password_reset_link(token)
+        link = await _account(request).password_reset_link(token)
     except ApiError as error:
         return _gone(request, str(error.problem.get("detail") or "This link does not work."))
     return _reset_page(request, token, errors={}, link=link)
@@ -373,15 +380,11 @@ async def reset_password(
     new_password: Annotated[str, Form()] = "",
     confirm_password: Annotated[str, Form()] = "",
 ) -> Response:
-    gateway = GatewayClient(request.app.state.gateway, request)
-    errors: dict[str, str] = {}
-    if len(new_password) < 12:
-        errors["new_password"] = "Enter a new password of at least 12 characters"
-    elif new_password != confirm_password:
-        errors["confirm_password"] = "The two new passwords do not match"
+    api = _account(request)
+    errors = _new_password_errors(new_password, confirm_password)
     if not errors:
         try:
-            await GatewayApiClient(gateway).use_password_reset(token, new_password)
+            await api.use_password_reset(token, new_password)
         except ApiError as error:
             if error.status == 410:
                 return _gone(request, str(error.problem.get("detail")))
@@ -395,7 +398,7 @@ async def reset_password(
             response.headers["Referrer-Policy"] = "no-referrer"
             return response
     try:
-        link = await GatewayApiClient(gateway).password_reset_link(token)
+        link = await api.password_reset_link(token)
     except ApiError as error:
         return _gone(request, str(error.problem.get("detail") or "This link does not work."))
     return _reset_page(request, token, errors=errors, link=link)
@@ -419,8 +422,7 @@ async def _reminders(
     done: str = "",
     chosen: str = "",
 ) -> HTMLResponse:
-    gateway = GatewayClient(request.app.state.gateway, request)
-    mine = await _own(GatewayApiClient(gateway).my_reminders())
+    mine = await _own(_account(request).my_reminders())
     caller = page_caller(request)
     context = {
         **page,
@@ -428,10 +430,9 @@ async def _reminders(
         "reminders": mine,
         "chosen": chosen or ("" if mine is None else "on" if mine.enabled else "off"),
         "council_off": caller is not None and not caller.deadlines.reminders_enabled,
-        "errors": errors,
         "done": done,
     }
-    return render(request, "auth/reminders.html", context, status_code=422 if errors else 200)
+    return _account_page(request, "auth/reminders.html", context, errors)
 
 
 @router.post("/account/reminders", response_class=HTMLResponse)
@@ -442,9 +443,8 @@ async def change_reminders(
     if reminders not in _CHOICES:
         errors = {"reminders": "Select whether you want reminder emails"}
         return await _reminders(request, page, errors)
-    gateway = GatewayClient(request.app.state.gateway, request)
     try:
-        await GatewayApiClient(gateway).set_my_reminders(_CHOICES[reminders])
+        await _account(request).set_my_reminders(_CHOICES[reminders])
     except ApiError as error:
         message = error.field_errors().get("enabled") or str(error.problem.get("detail", ""))
         return await _reminders(request, page, {"reminders": message}, chosen=reminders)

@@ -10,7 +10,7 @@ from common.periods import FinancialYear, Period
 from web.charts import sparkline
 from web.clients.gateway import ApiError
 from web.clients.models import PositionLine, PositionTotals
-from web.exports import Column, download_links, export, header_cells, number, wanted
+from web.exports import Column, download_links, export, header_cells, money_column, wanted
 from web.rendering import render
 from web.views.dashboard import PageContext
 from web.views.savings import Finance
@@ -67,32 +67,13 @@ COLUMNS = [
     Column("name", "Budget line", lambda line: line.name),
     Column("cost_centre", "Cost centre", lambda line: line.cost_centre, page=False),
     Column("service_area", "Service area", lambda line: line.service_area, page=False),
-    Column("budget", "Budget", lambda line: number(line.budget), unit="£", money=True),
-    Column(
-        "forecast_outturn",
-        "Forecast outturn",
-        lambda line: number(line.forecast_outturn),
-        unit="£",
-        money=True,
-    ),
-    Column("variance", "Variance", lambda line: number(line.variance), unit="£", money=True),
+    money_column("budget", "Budget"),
+    money_column("forecast_outturn", "Forecast outturn"),
+    money_column("variance", "Variance"),
     Column("variance_words", "Over or under", lambda line: line.variance_words, page=False),
-    Column("movement", "Movement", lambda line: number(line.movement), unit="£", money=True),
-    Column(
-        "original_forecast",
-        "Original forecast",
-        lambda line: number(line.original_forecast),
-        unit="£",
-        money=True,
-        page=False,
-    ),
-    Column(
-        "movement_since_original",
-        "Movement since original forecast",
-        lambda line: number(line.movement_since_original),
-        unit="£",
-        money=True,
-    ),
+    money_column("movement", "Movement"),
+    money_column("original_forecast", "Original forecast", page=False),
+    money_column("movement_since_original", "Movement since original forecast"),
     Column("trend", "Trend", lambda line: None, download=False),
     Column("commentary", "Commentary", lambda line: line.commentary, page=False),
 ]

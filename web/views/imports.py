@@ -138,19 +138,26 @@ def _form(
     errors: dict[str, str] | None = None,
     period: str = "",
 ) -> HTMLResponse:
+    largest = _megabytes(request.app.state.settings.max_import_file_bytes)
+    context = {"kinds": KINDS, "accept": ACCEPT, "largest": largest}
+    return _page(request, page, "imports/index.html", kind, period, errors, context)
+
+
+def _page(
+    request: Request,
+    page: dict[str, Any],
+    name: str,
+    kind: str,
+    period: str,
+    errors: dict[str, str] | None,
+    context: dict[str, Any],
+) -> HTMLResponse:
+    """A step of an import, for the `kind` of file and the `period` chosen; with errors, 422."""
     return render(
         request,
-        "imports/index.html",
-        {
-            **page,
-            "nav": "imports",
-            "kinds": KINDS,
-            "kind": kind,
-            "period": period,
-            "errors": errors or {},
-            "accept": ACCEPT,
-            "largest": _megabytes(request.app.state.settings.max_import_file_bytes),
-        },
+        name,
+        {**page, "nav": "imports", "kind": kind, "period": period, "errors": errors or {}}
+        | context,
         status_code=422 if errors else 200,
     )
 
@@ -175,25 +182,10 @@ def _file_errors(error: ApiError) -> dict[str, str]:
     return {"file": " ".join(messages) or str(error.problem.get("detail", "The file was refused."))}
 
 
-async def _send(
-    gateway: GatewayClient,
-    kind: str,
-    name: str,
-    data: bytes,
-    *,
-    commit: bool,
-    mapping: dict[str, str] | None = None,
-    period: str = "",
-) -> dict[str, Any]:
-    return await imports.send(
-        gateway,
-        ENDPOINTS[kind],
-        name,
-        data,
-        commit=commit,
-        mapping=mapping,
-        period=period if kind in PERIOD_KINDS else "",
-    )
+def _options(kind: str, mapping: dict[str, str] | None, period: str) -> dict[str, Any]:
+    """How the import is to read the file: its columns as mapped, and the one period for the
+    whole file (sent only to the imports that take one)."""
+    return {"mapping": mapping, "period": period if kind in PERIOD_KINDS else ""}
 
 
 @router.get("/imports", response_class=HTMLResponse)
@@ -235,8 +227,8 @@ async def preview(
         return _form(request, page, kind, errors, period)
     name = (file.filename if file else "") or filename or "upload.csv"
     try:
-        report = await _send(
-            gateway, kind, name, data, commit=False, mapping=mapping, period=period
+        report = await imports.send(
+            gateway, ENDPOINTS[kind], name, data, commit=False, **_options(kind, mapping, period)
         )
     except ApiError as error:
         if error.status == 422 and imports.column_mapping(error.problem):
@@ -259,25 +251,16 @@ def _preview(
     mapping: dict[str, str] | None = None,
     period: str = "",
 ) -> HTMLResponse:
-    return render(
-        request,
-        "imports/preview.html",
-        {
-            "period": period,
-            **page,
-            "nav": "imports",
-            "kind": kind,
-            "spec": KINDS[kind],
-            "filename": name,
-            "content": pack(data),
-            "report": report,
-            "column_mapping": imports.column_mapping(report),
-            "rows": listed(report.get("rows") or []),
-            "errors": errors or {},
-            "mapping_json": json.dumps(mapping or {}),
-        },
-        status_code=422 if errors else 200,
-    )
+    context = {
+        "spec": KINDS[kind],
+        "filename": name,
+        "content": pack(data),
+        "report": report,
+        "column_mapping": imports.column_mapping(report),
+        "rows": listed(report.get("rows") or []),
+        "mapping_json": json.dumps(mapping or {}),
+    }
+    return _page(request, page, "imports/preview.html", kind, period, errors, context)
 
 
 @router.post("/imports/commit", response_class=HTMLResponse)
@@ -298,8 +281,8 @@ async def commit(
         return _form(request, page, kind, {"file": "Select the file again and preview it"})
     try:
         chosen = _mapping(mapping)
-        report = await _send(
-            gateway, kind, filename, data, commit=True, mapping=chosen, period=period
+        report = await imports.send(
+            gateway, ENDPOINTS[kind], filename, data, commit=True, **_options(kind, chosen, period)
         )
     except ApiError as error:
         if error.status == 422 and "report" in error.problem:

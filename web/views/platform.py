@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from web.clients.gateway import ApiError
 from web.clients.platform_api_client import PlatformApi
-from web.rendering import render
+from web.rendering import render, render_once
 from web.views.admin import _errors, _site
 from web.views.auth import page_caller, when
 
@@ -86,10 +86,7 @@ async def create_council(request: Request, api: PlatformApi) -> Response:
         expires=when(created.password_reset.expires_at),
     )
     # Shown once, on this response only: only the link's digest is stored.
-    response = render(request, "platform/council_created.html", context)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+    return render_once(request, "platform/council_created.html", context)
 
 
 @router.get("/councils/{org_id}", response_class=HTMLResponse, dependencies=[PlatformAdmin])

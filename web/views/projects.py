@@ -16,7 +16,7 @@ from web.clients.finance_api_client import FinanceApiClient
 from web.clients.gateway import ApiError, GatewayClient, UpstreamDown, gateway_client
 from web.clients.models import Caller, Project, Timeline
 from web.clients.projects_api_client import ProjectsApiClient
-from web.exports import Column, day, download_links, export, header_cells, rag_word, wanted, yes_no
+from web.exports import Column, day, export, rag_word, tracker_table, wanted, yes_no
 from web.rendering import TEMPLATES, render
 from web.views.dashboard import PageContext
 
@@ -188,10 +188,7 @@ async def projects_tracker(
         "title": "Projects",
         "projects": rows,
         "errors": errors,
-        "filters": filters | {"retired": retired},
-        "sort": sort,
-        "columns": header_cells(columns, filters | {"retired": retired}, sort, "/projects"),
-        "download_links": download_links("/projects", filters | {"sort": sort, "retired": retired}),
+        **tracker_table(columns, "/projects", filters, sort, retired),
         "objectives": objectives,
         "objective_numbers": {o.id: o.number for o in objectives},
         "lead_teams": await projects.lead_teams(),

@@ -4,7 +4,7 @@ improvement plan for one quarter, as a page and as a Word document with the same
 from collections.abc import Coroutine
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -17,7 +17,14 @@ from web.charts import bar_chart
 from web.clients.finance_api_client import FinanceApiClient
 from web.clients.gateway import ApiError, GatewayClient, UpstreamDown, gateway_client
 from web.clients.kpi_api_client import KpiApiClient
-from web.clients.models import PositionLine, Scorecard, Totals, TotalsGroup, TrackerPage
+from web.clients.models import (
+    PositionLine,
+    Scorecard,
+    ScorecardRow,
+    Totals,
+    TotalsGroup,
+    TrackerPage,
+)
 from web.clients.projects_api_client import ProjectsApiClient
 from web.rendering import as_words, render
 from web.views.budget import movement_sentence
@@ -186,20 +193,25 @@ def _no_chart(chart: Chart | None, sentence: str) -> list[str]:
     return [sentence] if chart is None else []
 
 
+def _nothing_yet(section_id: str, heading: str, what: str) -> Section:
+    """A section whose figures the quarter has none of yet: its heading and a sentence."""
+    return Section(
+        section_id,
+        heading,
+        "",
+        [],
+        [],
+        summary=[f"No {what} for this quarter yet."],
+        downloads=False,
+    )
+
+
 async def budget_section(gateway: GatewayClient, quarter: Period) -> Section:
     # As at the quarter's end: the finance service picks the latest forecast made inside it.
     position = await FinanceApiClient(gateway).budget_position(as_at=quarter.code)
     totals = position.totals
     if not totals.lines_with_forecast:
-        return Section(
-            "budget",
-            "Budget forecast position",
-            "",
-            [],
-            [],
-            summary=["No budget forecast for this quarter yet."],
-            downloads=False,
-        )
+        return _nothing_yet("budget", "Budget forecast position", "budget forecast")
     month = Period.parse(position.month)
     chart = budget_chart(position.lines, totals.variance, month.label)
     return Section(
@@ -310,17 +322,7 @@ async def savings_sections(gateway: GatewayClient, quarter: Period) -> list[Sect
     year = quarter.year.label
     tracker = await finance.tracker(financial_year=year, as_at=quarter.code, limit=500)
     if not any(line.selected.latest_month for line in tracker.items):
-        return [
-            Section(
-                "savings-project",
-                "Savings by project",
-                "",
-                [],
-                [],
-                summary=["No savings returns for this quarter yet."],
-                downloads=False,
-            )
-        ]
+        return [_nothing_yet("savings-project", "Savings by project", "savings returns")]
     sections = []
     for by, heading in (("project", "Savings by project"), ("category", "Savings by category")):
         # Cashable savings only: cost avoidance and non-cashable savings are not added in.
@@ -406,6 +408,18 @@ async def project_section(gateway: GatewayClient, quarter: Period) -> Section:
 
 
 KPI_WORDS = {value: label for value, label, _ in MEASURE_RAGS}
+MEASURE_COLUMNS = ["Measure", "Period", "Actual", "Target", "Status"]
+
+
+def _measure_cells(row: ScorecardRow) -> list[str]:
+    """The first cells of a measure's row in the report's KPI tables (`MEASURE_COLUMNS`)."""
+    return [
+        row.measure.title,
+        row.label,
+        figure(row.actual_display, row.measure),
+        figure(row.target_display, row.measure),
+        KPI_WORDS[row.rag],
+    ]
 
 
 async def _kpi_scorecard(gateway: GatewayClient, quarter: Period) -> Scorecard:
@@ -425,14 +439,10 @@ async def kpi_exceptions_section(gateway: GatewayClient, quarter: Period) -> Sec
         "Exceptions: KPIs off track or at risk",
         f"Every measure off track (Red) or at risk (Amber) at the end of {quarter.label}, with "
         "its commentary",
-        ["Measure", "Period", "Actual", "Target", "Status", "Forecast year end", "Commentary"],
+        [*MEASURE_COLUMNS, "Forecast year end", "Commentary"],
         [
             [
-                row.measure.title,
-                row.label,
-                figure(row.actual_display, row.measure),
-                figure(row.target_display, row.measure),
-                KPI_WORDS[row.rag],
+                *_measure_cells(row),
                 KPI_WORDS[row.year_end_rag],
                 (row.entry.commentary if row.entry else "") or "No commentary",
             ]
@@ -467,14 +477,10 @@ async def kpi_section(gateway: GatewayClient, quarter: Period) -> Section:
         "KPI scorecard",
         f"Every measure at the end of {quarter.label}: its latest figure, target and status, and "
         "the status its year is heading for",
-        ["Measure", "Period", "Actual", "Target", "Status", "Forecast year end", "Year-end status"],
+        [*MEASURE_COLUMNS, "Forecast year end", "Year-end status"],
         [
             [
-                row.measure.title,
-                row.label,
-                figure(row.actual_display, row.measure),
-                figure(row.target_display, row.measure),
-                KPI_WORDS[row.rag],
+                *_measure_cells(row),
                 figure(row.year_end_forecast_display, row.measure),
                 KPI_WORDS[row.year_end_rag],
             ]
@@ -570,17 +576,26 @@ def _bad_quarter(request: Request, page: dict[str, Any], message: str) -> HTMLRe
     )
 
 
-@router.get("/documents/quarterly-report", response_class=HTMLResponse)
-async def quarterly_report_page(
-    request: Request, page: PageContext, gateway: Gateway, quarter: QuarterQuery = None
-) -> HTMLResponse:
-    """The quarterly performance report for members, as at the end of the quarter."""
+async def _quarterly(
+    request: Request,
+    page: dict[str, Any],
+    gateway: GatewayClient,
+    quarter: str | None,
+    form: Literal["page", "docx", "pdf"],
+) -> Response:
+    """The report of the quarter asked for, as a page, a Word document or a PDF (or the page
+    saying the quarter is not one)."""
     try:
         chosen = _quarter(quarter)
     except ValueError as error:
         return _bad_quarter(request, page, str(error))
     title = f"Quarterly performance report, {chosen.label}"
     sections = await quarterly_report(gateway, chosen)
+    name = f"quarterly-report-{chosen.code.replace('/', '-').replace(' ', '-')}.{form}"
+    if form == "docx":
+        return download(document_docx(title, sections), DOCX, name)
+    if form == "pdf":
+        return download(await document_pdf(title, sections), PDF, name)
     return render(
         request,
         "documents/document.html",
@@ -596,20 +611,20 @@ async def quarterly_report_page(
     )
 
 
+@router.get("/documents/quarterly-report", response_class=HTMLResponse)
+async def quarterly_report_page(
+    request: Request, page: PageContext, gateway: Gateway, quarter: QuarterQuery = None
+) -> Response:
+    """The quarterly performance report for members, as at the end of the quarter."""
+    return await _quarterly(request, page, gateway, quarter, "page")
+
+
 @router.get("/documents/quarterly-report.docx", response_model=None)
 async def quarterly_report_word(
     request: Request, page: PageContext, gateway: Gateway, quarter: QuarterQuery = None
 ) -> Response:
     """The same report as a Word document."""
-    try:
-        chosen = _quarter(quarter)
-    except ValueError as error:
-        return _bad_quarter(request, page, str(error))
-    title = f"Quarterly performance report, {chosen.label}"
-    data = document_docx(title, await quarterly_report(gateway, chosen))
-    return download(
-        data, DOCX, f"quarterly-report-{chosen.code.replace('/', '-').replace(' ', '-')}.docx"
-    )
+    return await _quarterly(request, page, gateway, quarter, "docx")
 
 
 @router.get("/documents/quarterly-report.pdf", response_model=None)
@@ -617,12 +632,4 @@ async def quarterly_report_pdf(
     request: Request, page: PageContext, gateway: Gateway, quarter: QuarterQuery = None
 ) -> Response:
     """The same report as a tagged PDF, made from the page's own markup."""
-    try:
-        chosen = _quarter(quarter)
-    except ValueError as error:
-        return _bad_quarter(request, page, str(error))
-    title = f"Quarterly performance report, {chosen.label}"
-    data = await document_pdf(title, await quarterly_report(gateway, chosen))
-    return download(
-        data, PDF, f"quarterly-report-{chosen.code.replace('/', '-').replace(' ', '-')}.pdf"
-    )
+    return await _quarterly(request, page, gateway, quarter, "pdf")

@@ -12,14 +12,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from common.charts import money_tick
 from common.periods import FinancialYear, Period
-from common.writing import Cell
 from web.charts import Series, line_chart
 from web.clients.audit_api_client import record_history
 from web.clients.finance_api_client import FinanceApiClient
 from web.clients.gateway import ApiError, GatewayClient, gateway_client
 from web.clients.models import Caller, Entry, SavingsLine, TrackerRow
 from web.clients.projects_api_client import ProjectsApiClient
-from web.exports import Column, download_links, export, header_cells, number, rag_word, wanted
+from web.exports import Column, export, money_column, rag_word, tracker_table, wanted
 from web.forms import unless_allowed
 from web.rendering import render
 from web.views.dashboard import PageContext
@@ -61,8 +60,8 @@ STATUSES = {
 CATEGORY_LABELS, TYPE_LABELS = dict(CATEGORIES), dict(TYPES)
 
 
-def _money(field: str) -> Callable[[TrackerRow], Cell]:
-    return lambda line: number(getattr(line.selected, field))
+def _selected(field: str) -> Callable[[TrackerRow], object]:
+    return lambda line: getattr(line.selected, field)
 
 
 COLUMNS = [
@@ -72,24 +71,10 @@ COLUMNS = [
     Column("category", "Category", lambda r: CATEGORY_LABELS.get(r.category), page=False),
     Column("type", "Type", lambda r: TYPE_LABELS.get(r.saving_type), page=False),
     Column("status", "Status", lambda r: STATUSES.get(r.status, r.status), page=False),
-    Column("target", "Target", _money("target"), unit="£", money=True, sortable=True),
-    Column(
-        "achieved",
-        "Achieved to date",
-        _money("achieved_to_date"),
-        unit="£",
-        money=True,
-        sortable=True,
-    ),
-    Column(
-        "forecast",
-        "Forecast for year",
-        _money("forecast_for_year"),
-        unit="£",
-        money=True,
-        sortable=True,
-    ),
-    Column("slippage", "Slippage", _money("slippage"), unit="£", money=True, sortable=True),
+    money_column("target", "Target", _selected("target"), sortable=True),
+    money_column("achieved", "Achieved to date", _selected("achieved_to_date"), sortable=True),
+    money_column("forecast", "Forecast for year", _selected("forecast_for_year"), sortable=True),
+    money_column("slippage", "Slippage", _selected("slippage"), sortable=True),
     Column("confidence", "Confidence", lambda r: rag_word(r.delivery_confidence), sortable=True),
 ]
 """The savings tracker's table, on the page and in its downloads (money in pounds and pence;
@@ -148,10 +133,7 @@ async def savings_tracker(
         "title": "Savings tracker",
         "tracker": tracker,
         "errors": errors,
-        "filters": filters | {"retired": retired},
-        "sort": sort,
-        "columns": header_cells(COLUMNS, filters | {"retired": retired}, sort, "/savings"),
-        "download_links": download_links("/savings", filters | {"sort": sort, "retired": retired}),
+        **tracker_table(COLUMNS, "/savings", filters, sort, retired),
         "year_options": [(y, y) for y in year_options(today)],
         "categories": CATEGORIES,
         "types": TYPES,
@@ -236,6 +218,35 @@ def _lead_only(page: dict[str, Any]) -> tuple[bool, str]:
     return "service_lead" in roles and not roles & central, str(me.team or "")
 
 
+async def _entry_page(
+    request: Request,
+    page: dict[str, Any],
+    finance: FinanceApiClient,
+    month: date,
+    owner_team: str,
+    forms: list[dict[str, Any]],
+    *,
+    errors: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """The month's entry forms; with `errors` (a form sent without htmx that came back), the
+    page's own error summary names each one, and the page answers 422."""
+    context = {
+        **page,
+        "nav": "savings",
+        "title": "Enter savings",
+        "month": month,
+        "lead_only": _lead_only(page)[0],
+        "owner_team": owner_team,
+        "owners": await finance.owners(),
+        "forms": forms,
+        "errors": errors or {},
+    }
+    if errors is None:
+        return render(request, "finance/entry.html", context, block="entries")
+    context["page_summary"] = True
+    return render(request, "finance/entry.html", context, status_code=422)
+
+
 @router.get("/savings/entry", response_class=HTMLResponse)
 async def savings_entry(
     request: Request,
@@ -256,22 +267,7 @@ async def savings_entry(
     forms = await _entry_forms(finance, chosen, team)
     for form in forms:
         form["saved"] = form["line"].id == saved
-    return render(
-        request,
-        "finance/entry.html",
-        {
-            **page,
-            "nav": "savings",
-            "title": "Enter savings",
-            "month": chosen,
-            "lead_only": lead_only,
-            "owner_team": team,
-            "owners": await finance.owners(),
-            "forms": forms,
-            "errors": {},
-        },
-        block="entries",
-    )
+    return await _entry_page(request, page, finance, chosen, team, forms)
 
 
 @router.post("/savings/entry", response_class=HTMLResponse)
@@ -330,26 +326,11 @@ async def save_savings_entry(
             "finance/_entry_form.html",
             {"form": form, "month": chosen, "owner_team": owner_team},
         )
-    return render(
-        request,
-        "finance/entry.html",
-        {
-            **page,
-            "nav": "savings",
-            "title": "Enter savings",
-            "month": chosen,
-            "lead_only": _lead_only(page)[0],
-            "owner_team": owner_team,
-            "owners": await finance.owners(),
-            "forms": forms,
-            "page_summary": True,
-            "errors": {
-                f"{_FIELD_IDS.get(k, 'achieved')}-{line_id}": f"{form['line'].reference}: {v}"
-                for k, v in errors.items()
-            },
-        },
-        status_code=422,
-    )
+    errors = {
+        f"{_FIELD_IDS.get(k, 'achieved')}-{line_id}": f"{form['line'].reference}: {v}"
+        for k, v in errors.items()
+    }
+    return await _entry_page(request, page, finance, chosen, owner_team, forms, errors=errors)
 
 
 # --- one savings line ---------------------------------------------------------------------------
