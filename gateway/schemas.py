@@ -211,8 +211,5 @@ class PasswordResetLink(BaseModel):
     expires_at: datetime
 
 
-class PasswordResetUse(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    token: str = Field(min_length=1, max_length=200)
+class PasswordResetUse(PasswordResetToken):
     new_password: str = Field(min_length=12, max_length=1000)
