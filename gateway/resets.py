@@ -41,8 +41,7 @@ GONE = (
 )
 
 
-class LinkGone(AppError):
-    status, title = 410, "Gone"
+class LinkGone(AppError, status=410): ...
 
 
 @router.post("/users/{user_id}/password-reset", status_code=201)
