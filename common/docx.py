@@ -17,26 +17,18 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from common.charts import Chart, ChartKind
-from common.writing import xml_text, zip_parts
+from common.writing import (
+    OFFICE_TYPE,
+    REL_CORE_PROPERTIES,
+    REL_OFFICE_DOCUMENT,
+    REL_STYLES,
+    content_types,
+    relationships,
+    xml_text,
+    zip_parts,
+)
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
-<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
-<Default Extension="xml" ContentType="application/xml"/>
-<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>
-<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>
-<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>
-{charts}</Types>"""  # noqa: E501
-_ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>
-<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>
-</Relationships>"""  # noqa: E501
-_DOCUMENT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
-{charts}</Relationships>"""  # noqa: E501
 _STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:styles xmlns:w="{_W}">
 <w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Arial" w:hAnsi="Arial" w:cs="Arial"/><w:sz w:val="22"/><w:lang w:val="en-GB"/></w:rPr></w:rPrDefault>
@@ -57,7 +49,7 @@ _C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-_CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+_CHART_TYPE = f"{OFFICE_TYPE}.drawingml.chart+xml"
 _CHART_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
 _EMU_PER_CM = 360_000
 _INK = "0B0C0C"
@@ -317,23 +309,28 @@ class Document:
             f"<dc:title>{xml_text(self.title)}</dc:title><dc:language>en-GB</dc:language>"
             "</cp:coreProperties>"
         )
-        numbers = range(1, len(self._charts) + 1)
-        types = "".join(
-            f'<Override PartName="/word/charts/chart{n}.xml" ContentType="{_CHART_TYPE}"/>\n'
-            for n in numbers
-        )
-        relationships = "".join(
-            f'<Relationship Id="rId{n + 1}" Type="{_CHART_REL}" Target="charts/chart{n}.xml"/>\n'
-            for n in numbers
-        )
+        charts = [f"charts/chart{n}.xml" for n in range(1, len(self._charts) + 1)]
+        types = {
+            "/word/document.xml": f"{OFFICE_TYPE}.wordprocessingml.document.main+xml",
+            "/word/styles.xml": f"{OFFICE_TYPE}.wordprocessingml.styles+xml",
+            "/docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
+        } | {f"/word/{chart}": _CHART_TYPE for chart in charts}
         return zip_parts(
             {
-                "[Content_Types].xml": _CONTENT_TYPES.replace("{charts}", types),
-                "_rels/.rels": _ROOT_RELS,
+                "[Content_Types].xml": content_types(types),
+                "_rels/.rels": relationships(
+                    [
+                        (REL_OFFICE_DOCUMENT, "word/document.xml"),
+                        (REL_CORE_PROPERTIES, "docProps/core.xml"),
+                    ]
+                ),
                 "word/document.xml": self.document_xml(),
-                "word/_rels/document.xml.rels": _DOCUMENT_RELS.replace("{charts}", relationships),
+                # rId1 is the styles part; chart N is rId(N+1), as `chart` numbers them.
+                "word/_rels/document.xml.rels": relationships(
+                    [(REL_STYLES, "styles.xml"), *((_CHART_REL, chart) for chart in charts)]
+                ),
                 "word/styles.xml": _STYLES,
                 "docProps/core.xml": core,
-                **{f"word/charts/chart{n}.xml": part for n, part in enumerate(self._charts, 1)},
+                **{f"word/{chart}": part for chart, part in zip(charts, self._charts, strict=True)},
             }
         )

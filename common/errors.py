@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Sequence
+from http import HTTPStatus
 from typing import Any, get_args
 
 from fastapi import FastAPI, Request
@@ -26,8 +27,18 @@ class FieldError(dict[str, str]):
 
 
 class AppError(Exception):
+    """An error a caller is told about as problem details: `class NotFound(AppError, status=404)`
+    gives its status, titled as RFC 9110 names it unless the class says otherwise."""
+
     status = 500
     title = "Internal Server Error"
+
+    def __init_subclass__(cls, *, status: int | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if status is not None:
+            cls.status = status
+            if "title" not in cls.__dict__:
+                cls.title = HTTPStatus(status).phrase
 
     def __init__(
         self,
@@ -45,42 +56,34 @@ class AppError(Exception):
         """RFC 9457 extension members beside `errors` (an import's column mapping)."""
 
 
-class BadRequest(AppError):
-    status, title = 400, "Bad Request"
+class BadRequest(AppError, status=400): ...
 
 
-class Unauthorized(AppError):
-    status, title = 401, "Unauthorized"
+class Unauthorized(AppError, status=401): ...
 
 
-class Forbidden(AppError):
-    status, title = 403, "Forbidden"
+class Forbidden(AppError, status=403): ...
 
 
-class NotFound(AppError):
-    status, title = 404, "Not Found"
+class NotFound(AppError, status=404): ...
 
 
-class Conflict(AppError):
-    status, title = 409, "Conflict"
+class Conflict(AppError, status=409): ...
 
 
-class PreconditionFailed(AppError):
-    status, title = 412, "Precondition Failed"
+class PreconditionFailed(AppError, status=412): ...
 
 
-class PreconditionRequired(AppError):
-    status, title = 428, "Precondition Required"
+class PreconditionRequired(AppError, status=428): ...
 
 
-class ValidationFailed(AppError):
+class ValidationFailed(AppError, status=422):
     """Bad payload content that pydantic cannot see (rules spanning fields or records)."""
 
-    status, title = 422, "Unprocessable Content"
+    title = "Unprocessable Content"  # RFC 9110's name; Python before 3.13 keeps RFC 4918's
 
 
-class UpstreamUnavailable(AppError):
-    status, title = 503, "Service Unavailable"
+class UpstreamUnavailable(AppError, status=503): ...
 
 
 def problem(
@@ -240,6 +243,13 @@ def validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     ]
 
 
+_EDITED_MEANWHILE = (
+    "Someone else changed this record while you were editing it. Reload and try again."
+)
+_ALREADY_EXISTS = "This conflicts with a record that already exists."
+_NOT_STORABLE = "A value could not be stored: check for control characters or values out of range."
+
+
 def install_error_handlers(app: FastAPI, *, public_prefix: str = "") -> None:
     """`public_prefix` is where callers reach this app (`/api/v1/kpi` for a service behind the
     gateway), so a problem's `instance` is the path the caller sent, not the internal one."""
@@ -276,35 +286,21 @@ def install_error_handlers(app: FastAPI, *, public_prefix: str = "") -> None:
             headers=dict(exc.headers or {}),
         )
 
+    # What the database refuses is answered as the error it means to the caller.
     @app.exception_handler(StaleDataError)
     async def _stale(request: Request, exc: StaleDataError) -> JSONResponse:
-        return problem(
-            412,
-            "Precondition Failed",
-            "Someone else changed this record while you were editing it. Reload and try again.",
-            instance=where(request),
-        )
+        return await _app_error(request, PreconditionFailed(_EDITED_MEANWHILE))
 
     @app.exception_handler(IntegrityError)
     async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
         log.info("integrity error", extra={"error": str(exc.orig)})
-        return problem(
-            409,
-            "Conflict",
-            "This conflicts with a record that already exists.",
-            instance=where(request),
-        )
+        return await _app_error(request, Conflict(_ALREADY_EXISTS))
 
     @app.exception_handler(DataError)
     async def _bad_value(request: Request, exc: DataError) -> JSONResponse:
         # PostgreSQL refused a value the schemas let through (a NUL character, say).
         log.info("data error", extra={"error": type(exc.orig).__name__})
-        return problem(
-            422,
-            "Unprocessable Content",
-            "A value could not be stored: check for control characters or values out of range.",
-            instance=where(request),
-        )
+        return await _app_error(request, ValidationFailed(_NOT_STORABLE))
 
     @app.exception_handler(DBAPIError)
     async def _database(request: Request, exc: DBAPIError) -> JSONResponse:

@@ -81,20 +81,37 @@ def problem_response(description: str, headers: dict[str, Any] | None = None) ->
     return response
 
 
-ETAG_HEADER = {
-    "description": 'The record\'s version as a strong ETag (`"3"`): send it back in If-Match.',
-    "schema": {"type": "string", "example": '"3"'},
-}
-IF_MATCH_PARAMETER = {
-    "name": "If-Match",
-    "in": "header",
-    "required": True,
-    "description": (
-        "The ETag of the record as you read it. A stale one is refused with 412; "
-        "a missing one, `*` or a weak one (`W/...`) with 428 or 412."
-    ),
-    "schema": {"type": "string", "example": '"3"'},
-}
+def header(description: str, **schema: Any) -> dict[str, Any]:
+    """A response header as the document declares it: what it says, and its schema."""
+    return {"description": description, "schema": schema}
+
+
+def header_parameter(
+    name: str, description: str, *, required: bool, **schema: Any
+) -> dict[str, Any]:
+    """A request header the caller sends, as an operation's parameter."""
+    return {
+        "name": name,
+        "in": "header",
+        "required": required,
+        "description": description,
+        "schema": schema,
+    }
+
+
+ETAG_HEADER = header(
+    'The record\'s version as a strong ETag (`"3"`): send it back in If-Match.',
+    type="string",
+    example='"3"',
+)
+IF_MATCH_PARAMETER = header_parameter(
+    "If-Match",
+    "The ETag of the record as you read it. A stale one is refused with 412; "
+    "a missing one, `*` or a weak one (`W/...`) with 428 or 412.",
+    required=True,
+    type="string",
+    example='"3"',
+)
 
 
 def _success_responses(operation: dict[str, Any]) -> list[dict[str, Any]]:

@@ -185,19 +185,21 @@ class Period:
 
     @property
     def code(self) -> str:
-        if self.frequency is Frequency.MONTHLY:
-            return f"{self.start:%Y-%m}"
-        if self.frequency is Frequency.QUARTERLY:
-            return f"{self.year.label} Q{self.index}"
-        return self.year.label
+        """How the API writes it: "2025-04", "2025/26 Q1", "2025/26"."""
+        return self._written(month="%Y-%m", quarter="{year} Q{index}")
 
     @property
     def label(self) -> str:
         """How people write it: "April 2025", "Q1 2025/26", "2025/26"."""
+        return self._written(month="%B %Y", quarter="Q{index} {year}")
+
+    def _written(self, *, month: str, quarter: str) -> str:
+        """A month as its first day in the `strftime` format `month`; a quarter in the format
+        `quarter` (its `index` and financial `year`); a year as its label."""
         if self.frequency is Frequency.MONTHLY:
-            return f"{self.start:%B %Y}"
+            return self.start.strftime(month)
         if self.frequency is Frequency.QUARTERLY:
-            return f"Q{self.index} {self.year.label}"
+            return quarter.format(index=self.index, year=self.year.label)
         return self.year.label
 
     def __str__(self) -> str:

@@ -1,7 +1,8 @@
 """The one way a back-end service app is assembled: the same health, errors, logs and state."""
 
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
@@ -25,6 +26,33 @@ def require_signing_key(settings: Settings) -> None:
         raise RuntimeError(
             "IDENTITY_TOKEN_TTL_SECONDS must not exceed IDENTITY_TOKEN_MAX_TTL_SECONDS."
         )
+
+
+def api_app(
+    *,
+    title: str,
+    description: str,
+    settings: Settings,
+    database: Database,
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
+    **options: Any,
+) -> FastAPI:
+    """A FastAPI app made as every part of the API is: version 1.0.0, no docs pages of its own
+    (the gateway serves them, for the merged document), operation ids from the route functions'
+    names, and its settings and database in its state."""
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="1.0.0",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+        **options,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    return app
 
 
 def create_service_app(
@@ -55,18 +83,14 @@ def create_service_app(
         app.state.clients.close()
         db.dispose()
 
-    app = FastAPI(
+    app = api_app(
         title=title,
         description=description,
-        version="1.0.0",
-        docs_url=None,
-        redoc_url=None,
+        settings=settings,
+        database=database,
         lifespan=lifespan,
-        generate_unique_id_function=operation_id,
     )
     app.state.name = name
-    app.state.settings = settings
-    app.state.database = database
     app.state.clients = clients or ServiceClients(settings)
     install_error_handlers(app, public_prefix=f"/api/v1/{name}")
     app.add_middleware(AuditTallyMiddleware)

@@ -1,4 +1,5 @@
-"""Spreadsheets out: CSV and one-sheet XLSX exports, and the zip packaging Office files share.
+"""Spreadsheets out: CSV and one-sheet XLSX exports, and the packaging Office files share (the
+zip, its content types and its relationships).
 
 Only the standard library, and FastAPI's `Response` for downloads: an XLSX file is a zip of XML
 parts and we write the few that matter.
@@ -102,23 +103,43 @@ def _xlsx_cell(ref: str, value: Cell, style: int = 0) -> str:
     return f'<c r="{ref}"{styled} t="inlineStr"><is><t{preserve}>{xml_text(value)}</t></is></c>'
 
 
-_CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
-<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
-<Default Extension="xml" ContentType="application/xml"/>
-<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
-<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
-<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>
-</Types>"""  # noqa: E501
-_ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>
-</Relationships>"""  # noqa: E501
-_WORKBOOK_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>
-<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
-</Relationships>"""  # noqa: E501
+_PACKAGE = "http://schemas.openxmlformats.org/package/2006"
+_XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+OFFICE_TYPE = "application/vnd.openxmlformats-officedocument"
+"""How the content types of the parts of Word and Excel files begin."""
+REL_OFFICE_DOCUMENT = f"{_RELATIONSHIPS}/officeDocument"
+REL_STYLES = f"{_RELATIONSHIPS}/styles"
+REL_CORE_PROPERTIES = f"{_PACKAGE}/relationships/metadata/core-properties"
+"""Relationship types: what a part is to the part (or package) that refers to it."""
+
+
+def content_types(overrides: dict[str, str]) -> str:
+    """An Office package's `[Content_Types].xml`: every part is XML, the relationship parts
+    marked as such, and each part of `overrides` (its name: its content type)."""
+    listed = "".join(
+        f'<Override PartName="{name}" ContentType="{kind}"/>\n' for name, kind in overrides.items()
+    )
+    return (
+        f'{_XML_DECLARATION}<Types xmlns="{_PACKAGE}/content-types">\n'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\n'
+        '<Default Extension="xml" ContentType="application/xml"/>\n'
+        f"{listed}</Types>"
+    )
+
+
+def relationships(targets: Sequence[tuple[str, str]]) -> str:
+    """A relationships part (`_rels/….rels`): each (type, target) in order, as rId1, rId2…"""
+    listed = "".join(
+        f'<Relationship Id="rId{number}" Type="{kind}" Target="{target}"/>\n'
+        for number, (kind, target) in enumerate(targets, 1)
+    )
+    return (
+        f'{_XML_DECLARATION}<Relationships xmlns="{_PACKAGE}/relationships">\n'
+        f"{listed}</Relationships>"
+    )
+
+
 _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
 <numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>
@@ -168,10 +189,21 @@ def write_xlsx(
     )
     return zip_parts(
         {
-            "[Content_Types].xml": _CONTENT_TYPES,
-            "_rels/.rels": _ROOT_RELS,
+            "[Content_Types].xml": content_types(
+                {
+                    "/xl/workbook.xml": f"{OFFICE_TYPE}.spreadsheetml.sheet.main+xml",
+                    "/xl/worksheets/sheet1.xml": f"{OFFICE_TYPE}.spreadsheetml.worksheet+xml",
+                    "/xl/styles.xml": f"{OFFICE_TYPE}.spreadsheetml.styles+xml",
+                }
+            ),
+            "_rels/.rels": relationships([(REL_OFFICE_DOCUMENT, "xl/workbook.xml")]),
             "xl/workbook.xml": workbook,
-            "xl/_rels/workbook.xml.rels": _WORKBOOK_RELS,
+            "xl/_rels/workbook.xml.rels": relationships(
+                [
+                    (f"{_RELATIONSHIPS}/worksheet", "worksheets/sheet1.xml"),
+                    (REL_STYLES, "styles.xml"),
+                ]
+            ),
             "xl/styles.xml": _STYLES,
             "xl/worksheets/sheet1.xml": sheet_xml,
         }

@@ -39,6 +39,12 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def new_secret(prefix: str = "") -> tuple[str, str]:
+    """A new secret, 256 random bits after `prefix`, and the digest it is stored by."""
+    secret = prefix + secrets.token_urlsafe(32)
+    return secret, digest(secret)
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(normalise_password(password))
 
@@ -139,9 +145,9 @@ def start_session(session: Session, user: User, *, settings: Settings, now: date
             | (UserSession.last_seen_at <= now - timedelta(minutes=settings.session_idle_minutes))
         )
     )
-    secret = secrets.token_urlsafe(32)  # 256 bits
+    secret, secret_digest = new_secret()
     row = UserSession(
-        id_digest=digest(secret),
+        id_digest=secret_digest,
         user_id=user.id,
         org_id=user.org_id,
         created_at=now,
@@ -273,10 +279,10 @@ def mint_api_key(
     expires_at: datetime | None,
     created_by: str,
 ) -> NewKey:
-    secret = KEY_PREFIX + secrets.token_urlsafe(32)  # 256 random bits
+    secret, secret_digest = new_secret(KEY_PREFIX)
     row = ApiKey(
         name=name,
-        digest=digest(secret),
+        digest=secret_digest,
         prefix=secret[: len(KEY_PREFIX) + 6],
         access=access,
         services=sorted(services),

@@ -18,11 +18,11 @@ from common import crud
 from common.audit import AuditEventRead, audit_page, declare_no_change
 from common.concurrency import require_if_match, set_etag
 from common.db import unit_of_work
-from common.errors import FieldError, Forbidden, NotFound, Unauthorized, ValidationFailed
+from common.errors import FieldError, NotFound, ValidationFailed
 from common.identity import Caller, Role
 from common.pagination import Page, PageDep, paginate
 from gateway.accounts import deadlines_of, end_sessions_of, hash_password, mint_api_key
-from gateway.auth import now_of
+from gateway.auth import now_of, signed_in_caller
 from gateway.events import security_event
 from gateway.models import ApiKey, Organisation, User
 from gateway.passwords import require_acceptable_password
@@ -40,15 +40,9 @@ from gateway.schemas import (
 router = APIRouter(prefix="/api/v1", tags=["administration"])
 
 
-def admin(request: Request) -> Caller:
-    caller: Caller | None = request.state.caller
-    if caller is None:
-        raise Unauthorized("Sign in first.")
-    if Role.ADMIN not in caller.roles:
-        raise Forbidden("Only an administrator may do this.")
-    return caller
-
-
+admin = signed_in_caller(
+    lambda caller: Role.ADMIN in caller.roles, "Only an administrator may do this."
+)
 AdminDep = Annotated[Caller, Depends(admin)]
 
 

@@ -15,8 +15,8 @@ from common.db import Database, make_engine
 from common.errors import PROBLEM_RESPONSES, install_error_handlers, problem
 from common.identity import is_platform_data, sign_identity
 from common.logs import install_request_logging
-from common.openapi import document_http_contract, operation_id
-from common.service_app import health_router, require_signing_key
+from common.openapi import document_http_contract
+from common.service_app import api_app, health_router, require_signing_key
 from common.settings import SERVICES, Settings, get_settings
 from gateway import admin, owners, platform, reminders, resets, sessions, sso, tasks
 from gateway.accounts import digest, utcnow
@@ -115,18 +115,14 @@ def create_app(
             await client.aclose()
         database.dispose()
 
-    app = FastAPI(
+    app = api_app(
         title="ASC Tracker API",
         description="Adult Social Care service plan: KPIs, projects, savings and budgets.",
-        version="1.0.0",
-        openapi_url=None,
-        docs_url=None,
-        redoc_url=None,
+        settings=settings,
+        database=database,
         lifespan=lifespan,
-        generate_unique_id_function=operation_id,
+        openapi_url=None,  # served below: the merged document of the whole API
     )
-    app.state.settings = settings
-    app.state.database = database
     app.state.upstreams = upstreams
     app.state.clock = utcnow
     """Replaceable in tests, to reach a session's idle or absolute end without waiting."""

@@ -11,7 +11,7 @@ from fastapi import Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from common.db import Database
-from common.errors import Unauthorized
+from common.errors import Forbidden, Unauthorized
 from common.identity import Caller, Role
 from common.settings import Settings
 from gateway.accounts import digest, key_caller, session_caller, unscoped
@@ -121,3 +121,20 @@ def development_authenticator(settings: Settings) -> Authenticator:
         return caller
 
     return authenticate
+
+
+def signed_in_caller(
+    allowed: Callable[[Caller], bool], refusal: str
+) -> Callable[[Request], Caller]:
+    """A route dependency giving the signed-in caller when `allowed` lets them in: 401 when no
+    one is signed in, 403 saying `refusal` to anyone else."""
+
+    def caller_allowed(request: Request) -> Caller:
+        caller: Caller | None = request.state.caller
+        if caller is None:
+            raise Unauthorized("Sign in first.")
+        if not allowed(caller):
+            raise Forbidden(refusal)
+        return caller
+
+    return caller_allowed

@@ -202,6 +202,31 @@ _TAKE = text(
 _PRUNE = text("delete from identity.rate_limit_counters where window_start < :window - 1")
 
 
+@dataclass(frozen=True)
+class _Moment:
+    """Where a time falls in the sliding-window counter: its minute and how far into it."""
+
+    window: int
+    """The minute, counted from the epoch."""
+    elapsed: float
+    """Seconds since that minute began."""
+
+    @classmethod
+    def at(cls, now: float) -> "_Moment":
+        window = int(now // WINDOW_SECONDS)
+        return cls(window, now - window * WINDOW_SECONDS)
+
+    @property
+    def weight(self) -> float:
+        """How much of the minute before's count still lies inside the sliding 60 seconds."""
+        return 1 - self.elapsed / WINDOW_SECONDS
+
+
+def _counter_key(name: str, key: str) -> str:
+    """`key` under the limit `name`, as its counter row is keyed (at most 400 characters)."""
+    return f"{name}:{key}"[:400]
+
+
 def seconds_to_wait(*, previous: int, current: int, elapsed: float, limit: int) -> int:
     """How long until one more request fits, for a refused one (`elapsed`: seconds into this
     window). E.g. 60 a minute, all 60 sent at the start of this window, refused 10 s in: the
@@ -240,12 +265,11 @@ class RateLimiter:
         if self.per_minute <= 0:
             return None
         now = self.clock()
-        window = int(now // WINDOW_SECONDS)
-        elapsed = now - window * WINDOW_SECONDS
+        moment = _Moment.at(now)
         params = {
-            "key": f"{self.name}:{key}"[:400],
-            "window": window,
-            "weight": 1 - elapsed / WINDOW_SECONDS,
+            "key": _counter_key(self.name, key),
+            "window": moment.window,
+            "weight": moment.weight,
             "limit": self.per_minute,
         }
         try:
@@ -254,7 +278,7 @@ class RateLimiter:
                 if now - self._pruned_at >= WINDOW_SECONDS:
                     # Rows older than the last window count for nothing: keep the table small.
                     self._pruned_at = now
-                    session.execute(_PRUNE, {"window": window})
+                    session.execute(_PRUNE, {"window": moment.window})
                 session.commit()
         except SQLAlchemyError as error:
             # Expected while PostgreSQL restarts, once a request: a warning, not a trace each.
@@ -266,7 +290,7 @@ class RateLimiter:
         if allowed:
             return None
         return seconds_to_wait(
-            previous=previous, current=current, elapsed=elapsed, limit=self.per_minute
+            previous=previous, current=current, elapsed=moment.elapsed, limit=self.per_minute
         )
 
     async def take_async(self, key: str) -> int | None:
@@ -375,18 +399,15 @@ class BatchedRateLimiter:
         """Count one request for `key` in memory; None if allowed, else the seconds to wait."""
         if self.per_minute <= 0:
             return None
-        now = self.clock()
-        window = int(now // WINDOW_SECONDS)
-        elapsed = now - window * WINDOW_SECONDS
-        weight = 1 - elapsed / WINDOW_SECONDS
+        moment = _Moment.at(self.clock())
         with self._lock:
-            count = self._counts.setdefault(f"{self.name}:{key}"[:400], _Count())
-            previous, current = count.counts(window)
-            if previous * weight + current + 1 <= self.per_minute:
-                count.pending[window] = count.pending.get(window, 0) + 1
+            count = self._counts.setdefault(_counter_key(self.name, key), _Count())
+            previous, current = count.counts(moment.window)
+            if previous * moment.weight + current + 1 <= self.per_minute:
+                count.pending[moment.window] = count.pending.get(moment.window, 0) + 1
                 return None
         return seconds_to_wait(
-            previous=previous, current=current, elapsed=elapsed, limit=self.per_minute
+            previous=previous, current=current, elapsed=moment.elapsed, limit=self.per_minute
         )
 
     def standing(self, key: str, *, wait: int | None = None) -> Standing | None:
@@ -396,17 +417,15 @@ class BatchedRateLimiter:
             return None
         if wait is not None:
             return Standing(self.per_minute, 0, wait)
-        now = self.clock()
-        window = int(now // WINDOW_SECONDS)
-        elapsed = now - window * WINDOW_SECONDS
+        moment = _Moment.at(self.clock())
         with self._lock:
-            count = self._counts.get(f"{self.name}:{key}"[:400])
-            previous, current = count.counts(window) if count else (0, 0)
-        used = previous * (1 - elapsed / WINDOW_SECONDS) + current
+            count = self._counts.get(_counter_key(self.name, key))
+            previous, current = count.counts(moment.window) if count else (0, 0)
+        used = previous * moment.weight + current
         return Standing(
             self.per_minute,
             max(0, math.floor(self.per_minute - used)),
-            max(1, math.ceil(WINDOW_SECONDS - elapsed)),
+            max(1, math.ceil(WINDOW_SECONDS - moment.elapsed)),
         )
 
     def flush_due(self) -> bool:
@@ -415,7 +434,7 @@ class BatchedRateLimiter:
     def flush(self) -> None:
         """Add this process's counts to the shared ones, and learn everyone's in return."""
         now = self.clock()
-        window = int(now // WINDOW_SECONDS)
+        window = _Moment.at(now).window
         with self._lock:
             self._flushing, self._flushed_at = True, now
             batches: dict[int, dict[str, int]] = {}

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from common.importing import IMPORT_SCHEMAS
-from common.openapi import problem_response
+from common.openapi import header, header_parameter, problem_response
 from gateway.guard import is_public
 
 log = logging.getLogger(__name__)
@@ -39,47 +39,46 @@ SECURITY_SCHEMES: dict[str, Any] = {
 SECURITY: list[dict[str, list[str]]] = [{"ApiKey": []}, {"SessionCookie": []}]
 
 RETRY_AFTER = {
-    "Retry-After": {
-        "description": "Seconds to wait before sending the request again.",
-        "schema": {"type": "integer", "minimum": 1},
-    }
+    "Retry-After": header(
+        "Seconds to wait before sending the request again.", type="integer", minimum=1
+    )
 }
 RATE_LIMIT = {
-    "RateLimit-Limit": {
-        "description": (
-            "Requests a minute this credential may send (the separate fields of "
-            "draft-ietf-httpapi-ratelimit-headers-06)."
-        ),
-        "schema": {"type": "integer", "minimum": 1},
-    },
-    "RateLimit-Remaining": {
-        "description": "Requests it may still send now; 0 when refused.",
-        "schema": {"type": "integer", "minimum": 0},
-    },
-    "RateLimit-Reset": {
-        "description": "Seconds until the count starts to fall away; when refused, as Retry-After.",
-        "schema": {"type": "integer", "minimum": 1},
-    },
+    "RateLimit-Limit": header(
+        "Requests a minute this credential may send (the separate fields of "
+        "draft-ietf-httpapi-ratelimit-headers-06).",
+        type="integer",
+        minimum=1,
+    ),
+    "RateLimit-Remaining": header(
+        "Requests it may still send now; 0 when refused.", type="integer", minimum=0
+    ),
+    "RateLimit-Reset": header(
+        "Seconds until the count starts to fall away; when refused, as Retry-After.",
+        type="integer",
+        minimum=1,
+    ),
 }
 """On every answer to a signed-in caller: where their credential stands against its limit."""
-WWW_AUTHENTICATE = {
-    "description": "The scheme to authenticate with: `Bearer`.",
-    "schema": {"type": "string", "example": 'Bearer realm="asc-tracker"'},
-}
-IDEMPOTENCY_KEY = {
-    "name": "Idempotency-Key",
-    "in": "header",
-    "required": False,
-    "description": (
-        "Any unique text (a UUID, say). A retry with the same key and request gets the first "
-        "response again instead of making a second record; kept for a day."
-    ),
-    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-}
-IDEMPOTENT_REPLAYED = {
-    "description": "`true` when this is the stored response to an earlier request with the key.",
-    "schema": {"type": "string", "enum": ["true"]},
-}
+WWW_AUTHENTICATE = header(
+    "The scheme to authenticate with: `Bearer`.",
+    type="string",
+    example='Bearer realm="asc-tracker"',
+)
+IDEMPOTENCY_KEY = header_parameter(
+    "Idempotency-Key",
+    "Any unique text (a UUID, say). A retry with the same key and request gets the first "
+    "response again instead of making a second record; kept for a day.",
+    required=False,
+    type="string",
+    minLength=1,
+    maxLength=255,
+)
+IDEMPOTENT_REPLAYED = header(
+    "`true` when this is the stored response to an earlier request with the key.",
+    type="string",
+    enum=["true"],
+)
 
 
 def component_name(service: str, schema: str) -> str:

@@ -27,13 +27,13 @@ from sqlalchemy.orm import Session
 from common import crud
 from common.audit import declare_no_change
 from common.db import Database, committed, make_engine
-from common.errors import FieldError, Forbidden, NotFound, Unauthorized, ValidationFailed
+from common.errors import FieldError, NotFound, ValidationFailed
 from common.identity import NO_COUNCIL, PLATFORM_ONLY, Caller, Role
 from common.pagination import Page, PageDep, paginate
 from common.settings import get_settings
 from gateway import resets
 from gateway.accounts import hash_password, normalise_email, unscoped
-from gateway.auth import now_of
+from gateway.auth import now_of, signed_in_caller
 from gateway.events import security_event
 from gateway.models import ApiKey, Organisation, User, UserSession
 from gateway.passwords import require_acceptable_password
@@ -49,15 +49,7 @@ from gateway.schemas import _email
 router = APIRouter(prefix="/api/v1/platform", tags=["platform"])
 
 
-def platform_admin(request: Request) -> Caller:
-    caller: Caller | None = request.state.caller
-    if caller is None:
-        raise Unauthorized("Sign in first.")
-    if not caller.platform_admin:
-        raise Forbidden(PLATFORM_ONLY)
-    return caller
-
-
+platform_admin = signed_in_caller(lambda caller: caller.platform_admin, PLATFORM_ONLY)
 PlatformAdminDep = Annotated[Caller, Depends(platform_admin)]
 
 

@@ -6,9 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, Field
 
-from gateway.schemas import EmailText, PasswordResetCreated
+from gateway.schemas import EmailText, Input, PasswordResetCreated, Read
 
 _CODE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -39,9 +39,7 @@ class CouncilUsage(BaseModel):
     """The latest sign-in of any of its people."""
 
 
-class CouncilRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class CouncilRead(Read):
     id: uuid.UUID
     slug: str
     name: str
@@ -50,9 +48,7 @@ class CouncilRead(BaseModel):
     usage: CouncilUsage
 
 
-class CouncilCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CouncilCreate(Input):
     name: str = Field(min_length=1, max_length=200)
     slug: CouncilCode
     """A short code for the council, unique on the deployment: lower-case letters, digits and

@@ -5,7 +5,6 @@ import uuid
 from datetime import date, datetime
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from common import crud
@@ -15,13 +14,12 @@ from common.identity import Caller
 from common.pagination import Page, PageDep, paginate
 from gateway.admin import AdminDep, DbDep
 from gateway.models import ReminderSent, User
+from gateway.schemas import Input, Read
 
 router = APIRouter(prefix="/api/v1", tags=["reminders"])
 
 
-class ReminderSentRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class ReminderSentRead(Read):
     email: str
     item: str
     title: str
@@ -31,9 +29,7 @@ class ReminderSentRead(BaseModel):
     """False: written to the log (no SMTP host set), not emailed."""
 
 
-class MyReminders(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class MyReminders(Input):
     enabled: bool
     """Whether this person gets reminder emails (their council may turn them off for all)."""
 

@@ -7,7 +7,6 @@ SHA-256 digest is stored. It works once, for 24 hours; making another stops the 
 Using it ends every session of the person, and signs nobody in: they then sign in as usual.
 """
 
-import secrets
 import uuid
 from datetime import datetime, timedelta
 
@@ -18,7 +17,14 @@ from sqlalchemy.orm import Session
 from common.audit import declare_no_change
 from common.db import Database
 from common.errors import AppError, FieldError, ValidationFailed
-from gateway.accounts import caller_of, digest, end_sessions_of, hash_password, unscoped
+from gateway.accounts import (
+    caller_of,
+    digest,
+    end_sessions_of,
+    hash_password,
+    new_secret,
+    unscoped,
+)
 from gateway.admin import AdminDep, DbDep, _user
 from gateway.auth import now_of
 from gateway.events import security_event
@@ -41,8 +47,7 @@ GONE = (
 )
 
 
-class LinkGone(AppError):
-    status, title = 410, "Gone"
+class LinkGone(AppError, status=410): ...
 
 
 @router.post("/users/{user_id}/password-reset", status_code=201)
@@ -63,9 +68,9 @@ def issue_password_reset(
 def make_link(session: Session, user: User, *, by: str, now: datetime) -> PasswordResetCreated:
     """A new one-time link for `user` (their earlier ones stop working), shown this once."""
     _forget_links(session, user.id)
-    token = secrets.token_urlsafe(32)  # 256 bits
+    token, token_digest = new_secret()
     reset = PasswordReset(
-        token_digest=digest(token),
+        token_digest=token_digest,
         user_id=user.id,
         org_id=user.org_id,
         created_by=by,

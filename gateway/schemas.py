@@ -21,9 +21,19 @@ def _email(value: str) -> str:
 EmailText = Annotated[str, Field(max_length=320), AfterValidator(_email)]
 
 
-class OrganisationRead(BaseModel):
+class Input(BaseModel):
+    """A shape a caller sends: a field it does not have is refused, never ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Read(BaseModel):
+    """A shape the gateway answers with, read from a stored row's attributes."""
+
     model_config = ConfigDict(from_attributes=True)
 
+
+class OrganisationRead(Read):
     id: uuid.UUID
     slug: str
     name: str
@@ -48,23 +58,17 @@ class CallerRead(BaseModel):
     organisation: OrganisationRead
 
 
-class SignIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SignIn(Input):
     email: str = Field(min_length=1, max_length=320)
     password: str = Field(min_length=1, max_length=1000)
 
 
-class PasswordChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PasswordChange(Input):
     current_password: str = Field(min_length=1, max_length=1000)
     new_password: str = Field(min_length=12, max_length=1000)
 
 
-class ReEnteredPassword(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReEnteredPassword(Input):
     password: str = Field(min_length=1, max_length=1000)
 
 
@@ -82,9 +86,7 @@ class SessionRead(BaseModel):
     expires_at: datetime
 
 
-class UserRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class UserRead(Read):
     id: uuid.UUID
     email: str
     display_name: str
@@ -94,19 +96,15 @@ class UserRead(BaseModel):
     version: int
 
 
-class PersonRead(BaseModel):
+class PersonRead(Read):
     """Who someone is, as a record's history names them."""
-
-    model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
     display_name: str
     team: str | None
 
 
-class UserCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class UserCreate(Input):
     email: EmailText
     display_name: str = Field(min_length=1, max_length=200)
     team: str | None = Field(default=None, max_length=200)
@@ -114,9 +112,7 @@ class UserCreate(BaseModel):
     password: str = Field(min_length=12, max_length=1000)
 
 
-class UserUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class UserUpdate(Input):
     display_name: str | None = Field(default=None, min_length=1, max_length=200)
     team: str | None = Field(default=None, max_length=200)
     roles: list[Role] | None = Field(default=None, min_length=1)
@@ -130,9 +126,7 @@ TEAM_ROLES = frozenset({"data_provider", "service_lead"})
 """Roles whose reach is their team's: a key acting as one names its team."""
 
 
-class ApiKeyCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ApiKeyCreate(Input):
     name: str = Field(min_length=1, max_length=200)
     access: Literal["read", "read_write"]
     services: list[Literal["kpi", "projects", "finance"]] = Field(min_length=1)
@@ -158,9 +152,7 @@ class ApiKeyCreate(BaseModel):
         return []
 
 
-class ApiKeyRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class ApiKeyRead(Read):
     id: uuid.UUID
     name: str
     prefix: str
@@ -180,9 +172,7 @@ class ApiKeyCreated(ApiKeyRead):
     """The key itself: shown this once and never again."""
 
 
-class OrganisationUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class OrganisationUpdate(Input):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     allow_self_approval: bool | None = None
     """Let the submitter of a KPI figure approve it too (for one-person teams)."""
@@ -198,9 +188,7 @@ class PasswordResetCreated(BaseModel):
     expires_at: datetime
 
 
-class PasswordResetToken(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PasswordResetToken(Input):
     token: str = Field(min_length=1, max_length=200)
 
 
@@ -211,8 +199,5 @@ class PasswordResetLink(BaseModel):
     expires_at: datetime
 
 
-class PasswordResetUse(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    token: str = Field(min_length=1, max_length=200)
+class PasswordResetUse(PasswordResetToken):
     new_password: str = Field(min_length=12, max_length=1000)

@@ -35,8 +35,7 @@ from gateway.schemas import MySession, PasswordChange, ReEnteredPassword, Sessio
 router = APIRouter(tags=["sessions"])
 
 
-class Locked(AppError):
-    status, title = 429, "Too Many Requests"
+class Locked(AppError, status=429): ...
 
 
 def _settings(request: Request) -> Settings:

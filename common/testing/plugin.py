@@ -263,9 +263,15 @@ def database(connection: Connection, request: pytest.FixtureRequest) -> Iterator
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
+    return in_process_settings(database_url)
+
+
+def in_process_settings(database_url: str, signing_key: str = TEST_SIGNING_KEY) -> Settings:
+    """Settings for apps that call each other in process, each part by its bare name as host
+    (`http://kpi`), on the database at `database_url`."""
     return Settings(
         database_url=database_url,
-        identity_signing_key=TEST_SIGNING_KEY,
+        identity_signing_key=signing_key,
         kpi_url="http://kpi",
         projects_url="http://projects",
         finance_url="http://finance",

@@ -35,7 +35,7 @@ from common.identity import Caller, Role
 from common.migrate import upgrade_all
 from common.periods import Frequency, Period
 from common.pg import embedded_url, fresh_database, start_embedded
-from common.settings import Settings
+from common.testing.plugin import in_process_settings
 from common.testing.statements import count_statements, straight_to
 from gateway.models import Organisation
 from services.finance.app import create_app as create_finance
@@ -368,15 +368,7 @@ def main() -> int:
     engine = make_engine(url)
     database = Database(engine)
     load(database, last)
-    settings = Settings(
-        database_url=url,
-        identity_signing_key=SIGNING_KEY,
-        kpi_url="http://kpi",
-        projects_url="http://projects",
-        finance_url="http://finance",
-        web_url="http://web",
-        gateway_url="http://gateway",
-    )
+    settings = in_process_settings(url, SIGNING_KEY)
     caller = Caller(
         org_id=ORG_ID,
         user_id="bench",
