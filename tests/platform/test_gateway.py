@@ -69,16 +69,22 @@ class _Slow(httpx.AsyncBaseTransport):
         raise httpx.ReadTimeout("timed out", request=request)
 
 
+def _with_transport(
+    settings: Settings,
+    database: Database,
+    demo_org: uuid.UUID,
+    service: str,
+    transport: httpx.AsyncBaseTransport,
+) -> System:
+    """The whole system, signed in to the demo council, reaching `service` through `transport`."""
+    caller = make_caller(demo_org)
+    return build_system(settings, database, caller=caller, transports={service: transport})
+
+
 def test_a_service_that_is_down_gives_502_and_the_others_keep_working(
     settings: Settings, database: Database, demo_org: uuid.UUID
 ) -> None:
-    system = build_system(
-        settings,
-        database,
-        caller=make_caller(demo_org),
-        transports={"finance": _Down()},
-    )
-    with system.client() as api:
+    with _with_transport(settings, database, demo_org, "finance", _Down()).client() as api:
         down = api.get("/api/v1/finance/budget-lines")
         assert down.status_code == 502
         assert down.headers["content-type"] == "application/problem+json"
@@ -92,13 +98,7 @@ def test_a_service_that_is_down_gives_502_and_the_others_keep_working(
 def test_a_slow_service_gives_504(
     settings: Settings, database: Database, demo_org: uuid.UUID
 ) -> None:
-    system = build_system(
-        settings,
-        database,
-        caller=make_caller(demo_org),
-        transports={"projects": _Slow()},
-    )
-    with system.client() as api:
+    with _with_transport(settings, database, demo_org, "projects", _Slow()).client() as api:
         response = api.get("/api/v1/projects/priorities")
     assert response.status_code == 504
 
