@@ -1,7 +1,7 @@
 """The system with real sign-in (sessions and API keys), people to sign in as, and a clock."""
 
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -9,10 +9,12 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from httpx import Response
+from sqlalchemy.orm import Session
 
 from common.db import Database
 from common.identity import Role
 from common.settings import Settings
+from gateway.accounts import NewKey, mint_api_key
 from gateway.models import User
 from stack.testing.plugin import System, build_system
 
@@ -145,3 +147,26 @@ def post_signed_in(
     else:
         response = browser.post(path, json=json, headers={"X-CSRF-Token": csrf})
     return response
+
+
+def make_api_key(
+    session: Session,
+    name: str,
+    *,
+    access: str = "read",
+    services: Sequence[str] = ("kpi",),
+    role: str = "viewer",
+    team: str | None = None,
+) -> NewKey:
+    """An API key made straight in the council's tables, never expiring: by default a viewer's
+    read-only key to the kpi service."""
+    return mint_api_key(
+        session,
+        name=name,
+        access=access,
+        services=list(services),
+        role=role,
+        team=team,
+        expires_at=None,
+        created_by="test",
+    )

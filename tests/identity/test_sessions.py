@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -317,13 +318,21 @@ def _session_lookups(engine: Engine, fetch: Callable[[], object]) -> int:
     return sum("FROM identity.sessions" in statement for statement in sent.sent)
 
 
-def _page_pass(system: System, database: Database, settings: Settings, secret: str) -> str:
-    """The pass the gateway gives the web app for a page of the person signed in by `secret`."""
-    with unscoped(database.session(None)) as session:
-        caller = session_caller(session, secret, settings=settings, now=datetime.now(UTC))
-    assert caller is not None
-    token: str = system.gateway.state.page_passes.mint(caller, session=digest(secret))
-    return token
+@pytest.fixture
+def page_pass(
+    secure_system: System, database: Database, settings: Settings
+) -> Callable[[str], str]:
+    """The pass the gateway gives the web app for a page of the person signed in by a session
+    secret."""
+
+    def mint(secret: str) -> str:
+        with unscoped(database.session(None)) as session:
+            caller = session_caller(session, secret, settings=settings, now=datetime.now(UTC))
+        assert caller is not None
+        token: str = secure_system.gateway.state.page_passes.mint(caller, session=digest(secret))
+        return token
+
+    return mint
 
 
 def test_a_page_looks_the_session_up_once_however_many_api_calls_it_makes(
@@ -337,11 +346,11 @@ def test_a_page_looks_the_session_up_once_however_many_api_calls_it_makes(
 
 
 def test_signing_out_ends_the_session_for_a_page_already_under_way(
-    browser: TestClient, person: User, secure_system: System, database: Database, settings: Settings
+    browser: TestClient, person: User, page_pass: Callable[[str], str]
 ) -> None:
     csrf = sign_in(browser, person.email)
     secret = str(browser.cookies.get("asc_session"))
-    token = _page_pass(secure_system, database, settings, secret)
+    token = page_pass(secret)
     assert browser.get("/api/v1/me", headers={PAGE_PASS_HEADER: token}).status_code == 200
     assert browser.post("/sign-out", data={"csrf_token": csrf}).status_code == 303
     browser.cookies.set("asc_session", secret)  # the page's inner calls still send the cookie
@@ -349,11 +358,10 @@ def test_signing_out_ends_the_session_for_a_page_already_under_way(
 
 
 def test_ending_a_person_s_other_sessions_ends_them_for_pages_under_way(
-    browser: TestClient, person: User, secure_system: System, database: Database, settings: Settings
+    browser: TestClient, person: User, secure_system: System, page_pass: Callable[[str], str]
 ) -> None:
     elsewhere = signed_in_browser(secure_system, person.email)
-    secret = str(elsewhere.cookies.get("asc_session"))
-    token = _page_pass(secure_system, database, settings, secret)
+    token = page_pass(str(elsewhere.cookies.get("asc_session")))
     csrf = sign_in(browser, person.email)
     ended = browser.post("/account/sessions", data={"csrf_token": csrf, "password": PASSWORD})
     assert ended.status_code == 303
@@ -361,11 +369,15 @@ def test_ending_a_person_s_other_sessions_ends_them_for_pages_under_way(
 
 
 def test_a_page_pass_stands_in_only_for_the_session_it_was_made_for(
-    browser: TestClient, person: User, secure_system: System, database: Database, settings: Settings
+    browser: TestClient,
+    person: User,
+    secure_system: System,
+    database: Database,
+    page_pass: Callable[[str], str],
 ) -> None:
     colleague = add_user(database, person.org_id, Role.VIEWER, email="viewer@demo.example")
     sign_in(browser, person.email)
-    token = _page_pass(secure_system, database, settings, str(browser.cookies.get("asc_session")))
+    token = page_pass(str(browser.cookies.get("asc_session")))
     other = signed_in_browser(secure_system, colleague.email)
     seen = other.get("/api/v1/me", headers={PAGE_PASS_HEADER: token})
     assert seen.json()["user_id"] == str(colleague.id)  # their own session, not the pass's
