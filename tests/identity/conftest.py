@@ -170,3 +170,14 @@ def make_api_key(
         expires_at=None,
         created_by="test",
     )
+
+
+def new_person(**fields: object) -> dict[str, object]:
+    """What an admin types to add someone: a viewer with a good password, but for `fields`."""
+    typed: dict[str, object] = {
+        "email": "new.person@demo.example",
+        "display_name": "New person",
+        "roles": ["viewer"],
+        "password": "a long enough password",
+    }
+    return typed | fields

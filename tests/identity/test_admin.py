@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from common.db import Database
 from common.identity import Caller, Role
@@ -14,6 +15,7 @@ from stack.testing.plugin import System
 from tests.identity.conftest import (
     PASSWORD,
     add_user,
+    new_person,
     post_sign_in,
     post_signed_in,
     sign_in,
@@ -28,17 +30,10 @@ def test_an_admin_adds_a_user_on_the_page_who_can_then_sign_in(
     form = browser.get("/admin/users/new")
     assert form.status_code == 200
     assert 'name="csrf_token"' in form.text
-    response = browser.post(
-        "/admin/users/new",
-        data={
-            "csrf_token": csrf,
-            "email": "New.Person@Demo.example",
-            "display_name": "New person",
-            "team": "Reablement",
-            "roles": ["data_provider", "viewer"],
-            "password": "a long enough password",
-        },
+    typed = new_person(
+        email="New.Person@Demo.example", team="Reablement", roles=["data_provider", "viewer"]
     )
+    response = browser.post("/admin/users/new", data={"csrf_token": csrf, **typed})
     assert response.status_code == 303, response.text
     listed = browser.get("/admin/users").text
     assert "new.person@demo.example" in listed
@@ -63,12 +58,7 @@ def test_an_email_already_used_in_another_council_is_refused(
     browser: TestClient, person: User, database: Database, other_org: uuid.UUID
 ) -> None:
     add_user(database, other_org, Role.VIEWER, email="taken@elsewhere.example")
-    taken = {
-        "email": "taken@elsewhere.example",
-        "display_name": "X",
-        "roles": ["viewer"],
-        "password": "a long enough password",
-    }
+    taken = new_person(email="taken@elsewhere.example", display_name="X")
     response = post_signed_in(browser, person.email, "/api/v1/users", json=taken)
     assert response.status_code == 422
     assert response.json()["errors"] == [
@@ -221,9 +211,14 @@ def test_the_council_setting_lets_a_one_person_team_approve_its_own_figures(
     assert browser.get(f"{url}/revisions").json()["items"][-1]["self_approved"] is True
 
 
-def version(browser: TestClient) -> str:
-    """The council's version, as the organisation page's hidden field carries it."""
-    return str(browser.get("/api/v1/organisation").json()["version"])
+def save_organisation(browser: TestClient, csrf: str, **fields: str) -> Response:
+    """Send the organisation page's form with `fields`, and the council's version as the page's
+    hidden field carries it."""
+    version = str(browser.get("/api/v1/organisation").json()["version"])
+    response: Response = browser.post(
+        "/admin/organisation", data={**fields, "version": version, "csrf_token": csrf}
+    )
+    return response
 
 
 def test_an_admin_lets_one_person_teams_approve_their_own_figures_and_takes_it_back(
@@ -233,38 +228,19 @@ def test_an_admin_lets_one_person_teams_approve_their_own_figures_and_takes_it_b
     page = browser.get("/admin/organisation").text
     assert "Let a one-person team approve its own figures" in page
     assert 'value="true" checked' not in page
-    ticked = browser.post(
-        "/admin/organisation",
-        data={
-            "name": "Demo Council",
-            "allow_self_approval": "true",
-            "version": version(browser),
-            "csrf_token": csrf,
-        },
-    )
+    ticked = save_organisation(browser, csrf, name="Demo Council", allow_self_approval="true")
     assert ticked.status_code == 303, ticked.text
     assert browser.get("/api/v1/organisation").json()["allow_self_approval"] is True
     assert 'value="true" checked' in browser.get("/admin/organisation").text
     # An unticked box sends nothing: the setting goes back off.
-    unticked = browser.post(
-        "/admin/organisation",
-        data={"name": "Demo Council", "version": version(browser), "csrf_token": csrf},
-    )
+    unticked = save_organisation(browser, csrf, name="Demo Council")
     assert unticked.status_code == 303, unticked.text
     assert browser.get("/api/v1/organisation").json()["allow_self_approval"] is False
 
 
 def test_a_refused_change_keeps_the_box_as_ticked(browser: TestClient, person: User) -> None:
     csrf = sign_in(browser, person.email)
-    refused = browser.post(
-        "/admin/organisation",
-        data={
-            "name": "",
-            "allow_self_approval": "true",
-            "version": version(browser),
-            "csrf_token": csrf,
-        },
-    )
+    refused = save_organisation(browser, csrf, name="", allow_self_approval="true")
     assert refused.status_code == 422
     assert 'value="true" checked' in refused.text
     assert browser.get("/api/v1/organisation").json()["allow_self_approval"] is False

@@ -19,7 +19,14 @@ from gateway.passwords import (
     is_common,
     password_problem,
 )
-from tests.identity.conftest import PASSWORD, add_user, change_password, post_signed_in, sign_in
+from tests.identity.conftest import (
+    PASSWORD,
+    add_user,
+    change_password,
+    new_person,
+    post_signed_in,
+    sign_in,
+)
 
 
 @pytest.mark.parametrize(
@@ -78,12 +85,7 @@ def test_a_password_holding_the_email_name_or_the_service_name_is_refused(
 def test_an_admin_adding_someone_with_a_common_password_sees_why_by_the_field(
     browser: TestClient, person: User
 ) -> None:
-    typed = {
-        "email": "new.person@demo.example",
-        "display_name": "New person",
-        "roles": ["viewer"],
-        "password": "Password123456",
-    }
+    typed = new_person(password="Password123456")
     response = post_signed_in(browser, person.email, "/admin/users/new", form=typed)
     assert response.status_code == 422
     assert 'id="password-error"' in response.text
