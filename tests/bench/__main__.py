@@ -28,7 +28,7 @@ from services.kpi.actuals.models import Actual, ActualRevision
 from services.kpi.measures.models import Measure
 from services.kpi.targets.models import Target
 from stack.testing.processes import running_system
-from tests.bench.shared import months_ending, percentile
+from tests.bench.shared import approved, measure_mix, months_ending, percentile
 
 ROOT = Path(__file__).resolve().parents[2]
 MEASURES = 200
@@ -54,13 +54,9 @@ def load(database_url: str, last: Period) -> int:
                     "org_id": DEMO_ORG_ID,
                     "code": f"B{n:03d}",
                     "title": f"Benchmark measure {n}",
-                    "unit": "percent" if n % 2 else "count",
-                    "polarity": "bigger_is_better" if n % 3 else "smaller_is_better",
                     "frequency": "monthly",
                     "target_type": "cumulative" if n % 4 == 0 else "flat",
-                    "council_plan": n % 5 == 0,
-                    "data_provider": f"Team {n % 8}",
-                    "service_area": f"Area {n % 4}",
+                    **measure_mix(n),
                 }
             )
         session.execute(insert(Measure), measures)
@@ -90,12 +86,7 @@ def load(database_url: str, last: Period) -> int:
                         "id": actual_id,
                         "org_id": DEMO_ORG_ID,
                         "measure_id": m["id"],
-                        "period": period.code,
-                        "period_start": period.start,
-                        "status": "approved",
-                        "value": value,
-                        "approved_value": value,
-                        "approved_revision": 1,
+                        **approved(period, value),
                         "commentary": "Benchmark data",
                     }
                 )

@@ -21,6 +21,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -67,15 +68,18 @@ RETURN_MONTHS = ["Apr-25", "May-25", "Jun-25", "Jul-25", "Aug-25", "Sep-25", "Oc
 RETURN_MONTHS += ["Dec-25", "Jan-26"]
 
 
+def numbered(headers: list[str], rows: int, row: Callable[[int], list[str]]) -> bytes:
+    """A CSV table of `rows` generated rows: row n (counting from 1) is `row(n)`."""
+    return write_csv(headers, [row(n) for n in range(1, rows + 1)])
+
+
 def kpi_table(rows: int, shift: int = 0) -> bytes:
-    return write_csv(
+    return numbered(
         KPI_HEADERS,
-        [
-            [
-                *(f"B{n:05d}", f"Bench measure {n}", "Number", "Bigger", "Monthly", "Flat"),
-                *(str(100 + n % 50), str(110 + n % 50 + shift), "N", f"Team {n % 8}"),
-            ]
-            for n in range(1, rows + 1)
+        rows,
+        lambda n: [
+            *(f"B{n:05d}", f"Bench measure {n}", "Number", "Bigger", "Monthly", "Flat"),
+            *(str(100 + n % 50), str(110 + n % 50 + shift), "N", f"Team {n % 8}"),
         ],
     )
 
@@ -121,46 +125,34 @@ def project_table() -> bytes:
 
 
 def milestone_table(rows: int, shift: int = 0) -> bytes:
-    return write_csv(
+    return numbered(
         MILESTONE_HEADERS,
-        [
-            [
-                f"Bench project {n % PROJECTS + 1}",
-                f"Bench milestone {n}",
-                "July 2030",
-                f"{28 - shift}/08/2030",
-                "Not started",
-            ]
-            for n in range(1, rows + 1)
+        rows,
+        lambda n: [
+            *(f"Bench project {n % PROJECTS + 1}", f"Bench milestone {n}", "July 2030"),
+            *(f"{28 - shift}/08/2030", "Not started"),
         ],
     )
 
 
 def ledger_table(rows: int, shift: int = 0) -> bytes:
-    return write_csv(
+    return numbered(
         LEDGER_HEADERS,
-        [
-            [
-                *(f"BCC{n:05d}", f"Bench budget line {n}", f"Area {n % 8}", str(1000 + n)),
-                *(str(1000 + n + shift), str(1010 + n + shift), str(1020 + n + shift)),
-            ]
-            for n in range(1, rows + 1)
+        rows,
+        lambda n: [
+            *(f"BCC{n:05d}", f"Bench budget line {n}", f"Area {n % 8}", str(1000 + n)),
+            *(str(1000 + n + shift), str(1010 + n + shift), str(1020 + n + shift)),
         ],
     )
 
 
 def savings_table(rows: int, shift: int = 0) -> bytes:
-    return write_csv(
+    return numbered(
         SAVINGS_HEADERS,
-        [
-            [
-                f"BSAV{n:05d}",
-                f"Bench saving {n}",
-                "Commissioning",
-                "Bench team",
-                str(5000 + n + shift),
-            ]
-            for n in range(1, rows + 1)
+        rows,
+        lambda n: [
+            *(f"BSAV{n:05d}", f"Bench saving {n}", "Commissioning", "Bench team"),
+            str(5000 + n + shift),
         ],
     )
 

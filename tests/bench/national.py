@@ -56,7 +56,7 @@ from services.projects.portfolio.models import Project
 from stack.testing.processes import RunningSystem, running_system
 from tests.bench.mixed import Request, mixed_load
 from tests.bench.overhead import overhead
-from tests.bench.shared import months_ending, percentile
+from tests.bench.shared import measure_mix, months_ending, percentile
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNCILS = int(os.environ.get("BENCH_COUNCILS", "150"))
@@ -181,13 +181,9 @@ def load_council(database: Database, org_id: uuid.UUID, n: int, months: list[Per
                 "org_id": org_id,
                 "code": f"M{i:03d}",
                 "title": f"Measure {i} of council {n}",
-                "unit": "percent" if i % 2 else "count",
-                "polarity": "bigger_is_better" if i % 3 else "smaller_is_better",
                 "frequency": "monthly",
                 "target_type": "flat",
-                "council_plan": i % 5 == 0,
-                "data_provider": f"Team {i % 8}",
-                "service_area": f"Area {i % 4}",
+                **measure_mix(i),
                 "version": 1,
             }
             for i in range(MEASURES)

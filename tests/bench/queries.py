@@ -54,7 +54,7 @@ from services.projects.app import create_app as create_projects
 from services.projects.milestones.models import Milestone
 from services.projects.plan.models import Objective
 from services.projects.portfolio.models import Project
-from tests.bench.shared import months_ending, percentile
+from tests.bench.shared import approved, measure_mix, months_ending, percentile
 
 ROOT = Path(__file__).resolve().parents[2]
 ORG_ID = uuid.UUID("00000000-0000-4000-8000-00000000b17a")
@@ -160,13 +160,9 @@ def load(database: Database, last: Period) -> None:
                 "id": new_id(),
                 "code": f"M{i:03d}",
                 "title": f"Measure {i}",
-                "unit": "percent" if i % 2 else "count",
-                "polarity": "bigger_is_better" if i % 3 else "smaller_is_better",
                 "frequency": "quarterly" if i % 10 == 9 else "monthly",
                 "target_type": "cumulative" if i % 7 == 6 and i % 2 == 0 else "flat",
-                "council_plan": i % 5 == 0,
-                "data_provider": f"Team {i % 8}",
-                "service_area": f"Area {i % 4}",
+                **measure_mix(i),
                 "version": 1,
             }
             for i in range(MEASURES)
@@ -197,12 +193,7 @@ def load(database: Database, last: Period) -> None:
                     | {
                         "id": new_id(),
                         "measure_id": m["id"],
-                        "period": period.code,
-                        "period_start": period.start,
-                        "status": "approved",
-                        "value": value,
-                        "approved_value": value,
-                        "approved_revision": 1,
+                        **approved(period, value),
                         "version": 1,
                     }
                 )

@@ -1,7 +1,10 @@
-"""What the benchmarks share: the months they generate, how they read latencies and CPU time."""
+"""What the benchmarks share: the months and records they generate, how they read latencies and CPU
+time."""
 
 import os
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from common.periods import Period
 
@@ -43,3 +46,27 @@ def cpu_seconds(pid: int) -> float:
         tree.update(children)
         frontier.extend(children)
     return sum(used.get(p, 0.0) for p in tree)
+
+
+def measure_mix(i: int) -> dict[str, Any]:
+    """What generated measure `i` is like, so every benchmark loads the same mix: its unit,
+    polarity, Council Plan flag, providing team (of 8) and service area (of 4) cycle with `i`."""
+    return {
+        "unit": "percent" if i % 2 else "count",
+        "polarity": "bigger_is_better" if i % 3 else "smaller_is_better",
+        "council_plan": i % 5 == 0,
+        "data_provider": f"Team {i % 8}",
+        "service_area": f"Area {i % 4}",
+    }
+
+
+def approved(period: Period, value: Decimal) -> dict[str, Any]:
+    """An actual's columns for a figure approved as first entered: `value` for `period`."""
+    return {
+        "period": period.code,
+        "period_start": period.start,
+        "status": "approved",
+        "value": value,
+        "approved_value": value,
+        "approved_revision": 1,
+    }

@@ -4,11 +4,12 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, sync_playwright
 
 from stack.testing.processes import RunningSystem, running_system
 
@@ -58,14 +59,30 @@ def live(pg_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         yield system
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A page that records any Content-Security-Policy violation of the app's own pages."""
+@contextmanager
+def new_tab(browser: Browser) -> Iterator[Page]:
+    """A desktop-width tab of its own (no cookies) that records any Content-Security-Policy
+    violation of the app's own pages."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     recording_csp(page)
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A page that records any Content-Security-Policy violation of the app's own pages."""
+    with new_tab(browser) as page:
+        yield page
+
+
+@pytest.fixture(scope="module")
+def admin(browser: Browser, live: RunningSystem) -> Iterator[Page]:
+    """One signed-in administrator's tab for the whole module (signing in once is enough)."""
+    with new_tab(browser) as page:
+        sign_in(page, live, "admin@demo.example")
+        yield page
 
 
 def recording_csp(page: Page) -> None:
@@ -135,3 +152,11 @@ def sign_in(page: Page, live: RunningSystem, email: str) -> None:
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: not url.endswith("/sign-in"))
     page.wait_for_load_state("networkidle")
+
+
+def savings_entry(page: Page, live: RunningSystem) -> Locator:
+    """Sign the service lead in and load the savings entry page; the first savings line's form."""
+    sign_in(page, live, "service.lead@demo.example")
+    page.goto(live.url() + "/savings/entry")
+    page.wait_for_load_state("networkidle")
+    return page.locator("form.app-entry").first

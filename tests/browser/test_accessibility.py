@@ -3,14 +3,14 @@ no sideways scrolling of the whole page at 320 CSS pixels (WCAG 1.4.10), and not
 Content-Security-Policy refuses. Forms are checked in their error state too."""
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from stack.testing.processes import RunningSystem
-from tests.browser.conftest import axe_violations, has_horizontal_scroll, recording_csp, sign_in
+from tests.browser.conftest import axe_violations, has_horizontal_scroll
 
 PAGES = [
     "/",
@@ -62,17 +62,6 @@ def known_defects(names: Iterable[str]) -> list[Any]:
     ]
 
 
-@pytest.fixture(scope="module")
-def admin(browser: Browser, live: RunningSystem) -> Iterator[Page]:
-    """One signed-in administrator's tab for the whole module (signing in once is enough)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    recording_csp(page)
-    sign_in(page, live, "admin@demo.example")
-    yield page
-    context.close()
-
-
 @pytest.fixture
 def tab(admin: Page) -> Page:
     """The administrator's tab, back at desktop width with no CSP violations recorded yet."""
@@ -89,6 +78,15 @@ def check(page: Page) -> None:
     # what scrolls inside its own box at 320 px must be reachable by keyboard
     assert axe_violations(page, rules=("scrollable-region-focusable",)) == []
     assert page.csp_violations == []  # type: ignore[attr-defined]
+
+
+def shows_its_error(page: Page, message: str) -> None:
+    """A form sent with a mistake: the title says so, focus is on the error summary, the message
+    by the field (`message`, a selector) shows, and the page passes `check`."""
+    expect(page).to_have_title(re.compile("^Error: "))
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    expect(page.locator(message)).to_be_visible()
+    check(page)
 
 
 def visit(page: Page, url: str) -> None:
@@ -158,10 +156,7 @@ def test_kpi_entry_in_its_error_states(tab: Page, live: RunningSystem) -> None:
     value_id = value.get_attribute("id")
     value.fill("twelve")
     tab.get_by_role("button", name="Save as drafts").click()
-    expect(tab).to_have_title(re.compile("^Error: "))
-    expect(tab.locator(".govuk-error-summary")).to_be_focused()
-    expect(tab.locator(f"#{value_id}-error")).to_be_visible()
-    check(tab)
+    shows_its_error(tab, f"#{value_id}-error")
 
 
 def test_highlight_report_form_in_its_error_state(
@@ -170,10 +165,7 @@ def test_highlight_report_form_in_its_error_state(
     visit(tab, live.url() + detail_urls["highlight report form"])
     tab.get_by_label("Summary").fill("")
     tab.get_by_role("button", name="Save", exact=True).click()
-    expect(tab).to_have_title(re.compile("^Error: "))
-    expect(tab.locator(".govuk-error-summary")).to_be_focused()
-    expect(tab.locator("#summary-error")).to_be_visible()
-    check(tab)
+    shows_its_error(tab, "#summary-error")
 
 
 def test_savings_entry_in_its_error_state(tab: Page, live: RunningSystem) -> None:

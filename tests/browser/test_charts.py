@@ -2,13 +2,11 @@
 outside its SVG (no label cut off at the left, no Gantt bar cut off at the right)."""
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from stack.testing.processes import RunningSystem
-from tests.browser.conftest import recording_csp, sign_in
 
 # Every kind of chart: a measure's line chart, a savings line's money chart, a project's
 # Gantt, and the quarterly report's bar charts.
@@ -35,16 +33,6 @@ OUTSIDE = """
   });
 })
 """
-
-
-@pytest.fixture(scope="module")
-def admin(browser: Browser, live: RunningSystem) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    recording_csp(page)
-    sign_in(page, live, "admin@demo.example")
-    yield page
-    context.close()
 
 
 def _url(page: Page, live: RunningSystem, path: str, pattern: str | None) -> str:

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from stack.testing.processes import RunningSystem
-from tests.browser.conftest import axe_violations, settled, sign_in
+from tests.browser.conftest import axe_violations, savings_entry, settled, sign_in
 from tests.browser.test_journeys import focus_is_visible, focused, tab_to
 
 STATUS = "#app-status"
@@ -143,10 +143,7 @@ def test_sorting_and_filtering_keep_focus_on_the_control_and_say_the_count(
 def test_savings_entry_saved_by_keyboard_focuses_its_banner_and_says_so(
     page: Page, live: RunningSystem
 ) -> None:
-    sign_in(page, live, "service.lead@demo.example")
-    page.goto(live.url() + "/savings/entry")
-    page.wait_for_load_state("networkidle")
-    form = page.locator("form.app-entry").first
+    form = savings_entry(page, live)
     achieved = form.locator("input[name='achieved_to_date']")
     achieved_id = achieved.get_attribute("id")
     tab_to(page, f"el.id === '{achieved_id}'")

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from stack.testing.processes import RunningSystem, running_system
-from tests.browser.conftest import DEMO_PASSWORD, axe_violations, sign_in
+from tests.browser.conftest import DEMO_PASSWORD, axe_violations, savings_entry, sign_in
 
 IDLE_SECONDS = 15
 
@@ -55,10 +55,7 @@ def test_the_warning_comes_before_the_end_and_stay_signed_in_keeps_the_session(
 def test_a_session_that_ends_mid_form_gives_back_what_was_typed_after_signing_in(
     page: Page, live: RunningSystem
 ) -> None:
-    sign_in(page, live, "service.lead@demo.example")
-    page.goto(live.url() + "/savings/entry")
-    page.wait_for_load_state("networkidle")
-    form = page.locator("form.app-entry").first
+    form = savings_entry(page, live)
     line_id = form.locator("input[name='line_id']").get_attribute("value")
     achieved = form.locator("input[name='achieved_to_date']")
     stored = achieved.input_value()

@@ -1,7 +1,7 @@
 """The system with real sign-in (sessions and API keys), people to sign in as, and a clock."""
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -9,10 +9,12 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from httpx import Response
+from sqlalchemy.orm import Session
 
 from common.db import Database
 from common.identity import Role
 from common.settings import Settings
+from gateway.accounts import NewKey, mint_api_key
 from gateway.models import User
 from stack.testing.plugin import System, build_system
 
@@ -107,3 +109,75 @@ def sign_in(client: TestClient, email: str, password: str = PASSWORD, csrf: str 
     assert marker in me.text, me.text
     token: str = me.text.split(marker, 1)[1].split('"', 1)[0]
     return token
+
+
+def another_browser(system: System) -> TestClient:
+    """A second browser on the same gateway, with no cookies. Not entered as a context manager:
+    leaving it would shut the shared gateway down."""
+    return TestClient(system.gateway, base_url="http://gateway", follow_redirects=False)
+
+
+def signed_in_browser(system: System, email: str, password: str = PASSWORD) -> TestClient:
+    """A second browser on the same gateway, signed in as `email` through the sign-in page."""
+    client = another_browser(system)
+    sign_in(client, email, password)
+    return client
+
+
+def change_password(browser: TestClient, csrf: str, current: str, new: str) -> Response:
+    """Fill in the change-password page: the current password, and the new one twice."""
+    form = {"current_password": current, "new_password": new, "confirm_password": new}
+    response: Response = browser.post("/account/password", data={"csrf_token": csrf, **form})
+    return response
+
+
+def post_signed_in(
+    browser: TestClient,
+    email: str,
+    path: str,
+    *,
+    json: object = None,
+    form: Mapping[str, object] | None = None,
+) -> Response:
+    """Sign `email` in, then post an API body (`json`, the CSRF token in its header) or a page's
+    form (`form`, the token in its field) as that person's browser does."""
+    csrf = sign_in(browser, email)
+    if form is not None:
+        response: Response = browser.post(path, data={"csrf_token": csrf, **form})
+    else:
+        response = browser.post(path, json=json, headers={"X-CSRF-Token": csrf})
+    return response
+
+
+def make_api_key(
+    session: Session,
+    name: str,
+    *,
+    access: str = "read",
+    services: Sequence[str] = ("kpi",),
+    role: str = "viewer",
+    team: str | None = None,
+) -> NewKey:
+    """An API key made straight in the council's tables, never expiring: by default a viewer's
+    read-only key to the kpi service."""
+    return mint_api_key(
+        session,
+        name=name,
+        access=access,
+        services=list(services),
+        role=role,
+        team=team,
+        expires_at=None,
+        created_by="test",
+    )
+
+
+def new_person(**fields: object) -> dict[str, object]:
+    """What an admin types to add someone: a viewer with a good password, but for `fields`."""
+    typed: dict[str, object] = {
+        "email": "new.person@demo.example",
+        "display_name": "New person",
+        "roles": ["viewer"],
+        "password": "a long enough password",
+    }
+    return typed | fields

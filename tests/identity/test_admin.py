@@ -3,55 +3,50 @@
 import uuid
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from common.db import Database
 from common.identity import Caller, Role
 from common.testing.plugin import make_caller
 from gateway.models import User
-from tests.identity.conftest import PASSWORD, add_user, post_sign_in, sign_in
+from stack.testing.plugin import System
+from tests.identity.conftest import (
+    PASSWORD,
+    add_user,
+    new_person,
+    post_sign_in,
+    post_signed_in,
+    sign_in,
+    signed_in_browser,
+)
 
 
 def test_an_admin_adds_a_user_on_the_page_who_can_then_sign_in(
-    browser: TestClient, person: User, secure_system: object
+    browser: TestClient, person: User, secure_system: System
 ) -> None:
     csrf = sign_in(browser, person.email)
     form = browser.get("/admin/users/new")
     assert form.status_code == 200
     assert 'name="csrf_token"' in form.text
-    response = browser.post(
-        "/admin/users/new",
-        data={
-            "csrf_token": csrf,
-            "email": "New.Person@Demo.example",
-            "display_name": "New person",
-            "team": "Reablement",
-            "roles": ["data_provider", "viewer"],
-            "password": "a long enough password",
-        },
+    typed = new_person(
+        email="New.Person@Demo.example", team="Reablement", roles=["data_provider", "viewer"]
     )
+    response = browser.post("/admin/users/new", data={"csrf_token": csrf, **typed})
     assert response.status_code == 303, response.text
     listed = browser.get("/admin/users").text
     assert "new.person@demo.example" in listed
     assert "Data provider, Viewer" in listed
-    newcomer = TestClient(secure_system.gateway, base_url="http://gateway", follow_redirects=False)  # type: ignore[attr-defined]
-    sign_in(newcomer, "new.person@demo.example", "a long enough password")
+    newcomer = signed_in_browser(secure_system, "new.person@demo.example", "a long enough password")
     me = newcomer.get("/api/v1/me").json()
     assert me["roles"] == ["data_provider", "viewer"]
     assert me["team"] == "Reablement"
 
 
 def test_a_bad_new_user_shows_errors_next_to_the_fields(browser: TestClient, person: User) -> None:
-    csrf = sign_in(browser, person.email)
-    response = browser.post(
-        "/admin/users/new",
-        data={
-            "csrf_token": csrf,
-            "email": "not-an-email",
-            "display_name": "X",
-            "password": "short",
-        },
-    )
+    bad = {"email": "not-an-email", "display_name": "X", "password": "short"}
+    response = post_signed_in(browser, person.email, "/admin/users/new", form=bad)
     assert response.status_code == 422
     assert "govuk-error-summary" in response.text
     assert 'id="email-error"' in response.text
@@ -63,17 +58,8 @@ def test_an_email_already_used_in_another_council_is_refused(
     browser: TestClient, person: User, database: Database, other_org: uuid.UUID
 ) -> None:
     add_user(database, other_org, Role.VIEWER, email="taken@elsewhere.example")
-    csrf = sign_in(browser, person.email)
-    response = browser.post(
-        "/api/v1/users",
-        json={
-            "email": "taken@elsewhere.example",
-            "display_name": "X",
-            "roles": ["viewer"],
-            "password": "a long enough password",
-        },
-        headers={"X-CSRF-Token": csrf},
-    )
+    taken = new_person(email="taken@elsewhere.example", display_name="X")
+    response = post_signed_in(browser, person.email, "/api/v1/users", json=taken)
     assert response.status_code == 422
     assert response.json()["errors"] == [
         {"field": "email", "message": "That email address is already in use"}
@@ -90,30 +76,33 @@ def _change(browser: TestClient, csrf: str, user: User, **fields: object) -> Non
     assert response.status_code == 200, response.text
 
 
+@pytest.fixture
+def colleague(database: Database, person: User, secure_system: System) -> tuple[User, TestClient]:
+    """A viewer of the admin's council, signed in in a browser of their own."""
+    them = add_user(database, person.org_id, Role.VIEWER)
+    return them, signed_in_browser(secure_system, them.email)
+
+
 def test_changing_someones_role_signs_them_out_at_once(
-    browser: TestClient, person: User, database: Database, secure_system: object
+    browser: TestClient, person: User, colleague: tuple[User, TestClient]
 ) -> None:
-    colleague = add_user(database, person.org_id, Role.VIEWER)
-    theirs = TestClient(secure_system.gateway, base_url="http://gateway", follow_redirects=False)  # type: ignore[attr-defined]
-    sign_in(theirs, colleague.email)
+    them, theirs = colleague
     csrf = sign_in(browser, person.email)
-    _change(browser, csrf, colleague, team="Finance team")
+    _change(browser, csrf, them, team="Finance team")
     assert theirs.get("/api/v1/me").status_code == 200  # a new team alone does not sign out
-    _change(browser, csrf, colleague, roles=["finance"])
+    _change(browser, csrf, them, roles=["finance"])
     assert theirs.get("/api/v1/me").status_code == 401
     assert theirs.get("/").status_code == 303
 
 
 def test_disabling_someone_signs_them_out_and_keeps_them_out(
-    browser: TestClient, person: User, database: Database, secure_system: object
+    browser: TestClient, person: User, colleague: tuple[User, TestClient]
 ) -> None:
-    colleague = add_user(database, person.org_id, Role.VIEWER)
-    theirs = TestClient(secure_system.gateway, base_url="http://gateway", follow_redirects=False)  # type: ignore[attr-defined]
-    sign_in(theirs, colleague.email)
+    them, theirs = colleague
     csrf = sign_in(browser, person.email)
-    _change(browser, csrf, colleague, disabled=True)
+    _change(browser, csrf, them, disabled=True)
     assert theirs.get("/api/v1/me").status_code == 401
-    again = post_sign_in(theirs, {"email": colleague.email, "password": PASSWORD})
+    again = post_sign_in(theirs, {"email": them.email, "password": PASSWORD})
     assert again.status_code == 401
 
 
@@ -179,15 +168,13 @@ def test_a_key_form_with_nothing_chosen_shows_errors(browser: TestClient, person
 
 
 def test_an_admin_signs_someone_out_everywhere(
-    browser: TestClient, person: User, database: Database, secure_system: object
+    browser: TestClient, person: User, colleague: tuple[User, TestClient]
 ) -> None:
-    colleague = add_user(database, person.org_id, Role.VIEWER)
-    theirs = TestClient(secure_system.gateway, base_url="http://gateway", follow_redirects=False)  # type: ignore[attr-defined]
-    sign_in(theirs, colleague.email)
+    them, theirs = colleague
     csrf = sign_in(browser, person.email)
-    page = browser.get(f"/admin/users/{colleague.id}").text
-    assert f'action="/admin/users/{colleague.id}/sign-out"' in page
-    done = browser.post(f"/admin/users/{colleague.id}/sign-out", data={"csrf_token": csrf})
+    page = browser.get(f"/admin/users/{them.id}").text
+    assert f'action="/admin/users/{them.id}/sign-out"' in page
+    done = browser.post(f"/admin/users/{them.id}/sign-out", data={"csrf_token": csrf})
     assert done.status_code == 303
     assert theirs.get("/api/v1/me").status_code == 401
     assert browser.get("/api/v1/me").status_code == 200
@@ -224,9 +211,14 @@ def test_the_council_setting_lets_a_one_person_team_approve_its_own_figures(
     assert browser.get(f"{url}/revisions").json()["items"][-1]["self_approved"] is True
 
 
-def version(browser: TestClient) -> str:
-    """The council's version, as the organisation page's hidden field carries it."""
-    return str(browser.get("/api/v1/organisation").json()["version"])
+def save_organisation(browser: TestClient, csrf: str, **fields: str) -> Response:
+    """Send the organisation page's form with `fields`, and the council's version as the page's
+    hidden field carries it."""
+    version = str(browser.get("/api/v1/organisation").json()["version"])
+    response: Response = browser.post(
+        "/admin/organisation", data={**fields, "version": version, "csrf_token": csrf}
+    )
+    return response
 
 
 def test_an_admin_lets_one_person_teams_approve_their_own_figures_and_takes_it_back(
@@ -236,38 +228,19 @@ def test_an_admin_lets_one_person_teams_approve_their_own_figures_and_takes_it_b
     page = browser.get("/admin/organisation").text
     assert "Let a one-person team approve its own figures" in page
     assert 'value="true" checked' not in page
-    ticked = browser.post(
-        "/admin/organisation",
-        data={
-            "name": "Demo Council",
-            "allow_self_approval": "true",
-            "version": version(browser),
-            "csrf_token": csrf,
-        },
-    )
+    ticked = save_organisation(browser, csrf, name="Demo Council", allow_self_approval="true")
     assert ticked.status_code == 303, ticked.text
     assert browser.get("/api/v1/organisation").json()["allow_self_approval"] is True
     assert 'value="true" checked' in browser.get("/admin/organisation").text
     # An unticked box sends nothing: the setting goes back off.
-    unticked = browser.post(
-        "/admin/organisation",
-        data={"name": "Demo Council", "version": version(browser), "csrf_token": csrf},
-    )
+    unticked = save_organisation(browser, csrf, name="Demo Council")
     assert unticked.status_code == 303, unticked.text
     assert browser.get("/api/v1/organisation").json()["allow_self_approval"] is False
 
 
 def test_a_refused_change_keeps_the_box_as_ticked(browser: TestClient, person: User) -> None:
     csrf = sign_in(browser, person.email)
-    refused = browser.post(
-        "/admin/organisation",
-        data={
-            "name": "",
-            "allow_self_approval": "true",
-            "version": version(browser),
-            "csrf_token": csrf,
-        },
-    )
+    refused = save_organisation(browser, csrf, name="", allow_self_approval="true")
     assert refused.status_code == 422
     assert 'value="true" checked' in refused.text
     assert browser.get("/api/v1/organisation").json()["allow_self_approval"] is False

@@ -14,6 +14,7 @@ The councils are built once for the module (one system each, about 40 requests) 
 runs in a savepoint that is rolled back, so the file runs in well under a minute.
 """
 
+import csv
 import io
 import json
 import uuid
@@ -35,12 +36,14 @@ from services.finance.library.models import PublishedTable, SharedSaving
 from tests.identity.two_councils import (
     MARK,
     MONTH,
+    WEB_RECORDS,
     YEAR,
     Councils,
     fill,
     path_parameters,
     two_councils,
 )
+from tests.imports.files import KPIS
 
 TAKEN = "Taken by Bramblewick"
 ANY_VERSION = {"If-Match": '"1"'}
@@ -65,6 +68,20 @@ BENEFIT = {
 }
 DRAFT = {"actuals": "draft actuals"}
 
+
+def record(path: str, change: dict[str, Any], *, retirable: bool = False) -> dict[str, Attempt]:
+    """B reads, changes (`change`) and deletes one of A's records at `path`, and retires and
+    restores it where records of its kind can be retired."""
+    cases = {
+        f"GET {path}": Attempt(),
+        f"PATCH {path}": Attempt(change),
+        f"DELETE {path}": Attempt(),
+    }
+    if retirable:
+        cases |= {f"POST {path}/retire": Attempt(), f"POST {path}/restore": Attempt()}
+    return cases
+
+
 ID_CASES: dict[str, Attempt] = {
     "GET /api/v1/users/{user_id}": Attempt(),
     "PATCH /api/v1/users/{user_id}": Attempt({"display_name": TAKEN, "disabled": True}),
@@ -72,70 +89,34 @@ ID_CASES: dict[str, Attempt] = {
     "POST /api/v1/users/{user_id}/password-reset": Attempt(),
     "POST /api/v1/api-keys/{key_id}/revoke": Attempt(),
     # KPI
-    f"GET {KPI}/measures/{{measure_id}}": Attempt(),
-    f"PATCH {KPI}/measures/{{measure_id}}": Attempt({"title": TAKEN}),
-    f"DELETE {KPI}/measures/{{measure_id}}": Attempt(),
-    f"POST {KPI}/measures/{{measure_id}}/retire": Attempt(),
-    f"POST {KPI}/measures/{{measure_id}}/restore": Attempt(),
+    **record(f"{KPI}/measures/{{measure_id}}", {"title": TAKEN}, retirable=True),
     f"GET {KPI}/measures/{{measure_id}}/series": Attempt(),
-    f"GET {KPI}/targets/{{target_id}}": Attempt(),
-    f"PATCH {KPI}/targets/{{target_id}}": Attempt({"value": "1"}),
-    f"DELETE {KPI}/targets/{{target_id}}": Attempt(),
+    **record(f"{KPI}/targets/{{target_id}}", {"value": "1"}),
     f"GET {KPI}/actuals/{{actual_id}}": Attempt(),
     f"PATCH {KPI}/actuals/{{actual_id}}": Attempt({"value": "1"}, use=DRAFT),
     f"GET {KPI}/actuals/{{actual_id}}/revisions": Attempt(),
     f"POST {KPI}/actuals/{{actual_id}}/submit": Attempt(use=DRAFT),
     f"POST {KPI}/actuals/{{actual_id}}/approve": Attempt(),
     f"POST {KPI}/actuals/{{actual_id}}/return": Attempt({"reason": TAKEN}),
-    f"GET {KPI}/populations/{{population_id}}": Attempt(),
-    f"PATCH {KPI}/populations/{{population_id}}": Attempt({"population": 5}),
-    f"DELETE {KPI}/populations/{{population_id}}": Attempt(),
-    f"GET {KPI}/benchmarks/{{benchmark_id}}": Attempt(),
-    f"PATCH {KPI}/benchmarks/{{benchmark_id}}": Attempt({"value": "1"}),
-    f"DELETE {KPI}/benchmarks/{{benchmark_id}}": Attempt(),
+    **record(f"{KPI}/populations/{{population_id}}", {"population": 5}),
+    **record(f"{KPI}/benchmarks/{{benchmark_id}}", {"value": "1"}),
     f"POST {KPI}/measures/{{measure_id}}/benchmarks/import": Attempt(
         files={"file": ("b.csv", b"Area code,Area name,Period,Value\nE1,B,2024/25,1\n", "text/csv")}
     ),
     # Projects
-    f"GET {PROJECTS}/priorities/{{priority_id}}": Attempt(),
-    f"PATCH {PROJECTS}/priorities/{{priority_id}}": Attempt({"title": TAKEN}),
-    f"DELETE {PROJECTS}/priorities/{{priority_id}}": Attempt(),
-    f"POST {PROJECTS}/priorities/{{priority_id}}/retire": Attempt(),
-    f"POST {PROJECTS}/priorities/{{priority_id}}/restore": Attempt(),
-    f"GET {PROJECTS}/objectives/{{objective_id}}": Attempt(),
-    f"PATCH {PROJECTS}/objectives/{{objective_id}}": Attempt({"statement": TAKEN}),
-    f"DELETE {PROJECTS}/objectives/{{objective_id}}": Attempt(),
-    f"POST {PROJECTS}/objectives/{{objective_id}}/retire": Attempt(),
-    f"POST {PROJECTS}/objectives/{{objective_id}}/restore": Attempt(),
+    **record(f"{PROJECTS}/priorities/{{priority_id}}", {"title": TAKEN}, retirable=True),
+    **record(f"{PROJECTS}/objectives/{{objective_id}}", {"statement": TAKEN}, retirable=True),
     f"GET {PROJECTS}/programmes/{{programme_id}}": Attempt(),
     f"PATCH {PROJECTS}/programmes/{{programme_id}}": Attempt({"name": TAKEN}),
     f"DELETE {PROJECTS}/programmes/{{programme_id}}": Attempt(use={"programmes": "workstreams"}),
-    f"GET {PROJECTS}/projects/{{project_id}}": Attempt(),
-    f"PATCH {PROJECTS}/projects/{{project_id}}": Attempt({"name": TAKEN}),
-    f"DELETE {PROJECTS}/projects/{{project_id}}": Attempt(),
-    f"POST {PROJECTS}/projects/{{project_id}}/retire": Attempt(),
-    f"POST {PROJECTS}/projects/{{project_id}}/restore": Attempt(),
+    **record(f"{PROJECTS}/projects/{{project_id}}", {"name": TAKEN}, retirable=True),
     f"GET {PROJECTS}/projects/{{project_id}}/timeline": Attempt(),
-    f"GET {PROJECTS}/milestones/{{milestone_id}}": Attempt(),
-    f"PATCH {PROJECTS}/milestones/{{milestone_id}}": Attempt({"title": TAKEN}),
-    f"DELETE {PROJECTS}/milestones/{{milestone_id}}": Attempt(),
-    f"GET {PROJECTS}/highlight-reports/{{report_id}}": Attempt(),
-    f"PATCH {PROJECTS}/highlight-reports/{{report_id}}": Attempt({"summary": TAKEN}),
-    f"DELETE {PROJECTS}/highlight-reports/{{report_id}}": Attempt(),
-    f"GET {PROJECTS}/raid-items/{{item_id}}": Attempt(),
-    f"PATCH {PROJECTS}/raid-items/{{item_id}}": Attempt({"title": TAKEN}),
-    f"DELETE {PROJECTS}/raid-items/{{item_id}}": Attempt(),
-    f"GET {PROJECTS}/improvement-actions/{{action_id}}": Attempt(),
-    f"PATCH {PROJECTS}/improvement-actions/{{action_id}}": Attempt({"action": TAKEN}),
-    f"DELETE {PROJECTS}/improvement-actions/{{action_id}}": Attempt(),
-    f"POST {PROJECTS}/improvement-actions/{{action_id}}/retire": Attempt(),
-    f"POST {PROJECTS}/improvement-actions/{{action_id}}/restore": Attempt(),
+    **record(f"{PROJECTS}/milestones/{{milestone_id}}", {"title": TAKEN}),
+    **record(f"{PROJECTS}/highlight-reports/{{report_id}}", {"summary": TAKEN}),
+    **record(f"{PROJECTS}/raid-items/{{item_id}}", {"title": TAKEN}),
+    **record(f"{PROJECTS}/improvement-actions/{{action_id}}", {"action": TAKEN}, retirable=True),
     # Finance
-    f"GET {FINANCE}/budget-lines/{{line_id}}": Attempt(),
-    f"PATCH {FINANCE}/budget-lines/{{line_id}}": Attempt({"name": TAKEN}),
-    f"DELETE {FINANCE}/budget-lines/{{line_id}}": Attempt(),
-    f"POST {FINANCE}/budget-lines/{{line_id}}/retire": Attempt(),
-    f"POST {FINANCE}/budget-lines/{{line_id}}/restore": Attempt(),
+    **record(f"{FINANCE}/budget-lines/{{line_id}}", {"name": TAKEN}, retirable=True),
     f"GET {FINANCE}/budget-lines/{{line_id}}/forecasts": Attempt(),
     f"POST {FINANCE}/budget-lines/{{line_id}}/forecasts": Attempt(
         {"month": "2025-05", "forecast_outturn": "1", "commentary": TAKEN}
@@ -143,11 +124,7 @@ ID_CASES: dict[str, Attempt] = {
     f"PATCH {FINANCE}/budget-lines/{{line_id}}/forecasts/{{month}}": Attempt(
         {"forecast_outturn": "1", "commentary": TAKEN}
     ),
-    f"GET {FINANCE}/savings-lines/{{line_id}}": Attempt(),
-    f"PATCH {FINANCE}/savings-lines/{{line_id}}": Attempt({"title": TAKEN}),
-    f"DELETE {FINANCE}/savings-lines/{{line_id}}": Attempt(),
-    f"POST {FINANCE}/savings-lines/{{line_id}}/retire": Attempt(),
-    f"POST {FINANCE}/savings-lines/{{line_id}}/restore": Attempt(),
+    **record(f"{FINANCE}/savings-lines/{{line_id}}", {"title": TAKEN}, retirable=True),
     f"GET {FINANCE}/savings-lines/{{line_id}}/entries": Attempt(),
     f"POST {FINANCE}/savings-lines/{{line_id}}/entries": Attempt(
         {"month": "2025-05", "achieved_to_date": "1", "forecast_for_year": "1", "note": TAKEN}
@@ -379,19 +356,8 @@ LINK_CASES: dict[str, Link] = {
 }
 
 
-KPI_COLUMNS = [
-    "Measure",
-    "Definition",
-    "Unit",
-    "Better (bigger or smaller)",
-    "Frequency (monthly, quarterly)",
-    "Target type (flat or cumulative)",
-    "Normal level/ Target 25/26",
-    "Normal level/ Target 26/27",
-    "Normal level/ Target 27/28",
-    "Council Plan KPI (Y/N)",
-    "Data Provider",
-]
+KPI_COLUMNS = next(csv.reader(KPIS.read_text().splitlines()))
+"""The headings of the council's KPI table, as its own file has them."""
 
 NO_MORE = ["90", "", "", "N", "B team"]
 """The rest of a KPI row: a target for 2025/26 only, not a Council Plan KPI, B's own team."""
@@ -703,22 +669,6 @@ def test_an_idempotency_key_another_council_used_is_a_new_request(
     assert councils.b.get(f"{KPI}/measures/{ours.json()['id']}").status_code == 404
 
 
-WEB_RECORDS = {
-    "user_id": "users",
-    "key_id": "api-keys",
-    "measure_id": "measures",
-    "actual_id": "actuals",
-    "project_id": "projects",
-    "milestone_id": "milestones",
-    "line_id": "savings-lines",
-    "target_id": "targets",
-    "item_id": "raid-items",
-    "report_id": "highlight-reports",
-    "objective_id": "objectives",
-    "priority_id": "priorities",
-    "action_id": "improvement-actions",
-}
-"""Which of A's records each path parameter of a web page names."""
 WEB_RECORDS_OF_PAGE = {"/budget/lines/": {"line_id": "budget-lines"}}
 """Where a parameter names another kind of record on the pages under a path."""
 

@@ -3,7 +3,8 @@
 from fastapi.testclient import TestClient
 
 from gateway.models import User
-from tests.identity.conftest import sign_in
+from stack.testing.plugin import System
+from tests.identity.conftest import another_browser, sign_in
 
 MEASURE = {"code": "CSRF1", "title": "Carers supported"}
 
@@ -43,11 +44,9 @@ def test_a_form_post_without_the_field_is_403_and_with_it_works(
 
 
 def test_a_token_of_another_session_does_not_do(
-    browser: TestClient, person: User, secure_system: object
+    browser: TestClient, person: User, secure_system: System
 ) -> None:
-    # Not entered as a context manager: leaving it would shut the shared gateway down.
-    other = TestClient(secure_system.gateway, base_url="http://gateway", follow_redirects=False)  # type: ignore[attr-defined]
-    other_token = sign_in(other, person.email)
+    other_token = sign_in(another_browser(secure_system), person.email)
     sign_in(browser, person.email)
     response = browser.post(
         "/api/v1/kpi/measures", json=MEASURE, headers={"X-CSRF-Token": other_token}

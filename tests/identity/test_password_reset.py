@@ -14,13 +14,17 @@ from common.db import Database
 from common.identity import Role
 from gateway.accounts import unscoped
 from gateway.models import PasswordReset, User
-from tests.identity.conftest import PASSWORD, Clock, add_user, post_sign_in, sign_in
+from stack.testing.plugin import System
+from tests.identity.conftest import (
+    PASSWORD,
+    Clock,
+    add_user,
+    another_browser,
+    post_sign_in,
+    sign_in,
+)
 
 NEW_PASSWORD = "purple kettle orbit lamp"
-
-
-def _client(system: object) -> TestClient:
-    return TestClient(system.gateway, base_url="http://gateway", follow_redirects=False)  # type: ignore[attr-defined]
 
 
 def _make_link(browser: TestClient, csrf: str, user: User) -> tuple[str, str]:
@@ -49,9 +53,9 @@ def colleague(database: Database, person: User) -> User:
 
 
 def test_a_person_sets_a_new_password_with_the_link_an_admin_made_and_is_signed_in_nowhere(
-    browser: TestClient, person: User, colleague: User, secure_system: object
+    browser: TestClient, person: User, colleague: User, secure_system: System
 ) -> None:
-    theirs = _client(secure_system)
+    theirs = another_browser(secure_system)
     sign_in(theirs, colleague.email)
     csrf = sign_in(browser, person.email)
     assert "Make a link to set a password" in browser.get(f"/admin/users/{colleague.id}").text
@@ -59,7 +63,7 @@ def test_a_person_sets_a_new_password_with_the_link_an_admin_made_and_is_signed_
     assert "24 hours" in shown
     assert "It will not be shown again" in shown
 
-    stranger = _client(secure_system)
+    stranger = another_browser(secure_system)
     page = stranger.get(f"/reset-password?token={token}")
     assert page.status_code == 200
     assert colleague.email in page.text
@@ -75,10 +79,10 @@ def test_a_person_sets_a_new_password_with_the_link_an_admin_made_and_is_signed_
 
 
 def test_a_link_works_only_once(
-    browser: TestClient, person: User, colleague: User, secure_system: object
+    browser: TestClient, person: User, colleague: User, secure_system: System
 ) -> None:
     _, token = _make_link(browser, sign_in(browser, person.email), colleague)
-    stranger = _client(secure_system)
+    stranger = another_browser(secure_system)
     assert _set(stranger, token).status_code == 200
     again = _set(stranger, token, "another fine passphrase")
     assert again.status_code == 410
@@ -88,11 +92,11 @@ def test_a_link_works_only_once(
 
 
 def test_a_link_stops_working_after_24_hours(
-    browser: TestClient, person: User, colleague: User, secure_system: object, clock: Clock
+    browser: TestClient, person: User, colleague: User, secure_system: System, clock: Clock
 ) -> None:
     _, token = _make_link(browser, sign_in(browser, person.email), colleague)
     clock.advance(hours=23, minutes=59)
-    stranger = _client(secure_system)
+    stranger = another_browser(secure_system)
     assert stranger.get(f"/reset-password?token={token}").status_code == 200
     clock.advance(minutes=1)
     assert stranger.get(f"/reset-password?token={token}").status_code == 410
@@ -100,27 +104,27 @@ def test_a_link_stops_working_after_24_hours(
 
 
 def test_a_new_link_stops_the_earlier_one_working(
-    browser: TestClient, person: User, colleague: User, secure_system: object
+    browser: TestClient, person: User, colleague: User, secure_system: System
 ) -> None:
     csrf = sign_in(browser, person.email)
     _, first = _make_link(browser, csrf, colleague)
     _, second = _make_link(browser, csrf, colleague)
-    stranger = _client(secure_system)
+    stranger = another_browser(secure_system)
     assert _set(stranger, first).status_code == 410
     assert _set(stranger, second).status_code == 200
 
 
-def test_an_unknown_token_gets_the_same_answer_as_a_used_one(secure_system: object) -> None:
-    stranger = _client(secure_system)
+def test_an_unknown_token_gets_the_same_answer_as_a_used_one(secure_system: System) -> None:
+    stranger = another_browser(secure_system)
     assert stranger.get("/reset-password?token=made-up").status_code == 410
     assert stranger.get("/reset-password").status_code == 410
 
 
 def test_the_new_password_follows_the_same_rules_and_a_refusal_keeps_the_link(
-    browser: TestClient, person: User, colleague: User, secure_system: object
+    browser: TestClient, person: User, colleague: User, secure_system: System
 ) -> None:
     _, token = _make_link(browser, sign_in(browser, person.email), colleague)
-    stranger = _client(secure_system)
+    stranger = another_browser(secure_system)
     common = _set(stranger, token, "Password123456")
     assert common.status_code == 422
     assert 'id="new_password-error"' in common.text
@@ -144,9 +148,9 @@ def test_only_the_digest_of_the_token_is_stored(
 
 
 def test_only_admins_make_links_and_not_for_a_disabled_person(
-    browser: TestClient, person: User, colleague: User, database: Database, secure_system: object
+    browser: TestClient, person: User, colleague: User, database: Database, secure_system: System
 ) -> None:
-    viewer = _client(secure_system)
+    viewer = another_browser(secure_system)
     viewer_csrf = sign_in(viewer, colleague.email)
     refused = viewer.post(
         f"/api/v1/users/{person.id}/password-reset", headers={"X-CSRF-Token": viewer_csrf}
@@ -165,12 +169,12 @@ def test_making_and_using_a_link_are_logged_without_the_token(
     browser: TestClient,
     person: User,
     colleague: User,
-    secure_system: object,
+    secure_system: System,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO, logger="asc.security")
     _, token = _make_link(browser, sign_in(browser, person.email), colleague)
-    stranger = _client(secure_system)
+    stranger = another_browser(secure_system)
     _set(stranger, token)
     _set(stranger, token)
     events = [r for r in caplog.records if r.name == "asc.security"]

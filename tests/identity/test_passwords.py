@@ -19,7 +19,14 @@ from gateway.passwords import (
     is_common,
     password_problem,
 )
-from tests.identity.conftest import add_user, sign_in
+from tests.identity.conftest import (
+    PASSWORD,
+    add_user,
+    change_password,
+    new_person,
+    post_signed_in,
+    sign_in,
+)
 
 
 @pytest.mark.parametrize(
@@ -78,17 +85,8 @@ def test_a_password_holding_the_email_name_or_the_service_name_is_refused(
 def test_an_admin_adding_someone_with_a_common_password_sees_why_by_the_field(
     browser: TestClient, person: User
 ) -> None:
-    csrf = sign_in(browser, person.email)
-    response = browser.post(
-        "/admin/users/new",
-        data={
-            "csrf_token": csrf,
-            "email": "new.person@demo.example",
-            "display_name": "New person",
-            "roles": ["viewer"],
-            "password": "Password123456",
-        },
-    )
+    typed = new_person(password="Password123456")
+    response = post_signed_in(browser, person.email, "/admin/users/new", form=typed)
     assert response.status_code == 422
     assert 'id="password-error"' in response.text
     assert "This password is too common" in response.text
@@ -114,15 +112,7 @@ def test_a_person_cannot_change_their_password_to_a_common_one(
     browser: TestClient, person: User
 ) -> None:
     csrf = sign_in(browser, person.email)
-    response = browser.post(
-        "/account/password",
-        data={
-            "csrf_token": csrf,
-            "current_password": "correct horse battery staple",
-            "new_password": "qwertyuiop1234",
-            "confirm_password": "qwertyuiop1234",
-        },
-    )
+    response = change_password(browser, csrf, PASSWORD, "qwertyuiop1234")
     assert response.status_code == 422
     assert 'id="new_password-error"' in response.text
     assert "This password is too common" in response.text

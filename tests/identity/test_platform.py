@@ -17,10 +17,9 @@ from common.identity import NO_COUNCIL, PLATFORM_REFUSAL, Caller, Role, sign_ide
 from common.settings import Settings
 from common.testing.plugin import make_caller
 from gateway import platform
-from gateway.accounts import mint_api_key
 from gateway.models import User
 from stack.testing.plugin import System
-from tests.identity.conftest import PASSWORD, add_user, post_sign_in
+from tests.identity.conftest import PASSWORD, add_user, make_api_key, post_sign_in
 
 PLATFORM_EMAIL = "platform@example.org"
 PLATFORM_PASSWORD = "seven wooden lanterns drifting"
@@ -184,16 +183,7 @@ def test_disabling_a_council_signs_its_people_out_keeps_them_out_and_stops_its_k
     )
     assert measure.status_code == 201, measure.text
     with secure_system.gateway.state.database.session(org_id) as session:
-        key = mint_api_key(
-            session,
-            name="warehouse",
-            access="read",
-            services=["kpi"],
-            role="viewer",
-            team=None,
-            expires_at=None,
-            created_by="test",
-        ).secret
+        key = make_api_key(session, "warehouse").secret
         session.commit()
     integrator = fresh(browser)
     assert integrator.get("/api/v1/kpi/measures", headers={"X-API-Key": key}).status_code == 200
@@ -259,16 +249,7 @@ def test_the_usage_counts_people_working_keys_and_the_last_sign_in(
     with database.session(demo_org) as session:
         session.get(User, disabled.id).disabled = True  # type: ignore[union-attr]
         for name in ("live", "revoked"):
-            new = mint_api_key(
-                session,
-                name=name,
-                access="read",
-                services=["kpi"],
-                role="viewer",
-                team=None,
-                expires_at=None,
-                created_by="test",
-            )
+            new = make_api_key(session, name)
             if name == "revoked":
                 new.row.revoked_at = new.row.created_at
         session.commit()
@@ -310,15 +291,12 @@ def test_no_council_role_and_no_api_key_reaches_the_platform_api(
     api_as: Callable[[Caller], TestClient], secure_system: System, demo_org: uuid.UUID
 ) -> None:
     with secure_system.gateway.state.database.session(demo_org) as session:
-        key = mint_api_key(
+        key = make_api_key(
             session,
-            name="every service",
+            "every service",
             access="read_write",
             services=["kpi", "projects", "finance"],
             role="programme_office",
-            team=None,
-            expires_at=None,
-            created_by="test",
         ).secret
         session.commit()
     clients = [api_as(make_caller(demo_org, role)) for role in Role]

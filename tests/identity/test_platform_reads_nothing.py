@@ -15,7 +15,7 @@ from common.identity import NO_COUNCIL, PLATFORM_REFUSAL, Caller, is_platform_da
 from common.settings import Settings
 from gateway.guard import service_of
 from stack.testing.plugin import build_system
-from tests.identity.two_councils import Councils, path_parameters, two_councils
+from tests.identity.two_councils import WEB_RECORDS, Councils, path_parameters, two_councils
 from web.views.platform import THEIRS
 
 PUBLIC = ("/api/v1/sessions", "/api/v1/password-resets/")
@@ -82,17 +82,6 @@ def test_every_operation_outside_the_platform_api_is_refused_and_shows_nothing(
     assert after == before
 
 
-WEB_IDS = {
-    "user_id": "users",
-    "key_id": "api-keys",
-    "measure_id": "measures",
-    "actual_id": "actuals",
-    "project_id": "projects",
-    "milestone_id": "milestones",
-    "line_id": "savings-lines",
-}
-
-
 def test_every_council_page_sends_them_to_the_platform_pages_and_shows_nothing(
     world: tuple[Councils, TestClient],
 ) -> None:
@@ -108,7 +97,7 @@ def test_every_council_page_sends_them_to_the_platform_pages_and_shows_nothing(
     for method, template in pages:
         url = template
         for name in path_parameters(template):
-            url = url.replace(f"{{{name}}}", councils.a_ids.get(WEB_IDS.get(name, ""), "x"))
+            url = url.replace(f"{{{name}}}", councils.a_ids.get(WEB_RECORDS.get(name, ""), "x"))
         response = platform.request(method, url, follow_redirects=False)
         moved = response.status_code == 303 and response.headers["location"] == "/platform"
         sent = frozenset(v for v in councils.a_ids.values() if v in url)

@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from common.identity import NO_COUNCIL, PLATFORM_REFUSAL, Caller, Role, is_platform_data
 from common.testing.plugin import make_caller
 from gateway.access import role_allows
-from gateway.accounts import mint_api_key
 from gateway.guard import KEY_REFUSAL, ROLE_REFUSAL, service_of
 from stack.testing.plugin import System
+from tests.identity.conftest import make_api_key
 
 PLATFORM_ONLY = ("/api/v1/platform/",)
 ADMIN_ONLY = (
@@ -144,15 +144,13 @@ def test_role_matrix_of_api_keys_over_every_operation(
     wrong: list[str] = []
     for role in KEY_ROLES:
         with secure_system.gateway.state.database.session(demo_org) as session:
-            new = mint_api_key(
+            new = make_api_key(
                 session,
-                name=f"{role} key",
+                f"{role} key",
                 access="read" if role is Role.VIEWER else "read_write",
                 services=["kpi", "projects", "finance"],
                 role=role.value,
                 team="Demo team",
-                expires_at=None,
-                created_by="test",
             )
             session.commit()
         client = TestClient(

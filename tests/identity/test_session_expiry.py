@@ -6,6 +6,7 @@ import time
 import uuid
 
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from common.db import Database
 from common.identity import Role
@@ -25,13 +26,19 @@ def _kept_on(page_html: str) -> dict[str, object] | None:
     return kept
 
 
-def _expire_and_post(browser: TestClient, clock: Clock, csrf: str) -> None:
+def _post_after_the_end(
+    browser: TestClient, clock: Clock, csrf: str, headers: dict[str, str]
+) -> Response:
+    """Let the session pass its idle limit, then send the status form as typed."""
     clock.advance(minutes=31)
-    response = browser.post(
-        "/projects/p-1/rag",
-        data=TYPED | {"csrf_token": csrf},
-        headers={"referer": "http://gateway" + FORM_PAGE},
+    response: Response = browser.post(
+        "/projects/p-1/rag", data=TYPED | {"csrf_token": csrf}, headers=headers
     )
+    return response
+
+
+def _expire_and_post(browser: TestClient, clock: Clock, csrf: str) -> None:
+    response = _post_after_the_end(browser, clock, csrf, {"referer": "http://gateway" + FORM_PAGE})
     assert response.status_code == 303
     assert response.headers["location"] == "/sign-in?next=%2Fprojects%3Frag%3Dred&ended=true"
 
@@ -40,12 +47,8 @@ def test_an_htmx_request_after_the_session_ended_is_told_to_load_the_sign_in_pag
     browser: TestClient, person: User, clock: Clock
 ) -> None:
     csrf = sign_in(browser, person.email)
-    clock.advance(minutes=31)
-    answer = browser.post(
-        "/projects/p-1/rag",
-        data=TYPED | {"csrf_token": csrf},
-        headers={"hx-request": "true", "hx-current-url": "http://gateway" + FORM_PAGE},
-    )
+    htmx = {"hx-request": "true", "hx-current-url": "http://gateway" + FORM_PAGE}
+    answer = _post_after_the_end(browser, clock, csrf, htmx)
     assert answer.status_code == 401
     assert answer.headers["hx-redirect"] == "/sign-in?next=%2Fprojects%3Frag%3Dred&ended=true"
     assert answer.text == ""  # nothing to swap into the fragment

@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -14,7 +15,16 @@ from common.testing.statements import count_statements
 from gateway.accounts import digest, session_caller, unscoped
 from gateway.models import User
 from stack.testing.plugin import System, build_system
-from tests.identity.conftest import PASSWORD, Clock, add_user, post_sign_in, sign_in
+from tests.identity.conftest import (
+    PASSWORD,
+    Clock,
+    add_user,
+    another_browser,
+    change_password,
+    post_sign_in,
+    sign_in,
+    signed_in_browser,
+)
 
 
 def test_a_signed_out_page_request_goes_to_the_sign_in_page(browser: TestClient) -> None:
@@ -160,12 +170,12 @@ def test_a_disabled_user_cannot_sign_in(
 
 
 def test_a_session_cookie_is_never_carried_over_to_another_browser(
-    browser: TestClient, person: User, secure_system: object
+    browser: TestClient, person: User, secure_system: System
 ) -> None:
     # The gateway and web app share their HTTP clients among everyone: a cookie passing through
     # must not be kept and replayed for the next person.
     sign_in(browser, person.email)
-    stranger = TestClient(secure_system.gateway, base_url="http://gateway", follow_redirects=False)  # type: ignore[attr-defined]
+    stranger = another_browser(secure_system)
     assert stranger.get("/").status_code == 303
     assert stranger.get("/api/v1/me").status_code == 401
     assert post_sign_in(stranger, {"email": "x@y.z", "password": "nope"}).status_code == 401
@@ -184,36 +194,18 @@ def test_signing_in_again_gives_a_new_session_id_and_ends_the_old_one(
 
 
 def test_a_person_changes_their_password_with_the_current_one(
-    browser: TestClient, person: User, secure_system: object
+    browser: TestClient, person: User, secure_system: System
 ) -> None:
-    elsewhere = TestClient(secure_system.gateway, base_url="http://gateway", follow_redirects=False)  # type: ignore[attr-defined]
-    sign_in(elsewhere, person.email)
+    elsewhere = signed_in_browser(secure_system, person.email)
     csrf = sign_in(browser, person.email)
-    wrong = browser.post(
-        "/account/password",
-        data={
-            "csrf_token": csrf,
-            "current_password": "not it",
-            "new_password": "a brand new passphrase",
-            "confirm_password": "a brand new passphrase",
-        },
-    )
+    wrong = change_password(browser, csrf, "not it", "a brand new passphrase")
     assert wrong.status_code == 422
     assert "Your current password is not right" in wrong.text
-    done = browser.post(
-        "/account/password",
-        data={
-            "csrf_token": csrf,
-            "current_password": "correct horse battery staple",
-            "new_password": "a brand new passphrase",
-            "confirm_password": "a brand new passphrase",
-        },
-    )
+    done = change_password(browser, csrf, PASSWORD, "a brand new passphrase")
     assert done.status_code == 303
     assert browser.get("/api/v1/me").status_code == 200  # this session goes on
     assert elsewhere.get("/api/v1/me").status_code == 401  # every other one ended
-    stranger = TestClient(secure_system.gateway, base_url="http://gateway", follow_redirects=False)  # type: ignore[attr-defined]
-    sign_in(stranger, person.email, "a brand new passphrase")
+    signed_in_browser(secure_system, person.email, "a brand new passphrase")
 
 
 def test_only_a_person_signed_in_with_a_session_can_change_a_password(api: TestClient) -> None:
@@ -271,10 +263,9 @@ def test_the_sessions_page_explains_when_the_caller_has_no_session(api: TestClie
 
 
 def test_a_person_sees_their_sessions_and_ends_the_others_with_their_password(
-    browser: TestClient, person: User, secure_system: object
+    browser: TestClient, person: User, secure_system: System
 ) -> None:
-    elsewhere = TestClient(secure_system.gateway, base_url="http://gateway", follow_redirects=False)  # type: ignore[attr-defined]
-    sign_in(elsewhere, person.email)
+    elsewhere = signed_in_browser(secure_system, person.email)
     csrf = sign_in(browser, person.email)
     page = browser.get("/account/sessions")
     assert page.status_code == 200
@@ -327,13 +318,21 @@ def _session_lookups(engine: Engine, fetch: Callable[[], object]) -> int:
     return sum("FROM identity.sessions" in statement for statement in sent.sent)
 
 
-def _page_pass(system: System, database: Database, settings: Settings, secret: str) -> str:
-    """The pass the gateway gives the web app for a page of the person signed in by `secret`."""
-    with unscoped(database.session(None)) as session:
-        caller = session_caller(session, secret, settings=settings, now=datetime.now(UTC))
-    assert caller is not None
-    token: str = system.gateway.state.page_passes.mint(caller, session=digest(secret))
-    return token
+@pytest.fixture
+def page_pass(
+    secure_system: System, database: Database, settings: Settings
+) -> Callable[[str], str]:
+    """The pass the gateway gives the web app for a page of the person signed in by a session
+    secret."""
+
+    def mint(secret: str) -> str:
+        with unscoped(database.session(None)) as session:
+            caller = session_caller(session, secret, settings=settings, now=datetime.now(UTC))
+        assert caller is not None
+        token: str = secure_system.gateway.state.page_passes.mint(caller, session=digest(secret))
+        return token
+
+    return mint
 
 
 def test_a_page_looks_the_session_up_once_however_many_api_calls_it_makes(
@@ -347,11 +346,11 @@ def test_a_page_looks_the_session_up_once_however_many_api_calls_it_makes(
 
 
 def test_signing_out_ends_the_session_for_a_page_already_under_way(
-    browser: TestClient, person: User, secure_system: System, database: Database, settings: Settings
+    browser: TestClient, person: User, page_pass: Callable[[str], str]
 ) -> None:
     csrf = sign_in(browser, person.email)
     secret = str(browser.cookies.get("asc_session"))
-    token = _page_pass(secure_system, database, settings, secret)
+    token = page_pass(secret)
     assert browser.get("/api/v1/me", headers={PAGE_PASS_HEADER: token}).status_code == 200
     assert browser.post("/sign-out", data={"csrf_token": csrf}).status_code == 303
     browser.cookies.set("asc_session", secret)  # the page's inner calls still send the cookie
@@ -359,12 +358,10 @@ def test_signing_out_ends_the_session_for_a_page_already_under_way(
 
 
 def test_ending_a_person_s_other_sessions_ends_them_for_pages_under_way(
-    browser: TestClient, person: User, secure_system: System, database: Database, settings: Settings
+    browser: TestClient, person: User, secure_system: System, page_pass: Callable[[str], str]
 ) -> None:
-    elsewhere = TestClient(secure_system.gateway, base_url="http://gateway", follow_redirects=False)
-    sign_in(elsewhere, person.email)
-    secret = str(elsewhere.cookies.get("asc_session"))
-    token = _page_pass(secure_system, database, settings, secret)
+    elsewhere = signed_in_browser(secure_system, person.email)
+    token = page_pass(str(elsewhere.cookies.get("asc_session")))
     csrf = sign_in(browser, person.email)
     ended = browser.post("/account/sessions", data={"csrf_token": csrf, "password": PASSWORD})
     assert ended.status_code == 303
@@ -372,13 +369,16 @@ def test_ending_a_person_s_other_sessions_ends_them_for_pages_under_way(
 
 
 def test_a_page_pass_stands_in_only_for_the_session_it_was_made_for(
-    browser: TestClient, person: User, secure_system: System, database: Database, settings: Settings
+    browser: TestClient,
+    person: User,
+    secure_system: System,
+    database: Database,
+    page_pass: Callable[[str], str],
 ) -> None:
     colleague = add_user(database, person.org_id, Role.VIEWER, email="viewer@demo.example")
     sign_in(browser, person.email)
-    token = _page_pass(secure_system, database, settings, str(browser.cookies.get("asc_session")))
-    other = TestClient(secure_system.gateway, base_url="http://gateway", follow_redirects=False)
-    sign_in(other, colleague.email)
+    token = page_pass(str(browser.cookies.get("asc_session")))
+    other = signed_in_browser(secure_system, colleague.email)
     seen = other.get("/api/v1/me", headers={PAGE_PASS_HEADER: token})
     assert seen.json()["user_id"] == str(colleague.id)  # their own session, not the pass's
     other.cookies.set("asc_session", "made-up")

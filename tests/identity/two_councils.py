@@ -440,3 +440,22 @@ def fill(template: str, values: dict[str, str]) -> str:
 
 def path_parameters(template: str) -> list[str]:
     return re.findall(r"\{([^}]+)\}", template)
+
+
+WEB_RECORDS = {
+    "user_id": "users",
+    "key_id": "api-keys",
+    "measure_id": "measures",
+    "actual_id": "actuals",
+    "project_id": "projects",
+    "milestone_id": "milestones",
+    "line_id": "savings-lines",
+    "target_id": "targets",
+    "item_id": "raid-items",
+    "report_id": "highlight-reports",
+    "objective_id": "objectives",
+    "priority_id": "priorities",
+    "action_id": "improvement-actions",
+}
+"""Which of A's records each path parameter of a web page names (a parameter not here gets
+no record of A's)."""

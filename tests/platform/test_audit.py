@@ -92,15 +92,24 @@ def test_kpi_changes_are_recorded_too(api: TestClient) -> None:
     assert [e["action"] for e in events] == ["create"]
 
 
+def history_after_a_change(api: TestClient, record: str, change: dict[str, str], page: str) -> str:
+    """Change the record at `record` (with its ETag), then open its `page`; the page has a History
+    section that shows the record being made. Returns the page."""
+    etag = api.get(record).headers["ETag"]
+    changed = api.patch(record, json=change, headers={"If-Match": etag})
+    assert changed.status_code == 200, changed.text
+    html: str = api.get(page).text
+    assert ">History</h2>" in html
+    assert "Created" in html
+    return html
+
+
 def test_record_pages_show_their_history(api: TestClient) -> None:
     created = api.post("/api/v1/kpi/measures", json={"code": "H1", "title": "With history"}).json()
-    url = f"/api/v1/kpi/measures/{created['id']}"
-    etag = api.get(url).headers["ETag"]
-    api.patch(url, json={"title": "Renamed"}, headers={"If-Match": etag})
-    page = api.get(f"/kpis/{created['id']}").text
-    assert ">History</h2>" in page
-    assert "title: With history → Renamed" in page
-    assert "Created" in page
+    record, page = f"/api/v1/kpi/measures/{created['id']}", f"/kpis/{created['id']}"
+    assert "title: With history → Renamed" in history_after_a_change(
+        api, record, {"title": "Renamed"}, page
+    )
 
 
 # The identity schema: users, roles, teams, API keys and the organisation (the gateway's own API).
@@ -246,13 +255,10 @@ def test_identity_audit_events_cannot_be_rewritten_even_by_the_owner(engine: Eng
 
 def test_the_admin_user_page_shows_the_users_history(api: TestClient) -> None:
     user = _new_user(api, display_name="Page person")
-    url = f"/api/v1/users/{user['id']}"
-    etag = api.get(url).headers["ETag"]
-    api.patch(url, json={"team": "Day services"}, headers={"If-Match": etag})
-    page = api.get(f"/admin/users/{user['id']}").text
-    assert ">History</h2>" in page
-    assert "team: Reablement → Day services" in page
-    assert "Created" in page
+    record, page = f"/api/v1/users/{user['id']}", f"/admin/users/{user['id']}"
+    assert "team: Reablement → Day services" in history_after_a_change(
+        api, record, {"team": "Day services"}, page
+    )
 
 
 # The suite-wide check (common/testing/plugin.py, on the apps stack/testing/plugin.py builds):

@@ -2,6 +2,7 @@
 
 import logging
 import uuid
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -69,16 +70,24 @@ class _Slow(httpx.AsyncBaseTransport):
         raise httpx.ReadTimeout("timed out", request=request)
 
 
-def test_a_service_that_is_down_gives_502_and_the_others_keep_working(
+@pytest.fixture
+def reaching(
     settings: Settings, database: Database, demo_org: uuid.UUID
+) -> Callable[[str, httpx.AsyncBaseTransport], System]:
+    """The whole system, signed in to the demo council, reaching one service through the
+    transport given."""
+
+    def build(service: str, transport: httpx.AsyncBaseTransport) -> System:
+        caller = make_caller(demo_org)
+        return build_system(settings, database, caller=caller, transports={service: transport})
+
+    return build
+
+
+def test_a_service_that_is_down_gives_502_and_the_others_keep_working(
+    reaching: Callable[[str, httpx.AsyncBaseTransport], System],
 ) -> None:
-    system = build_system(
-        settings,
-        database,
-        caller=make_caller(demo_org),
-        transports={"finance": _Down()},
-    )
-    with system.client() as api:
+    with reaching("finance", _Down()).client() as api:
         down = api.get("/api/v1/finance/budget-lines")
         assert down.status_code == 502
         assert down.headers["content-type"] == "application/problem+json"
@@ -90,15 +99,9 @@ def test_a_service_that_is_down_gives_502_and_the_others_keep_working(
 
 
 def test_a_slow_service_gives_504(
-    settings: Settings, database: Database, demo_org: uuid.UUID
+    reaching: Callable[[str, httpx.AsyncBaseTransport], System],
 ) -> None:
-    system = build_system(
-        settings,
-        database,
-        caller=make_caller(demo_org),
-        transports={"projects": _Slow()},
-    )
-    with system.client() as api:
+    with reaching("projects", _Slow()).client() as api:
         response = api.get("/api/v1/projects/priorities")
     assert response.status_code == 504
 

@@ -18,8 +18,8 @@ import pytest
 
 from common.db import Database, make_engine
 from common.settings import DEMO_ORG_ID
-from gateway.accounts import mint_api_key
 from stack.testing.processes import RunningSystem, running_system
+from tests.identity.conftest import make_api_key
 
 BIN = Path(sys.executable).parent
 PACKAGE = "asc_tracker_client"
@@ -44,15 +44,12 @@ def key(live: RunningSystem) -> str:
     database = Database(make_engine(live.database_url))
     try:
         with database.session(DEMO_ORG_ID) as session:
-            new = mint_api_key(
+            new = make_api_key(
                 session,
-                name="Integrator",
+                "Integrator",
                 access="read_write",
                 services=["kpi", "finance"],
                 role="programme_office",
-                team=None,
-                expires_at=None,
-                created_by="test",
             )
             session.commit()
             return new.secret

@@ -13,60 +13,63 @@ OTHER_KEY = "Zq3v9XkP2mR7tW1yB8nC4dF6gH0jL5sA"
 CALLER = Caller(org_id=uuid.uuid4(), user_id="u1", roles=frozenset({Role.VIEWER}))
 
 
+def signed(caller: Caller = CALLER, key: str = KEY, *, ttl: int = 30, now: int = 1000) -> str:
+    """An identity as the gateway signs it for the kpi service."""
+    return sign_identity(caller, key, audience="kpi", ttl_seconds=ttl, now=now)
+
+
+def verified(token: str, *, audience: str = "kpi", now: int = 1000) -> Caller:
+    """The identity as a service reads it: with the real key and a two-minute limit."""
+    return verify_identity(token, KEY, audience=audience, max_ttl_seconds=120, now=now)
+
+
 def test_a_signed_identity_round_trips() -> None:
-    token = sign_identity(CALLER, KEY, audience="kpi", ttl_seconds=30, now=1000)
-    assert verify_identity(token, KEY, audience="kpi", max_ttl_seconds=120, now=1010) == CALLER
+    assert verified(signed(), now=1010) == CALLER
 
 
 def test_an_expired_identity_is_refused() -> None:
-    token = sign_identity(CALLER, KEY, audience="kpi", ttl_seconds=30, now=1000)
+    token = signed()
     with pytest.raises(Unauthorized, match="expired"):
-        verify_identity(token, KEY, audience="kpi", max_ttl_seconds=120, now=1031)
+        verified(token, now=1031)
 
 
 def test_an_identity_signed_with_another_key_is_refused() -> None:
-    token = sign_identity(CALLER, OTHER_KEY, audience="kpi", ttl_seconds=30, now=1000)
+    token = signed(key=OTHER_KEY)
     with pytest.raises(Unauthorized, match="not signed"):
-        verify_identity(token, KEY, audience="kpi", max_ttl_seconds=120, now=1000)
+        verified(token)
 
 
 def test_a_tampered_identity_is_refused() -> None:
-    token = sign_identity(CALLER, KEY, audience="kpi", ttl_seconds=30, now=1000)
-    other = sign_identity(
-        CALLER.model_copy(update={"roles": frozenset({Role.ADMIN})}),
-        OTHER_KEY,
-        audience="kpi",
-        ttl_seconds=30,
-        now=1000,
-    )
+    token = signed()
+    other = signed(CALLER.model_copy(update={"roles": frozenset({Role.ADMIN})}), OTHER_KEY)
     forged = other.split(".")[0] + "." + token.split(".")[1]
     with pytest.raises(Unauthorized):
-        verify_identity(forged, KEY, audience="kpi", max_ttl_seconds=120, now=1000)
+        verified(forged)
 
 
 @pytest.mark.parametrize("token", ["", "abc", "a.b.c", "!!!.???"])
 def test_garbage_is_refused(token: str) -> None:
     with pytest.raises(Unauthorized):
-        verify_identity(token, KEY, audience="kpi", max_ttl_seconds=120, now=1000)
+        verified(token)
 
 
 def test_an_identity_made_for_another_service_is_refused() -> None:
-    token = sign_identity(CALLER, KEY, audience="kpi", ttl_seconds=30, now=1000)
+    token = signed()
     with pytest.raises(Unauthorized, match="another part"):
-        verify_identity(token, KEY, audience="finance", max_ttl_seconds=120, now=1000)
+        verified(token, audience="finance")
 
 
 @pytest.mark.parametrize("ttl", [121, 10**9])
 def test_an_identity_made_to_live_longer_than_the_maximum_is_refused(ttl: int) -> None:
-    token = sign_identity(CALLER, KEY, audience="kpi", ttl_seconds=ttl, now=1000)
+    token = signed(ttl=ttl)
     with pytest.raises(Unauthorized, match="longer"):
-        verify_identity(token, KEY, audience="kpi", max_ttl_seconds=120, now=1000)
+        verified(token)
 
 
 def test_an_identity_issued_in_the_future_is_refused() -> None:
-    token = sign_identity(CALLER, KEY, audience="kpi", ttl_seconds=30, now=2000)
+    token = signed(now=2000)
     with pytest.raises(Unauthorized, match="longer"):
-        verify_identity(token, KEY, audience="kpi", max_ttl_seconds=120, now=1000)
+        verified(token)
 
 
 @pytest.mark.parametrize(

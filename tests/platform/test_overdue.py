@@ -49,28 +49,12 @@ def test_overdue_milestones_and_actions_of_every_team_are_listed(api: TestClient
     make_milestone(api, project["id"], title="Soon", baseline_date=days(3))
     closed = make_project(api, name="Done", stage="closed")
     make_milestone(api, closed["id"], title="Of a closed project", baseline_date=days(-3))
-    created(
-        api.post(
-            "/api/v1/projects/improvement-actions",
-            json={
-                "action": "Audit case files",
-                "area": "Quality assurance",
-                "owner": "Quality Team",
-                "due_date": days(-1),
-            },
-        )
-    )
-    created(
-        api.post(
-            "/api/v1/projects/improvement-actions",
-            json={
-                "action": "Finished",
-                "area": "Quality assurance",
-                "status": "completed",
-                "due_date": days(-1),
-            },
-        )
-    )
+    for action in (
+        {"action": "Audit case files", "owner": "Quality Team"},
+        {"action": "Finished", "status": "completed"},
+    ):
+        due = {"area": "Quality assurance", "due_date": days(-1)}
+        created(api.post("/api/v1/projects/improvement-actions", json=action | due))
     items = overdue(api, "/api/v1/projects/overdue")
     assert [(i["kind"], i["title"], i["owner"]) for i in items] == [
         ("milestone", "Milestone: Late (Reablement)", "Operations Team"),
