@@ -3,7 +3,7 @@ councils write them, and the query parameters that name them."""
 
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any, Protocol, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
@@ -83,12 +83,24 @@ def financial_year_of(month: date) -> str:
     return FinancialYear.containing(month).label
 
 
-class _OfYear(Protocol):
-    @property
-    def financial_year(self) -> str: ...
+class YearFiguresIn(BaseModel):
+    """What a line's figures for one financial year (a budget's amounts, a savings target) begin
+    with: the year they are for."""
+
+    model_config = INPUT
+
+    financial_year: FinancialYearCode
 
 
-Y = TypeVar("Y", bound=_OfYear)
+class YearFiguresRead(BaseModel):
+    """What a line's figures for one financial year read back with: the year they are for."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    financial_year: str
+
+
+Y = TypeVar("Y", bound=YearFiguresIn)
 
 
 def one_per_year(items: list[Y] | None) -> list[Y] | None:

@@ -9,17 +9,15 @@ from common.money import Money
 from common.retiring import RetiredRead
 from services.finance.schemas import (
     INPUT,
-    FinancialYearCode,
     MonthCode,
     MonthlyReturnIn,
+    YearFiguresIn,
+    YearFiguresRead,
     one_per_year,
 )
 
 
-class BudgetAmountIn(BaseModel):
-    model_config = INPUT
-
-    financial_year: FinancialYearCode
+class BudgetAmountIn(YearFiguresIn):
     original_budget: Money = Field(description="Negative for an income line.")
     current_budget: Money | None = Field(
         default=None, description="The budget after virements; the original when left out."
@@ -50,10 +48,7 @@ class BudgetLineUpdate(BaseModel):
     _years = field_validator("budgets")(one_per_year)
 
 
-class BudgetAmountRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    financial_year: str
+class BudgetAmountRead(YearFiguresRead):
     original_budget: Money
     current_budget: Money
 

@@ -10,6 +10,7 @@ from common import crud, per_period, retiring
 from common.errors import FieldError, ValidationFailed
 from common.pagination import PageParams, paginate
 from common.periods import FinancialYear, Period
+from common.read_shapes import read_shape
 from services.finance.budgets import rules
 from services.finance.budgets.models import BudgetAmount, BudgetLine, Forecast
 from services.finance.budgets.schemas import (
@@ -145,21 +146,16 @@ def forecast_reads(
         budget = amount.current_budget if amount else None
         moved = rules.movements(_year_forecasts(line, forecast.financial_year), forecast.month)
         reads.append(
-            ForecastRead(
-                month=forecast.month,
-                financial_year=forecast.financial_year,
+            read_shape(
+                ForecastRead,
+                forecast,
+                moved,
                 budget=budget,
-                forecast_outturn=forecast.forecast_outturn,
                 variance=rules.variance(budget, forecast.forecast_outturn)
                 if budget is not None
                 else None,
                 movement=moved.since_previous,
-                previous_month=moved.previous_month,
-                original_forecast=moved.original_forecast,
-                original_month=moved.original_month,
                 movement_since_original=moved.since_original,
-                commentary=forecast.commentary,
-                version=forecast.version,
             )
         )
     return reads
@@ -225,22 +221,14 @@ def budget_position(session: Session, *, month: date, as_at: date | None = None)
         positions.append(position)
         original_total += line.original_budget
         rows.append(
-            PositionLine(
+            read_shape(
+                PositionLine,
+                position,
+                line,
                 budget_line_id=line.id,
-                name=line.name,
-                service_area=line.service_area,
-                cost_centre=line.cost_centre,
-                original_budget=line.original_budget,
-                budget=line.current_budget,
-                forecast_outturn=position.forecast_outturn,
-                previous_forecast=position.previous_forecast,
                 previous_month=moved.previous_month if moved else None,
-                variance=position.variance,
                 variance_words=rules.variance_words(position.variance),
-                movement=position.movement,
-                original_forecast=position.original_forecast,
                 original_month=moved.original_month if moved else None,
-                movement_since_original=position.movement_since_original,
                 commentary=this[1] if this else "",
                 trend=[TrendPoint(month=m, forecast_outturn=f[0]) for m, f in forecasts.items()],
             )
@@ -251,16 +239,11 @@ def budget_position(session: Session, *, month: date, as_at: date | None = None)
         financial_year=year,
         as_at=as_at,
         lines=rows,
-        totals=PositionTotalsRead(
+        totals=read_shape(
+            PositionTotalsRead,
+            totals,
             original_budget=original_total,
-            budget=totals.budget,
-            forecast_outturn=totals.forecast_outturn,
-            variance=totals.variance,
             variance_words=rules.variance_words(totals.variance),
-            movement=totals.movement,
-            original_forecast=totals.original_forecast,
-            movement_since_original=totals.movement_since_original,
-            lines_with_forecast=totals.lines_with_forecast,
             lines_without_forecast=sum(1 for p in positions if p.forecast_outturn is None),
         ),
     )

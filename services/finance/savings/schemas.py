@@ -12,9 +12,10 @@ from services.finance.library.rules import Theme
 from services.finance.savings.rules import Brag
 from services.finance.schemas import (
     INPUT,
-    FinancialYearCode,
     MonthCode,
     MonthlyReturnIn,
+    YearFiguresIn,
+    YearFiguresRead,
     one_per_year,
 )
 
@@ -70,10 +71,7 @@ class Status(StrEnum):
     WRITTEN_OFF = "written_off"
 
 
-class TargetIn(BaseModel):
-    model_config = INPUT
-
-    financial_year: FinancialYearCode
+class TargetIn(YearFiguresIn):
     in_year: Money = Field(description="The saving to land in this financial year.")
     full_year_effect: Money | None = Field(
         default=None, description="The saving over a whole year; the in-year target if left out."
@@ -145,10 +143,7 @@ class SavingsLineUpdate(BaseModel):
     _ids = field_validator("project_ids")(_distinct)
 
 
-class TargetRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    financial_year: str
+class TargetRead(YearFiguresRead):
     in_year: Money
     full_year_effect: Money
 

@@ -17,6 +17,7 @@ from common.errors import Conflict, FieldError, ValidationFailed
 from common.money import format_money
 from common.pagination import PageParams
 from common.periods import FinancialYear
+from common.read_shapes import read_shape
 from services.finance.base import Base
 from services.finance.budgets.service import check_month_in_year
 from services.finance.library.rules import chosen_or_suggested
@@ -620,18 +621,13 @@ def update_entry(session: Session, *, entry: SavingsEntry, data: EntryUpdate) ->
 
 def entry_read(line: SavingsLine, entry: SavingsEntry) -> EntryRead:
     target = _target(line, entry.financial_year)
-    return EntryRead(
-        id=entry.id,
-        month=entry.month,
-        financial_year=entry.financial_year,
-        achieved_to_date=entry.achieved_to_date,
-        forecast_for_year=entry.forecast_for_year,
+    return read_shape(
+        EntryRead,
+        entry,
         target=target.in_year if target else None,
         slippage=rules.savings_shortfall(target.in_year, entry.forecast_for_year)
         if target
         else None,
-        note=entry.note,
-        version=entry.version,
     )
 
 
