@@ -51,16 +51,13 @@ from services.kpi.actuals.rules import (
 )
 from services.kpi.actuals.service import check_commentary, check_figures, new_actual, submitter
 from services.kpi.fields import to_number
+from services.kpi.imports.cells import MEASURE_CODE, MEASURE_TITLES
 from services.kpi.measures.models import Measure
 from services.kpi.measures.rules import Unit, derive_value
 
 COLUMNS = (
-    Column("code", "Code", ("Measure code", "KPI code", "Reference", "Ref", "KPI reference")),
-    Column(
-        "measure",
-        "Measure",
-        ("Measure title", "KPI", "Title", "Indicator", "Performance indicator", "KPI measure"),
-    ),
+    MEASURE_CODE,
+    Column("measure", "Measure", MEASURE_TITLES),
     Column("period", "Period", ("Month", "Quarter", "Reporting period", "Period ending", "Date")),
     Column("year", "Financial year", ("Year", "FY")),
     Column(
