@@ -1,6 +1,7 @@
 """Field types and the base input shape every sub-domain's API shapes use: exact figures read
 as councils write them, financial years and periods."""
 
+import uuid
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -77,3 +78,13 @@ PeriodText = Annotated[
     periods.PeriodText, BeforeValidator(lambda v: _period_code(v) if isinstance(v, str) else v)
 ]
 """A period code, normalised ("2025/26 q1" is "2025/26 Q1")."""
+
+
+class MeasureYearRead(BaseModel):
+    """What a measure's record for one financial year (a target, a benchmark) begins with."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    measure_id: uuid.UUID
+    financial_year: str

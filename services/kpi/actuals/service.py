@@ -183,24 +183,29 @@ def _record(
         )
         or 0
     ) + 1
-    session.add(
-        ActualRevision(
-            actual_id=actual.id,
-            number=number,
-            action=action,
-            status=actual.status,
-            value=actual.value,
-            numerator=actual.numerator,
-            denominator=actual.denominator,
-            commentary=actual.commentary,
-            reason=late.reason if late else reason,
-            changed_by=caller.user_id,
-            self_approved=self_approved,
-            closed_period_role=late.role.value if late else None,
-        )
-    )
+    row = revision_row(actual, number=number, action=action, caller=caller)
+    row |= {"reason": late.reason if late else reason, "self_approved": self_approved}
+    session.add(ActualRevision(**row, closed_period_role=late.role.value if late else None))
     session.flush()
     return number
+
+
+def revision_row(actual: Actual, *, number: int, action: str, caller: Caller) -> dict[str, Any]:
+    """Revision `number` of an actual, as the caller's `action` leaves it: its status and figures
+    as they now are, with no reason given and not approved by whoever entered the figures."""
+    return {
+        "actual_id": actual.id,
+        "number": number,
+        "action": action,
+        "status": actual.status,
+        "value": actual.value,
+        "numerator": actual.numerator,
+        "denominator": actual.denominator,
+        "commentary": actual.commentary,
+        "reason": "",
+        "changed_by": caller.user_id,
+        "self_approved": False,
+    }
 
 
 def list_actuals(

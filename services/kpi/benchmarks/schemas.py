@@ -2,9 +2,9 @@
 
 import uuid
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from services.kpi.fields import FinancialYearText, Input, Number
+from services.kpi.fields import FinancialYearText, Input, MeasureYearRead, Number
 
 
 class BenchmarkCreate(Input):
@@ -22,12 +22,7 @@ class BenchmarkUpdate(Input):
     source: str | None = Field(default=None, max_length=1000)
 
 
-class BenchmarkRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    measure_id: uuid.UUID
-    financial_year: str
+class BenchmarkRead(MeasureYearRead):
     comparator: str
     value: Number
     source: str

@@ -49,18 +49,21 @@ from services.kpi.actuals.rules import (
     mark_submitted,
     unchanged,
 )
-from services.kpi.actuals.service import check_commentary, check_figures, new_actual, submitter
+from services.kpi.actuals.service import (
+    check_commentary,
+    check_figures,
+    new_actual,
+    revision_row,
+    submitter,
+)
 from services.kpi.fields import to_number
+from services.kpi.imports.cells import MEASURE_CODE, MEASURE_TITLES
 from services.kpi.measures.models import Measure
 from services.kpi.measures.rules import Unit, derive_value
 
 COLUMNS = (
-    Column("code", "Code", ("Measure code", "KPI code", "Reference", "Ref", "KPI reference")),
-    Column(
-        "measure",
-        "Measure",
-        ("Measure title", "KPI", "Title", "Indicator", "Performance indicator", "KPI measure"),
-    ),
+    MEASURE_CODE,
+    Column("measure", "Measure", MEASURE_TITLES),
     Column("period", "Period", ("Month", "Quarter", "Reporting period", "Period ending", "Date")),
     Column("year", "Financial year", ("Year", "FY")),
     Column(
@@ -507,22 +510,9 @@ def commit(session: Session, rows: list[_Row], caller: Caller) -> None:
             elif step == "approved":
                 mark_approved(actual)
                 actual.approved_revision = number
-            revisions.append(
-                {
-                    "org_id": caller.org_id,
-                    "actual_id": actual.id,
-                    "number": number,
-                    "action": step,
-                    "status": actual.status,
-                    "value": actual.value,
-                    "numerator": actual.numerator,
-                    "denominator": actual.denominator,
-                    "commentary": actual.commentary,
-                    "reason": "",
-                    "changed_by": caller.user_id,
-                    "self_approved": step == "approved" and row.self_approved,
-                }
-            )
+            revision = revision_row(actual, number=number, action=step, caller=caller)
+            revision["self_approved"] = step == "approved" and row.self_approved
+            revisions.append({"org_id": caller.org_id} | revision)
         if existing is None:
             new_actuals.append({k: v for k, v in vars(actual).items() if not k.startswith("_")})
             continue

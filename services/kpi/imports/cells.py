@@ -1,19 +1,34 @@
 """Reading a service plan's KPI cells as councils write them: "65%", "1,102", "£376k reduction",
 "Current baseline 19% / Target level of 30%", "Rate per 100k population of 65+".
 
-Used by the demo data and by the KPI import.
+Used by the demo data and by the KPI imports (the KPI table and a file of actuals).
 """
 
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from common.headers import Column
 from common.money import parse_money
 from common.quantities import PLAIN, read_amount
 from common.quantities import Unit as QuantityUnit
 from common.shapes import age_band
 from services.kpi.measures.rules import Polarity, Unit
 from services.kpi.targets.rules import TargetKind
+
+MEASURE_CODE = Column(
+    "code", "Code", ("Measure code", "KPI code", "Reference", "Ref", "KPI reference")
+)
+"""The column that names a measure by its code, in the KPI table and in a file of actuals."""
+MEASURE_TITLES = (
+    "Measure title",
+    "KPI",
+    "Title",
+    "Indicator",
+    "Performance indicator",
+    "KPI measure",
+)
+"""How councils head the column that names a measure by its title ("Measure" itself aside)."""
 
 
 @dataclass(frozen=True)

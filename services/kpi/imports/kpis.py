@@ -23,6 +23,8 @@ from common.periods import FinancialYear, Frequency
 from common.quantities import Unit as QuantityUnit
 from common.spreadsheets import Table
 from services.kpi.imports.cells import (
+    MEASURE_CODE,
+    MEASURE_TITLES,
     CouncilTarget,
     guess_polarity,
     infer_unit,
@@ -36,22 +38,8 @@ from services.kpi.targets.models import Target
 from services.kpi.targets.rules import TargetKind, TargetType
 
 COLUMNS = (
-    Column("code", "Code", ("Reference", "Ref", "KPI code", "Measure code", "KPI reference")),
-    Column(
-        "title",
-        "Measure",
-        (
-            "Measure title",
-            "KPI",
-            "Title",
-            "Indicator",
-            "Performance indicator",
-            "KPI measure",
-            "Activity",
-            "Measure of success",
-        ),
-        required=True,
-    ),
+    MEASURE_CODE,
+    Column("title", "Measure", (*MEASURE_TITLES, "Activity", "Measure of success"), required=True),
     Column("definition", "Definition", ("Description", "How it is measured")),
     Column("unit", "Unit", ("Units", "Unit of measure")),
     Column(

@@ -10,6 +10,8 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from common.periods import FinancialYear
 
 DATA = Path(__file__).parent / "data"
@@ -20,8 +22,12 @@ UNIT_IN_PLAN = {"percent": "percent", "rate_per_100k": "rate_per_100k", "score":
 across periods, like a ratio."""
 
 
-@dataclass(frozen=True)
-class LibraryMeasure:
+class LibraryMeasure(BaseModel):
+    """One definition as the library ships it; the API answers it as it is (`schemas.py`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str = Field(examples=["ascof-2023-24:2C"])
     framework: str
     year: str
     national_id: str
@@ -33,13 +39,8 @@ class LibraryMeasure:
     polarity: str
     predecessor_id: str
     source: str
-    unconfirmed: tuple[str, ...]
+    unconfirmed: tuple[str, ...] = Field(description="Fields no source read could confirm.")
     note: str
-
-    @property
-    def key(self) -> str:
-        """The library's id for this definition, e.g. "ascof-2023-24:2C"."""
-        return f"{self.framework.lower()}-{self.year}:{self.national_id}"
 
 
 @cache
@@ -51,6 +52,7 @@ def library() -> tuple[LibraryMeasure, ...]:
             for row in csv.DictReader(handle):
                 measures.append(
                     LibraryMeasure(
+                        key=f"{framework.lower()}-{year}:{row['national_id']}",
                         framework=framework,
                         year=year,
                         national_id=row["national_id"],

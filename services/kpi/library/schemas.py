@@ -6,25 +6,12 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.kpi.fields import Input
+from services.kpi.library.rules import LibraryMeasure
 
 
-class LibraryMeasureRead(BaseModel):
+class LibraryMeasureRead(LibraryMeasure):
     model_config = ConfigDict(from_attributes=True)
 
-    key: str = Field(examples=["ascof-2023-24:2C"])
-    framework: str
-    year: str
-    national_id: str
-    title: str
-    definition: str
-    numerator: str
-    denominator: str
-    unit: str
-    polarity: str
-    predecessor_id: str
-    source: str
-    unconfirmed: list[str] = Field(description="Fields no source read could confirm.")
-    note: str
     adopted_measure_id: uuid.UUID | None = Field(
         default=None, description="The caller's measure adopted from this definition, if any."
     )

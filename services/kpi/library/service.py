@@ -2,7 +2,6 @@
 (keyword-only; flush, never commit)."""
 
 from collections import Counter
-from dataclasses import asdict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,7 +25,7 @@ def list_library(session: Session) -> list[LibraryMeasureRead]:
     """Every shipped definition, with the caller's measure adopted from it."""
     adopted = {a.library_key: a.measure_id for a in session.scalars(select(LibraryAdoption))}
     return [
-        LibraryMeasureRead(**asdict(m), key=m.key, adopted_measure_id=adopted.get(m.key))
+        LibraryMeasureRead(**m.model_dump(), adopted_measure_id=adopted.get(m.key))
         for m in rules.library()
     ]
 

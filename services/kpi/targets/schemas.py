@@ -2,9 +2,9 @@
 
 import uuid
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from services.kpi.fields import FinancialYearText, Input, Number
+from services.kpi.fields import FinancialYearText, Input, MeasureYearRead, Number
 from services.kpi.targets.rules import TargetKind
 
 
@@ -28,12 +28,7 @@ class TargetUpdate(Input):
     note: str | None = Field(default=None, max_length=2000)
 
 
-class TargetRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    measure_id: uuid.UUID
-    financial_year: str
+class TargetRead(MeasureYearRead):
     value: Number
     kind: TargetKind
     profile: list[Number] | None
