@@ -65,7 +65,8 @@ class Resource:
     path under the router ("" under a router with a prefix). `writes` are the dependencies of
     every write (who may set up); `guard` raises Forbidden for a caller who may not change it,
     given the body of a new record or the record to change; `respond` shapes the answer when the
-    read shape needs more than the row."""
+    read shape needs more than the row; `extra` gives its create and update steps more keyword
+    arguments (unless a `Create` or `Update` gives its own)."""
 
     model: type[Any]
     read: type[BaseModel]
@@ -77,6 +78,7 @@ class Resource:
     writes: Sequence[Any] = ()
     guard: Guard | None = None
     respond: Callable[[Session, Any], Any] | None = None
+    extra: Extra = _nothing_more
 
     @property
     def stem(self) -> str:
@@ -108,7 +110,7 @@ class Create:
     body: type[BaseModel]
     step: Callable[..., Any]
     doc: str | None = None
-    extra: Extra = _nothing_more
+    extra: Extra | None = None
     dependencies: Sequence[Any] = ()
 
 
@@ -194,7 +196,8 @@ def _endpoints(
             response: Response,
         ) -> Any:
             resource.check(session, caller, data)
-            row = create.step(session, data=data, **create.extra(caller, request))
+            more = (create.extra or resource.extra)(caller, request)
+            row = create.step(session, data=data, **more)
             set_etag(response, row.version)
             return resource.answer(session, row)
 
@@ -221,7 +224,7 @@ def _endpoints(
             response: Response,
         ) -> Any:
             row = _to_change(resource, session, caller, row_id, request)
-            more = update.extra(caller, request)
+            more = (update.extra or resource.extra)(caller, request)
             row = update.step(session, **resource.row_of(row), data=data, **more)
             set_etag(response, row.version)
             return resource.answer(session, row)

@@ -12,7 +12,9 @@ from services.projects.deps import SessionDep, project_guard
 from services.projects.highlights import service
 from services.projects.highlights.models import HighlightReport
 from services.projects.highlights.schemas import (
+    HighlightReportCreate,
     HighlightReportRead,
+    HighlightReportUpdate,
 )
 from services.projects.schemas import PeriodCode
 
@@ -48,10 +50,11 @@ routes.add_routes(
         guard=project_guard,
     ),
     create=routes.Create(
+        HighlightReportCreate,
         service.create_highlight_report,
         doc="Write a project's report for a month; the author defaults to the signed-in person.",
         extra=_author,
     ),
-    update=routes.Update(service.update_highlight_report),
+    update=routes.Update(HighlightReportUpdate, service.update_highlight_report),
     delete=routes.Delete(if_match=False),
 )

@@ -16,7 +16,9 @@ from services.projects.milestones import service
 from services.projects.milestones.models import Milestone
 from services.projects.milestones.rules import MilestoneStatus
 from services.projects.milestones.schemas import (
+    MilestoneCreate,
     MilestoneRead,
+    MilestoneUpdate,
     milestone_read,
 )
 
@@ -69,10 +71,12 @@ routes.add_routes(
         extra=_today,
     ),
     create=routes.Create(
+        MilestoneCreate,
         service.create_milestone,
         doc="Add a milestone. It cannot be completed in the future.",
     ),
     update=routes.Update(
+        MilestoneUpdate,
         service.update_milestone,
         doc="Change a milestone's forecast or record its completion. Requires If-Match.",
     ),
