@@ -12,8 +12,8 @@ and reads If-Match and the ETag from the calls in the route's own code, so each 
     routes.add_routes(
         router,  # APIRouter(prefix="/benchmarks", tags=["benchmarks"])
         routes.Resource(Benchmark, BenchmarkRead, what="benchmark", writes=Configure),
-        create=routes.Create(BenchmarkCreate, service.create_benchmark, doc="Record a value."),
-        update=routes.Update(BenchmarkUpdate, service.update_benchmark),
+        create=routes.Create(service.create_benchmark, doc="Record a value."),
+        update=routes.Update(service.update_benchmark),
         delete=routes.Delete(service.delete_benchmark),
     )
 
@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, get_type_hints
 
 from fastapi import APIRouter, Path, Request, Response, status
 from pydantic import BaseModel
@@ -105,13 +105,18 @@ class Resource:
 
 @dataclass(frozen=True)
 class Create:
-    """`POST {path}`: `step(session, data=…)` makes the record from the body."""
+    """`POST {path}`: `step(session, data=…)` makes the record from the body, which is of the
+    type the step declares for `data` (so a router need not name it again)."""
 
-    body: type[BaseModel]
     step: Callable[..., Any]
     doc: str | None = None
     extra: Extra | None = None
     dependencies: Sequence[Any] = ()
+
+    @property
+    def body(self) -> type[BaseModel]:
+        body: type[BaseModel] = get_type_hints(self.step)["data"]
+        return body
 
 
 class Update(Create):

@@ -7,7 +7,7 @@ from common.db import SessionDep
 from common.pagination import Page, PageDep
 from services.kpi.benchmarks import service
 from services.kpi.benchmarks.models import Benchmark
-from services.kpi.benchmarks.schemas import BenchmarkCreate, BenchmarkRead, BenchmarkUpdate
+from services.kpi.benchmarks.schemas import BenchmarkRead
 from services.kpi.deps import Configure, MeasureAndYear
 
 router = APIRouter(prefix="/benchmarks", tags=["benchmarks"])
@@ -25,10 +25,9 @@ routes.add_routes(
     router,
     routes.Resource(Benchmark, BenchmarkRead, what="benchmark", writes=Configure),
     create=routes.Create(
-        BenchmarkCreate,
         service.create_benchmark,
         doc="Record a comparator's value for a measure and year, with its source.",
     ),
-    update=routes.Update(BenchmarkUpdate, service.update_benchmark),
+    update=routes.Update(service.update_benchmark),
     delete=routes.Delete(service.delete_benchmark),
 )

@@ -8,7 +8,7 @@ from common.pagination import Page, PageDep
 from services.kpi.deps import Configure, MeasureAndYear
 from services.kpi.targets import service
 from services.kpi.targets.models import Target
-from services.kpi.targets.schemas import TargetCreate, TargetRead, TargetUpdate
+from services.kpi.targets.schemas import TargetRead
 
 router = APIRouter(prefix="/targets", tags=["targets"])
 
@@ -23,11 +23,7 @@ def list_targets(session: SessionDep, chosen: MeasureAndYear, page: PageDep) -> 
 routes.add_routes(
     router,
     routes.Resource(Target, TargetRead, what="target", writes=Configure),
-    create=routes.Create(
-        TargetCreate, service.create_target, doc="Set a measure's target for a financial year."
-    ),
-    update=routes.Update(
-        TargetUpdate, service.update_target, doc="Change a target. Requires If-Match."
-    ),
+    create=routes.Create(service.create_target, doc="Set a measure's target for a financial year."),
+    update=routes.Update(service.update_target, doc="Change a target. Requires If-Match."),
     delete=routes.Delete(service.delete_target),
 )

@@ -11,11 +11,7 @@ from common.pagination import Page, PageDep
 from services.projects.deps import SessionDep, project_guard
 from services.projects.highlights import service
 from services.projects.highlights.models import HighlightReport
-from services.projects.highlights.schemas import (
-    HighlightReportCreate,
-    HighlightReportRead,
-    HighlightReportUpdate,
-)
+from services.projects.highlights.schemas import HighlightReportRead
 from services.projects.schemas import PeriodCode
 
 reports = APIRouter(prefix="/highlight-reports", tags=["highlight reports"])
@@ -50,11 +46,10 @@ routes.add_routes(
         guard=project_guard,
     ),
     create=routes.Create(
-        HighlightReportCreate,
         service.create_highlight_report,
         doc="Write a project's report for a month; the author defaults to the signed-in person.",
         extra=_author,
     ),
-    update=routes.Update(HighlightReportUpdate, service.update_highlight_report),
+    update=routes.Update(service.update_highlight_report),
     delete=routes.Delete(if_match=False),
 )

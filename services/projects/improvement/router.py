@@ -15,9 +15,7 @@ from services.projects.improvement.models import ImprovementAction
 from services.projects.improvement.rules import ActionStatus, area_key, is_open, is_overdue
 from services.projects.improvement.schemas import (
     AreaSummary,
-    ImprovementActionCreate,
     ImprovementActionRead,
-    ImprovementActionUpdate,
     ImprovementPlanSummary,
 )
 from services.projects.schemas import NO_NUL
@@ -88,8 +86,8 @@ routes.add_routes(
         keyword="action",
         respond=lambda session, row: action_read(row, service.area_labels(session)),
     ),
-    create=routes.Create(ImprovementActionCreate, service.create_improvement_action),
-    update=routes.Update(ImprovementActionUpdate, service.update_improvement_action),
+    create=routes.Create(service.create_improvement_action),
+    update=routes.Update(service.update_improvement_action),
     retire=routes.Retire(),
     delete=routes.Delete(if_match=False),
 )

@@ -15,12 +15,7 @@ from services.projects.deps import SessionDep, project_guard
 from services.projects.milestones import service
 from services.projects.milestones.models import Milestone
 from services.projects.milestones.rules import MilestoneStatus
-from services.projects.milestones.schemas import (
-    MilestoneCreate,
-    MilestoneRead,
-    MilestoneUpdate,
-    milestone_read,
-)
+from services.projects.milestones.schemas import MilestoneRead, milestone_read
 
 milestones = APIRouter(prefix="/milestones", tags=["milestones"])
 
@@ -71,12 +66,10 @@ routes.add_routes(
         extra=_today,
     ),
     create=routes.Create(
-        MilestoneCreate,
         service.create_milestone,
         doc="Add a milestone. It cannot be completed in the future.",
     ),
     update=routes.Update(
-        MilestoneUpdate,
         service.update_milestone,
         doc="Change a milestone's forecast or record its completion. Requires If-Match.",
     ),

@@ -12,14 +12,7 @@ from common.retiring import IncludeRetired
 from services.projects.deps import SessionDep, kpi_measure_check, plan_router
 from services.projects.plan import service
 from services.projects.plan.models import Objective, Priority
-from services.projects.plan.schemas import (
-    ObjectiveCreate,
-    ObjectiveRead,
-    ObjectiveUpdate,
-    PriorityCreate,
-    PriorityRead,
-    PriorityUpdate,
-)
+from services.projects.plan.schemas import ObjectiveRead, PriorityRead
 
 priorities = plan_router("/priorities", "priorities", "change council plan priorities")
 
@@ -36,11 +29,8 @@ def list_priorities(
 routes.add_routes(
     priorities,
     routes.Resource(Priority, PriorityRead, what="priority"),
-    create=routes.Create(
-        PriorityCreate, service.create_priority, doc="Add a council plan priority."
-    ),
+    create=routes.Create(service.create_priority, doc="Add a council plan priority."),
     update=routes.Update(
-        PriorityUpdate,
         service.update_priority,
         doc="Change a priority. Requires If-Match with the ETag you read (412 when stale).",
     ),
@@ -87,12 +77,10 @@ routes.add_routes(
     objectives,
     routes.Resource(Objective, ObjectiveRead, what="objective", extra=_measure_check),
     create=routes.Create(
-        ObjectiveCreate,
         service.create_objective,
         doc="Add an objective. Its KPI measure ids are checked with the kpi service.",
     ),
     update=routes.Update(
-        ObjectiveUpdate,
         service.update_objective,
         doc="Change an objective. Requires If-Match (412 when stale).",
     ),

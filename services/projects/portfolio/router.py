@@ -38,10 +38,7 @@ from services.projects.portfolio.schemas import (
     MilestoneDue,
     NextMilestone,
     PortfolioSummary,
-    ProgrammeCreate,
     ProgrammeRead,
-    ProgrammeUpdate,
-    ProjectCreate,
     ProjectRead,
     ProjectUpdate,
 )
@@ -62,8 +59,8 @@ def list_programmes(
 routes.add_routes(
     programmes,
     routes.Resource(Programme, ProgrammeRead, what="programme"),
-    create=routes.Create(ProgrammeCreate, service.create_programme),
-    update=routes.Update(ProgrammeUpdate, service.update_programme),
+    create=routes.Create(service.create_programme),
+    update=routes.Update(service.update_programme),
     delete=routes.Delete(service.delete_programme, if_match=False),
 )
 
@@ -163,7 +160,6 @@ routes.add_routes(
     projects,
     routes.Resource(Project, ProjectRead, what="project", respond=_one_project),
     create=routes.Create(
-        ProjectCreate,
         service.create_project,
         doc="""Add a project (the programme office and administrators). Amber or red needs a reason;
         the end may not be before the start.""",

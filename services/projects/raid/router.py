@@ -11,11 +11,7 @@ from services.projects.deps import SessionDep, project_guard
 from services.projects.raid import service
 from services.projects.raid.models import RaidItem
 from services.projects.raid.rules import RaidKind, RaidStatus, raid_score, raid_severity
-from services.projects.raid.schemas import (
-    RaidItemCreate,
-    RaidItemRead,
-    RaidItemUpdate,
-)
+from services.projects.raid.schemas import RaidItemRead
 
 raid = APIRouter(prefix="/raid-items", tags=["RAID"])
 
@@ -57,7 +53,7 @@ routes.add_routes(
         guard=project_guard,
         respond=lambda session, row: raid_read(row),
     ),
-    create=routes.Create(RaidItemCreate, service.create_raid_item),
-    update=routes.Update(RaidItemUpdate, service.update_raid_item),
+    create=routes.Create(service.create_raid_item),
+    update=routes.Update(service.update_raid_item),
     delete=routes.Delete(if_match=False),
 )
