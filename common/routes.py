@@ -12,8 +12,8 @@ and reads If-Match and the ETag from the calls in the route's own code, so each 
     routes.add_routes(
         router,  # APIRouter(prefix="/benchmarks", tags=["benchmarks"])
         routes.Resource(Benchmark, BenchmarkRead, what="benchmark", writes=Configure),
-        create=routes.Create(BenchmarkCreate, service.create_benchmark, doc="Record a value."),
-        update=routes.Update(BenchmarkUpdate, service.update_benchmark),
+        create=routes.Create(service.create_benchmark, doc="Record a value."),
+        update=routes.Update(service.update_benchmark),
         delete=routes.Delete(service.delete_benchmark),
     )
 
@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, get_type_hints
 
 from fastapi import APIRouter, Path, Request, Response, status
 from pydantic import BaseModel
@@ -65,7 +65,8 @@ class Resource:
     path under the router ("" under a router with a prefix). `writes` are the dependencies of
     every write (who may set up); `guard` raises Forbidden for a caller who may not change it,
     given the body of a new record or the record to change; `respond` shapes the answer when the
-    read shape needs more than the row."""
+    read shape needs more than the row; `extra` gives its create and update steps more keyword
+    arguments (unless a `Create` or `Update` gives its own)."""
 
     model: type[Any]
     read: type[BaseModel]
@@ -77,6 +78,7 @@ class Resource:
     writes: Sequence[Any] = ()
     guard: Guard | None = None
     respond: Callable[[Session, Any], Any] | None = None
+    extra: Extra = _nothing_more
 
     @property
     def stem(self) -> str:
@@ -103,13 +105,18 @@ class Resource:
 
 @dataclass(frozen=True)
 class Create:
-    """`POST {path}`: `step(session, data=…)` makes the record from the body."""
+    """`POST {path}`: `step(session, data=…)` makes the record from the body, which is of the
+    type the step declares for `data` (so a router need not name it again)."""
 
-    body: type[BaseModel]
     step: Callable[..., Any]
     doc: str | None = None
-    extra: Extra = _nothing_more
+    extra: Extra | None = None
     dependencies: Sequence[Any] = ()
+
+    @property
+    def body(self) -> type[BaseModel]:
+        body: type[BaseModel] = get_type_hints(self.step)["data"]
+        return body
 
 
 class Update(Create):
@@ -194,7 +201,8 @@ def _endpoints(
             response: Response,
         ) -> Any:
             resource.check(session, caller, data)
-            row = create.step(session, data=data, **create.extra(caller, request))
+            more = (create.extra or resource.extra)(caller, request)
+            row = create.step(session, data=data, **more)
             set_etag(response, row.version)
             return resource.answer(session, row)
 
@@ -221,7 +229,7 @@ def _endpoints(
             response: Response,
         ) -> Any:
             row = _to_change(resource, session, caller, row_id, request)
-            more = update.extra(caller, request)
+            more = (update.extra or resource.extra)(caller, request)
             row = update.step(session, **resource.row_of(row), data=data, **more)
             set_etag(response, row.version)
             return resource.answer(session, row)

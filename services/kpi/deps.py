@@ -1,13 +1,15 @@
 """Annotated dependencies of the KPI routers: who may set up, enter and approve, and the query
 parameters several routers read (sort order, periods, financial years)."""
 
-from typing import Annotated, Literal
+import uuid
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query
 
 from common.errors import FieldError, Forbidden, ValidationFailed
 from common.identity import Caller, CallerDep, Role, require_roles
-from common.periods import FinancialYear, Period
+from common.periods import FinancialYear, FinancialYearText, Period
 from services.kpi.actuals.rules import MANAGERS
 
 
@@ -67,3 +69,21 @@ def year_param(text: str | None, field: str) -> FinancialYear | None:
         return FinancialYear.parse(text)
     except ValueError as error:
         raise ValidationFailed(str(error), errors=[FieldError(field, str(error))]) from None
+
+
+@dataclass
+class ByMeasureAndYear:
+    """`?measure_id=…&financial_year=…`, the filters of the figures kept per measure and year
+    (targets, benchmarks): a dependency. The year is read when asked for, so a bad one is
+    reported after every parameter has been checked, as a route's own would be."""
+
+    measure_id: uuid.UUID | None = None
+    financial_year: FinancialYearText | None = None
+
+    def filters(self) -> dict[str, Any]:
+        """The filters as the services take them: the year as its label."""
+        year = year_param(self.financial_year, "financial_year")
+        return {"measure_id": self.measure_id, "financial_year": year.label if year else None}
+
+
+MeasureAndYear = Annotated[ByMeasureAndYear, Depends()]

@@ -9,9 +9,10 @@ write is held to the project it touches. A refusal is a 403 problem that says wh
 import uuid
 from collections.abc import Callable
 
-from fastapi import Request
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
+from common import routes
 from common.db import SessionDep
 from common.errors import Forbidden, UpstreamUnavailable
 from common.http import call_service
@@ -27,6 +28,8 @@ __all__ = [
     "kpi_measure_check",
     "plan_editors_only",
     "plan_editors_write",
+    "plan_router",
+    "project_guard",
     "require_may_change_plan",
     "require_may_change_project",
     "require_may_change_project_of",
@@ -63,6 +66,12 @@ def plan_editors_write(what: str) -> Callable[[Request, Caller], None]:
     return check
 
 
+def plan_router(prefix: str, tag: str, what: str) -> APIRouter:
+    """A router of the plan's records, open to read, whose writes are for the programme office
+    and admins (`plan_editors_write(what)`)."""
+    return APIRouter(prefix=prefix, tags=[tag], dependencies=[Depends(plan_editors_write(what))])
+
+
 def require_may_change_project(caller: Caller, project: Project) -> None:
     """403 unless the caller may change `project` and its milestones, reports and RAID items."""
     lead_team = project.lead_team
@@ -81,6 +90,11 @@ def require_may_change_project_of(session: Session, caller: Caller, project_id: 
     project = session.get(Project, project_id)
     if project is not None:
         require_may_change_project(caller, project)
+
+
+project_guard = routes.by_owner(require_may_change_project_of, "project_id")
+"""The route factory's guard for a record of a project (a milestone, highlight report or RAID
+item): it is changed by whoever may change its project."""
 
 
 def require_may_set_lead_team(caller: Caller, project: Project, lead_team: str | None) -> None:

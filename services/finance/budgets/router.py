@@ -25,9 +25,7 @@ from services.finance.budgets import service
 from services.finance.budgets.examples import POSITION
 from services.finance.budgets.models import BudgetLine
 from services.finance.budgets.schemas import (
-    BudgetLineCreate,
     BudgetLineRead,
-    BudgetLineUpdate,
     BudgetPosition,
     BudgetTrend,
     ForecastCreate,
@@ -77,13 +75,11 @@ routes.add_routes(
         keyword="line",
     ),
     create=routes.Create(
-        BudgetLineCreate,
         service.create_budget_line,
         doc="Add a budget line, with its original and current budget per financial year.",
     ),
     read=routes.Read("Read one budget line; its ETag is the version to send back in If-Match."),
     update=routes.Update(
-        BudgetLineUpdate,
         service.update_budget_line,
         doc="Change a budget line. Requires If-Match with the ETag you read (412 when stale).",
     ),

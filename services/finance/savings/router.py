@@ -1,10 +1,11 @@
 """HTTP routes of savings tracking: parse, call the service, shape the response."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from sqlalchemy.orm import Session
 
 from common import crud, retiring
@@ -69,32 +70,51 @@ def _line_to_change(session: Session, caller: Caller, line_id: uuid.UUID) -> Sav
     return line
 
 
-def tracker_filters(
-    financial_year: Annotated[
-        FinancialYearText | None,
-        Query(description='"2025/26"; the current financial year when left out.'),
-    ] = None,
-    category: Category | None = None,
-    saving_type: SavingType | None = None,
-    owner_team: Annotated[str | None, Query(max_length=200)] = None,
-    project_id: uuid.UUID | None = None,
-    status: Status | None = None,
-    as_at: str | None = None,
-    include_retired: IncludeRetired = False,
-) -> service.TrackerFilters:
-    day = as_at_query(as_at)
-    if day is not None and not financial_year:
-        financial_year = FinancialYear.containing(day).label
-    return service.TrackerFilters(
-        financial_year=_year(financial_year),
-        as_at=day,
-        category=category.value if category else None,
-        saving_type=saving_type.value if saving_type else None,
-        owner_team=owner_team or None,
-        project_id=project_id,
-        status=status.value if status else None,
-        include_retired=include_retired,
-    )
+ThisYearQuery = Annotated[
+    FinancialYearText | None,
+    Query(description='"2025/26"; the current financial year when left out.'),
+]
+
+
+def _as_at(as_at: AsAtQuery = None) -> str | None:
+    return as_at
+
+
+def _include_retired(include_retired: IncludeRetired = False) -> bool:
+    return include_retired
+
+
+@dataclass
+class TrackerQuery:
+    """The lines a tracker read is over, from the query: a dependency.
+
+    FastAPI lists a dependency's own query parameters first and then its sub-dependencies', so
+    `as_at` (and a list's `include_retired`), read through one, stay last as a subclass adds
+    its own."""
+
+    financial_year: FinancialYearText | None = None
+    category: Category | None = None
+    saving_type: SavingType | None = None
+    owner_team: Annotated[str | None, Query(max_length=200)] = None
+    project_id: uuid.UUID | None = None
+    status: Status | None = None
+    as_at: Annotated[str | None, Depends(_as_at)] = None
+
+    def filters(self, include_retired: bool = False) -> service.TrackerFilters:
+        day = as_at_query(self.as_at)
+        year = self.financial_year
+        if day is not None and not year:
+            year = FinancialYear.containing(day).label
+        return service.TrackerFilters(
+            financial_year=_year(year),
+            as_at=day,
+            category=self.category.value if self.category else None,
+            saving_type=self.saving_type.value if self.saving_type else None,
+            owner_team=self.owner_team or None,
+            project_id=self.project_id,
+            status=self.status.value if self.status else None,
+            include_retired=include_retired,
+        )
 
 
 SortQuery = Annotated[
@@ -127,37 +147,26 @@ SortQuery = Annotated[
 ]
 
 
+@dataclass
+class SortedTrackerQuery(TrackerQuery):
+    sort: SortQuery = "reference"
+
+
+@dataclass
+class TrackerListQuery(SortedTrackerQuery):
+    financial_year: ThisYearQuery = None
+    include_retired: Annotated[bool, Depends(_include_retired)] = False
+
+
 @router.get("/savings-lines", response_model=TrackerPage, **example(answer=TRACKER))
 def list_savings_lines(
-    session: SessionDep,
-    page: PageDep,
-    financial_year: Annotated[
-        FinancialYearText | None,
-        Query(description='"2025/26"; the current financial year when left out.'),
-    ] = None,
-    category: Category | None = None,
-    saving_type: SavingType | None = None,
-    owner_team: Annotated[str | None, Query(max_length=200)] = None,
-    project_id: uuid.UUID | None = None,
-    status: Status | None = None,
-    sort: SortQuery = "reference",
-    as_at: AsAtQuery = None,
-    include_retired: IncludeRetired = False,
+    session: SessionDep, query: Annotated[TrackerListQuery, Depends()], page: PageDep
 ) -> TrackerPage:
     """The savings tracker: lines with a target in the year, their target, achieved, forecast and
     slippage in it, filtered and sorted, with totals across every matching line. Retired lines
     are left out unless asked for."""
-    filters = tracker_filters(
-        financial_year,
-        category,
-        saving_type,
-        owner_team,
-        project_id,
-        status,
-        as_at,
-        include_retired,
-    )
-    rows, total, totals = service.tracker(session, filters=filters, page=page, sort=sort)
+    filters = query.filters(include_retired=query.include_retired)
+    rows, total, totals = service.tracker(session, filters=filters, page=page, sort=query.sort)
     return TrackerPage(
         items=rows,
         total=total,
@@ -170,22 +179,14 @@ def list_savings_lines(
 
 @router.get("/savings-lines/export.csv", response_class=Response)
 def export_savings_lines(
-    session: SessionDep,
-    financial_year: FinancialYearText | None = None,
-    category: Category | None = None,
-    saving_type: SavingType | None = None,
-    owner_team: Annotated[str | None, Query(max_length=200)] = None,
-    project_id: uuid.UUID | None = None,
-    status: Status | None = None,
-    sort: SortQuery = "reference",
-    as_at: AsAtQuery = None,
+    session: SessionDep, query: Annotated[SortedTrackerQuery, Depends()]
 ) -> Response:
     """The savings tracker as CSV: every matching line and a totals row."""
-    filters = tracker_filters(
-        financial_year, category, saving_type, owner_team, project_id, status, as_at
-    )
+    filters = query.filters()
     everything = PageParams(limit=100_000, offset=0)
-    rows, _total, totals = service.tracker(session, filters=filters, page=everything, sort=sort)
+    rows, _total, totals = service.tracker(
+        session, filters=filters, page=everything, sort=query.sort
+    )
     data: list[list[object]] = [
         [
             r.reference,
@@ -267,6 +268,7 @@ def export_savings_lines(
 @router.get("/savings/totals", response_model=SavingsTotals)
 def savings_totals(
     session: SessionDep,
+    query: Annotated[TrackerQuery, Depends()],
     by: Annotated[
         Literal["year", "category", "type", "project", "owner"],
         Query(
@@ -274,19 +276,10 @@ def savings_totals(
             "type, project or owner."
         ),
     ] = "year",
-    financial_year: FinancialYearText | None = None,
-    category: Category | None = None,
-    saving_type: SavingType | None = None,
-    owner_team: Annotated[str | None, Query(max_length=200)] = None,
-    project_id: uuid.UUID | None = None,
-    status: Status | None = None,
-    as_at: AsAtQuery = None,
 ) -> SavingsTotals:
     """Target, full-year effect, achieved, forecast and slippage totalled by financial year (all
     years), or within one year by category, type, project or owner."""
-    filters = tracker_filters(
-        financial_year, category, saving_type, owner_team, project_id, status, as_at
-    )
+    filters = query.filters()
     return service.totals(
         session, by=by, filters=None if by == "year" else filters, as_at=filters.as_at
     )
@@ -295,10 +288,7 @@ def savings_totals(
 @router.get("/savings/trend", response_model=SavingsTrend)
 def savings_trend(
     session: SessionDep,
-    financial_year: Annotated[
-        FinancialYearText | None,
-        Query(description='"2025/26"; the current financial year when left out.'),
-    ] = None,
+    financial_year: ThisYearQuery = None,
     saving_type: SavingType = SavingType.CASHABLE,
 ) -> SavingsTrend:
     """One type of saving (cashable unless asked) month by month through a financial year:

@@ -14,7 +14,7 @@ from services.kpi.deps import Configure, SortQuery
 from services.kpi.measures import service
 from services.kpi.measures.examples import MEASURES
 from services.kpi.measures.models import Measure
-from services.kpi.measures.schemas import MeasureCreate, MeasureRead, MeasureUpdate
+from services.kpi.measures.schemas import MeasureRead
 from services.kpi.scorecard import service as scorecard
 from services.kpi.scorecard.rules import Rag
 
@@ -69,13 +69,11 @@ routes.add_routes(
     router,
     routes.Resource(Measure, MeasureRead, what="measure", tags=["measures"], writes=Configure),
     create=routes.Create(
-        MeasureCreate,
         service.create_measure,
         doc="Add a measure. Only `code` and `title` are required; the rest have defaults.",
     ),
     read=routes.Read("Read one measure; its ETag is the version to send back in If-Match."),
     update=routes.Update(
-        MeasureUpdate,
         service.update_measure,
         doc="Change a measure. Requires If-Match with the ETag you read (412 when stale).",
     ),

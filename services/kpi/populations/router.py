@@ -8,7 +8,7 @@ from common.pagination import Page, PageDep
 from services.kpi.deps import Configure
 from services.kpi.populations import service
 from services.kpi.populations.models import Population
-from services.kpi.populations.schemas import PopulationCreate, PopulationRead, PopulationUpdate
+from services.kpi.populations.schemas import PopulationRead
 
 router = APIRouter(prefix="/populations", tags=["populations"])
 
@@ -31,10 +31,9 @@ routes.add_routes(
         writes=Configure,
     ),
     create=routes.Create(
-        PopulationCreate,
         service.create_population,
         doc="Record a population, the denominator of rates per 100,000.",
     ),
-    update=routes.Update(PopulationUpdate, service.update_population),
+    update=routes.Update(service.update_population),
     delete=routes.Delete(service.delete_population),
 )

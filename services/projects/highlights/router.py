@@ -8,14 +8,10 @@ from fastapi import APIRouter, Request
 from common import crud, routes
 from common.identity import Caller
 from common.pagination import Page, PageDep
-from services.projects.deps import SessionDep, require_may_change_project_of
+from services.projects.deps import SessionDep, project_guard
 from services.projects.highlights import service
 from services.projects.highlights.models import HighlightReport
-from services.projects.highlights.schemas import (
-    HighlightReportCreate,
-    HighlightReportRead,
-    HighlightReportUpdate,
-)
+from services.projects.highlights.schemas import HighlightReportRead
 from services.projects.schemas import PeriodCode
 
 reports = APIRouter(prefix="/highlight-reports", tags=["highlight reports"])
@@ -47,14 +43,13 @@ routes.add_routes(
         HighlightReportRead,
         what="highlight report",
         keyword="report",
-        guard=routes.by_owner(require_may_change_project_of, "project_id"),
+        guard=project_guard,
     ),
     create=routes.Create(
-        HighlightReportCreate,
         service.create_highlight_report,
         doc="Write a project's report for a month; the author defaults to the signed-in person.",
         extra=_author,
     ),
-    update=routes.Update(HighlightReportUpdate, service.update_highlight_report),
+    update=routes.Update(service.update_highlight_report),
     delete=routes.Delete(if_match=False),
 )

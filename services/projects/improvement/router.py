@@ -3,30 +3,24 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Query
 
 from common import crud, routes
 from common.pagination import Page, PageDep
 from common.periods import AS_AT_DESCRIPTION, as_at_query
 from common.retiring import IncludeRetired
-from services.projects.deps import SessionDep, plan_editors_write
+from services.projects.deps import SessionDep, plan_router
 from services.projects.improvement import service
 from services.projects.improvement.models import ImprovementAction
 from services.projects.improvement.rules import ActionStatus, area_key, is_open, is_overdue
 from services.projects.improvement.schemas import (
     AreaSummary,
-    ImprovementActionCreate,
     ImprovementActionRead,
-    ImprovementActionUpdate,
     ImprovementPlanSummary,
 )
 from services.projects.schemas import NO_NUL
 
-actions = APIRouter(
-    prefix="/improvement-actions",
-    tags=["improvement plan"],
-    dependencies=[Depends(plan_editors_write("change the improvement plan"))],
-)
+actions = plan_router("/improvement-actions", "improvement plan", "change the improvement plan")
 
 
 def action_read(action: ImprovementAction, labels: dict[str, str]) -> ImprovementActionRead:
@@ -92,8 +86,8 @@ routes.add_routes(
         keyword="action",
         respond=lambda session, row: action_read(row, service.area_labels(session)),
     ),
-    create=routes.Create(ImprovementActionCreate, service.create_improvement_action),
-    update=routes.Update(ImprovementActionUpdate, service.update_improvement_action),
+    create=routes.Create(service.create_improvement_action),
+    update=routes.Update(service.update_improvement_action),
     retire=routes.Retire(),
     delete=routes.Delete(if_match=False),
 )

@@ -11,16 +11,11 @@ from common.errors import FieldError, ValidationFailed
 from common.identity import Caller
 from common.pagination import Page, PageDep
 from common.periods import AS_AT_DESCRIPTION, as_at_query
-from services.projects.deps import SessionDep, require_may_change_project_of
+from services.projects.deps import SessionDep, project_guard
 from services.projects.milestones import service
 from services.projects.milestones.models import Milestone
 from services.projects.milestones.rules import MilestoneStatus
-from services.projects.milestones.schemas import (
-    MilestoneCreate,
-    MilestoneRead,
-    MilestoneUpdate,
-    milestone_read,
-)
+from services.projects.milestones.schemas import MilestoneRead, milestone_read
 
 milestones = APIRouter(prefix="/milestones", tags=["milestones"])
 
@@ -66,20 +61,17 @@ routes.add_routes(
         Milestone,
         MilestoneRead,
         what="milestone",
-        guard=routes.by_owner(require_may_change_project_of, "project_id"),
+        guard=project_guard,
         respond=lambda session, row: milestone_read(row, date.today()),
+        extra=_today,
     ),
     create=routes.Create(
-        MilestoneCreate,
         service.create_milestone,
         doc="Add a milestone. It cannot be completed in the future.",
-        extra=_today,
     ),
     update=routes.Update(
-        MilestoneUpdate,
         service.update_milestone,
         doc="Change a milestone's forecast or record its completion. Requires If-Match.",
-        extra=_today,
     ),
     delete=routes.Delete(if_match=False),
 )

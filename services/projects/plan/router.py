@@ -3,29 +3,18 @@
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Request
 
 from common import crud, routes
 from common.identity import Caller
 from common.pagination import Page, PageDep
 from common.retiring import IncludeRetired
-from services.projects.deps import SessionDep, kpi_measure_check, plan_editors_write
+from services.projects.deps import SessionDep, kpi_measure_check, plan_router
 from services.projects.plan import service
 from services.projects.plan.models import Objective, Priority
-from services.projects.plan.schemas import (
-    ObjectiveCreate,
-    ObjectiveRead,
-    ObjectiveUpdate,
-    PriorityCreate,
-    PriorityRead,
-    PriorityUpdate,
-)
+from services.projects.plan.schemas import ObjectiveRead, PriorityRead
 
-priorities = APIRouter(
-    prefix="/priorities",
-    tags=["priorities"],
-    dependencies=[Depends(plan_editors_write("change council plan priorities"))],
-)
+priorities = plan_router("/priorities", "priorities", "change council plan priorities")
 
 
 @priorities.get("", response_model=Page[PriorityRead])
@@ -40,11 +29,8 @@ def list_priorities(
 routes.add_routes(
     priorities,
     routes.Resource(Priority, PriorityRead, what="priority"),
-    create=routes.Create(
-        PriorityCreate, service.create_priority, doc="Add a council plan priority."
-    ),
+    create=routes.Create(service.create_priority, doc="Add a council plan priority."),
     update=routes.Update(
-        PriorityUpdate,
         service.update_priority,
         doc="Change a priority. Requires If-Match with the ETag you read (412 when stale).",
     ),
@@ -57,11 +43,7 @@ routes.add_routes(
 )
 
 
-objectives = APIRouter(
-    prefix="/objectives",
-    tags=["objectives"],
-    dependencies=[Depends(plan_editors_write("change the service plan's objectives"))],
-)
+objectives = plan_router("/objectives", "objectives", "change the service plan's objectives")
 
 
 @objectives.get("", response_model=Page[ObjectiveRead])
@@ -93,18 +75,14 @@ def _measure_check(caller: Caller, request: Request) -> dict[str, Any]:
 
 routes.add_routes(
     objectives,
-    routes.Resource(Objective, ObjectiveRead, what="objective"),
+    routes.Resource(Objective, ObjectiveRead, what="objective", extra=_measure_check),
     create=routes.Create(
-        ObjectiveCreate,
         service.create_objective,
         doc="Add an objective. Its KPI measure ids are checked with the kpi service.",
-        extra=_measure_check,
     ),
     update=routes.Update(
-        ObjectiveUpdate,
         service.update_objective,
         doc="Change an objective. Requires If-Match (412 when stale).",
-        extra=_measure_check,
     ),
     retire=routes.Retire(),
     delete=routes.Delete(

@@ -16,7 +16,7 @@ from services.projects.deps import (
     CallerDep,
     SessionDep,
     plan_editors_only,
-    plan_editors_write,
+    plan_router,
     require_may_change_project,
     require_may_set_lead_team,
 )
@@ -38,20 +38,13 @@ from services.projects.portfolio.schemas import (
     MilestoneDue,
     NextMilestone,
     PortfolioSummary,
-    ProgrammeCreate,
     ProgrammeRead,
-    ProgrammeUpdate,
-    ProjectCreate,
     ProjectRead,
     ProjectUpdate,
 )
 from services.projects.schemas import NO_NUL
 
-programmes = APIRouter(
-    prefix="/programmes",
-    tags=["programmes"],
-    dependencies=[Depends(plan_editors_write("change programmes and workstreams"))],
-)
+programmes = plan_router("/programmes", "programmes", "change programmes and workstreams")
 
 
 @programmes.get("", response_model=Page[ProgrammeRead])
@@ -66,8 +59,8 @@ def list_programmes(
 routes.add_routes(
     programmes,
     routes.Resource(Programme, ProgrammeRead, what="programme"),
-    create=routes.Create(ProgrammeCreate, service.create_programme),
-    update=routes.Update(ProgrammeUpdate, service.update_programme),
+    create=routes.Create(service.create_programme),
+    update=routes.Update(service.update_programme),
     delete=routes.Delete(service.delete_programme, if_match=False),
 )
 
@@ -167,7 +160,6 @@ routes.add_routes(
     projects,
     routes.Resource(Project, ProjectRead, what="project", respond=_one_project),
     create=routes.Create(
-        ProjectCreate,
         service.create_project,
         doc="""Add a project (the programme office and administrators). Amber or red needs a reason;
         the end may not be before the start.""",

@@ -7,15 +7,11 @@ from fastapi import APIRouter, Query
 
 from common import crud, routes
 from common.pagination import Page, PageDep
-from services.projects.deps import SessionDep, require_may_change_project_of
+from services.projects.deps import SessionDep, project_guard
 from services.projects.raid import service
 from services.projects.raid.models import RaidItem
 from services.projects.raid.rules import RaidKind, RaidStatus, raid_score, raid_severity
-from services.projects.raid.schemas import (
-    RaidItemCreate,
-    RaidItemRead,
-    RaidItemUpdate,
-)
+from services.projects.raid.schemas import RaidItemRead
 
 raid = APIRouter(prefix="/raid-items", tags=["RAID"])
 
@@ -54,10 +50,10 @@ routes.add_routes(
         RaidItemRead,
         what="RAID item",
         keyword="item",
-        guard=routes.by_owner(require_may_change_project_of, "project_id"),
+        guard=project_guard,
         respond=lambda session, row: raid_read(row),
     ),
-    create=routes.Create(RaidItemCreate, service.create_raid_item),
-    update=routes.Update(RaidItemUpdate, service.update_raid_item),
+    create=routes.Create(service.create_raid_item),
+    update=routes.Update(service.update_raid_item),
     delete=routes.Delete(if_match=False),
 )
