@@ -15,11 +15,12 @@ from common.periods import Period
 from common.settings import Settings
 from common.testing.plugin import make_caller
 from stack.testing.plugin import build_system
-from tests.helpers import created
+from tests.helpers import assert_hides, assert_shows, created
 from tests.kpi.factories import make_actual, make_measure, make_target
 from tests.projects.conftest import (
     API,
     days,
+    make_highlight_report,
     make_improvement_action,
     make_improvement_plan,
     make_late_and_on_track,
@@ -27,6 +28,7 @@ from tests.projects.conftest import (
     make_objective,
     make_priority,
     make_project,
+    make_raid_item,
 )
 
 HTMX = {"HX-Request": "true"}
@@ -38,13 +40,16 @@ def test_tracker_lists_projects_with_rag_words_next_milestone_and_slippage(
     make_late_and_on_track(api, budget_amount="200000", budget_basis="per_annum")
     page = api.get("/projects")
     assert page.status_code == 200
-    assert "At risk" in page.text
-    assert "On track" in page.text
-    assert "Team recruited" in page.text
-    assert "Overdue" in page.text
-    assert "10 days late" in page.text
-    assert "Apr 2025" in page.text
-    assert 'href="/objectives#objective-4"' in page.text
+    assert_shows(
+        page.text,
+        "At risk",
+        "On track",
+        "Team recruited",
+        "Overdue",
+        "10 days late",
+        "Apr 2025",
+        'href="/objectives#objective-4"',
+    )
 
 
 def test_tracker_filters_are_kept_in_the_url_and_htmx_gets_only_the_results(
@@ -54,14 +59,14 @@ def test_tracker_filters_are_kept_in_the_url_and_htmx_gets_only_the_results(
     make_project(api, name="Direct Payments", rag="green")
     page = api.get("/projects", params={"rag": "red", "sort": "-name"}, headers=HTMX)
     assert page.status_code == 200
-    assert "<html" not in page.text
-    assert "Reablement" in page.text
-    assert "Direct Payments" not in page.text
-    assert "rag=red" in page.text  # the sort links keep the filter
+    assert_shows(
+        page.text,
+        "Reablement",
+        "rag=red",  # the sort links keep the filter
+    )
+    assert_hides(page.text, "<html", "Direct Payments")
     full = api.get("/projects", params={"rag": "red"})
-    assert "<html" in full.text
-    assert 'hx-push-url="true"' in full.text
-    assert '<option value="red" selected>' in full.text
+    assert_shows(full.text, "<html", 'hx-push-url="true"', '<option value="red" selected>')
 
 
 def test_tracker_shows_a_bad_filter_as_an_error(api: TestClient) -> None:
@@ -86,42 +91,24 @@ def test_project_page_shows_summary_timeline_reports_and_raid(api: TestClient) -
     make_milestone(
         api, project["id"], title="Offer launched", baseline_date=days(-20), forecast_date=days(5)
     )
-    created(
-        api.post(
-            f"{API}/highlight-reports",
-            json={
-                "project_id": project["id"],
-                "period": "2025-05",
-                "rag": "green",
-                "summary": "Good month",
-            },
-        )
-    )
-    created(
-        api.post(
-            f"{API}/raid-items",
-            json={
-                "project_id": project["id"],
-                "kind": "risk",
-                "title": "Funding ends",
-                "likelihood": 4,
-                "impact": 4,
-            },
-        )
-    )
+    make_highlight_report(api, project["id"], period="2025-05", summary="Good month")
+    make_raid_item(api, project["id"], title="Funding ends", likelihood=4, impact=4)
     page = api.get(f"/projects/{project['id']}")
     assert page.status_code == 200
     text = page.text
-    assert "£200,000.00 per year, from the Better Care Fund" in text
-    assert "The plan says: “£200k per annum (Better Care Fund)”" in text
-    assert "Project Manager, Commissioning" in text
-    assert '<svg class="app-chart app-gantt"' in text
-    assert '<title id="gantt-title">VCS Front Door: milestone timeline</title>' in text
-    assert "25 days late" in text
-    assert "Good month" in text
-    assert "May 2025" in text
-    assert "16 High" in text
-    assert "Funding ends" in text
+    assert_shows(
+        text,
+        "£200,000.00 per year, from the Better Care Fund",
+        "The plan says: “£200k per annum (Better Care Fund)”",
+        "Project Manager, Commissioning",
+        '<svg class="app-chart app-gantt"',
+        '<title id="gantt-title">VCS Front Door: milestone timeline</title>',
+        "25 days late",
+        "Good month",
+        "May 2025",
+        "16 High",
+        "Funding ends",
+    )
 
 
 def test_unknown_project_page_is_404(api: TestClient) -> None:
@@ -142,9 +129,12 @@ def test_a_milestone_year_typed_as_0015_is_refused_next_to_the_field(api: TestCl
     }
     page = api.post(url, data=data)
     assert page.status_code == 422
-    assert 'id="forecast_date-error"' in page.text
-    assert "Enter a date between 2000 and 2100" in page.text
-    assert 'value="0015-06-30"' in page.text  # what was typed stays, to be corrected
+    assert_shows(
+        page.text,
+        'id="forecast_date-error"',
+        "Enter a date between 2000 and 2100",
+        'value="0015-06-30"',  # what was typed stays, to be corrected
+    )
     assert api.get(f"{API}/milestones/{milestone['id']}").json()["forecast_date"] is None
 
 
@@ -179,9 +169,7 @@ def test_a_viewer_sees_no_edit_controls_and_cannot_change_the_rag(
     viewer = api_as(make_caller(demo_org, Role.VIEWER))
     page = viewer.get(f"/projects/{project['id']}")
     assert page.status_code == 200
-    assert "/rag/edit" not in page.text
-    assert "/edit" not in page.text
-    assert "Write a highlight report" not in page.text
+    assert_hides(page.text, "/rag/edit", "/edit", "Write a highlight report")
     refused = viewer.post(
         f"/projects/{project['id']}/rag",
         data={"version": project["version"], "rag": "red", "rag_reason": "x"},
@@ -198,9 +186,9 @@ def test_the_projects_lead_sees_edit_controls_and_changes_the_rag(
     milestone = make_milestone(api, project["id"])
     lead = api_as(make_caller(demo_org, Role.SERVICE_LEAD, team="Operations Team"))
     page = lead.get(f"/projects/{project['id']}").text
-    assert "/rag/edit" in page
-    assert f"/milestones/{milestone['id']}/edit" in page
-    assert "Write a highlight report" in page
+    assert_shows(
+        page, "/rag/edit", f"/milestones/{milestone['id']}/edit", "Write a highlight report"
+    )
     new_report = lead.get("/highlight-reports/new", params={"project_id": project["id"]})
     assert 'name="summary"' in new_report.text
     saved = lead.post(
@@ -278,10 +266,13 @@ def test_objectives_page_draws_kpi_status_live_from_the_kpi_service(api: TestCli
     )
     page = api.get("/objectives")
     assert page.status_code == 200
-    assert "Secure best value from all Council spending" in page.text
-    assert "Debt recovered" in page.text
-    assert "Income Review" in page.text
-    assert "Off track" in page.text
+    assert_shows(
+        page.text,
+        "Secure best value from all Council spending",
+        "Debt recovered",
+        "Income Review",
+        "Off track",
+    )
     scorecard = api.get("/api/v1/kpi/scorecard", params={"limit": 500})
     if scorecard.status_code == 200:
         row = next(r for r in scorecard.json()["items"] if r["measure"]["id"] == measure["id"])
@@ -358,9 +349,12 @@ def test_a_highlight_report_for_a_future_month_is_refused_beside_the_month(
         | {"summary": "All good"},
     )
     assert page.status_code == 422
-    assert f"You cannot report on {next_month.label} yet: it has not begun" in page.text
-    assert 'id="period-error"' in page.text
-    assert "All good" in page.text  # what was typed is kept
+    assert_shows(
+        page.text,
+        f"You cannot report on {next_month.label} yet: it has not begun",
+        'id="period-error"',
+        "All good",  # what was typed is kept
+    )
 
 
 def test_the_improvement_plan_flags_overdue_actions_in_words_and_merges_cased_areas(
