@@ -14,7 +14,7 @@ from common.identity import Caller, Role
 from common.periods import Period
 from common.testing.plugin import make_caller
 from stack.testing.plugin import System
-from tests.helpers import assert_hides, assert_shows, download
+from tests.helpers import assert_hides, assert_shows, download, page_text
 from tests.kpi.factories import API, approver_for, make_actual, make_measure, make_target
 
 PROVIDER = "Performance and Data Team"
@@ -48,9 +48,7 @@ def _enter(api: TestClient, figures: dict[str, dict[str, str]]) -> httpx.Respons
 
 def test_tracker_shows_each_measure_with_rag_in_words(api: TestClient) -> None:
     _two_measures(api)
-    page = api.get("/kpis", params={"period": "2025-09"})
-    assert page.status_code == 200
-    html = page.text
+    html = page_text(api, "/kpis", params={"period": "2025-09"})
     assert_shows(
         html,
         "<table",
@@ -67,12 +65,11 @@ def test_tracker_shows_each_measure_with_rag_in_words(api: TestClient) -> None:
 
 def test_tracker_filters_by_htmx_return_only_the_table(api: TestClient) -> None:
     _two_measures(api)
-    page = api.get(
-        "/kpis", params={"period": "2025-09", "rag": "red"}, headers={"HX-Request": "true"}
+    fragment = page_text(
+        api, "/kpis", params={"period": "2025-09", "rag": "red"}, headers={"HX-Request": "true"}
     )
-    assert page.status_code == 200
-    assert_shows(page.text, 'id="kpi-results"', "Carers assessed")
-    assert_hides(page.text, "<html", "Living independently")
+    assert_shows(fragment, 'id="kpi-results"', "Carers assessed")
+    assert_hides(fragment, "<html", "Living independently")
 
 
 def test_tracker_sort_links_keep_the_filters_in_the_url(api: TestClient) -> None:
@@ -94,9 +91,7 @@ def test_tracker_says_when_the_period_is_not_a_period(api: TestClient) -> None:
 
 def test_measure_page_has_definition_targets_chart_table_and_history(api: TestClient) -> None:
     good, _ = _two_measures(api)
-    page = api.get(f"/kpis/{good['id']}")
-    assert page.status_code == 200
-    html = page.text
+    html = page_text(api, f"/kpis/{good['id']}")
     assert re.search(r'<title id="chart-[0-9a-f]+-title">', html)
     assert_shows(
         html,

@@ -15,7 +15,7 @@ from common.periods import Period
 from common.settings import Settings
 from common.testing.plugin import make_caller
 from stack.testing.plugin import build_system
-from tests.helpers import assert_hides, assert_shows, created
+from tests.helpers import assert_hides, assert_shows, created, page_text
 from tests.kpi.factories import make_actual, make_measure, make_target
 from tests.projects.conftest import (
     API,
@@ -38,10 +38,9 @@ def test_tracker_lists_projects_with_rag_words_next_milestone_and_slippage(
     api: TestClient,
 ) -> None:
     make_late_and_on_track(api, budget_amount="200000", budget_basis="per_annum")
-    page = api.get("/projects")
-    assert page.status_code == 200
+    html = page_text(api, "/projects")
     assert_shows(
-        page.text,
+        html,
         "At risk",
         "On track",
         "Team recruited",
@@ -57,22 +56,20 @@ def test_tracker_filters_are_kept_in_the_url_and_htmx_gets_only_the_results(
 ) -> None:
     make_project(api, name="Reablement", rag="red", rag_reason="Late")
     make_project(api, name="Direct Payments", rag="green")
-    page = api.get("/projects", params={"rag": "red", "sort": "-name"}, headers=HTMX)
-    assert page.status_code == 200
+    fragment = page_text(api, "/projects", params={"rag": "red", "sort": "-name"}, headers=HTMX)
     assert_shows(
-        page.text,
+        fragment,
         "Reablement",
         "rag=red",  # the sort links keep the filter
     )
-    assert_hides(page.text, "<html", "Direct Payments")
+    assert_hides(fragment, "<html", "Direct Payments")
     full = api.get("/projects", params={"rag": "red"})
     assert_shows(full.text, "<html", 'hx-push-url="true"', '<option value="red" selected>')
 
 
 def test_tracker_shows_a_bad_filter_as_an_error(api: TestClient) -> None:
-    page = api.get("/projects", params={"rag": "purple"})
-    assert page.status_code == 200
-    assert "govuk-error-summary" in page.text
+    html = page_text(api, "/projects", params={"rag": "purple"})
+    assert "govuk-error-summary" in html
 
 
 def test_project_page_shows_summary_timeline_reports_and_raid(api: TestClient) -> None:
@@ -93,9 +90,7 @@ def test_project_page_shows_summary_timeline_reports_and_raid(api: TestClient) -
     )
     make_highlight_report(api, project["id"], period="2025-05", summary="Good month")
     make_raid_item(api, project["id"], title="Funding ends", likelihood=4, impact=4)
-    page = api.get(f"/projects/{project['id']}")
-    assert page.status_code == 200
-    text = page.text
+    text = page_text(api, f"/projects/{project['id']}")
     assert_shows(
         text,
         "£200,000.00 per year, from the Better Care Fund",
@@ -167,9 +162,8 @@ def test_a_viewer_sees_no_edit_controls_and_cannot_change_the_rag(
     make_milestone(api, project["id"])
     assert "/rag/edit" in api.get(f"/projects/{project['id']}").text
     viewer = api_as(make_caller(demo_org, Role.VIEWER))
-    page = viewer.get(f"/projects/{project['id']}")
-    assert page.status_code == 200
-    assert_hides(page.text, "/rag/edit", "/edit", "Write a highlight report")
+    html = page_text(viewer, f"/projects/{project['id']}")
+    assert_hides(html, "/rag/edit", "/edit", "Write a highlight report")
     refused = viewer.post(
         f"/projects/{project['id']}/rag",
         data={"version": project["version"], "rag": "red", "rag_reason": "x"},
@@ -207,10 +201,9 @@ def test_another_teams_service_lead_sees_no_edit_controls_and_cannot_change_the_
     milestone = make_milestone(api, project["id"])
     other = api_as(make_caller(demo_org, Role.SERVICE_LEAD, team="Commissioning Team"))
     url = f"/projects/{project['id']}"
-    page = other.get(url)
-    assert page.status_code == 200
-    assert "/edit" not in page.text
-    assert "Write a highlight report" not in page.text
+    html = page_text(other, url)
+    assert "/edit" not in html
+    assert "Write a highlight report" not in html
     assert 'name="rag_reason"' not in other.get(f"{url}/rag/edit", headers=HTMX).text
     form = other.get(f"/milestones/{milestone['id']}/edit")
     assert form.status_code == 403
@@ -264,10 +257,9 @@ def test_objectives_page_draws_kpi_status_live_from_the_kpi_service(api: TestCli
     make_project(
         api, name="Income Review", rag="red", rag_reason="Late", objective_ids=[objective["id"]]
     )
-    page = api.get("/objectives")
-    assert page.status_code == 200
+    html = page_text(api, "/objectives")
     assert_shows(
-        page.text,
+        html,
         "Secure best value from all Council spending",
         "Debt recovered",
         "Income Review",
@@ -277,10 +269,10 @@ def test_objectives_page_draws_kpi_status_live_from_the_kpi_service(api: TestCli
     if scorecard.status_code == 200:
         row = next(r for r in scorecard.json()["items"] if r["measure"]["id"] == measure["id"])
         words = {"green": "On track", "amber": "At risk", "red": "Off track", "no_data": "No data"}
-        assert words.get(row["rag"], row["rag"]) in page.text
+        assert words.get(row["rag"], row["rag"]) in html
     else:
-        assert "No data" in page.text
-    section = re.search(r'id="objective-10".*?</section>', page.text, re.S)
+        assert "No data" in html
+    section = re.search(r'id="objective-10".*?</section>', html, re.S)
     assert section is not None
     assert "Debt recovered" in section.group(0)
 
@@ -294,14 +286,13 @@ def test_objectives_page_shows_each_kpis_current_rag_from_the_scorecard(api: Tes
     make_target(api, off_track, "78", year=month.year.label)
     make_actual(api, off_track, month.code, value="60")
     make_objective(api, number=1, kpi_measure_ids=[on_track["id"], off_track["id"]])
-    page = api.get("/objectives")
-    assert page.status_code == 200
+    html = page_text(api, "/objectives")
     kpis = {
         title: words
         for words, title in re.findall(
             r'<li>\s*<strong class="govuk-tag[^"]*">([^<]+)</strong>\s*'
             r'<a class="govuk-link" href="/kpis/[^"]+">([^<]+?)</a>',
-            page.text,
+            html,
         )
     }
     assert kpis == {"Carers supported": "On track", "Debt recovered": "Off track"}
@@ -331,11 +322,10 @@ def test_objectives_page_still_shows_when_the_kpi_service_is_down(
 
 def test_improvement_plan_shows_open_and_closed_counts_by_area(api: TestClient) -> None:
     make_improvement_plan(api)
-    page = api.get("/improvement-plan")
-    assert page.status_code == 200
-    assert "2 of 3 actions remain open." in page.text
-    assert re.search(r"Quality assurance</a></th>\s*<td[^>]*>2</td>\s*<td[^>]*>0</td>", page.text)
-    assert "Audit case files" in page.text
+    html = page_text(api, "/improvement-plan")
+    assert "2 of 3 actions remain open." in html
+    assert re.search(r"Quality assurance</a></th>\s*<td[^>]*>2</td>\s*<td[^>]*>0</td>", html)
+    assert "Audit case files" in html
 
 
 def test_a_highlight_report_for_a_future_month_is_refused_beside_the_month(
