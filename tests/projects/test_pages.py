@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 from html import unescape
+from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient
@@ -32,6 +33,15 @@ from tests.projects.conftest import (
 )
 
 HTMX = {"HX-Request": "true"}
+
+
+def _project_and_service_lead(
+    api: TestClient, api_as: Callable[[Caller], TestClient], org: uuid.UUID, team: str
+) -> tuple[dict[str, Any], dict[str, Any], TestClient]:
+    """A project led by the Operations Team, its one milestone, and a service lead of `team`."""
+    project = make_project(api)
+    milestone = make_milestone(api, project["id"])
+    return project, milestone, api_as(make_caller(org, Role.SERVICE_LEAD, team=team))
 
 
 def test_tracker_lists_projects_with_rag_words_next_milestone_and_slippage(
@@ -176,9 +186,7 @@ def test_a_viewer_sees_no_edit_controls_and_cannot_change_the_rag(
 def test_the_projects_lead_sees_edit_controls_and_changes_the_rag(
     api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
 ) -> None:
-    project = make_project(api)  # led by the Operations Team
-    milestone = make_milestone(api, project["id"])
-    lead = api_as(make_caller(demo_org, Role.SERVICE_LEAD, team="Operations Team"))
+    project, milestone, lead = _project_and_service_lead(api, api_as, demo_org, "Operations Team")
     page = lead.get(f"/projects/{project['id']}").text
     assert_shows(
         page, "/rag/edit", f"/milestones/{milestone['id']}/edit", "Write a highlight report"
@@ -197,9 +205,9 @@ def test_the_projects_lead_sees_edit_controls_and_changes_the_rag(
 def test_another_teams_service_lead_sees_no_edit_controls_and_cannot_change_the_rag(
     api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
 ) -> None:
-    project = make_project(api)  # led by the Operations Team
-    milestone = make_milestone(api, project["id"])
-    other = api_as(make_caller(demo_org, Role.SERVICE_LEAD, team="Commissioning Team"))
+    project, milestone, other = _project_and_service_lead(
+        api, api_as, demo_org, "Commissioning Team"
+    )
     url = f"/projects/{project['id']}"
     html = page_text(other, url)
     assert "/edit" not in html
