@@ -1,5 +1,5 @@
 """Small helpers the API and page tests of every area share: reading a created record, a 422's
-field errors, a page's words and a download."""
+field errors, a page (its HTML, its words, which phrases it shows or hides) and a download."""
 
 import re
 from datetime import date
@@ -50,3 +50,28 @@ def listed(api: TestClient, path: str, **params: Any) -> list[dict[str, Any]]:
     assert response.status_code == 200, response.text
     items: list[dict[str, Any]] = response.json()["items"]
     return items
+
+
+def assert_shows(text: str, *phrases: str) -> None:
+    """Every phrase stands in `text`; a failure names every missing one at once."""
+    missing = [phrase for phrase in phrases if phrase not in text]
+    assert not missing, f"missing: {missing}"
+
+
+def assert_hides(text: str, *phrases: str) -> None:
+    """No phrase stands in `text`; a failure names every one it found."""
+    found = [phrase for phrase in phrases if phrase in text]
+    assert not found, f"should not show: {found}"
+
+
+def page_text(
+    client: TestClient,
+    path: str,
+    params: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> str:
+    """The HTML of a page that answers 200 OK, asked for as `client.get` would be."""
+    response = client.get(path, params=params, headers=headers)
+    assert response.status_code == 200, response.text
+    html: str = response.text
+    return html

@@ -11,7 +11,7 @@ from common.identity import Caller
 from common.spreadsheets import read_table
 from tests.finance.factories import make_savings_line
 from tests.finance.test_library_api import import_annex, platform
-from tests.helpers import text_of
+from tests.helpers import assert_shows, text_of
 
 
 def test_a_savings_line_page_shows_its_working_its_theme_and_its_peers(
@@ -29,12 +29,15 @@ def test_a_savings_line_page_shows_its_working_its_theme_and_its_peers(
     }
     assert api.put(f"/api/v1/finance/savings-lines/{line['id']}/benefit", json=benefit).is_success
     text = text_of(api.get(f"/savings/{line['id']}").text)
-    assert "120 people × £28.40 a week × 38.1 weeks = £129,844.80" in text
-    assert "No actuals yet, so nothing is achieved to date." in text
-    assert "Theme Care package reviews (suggested by its words)" in text
-    assert "Northfield, 2023/24: Review of care packages, £2,100,000.00 achieved" in text
-    assert "Difference a week £28.40 \u2013 Not yet known" in text
-    assert "People 120 \u2013 Not yet known" in text
+    assert_shows(
+        text,
+        "120 people × £28.40 a week × 38.1 weeks = £129,844.80",
+        "No actuals yet, so nothing is achieved to date.",
+        "Theme Care package reviews (suggested by its words)",
+        "Northfield, 2023/24: Review of care packages, £2,100,000.00 achieved",
+        "Difference a week £28.40 \u2013 Not yet known",
+        "People 120 \u2013 Not yet known",
+    )
 
 
 def test_a_savings_line_without_a_calculation_says_nothing_of_one(api: TestClient) -> None:
@@ -50,10 +53,8 @@ def test_the_library_page_filters_by_theme_and_year_and_shows_a_bad_year_by_its_
     import_annex(platform(api_as))
     page = api.get("/savings-library", params={"theme": "technology_enabled_care"})
     text = text_of(page.text)
-    assert "Northfield" in text
-    assert "£412,350.00" in text
+    assert_shows(text, "Northfield", "£412,350.00", "Adult social care savings annex 2024, page 14")
     assert "Eastmoor" not in text
-    assert "Adult social care savings annex 2024, page 14" in text
     fragment = api.get(
         "/savings-library",
         params={"financial_year": "2023/24"},

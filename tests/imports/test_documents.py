@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from common.identity import Caller, Role
 from common.testing.plugin import make_caller
+from tests.helpers import assert_shows, page_text
 from tests.imports.files import KPIS, OBJECTIVES, PROJECTS, upload
 
 
@@ -32,17 +33,19 @@ def test_the_service_plan_page_has_the_three_tables_and_a_print_stylesheet(
     api: TestClient,
 ) -> None:
     _import_plan(api)
-    page = api.get("/documents/service-plan")
-    assert page.status_code == 200, page.text
-    assert page.text.count('<table class="govuk-table') == 3
-    assert 'media="print" href="/static/documents-print.css"' in page.text
-    assert "Target 2025/26" in page.text
-    assert "Current baseline 19% / Target level of 30%" in page.text
-    assert "£376k reduction" in page.text
-    assert "Rate per 100k population of 65+" in page.text
-    assert "£1.3m over two years" in page.text
-    assert "Started in 2024" in page.text
-    assert page.text.count('<th scope="row"') == 12 + 16 + 16
+    html = page_text(api, "/documents/service-plan")
+    assert html.count('<table class="govuk-table') == 3
+    assert_shows(
+        html,
+        'media="print" href="/static/documents-print.css"',
+        "Target 2025/26",
+        "Current baseline 19% / Target level of 30%",
+        "£376k reduction",
+        "Rate per 100k population of 65+",
+        "£1.3m over two years",
+        "Started in 2024",
+    )
+    assert html.count('<th scope="row"') == 12 + 16 + 16
     assert api.get("/static/documents-print.css").status_code == 200
 
 
@@ -66,9 +69,8 @@ def test_the_service_plan_docx_holds_the_same_tables(api: TestClient) -> None:
 
 
 def test_an_empty_plan_says_so_rather_than_showing_empty_tables(api: TestClient) -> None:
-    page = api.get("/documents/service-plan")
-    assert page.status_code == 200
-    assert page.text.count("None recorded yet.") == 3
+    html = page_text(api, "/documents/service-plan")
+    assert html.count("None recorded yet.") == 3
 
 
 def _exports(client: TestClient) -> dict[str, bytes]:

@@ -4,6 +4,7 @@ import uuid
 import weakref
 from typing import Any
 
+import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -32,6 +33,15 @@ def approver_for(api: TestClient) -> TestClient:
     return _approvers[gateway]
 
 
+CUMULATIVE_RATE: dict[str, Any] = {
+    "unit": "rate_per_100k",
+    "polarity": "smaller_is_better",
+    "frequency": "quarterly",
+    "target_type": "cumulative",
+}
+"""A quarterly rate per 100,000 that should fall, counted up over the year (as ASCOF 2A is)."""
+
+
 def make_measure(api: TestClient, **overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "code": "M1",
@@ -47,15 +57,28 @@ def make_measure(api: TestClient, **overrides: Any) -> dict[str, Any]:
     return created(api.post(f"{API}/measures", json=body))
 
 
+def post_target(
+    api: TestClient, measure: dict[str, Any], value: str, year: str = "2025/26", **extra: Any
+) -> httpx.Response:
+    """The answer to posting a target of `measure` for `year`, whatever it is."""
+    body = {"measure_id": measure["id"], "financial_year": year, "value": value, **extra}
+    response: httpx.Response = api.post(f"{API}/targets", json=body)
+    return response
+
+
 def make_target(
     api: TestClient, measure: dict[str, Any], value: str, year: str = "2025/26", **extra: Any
 ) -> dict[str, Any]:
-    return created(
-        api.post(
-            f"{API}/targets",
-            json={"measure_id": measure["id"], "financial_year": year, "value": value, **extra},
-        )
-    )
+    return created(post_target(api, measure, value, year, **extra))
+
+
+def post_actual(
+    api: TestClient, measure: dict[str, Any], period: str, **figures: Any
+) -> httpx.Response:
+    """The answer to posting `measure`'s figures for `period`, whatever it is."""
+    body = {"measure_id": measure["id"], "period": period, **figures}
+    response: httpx.Response = api.post(f"{API}/actuals", json=body)
+    return response
 
 
 def make_actual(
@@ -65,11 +88,8 @@ def make_actual(
     one has commentary, as a Red or Amber figure must, unless the test gives its own."""
     if approve:
         figures.setdefault("commentary", "Checked by the team")
-    response = api.post(
-        f"{API}/actuals", json={"measure_id": measure["id"], "period": period, **figures}
-    )
-    assert response.status_code == 201, response.text
-    actual: dict[str, Any] = response.json()
+    response = post_actual(api, measure, period, **figures)
+    actual = created(response)
     if approve:
         for client, action in ((api, "submit"), (approver_for(api), "approve")):
             response = client.post(

@@ -19,10 +19,13 @@ from tests.helpers import field_errors
 from tests.kpi.factories import (
     API,
     APPROVER,
+    CUMULATIVE_RATE,
     approver_for,
     make_actual,
     make_measure,
     make_target,
+    post_actual,
+    post_target,
 )
 
 
@@ -45,27 +48,23 @@ def test_a_measure_needs_only_code_and_title(api: TestClient) -> None:
 
 
 def test_a_measure_keeps_every_field_of_the_service_plan(api: TestClient) -> None:
-    measure = make_measure(
-        api,
-        code="ASCOF2A",
-        unit="rate_per_100k",
-        polarity="smaller_is_better",
-        frequency="quarterly",
-        target_type="cumulative",
-        council_plan=True,
-        national_reference="ASCOF 2A",
-        numerator_definition="Admissions to care homes, aged 65+",
-        denominator_definition="Population aged 65+",
-        baseline_value="901.5",
-        baseline_period="2024/25",
-        tolerance_kind="absolute",
-        tolerance="20",
-        decimal_places=1,
-    )
+    plan = CUMULATIVE_RATE | {
+        "code": "ASCOF2A",
+        "council_plan": True,
+        "national_reference": "ASCOF 2A",
+        "numerator_definition": "Admissions to care homes, aged 65+",
+        "denominator_definition": "Population aged 65+",
+        "baseline_value": "901.5",
+        "baseline_period": "2024/25",
+        "tolerance_kind": "absolute",
+        "tolerance": "20",
+        "decimal_places": 1,
+    }
+    measure = make_measure(api, **plan)
     read = api.get(f"{API}/measures/{measure['id']}")
     assert read.headers["ETag"] == '"1"'
     assert read.json() | {"id": measure["id"]} == measure
-    assert measure["baseline_value"] == "901.5"
+    assert measure | plan == measure  # every field as the plan gave it
 
 
 def test_measures_filter_sort_and_page(api: TestClient) -> None:
@@ -119,24 +118,13 @@ def test_one_target_per_measure_and_year_with_the_councils_note(api: TestClient)
     )
     assert target["financial_year"] == "2025/26"
     assert target["note"] == "Current baseline 19% / Target level of 30%"
-    again = api.post(
-        f"{API}/targets",
-        json={"measure_id": measure["id"], "financial_year": "2025/26", "value": "31"},
-    )
+    again = post_target(api, measure, "31")
     assert "financial_year" in field_errors(again)
 
 
 def test_a_profile_must_have_one_figure_per_period(api: TestClient) -> None:
     measure = make_measure(api, frequency="quarterly")
-    response = api.post(
-        f"{API}/targets",
-        json={
-            "measure_id": measure["id"],
-            "financial_year": "2025/26",
-            "value": "100",
-            "profile": ["10", "20", "30"],
-        },
-    )
+    response = post_target(api, measure, "100", profile=["10", "20", "30"])
     assert "4 profile figures" in field_errors(response)["profile"]
 
 
@@ -161,7 +149,7 @@ def test_bad_actuals_are_422_and_store_nothing(
     api: TestClient, overrides: dict[str, str], body: dict[str, str], field: str, words: str
 ) -> None:
     measure = make_measure(api, **overrides)
-    response = api.post(f"{API}/actuals", json={"measure_id": measure["id"], **body})
+    response = post_actual(api, measure, **body)
     assert words in field_errors(response)[field]
     assert count_actuals(api) == 0
 
@@ -169,9 +157,7 @@ def test_bad_actuals_are_422_and_store_nothing(
 def test_a_duplicate_actual_for_a_period_is_422_and_stores_nothing(api: TestClient) -> None:
     measure = make_measure(api)
     make_actual(api, measure, "2025-05", value="50", approve=False)
-    again = api.post(
-        f"{API}/actuals", json={"measure_id": measure["id"], "period": "2025-05", "value": "60"}
-    )
+    again = post_actual(api, measure, "2025-05", value="60")
     assert "already has an actual for May 2025" in field_errors(again)["period"]
     assert count_actuals(api) == 1
     assert api.get(f"{API}/actuals").json()["items"][0]["value"] == "50"
@@ -287,10 +273,8 @@ def test_a_data_provider_enters_figures_only_for_their_own_teams_measures(
     theirs = make_measure(api, code="THEIRS", data_provider="Commissioning Team")
     provider = api_as(make_caller(demo_org, Role.DATA_PROVIDER, team="Integration Team"))
     row = {"period": "2025-05", "value": "50"}
-    assert (
-        provider.post(f"{API}/actuals", json={"measure_id": ours["id"], **row}).status_code == 201
-    )
-    refused = provider.post(f"{API}/actuals", json={"measure_id": theirs["id"], **row})
+    assert post_actual(provider, ours, **row).status_code == 201
+    refused = post_actual(provider, theirs, **row)
     assert refused.status_code == 403
     assert "Commissioning Team" in refused.json()["detail"]
     bulk = provider.post(
@@ -338,10 +322,7 @@ def test_a_rate_can_be_sent_as_a_count_over_the_population(api: TestClient) -> N
     actual = make_actual(api, measure, "2025/26 Q1", numerator="45", approve=False)
     assert actual["value"] == "150"
     assert actual["denominator"] == "30000"  # the population it was worked out from
-    unknown = api.post(
-        f"{API}/actuals",
-        json={"measure_id": measure["id"], "period": "2024/25 Q1", "numerator": "45"},
-    )
+    unknown = post_actual(api, measure, "2024/25 Q1", numerator="45")
     assert "denominator" in field_errors(unknown)
 
 
@@ -511,14 +492,7 @@ def test_scorecard_gives_every_rag_state(api: TestClient) -> None:
 
 
 def test_scorecard_judges_a_cumulative_rate_year_to_date(api: TestClient) -> None:
-    measure = make_measure(
-        api,
-        code="FALLS",
-        unit="rate_per_100k",
-        polarity="smaller_is_better",
-        frequency="quarterly",
-        target_type="cumulative",
-    )
+    measure = make_measure(api, code="FALLS", **CUMULATIVE_RATE)
     make_target(api, measure, "1102")
     make_actual(api, measure, "2025/26 Q1", value="260")
     make_actual(api, measure, "2025/26 Q2", value="300")
@@ -648,9 +622,7 @@ def test_where_the_council_allows_it_a_one_person_team_approves_its_own_figure_m
 def test_a_month_that_has_not_ended_is_refused_even_on_its_first_day(api: TestClient) -> None:
     measure = make_measure(api)
     running = Period.month_of(date.today())
-    response = api.post(
-        f"{API}/actuals", json={"measure_id": measure["id"], "period": running.code, "value": "5"}
-    )
+    response = post_actual(api, measure, running.code, value="5")
     assert f"{running.label} has not ended yet" in field_errors(response)["period"]
     assert count_actuals(api) == 0
 
@@ -685,15 +657,7 @@ def test_a_quarter_is_refused_while_it_runs() -> None:
 
 def test_a_count_measure_refuses_a_numerator_and_denominator(api: TestClient) -> None:
     measure = make_measure(api, unit="count")
-    response = api.post(
-        f"{API}/actuals",
-        json={
-            "measure_id": measure["id"],
-            "period": "2025-05",
-            "numerator": "412",
-            "denominator": "500",
-        },
-    )
+    response = post_actual(api, measure, "2025-05", numerator="412", denominator="500")
     assert field_errors(response)["numerator"] == (
         "M1 is a count: enter the figure itself as the value, not a numerator and denominator"
     )
@@ -709,9 +673,7 @@ def test_a_red_or_amber_figure_is_submitted_only_with_commentary(
 ) -> None:
     measure = make_measure(api)
     make_target(api, measure, "78")
-    actual = api.post(
-        f"{API}/actuals", json={"measure_id": measure["id"], "period": "2025-05", "value": value}
-    )
+    actual = post_actual(api, measure, "2025-05", value=value)
     refused = api.post(
         f"{API}/actuals/{actual.json()['id']}/submit", headers={"If-Match": actual.headers["ETag"]}
     )

@@ -14,7 +14,7 @@ from common.identity import Caller, Role
 from common.periods import Period
 from common.testing.plugin import make_caller
 from stack.testing.plugin import System
-from tests.helpers import download
+from tests.helpers import assert_hides, assert_shows, download, page_text
 from tests.kpi.factories import API, approver_for, make_actual, make_measure, make_target
 
 PROVIDER = "Performance and Data Team"
@@ -48,30 +48,28 @@ def _enter(api: TestClient, figures: dict[str, dict[str, str]]) -> httpx.Respons
 
 def test_tracker_shows_each_measure_with_rag_in_words(api: TestClient) -> None:
     _two_measures(api)
-    page = api.get("/kpis", params={"period": "2025-09"})
-    assert page.status_code == 200
-    html = page.text
-    assert "<table" in html
-    assert "Living independently" in html
+    html = page_text(api, "/kpis", params={"period": "2025-09"})
+    assert_shows(
+        html,
+        "<table",
+        "Living independently",
+        "80%",
+        ">Green</strong>",
+        ">Red</strong>",
+        "Improving",
+        'class="app-sparkline"',
+        'hx-push-url="true"',
+    )
     assert "80.0%" not in html  # decimal places 0 by default
-    assert "80%" in html
-    assert ">Green</strong>" in html
-    assert ">Red</strong>" in html
-    assert "Improving" in html
-    assert 'class="app-sparkline"' in html
-    assert 'hx-push-url="true"' in html
 
 
 def test_tracker_filters_by_htmx_return_only_the_table(api: TestClient) -> None:
     _two_measures(api)
-    page = api.get(
-        "/kpis", params={"period": "2025-09", "rag": "red"}, headers={"HX-Request": "true"}
+    fragment = page_text(
+        api, "/kpis", params={"period": "2025-09", "rag": "red"}, headers={"HX-Request": "true"}
     )
-    assert page.status_code == 200
-    assert "<html" not in page.text
-    assert 'id="kpi-results"' in page.text
-    assert "Carers assessed" in page.text
-    assert "Living independently" not in page.text
+    assert_shows(fragment, 'id="kpi-results"', "Carers assessed")
+    assert_hides(fragment, "<html", "Living independently")
 
 
 def test_tracker_sort_links_keep_the_filters_in_the_url(api: TestClient) -> None:
@@ -93,16 +91,17 @@ def test_tracker_says_when_the_period_is_not_a_period(api: TestClient) -> None:
 
 def test_measure_page_has_definition_targets_chart_table_and_history(api: TestClient) -> None:
     good, _ = _two_measures(api)
-    page = api.get(f"/kpis/{good['id']}")
-    assert page.status_code == 200
-    html = page.text
-    assert "Living independently" in html
-    assert "<svg" in html
+    html = page_text(api, f"/kpis/{good['id']}")
     assert re.search(r'<title id="chart-[0-9a-f]+-title">', html)
-    assert "September 2025" in html
-    assert "Demo: a good month" in html
-    assert "Approved" in html
-    assert "tester" in html
+    assert_shows(
+        html,
+        "Living independently",
+        "<svg",
+        "September 2025",
+        "Demo: a good month",
+        "Approved",
+        "tester",
+    )
 
 
 def test_measure_page_for_an_unknown_measure_is_404(api: TestClient) -> None:
@@ -114,11 +113,8 @@ def test_entry_form_lists_every_measure_due_from_the_provider(api: TestClient) -
     make_measure(api, code="Q1", title="Quarterly one", frequency="quarterly")
     make_measure(api, code="X1", title="Someone else's", data_provider="Other Team")
     html = api.get("/kpis/entry", params={"period": "2025-09", "provider": PROVIDER}).text
-    assert "Monthly one" in html
-    assert "Quarterly one" in html
-    assert "Q2 2025/26" in html
+    assert_shows(html, "Monthly one", "Quarterly one", "Q2 2025/26", 'name="action" value="submit"')
     assert "Someone else" not in html
-    assert 'name="action" value="submit"' in html
 
 
 def test_entry_errors_are_shown_by_field_keep_the_input_and_store_nothing(
@@ -128,10 +124,13 @@ def test_entry_errors_are_shown_by_field_keep_the_input_and_store_nothing(
     two = make_measure(api, code="M2", title="Monthly two")
     page = _enter(api, {one["id"]: {"value": "70"}, two["id"]: {"value": "seventy"}})
     assert page.status_code == 422
-    assert "govuk-error-summary" in page.text
-    assert f'href="#m-{two["id"]}-value"' in page.text
-    assert 'value="seventy"' in page.text
-    assert 'value="70"' in page.text
+    assert_shows(
+        page.text,
+        "govuk-error-summary",
+        f'href="#m-{two["id"]}-value"',
+        'value="seventy"',
+        'value="70"',
+    )
     assert api.get(f"{API}/actuals").json()["total"] == 0
 
 
@@ -232,9 +231,12 @@ def test_tracker_download_links_carry_the_filters_inside_the_htmx_fragment(
     fragment = api.get(
         "/kpis", params={"period": "2025-09", "rag": "red"}, headers={"HX-Request": "true"}
     ).text
-    assert 'href="/kpis?period=2025-09&amp;rag=red&amp;sort=code&amp;format=csv"' in fragment
-    assert 'href="/kpis?period=2025-09&amp;rag=red&amp;sort=code&amp;format=xlsx"' in fragment
-    assert "Download Excel (.xlsx)" in fragment
+    assert_shows(
+        fragment,
+        'href="/kpis?period=2025-09&amp;rag=red&amp;sort=code&amp;format=csv"',
+        'href="/kpis?period=2025-09&amp;rag=red&amp;sort=code&amp;format=xlsx"',
+        "Download Excel (.xlsx)",
+    )
 
 
 def test_tracker_csv_guards_a_title_a_spreadsheet_would_run(api: TestClient) -> None:
@@ -271,10 +273,13 @@ def test_entry_form_asks_for_commentary_beside_a_red_figure_and_refuses_a_runnin
     running_figures = {"period": this_month.code, "numerator": "412", "denominator": "500"}
     page = _enter(api, {red["id"]: {"value": "60"}, running["id"]: running_figures})
     assert page.status_code == 422
-    assert f'href="#m-{red["id"]}-commentary"' in page.text
-    assert "This figure is off track (Red): say why" in page.text
-    assert f"{this_month.label} has not ended yet" in page.text
-    assert "M2 is a count: enter the figure itself as the value" in page.text
+    assert_shows(
+        page.text,
+        f'href="#m-{red["id"]}-commentary"',
+        "This figure is off track (Red): say why",
+        f"{this_month.label} has not ended yet",
+        "M2 is a count: enter the figure itself as the value",
+    )
     assert api.get(f"{API}/actuals").json()["total"] == 0
 
 

@@ -66,3 +66,23 @@ def make_improvement_plan(api: TestClient) -> None:
 def make_milestone(api: TestClient, project_id: str, **overrides: Any) -> dict[str, Any]:
     body = {"project_id": project_id, "title": "Business case approved", "baseline_date": days(0)}
     return created(api.post(f"{API}/milestones", json=body | overrides))
+
+
+def report_body(project_id: str, **overrides: Any) -> dict[str, Any]:
+    """A highlight report of `project_id`'s June 2025, Green, as the API takes it."""
+    body = {"project_id": project_id, "period": "2025-06", "rag": "green", "summary": "On plan"}
+    return body | overrides
+
+
+def raid_body(project_id: str, **overrides: Any) -> dict[str, Any]:
+    """A risk of `project_id`, likelihood 2 and impact 3, as the API takes it."""
+    body = {"project_id": project_id, "kind": "risk", "title": "Staff", "likelihood": 2}
+    return body | {"impact": 3} | overrides
+
+
+def make_highlight_report(api: TestClient, project_id: str, **overrides: Any) -> dict[str, Any]:
+    return created(api.post(f"{API}/highlight-reports", json=report_body(project_id, **overrides)))
+
+
+def make_raid_item(api: TestClient, project_id: str, **overrides: Any) -> dict[str, Any]:
+    return created(api.post(f"{API}/raid-items", json=raid_body(project_id, **overrides)))

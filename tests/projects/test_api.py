@@ -13,12 +13,16 @@ from tests.helpers import created, field_errors
 from tests.projects.conftest import (
     API,
     days,
+    make_highlight_report,
     make_improvement_action,
     make_improvement_plan,
     make_milestone,
     make_objective,
     make_priority,
     make_project,
+    make_raid_item,
+    raid_body,
+    report_body,
 )
 
 
@@ -312,28 +316,16 @@ def test_highlight_reports_keep_history_newest_first_and_default_the_author(
 ) -> None:
     project = make_project(api)
     for period in ("2025-04", "2025-05"):
-        created(
-            api.post(
-                f"{API}/highlight-reports",
-                json={
-                    "project_id": project["id"],
-                    "period": period,
-                    "rag": "green",
-                    "summary": "Ok",
-                },
-            )
-        )
+        make_highlight_report(api, project["id"], period=period)
     history = api.get(f"{API}/highlight-reports", params={"project_id": project["id"]}).json()
     assert [r["period"] for r in history["items"]] == ["2025-05", "2025-04"]
     assert history["items"][0]["author"] == "Tester"
     again = api.post(
-        f"{API}/highlight-reports",
-        json={"project_id": project["id"], "period": "2025-05", "rag": "amber", "summary": "x"},
+        f"{API}/highlight-reports", json=report_body(project["id"], period="2025-05", rag="amber")
     )
     assert list(field_errors(again)) == ["period"]
     quarter = api.post(
-        f"{API}/highlight-reports",
-        json={"project_id": project["id"], "period": "2025/26 Q1", "rag": "green", "summary": "x"},
+        f"{API}/highlight-reports", json=report_body(project["id"], period="2025/26 Q1")
     )
     assert list(field_errors(quarter)) == ["period"]
 
@@ -341,18 +333,7 @@ def test_highlight_reports_keep_history_newest_first_and_default_the_author(
 def test_raid_score_is_derived_and_lists_highest_first(api: TestClient) -> None:
     project = make_project(api)
     for title, likelihood, impact in (("Low", 1, 2), ("High", 4, 5), ("Mid", 3, 3)):
-        item = created(
-            api.post(
-                f"{API}/raid-items",
-                json={
-                    "project_id": project["id"],
-                    "kind": "risk",
-                    "title": title,
-                    "likelihood": likelihood,
-                    "impact": impact,
-                },
-            )
-        )
+        item = make_raid_item(api, project["id"], title=title, likelihood=likelihood, impact=impact)
         assert item["score"] == likelihood * impact
     listed = api.get(f"{API}/raid-items", params={"project_id": project["id"]}).json()["items"]
     assert [(i["title"], i["score"], i["severity"]) for i in listed] == [
@@ -367,16 +348,7 @@ def test_raid_score_is_derived_and_lists_highest_first(api: TestClient) -> None:
         headers={"If-Match": f'"{listed[2]["version"]}"'},
     )
     assert updated.json()["score"] == 5
-    bad = api.post(
-        f"{API}/raid-items",
-        json={
-            "project_id": project["id"],
-            "kind": "risk",
-            "title": "x",
-            "likelihood": 6,
-            "impact": 1,
-        },
-    )
+    bad = api.post(f"{API}/raid-items", json=raid_body(project["id"], likelihood=6, impact=1))
     assert list(field_errors(bad)) == ["likelihood"]
 
 
@@ -467,12 +439,12 @@ def test_a_highlight_report_for_a_month_not_yet_begun_is_refused_by_the_field(
 ) -> None:
     project = make_project(api)
     this_month = Period.month_of(date.today())
-    body = {"project_id": project["id"], "rag": "green", "summary": "Ok"}
-    refused = api.post(f"{API}/highlight-reports", json=body | {"period": this_month.next().code})
+    next_month = report_body(project["id"], period=this_month.next().code)
+    refused = api.post(f"{API}/highlight-reports", json=next_month)
     assert field_errors(refused)["period"] == (
         f"You cannot report on {this_month.next().label} yet: it has not begun"
     )
-    created(api.post(f"{API}/highlight-reports", json=body | {"period": this_month.code}))
+    make_highlight_report(api, project["id"], period=this_month.code)
 
 
 def test_areas_differing_only_in_case_or_spacing_are_one_shown_as_first_written(

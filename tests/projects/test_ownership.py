@@ -3,20 +3,25 @@ what hangs off it; other teams' service leads, and the plan itself, are refused 
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from common.identity import Caller, Role
 from common.testing.plugin import make_caller
-from tests.helpers import created
 from tests.projects.conftest import (
     API,
     days,
+    make_highlight_report,
     make_milestone,
     make_objective,
     make_priority,
     make_project,
+    make_raid_item,
+    raid_body,
+    report_body,
 )
 
 LEAD_TEAM = "Operations Team"  # make_project's lead team
@@ -25,6 +30,21 @@ ANY_VERSION = {"If-Match": '"1"'}  # a fresh record's ETag: the version check pa
 
 def _lead(api_as: Callable[[Caller], TestClient], org: uuid.UUID, team: str | None) -> TestClient:
     return api_as(make_caller(org, Role.SERVICE_LEAD, team=team, user="lead"))
+
+
+@dataclass(frozen=True)
+class Led:
+    """A project of LEAD_TEAM, that team's service lead, and the project's address."""
+
+    project: dict[str, Any]
+    lead: TestClient
+    url: str
+
+
+@pytest.fixture
+def led(api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID) -> Led:
+    project = make_project(api)
+    return Led(project, _lead(api_as, demo_org, LEAD_TEAM), f"{API}/projects/{project['id']}")
 
 
 def _etag(client: TestClient, url: str) -> dict[str, str]:
@@ -38,16 +58,6 @@ def _snapshot(client: TestClient, rows: dict[str, str]) -> dict[str, Any]:
     return {path: client.get(f"{API}/{path}/{row_id}").json() for path, row_id in rows.items()}
 
 
-def _report(project_id: str, **overrides: Any) -> dict[str, Any]:
-    body = {"project_id": project_id, "period": "2025-06", "rag": "green", "summary": "On plan"}
-    return body | overrides
-
-
-def _raid(project_id: str, **overrides: Any) -> dict[str, Any]:
-    body = {"project_id": project_id, "kind": "risk", "title": "Staff", "likelihood": 2}
-    return body | {"impact": 3} | overrides
-
-
 def _refused(response: Any, *words: str) -> None:
     assert response.status_code == 403, response.text
     assert response.headers["content-type"] == "application/problem+json"
@@ -56,11 +66,9 @@ def _refused(response: Any, *words: str) -> None:
 
 
 def test_the_lead_teams_service_lead_changes_their_project_and_what_hangs_off_it(
-    api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+    led: Led,
 ) -> None:
-    project = make_project(api)
-    lead = _lead(api_as, demo_org, LEAD_TEAM)
-    url = f"{API}/projects/{project['id']}"
+    project, lead, url = led.project, led.lead, led.url
     changed = lead.patch(
         url,
         json={"rag": "amber", "rag_reason": "Recruitment slow", "lead_team": LEAD_TEAM},
@@ -69,8 +77,8 @@ def test_the_lead_teams_service_lead_changes_their_project_and_what_hangs_off_it
     assert changed.status_code == 200, changed.text
     assert changed.json()["rag"] == "amber"
     milestone = make_milestone(lead, project["id"])
-    report = created(lead.post(f"{API}/highlight-reports", json=_report(project["id"])))
-    item = created(lead.post(f"{API}/raid-items", json=_raid(project["id"])))
+    report = make_highlight_report(lead, project["id"])
+    item = make_raid_item(lead, project["id"])
     assert report["author"] == "Lead"
     for path, row_id, change in (
         ("milestones", milestone["id"], {"title": "Renamed"}),
@@ -88,8 +96,8 @@ def test_another_teams_service_lead_is_refused_and_nothing_changes(
 ) -> None:
     project = make_project(api)
     milestone = make_milestone(api, project["id"])
-    report = created(api.post(f"{API}/highlight-reports", json=_report(project["id"])))
-    item = created(api.post(f"{API}/raid-items", json=_raid(project["id"])))
+    report = make_highlight_report(api, project["id"])
+    item = make_raid_item(api, project["id"])
     other = _lead(api_as, demo_org, "Commissioning Team")
     url = f"{API}/projects/{project['id']}"
     rows = {
@@ -105,8 +113,8 @@ def test_another_teams_service_lead_is_refused_and_nothing_changes(
             f"{API}/milestones",
             json={"project_id": project["id"], "title": "Mine", "baseline_date": days(3)},
         ),
-        other.post(f"{API}/highlight-reports", json=_report(project["id"], period="2025-07")),
-        other.post(f"{API}/raid-items", json=_raid(project["id"], title="Mine")),
+        other.post(f"{API}/highlight-reports", json=report_body(project["id"], period="2025-07")),
+        other.post(f"{API}/raid-items", json=raid_body(project["id"], title="Mine")),
         *(
             other.patch(f"{API}/{path}/{row_id}", json=change, headers=ANY_VERSION)
             for path, row_id, change in (
@@ -127,11 +135,9 @@ def test_another_teams_service_lead_is_refused_and_nothing_changes(
 
 
 def test_a_project_lead_cannot_add_or_remove_projects_nor_give_one_away(
-    api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
+    api: TestClient, led: Led
 ) -> None:
-    project = make_project(api)
-    lead = _lead(api_as, demo_org, LEAD_TEAM)
-    url = f"{API}/projects/{project['id']}"
+    lead, url = led.lead, led.url
     _refused(
         lead.post(f"{API}/projects", json={"name": "Mine", "lead_team": LEAD_TEAM}),
         "programme office",
@@ -193,5 +199,5 @@ def test_the_programme_office_changes_any_teams_project(
     url = f"{API}/projects/{project['id']}"
     moved = office.patch(url, json={"lead_team": "Commissioning Team"}, headers=_etag(office, url))
     assert moved.status_code == 200, moved.text
-    assert created(office.post(f"{API}/raid-items", json=_raid(project["id"])))["title"] == "Staff"
+    assert make_raid_item(office, project["id"])["title"] == "Staff"
     assert office.delete(url).status_code == 204

@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 from html import unescape
+from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient
@@ -15,11 +16,12 @@ from common.periods import Period
 from common.settings import Settings
 from common.testing.plugin import make_caller
 from stack.testing.plugin import build_system
-from tests.helpers import created
+from tests.helpers import assert_hides, assert_shows, created, page_text
 from tests.kpi.factories import make_actual, make_measure, make_target
 from tests.projects.conftest import (
     API,
     days,
+    make_highlight_report,
     make_improvement_action,
     make_improvement_plan,
     make_late_and_on_track,
@@ -27,24 +29,36 @@ from tests.projects.conftest import (
     make_objective,
     make_priority,
     make_project,
+    make_raid_item,
 )
 
 HTMX = {"HX-Request": "true"}
+
+
+def _project_and_service_lead(
+    api: TestClient, api_as: Callable[[Caller], TestClient], org: uuid.UUID, team: str
+) -> tuple[dict[str, Any], dict[str, Any], TestClient]:
+    """A project led by the Operations Team, its one milestone, and a service lead of `team`."""
+    project = make_project(api)
+    milestone = make_milestone(api, project["id"])
+    return project, milestone, api_as(make_caller(org, Role.SERVICE_LEAD, team=team))
 
 
 def test_tracker_lists_projects_with_rag_words_next_milestone_and_slippage(
     api: TestClient,
 ) -> None:
     make_late_and_on_track(api, budget_amount="200000", budget_basis="per_annum")
-    page = api.get("/projects")
-    assert page.status_code == 200
-    assert "At risk" in page.text
-    assert "On track" in page.text
-    assert "Team recruited" in page.text
-    assert "Overdue" in page.text
-    assert "10 days late" in page.text
-    assert "Apr 2025" in page.text
-    assert 'href="/objectives#objective-4"' in page.text
+    html = page_text(api, "/projects")
+    assert_shows(
+        html,
+        "At risk",
+        "On track",
+        "Team recruited",
+        "Overdue",
+        "10 days late",
+        "Apr 2025",
+        'href="/objectives#objective-4"',
+    )
 
 
 def test_tracker_filters_are_kept_in_the_url_and_htmx_gets_only_the_results(
@@ -52,22 +66,20 @@ def test_tracker_filters_are_kept_in_the_url_and_htmx_gets_only_the_results(
 ) -> None:
     make_project(api, name="Reablement", rag="red", rag_reason="Late")
     make_project(api, name="Direct Payments", rag="green")
-    page = api.get("/projects", params={"rag": "red", "sort": "-name"}, headers=HTMX)
-    assert page.status_code == 200
-    assert "<html" not in page.text
-    assert "Reablement" in page.text
-    assert "Direct Payments" not in page.text
-    assert "rag=red" in page.text  # the sort links keep the filter
+    fragment = page_text(api, "/projects", params={"rag": "red", "sort": "-name"}, headers=HTMX)
+    assert_shows(
+        fragment,
+        "Reablement",
+        "rag=red",  # the sort links keep the filter
+    )
+    assert_hides(fragment, "<html", "Direct Payments")
     full = api.get("/projects", params={"rag": "red"})
-    assert "<html" in full.text
-    assert 'hx-push-url="true"' in full.text
-    assert '<option value="red" selected>' in full.text
+    assert_shows(full.text, "<html", 'hx-push-url="true"', '<option value="red" selected>')
 
 
 def test_tracker_shows_a_bad_filter_as_an_error(api: TestClient) -> None:
-    page = api.get("/projects", params={"rag": "purple"})
-    assert page.status_code == 200
-    assert "govuk-error-summary" in page.text
+    html = page_text(api, "/projects", params={"rag": "purple"})
+    assert "govuk-error-summary" in html
 
 
 def test_project_page_shows_summary_timeline_reports_and_raid(api: TestClient) -> None:
@@ -86,42 +98,22 @@ def test_project_page_shows_summary_timeline_reports_and_raid(api: TestClient) -
     make_milestone(
         api, project["id"], title="Offer launched", baseline_date=days(-20), forecast_date=days(5)
     )
-    created(
-        api.post(
-            f"{API}/highlight-reports",
-            json={
-                "project_id": project["id"],
-                "period": "2025-05",
-                "rag": "green",
-                "summary": "Good month",
-            },
-        )
+    make_highlight_report(api, project["id"], period="2025-05", summary="Good month")
+    make_raid_item(api, project["id"], title="Funding ends", likelihood=4, impact=4)
+    text = page_text(api, f"/projects/{project['id']}")
+    assert_shows(
+        text,
+        "£200,000.00 per year, from the Better Care Fund",
+        "The plan says: “£200k per annum (Better Care Fund)”",
+        "Project Manager, Commissioning",
+        '<svg class="app-chart app-gantt"',
+        '<title id="gantt-title">VCS Front Door: milestone timeline</title>',
+        "25 days late",
+        "Good month",
+        "May 2025",
+        "16 High",
+        "Funding ends",
     )
-    created(
-        api.post(
-            f"{API}/raid-items",
-            json={
-                "project_id": project["id"],
-                "kind": "risk",
-                "title": "Funding ends",
-                "likelihood": 4,
-                "impact": 4,
-            },
-        )
-    )
-    page = api.get(f"/projects/{project['id']}")
-    assert page.status_code == 200
-    text = page.text
-    assert "£200,000.00 per year, from the Better Care Fund" in text
-    assert "The plan says: “£200k per annum (Better Care Fund)”" in text
-    assert "Project Manager, Commissioning" in text
-    assert '<svg class="app-chart app-gantt"' in text
-    assert '<title id="gantt-title">VCS Front Door: milestone timeline</title>' in text
-    assert "25 days late" in text
-    assert "Good month" in text
-    assert "May 2025" in text
-    assert "16 High" in text
-    assert "Funding ends" in text
 
 
 def test_unknown_project_page_is_404(api: TestClient) -> None:
@@ -142,9 +134,12 @@ def test_a_milestone_year_typed_as_0015_is_refused_next_to_the_field(api: TestCl
     }
     page = api.post(url, data=data)
     assert page.status_code == 422
-    assert 'id="forecast_date-error"' in page.text
-    assert "Enter a date between 2000 and 2100" in page.text
-    assert 'value="0015-06-30"' in page.text  # what was typed stays, to be corrected
+    assert_shows(
+        page.text,
+        'id="forecast_date-error"',
+        "Enter a date between 2000 and 2100",
+        'value="0015-06-30"',  # what was typed stays, to be corrected
+    )
     assert api.get(f"{API}/milestones/{milestone['id']}").json()["forecast_date"] is None
 
 
@@ -177,11 +172,8 @@ def test_a_viewer_sees_no_edit_controls_and_cannot_change_the_rag(
     make_milestone(api, project["id"])
     assert "/rag/edit" in api.get(f"/projects/{project['id']}").text
     viewer = api_as(make_caller(demo_org, Role.VIEWER))
-    page = viewer.get(f"/projects/{project['id']}")
-    assert page.status_code == 200
-    assert "/rag/edit" not in page.text
-    assert "/edit" not in page.text
-    assert "Write a highlight report" not in page.text
+    html = page_text(viewer, f"/projects/{project['id']}")
+    assert_hides(html, "/rag/edit", "/edit", "Write a highlight report")
     refused = viewer.post(
         f"/projects/{project['id']}/rag",
         data={"version": project["version"], "rag": "red", "rag_reason": "x"},
@@ -194,13 +186,11 @@ def test_a_viewer_sees_no_edit_controls_and_cannot_change_the_rag(
 def test_the_projects_lead_sees_edit_controls_and_changes_the_rag(
     api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
 ) -> None:
-    project = make_project(api)  # led by the Operations Team
-    milestone = make_milestone(api, project["id"])
-    lead = api_as(make_caller(demo_org, Role.SERVICE_LEAD, team="Operations Team"))
+    project, milestone, lead = _project_and_service_lead(api, api_as, demo_org, "Operations Team")
     page = lead.get(f"/projects/{project['id']}").text
-    assert "/rag/edit" in page
-    assert f"/milestones/{milestone['id']}/edit" in page
-    assert "Write a highlight report" in page
+    assert_shows(
+        page, "/rag/edit", f"/milestones/{milestone['id']}/edit", "Write a highlight report"
+    )
     new_report = lead.get("/highlight-reports/new", params={"project_id": project["id"]})
     assert 'name="summary"' in new_report.text
     saved = lead.post(
@@ -215,14 +205,13 @@ def test_the_projects_lead_sees_edit_controls_and_changes_the_rag(
 def test_another_teams_service_lead_sees_no_edit_controls_and_cannot_change_the_rag(
     api: TestClient, api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
 ) -> None:
-    project = make_project(api)  # led by the Operations Team
-    milestone = make_milestone(api, project["id"])
-    other = api_as(make_caller(demo_org, Role.SERVICE_LEAD, team="Commissioning Team"))
+    project, milestone, other = _project_and_service_lead(
+        api, api_as, demo_org, "Commissioning Team"
+    )
     url = f"/projects/{project['id']}"
-    page = other.get(url)
-    assert page.status_code == 200
-    assert "/edit" not in page.text
-    assert "Write a highlight report" not in page.text
+    html = page_text(other, url)
+    assert "/edit" not in html
+    assert "Write a highlight report" not in html
     assert 'name="rag_reason"' not in other.get(f"{url}/rag/edit", headers=HTMX).text
     form = other.get(f"/milestones/{milestone['id']}/edit")
     assert form.status_code == 403
@@ -276,20 +265,22 @@ def test_objectives_page_draws_kpi_status_live_from_the_kpi_service(api: TestCli
     make_project(
         api, name="Income Review", rag="red", rag_reason="Late", objective_ids=[objective["id"]]
     )
-    page = api.get("/objectives")
-    assert page.status_code == 200
-    assert "Secure best value from all Council spending" in page.text
-    assert "Debt recovered" in page.text
-    assert "Income Review" in page.text
-    assert "Off track" in page.text
+    html = page_text(api, "/objectives")
+    assert_shows(
+        html,
+        "Secure best value from all Council spending",
+        "Debt recovered",
+        "Income Review",
+        "Off track",
+    )
     scorecard = api.get("/api/v1/kpi/scorecard", params={"limit": 500})
     if scorecard.status_code == 200:
         row = next(r for r in scorecard.json()["items"] if r["measure"]["id"] == measure["id"])
         words = {"green": "On track", "amber": "At risk", "red": "Off track", "no_data": "No data"}
-        assert words.get(row["rag"], row["rag"]) in page.text
+        assert words.get(row["rag"], row["rag"]) in html
     else:
-        assert "No data" in page.text
-    section = re.search(r'id="objective-10".*?</section>', page.text, re.S)
+        assert "No data" in html
+    section = re.search(r'id="objective-10".*?</section>', html, re.S)
     assert section is not None
     assert "Debt recovered" in section.group(0)
 
@@ -303,14 +294,13 @@ def test_objectives_page_shows_each_kpis_current_rag_from_the_scorecard(api: Tes
     make_target(api, off_track, "78", year=month.year.label)
     make_actual(api, off_track, month.code, value="60")
     make_objective(api, number=1, kpi_measure_ids=[on_track["id"], off_track["id"]])
-    page = api.get("/objectives")
-    assert page.status_code == 200
+    html = page_text(api, "/objectives")
     kpis = {
         title: words
         for words, title in re.findall(
             r'<li>\s*<strong class="govuk-tag[^"]*">([^<]+)</strong>\s*'
             r'<a class="govuk-link" href="/kpis/[^"]+">([^<]+?)</a>',
-            page.text,
+            html,
         )
     }
     assert kpis == {"Carers supported": "On track", "Debt recovered": "Off track"}
@@ -340,11 +330,10 @@ def test_objectives_page_still_shows_when_the_kpi_service_is_down(
 
 def test_improvement_plan_shows_open_and_closed_counts_by_area(api: TestClient) -> None:
     make_improvement_plan(api)
-    page = api.get("/improvement-plan")
-    assert page.status_code == 200
-    assert "2 of 3 actions remain open." in page.text
-    assert re.search(r"Quality assurance</a></th>\s*<td[^>]*>2</td>\s*<td[^>]*>0</td>", page.text)
-    assert "Audit case files" in page.text
+    html = page_text(api, "/improvement-plan")
+    assert "2 of 3 actions remain open." in html
+    assert re.search(r"Quality assurance</a></th>\s*<td[^>]*>2</td>\s*<td[^>]*>0</td>", html)
+    assert "Audit case files" in html
 
 
 def test_a_highlight_report_for_a_future_month_is_refused_beside_the_month(
@@ -358,9 +347,12 @@ def test_a_highlight_report_for_a_future_month_is_refused_beside_the_month(
         | {"summary": "All good"},
     )
     assert page.status_code == 422
-    assert f"You cannot report on {next_month.label} yet: it has not begun" in page.text
-    assert 'id="period-error"' in page.text
-    assert "All good" in page.text  # what was typed is kept
+    assert_shows(
+        page.text,
+        f"You cannot report on {next_month.label} yet: it has not begun",
+        'id="period-error"',
+        "All good",  # what was typed is kept
+    )
 
 
 def test_the_improvement_plan_flags_overdue_actions_in_words_and_merges_cased_areas(

@@ -8,9 +8,9 @@ from fastapi.testclient import TestClient
 
 from tests.finance.factories import add_entry, add_forecast, make_budget_line, make_savings_line
 from tests.helpers import text_of
+from tests.projects.conftest import make_improvement_action, make_milestone, make_project
 
 REPORT = "/documents/quarterly-report"
-PROJECTS = "/api/v1/projects"
 
 
 @pytest.fixture
@@ -51,23 +51,17 @@ def a_year_of_returns(api: TestClient) -> None:
         targets=[{"financial_year": "2025/26", "in_year": "£1m"}],
     )
     add_entry(api, avoided["id"], "2025-09", "£500k", "£1m")
-    action = {"action": "Audit files", "area": "Quality assurance", "due_date": "2025-08-31"}
-    created = api.post(
-        f"{PROJECTS}/improvement-actions",
-        json=action | {"status": "completed", "completed_on": "2025-11-10"},
+    make_improvement_action(
+        api,
+        action="Audit files",
+        due_date="2025-08-31",
+        status="completed",
+        completed_on="2025-11-10",
     )
-    assert created.status_code == 201, created.text
-    project = api.post(f"{PROJECTS}/projects", json={"name": "Reablement"}).json()
-    milestone = api.post(
-        f"{PROJECTS}/milestones",
-        json={
-            "project_id": project["id"],
-            "title": "Go live",
-            "baseline_date": "2025-08-15",
-            "actual_date": "2025-10-20",
-        },
+    project = make_project(api, name="Reablement")
+    make_milestone(
+        api, project["id"], title="Go live", baseline_date="2025-08-15", actual_date="2025-10-20"
     )
-    assert milestone.status_code == 201, milestone.text
 
 
 def _report(api: TestClient, quarter: str) -> str:
