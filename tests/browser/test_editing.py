@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from stack.testing.processes import RunningSystem
+from tests import pages
 from tests.browser.conftest import axe_violations, recording_csp, sign_in
 from tests.browser.test_journeys import focus_is_visible, tab_to
 
@@ -228,21 +229,7 @@ def first_record(page: Page, live: RunningSystem, list_path: str, pattern: str) 
     return next(h for h in hrefs if re.search(pattern, h))
 
 
-NEW_PAGES = [
-    "/projects/new",
-    "/milestones/new?project_id={project}",
-    "/raid-items/new?project_id={project}",
-    "/highlight-reports/new?project_id={project}",
-    "/objectives/new",
-    "/priorities/new",
-    "/improvement-plan/actions/new",
-    "/savings/new",
-    "/kpis/new",
-    "/kpi-targets/new?measure_id={measure}",
-    "{project}/edit",
-    "{measure}/edit",
-    "{line}/edit",
-]
+NEW_PAGES = [*pages.NEW_PAGES, "{project}/edit", "{measure}/edit", "{line}/edit"]
 
 
 def test_every_new_form_has_no_serious_issues_in_its_normal_and_error_states(
