@@ -41,6 +41,7 @@ from tests.identity.two_councils import (
     path_parameters,
     two_councils,
 )
+from tests.imports.files import KPI_COLUMNS
 
 TAKEN = "Taken by Bramblewick"
 ANY_VERSION = {"If-Match": '"1"'}
@@ -378,20 +379,6 @@ LINK_CASES: dict[str, Link] = {
     ),
 }
 
-
-KPI_COLUMNS = [
-    "Measure",
-    "Definition",
-    "Unit",
-    "Better (bigger or smaller)",
-    "Frequency (monthly, quarterly)",
-    "Target type (flat or cumulative)",
-    "Normal level/ Target 25/26",
-    "Normal level/ Target 26/27",
-    "Normal level/ Target 27/28",
-    "Council Plan KPI (Y/N)",
-    "Data Provider",
-]
 
 NO_MORE = ["90", "", "", "N", "B team"]
 """The rest of a KPI row: a target for 2025/26 only, not a Council Plan KPI, B's own team."""

@@ -10,6 +10,21 @@ KPIS = ROOT / "services" / "kpi" / "demo_data" / "kpis.csv"
 OBJECTIVES = ROOT / "services" / "projects" / "demo_data" / "objectives.csv"
 PROJECTS = ROOT / "services" / "projects" / "demo_data" / "projects.csv"
 
+KPI_COLUMNS = [
+    "Measure",
+    "Definition",
+    "Unit",
+    "Better (bigger or smaller)",
+    "Frequency (monthly, quarterly)",
+    "Target type (flat or cumulative)",
+    "Normal level/ Target 25/26",
+    "Normal level/ Target 26/27",
+    "Normal level/ Target 27/28",
+    "Council Plan KPI (Y/N)",
+    "Data Provider",
+]
+"""The headings of the council's KPI table, as its KPI import reads them."""
+
 
 def upload(
     api: TestClient,
