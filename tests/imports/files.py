@@ -1,6 +1,7 @@
 """Shared helpers for the import tests: the council's files as they are, and uploads."""
 
 from pathlib import Path
+from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient
@@ -41,3 +42,11 @@ def upload(
         files={"file": (name, data, "text/csv")},
     )
     return response
+
+
+def refused(api: TestClient, path: str, data: bytes, name: str = "table.csv") -> dict[str, Any]:
+    """The problem an import answers a committed file it refuses as a whole, checked to be a 422."""
+    response = upload(api, path, data, name, commit=True)
+    assert response.status_code == 422, response.text
+    problem: dict[str, Any] = response.json()
+    return problem

@@ -10,7 +10,7 @@ from common.identity import Caller, Role
 from common.testing.plugin import make_caller
 from common.writing import write_csv, write_xlsx
 from tests.helpers import listed
-from tests.imports.files import KPI_COLUMNS, KPIS, upload
+from tests.imports.files import KPI_COLUMNS, KPIS, refused, upload
 
 PATH = "/kpi/imports/kpis"
 
@@ -108,9 +108,7 @@ def test_a_bad_number_in_row_7_of_500_rejects_the_file_and_writes_nothing(
 ) -> None:
     rows = _rows(500)
     rows[5][6] = "twelve"  # the sixth data row is row 7 of the spreadsheet
-    response = upload(api, PATH, write_csv(KPI_COLUMNS, rows), commit=True)
-    assert response.status_code == 422, response.text
-    problem = response.json()
+    problem = refused(api, PATH, write_csv(KPI_COLUMNS, rows))
     assert problem["errors"] == [
         {
             "field": "rows.7.Normal level/ Target 25/26",
@@ -124,9 +122,8 @@ def test_a_bad_number_in_row_7_of_500_rejects_the_file_and_writes_nothing(
 def test_a_missing_required_column_is_named_and_nothing_is_written(api: TestClient) -> None:
     headers = KPI_COLUMNS[1:]
     rows = [r[1:] for r in _rows(5)]
-    response = upload(api, PATH, write_csv(headers, rows), commit=True)
-    assert response.status_code == 422
-    assert response.json()["errors"] == [
+    problem = refused(api, PATH, write_csv(headers, rows))
+    assert problem["errors"] == [
         {"field": "columns.title", "message": "The file has no 'Measure' column."}
     ]
     assert _measures(api) == []
@@ -146,9 +143,8 @@ def test_without_a_better_column_the_polarity_is_guessed_and_marked_please_check
 
 
 def test_a_file_that_is_not_a_spreadsheet_is_refused(api: TestClient) -> None:
-    response = upload(api, PATH, b"%PDF-1.7\x00\x01binary", "plan.pdf", commit=True)
-    assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "file"
+    problem = refused(api, PATH, b"%PDF-1.7\x00\x01binary", "plan.pdf")
+    assert problem["errors"][0]["field"] == "file"
     assert _measures(api) == []
 
 
