@@ -37,9 +37,7 @@ def council(api: TestClient) -> None:
     make_actual(api, measure, LAST.previous().code, value="60")
     make_actual(api, measure, LAST.code, value="80")
     make_measure(api, code="Q1", title="Quiet measure", service_area="Quality")
-    line = make_savings_line(
-        api, reference="SAV-9", targets=[{"financial_year": YEAR.label, "in_year": "400000"}]
-    )
+    line = make_savings_line(api, reference="SAV-9", in_year="400000", financial_year=YEAR.label)
     add_entry(api, line["id"], f"{YEAR.start:%Y-%m}", "10000", "350000")
     budget = make_budget_line(
         api, budgets=[{"financial_year": YEAR.label, "original_budget": "1000000"}]
