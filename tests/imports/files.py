@@ -6,6 +6,8 @@ from typing import Any
 import httpx
 from fastapi.testclient import TestClient
 
+from common.writing import write_csv
+
 ROOT = Path(__file__).resolve().parents[2]
 KPIS = ROOT / "services" / "kpi" / "demo_data" / "kpis.csv"
 OBJECTIVES = ROOT / "services" / "projects" / "demo_data" / "objectives.csv"
@@ -50,3 +52,12 @@ def refused(api: TestClient, path: str, data: bytes, name: str = "table.csv") ->
     assert response.status_code == 422, response.text
     problem: dict[str, Any] = response.json()
     return problem
+
+
+def refused_for_row_7(
+    api: TestClient, path: str, headings: list[str], rows: list[list[str]], column: int, cell: str
+) -> dict[str, Any]:
+    """Writes `cell` into `column` of the sixth data row (row 7 of the spreadsheet), commits the
+    rows as a CSV and gives back the problem the import refuses the whole file with."""
+    rows[5][column] = cell
+    return refused(api, path, write_csv(headings, rows))

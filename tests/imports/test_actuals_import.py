@@ -11,7 +11,7 @@ from common.identity import Caller, Role
 from common.testing.plugin import make_caller
 from common.writing import write_csv, write_xlsx
 from tests.helpers import listed
-from tests.imports.files import refused, upload
+from tests.imports.files import refused, refused_for_row_7, upload
 from tests.kpi.factories import approver_for, make_actual, make_measure, make_target
 
 PATH = "/kpi/imports/actuals"
@@ -128,8 +128,7 @@ def test_a_bad_value_in_row_7_of_500_rejects_the_file_and_writes_nothing(api: Te
         [f"M{n % 50 + 1}", f"{2020 + n // 600}-{n // 50 % 12 + 1:02d}", str(n), "", "", ""]
         for n in range(500)
     ]
-    rows[5][2] = "twelve"
-    problem = refused(api, PATH, write_csv(HEADERS, rows))
+    problem = refused_for_row_7(api, PATH, HEADERS, rows, 2, "twelve")
     assert problem["errors"] == [
         {
             "field": "rows.7.Actual",

@@ -16,7 +16,7 @@ from common.writing import write_csv, write_xlsx
 from services.finance.budgets.models import Forecast
 from services.finance.imports import budgets
 from tests.helpers import listed
-from tests.imports.files import refused, upload
+from tests.imports.files import refused, refused_for_row_7, upload
 
 PATH = "/finance/imports/budget-lines"
 LEDGER = ["Cost centre", "Budget line", "Service area", "Budget 2025/26", "Apr", "May", "Jun"]
@@ -91,9 +91,7 @@ def test_a_new_month_and_a_virement_update_the_line_matched_by_cost_centre(
 def test_a_bad_amount_in_row_7_of_500_rejects_the_file_and_writes_nothing(
     api: TestClient,
 ) -> None:
-    rows = _ledger(500)
-    rows[5][5] = "£1.2.3m"  # the sixth data row is row 7 of the spreadsheet
-    problem = refused(api, PATH, write_csv(LEDGER, rows))
+    problem = refused_for_row_7(api, PATH, LEDGER, _ledger(500), 5, "£1.2.3m")
     errors = problem["errors"]
     assert [e["field"] for e in errors] == ["rows.7.May"]
     assert errors[0]["message"].startswith('Row 7: "£1.2.3m" is not an amount of money')

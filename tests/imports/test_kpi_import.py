@@ -10,7 +10,7 @@ from common.identity import Caller, Role
 from common.testing.plugin import make_caller
 from common.writing import write_csv, write_xlsx
 from tests.helpers import listed
-from tests.imports.files import KPI_COLUMNS, KPIS, refused, upload
+from tests.imports.files import KPI_COLUMNS, KPIS, refused, refused_for_row_7, upload
 
 PATH = "/kpi/imports/kpis"
 
@@ -106,9 +106,7 @@ def test_a_changed_target_is_an_update_matched_by_title(api: TestClient) -> None
 def test_a_bad_number_in_row_7_of_500_rejects_the_file_and_writes_nothing(
     api: TestClient,
 ) -> None:
-    rows = _rows(500)
-    rows[5][6] = "twelve"  # the sixth data row is row 7 of the spreadsheet
-    problem = refused(api, PATH, write_csv(KPI_COLUMNS, rows))
+    problem = refused_for_row_7(api, PATH, KPI_COLUMNS, _rows(500), 6, "twelve")
     assert problem["errors"] == [
         {
             "field": "rows.7.Normal level/ Target 25/26",

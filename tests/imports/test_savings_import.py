@@ -18,7 +18,7 @@ from common.writing import write_csv, write_xlsx
 from services.finance.imports import entries, savings
 from services.finance.savings.models import SavingsEntry, SavingsLine
 from tests.helpers import listed
-from tests.imports.files import PROJECTS, refused, upload
+from tests.imports.files import PROJECTS, refused, refused_for_row_7, upload
 
 LINES = "/finance/imports/savings"
 ENTRIES = "/finance/imports/savings-entries"
@@ -71,9 +71,7 @@ def test_importing_the_same_savings_file_again_changes_nothing(api: TestClient) 
 def test_a_bad_target_in_row_7_of_500_rejects_the_file_and_writes_nothing(
     api: TestClient,
 ) -> None:
-    rows = _rows(500)
-    rows[5][5] = "ten thousand"
-    problem = refused(api, LINES, write_csv(HEADERS, rows))
+    problem = refused_for_row_7(api, LINES, HEADERS, _rows(500), 5, "ten thousand")
     errors = problem["errors"]
     assert [e["field"] for e in errors] == ["rows.7.Target 2025/26"]
     assert _lines(api) == []
