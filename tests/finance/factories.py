@@ -28,7 +28,17 @@ def add_forecast(
     return created(response)
 
 
-def make_savings_line(api: TestClient, **overrides: Any) -> dict[str, Any]:
+def make_savings_line(
+    api: TestClient,
+    *,
+    in_year: str | None = None,
+    financial_year: str = "2025/26",
+    **overrides: Any,
+) -> dict[str, Any]:
+    """A savings line with targets for three years, or, given `in_year`, one target of
+    `financial_year` only."""
+    if in_year is not None:
+        overrides["targets"] = [{"financial_year": financial_year, "in_year": in_year}]
     payload: dict[str, Any] = {
         "reference": "SAV-01",
         "title": "Supported Living Efficiencies",
@@ -59,6 +69,20 @@ def make_income_line(api: TestClient, **overrides: Any) -> dict[str, Any]:
     return make_savings_line(api, **income | overrides)
 
 
+def make_falls_prevention_line(
+    api: TestClient, reference: str = "SAV-02", in_year: str = "£1m", **overrides: Any
+) -> dict[str, Any]:
+    """Falls prevention, a cost avoidance line with one year's target (£1m in 2025/26)."""
+    return make_savings_line(
+        api,
+        reference=reference,
+        title="Falls prevention",
+        saving_type="cost_avoidance",
+        in_year=in_year,
+        **overrides,
+    )
+
+
 def add_entry(
     api: TestClient, line_id: str, month: str, achieved: str, forecast: str, **extra: Any
 ) -> dict[str, Any]:
@@ -72,13 +96,7 @@ def add_entry(
 def make_cashable_and_avoided(api: TestClient, year: str) -> None:
     """A cashable line (£400k target) and a cost avoidance line (£1m) of `year`, with September
     returns of £100k achieved of £300k forecast and £600k of £900k."""
-    cashable = make_savings_line(api, targets=[{"financial_year": year, "in_year": "£400k"}])
-    avoided = make_savings_line(
-        api,
-        reference="SAV-02",
-        title="Falls prevention",
-        saving_type="cost_avoidance",
-        targets=[{"financial_year": year, "in_year": "£1m"}],
-    )
+    cashable = make_savings_line(api, in_year="£400k", financial_year=year)
+    avoided = make_falls_prevention_line(api, financial_year=year)
     add_entry(api, cashable["id"], f"{year[:4]}-09", "£100k", "£300k")
     add_entry(api, avoided["id"], f"{year[:4]}-09", "£600k", "£900k")

@@ -29,12 +29,8 @@ THIS_MONTH = Period.month_of(date.today()).start
 
 
 def _lines(api: TestClient) -> tuple[dict[str, str], dict[str, str]]:
-    sle = make_savings_line(
-        api, targets=[{"financial_year": "2025/26", "in_year": "£376k"}], delivery_confidence="red"
-    )
-    income = make_income_line(
-        api, reference="SAV-INC", targets=[{"financial_year": "2025/26", "in_year": "£450k"}]
-    )
+    sle = make_savings_line(api, in_year="£376k", delivery_confidence="red")
+    income = make_income_line(api, reference="SAV-INC", in_year="£450k")
     add_entry(api, sle["id"], "2025-08", "£50k", "£350k", note="Reviews started")
     add_entry(api, sle["id"], "2025-09", "£100k", "£300k", note="Two providers disputing")
     add_entry(api, income["id"], "2025-09", "£200k", "£460k")
@@ -106,7 +102,7 @@ def test_an_unknown_savings_line_page_is_not_found(api: TestClient) -> None:
 
 
 def _line_of_this_year(api: TestClient) -> dict[str, Any]:
-    return make_savings_line(api, targets=[{"financial_year": THIS_YEAR, "in_year": "£100k"}])
+    return make_savings_line(api, in_year="£100k", financial_year=THIS_YEAR)
 
 
 def _enter(
@@ -167,13 +163,14 @@ def test_entry_by_htmx_answers_with_the_form_and_its_error(api: TestClient) -> N
 
 def _lines_of_two_teams(api: TestClient) -> None:
     """SAV-01 of the Commissioning Team and SAV-OPS of the Operations Team, both this year."""
-    make_savings_line(api, targets=[{"financial_year": THIS_YEAR, "in_year": "1"}])
+    make_savings_line(api, in_year="1", financial_year=THIS_YEAR)
     make_savings_line(
         api,
         reference="SAV-OPS",
         title="Reablement",
         owner_team="Operations Team",
-        targets=[{"financial_year": THIS_YEAR, "in_year": "1"}],
+        in_year="1",
+        financial_year=THIS_YEAR,
     )
 
 
@@ -220,11 +217,9 @@ def test_savings_pages_name_the_linked_projects_and_filter_by_them(api: TestClie
     line = make_savings_line(
         api,
         project_ids=[project["id"]],
-        targets=[{"financial_year": "2025/26", "in_year": "1"}],
+        in_year="1",
     )
-    make_savings_line(
-        api, reference="SAV-02", targets=[{"financial_year": "2025/26", "in_year": "1"}]
-    )
+    make_savings_line(api, reference="SAV-02", in_year="1")
     tracker = api.get("/savings", params={"financial_year": "2025/26", "project_id": project["id"]})
     assert f'<option value="{project["id"]}" selected>Income Review</option>' in tracker.text
     assert "SAV-02" not in text_of(tracker.text.split('id="savings-results"')[1])
@@ -305,7 +300,7 @@ def test_savings_csv_guards_a_title_a_spreadsheet_would_run(api: TestClient) -> 
         api,
         reference="SAV-X",
         title="@SUM(1+1)*cmd|' /C calc'!A0",
-        targets=[{"financial_year": "2025/26", "in_year": "-£1k"}],
+        in_year="-£1k",
     )
     text = api.get("/savings", params={"financial_year": "2025/26", "format": "csv"}).text
     assert "'@SUM(1+1)*cmd|' /C calc'!A0" in text
@@ -393,10 +388,8 @@ def _past_months() -> tuple[date, date]:
 def test_a_past_months_form_shows_that_months_own_return_or_nothing(api: TestClient) -> None:
     earlier, later = _past_months()
     year = FinancialYear.containing(earlier).label
-    both = make_savings_line(api, targets=[{"financial_year": year, "in_year": "£500k"}])
-    later_only = make_savings_line(
-        api, reference="SAV-02", targets=[{"financial_year": year, "in_year": "£500k"}]
-    )
+    both = make_savings_line(api, in_year="£500k", financial_year=year)
+    later_only = make_savings_line(api, reference="SAV-02", in_year="£500k", financial_year=year)
     add_entry(api, both["id"], f"{earlier:%Y-%m}", "£11k", "£111k", note="Earlier note")
     add_entry(api, both["id"], f"{later:%Y-%m}", "£22k", "£222k", note="Later note")
     add_entry(api, later_only["id"], f"{later:%Y-%m}", "£33k", "£333k")

@@ -230,7 +230,7 @@ def _three_lines(api: TestClient) -> dict[str, dict[str, Any]]:
         category="reablement",
         saving_type="cost_avoidance",
         delivery_confidence="red",
-        targets=[{"financial_year": "2025/26", "in_year": "£100k"}],
+        in_year="£100k",
     )
     add_entry(api, a["id"], "2025-09", "£100k", "£300k")
     add_entry(api, b["id"], "2025-09", "£125k", "£260,000.01")
@@ -447,7 +447,7 @@ def test_finance_may_change_any_teams_line(
 def test_a_line_with_a_return_but_no_target_in_the_year_still_shows_with_zero_target(
     api: TestClient,
 ) -> None:
-    line = make_savings_line(api, targets=[{"financial_year": "2025/26", "in_year": "£10k"}])
+    line = make_savings_line(api, in_year="£10k")
     add_entry(api, line["id"], "2026-05", "£1k", "£4k")
     page = api.get(LINES, params={"financial_year": "2026/27"}).json()
     assert [i["reference"] for i in page["items"]] == ["SAV-01"]

@@ -20,7 +20,8 @@ def _one_of_each_type(api: TestClient) -> None:
         reference="SAV-03",
         title="Staff time released",
         saving_type="non_cashable",
-        targets=[{"financial_year": YEAR, "in_year": "£50k"}],
+        in_year="£50k",
+        financial_year=YEAR,
     )
 
 
@@ -55,9 +56,7 @@ def test_totals_by_year_split_each_year_by_type(api: TestClient) -> None:
 
 def test_each_line_has_the_councils_brag_and_the_totals_count_them(api: TestClient) -> None:
     def line(ref: str, **fields: Any) -> dict[str, Any]:
-        return make_savings_line(
-            api, reference=ref, targets=[{"financial_year": YEAR, "in_year": "£100k"}], **fields
-        )
+        return make_savings_line(api, reference=ref, in_year="£100k", financial_year=YEAR, **fields)
 
     delivered = line("B", status="delivered")
     on_track = line("G", delivery_confidence="green")

@@ -11,17 +11,14 @@ YEAR = "2025/26"
 
 
 def test_cashable_savings_each_month_total_every_lines_latest_return(api: TestClient) -> None:
-    first = make_savings_line(
-        api, reference="S1", targets=[{"financial_year": YEAR, "in_year": "100000.10"}]
-    )
-    second = make_savings_line(
-        api, reference="S2", targets=[{"financial_year": YEAR, "in_year": "50000.05"}]
-    )
+    first = make_savings_line(api, reference="S1", in_year="100000.10", financial_year=YEAR)
+    second = make_savings_line(api, reference="S2", in_year="50000.05", financial_year=YEAR)
     make_savings_line(
         api,
         reference="AV",
         saving_type="cost_avoidance",
-        targets=[{"financial_year": YEAR, "in_year": "999999"}],
+        in_year="999999",
+        financial_year=YEAR,
     )
     add_entry(api, first["id"], "2025-04", "1000.01", "90000.00")
     add_entry(api, second["id"], "2025-05", "2000.02", "50000.05")
@@ -50,7 +47,7 @@ def test_cashable_savings_each_month_total_every_lines_latest_return(api: TestCl
 
 
 def test_a_year_with_no_returns_has_a_target_and_no_monthly_figures(api: TestClient) -> None:
-    make_savings_line(api, targets=[{"financial_year": YEAR, "in_year": "376000"}])
+    make_savings_line(api, in_year="376000", financial_year=YEAR)
     trend = api.get("/api/v1/finance/savings/trend", params={"financial_year": YEAR}).json()
     assert trend["target"] == "376000.00"
     assert {m["forecast_for_year"] for m in trend["months"]} == {None}

@@ -14,7 +14,6 @@ The councils are built once for the module (one system each, about 40 requests) 
 runs in a savepoint that is rolled back, so the file runs in well under a minute.
 """
 
-import csv
 import io
 import json
 import uuid
@@ -43,7 +42,7 @@ from tests.identity.two_councils import (
     path_parameters,
     two_councils,
 )
-from tests.imports.files import KPIS
+from tests.imports.files import KPI_COLUMNS
 
 TAKEN = "Taken by Bramblewick"
 ANY_VERSION = {"If-Match": '"1"'}
@@ -355,9 +354,6 @@ LINK_CASES: dict[str, Link] = {
     ),
 }
 
-
-KPI_COLUMNS = next(csv.reader(KPIS.read_text().splitlines()))
-"""The headings of the council's KPI table, as its own file has them."""
 
 NO_MORE = ["90", "", "", "N", "B team"]
 """The rest of a KPI row: a target for 2025/26 only, not a Council Plan KPI, B's own team."""

@@ -11,7 +11,7 @@ from common.identity import Caller, Role
 from common.testing.plugin import make_caller
 from common.writing import write_csv, write_xlsx
 from tests.helpers import listed
-from tests.imports.files import upload
+from tests.imports.files import refused, refused_for_row_7, upload
 from tests.kpi.factories import approver_for, make_actual, make_measure, make_target
 
 PATH = "/kpi/imports/actuals"
@@ -71,9 +71,8 @@ def test_the_measure_frequency_decides_which_periods_are_valid(api: TestClient) 
     _monthly(api)
     make_measure(api, code="Q1", title="Quarterly", unit="count", frequency="quarterly")
     rows = [["M1", "Q1 2025/26", "50", "", "", ""], ["Q1", "April 2025", "5", "", "", ""]]
-    response = upload(api, PATH, write_csv(HEADERS, rows), commit=True)
-    assert response.status_code == 422, response.text
-    assert response.json()["errors"] == [
+    problem = refused(api, PATH, write_csv(HEADERS, rows))
+    assert problem["errors"] == [
         {
             "field": "rows.2.Month",
             "message": 'Row 2: M1 is reported monthly; write a month like "2025-04"',
@@ -129,10 +128,8 @@ def test_a_bad_value_in_row_7_of_500_rejects_the_file_and_writes_nothing(api: Te
         [f"M{n % 50 + 1}", f"{2020 + n // 600}-{n // 50 % 12 + 1:02d}", str(n), "", "", ""]
         for n in range(500)
     ]
-    rows[5][2] = "twelve"
-    response = upload(api, PATH, write_csv(HEADERS, rows), commit=True)
-    assert response.status_code == 422, response.text
-    assert response.json()["errors"] == [
+    problem = refused_for_row_7(api, PATH, HEADERS, rows, 2, "twelve")
+    assert problem["errors"] == [
         {
             "field": "rows.7.Actual",
             "message": "Row 7: could not read 'twelve': \"twelve\" is not a number: enter a "
@@ -197,9 +194,8 @@ def test_a_changed_figure_is_a_correction_with_a_new_revision(api: TestClient) -
 def test_a_status_column_approving_your_own_rows_is_refused_by_the_row(api: TestClient) -> None:
     _monthly(api, unit="count")
     rows = [["M1", "2025-04", "10", "", "", "", "Approved"]]
-    response = upload(api, PATH, write_csv([*HEADERS, "Status"], rows), commit=True)
-    assert response.status_code == 422
-    (problem,) = response.json()["report"]["rows"][0]["problems"]
+    refusal = refused(api, PATH, write_csv([*HEADERS, "Status"], rows))
+    (problem,) = refusal["report"]["rows"][0]["problems"]
     assert problem["column"] == "Status"
     assert problem["message"].startswith("You submitted this figure, so someone else")
     assert _actuals(api) == []
@@ -259,9 +255,8 @@ def test_a_data_provider_imports_only_their_teams_measures(
     make_measure(api, code="THEIRS", title="Theirs", unit="count", data_provider="Finance Team")
     provider = api_as(make_caller(demo_org, Role.DATA_PROVIDER, team="Reablement Team"))
     rows = [["OURS", "2025-04", "3", "", "", ""], ["THEIRS", "2025-04", "4", "", "", ""]]
-    refused = upload(provider, PATH, write_csv(HEADERS, rows), commit=True)
-    assert refused.status_code == 422
-    assert refused.json()["errors"] == [
+    problem = refused(provider, PATH, write_csv(HEADERS, rows))
+    assert problem["errors"] == [
         {
             "field": "rows.3.KPI code",
             "message": "Row 3: Only Finance Team can enter figures for THEIRS.",
@@ -286,9 +281,8 @@ def test_viewers_cannot_import_actuals(
 
 
 def test_a_file_without_a_measure_or_value_column_is_named(api: TestClient) -> None:
-    response = upload(api, PATH, write_csv(["Month", "Comments"], [["2025-04", "x"]]), commit=True)
-    assert response.status_code == 422
-    assert response.json()["errors"] == [
+    problem = refused(api, PATH, write_csv(["Month", "Comments"], [["2025-04", "x"]]))
+    assert problem["errors"] == [
         {"field": "columns.measure", "message": "The file has no 'Measure' column."},
         {"field": "columns.value", "message": "The file has no 'Value' column."},
     ]

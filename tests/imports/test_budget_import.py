@@ -16,7 +16,7 @@ from common.writing import write_csv, write_xlsx
 from services.finance.budgets.models import Forecast
 from services.finance.imports import budgets
 from tests.helpers import listed
-from tests.imports.files import upload
+from tests.imports.files import refused, refused_for_row_7, upload
 
 PATH = "/finance/imports/budget-lines"
 LEDGER = ["Cost centre", "Budget line", "Service area", "Budget 2025/26", "Apr", "May", "Jun"]
@@ -91,11 +91,8 @@ def test_a_new_month_and_a_virement_update_the_line_matched_by_cost_centre(
 def test_a_bad_amount_in_row_7_of_500_rejects_the_file_and_writes_nothing(
     api: TestClient,
 ) -> None:
-    rows = _ledger(500)
-    rows[5][5] = "£1.2.3m"  # the sixth data row is row 7 of the spreadsheet
-    response = upload(api, PATH, write_csv(LEDGER, rows), commit=True)
-    assert response.status_code == 422, response.text
-    errors = response.json()["errors"]
+    problem = refused_for_row_7(api, PATH, LEDGER, _ledger(500), 5, "£1.2.3m")
+    errors = problem["errors"]
     assert [e["field"] for e in errors] == ["rows.7.May"]
     assert errors[0]["message"].startswith('Row 7: "£1.2.3m" is not an amount of money')
     assert _lines(api) == []
@@ -126,9 +123,8 @@ def test_one_row_a_month_in_finance_words(api: TestClient) -> None:
 
 def test_a_file_that_does_not_say_its_year_is_refused(api: TestClient) -> None:
     data = write_csv(["Budget line", "Budget", "Apr"], [["Older People", "100", "90"]])
-    response = upload(api, PATH, data, commit=True)
-    assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "financial_year"
+    problem = refused(api, PATH, data)
+    assert problem["errors"][0]["field"] == "financial_year"
     ok = api.post(
         "/api/v1/finance/imports/budget-lines",
         params={"financial_year": "2025/26"},

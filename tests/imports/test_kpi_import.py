@@ -10,21 +10,9 @@ from common.identity import Caller, Role
 from common.testing.plugin import make_caller
 from common.writing import write_csv, write_xlsx
 from tests.helpers import listed
-from tests.imports.files import KPIS, upload
+from tests.imports.files import KPI_COLUMNS, KPIS, refused, refused_for_row_7, upload
 
-HEADERS = [
-    "Measure",
-    "Definition",
-    "Unit",
-    "Better (bigger or smaller)",
-    "Frequency (monthly, quarterly)",
-    "Target type (flat or cumulative)",
-    "Normal level/ Target 25/26",
-    "Normal level/ Target 26/27",
-    "Normal level/ Target 27/28",
-    "Council Plan KPI (Y/N)",
-    "Data Provider",
-]
+PATH = "/kpi/imports/kpis"
 
 
 def _rows(count: int) -> list[list[str]]:
@@ -34,13 +22,21 @@ def _rows(count: int) -> list[list[str]]:
     ]
 
 
+def _imported_then_target_changed(api: TestClient) -> list[list[str]]:
+    """Imports three measures, then gives back their rows with Measure 2's 2026/27 target 15."""
+    rows = _rows(3)
+    assert upload(api, PATH, write_csv(KPI_COLUMNS, rows), commit=True).status_code == 200
+    rows[1][7] = "15"
+    return rows
+
+
 def _measures(api: TestClient) -> list[dict[str, object]]:
     return listed(api, "/api/v1/kpi/measures", limit=100)
 
 
 def test_the_council_kpi_table_imports_as_it_is(api: TestClient) -> None:
     data = KPIS.read_bytes()
-    preview = upload(api, "/kpi/imports/kpis", data, "kpis.csv")
+    preview = upload(api, PATH, data, "kpis.csv")
     assert preview.status_code == 200, preview.text
     report = preview.json()
     assert report["counts"] == {
@@ -68,7 +64,7 @@ def test_the_council_kpi_table_imports_as_it_is(api: TestClient) -> None:
     assert report["unmatched_columns"] == []
     assert _measures(api) == []  # a preview writes nothing
 
-    committed = upload(api, "/kpi/imports/kpis", data, "kpis.csv", commit=True)
+    committed = upload(api, PATH, data, "kpis.csv", commit=True)
     assert committed.status_code == 200, committed.text
     assert committed.json()["committed"] is True
     measures = _measures(api)
@@ -92,21 +88,17 @@ def test_the_council_kpi_table_imports_as_it_is(api: TestClient) -> None:
 
 def test_importing_the_same_file_again_changes_nothing(api: TestClient) -> None:
     data = KPIS.read_bytes()
-    assert upload(api, "/kpi/imports/kpis", data, commit=True).status_code == 200
+    assert upload(api, PATH, data, commit=True).status_code == 200
     before = {m["id"]: m["version"] for m in _measures(api)}
-    again = upload(api, "/kpi/imports/kpis", data, commit=True)
+    again = upload(api, PATH, data, commit=True)
     assert again.status_code == 200, again.text
     assert {r["action"] for r in again.json()["rows"]} == {"unchanged"}
     assert {m["id"]: m["version"] for m in _measures(api)} == before
 
 
 def test_a_changed_target_is_an_update_matched_by_title(api: TestClient) -> None:
-    rows = _rows(3)
-    assert (
-        upload(api, "/kpi/imports/kpis", write_csv(HEADERS, rows), commit=True).status_code == 200
-    )
-    rows[1][7] = "15"
-    report = upload(api, "/kpi/imports/kpis", write_xlsx(HEADERS, rows), "k.xlsx").json()
+    rows = _imported_then_target_changed(api)
+    report = upload(api, PATH, write_xlsx(KPI_COLUMNS, rows), "k.xlsx").json()
     assert [r["action"] for r in report["rows"]] == ["unchanged", "update", "unchanged"]
     assert report["rows"][1]["fields"]["changes"] == ["target 2026/27"]
 
@@ -114,11 +106,7 @@ def test_a_changed_target_is_an_update_matched_by_title(api: TestClient) -> None
 def test_a_bad_number_in_row_7_of_500_rejects_the_file_and_writes_nothing(
     api: TestClient,
 ) -> None:
-    rows = _rows(500)
-    rows[5][6] = "twelve"  # the sixth data row is row 7 of the spreadsheet
-    response = upload(api, "/kpi/imports/kpis", write_csv(HEADERS, rows), commit=True)
-    assert response.status_code == 422, response.text
-    problem = response.json()
+    problem = refused_for_row_7(api, PATH, KPI_COLUMNS, _rows(500), 6, "twelve")
     assert problem["errors"] == [
         {
             "field": "rows.7.Normal level/ Target 25/26",
@@ -130,11 +118,10 @@ def test_a_bad_number_in_row_7_of_500_rejects_the_file_and_writes_nothing(
 
 
 def test_a_missing_required_column_is_named_and_nothing_is_written(api: TestClient) -> None:
-    headers = HEADERS[1:]
+    headers = KPI_COLUMNS[1:]
     rows = [r[1:] for r in _rows(5)]
-    response = upload(api, "/kpi/imports/kpis", write_csv(headers, rows), commit=True)
-    assert response.status_code == 422
-    assert response.json()["errors"] == [
+    problem = refused(api, PATH, write_csv(headers, rows))
+    assert problem["errors"] == [
         {"field": "columns.title", "message": "The file has no 'Measure' column."}
     ]
     assert _measures(api) == []
@@ -143,9 +130,9 @@ def test_a_missing_required_column_is_named_and_nothing_is_written(api: TestClie
 def test_without_a_better_column_the_polarity_is_guessed_and_marked_please_check(
     api: TestClient,
 ) -> None:
-    headers = [h for h in HEADERS if not h.startswith("Better")]
+    headers = [h for h in KPI_COLUMNS if not h.startswith("Better")]
     rows = [[c for i, c in enumerate(r) if i != 3] for r in _rows(2)]
-    preview = upload(api, "/kpi/imports/kpis", write_csv(headers, rows))
+    preview = upload(api, PATH, write_csv(headers, rows))
     assert preview.status_code == 200, preview.text
     assert {p["message"] for r in preview.json()["rows"] for p in r["problems"]} == {
         "bigger is better, guessed: please check"
@@ -154,16 +141,15 @@ def test_without_a_better_column_the_polarity_is_guessed_and_marked_please_check
 
 
 def test_a_file_that_is_not_a_spreadsheet_is_refused(api: TestClient) -> None:
-    response = upload(api, "/kpi/imports/kpis", b"%PDF-1.7\x00\x01binary", "plan.pdf", commit=True)
-    assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "file"
+    problem = refused(api, PATH, b"%PDF-1.7\x00\x01binary", "plan.pdf")
+    assert problem["errors"][0]["field"] == "file"
     assert _measures(api) == []
 
 
 def test_generated_codes_never_clash_with_codes_in_the_file(api: TestClient) -> None:
-    headers = ["Code", *HEADERS]
+    headers = ["Code", *KPI_COLUMNS]
     rows = [["KPI01", *_rows(1)[0]], ["", *_rows(2)[1]]]
-    response = upload(api, "/kpi/imports/kpis", write_csv(headers, rows), commit=True)
+    response = upload(api, PATH, write_csv(headers, rows), commit=True)
     assert response.status_code == 200, response.text
     assert sorted(str(m["code"]) for m in _measures(api)) == ["KPI01", "KPI02"]
 
@@ -171,7 +157,7 @@ def test_generated_codes_never_clash_with_codes_in_the_file(api: TestClient) -> 
 def test_words_for_no_target_are_kept_as_warnings_not_errors(api: TestClient) -> None:
     rows = _rows(1)
     rows[0][7], rows[0][8] = "TBC", ""
-    report = upload(api, "/kpi/imports/kpis", write_csv(HEADERS, rows)).json()
+    report = upload(api, PATH, write_csv(KPI_COLUMNS, rows)).json()
     row = report["rows"][0]
     assert row["action"] == "create"
     assert row["problems"] == [
@@ -188,17 +174,17 @@ def test_a_data_provider_cannot_import_measures(
     api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
 ) -> None:
     client = api_as(make_caller(demo_org, Role.DATA_PROVIDER))
-    response = upload(client, "/kpi/imports/kpis", KPIS.read_bytes(), commit=True)
+    response = upload(client, PATH, KPIS.read_bytes(), commit=True)
     assert response.status_code == 403
 
 
 def test_ten_thousand_rows_preview_and_commit(api: TestClient) -> None:
-    data = write_csv(HEADERS, _rows(10_000))
-    preview = upload(api, "/kpi/imports/kpis", data, rows="problems")
+    data = write_csv(KPI_COLUMNS, _rows(10_000))
+    preview = upload(api, PATH, data, rows="problems")
     assert preview.status_code == 200
     assert preview.json()["counts"]["create"] == 10_000
     assert preview.json()["rows"] == []
-    committed = upload(api, "/kpi/imports/kpis", data, commit=True, rows="problems")
+    committed = upload(api, PATH, data, commit=True, rows="problems")
     assert committed.status_code == 200
     assert committed.json()["counts"]["create"] == 10_000
     assert api.get("/api/v1/kpi/measures", params={"limit": 1}).json()["total"] == 10_000
@@ -206,13 +192,9 @@ def test_ten_thousand_rows_preview_and_commit(api: TestClient) -> None:
 
 
 def test_a_changed_target_and_definition_are_stored_with_their_audit_rows(api: TestClient) -> None:
-    rows = _rows(3)
-    assert (
-        upload(api, "/kpi/imports/kpis", write_csv(HEADERS, rows), commit=True).status_code == 200
-    )
-    rows[1][7] = "15"
+    rows = _imported_then_target_changed(api)
     rows[2][1] = "Counted at month end"
-    response = upload(api, "/kpi/imports/kpis", write_csv(HEADERS, rows), commit=True)
+    response = upload(api, PATH, write_csv(KPI_COLUMNS, rows), commit=True)
     assert response.status_code == 200, response.text
     assert [r["action"] for r in response.json()["rows"]] == ["unchanged", "update", "update"]
     measures = {m["title"]: m for m in _measures(api)}

@@ -14,7 +14,7 @@ from common.writing import write_csv, write_xlsx
 from services.projects.imports import milestones
 from services.projects.milestones.models import Milestone
 from tests.helpers import listed
-from tests.imports.files import PROJECTS, upload
+from tests.imports.files import PROJECTS, refused, refused_for_row_7, upload
 
 PATH = "/projects/imports/milestones"
 HEADERS = ["Project", "Milestone", "Baseline date", "Forecast date", "Actual date", "Status"]
@@ -113,11 +113,8 @@ def test_a_changed_forecast_updates_the_milestone_matched_by_project_and_title(
 
 def test_a_bad_date_in_row_7_of_500_rejects_the_file_and_writes_nothing(api: TestClient) -> None:
     _projects(api)
-    rows = _rows(500)
-    rows[5][2] = "Summer"  # the sixth data row is row 7 of the spreadsheet
-    response = upload(api, PATH, write_csv(HEADERS, rows), commit=True)
-    assert response.status_code == 422, response.text
-    assert response.json()["errors"] == [
+    problem = refused_for_row_7(api, PATH, HEADERS, _rows(500), 2, "Summer")
+    assert problem["errors"] == [
         {"field": "rows.7.Baseline date", "message": "Row 7: could not read 'Summer' as a date"}
     ]
     assert _milestones(api) == []
@@ -158,9 +155,8 @@ def test_a_milestone_of_an_unknown_project_or_completed_in_the_future_is_refused
             ["Income Review", "Launch", "July 2030", "", "", "Completed"],
         ],
     )
-    response = upload(api, PATH, data, commit=True)
-    assert response.status_code == 422
-    assert [e["message"] for e in response.json()["errors"]] == [
+    problem = refused(api, PATH, data)
+    assert [e["message"] for e in problem["errors"]] == [
         "Row 2: there is no project named 'No such project': import the projects first",
         "Row 3: Enter the date the milestone was completed",
     ]

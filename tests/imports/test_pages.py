@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from common.writing import write_csv
 from tests.imports.files import KPIS
+from tests.pages import shown
 from web.views.imports import KINDS, pack
 
 
@@ -17,16 +18,31 @@ def _hidden(page: str, name: str) -> str:
     return match[1]
 
 
+def _explain(api: TestClient, flag_id: str, explanation: str) -> str:
+    """Explains the first version of an imported total from the budget page, and returns the
+    page the browser lands on."""
+    page = api.post(
+        "/reconciliation-flags/explain",
+        data={"flag_id": flag_id, "version": "1", "explanation": explanation, "back": "/budget"},
+        follow_redirects=True,
+    )
+    assert page.status_code == 200, page.text
+    text: str = page.text
+    return text
+
+
 def test_the_import_page_has_a_labelled_file_upload_and_a_choice_of_table(
     api: TestClient,
 ) -> None:
-    page = api.get("/imports")
-    assert page.status_code == 200
-    assert '<label class="govuk-label govuk-label--m" for="file">' in page.text
-    assert 'type="file"' in page.text
-    assert 'enctype="multipart/form-data"' in page.text
-    assert page.text.count('name="kind"') == len(KINDS)
-    assert 'value="budget-lines"' in page.text
+    page = shown(
+        api,
+        "/imports",
+        '<label class="govuk-label govuk-label--m" for="file">',
+        'type="file"',
+        'enctype="multipart/form-data"',
+        'value="budget-lines"',
+    )
+    assert page.count('name="kind"') == len(KINDS)
 
 
 def test_preview_then_import_the_council_kpi_table(api: TestClient) -> None:
@@ -219,22 +235,5 @@ def test_an_imported_total_that_does_not_add_up_shows_on_the_budget_until_explai
     assert "stated total £152.4m; the lines add up to £151.8m" in page.text
     flag_id = _hidden(page.text, "flag_id")
 
-    empty = api.post(
-        "/reconciliation-flags/explain",
-        data={"flag_id": flag_id, "version": "1", "explanation": " ", "back": "/budget"},
-        follow_redirects=True,
-    )
-    assert "Say why the figures differ" in empty.text
-
-    done = api.post(
-        "/reconciliation-flags/explain",
-        data={
-            "flag_id": flag_id,
-            "version": "1",
-            "explanation": "A contingency line",
-            "back": "/budget",
-        },
-        follow_redirects=True,
-    )
-    assert done.status_code == 200
-    assert "Imported totals to check" not in done.text
+    assert "Say why the figures differ" in _explain(api, flag_id, " ")
+    assert "Imported totals to check" not in _explain(api, flag_id, "A contingency line")

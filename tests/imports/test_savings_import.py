@@ -18,7 +18,7 @@ from common.writing import write_csv, write_xlsx
 from services.finance.imports import entries, savings
 from services.finance.savings.models import SavingsEntry, SavingsLine
 from tests.helpers import listed
-from tests.imports.files import PROJECTS, upload
+from tests.imports.files import PROJECTS, refused, refused_for_row_7, upload
 
 LINES = "/finance/imports/savings"
 ENTRIES = "/finance/imports/savings-entries"
@@ -71,11 +71,8 @@ def test_importing_the_same_savings_file_again_changes_nothing(api: TestClient) 
 def test_a_bad_target_in_row_7_of_500_rejects_the_file_and_writes_nothing(
     api: TestClient,
 ) -> None:
-    rows = _rows(500)
-    rows[5][5] = "ten thousand"
-    response = upload(api, LINES, write_csv(HEADERS, rows), commit=True)
-    assert response.status_code == 422, response.text
-    errors = response.json()["errors"]
+    problem = refused_for_row_7(api, LINES, HEADERS, _rows(500), 5, "ten thousand")
+    errors = problem["errors"]
     assert [e["field"] for e in errors] == ["rows.7.Target 2025/26"]
     assert _lines(api) == []
 
@@ -83,9 +80,8 @@ def test_a_bad_target_in_row_7_of_500_rejects_the_file_and_writes_nothing(
 def test_an_unknown_project_is_refused_by_the_projects_service_check(api: TestClient) -> None:
     rows = _rows(1)
     rows[0][4] = "Moon base"
-    response = upload(api, LINES, write_csv(HEADERS, rows), commit=True)
-    assert response.status_code == 422
-    assert response.json()["errors"][0]["message"] == (
+    problem = refused(api, LINES, write_csv(HEADERS, rows))
+    assert problem["errors"][0]["message"] == (
         "Row 2: the projects service knows no project 'Moon base'"
     )
 
@@ -102,15 +98,13 @@ def test_a_service_lead_imports_only_their_own_teams_lines(
     assert ok.status_code == 200, ok.text
     assert [r["action"] for r in ok.json()["rows"]] == ["unchanged", "unchanged", "create"]
     theirs[1][5] = "£1"
-    refused = upload(lead, LINES, write_csv(HEADERS, theirs), commit=True)
-    assert refused.status_code == 422
-    (error,) = refused.json()["errors"]
+    refusal = refused(lead, LINES, write_csv(HEADERS, theirs))
+    (error,) = refusal["errors"]
     assert error["field"] == "rows.3.Owner team"
     assert 'belongs to "Commissioning Team"' in error["message"]
     returns = write_csv(RETURNS, [["SAV-001", "2025-05", "1", "2", ""]])
-    refused_return = upload(lead, ENTRIES, returns, commit=True)
-    assert refused_return.status_code == 422
-    assert 'belongs to "Commissioning Team"' in refused_return.json()["errors"][0]["message"]
+    problem = refused(lead, ENTRIES, returns)
+    assert 'belongs to "Commissioning Team"' in problem["errors"][0]["message"]
     assert [x["targets"][0]["in_year"] for x in _lines(api)][:2] == ["10000.00", "10000.00"]
 
 

@@ -6,7 +6,13 @@ import html
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.finance.factories import add_entry, add_forecast, make_budget_line, make_savings_line
+from tests.finance.factories import (
+    add_entry,
+    add_forecast,
+    make_budget_line,
+    make_falls_prevention_line,
+    make_savings_line,
+)
 from tests.helpers import text_of
 from tests.projects.conftest import make_improvement_action, make_milestone, make_project
 
@@ -27,7 +33,7 @@ def a_year_of_returns(api: TestClient) -> None:
         ("2026-03", "£12m"),
     ):
         add_forecast(api, line["id"], month, amount)
-    cashable = make_savings_line(api, targets=[{"financial_year": "2025/26", "in_year": "£400k"}])
+    cashable = make_savings_line(api, in_year="£400k")
     for month, achieved, forecast, note in (
         ("2025-06", "£50k", "£400k", "Reviews started"),
         ("2025-09", "£120k", "£380k", "Slower than planned"),
@@ -40,16 +46,9 @@ def a_year_of_returns(api: TestClient) -> None:
         reference="SAV-02",
         title="Direct payments uplift",
         mitigates_line_id=cashable["id"],
-        targets=[{"financial_year": "2025/26", "in_year": "£50k"}],
+        in_year="£50k",
     )
-    avoided = make_savings_line(
-        api,
-        reference="SAV-CA",
-        title="Falls prevention",
-        saving_type="cost_avoidance",
-        delivery_confidence="green",
-        targets=[{"financial_year": "2025/26", "in_year": "£1m"}],
-    )
+    avoided = make_falls_prevention_line(api, reference="SAV-CA", delivery_confidence="green")
     add_entry(api, avoided["id"], "2025-09", "£500k", "£1m")
     make_improvement_action(
         api,

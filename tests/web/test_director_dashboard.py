@@ -15,6 +15,7 @@ from common.periods import FinancialYear, Period
 from common.testing.plugin import make_caller
 from tests.finance.factories import add_entry, add_forecast, make_budget_line, make_savings_line
 from tests.kpi.factories import make_actual, make_measure, make_target
+from tests.pages import assert_shows
 from tests.projects.conftest import days, make_milestone, make_project
 
 LAST = Period.month_of(date.today()).previous()
@@ -36,9 +37,7 @@ def council(api: TestClient) -> None:
     make_actual(api, measure, LAST.previous().code, value="60")
     make_actual(api, measure, LAST.code, value="80")
     make_measure(api, code="Q1", title="Quiet measure", service_area="Quality")
-    line = make_savings_line(
-        api, reference="SAV-9", targets=[{"financial_year": YEAR.label, "in_year": "400000"}]
-    )
+    line = make_savings_line(api, reference="SAV-9", in_year="400000", financial_year=YEAR.label)
     add_entry(api, line["id"], f"{YEAR.start:%Y-%m}", "10000", "350000")
     budget = make_budget_line(
         api, budgets=[{"financial_year": YEAR.label, "original_budget": "1000000"}]
@@ -52,30 +51,34 @@ def council(api: TestClient) -> None:
 def test_a_director_sees_each_area_heading_in_words_and_arrows(
     api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
 ) -> None:
-    html = _dashboard(api_as, demo_org, Role.VIEWER)
-    assert "Performance by service area" in html
-    assert f"Measures by status, {LAST.label}" in html
-    assert '<span aria-hidden="true" class="app-travel">↑</span> Better than last period' in html
-    assert "1 improved, 0 worsened" in html
-    assert f"No figures for {LAST.label}" in html  # Quality: nothing reported
+    assert_shows(
+        _dashboard(api_as, demo_org, Role.VIEWER),
+        "Performance by service area",
+        f"Measures by status, {LAST.label}",
+        '<span aria-hidden="true" class="app-travel">↑</span> Better than last period',
+        "1 improved, 0 worsened",
+        f"No figures for {LAST.label}",  # Quality: nothing reported
+    )
 
 
 @pytest.mark.usefixtures("council")
 def test_the_savings_and_budget_charts_sit_beside_tables_of_their_numbers(
     api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
 ) -> None:
-    html = _dashboard(api_as, demo_org, Role.VIEWER)
     april = f"{YEAR.start:%b %Y}"
-    assert f"Cashable savings {YEAR.label}, month by month</title>" in html
-    assert f"By {april}, £10k of cashable savings delivered and £350k forecast" in html
-    assert f"Target for {YEAR.label}: <strong>£400k</strong>" in html
-    assert ">No returns</td>" in html  # the months after April say so
-    assert f"Budget forecast {YEAR.label}, month by month</title>" in html
-    assert "£100k overspend" in html
-    assert ">No forecast</td>" in html
-    # Each series has its own line style as well as colour, and a legend in words.
-    assert 'stroke-dasharray="2 4"' in html
-    assert ">Forecast for the year</text>" in html
+    assert_shows(
+        _dashboard(api_as, demo_org, Role.VIEWER),
+        f"Cashable savings {YEAR.label}, month by month</title>",
+        f"By {april}, £10k of cashable savings delivered and £350k forecast",
+        f"Target for {YEAR.label}: <strong>£400k</strong>",
+        ">No returns</td>",  # the months after April say so
+        f"Budget forecast {YEAR.label}, month by month</title>",
+        "£100k overspend",
+        ">No forecast</td>",
+        # Each series has its own line style as well as colour, and a legend in words.
+        'stroke-dasharray="2 4"',
+        ">Forecast for the year</text>",
+    )
 
 
 @pytest.mark.usefixtures("council")
@@ -83,24 +86,28 @@ def test_overdue_items_and_what_has_no_active_owner_are_listed(
     api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
 ) -> None:
     html = _dashboard(api_as, demo_org, Role.VIEWER)
-    assert "Milestone: Contract signed (Home first)" in html
-    assert "Overdue</strong> " in html
+    assert_shows(html, "Milestone: Contract signed (Home first)", "Overdue</strong> ")
     # A viewer is not offered the form that clears it; the programme office is.
     assert "/milestones/" not in html
     office = _dashboard(api_as, demo_org, Role.PROGRAMME_OFFICE)
     assert re.search(r'href="/projects/[^"]+/milestones/[^"]+/edit">Milestone: Contract', office)
-    assert "No active owner</strong> Performance and Data Team" in html
-    assert "Nobody in Performance and Data Team can sign in" in html
+    assert_shows(
+        html,
+        "No active owner</strong> Performance and Data Team",
+        "Nobody in Performance and Data Team can sign in",
+    )
 
 
 def test_a_year_with_nothing_reported_says_so(
     api_as: Callable[[Caller], TestClient], demo_org: uuid.UUID
 ) -> None:
-    html = _dashboard(api_as, demo_org, Role.VIEWER)
-    assert f"No savings returns yet in {YEAR.label}, so there is no chart." in html
-    assert "No active measures yet." in html
-    assert "Nothing is overdue." in html
-    assert "Every active measure and savings line has an owner who can sign in" in html
+    assert_shows(
+        _dashboard(api_as, demo_org, Role.VIEWER),
+        f"No savings returns yet in {YEAR.label}, so there is no chart.",
+        "No active measures yet.",
+        "Nothing is overdue.",
+        "Every active measure and savings line has an owner who can sign in",
+    )
 
 
 def test_a_data_provider_sees_their_tasks_not_the_directors_view(
