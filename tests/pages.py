@@ -1,9 +1,11 @@
 """Helpers the page tests share: the plan's question pages, a page that must show some words, and
-a form posted as a browser posts it."""
+a form posted as a browser posts it (the checks themselves are `tests.helpers`)."""
 
 from typing import Any
 
 from fastapi.testclient import TestClient
+
+from tests.helpers import assert_shows, page_text
 
 NEW_PAGES = [
     "/projects/new",
@@ -21,18 +23,10 @@ NEW_PAGES = [
 id of the record it is added to."""
 
 
-def assert_shows(text: str, *phrases: str) -> None:
-    """Checks that `text` holds every phrase, naming all that it lacks at once."""
-    missing = [phrase for phrase in phrases if phrase not in text]
-    assert not missing, f"missing {missing}"
-
-
 def shown(client: TestClient, path: str, *phrases: str) -> str:
     """The page at `path`, checked to answer 200 and to show every phrase."""
-    page = client.get(path)
-    assert page.status_code == 200, (path, page.text[:300])
-    assert_shows(page.text, *phrases)
-    text: str = page.text
+    text = page_text(client, path)
+    assert_shows(text, *phrases)
     return text
 
 

@@ -14,8 +14,8 @@ from common.identity import Caller, Role
 from common.periods import FinancialYear, Period
 from common.testing.plugin import make_caller
 from tests.finance.factories import add_entry, add_forecast, make_budget_line, make_savings_line
+from tests.helpers import assert_shows
 from tests.kpi.factories import make_actual, make_measure, make_target
-from tests.pages import assert_shows
 from tests.projects.conftest import days, make_milestone, make_project
 
 LAST = Period.month_of(date.today()).previous()
