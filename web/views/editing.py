@@ -111,18 +111,13 @@ async def _project_options(gateway: GatewayClient, _request: Request) -> dict[st
 
 
 PROJECT = Resource(
-    retire=projects.RETIRE_PROJECT,
-    restore=projects.RESTORE_PROJECT,
     owner=_project_lead,
     base="/projects",
     noun="project",
     nav="projects",
     area="projects",
     create_area="plan",
-    read=projects.PROJECT,
-    id_name="project_id",
-    create=projects.ADD_PROJECT,
-    change=projects.CHANGE_PROJECT,
+    api=projects.EDITABLE_PROJECT,
     form=Form(
         (
             Question("name", "Project name", required="Enter the project's name"),
@@ -181,8 +176,6 @@ PROJECT = Resource(
             ),
         ),
     ),
-    done=lambda record: f"/projects/{record.id}",
-    back=lambda request, record: f"/projects/{record.id}" if record else "/projects",
     defaults=lambda request: {"stage": "proposed", "council_plan": "no"},
     options=_project_options,
 )
@@ -194,10 +187,7 @@ MILESTONE = Resource(
     noun="milestone",
     nav="projects",
     area="projects",
-    read=projects.MILESTONE,
-    id_name="milestone_id",
-    create=projects.ADD_MILESTONE,
-    change=projects.CHANGE_MILESTONE,
+    api=projects.EDITABLE_MILESTONE,
     form=Form(
         (
             Question("title", "Milestone", required="Enter what the milestone is"),
@@ -246,10 +236,7 @@ RAID_ITEM = Resource(
     noun="RAID item",
     nav="projects",
     area="projects",
-    read=projects.RAID_ITEM,
-    id_name="item_id",
-    create=projects.ADD_RAID_ITEM,
-    change=projects.CHANGE_RAID_ITEM,
+    api=projects.EDITABLE_RAID_ITEM,
     form=Form(
         (
             Question(
@@ -330,10 +317,7 @@ HIGHLIGHT_REPORT = Resource(
     noun="highlight report",
     nav="projects",
     area="projects",
-    read=projects.HIGHLIGHT_REPORT,
-    id_name="report_id",
-    create=projects.ADD_HIGHLIGHT_REPORT,
-    change=projects.CHANGE_HIGHLIGHT_REPORT,
+    api=projects.EDITABLE_HIGHLIGHT_REPORT,
     form=Form(REPORT_QUESTIONS),
     create_form=Form(
         (
@@ -369,16 +353,11 @@ async def _objective_options(gateway: GatewayClient, _request: Request) -> dict[
 
 
 OBJECTIVE = Resource(
-    retire=projects.RETIRE_OBJECTIVE,
-    restore=projects.RESTORE_OBJECTIVE,
     base="/objectives",
     noun="objective",
     nav="projects",
     area="plan",
-    read=projects.OBJECTIVE,
-    id_name="objective_id",
-    create=projects.ADD_OBJECTIVE,
-    change=projects.CHANGE_OBJECTIVE,
+    api=projects.EDITABLE_OBJECTIVE,
     form=Form(
         (
             Question(
@@ -402,16 +381,11 @@ OBJECTIVE = Resource(
 )
 
 PRIORITY = Resource(
-    retire=projects.RETIRE_PRIORITY,
-    restore=projects.RESTORE_PRIORITY,
     base="/priorities",
     noun="priority",
     nav="projects",
     area="plan",
-    read=projects.PRIORITY,
-    id_name="priority_id",
-    create=projects.ADD_PRIORITY,
-    change=projects.CHANGE_PRIORITY,
+    api=projects.EDITABLE_PRIORITY,
     form=Form(
         (
             Question("title", "Priority", required="Enter the priority"),
@@ -429,16 +403,11 @@ PRIORITY = Resource(
 )
 
 IMPROVEMENT_ACTION = Resource(
-    retire=projects.RETIRE_ACTION,
-    restore=projects.RESTORE_ACTION,
     base="/improvement-plan/actions",
     noun="improvement action",
     nav="projects",
     area="plan",
-    read=projects.ACTION,
-    id_name="action_id",
-    create=projects.ADD_ACTION,
-    change=projects.CHANGE_ACTION,
+    api=projects.EDITABLE_ACTION,
     form=Form(
         (
             Question(
@@ -511,8 +480,6 @@ def _own_team(page: Mapping[str, Any]) -> dict[str, Any]:
 
 
 SAVINGS_LINE = Resource(
-    retire=finance.RETIRE_SAVINGS_LINE,
-    restore=finance.RESTORE_SAVINGS_LINE,
     owner=_line_owner,
     unasked=_own_team,
     read_more=_targets_shown,
@@ -521,10 +488,7 @@ SAVINGS_LINE = Resource(
     noun="savings line",
     nav="savings",
     area="finance",
-    read=finance.SAVINGS_LINE,
-    id_name="line_id",
-    create=finance.ADD_SAVINGS_LINE,
-    change=finance.CHANGE_SAVINGS_LINE,
+    api=finance.EDITABLE_SAVINGS_LINE,
     form=Form(
         (
             Question(
@@ -606,8 +570,6 @@ SAVINGS_LINE = Resource(
             Step("What it depends on", ("project_ids", "kpi_measure_id")),
         ),
     ),
-    done=lambda record: f"/savings/{record.id}",
-    back=lambda request, record: f"/savings/{record.id}" if record else "/savings",
     defaults=lambda request: {
         "saving_type": "cashable",
         "recurrence": "recurring",
@@ -727,16 +689,11 @@ KPI_TARGET_QUESTIONS = tuple(
 )
 
 MEASURE = Resource(
-    retire=kpi.RETIRE_MEASURE,
-    restore=kpi.RESTORE_MEASURE,
     base="/kpis",
     noun="KPI",
     nav="kpis",
     area="targets",
-    read=kpi.MEASURE,
-    id_name="measure_id",
-    create=kpi.ADD_MEASURE,
-    change=kpi.CHANGE_MEASURE,
+    api=kpi.EDITABLE_MEASURE,
     form=Form(MEASURE_QUESTIONS),
     create_form=Form(
         MEASURE_QUESTIONS + KPI_TARGET_QUESTIONS,
@@ -775,8 +732,6 @@ MEASURE = Resource(
     ),
     write_more=_kpi_targets_sent,
     error_field=_kpi_target_error,
-    done=lambda record: f"/kpis/{record.id}",
-    back=lambda request, record: f"/kpis/{record.id}" if record else "/kpis",
     defaults=lambda request: {
         "target_type": "flat",
         "tolerance_kind": "percent",
@@ -789,10 +744,7 @@ TARGET = Resource(
     noun="target",
     nav="kpis",
     area="targets",
-    read=kpi.TARGET,
-    id_name="target_id",
-    create=kpi.ADD_TARGET,
-    change=kpi.CHANGE_TARGET,
+    api=kpi.EDITABLE_TARGET,
     form=Form(
         (
             Question(
@@ -913,16 +865,11 @@ BUDGET_LINE = Resource(
     read_more=_budgets_shown,
     write_more=_budgets_sent,
     error_field=_budget_error,
-    retire=finance.RETIRE_BUDGET_LINE,
-    restore=finance.RESTORE_BUDGET_LINE,
     base="/budget/lines",
     noun="budget line",
     nav="budget",
     area="budget",
-    read=finance.BUDGET_LINE,
-    id_name="line_id",
-    create=finance.ADD_BUDGET_LINE,
-    change=finance.CHANGE_BUDGET_LINE,
+    api=finance.EDITABLE_BUDGET_LINE,
     form=Form(
         (
             Question(
