@@ -50,6 +50,8 @@ Kind = Literal[
 ]
 Choices = Sequence[tuple[str, str]]
 Gateway = Annotated[GatewayClient, Depends(gateway_client)]
+NOT_SET_WHEN_EMPTY = frozenset({"date", "month", "money", "number"})
+"""Kinds of answer that the API takes as not set when left empty, never as an empty string."""
 HINTS = {
     "date": "For example, 2026-03-27",
     "month": "For example, 2026-04",
@@ -59,7 +61,8 @@ HINTS = {
 @dataclass(frozen=True)
 class Question:
     """One field of a form. `required` is the message when it is left empty ("" = optional);
-    `empty` is what an empty answer is sent as (None for a field the API treats as "not set")."""
+    `empty` is what an empty answer is sent as (None for a field the API treats as "not set").
+    An empty date, month, amount of money or number is always sent as None."""
 
     name: str
     label: str
@@ -98,6 +101,8 @@ class Question:
             return [line.strip() for line in text.splitlines() if line.strip()] or self.empty
         if self.kind == "yes_no":
             return text == "yes" if text else self.empty
+        if self.kind in NOT_SET_WHEN_EMPTY:
+            return text or None
         return text if text else self.empty
 
     def problem(self, answer: str | list[str]) -> str | None:
@@ -124,7 +129,8 @@ class Question:
         return None
 
     def hint_text(self) -> str:
-        return self.hint or HINTS.get(self.kind, "")
+        """The hint, then for a date or a month an example of how to write one."""
+        return " ".join(text for text in (self.hint, HINTS.get(self.kind, "")) if text)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The pages that create and change the plan: each record's form, declared once (web/forms.py)."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -41,18 +41,6 @@ ACTION_STATUSES = [
     ("in_progress", "In progress"),
     ("completed", "Completed"),
 ]
-
-
-def _from_query(*names: str) -> Any:
-    def defaults(request: Request) -> dict[str, Any]:
-        return {n: request.query_params.get(n, "") for n in names}
-
-    return defaults
-
-
-def _project_back(request: Request, record: Any | None) -> str:
-    project_id = record.project_id if record is not None else request.query_params.get("project_id")
-    return f"/projects/{project_id}" if project_id else "/projects"
 
 
 def _field(record: Any, name: str) -> Any:
@@ -144,9 +132,9 @@ PROJECT = Resource(
             ),
             Question("programme_id", "Programme", "select", empty=None),
             Question("objective_ids", "Objectives it delivers", "checkboxes"),
-            Question("start_month", "Start month", "month", empty=None),
-            Question("end_month", "End month", "month", empty=None),
-            Question("budget_amount", "Budget", "money", empty=None),
+            Question("start_month", "Start month", "month"),
+            Question("end_month", "End month", "month"),
+            Question("budget_amount", "Budget", "money"),
             Question(
                 "budget_basis",
                 "The budget is",
@@ -181,12 +169,39 @@ PROJECT = Resource(
 )
 
 
-MILESTONE = Resource(
-    owner=_project_lead,
+def _part_of_project(
+    anchor: str,
+    defaults: Callable[[Request], dict[str, Any]] = lambda request: {},
+    **declared: Any,
+) -> Resource:
+    """A record that belongs to a project (a milestone, RAID item or highlight report): added
+    from the project's page (`?project_id=`), changed by whoever may change the project, and
+    listed on its page at `#anchor`, where saving it or going back returns."""
+
+    def project_page(request: Request, record: Any | None) -> str:
+        project_id = (
+            record.project_id if record is not None else request.query_params.get("project_id")
+        )
+        return f"/projects/{project_id}" if project_id else "/projects"
+
+    return Resource(
+        owner=_project_lead,
+        nav="projects",
+        area="projects",
+        hidden=("project_id",),
+        defaults=lambda request: (
+            {"project_id": request.query_params.get("project_id", "")} | defaults(request)
+        ),
+        done=lambda record: f"/projects/{record.project_id}#{anchor}",
+        back=project_page,
+        **declared,
+    )
+
+
+MILESTONE = _part_of_project(
+    "milestones",
     base="/milestones",
     noun="milestone",
-    nav="projects",
-    area="projects",
     api=projects.EDITABLE_MILESTONE,
     form=Form(
         (
@@ -195,23 +210,20 @@ MILESTONE = Resource(
                 "baseline_date",
                 "Baseline date",
                 "date",
-                hint="The date in the agreed plan. For example, 2026-03-27",
+                hint="The date in the agreed plan.",
                 required="Enter the baseline date",
             ),
             Question(
                 "forecast_date",
                 "Forecast date",
                 "date",
-                hint="When it is now expected. Leave blank to use the baseline. "
-                "For example, 2026-03-27",
-                empty=None,
+                hint="When it is now expected. Leave blank to use the baseline.",
             ),
             Question(
                 "actual_date",
                 "Date completed",
                 "date",
-                hint="Entering a date marks the milestone completed. For example, 2026-03-27",
-                empty=None,
+                hint="Entering a date marks the milestone completed.",
             ),
             Question(
                 "status",
@@ -223,19 +235,13 @@ MILESTONE = Resource(
             ),
         )
     ),
-    hidden=("project_id",),
-    done=lambda record: f"/projects/{record.project_id}#milestones",
-    back=_project_back,
-    defaults=_from_query("project_id"),
     caption=lambda record: "Milestones",
 )
 
-RAID_ITEM = Resource(
-    owner=_project_lead,
+RAID_ITEM = _part_of_project(
+    "raid",
     base="/raid-items",
     noun="RAID item",
-    nav="projects",
-    area="projects",
     api=projects.EDITABLE_RAID_ITEM,
     form=Form(
         (
@@ -262,7 +268,7 @@ RAID_ITEM = Resource(
             ),
             Question("owner", "Owner"),
             Question("mitigation", "Mitigation", "textarea"),
-            Question("review_date", "Review date", "date", empty=None),
+            Question("review_date", "Review date", "date"),
             Question(
                 "status",
                 "Status",
@@ -272,13 +278,7 @@ RAID_ITEM = Resource(
             ),
         )
     ),
-    hidden=("project_id",),
-    done=lambda record: f"/projects/{record.project_id}#raid",
-    back=_project_back,
-    defaults=lambda request: {
-        "project_id": request.query_params.get("project_id", ""),
-        "status": "open",
-    },
+    defaults=lambda request: {"status": "open"},
 )
 
 REPORT_QUESTIONS = (
@@ -311,12 +311,10 @@ async def _month_reported(
     ]
 
 
-HIGHLIGHT_REPORT = Resource(
-    owner=_project_lead,
+HIGHLIGHT_REPORT = _part_of_project(
+    "highlight-reports",
     base="/highlight-reports",
     noun="highlight report",
-    nav="projects",
-    area="projects",
     api=projects.EDITABLE_HIGHLIGHT_REPORT,
     form=Form(REPORT_QUESTIONS),
     create_form=Form(
@@ -331,14 +329,8 @@ HIGHLIGHT_REPORT = Resource(
             *REPORT_QUESTIONS,
         )
     ),
-    hidden=("project_id",),
-    defaults=lambda request: {
-        "project_id": request.query_params.get("project_id", ""),
-        "period": Period.month_of(date.today()).code,
-    },
+    defaults=lambda request: {"period": Period.month_of(date.today()).code},
     instead=_month_reported,
-    done=lambda record: f"/projects/{record.project_id}#highlight-reports",
-    back=_project_back,
     caption=lambda record: "Highlight reports",
 )
 
@@ -394,7 +386,6 @@ PRIORITY = Resource(
                 "Position in the plan",
                 "number",
                 hint="Priorities are listed in this order, lowest first.",
-                empty=None,
             ),
         )
     ),
@@ -415,7 +406,7 @@ IMPROVEMENT_ACTION = Resource(
             ),
             Question("action", "Action", "textarea", required="Enter the action"),
             Question("owner", "Owner"),
-            Question("due_date", "Due date", "date", empty=None),
+            Question("due_date", "Due date", "date"),
             Question("status", "Status", "radios", choices=ACTION_STATUSES),
         )
     ),
@@ -537,7 +528,6 @@ SAVINGS_LINE = Resource(
                     f"In-year target for {year.label}",
                     "money",
                     hint="The saving to land in that financial year. Leave blank for none.",
-                    empty=None,
                 )
                 for year in TARGET_YEARS
             ),
@@ -592,7 +582,7 @@ MEASURE_QUESTIONS = (
     Question("numerator_definition", "Numerator", "textarea"),
     Question("denominator_definition", "Denominator", "textarea"),
     Question("unit", "Unit", "radios", choices=choices_of(UNIT_WORDS), required="Select the unit"),
-    Question("decimal_places", "Decimal places shown", "number", empty=None),
+    Question("decimal_places", "Decimal places shown", "number"),
     Question(
         "polarity",
         "Which is better?",
@@ -623,8 +613,8 @@ MEASURE_QUESTIONS = (
         "radios",
         choices=[("percent", "A percentage of the target"), ("absolute", "An amount")],
     ),
-    Question("tolerance", "Amber tolerance", "number", empty=None),
-    Question("baseline_value", "Baseline", "number", empty=None),
+    Question("tolerance", "Amber tolerance", "number"),
+    Question("baseline_value", "Baseline", "number"),
     Question("baseline_period", "Baseline period", hint="For example, 2024/25", empty=None),
     Question("data_provider", "Data provider", hint="The team that reports it."),
     Question("service_area", "Service area"),
@@ -676,7 +666,6 @@ KPI_TARGET_QUESTIONS = tuple(
             f"Target for {year.label}",
             "number",
             hint="The level to reach in the year. Leave blank to set it later.",
-            empty=None,
         ),
         Question(
             _kpi_target(year)[1],
@@ -805,14 +794,12 @@ def _budget_questions(record: Any | None) -> tuple[Question, ...]:
                 f"Original budget for {year}",
                 "money",
                 hint="The budget set for the year. Negative for an income line.",
-                empty=None,
             ),
             Question(
                 _budget_names(year)[1],
                 f"Current budget for {year}",
                 "money",
                 hint="The budget after virements. Leave blank to use the original.",
-                empty=None,
             ),
         )
     )
