@@ -23,7 +23,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from starlette.datastructures import FormData
 
-from web.clients.gateway import ApiError, Endpoint, GatewayClient, Tagged, gateway_client
+from web.clients.gateway import (
+    ApiError,
+    Editable,
+    Endpoint,
+    GatewayClient,
+    Tagged,
+    gateway_client,
+)
 from web.rendering import render
 from web.roles import Area, may_change, refusal
 from web.views.dashboard import PageContext
@@ -43,6 +50,8 @@ Kind = Literal[
 ]
 Choices = Sequence[tuple[str, str]]
 Gateway = Annotated[GatewayClient, Depends(gateway_client)]
+NOT_SET_WHEN_EMPTY = frozenset({"date", "month", "money", "number"})
+"""Kinds of answer that the API takes as not set when left empty, never as an empty string."""
 HINTS = {
     "date": "For example, 2026-03-27",
     "month": "For example, 2026-04",
@@ -52,7 +61,8 @@ HINTS = {
 @dataclass(frozen=True)
 class Question:
     """One field of a form. `required` is the message when it is left empty ("" = optional);
-    `empty` is what an empty answer is sent as (None for a field the API treats as "not set")."""
+    `empty` is what an empty answer is sent as (None for a field the API treats as "not set").
+    An empty date, month, amount of money or number is always sent as None."""
 
     name: str
     label: str
@@ -91,6 +101,8 @@ class Question:
             return [line.strip() for line in text.splitlines() if line.strip()] or self.empty
         if self.kind == "yes_no":
             return text == "yes" if text else self.empty
+        if self.kind in NOT_SET_WHEN_EMPTY:
+            return text or None
         return text if text else self.empty
 
     def problem(self, answer: str | list[str]) -> str | None:
@@ -117,7 +129,8 @@ class Question:
         return None
 
     def hint_text(self) -> str:
-        return self.hint or HINTS.get(self.kind, "")
+        """The hint, then for a date or a month an example of how to write one."""
+        return " ".join(text for text in (self.hint, HINTS.get(self.kind, "")) if text)
 
 
 @dataclass(frozen=True)
@@ -275,12 +288,12 @@ class Resource:
     form: Form
     area: Area
     """Who may change one; `create_area` who may add one, when that differs."""
-    read: Endpoint[Any]
-    id_name: str
-    create: Endpoint[Any] | None = None
-    change: Endpoint[Any] | None = None
-    done: Callable[[Any], str] = lambda record: "/"
-    back: Callable[[Request, Any | None], str] = lambda request, record: "/"
+    api: Editable[Any]
+    """The API's operations on one: read, add, change, and retire and restore if it has them."""
+    done: Callable[[Any], str] | None = None
+    """Where to go after saving (unless said, the record's own page: `{base}/{id}`)."""
+    back: Callable[[Request, Any | None], str] | None = None
+    """The Back link (unless said, the record's own page, or the list at `base` for a new one)."""
     defaults: Callable[[Request], dict[str, Any]] = lambda request: {}
     options: Options = _no_options
     caption: Callable[[Any | None], str] = lambda record: ""
@@ -307,9 +320,6 @@ class Resource:
     rather than writing a second), as (text, address)."""
     more_questions: Callable[[Any | None], tuple[Question, ...]] = lambda record: ()
     """Questions that depend on the record (a budget line's amount for each of its years)."""
-    retire: Endpoint[Any] | None = None
-    restore: Endpoint[Any] | None = None
-    """Retire and restore (web.clients.gateway.retiring): the change page offers them."""
     create_form: Form | None = None
     """The questions of a new record, when it is asked more than a change (a KPI's targets)."""
     error_field: Callable[[str, Mapping[str, Any]], str] = lambda path, payload: path
@@ -320,6 +330,22 @@ class Resource:
         """The record as the form shows it."""
         data = record.model_dump()
         return form.from_record(data | self.read_more(data))
+
+    def id_in(self, request: Request) -> str:
+        """The id of the record a page is about, from the page's path."""
+        return str(request.path_params[self.api.id_name])
+
+    def ids(self, request: Request) -> dict[str, object]:
+        """That id as the API's path names it: {"project_id": …}."""
+        return {self.api.id_name: self.id_in(request)}
+
+    def done_page(self, record: Any) -> str:
+        return self.done(record) if self.done is not None else f"{self.base}/{record.id}"
+
+    def back_page(self, request: Request, record: Any | None) -> str:
+        if self.back is not None:
+            return self.back(request, record)
+        return self.done_page(record) if record is not None else self.base
 
     def title(self, record: Any | None) -> str:
         return f"Change {self.noun}" if record is not None else f"Add {_a(self.noun)}"
@@ -332,120 +358,110 @@ def _a(noun: str) -> str:
 def add_pages(router: APIRouter, resource: Resource) -> None:
     """The new and change pages of `resource`, on `router`."""
     r = resource
-    if r.create is not None:
 
-        @router.get(f"{r.base}/new", response_class=HTMLResponse, name=f"new {r.noun}")
-        async def new(request: Request, page: PageContext, gateway: Gateway) -> Response:
-            form = _form(page, r, new=True)
-            values = {q.name: q.shown(None) for q in form} | r.defaults(request)
-            if not _allowed(page, r.create_area or r.area):
-                return _refused(request, page, r, None)
-            if refused := await r.owner(gateway, page, values):
-                return _refused(request, page, r, None, refused)
-            return await _question_page(request, page, gateway, r, None, values, {}, "", Asking(0))
+    @router.get(f"{r.base}/new", response_class=HTMLResponse, name=f"new {r.noun}")
+    async def new(request: Request, page: PageContext, gateway: Gateway) -> Response:
+        form = _form(page, r, new=True)
+        values = {q.name: q.shown(None) for q in form} | r.defaults(request)
+        if not _allowed(page, r.create_area or r.area):
+            return _refused(request, page, r, None)
+        if refused := await r.owner(gateway, page, values):
+            return _refused(request, page, r, None, refused)
+        return await _question_page(request, page, gateway, r, None, values, {}, "", Asking(0))
 
-        @router.post(f"{r.base}/new", response_class=HTMLResponse, name=f"add {r.noun}")
-        async def add(request: Request, page: PageContext, gateway: Gateway) -> Response:
-            """A step's answers (`step`), a Change button of "Check your answers" (`change`),
-            or every answer at once: the one-page form, or "Create" after checking."""
-            data = await request.form()
-            form = _form(page, r, new=True)
-            values = form.from_post(data)
-            for name in r.hidden:
-                values[name] = str(data.get(name, ""))
-            if form.steps and "change" in data:
-                step = form.step_of(str(data["change"]))
-                return await _question_page(
-                    request, page, gateway, r, None, values, {}, "", Asking(step, True)
-                )
-            if form.steps and "step" in data:
-                asked = Asking(_step_number(data.get("step"), form), bool(data.get("returning")))
-                errors = form.step(asked.step).check(values)
-                if not errors and (asked.returning or asked.step == len(form.steps) - 1):
-                    return await _check_page(request, page, gateway, r, values)
-                if not errors:
-                    asked = Asking(asked.step + 1)
-                return await _question_page(
-                    request, page, gateway, r, None, values, errors, "", asked
-                )
-            errors = form.check(values)
-            if not errors:
-                assert r.create is not None
-                payload = form.payload(values) | {n: values[n] for n in r.hidden}
-                payload = r.write_more(r.unasked(page) | payload, values)
-                try:
-                    record = await gateway.call(r.create, json=payload)
-                except ApiError as error:
-                    if error.status == 403:
-                        action = f"add {_a(r.noun)}"
-                        message = _refusal(error, action, r.create_area or r.area)
-                        errors = {form.names[0]: message}
-                    elif error.status == 404:
-                        return _not_found(request, page)
-                    else:
-                        errors = form.api_errors(error, lambda path: r.error_field(path, payload))
-                else:
-                    return RedirectResponse(r.done(record), status_code=303)
-            # Back to the one page with problems, the others' answers carried along; problems on
-            # several pages are shown all at once, on one page that asks every question.
-            steps = {form.step_of(name) for name in errors}
-            asking = Asking(steps.pop(), returning=True) if len(steps) == 1 else None
-            return await _question_page(request, page, gateway, r, None, values, errors, "", asking)
-
-    if r.change is not None:
-        path = f"{r.base}/{{{r.id_name}}}/edit"
-
-        @router.get(path, response_class=HTMLResponse, name=f"change {r.noun}")
-        async def edit(request: Request, page: PageContext, gateway: Gateway) -> Response:
-            found = await _to_change(request, page, gateway, r)
-            if isinstance(found, HTMLResponse):
-                return found
-            values = r.shown(_form(page, r, found.record), found.record)
+    @router.post(f"{r.base}/new", response_class=HTMLResponse, name=f"add {r.noun}")
+    async def add(request: Request, page: PageContext, gateway: Gateway) -> Response:
+        """A step's answers (`step`), a Change button of "Check your answers" (`change`),
+        or every answer at once: the one-page form, or "Create" after checking."""
+        data = await request.form()
+        form = _form(page, r, new=True)
+        values = form.from_post(data)
+        for name in r.hidden:
+            values[name] = str(data.get(name, ""))
+        if form.steps and "change" in data:
+            step = form.step_of(str(data["change"]))
             return await _question_page(
-                request, page, gateway, r, found.record, values, {}, found.etag
+                request, page, gateway, r, None, values, {}, "", Asking(step, True)
             )
-
-        @router.post(path, response_class=HTMLResponse, name=f"save {r.noun}")
-        async def save(request: Request, page: PageContext, gateway: Gateway) -> Response:
-            data = await request.form()
-            found = await _current(gateway, r, request)
-            if found is None:
-                return _not_found(request, page)
-            if data.get("conflict") == "theirs":
-                return RedirectResponse(r.done(found.record), status_code=303)
-            form = _form(page, r, found.record)
-            values = form.from_post(data)
-            etag = str(data.get("etag", ""))
-            errors = form.check(values)
+        if form.steps and "step" in data:
+            asked = Asking(_step_number(data.get("step"), form), bool(data.get("returning")))
+            errors = form.step(asked.step).check(values)
+            if not errors and (asked.returning or asked.step == len(form.steps) - 1):
+                return await _check_page(request, page, gateway, r, values)
             if not errors:
-                assert r.change is not None
-                before = r.shown(form, found.record)
-                payload = r.write_more(form.payload(values, before), values)
-                try:
-                    saved = await gateway.call(
-                        r.change,
-                        {r.id_name: request.path_params[r.id_name]},
-                        json=payload,
-                        headers={"if-match": etag},
-                    )
-                except ApiError as error:
-                    if error.status == 412:
-                        return _conflict(request, page, r, found, values)
-                    if error.status == 404:
-                        return _not_found(request, page)
-                    if error.status == 403:
-                        message = _refusal(error, f"change this {r.noun}", r.area)
-                        errors = {form.names[0]: message}
-                    else:
-                        errors = form.api_errors(error, lambda path: r.error_field(path, payload))
+                asked = Asking(asked.step + 1)
+            return await _question_page(request, page, gateway, r, None, values, errors, "", asked)
+        errors = form.check(values)
+        if not errors:
+            payload = form.payload(values) | {n: values[n] for n in r.hidden}
+            payload = r.write_more(r.unasked(page) | payload, values)
+            try:
+                record = await gateway.call(r.api.create, json=payload)
+            except ApiError as error:
+                if error.status == 403:
+                    action = f"add {_a(r.noun)}"
+                    message = _refusal(error, action, r.create_area or r.area)
+                    errors = {form.names[0]: message}
+                elif error.status == 404:
+                    return _not_found(request, page)
                 else:
-                    return RedirectResponse(r.done(saved), status_code=303)
-            return await _question_page(
-                request, page, gateway, r, found.record, values, errors, etag
-            )
+                    errors = form.api_errors(error, lambda path: r.error_field(path, payload))
+            else:
+                return RedirectResponse(r.done_page(record), status_code=303)
+        # Back to the one page with problems, the others' answers carried along; problems on
+        # several pages are shown all at once, on one page that asks every question.
+        steps = {form.step_of(name) for name in errors}
+        asking = Asking(steps.pop(), returning=True) if len(steps) == 1 else None
+        return await _question_page(request, page, gateway, r, None, values, errors, "", asking)
 
-    if r.retire is not None and r.restore is not None:
-        for endpoint, verb in ((r.retire, "retire"), (r.restore, "restore")):
+    path = f"{r.base}/{{{r.api.id_name}}}/edit"
+
+    @router.get(path, response_class=HTMLResponse, name=f"change {r.noun}")
+    async def edit(request: Request, page: PageContext, gateway: Gateway) -> Response:
+        found = await _to_change(request, page, gateway, r)
+        if isinstance(found, HTMLResponse):
+            return found
+        values = r.shown(_form(page, r, found.record), found.record)
+        return await _question_page(request, page, gateway, r, found.record, values, {}, found.etag)
+
+    @router.post(path, response_class=HTMLResponse, name=f"save {r.noun}")
+    async def save(request: Request, page: PageContext, gateway: Gateway) -> Response:
+        data = await request.form()
+        found = await _current(gateway, r, request)
+        if found is None:
+            return _not_found(request, page)
+        if data.get("conflict") == "theirs":
+            return RedirectResponse(r.done_page(found.record), status_code=303)
+        form = _form(page, r, found.record)
+        values = form.from_post(data)
+        etag = str(data.get("etag", ""))
+        errors = form.check(values)
+        if not errors:
+            before = r.shown(form, found.record)
+            payload = r.write_more(form.payload(values, before), values)
+            try:
+                saved = await gateway.call(
+                    r.api.change,
+                    r.ids(request),
+                    json=payload,
+                    headers={"if-match": etag},
+                )
+            except ApiError as error:
+                if error.status == 412:
+                    return _conflict(request, page, r, found, values)
+                if error.status == 404:
+                    return _not_found(request, page)
+                if error.status == 403:
+                    message = _refusal(error, f"change this {r.noun}", r.area)
+                    errors = {form.names[0]: message}
+                else:
+                    errors = form.api_errors(error, lambda path: r.error_field(path, payload))
+            else:
+                return RedirectResponse(r.done_page(saved), status_code=303)
+        return await _question_page(request, page, gateway, r, found.record, values, errors, etag)
+
+    if r.api.retire is not None and r.api.restore is not None:
+        for endpoint, verb in ((r.api.retire, "retire"), (r.api.restore, "restore")):
             _add_retiring(router, r, endpoint, verb)
 
 
@@ -455,7 +471,7 @@ RETIRED = Question("retired", "Retired", "yes_no")
 
 def _add_retiring(router: APIRouter, r: Resource, endpoint: Endpoint[Any], verb: str) -> None:
     """POST `{base}/{id}/retire` (or `restore`): the change page's button, with its ETag."""
-    path = f"{r.base}/{{{r.id_name}}}/{verb}"
+    path = f"{r.base}/{{{r.api.id_name}}}/{verb}"
 
     @router.post(path, response_class=HTMLResponse, name=f"{verb} {r.noun}")
     async def retiring(request: Request, page: PageContext, gateway: Gateway) -> Response:
@@ -464,11 +480,11 @@ def _add_retiring(router: APIRouter, r: Resource, endpoint: Endpoint[Any], verb:
         if isinstance(found, HTMLResponse):
             return found
         if data.get("conflict") == "theirs":
-            return RedirectResponse(r.done(found.record), status_code=303)
+            return RedirectResponse(r.done_page(found.record), status_code=303)
         try:
             saved = await gateway.call(
                 endpoint,
-                {r.id_name: request.path_params[r.id_name]},
+                r.ids(request),
                 headers={"if-match": str(data.get("etag", ""))},
             )
         except ApiError as error:
@@ -483,7 +499,7 @@ def _add_retiring(router: APIRouter, r: Resource, endpoint: Endpoint[Any], verb:
                 message = _refusal(error, f"{verb} this {r.noun}", r.area)
                 return _refused(request, page, r, found.record, message)
             raise
-        return RedirectResponse(r.done(saved), status_code=303)
+        return RedirectResponse(r.done_page(saved), status_code=303)
 
 
 @dataclass(frozen=True)
@@ -541,7 +557,7 @@ async def _to_change(
 
 async def _current(gateway: GatewayClient, r: Resource, request: Request) -> Tagged[Any] | None:
     try:
-        return await gateway.call_tagged(r.read, {r.id_name: request.path_params[r.id_name]})
+        return await gateway.call_tagged(r.api.read, r.ids(request))
     except ApiError as error:
         if error.status in (404, 422):
             return None
@@ -561,9 +577,7 @@ async def _question_page(
 ) -> HTMLResponse:
     """A record's question page: its change page, a new one's form, or one step of it."""
     options = await r.options(gateway, request)
-    action = (
-        f"{r.base}/{request.path_params[r.id_name]}/edit" if record is not None else f"{r.base}/new"
-    )
+    action = f"{r.base}/{r.id_in(request)}/edit" if record is not None else f"{r.base}/new"
     form = _form(page, r, record, new=record is None)
     heading, caption, carried = r.title(record), r.caption(record), Form(())
     asking = asking if form.steps else None
@@ -590,7 +604,7 @@ async def _question_page(
             "errors": errors,
             "etag": etag,
             "action": action,
-            "back": r.back(request, record),
+            "back": r.back_page(request, record),
             "hidden": {n: values.get(n, "") for n in r.hidden},
             "retiring": _retiring_action(r, request, record),
             "instead": await r.instead(gateway, values, errors) if record is None else [],
@@ -624,7 +638,7 @@ async def _check_page(
             "options": await r.options(gateway, request),
             "values": values,
             "action": f"{r.base}/new",
-            "back": r.back(request, None),
+            "back": r.back_page(request, None),
             "hidden": {n: values.get(n, "") for n in r.hidden},
         },
     )
@@ -632,11 +646,11 @@ async def _check_page(
 
 def _retiring_action(r: Resource, request: Request, record: Any | None) -> dict[str, str]:
     """The change page's retire (or restore) button: where it posts and what it says."""
-    if record is None or r.retire is None:
+    if record is None or r.api.retire is None:
         return {}
     verb = "restore" if getattr(record, "retired", False) else "retire"
     return {
-        "action": f"{r.base}/{request.path_params[r.id_name]}/{verb}",
+        "action": f"{r.base}/{r.id_in(request)}/{verb}",
         "label": f"{verb.capitalize()} this {r.noun}",
         "verb": verb,
         "noun": r.noun,
@@ -678,8 +692,8 @@ def _conflict(
             "form": form,
             "values": values,
             "etag": found.etag,
-            "action": action or f"{r.base}/{request.path_params[r.id_name]}/edit",
-            "back": r.done(found.record),
+            "action": action or f"{r.base}/{r.id_in(request)}/edit",
+            "back": r.done_page(found.record),
         },
         status_code=409,
     )

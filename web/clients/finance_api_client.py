@@ -6,13 +6,13 @@ from typing import Any
 from web.clients.gateway import (
     LIMIT,
     ApiError,
+    Editable,
     Endpoint,
     GatewayClient,
     UpstreamDown,
     editing,
     if_match,
     query,
-    retiring,
 )
 from web.clients.models import (
     Benefit,
@@ -37,8 +37,7 @@ from web.clients.projects_api_client import PROJECTS
 WHAT = "finance service"
 TRACKER = Endpoint("GET", "/finance/savings-lines", TrackerPage, WHAT)
 SAVINGS_LINE = Endpoint("GET", "/finance/savings-lines/{line_id}", SavingsLine, WHAT)
-ADD_SAVINGS_LINE, CHANGE_SAVINGS_LINE = editing(SAVINGS_LINE)
-RETIRE_SAVINGS_LINE, RESTORE_SAVINGS_LINE = retiring(SAVINGS_LINE)
+EDITABLE_SAVINGS_LINE = Editable(SAVINGS_LINE, retires=True)
 ENTRIES = Endpoint("GET", "/finance/savings-lines/{line_id}/entries", Page[Entry], WHAT)
 ENTRY = Endpoint("GET", "/finance/savings-lines/{line_id}/entries/{month}", Entry, WHAT)
 ADD_ENTRY, CHANGE_ENTRY = editing(ENTRY)
@@ -55,8 +54,7 @@ SAVINGS_TREND = Endpoint("GET", "/finance/savings/trend", SavingsTrend, WHAT)
 FLAGS = Endpoint("GET", "/finance/reconciliation-flags", Page[Flag], WHAT)
 EXPLAIN_FLAG = Endpoint("POST", "/finance/reconciliation-flags/{flag_id}/explain", Flag, WHAT)
 BUDGET_LINE = Endpoint("GET", "/finance/budget-lines/{line_id}", BudgetLine, WHAT)
-ADD_BUDGET_LINE, CHANGE_BUDGET_LINE = editing(BUDGET_LINE)
-RETIRE_BUDGET_LINE, RESTORE_BUDGET_LINE = retiring(BUDGET_LINE)
+EDITABLE_BUDGET_LINE = Editable(BUDGET_LINE, retires=True)
 BUDGET_LINES = Endpoint("GET", "/finance/budget-lines", Page[BudgetLine], WHAT)
 FORECASTS = Endpoint("GET", "/finance/budget-lines/{line_id}/forecasts", Page[Forecast], WHAT)
 ADD_FORECAST = Endpoint("POST", "/finance/budget-lines/{line_id}/forecasts", Forecast, WHAT)

@@ -86,8 +86,15 @@ class Tagged(Generic[T]):
 
 
 def endpoints(module: object) -> list[Endpoint[Any]]:
-    """The endpoints a client module declares (its module-level `Endpoint`s)."""
-    return [value for value in vars(module).values() if isinstance(value, Endpoint)]
+    """The endpoints a client module declares: its module-level `Endpoint`s and the operations
+    of its `Editable` records."""
+    found: list[Endpoint[Any]] = []
+    for value in vars(module).values():
+        if isinstance(value, Endpoint):
+            found.append(value)
+        elif isinstance(value, Editable):
+            found.extend(value.operations)
+    return found
 
 
 def retiring(read: Endpoint[T]) -> tuple[Endpoint[T], Endpoint[T]]:
@@ -105,6 +112,43 @@ def editing(read: Endpoint[T]) -> tuple[Endpoint[T], Endpoint[T]]:
         Endpoint("POST", read.path.rsplit("/", 1)[0], read.response, read.what),
         Endpoint("PATCH", read.path, read.response, read.what),
     )
+
+
+@dataclass(frozen=True)
+class Editable(Generic[T]):
+    """A record the web's forms add and change, known by the operation that reads it: the
+    others follow from its path (`editing`, and `retiring` for a record that can leave the
+    plan), and so does the name of its id."""
+
+    read: Endpoint[T]
+    retires: bool = False
+
+    @cached_property
+    def id_name(self) -> str:
+        """`project_id` for `/projects/projects/{project_id}`."""
+        return self.read.path.rsplit("{", 1)[1].removesuffix("}")
+
+    @cached_property
+    def create(self) -> Endpoint[T]:
+        return editing(self.read)[0]
+
+    @cached_property
+    def change(self) -> Endpoint[T]:
+        return editing(self.read)[1]
+
+    @cached_property
+    def retire(self) -> Endpoint[T] | None:
+        return retiring(self.read)[0] if self.retires else None
+
+    @cached_property
+    def restore(self) -> Endpoint[T] | None:
+        return retiring(self.read)[1] if self.retires else None
+
+    @property
+    def operations(self) -> list[Endpoint[T]]:
+        """Every operation but the read (the client declares that as an endpoint of its own)."""
+        found = (self.create, self.change, self.retire, self.restore)
+        return [endpoint for endpoint in found if endpoint is not None]
 
 
 def if_match(version: int | str) -> dict[str, str]:

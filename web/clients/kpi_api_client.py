@@ -6,13 +6,12 @@ from fastapi import Depends
 
 from web.clients.gateway import (
     LIMIT,
+    Editable,
     Endpoint,
     GatewayClient,
-    editing,
     gateway_client,
     if_match,
     query,
-    retiring,
 )
 from web.clients.models import (
     Actual,
@@ -35,10 +34,9 @@ SERVICE_AREAS = Endpoint("GET", "/kpi/scorecard/service-areas", ServiceAreas, WH
 OVERDUE = Endpoint("GET", "/kpi/overdue", Page[OverdueItem], WHAT)
 MEASURES = Endpoint("GET", "/kpi/measures", Page[Measure], WHAT)
 MEASURE = Endpoint("GET", "/kpi/measures/{measure_id}", Measure, WHAT)
-ADD_MEASURE, CHANGE_MEASURE = editing(MEASURE)
-RETIRE_MEASURE, RESTORE_MEASURE = retiring(MEASURE)
+EDITABLE_MEASURE = Editable(MEASURE, retires=True)
 TARGET = Endpoint("GET", "/kpi/targets/{target_id}", KpiTarget, WHAT)
-ADD_TARGET, CHANGE_TARGET = editing(TARGET)
+EDITABLE_TARGET = Editable(TARGET)
 SERIES = Endpoint("GET", "/kpi/measures/{measure_id}/series", MeasureSeries, WHAT)
 TARGETS = Endpoint("GET", "/kpi/targets", Page[KpiTarget], WHAT)
 ACTUALS = Endpoint("GET", "/kpi/actuals", Page[Actual], WHAT)

@@ -9,12 +9,11 @@ from pydantic import BaseModel
 
 from web.clients.gateway import (
     ApiError,
+    Editable,
     Endpoint,
     GatewayClient,
-    editing,
     if_match,
     query,
-    retiring,
 )
 from web.clients.kpi_api_client import MEASURE, SCORECARD
 from web.clients.models import (
@@ -36,25 +35,21 @@ from web.clients.models import (
 WHAT = "projects service"
 PROJECTS = Endpoint("GET", "/projects/projects", Page[Project], WHAT)
 PROJECT = Endpoint("GET", "/projects/projects/{project_id}", Project, WHAT)
-ADD_PROJECT, CHANGE_PROJECT = editing(PROJECT)
+EDITABLE_PROJECT = Editable(PROJECT, retires=True)
 LEAD_TEAMS = Endpoint("GET", "/projects/projects/lead-teams", Page[str], WHAT)
 TIMELINE = Endpoint("GET", "/projects/projects/{project_id}/timeline", Timeline, WHAT)
 MILESTONE = Endpoint("GET", "/projects/milestones/{milestone_id}", Milestone, WHAT)
-ADD_MILESTONE, CHANGE_MILESTONE = editing(MILESTONE)
+EDITABLE_MILESTONE = Editable(MILESTONE)
 HIGHLIGHT_REPORT = Endpoint("GET", "/projects/highlight-reports/{report_id}", HighlightReport, WHAT)
-ADD_HIGHLIGHT_REPORT, CHANGE_HIGHLIGHT_REPORT = editing(HIGHLIGHT_REPORT)
+EDITABLE_HIGHLIGHT_REPORT = Editable(HIGHLIGHT_REPORT)
 RAID_ITEM = Endpoint("GET", "/projects/raid-items/{item_id}", RaidItem, WHAT)
-ADD_RAID_ITEM, CHANGE_RAID_ITEM = editing(RAID_ITEM)
+EDITABLE_RAID_ITEM = Editable(RAID_ITEM)
 OBJECTIVE = Endpoint("GET", "/projects/objectives/{objective_id}", Objective, WHAT)
-ADD_OBJECTIVE, CHANGE_OBJECTIVE = editing(OBJECTIVE)
+EDITABLE_OBJECTIVE = Editable(OBJECTIVE, retires=True)
 PRIORITY = Endpoint("GET", "/projects/priorities/{priority_id}", Priority, WHAT)
-ADD_PRIORITY, CHANGE_PRIORITY = editing(PRIORITY)
+EDITABLE_PRIORITY = Editable(PRIORITY, retires=True)
 ACTION = Endpoint("GET", "/projects/improvement-actions/{action_id}", ImprovementAction, WHAT)
-ADD_ACTION, CHANGE_ACTION = editing(ACTION)
-RETIRE_PROJECT, RESTORE_PROJECT = retiring(PROJECT)
-RETIRE_OBJECTIVE, RESTORE_OBJECTIVE = retiring(OBJECTIVE)
-RETIRE_PRIORITY, RESTORE_PRIORITY = retiring(PRIORITY)
-RETIRE_ACTION, RESTORE_ACTION = retiring(ACTION)
+EDITABLE_ACTION = Editable(ACTION, retires=True)
 HIGHLIGHT_REPORTS = Endpoint("GET", "/projects/highlight-reports", Page[HighlightReport], WHAT)
 RAID_ITEMS = Endpoint("GET", "/projects/raid-items", Page[RaidItem], WHAT)
 OBJECTIVES = Endpoint("GET", "/projects/objectives", Page[Objective], WHAT)
@@ -139,7 +134,10 @@ class ProjectsApiClient:
 
     async def update_project(self, project_id: str, version: str, data: dict[str, Any]) -> Project:
         return await self._gateway.call(
-            CHANGE_PROJECT, {"project_id": project_id}, json=data, headers=if_match(version)
+            EDITABLE_PROJECT.change,
+            {"project_id": project_id},
+            json=data,
+            headers=if_match(version),
         )
 
     async def kpi_statuses(self, measure_ids: set[str]) -> dict[str, KpiStatus]:

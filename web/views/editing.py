@@ -1,6 +1,6 @@
 """The pages that create and change the plan: each record's form, declared once (web/forms.py)."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -41,18 +41,6 @@ ACTION_STATUSES = [
     ("in_progress", "In progress"),
     ("completed", "Completed"),
 ]
-
-
-def _from_query(*names: str) -> Any:
-    def defaults(request: Request) -> dict[str, Any]:
-        return {n: request.query_params.get(n, "") for n in names}
-
-    return defaults
-
-
-def _project_back(request: Request, record: Any | None) -> str:
-    project_id = record.project_id if record is not None else request.query_params.get("project_id")
-    return f"/projects/{project_id}" if project_id else "/projects"
 
 
 def _field(record: Any, name: str) -> Any:
@@ -111,18 +99,13 @@ async def _project_options(gateway: GatewayClient, _request: Request) -> dict[st
 
 
 PROJECT = Resource(
-    retire=projects.RETIRE_PROJECT,
-    restore=projects.RESTORE_PROJECT,
     owner=_project_lead,
     base="/projects",
     noun="project",
     nav="projects",
     area="projects",
     create_area="plan",
-    read=projects.PROJECT,
-    id_name="project_id",
-    create=projects.ADD_PROJECT,
-    change=projects.CHANGE_PROJECT,
+    api=projects.EDITABLE_PROJECT,
     form=Form(
         (
             Question("name", "Project name", required="Enter the project's name"),
@@ -149,9 +132,9 @@ PROJECT = Resource(
             ),
             Question("programme_id", "Programme", "select", empty=None),
             Question("objective_ids", "Objectives it delivers", "checkboxes"),
-            Question("start_month", "Start month", "month", empty=None),
-            Question("end_month", "End month", "month", empty=None),
-            Question("budget_amount", "Budget", "money", empty=None),
+            Question("start_month", "Start month", "month"),
+            Question("end_month", "End month", "month"),
+            Question("budget_amount", "Budget", "money"),
             Question(
                 "budget_basis",
                 "The budget is",
@@ -181,23 +164,45 @@ PROJECT = Resource(
             ),
         ),
     ),
-    done=lambda record: f"/projects/{record.id}",
-    back=lambda request, record: f"/projects/{record.id}" if record else "/projects",
     defaults=lambda request: {"stage": "proposed", "council_plan": "no"},
     options=_project_options,
 )
 
 
-MILESTONE = Resource(
-    owner=_project_lead,
+def _part_of_project(
+    anchor: str,
+    defaults: Callable[[Request], dict[str, Any]] = lambda request: {},
+    **declared: Any,
+) -> Resource:
+    """A record that belongs to a project (a milestone, RAID item or highlight report): added
+    from the project's page (`?project_id=`), changed by whoever may change the project, and
+    listed on its page at `#anchor`, where saving it or going back returns."""
+
+    def project_page(request: Request, record: Any | None) -> str:
+        project_id = (
+            record.project_id if record is not None else request.query_params.get("project_id")
+        )
+        return f"/projects/{project_id}" if project_id else "/projects"
+
+    return Resource(
+        owner=_project_lead,
+        nav="projects",
+        area="projects",
+        hidden=("project_id",),
+        defaults=lambda request: (
+            {"project_id": request.query_params.get("project_id", "")} | defaults(request)
+        ),
+        done=lambda record: f"/projects/{record.project_id}#{anchor}",
+        back=project_page,
+        **declared,
+    )
+
+
+MILESTONE = _part_of_project(
+    "milestones",
     base="/milestones",
     noun="milestone",
-    nav="projects",
-    area="projects",
-    read=projects.MILESTONE,
-    id_name="milestone_id",
-    create=projects.ADD_MILESTONE,
-    change=projects.CHANGE_MILESTONE,
+    api=projects.EDITABLE_MILESTONE,
     form=Form(
         (
             Question("title", "Milestone", required="Enter what the milestone is"),
@@ -205,23 +210,20 @@ MILESTONE = Resource(
                 "baseline_date",
                 "Baseline date",
                 "date",
-                hint="The date in the agreed plan. For example, 2026-03-27",
+                hint="The date in the agreed plan.",
                 required="Enter the baseline date",
             ),
             Question(
                 "forecast_date",
                 "Forecast date",
                 "date",
-                hint="When it is now expected. Leave blank to use the baseline. "
-                "For example, 2026-03-27",
-                empty=None,
+                hint="When it is now expected. Leave blank to use the baseline.",
             ),
             Question(
                 "actual_date",
                 "Date completed",
                 "date",
-                hint="Entering a date marks the milestone completed. For example, 2026-03-27",
-                empty=None,
+                hint="Entering a date marks the milestone completed.",
             ),
             Question(
                 "status",
@@ -233,23 +235,14 @@ MILESTONE = Resource(
             ),
         )
     ),
-    hidden=("project_id",),
-    done=lambda record: f"/projects/{record.project_id}#milestones",
-    back=_project_back,
-    defaults=_from_query("project_id"),
     caption=lambda record: "Milestones",
 )
 
-RAID_ITEM = Resource(
-    owner=_project_lead,
+RAID_ITEM = _part_of_project(
+    "raid",
     base="/raid-items",
     noun="RAID item",
-    nav="projects",
-    area="projects",
-    read=projects.RAID_ITEM,
-    id_name="item_id",
-    create=projects.ADD_RAID_ITEM,
-    change=projects.CHANGE_RAID_ITEM,
+    api=projects.EDITABLE_RAID_ITEM,
     form=Form(
         (
             Question(
@@ -275,7 +268,7 @@ RAID_ITEM = Resource(
             ),
             Question("owner", "Owner"),
             Question("mitigation", "Mitigation", "textarea"),
-            Question("review_date", "Review date", "date", empty=None),
+            Question("review_date", "Review date", "date"),
             Question(
                 "status",
                 "Status",
@@ -285,13 +278,7 @@ RAID_ITEM = Resource(
             ),
         )
     ),
-    hidden=("project_id",),
-    done=lambda record: f"/projects/{record.project_id}#raid",
-    back=_project_back,
-    defaults=lambda request: {
-        "project_id": request.query_params.get("project_id", ""),
-        "status": "open",
-    },
+    defaults=lambda request: {"status": "open"},
 )
 
 REPORT_QUESTIONS = (
@@ -324,16 +311,11 @@ async def _month_reported(
     ]
 
 
-HIGHLIGHT_REPORT = Resource(
-    owner=_project_lead,
+HIGHLIGHT_REPORT = _part_of_project(
+    "highlight-reports",
     base="/highlight-reports",
     noun="highlight report",
-    nav="projects",
-    area="projects",
-    read=projects.HIGHLIGHT_REPORT,
-    id_name="report_id",
-    create=projects.ADD_HIGHLIGHT_REPORT,
-    change=projects.CHANGE_HIGHLIGHT_REPORT,
+    api=projects.EDITABLE_HIGHLIGHT_REPORT,
     form=Form(REPORT_QUESTIONS),
     create_form=Form(
         (
@@ -347,14 +329,8 @@ HIGHLIGHT_REPORT = Resource(
             *REPORT_QUESTIONS,
         )
     ),
-    hidden=("project_id",),
-    defaults=lambda request: {
-        "project_id": request.query_params.get("project_id", ""),
-        "period": Period.month_of(date.today()).code,
-    },
+    defaults=lambda request: {"period": Period.month_of(date.today()).code},
     instead=_month_reported,
-    done=lambda record: f"/projects/{record.project_id}#highlight-reports",
-    back=_project_back,
     caption=lambda record: "Highlight reports",
 )
 
@@ -369,16 +345,11 @@ async def _objective_options(gateway: GatewayClient, _request: Request) -> dict[
 
 
 OBJECTIVE = Resource(
-    retire=projects.RETIRE_OBJECTIVE,
-    restore=projects.RESTORE_OBJECTIVE,
     base="/objectives",
     noun="objective",
     nav="projects",
     area="plan",
-    read=projects.OBJECTIVE,
-    id_name="objective_id",
-    create=projects.ADD_OBJECTIVE,
-    change=projects.CHANGE_OBJECTIVE,
+    api=projects.EDITABLE_OBJECTIVE,
     form=Form(
         (
             Question(
@@ -402,16 +373,11 @@ OBJECTIVE = Resource(
 )
 
 PRIORITY = Resource(
-    retire=projects.RETIRE_PRIORITY,
-    restore=projects.RESTORE_PRIORITY,
     base="/priorities",
     noun="priority",
     nav="projects",
     area="plan",
-    read=projects.PRIORITY,
-    id_name="priority_id",
-    create=projects.ADD_PRIORITY,
-    change=projects.CHANGE_PRIORITY,
+    api=projects.EDITABLE_PRIORITY,
     form=Form(
         (
             Question("title", "Priority", required="Enter the priority"),
@@ -420,7 +386,6 @@ PRIORITY = Resource(
                 "Position in the plan",
                 "number",
                 hint="Priorities are listed in this order, lowest first.",
-                empty=None,
             ),
         )
     ),
@@ -429,16 +394,11 @@ PRIORITY = Resource(
 )
 
 IMPROVEMENT_ACTION = Resource(
-    retire=projects.RETIRE_ACTION,
-    restore=projects.RESTORE_ACTION,
     base="/improvement-plan/actions",
     noun="improvement action",
     nav="projects",
     area="plan",
-    read=projects.ACTION,
-    id_name="action_id",
-    create=projects.ADD_ACTION,
-    change=projects.CHANGE_ACTION,
+    api=projects.EDITABLE_ACTION,
     form=Form(
         (
             Question(
@@ -446,7 +406,7 @@ IMPROVEMENT_ACTION = Resource(
             ),
             Question("action", "Action", "textarea", required="Enter the action"),
             Question("owner", "Owner"),
-            Question("due_date", "Due date", "date", empty=None),
+            Question("due_date", "Due date", "date"),
             Question("status", "Status", "radios", choices=ACTION_STATUSES),
         )
     ),
@@ -511,8 +471,6 @@ def _own_team(page: Mapping[str, Any]) -> dict[str, Any]:
 
 
 SAVINGS_LINE = Resource(
-    retire=finance.RETIRE_SAVINGS_LINE,
-    restore=finance.RESTORE_SAVINGS_LINE,
     owner=_line_owner,
     unasked=_own_team,
     read_more=_targets_shown,
@@ -521,10 +479,7 @@ SAVINGS_LINE = Resource(
     noun="savings line",
     nav="savings",
     area="finance",
-    read=finance.SAVINGS_LINE,
-    id_name="line_id",
-    create=finance.ADD_SAVINGS_LINE,
-    change=finance.CHANGE_SAVINGS_LINE,
+    api=finance.EDITABLE_SAVINGS_LINE,
     form=Form(
         (
             Question(
@@ -573,7 +528,6 @@ SAVINGS_LINE = Resource(
                     f"In-year target for {year.label}",
                     "money",
                     hint="The saving to land in that financial year. Leave blank for none.",
-                    empty=None,
                 )
                 for year in TARGET_YEARS
             ),
@@ -606,8 +560,6 @@ SAVINGS_LINE = Resource(
             Step("What it depends on", ("project_ids", "kpi_measure_id")),
         ),
     ),
-    done=lambda record: f"/savings/{record.id}",
-    back=lambda request, record: f"/savings/{record.id}" if record else "/savings",
     defaults=lambda request: {
         "saving_type": "cashable",
         "recurrence": "recurring",
@@ -630,7 +582,7 @@ MEASURE_QUESTIONS = (
     Question("numerator_definition", "Numerator", "textarea"),
     Question("denominator_definition", "Denominator", "textarea"),
     Question("unit", "Unit", "radios", choices=choices_of(UNIT_WORDS), required="Select the unit"),
-    Question("decimal_places", "Decimal places shown", "number", empty=None),
+    Question("decimal_places", "Decimal places shown", "number"),
     Question(
         "polarity",
         "Which is better?",
@@ -661,8 +613,8 @@ MEASURE_QUESTIONS = (
         "radios",
         choices=[("percent", "A percentage of the target"), ("absolute", "An amount")],
     ),
-    Question("tolerance", "Amber tolerance", "number", empty=None),
-    Question("baseline_value", "Baseline", "number", empty=None),
+    Question("tolerance", "Amber tolerance", "number"),
+    Question("baseline_value", "Baseline", "number"),
     Question("baseline_period", "Baseline period", hint="For example, 2024/25", empty=None),
     Question("data_provider", "Data provider", hint="The team that reports it."),
     Question("service_area", "Service area"),
@@ -714,7 +666,6 @@ KPI_TARGET_QUESTIONS = tuple(
             f"Target for {year.label}",
             "number",
             hint="The level to reach in the year. Leave blank to set it later.",
-            empty=None,
         ),
         Question(
             _kpi_target(year)[1],
@@ -727,16 +678,11 @@ KPI_TARGET_QUESTIONS = tuple(
 )
 
 MEASURE = Resource(
-    retire=kpi.RETIRE_MEASURE,
-    restore=kpi.RESTORE_MEASURE,
     base="/kpis",
     noun="KPI",
     nav="kpis",
     area="targets",
-    read=kpi.MEASURE,
-    id_name="measure_id",
-    create=kpi.ADD_MEASURE,
-    change=kpi.CHANGE_MEASURE,
+    api=kpi.EDITABLE_MEASURE,
     form=Form(MEASURE_QUESTIONS),
     create_form=Form(
         MEASURE_QUESTIONS + KPI_TARGET_QUESTIONS,
@@ -775,8 +721,6 @@ MEASURE = Resource(
     ),
     write_more=_kpi_targets_sent,
     error_field=_kpi_target_error,
-    done=lambda record: f"/kpis/{record.id}",
-    back=lambda request, record: f"/kpis/{record.id}" if record else "/kpis",
     defaults=lambda request: {
         "target_type": "flat",
         "tolerance_kind": "percent",
@@ -789,10 +733,7 @@ TARGET = Resource(
     noun="target",
     nav="kpis",
     area="targets",
-    read=kpi.TARGET,
-    id_name="target_id",
-    create=kpi.ADD_TARGET,
-    change=kpi.CHANGE_TARGET,
+    api=kpi.EDITABLE_TARGET,
     form=Form(
         (
             Question(
@@ -853,14 +794,12 @@ def _budget_questions(record: Any | None) -> tuple[Question, ...]:
                 f"Original budget for {year}",
                 "money",
                 hint="The budget set for the year. Negative for an income line.",
-                empty=None,
             ),
             Question(
                 _budget_names(year)[1],
                 f"Current budget for {year}",
                 "money",
                 hint="The budget after virements. Leave blank to use the original.",
-                empty=None,
             ),
         )
     )
@@ -913,16 +852,11 @@ BUDGET_LINE = Resource(
     read_more=_budgets_shown,
     write_more=_budgets_sent,
     error_field=_budget_error,
-    retire=finance.RETIRE_BUDGET_LINE,
-    restore=finance.RESTORE_BUDGET_LINE,
     base="/budget/lines",
     noun="budget line",
     nav="budget",
     area="budget",
-    read=finance.BUDGET_LINE,
-    id_name="line_id",
-    create=finance.ADD_BUDGET_LINE,
-    change=finance.CHANGE_BUDGET_LINE,
+    api=finance.EDITABLE_BUDGET_LINE,
     form=Form(
         (
             Question(
