@@ -140,6 +140,18 @@ def test_every_client_endpoint_and_model_field_is_in_the_openapi_document(
     assert problems == []
 
 
+def test_the_operations_a_form_record_derives_are_checked_too() -> None:
+    """A record's add, change, retire and restore operations are worked out from its read
+    (`Editable`): they are among the endpoints checked, or a renamed path would pass unseen."""
+    checked = {(e.method, e.path) for e in client_endpoints()}
+    assert {
+        ("POST", "/projects/milestones"),
+        ("PATCH", "/projects/milestones/{milestone_id}"),
+        ("POST", "/finance/savings-lines/{line_id}/retire"),
+        ("POST", "/finance/savings-lines/{line_id}/restore"),
+    } <= checked
+
+
 def test_a_renamed_field_fails_the_check(document: Schema) -> None:
     renamed = create_model("Organisation", __base__=models.Read, id=(str, ...), title=(str, ...))
     endpoint = Endpoint("GET", "/organisation", renamed, "administration")
