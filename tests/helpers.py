@@ -1,10 +1,12 @@
 """Small helpers the API and page tests of every area share: reading a created record, a 422's
-field errors, a page (its HTML, its words, which phrases it shows or hides) and a download."""
+field errors, a page (its HTML, its words, which phrases it shows or hides), the plan's question
+pages, a form posted as a browser posts it, a download, and a service that is down."""
 
 import re
 from datetime import date
 from typing import Any
 
+import httpx
 from fastapi.testclient import TestClient
 
 from common.spreadsheets import Table, read_table
@@ -75,3 +77,41 @@ def page_text(
     assert response.status_code == 200, response.text
     html: str = response.text
     return html
+
+
+NEW_PAGES = [
+    "/projects/new",
+    "/milestones/new?project_id={project}",
+    "/raid-items/new?project_id={project}",
+    "/highlight-reports/new?project_id={project}",
+    "/objectives/new",
+    "/priorities/new",
+    "/improvement-plan/actions/new",
+    "/savings/new",
+    "/kpis/new",
+    "/kpi-targets/new?measure_id={measure}",
+]
+"""The question page of every record the plan adds, `{project}` and `{measure}` standing for the
+id of the record it is added to."""
+
+
+def shown(client: TestClient, path: str, *phrases: str) -> str:
+    """The page at `path`, checked to answer 200 and to show every phrase."""
+    text = page_text(client, path)
+    assert_shows(text, *phrases)
+    return text
+
+
+def submitted(client: TestClient, path: str, data: dict[str, Any]) -> str:
+    """Posts a form as a browser does and returns where its 303 sends the browser next."""
+    response = client.post(path, data=data, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    location: str = response.headers["location"]
+    return location
+
+
+class Down(httpx.AsyncBaseTransport):
+    """A service that refuses every connection, for `build_system(transports=…)`."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)

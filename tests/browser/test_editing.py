@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from stack.testing.processes import RunningSystem
-from tests import pages
+from tests import helpers
 from tests.browser.conftest import axe_violations, recording_csp, sign_in
 from tests.browser.test_journeys import focus_is_visible, tab_to
 
@@ -229,7 +229,7 @@ def first_record(page: Page, live: RunningSystem, list_path: str, pattern: str) 
     return next(h for h in hrefs if re.search(pattern, h))
 
 
-NEW_PAGES = [*pages.NEW_PAGES, "{project}/edit", "{measure}/edit", "{line}/edit"]
+NEW_PAGES = [*helpers.NEW_PAGES, "{project}/edit", "{measure}/edit", "{line}/edit"]
 """Every form that makes a record (the list the page tests walk), and the edit forms."""
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from common.writing import write_csv
+from tests.helpers import shown
 from tests.imports.files import KPIS
-from tests.pages import shown
 from web.views.imports import KINDS, pack
 
 

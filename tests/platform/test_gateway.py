@@ -14,6 +14,7 @@ from common.settings import Settings
 from common.testing.plugin import make_caller
 from gateway.app import create_app as create_gateway
 from stack.testing.plugin import System, build_system
+from tests.helpers import Down
 
 
 def test_health_and_readiness_of_every_app(system: System) -> None:
@@ -60,11 +61,6 @@ def test_unknown_api_is_a_problem_404(api: TestClient) -> None:
     assert response.headers["content-type"] == "application/problem+json"
 
 
-class _Down(httpx.AsyncBaseTransport):
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("connection refused", request=request)
-
-
 class _Slow(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         raise httpx.ReadTimeout("timed out", request=request)
@@ -87,7 +83,7 @@ def reaching(
 def test_a_service_that_is_down_gives_502_and_the_others_keep_working(
     reaching: Callable[[str, httpx.AsyncBaseTransport], System],
 ) -> None:
-    with reaching("finance", _Down()).client() as api:
+    with reaching("finance", Down()).client() as api:
         down = api.get("/api/v1/finance/budget-lines")
         assert down.status_code == 502
         assert down.headers["content-type"] == "application/problem+json"

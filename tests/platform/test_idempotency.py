@@ -3,7 +3,6 @@
 import uuid
 from collections.abc import Callable
 
-import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import insert
 
@@ -14,6 +13,7 @@ from common.testing.plugin import make_caller
 from gateway.idempotency import request_digest
 from gateway.models import IdempotencyRecord
 from stack.testing.plugin import build_system
+from tests.helpers import Down
 
 URL = "/api/v1/kpi/measures"
 
@@ -79,18 +79,13 @@ def test_keys_belong_to_one_organisation(
     assert ours.json()["id"] != theirs.json()["id"]
 
 
-class _Down(httpx.AsyncBaseTransport):
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("refused", request=request)
-
-
 def test_a_failed_attempt_is_not_kept_so_the_retry_runs(
     settings: Settings, database: Database, demo_org: uuid.UUID
 ) -> None:
     headers = {"Idempotency-Key": "retry-6"}
     body = {"code": "I6", "title": "After an outage"}
     down = build_system(
-        settings, database, caller=make_caller(demo_org), transports={"kpi": _Down()}
+        settings, database, caller=make_caller(demo_org), transports={"kpi": Down()}
     )
     with down.client() as api:
         assert api.post(URL, json=body, headers=headers).status_code == 502

@@ -11,8 +11,9 @@ from fastapi.testclient import TestClient
 from common.deadlines import Deadlines
 from common.identity import Caller, Role
 from common.testing.plugin import make_caller
+from tests.helpers import created
 from tests.kpi.factories import make_measure
-from tests.projects.conftest import created, days, make_milestone, make_project
+from tests.projects.conftest import days, make_milestone, make_project
 
 DUE_AT_MONTH_END = Deadlines(monthly_figures_working_days=0, close_working_days=60)
 """Figures due the day each month ends: last month's are overdue today, whatever the date."""

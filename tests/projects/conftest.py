@@ -5,8 +5,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-# `as created` re-exports it: tests outside this area still import it from here.
-from tests.helpers import created as created
+from tests.helpers import created
 
 API = "/api/v1/projects"
 TODAY = date.today()

@@ -7,7 +7,6 @@ from datetime import date
 from html import unescape
 from typing import Any
 
-import httpx
 from fastapi.testclient import TestClient
 
 from common.db import Database
@@ -16,7 +15,7 @@ from common.periods import Period
 from common.settings import Settings
 from common.testing.plugin import make_caller
 from stack.testing.plugin import build_system
-from tests.helpers import assert_hides, assert_shows, created, page_text
+from tests.helpers import Down, assert_hides, assert_shows, created, page_text
 from tests.kpi.factories import make_actual, make_measure, make_target
 from tests.projects.conftest import (
     API,
@@ -306,11 +305,6 @@ def test_objectives_page_shows_each_kpis_current_rag_from_the_scorecard(api: Tes
     assert kpis == {"Carers supported": "On track", "Debt recovered": "Off track"}
 
 
-class _Down(httpx.AsyncBaseTransport):
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("connection refused", request=request)
-
-
 def test_objectives_page_still_shows_when_the_kpi_service_is_down(
     api: TestClient, settings: Settings, database: Database, demo_org: uuid.UUID
 ) -> None:
@@ -319,7 +313,7 @@ def test_objectives_page_still_shows_when_the_kpi_service_is_down(
         api, number=1, statement="Improve the carers offer", kpi_measure_ids=[measure["id"]]
     )
     system = build_system(
-        settings, database, caller=make_caller(demo_org), transports={"kpi": _Down()}
+        settings, database, caller=make_caller(demo_org), transports={"kpi": Down()}
     )
     with system.client() as without_kpi:
         page = without_kpi.get("/objectives")

@@ -10,7 +10,6 @@ from decimal import Decimal
 from pathlib import Path
 from xml.etree import ElementTree
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -21,6 +20,7 @@ from services.finance import demo as finance_demo
 from services.kpi import demo as kpi_demo
 from services.projects import demo as projects_demo
 from stack.testing.plugin import build_system
+from tests.helpers import Down
 
 QUARTER = "2025/26 Q3"
 
@@ -68,16 +68,11 @@ def test_the_word_report_holds_the_same_findings(api: TestClient) -> None:
     assert "improvement plan actions remain open" in document
 
 
-class _Down(httpx.AsyncBaseTransport):
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("refused", request=request)
-
-
 def test_a_part_whose_service_is_down_says_so_and_the_rest_stays(
     settings: Settings, database: Database, demo_org: uuid.UUID
 ) -> None:
     system = build_system(
-        settings, database, caller=make_caller(demo_org), transports={"finance": _Down()}
+        settings, database, caller=make_caller(demo_org), transports={"finance": Down()}
     )
     with system.client() as api:
         html = api.get("/documents/quarterly-report", params={"quarter": QUARTER}).text

@@ -12,9 +12,8 @@ from fastapi.testclient import TestClient
 from common.identity import Caller, Role
 from common.testing.plugin import make_caller
 from tests.finance.factories import add_entry, add_forecast, make_budget_line, make_savings_line
-from tests.helpers import assert_shows
+from tests.helpers import NEW_PAGES, assert_shows, shown, submitted
 from tests.kpi.factories import make_actual, make_measure
-from tests.pages import NEW_PAGES, shown, submitted
 from tests.projects.conftest import API, days, make_milestone, make_objective, make_project
 from web.views.editing import TARGET_YEARS
 
