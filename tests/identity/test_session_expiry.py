@@ -5,6 +5,7 @@ import json
 import time
 import uuid
 
+import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
@@ -16,6 +17,15 @@ from tests.identity.conftest import Clock, add_user, post_sign_in, sign_in
 
 FORM_PAGE = "/projects?rag=red"
 TYPED = {"rag": "red", "rag_reason": "Two posts are vacant", "version": "3"}
+SIGN_IN_AGAIN = "/sign-in?next=%2Fprojects%3Frag%3Dred&ended=true"
+"""The sign-in page a request is sent to once the session has ended; `next` leads back to the
+form's page."""
+
+
+@pytest.fixture
+def csrf(browser: TestClient, person: User) -> str:
+    """The person signed in on the browser: the CSRF token of their session."""
+    return sign_in(browser, person.email)
 
 
 def _kept_on(page_html: str) -> dict[str, object] | None:
@@ -40,17 +50,16 @@ def _post_after_the_end(
 def _expire_and_post(browser: TestClient, clock: Clock, csrf: str) -> None:
     response = _post_after_the_end(browser, clock, csrf, {"referer": "http://gateway" + FORM_PAGE})
     assert response.status_code == 303
-    assert response.headers["location"] == "/sign-in?next=%2Fprojects%3Frag%3Dred&ended=true"
+    assert response.headers["location"] == SIGN_IN_AGAIN
 
 
 def test_an_htmx_request_after_the_session_ended_is_told_to_load_the_sign_in_page(
-    browser: TestClient, person: User, clock: Clock
+    browser: TestClient, clock: Clock, csrf: str
 ) -> None:
-    csrf = sign_in(browser, person.email)
     htmx = {"hx-request": "true", "hx-current-url": "http://gateway" + FORM_PAGE}
     answer = _post_after_the_end(browser, clock, csrf, htmx)
     assert answer.status_code == 401
-    assert answer.headers["hx-redirect"] == "/sign-in?next=%2Fprojects%3Frag%3Dred&ended=true"
+    assert answer.headers["hx-redirect"] == SIGN_IN_AGAIN
     assert answer.text == ""  # nothing to swap into the fragment
     opening = browser.get("/projects/p-1/rag/edit", headers={"hx-request": "true"})
     assert opening.status_code == 401
@@ -58,11 +67,10 @@ def test_an_htmx_request_after_the_session_ended_is_told_to_load_the_sign_in_pag
 
 
 def test_a_form_posted_after_the_session_ended_is_back_on_its_page_after_signing_in(
-    browser: TestClient, person: User, clock: Clock
+    browser: TestClient, person: User, clock: Clock, csrf: str
 ) -> None:
-    csrf = sign_in(browser, person.email)
     _expire_and_post(browser, clock, csrf)
-    page = browser.get("/sign-in?next=%2Fprojects%3Frag%3Dred&ended=true")
+    page = browser.get(SIGN_IN_AGAIN)
     assert "You have been signed out" in page.text
     assert "What you typed has been kept, but not saved" in page.text
     form = {"email": person.email, "password": "correct horse battery staple", "next": FORM_PAGE}
@@ -78,10 +86,9 @@ def test_a_form_posted_after_the_session_ended_is_back_on_its_page_after_signing
 
 
 def test_someone_else_signing_in_on_that_browser_never_sees_what_was_typed(
-    browser: TestClient, person: User, clock: Clock, database: Database, demo_org: uuid.UUID
+    browser: TestClient, clock: Clock, csrf: str, database: Database, demo_org: uuid.UUID
 ) -> None:
     colleague = add_user(database, demo_org, Role.ADMIN, email="colleague@demo.example")
-    csrf = sign_in(browser, person.email)
     _expire_and_post(browser, clock, csrf)
     sign_in(browser, colleague.email)
     assert _kept_on(browser.get(FORM_PAGE).text) is None
@@ -95,9 +102,8 @@ def test_a_form_posted_with_no_session_at_all_is_not_kept(browser: TestClient) -
 
 
 def test_stay_signed_in_keeps_an_idle_session_going(
-    browser: TestClient, person: User, clock: Clock
+    browser: TestClient, clock: Clock, csrf: str
 ) -> None:
-    csrf = sign_in(browser, person.email)
     clock.advance(minutes=28)
     assert browser.post("/session/keep-alive", headers={"x-csrf-token": csrf}).status_code == 204
     clock.advance(minutes=28)
