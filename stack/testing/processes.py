@@ -7,6 +7,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from common.db import Database, make_engine
 from common.migrate import upgrade_all
 from common.pg import drop_database, fresh_database
@@ -71,3 +73,34 @@ def running_system(
     finally:
         stop(processes)
         drop_database(url)
+
+
+def live_fixture(
+    prefix: str,
+    *,
+    dev_identity: bool = True,
+    settings: dict[str, str] | None = None,
+    ready_timeout: float = 180,
+) -> object:
+    """A module-scoped pytest fixture named `live`: `running_system` with these options, its
+    logs in a temporary directory. A test module (or conftest) states only what is its own:
+    `live = live_fixture("asc_timeout", dev_identity=False, settings={...})`.
+
+    The apps take 10-20 s to start, so a module starts them once; without `dev_identity`,
+    people and integrators sign in for real (sessions, cookies, CSRF tokens and keys)."""
+
+    @pytest.fixture(scope="module", name="live")
+    def live(
+        pg_server_url: str, tmp_path_factory: pytest.TempPathFactory
+    ) -> Iterator[RunningSystem]:
+        with running_system(
+            pg_server_url,
+            tmp_path_factory.mktemp("logs"),
+            prefix=prefix,
+            dev_identity=dev_identity,
+            settings=settings,
+            ready_timeout=ready_timeout,
+        ) as system:
+            yield system
+
+    return live

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Locator, Page, sync_playwright
 
-from stack.testing.processes import RunningSystem, running_system
+from stack.testing.processes import RunningSystem, live_fixture
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 CHROMIUM_FLAGS = [
@@ -43,20 +43,8 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture(scope="module")
-def live(pg_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
-    """The whole system over a fresh demo council, once per module (it takes 10-20 s to start).
-
-    People sign in for real (`sign_in`), so sessions, cookies and CSRF tokens are exercised.
-    """
-    with running_system(
-        pg_server_url,
-        tmp_path_factory.mktemp("logs"),
-        prefix="asc_browser",
-        dev_identity=False,
-        ready_timeout=180,  # five apps starting at once on a small shared machine
-    ) as system:
-        yield system
+# People sign in for real (`sign_in`), so sessions, cookies and CSRF tokens are exercised.
+live = live_fixture("asc_browser", dev_identity=False)
 
 
 @contextmanager

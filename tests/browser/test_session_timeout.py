@@ -6,27 +6,18 @@ The apps run with a 15-second idle limit here, so a test can wait for it.
 """
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from playwright.sync_api import Page, expect
 
-from stack.testing.processes import RunningSystem, running_system
+from stack.testing.processes import RunningSystem, live_fixture
 from tests.browser.conftest import DEMO_PASSWORD, axe_violations, savings_entry, sign_in
 
 IDLE_SECONDS = 15
 
 
-@pytest.fixture(scope="module")
-def live(pg_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
-    with running_system(
-        pg_server_url,
-        tmp_path_factory.mktemp("logs"),
-        prefix="asc_timeout",
-        dev_identity=False,
-        settings={"SESSION_IDLE_MINUTES": str(IDLE_SECONDS / 60)},
-    ) as system:
-        yield system
+live = live_fixture(
+    "asc_timeout", dev_identity=False, settings={"SESSION_IDLE_MINUTES": str(IDLE_SECONDS / 60)}
+)
 
 
 def test_the_warning_comes_before_the_end_and_stay_signed_in_keeps_the_session(

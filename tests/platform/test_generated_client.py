@@ -18,24 +18,15 @@ import pytest
 
 from common.db import Database, make_engine
 from common.settings import DEMO_ORG_ID
-from stack.testing.processes import RunningSystem, running_system
+from stack.testing.processes import RunningSystem, live_fixture
 from tests.identity.conftest import make_api_key
 
 BIN = Path(sys.executable).parent
 PACKAGE = "asc_tracker_client"
 
 
-@pytest.fixture(scope="module")
-def live(pg_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
-    """Every app as its own process over a fresh demo council; callers sign in for real."""
-    with running_system(
-        pg_server_url,
-        tmp_path_factory.mktemp("logs"),
-        prefix="asc_client",
-        dev_identity=False,
-        ready_timeout=180,  # five apps starting on a shared, loaded machine
-    ) as system:
-        yield system
+# Every app as its own process over a fresh demo council; callers sign in for real.
+live = live_fixture("asc_client", dev_identity=False)
 
 
 @pytest.fixture(scope="module")
