@@ -80,12 +80,17 @@ def check(page: Page) -> None:
     assert page.csp_violations == []  # type: ignore[attr-defined]
 
 
-def shows_its_error(page: Page, message: str) -> None:
+def shows_its_error(page: Page, message: str, *, within: str | None = None) -> None:
     """A form sent with a mistake: the title says so, focus is on the error summary, the message
-    by the field (`message`, a selector) shows, and the page passes `check`."""
-    expect(page).to_have_title(re.compile("^Error: "))
-    expect(page.locator(".govuk-error-summary")).to_be_focused()
-    expect(page.locator(message)).to_be_visible()
+    by the field (`message`, a selector matching one element: Playwright's expectations are
+    strict) shows, and the page passes `check`. A form that htmx swapped into the page (`within`,
+    a selector of what was swapped) keeps the page's title, so only its summary and message are
+    looked for, inside it."""
+    scope = page if within is None else page.locator(within)
+    if within is None:
+        expect(page).to_have_title(re.compile("^Error: "))
+    expect(scope.locator(".govuk-error-summary")).to_be_focused()
+    expect(scope.locator(message)).to_be_visible()
     check(page)
 
 
@@ -138,9 +143,7 @@ def test_sign_in_page_and_its_errors(page: Page, live: RunningSystem) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_label("Email address").fill("nobody@demo.example")
     page.get_by_role("button", name="Sign in").click()
-    expect(page.locator(".govuk-error-summary")).to_be_focused()
-    expect(page.locator("#password-error")).to_be_visible()
-    check(page)
+    shows_its_error(page, "#password-error")
 
 
 def test_kpi_entry_in_its_error_states(tab: Page, live: RunningSystem) -> None:
@@ -173,10 +176,7 @@ def test_savings_entry_in_its_error_state(tab: Page, live: RunningSystem) -> Non
     form = tab.locator("form.app-entry").first
     form.get_by_label("Achieved to date").fill("a lot")
     form.get_by_role("button", name=re.compile("^Save")).click()
-    summary = tab.locator("form.app-entry .govuk-error-summary")
-    expect(summary).to_be_focused()
-    expect(tab.locator("form.app-entry .govuk-error-message")).to_have_count(1)
-    check(tab)
+    shows_its_error(tab, ".govuk-error-message", within="form.app-entry")
 
 
 def test_status_form_in_its_error_state(
@@ -187,9 +187,7 @@ def test_status_form_in_its_error_state(
     tab.get_by_label("Overall RAG status").select_option("red")
     tab.get_by_label("Reason").fill("")
     tab.get_by_role("button", name="Save status").click()
-    expect(tab.locator("#status .govuk-error-summary")).to_be_focused()
-    expect(tab.locator("#status .govuk-error-message")).to_be_visible()
-    check(tab)
+    shows_its_error(tab, ".govuk-error-message", within="#status")
 
 
 def test_skip_link_is_the_first_thing_the_keyboard_reaches(tab: Page, live: RunningSystem) -> None:
