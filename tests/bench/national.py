@@ -29,7 +29,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from random import Random
@@ -56,7 +56,14 @@ from services.projects.portfolio.models import Project
 from stack.testing.processes import RunningSystem, running_system
 from tests.bench.mixed import Request, mixed_load
 from tests.bench.overhead import overhead
-from tests.bench.shared import measure_mix, months_ending, percentile
+from tests.bench.shared import (
+    MILESTONES,
+    measure_mix,
+    milestone_mix,
+    months_ending,
+    percentile,
+    project_mix,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNCILS = int(os.environ.get("BENCH_COUNCILS", "150"))
@@ -255,10 +262,7 @@ def load_council(database: Database, org_id: uuid.UUID, n: int, months: list[Per
                 "org_id": org_id,
                 "name": f"Project {i}",
                 "version": 1,
-                "stage": "in_delivery",
-                "lead_team": f"Team {i % 8}",
-                "rag": ("green", "amber", "red")[i % 3],
-                "rag_reason": "" if i % 3 == 0 else "Benchmark reason",
+                **project_mix(i),
             }
             for i in range(PROJECTS)
         ]
@@ -268,13 +272,11 @@ def load_council(database: Database, org_id: uuid.UUID, n: int, months: list[Per
             {
                 "org_id": org_id,
                 "project_id": p["id"],
-                "title": f"Milestone {k}",
+                **milestone_mix(k, start, rng),
                 "version": 1,
-                "baseline_date": start + timedelta(days=40 * k),
-                "forecast_date": start + timedelta(days=40 * k + rng.randint(0, 30)),
             }
             for p in projects
-            for k in range(5)
+            for k in range(MILESTONES)
         ]
         copy_rows(session, Milestone, milestones)
         reports = [

@@ -21,7 +21,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from random import Random
@@ -54,7 +54,15 @@ from services.projects.app import create_app as create_projects
 from services.projects.milestones.models import Milestone
 from services.projects.plan.models import Objective
 from services.projects.portfolio.models import Project
-from tests.bench.shared import approved, measure_mix, months_ending, percentile
+from tests.bench.shared import (
+    MILESTONES,
+    approved,
+    measure_mix,
+    milestone_mix,
+    months_ending,
+    percentile,
+    project_mix,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 ORG_ID = uuid.UUID("00000000-0000-4000-8000-00000000b17a")
@@ -258,10 +266,7 @@ def load(database: Database, last: Period) -> None:
             | {
                 "id": new_id(),
                 "name": f"Project {i:02d}",
-                "stage": "in_delivery",
-                "lead_team": f"Team {i % 8}",
-                "rag": ("green", "amber", "red")[i % 3],
-                "rag_reason": "" if i % 3 == 0 else "Benchmark reason",
+                **project_mix(i),
                 "objective_ids": [objectives[i % OBJECTIVES]["id"]],
                 "version": 1,
             }
@@ -276,13 +281,11 @@ def load(database: Database, last: Period) -> None:
                 | {
                     "id": new_id(),
                     "project_id": p["id"],
-                    "title": f"Milestone {k}",
-                    "baseline_date": start + timedelta(days=40 * k),
-                    "forecast_date": start + timedelta(days=40 * k + rng.randint(0, 30)),
+                    **milestone_mix(k, start, rng),
                     "version": 1,
                 }
                 for p in projects
-                for k in range(5)
+                for k in range(MILESTONES)
             ],
         )
         session.commit()

@@ -2,8 +2,10 @@
 time."""
 
 import os
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from random import Random
 from typing import Any
 
 from common.periods import Period
@@ -69,4 +71,29 @@ def approved(period: Period, value: Decimal) -> dict[str, Any]:
         "value": value,
         "approved_value": value,
         "approved_revision": 1,
+    }
+
+
+def project_mix(i: int) -> dict[str, Any]:
+    """What generated project `i` is like, so every benchmark loads the same mix: in delivery, led
+    by one of 8 teams, its RAG cycling green, amber, red, with a reason unless it is green."""
+    return {
+        "stage": "in_delivery",
+        "lead_team": f"Team {i % 8}",
+        "rag": ("green", "amber", "red")[i % 3],
+        "rag_reason": "" if i % 3 == 0 else "Benchmark reason",
+    }
+
+
+MILESTONES = 5
+"""How many milestones each generated project has."""
+
+
+def milestone_mix(k: int, start: date, rng: Random) -> dict[str, Any]:
+    """Generated milestone `k` of a project: due 40 days after the one before it (the first on
+    `start`), forecast up to 30 days late by a draw from `rng`."""
+    return {
+        "title": f"Milestone {k}",
+        "baseline_date": start + timedelta(days=40 * k),
+        "forecast_date": start + timedelta(days=40 * k + rng.randint(0, 30)),
     }
