@@ -14,7 +14,7 @@ and reads If-Match and the ETag from the calls in the route's own code, so each 
         routes.Resource(Benchmark, BenchmarkRead, what="benchmark", writes=Configure),
         create=routes.Create(service.create_benchmark, doc="Record a value."),
         update=routes.Update(service.update_benchmark),
-        delete=routes.Delete(service.delete_benchmark),
+        delete=routes.Delete(),
     )
 
 Routes that do more than this (a list with its filters, a change with checks of its own) stay
