@@ -3,28 +3,20 @@ kind of record that can leave the plan (a priority, a KPI, a budget line…).
 
 A retired record keeps its history and everything the audit trail says about it; lists and
 trackers leave it out unless asked (`include_retired=true`), and `POST …/{id}/retire` and
-`POST …/{id}/restore` (with If-Match) move it out of the plan and back.
+`POST …/{id}/restore` (with If-Match, declared by `common.routes.Retire`) move it out of the plan
+and back.
 
-    retiring.add_routes(router, Priority, PriorityRead, what="priority", id_name="priority_id")
     statement = retiring.in_use(select(Priority), Priority, include_retired)
 """
 
-import uuid
-from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import Query
 from pydantic import BaseModel, computed_field
 from sqlalchemy import DateTime, Select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from common import crud
-from common.concurrency import set_etag
-from common.db import SessionDep
-from common.identity import Caller, CallerDep
-
-R = TypeVar("R", bound=BaseModel)
 S = TypeVar("S", bound=Select[Any])
 
 IncludeRetired = Annotated[
@@ -67,59 +59,3 @@ def set_retired(row: Any, retired: bool) -> None:
         row.retired_at = datetime.now(UTC)
     elif not retired:
         row.retired_at = None
-
-
-def add_routes(
-    router: APIRouter,
-    model: type[Any],
-    read: type[R],
-    *,
-    what: str,
-    id_name: str,
-    prefix: str = "",
-    may_change: Callable[[Caller, Any], None] = lambda caller, row: None,
-    respond: Callable[[Session, Any], R] | None = None,
-    change: Callable[[Any, bool], None] = set_retired,
-    dependencies: Sequence[Any] = (),
-) -> None:
-    """`POST {prefix}/{id}/retire` and `…/restore` on `router`, for records of `model`.
-
-    `may_change` raises Forbidden for a caller who may not change this row (a project's lead
-    team's rule); `respond` shapes the answer when the read shape needs more than the row;
-    `change` sets the state (a KPI keeps it as `active`)."""
-
-    def operation(retired: bool) -> Callable[..., R]:
-        def endpoint(
-            session: SessionDep,
-            caller: CallerDep,
-            row_id: Annotated[uuid.UUID, Path(alias=id_name)],
-            request: Request,
-            response: Response,
-        ) -> R:
-            row = crud.get_or_404(session, model, row_id, what)
-            may_change(caller, row)
-            crud.check_version(request, row)
-            change(row, retired)
-            session.flush()
-            set_etag(response, row.version)
-            return respond(session, row) if respond is not None else read.model_validate(row)
-
-        verb = "retire" if retired else "restore"
-        endpoint.__name__ = f"{verb}_{what.replace(' ', '_')}"
-        endpoint.__doc__ = (
-            f"Retire a {what}: it leaves lists and trackers but keeps its history. Requires "
-            "If-Match (412 when stale)."
-            if retired
-            else f"Bring a retired {what} back into the plan. Requires If-Match (412 when stale)."
-        )
-        return endpoint
-
-    for retired in (True, False):
-        verb = "retire" if retired else "restore"
-        router.add_api_route(
-            f"{prefix}/{{{id_name}}}/{verb}",
-            operation(retired),
-            methods=["POST"],
-            response_model=read,
-            dependencies=list(dependencies),
-        )

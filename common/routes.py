@@ -14,7 +14,7 @@ and reads If-Match and the ETag from the calls in the route's own code, so each 
         routes.Resource(Benchmark, BenchmarkRead, what="benchmark", writes=Configure),
         create=routes.Create(service.create_benchmark, doc="Record a value."),
         update=routes.Update(service.update_benchmark),
-        delete=routes.Delete(service.delete_benchmark),
+        delete=routes.Delete(),
     )
 
 Routes that do more than this (a list with its filters, a change with checks of its own) stay
@@ -132,8 +132,9 @@ class Read:
 
 @dataclass(frozen=True)
 class Retire:
-    """`POST {path}/{id}/retire` and `…/restore`: `change` sets the state, `may_change` raises
-    Forbidden for a caller who may not."""
+    """`POST {path}/{id}/retire` and `…/restore` with If-Match: `change` sets the state (a KPI
+    keeps it as `active`), `may_change` raises Forbidden for a caller who may not (a project's
+    lead team's rule)."""
 
     change: Callable[[Any, bool], None] = retiring.set_retired
     may_change: Callable[[Caller, Any], None] = lambda caller, row: None
@@ -178,6 +179,39 @@ def _remove(resource: Resource, spec: Delete, session: Session, row: Any) -> Non
         crud.delete(session, row)
     else:
         spec.step(session, **resource.row_of(row))
+
+
+_RETIRING = {
+    "retire": (
+        True,
+        "Retire a {what}: it leaves lists and trackers but keeps its history. Requires If-Match "
+        "(412 when stale).",
+    ),
+    "restore": (
+        False,
+        "Bring a retired {what} back into the plan. Requires If-Match (412 when stale).",
+    ),
+}
+"""`POST {path}/{id}/<verb>`: whether it retires the record, and what it says it does."""
+
+
+def _retire_endpoint(resource: Resource, spec: Retire, verb: str) -> Callable[..., Any]:
+    RowId = Annotated[uuid.UUID, Path(alias=resource.id_name)]
+    retired, doc = _RETIRING[verb]
+
+    def endpoint(
+        session: SessionDep, caller: CallerDep, row_id: RowId, request: Request, response: Response
+    ) -> Any:
+        row = crud.get_or_404(session, resource.model, row_id, resource.what)
+        spec.may_change(caller, row)
+        crud.check_version(request, row)
+        spec.change(row, retired)
+        session.flush()
+        set_etag(response, row.version)
+        return resource.answer(session, row)
+
+    name = f"{verb}_{resource.what.replace(' ', '_')}"
+    return _named(endpoint, name, doc.format(what=resource.what))
 
 
 def _endpoints(
@@ -290,17 +324,13 @@ def add_routes(
     own = update.dependencies if update else ()
     add("PATCH", item, status.HTTP_200_OK, [*writes, *own])
     if retire is not None:
-        retiring.add_routes(
-            router,
-            resource.model,
-            resource.read,
-            what=resource.what,
-            id_name=resource.id_name,
-            prefix=resource.path,
-            may_change=retire.may_change,
-            respond=resource.respond,
-            change=retire.change,
-            dependencies=writes,
-        )
+        for verb in _RETIRING:
+            router.add_api_route(
+                f"{item}/{verb}",
+                _retire_endpoint(resource, retire, verb),
+                methods=["POST"],
+                response_model=resource.read,
+                dependencies=writes,
+            )
     own = delete.dependencies if delete else ()
     add("DELETE", item, status.HTTP_204_NO_CONTENT, [*writes, *own])

@@ -574,6 +574,8 @@ def test_populations_crud(api: TestClient) -> None:
     )
     assert changed.json()["population"] == 25000
     assert api.get(f"{API}/populations").json()["total"] == 1
+    assert api.delete(url, headers={"If-Match": changed.headers["ETag"]}).status_code == 204
+    assert api.get(url).status_code == 404
 
 
 def test_the_submitter_of_a_figure_cannot_approve_it(api: TestClient) -> None:

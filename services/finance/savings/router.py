@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from sqlalchemy.orm import Session
 
-from common import crud, retiring
+from common import crud, routes
 from common.concurrency import set_etag
 from common.examples import example
 from common.identity import Caller
@@ -358,15 +358,20 @@ def update_savings_line(
     return service.line_read(session, line)
 
 
-retiring.add_routes(
+routes.add_routes(
     router,
-    SavingsLine,
-    SavingsLineRead,
-    what="savings line",
-    id_name="line_id",
-    prefix="/savings-lines",
-    may_change=lambda caller, line: require_may_change(caller, line.owner_team),
-    respond=service.line_read,
+    routes.Resource(
+        SavingsLine,
+        SavingsLineRead,
+        what="savings line",
+        path="/savings-lines",
+        keyword="line",
+        respond=service.line_read,
+    ),
+    read=None,
+    retire=routes.Retire(
+        may_change=lambda caller, line: require_may_change(caller, line.owner_team)
+    ),
 )
 
 

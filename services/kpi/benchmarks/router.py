@@ -29,5 +29,5 @@ routes.add_routes(
         doc="Record a comparator's value for a measure and year, with its source.",
     ),
     update=routes.Update(service.update_benchmark),
-    delete=routes.Delete(service.delete_benchmark),
+    delete=routes.Delete(),
 )

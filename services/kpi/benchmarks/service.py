@@ -45,7 +45,3 @@ def create_benchmark(session: Session, *, data: BenchmarkCreate) -> Benchmark:
 
 def update_benchmark(session: Session, *, benchmark: Benchmark, data: BenchmarkUpdate) -> Benchmark:
     return crud.save(session, benchmark, data.model_dump(exclude_unset=True))
-
-
-def delete_benchmark(session: Session, *, benchmark: Benchmark) -> None:
-    crud.delete(session, benchmark)

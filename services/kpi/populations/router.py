@@ -35,5 +35,5 @@ routes.add_routes(
         doc="Record a population, the denominator of rates per 100,000.",
     ),
     update=routes.Update(service.update_population),
-    delete=routes.Delete(service.delete_population),
+    delete=routes.Delete(),
 )

@@ -43,10 +43,6 @@ def update_population(
     return crud.save(session, population, data.model_dump(exclude_unset=True))
 
 
-def delete_population(session: Session, *, population: Population) -> None:
-    crud.delete(session, population)
-
-
 def population_for(
     session: Session, *, area: str, age_band: str, financial_year: str
 ) -> Population | None:
