@@ -5,7 +5,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 
 from fastapi import Depends, File, Form, Query, UploadFile
 from fastapi.responses import JSONResponse
@@ -14,7 +14,7 @@ from pydantic import Field as PydanticField
 from sqlalchemy.orm import Session
 
 from common.audit import declare_no_change, record_created, record_updated
-from common.bulk import import_conflict, insert_rows, update_rows
+from common.bulk import changed_row, import_conflict, insert_rows, update_rows
 from common.errors import PROBLEM_JSON, FieldError, ValidationFailed
 from common.headers import Column, HeaderMatch, match_headers, missing_columns, parse_yes_no
 from common.mapping import Shaped, reconciliation_json, shape_upload
@@ -569,3 +569,37 @@ class PeriodUpload(ImportUpload):
     (`read_period_field`)."""
 
     period: ImportPeriod = None
+
+
+class Matched(Protocol):
+    """A planned row of an import: its report, and the stored record it matched, if any."""
+
+    report: RowReport
+    existing: Any
+
+
+M = TypeVar("M", bound=Matched)
+
+
+def row_writes(
+    model: type[Any],
+    rows: Iterable[M],
+    values: Callable[[M], Mapping[str, Any]],
+    new: Callable[[M], Mapping[str, Any]],
+) -> Writes:
+    """What an import writes to `model` for each of `rows` that changes something: where nothing
+    is stored, a new row (what `new` gives it, then its `values`); else the change of the stored
+    record (an ORM object as read) to its `values` (`common.bulk.changed_row`). Every change
+    sets the same columns, each field any changed row brings, so one bulk update writes them
+    all."""
+    writing = [(row, values(row)) for row in rows if row.report.action != "unchanged"]
+    keys = sorted({k for row, wanted in writing if row.existing is not None for k in wanted})
+    return Writes(
+        model,
+        [{**new(row), **wanted} for row, wanted in writing if row.existing is None],
+        [
+            changed_row(row.existing, wanted, keys)
+            for row, wanted in writing
+            if row.existing is not None
+        ],
+    )
