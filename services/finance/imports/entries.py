@@ -16,14 +16,7 @@ from sqlalchemy.orm import Session
 from common.errors import FieldError, ValidationFailed
 from common.headers import Column
 from common.identity import Caller
-from common.importing import (
-    ImportReport,
-    ProblemKind,
-    RowReport,
-    read_header,
-    row_writes,
-    write_rows,
-)
+from common.importing import ImportReport, ProblemKind, RowReport, Writes, read_header, write_rows
 from common.periods import FinancialYear, Period, read_month
 from common.spreadsheets import Table
 from services.finance.deps import refusal_to_change
@@ -183,5 +176,5 @@ def commit(session: Session, rows: list[EntryRow]) -> None:
             "financial_year": FinancialYear.containing(item.month).label,
         }
 
-    returns = row_writes(SavingsEntry, rows, values=lambda item: item.values or {}, new=new)
+    returns = Writes.of(SavingsEntry, rows, values=lambda item: item.values or {}, new=new)
     write_rows(session, "savings returns", returns)

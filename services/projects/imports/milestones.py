@@ -19,14 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.headers import Column, normalise_header
-from common.importing import (
-    ImportReport,
-    ProblemKind,
-    RowReport,
-    read_header,
-    row_writes,
-    write_rows,
-)
+from common.importing import ImportReport, ProblemKind, RowReport, Writes, read_header, write_rows
 from common.spreadsheets import Table
 from services.projects.milestones.models import Milestone
 from services.projects.milestones.rules import MilestoneStatus, milestone_errors
@@ -287,7 +280,7 @@ def commit(session: Session, rows: list[MilestoneRow]) -> None:
     it all or nothing. Milestones are created and changed in bulk (`common.bulk`), each with its
     audit row; a change to a milestone someone changed since the file was read refuses it all."""
     org_id = session.info["org_id"]
-    milestones = row_writes(
+    milestones = Writes.of(
         Milestone,
         rows,
         values=lambda item: {k: v for k, v in item.values.items() if k in _STORED},
