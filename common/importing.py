@@ -5,7 +5,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, Protocol, Self, TypeVar
 
 from fastapi import Depends, File, Form, Query, UploadFile
 from fastapi.responses import JSONResponse
@@ -14,7 +14,7 @@ from pydantic import Field as PydanticField
 from sqlalchemy.orm import Session
 
 from common.audit import declare_no_change, record_created, record_updated
-from common.bulk import import_conflict, insert_rows, update_rows
+from common.bulk import changed_row, import_conflict, insert_rows, update_rows
 from common.errors import PROBLEM_JSON, FieldError, ValidationFailed
 from common.headers import Column, HeaderMatch, match_headers, missing_columns, parse_yes_no
 from common.mapping import Shaped, reconciliation_json, shape_upload
@@ -279,6 +279,16 @@ Change = tuple[dict[str, Any], dict[str, Any]]
 """A row as it was and as it will be (`common.bulk.changed_row`)."""
 
 
+class Matched(Protocol):
+    """A planned row of an import: its report, and the stored record it matched, if any."""
+
+    report: RowReport
+    existing: Any
+
+
+M = TypeVar("M", bound=Matched)
+
+
 @dataclass
 class Writes:
     """What an import writes to one table: the rows to insert, and each change of a stored row."""
@@ -286,6 +296,31 @@ class Writes:
     model: type[Any]
     new: list[dict[str, Any]] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+
+    @classmethod
+    def of(
+        cls,
+        model: type[Any],
+        rows: Iterable[M],
+        values: Callable[[M], Mapping[str, Any]],
+        new: Callable[[M], Mapping[str, Any]],
+    ) -> Self:
+        """What an import writes to `model` for each of `rows` that changes something: where
+        nothing is stored, a new row (what `new` gives it, then its `values`); else the change of
+        the stored record (an ORM object as read) to its `values` (`common.bulk.changed_row`).
+        Every change sets the same columns, each field any changed row brings, so one bulk
+        update writes them all."""
+        writing = [(row, values(row)) for row in rows if row.report.action != "unchanged"]
+        keys = sorted({k for row, wanted in writing if row.existing is not None for k in wanted})
+        return cls(
+            model,
+            [{**new(row), **wanted} for row, wanted in writing if row.existing is None],
+            [
+                changed_row(row.existing, wanted, keys)
+                for row, wanted in writing
+                if row.existing is not None
+            ],
+        )
 
 
 def write_rows(session: Session, what: str, *writes: Writes) -> None:

@@ -5,7 +5,7 @@ Each service answers for its own items (`GET /tasks` on each); the gateway combi
 """
 
 from datetime import date
-from typing import TypeVar
+from typing import Self, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -19,6 +19,11 @@ class TaskItem(BaseModel):
     due: date
     overdue: bool = Field(description="Its due date has passed.")
     link: str = Field(description="The page (on this site) with the form that clears it.")
+
+    @classmethod
+    def as_of(cls, today: date, *, key: str, kind: str, title: str, due: date, link: str) -> Self:
+        """The task as it stands on `today`: overdue once its due date has passed."""
+        return cls(key=key, kind=kind, title=title, due=due, overdue=due < today, link=link)
 
 
 T = TypeVar("T", bound=TaskItem)

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.bulk import changed_row
 from common.errors import FieldError, ValidationFailed
 from common.headers import Column
 from common.identity import Caller
@@ -165,24 +164,17 @@ def commit(session: Session, rows: list[EntryRow]) -> None:
     it all or nothing. Returns are created and changed in bulk (`common.bulk`), each with its
     audit row; a change to a return someone changed since the file was read refuses it all."""
     org_id = session.info["org_id"]
-    updating = [r for r in rows if r.existing is not None and r.report.action == "update"]
-    keys = sorted({k for r in updating for k in r.values or {}})
-    new: list[dict[str, Any]] = []
-    changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
-    for item in rows:
-        if item.report.action == "unchanged" or item.line is None or item.month is None:
-            continue
-        values = item.values or {}
-        if item.existing is None:
-            new.append(
-                {
-                    "org_id": org_id,
-                    "savings_line_id": item.line.id,
-                    "month": item.month,
-                    "financial_year": FinancialYear.containing(item.month).label,
-                }
-                | values
-            )
-        else:
-            changes.append(changed_row(item.existing, values, keys))
-    write_rows(session, "savings returns", Writes(SavingsEntry, new, changes))
+
+    def new(item: EntryRow) -> dict[str, Any]:
+        # A row without its line or month is blocked, so it is never written.
+        assert item.line is not None
+        assert item.month is not None
+        return {
+            "org_id": org_id,
+            "savings_line_id": item.line.id,
+            "month": item.month,
+            "financial_year": FinancialYear.containing(item.month).label,
+        }
+
+    returns = Writes.of(SavingsEntry, rows, values=lambda item: item.values or {}, new=new)
+    write_rows(session, "savings returns", returns)

@@ -40,12 +40,12 @@ def tasks_for(session: Session, *, caller: Caller, today: date) -> list[TaskItem
     due = savings_return_due(month.start, caller.deadlines)
     link = "/savings/entry?" + urlencode({"month": month.code, "owner_team": caller.team})
     return [
-        TaskItem(
+        TaskItem.as_of(
+            today,
             key=f"finance:savings:{line.id}:{month.code}",
             kind="savings_return",
             title=f"Savings return for {month.label}: {line.reference} {line.title}",
             due=due,
-            overdue=due < today,
             link=link,
         )
         for line in lines

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from common.deadlines import Deadlines, figures_due, is_closed
+from common.deadlines import Deadlines, is_closed
 from common.periods import Frequency, Period
 
 DONE = frozenset({"submitted", "approved"})
@@ -25,12 +25,3 @@ def open_periods(frequency: Frequency, deadlines: Deadlines, today: date) -> lis
         periods.append(period)
         period = period.previous()
     return periods
-
-
-def figure_overdue(period: Period, deadlines: Deadlines, today: date) -> bool:
-    """The period's figures were due before today.
-
-    >>> figure_overdue(Period.parse("2026-04"), Deadlines(), date(2026, 5, 16))
-    True
-    """
-    return figures_due(period, deadlines) < today

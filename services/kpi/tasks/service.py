@@ -14,7 +14,7 @@ from services.kpi.actuals.models import Actual, ActualRevision
 from services.kpi.actuals.rules import MANAGERS
 from services.kpi.measures.models import Measure
 from services.kpi.scorecard.rules import period_ended_by
-from services.kpi.tasks.rules import DONE, figure_overdue, open_periods
+from services.kpi.tasks.rules import DONE, open_periods
 
 
 def tasks_for(session: Session, *, caller: Caller, today: date) -> list[TaskItem]:
@@ -64,12 +64,12 @@ def _figures_owed(
             if state in DONE:
                 continue
             verb = "Correct the returned figure" if state == "returned" else "Enter the figure"
-            item = TaskItem(
+            item = TaskItem.as_of(
+                today,
                 key=f"kpi:figure:{measure.id}:{period.code}",
                 kind="figure",
                 title=f"{verb} for {measure.code} {measure.title}, {period.label}",
                 due=figures_due(period, deadlines),
-                overdue=figure_overdue(period, deadlines, today),
                 link="/kpis/entry?"
                 + urlencode({"period": period.code, "provider": measure.data_provider}),
             )
@@ -108,12 +108,12 @@ def _approvals(session: Session, caller: Caller, today: date) -> list[TaskItem]:
         # Due before the period closes; where periods never close, by the figures' due date.
         due = closes - timedelta(days=1) if closes else figures_due(period, caller.deadlines)
         items.append(
-            TaskItem(
+            TaskItem.as_of(
+                today,
                 key=f"kpi:approval:{actual.id}",
                 kind="approval",
                 title=f"Approve or return {measure.code} {measure.title}, {period.label}",
                 due=due,
-                overdue=due < today,
                 link="/kpis/approvals",
             )
         )

@@ -14,12 +14,10 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.bulk import changed_row
 from common.headers import Column, normalise_header
 from common.importing import ImportReport, ProblemKind, RowReport, Writes, read_header, write_rows
 from common.spreadsheets import Table
@@ -282,19 +280,14 @@ def commit(session: Session, rows: list[MilestoneRow]) -> None:
     it all or nothing. Milestones are created and changed in bulk (`common.bulk`), each with its
     audit row; a change to a milestone someone changed since the file was read refuses it all."""
     org_id = session.info["org_id"]
-    new: list[dict[str, Any]] = []
-    updating = [r for r in rows if r.existing is not None and r.report.action == "update"]
-    keys = sorted({k for r in updating for k in r.values if k in _STORED})
-    changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
-    for item in rows:
-        if item.report.action == "unchanged":
-            continue
-        stored = {k: v for k, v in item.values.items() if k in _STORED}
-        if item.existing is None:
-            new.append(
-                {"org_id": org_id, "project_id": item.project_id, "title": item.values["title"]}
-                | stored
-            )
-        else:
-            changes.append(changed_row(item.existing, stored, keys))
-    write_rows(session, "milestones", Writes(Milestone, new, changes))
+    milestones = Writes.of(
+        Milestone,
+        rows,
+        values=lambda item: {k: v for k, v in item.values.items() if k in _STORED},
+        new=lambda item: {
+            "org_id": org_id,
+            "project_id": item.project_id,
+            "title": item.values["title"],
+        },
+    )
+    write_rows(session, "milestones", milestones)

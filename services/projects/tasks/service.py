@@ -83,12 +83,12 @@ def _milestone_rows(
     )
     return [
         (
-            TaskItem(
+            TaskItem.as_of(
+                today,
                 key=f"projects:milestone:{milestone.id}",
                 kind="milestone",
                 title=f"Milestone: {milestone.title} ({names[milestone.project_id]})",
                 due=when,
-                overdue=when < today,
                 link=f"/projects/{milestone.project_id}/milestones/{milestone.id}/edit",
             ),
             milestone.project_id,
@@ -111,12 +111,12 @@ def _highlight_reports(session: Session, projects: list[Project], today: date) -
     )
     due = highlight_report_due(month.start)
     return [
-        TaskItem(
+        TaskItem.as_of(
+            today,
             key=f"projects:highlight:{project.id}:{month.code}",
             kind="highlight_report",
             title=f"Highlight report for {month.label}: {project.name}",
             due=due,
-            overdue=due < today,
             link=f"/projects/{project.id}/highlight-reports/new",
         )
         for project in sorted(delivering, key=lambda p: p.name)
@@ -149,12 +149,12 @@ def _action_rows(
         statement = statement.where(ImprovementAction.owner.in_(owners))
     return [
         (
-            TaskItem(
+            TaskItem.as_of(
+                today,
                 key=f"projects:action:{action.id}",
                 kind="improvement_action",
                 title=f"Improvement action: {action.action}",
                 due=action.due_date,
-                overdue=action.due_date < today,
                 link="/improvement-plan",
             ),
             action.owner,
