@@ -165,7 +165,7 @@ def create_council(
     )
     return CouncilCreated(
         council=_read(organisation, _usage(session, now_of(request))),
-        admin=CouncilAdminRead(id=admin.id, email=admin.email, display_name=admin.display_name),
+        admin=read_shape(CouncilAdminRead, admin),
         password_reset=link,
     )
 
