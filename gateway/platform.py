@@ -30,6 +30,7 @@ from common.db import Database, committed, make_engine
 from common.errors import FieldError, NotFound, ValidationFailed
 from common.identity import NO_COUNCIL, PLATFORM_ONLY, Caller, Role
 from common.pagination import Page, PageDep, paginate
+from common.read_shapes import read_shape
 from common.settings import get_settings
 from gateway import resets
 from gateway.accounts import hash_password, normalise_email, unscoped
@@ -99,14 +100,7 @@ def _no_usage() -> CouncilUsage:
 
 
 def _read(organisation: Organisation, usage: dict[uuid.UUID, CouncilUsage]) -> CouncilRead:
-    return CouncilRead(
-        id=organisation.id,
-        slug=organisation.slug,
-        name=organisation.name,
-        created_at=organisation.created_at,
-        disabled_at=organisation.disabled_at,
-        usage=usage.get(organisation.id) or _no_usage(),
-    )
+    return read_shape(CouncilRead, organisation, usage=usage.get(organisation.id) or _no_usage())
 
 
 def _council(session: Session, org_id: uuid.UUID) -> Organisation:
@@ -171,7 +165,7 @@ def create_council(
     )
     return CouncilCreated(
         council=_read(organisation, _usage(session, now_of(request))),
-        admin=CouncilAdminRead(id=admin.id, email=admin.email, display_name=admin.display_name),
+        admin=read_shape(CouncilAdminRead, admin),
         password_reset=link,
     )
 

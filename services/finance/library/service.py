@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from itertools import chain
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import delete, event, insert, select
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session, UOWTransaction
 
 from common.errors import FieldError, ValidationFailed
 from common.pagination import PageParams
+from common.read_shapes import read_shape
 from services.finance.library.models import (
     LibrarySetting,
     PublishedSaving,
@@ -225,25 +227,21 @@ def matching_lines(
     )
 
 
+_NOT_PUBLISHED = SimpleNamespace(area="", source_document="", page="", table_id=None)
+"""What a council's shared line shows where a published record names its source."""
+
+
 def _library_line(row: PublishedSaving | SharedSaving, *, your_council: bool) -> LibraryLine:
     """A saving from either table as the library lists it; a council's shared line has no
     published source."""
-    published = row if isinstance(row, PublishedSaving) else None
     theme = Theme(row.theme)
-    return LibraryLine(
-        source="published" if published else "council",
-        council=row.council,
+    return read_shape(
+        LibraryLine,
+        row,
+        _NOT_PUBLISHED,
+        source="published" if isinstance(row, PublishedSaving) else "council",
         theme=theme,
         theme_label=theme.label,
-        description=row.description,
-        area=published.area if published else "",
-        financial_year=row.financial_year,
-        planned=row.planned,
-        achieved=row.achieved,
-        status=row.status,
-        source_document=published.source_document if published else "",
-        page=published.page if published else "",
-        table_id=published.table_id if published else None,
         your_council=your_council,
     )
 

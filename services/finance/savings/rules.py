@@ -105,37 +105,6 @@ class Brag(StrEnum):
         return f"{words[self.value]} ({self.value.capitalize()})"
 
 
-def brag(
-    *,
-    status: str,
-    delivery_confidence: str,
-    target: Decimal,
-    achieved_to_date: Decimal | None,
-    forecast_for_year: Decimal | None,
-) -> Brag:
-    """A line's BRAG in a year. Blue once delivered (its status, or achieved the whole positive
-    target); Red when written off or its delivery confidence is red; Amber when its confidence
-    is amber or its forecast falls short of the target; else Green.
-
-    >>> brag(status="in_delivery", delivery_confidence="green", target=Decimal(10),
-    ...      achieved_to_date=Decimal(2), forecast_for_year=Decimal(8))
-    <Brag.AMBER: 'amber'>
-    """
-    if status == "written_off":
-        return Brag.RED
-    if status == "delivered" or (
-        target > 0 and achieved_to_date is not None and achieved_to_date >= target
-    ):
-        return Brag.BLUE
-    if delivery_confidence == "red":
-        return Brag.RED
-    if delivery_confidence == "amber" or (
-        forecast_for_year is not None and savings_shortfall(target, forecast_for_year) > 0
-    ):
-        return Brag.AMBER
-    return Brag.GREEN
-
-
 @dataclass(frozen=True)
 class LineProgress:
     """A savings line in one financial year: its targets and its latest monthly return."""
@@ -156,13 +125,30 @@ class LineProgress:
 
     @property
     def brag(self) -> Brag:
-        return brag(
-            status=self.status,
-            delivery_confidence=self.delivery_confidence,
-            target=self.target,
-            achieved_to_date=self.achieved_to_date,
-            forecast_for_year=self.forecast_for_year,
-        )
+        """The line's BRAG in the year. Blue once delivered (its status, or achieved the whole
+        positive target); Red when written off or its delivery confidence is red; Amber when its
+        confidence is amber or its forecast falls short of the target; else Green.
+
+        >>> LineProgress(target=Decimal(10), full_year_effect=Decimal(10),
+        ...              achieved_to_date=Decimal(2), forecast_for_year=Decimal(8),
+        ...              delivery_confidence="green").brag
+        <Brag.AMBER: 'amber'>
+        """
+        if self.status == "written_off":
+            return Brag.RED
+        if self.status == "delivered" or (
+            self.target > 0
+            and self.achieved_to_date is not None
+            and self.achieved_to_date >= self.target
+        ):
+            return Brag.BLUE
+        if self.delivery_confidence == "red":
+            return Brag.RED
+        if self.delivery_confidence == "amber" or (
+            self.shortfall is not None and self.shortfall > 0
+        ):
+            return Brag.AMBER
+        return Brag.GREEN
 
 
 @dataclass(frozen=True)

@@ -232,15 +232,8 @@ def year_progress(line: Line, financial_year: str, as_at: date | None = None) ->
 
 def measure_read(measure: ActivityMeasure | Row[Any]) -> ActivityMeasureRead:
     percent = rules.percent_done(measure.planned, measure.done)
-    return ActivityMeasureRead(
-        id=measure.id,
-        savings_line_id=measure.savings_line_id,
-        name=measure.name,
-        unit=measure.unit,
-        planned=measure.planned,
-        done=measure.done,
-        percent_done=str(percent) if percent is not None else None,
-        version=measure.version,
+    return read_shape(
+        ActivityMeasureRead, measure, percent_done=str(percent) if percent is not None else None
     )
 
 

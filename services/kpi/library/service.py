@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from common import crud
 from common.audit import declare_no_change
 from common.errors import Conflict, FieldError, ValidationFailed
+from common.read_shapes import read_shape
 from services.kpi.benchmarks.models import Benchmark
 from services.kpi.library import rules
 from services.kpi.library.models import LibraryAdoption
@@ -127,17 +128,7 @@ def import_benchmarks(
             else:
                 outcome, message = "update", f"was {old.value}"
         seen.add((item.financial_year, item.area_name))
-        rows.append(
-            BenchmarkImportRow(
-                row=item.row,
-                area_code=item.area_code,
-                area_name=item.area_name,
-                financial_year=item.financial_year,
-                value=item.value,
-                outcome=outcome,
-                message=message,
-            )
-        )
+        rows.append(read_shape(BenchmarkImportRow, item, outcome=outcome, message=message))
     counts = Counter(r.outcome for r in rows)
     if not rows and not problems:
         problems = ["The file has no rows"]

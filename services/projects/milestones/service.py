@@ -6,6 +6,7 @@ Keyword-only functions that flush but never commit.
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import fields
 from datetime import date
 
 from sqlalchemy import select
@@ -45,13 +46,8 @@ def milestones_by_project(
 
 
 def facts(milestone: Milestone) -> MilestoneFacts:
-    return MilestoneFacts(
-        title=milestone.title,
-        baseline_date=milestone.baseline_date,
-        forecast_date=milestone.forecast_date,
-        actual_date=milestone.actual_date,
-        status=milestone.status,
-    )
+    """What the rules need to know of `milestone`: each of its facts is its column of that name."""
+    return MilestoneFacts(**{f.name: getattr(milestone, f.name) for f in fields(MilestoneFacts)})
 
 
 def list_milestones(
