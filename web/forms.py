@@ -294,6 +294,9 @@ class Resource:
     """Where to go after saving (unless said, the record's own page: `{base}/{id}`)."""
     back: Callable[[Request, Any | None], str] | None = None
     """The Back link (unless said, the record's own page, or the list at `base` for a new one)."""
+    listed_on: str | None = None
+    """The page that lists these records when they have no page of their own (priorities, on
+    the objectives page): where saving one goes, and its Back link, unless `done` or `back` say."""
     defaults: Callable[[Request], dict[str, Any]] = lambda request: {}
     options: Options = _no_options
     caption: Callable[[Any | None], str] = lambda record: ""
@@ -340,11 +343,15 @@ class Resource:
         return {self.api.id_name: self.id_in(request)}
 
     def done_page(self, record: Any) -> str:
-        return self.done(record) if self.done is not None else f"{self.base}/{record.id}"
+        if self.done is not None:
+            return self.done(record)
+        return self.listed_on or f"{self.base}/{record.id}"
 
     def back_page(self, request: Request, record: Any | None) -> str:
         if self.back is not None:
             return self.back(request, record)
+        if self.listed_on is not None:
+            return self.listed_on
         return self.done_page(record) if record is not None else self.base
 
     def title(self, record: Any | None) -> str:
