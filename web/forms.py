@@ -16,9 +16,9 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from starlette.datastructures import FormData
@@ -27,9 +27,9 @@ from web.clients.gateway import (
     ApiError,
     Editable,
     Endpoint,
+    Gateway,
     GatewayClient,
     Tagged,
-    gateway_client,
 )
 from web.rendering import render
 from web.roles import Area, may_change, refusal
@@ -49,7 +49,6 @@ Kind = Literal[
     "number",
 ]
 Choices = Sequence[tuple[str, str]]
-Gateway = Annotated[GatewayClient, Depends(gateway_client)]
 NOT_SET_WHEN_EMPTY = frozenset({"date", "month", "money", "number"})
 """Kinds of answer that the API takes as not set when left empty, never as an empty string."""
 HINTS = {
