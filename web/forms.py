@@ -16,9 +16,9 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from starlette.datastructures import FormData
@@ -27,9 +27,9 @@ from web.clients.gateway import (
     ApiError,
     Editable,
     Endpoint,
+    Gateway,
     GatewayClient,
     Tagged,
-    gateway_client,
 )
 from web.rendering import render
 from web.roles import Area, may_change, refusal
@@ -49,7 +49,6 @@ Kind = Literal[
     "number",
 ]
 Choices = Sequence[tuple[str, str]]
-Gateway = Annotated[GatewayClient, Depends(gateway_client)]
 NOT_SET_WHEN_EMPTY = frozenset({"date", "month", "money", "number"})
 """Kinds of answer that the API takes as not set when left empty, never as an empty string."""
 HINTS = {
@@ -294,6 +293,9 @@ class Resource:
     """Where to go after saving (unless said, the record's own page: `{base}/{id}`)."""
     back: Callable[[Request, Any | None], str] | None = None
     """The Back link (unless said, the record's own page, or the list at `base` for a new one)."""
+    listed_on: str | None = None
+    """The page that lists these records when they have no page of their own (priorities, on
+    the objectives page): where saving one goes, and its Back link, unless `done` or `back` say."""
     defaults: Callable[[Request], dict[str, Any]] = lambda request: {}
     options: Options = _no_options
     caption: Callable[[Any | None], str] = lambda record: ""
@@ -340,11 +342,15 @@ class Resource:
         return {self.api.id_name: self.id_in(request)}
 
     def done_page(self, record: Any) -> str:
-        return self.done(record) if self.done is not None else f"{self.base}/{record.id}"
+        if self.done is not None:
+            return self.done(record)
+        return self.listed_on or f"{self.base}/{record.id}"
 
     def back_page(self, request: Request, record: Any | None) -> str:
         if self.back is not None:
             return self.back(request, record)
+        if self.listed_on is not None:
+            return self.listed_on
         return self.done_page(record) if record is not None else self.base
 
     def title(self, record: Any | None) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from html import unescape
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from common.identity import Caller, Role
@@ -14,7 +15,15 @@ from common.testing.plugin import make_caller
 from tests.finance.factories import add_entry, add_forecast, make_budget_line, make_savings_line
 from tests.helpers import NEW_PAGES, assert_shows, shown, submitted
 from tests.kpi.factories import make_actual, make_measure
-from tests.projects.conftest import API, days, make_milestone, make_objective, make_project
+from tests.projects.conftest import (
+    API,
+    days,
+    make_improvement_action,
+    make_milestone,
+    make_objective,
+    make_priority,
+    make_project,
+)
 from web.views.editing import TARGET_YEARS
 
 RAW = re.compile(
@@ -599,3 +608,31 @@ def test_a_service_lead_adds_a_savings_line_owned_by_their_own_team(
     assert api.get(f"/api/v1/finance/savings-lines/{line_id}").json()["owner_team"] == (
         "Operations Team"
     )
+
+
+@pytest.mark.parametrize(
+    ("base", "make", "answers", "listed_on"),
+    [
+        ("/priorities", make_priority, {"title": "Know our market"}, "/objectives"),
+        (
+            "/improvement-plan/actions",
+            make_improvement_action,
+            {"area": "Quality assurance", "action": "Audit case files", "status": "in_progress"},
+            "/improvement-plan",
+        ),
+        ("/budget/lines", make_budget_line, {"name": "Home care"}, "/budget"),
+    ],
+)
+def test_a_record_with_no_page_of_its_own_goes_back_to_the_page_that_lists_it(
+    api: TestClient,
+    base: str,
+    make: Callable[[TestClient], dict[str, Any]],
+    answers: dict[str, str],
+    listed_on: str,
+) -> None:
+    record = make(api)
+    edit = f"{base}/{record['id']}/edit"
+    for path in (f"{base}/new", edit):
+        assert f'href="{listed_on}" class="govuk-back-link"' in api.get(path).text
+    form = api.get(edit)
+    assert submitted(api, edit, answers | {"etag": etag_in(form.text)}) == listed_on

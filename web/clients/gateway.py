@@ -7,10 +7,10 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
 from http.cookiejar import Cookie, CookieJar, DefaultCookiePolicy
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import httpx
-from fastapi import Request
+from fastapi import Depends, Request
 from pydantic import TypeAdapter
 
 from common.errors import AppError
@@ -347,3 +347,7 @@ def _csrf_token(request: Request) -> str | None:
 def gateway_client(request: Request) -> GatewayClient:
     """FastAPI dependency: a client for this page view."""
     return GatewayClient(request.app.state.gateway, request)
+
+
+Gateway = Annotated[GatewayClient, Depends(gateway_client)]
+"""A page's gateway client, as a route's parameter."""

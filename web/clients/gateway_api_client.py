@@ -8,9 +8,9 @@ from fastapi import Depends
 from web.clients.gateway import (
     NO_BODY,
     Endpoint,
+    Gateway,
     GatewayClient,
     editing,
-    gateway_client,
     if_match,
 )
 from web.clients.models import (
@@ -146,9 +146,7 @@ class GatewayApiClient:
         )
 
 
-def gateway_api_client(
-    gateway: Annotated[GatewayClient, Depends(gateway_client)],
-) -> GatewayApiClient:
+def gateway_api_client(gateway: Gateway) -> GatewayApiClient:
     """FastAPI dependency: the gateway's own API on behalf of the person viewing the page."""
     return GatewayApiClient(gateway)
 

@@ -8,8 +8,8 @@ from web.clients.gateway import (
     LIMIT,
     Editable,
     Endpoint,
+    Gateway,
     GatewayClient,
-    gateway_client,
     if_match,
     query,
 )
@@ -120,7 +120,7 @@ def _facets(page: Page[Measure]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     )
 
 
-def kpi_api_client(gateway: Annotated[GatewayClient, Depends(gateway_client)]) -> KpiApiClient:
+def kpi_api_client(gateway: Gateway) -> KpiApiClient:
     """FastAPI dependency: the KPI API on behalf of the person viewing the page."""
     return KpiApiClient(gateway)
 

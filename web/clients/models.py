@@ -1,10 +1,10 @@
 """The API's answers as the web pages read them: pydantic models of the merged OpenAPI document's
 response schemas (tests/platform/test_web_clients.py checks each field against it).
 
-Each model holds its schema's fields; anything the API adds later is ignored. Money is
-`Decimal`; dates, months and ids stay the strings the API sends (the pages show them as written,
-and put them in links); other figures (KPI values) stay strings too, formatted by the page as the
-measure says.
+Each model holds its schema's fields (a national measure only those the library page shows);
+anything else the API sends is ignored. Money is `Decimal`; dates, months and ids stay the
+strings the API sends (the pages show them as written, and put them in links); other figures (KPI
+values) stay strings too, formatted by the page as the measure says.
 """
 
 from datetime import datetime
@@ -861,20 +861,17 @@ class Benefit(Read):
 
 
 class LibraryMeasure(Read):
+    """What the measure library page shows of a national definition, and adopts by `key`."""
+
     key: str
     framework: str
     year: str
     national_id: str
     title: str
     definition: str
-    numerator: str
-    denominator: str
     unit: str
-    polarity: str
     predecessor_id: str
-    source: str
     unconfirmed: list[str]
-    note: str
     adopted_measure_id: str | None = None
 
 

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends
 
-from web.clients.gateway import Endpoint, GatewayClient, gateway_client
+from web.clients.gateway import Endpoint, Gateway, GatewayClient
 from web.clients.models import Council, CouncilCreated, Page
 
 PLATFORM = "platform administration"
@@ -37,9 +37,7 @@ class PlatformApiClient:
         return await self._gateway.call(ENABLE_COUNCIL, {"org_id": org_id})
 
 
-def platform_api_client(
-    gateway: Annotated[GatewayClient, Depends(gateway_client)],
-) -> PlatformApiClient:
+def platform_api_client(gateway: Gateway) -> PlatformApiClient:
     """FastAPI dependency: the platform API on behalf of the person viewing the page."""
     return PlatformApiClient(gateway)
 

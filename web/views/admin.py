@@ -3,7 +3,7 @@
 Admins only. Every change goes through the gateway's administration API, which checks again.
 """
 
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -11,14 +11,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from common.identity import Role
 from web.clients.audit_api_client import record_history
-from web.clients.gateway import ApiError, GatewayClient, gateway_client
+from web.clients.gateway import ApiError, Gateway
 from web.clients.gateway_api_client import GatewayApi
 from web.rendering import render, render_once
 from web.views.auth import page_caller, when
 from web.views.dashboard import PageContext
 
 router = APIRouter(prefix="/admin")
-Gateway = Annotated[GatewayClient, Depends(gateway_client)]
 
 ROLE_NAMES = {
     Role.ADMIN: "Administrator",

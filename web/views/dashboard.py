@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from common.periods import FinancialYear
 from web.clients.finance_api_client import FinanceApiClient
-from web.clients.gateway import ApiError, GatewayClient, UpstreamDown, gateway_client
+from web.clients.gateway import ApiError, Gateway, UpstreamDown
 from web.clients.gateway_api_client import GatewayApi
 from web.clients.kpi_api_client import KpiApiClient
 from web.clients.models import TotalsGroup
@@ -22,7 +22,6 @@ from web.views.director import director_view
 from web.views.tasks import task_rows
 
 router = APIRouter()
-Gateway = Annotated[GatewayClient, Depends(gateway_client)]
 T = TypeVar("T")
 
 

@@ -70,14 +70,19 @@ def _latest(months: list[M], known: Callable[[M], bool]) -> M | None:
 
 
 def _by_month(
-    chart_id: str, title: str, message: str, months: list[str], series: list[Series]
+    chart_id: str,
+    subject: str,
+    trend: SavingsTrend | BudgetTrend,
+    message: str,
+    series: list[Series],
 ) -> Markup:
-    """A money chart over the months of a year; its description is its message."""
+    """A money chart of a trend over the months of its year, titled by its subject and year;
+    its description is its message."""
     return Markup(
         line_chart(
-            title=title,
+            title=f"{subject} {trend.financial_year}, month by month",
             description=message + " The table beside the chart gives every month's numbers.",
-            labels=[f"{Period.parse(m).start:%b}" for m in months],
+            labels=[f"{Period.parse(m.month).start:%b}" for m in trend.months],
             series=series,
             chart_id=chart_id,
             tick_label=money_tick,
@@ -98,9 +103,9 @@ def savings_chart(trend: SavingsTrend) -> Markup | None:
     )
     return _by_month(
         "savings-trend-chart",
-        f"Cashable savings {trend.financial_year}, month by month",
+        "Cashable savings",
+        trend,
         message,
-        [m.month for m in trend.months],
         [
             Series("Delivered to date", [m.achieved_to_date for m in trend.months]),
             Series(
@@ -123,9 +128,9 @@ def budget_chart(trend: BudgetTrend) -> Markup | None:
     )
     return _by_month(
         "budget-trend-chart",
-        f"Budget forecast {trend.financial_year}, month by month",
+        "Budget forecast",
+        trend,
         message,
-        [m.month for m in trend.months],
         [
             Series("Forecast outturn", [m.forecast_outturn for m in trend.months]),
             Series("Budget", [trend.budget] * len(trend.months), dashed=True),

@@ -7,9 +7,9 @@ Both come from the same `Section`s, so the page and the document always hold the
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
@@ -20,7 +20,7 @@ from common.errors import NotFound
 from common.periods import Period
 from common.writing import write_csv, write_xlsx
 from web.charts import bar_chart_image
-from web.clients.gateway import GatewayClient, gateway_client
+from web.clients.gateway import Gateway, GatewayClient
 from web.clients.kpi_api_client import KpiApiClient
 from web.clients.models import KpiTarget, Measure, Objective, Priority, Project
 from web.clients.projects_api_client import ProjectsApiClient
@@ -28,7 +28,6 @@ from web.rendering import TEMPLATES, render
 from web.views.dashboard import PageContext
 
 router = APIRouter()
-Gateway = Annotated[GatewayClient, Depends(gateway_client)]
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TITLE = "Adult Social Care service plan"
 UNITS = {"count": "Number", "percent": "%", "gbp": "£", "days": "Days", "ratio": "Ratio"}

@@ -367,7 +367,7 @@ OBJECTIVE = Resource(
         )
     ),
     done=lambda record: f"/objectives#objective-{record.number}",
-    back=lambda request, record: "/objectives",
+    listed_on="/objectives",
     defaults=lambda request: {"council_plan": "no"},
     options=_objective_options,
 )
@@ -389,8 +389,7 @@ PRIORITY = Resource(
             ),
         )
     ),
-    done=lambda record: "/objectives",
-    back=lambda request, record: "/objectives",
+    listed_on="/objectives",
 )
 
 IMPROVEMENT_ACTION = Resource(
@@ -410,8 +409,7 @@ IMPROVEMENT_ACTION = Resource(
             Question("status", "Status", "radios", choices=ACTION_STATUSES),
         )
     ),
-    done=lambda record: "/improvement-plan",
-    back=lambda request, record: "/improvement-plan",
+    listed_on="/improvement-plan",
     defaults=lambda request: {"status": "not_started"},
 )
 
@@ -869,8 +867,7 @@ BUDGET_LINE = Resource(
             Question("cost_centre", "Cost centre", width="govuk-input--width-10"),
         )
     ),
-    done=lambda record: "/budget",
-    back=lambda request, record: "/budget",
+    listed_on="/budget",
 )
 
 for resource in (

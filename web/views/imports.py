@@ -20,17 +20,16 @@ import json
 import zlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
 from web.clients import imports_api_client as imports
-from web.clients.gateway import ApiError, Endpoint, GatewayClient, gateway_client
+from web.clients.gateway import ApiError, Endpoint, Gateway
 from web.forms import unless_allowed
 from web.rendering import render
 from web.views.dashboard import PageContext
 
 router = APIRouter()
-Gateway = Annotated[GatewayClient, Depends(gateway_client)]
 
 PERIOD_KINDS = ("actuals", "savings-entries")
 """The imports that take one period for a whole file with no period column."""

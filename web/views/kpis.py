@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated, Any, Protocol
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
@@ -20,9 +20,9 @@ from web.clients.audit_api_client import record_history
 from web.clients.finance_api_client import FinanceApiClient
 from web.clients.gateway import (
     ApiError,
+    Gateway,
     GatewayClient,
     UpstreamDown,
-    gateway_client,
 )
 from web.clients.kpi_api_client import KpiApi, KpiApiClient
 from web.clients.models import Actual, KpiTarget, Measure, Revision, ScorecardRow, SeriesPoint
@@ -578,7 +578,7 @@ async def measure_page(
     request: Request,
     page: PageContext,
     kpi: KpiApi,
-    gateway: Annotated[GatewayClient, Depends(gateway_client)],
+    gateway: Gateway,
     measure_id: uuid.UUID,
 ) -> HTMLResponse:
     """A measure's definition, targets, chart with its table, commentary and history."""

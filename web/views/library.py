@@ -5,11 +5,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from web.clients.gateway import ApiError, GatewayClient, gateway_client
-from web.clients.kpi_api_client import KpiApiClient
+from web.clients.gateway import ApiError
+from web.clients.kpi_api_client import KpiApi
 from web.clients.models import CouncilByTheme, ThemeTable
 from web.exports import Column, download_links, export, wanted
 from web.rendering import render
@@ -17,13 +17,6 @@ from web.views.dashboard import PageContext
 from web.views.savings import Finance
 
 router = APIRouter()
-
-
-def kpi_client(gateway: Annotated[GatewayClient, Depends(gateway_client)]) -> KpiApiClient:
-    return KpiApiClient(gateway)
-
-
-Kpi = Annotated[KpiApiClient, Depends(kpi_client)]
 
 
 def _theme_columns(table: ThemeTable) -> list[Column]:
@@ -83,7 +76,7 @@ async def savings_library(
 
 @router.get("/measure-library", response_class=HTMLResponse)
 async def measure_library(
-    request: Request, page: PageContext, kpi: Kpi, adopted: int = 0
+    request: Request, page: PageContext, kpi: KpiApi, adopted: int = 0
 ) -> HTMLResponse:
     return await _measure_library(request, page, kpi, adopted=adopted)
 
@@ -91,7 +84,7 @@ async def measure_library(
 async def _measure_library(
     request: Request,
     page: PageContext,
-    kpi: Kpi,
+    kpi: KpiApi,
     *,
     adopted: int = 0,
     chosen: list[str] | None = None,
@@ -115,7 +108,7 @@ async def _measure_library(
 async def adopt_measures(
     request: Request,
     page: PageContext,
-    kpi: Kpi,
+    kpi: KpiApi,
     keys: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     """Adopt the measures ticked, in one step: all of them, or none and the reason why."""

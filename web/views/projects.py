@@ -13,7 +13,7 @@ from common.writing import Cell
 from web.charts import PALETTE
 from web.clients.audit_api_client import record_history
 from web.clients.finance_api_client import FinanceApiClient
-from web.clients.gateway import ApiError, GatewayClient, UpstreamDown, gateway_client
+from web.clients.gateway import ApiError, Gateway, UpstreamDown
 from web.clients.models import Caller, Project, Timeline
 from web.clients.projects_api_client import ProjectsApiClient
 from web.exports import Column, day, export, rag_word, tracker_table, wanted, yes_no
@@ -23,9 +23,7 @@ from web.views.dashboard import PageContext
 router = APIRouter()
 
 
-def projects_client(
-    gateway: Annotated[GatewayClient, Depends(gateway_client)],
-) -> ProjectsApiClient:
+def projects_client(gateway: Gateway) -> ProjectsApiClient:
     return ProjectsApiClient(gateway)
 
 
@@ -368,7 +366,7 @@ async def project_page(
     request: Request,
     page: PageContext,
     projects: Projects,
-    gateway: Annotated[GatewayClient, Depends(gateway_client)],
+    gateway: Gateway,
     project_id: str,
 ) -> HTMLResponse:
     context = await _project_context(projects, project_id, page)

@@ -1,19 +1,16 @@
 """The admin pages of deadlines and reminders: the council's due dates, period close and
 reminder settings, and when each reminder was sent and to whom."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from web.clients.gateway import ApiError, GatewayClient, gateway_client
+from web.clients.gateway import ApiError, Gateway
 from web.clients.tasks_api_client import TasksApiClient
 from web.rendering import render
 from web.views.admin import Admin, _errors
 from web.views.dashboard import PageContext
 
 router = APIRouter(prefix="/admin")
-Gateway = Annotated[GatewayClient, Depends(gateway_client)]
 
 
 @router.get("/reminders", response_class=HTMLResponse, dependencies=[Admin])

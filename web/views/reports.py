@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
@@ -15,7 +15,7 @@ from common.money import format_money
 from common.periods import Frequency, Period
 from web.charts import bar_chart
 from web.clients.finance_api_client import FinanceApiClient
-from web.clients.gateway import ApiError, GatewayClient, UpstreamDown, gateway_client
+from web.clients.gateway import ApiError, Gateway, GatewayClient, UpstreamDown
 from web.clients.kpi_api_client import KpiApiClient
 from web.clients.models import (
     PositionLine,
@@ -33,7 +33,6 @@ from web.views.documents import DOCX, PDF, Section, document_docx, document_pdf,
 from web.views.kpis import figure
 
 router = APIRouter()
-Gateway = Annotated[GatewayClient, Depends(gateway_client)]
 RAG_WORDS = {"green": "On track", "amber": "At risk", "red": "Off track", "not_set": "Not set"}
 # Bars for each status, worst first, worded as the tags are ("Off track (Red)") so that the
 # colour is never the only way to tell them apart. GOV.UK's RAG colours; each bar is outlined.

@@ -15,7 +15,7 @@ from common.periods import FinancialYear, Period
 from web.charts import Series, line_chart
 from web.clients.audit_api_client import record_history
 from web.clients.finance_api_client import FinanceApiClient
-from web.clients.gateway import ApiError, GatewayClient, gateway_client
+from web.clients.gateway import ApiError, Gateway
 from web.clients.models import Caller, Entry, SavingsLine, TrackerRow
 from web.clients.projects_api_client import ProjectsApiClient
 from web.exports import Column, export, money_column, rag_word, tracker_table, wanted
@@ -26,7 +26,7 @@ from web.views.dashboard import PageContext
 router = APIRouter()
 
 
-def finance_client(gateway: Annotated[GatewayClient, Depends(gateway_client)]) -> FinanceApiClient:
+def finance_client(gateway: Gateway) -> FinanceApiClient:
     return FinanceApiClient(gateway)
 
 
@@ -370,7 +370,7 @@ async def savings_line(
     request: Request,
     page: PageContext,
     finance: Finance,
-    gateway: Annotated[GatewayClient, Depends(gateway_client)],
+    gateway: Gateway,
     line_id: uuid.UUID,
     financial_year: str = "",
 ) -> HTMLResponse:
