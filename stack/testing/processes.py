@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,16 +76,10 @@ def running_system(
         drop_database(url)
 
 
-def live_fixture(
-    prefix: str,
-    *,
-    dev_identity: bool = True,
-    settings: dict[str, str] | None = None,
-    ready_timeout: float = 180,
-) -> object:
-    """A module-scoped pytest fixture named `live`: `running_system` with these options, its
-    logs in a temporary directory. A test module (or conftest) states only what is its own:
-    `live = live_fixture("asc_timeout", dev_identity=False, settings={...})`.
+def live_fixture(prefix: str, **options: Any) -> object:
+    """A module-scoped pytest fixture named `live`: `running_system` under `prefix` with these
+    `options`, its logs in a temporary directory. A test module (or conftest) states only what is
+    its own: `live = live_fixture("asc_timeout", dev_identity=False, settings={...})`.
 
     The apps take 10-20 s to start, so a module starts them once; without `dev_identity`,
     people and integrators sign in for real (sessions, cookies, CSRF tokens and keys)."""
@@ -94,12 +89,7 @@ def live_fixture(
         pg_server_url: str, tmp_path_factory: pytest.TempPathFactory
     ) -> Iterator[RunningSystem]:
         with running_system(
-            pg_server_url,
-            tmp_path_factory.mktemp("logs"),
-            prefix=prefix,
-            dev_identity=dev_identity,
-            settings=settings,
-            ready_timeout=ready_timeout,
+            pg_server_url, tmp_path_factory.mktemp("logs"), prefix=prefix, **options
         ) as system:
             yield system
 

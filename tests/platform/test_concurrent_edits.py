@@ -3,25 +3,19 @@ answered 412, and no applied write is lost."""
 
 import threading
 import time
-from collections.abc import Iterator
 from decimal import Decimal
 
 import httpx
 import pytest
 
-from stack.testing.processes import RunningSystem, running_system
+from stack.testing.processes import RunningSystem, live_fixture
 
 pytestmark = pytest.mark.e2e
 WRITERS = 6
 WRITES_EACH = 5
 
 
-@pytest.fixture(scope="module")
-def live(pg_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
-    with running_system(
-        pg_server_url, tmp_path_factory.mktemp("logs"), prefix="asc_conc"
-    ) as system:
-        yield system
+live = live_fixture("asc_conc")
 
 
 def test_no_lost_update_under_concurrent_edits(live: RunningSystem) -> None:
