@@ -183,16 +183,30 @@ def _record(
         )
         or 0
     ) + 1
-    row = revision_row(actual, number=number, action=action, caller=caller)
-    row |= {"reason": late.reason if late else reason, "self_approved": self_approved}
+    row = revision_row(
+        actual,
+        number=number,
+        action=action,
+        caller=caller,
+        reason=late.reason if late else reason,
+        self_approved=self_approved,
+    )
     session.add(ActualRevision(**row, closed_period_role=late.role.value if late else None))
     session.flush()
     return number
 
 
-def revision_row(actual: Actual, *, number: int, action: str, caller: Caller) -> dict[str, Any]:
+def revision_row(
+    actual: Actual,
+    *,
+    number: int,
+    action: str,
+    caller: Caller,
+    reason: str = "",
+    self_approved: bool = False,
+) -> dict[str, Any]:
     """Revision `number` of an actual, as the caller's `action` leaves it: its status and figures
-    as they now are, with no reason given and not approved by whoever entered the figures."""
+    as they now are, the `reason` given, and whether whoever entered the figures approved them."""
     return {
         "actual_id": actual.id,
         "number": number,
@@ -202,9 +216,9 @@ def revision_row(actual: Actual, *, number: int, action: str, caller: Caller) ->
         "numerator": actual.numerator,
         "denominator": actual.denominator,
         "commentary": actual.commentary,
-        "reason": "",
+        "reason": reason,
         "changed_by": caller.user_id,
-        "self_approved": False,
+        "self_approved": self_approved,
     }
 
 

@@ -510,8 +510,13 @@ def commit(session: Session, rows: list[_Row], caller: Caller) -> None:
             elif step == "approved":
                 mark_approved(actual)
                 actual.approved_revision = number
-            revision = revision_row(actual, number=number, action=step, caller=caller)
-            revision["self_approved"] = step == "approved" and row.self_approved
+            revision = revision_row(
+                actual,
+                number=number,
+                action=step,
+                caller=caller,
+                self_approved=step == "approved" and row.self_approved,
+            )
             revisions.append({"org_id": caller.org_id} | revision)
         if existing is None:
             new_actuals.append({k: v for k, v in vars(actual).items() if not k.startswith("_")})
