@@ -50,7 +50,7 @@ _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _CHART_TYPE = f"{OFFICE_TYPE}.drawingml.chart+xml"
-_CHART_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
+_CHART_REL = f"{_R}/chart"
 _EMU_PER_CM = 360_000
 _INK = "0B0C0C"
 # The same colours as the page's SVG charts (web/charts.py), each 3:1 or more against white.
