@@ -111,15 +111,19 @@ def sign_in(client: TestClient, email: str, password: str = PASSWORD, csrf: str 
     return token
 
 
-def another_browser(system: System) -> TestClient:
-    """A second browser on the same gateway, with no cookies. Not entered as a context manager:
-    leaving it would shut the shared gateway down."""
-    return TestClient(system.gateway, base_url="http://gateway", follow_redirects=False)
+def another_browser(beside: System | TestClient) -> TestClient:
+    """A second browser (or an integrator's program) with no cookies, on the gateway of the
+    system or of the browser `beside`. Not entered as a context manager: leaving it would shut
+    the shared gateway down."""
+    gateway = beside.gateway if isinstance(beside, System) else beside.app
+    return TestClient(gateway, base_url="http://gateway", follow_redirects=False)
 
 
-def signed_in_browser(system: System, email: str, password: str = PASSWORD) -> TestClient:
+def signed_in_browser(
+    beside: System | TestClient, email: str, password: str = PASSWORD
+) -> TestClient:
     """A second browser on the same gateway, signed in as `email` through the sign-in page."""
-    client = another_browser(system)
+    client = another_browser(beside)
     sign_in(client, email, password)
     return client
 

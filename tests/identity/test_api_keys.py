@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from common.db import Database
 from gateway.models import ApiKey, User
-from tests.identity.conftest import Clock, post_signed_in, sign_in
+from tests.identity.conftest import Clock, another_browser, post_signed_in, sign_in
 
 
 def make_key(browser: TestClient, csrf: str, **fields: object) -> dict[str, object]:
@@ -19,11 +19,6 @@ def make_key(browser: TestClient, csrf: str, **fields: object) -> dict[str, obje
     assert response.status_code == 201, response.text
     created: dict[str, object] = response.json()
     return created
-
-
-def caller(browser: TestClient) -> TestClient:
-    """A client with no cookies, on the same gateway: an integrator's program."""
-    return TestClient(browser.app, base_url="http://gateway", follow_redirects=False)
 
 
 def test_a_key_is_shown_once_and_stored_only_as_its_digest(
@@ -46,7 +41,7 @@ def test_a_read_key_reads_its_service_only_and_records_its_use(
     browser: TestClient, person: User
 ) -> None:
     key = str(make_key(browser, sign_in(browser, person.email))["key"])
-    client = caller(browser)
+    client = another_browser(browser)
     assert (
         client.get("/api/v1/kpi/measures", headers={"Authorization": f"Bearer {key}"}).status_code
         == 200
@@ -61,7 +56,7 @@ def test_a_read_key_reads_its_service_only_and_records_its_use(
 def test_a_read_write_key_writes_without_csrf(browser: TestClient, person: User) -> None:
     csrf = sign_in(browser, person.email)
     key = str(make_key(browser, csrf, access="read_write", role="programme_office")["key"])
-    response = caller(browser).post(
+    response = another_browser(browser).post(
         "/api/v1/kpi/measures",
         json={"code": "KEY1", "title": "Carers supported"},
         headers={"X-API-Key": key},
@@ -72,7 +67,7 @@ def test_a_read_write_key_writes_without_csrf(browser: TestClient, person: User)
 def test_a_key_cannot_administer(browser: TestClient, person: User) -> None:
     csrf = sign_in(browser, person.email)
     key = str(make_key(browser, csrf, access="read_write", role="programme_office")["key"])
-    client = caller(browser)
+    client = another_browser(browser)
     assert client.get("/api/v1/users", headers={"X-API-Key": key}).status_code == 403
     assert client.post("/api/v1/api-keys", json={}, headers={"X-API-Key": key}).status_code == 403
 
@@ -84,7 +79,7 @@ def test_a_revoked_key_is_401(browser: TestClient, person: User) -> None:
         f"/api/v1/api-keys/{created['id']}/revoke", headers={"X-CSRF-Token": csrf}
     )
     assert revoked.json()["revoked_at"] is not None
-    response = caller(browser).get(
+    response = another_browser(browser).get(
         "/api/v1/kpi/measures", headers={"X-API-Key": str(created["key"])}
     )
     assert response.status_code == 401
@@ -95,7 +90,7 @@ def test_an_expired_key_is_401(browser: TestClient, person: User, clock: Clock) 
     csrf = sign_in(browser, person.email)
     tomorrow = (clock.now.date() + timedelta(days=1)).isoformat()
     key = str(make_key(browser, csrf, expires_on=tomorrow)["key"])
-    client = caller(browser)
+    client = another_browser(browser)
     assert client.get("/api/v1/kpi/measures", headers={"X-API-Key": key}).status_code == 200
     clock.advance(days=2)
     assert client.get("/api/v1/kpi/measures", headers={"X-API-Key": key}).status_code == 401
@@ -108,7 +103,7 @@ def test_an_unknown_key_is_401_even_on_a_public_path(browser: TestClient) -> Non
 
 def test_a_key_in_the_url_is_not_accepted(browser: TestClient, person: User) -> None:
     key = str(make_key(browser, sign_in(browser, person.email))["key"])
-    response = caller(browser).get(f"/api/v1/kpi/measures?api_key={key}&key={key}")
+    response = another_browser(browser).get(f"/api/v1/kpi/measures?api_key={key}&key={key}")
     assert response.status_code == 401
 
 
@@ -159,7 +154,7 @@ def test_a_key_acts_as_exactly_the_one_role_it_was_made_with(
         team="Reablement",
     )
     assert (made["role"], made["team"]) == ("data_provider", "Reablement")
-    client = caller(browser)
+    client = another_browser(browser)
     headers = {"X-API-Key": str(made["key"])}
     me = client.get("/api/v1/me", headers=headers).json()
     assert (me["roles"], me["team"]) == (["data_provider"], "Reablement")

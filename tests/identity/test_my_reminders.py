@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from common.db import Database
 from common.identity import Role
 from gateway.models import ReminderSent, User
-from tests.identity.conftest import add_user, sign_in
+from tests.identity.conftest import add_user, sign_in, signed_in_browser
 
 
 def test_a_person_turns_their_own_reminders_off_and_on(
@@ -49,8 +49,7 @@ def test_an_admin_lists_the_reminders_sent_and_others_may_not(
     assert page.status_code == 200, page.text
     assert "Enter the figure for R1" in page.text
     provider = add_user(database, person.org_id, Role.DATA_PROVIDER, team="Reablement Team")
-    other = TestClient(browser.app, base_url="http://gateway", follow_redirects=False)
-    sign_in(other, provider.email)
+    other = signed_in_browser(browser, provider.email)
     assert other.get("/api/v1/reminders-sent").status_code == 403
 
 

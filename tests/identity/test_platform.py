@@ -20,7 +20,7 @@ from gateway import platform
 from gateway.models import User
 from stack.testing.plugin import System
 from tests.helpers import assert_shows
-from tests.identity.conftest import PASSWORD, add_user, make_api_key, post_sign_in
+from tests.identity.conftest import PASSWORD, add_user, another_browser, make_api_key, post_sign_in
 
 PLATFORM_EMAIL = "platform@example.org"
 PLATFORM_PASSWORD = "seven wooden lanterns drifting"
@@ -66,15 +66,10 @@ def add_council(
 
 def set_password_with(browser: TestClient, path: str, password: str) -> None:
     token = path.split("token=", 1)[1]
-    response = fresh(browser).post(
+    response = another_browser(browser).post(
         "/api/v1/password-resets/use", json={"token": token, "new_password": password}
     )
     assert response.status_code == 204, response.text
-
-
-def fresh(browser: TestClient) -> TestClient:
-    """Another browser (no cookies) on the same gateway."""
-    return TestClient(browser.app, base_url="http://gateway", follow_redirects=False)
 
 
 def test_a_platform_administrator_belongs_to_no_council_and_holds_no_council_role(
@@ -130,13 +125,13 @@ def test_a_platform_administrator_adds_a_council_whose_admin_sets_a_password_and
     }
     assert created["admin"]["email"] == "admin@northshire.example"
     # No password was typed for them: until they use the link, nobody can sign in as them.
-    refused = fresh(browser).post(
+    refused = another_browser(browser).post(
         "/api/v1/sessions", json={"email": "admin@northshire.example", "password": "x" * 12}
     )
     assert refused.status_code == 401
     set_password_with(browser, created["password_reset"]["path"], NEW_ADMIN_PASSWORD)
 
-    admin = fresh(browser)
+    admin = another_browser(browser)
     api_sign_in(admin, "admin@northshire.example", NEW_ADMIN_PASSWORD)
     me = admin.get("/api/v1/me").json()
     assert me["organisation"]["id"] == council["id"]
@@ -175,7 +170,7 @@ def test_disabling_a_council_signs_its_people_out_keeps_them_out_and_stops_its_k
     created, council = add_council(browser, csrf)
     org_id = uuid.UUID(council["id"])
     set_password_with(browser, created["password_reset"]["path"], NEW_ADMIN_PASSWORD)
-    admin = fresh(browser)
+    admin = another_browser(browser)
     admin_csrf = api_sign_in(admin, "admin@northshire.example", NEW_ADMIN_PASSWORD)
     measure = admin.post(
         "/api/v1/kpi/measures",
@@ -186,7 +181,7 @@ def test_disabling_a_council_signs_its_people_out_keeps_them_out_and_stops_its_k
     with secure_system.gateway.state.database.session(org_id) as session:
         key = make_api_key(session, "warehouse").secret
         session.commit()
-    integrator = fresh(browser)
+    integrator = another_browser(browser)
     assert integrator.get("/api/v1/kpi/measures", headers={"X-API-Key": key}).status_code == 200
 
     disabled = browser.post(
@@ -196,7 +191,7 @@ def test_disabling_a_council_signs_its_people_out_keeps_them_out_and_stops_its_k
     assert disabled.json()["disabled_at"] is not None
 
     assert admin.get("/api/v1/me").status_code == 401  # signed out at once
-    again = fresh(browser).post(
+    again = another_browser(browser).post(
         "/api/v1/sessions",
         json={"email": "admin@northshire.example", "password": NEW_ADMIN_PASSWORD},
     )
@@ -213,7 +208,7 @@ def test_disabling_a_council_signs_its_people_out_keeps_them_out_and_stops_its_k
     listed = integrator.get("/api/v1/kpi/measures", headers={"X-API-Key": key})
     assert listed.status_code == 200
     assert "Northshire measure" in listed.text
-    api_sign_in(fresh(browser), "admin@northshire.example", NEW_ADMIN_PASSWORD)
+    api_sign_in(another_browser(browser), "admin@northshire.example", NEW_ADMIN_PASSWORD)
 
 
 def test_adding_and_disabling_a_council_are_in_its_identity_audit_trail(
@@ -254,7 +249,7 @@ def test_the_usage_counts_people_working_keys_and_the_last_sign_in(
             if name == "revoked":
                 new.row.revoked_at = new.row.created_at
         session.commit()
-    api_sign_in(fresh(browser), admin.email, PASSWORD)
+    api_sign_in(another_browser(browser), admin.email, PASSWORD)
     api_sign_in(browser, PLATFORM_EMAIL, PLATFORM_PASSWORD)
     (demo,) = [
         c for c in browser.get("/api/v1/platform/councils").json()["items"] if c["slug"] != "x"
