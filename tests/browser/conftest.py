@@ -52,10 +52,12 @@ def new_tab(browser: Browser) -> Iterator[Page]:
     """A desktop-width tab of its own (no cookies) that records any Content-Security-Policy
     violation of the app's own pages."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    recording_csp(page)
-    yield page
-    context.close()
+    try:
+        page = context.new_page()
+        recording_csp(page)
+        yield page
+    finally:
+        context.close()
 
 
 @pytest.fixture

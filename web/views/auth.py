@@ -21,8 +21,8 @@ from common.errors import AppError
 from common.identity import IDENTITY_HEADER, Caller, caller_from_token
 from common.kept_forms import KeptForm, cookie_name, unseal
 from common.settings import Settings
-from web.clients.gateway import ApiError, GatewayClient
-from web.clients.gateway_api_client import GatewayApiClient
+from web.clients.gateway import ApiError, gateway_client
+from web.clients.gateway_api_client import GatewayApiClient, gateway_api_client
 from web.clients.models import PasswordResetLink
 from web.rendering import TEMPLATES, render
 from web.views.dashboard import PageContext
@@ -129,7 +129,7 @@ async def keep_alive(request: Request) -> Response:
 
 def _account(request: Request) -> GatewayApiClient:
     """The gateway's own endpoints (signing in, passwords, sessions), as the person viewing."""
-    return GatewayApiClient(GatewayClient(request.app.state.gateway, request))
+    return gateway_api_client(gateway_client(request))
 
 
 def _account_page(
