@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from stack.testing.processes import RunningSystem
 from tests import helpers
-from tests.browser.conftest import axe_violations, recording_csp, sign_in
+from tests.browser.conftest import axe_violations, new_tab, sign_in
 from tests.browser.test_journeys import focus_is_visible, tab_to
 
 
@@ -136,30 +136,28 @@ def test_finance_hands_a_savings_line_to_another_team_and_its_lead_sees_it_in_th
 ) -> None:
     """The owner of a savings line is finance's to change (a service lead may not hand a line
     to another team, the finance service's rule); the lead who now owns it sees who did it."""
-    officer = browser.new_context().new_page()
-    recording_csp(officer)
-    sign_in(officer, live, "finance@demo.example")
-    officer.goto(live.url() + "/savings")
-    rows = officer.locator("main table tbody tr").filter(has_not_text="Commissioning Team")
-    rows.first.locator("a[href^='/savings/']").first.click()
-    line_url = officer.url.split("?")[0]
-    officer.get_by_role("link", name="Change owner").click()
-    officer.get_by_label("Owner").select_option("Commissioning Team")
-    officer.get_by_role("button", name="Save", exact=True).click()
-    expect(officer.locator("main")).to_contain_text("Commissioning Team")
+    with new_tab(browser) as officer:
+        sign_in(officer, live, "finance@demo.example")
+        officer.goto(live.url() + "/savings")
+        rows = officer.locator("main table tbody tr").filter(has_not_text="Commissioning Team")
+        rows.first.locator("a[href^='/savings/']").first.click()
+        line_url = officer.url.split("?")[0]
+        officer.get_by_role("link", name="Change owner").click()
+        officer.get_by_label("Owner").select_option("Commissioning Team")
+        officer.get_by_role("button", name="Save", exact=True).click()
+        expect(officer.locator("main")).to_contain_text("Commissioning Team")
 
-    lead = browser.new_context().new_page()
-    recording_csp(lead)
-    sign_in(lead, live, "service.lead@demo.example")
-    lead.goto(line_url)
-    history = lead.locator("#history + .app-table-scroll")
-    expect(history).to_contain_text("Demo finance officer (Client Finances Team)")
-    expect(history).to_contain_text("owner team")
-    expect(history).to_contain_text("→ Commissioning Team")
-    # now theirs, the lead may change it, but not who owns it
-    lead.get_by_role("link", name="Change delivery confidence").click()
-    expect(lead.locator("#owner_team")).to_have_count(0)
-    no_serious_issues(lead)
+    with new_tab(browser) as lead:
+        sign_in(lead, live, "service.lead@demo.example")
+        lead.goto(line_url)
+        history = lead.locator("#history + .app-table-scroll")
+        expect(history).to_contain_text("Demo finance officer (Client Finances Team)")
+        expect(history).to_contain_text("owner team")
+        expect(history).to_contain_text("→ Commissioning Team")
+        # now theirs, the lead may change it, but not who owns it
+        lead.get_by_role("link", name="Change delivery confidence").click()
+        expect(lead.locator("#owner_team")).to_have_count(0)
+        no_serious_issues(lead)
 
 
 def test_a_viewer_sees_no_control_that_changes_anything(page: Page, live: RunningSystem) -> None:
@@ -184,14 +182,10 @@ def test_a_viewer_sees_no_control_that_changes_anything(page: Page, live: Runnin
 
 @pytest.fixture
 def two_tabs(browser: Browser, live: RunningSystem) -> Iterator[tuple[Page, Page]]:
-    contexts = [browser.new_context() for _ in range(2)]
-    pages = [c.new_page() for c in contexts]
-    for tab in pages:
-        recording_csp(tab)
-        sign_in(tab, live, "programme.office@demo.example")
-    yield pages[0], pages[1]
-    for context in contexts:
-        context.close()
+    with new_tab(browser) as first, new_tab(browser) as second:
+        for tab in (first, second):
+            sign_in(tab, live, "programme.office@demo.example")
+        yield first, second
 
 
 def test_a_change_someone_else_made_first_is_shown_beside_mine_and_mine_can_be_applied(
