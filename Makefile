@@ -55,9 +55,11 @@ lint: env
 types: env
 	$(VENV)/bin/mypy .
 
-# One worker per core (pytest-xdist), each test module on one worker so that a module's live
-# system starts once. PYTEST_WORKERS=0 runs the suite in this one process; PYTEST_ARGS is passed on.
-PYTEST_WORKERS ?= auto
+# PYTEST_WORKERS=auto runs the tests on every core (pytest-xdist), each test module on one worker
+# so that a module's live system starts once. The default, 0, runs them in this one process: on two
+# cores the schemathesis run once failed in one of six parallel runs (an unreliable first call to
+# PATCH objectives) and that is not understood yet. PYTEST_ARGS is passed on.
+PYTEST_WORKERS ?= 0
 pytest: env
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
